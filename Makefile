@@ -1,0 +1,105 @@
+# Lectern: one C binary. `make` builds build/lectern; `make run` serves; `make test` tests.
+CC      ?= cc
+PKGS    := libmicrohttpd sqlite3 jansson libsodium libcmark-gfm libcmark-gfm-extensions
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CSTD    := -std=c11 -D_GNU_SOURCE
+OPT     ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC  := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c)))
+MAIN_SRC := src/cli/main.c
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+# Vendor files copied from npm packages into static/vendor/ (not committed) and embedded.
+VENDOR := static/vendor/bootstrap.min.css
+ASSET_FILES = $(shell LC_ALL=C find templates migrations static locale -type f 2>/dev/null | LC_ALL=C sort) $(VENDOR)
+ASSETS = $(shell printf '%s\n' $(ASSET_FILES) | LC_ALL=C sort -u)
+
+REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
+TEST_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,build/test/%,$(UNIT_SRC))
+
+.PHONY: all run deps deps-test test unit api browser clean format
+all: build/lectern
+
+deps:
+	@scripts/deps.sh
+
+deps-test:
+	@scripts/deps.sh test
+
+# ---- release build ----
+build/lectern: $(REL_OBJ) build/obj/main.o build/obj/assets.o
+	$(CC) -o $@ $(REL_OBJ) build/obj/main.o build/obj/assets.o $(PKG_LIBS)
+
+build/obj/%.o: src/%.c $(wildcard src/*/*.h) | deps-stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -c $< -o $@
+
+build/obj/main.o: src/cli/main.c $(wildcard src/*/*.h) | deps-stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -DLECTERN_VERSION='"$(shell cat VERSION)"' -c $< -o $@
+
+build/assets.c: $(ASSETS) scripts/embed.sh
+	@mkdir -p build
+	scripts/embed.sh $@ $(ASSETS)
+
+build/obj/assets.o: build/assets.c
+	$(CC) $(CSTD) $(OPT) -c $< -o $@
+
+static/vendor/bootstrap.min.css: package-lock.json
+	@scripts/deps.sh
+	@mkdir -p static/vendor
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css $@
+
+# Installs missing Debian and npm packages once; re-run when the script changes.
+.PHONY: deps-stamp
+deps-stamp:
+	@[ -f build/.deps-ok ] && [ build/.deps-ok -nt scripts/deps.sh ] || { scripts/deps.sh && mkdir -p build && touch build/.deps-ok; }
+
+# ---- test build: AddressSanitizer and UndefinedBehaviorSanitizer ----
+build/test/lectern: $(TEST_OBJ) build/test/obj/main.o build/test/obj/assets.o
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/test/obj/%.o: src/%.c $(wildcard src/*/*.h) | deps-stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -c $< -o $@
+
+build/test/obj/main.o: src/cli/main.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -DLECTERN_VERSION='"$(shell cat VERSION)"' -c $< -o $@
+
+build/test/obj/assets.o: build/assets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 -c $< -o $@
+
+build/test/test_%: tests/unit/test_%.c $(TEST_OBJ) build/test/obj/assets.o $(wildcard tests/unit/*.h)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
+	    -o $@ $< $(TEST_OBJ) build/test/obj/assets.o $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+# ---- running ----
+DATA ?= ./data
+LISTEN ?= 127.0.0.1:8080
+run: build/lectern
+	build/lectern serve --data $(DATA) --listen $(LISTEN)
+
+# ---- tests: unit (cmocka), API (node:test against a real server), browser (Chromium) ----
+test: deps-test
+	@$(MAKE) --no-print-directory unit api browser
+
+unit: $(UNIT_BIN)
+	@status=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || status=1; done; exit $$status
+
+api: build/test/lectern
+	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/api/
+
+browser: build/test/lectern
+	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/browser/
+
+format:
+	clang-format -i $(wildcard src/*/*.c src/*/*.h tests/unit/*.c)
+
+clean:
+	rm -rf build static/vendor

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what Lectern needs to build, run and test, and nothing that is already there.
+# Idempotent: a machine that has everything is left untouched (no apt-get update, no network).
+#   scripts/deps.sh          build and run dependencies
+#   scripts/deps.sh test     also what the test suites need (cmocka, chromium, npm packages)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev
+            libsodium-dev libcmark-gfm-dev libcmark-gfm-extensions-dev)
+test_pkgs=(libcmocka-dev chromium sqlite3 curl)
+
+want=("${build_pkgs[@]}")
+if [ "${1:-}" = "test" ]; then want+=("${test_pkgs[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+# Node.js may come from Debian or from another packaging that bundles npm; only the commands matter.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Browser-side packages (Bootstrap for the pages, playwright-core for the browser tests) come
+# from npm, pinned by package-lock.json. Reinstall only when the lock file is newer than the tree.
+if [ -f package-lock.json ]; then
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "deps: npm ci"
+    npm ci --no-audit --no-fund --silent
+  fi
+fi

@@ -1,0 +1,89 @@
+/* Lectern's command line: one file per command (src/cli/<command>.c), one dispatch table
+ * in main.c. Exit codes: 0 ok, 1 failure, 2 usage. */
+#ifndef LECTERN_CLI_H
+#define LECTERN_CLI_H
+
+#include "../core/core.h"
+#include "../db/db.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* What main.c sets up before calling a command. */
+struct cli_ctx {
+    const char *data_dir;   /* --data DIR, env LECTERN_DATA, default ./data */
+    const char *db_url;     /* --db URL, env LECTERN_DB, default: SQLite in data_dir */
+    const char *dev_assets; /* --dev-assets DIR, env LECTERN_DEV_ASSETS: read templates etc. from disk */
+    struct db *db;          /* opened and migrated when the command's flags ask for it */
+};
+
+/* argv[0] is the command name; argv holds only the command's own arguments. */
+typedef int (*cli_command_fn)(int argc, char **argv, struct cli_ctx *ctx);
+
+int cmd_serve(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_init(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_migrate(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_user(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_audit(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_version(int argc, char **argv, struct cli_ctx *ctx);
+
+/* Creates the first administrator ("admin") with a one-time password printed once, when the
+ * database has no users. Used by `init` and by `serve` on first start. Returns EXIT_OK (also
+ * when users already exist, changing nothing) or EXIT_FAIL after saying why on stderr. */
+int cli_bootstrap_admin(struct cli_ctx *ctx);
+
+/* True when argv holds -h or --help (before any "--"). */
+bool cli_wants_help(int argc, char **argv);
+
+/* The version this binary was built as: LECTERN_VERSION from the VERSION file, or "dev".
+ * Defined in main.c, the one file the Makefile compiles with that macro. */
+extern const char cli_version[];
+
+/* ---- Helpers shared by the commands (common.c) ---- */
+
+/* A small option parser. Long options take "--name VALUE" or "--name=VALUE", short ones
+ * "-n VALUE"; "--" ends the options. Options and positional arguments may be mixed. */
+struct cli_opt {
+    const char *name;   /* "email" for --email */
+    char short_name;    /* 'n' for -n, or 0 */
+    bool has_value;
+    int id;             /* what cli_next returns for it; > 0 */
+};
+enum { CLI_OPT_END = 0, CLI_OPT_ARG = -1, CLI_OPT_ERROR = -2 };
+struct cli_parser {
+    const char *cmd;            /* "user add": names the command in messages */
+    int argc;
+    char **argv;                /* argv[0] is the command name and is skipped */
+    int i;
+    const struct cli_opt *opts; /* ends with an entry whose name is NULL */
+    bool opts_done;
+    const char *value;          /* the option's value, or the positional argument */
+};
+void cli_parser_init(struct cli_parser *ps, const char *cmd, int argc, char **argv,
+                     const struct cli_opt *opts);
+/* The next option's id (value in ps->value when it takes one), CLI_OPT_ARG for a positional
+ * argument (in ps->value), CLI_OPT_END, or CLI_OPT_ERROR after a usage message on stderr. */
+int cli_next(struct cli_parser *ps);
+
+/* "lectern CMD: message (see 'lectern CMD --help')" on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "lectern CMD: message" on stderr; returns EXIT_FAIL. */
+int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints help text on stdout; returns EXIT_OK. */
+int cli_help(const char *text);
+/* Parses a whole decimal integer in [min, max]; on failure prints a usage error naming opt. */
+bool cli_parse_int(const char *cmd, const char *opt, const char *s, int min, int max, int *out);
+/* Reads one line from stdin into out (trailing \n or \r\n removed). When stdin is a terminal
+ * it prompts on stderr and does not echo. Returns EXIT_OK, or EXIT_FAIL after a message. */
+int cli_read_password(const char *cmd, const char *prompt, char *out, size_t out_len);
+/* Creates a directory and its parents (mode 0700 for new ones). LE_IO with p when it cannot,
+ * including when path or a parent exists and is not a directory. */
+lerr cli_mkdir_p(const char *path, struct problem *p);
+/* Epoch seconds as ISO 8601, or `none` for 0. */
+const char *cli_time(int64_t t, char out[static 21], const char *none);
+/* Columns a UTF-8 string takes on a terminal (code points; good enough for names). */
+size_t cli_text_width(const char *s);
+/* Prints a JSON value on stdout, indented, with a final newline; takes no reference. */
+struct json_t;
+int cli_print_json(struct json_t *j);
+
+#endif

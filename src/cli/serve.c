@@ -1,0 +1,151 @@
+/* lectern serve: the web server. On first start it creates the administrator account and
+ * prints its one-time password. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "../http/http.h"
+#include "../web/web.h"
+
+static const char usage[] =
+    "usage: lectern serve [--listen HOST:PORT] [--threads N] [--secure-cookies] [--quiet]\n"
+    "\n"
+    "Serves Lectern over HTTP until SIGTERM or SIGINT, then finishes the requests in flight.\n"
+    "\n"
+    "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; env LECTERN_LISTEN)\n"
+    "  --threads N          worker threads (default: one per core)\n"
+    "  --secure-cookies     mark cookies Secure (when a TLS proxy sits in front)\n"
+    "  --quiet              no access log lines\n"
+    "  --lockout-threshold N, --lockout-window SECONDS, --lockout-duration SECONDS\n"
+    "                       failed sign-ins that lock an account (default 5 within 900 s, for 900 s)\n"
+    "  --session-idle SECONDS, --session-absolute SECONDS\n"
+    "                       session expiry (default 7200 idle, 43200 absolute)\n";
+
+static bool parse_listen(const char *s, char *host, size_t host_len, int *port)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || (size_t)(colon - s) >= host_len) return false;
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end || p < 1 || p > 65535) return false;
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    *port = (int)p;
+    return true;
+}
+
+static bool parse_seconds(const char *s, int *out)
+{
+    char *end;
+    long v = s ? strtol(s, &end, 10) : -1;
+    if (!s || *end || v < 1 || v > 10L * 365 * 86400) return false;
+    *out = (int)v;
+    return true;
+}
+
+int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    const char *listen = getenv("LECTERN_LISTEN") ? getenv("LECTERN_LISTEN") : "127.0.0.1:8080";
+    int threads = 0;
+    bool secure = false, quiet = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int *seconds = NULL;
+        if (strcmp(a, "--listen") == 0 && v) {
+            listen = v;
+            i++;
+        } else if (strcmp(a, "--threads") == 0 && v) {
+            threads = atoi(v);
+            if (threads < 1 || threads > 256) {
+                fprintf(stderr, "lectern serve: --threads takes a number from 1 to 256\n");
+                return EXIT_USAGE;
+            }
+            i++;
+        } else if (strcmp(a, "--secure-cookies") == 0) {
+            secure = true;
+        } else if (strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "--lockout-threshold") == 0) {
+            seconds = &auth_config.lockout_threshold;
+        } else if (strcmp(a, "--lockout-window") == 0) {
+            seconds = &auth_config.lockout_window_s;
+        } else if (strcmp(a, "--lockout-duration") == 0) {
+            seconds = &auth_config.lockout_duration_s;
+        } else if (strcmp(a, "--session-idle") == 0) {
+            seconds = &auth_config.session_idle_s;
+        } else if (strcmp(a, "--session-absolute") == 0) {
+            seconds = &auth_config.session_absolute_s;
+        } else {
+            fprintf(stderr, "lectern serve: unknown option '%s'\n%s", a, usage);
+            return EXIT_USAGE;
+        }
+        if (seconds) {
+            if (!parse_seconds(v, seconds)) {
+                fprintf(stderr, "lectern serve: %s takes a positive whole number\n", a);
+                return EXIT_USAGE;
+            }
+            i++;
+        }
+    }
+    char host[256];
+    int port;
+    if (!parse_listen(listen, host, sizeof host, &port)) {
+        fprintf(stderr, "lectern serve: --listen takes HOST:PORT, for example 127.0.0.1:8080 (got '%s')\n", listen);
+        return EXIT_USAGE;
+    }
+    if (threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (int)n : 2;
+    }
+
+    int rc = cli_bootstrap_admin(ctx);
+    if (rc) return rc;
+
+    struct problem p = {0};
+    struct db_pool *pool;
+    /* One connection per worker thread, and one spare for the signal/maintenance path. */
+    if (db_pool_open(ctx->db_url, ctx->data_dir, threads + 1, &pool, &p)) {
+        fprintf(stderr, "lectern serve: %s\n", p.message);
+        return EXIT_FAIL;
+    }
+    if (web_init(pool, ctx->data_dir, &p)) {
+        fprintf(stderr, "lectern serve: %s\n", p.message);
+        db_pool_close(pool);
+        return EXIT_FAIL;
+    }
+    struct server_config cfg = {
+        .host = host,
+        .port = port,
+        .threads = threads,
+        .routes = web_routes,
+        .n_routes = web_n_routes,
+        .hooks = web_hooks(),
+        .max_body = 4 * 1024 * 1024,
+        .secure_cookies = secure,
+        .access_log = !quiet,
+        .static_prefix = "/static/",
+    };
+    struct server *server;
+    if (server_start(&cfg, &server, &p)) {
+        fprintf(stderr, "lectern serve: %s\n", p.message);
+        web_shutdown();
+        db_pool_close(pool);
+        return EXIT_FAIL;
+    }
+    printf("Lectern is serving on http://%s:%d/ (data: %s, %d threads). Stop with Ctrl-C.\n", host, port,
+           ctx->data_dir, threads);
+    fflush(stdout);
+    server_wait_for_signal();
+    log_info("stopping: finishing requests in flight");
+    server_stop(server);
+    web_shutdown();
+    db_pool_close(pool);
+    log_info("stopped");
+    return EXIT_OK;
+}

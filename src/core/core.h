@@ -1,0 +1,99 @@
+/* Lectern core: errors, arenas, bounded buffers, time, randomness and hashing.
+ * The one header every other layer may include. Nothing here knows about HTTP or SQL. */
+#ifndef LECTERN_CORE_H
+#define LECTERN_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One error enum for the whole program: 0 is success, everything else is a reason. */
+typedef enum {
+    LE_OK = 0,
+    LE_NOMEM,       /* allocation failed */
+    LE_INVALID,     /* input is malformed or breaks a rule (400/422) */
+    LE_NOTFOUND,    /* no such thing (404) */
+    LE_CONFLICT,    /* already exists / state does not allow it (409) */
+    LE_AUTH,        /* not signed in or bad credentials (401) */
+    LE_FORBIDDEN,   /* signed in but not allowed (403) */
+    LE_TOOBIG,      /* over a size cap (413) */
+    LE_RATELIMIT,   /* too many attempts (429) */
+    LE_DB,          /* database failure (500) */
+    LE_IO,          /* filesystem failure (500) */
+    LE_SCHEMA,      /* database schema newer than this binary, or migration failure */
+    LE_INTERNAL,    /* a bug */
+} lerr;
+
+const char *lerr_code(lerr e);   /* stable machine-readable code, e.g. "invalid" */
+int lerr_http_status(lerr e);    /* the HTTP status that goes with it */
+
+/* A user-facing problem: what went wrong, which field, and a message that says what to fix.
+ * Model functions fill one when they return non-zero; handlers pass it to the view. */
+struct problem {
+    lerr code;
+    char field[64];
+    char message[400];
+    char reason[40];   /* optional finer machine code for API clients, e.g.
+                        * "password_change_required"; empty = lerr_code(code) */
+};
+/* Sets p (if not NULL) and returns code, so callers can `return problem_set(p, ...)`. */
+lerr problem_set(struct problem *p, lerr code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ---- Arena: memory tied to a lifetime (a request, a command). ----
+ * Allocations are freed all at once by arena_free(); arena_defer() registers cleanups that
+ * are not memory (statements, JSON trees) and runs them in reverse order before freeing. */
+struct arena;
+struct arena *arena_new(size_t block_size);
+void arena_free(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);     /* zeroed, 16-byte aligned; aborts on OOM */
+char *arena_strdup(struct arena *a, const char *s); /* NULL in, NULL out */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_sprintf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_defer(struct arena *a, void (*fn)(void *), void *ptr);
+size_t arena_used(const struct arena *a);
+
+/* ---- Bounded growing buffer: every buffer has a maximum size. ---- */
+struct buf {
+    char *data;   /* always NUL-terminated when non-NULL */
+    size_t len;
+    size_t cap;
+    size_t max;   /* hard cap on len; appends past it fail with LE_TOOBIG */
+};
+void buf_init(struct buf *b, size_t max);
+lerr buf_add(struct buf *b, const char *s, size_t n);
+lerr buf_adds(struct buf *b, const char *s);
+lerr buf_addc(struct buf *b, char c);
+lerr buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_release(struct buf *b);
+char *buf_detach(struct buf *b); /* caller frees */
+
+/* ---- Text ---- */
+bool utf8_valid(const char *s, size_t n);
+/* Escapes & < > " ' for HTML text and attributes. */
+lerr html_escape(struct buf *out, const char *s, size_t n);
+bool str_eq(const char *a, const char *b);  /* NULL-safe */
+/* Constant-time comparison of equal-length secrets. */
+bool secret_eq(const char *a, const char *b);
+
+/* ---- Time: UTC everywhere; epoch seconds inside, ISO 8601 outside. ---- */
+int64_t time_now(void);            /* seconds since the epoch; overridable in tests */
+void time_set_fake(int64_t t);     /* tests only: 0 restores the real clock */
+/* "2026-11-28T10:58:39Z" into out (at least 21 bytes). */
+void time_iso8601(int64_t t, char out[static 21]);
+double time_monotonic_ms(void);
+
+/* ---- Randomness and hashing (libsodium) ---- */
+lerr core_init(void);              /* sodium_init(); call once at start */
+/* nbytes random bytes as lowercase hex into out (2*nbytes+1). */
+void random_hex(char *out, size_t nbytes);
+/* SHA-256 of data as lowercase hex into out[65]. */
+void sha256_hex(const void *data, size_t n, char out[static 65]);
+
+/* ---- Logging: one line per event on stderr ---- */
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

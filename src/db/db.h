@@ -1,0 +1,112 @@
+/* Lectern's database interface: a connection is a `struct db` whose engine is a table of
+ * function pointers, so SQLite (default) and PostgreSQL (later) serve the same model code.
+ * SQL written against it uses ?N placeholders and portable syntax only. */
+#ifndef LECTERN_DB_H
+#define LECTERN_DB_H
+
+#include "../core/core.h"
+
+struct db;
+/* Engines embed this first in their own statement struct. */
+struct db_stmt {
+    struct db *db;
+};
+
+struct db_engine {
+    const char *name;
+    lerr (*exec)(struct db *db, const char *sql);
+    struct db_stmt *(*prepare)(struct db *db, const char *sql);
+    void (*bind_int)(struct db_stmt *st, int idx, int64_t v);
+    void (*bind_text)(struct db_stmt *st, int idx, const char *s, size_t n);
+    void (*bind_null)(struct db_stmt *st, int idx);
+    int (*step)(struct db_stmt *st);
+    int64_t (*col_int)(struct db_stmt *st, int col);
+    const char *(*col_text)(struct db_stmt *st, int col);
+    bool (*col_is_null)(struct db_stmt *st, int col);
+    void (*done)(struct db_stmt *st);
+    lerr (*begin)(struct db *db);
+    lerr (*commit)(struct db *db);
+    lerr (*rollback)(struct db *db);
+    const char *(*errmsg)(struct db *db);
+    void (*close)(struct db *db);
+    bool (*table_exists)(struct db *db, const char *name);  /* for the migrator */
+};
+
+struct db {
+    const struct db_engine *engine;
+    uint64_t nqueries;   /* statements stepped on this connection; read by per-request counters */
+    int in_tx;           /* 0 outside a transaction; 1 in one; >1 inside db_tx_begin savepoints */
+};
+
+enum { DB_DONE = 0, DB_ROW = 1, DB_ERR = -1, DB_BUSY = -2, DB_CONSTRAINT = -3 };
+
+/* Opens one connection. `url` is NULL or "" for SQLite at DATA_DIR/lectern.db; later a
+ * postgres:// URL selects the PostgreSQL engine. On failure p says what to fix. */
+lerr db_open(const char *url, const char *data_dir, struct db **out, struct problem *p);
+void db_close(struct db *db);
+
+/* A statement prepared once per connection and cached by SQL text: reset, bindings cleared.
+ * Returns NULL on error (logged with the SQL). Always finish with db_done(). */
+struct db_stmt *db_prepare(struct db *db, const char *sql);
+void db_bind_int(struct db_stmt *st, int idx, int64_t v);   /* idx counts from 1, as ?1 */
+void db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
+void db_bind_null(struct db_stmt *st, int idx);
+
+/* Rows: DB_ROW while there are rows, DB_DONE at the end, negative on error
+ * (DB_CONSTRAINT for a unique or foreign-key violation). */
+int db_step(struct db_stmt *st);
+int64_t db_col_int(struct db_stmt *st, int col);
+const char *db_col_text(struct db_stmt *st, int col); /* valid until the next step or done */
+bool db_col_is_null(struct db_stmt *st, int col);
+void db_done(struct db_stmt *st);
+
+/* Runs SQL without parameters or results (migrations, pragmas). */
+lerr db_exec(struct db *db, const char *sql);
+/* Transactions. begin takes the write lock up front so a transaction never fails halfway
+ * on a lock upgrade. Nesting is not supported. */
+lerr db_begin(struct db *db);
+lerr db_commit(struct db *db);
+lerr db_rollback(struct db *db);
+const char *db_errmsg(struct db *db);
+/* A unit of work that composes: outside a transaction db_tx_begin starts one (BEGIN
+ * IMMEDIATE); inside one it opens a savepoint. db_tx_end(db, e) commits or releases when e is
+ * LE_OK and rolls back to the matching begin otherwise; it returns e, or LE_DB when the commit
+ * failed. Model functions use these so they work alone and inside a caller's transaction
+ * (an import that creates many users all-or-nothing). */
+lerr db_tx_begin(struct db *db);
+lerr db_tx_end(struct db *db, lerr e);
+bool db_table_exists(struct db *db, const char *name);
+
+/* Convenience: prepare, bind by a type string, step once, done. Types: 'i' int64_t,
+ * 's' const char * (NULL binds NULL). Returns LE_OK, LE_CONFLICT on constraint, LE_DB. */
+lerr db_run(struct db *db, const char *sql, const char *types, ...);
+/* Binds the same way and returns the prepared statement positioned before its first row. */
+struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
+/* Binds the same way and reads column 0 of the first row into *out. LE_NOTFOUND when there is
+ * no row (or the value is NULL), LE_DB on error. */
+lerr db_query_int(struct db *db, int64_t *out, const char *sql, const char *types, ...);
+
+/* ---- Engines (chosen by db_open) ---- */
+/* SQLite at data_dir/lectern.db; creates data_dir (mode 0700) when missing. */
+lerr db_sqlite_open(const char *data_dir, struct db **out, struct problem *p);
+
+/* ---- Pool: one connection per worker thread, handed out under a lock. ---- */
+struct db_pool;
+lerr db_pool_open(const char *url, const char *data_dir, int size, struct db_pool **out, struct problem *p);
+struct db *db_pool_get(struct db_pool *pool);   /* blocks while all are in use */
+void db_pool_put(struct db_pool *pool, struct db *db);
+void db_pool_close(struct db_pool *pool);
+/* Statements run by connections that have been returned to the pool (a connection's queries
+ * are added when it is put back). */
+uint64_t db_pool_total_queries(struct db_pool *pool);
+
+/* ---- Migrations (src/db/migrate.c): migrations/NNNN_name.sql, embedded ----
+ * A file migrations/<engine>/NNNN_name.sql (engine = struct db_engine.name, e.g. "postgres")
+ * replaces the portable file of the same version for that engine only. */
+int db_schema_version(struct db *db);  /* 0 for an empty database, -1 on error */
+int db_known_version(void);            /* highest migration this binary carries */
+/* Applies pending migrations, each in its own transaction. Refuses (LE_SCHEMA) a database
+ * whose version is newer than this binary knows. */
+lerr db_migrate(struct db *db, struct problem *p);
+
+#endif

@@ -1,0 +1,87 @@
+/* The view hook: one model, two views. API clients get the model as JSON; browsers get the
+ * template rendered inside the site layout, with the page chrome (branding, navigation, the
+ * CSRF token, the flash message, translations) that the JSON never carries. */
+#include <string.h>
+#include "web.h"
+
+static lerr render_json(struct request *req, struct response *res, struct buf *out)
+{
+    json_t *body;
+    if (res->problem.code) {
+        json_t *err = json_pack("{s:s, s:s}", "code", res->problem.reason[0] ? res->problem.reason
+                                                                           : lerr_code(res->problem.code),
+                                "message", res->problem.message);
+        if (res->problem.field[0]) json_object_set_new(err, "field", json_string(res->problem.field));
+        body = json_pack("{s:o}", "error", err);
+    } else {
+        body = json_incref(res->model ? res->model : json_object());
+    }
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    (void)req;
+    if (!text) return LE_NOMEM;
+    lerr e = buf_adds(out, text);
+    free(text);
+    return e;
+}
+
+/* The signed-in user as the layout sees it: name, and which parts of the navigation to show. */
+static json_t *chrome_me(struct request *req)
+{
+    const struct request_user *u = req->user;
+    if (!u) return json_null();
+    return json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "username", u->username, "display_name",
+                     u->display_name, "must_change_password", u->must_change_password, "can_users",
+                     role_has_cap(u->roles, CAP_USERS_VIEW), "can_settings",
+                     role_has_cap(u->roles, CAP_SETTINGS_MANAGE), "can_audit",
+                     role_has_cap(u->roles, CAP_AUDIT_VIEW), "is_admin", (u->roles & ROLE_ADMIN) != 0);
+}
+
+static json_t *chrome(struct request *req, struct response *res)
+{
+    const struct web_site *site = req->site;
+    const struct site_settings *s = site ? &site->settings : NULL;
+    json_t *c = json_object();
+    json_object_set_new(c, "site",
+                        json_pack("{s:s, s:s, s:b, s:I}", "name", s && s->site_name ? s->site_name : "Lectern",
+                                  "primary_color", s && s->primary_color ? s->primary_color : "#0d6efd",
+                                  "has_logo", s && s->logo_sha256, "version", (json_int_t)(s ? s->version : 0)));
+    json_object_set_new(c, "me", chrome_me(req));
+    json_object_set_new(c, "csrf", json_string(req->user && req->user->csrf ? req->user->csrf : ""));
+    if (site && site->flash) json_object_set_new(c, "flash", json_string(site->flash));
+    json_object_set(c, "t", i18n_catalog(web_lang(req)));
+    json_object_set_new(c, "lang", json_string(web_lang(req)));
+    json_object_set_new(c, "page_title", json_string(res->title ? res->title : ""));
+    json_object_set_new(c, "path", json_string(req->path));
+    return c;
+}
+
+static lerr render_html(struct request *req, struct response *res, struct buf *out)
+{
+    const char *tpl = res->template;
+    if (!tpl || !tpl_set_has(web_app.templates, tpl)) tpl = "error";
+    json_t *stack[3];
+    size_t n = 0;
+    stack[n++] = chrome(req, res);
+    stack[n++] = json_incref(res->model ? res->model : json_object());
+    if (res->problem.code) {
+        json_t *err = json_pack("{s:s, s:i}", "message", res->problem.message, "status", res->status);
+        if (res->problem.field[0]) json_object_set_new(err, "field", json_string(res->problem.field));
+        json_t *top = json_pack("{s:o}", "error", err);
+        if (!res->title) json_object_set_new(top, "page_title", json_string(T(req, "error.title")));
+        stack[n++] = top;
+    }
+    lerr e = tpl_set_render(web_app.templates, tpl, stack, n, out);
+    for (size_t i = 0; i < n; i++) json_decref(stack[i]);
+    return e;
+}
+
+lerr web_render(struct request *req, struct response *res, struct buf *out, const char **ctype)
+{
+    if (req->is_api) {
+        *ctype = "application/json; charset=utf-8";
+        return render_json(req, res, out);
+    }
+    *ctype = "text/html; charset=utf-8";
+    return render_html(req, res, out);
+}

@@ -1,0 +1,72 @@
+/* Lectern's web layer: the route table, the hooks that plug the model and the view into the
+ * HTTP server, and one file of handlers per resource. */
+#ifndef LECTERN_WEB_H
+#define LECTERN_WEB_H
+
+#include "../http/http.h"
+#include "../model/model.h"
+#include "../view/view.h"
+
+/* Process-wide state of a serving node. */
+struct web_app {
+    struct db_pool *pool;
+    struct tpl_set *templates;
+    const char *data_dir;
+};
+extern struct web_app web_app;
+
+/* Compiles every template under templates/ and loads translations. */
+lerr web_init(struct db_pool *pool, const char *data_dir, struct problem *p);
+void web_shutdown(void);
+/* The hooks for server_config. */
+struct server_hooks web_hooks(void);
+extern const struct route web_routes[];
+extern const size_t web_n_routes;
+
+/* Per-request site data (req->site): branding for the layout. */
+struct web_site {
+    struct site_settings settings;
+    const char *flash;            /* the flash message carried by cookie, if any */
+};
+/* Forgets cached settings after a change, so the next page shows it. */
+void web_settings_changed(void);
+
+/* Helpers for handlers. */
+const char *web_lang(struct request *req);
+const char *T(struct request *req, const char *key);   /* translated text */
+/* Answers a problem from the model: keeps res->template so a form re-renders with the error. */
+void web_fail(struct response *res, const struct problem *p);
+/* Sets model to an object (created if missing) and returns it. */
+json_t *web_model(struct response *res);
+/* A flash message for the next HTML page (ignored by the API). */
+void web_flash(struct request *req, struct response *res, const char *key);
+/* Builds the {"items","page","per_page","total","next"} list model. */
+json_t *web_page_model(struct request *req, json_t *items, int page, int per_page, int total,
+                       const char *base_path, const char *q);
+
+/* Handlers, by file. */
+void h_healthz(struct request *req, struct response *res);               /* health.c */
+void h_signin_page(struct request *req, struct response *res);           /* sessions.c */
+void h_signin(struct request *req, struct response *res);
+void h_signout(struct request *req, struct response *res);
+void h_me(struct request *req, struct response *res);                    /* account.c */
+void h_password_page(struct request *req, struct response *res);
+void h_password_change(struct request *req, struct response *res);
+void h_dashboard(struct request *req, struct response *res);             /* dashboard.c */
+void h_users_list(struct request *req, struct response *res);            /* users.c */
+void h_user_new_page(struct request *req, struct response *res);
+void h_user_create(struct request *req, struct response *res);
+void h_user_show(struct request *req, struct response *res);
+void h_user_update(struct request *req, struct response *res);
+void h_user_suspend(struct request *req, struct response *res);
+void h_user_reactivate(struct request *req, struct response *res);
+void h_user_unlock(struct request *req, struct response *res);
+void h_user_reset_password(struct request *req, struct response *res);
+void h_settings_show(struct request *req, struct response *res);         /* settings.c */
+void h_settings_update(struct request *req, struct response *res);
+void h_settings_logo(struct request *req, struct response *res);
+void h_logo(struct request *req, struct response *res);
+void h_theme_css(struct request *req, struct response *res);
+void h_audit_list(struct request *req, struct response *res);            /* audit.c */
+
+#endif
