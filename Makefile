@@ -1,8 +1,8 @@
 # Lectern: one C binary. `make` builds build/lectern; `make run` serves; `make test` tests.
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 jansson libsodium libcmark-gfm libcmark-gfm-extensions
+PKGS    := libmicrohttpd sqlite3 jansson libsodium
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-CSTD    := -std=c11 -D_GNU_SOURCE
+CSTD    := -std=c11 -D_GNU_SOURCE -DLECTERN_VERSION='"$(shell cat VERSION)"'
 OPT     ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
@@ -21,7 +21,7 @@ REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
 TEST_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/test/%,$(UNIT_SRC))
 
-.PHONY: all run deps deps-test test unit api browser clean format
+.PHONY: all run deps deps-test test unit cli api browser clean format
 all: build/lectern
 
 deps:
@@ -40,7 +40,7 @@ build/obj/%.o: src/%.c $(wildcard src/*/*.h) | deps-stamp
 
 build/obj/main.o: src/cli/main.c $(wildcard src/*/*.h) | deps-stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -DLECTERN_VERSION='"$(shell cat VERSION)"' -c $< -o $@
+	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -c $< -o $@
 
 build/assets.c: $(ASSETS) scripts/embed.sh
 	@mkdir -p build
@@ -69,7 +69,7 @@ build/test/obj/%.o: src/%.c $(wildcard src/*/*.h) | deps-stamp
 
 build/test/obj/main.o: src/cli/main.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -DLECTERN_VERSION='"$(shell cat VERSION)"' -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -c $< -o $@
 
 build/test/obj/assets.o: build/assets.c
 	@mkdir -p $(dir $@)
@@ -85,12 +85,15 @@ LISTEN ?= 127.0.0.1:8080
 run: build/lectern
 	build/lectern serve --data $(DATA) --listen $(LISTEN)
 
-# ---- tests: unit (cmocka), API (node:test against a real server), browser (Chromium) ----
+# ---- tests: unit (cmocka), CLI, API (node:test against a real server), browser (Chromium) ----
 test: deps-test
-	@$(MAKE) --no-print-directory unit api browser
+	@$(MAKE) --no-print-directory -k unit cli api browser
 
 unit: $(UNIT_BIN)
 	@status=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || status=1; done; exit $$status
+
+cli: build/test/lectern
+	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/cli/
 
 api: build/test/lectern
 	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/api/

@@ -26,7 +26,7 @@ static const char tail_usage[] =
     "\n"
     "Shows the newest N audit entries (default 20), oldest first, newest last.\n"
     "\n"
-    "  -n, --lines N   how many entries, 1 to 10000\n"
+    "  -n, --lines N   how many entries, 1 to 1000\n"
     "  --json          print them as a JSON array, in the same order\n";
 
 static int audit_verify_cmd(int argc, char **argv, struct cli_ctx *ctx)
@@ -132,7 +132,7 @@ static int audit_tail_cmd(int argc, char **argv, struct cli_ctx *ctx)
         case CLI_OPT_ERROR: return EXIT_USAGE;
         case CLI_OPT_ARG: return cli_usage_error(cmd, "unexpected argument '%s'", ps.value);
         case OPT_LINES:
-            if (!cli_parse_int(cmd, "-n", ps.value, 1, 10000, &n)) return EXIT_USAGE;
+            if (!cli_parse_int(cmd, "-n", ps.value, 1, 1000, &n)) return EXIT_USAGE;
             break;
         case OPT_JSON: json = true; break;
         }

@@ -14,6 +14,9 @@ struct cli_ctx {
     const char *db_url;     /* --db URL, env LECTERN_DB, default: SQLite in data_dir */
     const char *dev_assets; /* --dev-assets DIR, env LECTERN_DEV_ASSETS: read templates etc. from disk */
     struct db *db;          /* opened and migrated when the command's flags ask for it */
+    /* Where cli_bootstrap_admin tells the administrator to sign in; NULL means
+     * http://127.0.0.1:8080. serve sets it from --listen before bootstrapping. */
+    const char *sign_in_url;
 };
 
 /* argv[0] is the command name; argv holds only the command's own arguments. */

@@ -188,7 +188,8 @@ lerr cli_mkdir_p(const char *path, struct problem *p)
 {
     if (!path || !*path) return problem_set(p, LE_INVALID, "data", "the directory name is empty");
     size_t len = strlen(path);
-    if (len >= PATH_MAX) return problem_set(p, LE_INVALID, "data", "the directory name is too long");
+    if (len >= PATH_MAX)
+        return problem_set(p, LE_INVALID, "data", "the directory name is too long");
     char tmp[PATH_MAX];
     memcpy(tmp, path, len + 1);
     /* Create each parent in turn, then the directory itself. */
@@ -274,10 +275,10 @@ int cli_bootstrap_admin(struct cli_ctx *ctx)
            "Administrator account created.\n"
            "  username: admin\n"
            "  one-time password: %s\n"
-           "Sign in at http://127.0.0.1:8080 and choose a new password.\n"
+           "Sign in at %s and choose a new password.\n"
            "This password is shown only once.\n"
            "------------------------------------------------------------\n",
-           otp);
+           otp, ctx->sign_in_url ? ctx->sign_in_url : "http://127.0.0.1:8080");
     fflush(stdout);
     arena_free(a);
     return EXIT_OK;

@@ -8,10 +8,6 @@
 #include "cli.h"
 #include "../core/asset.h"
 
-#ifndef LECTERN_VERSION
-#define LECTERN_VERSION "dev"
-#endif
-const char cli_version[] = LECTERN_VERSION;
 
 /* What main sets up before calling a command. */
 enum {
@@ -33,7 +29,8 @@ static const struct cli_command {
      "Apply pending database migrations, or show the schema version"},
     {"user", cmd_user, CLI_NEEDS_DB,
      "Add, list and show accounts; set passwords; unlock, suspend, reactivate"},
-    {"audit", cmd_audit, CLI_NEEDS_DB, "Verify the audit log's hash chain, or show its newest entries"},
+    {"audit", cmd_audit, CLI_NEEDS_DB,
+     "Verify the audit log's hash chain, or show its newest entries"},
     {"version", cmd_version, 0, "Print the version"},
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
@@ -50,7 +47,8 @@ static void usage(FILE *out)
             "\n"
             "Global options (before or after the command name):\n"
             "  --data DIR        data directory (env LECTERN_DATA; default ./data)\n"
-            "  --db URL          database URL (env LECTERN_DB; default SQLite in the data directory)\n"
+            "  --db URL          database URL (env LECTERN_DB; default SQLite in the data\n"
+            "                    directory)\n"
             "  --dev-assets DIR  read templates, migrations and static files from DIR instead of\n"
             "                    the copies built into the binary (env LECTERN_DEV_ASSETS)\n"
             "  -h, --help        show this help; 'lectern <command> --help' explains a command\n"

@@ -24,7 +24,8 @@ int cmd_migrate(int argc, char **argv, struct cli_ctx *ctx)
     bool status = false;
     for (int o; (o = cli_next(&ps)) != CLI_OPT_END;) {
         if (o == CLI_OPT_ERROR) return EXIT_USAGE;
-        if (o == CLI_OPT_ARG) return cli_usage_error("migrate", "unexpected argument '%s'", ps.value);
+        if (o == CLI_OPT_ARG)
+            return cli_usage_error("migrate", "unexpected argument '%s'", ps.value);
         if (o == OPT_STATUS) status = true;
     }
 
@@ -49,7 +50,8 @@ int cmd_migrate(int argc, char **argv, struct cli_ctx *ctx)
     if (db_migrate(ctx->db, &p) != LE_OK)
         return cli_fail("migrate", "%s", p.message[0] ? p.message : db_errmsg(ctx->db));
     int now = db_schema_version(ctx->db);
-    if (now < 0) return cli_fail("migrate", "cannot read the schema version: %s", db_errmsg(ctx->db));
+    if (now < 0)
+        return cli_fail("migrate", "cannot read the schema version: %s", db_errmsg(ctx->db));
     if (now == current + 1)
         printf("applied migration %d\n", now);
     else if (now > current)

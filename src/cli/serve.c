@@ -104,6 +104,9 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         threads = n > 0 ? (int)n : 2;
     }
 
+    char url[300];
+    snprintf(url, sizeof url, "http://%s:%d/", host, port);
+    ctx->sign_in_url = url;
     int rc = cli_bootstrap_admin(ctx);
     if (rc) return rc;
 

@@ -153,11 +153,14 @@ static int user_add(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
     if (from_stdin) explicit_bzero(pw, sizeof pw);
     if (e != LE_OK)
         return cli_fail(cmd, "%s", p.message[0] ? p.message : db_errmsg(ctx->db));
+    /* The model normalises the username (case, spaces): show the one that was stored. */
+    struct user u;
+    const char *name = user_get(ctx->db, a, id, &u, &p) == LE_OK ? u.username : in.username;
     if (from_stdin) {
-        printf("User '%s' created (id %lld).\n", in.username, (long long)id);
+        printf("User '%s' created (id %lld).\n", name, (long long)id);
     } else {
-        char *headline = arena_sprintf(a, "User '%s' created (id %lld).", in.username, (long long)id);
-        print_one_time_password(headline, in.username, otp ? otp : "(none returned)");
+        char *headline = arena_sprintf(a, "User '%s' created (id %lld).", name, (long long)id);
+        print_one_time_password(headline, name, otp ? otp : "(none returned)");
     }
     return EXIT_OK;
 }
@@ -227,7 +230,8 @@ static int user_list_cmd(int argc, char **argv, struct cli_ctx *ctx, struct aren
         return EXIT_OK;
     }
     enum { NCOL = 6 };
-    static const char *const heads[NCOL] = {"USERNAME", "NAME", "EMAIL", "ROLES", "STATUS", "LOCKED"};
+    static const char *const heads[NCOL] = {"USERNAME", "NAME",   "EMAIL",
+                                            "ROLES",    "STATUS", "LOCKED"};
     const char **cells = arena_alloc(a, sizeof *cells * (size_t)n * NCOL);
     size_t width[NCOL];
     for (int c = 0; c < NCOL; c++) width[c] = strlen(heads[c]);
@@ -383,10 +387,11 @@ static const char reactivate_usage[] =
     "\n"
     "Lets a suspended account sign in again.\n";
 
+/* already_status: when the account is already in this status, say so and change nothing. */
 static int user_state_change(int argc, char **argv, struct cli_ctx *ctx, struct arena *a,
                              const char *cmd,
                              lerr (*fn)(struct db *, int64_t, int64_t, struct problem *),
-                             const char *done)
+                             const char *already_status, const char *done)
 {
     struct cli_parser ps;
     static const struct cli_opt opts[] = {{0}};
@@ -396,6 +401,10 @@ static int user_state_change(int argc, char **argv, struct cli_ctx *ctx, struct 
     struct user u;
     int rc = find_user(ctx, a, cmd, username, &u);
     if (rc != EXIT_OK) return rc;
+    if (already_status && str_eq(u.status, already_status)) {
+        printf("'%s' is already %s; nothing changed.\n", u.username, already_status);
+        return EXIT_OK;
+    }
     struct problem p = {0};
     if (fn(ctx->db, u.id, 0, &p) != LE_OK)
         return cli_fail(cmd, "%s", p.message[0] ? p.message : db_errmsg(ctx->db));
@@ -405,17 +414,18 @@ static int user_state_change(int argc, char **argv, struct cli_ctx *ctx, struct 
 
 static int user_unlock_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
 {
-    return user_state_change(argc, argv, ctx, a, "user unlock", user_unlock, "Unlocked");
+    return user_state_change(argc, argv, ctx, a, "user unlock", user_unlock, NULL, "Unlocked");
 }
 
 static int user_suspend_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
 {
-    return user_state_change(argc, argv, ctx, a, "user suspend", user_suspend, "Suspended");
+    return user_state_change(argc, argv, ctx, a, "user suspend", user_suspend, "suspended",
+                             "Suspended");
 }
 
 static int user_reactivate_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
 {
-    return user_state_change(argc, argv, ctx, a, "user reactivate", user_reactivate,
+    return user_state_change(argc, argv, ctx, a, "user reactivate", user_reactivate, "active",
                              "Reactivated");
 }
 

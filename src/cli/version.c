@@ -2,6 +2,11 @@
 #include <stdio.h>
 #include "cli.h"
 
+#ifndef LECTERN_VERSION
+#define LECTERN_VERSION "dev"
+#endif
+const char cli_version[] = LECTERN_VERSION;
+
 static const char version_usage[] =
     "usage: lectern version\n"
     "       lectern --version\n"

@@ -60,7 +60,8 @@ const char *db_col_text(struct db_stmt *st, int col); /* valid until the next st
 bool db_col_is_null(struct db_stmt *st, int col);
 void db_done(struct db_stmt *st);
 
-/* Runs SQL without parameters or results (migrations, pragmas). */
+/* Runs SQL without parameters or results (migrations, pragmas); it may hold several
+ * statements separated by ';'. LE_CONFLICT on a constraint, LE_DB otherwise. */
 lerr db_exec(struct db *db, const char *sql);
 /* Transactions. begin takes the write lock up front so a transaction never fails halfway
  * on a lock upgrade. Nesting is not supported. */

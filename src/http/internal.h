@@ -44,7 +44,7 @@ lerr parse_multipart(const char *body, size_t len, const char *content_type, str
 lerr parse_json_body(const char *body, size_t len, struct raw_params *raw, json_t **root,
                      struct problem *p);
 /* Applies a route's spec: path captures first (they win over body and query), then the
- * raw parameters; undeclared ones are dropped, captures always kept. Fills *out/*n_out. */
+ * raw parameters; undeclared ones are dropped, captures always kept. Fills *out and *n_out. */
 lerr params_apply(const struct param_spec *spec, const struct route_match *m,
                   const struct raw_params *raw, struct arena *a, struct req_param **out,
                   size_t *n_out, struct problem *p);

@@ -124,6 +124,10 @@ struct session_user {
 /* Finds the live session for a token (idle and absolute expiry checked; last-seen touched at
  * most once a minute). LE_AUTH when missing or expired. */
 lerr session_lookup(struct db *db, struct arena *a, const char *token, struct session_user *out);
+/* A new session for a user (sign-in calls it; also for rotating a session after a password
+ * change). Fills token, csrf and user_id; LE_DB on failure. */
+lerr session_create(struct db *db, int64_t user_id, const char *ip, const char *user_agent,
+                    struct session_new *out);
 lerr session_end(struct db *db, int64_t session_id, int64_t user_id);
 /* The newest n sign-in attempts for a user as a JSON array of
  * {"at", "ip", "user_agent", "success", "reason"} (signin_history.c). */
@@ -132,8 +136,9 @@ json_t *signin_history(struct db *db, int64_t user_id, int n);
 lerr session_end_all(struct db *db, int64_t user_id);
 
 /* ---- Audit log (audit.c): append-only, hash-chained ---- */
-/* details: a JSON object or NULL. Must be called inside the caller's transaction when the
- * change it records is part of one. */
+/* details: a JSON object or NULL; borrowed (the caller keeps its reference). Must be called
+ * inside the caller's transaction when the change it records is part of one; outside one it
+ * makes its own. actor_id 0 = the system or the command line. */
 lerr audit_append(struct db *db, int64_t actor_id, const char *action, const char *target,
                   json_t *details);
 /* LE_OK when intact; otherwise LE_INVALID with *bad_id the first bad row and p saying why. */
@@ -152,8 +157,15 @@ struct site_settings {
 lerr settings_get(struct db *db, struct arena *a, struct site_settings *out);
 lerr settings_update(struct db *db, const char *site_name, const char *primary_color,
                      int64_t actor_id, struct problem *p);
-/* Stores logo bytes content-addressed under DATA_DIR/files and records them. */
+/* Stores logo bytes content-addressed under DATA_DIR/files and records them. The type is
+ * detected from the bytes (PNG, JPEG, WebP, GIF; at most SETTINGS_LOGO_MAX bytes); `mime` from
+ * the client is not trusted and may be NULL. SVG is refused: it can carry script. */
+#define SETTINGS_LOGO_MAX (1024 * 1024)
 lerr settings_set_logo(struct db *db, const char *data_dir, const void *data, size_t len,
                        const char *mime, int64_t actor_id, struct problem *p);
+/* A stored file by its SHA-256 (e.g. logo_sha256): MIME type, size, and its path
+ * DATA_DIR/files/<sha256>, allocated in a. LE_NOTFOUND when unknown. */
+lerr file_find(struct db *db, struct arena *a, const char *data_dir, const char *sha256,
+               const char **mime, int64_t *size, const char **path);
 
 #endif

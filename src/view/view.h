@@ -12,22 +12,37 @@
 struct tpl_set;
 struct tpl_set *tpl_set_new(void);
 void tpl_set_free(struct tpl_set *set);
-/* Compiles src under name (replacing an earlier one). Errors name the line and what is wrong. */
+/* Compiles src under name (replacing an earlier one). Errors name the line and what is wrong.
+ * Not to be called while another thread renders from the same set. */
 lerr tpl_set_add(struct tpl_set *set, const char *name, const char *src, size_t len,
                  struct problem *p);
 bool tpl_set_has(const struct tpl_set *set, const char *name);
 /* Renders template name against a context stack (stack[0] is the bottom, stack[n-1] the top,
  * searched first). Partials and parents resolve by name within the set; a missing partial
- * renders as empty, as the spec says. */
+ * renders as empty, as the spec says. Falsey, as in JavaScript: missing, null, false, "", 0
+ * and []. A dotted name part that is a number indexes a list ({{#items.0}}). Numbers print
+ * in the fewest digits that read back the same (1.21 -> "1.21"); objects and lists print as
+ * nothing. Errors: LE_NOTFOUND (no template name), LE_TOOBIG (out's cap), LE_NOMEM, and
+ * LE_INTERNAL when partials/parents nest deeper than 100 (runaway recursion; logged). */
 lerr tpl_set_render(const struct tpl_set *set, const char *name, json_t *const *stack, size_t n,
                     struct buf *out);
 
 /* ---- Translations (i18n.c): every user-visible string goes through here. ---- */
-/* Loads locale/<lang>.json catalogues from assets. */
+/* Loads locale/<lang>.json catalogues from assets. Each is one flat object "key": "text";
+ * "en" is required and every other language is merged over it. Call at start-up, before any
+ * lookup; loading again replaces the catalogues, invalidating strings handed out before.
+ * On error (logged with file and key) the previous catalogues stay. */
 lerr i18n_load(void);
-/* The text for key in lang (falls back to "en", then to the key itself). */
+/* Same, from n in-memory catalogues (langs[i] is the tag, texts[i] the JSON of lens[i]
+ * bytes); for tests and tools. */
+lerr i18n_load_texts(const char *const *langs, const char *const *texts, const size_t *lens,
+                     size_t n);
+/* The text for key in lang (falls back to the primary tag, "pt" for "pt-BR", then to "en",
+ * then to the key itself). Valid until the next load. */
 const char *i18n_text(const char *lang, const char *key);
-/* All strings of a language as a JSON object, for templates ({{t.key}}); borrowed reference. */
+/* All strings of a language as a JSON object, for templates ({{t.key}}); borrowed reference.
+ * Keys are nested at their dots ("nav.sign_in" is {"nav": {"sign_in": ...}}) because Mustache
+ * resolves {{t.nav.sign_in}} part by part. Same fallbacks as i18n_text; NULL before a load. */
 json_t *i18n_catalog(const char *lang);
 
 #endif

@@ -1,0 +1,174 @@
+/* Requests: filling struct request from the connection, and the accessors handlers use for
+ * validated parameters, uploaded files and headers. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "internal.h"
+
+#define SESSION_COOKIE "lectern_session"
+#define TOKEN_MAX 512
+
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* Header text a handler may show or store: dropped when it is not valid UTF-8. */
+static const char *clean_header(struct MHD_Connection *conn, const char *name)
+{
+    const char *v = header(conn, name);
+    return v && utf8_valid(v, strlen(v)) ? v : NULL;
+}
+
+static const char *client_ip(struct request *req, struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr) return "-";
+    char text[INET6_ADDRSTRLEN];
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET) {
+        if (!inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+                       sizeof text))
+            return "-";
+    } else if (sa->sa_family == AF_INET6) {
+        if (!inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                       text, sizeof text))
+            return "-";
+    } else {
+        return "-";
+    }
+    return arena_strdup(req->arena, text);
+}
+
+/* A token is printable ASCII of sane length; anything else is ignored (no session). */
+static bool token_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || n > TOKEN_MAX) return false;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] <= ' ' || t[i] > '~') return false;
+    return true;
+}
+
+void request_fill(struct request *req, struct MHD_Connection *conn, const char *method,
+                  const char *path)
+{
+    req->conn = conn;
+    req->method = arena_strdup(req->arena, method);
+    req->path = arena_strdup(req->arena, path);
+    req->ip = client_ip(req, conn);
+    req->user_agent = clean_header(conn, MHD_HTTP_HEADER_USER_AGENT);
+    req->accept = clean_header(conn, MHD_HTTP_HEADER_ACCEPT);
+    req->content_type = clean_header(conn, MHD_HTTP_HEADER_CONTENT_TYPE);
+    req->is_api = strncmp(path, "/api/v1/", 8) == 0 ||
+                  (req->accept && strstr(req->accept, "application/json"));
+
+    /* An API client's bearer token wins over a cookie; only a cookie needs CSRF protection,
+     * because a browser never adds an Authorization header to a cross-site request. */
+    const char *auth = header(conn, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        const char *t = auth + 7;
+        while (*t == ' ') t++;
+        if (token_ok(t)) {
+            req->session_token = t;
+            req->via_bearer = true;
+            return;
+        }
+    }
+    const char *cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+    if (cookie && token_ok(cookie)) req->session_token = cookie;
+}
+
+struct query_ctx {
+    struct request *req;
+    struct raw_params *raw;
+    struct problem *p;
+    lerr err;
+};
+
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    struct query_ctx *q = cls;
+    if (!key || key_size == 0) return MHD_YES;
+    if (strlen(key) != key_size) {
+        q->err = problem_set(q->p, LE_INVALID, NULL, "A parameter name contains a NUL byte");
+        snprintf(q->p->reason, sizeof q->p->reason, "bad_request");
+        return MHD_NO;
+    }
+    /* MHD has already decoded %XX and '+'; a key without '=' has a NULL value. */
+    const char *v = value ? value : "";
+    q->err = raw_add(q->raw, key, v, value ? value_size : 0, q->p);
+    return q->err ? MHD_NO : MHD_YES;
+}
+
+lerr request_query_params(struct request *req, struct raw_params *raw, struct problem *p)
+{
+    if (!req->conn) return LE_OK;
+    struct query_ctx q = {req, raw, p, LE_OK};
+    MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, query_arg, &q);
+    return q.err;
+}
+
+/* ---- Accessors ---- */
+
+static const struct req_param *find(struct request *req, const char *name)
+{
+    for (size_t i = 0; i < req->n_params; i++)
+        if (strcmp(req->params[i].name, name) == 0) return &req->params[i];
+    return NULL;
+}
+
+const char *req_param(struct request *req, const char *name)
+{
+    const struct req_param *p = find(req, name);
+    return p ? p->value : NULL;
+}
+
+int64_t req_param_int(struct request *req, const char *name, int64_t dflt)
+{
+    const char *v = req_param(req, name);
+    if (!v || !*v) return dflt;
+    char *end;
+    long long x = strtoll(v, &end, 10);
+    return *end ? dflt : (int64_t)x;
+}
+
+bool req_param_bool(struct request *req, const char *name)
+{
+    const char *v = req_param(req, name);
+    return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0 ||
+                 strcasecmp(v, "yes") == 0);
+}
+
+bool req_has_param(struct request *req, const char *name)
+{
+    return find(req, name) != NULL;
+}
+
+const struct uploaded_file *req_file(struct request *req, const char *name)
+{
+    const struct req_param *p = find(req, name);
+    return p ? p->file : NULL;
+}
+
+const char *req_header(struct request *req, const char *name)
+{
+    return req->conn ? header(req->conn, name) : NULL;
+}
+
+const char *req_body(struct request *req, size_t *len)
+{
+    if (len) *len = req->body ? req->body_len : 0;
+    return req->body;
+}
+
+json_t *req_json(struct request *req)
+{
+    return req->json;
+}

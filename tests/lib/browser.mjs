@@ -1,0 +1,76 @@
+// Browser helpers: Debian's Chromium through playwright-core, and the page steps the browser
+// suites share. Elements are found by role and label, so the suites double as an accessibility check.
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const SIGNIN_FAILED = 'Incorrect username or password, or the account is locked.';
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A fresh context (its own cookies) and page, with server errors surfaced. */
+export async function newPage(browser, server) {
+  const context = await browser.newContext({ baseURL: server.url });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  page.consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
+  return page;
+}
+
+/** Runs an action that submits a form and waits for the resulting page to load. */
+export async function submit(page, action) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()]);
+}
+
+export function pathOf(page) { return new URL(page.url()).pathname; }
+
+/** Opens /signin, fills "Username" and "Password", clicks "Sign in". */
+export async function signInUI(page, username, password) {
+  await page.goto('/signin');
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await submit(page, () => page.getByRole('button', { name: 'Sign in' }).click());
+}
+
+/** Expects the sign-in page again with the generic alert. */
+export async function expectSignInFailed(page) {
+  const alert = page.getByRole('alert');
+  await alert.first().waitFor();
+  const text = (await alert.first().innerText()).trim();
+  assert.ok(text.includes(SIGNIN_FAILED), `alert text: ${JSON.stringify(text)}`);
+  // The form is still there to try again.
+  await page.getByLabel('Username', { exact: true }).waitFor();
+}
+
+/** On /password: fills "Current password", "New password", "Confirm new password", submits,
+ *  and expects the dashboard (/) with a heading. */
+export async function changePasswordUI(page, current, next) {
+  assert.equal(pathOf(page), '/password', `expected the forced change at /password, got ${page.url()}`);
+  await page.getByLabel('Current password', { exact: true }).fill(current);
+  await page.getByLabel('New password', { exact: true }).fill(next);
+  await page.getByLabel('Confirm new password', { exact: true }).fill(next);
+  await submit(page, () => page.getByRole('button', { name: 'Change password' }).click());
+  assert.equal(pathOf(page), '/', `after the change the dashboard, got ${page.url()}`);
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+}
+
+/** The site navigation: the <nav> that holds the "Sign out" button (pages may have other
+ *  navigation landmarks, such as breadcrumbs or pagination). */
+export function mainNav(page) {
+  return page.getByRole('navigation').filter({ has: page.getByRole('button', { name: 'Sign out' }) });
+}
+
+/** Clicks "Sign out" in the navigation and expects the sign-in page. */
+export async function signOutUI(page) {
+  const nav = mainNav(page);
+  await submit(page, () => nav.getByRole('button', { name: 'Sign out' }).click());
+  assert.equal(pathOf(page), '/signin', `after signing out, got ${page.url()}`);
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+}
