@@ -147,7 +147,8 @@ json_t *req_json(struct request *req);
  *    render is NOT called, so set flash cookies in the handler.
  *  - problem: hooks.render is called (raw body ignored); otherwise body != NULL sends it
  *    as is with content_type; otherwise hooks.render. If render is NULL or fails, a plain
- *    JSON {"error":{...}} (API) or text body is sent instead.
+ *    JSON {"error":{...}} (API) or text body is sent instead (no render hook and no problem:
+ *    the model as JSON). A render failure on a good response becomes a 500.
  *  - body (not owned) must stay valid until the request ends: static data or req->arena.
  *  - headers: res->headers as given; Content-Type from render/content_type unless the
  *    handler set one; Cache-Control "private, no-cache" unless the handler set one; the

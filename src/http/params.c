@@ -327,7 +327,8 @@ const char *raw_get(const struct raw_params *raw, const char *name)
 {
     if (!raw) return NULL;
     for (size_t i = raw->n; i-- > 0;)
-        if (raw->items[i].value && strcmp(raw->items[i].name, name) == 0) return raw->items[i].value;
+        if (raw->items[i].value && strcmp(raw->items[i].name, name) == 0)
+            return raw->items[i].value;
     return NULL;
 }
 
@@ -555,9 +556,11 @@ lerr parse_json_body(const char *body, size_t len, struct raw_params *raw, json_
     }
     *root = j;
     if (json_too_deep(j, 1))
-        return bad_request(p, NULL, "JSON nested too deeply: at most %d levels", HTTP_MAX_JSON_DEPTH);
+        return bad_request(p, NULL, "JSON nested too deeply: at most %d levels",
+                           HTTP_MAX_JSON_DEPTH);
     if (!json_is_object(j))
-        return bad_request(p, NULL, "The JSON body must be an object, such as {\"name\": \"value\"}");
+        return bad_request(p, NULL,
+                           "The JSON body must be an object, such as {\"name\": \"value\"}");
     const char *k;
     json_t *v;
     json_object_foreach(j, k, v)
@@ -729,7 +732,8 @@ lerr params_apply(const struct param_spec *spec, const struct route_match *m,
     /* Captures are part of the route, so they are declared even without a spec entry. */
     for (size_t c = 0; c < ncap; c++) {
         bool declared = false;
-        for (size_t i = 0; i < nspec && !declared; i++) declared = strcmp(spec[i].name, m->names[c]) == 0;
+        for (size_t i = 0; i < nspec && !declared; i++)
+            declared = strcmp(spec[i].name, m->names[c]) == 0;
         if (!declared) add_param(list, &n, m->names[c], m->values[c], NULL);
     }
     *out = list;

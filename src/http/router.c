@@ -130,7 +130,8 @@ static bool seen_method(const struct route *routes, size_t upto, const char *pat
     struct capture caps[8];
     int ncaps;
     for (size_t i = 0; i < upto; i++)
-        if (strcmp(routes[i].method, method) == 0 && path_matches(routes[i].pattern, path, caps, &ncaps))
+        if (strcmp(routes[i].method, method) == 0 &&
+            path_matches(routes[i].pattern, path, caps, &ncaps))
             return true;
     return false;
 }

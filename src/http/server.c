@@ -138,6 +138,23 @@ static void redirect(struct response *res, const char *to)
 
 /* ---- access log ---- */
 
+/* Appends s to line, %-escaping control bytes, spaces and quotes so a client cannot forge or
+ * split log lines; stops at max bytes of line. */
+static size_t log_append(char *line, size_t len, size_t max, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *c = (const unsigned char *)s; *c && len + 3 < max; c++) {
+        if (*c <= ' ' || *c == 0x7F || *c == '"') {
+            line[len++] = '%';
+            line[len++] = hex[*c >> 4];
+            line[len++] = hex[*c & 15];
+        } else {
+            line[len++] = (char)*c;
+        }
+    }
+    return len;
+}
+
 /* One line per request on stdout, written with one write() so lines from several threads
  * never interleave (a pipe write under PIPE_BUF is atomic):
  *   2026-11-28T10:58:39Z GET /admin/users 200 3.2 42 5120
@@ -149,22 +166,14 @@ static void access_log(const char *method, const char *path, int status, double 
     char line[2048];
     char ts[21];
     time_iso8601((int64_t)time(NULL), ts);
-    int n = snprintf(line, sizeof line, "%s %.16s ", ts, method);
-    size_t len = (size_t)n;
-    for (const unsigned char *c = (const unsigned char *)path; *c && len < 1500; c++) {
-        if (*c <= ' ' || *c == 0x7F || *c == '"') {
-            static const char hex[] = "0123456789ABCDEF";
-            line[len++] = '%';
-            line[len++] = hex[*c >> 4];
-            line[len++] = hex[*c & 15];
-        } else {
-            line[len++] = (char)*c;
-        }
-    }
+    size_t len = (size_t)snprintf(line, sizeof line, "%s ", ts);
+    len = log_append(line, len, len + 48, method);
+    line[len++] = ' ';
+    len = log_append(line, len, 1800, path);
     char uid[24] = "-";
     if (user_id) snprintf(uid, sizeof uid, "%lld", (long long)user_id);
-    n = snprintf(line + len, sizeof line - len, " %d %.1f %s %zu\n", status, ms, uid, bytes);
-    len += (size_t)n;
+    len += (size_t)snprintf(line + len, sizeof line - len, " %d %.1f %s %zu\n", status, ms, uid,
+                            bytes);
     if (len > sizeof line) len = sizeof line;
     while (write(STDOUT_FILENO, line, len) < 0 && errno == EINTR) {
     }
@@ -172,15 +181,24 @@ static void access_log(const char *method, const char *path, int status, double 
 
 /* ---- building the answer ---- */
 
-/* When the view cannot render: the error as plain JSON or text. */
+/* When the view cannot render (or there is no render hook): the error as plain JSON or text;
+ * without an error, the model as JSON. */
 static void fallback_body(struct request *req, struct response *res, struct buf *out,
                           const char **ctype)
 {
     buf_reset(out);
     const struct problem *p = &res->problem;
+    if (!p->code) {
+        char *text = res->model ? json_dumps(res->model, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+        buf_adds(out, text ? text : "{}");
+        free(text);
+        *ctype = "application/json; charset=utf-8";
+        return;
+    }
     if (req->is_api) {
         json_t *err = json_object();
-        json_object_set_new(err, "code", json_string(p->reason[0] ? p->reason : lerr_code(p->code)));
+        const char *code = p->reason[0] ? p->reason : lerr_code(p->code);
+        json_object_set_new(err, "code", json_string(code));
         json_t *msg = json_string(p->message);
         json_object_set_new(err, "message", msg ? msg : json_string("error"));
         if (p->field[0]) {
@@ -256,7 +274,9 @@ static enum MHD_Result respond(struct conn_state *st, struct MHD_Connection *con
             buf_reset(&out);
             e = hooks->render(req, res, &out, &ctype);
         }
-        if (e || !ctype) fallback_body(req, res, &out, &ctype);
+        if (e) fallback_body(req, res, &out, &ctype);
+        if (!ctype)
+            ctype = req->is_api ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
         body_len = out.len;
         body = body_len ? buf_detach(&out) : NULL;
         if (body) mode = MHD_RESPMEM_MUST_FREE;
@@ -362,8 +382,12 @@ static bool admit(struct conn_state *st, struct route_match *m, bool *began)
             char allow[128];
             router_allow(cfg->routes, cfg->n_routes, req->path, allow, sizeof allow);
             res_header(res, "Allow", arena_strdup(req->arena, allow));
+            /* The method is the client's text: echo it only when it is a plain token. */
+            bool plain = strlen(req->method) <= 16;
+            for (const char *c = req->method; plain && *c; c++) plain = *c >= 'A' && *c <= 'Z';
             fail(res, 405, LE_INVALID, "method_not_allowed", NULL,
-                 "%s is not allowed at this address; use %s", req->method, allow);
+                 "%s is not allowed at this address; use %s", plain ? req->method : "This method",
+                 allow);
         } else {
             fail(res, 404, LE_NOTFOUND, NULL, NULL,
                  "There is nothing at this address; check it for typos");
@@ -390,7 +414,8 @@ static bool admit(struct conn_state *st, struct route_match *m, bool *began)
         if (!req->user) {
             if (req->is_api) {
                 fail(res, 401, LE_AUTH, NULL, NULL,
-                     "Sign in first: send a valid session cookie or an Authorization: Bearer token");
+                     "Sign in first: send a valid session cookie or an "
+                     "Authorization: Bearer token");
             } else {
                 redirect(res, arena_sprintf(req->arena, SESSION_REDIRECT "?next=%s",
                                             url_encode(req->arena, req->path)));
@@ -491,7 +516,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         size_t bytes;
         const char *rest = url + s->prefix_len;
         bool vendor = strncmp(rest, "vendor/", 7) == 0;
-        int status = static_serve(s->statics, conn, rest, vendor, atomic_load(&s->stopping), &bytes);
+        bool closing = atomic_load(&s->stopping);
+        int status = static_serve(s->statics, conn, rest, vendor, closing, &bytes);
         if (s->cfg.access_log && status)
             access_log(method, url, status, time_monotonic_ms() - t0, 0, bytes);
         return status ? MHD_YES : MHD_NO;
@@ -633,10 +659,12 @@ lerr server_start(const struct server_config *cfg, struct server **out, struct p
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
     int gai = getaddrinfo(s->cfg.host, port, &hints, &ai);
     if (gai != 0 || !ai) {
+        problem_set(p, LE_INVALID, "listen",
+                    "cannot listen on %s: %s; give an IP address or host name such as 127.0.0.1",
+                    s->cfg.host, gai_strerror(gai));
         static_cache_free(s->statics);
         free(s);
-        return problem_set(p, LE_INVALID, "listen", "cannot listen on %s: %s; give an IP address "
-                           "or host name such as 127.0.0.1", cfg->host ? cfg->host : "", gai_strerror(gai));
+        return LE_INVALID;
     }
 
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;

@@ -58,6 +58,7 @@ void h_password_change(struct request *req, struct response *res)
         return;
     }
     user_get(req->db, req->arena, u.id, &u, &p);
+    json_decref(res->model);
     res->model = user_to_json(&u);
     web_flash(req, res, "flash.password_changed");
     res->redirect = "/";

@@ -14,7 +14,7 @@ static lerr render_json(struct request *req, struct response *res, struct buf *o
         if (res->problem.field[0]) json_object_set_new(err, "field", json_string(res->problem.field));
         body = json_pack("{s:o}", "error", err);
     } else {
-        body = json_incref(res->model ? res->model : json_object());
+        body = res->model ? json_incref(res->model) : json_object();
     }
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
@@ -63,7 +63,7 @@ static lerr render_html(struct request *req, struct response *res, struct buf *o
     json_t *stack[3];
     size_t n = 0;
     stack[n++] = chrome(req, res);
-    stack[n++] = json_incref(res->model ? res->model : json_object());
+    stack[n++] = res->model ? json_incref(res->model) : json_object();
     if (res->problem.code) {
         json_t *err = json_pack("{s:s, s:i}", "message", res->problem.message, "status", res->status);
         if (res->problem.field[0]) json_object_set_new(err, "field", json_string(res->problem.field));

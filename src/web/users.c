@@ -119,7 +119,18 @@ void h_user_create(struct request *req, struct response *res)
 
 static void show_user(struct request *req, struct response *res, const struct user *u, const char *otp)
 {
-    res->model = json_pack("{s:o, s:o}", "user", user_to_json(u), "signins", signin_history(req->db, u->id, 20));
+    json_t *signins = signin_history(req->db, u->id, 20);
+    if (!req->is_api) {
+        /* Reasons are codes in JSON and words on the page. */
+        size_t i;
+        json_t *s;
+        json_array_foreach(signins, i, s) {
+            const char *reason = json_string_value(json_object_get(s, "reason"));
+            const char *key = arena_sprintf(req->arena, "signin_reason.%s", reason ? reason : "unknown");
+            json_object_set_new(s, "reason_text", json_string(T(req, key)));
+        }
+    }
+    res->model = json_pack("{s:o, s:o}", "user", user_to_json(u), "signins", signins);
     if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
     if (!req->is_api) {
         json_object_set_new(res->model, "suspended", json_boolean(str_eq(u->status, "suspended")));

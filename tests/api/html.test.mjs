@@ -65,7 +65,7 @@ test('security headers on API answers and errors too', async () => {
   securityHeaders(nf, '404 page');
 });
 
-test('the static Bootstrap file: 200 with ETag and caching; If-None-Match answers 304', async () => {
+test('the static Bootstrap file: 200 with an ETag; If-None-Match answers 304', async () => {
   const r = await rawRequest(server.url + '/static/vendor/bootstrap.min.css');
   assert.equal(r.status, 200);
   assert.match(r.headers['content-type'] || '', /^text\/css/);
@@ -160,6 +160,28 @@ test('the new-user form without the CSRF token answers 403 and creates nothing',
   const tok = await adminToken(server);
   const g = await api(server, 'GET', '/api/v1/users/csrfvictim', { token: tok });
   assert.equal(g.status, 404, 'the forged form created nothing');
+});
+
+test('the sign-in "next" target never leads off the site', async () => {
+  const start = await page(server, 'GET', '/admin/users?q=x');
+  assert.equal(start.status, 303);
+  for (const next of ['https://evil.example/', '//evil.example/', '/\\evil.example/', 'javascript:alert(1)', 'http:evil.example']) {
+    const r = await page(server, 'POST', '/signin', { form: { username: 'admin', password: ADMIN_PASSWORD, next } });
+    assert.equal(r.status, 303, `next=${next}: ${short(r)}`);
+    const loc = r.headers.location || '';
+    assert.ok(/^\/(?![\/\\])/.test(loc) || loc.startsWith(server.url + '/'), `next=${next} redirected to ${loc}`);
+    assert.doesNotMatch(loc, /evil\.example|javascript:/i, `next=${next} redirected to ${loc}`);
+  }
+  const r = await page(server, 'POST', '/signin', { form: { username: 'admin', password: ADMIN_PASSWORD, next: '/admin/users?q=x' } });
+  assert.equal(r.status, 303);
+  assert.match(r.headers.location || '', /\/admin\/users\?q=x$/, 'a local next is followed');
+});
+
+test('signing out needs the CSRF token too', async () => {
+  const r = await page(server, 'POST', '/signout', { cookie, form: {} });
+  assert.equal(r.status, 403, short(r));
+  const still = await page(server, 'GET', '/', { cookie });
+  assert.equal(still.status, 200, 'a forged sign-out did not end the session');
 });
 
 test('signing out through the navigation form ends the cookie session', async () => {

@@ -69,9 +69,9 @@ test('the locked learner shows locked with locked_until, and the sign-ins with r
 
 test('a learner cannot unlock (403); an unauthenticated client cannot unlock (401)', async () => {
   await createUser(server, {
-    username: 'other', email: 'other@example.com', first_name: 'O', last_name: 'T', roles: ['learner'], password: 'Other-Password-2024',
+    username: 'other', email: 'other@example.com', first_name: 'O', last_name: 'T', roles: ['learner'], password: 'Quiet-Harbor-Lamp-24',
   }, admin);
-  const tok = await signIn(server, 'other', 'Other-Password-2024');
+  const tok = await signIn(server, 'other', 'Quiet-Harbor-Lamp-24');
   const r = await api(server, 'POST', '/api/v1/users/lena/unlock', { token: tok });
   assert.equal(r.status, 403, show(r));
   assert.equal(r.json?.error?.code, 'forbidden');
@@ -116,7 +116,7 @@ test('failed sign-ins for an unknown username answer 401 and create nothing', as
 
 test('locking one account does not affect another', async () => {
   for (let i = 0; i < 5; i++) await attempt('lena', `Wrong-Password-${i}-again`);
-  const other = await attempt('other', 'Other-Password-2024');
+  const other = await attempt('other', 'Quiet-Harbor-Lamp-24');
   assert.equal(other.status, 201, show(other));
   const lena = await attempt('lena', PW);
   assert.equal(lena.status, 401, 'lena is locked again');

@@ -10,8 +10,8 @@ let learner;
 before(async () => {
   server = await startServer();
   admin = await adminToken(server);
-  await createUser(server, { username: 'lia', email: 'lia@example.com', first_name: 'Lia', last_name: 'L', roles: ['learner'], password: 'Lias-Password-2024' }, admin);
-  learner = await signIn(server, 'lia', 'Lias-Password-2024');
+  await createUser(server, { username: 'lia', email: 'lia@example.com', first_name: 'Lia', last_name: 'L', roles: ['learner'], password: 'Orange-Cloud-Path-24' }, admin);
+  learner = await signIn(server, 'lia', 'Orange-Cloud-Path-24');
 });
 after(async () => { if (server) await server.stop(); });
 

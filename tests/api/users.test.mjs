@@ -30,7 +30,7 @@ function expectInvalid(r, field, what) {
 test('create with a password: 201 with the user and no one-time password', async () => {
   const r = await post('/api/v1/users', {
     username: 'alice', email: 'alice@example.com', first_name: 'Alice', last_name: 'Archer', roles: ['learner'],
-    password: 'Alice-Password-2024',
+    password: 'Amber-Falcon-Ridge-24',
   });
   assert.equal(r.status, 201, show(r));
   const u = r.json.user;
@@ -48,7 +48,7 @@ test('create with a password: 201 with the user and no one-time password', async
   assert.match(u.updated_at, ISO);
   assert.equal(r.json.one_time_password ?? null, null, 'no one-time password when a password was given');
   assert.ok(!/password_hash|\$argon2/.test(r.text), 'no secrets in the answer');
-  const s = await signInFull(server, 'alice', 'Alice-Password-2024');
+  const s = await signInFull(server, 'alice', 'Amber-Falcon-Ridge-24');
   assert.equal(s.user.username, 'alice');
 });
 
@@ -64,10 +64,10 @@ test('create without a password: 201 with a one-time password that must be chang
   assert.ok(otp.length >= 12, 'the one-time password passes the policy');
   const s = await signInFull(server, 'bob', otp);
   assert.equal(s.must_change_password, true);
-  const me = await get('/api/v1/me', s.token);
-  assert.equal(me.status, 403, show(me));
-  assert.equal(me.json.error.code, 'password_change_required');
-  const tok = await changePassword(server, 'bob', s.token, otp, 'Bobs-New-Password-77');
+  const d = await get('/api/v1/dashboard', s.token);
+  assert.equal(d.status, 403, show(d));
+  assert.equal(d.json.error.code, 'password_change_required');
+  const tok = await changePassword(server, 'bob', s.token, otp, 'Cedar-Night-Wind-77');
   const me2 = await get('/api/v1/me', tok);
   assert.equal(me2.status, 200, show(me2));
   // The one-time password is shown once: reading the user again does not show it.
@@ -248,8 +248,8 @@ test('a patch with one bad field changes nothing', async () => {
 });
 
 test('suspend: the user\'s token stops working and sign-in fails; reactivate: sign-in works', async () => {
-  await createUser(server, { username: 'sam', email: 'sam@example.com', first_name: 'Sam', last_name: 'S', roles: ['learner'], password: 'Sams-Password-2024' }, admin);
-  const tok = await signIn(server, 'sam', 'Sams-Password-2024');
+  await createUser(server, { username: 'sam', email: 'sam@example.com', first_name: 'Sam', last_name: 'S', roles: ['learner'], password: 'Purple-Mango-Dune-24' }, admin);
+  const tok = await signIn(server, 'sam', 'Purple-Mango-Dune-24');
   assert.equal((await get('/api/v1/me', tok)).status, 200);
 
   const s = await post('/api/v1/users/sam/suspend', undefined);
@@ -257,19 +257,19 @@ test('suspend: the user\'s token stops working and sign-in fails; reactivate: si
   assert.equal(s.json.user.status, 'suspended');
   const me = await get('/api/v1/me', tok);
   assert.equal(me.status, 401, `a suspended user's token: ${show(me)}`);
-  const si = await api(server, 'POST', '/api/v1/sessions', { body: { username: 'sam', password: 'Sams-Password-2024' } });
+  const si = await api(server, 'POST', '/api/v1/sessions', { body: { username: 'sam', password: 'Purple-Mango-Dune-24' } });
   assert.equal(si.status, 401, show(si));
 
   const ra = await post('/api/v1/users/sam/reactivate', undefined);
   assert.equal(ra.status, 200, show(ra));
   assert.equal(ra.json.user.status, 'active');
   assert.equal((await get('/api/v1/me', tok)).status, 401, 'the old session stays ended');
-  const tok2 = await signIn(server, 'sam', 'Sams-Password-2024');
+  const tok2 = await signIn(server, 'sam', 'Purple-Mango-Dune-24');
   assert.equal((await get('/api/v1/me', tok2)).status, 200);
 });
 
 test('reset-password: a one-time password is returned, the old password fails, sessions end', async () => {
-  const tok = await signIn(server, 'sam', 'Sams-Password-2024');
+  const tok = await signIn(server, 'sam', 'Purple-Mango-Dune-24');
   const r = await post('/api/v1/users/sam/reset-password', undefined);
   assert.equal(r.status, 200, show(r));
   assert.equal(r.json.user.username, 'sam');
@@ -278,11 +278,11 @@ test('reset-password: a one-time password is returned, the old password fails, s
   assert.equal(typeof otp, 'string', show(r));
   assert.ok(otp.length >= 12);
   assert.equal((await get('/api/v1/me', tok)).status, 401, 'sessions end at a reset');
-  const old = await api(server, 'POST', '/api/v1/sessions', { body: { username: 'sam', password: 'Sams-Password-2024' } });
+  const old = await api(server, 'POST', '/api/v1/sessions', { body: { username: 'sam', password: 'Purple-Mango-Dune-24' } });
   assert.equal(old.status, 401, show(old));
   const s = await signInFull(server, 'sam', otp);
   assert.equal(s.must_change_password, true);
-  const tok2 = await changePassword(server, 'sam', s.token, otp, 'Sams-Next-Password-99');
+  const tok2 = await changePassword(server, 'sam', s.token, otp, 'Hollow-Pine-Echo-99');
   assert.equal((await get('/api/v1/me', tok2)).status, 200);
 });
 
@@ -294,10 +294,10 @@ test('actions on an unknown user answer 404', async () => {
 });
 
 test('a learner gets 403 on /api/v1/users; a manager may read but not write', async () => {
-  await createUser(server, { username: 'lou', email: 'lou@example.com', first_name: 'Lou', last_name: 'L', roles: ['learner'], password: 'Lous-Password-2024' }, admin);
-  await createUser(server, { username: 'mia', email: 'mia@example.com', first_name: 'Mia', last_name: 'M', roles: ['manager'], password: 'Mias-Password-2024' }, admin);
-  const learner = await signIn(server, 'lou', 'Lous-Password-2024');
-  const manager = await signIn(server, 'mia', 'Mias-Password-2024');
+  await createUser(server, { username: 'lou', email: 'lou@example.com', first_name: 'Lou', last_name: 'L', roles: ['learner'], password: 'Winter-Coral-Gate-24' }, admin);
+  await createUser(server, { username: 'mia', email: 'mia@example.com', first_name: 'Mia', last_name: 'M', roles: ['manager'], password: 'Rusty-Anchor-Bell-24' }, admin);
+  const learner = await signIn(server, 'lou', 'Winter-Coral-Gate-24');
+  const manager = await signIn(server, 'mia', 'Rusty-Anchor-Bell-24');
 
   for (const [method, path] of [['GET', '/api/v1/users'], ['GET', '/api/v1/users/alice'], ['POST', '/api/v1/users'],
     ['PATCH', '/api/v1/users/alice'], ['POST', '/api/v1/users/alice/suspend'], ['POST', '/api/v1/users/lou/reset-password']]) {
@@ -322,7 +322,7 @@ test('a learner gets 403 on /api/v1/users; a manager may read but not write', as
 });
 
 test('a learner cannot raise their own roles through /api/v1/me', async () => {
-  const learner = await signIn(server, 'lou', 'Lous-Password-2024');
+  const learner = await signIn(server, 'lou', 'Winter-Coral-Gate-24');
   const r = await api(server, 'PATCH', '/api/v1/me', { token: learner, body: { roles: ['admin'] } });
   assert.ok([403, 404, 405].includes(r.status), show(r));
   const me = await get('/api/v1/me', learner);

@@ -73,7 +73,7 @@ test('the new learner signs in, changes the one-time password, sees the dashboar
   const page = await newPage(browser, server);
   await signInUI(page, 'lucy', learnerOtp);
   assert.equal(pathOf(page), '/password');
-  await changePasswordUI(page, learnerOtp, 'Lucys-Own-Password-77');
+  await changePasswordUI(page, learnerOtp, 'Paper-Moon-Island-77');
   const h1 = (await page.getByRole('heading', { level: 1 }).first().innerText()).trim();
   assert.ok(h1.length > 0, 'the dashboard has a heading');
 

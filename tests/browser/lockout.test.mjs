@@ -8,13 +8,13 @@ import {
 
 let server;
 let browser;
-const PW = 'Leos-Password-2024';
+const PW = 'Crystal-Fern-Trail-24';
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
   // The administrator's password change and the learner come through the API; this suite is about the lockout.
   const admin = await adminToken(server);
-  await createUser(server, { username: 'leo', email: 'leo@example.com', first_name: 'Leo', last_name: 'Locked', roles: ['learner'], password: PW }, admin);
+  await createUser(server, { username: 'leo', email: 'leo@example.com', first_name: 'Leo', last_name: 'Lyon', roles: ['learner'], password: PW }, admin);
 });
 after(async () => {
   if (browser) await browser.close();
@@ -51,13 +51,14 @@ test('the administrator sees "Locked" on the user page, clicks "Unlock"; the use
 
   await submit(admin, () => admin.getByRole('button', { name: 'Unlock', exact: true }).click());
   if (pathOf(admin) !== '/admin/users/leo') await admin.goto('/admin/users/leo');
-  assert.equal(await admin.getByText(/\bLocked\b/).count(), 0, 'no longer shown as locked');
+  const stillLocked = await admin.getByText(/\bLocked\b/).allInnerTexts();
+  assert.deepEqual(stillLocked, [], `no longer shown as locked; page ${admin.url()}:\n${await admin.locator('main').innerText()}`);
 
   const user = await newPage(browser, server);
   await signInUI(user, 'leo', PW);
   let current = PW;
   if (pathOf(user) === '/password') {
-    current = 'Leos-Next-Password-88';
+    current = 'Misty-Valley-Drum-88';
     await changePasswordUI(user, PW, current);
   }
   assert.equal(pathOf(user), '/');

@@ -18,9 +18,20 @@ export async function newPage(browser, server) {
   const context = await browser.newContext({ baseURL: server.url });
   const page = await context.newPage();
   page.setDefaultTimeout(20000);
+  // Problems a person would not see but should not happen: script errors, CSP violations, and
+  // sub-resources (styles, images, scripts) that fail to load. Pages the test opens on purpose
+  // (documents) may answer 4xx; their status is checked where it matters.
   page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== 'document') {
+      page.consoleErrors.push(`${r.status()} for ${r.request().resourceType()} ${r.url()}`);
+    }
+  });
+  page.on('requestfailed', (r) => page.consoleErrors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   return page;
 }
 

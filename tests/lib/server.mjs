@@ -1,6 +1,7 @@
 // Test harness: starts a real `lectern serve` on a free loopback port with a fresh data
 // directory, and small helpers to talk to its JSON API. Used by tests/api and tests/browser.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -57,6 +58,91 @@ export function rawRequest(url, { method = 'GET', headers = {}, body } = {}) {
   });
 }
 
+/** A request over a bare TCP socket, for answers a server sends before it has read the whole
+ *  body (413): node:http gives up on EPIPE, this keeps reading. Writes the body in chunks while
+ *  the socket accepts them; resolves with { status, headers, text } from whatever arrived. */
+export function socketRequest(url, { method = 'POST', headers = {}, body = Buffer.alloc(0), expectContinue = false } = {}) {
+  const m = /^http:\/\/([^/:]+):(\d+)(\/.*)?$/.exec(url);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(m[2]), m[1]);
+    const chunks = [];
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      let raw = Buffer.concat(chunks).toString('latin1');
+      if (/^HTTP\/1\.[01] 100 /.test(raw)) raw = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+      const sm = /^HTTP\/1\.[01] (\d{3})/.exec(raw);
+      if (!sm) { reject(new Error(`no HTTP answer (got ${JSON.stringify(raw.slice(0, 100))})`)); return; }
+      const headEnd = raw.indexOf('\r\n\r\n');
+      const hdrs = {};
+      for (const line of raw.slice(0, headEnd).split('\r\n').slice(1)) {
+        const i = line.indexOf(':');
+        hdrs[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      let text = Buffer.from(raw.slice(headEnd + 4), 'latin1').toString('utf8');
+      if (/chunked/i.test(hdrs['transfer-encoding'] || '')) {
+        let out = '';
+        let rest = text;
+        for (;;) {
+          const nl = rest.indexOf('\r\n');
+          const n = parseInt(rest.slice(0, nl), 16);
+          if (!n) break;
+          out += rest.slice(nl + 2, nl + 2 + n);
+          rest = rest.slice(nl + 2 + n + 2);
+        }
+        text = out;
+      }
+      resolve({ status: Number(sm[1]), headers: hdrs, text });
+    };
+    let continued = !expectContinue;
+    sock.on('data', (d) => {
+      chunks.push(d);
+      // With Expect: 100-continue the body goes out only after "100 Continue"; any other
+      // answer is final and the body is never sent.
+      if (!continued && /^HTTP\/1\.[01] 100 [^\r]*\r\n\r\n/.test(Buffer.concat(chunks).toString('latin1'))) {
+        continued = true;
+        pump();
+      }
+    });
+    sock.on('end', finish);
+    sock.on('close', finish);
+    sock.on('error', () => { /* EPIPE/ECONNRESET after an early answer: read what arrived */ });
+    const head = [`${method} ${m[3] || '/'} HTTP/1.1`, `Host: ${m[1]}:${m[2]}`, 'Connection: close',
+      ...Object.entries(headers).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`)];
+    const given = Object.keys(headers).map((k) => k.toLowerCase());
+    if (!given.includes('content-length') && !given.includes('transfer-encoding')) head.push(`Content-Length: ${body.length}`);
+    if (expectContinue) head.push('Expect: 100-continue');
+    sock.write(head.join('\r\n') + '\r\n\r\n');
+    // Like curl: stop sending once an answer has begun to arrive, and give reads a turn between
+    // writes (a write error would otherwise discard an answer not yet read).
+    let off = 0;
+    const pump = () => {
+      if (!continued || off >= body.length || sock.destroyed || (chunks.length && !expectContinue)) return;
+      const part = body.subarray(off, off + 65536);
+      off += part.length;
+      if (sock.write(part)) setImmediate(pump); else sock.once('drain', () => setImmediate(pump));
+    };
+    pump();
+  });
+}
+
+/** The engine under test: with LECTERN_TEST_PG (the administrator URL of a throwaway cluster,
+ *  see scripts/pg-test-cluster.sh) servers run on PostgreSQL, otherwise on SQLite. */
+export const testPg = process.env.LECTERN_TEST_PG || null;
+
+/** A fresh, empty PostgreSQL database in the test cluster; returns its URL. */
+export function createTestDatabase(prefix = 'lectern') {
+  if (!testPg) throw new Error('createTestDatabase needs LECTERN_TEST_PG');
+  const name = `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
+  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', testPg, '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`cannot create database ${name}: ${r.error || r.stderr}`);
+  const u = new URL(testPg);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+const testDatabases = new Map(); // data directory -> its database, for restarts
+
 async function healthy(url) {
   try {
     const r = await rawRequest(url + '/healthz', { headers: { accept: 'application/json' } });
@@ -72,7 +158,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts `lectern serve --data DIR --listen 127.0.0.1:PORT` from the repository root.
  * options.env: extra environment variables; options.dataDir: reuse an existing data directory
  * (a restart; no one-time password is expected then); options.timeoutMs: health wait (20 s).
- * Returns { url, port, dataDir, adminPassword, proc, stop(opts), output(), exited }.
+ * With LECTERN_TEST_PG set the server runs on a fresh PostgreSQL database (env.LECTERN_DB
+ * chooses one instead, e.g. to share it between servers).
+ * Returns { url, port, dataDir, dbUrl, adminPassword, proc, stop(opts), output(), exited }.
  */
 export async function startServer({ env = {}, dataDir, timeoutMs = 20000, args = [] } = {}) {
   const bin = lecternBin();
@@ -81,11 +169,19 @@ export async function startServer({ env = {}, dataDir, timeoutMs = 20000, args =
   const ownDir = !dataDir;
   const dir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-'));
   const url = `http://127.0.0.1:${port}`;
+  // On PostgreSQL each new data directory gets a fresh database; a restart reuses it. CLI
+  // commands a test spawns (they inherit process.env) reach the newest server's database.
+  let dbUrl = env.LECTERN_DB || null;
+  if (!dbUrl && testPg) {
+    dbUrl = testDatabases.get(dir) || createTestDatabase();
+    testDatabases.set(dir, dbUrl);
+    process.env.LECTERN_DB = dbUrl;
+  }
   let stdout = '';
   let stderr = '';
   const proc = spawn(bin, ['serve', '--data', dir, '--listen', `127.0.0.1:${port}`, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(dbUrl ? { LECTERN_DB: dbUrl } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout.setEncoding('utf8');
@@ -101,7 +197,7 @@ export async function startServer({ env = {}, dataDir, timeoutMs = 20000, args =
 
   let stopped = null;
   const server = {
-    url, port, dataDir: dir, adminPassword: null, proc, exited, output,
+    url, port, dataDir: dir, dbUrl, adminPassword: null, proc, exited, output,
     stdout: () => stdout,
     stderr: () => stderr,
     /** SIGTERM, wait for the exit (SIGKILL after 10 s), remove the data dir unless keepDataDir

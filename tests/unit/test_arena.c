@@ -120,7 +120,8 @@ static void test_html_escape(void **state)
     buf_init(&b, 1000);
     const char *in = "<a href=\"x\" title='y'>Tom & Jerry</a>";
     assert_int_equal(html_escape(&b, in, strlen(in)), LE_OK);
-    assert_string_equal(b.data, "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;Tom &amp; Jerry&lt;/a&gt;");
+    assert_string_equal(b.data, "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;"
+                                "Tom &amp; Jerry&lt;/a&gt;");
     buf_reset(&b);
     assert_int_equal(html_escape(&b, "plain é", strlen("plain é")), LE_OK);
     assert_string_equal(b.data, "plain é");

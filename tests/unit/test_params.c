@@ -532,7 +532,8 @@ static void test_apply_reports_first_failing_field(void **state)
 static void test_apply_files(void **state)
 {
     (void)state;
-    const char body[] = "--b\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"l.png\"\r\n"
+    const char body[] = "--b\r\n"
+                        "Content-Disposition: form-data; name=\"logo\"; filename=\"l.png\"\r\n"
                         "Content-Type: image/png\r\n\r\n0123456789\r\n--b--\r\n";
     struct raw_params raw = {0};
     struct problem p = {0};
