@@ -2,7 +2,8 @@
  * case), plus Lectern's own cases: escaping, compile errors, the recursion cap, the output
  * cap, layout inheritance, and rendering from several threads.
  *
- * The spec files are read from $LECTERN_SPEC_DIR, by default ../shared/spec/mustache relative
+ * The spec files are read from $LECTERN_SPEC_DIR, by default tests/spec/mustache (a copy of the
+ * official specification data) relative
  * to the repository root (the working directory of the unit tests). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,7 +25,7 @@ static const char *const spec_files[] = {
 static const char *spec_dir(void)
 {
     const char *d = getenv("LECTERN_SPEC_DIR");
-    return d && *d ? d : "../shared/spec/mustache";
+    return d && *d ? d : "tests/spec/mustache";
 }
 
 /* Renders name from set against one context value; returns the output (caller frees). */
