@@ -90,7 +90,7 @@ static int hook_begin(struct request *req, struct response *res)
             u->roles = su.roles;
             u->must_change_password = su.must_change_password;
             u->csrf = su.csrf;
-            u->via_bearer = req_header(req, "Authorization") != NULL;
+            u->via_bearer = req->via_bearer; /* the server knows whether it was a Bearer token */
             req->user = u;
         }
     }

@@ -1,6 +1,7 @@
 /* Site settings and branding: site name, primary colour and logo, applied to every page. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include "web.h"
 
@@ -94,13 +95,25 @@ void h_theme_css(struct request *req, struct response *res)
     const char *c = site && site->settings.primary_color ? site->settings.primary_color : "#0d6efd";
     unsigned r = 13, g = 110, b = 253;
     if (strlen(c) == 7) sscanf(c + 1, "%2x%2x%2x", &r, &g, &b);
+    /* Text on the brand colour is white or near-black, whichever contrasts more (WCAG relative
+     * luminance), so an administrator's pale colour choice cannot make the navigation unreadable. */
+    double lum = 0;
+    unsigned rgb[3] = {r, g, b};
+    const double weight[3] = {0.2126, 0.7152, 0.0722};
+    for (int i = 0; i < 3; i++) {
+        double c_lin = rgb[i] / 255.0;
+        c_lin = c_lin <= 0.03928 ? c_lin / 12.92 : pow((c_lin + 0.055) / 1.055, 2.4);
+        lum += weight[i] * c_lin;
+    }
+    const double dark_lum = 0.0154; /* #212529 */
+    const char *on = (1.05 / (lum + 0.05)) >= ((lum + 0.05) / (dark_lum + 0.05)) ? "#fff" : "#212529";
     char *css = arena_sprintf(req->arena,
                               ":root{--bs-primary:%s;--bs-primary-rgb:%u,%u,%u;--bs-link-color:%s;"
-                              "--bs-link-color-rgb:%u,%u,%u;--lectern-primary:%s}\n"
+                              "--bs-link-color-rgb:%u,%u,%u;--lectern-primary:%s;--lectern-on-primary:%s}\n"
                               ".btn-primary{--bs-btn-bg:%s;--bs-btn-border-color:%s;--bs-btn-hover-bg:%s;"
                               "--bs-btn-hover-border-color:%s;--bs-btn-active-bg:%s;--bs-btn-active-border-color:%s}\n"
                               ".navbar.lectern-brand{background-color:%s}\n",
-                              c, r, g, b, c, r, g, b, c, c, c, c, c, c, c, c);
+                              c, r, g, b, c, r, g, b, c, on, c, c, c, c, c, c, c);
     res->body = css;
     res->body_len = strlen(css);
     res->content_type = "text/css; charset=utf-8";

@@ -61,6 +61,17 @@ test('the site name appears in the HTML pages', async () => {
   assert.ok(r.text.includes('Acme Training'), 'site name in the layout');
 });
 
+test('the theme stylesheet carries the colour, with readable text on pale and dark colours', async () => {
+  const theme = async () => (await fetch(`${server.url}/branding/theme.css`)).text();
+  await api(server, 'PATCH', '/api/v1/settings', { token: admin, body: { primary_color: '#ffee55' } });
+  let css = await theme();
+  assert.match(css, /--lectern-primary:#ffee55/i);
+  assert.match(css, /--lectern-on-primary:#212529/, 'dark text on a pale colour');
+  await api(server, 'PATCH', '/api/v1/settings', { token: admin, body: { primary_color: '#1a2b3c' } });
+  css = await theme();
+  assert.match(css, /--lectern-on-primary:#fff/, 'white text on a dark colour');
+});
+
 test('an invalid colour answers 422 with field primary_color and changes nothing', async () => {
   for (const primary_color of ['red', '#12345', '#1234567', '#GGGGGG', '123456', '#12 345', 'url(javascript:x)', '#123456;}body{']) {
     const r = await api(server, 'PATCH', '/api/v1/settings', { token: admin, body: { site_name: 'Changed', primary_color } });

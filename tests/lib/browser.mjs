@@ -85,3 +85,18 @@ export async function signOutUI(page) {
   assert.equal(pathOf(page), '/signin', `after signing out, got ${page.url()}`);
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
 }
+
+/** Runs axe-core (the npm package) on the current page and returns the violations of impact
+ *  "serious" or "critical" as readable lines. axe is evaluated through the DevTools protocol,
+ *  so the page's Content-Security-Policy stays as strict as it is for people. */
+export async function accessibilityProblems(page) {
+  const { createRequire } = await import('node:module');
+  const fs = await import('node:fs');
+  const require = createRequire(import.meta.url);
+  const source = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`).join("; ")}`);
+}
