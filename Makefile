@@ -1,11 +1,12 @@
 # Lectern: one C binary. `make` builds build/lectern; `make run` serves; `make test` tests.
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 jansson libsodium
+PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcurl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CSTD    := -std=c11 -D_GNU_SOURCE -DLECTERN_VERSION='"$(shell cat VERSION)"'
 OPT     ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+# libcsv (libcsv-dev) ships no pkg-config file.
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lcsv -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC  := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c)))
@@ -21,7 +22,7 @@ REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
 TEST_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/test/%,$(UNIT_SRC))
 
-.PHONY: all run deps deps-test test unit cli api browser clean format
+.PHONY: all run deps deps-test test test-pg unit unit-pg cli cli-pg api browser multinode clean format
 all: build/lectern
 
 deps:
@@ -86,8 +87,27 @@ run: build/lectern
 	build/lectern serve --data $(DATA) --listen $(LISTEN)
 
 # ---- tests: unit (cmocka), CLI, API (node:test against a real server), browser (Chromium) ----
+# `make test` runs everything on SQLite, then again on PostgreSQL (test-pg).
 test: deps-test
-	@$(MAKE) --no-print-directory -k unit cli api browser
+	@status=0; \
+	$(MAKE) --no-print-directory -k unit cli api browser bench-smoke || status=1; \
+	$(MAKE) --no-print-directory test-pg || status=1; \
+	exit $$status
+
+# The PostgreSQL pass, in a throwaway cluster that scripts/pg-test-cluster.sh creates and
+# removes: the engine's unit tests, its CLI tests, the whole API and browser suites (each
+# server on a fresh database) and the two-node tests.
+test-pg: build/test/lectern build/test/test_pg
+	@scripts/pg-test-cluster.sh $(MAKE) --no-print-directory -k unit-pg cli-pg api browser multinode
+
+unit-pg: build/test/test_pg
+	build/test/test_pg
+
+cli-pg: build/test/lectern
+	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/cli/pg.test.mjs
+
+multinode: build/test/lectern
+	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/multinode/
 
 unit: $(UNIT_BIN)
 	@status=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || status=1; done; exit $$status
@@ -100,6 +120,23 @@ api: build/test/lectern
 
 browser: build/test/lectern
 	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/browser/
+
+# ---- benchmarks (docs/bench.md) ----
+# `make bench BENCH_SIZE=S|M|L`: the release binary (-O2, no sanitizers) and nginx serving a
+# static file, both under wrk on 127.0.0.1; prints the table and writes bench/results/latest.md.
+# Datasets are cached in bench/data/<size>/ (not committed).
+BENCH_SIZE ?= S
+.PHONY: bench bench-smoke deps-bench
+deps-bench:
+	@scripts/deps.sh bench
+
+bench: build/lectern deps-bench
+	node bench/bench.mjs --size $(BENCH_SIZE)
+
+# Run by `make test`: the same scripts at size S for a few seconds on the sanitizer build, in a
+# fresh dataset; checks only that every scenario answered 200 and the table was written.
+bench-smoke: build/test/lectern deps-bench
+	LECTERN_BIN=build/test/lectern node bench/bench.mjs --smoke --size S
 
 format:
 	clang-format -i $(wildcard src/*/*.c src/*/*.h tests/unit/*.c)

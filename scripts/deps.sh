@@ -3,15 +3,19 @@
 # Idempotent: a machine that has everything is left untouched (no apt-get update, no network).
 #   scripts/deps.sh          build and run dependencies
 #   scripts/deps.sh test     also what the test suites need (cmocka, chromium, npm packages)
+#   scripts/deps.sh bench    also what `make bench` needs (nginx as the reference, wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev
-            libsodium-dev libcmark-gfm-dev libcmark-gfm-extensions-dev)
-test_pkgs=(libcmocka-dev chromium sqlite3 curl)
+            libsodium-dev libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+            libcsv-dev libcurl4-openssl-dev)
+test_pkgs=(libcmocka-dev chromium sqlite3 curl postgresql python3-aiosmtpd)
+bench_pkgs=(nginx wrk)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-}" = "test" ]; then want+=("${test_pkgs[@]}"); fi
+if [ "${1:-}" = "bench" ]; then want+=("${bench_pkgs[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do

@@ -28,6 +28,22 @@ int cmd_migrate(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_user(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_backup(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_restore(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_jobs(int argc, char **argv, struct cli_ctx *ctx);
+/* lectern user import | export (user_import.c), dispatched from user.c. */
+int cli_user_import(int argc, char **argv, struct cli_ctx *ctx, struct arena *a);
+int cli_user_export(int argc, char **argv, struct cli_ctx *ctx, struct arena *a);
+extern const char cli_user_import_usage[];
+extern const char cli_user_export_usage[];
+int cmd_mail(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_bench_data(int argc, char **argv, struct cli_ctx *ctx);
+
+/* For PostgreSQL, which Lectern does not back up itself: prints the pg_dump and pg_restore
+ * commands for url (without its password) on stderr; returns EXIT_FAIL (backup.c). */
+int cli_pg_backup_advice(const char *cmd, const char *url, const char *data_dir);
+/* url with any password left out, for printing. */
+void cli_redact_db_url(const char *url, char *out, size_t out_len);
 
 /* Creates the first administrator ("admin") with a one-time password printed once, when the
  * database has no users. Used by `init` and by `serve` on first start. Returns EXIT_OK (also

@@ -264,6 +264,11 @@ int cli_bootstrap_admin(struct cli_ctx *ctx)
     int64_t id = 0;
     char *otp = NULL;
     lerr e = user_create(ctx->db, a, &in, NULL, true, 0, &id, &otp, &p);
+    if (e == LE_CONFLICT) {
+        /* Several nodes started together on one new database: another one created it. */
+        arena_free(a);
+        return EXIT_OK;
+    }
     if (e != LE_OK || !otp) {
         fprintf(stderr, "lectern: cannot create the administrator account: %s\n",
                 e != LE_OK ? p.message : "no one-time password was generated");

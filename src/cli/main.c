@@ -31,6 +31,13 @@ static const struct cli_command {
      "Add, list and show accounts; set passwords; unlock, suspend, reactivate"},
     {"audit", cmd_audit, CLI_NEEDS_DB,
      "Verify the audit log's hash chain, or show its newest entries"},
+    {"jobs", cmd_jobs, CLI_NEEDS_DB, "List background jobs, or queue one"},
+    {"mail", cmd_mail, CLI_NEEDS_DB, "Send a test message; list or retry the mail outbox"},
+    {"backup", cmd_backup, CLI_NEEDS_DB | CLI_NO_MIGRATE,
+     "Copy the database to a file while Lectern serves (PostgreSQL: pg_dump)"},
+    {"restore", cmd_restore, 0, "Put a backup in place as the database (Lectern stopped)"},
+    {"bench-data", cmd_bench_data, CLI_NEEDS_DB | CLI_CREATES_DATA,
+     "Fill an empty database with generated data for 'make bench'"},
     {"version", cmd_version, 0, "Print the version"},
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

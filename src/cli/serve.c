@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "../http/http.h"
+#include "../jobs/jobs.h"
 #include "../web/web.h"
 
 static const char usage[] =
@@ -20,7 +21,18 @@ static const char usage[] =
     "  --lockout-threshold N, --lockout-window SECONDS, --lockout-duration SECONDS\n"
     "                       failed sign-ins that lock an account (default 5 within 900 s, for 900 s)\n"
     "  --session-idle SECONDS, --session-absolute SECONDS\n"
-    "                       session expiry (default 7200 idle, 43200 absolute)\n";
+    "                       session expiry (default 7200 idle, 43200 absolute)\n"
+    "  --job-workers N      background job workers on this node (default 2; 0 = none)\n"
+    "  --job-lease SECONDS  how long a claimed job stays with a worker that stops answering\n"
+    "                       before another node takes it over (default 60)\n"
+    "  --job-poll MS        how often an idle worker looks for work (default 1000)\n"
+    "  --node-name NAME     this node's name in job leases and logs (default HOST:PID;\n"
+    "                       env LECTERN_NODE_NAME)\n"
+    "  --reset-link-lifetime SECONDS  how long a password-reset link works (default 1800)\n"
+    "  --mail-attempts N    tries to send a message before it is marked failed (default 8)\n"
+    "  --metrics-token TOKEN  lets a monitor read /metrics with 'Authorization: Bearer TOKEN'\n"
+    "                       (at least 16 characters; env LECTERN_METRICS_TOKEN, which keeps it\n"
+    "                       out of the process list); administrators may always read it\n";
 
 static bool parse_listen(const char *s, char *host, size_t host_len, int *port)
 {
@@ -53,6 +65,15 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     const char *listen = getenv("LECTERN_LISTEN") ? getenv("LECTERN_LISTEN") : "127.0.0.1:8080";
     int threads = 0;
     bool secure = false, quiet = false;
+    const char *metrics_token = getenv("LECTERN_METRICS_TOKEN");
+    struct jobs_config jcfg = {
+        .db_url = ctx->db_url,
+        .data_dir = ctx->data_dir,
+        .workers = JOBS_DEFAULT_WORKERS,
+        .lease_s = JOBS_DEFAULT_LEASE_S,
+        .poll_ms = JOBS_DEFAULT_POLL_MS,
+        .node = getenv("LECTERN_NODE_NAME"),
+    };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -81,6 +102,29 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
             seconds = &auth_config.session_idle_s;
         } else if (strcmp(a, "--session-absolute") == 0) {
             seconds = &auth_config.session_absolute_s;
+        } else if (strcmp(a, "--job-workers") == 0 || strcmp(a, "--job-poll") == 0) {
+            bool workers = strcmp(a, "--job-workers") == 0;
+            if (!v || !cli_parse_int("serve", a, v, workers ? 0 : 10, workers ? 64 : 60000,
+                                     workers ? &jcfg.workers : &jcfg.poll_ms))
+                return EXIT_USAGE;
+            i++;
+        } else if (strcmp(a, "--job-lease") == 0) {
+            seconds = &jcfg.lease_s;
+        } else if (strcmp(a, "--reset-link-lifetime") == 0) {
+            seconds = &support_config.reset_link_s;
+        } else if (strcmp(a, "--mail-attempts") == 0) {
+            if (!v || !cli_parse_int("serve", a, v, 1, 100, &support_config.mail_attempts)) return EXIT_USAGE;
+            i++;
+        } else if (strcmp(a, "--metrics-token") == 0 && v) {
+            metrics_token = v;
+            i++;
+        } else if (strcmp(a, "--node-name") == 0 && v) {
+            if (!*v || strlen(v) > 100) {
+                fprintf(stderr, "lectern serve: --node-name takes 1 to 100 characters\n");
+                return EXIT_USAGE;
+            }
+            jcfg.node = v;
+            i++;
         } else {
             fprintf(stderr, "lectern serve: unknown option '%s'\n%s", a, usage);
             return EXIT_USAGE;
@@ -104,9 +148,16 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         threads = n > 0 ? (int)n : 2;
     }
 
+    struct problem tp = {0};
+    if (web_set_metrics_token(metrics_token, &tp)) {
+        fprintf(stderr, "lectern serve: %s\n", tp.message);
+        return EXIT_USAGE;
+    }
+
     char url[300];
     snprintf(url, sizeof url, "http://%s:%d/", host, port);
     ctx->sign_in_url = url;
+    support_config.default_base_url = url; /* links in mail, until Settings has a site address */
     int rc = cli_bootstrap_admin(ctx);
     if (rc) return rc;
 
@@ -134,9 +185,18 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         .access_log = !quiet,
         .static_prefix = "/static/",
     };
+    /* Workers first: once the node answers, it also works on jobs. */
+    struct jobs *jobs = NULL;
+    if (jobs_start(&jcfg, &jobs, &p)) {
+        fprintf(stderr, "lectern serve: cannot start the job workers: %s\n", p.message);
+        web_shutdown();
+        db_pool_close(pool);
+        return EXIT_FAIL;
+    }
     struct server *server;
     if (server_start(&cfg, &server, &p)) {
         fprintf(stderr, "lectern serve: %s\n", p.message);
+        jobs_stop(jobs);
         web_shutdown();
         db_pool_close(pool);
         return EXIT_FAIL;
@@ -147,6 +207,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     server_wait_for_signal();
     log_info("stopping: finishing requests in flight");
     server_stop(server);
+    jobs_stop(jobs);
     web_shutdown();
     db_pool_close(pool);
     log_info("stopped");

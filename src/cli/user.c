@@ -439,6 +439,8 @@ static const struct user_cmd user_cmds[] = {
     {"unlock", user_unlock_cmd, unlock_usage, "Lift a lockout after failed sign-ins"},
     {"suspend", user_suspend_cmd, suspend_usage, "Stop an account from signing in"},
     {"reactivate", user_reactivate_cmd, reactivate_usage, "Let a suspended account sign in"},
+    {"import", cli_user_import, cli_user_import_usage, "Create and update accounts from a CSV file"},
+    {"export", cli_user_export, cli_user_export_usage, "Write every account as CSV"},
 };
 
 static void user_usage(FILE *out)

@@ -17,14 +17,33 @@ lerr db_open(const char *url, const char *data_dir, struct db **out, struct prob
 {
     *out = NULL;
     if (!url || !*url) return db_sqlite_open(data_dir ? data_dir : "data", out, p);
-    if (starts_with(url, "postgres://") || starts_with(url, "postgresql://"))
+    if (db_pg_url(url)) return db_pg_open(url, out, p);
+    if (starts_with(url, "sqlite:"))
         return problem_set(p, LE_INVALID, "database",
-                           "the PostgreSQL engine is not available in this build");
+                           "SQLite needs no URL: leave --db out and choose the directory with --data");
     /* The URL is not echoed: it may carry a password. */
     return problem_set(p, LE_INVALID, "database",
                        "the database URL is not understood: leave it empty for SQLite in the data "
                        "directory, or give postgres://user:password@host:port/dbname "
                        "(postgresql:// also works)");
+}
+
+const char *db_engine_name(struct db *db)
+{
+    return db ? db->engine->name : "";
+}
+
+const char *db_for_update_skip_locked(struct db *db)
+{
+    const char *s = db ? db->engine->for_update_skip_locked : NULL;
+    return s ? s : "";
+}
+
+lerr db_backup(struct db *db, const char *path, struct problem *p)
+{
+    if (!db->engine->backup)
+        return problem_set(p, LE_INVALID, "", "the %s engine cannot make backups", db->engine->name);
+    return db->engine->backup(db, path, p);
 }
 
 void db_close(struct db *db)

@@ -1,6 +1,6 @@
 /* Lectern's database interface: a connection is a `struct db` whose engine is a table of
- * function pointers, so SQLite (default) and PostgreSQL (later) serve the same model code.
- * SQL written against it uses ?N placeholders and portable syntax only. */
+ * function pointers, so SQLite (default, sqlite.c) and PostgreSQL (pg.c) serve the same model
+ * code. SQL written against it uses ?N placeholders and portable syntax only. */
 #ifndef LECTERN_DB_H
 #define LECTERN_DB_H
 
@@ -30,6 +30,15 @@ struct db_engine {
     const char *(*errmsg)(struct db *db);
     void (*close)(struct db *db);
     bool (*table_exists)(struct db *db, const char *name);  /* for the migrator */
+    /* Held while migrating so that several nodes starting together migrate once; NULL when
+     * the engine's write lock already does it (SQLite). */
+    lerr (*lock_migrations)(struct db *db);
+    void (*unlock_migrations)(struct db *db);
+    /* A consistent copy of the whole database into a new file (SQLite's online backup). */
+    lerr (*backup)(struct db *db, const char *path, struct problem *p);
+    /* Appended to a SELECT that picks rows to claim (a job queue): " FOR UPDATE SKIP LOCKED"
+     * on PostgreSQL, "" on SQLite where the single writer already serialises claims. */
+    const char *for_update_skip_locked;
 };
 
 struct db {
@@ -40,10 +49,18 @@ struct db {
 
 enum { DB_DONE = 0, DB_ROW = 1, DB_ERR = -1, DB_BUSY = -2, DB_CONSTRAINT = -3 };
 
-/* Opens one connection. `url` is NULL or "" for SQLite at DATA_DIR/lectern.db; later a
- * postgres:// URL selects the PostgreSQL engine. On failure p says what to fix. */
+/* Opens one connection. `url` is NULL or "" for SQLite at DATA_DIR/lectern.db; a
+ * postgres:// or postgresql:// URL (or libpq's "host=... dbname=..." form) selects the
+ * PostgreSQL engine. On failure p says what to fix (never echoing a password). */
 lerr db_open(const char *url, const char *data_dir, struct db **out, struct problem *p);
 void db_close(struct db *db);
+/* The engine's name: "sqlite" or "postgres". */
+const char *db_engine_name(struct db *db);
+/* The engine's row-claiming suffix (struct db_engine.for_update_skip_locked). */
+const char *db_for_update_skip_locked(struct db *db);
+/* A consistent copy of the database into the new file `path` while others keep writing
+ * (SQLite). LE_INVALID on engines whose backups are made by their own tools (PostgreSQL). */
+lerr db_backup(struct db *db, const char *path, struct problem *p);
 
 /* A statement prepared once per connection and cached by SQL text: reset, bindings cleared.
  * Returns NULL on error (logged with the SQL). Always finish with db_done(). */
@@ -64,7 +81,9 @@ void db_done(struct db_stmt *st);
  * statements separated by ';'. LE_CONFLICT on a constraint, LE_DB otherwise. */
 lerr db_exec(struct db *db, const char *sql);
 /* Transactions. begin takes the write lock up front so a transaction never fails halfway
- * on a lock upgrade. Nesting is not supported. */
+ * on a lock upgrade: BEGIN IMMEDIATE on SQLite, a cluster-wide advisory lock on PostgreSQL,
+ * so write transactions run one at a time on both. Nesting is not supported. On PostgreSQL a
+ * failed statement aborts the transaction: end the unit of work on the first error. */
 lerr db_begin(struct db *db);
 lerr db_commit(struct db *db);
 lerr db_rollback(struct db *db);
@@ -88,8 +107,17 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...)
 lerr db_query_int(struct db *db, int64_t *out, const char *sql, const char *types, ...);
 
 /* ---- Engines (chosen by db_open) ---- */
-/* SQLite at data_dir/lectern.db; creates data_dir (mode 0700) when missing. */
+/* SQLite at data_dir/lectern.db; creates data_dir (mode 0700) when missing. Every connection
+ * holds a shared flock(2) on the file so that restore can tell the database is in use. */
 lerr db_sqlite_open(const char *data_dir, struct db **out, struct problem *p);
+/* PostgreSQL through libpq; url as libpq takes it. */
+lerr db_pg_open(const char *url, struct db **out, struct problem *p);
+/* True when url names a PostgreSQL database (postgres://, postgresql://, key=value form). */
+bool db_pg_url(const char *url);
+/* Replaces data_dir/lectern.db with the SQLite file `file` after checking that it is a sound
+ * Lectern database no newer than this binary. Refuses (LE_CONFLICT) while any process has the
+ * database open. The replaced database is kept as lectern.db.before-restore. */
+lerr db_sqlite_restore(const char *data_dir, const char *file, struct problem *p);
 
 /* ---- Pool: one connection per worker thread, handed out under a lock. ---- */
 struct db_pool;
@@ -106,8 +134,9 @@ uint64_t db_pool_total_queries(struct db_pool *pool);
  * replaces the portable file of the same version for that engine only. */
 int db_schema_version(struct db *db);  /* 0 for an empty database, -1 on error */
 int db_known_version(void);            /* highest migration this binary carries */
-/* Applies pending migrations, each in its own transaction. Refuses (LE_SCHEMA) a database
- * whose version is newer than this binary knows. */
+/* Applies pending migrations, each in its own transaction, under the engine's migration lock
+ * (so nodes starting together migrate once). Refuses (LE_SCHEMA) a database whose version is
+ * newer than this binary knows, before changing anything. */
 lerr db_migrate(struct db *db, struct problem *p);
 
 #endif

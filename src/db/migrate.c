@@ -160,9 +160,19 @@ lerr db_migrate(struct db *db, struct problem *p)
     struct mlist l;
     list_load(&l, db->engine->name);
     lerr e = LE_OK;
+    bool locked = false;
     if (l.failed) {
         e = problem_set(p, LE_SCHEMA, "", "the embedded migrations are inconsistent (see the log)");
         goto out;
+    }
+    /* Several nodes may start together: one migrates, the others wait here and then find
+     * every migration recorded. The version is read under the lock. */
+    if (db->engine->lock_migrations) {
+        if (db->engine->lock_migrations(db)) {
+            e = problem_set(p, LE_DB, "", "cannot take the migration lock: %s", db_errmsg(db));
+            goto out;
+        }
+        locked = true;
     }
     int known = l.n ? l.items[l.n - 1].version : 0;
     int current = db_schema_version(db);
@@ -180,7 +190,7 @@ lerr db_migrate(struct db *db, struct problem *p)
     if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
                     " version INTEGER PRIMARY KEY,"
                     " name TEXT NOT NULL,"
-                    " applied_at INTEGER NOT NULL)")) {
+                    " applied_at BIGINT NOT NULL)")) {
         e = problem_set(p, LE_SCHEMA, "", "cannot create schema_migrations: %s", db_errmsg(db));
         goto out;
     }
@@ -188,6 +198,7 @@ lerr db_migrate(struct db *db, struct problem *p)
      * migration that arrived on a branch after a later one was applied. */
     for (int i = 0; i < l.n && !e; i++) e = apply(db, &l.items[i], p);
 out:
+    if (locked) db->engine->unlock_migrations(db);
     free(l.items);
     return e;
 }

@@ -6,10 +6,13 @@
  * loss or OS crash can lose the last transactions, which FULL would also cover at the cost of
  * an fsync per commit. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include "db.h"
 
@@ -28,6 +31,7 @@ struct sq_stmt {
 struct sq_db {
     struct db base;
     sqlite3 *h;
+    int lock_fd;           /* holds a shared flock on lectern.db while open (see restore) */
     struct sq_stmt *buckets[CACHE_BUCKETS];
     int ncached;
 };
@@ -242,7 +246,88 @@ static void sq_close(struct db *db)
     }
     /* close_v2 defers the close if a one-shot statement was leaked, instead of failing. */
     sqlite3_close_v2(d->h);
+    if (d->lock_fd >= 0) close(d->lock_fd);
     free(d);
+}
+
+static lerr fsync_path(const char *path, bool dir)
+{
+    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0) return LE_IO;
+    lerr e = fsync(fd) == 0 ? LE_OK : LE_IO;
+    close(fd);
+    return e;
+}
+
+/* The directory part of path ("." when there is none) into out. */
+static void dir_of(const char *path, char *out, size_t out_len)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(out, out_len, ".");
+    else if (slash == path)
+        snprintf(out, out_len, "/");
+    else
+        snprintf(out, out_len, "%.*s", (int)(slash - path), path);
+}
+
+/* One sqlite3_backup_step(-1) copies every page inside one read transaction of the source:
+ * the copy is the database as of one moment, while other connections (the server) go on
+ * writing to the WAL. The copy is switched to a rollback journal so it is one self-contained
+ * file, checked, synced, and only then renamed to its name. */
+static lerr sq_backup(struct db *db, const char *path, struct problem *p)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return problem_set(p, LE_CONFLICT, "file", "%s already exists: choose a new file name", path);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.partial", path);
+    unlink(tmp);
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        problem_set(p, LE_IO, "file", "cannot create %s: %s", tmp, dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+        sqlite3_close(dst);
+        unlink(tmp);
+        return LE_IO;
+    }
+    for (int attempt = 0; attempt < 50; attempt++) {
+        sqlite3_backup *b = sqlite3_backup_init(dst, "main", sq(db)->h, "main");
+        if (!b) {
+            rc = sqlite3_errcode(dst);
+            break;
+        }
+        rc = sqlite3_backup_step(b, -1);
+        sqlite3_backup_finish(b);
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+        sqlite3_sleep(100);
+    }
+    const char *why = NULL;
+    if (rc != SQLITE_DONE) why = sqlite3_errstr(rc);
+    char *err = NULL;
+    if (!why && sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, &err) != SQLITE_OK)
+        why = err ? err : "cannot switch the copy to a rollback journal";
+    if (!why) {
+        sqlite3_stmt *q = NULL;
+        const char *res = NULL;
+        if (sqlite3_prepare_v2(dst, "PRAGMA quick_check", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            res = (const char *)sqlite3_column_text(q, 0);
+        if (!res || strcmp(res, "ok") != 0) why = "the copy failed its integrity check";
+        sqlite3_finalize(q);
+    }
+    if (sqlite3_close(dst) != SQLITE_OK && !why) why = "cannot close the copy";
+    if (!why && fsync_path(tmp, false)) why = strerror(errno);
+    if (!why && rename(tmp, path) != 0) why = strerror(errno);
+    if (why) {
+        problem_set(p, LE_IO, "file", "cannot back up to %s: %s", path, why);
+        sqlite3_free(err);
+        unlink(tmp);
+        return LE_IO;
+    }
+    char dir[4200];
+    dir_of(path, dir, sizeof dir);
+    fsync_path(dir, true);
+    return LE_OK;
 }
 
 static const struct db_engine sqlite_engine = {
@@ -263,6 +348,8 @@ static const struct db_engine sqlite_engine = {
     .errmsg = sq_errmsg,
     .close = sq_close,
     .table_exists = sq_table_exists,
+    .backup = sq_backup,
+    .for_update_skip_locked = "",
 };
 
 /* mkdir -p with mode 0700 for each directory it creates. */
@@ -295,6 +382,18 @@ lerr db_sqlite_open(const char *data_dir, struct db **out, struct problem *p)
     if (e) return e;
     char path[4200];
     snprintf(path, sizeof path, "%s/lectern.db", data_dir);
+    /* A shared flock for as long as the connection is open: `lectern restore` takes it
+     * exclusively, so it never replaces a database in use and nobody opens one mid-restore. */
+    int lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd < 0)
+        return problem_set(p, LE_IO, "data", "cannot open the database %s: %s", path, strerror(errno));
+    if (flock(lock_fd, LOCK_SH | LOCK_NB) != 0) {
+        close(lock_fd);
+        return problem_set(p, LE_IO, "data",
+                           "the database %s is being restored (lectern restore); try again when it "
+                           "has finished",
+                           path);
+    }
     sqlite3 *h = NULL;
     int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);
@@ -302,16 +401,19 @@ lerr db_sqlite_open(const char *data_dir, struct db **out, struct problem *p)
         problem_set(p, LE_IO, "data", "cannot open the database %s: %s", path,
                     h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
         sqlite3_close(h);
+        close(lock_fd);
         return LE_IO;
     }
     sqlite3_extended_result_codes(h, 1);
     struct sq_db *d = calloc(1, sizeof *d);
     if (!d) {
         sqlite3_close(h);
+        close(lock_fd);
         return problem_set(p, LE_NOMEM, "", "out of memory");
     }
     d->base.engine = &sqlite_engine;
     d->h = h;
+    d->lock_fd = lock_fd;
     /* busy_timeout first, so switching to WAL waits for another process instead of failing. */
     static const char *const pragmas[] = {
         "PRAGMA busy_timeout = 5000",
@@ -343,4 +445,163 @@ lerr db_sqlite_open(const char *data_dir, struct db **out, struct problem *p)
     d->base.nqueries = 0;
     *out = &d->base;
     return LE_OK;
+}
+
+/* ---- Restore ---- */
+
+/* Checks the SQLite file at path: sound, and a Lectern database this binary can run. */
+static lerr check_lectern_db(const char *path, const char *shown, struct problem *p)
+{
+    sqlite3 *h = NULL;
+    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        problem_set(p, LE_INVALID, "file", "%s cannot be opened as a database: %s", shown,
+                    h ? sqlite3_errmsg(h) : "out of memory");
+        sqlite3_close(h);
+        return LE_INVALID;
+    }
+    lerr e = LE_OK;
+    sqlite3_stmt *q = NULL;
+    const char *res = NULL;
+    if (sqlite3_prepare_v2(h, "PRAGMA quick_check", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        res = (const char *)sqlite3_column_text(q, 0);
+    if (!res || strcmp(res, "ok") != 0)
+        e = problem_set(p, LE_INVALID, "file", "%s is damaged: its integrity check failed (%s)", shown,
+                        res ? res : sqlite3_errmsg(h));
+    sqlite3_finalize(q);
+    q = NULL;
+    if (!e) {
+        int found = 0;
+        if (sqlite3_prepare_v2(h,
+                               "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                               "('schema_migrations', 'users', 'audit_log', 'settings')",
+                               -1, &q, NULL) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW)
+            found = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+        q = NULL;
+        if (found != 4)
+            e = problem_set(p, LE_INVALID, "file",
+                            "%s is an SQLite database but not a Lectern database (it lacks Lectern's "
+                            "tables)",
+                            shown);
+    }
+    if (!e) {
+        int version = -1;
+        if (sqlite3_prepare_v2(h, "SELECT MAX(version) FROM schema_migrations", -1, &q, NULL) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+            version = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+        if (version < 1)
+            e = problem_set(p, LE_INVALID, "file", "%s is not a Lectern database: it records no schema version",
+                            shown);
+        else if (version > db_known_version())
+            e = problem_set(p, LE_SCHEMA, "file",
+                            "%s has schema version %d, newer than this Lectern (knows up to %d): "
+                            "restore it with a newer release",
+                            shown, version, db_known_version());
+    }
+    /* The live database runs in WAL mode; the copy is switched before it goes live. */
+    if (!e && sqlite3_exec(h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK)
+        e = problem_set(p, LE_IO, "file", "cannot prepare the copy of %s: %s", shown, sqlite3_errmsg(h));
+    if (sqlite3_close(h) != SQLITE_OK && !e) e = problem_set(p, LE_IO, "file", "cannot close %s", shown);
+    return e;
+}
+
+static lerr copy_file(const char *from, const char *to, struct problem *p)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return problem_set(p, LE_IO, "file", "cannot read %s: %s", from, strerror(errno));
+    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (out < 0) {
+        int err = errno;
+        close(in);
+        return problem_set(p, LE_IO, "file", "cannot write %s: %s", to, strerror(err));
+    }
+    char buf[65536];
+    lerr e = LE_OK;
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            e = problem_set(p, LE_IO, "file", "cannot read %s: %s", from, strerror(errno));
+            break;
+        }
+        if (n == 0) break;
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(out, buf + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) {
+                e = problem_set(p, LE_IO, "file", "cannot write %s: %s", to, strerror(errno));
+                break;
+            }
+            off += w;
+        }
+        if (e) break;
+    }
+    if (!e && fsync(out) != 0) e = problem_set(p, LE_IO, "file", "cannot sync %s: %s", to, strerror(errno));
+    if (close(out) != 0 && !e) e = problem_set(p, LE_IO, "file", "cannot write %s: %s", to, strerror(errno));
+    close(in);
+    return e;
+}
+
+lerr db_sqlite_restore(const char *data_dir, const char *file, struct problem *p)
+{
+    char head[16] = {0};
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return problem_set(p, LE_NOTFOUND, "file", "cannot read %s: %s", file, strerror(errno));
+    ssize_t got = read(fd, head, sizeof head);
+    close(fd);
+    if (got != (ssize_t)sizeof head || memcmp(head, "SQLite format 3", 16) != 0)
+        return problem_set(p, LE_INVALID, "file", "%s is not a Lectern backup (not an SQLite database)", file);
+    lerr e = make_dirs(data_dir, p);
+    if (e) return e;
+    char live[4200], tmp[4300], kept[4300], wal[4300], shm[4300], kept_wal[4400];
+    snprintf(live, sizeof live, "%s/lectern.db", data_dir);
+    snprintf(tmp, sizeof tmp, "%s.restoring", live);
+    snprintf(kept, sizeof kept, "%s.before-restore", live);
+    snprintf(wal, sizeof wal, "%s-wal", live);
+    snprintf(shm, sizeof shm, "%s-shm", live);
+    snprintf(kept_wal, sizeof kept_wal, "%s-wal", kept);
+
+    /* Exclusive against every open connection (each holds a shared flock), and it keeps new
+     * ones out until the new file is in place. */
+    int lock_fd = open(live, O_RDONLY | O_CLOEXEC);
+    if (lock_fd < 0 && errno != ENOENT)
+        return problem_set(p, LE_IO, "data", "cannot open %s: %s", live, strerror(errno));
+    if (lock_fd >= 0 && flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        close(lock_fd);
+        return problem_set(p, LE_CONFLICT, "data",
+                           "the database %s is in use (lectern serve or another lectern command has "
+                           "it open): stop Lectern first, then restore",
+                           live);
+    }
+    /* Copy, then check the copy (not the original, which may be in use or read-only). */
+    e = copy_file(file, tmp, p);
+    if (!e) e = check_lectern_db(tmp, file, p);
+    if (e) goto out;
+    /* Keep the replaced database, with its write-ahead log if a crash left one: the log
+     * belongs to the old file and must never be replayed into the new one. */
+    struct stat st;
+    if (lock_fd >= 0 && stat(live, &st) == 0 && st.st_size > 0) {
+        unlink(kept);
+        unlink(kept_wal);
+        if (link(live, kept) != 0) {
+            e = problem_set(p, LE_IO, "data", "cannot keep the current database as %s: %s", kept, strerror(errno));
+            goto out;
+        }
+    }
+    if (stat(wal, &st) == 0 && rename(wal, kept_wal) != 0) {
+        e = problem_set(p, LE_IO, "data", "cannot move %s aside: %s", wal, strerror(errno));
+        goto out;
+    }
+    unlink(shm);
+    if (rename(tmp, live) != 0) {
+        e = problem_set(p, LE_IO, "data", "cannot put the restored database in place: %s", strerror(errno));
+        goto out;
+    }
+    fsync_path(data_dir, true);
+out:
+    if (e) unlink(tmp);
+    if (lock_fd >= 0) close(lock_fd);
+    return e;
 }

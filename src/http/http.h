@@ -34,7 +34,8 @@ struct param_spec {
     int64_t max;   /* ditto; 0 = default (P_STR 200, P_TEXT 20000, P_FILE 2 MiB) */
 };
 #define PARAMS_END { NULL, 0, 0, 0, 0 }
-/* Limits on what a request may carry (the body cap is server_config.max_body). */
+/* Limits on what a request may carry (the body cap: server_config.max_body, or more for a
+ * route that declares a larger P_FILE; see struct route). */
 #define HTTP_MAX_PARAMS 64      /* query + body parameters; more answers 400 */
 #define HTTP_MAX_JSON_DEPTH 32  /* nesting of a JSON body; deeper answers 400 */
 
@@ -57,6 +58,14 @@ lerr param_validate(const struct param_spec *spec, const char *value, size_t len
 typedef void (*handler_fn)(struct request *req, struct response *res);
 #define ROUTE_CSRF_EXEMPT   1u   /* the sign-in form: no session yet */
 #define ROUTE_PASSWORD_CHANGE 2u /* reachable while a password change is forced */
+#define ROUTE_MACHINE 4u         /* for programs (/metrics): answered like the API, so an
+                                  * anonymous caller gets 401, never a redirect to /signin */
+/* The body cap is per route: server_config.max_body (4 MiB by default), unless the route
+ * declares a P_FILE parameter whose max is larger; then that max plus HTTP_BODY_SLACK (for the
+ * multipart envelope and the form's other fields). A bulk upload route declares, say, a 64 MiB
+ * file and accepts bodies up to 65 MiB; every other route keeps 4 MiB. Above its cap a request
+ * answers 413 naming the limit (before reading the body when Content-Length says so). */
+#define HTTP_BODY_SLACK (1024 * 1024)
 struct route {
     const char *method;          /* "GET", "POST", "PUT", "PATCH", "DELETE" */
     const char *pattern;
@@ -83,6 +92,8 @@ struct request_user {
     bool must_change_password;
     const char *csrf;            /* the session's CSRF token */
     bool via_bearer;             /* API token: no CSRF check */
+    int64_t impersonator_id;     /* "log in as": the administrator behind the session, 0 = none */
+    const char *impersonator_name;
 };
 
 struct MHD_Connection;
@@ -233,6 +244,14 @@ int server_port(const struct server *s);
 void server_stop(struct server *s);
 /* Blocks until SIGTERM or SIGINT (see server_block_signals). */
 void server_wait_for_signal(void);
+
+/* ---- Metrics (metrics.c) ----
+ * Appends the HTTP layer's series in Prometheus text format: lectern_http_requests_total
+ * {method, route, status}, lectern_http_request_duration_seconds (histogram by route),
+ * lectern_http_request_queries_total {method, route}, open and accepted connections. Routes
+ * are labelled by their pattern; static files as "/static/..." and unmatched paths as
+ * "(unmatched)". */
+lerr http_metrics_write(struct buf *out);
 
 /* ---- Router (router.c), usable on its own in tests ---- */
 struct route_match {

@@ -75,4 +75,13 @@ int static_serve(struct static_cache *c, struct MHD_Connection *conn, const char
 /* Content type for a file name by its extension. */
 const char *static_content_type(const char *path);
 
+/* ---- Metrics (metrics.c): per-thread counters, no locks on the hot path ---- */
+enum metrics_kind { METRICS_ROUTE, METRICS_STATIC };
+/* The route table whose entries label the counters (server_start calls it). */
+void metrics_bind(const struct route *routes, size_t n);
+/* One answered request: route NULL when none matched. */
+void metrics_record(const struct route *route, enum metrics_kind kind, int status, double ms,
+                    uint64_t nqueries);
+void metrics_connection(bool opened);
+
 #endif

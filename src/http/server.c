@@ -49,6 +49,7 @@ struct conn_state {
     struct response res;
     struct raw_params raw;
     struct buf body;
+    size_t max_body;         /* this request's body cap (its route's, see struct route) */
     size_t discarded;        /* bytes thrown away after the body went over the cap */
     bool too_big;
     bool answered;
@@ -312,9 +313,11 @@ static enum MHD_Result respond(struct conn_state *st, struct MHD_Connection *con
     enum MHD_Result ok = MHD_queue_response(conn, (unsigned)res->status, r);
     MHD_destroy_response(r);
     st->answered = true;
+    double ms = time_monotonic_ms() - req->start_ms;
+    metrics_record(req->route, METRICS_ROUTE, res->status, ms, req->nqueries);
     if (s->cfg.access_log)
-        access_log(req->method, req->path, res->status, time_monotonic_ms() - req->start_ms,
-                   req->user ? req->user->id : 0, body_len);
+        access_log(req->method, req->path, res->status, ms, req->user ? req->user->id : 0,
+                   body_len);
     return ok;
 }
 
@@ -357,9 +360,24 @@ static lerr read_params(struct conn_state *st, struct problem *p)
 static void too_big(struct conn_state *st)
 {
     char limit[32];
-    size_text(st->s->cfg.max_body, limit, sizeof limit);
+    size_text(st->max_body ? st->max_body : st->s->cfg.max_body, limit, sizeof limit);
     fail(&st->res, 413, LE_TOOBIG, NULL, NULL,
          "The request body is larger than the limit of %s; send less data", limit);
+}
+
+/* The body cap of the route a request is for (struct route): the server's, or a larger
+ * declared file plus room for the form around it. */
+static size_t route_body_cap(const struct server *s, const char *method, const char *url,
+                             struct arena *a)
+{
+    size_t cap = s->cfg.max_body;
+    struct route_match m;
+    memset(&m, 0, sizeof m);
+    if (!router_match(s->cfg.routes, s->cfg.n_routes, method, url, a, &m)) return cap;
+    for (const struct param_spec *ps = m.route->params; ps && ps->name; ps++)
+        if (ps->type == P_FILE && ps->max > 0 && (size_t)ps->max + HTTP_BODY_SLACK > cap)
+            cap = (size_t)ps->max + HTTP_BODY_SLACK;
+    return cap;
 }
 
 /* Everything up to the handler; returns true when the handler may run. */
@@ -394,6 +412,7 @@ static bool admit(struct conn_state *st, struct route_match *m, bool *began)
         }
     } else {
         req->route = m->route;
+        if (m->route->flags & ROUTE_MACHINE) req->is_api = true;
         if (read_params(st, &p)) fail_problem(res, &p);
     }
 
@@ -491,7 +510,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         st->req.cfg = &s->cfg;
         st->req.start_ms = time_monotonic_ms();
         st->res.status = 200;
-        buf_init(&st->body, s->cfg.max_body);
+        st->max_body = route_body_cap(s, method, url, a);
+        buf_init(&st->body, st->max_body);
         arena_defer(a, release_buf, &st->body);
         request_fill(&st->req, conn, method, url);
         /* A declared length over the cap is refused before any of the body is read; answering
@@ -502,7 +522,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             char *end;
             errno = 0;
             unsigned long long n = strtoull(cl, &end, 10);
-            if (errno == ERANGE || n > s->cfg.max_body) {
+            if (errno == ERANGE || n > st->max_body) {
                 too_big(st);
                 return respond(st, conn, false);
             }
@@ -512,14 +532,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     if (*con_cls == &static_tag) {
         if (*upload_data_size) return MHD_NO; /* a body on a static GET: drop the connection */
-        double t0 = s->cfg.access_log ? time_monotonic_ms() : 0;
+        double t0 = time_monotonic_ms();
         size_t bytes;
         const char *rest = url + s->prefix_len;
         bool vendor = strncmp(rest, "vendor/", 7) == 0;
         bool closing = atomic_load(&s->stopping);
         int status = static_serve(s->statics, conn, rest, vendor, closing, &bytes);
-        if (s->cfg.access_log && status)
-            access_log(method, url, status, time_monotonic_ms() - t0, 0, bytes);
+        if (status) {
+            double ms = time_monotonic_ms() - t0;
+            metrics_record(NULL, METRICS_STATIC, status, ms, 0);
+            if (s->cfg.access_log) access_log(method, url, status, ms, 0, bytes);
+        }
         return status ? MHD_YES : MHD_NO;
     }
 
@@ -537,7 +560,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         if (st->too_big) {
             st->discarded += *upload_data_size;
-            if (st->discarded > 4 * s->cfg.max_body) return MHD_NO;
+            if (st->discarded > 4 * st->max_body) return MHD_NO;
         }
         *upload_data_size = 0;
         return MHD_YES;
@@ -585,6 +608,15 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
     }
     *w = '\0';
     return (size_t)(w - s);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    (void)conn;
+    (void)socket_context;
+    metrics_connection(code == MHD_CONNECTION_NOTIFY_STARTED);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -641,6 +673,7 @@ lerr server_start(const struct server_config *cfg, struct server **out, struct p
     if (!s->cfg.max_body) s->cfg.max_body = DEFAULT_MAX_BODY;
     if (!s->cfg.static_prefix) s->cfg.static_prefix = "/static/";
     s->prefix_len = strlen(s->cfg.static_prefix);
+    metrics_bind(cfg->routes, cfg->n_routes);
     s->statics = static_cache_new();
     if (!s->statics) {
         free(s);
@@ -679,6 +712,7 @@ lerr server_start(const struct server_config *cfg, struct server **out, struct p
         MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY_LIMIT,
         MHD_OPTION_ARRAY, pool,

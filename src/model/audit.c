@@ -9,8 +9,12 @@
  * The length prefixes make the encoding unambiguous (an action containing '|' cannot shift
  * bytes into the target). The first row's prev_hash is 64 zeros. Ids are assigned here, one
  * above the last, so a deleted row leaves a gap. The head of the chain ("id hash") is kept in
- * settings under 'audit.head' in the same transaction, which reveals a removed or added tail;
- * on PostgreSQL the head row is also what serialises concurrent appenders. */
+ * settings under 'audit.head' in the same transaction, which reveals a removed or added tail.
+ *
+ * Appends from many connections, processes or nodes form one chain because an append runs in a
+ * write transaction (db_tx_begin) and write transactions run one at a time on both engines:
+ * BEGIN IMMEDIATE on SQLite, a cluster-wide advisory lock taken at BEGIN on PostgreSQL. The
+ * SELECT of the last row below therefore always sees the previous append. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

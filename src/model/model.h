@@ -15,6 +15,9 @@ enum role {
     ROLE_LEARNER = 1 << 3,
 };
 #define ROLE_ALL (ROLE_ADMIN | ROLE_MANAGER | ROLE_INSTRUCTOR | ROLE_LEARNER)
+/* Not a site role and never stored: the principal of a request that carries the configured
+ * metrics token (lectern serve --metrics-token). It holds CAP_METRICS_VIEW and nothing else. */
+#define ROLE_METRICS_SCRAPER (1u << 16)
 enum capability {
     CAP_PUBLIC = 0,          /* anyone, signed in or not */
     CAP_SIGNED_IN,           /* any signed-in user */
@@ -22,6 +25,8 @@ enum capability {
     CAP_USERS_MANAGE,        /* create, edit, suspend, unlock, reset passwords */
     CAP_SETTINGS_MANAGE,     /* branding and site settings */
     CAP_AUDIT_VIEW,          /* read the audit log */
+    CAP_METRICS_VIEW,        /* read /metrics (administrators, or the metrics token) */
+    CAP_USERS_IMPERSONATE,   /* "log in as" a non-administrator, for support */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */
@@ -55,6 +60,13 @@ struct user {
     bool must_change_password;
     int64_t locked_until;         /* epoch seconds; 0 = not locked */
     int64_t created_at, updated_at, last_signin_at;
+    /* Organisation and HR fields (people.md); "" when not set, ids 0 when none. */
+    const char *idnumber;         /* the HR system's key, unique when set */
+    int64_t department_id, job_role_id, manager_id;
+    const char *department_name, *job_role_name, *manager_username;
+    const char *institution, *phone, *city, *country, *lang, *timezone;
+    bool needs_signin_link;       /* created without a password (user_needs_signin_link) */
+    int64_t deleted_at;           /* 0 = not deleted; deleted users are suspended and anonymised */
 };
 struct user_input {               /* NULL fields are left unchanged on update */
     const char *username;
@@ -120,6 +132,8 @@ struct session_user {
     unsigned roles;
     bool must_change_password;
     const char *csrf;
+    int64_t impersonator_id;      /* "log in as": the administrator behind it; 0 = none */
+    const char *impersonator_name; /* their name (or username); NULL when not impersonated */
 };
 /* Finds the live session for a token (idle and absolute expiry checked; last-seen touched at
  * most once a minute). LE_AUTH when missing or expired. */
@@ -167,5 +181,467 @@ lerr settings_set_logo(struct db *db, const char *data_dir, const void *data, si
  * DATA_DIR/files/<sha256>, allocated in a. LE_NOTFOUND when unknown. */
 lerr file_find(struct db *db, struct arena *a, const char *data_dir, const char *sha256,
                const char **mime, int64_t *size, const char **path);
+
+/* ---- Jobs (job.c): the queue every node's workers take work from (docs/jobs.md) ----
+ * A job is claimed with a lease: state 'running', lease_owner, lease_until. The owner extends
+ * the lease while it works (job_heartbeat); when its node dies the lease runs out and another
+ * worker claims the job again. Claims use FOR UPDATE SKIP LOCKED on PostgreSQL, so workers on
+ * many nodes never take the same job; on SQLite the single writer does the same. Every call
+ * that changes a claimed job names the claim (owner and attempt), so a worker whose lease was
+ * taken over can no longer complete or fail the job. */
+struct job {
+    int64_t id;
+    const char *kind;
+    const char *payload;          /* JSON object text */
+    const char *state;            /* "queued", "running", "done", "failed" */
+    int attempts;                 /* claims so far, this one included */
+    int max_attempts;
+    int64_t run_at;
+    const char *lease_owner;      /* NULL unless running */
+    int64_t lease_until;
+    int64_t started_at, finished_at; /* 0 = never */
+    const char *last_error;
+    const char *result;           /* JSON text, "" until done */
+    int64_t created_at, updated_at;
+};
+#define JOB_KIND_MAX 64
+#define JOB_PAYLOAD_MAX (64 * 1024)
+/* Queues a job to run at run_at (0 = now). payload: a JSON object or NULL ({}); borrowed.
+ * max_attempts 0 means the default (5). */
+lerr job_enqueue(struct db *db, const char *kind, json_t *payload, int64_t run_at, int max_attempts,
+                 int64_t *id_out, struct problem *p);
+/* Claims the next due job (queued and due, or running with an expired lease) for owner, with
+ * a lease of lease_s seconds. LE_NOTFOUND when there is none. Strings are in arena a. */
+lerr job_claim(struct db *db, struct arena *a, const char *owner, int lease_s, struct job *out);
+/* Extends the lease of a claim to now + lease_s. LE_CONFLICT when the claim is no longer
+ * ours (the lease ran out and another worker took the job). */
+lerr job_heartbeat(struct db *db, const struct job *j, const char *owner, int lease_s);
+/* Marks a claimed job done with result (JSON text or NULL). LE_CONFLICT as above. */
+lerr job_complete(struct db *db, const struct job *j, const char *owner, const char *result);
+/* Records a failed attempt: queued again after a backoff (10 s, doubling, at most an hour)
+ * while attempts remain and `retry` is true, otherwise 'failed' for good. *final_out says
+ * which. LE_CONFLICT as above. */
+lerr job_fail(struct db *db, const struct job *j, const char *owner, const char *error, bool retry,
+              bool *final_out);
+/* Gives a claimed job back untouched (the node is stopping): queued, due now, and the attempt
+ * does not count. */
+lerr job_release(struct db *db, const struct job *j, const char *owner);
+lerr job_get(struct db *db, struct arena *a, int64_t id, struct job *out);
+/* The newest jobs first, optionally of one state; at most n (1..1000). */
+lerr job_list(struct db *db, struct arena *a, const char *state, int n, struct job **out, int *n_out);
+json_t *job_to_json(const struct job *j);
+
+/* ---- Sign-in support (support.c): single-use sign-in links (forgot password, welcome),
+ * their rate limits, temporary passwords, "log in as", and the "cannot sign in?" text.
+ * docs/support.md describes the rules. ---- */
+struct support_config {
+    int reset_link_s;             /* a password-reset link lives this long (1800) */
+    int welcome_link_s;           /* a welcome link for a new account (7 days) */
+    int reset_per_account_hour;   /* reset messages one account may receive an hour (3) */
+    int reset_per_ip_hour;        /* forgot-password requests one address may make an hour (10) */
+    int impersonation_s;          /* a "log in as" session ends after this long (3600) */
+    int mail_attempts;            /* sending attempts per message before it is failed (8) */
+    const char *default_base_url; /* links point here when the site address setting is empty
+                                   * (serve sets it from --listen); NULL = refuse to send links */
+};
+extern struct support_config support_config;
+
+enum signin_link_purpose {
+    SIGNIN_LINK_RESET,            /* "reset your password", from forgot-password or an admin */
+    SIGNIN_LINK_WELCOME,          /* a new account without a password: "choose your password" */
+};
+/* Issues a single-use link for user_id and queues the message that carries it (outbox and
+ * 'mail.send' job, in the caller's transaction when there is one). Older unused links of the
+ * user stop working. LE_CONFLICT when the account has no email address or is suspended;
+ * LE_CONFLICT too when no site address is known (set it in Settings → Mail). actor_id: the
+ * administrator, 0 for the person themselves or the system (e.g. the bulk import). */
+lerr signin_link_send(struct db *db, int64_t user_id, enum signin_link_purpose purpose,
+                      int64_t actor_id, int64_t *outbox_id, struct problem *p);
+/* The same without the message: the token (64 hex characters) in token_out. For tests and
+ * for signin_link_send. ip: of the request, or NULL. */
+lerr signin_link_issue(struct db *db, int64_t user_id, enum signin_link_purpose purpose,
+                       int64_t actor_id, const char *ip, char token_out[65], struct problem *p);
+struct signin_link {
+    int64_t id, user_id;
+    const char *username, *first_name, *last_name;
+    const char *purpose;          /* "reset" or "welcome" */
+    int64_t expires_at;
+};
+/* The live link for a token: LE_INVALID (one message whatever the cause) when it is unknown,
+ * expired, used or replaced, or its account is suspended. */
+lerr signin_link_check(struct db *db, struct arena *a, const char *token, struct signin_link *out,
+                       struct problem *p);
+/* Uses a link: sets the password (the policy applies), clears a forced change and a lockout,
+ * ends every session of the user, retires the user's other links, audits. */
+lerr signin_link_use(struct db *db, const char *token, const char *new_password, const char *ip,
+                     int64_t *user_id_out, struct problem *p);
+/* Forgot password, by username or email. Always LE_OK unless the database fails, so the
+ * answer is the same whether or not the account exists; *outcome tells the logs and tests
+ * what happened: "sent", "unknown", "no_email", "suspended", "ip_limited", "account_limited", "failed" (no site address). */
+lerr password_reset_request(struct db *db, const char *login, const char *ip, const char **outcome,
+                            struct problem *p);
+/* The newest n links of a user for the support page: purpose, created, expires, used, by. */
+json_t *signin_links_json(struct db *db, int64_t user_id, int n);
+/* An administrator types a temporary password: the policy applies, the user must change it
+ * at the next sign-in, sessions end and a lockout is lifted (like the generated reset). */
+lerr user_set_temporary_password(struct db *db, int64_t id, const char *password, int64_t actor_id,
+                                 struct problem *p);
+/* "Log in as": a session for target_id that remembers admin_id. Refused (LE_FORBIDDEN) for an
+ * administrator target or oneself, LE_CONFLICT for a suspended account. end_session_id, when
+ * not 0, is the administrator's own session, ended (a browser swaps its cookie). Audited as
+ * auth.impersonate_start. */
+lerr impersonation_start(struct db *db, int64_t admin_id, int64_t target_id, int64_t end_session_id,
+                         const char *ip, const char *user_agent, struct session_new *out,
+                         struct problem *p);
+/* Ends an impersonation session (audited as auth.impersonate_end). *admin_id_out: the
+ * administrator, so that the web layer can give them a session back. LE_CONFLICT when the
+ * session is not an impersonation. */
+lerr impersonation_end(struct db *db, int64_t session_id, int64_t *admin_id_out, struct problem *p);
+/* The "cannot sign in?" contact text (plain text, line breaks kept; "" when unset). */
+lerr signin_help_get(struct db *db, struct arena *a, const char **text);
+lerr signin_help_set(struct db *db, const char *text, int64_t actor_id, struct problem *p);
+#define SIGNIN_HELP_MAX 2000
+
+/* ---- Mail (mail.c): SMTP settings and the outbox. Messages are sent by the 'mail.send' job
+ * (src/jobs/mail.c) from templates/mail/. ---- */
+struct mail_settings {
+    const char *host;             /* "" = not configured */
+    int port;                     /* default 25; 587 for starttls, 465 for tls are usual */
+    const char *tls;              /* "none", "starttls" or "tls" */
+    const char *username;         /* "" = no authentication */
+    const char *password;         /* stored for SMTP, never shown back */
+    const char *from_address;
+    const char *from_name;
+    const char *site_url;         /* the public address links point to, "" = not set */
+};
+struct mail_settings_input {      /* NULL fields are left unchanged */
+    const char *host, *port, *tls, *username, *from_address, *from_name, *site_url;
+    const char *password;         /* NULL or "" keeps the stored one */
+    bool clear_password;
+};
+lerr mail_settings_get(struct db *db, struct arena *a, struct mail_settings *out);
+lerr mail_settings_update(struct db *db, const struct mail_settings_input *in, int64_t actor_id,
+                          struct problem *p);
+/* The settings as JSON: "password_set" instead of the password. */
+json_t *mail_settings_to_json(const struct mail_settings *s);
+/* Where links point: the site address setting, else support_config.default_base_url, without
+ * a trailing '/'; NULL when neither is set. */
+const char *mail_base_url(struct db *db, struct arena *a);
+
+struct mail_message {
+    int64_t id;
+    const char *to_addr, *template, *data, *subject;
+    const char *state;            /* "queued", "sending", "sent", "failed" (also when its job failed) */
+    int attempts;
+    const char *last_error;
+    int64_t user_id, job_id, created_at, updated_at, sent_at;
+};
+#define MAIL_TEMPLATE_MAX 64
+/* Puts a message in the outbox (data: a JSON object for the template, borrowed) and, with
+ * queue_job, the 'mail.send' job that sends it, in one transaction. */
+lerr mail_enqueue(struct db *db, const char *to, const char *template, json_t *data, int64_t user_id,
+                  bool queue_job, int64_t *id_out, struct problem *p);
+lerr mail_get(struct db *db, struct arena *a, int64_t id, struct mail_message *out);
+/* Newest first; state NULL for all. */
+lerr mail_list(struct db *db, struct arena *a, const char *state, int page, int per_page,
+               struct mail_message **out, int *n_out, int *total_out);
+/* Queues a failed (or waiting) message again now with a fresh job. LE_CONFLICT when it was
+ * sent or is being sent. Audited. */
+lerr mail_retry(struct db *db, int64_t id, int64_t actor_id, struct problem *p);
+/* The sender's steps (src/jobs/mail.c): an attempt starts; it succeeded (data is cleared of
+ * its link); it failed (final: 'failed', otherwise 'queued' for the job's next attempt). */
+lerr mail_mark_sending(struct db *db, int64_t id);
+lerr mail_mark_sent(struct db *db, int64_t id, const char *subject);
+lerr mail_mark_failed(struct db *db, int64_t id, const char *subject, const char *error, bool final);
+json_t *mail_to_json(const struct mail_message *m);   /* never the data (it may hold a link) */
+bool mail_address_ok(const char *addr);
+
+/* ---- Bulk loading for benchmarks (bulk.c; `lectern bench-data`) ----
+ * Rows go in with multi-row INSERTs of prepared statements, inside the caller's transaction
+ * (db_tx_begin/db_tx_end), without one audit entry per row: the generator audits the whole
+ * load once. Strings are borrowed. */
+struct bulk_user {
+    const char *username, *email, *first_name, *last_name;
+    unsigned roles;
+    const char *password_hash;    /* shared by generated users: hashed once */
+    int64_t created_at;
+    const char *idnumber;         /* with org: the HR key (NULL = none) */
+    int64_t department_id;        /* with org: 0 = none */
+};
+/* org: also fill idnumber and department_id (the organisation tables exist). */
+lerr bulk_insert_users(struct db *db, const struct bulk_user *rows, size_t n, bool org);
+/* One department; *id_out receives its id. parent_id 0 = top level. */
+lerr bulk_insert_department(struct db *db, const char *name, const char *idnumber,
+                            int64_t parent_id, int64_t now, int64_t *id_out);
+/* The id of the user with this idnumber (LE_NOTFOUND when none). */
+lerr bulk_user_id_by_idnumber(struct db *db, const char *idnumber, int64_t *id_out);
+/* Line managers: everyone in the department reports to head_id, and the head to
+ * parent_head_id (0 = nobody). */
+lerr bulk_set_managers(struct db *db, int64_t department_id, int64_t head_id,
+                       int64_t parent_head_id);
+struct bulk_session {
+    const char *token_hash;       /* SHA-256 hex of the token the load scripts send */
+    const char *csrf;
+    int64_t user_id;
+    int64_t created_at, expires_at;
+};
+lerr bulk_insert_sessions(struct db *db, const struct bulk_session *rows, size_t n);
+/* Ids of users holding any role of mask, in id order, at most max of them (malloc'd into
+ * *ids_out, caller frees). */
+lerr bulk_user_ids(struct db *db, unsigned roles, size_t max, int64_t **ids_out, size_t *n_out);
+/* A small named value in settings (e.g. "bench.dataset"): get (LE_NOTFOUND when absent; the
+ * text is allocated in a) and set (insert or replace). */
+lerr bulk_setting_get(struct db *db, struct arena *a, const char *key, const char **value);
+lerr bulk_setting_set(struct db *db, const char *key, const char *value);
+
+/* ---- Counts for /metrics (stats.c) ---- */
+/* Jobs by state; LE_NOTFOUND when this database has no jobs table. */
+lerr stats_jobs(struct db *db, int64_t *queued, int64_t *running, int64_t *failed);
+
+/* ---- People: organisation, profile fields, reporting lines, bulk upload (docs/people.md) ----
+ * org.c: departments (a tree), job roles, custom profile fields and a user's HR fields;
+ * csv.c: reading and writing CSV on libcsv; user_import.c: bulk upload and export. */
+
+/* Validators shared by the user pages and the importer (user.c). */
+lerr user_check_username(struct arena *a, const char *in, char **out, struct problem *p);
+lerr user_check_name(struct arena *a, const char *in, const char *field, const char *label,
+                     char **out, struct problem *p);
+bool user_email_valid(const char *email);   /* "" (none) is valid */
+
+/* Who sees whom: administrators everyone; anyone else (a manager) only their reporting line,
+ * direct and indirect reports (a recursive query over manager_id), and themself. */
+lerr user_list_visible(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles,
+                       const char *q, int page, int per_page, struct user **out, int *n_out,
+                       int *total_out);
+bool user_visible_to(struct db *db, int64_t viewer_id, unsigned viewer_roles, int64_t user_id);
+/* How many people report to manager_id, directly or not. */
+lerr user_reporting_line_count(struct db *db, int64_t manager_id, int64_t *n_out);
+
+/* The hook for sign-in links: a user created without a password (a bulk upload leaves the
+ * password empty) is flagged until a single-use link to choose one has been sent. The mail
+ * side lists the flagged users, sends each a link, then clears the flag. */
+bool user_needs_signin_link(struct db *db, int64_t user_id);
+lerr user_signin_link_sent(struct db *db, int64_t user_id);
+/* Up to limit flagged, active user ids, oldest first, in a. */
+lerr user_list_needing_signin_link(struct db *db, struct arena *a, int limit, int64_t **ids_out,
+                                   int *n_out);
+
+struct department {
+    int64_t id;
+    const char *name;
+    const char *idnumber;         /* "" when none */
+    int64_t parent_id;            /* 0 = top level */
+    const char *path;             /* "Operations / Sales" */
+    int depth;                    /* 0 = top level */
+    int64_t n_users, n_children;
+};
+/* Every department in tree order (parents before children, siblings by name), in a. */
+lerr department_list(struct db *db, struct arena *a, struct department **out, int *n_out);
+lerr department_get(struct db *db, struct arena *a, int64_t id, struct department *out,
+                    struct problem *p);
+/* idnumber "" = none; parent_id 0 = top level. A move under its own subtree is refused. */
+lerr department_create(struct db *db, const char *name, const char *idnumber, int64_t parent_id,
+                       int64_t actor_id, int64_t *id_out, struct problem *p);
+lerr department_update(struct db *db, int64_t id, const char *name, const char *idnumber,
+                       int64_t parent_id, int64_t actor_id, struct problem *p);
+/* LE_CONFLICT while it has sub-departments or people. */
+lerr department_delete(struct db *db, int64_t id, int64_t actor_id, struct problem *p);
+json_t *department_to_json(const struct department *d);
+
+struct job_role {
+    int64_t id;
+    const char *name;
+    const char *idnumber;         /* "" when none */
+    int64_t n_users;
+};
+lerr job_role_list(struct db *db, struct arena *a, struct job_role **out, int *n_out);
+lerr job_role_get(struct db *db, struct arena *a, int64_t id, struct job_role *out,
+                  struct problem *p);
+lerr job_role_create(struct db *db, const char *name, const char *idnumber, int64_t actor_id,
+                     int64_t *id_out, struct problem *p);
+lerr job_role_update(struct db *db, int64_t id, const char *name, const char *idnumber,
+                     int64_t actor_id, struct problem *p);
+lerr job_role_delete(struct db *db, int64_t id, int64_t actor_id, struct problem *p);
+json_t *job_role_to_json(const struct job_role *r);
+
+/* Custom profile fields: CSV column profile_field_<shortname>. */
+#define PROFILE_FIELDS_MAX 24     /* the user page's form has this many slots */
+struct profile_field {
+    int64_t id;
+    const char *shortname;        /* [a-z0-9_], 1..50 */
+    const char *name;
+    const char *type;             /* "text", "menu", "checkbox", "date" */
+    const char *options;          /* menu choices, one per line */
+    bool required;
+    int sort_order;
+};
+lerr profile_field_list(struct db *db, struct arena *a, struct profile_field **out, int *n_out);
+lerr profile_field_get(struct db *db, struct arena *a, int64_t id, struct profile_field *out,
+                       struct problem *p);
+lerr profile_field_create(struct db *db, struct arena *a, const struct profile_field *in,
+                          int64_t actor_id, int64_t *id_out, struct problem *p);
+/* Changes name, options, required and sort order (shortname and type stay). */
+lerr profile_field_update(struct db *db, struct arena *a, int64_t id,
+                          const struct profile_field *in, int64_t actor_id, struct problem *p);
+/* Deletes the field and every value of it. */
+lerr profile_field_delete(struct db *db, int64_t id, int64_t actor_id, struct problem *p);
+json_t *profile_field_to_json(const struct profile_field *f);
+/* Checks one value for a field and normalises it into *out (in a): text up to 1000
+ * characters, a menu choice, checkbox "1"/"0" (from 1/0/yes/no/true/false/on/off), date
+ * YYYY-MM-DD. "" means no value and passes (required is the caller's business). */
+lerr profile_value_check(const struct profile_field *f, struct arena *a, const char *in,
+                         const char **out, struct problem *p);
+/* {"shortname": "value", ...} for one user (fields without a value are left out). */
+json_t *user_profile_values(struct db *db, int64_t user_id);
+
+/* A user's organisation and HR fields. NULL strings are left unchanged, "" clears;
+ * department_id / job_role_id -1 = unchanged, 0 = none; manager is a username ("" = none).
+ * profile: {"shortname": "value"} (borrowed; NULL = none given). Refuses an idnumber held by
+ * someone else, an unknown department, job role or manager, a manager loop, and a required
+ * profile field set to "". */
+struct user_org_input {
+    const char *idnumber, *institution, *phone, *city, *country, *lang, *timezone;
+    int64_t department_id, job_role_id;
+    const char *manager;
+    json_t *profile;
+};
+lerr user_org_update(struct db *db, struct arena *a, int64_t user_id,
+                     const struct user_org_input *in, int64_t actor_id, struct problem *p);
+/* Shape checks shared with the importer; each fills p naming `field` on failure. */
+lerr org_check_country(struct arena *a, const char *in, const char **out, struct problem *p);
+lerr org_check_lang(struct arena *a, const char *in, const char **out, struct problem *p);
+lerr org_check_timezone(struct arena *a, const char *in, const char **out, struct problem *p);
+lerr org_check_idnumber(struct arena *a, const char *in, const char **out, struct problem *p);
+lerr org_check_text(struct arena *a, const char *in, const char *field, int max_chars,
+                    const char **out, struct problem *p);
+
+/* ---- CSV (csv.c) ---- */
+#define CSV_MAX_RECORDS 2000000
+#define CSV_MAX_FIELDS 256
+#define CSV_MAX_FIELD 65536
+struct csv_record {
+    int line;                     /* the physical line the record starts on (1 = first) */
+    int n;
+    char **fields;                /* in the arena */
+};
+struct csv_doc {
+    char delimiter;               /* ',', ';' or '\t', detected from the header line */
+    bool bom;                     /* the file started with a UTF-8 byte order mark */
+    struct csv_record *records;   /* records[0] is the header; blank lines are skipped */
+    int n_records;
+    int error_line;               /* with an error: the line it is on, 0 if none */
+};
+/* Reads a whole file. LE_INVALID with p saying what and on which line for: invalid UTF-8,
+ * UTF-16, NUL bytes, misplaced or unbalanced quotes, too many fields; LE_TOOBIG for too many
+ * records. Field text is as in the file (no trimming beyond libcsv's spaces). */
+lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc *out,
+                  struct problem *p);
+/* Appends one field, quoted (by libcsv) only when it must be. */
+lerr csv_write_field(struct buf *b, const char *s, char delimiter);
+
+/* ---- Bulk user upload (user_import.c) ----
+ * The header row decides which columns are present: Moodle's bulk upload columns, Canvas
+ * SIS users.csv columns, and Lectern's own (job_role, manager, roles); docs/people.md lists
+ * them. A run first previews every row's outcome; a commit re-validates the same content and
+ * writes it in one transaction, all or nothing (or only the valid rows when asked). */
+enum import_mode { IMPORT_ADD, IMPORT_UPSERT, IMPORT_UPDATE };
+enum import_outcome { IO_CREATE, IO_UPDATE, IO_UNCHANGED, IO_SKIP, IO_ERROR, IO__COUNT };
+struct import_options {
+    enum import_mode mode;
+    bool allow_renames;           /* oldusername renames an account */
+    bool allow_suspend;           /* suspended / status columns may suspend and reactivate */
+    bool allow_delete;            /* deleted / status=deleted: suspend and anonymise */
+    bool force_password_change;   /* new users with a password from the file must change it */
+    bool valid_only;              /* commit: write the valid rows, leave the rows with errors */
+    const char *username_template; /* for rows without a username; NULL = "{f}{last}" */
+    int64_t actor_id;             /* who runs it; 0 = the command line */
+    int threads;                  /* password hashing threads; 0 = one per core */
+    /* Called now and then during long stages ("hashing", "writing"), from the calling thread. */
+    void (*progress)(void *ctx, const char *stage, int64_t done, int64_t total);
+    void *progress_ctx;
+};
+struct import_issue {
+    int line;
+    const char *column;           /* the header's name for it; "" for the row or the file */
+    const char *message;
+};
+struct import_row {
+    int line;                     /* where the record starts in the file */
+    enum import_outcome outcome;
+    const char *username;         /* the account's username after the row ("" if unknown) */
+    const char *note;             /* skip reason, or the fields an update changes */
+    struct import_issue *errors;
+    int n_errors;
+    void *priv;                   /* the importer's own */
+};
+struct import_result {
+    char delimiter;
+    bool bom;
+    const char **columns;         /* the header as given */
+    int n_columns;
+    const char **unknown_columns; /* reported, their values ignored */
+    int n_unknown;
+    struct import_issue *file_errors; /* no row is written while there are any */
+    int n_file_errors;
+    struct import_row *rows;
+    int n_rows;
+    int64_t counts[IO__COUNT];
+    bool committed;
+    /* what a commit wrote */
+    int64_t n_created, n_updated, n_suspended, n_reactivated, n_deleted, n_renamed;
+    int64_t n_passwords, n_signin_links;
+    double ms_parse, ms_check, ms_hash, ms_write;
+};
+lerr import_mode_parse(const char *s, enum import_mode *out);
+const char *import_mode_name(enum import_mode m);
+const char *import_outcome_name(enum import_outcome o);
+/* Parses and checks the file against the database, and fills r; writes nothing. p is set
+ * only for failures that are not the file's fault (LE_DB, LE_NOMEM). */
+lerr user_import_preview(struct db *db, struct arena *a, const char *data, size_t len,
+                         const struct import_options *o, struct import_result *r,
+                         struct problem *p);
+/* Previews again, then writes in one transaction (nested in the caller's, if any). Refuses
+ * with LE_INVALID and writes nothing when the file has errors, or rows do and o->valid_only
+ * is false. Passwords are hashed first, on o->threads threads. */
+lerr user_import_commit(struct db *db, struct arena *a, const char *data, size_t len,
+                        const struct import_options *o, struct import_result *r,
+                        struct problem *p);
+/* The result as JSON: summary, columns, file errors and rows [offset, offset+limit) of those
+ * wanted (all, or errors_only). */
+json_t *import_result_to_json(const struct import_result *r, int offset, int limit,
+                              bool errors_only);
+/* The same columns an import reads, one line per account (deleted accounts left out):
+ * write(ctx, bytes, n) is called with pieces of the CSV text. */
+lerr user_export_csv(struct db *db, struct arena *a, lerr (*write)(void *ctx, const char *s, size_t n),
+                     void *ctx, struct problem *p);
+
+/* Uploads kept between preview and commit: a row in user_imports, the file under
+ * DATA_DIR/imports/<token>.csv (removed at commit and when a preview is a day old). */
+#define IMPORT_FILE_MAX (64 * 1024 * 1024)
+struct stored_import {
+    int64_t id;
+    const char *token;
+    const char *filename;
+    const char *sha256;
+    int64_t size;
+    const char *options;          /* JSON text */
+    const char *status;           /* "previewed", "committed", "expired" */
+    const char *result;           /* JSON text of the commit's summary, "" before */
+    int64_t created_by, created_at, committed_at;
+};
+lerr user_import_store(struct db *db, struct arena *a, const char *data_dir, const char *data,
+                       size_t len, const char *filename, json_t *options, int64_t actor_id,
+                       const char **token_out, struct problem *p);
+lerr user_import_find(struct db *db, struct arena *a, const char *token, struct stored_import *out,
+                      struct problem *p);
+/* The stored file (checked against its SHA-256), in a. */
+lerr user_import_read_file(struct arena *a, const char *data_dir, const struct stored_import *si,
+                           char **data, size_t *len, struct problem *p);
+/* Records a commit (result: JSON, borrowed) and removes the file. */
+lerr user_import_finish(struct db *db, const char *data_dir, const struct stored_import *si,
+                        json_t *result, struct problem *p);
+/* Options stored with an upload, back into o (actor and callbacks untouched). */
+void import_options_from_json(json_t *j, struct import_options *o);
+json_t *import_options_to_json(const struct import_options *o);
 
 #endif

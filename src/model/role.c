@@ -27,6 +27,9 @@ static const struct {
     [CAP_USERS_MANAGE] = {"users.manage", ROLE_ADMIN},
     [CAP_SETTINGS_MANAGE] = {"settings.manage", ROLE_ADMIN},
     [CAP_AUDIT_VIEW] = {"audit.view", ROLE_ADMIN},
+    [CAP_METRICS_VIEW] = {"metrics.view", ROLE_ADMIN | ROLE_METRICS_SCRAPER},
+    /* Only administrators, and never as another administrator (impersonation_start). */
+    [CAP_USERS_IMPERSONATE] = {"users.impersonate", ROLE_ADMIN},
 };
 
 unsigned role_parse(const char *name)

@@ -10,9 +10,15 @@
 #define USERNAME_MAX 100
 #define EMAIL_MAX 254
 
+/* The subqueries are named: unnamed, PostgreSQL would call the last one "username" and find
+ * ORDER BY username ambiguous. */
 #define USER_COLS                                                                              \
     "id, username, email, first_name, last_name, status, roles, must_change_password, "        \
-    "locked_until, created_at, updated_at, last_signin_at"
+    "locked_until, created_at, updated_at, last_signin_at, idnumber, department_id, job_role_id, " \
+    "manager_id, (SELECT d.name FROM departments d WHERE d.id = users.department_id) AS department_name, " \
+    "(SELECT j.name FROM job_roles j WHERE j.id = users.job_role_id) AS job_role_name, "                  \
+    "(SELECT m.username FROM users m WHERE m.id = users.manager_id) AS manager_username, "                \
+    "institution, phone, city, country, lang, timezone, needs_signin_link, deleted_at"
 
 static lerr db_problem(struct problem *p)
 {
@@ -36,6 +42,17 @@ static void user_fill(struct db_stmt *st, struct arena *a, struct user *u)
     u->created_at = db_col_int(st, 9);
     u->updated_at = db_col_int(st, 10);
     u->last_signin_at = db_col_is_null(st, 11) ? 0 : db_col_int(st, 11);
+    static const char *const none = "";
+    const char **texts[] = {&u->idnumber, NULL, NULL, NULL, &u->department_name,
+                            &u->job_role_name, &u->manager_username, &u->institution, &u->phone,
+                            &u->city, &u->country, &u->lang, &u->timezone};
+    for (int i = 0; i < (int)(sizeof texts / sizeof texts[0]); i++)
+        if (texts[i]) *texts[i] = db_col_text(st, 12 + i) ? arena_strdup(a, db_col_text(st, 12 + i)) : none;
+    u->department_id = db_col_int(st, 13);
+    u->job_role_id = db_col_int(st, 14);
+    u->manager_id = db_col_int(st, 15);
+    u->needs_signin_link = db_col_int(st, 25) != 0;
+    u->deleted_at = db_col_is_null(st, 26) ? 0 : db_col_int(st, 26);
 }
 
 /* ---- Validation ---- */
@@ -141,6 +158,23 @@ static lerr check_email(struct arena *a, const char *in, char **out, struct prob
         return problem_set(p, LE_INVALID, "email",
                            "Enter an email address like name@example.org, or leave it empty.");
     return LE_OK;
+}
+
+/* The same checks for the importer and the organisation fields (model.h). */
+lerr user_check_username(struct arena *a, const char *in, char **out, struct problem *p)
+{
+    return check_username(a, in, out, p);
+}
+
+lerr user_check_name(struct arena *a, const char *in, const char *field, const char *label,
+                     char **out, struct problem *p)
+{
+    return check_name(a, in, field, label, out, p);
+}
+
+bool user_email_valid(const char *email)
+{
+    return !*email || (strlen(email) <= EMAIL_MAX && email_shaped(email));
 }
 
 /* Validated, normalised input; NULL fields were not given. */
@@ -321,8 +355,53 @@ static char *like_pattern(struct arena *a, const char *q)
     return out;
 }
 
+/* Everyone, or (manager_id > 0) only the people who report to manager_id directly or through
+ * others: a recursive walk down manager_id (UNION drops repeats, so even a loop ends). */
+#define LINE_CTE(manager)                                                                      \
+    "WITH RECURSIVE line(id) AS (SELECT id FROM users WHERE manager_id = " manager " UNION "   \
+    "SELECT u.id FROM users u JOIN line ON u.manager_id = line.id) "
+#define IN_LINE "id IN (SELECT id FROM line)"
+
+static lerr list_scoped(struct db *db, struct arena *a, int64_t manager_id, const char *q, int page,
+                        int per_page, struct user **out, int *n_out, int *total_out);
+
 lerr user_list(struct db *db, struct arena *a, const char *q, int page, int per_page,
                struct user **out, int *n_out, int *total_out)
+{
+    return list_scoped(db, a, 0, q, page, per_page, out, n_out, total_out);
+}
+
+lerr user_list_visible(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles,
+                       const char *q, int page, int per_page, struct user **out, int *n_out,
+                       int *total_out)
+{
+    if (viewer_roles & ROLE_ADMIN) return list_scoped(db, a, 0, q, page, per_page, out, n_out, total_out);
+    /* A viewer with no id sees nobody: -1 matches no manager_id. */
+    return list_scoped(db, a, viewer_id > 0 ? viewer_id : -1, q, page, per_page, out, n_out, total_out);
+}
+
+bool user_visible_to(struct db *db, int64_t viewer_id, unsigned viewer_roles, int64_t user_id)
+{
+    if (viewer_roles & ROLE_ADMIN) return true;
+    if (viewer_id > 0 && viewer_id == user_id) return true;
+    int64_t one = 0;
+    return db_query_int(db, &one,
+                        LINE_CTE("?1")
+                        "SELECT 1 FROM line WHERE id = ?2",
+                        "ii", viewer_id, user_id) == LE_OK;
+}
+
+lerr user_reporting_line_count(struct db *db, int64_t manager_id, int64_t *n_out)
+{
+    *n_out = 0;
+    return db_query_int(db, n_out,
+                        LINE_CTE("?1")
+                        "SELECT COUNT(*) FROM line",
+                        "i", manager_id) == LE_DB ? LE_DB : LE_OK;
+}
+
+static lerr list_scoped(struct db *db, struct arena *a, int64_t manager_id, const char *q, int page,
+                        int per_page, struct user **out, int *n_out, int *total_out)
 {
     *out = NULL;
     *n_out = 0;
@@ -338,18 +417,31 @@ lerr user_list(struct db *db, struct arena *a, const char *q, int page, int per_
         if (*t) pat = like_pattern(a, t);
     }
     int64_t total = 0;
-    lerr e = pat ? db_query_int(db, &total, "SELECT COUNT(*) FROM users WHERE " USER_SEARCH, "s", pat)
-                 : db_query_int(db, &total, "SELECT COUNT(*) FROM users", "");
-    if (e) return LE_DB;
-    struct db_stmt *st =
-        pat ? db_query(db,
-                       "SELECT " USER_COLS " FROM users WHERE " USER_SEARCH
-                       " ORDER BY last_name, first_name, username LIMIT ?2 OFFSET ?3",
-                       "sii", pat, (int64_t)per_page, offset)
-            : db_query(db,
-                       "SELECT " USER_COLS " FROM users ORDER BY last_name, first_name, username "
-                       "LIMIT ?1 OFFSET ?2",
-                       "ii", (int64_t)per_page, offset);
+    lerr e;
+    struct db_stmt *st;
+    if (manager_id) {
+        const char *like = pat ? pat : "%";
+        e = db_query_int(db, &total,
+                         LINE_CTE("?2") "SELECT COUNT(*) FROM users WHERE " IN_LINE " AND (" USER_SEARCH ")",
+                         "si", like, manager_id);
+        if (e) return LE_DB;
+        st = db_query(db,
+                      LINE_CTE("?4") "SELECT " USER_COLS " FROM users WHERE " IN_LINE " AND (" USER_SEARCH
+                               ") ORDER BY last_name, first_name, username LIMIT ?2 OFFSET ?3",
+                      "siii", like, (int64_t)per_page, offset, manager_id);
+    } else {
+        e = pat ? db_query_int(db, &total, "SELECT COUNT(*) FROM users WHERE " USER_SEARCH, "s", pat)
+                : db_query_int(db, &total, "SELECT COUNT(*) FROM users", "");
+        if (e) return LE_DB;
+        st = pat ? db_query(db,
+                            "SELECT " USER_COLS " FROM users WHERE " USER_SEARCH
+                            " ORDER BY last_name, first_name, username LIMIT ?2 OFFSET ?3",
+                            "sii", pat, (int64_t)per_page, offset)
+                 : db_query(db,
+                            "SELECT " USER_COLS " FROM users ORDER BY last_name, first_name, username "
+                            "LIMIT ?1 OFFSET ?2",
+                            "ii", (int64_t)per_page, offset);
+    }
     struct user *users = arena_alloc(a, sizeof *users * (size_t)per_page);
     int n = 0, rc;
     while ((rc = db_step(st)) == DB_ROW && n < per_page) user_fill(st, a, &users[n++]);
@@ -577,6 +669,19 @@ json_t *user_to_json(const struct user *u)
     json_object_set_new(o, "created_at", iso_or_null(u->created_at));
     json_object_set_new(o, "updated_at", iso_or_null(u->updated_at));
     json_object_set_new(o, "last_signin_at", iso_or_null(u->last_signin_at));
+    /* Organisation and HR fields (docs/people.md). */
+    json_object_set_new(o, "idnumber", u->idnumber && *u->idnumber ? str(u->idnumber) : json_null());
+    json_object_set_new(o, "department", u->department_id ? json_pack("{s:I, s:o}", "id", (json_int_t)u->department_id, "name", str(u->department_name)) : json_null());
+    json_object_set_new(o, "job_role", u->job_role_id ? json_pack("{s:I, s:o}", "id", (json_int_t)u->job_role_id, "name", str(u->job_role_name)) : json_null());
+    json_object_set_new(o, "manager", u->manager_id ? json_pack("{s:I, s:o}", "id", (json_int_t)u->manager_id, "username", str(u->manager_username)) : json_null());
+    json_object_set_new(o, "institution", str(u->institution));
+    json_object_set_new(o, "phone", str(u->phone));
+    json_object_set_new(o, "city", str(u->city));
+    json_object_set_new(o, "country", str(u->country));
+    json_object_set_new(o, "lang", str(u->lang));
+    json_object_set_new(o, "timezone", str(u->timezone));
+    json_object_set_new(o, "needs_signin_link", json_boolean(u->needs_signin_link));
+    json_object_set_new(o, "deleted", json_boolean(u->deleted_at != 0));
     return o;
 }
 

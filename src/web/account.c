@@ -28,6 +28,12 @@ void h_password_change(struct request *req, struct response *res)
     res->title = T(req, "password.title");
     json_object_set_new(web_model(res), "forced", json_boolean(req->user->must_change_password));
 
+    if (req->user->impersonator_id) {
+        /* "Log in as" is for seeing what the person sees, not for choosing their password. */
+        problem_set(&p, LE_FORBIDDEN, NULL, "%s", T(req, "impersonation.no_password_change"));
+        web_fail(res, &p);
+        return;
+    }
     const char *current = req_param(req, "current_password");
     const char *fresh = req_param(req, "new_password");
     const char *confirm = req_param(req, "confirm_password");

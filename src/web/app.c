@@ -88,11 +88,25 @@ static int hook_begin(struct request *req, struct response *res)
                                                                 *first && *last ? " " : "", last)
                                                 : su.username;
             u->roles = su.roles;
-            u->must_change_password = su.must_change_password;
+            /* A support session ("log in as") never makes the administrator choose the
+             * user's password. */
+            u->must_change_password = su.must_change_password && !su.impersonator_id;
+            u->impersonator_id = su.impersonator_id;
+            u->impersonator_name = su.impersonator_name;
             u->csrf = su.csrf;
             u->via_bearer = req->via_bearer; /* the server knows whether it was a Bearer token */
             req->user = u;
         }
+    }
+    /* The configured metrics token signs a request in as the metrics scraper, which holds
+     * CAP_METRICS_VIEW only; other routes never see it. */
+    if (!req->user && req->via_bearer && web_app.metrics_token && req->route &&
+        req->route->capability == CAP_METRICS_VIEW && secret_eq(req->session_token, web_app.metrics_token)) {
+        struct request_user *u = arena_alloc(req->arena, sizeof *u);
+        u->username = u->display_name = "metrics";
+        u->roles = ROLE_METRICS_SCRAPER;
+        u->csrf = "";
+        req->user = u;
     }
     if (!req->is_api) {
         struct web_site *site = arena_alloc(req->arena, sizeof *site);

@@ -49,6 +49,11 @@ static json_t *chrome(struct request *req, struct response *res)
     json_object_set_new(c, "me", chrome_me(req));
     json_object_set_new(c, "csrf", json_string(req->user && req->user->csrf ? req->user->csrf : ""));
     if (site && site->flash) json_object_set_new(c, "flash", json_string(site->flash));
+    /* "Log in as" (support.c): the banner on every page. */
+    if (req->user && req->user->impersonator_id)
+        json_object_set_new(c, "impersonation",
+                            json_pack("{s:s, s:s}", "user", req->user->display_name, "by",
+                                      req->user->impersonator_name ? req->user->impersonator_name : ""));
     json_object_set(c, "t", i18n_catalog(web_lang(req)));
     json_object_set_new(c, "lang", json_string(web_lang(req)));
     json_object_set_new(c, "page_title", json_string(res->title ? res->title : ""));

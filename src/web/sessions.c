@@ -57,7 +57,11 @@ void h_signin(struct request *req, struct response *res)
 void h_signout(struct request *req, struct response *res)
 {
     struct problem p = {0};
-    if (session_end(req->db, req->user->session_id, req->user->id)) {
+    int64_t admin_id;
+    /* Signing out of a "log in as" session ends the impersonation (audited). */
+    lerr e = req->user->impersonator_id ? impersonation_end(req->db, req->user->session_id, &admin_id, &p)
+                                        : session_end(req->db, req->user->session_id, req->user->id);
+    if (e) {
         problem_set(&p, LE_DB, NULL, "signing out failed; try again");
         web_fail(res, &p);
         return;

@@ -15,6 +15,7 @@ static void settings_model(struct request *req, struct response *res)
     res->model = json_pack("{s:s, s:s, s:s?}", "site_name", s.site_name, "primary_color", s.primary_color,
                            "logo_url", s.logo_sha256 ? arena_sprintf(req->arena, "/branding/logo?v=%.12s", s.logo_sha256)
                                                      : NULL);
+    web_support_settings_model(req, res->model); /* mail and "cannot sign in?" (support.c) */
     res->template = "admin/settings";
     res->title = T(req, "settings.title");
 }

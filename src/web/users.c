@@ -52,6 +52,12 @@ static bool find_user(struct request *req, struct response *res, struct user *u)
         web_fail(res, &p);
         return false;
     }
+    /* A manager sees only their reporting line (docs/people.md): anyone else is not found. */
+    if (!user_visible_to(req->db, req->user->id, req->user->roles, u->id)) {
+        problem_set(&p, LE_NOTFOUND, "username", "There is no user '%s'.", u->username);
+        web_fail(res, &p);
+        return false;
+    }
     return true;
 }
 
@@ -62,7 +68,8 @@ void h_users_list(struct request *req, struct response *res)
     int per_page = (int)req_param_int(req, "per_page", 25);
     struct user *users;
     int n, total;
-    if (user_list(req->db, req->arena, q, page, per_page, &users, &n, &total)) {
+    if (user_list_visible(req->db, req->arena, req->user->id, req->user->roles, q, page, per_page, &users, &n,
+                          &total)) {
         res_error(res, LE_DB, NULL, "the users could not be listed; try again");
         return;
     }
@@ -131,6 +138,8 @@ static void show_user(struct request *req, struct response *res, const struct us
         }
     }
     res->model = json_pack("{s:o, s:o}", "user", user_to_json(u), "signins", signins);
+    json_object_set_new(res->model, "support", web_support_user_model(req, u)); /* support.c */
+    web_user_org_model(req, res->model, u); /* people.c */
     if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
     if (!req->is_api) {
         json_object_set_new(res->model, "suspended", json_boolean(str_eq(u->status, "suspended")));

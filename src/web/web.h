@@ -12,6 +12,7 @@ struct web_app {
     struct db_pool *pool;
     struct tpl_set *templates;
     const char *data_dir;
+    const char *metrics_token;   /* Bearer token that may read /metrics; NULL = admins only */
 };
 extern struct web_app web_app;
 
@@ -68,5 +69,54 @@ void h_settings_logo(struct request *req, struct response *res);
 void h_logo(struct request *req, struct response *res);
 void h_theme_css(struct request *req, struct response *res);
 void h_audit_list(struct request *req, struct response *res);            /* audit.c */
+void h_metrics(struct request *req, struct response *res);               /* metrics.c */
+/* The token (at least 16 characters; NULL or "" = none) that may read /metrics without an
+ * administrator's session (lectern serve --metrics-token, env LECTERN_METRICS_TOKEN). */
+lerr web_set_metrics_token(const char *token, struct problem *p);
+
+/* Password and sign-in support (support.c). */
+void h_forgot_page(struct request *req, struct response *res);
+void h_forgot(struct request *req, struct response *res);
+void h_reset_page(struct request *req, struct response *res);
+void h_reset(struct request *req, struct response *res);
+void h_signin_help(struct request *req, struct response *res);
+void h_user_send_reset_link(struct request *req, struct response *res);
+void h_user_temporary_password(struct request *req, struct response *res);
+void h_user_impersonate(struct request *req, struct response *res);
+void h_impersonation_show(struct request *req, struct response *res);
+void h_impersonation_end(struct request *req, struct response *res);
+void h_mail_settings_show(struct request *req, struct response *res);
+void h_mail_settings_update(struct request *req, struct response *res);
+void h_signin_help_update(struct request *req, struct response *res);
+void h_outbox_list(struct request *req, struct response *res);
+void h_outbox_retry(struct request *req, struct response *res);
+void h_mail_test(struct request *req, struct response *res);
+/* The support parts of the user page (links, "log in as") and of the settings page (mail,
+ * "cannot sign in?" text), for users.c and settings.c. */
+json_t *web_support_user_model(struct request *req, const struct user *u);
+void web_support_settings_model(struct request *req, json_t *model);
+
+/* People: organisation, profile fields and bulk upload (people.c, imports.c; docs/people.md). */
+void h_departments_list(struct request *req, struct response *res);
+void h_department_create(struct request *req, struct response *res);
+void h_department_update(struct request *req, struct response *res);
+void h_department_delete(struct request *req, struct response *res);
+void h_job_roles_list(struct request *req, struct response *res);
+void h_job_role_create(struct request *req, struct response *res);
+void h_job_role_update(struct request *req, struct response *res);
+void h_job_role_delete(struct request *req, struct response *res);
+void h_profile_fields_list(struct request *req, struct response *res);
+void h_profile_field_create(struct request *req, struct response *res);
+void h_profile_field_update(struct request *req, struct response *res);
+void h_profile_field_delete(struct request *req, struct response *res);
+void h_user_org_update(struct request *req, struct response *res);
+/* Adds the user's custom profile values ("profile") to a user page's model, and for
+ * administrators the organisation form's choices ("org"). */
+void web_user_org_model(struct request *req, json_t *model, const struct user *u);
+void h_import_page(struct request *req, struct response *res);
+void h_import_upload(struct request *req, struct response *res);
+void h_import_show(struct request *req, struct response *res);
+void h_import_commit(struct request *req, struct response *res);
+void h_user_export(struct request *req, struct response *res);
 
 #endif

@@ -307,6 +307,9 @@ test('a learner gets 403 on /api/v1/users; a manager may read but not write', as
   }
   const list = await get('/api/v1/users', manager);
   assert.equal(list.status, 200, show(list));
+  // A manager reads the people in their reporting line (tests/api/people.test.mjs has the rest).
+  assert.equal((await get('/api/v1/users/alice', manager)).status, 404);
+  assert.equal((await api(server, 'PATCH', '/api/v1/users/alice/profile', { token: admin, body: { manager: 'mia' } })).status, 200);
   assert.equal((await get('/api/v1/users/alice', manager)).status, 200);
   const c = await post('/api/v1/users', { username: 'x2', email: 'x2@example.com', first_name: 'X', last_name: 'Y', roles: ['admin'] }, manager);
   assert.equal(c.status, 403, show(c));

@@ -430,7 +430,11 @@ static void test_to_json(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "created_at")), "2027-01-15T08:00:00Z");
     assert_string_equal(json_string_value(json_object_get(j, "last_signin_at")), "2027-01-15T09:00:00Z");
     assert_null(json_object_get(j, "password_hash"));
-    assert_int_equal(json_object_size(j), 13);
+    /* 13 account fields and 12 organisation fields (docs/people.md). */
+    assert_int_equal(json_object_size(j), 25);
+    assert_true(json_is_null(json_object_get(j, "department")));
+    assert_true(json_is_null(json_object_get(j, "idnumber")));
+    assert_true(json_is_false(json_object_get(j, "needs_signin_link")));
     json_decref(j);
     /* Never signed in: null. */
     assert_int_equal(user_get(f->db, f->a, f->admin, &u, &p), LE_OK);

@@ -1,0 +1,85 @@
+/* Background jobs: worker threads that `lectern serve` starts on every node, taking work from
+ * the jobs table (src/model/job.c) with a lease, and the table of job kinds they can run.
+ * docs/jobs.md describes the queue's guarantees and how to add a kind. */
+#ifndef LECTERN_JOBS_H
+#define LECTERN_JOBS_H
+
+#include "../model/model.h"
+
+struct jobs;
+
+/* What a kind's handler is given while it runs one job. */
+struct job_run {
+    struct db *db;            /* the worker's own connection */
+    const struct job *job;
+    struct arena *arena;      /* freed when the job has finished */
+    const char *node;         /* this node's name */
+    /* The rest belongs to worker.c. */
+    struct jobs *jobs;
+    const char *owner;
+    double last_beat_ms;
+    bool lost;                /* the lease ran out and another worker took the job */
+};
+/* Keeps the claim alive: extends the lease when a third of it has passed. A handler that runs
+ * longer than a few seconds calls it regularly. Returns false when the handler should stop
+ * now: the claim was lost, or the node is stopping (the job is then given back). */
+bool job_run_keepalive(struct job_run *r);
+
+/* A handler returns LE_OK with an optional JSON *result (the worker takes the reference), or
+ * an error with p saying why: LE_INVALID fails the job for good (the payload can never work),
+ * anything else is retried after a backoff while attempts remain. */
+typedef lerr (*job_fn)(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+
+struct job_kind {
+    const char *name;         /* the jobs.kind value */
+    job_fn run;
+    const char *summary;
+};
+/* The declared table of kinds (kinds.c). */
+extern const struct job_kind job_kinds[];
+extern const size_t job_n_kinds;
+const struct job_kind *job_kind_find(const char *name);
+
+struct jobs_config {
+    const char *db_url;       /* as for db_open */
+    const char *data_dir;
+    int workers;              /* worker threads on this node; 0 = none */
+    int lease_s;              /* lease per claim (default 60 s) */
+    int poll_ms;              /* how often an idle worker looks for work (default 1000 ms) */
+    const char *node;         /* this node's name in lease_owner; NULL = hostname:pid */
+};
+#define JOBS_DEFAULT_WORKERS 2
+#define JOBS_DEFAULT_LEASE_S 60
+#define JOBS_DEFAULT_POLL_MS 1000
+
+/* Starts the workers, each with its own database connection. */
+lerr jobs_start(const struct jobs_config *cfg, struct jobs **out, struct problem *p);
+/* Stops them: running handlers are asked to stop (their jobs are given back to the queue for
+ * another node), and the threads are joined. NULL is fine. */
+void jobs_stop(struct jobs *jobs);
+
+/* ---- Mail (mail.c): the 'mail.send' kind and the sender behind it (docs/support.md) ---- */
+struct mail_rendered {
+    char *subject, *text;          /* in the arena */
+    char *html;                    /* NULL when the template has no HTML part */
+};
+/* Renders templates/mail/<template>.txt.mustache (and .html.mustache) with data (JSON object
+ * text), the site's name and address, and the translations. LE_INVALID when the template is
+ * missing or broken. */
+lerr mail_render(struct arena *a, const char *template, const char *data_json, const char *site_name,
+                 const char *site_url, struct mail_rendered *out, struct problem *p);
+/* The whole message (headers and MIME body, CRLF lines) for the SMTP DATA phase. */
+lerr mail_format_message(struct buf *out, const struct mail_settings *s, const char *to,
+                         const struct mail_rendered *m, int64_t now, struct problem *p);
+/* Sends a formatted message over SMTP as the settings say (host, port, TLS, credentials).
+ * LE_IO with the server's or libcurl's words on failure; LE_CONFLICT when no server is set. */
+lerr mail_smtp_send(const struct mail_settings *s, const char *to, const char *message, size_t len,
+                    struct problem *p);
+/* Renders and sends outbox message outbox_id and records the outcome in its row. job_id: the
+ * job doing it (a message whose newer job superseded this one is skipped), 0 from the command
+ * line. final_attempt: a failure is recorded as 'failed' rather than waiting for a retry. */
+lerr mail_deliver(struct db *db, int64_t outbox_id, int64_t job_id, bool final_attempt, bool *skipped,
+                  struct problem *p);
+lerr job_mail_send(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+
+#endif

@@ -1,0 +1,91 @@
+// lectern bench-data: the same size and seed give the same data and tokens; a cached dataset is
+// reused; a database holding anything else is refused; the tokens sign in.
+// Run: LECTERN_BIN=build/test/lectern node --test tests/cli/bench_data.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, api } from '../lib/server.mjs';
+
+const BIN = path.resolve(process.env.LECTERN_BIN || 'build/test/lectern');
+
+function lectern(args) {
+  const r = spawnSync(BIN, args, {
+    encoding: 'utf8', timeout: 120_000,
+    env: { ...process.env, LECTERN_DATA: '', LECTERN_DB: '', LECTERN_DEV_ASSETS: '' },
+  });
+  if (r.error) throw r.error;
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+function tmpdir(t) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-bench-data-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const read = (dir, name) => fs.readFileSync(path.join(dir, name), 'utf8');
+const sqlite = (dir, sql) => spawnSync('sqlite3', [path.join(dir, 'lectern.db'), sql], { encoding: 'utf8' }).stdout.trim();
+
+test('size S: users, departments, managers and sessions, the same for the same seed', async (t) => {
+  const a = path.join(tmpdir(t), 'a');
+  const b = path.join(tmpdir(t), 'b');
+  for (const dir of [a, b]) {
+    const r = lectern(['--data', dir, 'bench-data', '--size', 'S', '--seed', '7']);
+    assert.equal(r.code, 0, r.out);
+  }
+  assert.equal(read(a, 'learner.tokens'), read(b, 'learner.tokens'));
+  assert.equal(read(a, 'admin.tokens'), read(b, 'admin.tokens'));
+  assert.equal(read(a, 'learner.tokens').split('\n').filter(Boolean).length, 200);
+  assert.equal(read(a, 'admin.tokens').split('\n').filter(Boolean).length, 5);
+  assert.equal(fs.statSync(path.join(a, 'learner.tokens')).mode & 0o077, 0, 'tokens are private');
+  const users = "SELECT username, roles, department_id, manager_id FROM users ORDER BY id";
+  assert.equal(sqlite(a, users), sqlite(b, users));
+  assert.equal(sqlite(a, 'SELECT COUNT(*) FROM users'), '1000');
+  assert.equal(sqlite(a, 'SELECT COUNT(*) FROM departments'), '15');
+  // Four levels: the deepest department has three ancestors.
+  assert.equal(sqlite(a, 'SELECT COUNT(*) FROM departments d JOIN departments p ON p.id = d.parent_id ' +
+    'JOIN departments g ON g.id = p.parent_id JOIN departments r ON r.id = g.parent_id'), '8');
+  assert.equal(sqlite(a, 'SELECT COUNT(*) FROM users WHERE manager_id IS NULL AND (roles & 1) = 0'), '1',
+    'everyone but the administrators and the top head has a line manager');
+  const other = path.join(tmpdir(t), 'c');
+  assert.equal(lectern(['--data', other, 'bench-data', '--size', 'S', '--seed', '8']).code, 0);
+  assert.notEqual(read(other, 'learner.tokens'), read(a, 'learner.tokens'), 'another seed, other tokens');
+});
+
+test('a cached dataset is reused; anything else is refused', (t) => {
+  const dir = path.join(tmpdir(t), 'data');
+  assert.equal(lectern(['--data', dir, 'bench-data', '--size', 'S']).code, 0);
+  const tokens = read(dir, 'learner.tokens');
+  fs.rmSync(path.join(dir, 'learner.tokens'));
+  const again = lectern(['--data', dir, 'bench-data', '--size', 'S']);
+  assert.equal(again.code, 0, again.out);
+  assert.match(again.out, /Reusing the S dataset/);
+  assert.equal(read(dir, 'learner.tokens'), tokens, 'the token files are written again');
+  const otherSize = lectern(['--data', dir, 'bench-data', '--size', 'M']);
+  assert.equal(otherSize.code, 1, otherSize.out);
+  assert.match(otherSize.out, /already holds 1000 users/);
+  const bad = lectern(['--data', dir, 'bench-data', '--size', 'XL']);
+  assert.equal(bad.code, 2, bad.out);
+});
+
+test('the generated sessions sign in', async (t) => {
+  const dir = path.join(tmpdir(t), 'data');
+  assert.equal(lectern(['--data', dir, 'bench-data', '--size', 'S']).code, 0);
+  const server = await startServer({ dataDir: dir, args: ['--session-idle', '315360000'] });
+  t.after(() => server.stop());
+  const learner = read(dir, 'learner.tokens').split('\n')[0];
+  const admin = read(dir, 'admin.tokens').split('\n')[0];
+  const d = await api(server, 'GET', '/api/v1/dashboard', { token: learner });
+  assert.equal(d.status, 200, d.text);
+  assert.ok(d.json.roles.includes('learner'), d.text);
+  const u = await api(server, 'GET', '/api/v1/users?q=smith', { token: admin });
+  assert.equal(u.status, 200, u.text);
+  assert.ok(u.json.total > 0, u.text);
+  const pw = read(dir, 'password').trim();
+  const username = u.json.items[0].username;
+  const s = await api(server, 'POST', '/api/v1/sessions', { body: { username, password: pw } });
+  assert.equal(s.status, 201, s.text);
+});
