@@ -17,6 +17,8 @@ static const char usage[] =
     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; env LECTERN_LISTEN)\n"
     "  --threads N          worker threads (default: one per core)\n"
     "  --secure-cookies     mark cookies Secure (when a TLS proxy sits in front)\n"
+    "  --trusted-proxy ADDRS  comma-separated proxy addresses whose X-Forwarded-For names the\n"
+    "                       client (env LECTERN_TRUSTED_PROXY); e.g. 127.0.0.1 behind a local nginx\n"
     "  --quiet              no access log lines\n"
     "  --lockout-threshold N, --lockout-window SECONDS, --lockout-duration SECONDS\n"
     "                       failed sign-ins that lock an account (default 5 within 900 s, for 900 s)\n"
@@ -65,6 +67,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     const char *listen = getenv("LECTERN_LISTEN") ? getenv("LECTERN_LISTEN") : "127.0.0.1:8080";
     int threads = 0;
     bool secure = false, quiet = false;
+    const char *trusted_proxies = getenv("LECTERN_TRUSTED_PROXY");
     const char *metrics_token = getenv("LECTERN_METRICS_TOKEN");
     struct jobs_config jcfg = {
         .db_url = ctx->db_url,
@@ -87,6 +90,9 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
                 fprintf(stderr, "lectern serve: --threads takes a number from 1 to 256\n");
                 return EXIT_USAGE;
             }
+            i++;
+        } else if (strcmp(a, "--trusted-proxy") == 0 && v) {
+            trusted_proxies = v;
             i++;
         } else if (strcmp(a, "--secure-cookies") == 0) {
             secure = true;
@@ -182,6 +188,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         .hooks = web_hooks(),
         .max_body = 4 * 1024 * 1024,
         .secure_cookies = secure,
+        .trusted_proxies = trusted_proxies,
         .access_log = !quiet,
         .static_prefix = "/static/",
     };

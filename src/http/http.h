@@ -226,6 +226,9 @@ struct server_config {
     struct server_hooks hooks;
     size_t max_body;             /* 413 above it; default 4 MiB */
     bool secure_cookies;         /* add Secure to cookies (behind TLS) */
+    /* Comma-separated addresses of reverse proxies (nginx, a load balancer) whose
+     * X-Forwarded-For is believed; NULL = take the peer's address as the client's. */
+    const char *trusted_proxies;
     bool access_log;             /* one line per request on stdout */
     const char *static_prefix;   /* "/static/" served from assets "static/..." */
 };

@@ -44,6 +44,48 @@ static const char *client_ip(struct request *req, struct MHD_Connection *conn)
     return arena_strdup(req->arena, text);
 }
 
+static bool in_list(const char *list, const char *addr, size_t n)
+{
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ", ");
+        if (len == n && strncmp(p, addr, n) == 0) return true;
+        p += len;
+        p += strspn(p, ", ");
+    }
+    return false;
+}
+
+/* Behind a trusted proxy the client is the rightmost X-Forwarded-For entry that is not itself
+ * a trusted proxy; entries further left were written by the client and prove nothing. Lockout,
+ * rate limits and the audit log then see people, not the proxy. */
+static const char *forwarded_ip(struct request *req, struct MHD_Connection *conn, const char *peer)
+{
+    const char *list = req->cfg ? req->cfg->trusted_proxies : NULL;
+    if (!list || !in_list(list, peer, strlen(peer))) return peer;
+    const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff) return peer;
+    size_t end = strlen(xff);
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && xff[start - 1] != ',') start--;
+        size_t a = start, b = end;
+        while (a < b && (xff[a] == ' ' || xff[a] == '\t')) a++;
+        while (b > a && (xff[b - 1] == ' ' || xff[b - 1] == '\t')) b--;
+        if (b > a && !in_list(list, xff + a, b - a)) {
+            char candidate[INET6_ADDRSTRLEN];
+            unsigned char bin[sizeof(struct in6_addr)];
+            if (b - a >= sizeof candidate) return peer;
+            memcpy(candidate, xff + a, b - a);
+            candidate[b - a] = '\0';
+            if (inet_pton(AF_INET, candidate, bin) != 1 && inet_pton(AF_INET6, candidate, bin) != 1)
+                return peer;
+            return arena_strdup(req->arena, candidate);
+        }
+        end = start > 0 ? start - 1 : 0;
+    }
+    return peer;
+}
+
 /* A token is printable ASCII of sane length; anything else is ignored (no session). */
 static bool token_ok(const char *t)
 {
@@ -60,7 +102,7 @@ void request_fill(struct request *req, struct MHD_Connection *conn, const char *
     req->conn = conn;
     req->method = arena_strdup(req->arena, method);
     req->path = arena_strdup(req->arena, path);
-    req->ip = client_ip(req, conn);
+    req->ip = forwarded_ip(req, conn, client_ip(req, conn));
     req->user_agent = clean_header(conn, MHD_HTTP_HEADER_USER_AGENT);
     req->accept = clean_header(conn, MHD_HTTP_HEADER_ACCEPT);
     req->content_type = clean_header(conn, MHD_HTTP_HEADER_CONTENT_TYPE);
