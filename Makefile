@@ -1,12 +1,12 @@
 # Lectern: one C binary. `make` builds build/lectern; `make run` serves; `make test` tests.
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcurl
+PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CSTD    := -std=c11 -D_GNU_SOURCE -DLECTERN_VERSION='"$(shell cat VERSION)"'
 OPT     ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libcsv (libcsv-dev) ships no pkg-config file.
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lcsv -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lcsv -lcmark-gfm-extensions -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC  := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c)))

@@ -24,6 +24,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,10 +92,27 @@ function freePort() {
   });
 }
 
-/** GET over a fresh connection; resolves { status, headers, text }. */
+/** GET over a fresh connection (no keep-alive: a pooled socket the server has just closed
+ *  would fail the request), tried up to three times; resolves { status, headers, text }. */
 async function get(url, headers = {}) {
-  const r = await fetch(url, { headers, redirect: 'manual' });
-  return { status: r.status, headers: r.headers, text: await r.text() };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await new Promise((resolve, reject) => {
+        const req = http.get(url, { headers, agent: false, timeout: 30000 }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d) => { text += d; });
+          res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+          res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer in 30 s`)));
+        req.on('error', reject);
+      });
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await sleep(200);
+    }
+  }
 }
 
 async function waitFor(what, fn, ms = 20000) {
@@ -415,6 +433,8 @@ async function main() {
       for (const c of r.counts) for (const [k, v] of Object.entries(c.byStatus)) statuses[k] = (statuses[k] || 0) + v;
       const errors = r.runs.reduce((a, x) => a + x.errorCount, 0);
       const timeouts = r.runs.reduce((a, x) => a + x.timeouts, 0);
+      if (median(r.runs.map((x) => x.p99_us)) > o.duration * 1e6 / 2)
+        notes.push(`${s.name}: answers take so long that the ${o.duration} s runs bound the latencies (a request still waiting when wrk stops is not counted).`);
       if (timeouts) notes.push(`${s.name}: ${fmtInt(timeouts)} requests got no answer within wrk's ${WRK_TIMEOUT_S} s timeout; their latency is not in p50/p99.`);
       const peakKiB = Math.max(...r.peaks.filter(Number.isFinite));
       overallPeak = Math.max(overallPeak, peakKiB);

@@ -279,7 +279,7 @@ static lerr write_tokens(const char *dir, const char *name, const char (*tokens)
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     /* Tokens sign people in: readable by the owner only. */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         if (fd >= 0) close(fd);
         return problem_set(p, LE_IO, "out", "cannot write %s: %s", tmp, strerror(errno));
@@ -389,8 +389,12 @@ static int write_password(const struct gen *g)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/password", g->out_dir);
-    FILE *f = fopen(path, "w");
-    if (!f) return cli_fail("bench-data", "cannot write %s: %s", path, strerror(errno));
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return cli_fail("bench-data", "cannot write %s: %s", path, strerror(errno));
+    }
     fprintf(f, "%s\n", g->password);
     return fclose(f) == 0 ? EXIT_OK : cli_fail("bench-data", "cannot write %s", path);
 }

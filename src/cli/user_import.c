@@ -112,10 +112,12 @@ static void on_progress(void *ctx, const char *stage, int64_t done, int64_t tota
 
 static void print_result(const struct import_result *r, bool quiet)
 {
-    printf("Columns: ");
-    for (int i = 0; i < r->n_columns; i++) printf("%s%s", i ? ", " : "", r->columns[i]);
-    printf("  (delimiter %s%s)\n", r->delimiter == '\t' ? "tab" : r->delimiter == ';' ? "';'" : "','",
-           r->bom ? ", UTF-8 with BOM" : "");
+    if (r->n_columns) {
+        printf("Columns: ");
+        for (int i = 0; i < r->n_columns; i++) printf("%s%s", i ? ", " : "", r->columns[i]);
+        printf("  (delimiter %s%s)\n", r->delimiter == '\t' ? "tab" : r->delimiter == ';' ? "';'" : "','",
+               r->bom ? ", UTF-8 with BOM" : "");
+    }
     if (r->n_unknown) {
         printf("Unknown columns, ignored: ");
         for (int i = 0; i < r->n_unknown; i++) printf("%s%s", i ? ", " : "", r->unknown_columns[i]);

@@ -256,6 +256,12 @@ void server_wait_for_signal(void);
  * "(unmatched)". */
 lerr http_metrics_write(struct buf *out);
 
+/* ---- Byte ranges (range.c) ----
+ * One range of a "Range: bytes=..." header for a body of size bytes: 1 with the inclusive
+ * [*start, *end] to answer 206; 0 to answer the whole body (no header, another unit, several
+ * ranges, or a malformed one); -1 when it cannot be satisfied (416 with "bytes * /size"). */
+int http_range_parse(const char *header, int64_t size, int64_t *start, int64_t *end);
+
 /* ---- Router (router.c), usable on its own in tests ---- */
 struct route_match {
     const struct route *route;

@@ -40,6 +40,8 @@ const struct job_kind job_kinds[] = {
     {"noop", run_noop, "does nothing; records the node that ran it"},
     {"sleep", run_sleep, "works for {\"ms\": N} milliseconds, keeping its lease alive"},
     {"mail.send", job_mail_send, "sends one outbox message over SMTP (src/jobs/mail.c)"},
+    {"signin_links.welcome", job_welcome_links,
+     "sends accounts created without a password a link to choose one (src/jobs/welcome.c)"},
 };
 const size_t job_n_kinds = sizeof job_kinds / sizeof job_kinds[0];
 

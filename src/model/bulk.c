@@ -2,10 +2,10 @@
  * prepared statements, inside the caller's transaction.
  *
  * Why multi-row statements: one row per statement costs a round trip each on PostgreSQL and
- * a VDBE program run each on SQLite; as many rows per statement as the 99 placeholders allow
- * (11 users, 19 sessions) cut both by that factor. The
- * SQL holds placeholders only (its shape depends on the row count, never on the data), so
- * every value is still bound, and each shape is prepared once per connection and cached. */
+ * a VDBE program run each on SQLite; as many rows per statement as the engines' 99
+ * placeholders allow (11 users, 19 sessions) cut both by that factor. The SQL holds
+ * placeholders only (its shape depends on the row count, never on the data), so every value
+ * is still bound, and each shape is prepared once per connection and cached. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -27,6 +27,8 @@ enum capability {
     CAP_AUDIT_VIEW,          /* read the audit log */
     CAP_METRICS_VIEW,        /* read /metrics (administrators, or the metrics token) */
     CAP_USERS_IMPERSONATE,   /* "log in as" a non-administrator, for support */
+    CAP_COURSES_MANAGE,      /* categories, courses, copy, archive (courses.md) */
+    CAP_COURSES_ENROL,       /* enrol people: administrators, and instructors in courses they teach */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */
@@ -402,6 +404,16 @@ lerr stats_jobs(struct db *db, int64_t *queued, int64_t *running, int64_t *faile
  * org.c: departments (a tree), job roles, custom profile fields and a user's HR fields;
  * csv.c: reading and writing CSV on libcsv; user_import.c: bulk upload and export. */
 
+/* Many audit entries at once, chained like audit_append but with the chain's head written
+ * once (audit.c): bulk imports record one entry per account they change. details may be
+ * NULL; borrowed. */
+struct audit_entry {
+    const char *action;
+    const char *target;
+    json_t *details;
+};
+lerr audit_append_many(struct db *db, int64_t actor_id, const struct audit_entry *entries, size_t n);
+
 /* Validators shared by the user pages and the importer (user.c). */
 lerr user_check_username(struct arena *a, const char *in, char **out, struct problem *p);
 lerr user_check_name(struct arena *a, const char *in, const char *field, const char *label,
@@ -643,5 +655,191 @@ lerr user_import_finish(struct db *db, const char *data_dir, const struct stored
 /* Options stored with an upload, back into o (actor and callbacks untouched). */
 void import_options_from_json(json_t *j, struct import_options *o);
 json_t *import_options_to_json(const struct import_options *o);
+
+/* ---- Courses: categories, courses, tags, policies, catalogue, enrolment (course.c,
+ * markdown.c; docs/courses.md) ---- */
+/* Markdown to HTML through cmark-gfm in safe mode (raw HTML and javascript: links dropped),
+ * with tables, strikethrough and autolinks; "" for NULL or "". In a. */
+char *markdown_to_html(struct arena *a, const char *text);
+/* "YYYY-MM-DD" (a real date) to its midnight UTC in epoch seconds. */
+bool course_parse_date(const char *s, int64_t *out);
+
+struct course_category {
+    int64_t id;
+    const char *name;
+    int64_t parent_id;            /* 0 = top level */
+    const char *path;             /* "Health / Fire safety" */
+    int depth;
+    int64_t n_courses;
+};
+/* Every category in tree order (parents before children, siblings by name). */
+lerr category_list(struct db *db, struct arena *a, struct course_category **out, int *n_out);
+/* parent_id 0 = top level. A parent under the category itself (a loop) is refused. */
+lerr category_create(struct db *db, const char *name, int64_t parent_id, int64_t actor_id,
+                     int64_t *id_out, struct problem *p);
+/* name NULL = unchanged; parent_id -1 = unchanged. */
+lerr category_update(struct db *db, int64_t id, const char *name, int64_t parent_id,
+                     int64_t actor_id, struct problem *p);
+json_t *category_to_json(const struct course_category *c);
+
+#define COURSE_CODE_MAX 100
+#define COURSE_TITLE_MAX 255
+#define COURSE_TEXT_MAX 20000
+#define COURSE_TAGS_MAX 20
+struct course {
+    int64_t id;
+    const char *code, *title, *summary;
+    int64_t category_id;          /* 0 = none */
+    const char *category_path;    /* "" when none */
+    const char *kind;             /* "elearning", "classroom", "blended" */
+    const char *status;           /* "draft", "published", "archived" */
+    bool visible, self_enrol;
+    int64_t start_at, end_at;     /* 0 = not set */
+    int duration_minutes;
+    const char *tag_list;         /* "fire,safety" */
+    const char *policy;
+    int policy_version;
+    const char *copied_from;      /* the code of the course it was copied from, "" if none */
+    int64_t created_at, updated_at;
+    /* The viewer's side (course_get_for, course_search): */
+    const char *my_role;          /* "learner", "instructor" or NULL when not enrolled */
+    int64_t my_due_at, my_completed_at;
+    int my_policy_version;        /* the newest policy version they acknowledged, 0 = none */
+};
+/* Strings as sent; NULL = unchanged (update) or the default (create). */
+struct course_input {
+    const char *code, *title, *summary, *kind, *status, *start_date, *end_date, *policy, *tags;
+    int64_t category_id;          /* -1 = unchanged / none */
+    int visible, self_enrol;      /* -1 = unchanged / default */
+    int duration_minutes;         /* -1 = unchanged / 0 */
+};
+#define COURSE_INPUT_INIT {.category_id = -1, .visible = -1, .self_enrol = -1, .duration_minutes = -1}
+lerr course_create(struct db *db, struct arena *a, const struct course_input *in, int64_t actor_id,
+                   int64_t *id_out, struct problem *p);
+lerr course_update(struct db *db, struct arena *a, int64_t id, const struct course_input *in,
+                   int64_t actor_id, struct problem *p);
+/* viewer_id 0: no viewer fields. LE_NOTFOUND (field "code") when unknown. */
+lerr course_get(struct db *db, struct arena *a, const char *code, int64_t viewer_id,
+                struct course *out, struct problem *p);
+/* A new draft with the same fields, tags and policy under new_code (title NULL = "Copy of ..."). */
+lerr course_copy(struct db *db, struct arena *a, int64_t id, const char *new_code, const char *title,
+                 int64_t actor_id, int64_t *id_out, struct problem *p);
+lerr course_archive(struct db *db, struct arena *a, int64_t id, int64_t actor_id, struct problem *p);
+
+struct course_query {
+    const char *q;                /* full text over code, title and summary; NULL/"" = all */
+    const char *kind, *tag;       /* NULL/"" = any */
+    int64_t category_id;          /* 0 = any; otherwise the category and its subtree */
+    bool all;                     /* drafts, hidden and archived too (course managers) */
+    int64_t viewer_id;            /* fills the my_* fields */
+    int page, per_page;
+};
+/* One query whatever the page size (the total comes with the rows). */
+lerr course_search(struct db *db, struct arena *a, const struct course_query *q, struct course **out,
+                   int *n_out, int *total_out);
+/* The course as JSON: dates as YYYY-MM-DD, summary_html and policy_html rendered, tags as an
+ * array; with a viewer, "enrolment" and "policy_acknowledged". */
+json_t *course_to_json(struct arena *a, const struct course *c);
+
+/* Records that user_id acknowledged the course's current policy version (again is fine). */
+lerr policy_acknowledge(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
+
+/* Enrols a person (by username) in a course as "learner" or "instructor" with an optional
+ * due date (YYYY-MM-DD, not before the course's start). LE_CONFLICT when already enrolled.
+ * Instructors may enrol only in courses they teach: actor_roles decides. */
+lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *username,
+                const char *role, const char *due, int64_t actor_id, unsigned actor_roles,
+                int64_t *id_out, struct problem *p);
+/* Ends a live enrolment; the row and its history stay. */
+lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t actor_id,
+               unsigned actor_roles, struct problem *p);
+/* Live enrolments of a course as a JSON array of {username, name, role, due, overdue, ...}. */
+json_t *course_enrolments_json(struct db *db, struct arena *a, int64_t course_id);
+bool course_teaches(struct db *db, int64_t course_id, int64_t user_id);
+/* Enrolment rules: kind "department" (its whole subtree), "job_role" or "everyone". Creating
+ * one enrols the people it matches at once. */
+lerr enrol_rule_create(struct db *db, struct arena *a, int64_t course_id, const char *kind, int64_t department_id,
+                       int64_t job_role_id, int due_days, int64_t actor_id, int64_t *id_out, struct problem *p);
+/* Ends the rule and the enrolments that only it kept (history stays). */
+lerr enrol_rule_delete(struct db *db, struct arena *a, int64_t course_id, int64_t rule_id, int64_t actor_id,
+                       struct problem *p);
+json_t *enrol_rules_json(struct db *db, int64_t course_id);
+/* Brings rule enrolments in step with the organisation: enrols active people a rule matches,
+ * ends rule enrolments nobody's rule matches any more. course_id / user_id 0 = all. Call it
+ * after people move (department, job role, suspension); *added / *ended count the changes. */
+lerr enrol_rules_sync(struct db *db, int64_t course_id, int64_t user_id, int64_t *added, int64_t *ended,
+                      struct problem *p);
+/* Self-enrolment where the course allows it (published, listed, self_enrol). */
+lerr enrol_self(struct db *db, struct arena *a, int64_t course_id, int64_t user_id, struct problem *p);
+/* The instructor's view: live enrolments with progress ("percent", "required_done") and last
+ * access, filtered by q (username or name) and state ("overdue", "completed", "in_progress",
+ * NULL = all). One query. */
+json_t *course_learners_json(struct db *db, struct arena *a, int64_t course_id, const char *q, const char *state);
+
+/* ---- Course content (content.c, activity_kinds.c): sections of activities, stored files,
+ * completion and progress ---- */
+/* Stored course files: type detected from the bytes, at most content_file_max bytes. */
+extern int64_t content_file_max;           /* default 64 MiB; tests lower it */
+/* The MIME type of the bytes (PDF, PNG, JPEG, GIF, WebP, MP4, WebM, MP3, ZIP-based office
+ * documents as "application/zip", UTF-8 text as "text/plain"); NULL when none we accept. */
+const char *content_sniff(const unsigned char *d, size_t n);
+/* The type a file claims by its name's extension (or claimed_mime when the name says nothing),
+ * checked against the bytes. On success *mime is the type to serve. LE_INVALID (field "file")
+ * when the content does not match the claim or is not a type we accept. */
+lerr content_check_type(const char *filename, const char *claimed_mime, const unsigned char *d, size_t n,
+                        const char **mime, struct problem *p);
+
+/* Stores bytes content-addressed under DATA_DIR/files/<sha256> (deduplicated: the same bytes
+ * are stored once) and records them in files. */
+lerr content_store_file(struct db *db, const char *data_dir, const unsigned char *d, size_t n, const char *mime,
+                        char sha_out[65], struct problem *p);
+
+/* The table of activity kinds: what each stores and how it is completed. Later kinds (quiz,
+ * SCORM package, classroom session) add a row and report their own completion. */
+struct activity_input {
+    const char *kind, *title, *body, *url;
+    int required, allow_mark_done;          /* -1 = default */
+    const char *file_name, *file_mime;      /* file: as uploaded */
+    const unsigned char *file_data;
+    size_t file_len;
+};
+struct activity_kind {
+    const char *name;                        /* "page", "file", "link" */
+    const char *completes_on;                /* the word stored as "how": "viewed", "opened", "followed" */
+    /* Checks the kind's own fields; stores what must be stored (a file's bytes) and fills the
+     * columns it uses. NULL = nothing beyond the title. */
+    lerr (*check)(struct db *db, struct arena *a, const char *data_dir, const struct activity_input *in,
+                  const char **body, const char **url, const char **sha256, const char **file_name,
+                  struct problem *p);
+};
+const struct activity_kind *activity_kind_find(const char *name);
+/* Comma-separated names, for messages. */
+const char *activity_kind_names(void);
+
+lerr section_create(struct db *db, struct arena *a, int64_t course_id, const char *title, int64_t actor_id,
+                    int64_t *id_out, struct problem *p);
+lerr activity_create(struct db *db, struct arena *a, const char *data_dir, int64_t course_id, int64_t section_id,
+                     const struct activity_input *in, int64_t actor_id, int64_t *id_out, struct problem *p);
+struct activity {
+    int64_t id, course_id, section_id;
+    const char *kind, *title, *body, *url, *file_sha256, *file_name, *file_mime;
+    int64_t file_size;
+    bool required, allow_mark_done;
+    int64_t completed_at;                    /* the viewer's; 0 = not completed */
+};
+lerr activity_get(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t viewer_id,
+                  struct activity *out, struct problem *p);
+/* The course's sections and activities with the viewer's completion, and their progress:
+ * {"sections": [{"id","title","activities":[...]}], "progress": {"required","completed",
+ * "percent","next": {...}|null, "last": {...}|null}} in one query. */
+json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, int64_t viewer_id);
+/* Records the viewer's completion of an activity (how: the kind's word or "marked"); when every
+ * required activity is complete, the enrolment's completion time is set. Also the last access.
+ * Only for enrolled people; others are not tracked (LE_OK). */
+lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, const char *how, struct problem *p);
+/* "My training": {"courses": [in progress, by due date: code, title, role, due, overdue,
+ * percent, next {id, title}, last_access_at], "recently_completed": [newest five]} in one query. */
+json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id);
+
 
 #endif

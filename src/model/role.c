@@ -30,6 +30,9 @@ static const struct {
     [CAP_METRICS_VIEW] = {"metrics.view", ROLE_ADMIN | ROLE_METRICS_SCRAPER},
     /* Only administrators, and never as another administrator (impersonation_start). */
     [CAP_USERS_IMPERSONATE] = {"users.impersonate", ROLE_ADMIN},
+    [CAP_COURSES_MANAGE] = {"courses.manage", ROLE_ADMIN},
+    /* Instructors only in the courses they teach (course.c checks the enrolment). */
+    [CAP_COURSES_ENROL] = {"courses.enrol", ROLE_ADMIN | ROLE_INSTRUCTOR},
 };
 
 unsigned role_parse(const char *name)

@@ -176,6 +176,7 @@ struct rowx {                     /* import_row.priv */
     const char *password;         /* for a new account, NULL for none */
     char *hash;
     int64_t id;                   /* after the insert */
+    bool manager_at_insert;       /* the manager's id was known when the row was inserted */
     struct buf changes;           /* "email, city" */
     int cap_errors;
 };
@@ -207,6 +208,9 @@ struct ctx {
     struct profile_field *fields;
     int n_fields;
     int64_t active_admins;
+    /* Audit entries of a commit, appended together at its end (audit_append_many). */
+    struct audit_entry *audit;
+    size_t n_audit, cap_audit;
 };
 
 static void file_error(struct ctx *c, int line, const char *column, const char *fmt, ...)
@@ -1286,13 +1290,97 @@ static int64_t owner_id(const struct ctx *c, int owner)
     return x->id;
 }
 
+static lerr audit_push(struct ctx *c, const char *action, const char *target, json_t *d)
+{
+    if (!d) return LE_NOMEM;
+    if (c->n_audit == c->cap_audit) {
+        size_t cap = c->cap_audit ? c->cap_audit * 2 : 1024;
+        struct audit_entry *n = arena_alloc(c->a, cap * sizeof *n);
+        if (c->n_audit) memcpy(n, c->audit, c->n_audit * sizeof *n);
+        c->audit = n;
+        c->cap_audit = cap;
+    }
+    c->audit[c->n_audit++] = (struct audit_entry){action, target, d};
+    return LE_OK;
+}
+
 static lerr audit_row(struct ctx *c, const char *action, int64_t id, json_t *d)
 {
-    char target[40];
-    snprintf(target, sizeof target, "user:%lld", (long long)id);
-    lerr e = audit_append(c->db, c->o->actor_id, action, target, d);
-    json_decref(d);
-    return e;
+    return audit_push(c, action, arena_sprintf(c->a, "user:%lld", (long long)id), d);
+}
+
+static void release_audit(struct ctx *c)
+{
+    for (size_t i = 0; i < c->n_audit; i++) json_decref(c->audit[i].details);
+    c->n_audit = 0;
+}
+
+/* Statements carry at most 99 placeholders (the PostgreSQL engine's ?1..?99): ?1 is the time,
+ * shared; each row binds INSERT_COLS more. */
+#define MAX_PARAMS 99
+#define INSERT_COLS 19
+#define BATCH ((MAX_PARAMS - 1) / INSERT_COLS)
+
+/* One multi-row INSERT for rows batch[0..nb): the SQL's shape depends only on nb (so at most
+ * two shapes are prepared per connection); every value is bound. Ids come back with their
+ * usernames, which are unique, so the order RETURNING uses does not matter. */
+static lerr insert_batch(struct ctx *c, const int *batch, int nb, int64_t now, struct buf *sql)
+{
+    struct import_result *r = c->r;
+    buf_reset(sql);
+    buf_adds(sql, "INSERT INTO users (username, email, first_name, last_name, roles, password_hash, "
+                  "must_change_password, needs_signin_link, status, idnumber, institution, department_id, "
+                  "job_role_id, manager_id, phone, city, country, lang, timezone, created_at, updated_at) VALUES ");
+    for (int k = 0; k < nb; k++) {
+        int b = 1 + k * INSERT_COLS;
+        buf_addf(sql,
+                 "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, NULLIF(?%d, ''), ?%d, NULLIF(?%d, 0), "
+                 "NULLIF(?%d, 0), NULLIF(?%d, 0), ?%d, ?%d, ?%d, ?%d, ?%d, ?1, ?1)",
+                 k ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11,
+                 b + 12, b + 13, b + 14, b + 15, b + 16, b + 17, b + 18, b + 19);
+    }
+    buf_adds(sql, " RETURNING id, username");
+    if (!sql->data) return LE_NOMEM;
+    struct db_stmt *st = db_prepare(c->db, sql->data);
+    if (!st) return LE_DB;
+    db_bind_int(st, 1, now);
+    for (int k = 0; k < nb; k++) {
+        struct rowx *x = r->rows[batch[k]].priv;
+        int b = 1 + k * INSERT_COLS;
+        int64_t manager = x->manager == OWNER_NONE ? 0 : owner_id(c, x->manager);
+        x->manager_at_insert = manager != 0;
+        db_bind_text(st, b + 1, x->username);
+        db_bind_text(st, b + 2, x->email);
+        db_bind_text(st, b + 3, x->first);
+        db_bind_text(st, b + 4, x->last);
+        db_bind_int(st, b + 5, (int64_t)x->roles);
+        db_bind_text(st, b + 6, x->hash);
+        db_bind_int(st, b + 7, x->password && c->o->force_password_change);
+        db_bind_int(st, b + 8, x->password == NULL);
+        db_bind_text(st, b + 9, x->susp == 1 ? "suspended" : "active");
+        db_bind_text(st, b + 10, x->idnumber ? x->idnumber : "");
+        db_bind_text(st, b + 11, x->institution);
+        db_bind_int(st, b + 12, x->dept);
+        db_bind_int(st, b + 13, x->role);
+        db_bind_int(st, b + 14, manager);
+        db_bind_text(st, b + 15, x->phone);
+        db_bind_text(st, b + 16, x->city);
+        db_bind_text(st, b + 17, x->country);
+        db_bind_text(st, b + 18, x->lang);
+        db_bind_text(st, b + 19, x->tz);
+    }
+    int rc, got = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *name = db_col_text(st, 1);
+        int owner = smap_get(&c->by_username, name ? name : "");
+        if (owner < OWNER_NONE) {
+            ((struct rowx *)r->rows[OWNER_ROW(owner)].priv)->id = db_col_int(st, 0);
+            got++;
+        }
+    }
+    db_done(st);
+    if (rc != DB_DONE) return rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
+    return got == nb ? LE_OK : LE_INTERNAL;
 }
 
 static lerr write_rows(struct ctx *c)
@@ -1304,37 +1392,32 @@ static lerr write_rows(struct ctx *c)
     lerr e = LE_OK;
     int64_t total = r->counts[IO_CREATE] + r->counts[IO_UPDATE], done = 0;
 
-    /* New accounts, in file order; a manager created further down is set afterwards. */
-    for (int i = 0; i < r->n_rows && !e; i++) {
-        struct import_row *row = &r->rows[i];
-        struct rowx *x = row->priv;
-        if (row->outcome != IO_CREATE) continue;
-        int64_t manager = x->manager == OWNER_NONE ? 0 : owner_id(c, x->manager);
-        bool must_change = x->password && o->force_password_change;
-        struct db_stmt *st = db_query(
-            db,
-            "INSERT INTO users (username, email, first_name, last_name, roles, password_hash, "
-            "must_change_password, needs_signin_link, status, idnumber, institution, department_id, "
-            "job_role_id, manager_id, phone, city, country, lang, timezone, created_at, updated_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULLIF(?10, ''), ?11, NULLIF(?12, 0), "
-            "NULLIF(?13, 0), NULLIF(?14, 0), ?15, ?16, ?17, ?18, ?19, ?20, ?20) RETURNING id",
-            "ssssisiisssiiisssssi", x->username, x->email, x->first, x->last, (int64_t)x->roles,
-            (const char *)x->hash, (int64_t)must_change, (int64_t)(x->password == NULL),
-            x->susp == 1 ? "suspended" : "active", x->idnumber ? x->idnumber : "", x->institution,
-            x->dept, x->role, manager, x->phone, x->city, x->country, x->lang, x->tz, now);
-        int rc = db_step(st);
-        if (rc == DB_ROW) x->id = db_col_int(st, 0);
-        else e = rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
-        db_done(st);
-        if (e) break;
-        r->n_created++;
-        if (x->password) r->n_passwords++;
-        else r->n_signin_links++;
-        e = audit_row(c, "user.create", x->id,
-                      json_pack("{s:s, s:o, s:b, s:s}", "username", x->username, "roles", role_list_json(x->roles),
-                                "must_change_password", must_change, "via", "import"));
-        if (o->progress && ++done % 5000 == 0) o->progress(o->progress_ctx, "writing", done, total);
+    /* New accounts, in file order, BATCH rows per INSERT; a manager not inserted yet (further
+     * down, or earlier in the same batch) is set afterwards. */
+    int *batch = arena_alloc(c->a, sizeof *batch * BATCH);
+    struct buf sql;
+    buf_init(&sql, 1 << 20);
+    for (int i = 0; i < r->n_rows && !e;) {
+        int nb = 0;
+        for (; i < r->n_rows && nb < BATCH; i++)
+            if (r->rows[i].outcome == IO_CREATE) batch[nb++] = i;
+        if (!nb) break;
+        e = insert_batch(c, batch, nb, now, &sql);
+        for (int k = 0; k < nb && !e; k++) {
+            struct rowx *x = r->rows[batch[k]].priv;
+            bool must_change = x->password && o->force_password_change;
+            r->n_created++;
+            if (x->password) r->n_passwords++;
+            else r->n_signin_links++;
+            e = audit_row(c, "user.create", x->id,
+                          json_pack("{s:s, s:o, s:b, s:s}", "username", x->username, "roles",
+                                    role_list_json(x->roles), "must_change_password", must_change, "via",
+                                    "import"));
+        }
+        done += nb;
+        if (o->progress && done % 5000 < (int64_t)nb) o->progress(o->progress_ctx, "writing", done, total);
     }
+    buf_release(&sql);
     /* Changes to existing accounts (every manager has an id now). */
     for (int i = 0; i < r->n_rows && !e; i++) {
         struct import_row *row = &r->rows[i];
@@ -1390,9 +1473,7 @@ static lerr write_rows(struct ctx *c)
     for (int i = 0; i < r->n_rows && !e; i++) {
         struct import_row *row = &r->rows[i];
         struct rowx *x = row->priv;
-        if (row->outcome != IO_CREATE || x->manager >= OWNER_NONE) continue;
-        const struct import_row *mrow = &r->rows[OWNER_ROW(x->manager)];
-        if (mrow - r->rows < i) continue; /* was known at the insert */
+        if (row->outcome != IO_CREATE || x->manager == OWNER_NONE || x->manager_at_insert) continue;
         e = db_run(db, "UPDATE users SET manager_id = ?2 WHERE id = ?1", "ii", x->id, owner_id(c, x->manager));
     }
     /* Profile values. */
@@ -1408,7 +1489,7 @@ static lerr write_rows(struct ctx *c)
                            "ON CONFLICT (user_id, field_id) DO UPDATE SET value = excluded.value",
                            "iis", id, c->pf[k].f.id, x->pv[k]);
     }
-    if (o->progress) o->progress(o->progress_ctx, "writing", total, total);
+    if (o->progress && total) o->progress(o->progress_ctx, "writing", total, total);
     return e;
 }
 
@@ -1489,9 +1570,14 @@ lerr user_import_commit(struct db *db, struct arena *a, const char *data, size_t
                                        "suspended", (json_int_t)r->n_suspended, "deleted",
                                        (json_int_t)r->n_deleted, "renamed", (json_int_t)r->n_renamed,
                                        "errors_left", (json_int_t)r->counts[IO_ERROR]);
-            w = audit_append(db, o->actor_id, "user.import", "import", d);
-            json_decref(d);
+            w = audit_push(&c, "user.import", "import", d);
+            if (!w) w = audit_append_many(db, o->actor_id, c.audit, c.n_audit);
+            /* New accounts without a password get a link to choose one, sent by a job
+             * (src/jobs/welcome.c) once this transaction has committed. */
+            if (!w && r->n_signin_links > 0)
+                w = job_enqueue(db, "signin_links.welcome", NULL, 0, 0, NULL, NULL);
         }
+        release_audit(&c);
         if (w) e = problem_set(p, w == LE_CONFLICT ? LE_CONFLICT : LE_DB, "",
                                "The database refused a row (%s); nothing was written. Preview the file "
                                "again and retry.",
@@ -1525,6 +1611,8 @@ static json_t *jstr(const char *s)
     return j ? j : json_string("");
 }
 
+static int64_t count_passwords(const struct import_result *r);
+
 json_t *import_result_to_json(const struct import_result *r, int offset, int limit, bool errors_only)
 {
     json_t *o = json_object();
@@ -1540,6 +1628,8 @@ json_t *import_result_to_json(const struct import_result *r, int offset, int lim
     json_t *sum = json_pack("{s:i}", "rows", r->n_rows);
     for (int k = 0; k < IO__COUNT; k++)
         json_object_set_new(sum, import_outcome_name((enum import_outcome)k), json_integer(r->counts[k]));
+    /* New accounts whose password from the file must be hashed (argon2id: slow on purpose). */
+    json_object_set_new(sum, "passwords", json_integer(r->committed ? r->n_passwords : count_passwords(r)));
     json_object_set_new(o, "summary", sum);
     json_object_set_new(o, "committed", json_boolean(r->committed));
     if (r->committed)
@@ -1737,12 +1827,11 @@ lerr user_import_store(struct db *db, struct arena *a, const char *data_dir, con
     }
     /* The name is the client's: keep printable UTF-8 only. */
     const char *name = filename && utf8_valid(filename, strlen(filename)) ? filename : "";
-    char clean[200];
+    char clean[200] = "";
     size_t k = 0;
     for (const char *s = name; *s && k < sizeof clean - 1; s++)
         if ((unsigned char)*s >= 0x20 && *s != 0x7f) clean[k++] = *s;
-    while (k && ((unsigned char)clean[k - 1] & 0xC0) == 0x80) k--; /* no cut character */
-    if (k && ((unsigned char)clean[k - 1] & 0xC0) == 0xC0) k--;
+    while (k && !utf8_valid(clean, k)) k--; /* no character cut in half */
     clean[k] = '\0';
     char *opts = json_dumps(options, JSON_COMPACT | JSON_SORT_KEYS);
     lerr e = db_run(db,

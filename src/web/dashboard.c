@@ -18,7 +18,14 @@ void h_dashboard(struct request *req, struct response *res)
     }
     if (roles & ROLE_MANAGER) json_object_set_new(m, "manager", json_pack("{s:[]}", "team"));
     if (roles & ROLE_INSTRUCTOR) json_object_set_new(m, "instructor", json_pack("{s:[]}", "courses"));
-    if (roles & ROLE_LEARNER) json_object_set_new(m, "learner", json_pack("{s:[]}", "courses"));
+    /* My training: enrolled courses with progress, due dates, the next activity and recently
+     * completed ones (one query; content.c). Anyone enrolled sees it, whatever their site role. */
+    json_t *mine = learner_dashboard_json(req->db, req->arena, req->user->id);
+    if ((roles & ROLE_LEARNER) || json_array_size(json_object_get(mine, "courses")) ||
+        json_array_size(json_object_get(mine, "recently_completed")))
+        json_object_set_new(m, "learner", mine);
+    else
+        json_decref(mine);
     res->model = m;
     res->template = "dashboard";
     res->title = T(req, "dashboard.title");

@@ -93,6 +93,12 @@ static void import_model(struct request *req, struct response *res, const struct
             json_object_set_new(res->model, "can_commit_all", json_boolean(!errors && !r->n_file_errors && writable));
             json_object_set_new(res->model, "can_commit_valid", json_boolean(errors && !r->n_file_errors && writable));
             json_object_set_new(res->model, "nothing_to_do", json_boolean(!errors && !r->n_file_errors && !writable));
+            /* About 20 argon2id hashes a second on two cores: warn when the commit will take long. */
+            json_t *sum = json_object_get(j, "summary");
+            int64_t pw = json_integer_value(json_object_get(sum, "passwords"));
+            if (pw >= 200)
+                json_object_set_new(res->model, "slow_passwords",
+                                    json_pack("{s:I, s:I}", "count", (json_int_t)pw, "minutes", (json_int_t)(pw / 600 + 1)));
         }
     }
     if (!req->is_api) json_object_set_new(res->model, "previewing", json_boolean(str_eq(si->status, "previewed")));

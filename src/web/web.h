@@ -119,4 +119,32 @@ void h_import_show(struct request *req, struct response *res);
 void h_import_commit(struct request *req, struct response *res);
 void h_user_export(struct request *req, struct response *res);
 
+/* Courses: catalogue, course pages, categories, enrolments (courses.c; docs/courses.md). */
+void h_courses_list(struct request *req, struct response *res);
+void h_course_show(struct request *req, struct response *res);
+void h_course_new_page(struct request *req, struct response *res);
+void h_course_create(struct request *req, struct response *res);
+void h_course_update(struct request *req, struct response *res);
+void h_course_copy(struct request *req, struct response *res);
+void h_course_archive(struct request *req, struct response *res);
+void h_course_policy_ack(struct request *req, struct response *res);
+void h_course_enrolments(struct request *req, struct response *res);
+void h_course_enrol(struct request *req, struct response *res);
+void h_course_unenrol(struct request *req, struct response *res);
+void h_categories_list(struct request *req, struct response *res);
+void h_category_create(struct request *req, struct response *res);
+void h_category_update(struct request *req, struct response *res);
+void h_course_learners_csv(struct request *req, struct response *res);
+void h_course_rules(struct request *req, struct response *res);
+void h_course_rule_create(struct request *req, struct response *res);
+void h_course_rule_delete(struct request *req, struct response *res);
+void h_enrol_rules_sync(struct request *req, struct response *res);
+void h_course_enrol_self(struct request *req, struct response *res);
+void h_section_create(struct request *req, struct response *res);       /* content.c */
+void h_activity_create(struct request *req, struct response *res);
+void h_activity_show(struct request *req, struct response *res);
+void h_activity_go(struct request *req, struct response *res);
+void h_activity_done(struct request *req, struct response *res);
+void h_activity_file(struct request *req, struct response *res);
+
 #endif

@@ -37,6 +37,7 @@ test('a preview reports every row and the unknown columns, and writes nothing', 
   assert.equal(imp.summary.rows, 3);
   assert.equal(imp.summary.create, 2);
   assert.equal(imp.summary.error, 1);
+  assert.equal(imp.summary.passwords, 1, 'one new account has a password to hash');
   assert.equal(rowAt(imp, 2).outcome, 'create');
   assert.match(rowAt(imp, 2).note, /password/);
   assert.match(rowAt(imp, 3).note, /sign-in link/);

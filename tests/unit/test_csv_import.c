@@ -304,6 +304,11 @@ static void test_modes_and_idempotency(void **state)
     }
     db_query_int(f->db, &audit_after, "SELECT COUNT(*) FROM audit_log WHERE action <> 'user.import'", "");
     assert_int_equal(audit_after, audit_before);
+    /* The entries a commit appends in batches keep the chain intact. */
+    int64_t bad = 0, checked = 0;
+    struct problem vp = {0};
+    assert_int_equal(audit_verify(f->db, &bad, &checked, &vp), LE_OK);
+    assert_true(checked >= audit_after);
     /* add skips existing accounts; upsert updates them; an empty cell keeps the value. */
     const char *changed = "username,firstname,lastname,email,idnumber,city\n"
                           "amy,Amy,Ames,amy@example.org,E1,\n"

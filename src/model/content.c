@@ -1,0 +1,416 @@
+/* Course content: sections of activities, stored files (content-addressed, type from the
+ * bytes), and completion: an activity is complete when its kind's event happens (a page viewed,
+ * a file opened, a link followed) or the learner marks it done where allowed; a course is
+ * complete when every required activity is. docs/courses.md describes the rules. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "model.h"
+
+int64_t content_file_max = 64 * 1024 * 1024;
+
+static lerr db_problem(struct problem *p)
+{
+    return problem_set(p, LE_DB, "",
+                       "The database could not complete the change; nothing was saved. Try again, "
+                       "and tell the administrator if it keeps happening.");
+}
+
+static const char *col_str(struct arena *a, struct db_stmt *st, int col)
+{
+    const char *s = db_col_text(st, col);
+    return arena_strdup(a, s ? s : "");
+}
+
+/* ---- File types ---- */
+
+const char *content_sniff(const unsigned char *d, size_t n)
+{
+    if (n >= 5 && memcmp(d, "%PDF-", 5) == 0) return "application/pdf";
+    if (n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) return "image/png";
+    if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return "image/jpeg";
+    if (n >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0)) return "image/gif";
+    if (n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0) return "image/webp";
+    if (n >= 12 && memcmp(d + 4, "ftyp", 4) == 0) return "video/mp4";
+    if (n >= 4 && memcmp(d, "\x1a\x45\xdf\xa3", 4) == 0) return "video/webm";
+    if (n >= 3 && (memcmp(d, "ID3", 3) == 0 || (d[0] == 0xFF && (d[1] & 0xE0) == 0xE0))) return "audio/mpeg";
+    if (n >= 4 && memcmp(d, "PK\x03\x04", 4) == 0) return "application/zip";
+    /* Text: valid UTF-8 without NUL or other control characters than tab, CR, LF. */
+    size_t lim = n < 65536 ? n : 65536;
+    for (size_t i = 0; i < lim; i++)
+        if (d[i] < 0x20 && d[i] != '\t' && d[i] != '\r' && d[i] != '\n') return NULL;
+    /* a multi-byte character cut at lim is fine: check only whole text when it is short */
+    if (n <= 65536 && !utf8_valid((const char *)d, n)) return NULL;
+    return n ? "text/plain" : NULL;
+}
+
+static const struct {
+    const char *ext, *mime, *sniffed; /* sniffed: what content_sniff says for it */
+} file_types[] = {
+    {"pdf", "application/pdf", "application/pdf"},
+    {"png", "image/png", "image/png"},
+    {"jpg", "image/jpeg", "image/jpeg"},
+    {"jpeg", "image/jpeg", "image/jpeg"},
+    {"gif", "image/gif", "image/gif"},
+    {"webp", "image/webp", "image/webp"},
+    {"mp4", "video/mp4", "video/mp4"},
+    {"m4v", "video/mp4", "video/mp4"},
+    {"webm", "video/webm", "video/webm"},
+    {"mp3", "audio/mpeg", "audio/mpeg"},
+    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip"},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip"},
+    {"pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "application/zip"},
+    {"odt", "application/vnd.oasis.opendocument.text", "application/zip"},
+    {"zip", "application/zip", "application/zip"},
+    {"txt", "text/plain", "text/plain"},
+    {"csv", "text/csv", "text/plain"},
+    {"md", "text/markdown", "text/plain"},
+};
+#define N_FILE_TYPES (sizeof file_types / sizeof file_types[0])
+
+lerr content_check_type(const char *filename, const char *claimed_mime, const unsigned char *d, size_t n,
+                        const char **mime, struct problem *p)
+{
+    const char *sniffed = content_sniff(d, n);
+    const char *dot = filename ? strrchr(filename, '.') : NULL;
+    int claim = -1;
+    if (dot)
+        for (size_t i = 0; i < N_FILE_TYPES; i++)
+            if (strcasecmp(dot + 1, file_types[i].ext) == 0) claim = (int)i;
+    if (claim < 0 && claimed_mime && *claimed_mime && strcasecmp(claimed_mime, "application/octet-stream") != 0)
+        for (size_t i = 0; i < N_FILE_TYPES; i++)
+            if (strcasecmp(claimed_mime, file_types[i].mime) == 0) {
+                claim = (int)i;
+                break;
+            }
+    if (claim < 0)
+        return problem_set(p, LE_INVALID, "file",
+                           "Lectern does not accept this kind of file; upload a PDF, an image, a video (MP4, "
+                           "WebM), audio (MP3), an office document (DOCX, XLSX, PPTX, ODT) or text.");
+    if (!sniffed || !str_eq(sniffed, file_types[claim].sniffed))
+        return problem_set(p, LE_INVALID, "file",
+                           "The file '%s' says it is %s, but its content is %s; upload the real file or give "
+                           "it the right name.",
+                           filename ? filename : "", file_types[claim].ext,
+                           sniffed ? sniffed : "not a type Lectern accepts");
+    *mime = file_types[claim].mime;
+    return LE_OK;
+}
+
+static lerr write_all(int fd, const unsigned char *d, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, d, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return LE_IO;
+        d += w;
+        n -= (size_t)w;
+    }
+    return LE_OK;
+}
+
+lerr content_store_file(struct db *db, const char *data_dir, const unsigned char *d, size_t n, const char *mime,
+                        char sha_out[65], struct problem *p)
+{
+    sha256_hex(d, n, sha_out);
+    char dir[4096], final[4200], tmp[4200];
+    snprintf(dir, sizeof dir, "%s/files", data_dir);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return problem_set(p, LE_IO, "file", "cannot create %s: %s", dir, strerror(errno));
+    snprintf(final, sizeof final, "%s/%s", dir, sha_out);
+    struct stat st;
+    if (!(stat(final, &st) == 0 && (size_t)st.st_size == n)) {
+        char rnd[17];
+        random_hex(rnd, 8);
+        snprintf(tmp, sizeof tmp, "%s/.tmp-%s", dir, rnd);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) return problem_set(p, LE_IO, "file", "cannot write %s: %s", tmp, strerror(errno));
+        lerr e = write_all(fd, d, n);
+        if (!e && fsync(fd) != 0) e = LE_IO;
+        if (close(fd) != 0) e = LE_IO;
+        if (!e && rename(tmp, final) != 0) e = LE_IO;
+        if (e) {
+            unlink(tmp);
+            return problem_set(p, LE_IO, "file", "cannot store the file in %s", dir);
+        }
+    }
+    /* A failure after this leaves an unreferenced file behind: harmless, reused next time. */
+    if (db_run(db, "INSERT INTO files (sha256, size, mime, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (sha256) "
+                   "DO NOTHING",
+               "sisi", (const char *)sha_out, (int64_t)n, mime, time_now()))
+        return db_problem(p);
+    return LE_OK;
+}
+
+/* ---- Sections and activities ---- */
+
+static lerr check_title(struct arena *a, const char *in, const char **out, struct problem *p)
+{
+    const char *s = in ? in : "";
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    if (!n) return problem_set(p, LE_INVALID, "title", "Give it a title.");
+    if (n > 255) return problem_set(p, LE_INVALID, "title", "Use at most 255 characters for the title.");
+    *out = arena_strndup(a, s, n);
+    return LE_OK;
+}
+
+lerr section_create(struct db *db, struct arena *a, int64_t course_id, const char *title, int64_t actor_id,
+                    int64_t *id_out, struct problem *p)
+{
+    const char *t;
+    lerr e = check_title(a, title, &t, p);
+    if (e) return e;
+    int64_t id = 0;
+    if (db_tx_begin(db)) return db_problem(p);
+    struct db_stmt *st = db_query(db,
+                                  "INSERT INTO course_sections (course_id, title, position, created_at) VALUES (?1, ?2, "
+                                  "(SELECT COALESCE(MAX(position), 0) + 1 FROM course_sections WHERE course_id = ?1), "
+                                  "?3) RETURNING id",
+                                  "isi", course_id, t, time_now());
+    if (db_step(st) == DB_ROW)
+        id = db_col_int(st, 0);
+    else
+        e = db_problem(p);
+    db_done(st);
+    if (!e) {
+        json_t *d = json_pack("{s:s, s:I}", "title", t, "course_id", (json_int_t)course_id);
+        if (audit_append(db, actor_id, "section.create", arena_sprintf(a, "section:%lld", (long long)id), d))
+            e = db_problem(p);
+        json_decref(d);
+    }
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (id_out) *id_out = e ? 0 : id;
+    return e;
+}
+
+lerr activity_create(struct db *db, struct arena *a, const char *data_dir, int64_t course_id, int64_t section_id,
+                     const struct activity_input *in, int64_t actor_id, int64_t *id_out, struct problem *p)
+{
+    const struct activity_kind *k = activity_kind_find(in->kind);
+    if (!k) return problem_set(p, LE_INVALID, "kind", "Choose the kind of activity: %s.", activity_kind_names());
+    const char *t;
+    lerr e = check_title(a, in->title, &t, p);
+    if (e) return e;
+    int64_t id = 0, x;
+    if (db_tx_begin(db)) return db_problem(p);
+    lerr q = db_query_int(db, &x, "SELECT id FROM course_sections WHERE id = ?1 AND course_id = ?2", "ii", section_id,
+                          course_id);
+    if (q == LE_NOTFOUND)
+        e = problem_set(p, LE_INVALID, "section_id", "This course has no section with id %lld; add the section first.",
+                        (long long)section_id);
+    else if (q)
+        e = db_problem(p);
+    const char *body = "", *url = "", *sha = NULL, *fname = "";
+    if (!e && k->check) e = k->check(db, a, data_dir, in, &body, &url, &sha, &fname, p);
+    if (!e) {
+        struct db_stmt *st = db_query(
+            db,
+            "INSERT INTO activities (course_id, section_id, kind, title, position, required, allow_mark_done, body, url, "
+            "file_sha256, file_name, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(position), 0) "
+            "+ 1 FROM activities WHERE section_id = ?2), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) RETURNING id",
+            "iissiissssi", course_id, section_id, k->name, t, (int64_t)(in->required != 0),
+            (int64_t)(in->allow_mark_done > 0), body, url, sha, fname, time_now());
+        if (db_step(st) == DB_ROW)
+            id = db_col_int(st, 0);
+        else
+            e = db_problem(p);
+        db_done(st);
+    }
+    if (!e) {
+        json_t *d = json_pack("{s:s, s:s, s:I}", "kind", k->name, "title", t, "course_id", (json_int_t)course_id);
+        if (audit_append(db, actor_id, "activity.create", arena_sprintf(a, "activity:%lld", (long long)id), d))
+            e = db_problem(p);
+        json_decref(d);
+    }
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (id_out) *id_out = e ? 0 : id;
+    return e;
+}
+
+lerr activity_get(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t viewer_id,
+                  struct activity *out, struct problem *p)
+{
+    struct db_stmt *st = db_query(
+        db,
+        "SELECT x.id, x.course_id, x.section_id, x.kind, x.title, x.body, x.url, COALESCE(x.file_sha256, ''), "
+        "x.file_name, COALESCE(f.mime, ''), COALESCE(f.size, 0), x.required, x.allow_mark_done, "
+        "COALESCE(g.completed_at, 0) FROM activities x LEFT JOIN files f ON f.sha256 = x.file_sha256 LEFT JOIN "
+        "activity_progress g ON g.activity_id = x.id AND g.user_id = ?3 WHERE x.id = ?1 AND x.course_id = ?2",
+        "iii", id, course_id, viewer_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *out = (struct activity){
+            .id = db_col_int(st, 0),
+            .course_id = db_col_int(st, 1),
+            .section_id = db_col_int(st, 2),
+            .kind = col_str(a, st, 3),
+            .title = col_str(a, st, 4),
+            .body = col_str(a, st, 5),
+            .url = col_str(a, st, 6),
+            .file_sha256 = col_str(a, st, 7),
+            .file_name = col_str(a, st, 8),
+            .file_mime = col_str(a, st, 9),
+            .file_size = db_col_int(st, 10),
+            .required = db_col_int(st, 11) != 0,
+            .allow_mark_done = db_col_int(st, 12) != 0,
+            .completed_at = db_col_int(st, 13),
+        };
+    db_done(st);
+    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "This course has no activity with id %lld.", (long long)id);
+    return rc == DB_ROW ? LE_OK : db_problem(p);
+}
+
+static json_t *iso_or_null(int64_t t)
+{
+    if (!t) return json_null();
+    char s[21];
+    time_iso8601(t, s);
+    return json_string(s);
+}
+
+json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, int64_t viewer_id)
+{
+    (void)a;
+    json_t *sections = json_array();
+    json_t *section = NULL;
+    int64_t section_id = 0, required = 0, completed = 0, last_at = 0;
+    json_t *next = NULL, *last = NULL;
+    struct db_stmt *st = db_query(
+        db,
+        "SELECT s.id, s.title, x.id, x.kind, x.title, x.required, x.allow_mark_done, COALESCE(g.completed_at, 0), "
+        "COALESCE(g.how, '') FROM course_sections s LEFT JOIN activities x ON x.section_id = s.id LEFT JOIN "
+        "activity_progress g ON g.activity_id = x.id AND g.user_id = ?2 WHERE s.course_id = ?1 ORDER BY s.position, "
+        "s.id, x.position, x.id",
+        "ii", course_id, viewer_id);
+    while (db_step(st) == DB_ROW) {
+        if (!section || db_col_int(st, 0) != section_id) {
+            section_id = db_col_int(st, 0);
+            section = json_pack("{s:I, s:s, s:[]}", "id", (json_int_t)section_id, "title", db_col_text(st, 1),
+                                "activities");
+            json_array_append_new(sections, section);
+        }
+        if (db_col_is_null(st, 2)) continue;
+        int64_t done = db_col_int(st, 7);
+        bool req = db_col_int(st, 5) != 0;
+        json_t *x = json_pack("{s:I, s:s, s:s, s:b, s:b, s:b, s:o, s:s?}", "id", (json_int_t)db_col_int(st, 2), "kind",
+                              db_col_text(st, 3), "title", db_col_text(st, 4), "required", req, "allow_mark_done",
+                              db_col_int(st, 6) != 0, "completed", done != 0, "completed_at", iso_or_null(done),
+                              "how", done ? db_col_text(st, 8) : NULL);
+        json_array_append_new(json_object_get(section, "activities"), x);
+        if (req) {
+            required++;
+            if (done) completed++;
+        }
+        if (!done && !next) next = json_pack("{s:O, s:O}", "id", json_object_get(x, "id"), "title", json_object_get(x, "title"));
+        if (done && done >= last_at) {
+            last_at = done;
+            json_decref(last);
+            last = json_pack("{s:O, s:O, s:o}", "id", json_object_get(x, "id"), "title", json_object_get(x, "title"),
+                             "at", iso_or_null(done));
+        }
+    }
+    db_done(st);
+    int percent = required ? (int)(completed * 100 / required) : 0;
+    return json_pack("{s:o, s:{s:I, s:I, s:i, s:o, s:o}}", "sections", sections, "progress", "required",
+                     (json_int_t)required, "completed", (json_int_t)completed, "percent", percent, "next",
+                     next ? next : json_null(), "last", last ? last : json_null());
+}
+
+lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, const char *how, struct problem *p)
+{
+    int64_t now = time_now(), course_id = 0, enrolment = 0;
+    if (db_query_int(db, &course_id, "SELECT course_id FROM activities WHERE id = ?1", "i", activity_id))
+        return problem_set(p, LE_NOTFOUND, "id", "There is no activity with id %lld.", (long long)activity_id);
+    lerr q = db_query_int(db, &enrolment,
+                          "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL",
+                          "ii", course_id, user_id);
+    if (q == LE_NOTFOUND) return LE_OK; /* not enrolled (an administrator looking): not tracked */
+    if (q) return db_problem(p);
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) return e;
+    if (db_run(db, "INSERT INTO activity_progress (activity_id, user_id, how, completed_at) VALUES (?1, ?2, ?3, ?4) ON "
+                   "CONFLICT (activity_id, user_id) DO NOTHING",
+               "iisi", activity_id, user_id, how, now) ||
+        db_run(db, "UPDATE enrolments SET last_access_at = ?2 WHERE id = ?1", "ii", enrolment, now))
+        e = db_problem(p);
+    /* Course completion: every required activity complete (and at least one). */
+    int64_t missing = 0, total = 0;
+    if (!e && (db_query_int(db, &total, "SELECT COUNT(*) FROM activities WHERE course_id = ?1 AND required = 1", "i",
+                            course_id) ||
+               db_query_int(db, &missing,
+                            "SELECT COUNT(*) FROM activities x WHERE x.course_id = ?1 AND x.required = 1 AND NOT EXISTS "
+                            "(SELECT 1 FROM activity_progress g WHERE g.activity_id = x.id AND g.user_id = ?2)",
+                            "ii", course_id, user_id)))
+        e = db_problem(p);
+    if (!e && total > 0 && missing == 0 &&
+        db_run(db, "UPDATE enrolments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL", "ii", enrolment, now))
+        e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    return e;
+}
+
+/* ---- The learner's dashboard ("My training") ---- */
+
+json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
+{
+    (void)a;
+    json_t *courses = json_array(), *done = json_array();
+    int64_t now = time_now();
+    /* One query whatever the number of enrolments: progress and the next activity come from
+     * correlated subqueries on the covering indexes of activities and activity_progress. */
+    struct db_stmt *st = db_query(
+        db,
+        "SELECT c.code, c.title, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "
+        "COALESCE(e.last_access_at, 0), (SELECT COUNT(*) FROM activities x WHERE x.course_id = c.id AND x.required = 1), "
+        "(SELECT COUNT(*) FROM activities x JOIN activity_progress g ON g.activity_id = x.id AND g.user_id = ?1 WHERE "
+        "x.course_id = c.id AND x.required = 1), (SELECT x.id || ' ' || x.title FROM activities x JOIN course_sections "
+        "s ON s.id = x.section_id WHERE x.course_id = c.id AND NOT EXISTS (SELECT 1 FROM activity_progress g WHERE "
+        "g.activity_id = x.id AND g.user_id = ?1) ORDER BY s.position, s.id, x.position, x.id LIMIT 1) FROM enrolments "
+        "e JOIN courses c ON c.id = e.course_id WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL ORDER BY CASE WHEN "
+        "e.due_at IS NULL THEN 1 ELSE 0 END, e.due_at, c.title LIMIT 500",
+        "i", user_id);
+    while (db_step(st) == DB_ROW) {
+        int64_t due = db_col_int(st, 3), completed = db_col_int(st, 4), last = db_col_int(st, 5);
+        int64_t required = db_col_int(st, 6), n_done = db_col_int(st, 7);
+        const char *next = db_col_text(st, 8);
+        char due_s[21] = "";
+        if (due) time_iso8601(due, due_s);
+        due_s[10] = '\0';
+        json_t *j = json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b, s:o, s:o, s:i, s:I, s:I}", "code", db_col_text(st, 0),
+                              "title", db_col_text(st, 1), "role", db_col_text(st, 2), "due", due ? due_s : NULL,
+                              "overdue", due && !completed && due < now, "completed", completed != 0, "completed_at",
+                              iso_or_null(completed), "last_access_at", iso_or_null(last), "percent",
+                              required ? (int)(n_done * 100 / required) : 0, "required", (json_int_t)required,
+                              "required_done", (json_int_t)n_done);
+        if (next && *next) {
+            const char *sp = strchr(next, ' ');
+            json_object_set_new(j, "next",
+                                json_pack("{s:I, s:s}", "id", (json_int_t)strtoll(next, NULL, 10), "title",
+                                          sp ? sp + 1 : ""));
+        } else {
+            json_object_set_new(j, "next", json_null());
+        }
+        json_array_append_new(completed ? done : courses, j);
+    }
+    db_done(st);
+    /* Recently completed: newest first, at most five. */
+    size_t n = json_array_size(done);
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0; k--) {
+            const char *x = json_string_value(json_object_get(json_array_get(done, k), "completed_at"));
+            const char *y = json_string_value(json_object_get(json_array_get(done, k - 1), "completed_at"));
+            if (strcmp(x ? x : "", y ? y : "") <= 0) break;
+            json_t *t = json_incref(json_array_get(done, k));
+            json_array_set(done, k, json_array_get(done, k - 1));
+            json_array_set_new(done, k - 1, t);
+        }
+    while (json_array_size(done) > 5) json_array_remove(done, json_array_size(done) - 1);
+    return json_pack("{s:o, s:o}", "courses", courses, "recently_completed", done);
+}

@@ -1,0 +1,1006 @@
+/* Courses: categories (a tree), courses with their tags and policy, the catalogue's search,
+ * policy acknowledgements and enrolments. Every change runs in one transaction with its audit
+ * entry; docs/courses.md describes the rules. The only engine difference is full-text search:
+ * SQLite's FTS5 table or PostgreSQL's tsvector column, chosen by the engine's name. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "model.h"
+
+#define CATEGORY_NAME_MAX 200
+
+static lerr db_problem(struct problem *p)
+{
+    return problem_set(p, LE_DB, "",
+                       "The database could not complete the change; nothing was saved. Try again, "
+                       "and tell the administrator if it keeps happening.");
+}
+
+static const char *col_str(struct arena *a, struct db_stmt *st, int col)
+{
+    const char *s = db_col_text(st, col);
+    return arena_strdup(a, s ? s : "");
+}
+
+static char *trim_dup(struct arena *a, const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+    return arena_strndup(a, s, n);
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) n++;
+    return n;
+}
+
+static lerr audit(struct db *db, int64_t actor, const char *action, const char *target, json_t *details,
+                  struct problem *p)
+{
+    lerr e = audit_append(db, actor, action, target, details);
+    json_decref(details);
+    return e ? db_problem(p) : LE_OK;
+}
+
+static bool is_pg(struct db *db)
+{
+    return str_eq(db_engine_name(db), "postgres");
+}
+
+bool course_parse_date(const char *s, int64_t *out)
+{
+    int y, m, d;
+    char tail;
+    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return false;
+    if (s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int max = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    if (d > max) return false;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    *out = (int64_t)timegm(&tm);
+    return true;
+}
+
+static const char *date_str(struct arena *a, int64_t t)
+{
+    if (!t) return NULL;
+    char iso[21];
+    time_iso8601(t, iso);
+    return arena_strndup(a, iso, 10);
+}
+
+/* ---- Categories ---- */
+
+lerr category_list(struct db *db, struct arena *a, struct course_category **out, int *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    struct db_stmt *st = db_query(db,
+                                  "SELECT g.id, g.name, COALESCE(g.parent_id, 0), (SELECT COUNT(*) FROM courses c "
+                                  "WHERE c.category_id = g.id) FROM course_categories g ORDER BY g.name, g.id",
+                                  "");
+    int cap = 16, n = 0;
+    struct course_category *rows = arena_alloc(a, sizeof *rows * (size_t)cap);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            struct course_category *bigger = arena_alloc(a, sizeof *rows * (size_t)cap * 2);
+            memcpy(bigger, rows, sizeof *rows * (size_t)n);
+            rows = bigger;
+            cap *= 2;
+        }
+        rows[n++] = (struct course_category){.id = db_col_int(st, 0), .name = col_str(a, st, 1),
+                                             .parent_id = db_col_int(st, 2), .n_courses = db_col_int(st, 3)};
+    }
+    db_done(st);
+    if (rc != DB_DONE) return LE_DB;
+    /* Tree order: a depth-first walk from the roots, siblings by name (the query's order). */
+    struct course_category *sorted = arena_alloc(a, sizeof *rows * (size_t)(n ? n : 1));
+    int *stack = arena_alloc(a, sizeof *stack * (size_t)(n + 1));
+    bool *done = arena_alloc(a, sizeof *done * (size_t)(n + 1));
+    int m = 0;
+    for (int r = 0; r < n; r++) {
+        if (rows[r].parent_id) continue;
+        int sp = 0;
+        stack[sp++] = r;
+        while (sp) {
+            int i = stack[--sp];
+            if (done[i]) continue;
+            done[i] = true;
+            struct course_category c = rows[i];
+            c.depth = 0;
+            c.path = c.name;
+            for (int k = 0; k < m; k++)
+                if (sorted[k].id == c.parent_id) {
+                    c.depth = sorted[k].depth + 1;
+                    c.path = arena_sprintf(a, "%s / %s", sorted[k].path, c.name);
+                }
+            sorted[m++] = c;
+            /* push children in reverse name order so the first pops first */
+            for (int k = n - 1; k >= 0; k--)
+                if (rows[k].parent_id == c.id && !done[k]) stack[sp++] = k;
+        }
+    }
+    *out = sorted;
+    *n_out = m;
+    return LE_OK;
+}
+
+static lerr category_check(struct db *db, struct arena *a, int64_t id, const char *name_in, int64_t parent_id,
+                           const char **name, struct problem *p)
+{
+    char *s = trim_dup(a, name_in ? name_in : "");
+    if (!*s) return problem_set(p, LE_INVALID, "name", "Give the category a name.");
+    if (utf8_chars(s) > CATEGORY_NAME_MAX)
+        return problem_set(p, LE_INVALID, "name", "Use at most %d characters for the category's name.",
+                           CATEGORY_NAME_MAX);
+    if (strchr(s, '/'))
+        return problem_set(p, LE_INVALID, "name",
+                           "A category's name cannot contain '/': it separates categories in paths "
+                           "such as 'Health / Fire safety'.");
+    *name = s;
+    if (parent_id) {
+        /* The parent must exist and must not be the category or one below it (a loop). */
+        int64_t at = parent_id;
+        for (int steps = 0; at; steps++) {
+            if (at == id || steps > 1000)
+                return problem_set(p, LE_INVALID, "parent_id",
+                                   "A category cannot be placed under itself or under one of its "
+                                   "own sub-categories; choose another parent.");
+            int64_t up = 0;
+            lerr q = db_query_int(db, &up, "SELECT COALESCE(parent_id, 0) FROM course_categories WHERE id = ?1",
+                                  "i", at);
+            if (q == LE_NOTFOUND)
+                return problem_set(p, LE_INVALID, "parent_id", "There is no parent category with id %lld.",
+                                   (long long)parent_id);
+            if (q) return db_problem(p);
+            at = up;
+        }
+    }
+    int64_t other;
+    lerr q = db_query_int(db, &other,
+                          "SELECT id FROM course_categories WHERE name = ?1 AND COALESCE(parent_id, 0) = ?2 "
+                          "AND id <> ?3",
+                          "sii", s, parent_id, id);
+    if (q == LE_OK)
+        return problem_set(p, LE_CONFLICT, "name",
+                           "There is already a category '%s' at that place in the tree; choose another name.", s);
+    return q == LE_NOTFOUND ? LE_OK : db_problem(p);
+}
+
+lerr category_create(struct db *db, const char *name, int64_t parent_id, int64_t actor_id, int64_t *id_out,
+                     struct problem *p)
+{
+    struct arena *a = arena_new(2048);
+    int64_t id = 0;
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) goto out;
+    const char *n = NULL;
+    e = category_check(db, a, 0, name, parent_id, &n, p);
+    if (!e) {
+        struct db_stmt *st = db_query(db,
+                                      "INSERT INTO course_categories (name, parent_id, created_at, updated_at) "
+                                      "VALUES (?1, NULLIF(?2, 0), ?3, ?3) RETURNING id",
+                                      "sii", n, parent_id, time_now());
+        if (db_step(st) == DB_ROW)
+            id = db_col_int(st, 0);
+        else
+            e = db_problem(p);
+        db_done(st);
+    }
+    if (!e)
+        e = audit(db, actor_id, "category.create", arena_sprintf(a, "category:%lld", (long long)id),
+                  json_pack("{s:s, s:I}", "name", n, "parent_id", (json_int_t)parent_id), p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+out:
+    if (id_out) *id_out = e ? 0 : id;
+    arena_free(a);
+    return e;
+}
+
+lerr category_update(struct db *db, int64_t id, const char *name, int64_t parent_id, int64_t actor_id,
+                     struct problem *p)
+{
+    struct arena *a = arena_new(2048);
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) goto out;
+    struct db_stmt *st = db_query(db, "SELECT name, COALESCE(parent_id, 0) FROM course_categories WHERE id = ?1",
+                                  "i", id);
+    const char *old_name = NULL;
+    int64_t old_parent = 0;
+    if (db_step(st) == DB_ROW) {
+        old_name = col_str(a, st, 0);
+        old_parent = db_col_int(st, 1);
+    }
+    db_done(st);
+    if (!old_name) e = problem_set(p, LE_NOTFOUND, "id", "There is no category with id %lld.", (long long)id);
+    if (parent_id < 0) parent_id = old_parent;
+    const char *n = NULL;
+    if (!e) e = category_check(db, a, id, name ? name : old_name, parent_id, &n, p);
+    if (!e && db_run(db, "UPDATE course_categories SET name = ?2, parent_id = NULLIF(?3, 0), updated_at = ?4 "
+                         "WHERE id = ?1",
+                     "isii", id, n, parent_id, time_now()))
+        e = db_problem(p);
+    if (!e)
+        e = audit(db, actor_id, "category.update", arena_sprintf(a, "category:%lld", (long long)id),
+                  json_pack("{s:s, s:I}", "name", n, "parent_id", (json_int_t)parent_id), p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+out:
+    arena_free(a);
+    return e;
+}
+
+json_t *category_to_json(const struct course_category *c)
+{
+    return json_pack("{s:I, s:s, s:o, s:s, s:i, s:I}", "id", (json_int_t)c->id, "name", c->name, "parent_id",
+                     c->parent_id ? json_integer(c->parent_id) : json_null(), "path", c->path ? c->path : c->name,
+                     "depth", c->depth, "courses", (json_int_t)c->n_courses);
+}
+
+/* ---- Courses ---- */
+
+static bool code_ok(const char *s)
+{
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '-' || *s == '_' || *s == '.')) return false;
+    return true;
+}
+
+/* Tags: comma-separated, trimmed, lower-cased, unique, each 1..50 characters. */
+static lerr tags_normalise(struct arena *a, const char *in, const char **out, struct problem *p)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    int n = 0;
+    const char *s = in;
+    lerr e = LE_OK;
+    while (*s && !e) {
+        const char *end = strchr(s, ',');
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        char *t = trim_dup(a, arena_strndup(a, s, len));
+        for (char *c = t; *c; c++) *c = (char)tolower((unsigned char)*c);
+        s += len + (end ? 1 : 0);
+        if (!*t) continue;
+        if (utf8_chars(t) > 50 || !utf8_valid(t, strlen(t))) {
+            e = problem_set(p, LE_INVALID, "tags", "A tag has at most 50 characters ('%.50s...' is longer).", t);
+            break;
+        }
+        /* skip duplicates */
+        char *dup = arena_sprintf(a, ",%s,", t);
+        char *have = arena_sprintf(a, ",%s,", b.data ? b.data : "");
+        if (strstr(have, dup)) continue;
+        if (++n > COURSE_TAGS_MAX) {
+            e = problem_set(p, LE_INVALID, "tags", "A course has at most %d tags.", COURSE_TAGS_MAX);
+            break;
+        }
+        if (b.len) buf_addc(&b, ',');
+        buf_adds(&b, t);
+    }
+    *out = arena_strdup(a, b.data ? b.data : "");
+    buf_release(&b);
+    return e;
+}
+
+static lerr tags_write(struct db *db, struct arena *a, int64_t course_id, const char *list, struct problem *p)
+{
+    if (db_run(db, "DELETE FROM course_tags WHERE course_id = ?1", "i", course_id)) return db_problem(p);
+    const char *s = list;
+    while (*s) {
+        const char *end = strchr(s, ',');
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        const char *t = arena_strndup(a, s, len);
+        s += len + (end ? 1 : 0);
+        if (db_run(db, "INSERT INTO tags (name) VALUES (?1) ON CONFLICT (name) DO NOTHING", "s", t) ||
+            db_run(db, "INSERT INTO course_tags (course_id, tag_id) SELECT ?1, id FROM tags WHERE name = ?2", "is",
+                   course_id, t))
+            return db_problem(p);
+    }
+    return LE_OK;
+}
+
+/* Checks an input against the current values (cur; zeroed for a new course) and fills out. */
+static lerr course_check(struct db *db, struct arena *a, int64_t id, const struct course_input *in,
+                         const struct course *cur, struct course *out, struct problem *p)
+{
+    *out = *cur;
+    lerr e;
+    if (in->code) {
+        char *c = trim_dup(a, in->code);
+        if (!*c) return problem_set(p, LE_INVALID, "code", "Give the course a code, such as FIRE-101.");
+        if (strlen(c) > COURSE_CODE_MAX || !code_ok(c))
+            return problem_set(p, LE_INVALID, "code",
+                               "A course code has at most %d letters, digits, '-', '_' or '.', such as FIRE-101.",
+                               COURSE_CODE_MAX);
+        out->code = c;
+    }
+    if (!out->code || !*out->code)
+        return problem_set(p, LE_INVALID, "code", "Give the course a code, such as FIRE-101.");
+    if (in->title) {
+        char *t = trim_dup(a, in->title);
+        if (!*t) return problem_set(p, LE_INVALID, "title", "Give the course a title.");
+        if (utf8_chars(t) > COURSE_TITLE_MAX)
+            return problem_set(p, LE_INVALID, "title", "Use at most %d characters for the title.", COURSE_TITLE_MAX);
+        out->title = t;
+    }
+    if (!out->title || !*out->title) return problem_set(p, LE_INVALID, "title", "Give the course a title.");
+    if (in->summary) out->summary = in->summary;
+    if (!out->summary) out->summary = "";
+    if (utf8_chars(out->summary) > COURSE_TEXT_MAX)
+        return problem_set(p, LE_INVALID, "summary", "Use at most %d characters for the summary.", COURSE_TEXT_MAX);
+    if (in->kind) out->kind = in->kind;
+    if (!out->kind) out->kind = "elearning";
+    if (!str_eq(out->kind, "elearning") && !str_eq(out->kind, "classroom") && !str_eq(out->kind, "blended"))
+        return problem_set(p, LE_INVALID, "kind", "Choose the kind: elearning, classroom or blended.");
+    if (in->status) out->status = in->status;
+    if (!out->status) out->status = "draft";
+    if (!str_eq(out->status, "draft") && !str_eq(out->status, "published") && !str_eq(out->status, "archived"))
+        return problem_set(p, LE_INVALID, "status", "Choose the status: draft, published or archived.");
+    if (in->visible >= 0) out->visible = in->visible;
+    else if (!id) out->visible = true;
+    if (in->self_enrol >= 0) out->self_enrol = in->self_enrol;
+    if (in->duration_minutes >= 0) out->duration_minutes = in->duration_minutes;
+    if (in->start_date) {
+        out->start_at = 0;
+        if (*in->start_date && !course_parse_date(in->start_date, &out->start_at))
+            return problem_set(p, LE_INVALID, "start_date", "Give the start date as YYYY-MM-DD, such as 2027-01-31.");
+    }
+    if (in->end_date) {
+        out->end_at = 0;
+        if (*in->end_date && !course_parse_date(in->end_date, &out->end_at))
+            return problem_set(p, LE_INVALID, "end_date", "Give the end date as YYYY-MM-DD, such as 2027-03-31.");
+    }
+    if (out->start_at && out->end_at && out->end_at <= out->start_at)
+        return problem_set(p, LE_INVALID, "end_date", "The end date must be after the start date.");
+    if (in->category_id >= 0) out->category_id = in->category_id;
+    if (out->category_id) {
+        int64_t x;
+        lerr q = db_query_int(db, &x, "SELECT id FROM course_categories WHERE id = ?1", "i", out->category_id);
+        if (q == LE_NOTFOUND)
+            return problem_set(p, LE_INVALID, "category_id", "There is no category with id %lld.",
+                               (long long)out->category_id);
+        if (q) return db_problem(p);
+    }
+    if (in->policy) {
+        if (utf8_chars(in->policy) > COURSE_TEXT_MAX)
+            return problem_set(p, LE_INVALID, "policy", "Use at most %d characters for the policy.", COURSE_TEXT_MAX);
+        if (!str_eq(in->policy, cur->policy ? cur->policy : "")) {
+            out->policy = in->policy;
+            out->policy_version = *in->policy ? cur->policy_version + 1 : cur->policy_version;
+        }
+    }
+    if (!out->policy) out->policy = "";
+    if (in->tags) {
+        if ((e = tags_normalise(a, in->tags, &out->tag_list, p))) return e;
+    }
+    if (!out->tag_list) out->tag_list = "";
+    int64_t other;
+    lerr q = db_query_int(db, &other, "SELECT id FROM courses WHERE code = ?1 AND id <> ?2", "si", out->code, id);
+    if (q == LE_OK)
+        return problem_set(p, LE_CONFLICT, "code", "Another course already has the code '%s'; choose another.",
+                           out->code);
+    return q == LE_NOTFOUND ? LE_OK : db_problem(p);
+}
+
+static json_t *course_audit_json(const struct course *c)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "code", c->code, "title", c->title, "status", c->status, "kind",
+                     c->kind);
+}
+
+static lerr course_insert(struct db *db, const struct course *c, int64_t copied_from, int64_t *id_out,
+                          struct problem *p)
+{
+    int64_t now = time_now();
+    struct db_stmt *st = db_query(
+        db,
+        "INSERT INTO courses (code, title, summary, category_id, kind, status, visible, self_enrol, start_at, "
+        "end_at, duration_minutes, tag_list, policy, policy_version, copied_from, created_at, updated_at) VALUES "
+        "(?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, ?7, ?8, NULLIF(?9, 0), NULLIF(?10, 0), ?11, ?12, ?13, ?14, "
+        "NULLIF(?15, 0), ?16, ?16) RETURNING id",
+        "sssissiiiiissiii", c->code, c->title, c->summary, c->category_id, c->kind, c->status, (int64_t)c->visible,
+        (int64_t)c->self_enrol, c->start_at, c->end_at, (int64_t)c->duration_minutes, c->tag_list, c->policy,
+        (int64_t)c->policy_version, copied_from, now);
+    int rc = db_step(st);
+    if (rc == DB_ROW) *id_out = db_col_int(st, 0);
+    db_done(st);
+    if (rc == DB_CONSTRAINT)
+        return problem_set(p, LE_CONFLICT, "code", "Another course already has the code '%s'; choose another.",
+                           c->code);
+    return rc == DB_ROW ? LE_OK : db_problem(p);
+}
+
+lerr course_create(struct db *db, struct arena *a, const struct course_input *in, int64_t actor_id,
+                   int64_t *id_out, struct problem *p)
+{
+    int64_t id = 0;
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) return e;
+    struct course cur = {0}, c;
+    e = course_check(db, a, 0, in, &cur, &c, p);
+    if (!e) e = course_insert(db, &c, 0, &id, p);
+    if (!e) e = tags_write(db, a, id, c.tag_list, p);
+    if (!e) e = audit(db, actor_id, "course.create", arena_sprintf(a, "course:%s", c.code), course_audit_json(&c), p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (id_out) *id_out = e ? 0 : id;
+    return e;
+}
+
+#define COURSE_COLS                                                                                         \
+    "c.id, c.code, c.title, c.summary, COALESCE(c.category_id, 0), c.kind, c.status, c.visible, c.self_enrol, " \
+    "COALESCE(c.start_at, 0), COALESCE(c.end_at, 0), c.duration_minutes, c.tag_list, c.policy, "            \
+    "c.policy_version, COALESCE((SELECT o.code FROM courses o WHERE o.id = c.copied_from), ''), c.created_at, " \
+    "c.updated_at, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "                              \
+    "COALESCE((SELECT MAX(k.version) FROM policy_acks k WHERE k.course_id = c.id AND k.user_id = ?1), 0)"
+#define COURSE_FROM " FROM courses c LEFT JOIN enrolments e ON e.course_id = c.id AND e.user_id = ?1 AND e.unenrolled_at IS NULL"
+
+static void course_row(struct arena *a, struct db_stmt *st, struct course *c)
+{
+    *c = (struct course){
+        .id = db_col_int(st, 0),
+        .code = col_str(a, st, 1),
+        .title = col_str(a, st, 2),
+        .summary = col_str(a, st, 3),
+        .category_id = db_col_int(st, 4),
+        .category_path = "",
+        .kind = col_str(a, st, 5),
+        .status = col_str(a, st, 6),
+        .visible = db_col_int(st, 7) != 0,
+        .self_enrol = db_col_int(st, 8) != 0,
+        .start_at = db_col_int(st, 9),
+        .end_at = db_col_int(st, 10),
+        .duration_minutes = (int)db_col_int(st, 11),
+        .tag_list = col_str(a, st, 12),
+        .policy = col_str(a, st, 13),
+        .policy_version = (int)db_col_int(st, 14),
+        .copied_from = col_str(a, st, 15),
+        .created_at = db_col_int(st, 16),
+        .updated_at = db_col_int(st, 17),
+        .my_role = db_col_is_null(st, 18) ? NULL : col_str(a, st, 18),
+        .my_due_at = db_col_int(st, 19),
+        .my_completed_at = db_col_int(st, 20),
+        .my_policy_version = (int)db_col_int(st, 21),
+    };
+}
+
+lerr course_get(struct db *db, struct arena *a, const char *code, int64_t viewer_id, struct course *out,
+                struct problem *p)
+{
+    struct db_stmt *st = db_query(db, "SELECT " COURSE_COLS COURSE_FROM " WHERE c.code = ?2", "is", viewer_id, code);
+    int rc = db_step(st);
+    if (rc == DB_ROW) course_row(a, st, out);
+    db_done(st);
+    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "code", "There is no course with the code '%s'.", code);
+    return rc == DB_ROW ? LE_OK : db_problem(p);
+}
+
+static lerr course_by_id(struct db *db, struct arena *a, int64_t id, struct course *out, struct problem *p)
+{
+    struct db_stmt *st = db_query(db, "SELECT " COURSE_COLS COURSE_FROM " WHERE c.id = ?2", "ii", (int64_t)0, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) course_row(a, st, out);
+    db_done(st);
+    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "code", "There is no course with id %lld.", (long long)id);
+    return rc == DB_ROW ? LE_OK : db_problem(p);
+}
+
+lerr course_update(struct db *db, struct arena *a, int64_t id, const struct course_input *in, int64_t actor_id,
+                   struct problem *p)
+{
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) return e;
+    struct course cur, c;
+    e = course_by_id(db, a, id, &cur, p);
+    if (!e) e = course_check(db, a, id, in, &cur, &c, p);
+    if (!e && db_run(db,
+                     "UPDATE courses SET code = ?2, title = ?3, summary = ?4, category_id = NULLIF(?5, 0), kind = ?6, "
+                     "status = ?7, visible = ?8, self_enrol = ?9, start_at = NULLIF(?10, 0), end_at = NULLIF(?11, 0), "
+                     "duration_minutes = ?12, tag_list = ?13, policy = ?14, policy_version = ?15, updated_at = ?16 "
+                     "WHERE id = ?1",
+                     "isssissiiiiissii", id, c.code, c.title, c.summary, c.category_id, c.kind, c.status,
+                     (int64_t)c.visible, (int64_t)c.self_enrol, c.start_at, c.end_at, (int64_t)c.duration_minutes,
+                     c.tag_list, c.policy, (int64_t)c.policy_version, time_now()))
+        e = problem_set(p, LE_CONFLICT, "code", "Another course already has the code '%s'; choose another.", c.code);
+    if (!e && in->tags) e = tags_write(db, a, id, c.tag_list, p);
+    if (!e) e = audit(db, actor_id, "course.update", arena_sprintf(a, "course:%s", c.code), course_audit_json(&c), p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    return e;
+}
+
+lerr course_copy(struct db *db, struct arena *a, int64_t id, const char *new_code, const char *title,
+                 int64_t actor_id, int64_t *id_out, struct problem *p)
+{
+    int64_t new_id = 0;
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) return e;
+    struct course src, c;
+    e = course_by_id(db, a, id, &src, p);
+    if (!e) {
+        struct course_input in = COURSE_INPUT_INIT;
+        in.code = new_code ? new_code : "";
+        in.title = title && *title ? title : arena_sprintf(a, "Copy of %s", src.title);
+        in.status = "draft";
+        src.policy_version = src.policy_version ? 1 : 0; /* the copy's policy starts at version 1 */
+        struct course base = src;
+        base.code = NULL;
+        e = course_check(db, a, 0, &in, &base, &c, p);
+    }
+    if (!e) e = course_insert(db, &c, src.id, &new_id, p);
+    if (!e) e = tags_write(db, a, new_id, c.tag_list, p);
+    if (!e)
+        e = audit(db, actor_id, "course.copy", arena_sprintf(a, "course:%s", c.code),
+                  json_pack("{s:s, s:s}", "from", src.code, "title", c.title), p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (id_out) *id_out = e ? 0 : new_id;
+    return e;
+}
+
+lerr course_archive(struct db *db, struct arena *a, int64_t id, int64_t actor_id, struct problem *p)
+{
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) return e;
+    struct course c;
+    e = course_by_id(db, a, id, &c, p);
+    if (!e && db_run(db, "UPDATE courses SET status = 'archived', updated_at = ?2 WHERE id = ?1", "ii", id, time_now()))
+        e = db_problem(p);
+    if (!e) e = audit(db, actor_id, "course.archive", arena_sprintf(a, "course:%s", c.code), NULL, p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    return e;
+}
+
+/* The search text as the engine's query language: words of letters and digits, each a prefix,
+ * all required. FTS5: "fire"* "101"*; PostgreSQL: fire:* & 101:*. "" when no word. */
+static const char *search_terms(struct arena *a, const char *q, bool pg)
+{
+    struct buf b;
+    buf_init(&b, 2048);
+    int words = 0;
+    for (const unsigned char *s = (const unsigned char *)(q ? q : ""); *s && words < 8;) {
+        while (*s && !(isalnum(*s) || *s >= 0x80)) s++;
+        const unsigned char *start = s;
+        while (*s && (isalnum(*s) || *s >= 0x80)) s++;
+        if (s == start) continue;
+        char *w = arena_strndup(a, (const char *)start, (size_t)(s - start));
+        for (char *c = w; *c; c++) *c = (char)tolower((unsigned char)*c);
+        if (!utf8_valid(w, strlen(w))) continue;
+        if (words++) buf_adds(&b, pg ? " & " : " ");
+        buf_addf(&b, pg ? "%s:*" : "\"%s\"*", w);
+    }
+    const char *out = arena_strdup(a, b.data ? b.data : "");
+    buf_release(&b);
+    return out;
+}
+
+lerr course_search(struct db *db, struct arena *a, const struct course_query *q, struct course **out, int *n_out,
+                   int *total_out)
+{
+    bool pg = is_pg(db);
+    const char *terms = search_terms(a, q->q, pg);
+    int per_page = q->per_page > 0 ? q->per_page : 25, page = q->page > 0 ? q->page : 1;
+    /* The one engine-specific fragment: how a course matches the search terms. */
+    const char *match = pg ? "c.search_tsv @@ to_tsquery('simple', ?2)"
+                           : "c.id IN (SELECT rowid FROM courses_fts WHERE courses_fts MATCH ?2)";
+    const char *sql = arena_sprintf(
+        a,
+        "SELECT " COURSE_COLS ", COUNT(*) OVER ()" COURSE_FROM
+        " WHERE (?2 = '' OR %s) AND (?3 = '' OR c.kind = ?3) AND (?4 = '' OR EXISTS (SELECT 1 FROM course_tags ct "
+        "JOIN tags t ON t.id = ct.tag_id WHERE ct.course_id = c.id AND t.name = ?4)) AND (?5 = 0 OR c.category_id IN "
+        "(WITH RECURSIVE sub(id) AS (SELECT CAST(?5 AS BIGINT) UNION ALL SELECT g.id FROM course_categories g JOIN "
+        "sub ON g.parent_id = sub.id) SELECT id FROM sub)) AND (?6 = 1 OR (c.status = 'published' AND c.visible = 1) "
+        "OR e.id IS NOT NULL) ORDER BY c.title, c.id LIMIT ?7 OFFSET ?8",
+        match);
+    char *tag = arena_strdup(a, q->tag ? q->tag : "");
+    for (char *c = tag; *c; c++) *c = (char)tolower((unsigned char)*c);
+    struct db_stmt *st = db_query(db, sql, "isssiiii", q->viewer_id, terms, q->kind ? q->kind : "", tag,
+                                  q->category_id, (int64_t)q->all, (int64_t)per_page,
+                                  (int64_t)(page - 1) * per_page);
+    struct course *rows = arena_alloc(a, sizeof *rows * (size_t)per_page);
+    int n = 0, total = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW && n < per_page) {
+        course_row(a, st, &rows[n++]);
+        total = (int)db_col_int(st, 22);
+    }
+    db_done(st);
+    if (rc != DB_DONE && rc != DB_ROW) return LE_DB;
+    if (n == 0 && page > 1) {
+        /* past the end: the total still matters for the pager */
+        total = 0;
+    }
+    *out = rows;
+    *n_out = n;
+    *total_out = total;
+    return LE_OK;
+}
+
+json_t *course_to_json(struct arena *a, const struct course *c)
+{
+    json_t *tags = json_array();
+    if (c->tag_list && *c->tag_list) {
+        const char *s = c->tag_list;
+        while (*s) {
+            const char *end = strchr(s, ',');
+            size_t len = end ? (size_t)(end - s) : strlen(s);
+            json_array_append_new(tags, json_stringn(s, len));
+            s += len + (end ? 1 : 0);
+        }
+    }
+    char created[21], updated[21];
+    time_iso8601(c->created_at, created);
+    time_iso8601(c->updated_at, updated);
+    json_t *j = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:o, s:s?, s:s, s:s, s:b, s:b, s:s?, s:s?, s:i, s:o, s:s, s:s, s:i, s:s?, s:s, "
+        "s:s}",
+        "id", (json_int_t)c->id, "code", c->code, "title", c->title, "summary", c->summary, "summary_html",
+        markdown_to_html(a, c->summary), "category_id", c->category_id ? json_integer(c->category_id) : json_null(),
+        "category", c->category_path && *c->category_path ? c->category_path : NULL, "kind", c->kind, "status",
+        c->status, "visible", c->visible, "self_enrol", c->self_enrol, "start_date", date_str(a, c->start_at),
+        "end_date", date_str(a, c->end_at), "duration_minutes", c->duration_minutes, "tags", tags, "policy",
+        c->policy, "policy_html", markdown_to_html(a, c->policy), "policy_version", c->policy_version, "copied_from",
+        c->copied_from && *c->copied_from ? c->copied_from : NULL, "created_at", created, "updated_at", updated);
+    if (c->my_role) {
+        int64_t now = time_now();
+        json_object_set_new(j, "enrolment",
+                            json_pack("{s:s, s:s?, s:b, s:b}", "role", c->my_role, "due", date_str(a, c->my_due_at),
+                                      "overdue", c->my_due_at && !c->my_completed_at && c->my_due_at < now,
+                                      "completed", c->my_completed_at != 0));
+    } else {
+        json_object_set_new(j, "enrolment", json_null());
+    }
+    json_object_set_new(j, "policy_acknowledged",
+                        json_boolean(!*c->policy || c->my_policy_version >= c->policy_version));
+    /* How a person who is not enrolled can join: "self" or "ask" (an administrator or an
+     * instructor enrols them). */
+    json_object_set_new(j, "join", c->my_role ? json_null() : json_string(c->self_enrol ? "self" : "ask"));
+    return j;
+}
+
+/* ---- Policy acknowledgements ---- */
+
+lerr policy_acknowledge(struct db *db, int64_t course_id, int64_t user_id, struct problem *p)
+{
+    struct arena *a = arena_new(1024);
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) goto out;
+    struct course c;
+    e = course_by_id(db, a, course_id, &c, p);
+    if (!e && !*c.policy) e = problem_set(p, LE_CONFLICT, "policy", "This course has no policy to acknowledge.");
+    if (!e && db_run(db,
+                     "INSERT INTO policy_acks (course_id, user_id, version, acknowledged_at) VALUES (?1, ?2, ?3, ?4) "
+                     "ON CONFLICT (course_id, user_id, version) DO NOTHING",
+                     "iiii", course_id, user_id, (int64_t)c.policy_version, time_now()))
+        e = db_problem(p);
+    if (!e)
+        e = audit(db, user_id, "course.policy_ack", arena_sprintf(a, "course:%s", c.code),
+                  json_pack("{s:i}", "version", c.policy_version), p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+out:
+    arena_free(a);
+    return e;
+}
+
+/* ---- Enrolments ---- */
+
+bool course_teaches(struct db *db, int64_t course_id, int64_t user_id)
+{
+    int64_t x;
+    return db_query_int(db, &x,
+                        "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND role = 'instructor' AND "
+                        "unenrolled_at IS NULL",
+                        "ii", course_id, user_id) == LE_OK;
+}
+
+static lerr may_enrol(struct db *db, int64_t course_id, int64_t actor_id, unsigned actor_roles, struct problem *p)
+{
+    if (actor_roles & ROLE_ADMIN) return LE_OK;
+    if ((actor_roles & ROLE_INSTRUCTOR) && course_teaches(db, course_id, actor_id)) return LE_OK;
+    return problem_set(p, LE_FORBIDDEN, "", "Only administrators and the course's instructors can change its enrolments.");
+}
+
+lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *username, const char *role,
+                const char *due, int64_t actor_id, unsigned actor_roles, int64_t *id_out, struct problem *p)
+{
+    int64_t id = 0;
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) return e;
+    struct course c;
+    struct user u;
+    e = course_by_id(db, a, course_id, &c, p);
+    if (!e) e = may_enrol(db, course_id, actor_id, actor_roles, p);
+    if (!e && user_get_by_username(db, a, username ? username : "", &u, p))
+        e = problem_set(p, LE_INVALID, "username", "There is no user '%s'.", username ? username : "");
+    if (!e && !role) role = "learner";
+    if (!e && !str_eq(role, "learner") && !str_eq(role, "instructor"))
+        e = problem_set(p, LE_INVALID, "role", "Choose the course role: learner or instructor.");
+    int64_t due_at = 0;
+    if (!e && due && *due) {
+        if (!course_parse_date(due, &due_at))
+            e = problem_set(p, LE_INVALID, "due", "Give the due date as YYYY-MM-DD, such as 2027-01-31.");
+        else if (c.start_at && due_at < c.start_at)
+            e = problem_set(p, LE_INVALID, "due", "The due date cannot be before the course starts (%s).",
+                            date_str(a, c.start_at));
+    }
+    if (!e && !str_eq(c.status, "published") && !str_eq(c.status, "draft"))
+        e = problem_set(p, LE_CONFLICT, "code", "The course '%s' is archived; nobody can be enrolled in it.", c.code);
+    if (!e) {
+        int64_t x;
+        lerr q = db_query_int(db, &x,
+                              "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL",
+                              "ii", course_id, u.id);
+        if (q == LE_OK)
+            e = problem_set(p, LE_CONFLICT, "username", "'%s' is already enrolled in %s.", u.username, c.code);
+        else if (q != LE_NOTFOUND)
+            e = db_problem(p);
+    }
+    if (!e) {
+        struct db_stmt *st = db_query(db,
+                                      "INSERT INTO enrolments (course_id, user_id, role, source, due_at, enrolled_at, "
+                                      "enrolled_by) VALUES (?1, ?2, ?3, 'manual', NULLIF(?4, 0), ?5, ?6) RETURNING id",
+                                      "iisiii", course_id, u.id, role, due_at, time_now(), actor_id);
+        if (db_step(st) == DB_ROW)
+            id = db_col_int(st, 0);
+        else
+            e = db_problem(p);
+        db_done(st);
+    }
+    if (!e)
+        e = audit(db, actor_id, "enrolment.create", arena_sprintf(a, "course:%s", c.code),
+                  json_pack("{s:s, s:s, s:s?}", "username", u.username, "role", role, "due", due_at ? due : NULL), p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (id_out) *id_out = e ? 0 : id;
+    return e;
+}
+
+lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t actor_id, unsigned actor_roles,
+               struct problem *p)
+{
+    struct arena *a = arena_new(2048);
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) goto out;
+    struct course c;
+    struct user u;
+    e = course_by_id(db, a, course_id, &c, p);
+    if (!e) e = may_enrol(db, course_id, actor_id, actor_roles, p);
+    if (!e && user_get_by_username(db, a, username ? username : "", &u, p))
+        e = problem_set(p, LE_NOTFOUND, "username", "There is no user '%s'.", username ? username : "");
+    int64_t eid = 0;
+    if (!e) {
+        lerr q = db_query_int(db, &eid,
+                              "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL",
+                              "ii", course_id, u.id);
+        if (q == LE_NOTFOUND)
+            e = problem_set(p, LE_NOTFOUND, "username", "'%s' is not enrolled in %s.", u.username, c.code);
+        else if (q)
+            e = db_problem(p);
+    }
+    if (!e && db_run(db, "UPDATE enrolments SET unenrolled_at = ?2 WHERE id = ?1", "ii", eid, time_now()))
+        e = db_problem(p);
+    if (!e)
+        e = audit(db, actor_id, "enrolment.end", arena_sprintf(a, "course:%s", c.code),
+                  json_pack("{s:s}", "username", u.username), p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+out:
+    arena_free(a);
+    return e;
+}
+
+/* Which people a course's rules match: a department rule covers its whole subtree. Shared by
+ * the two statements of enrol_rules_sync; "u" is the person and "r" the rule. */
+#define RULE_SUBTREE                                                                                   \
+    "WITH RECURSIVE sub(rule_id, dept_id) AS (SELECT r.id, r.department_id FROM enrolment_rules r WHERE " \
+    "r.kind = 'department' UNION ALL SELECT sub.rule_id, d.id FROM departments d JOIN sub ON d.parent_id = " \
+    "sub.dept_id) "
+#define RULE_MATCHES                                                                                    \
+    "u.status = 'active' AND u.deleted_at IS NULL AND (r.kind = 'everyone' OR (r.kind = 'job_role' AND "  \
+    "u.job_role_id = r.job_role_id) OR (r.kind = 'department' AND u.department_id IN (SELECT dept_id FROM " \
+    "sub WHERE sub.rule_id = r.id)))"
+
+static lerr count_rows(struct db *db, const char *sql, int64_t course_id, int64_t user_id, int64_t *n)
+{
+    struct db_stmt *st = db_query(db, sql, "iii", course_id, user_id, time_now());
+    int rc;
+    *n = 0;
+    while ((rc = db_step(st)) == DB_ROW) (*n)++;
+    db_done(st);
+    return rc == DB_DONE ? LE_OK : LE_DB;
+}
+
+lerr enrol_rules_sync(struct db *db, int64_t course_id, int64_t user_id, int64_t *added, int64_t *ended,
+                      struct problem *p)
+{
+    int64_t n_add = 0, n_end = 0;
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) return e;
+    if (count_rows(db,
+                   "INSERT INTO enrolments (course_id, user_id, role, source, due_at, enrolled_at, enrolled_by) "
+                   RULE_SUBTREE "SELECT r.course_id, u.id, 'learner', 'rule', CASE WHEN MAX(r.due_days) > 0 THEN "
+                   "CAST(?3 AS BIGINT) + MAX(r.due_days) * 86400 END, CAST(?3 AS BIGINT), 0 FROM enrolment_rules r "
+                   "JOIN courses c ON c.id = r.course_id AND c.status <> 'archived' JOIN users u ON " RULE_MATCHES
+                   " WHERE (?1 = 0 OR r.course_id = ?1) AND (?2 = 0 OR u.id = ?2) AND NOT EXISTS (SELECT 1 FROM "
+                   "enrolments e WHERE e.course_id = r.course_id AND e.user_id = u.id AND e.unenrolled_at IS NULL) "
+                   "GROUP BY r.course_id, u.id RETURNING id",
+                   course_id, user_id, &n_add) ||
+        count_rows(db,
+                   RULE_SUBTREE "UPDATE enrolments SET unenrolled_at = CAST(?3 AS BIGINT) WHERE source = 'rule' AND "
+                   "unenrolled_at IS NULL AND (?1 = 0 OR course_id = ?1) AND (?2 = 0 OR user_id = ?2) AND NOT EXISTS "
+                   "(SELECT 1 FROM enrolment_rules r JOIN users u ON u.id = enrolments.user_id WHERE r.course_id = "
+                   "enrolments.course_id AND " RULE_MATCHES ") RETURNING id",
+                   course_id, user_id, &n_end))
+        e = db_problem(p);
+    if (!e && (n_add || n_end)) {
+        json_t *d = json_pack("{s:I, s:I, s:I, s:I}", "course_id", (json_int_t)course_id, "user_id",
+                              (json_int_t)user_id, "added", (json_int_t)n_add, "ended", (json_int_t)n_end);
+        if (audit_append(db, 0, "enrolment.rules_sync", "enrolments", d)) e = db_problem(p);
+        json_decref(d);
+    }
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (added) *added = e ? 0 : n_add;
+    if (ended) *ended = e ? 0 : n_end;
+    return e;
+}
+
+lerr enrol_rule_create(struct db *db, struct arena *a, int64_t course_id, const char *kind, int64_t department_id,
+                       int64_t job_role_id, int due_days, int64_t actor_id, int64_t *id_out, struct problem *p)
+{
+    int64_t id = 0, x;
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) return e;
+    struct course c;
+    e = course_by_id(db, a, course_id, &c, p);
+    if (!e && !str_eq(kind, "department") && !str_eq(kind, "job_role") && !str_eq(kind, "everyone"))
+        e = problem_set(p, LE_INVALID, "kind", "Choose the rule: department (with its sub-departments), job_role or everyone.");
+    if (!e && str_eq(kind, "department") &&
+        db_query_int(db, &x, "SELECT id FROM departments WHERE id = ?1", "i", department_id))
+        e = problem_set(p, LE_INVALID, "department_id", "There is no department with id %lld.", (long long)department_id);
+    if (!e && str_eq(kind, "job_role") && db_query_int(db, &x, "SELECT id FROM job_roles WHERE id = ?1", "i", job_role_id))
+        e = problem_set(p, LE_INVALID, "job_role_id", "There is no job role with id %lld.", (long long)job_role_id);
+    if (!e && (due_days < 0 || due_days > 3650))
+        e = problem_set(p, LE_INVALID, "due_days", "Give the days until due as 0 (none) to 3650.");
+    if (!e && str_eq(c.status, "archived"))
+        e = problem_set(p, LE_CONFLICT, "code", "The course '%s' is archived; nobody can be enrolled in it.", c.code);
+    if (!e) {
+        struct db_stmt *st = db_query(db,
+                                      "INSERT INTO enrolment_rules (course_id, kind, department_id, job_role_id, due_days, "
+                                      "created_at, created_by) VALUES (?1, ?2, NULLIF(?3, 0), NULLIF(?4, 0), ?5, ?6, ?7) "
+                                      "RETURNING id",
+                                      "isiiiii", course_id, kind, str_eq(kind, "department") ? department_id : 0,
+                                      str_eq(kind, "job_role") ? job_role_id : 0, (int64_t)due_days, time_now(), actor_id);
+        if (db_step(st) == DB_ROW)
+            id = db_col_int(st, 0);
+        else
+            e = db_problem(p);
+        db_done(st);
+    }
+    if (!e)
+        e = audit(db, actor_id, "enrolment_rule.create", arena_sprintf(a, "course:%s", c.code),
+                  json_pack("{s:s, s:I, s:I}", "kind", kind, "department_id", (json_int_t)department_id, "job_role_id",
+                            (json_int_t)job_role_id),
+                  p);
+    if (!e) e = enrol_rules_sync(db, course_id, 0, NULL, NULL, p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (id_out) *id_out = e ? 0 : id;
+    return e;
+}
+
+lerr enrol_rule_delete(struct db *db, struct arena *a, int64_t course_id, int64_t rule_id, int64_t actor_id,
+                       struct problem *p)
+{
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) return e;
+    int64_t x;
+    lerr q = db_query_int(db, &x, "SELECT id FROM enrolment_rules WHERE id = ?1 AND course_id = ?2", "ii", rule_id,
+                          course_id);
+    if (q == LE_NOTFOUND)
+        e = problem_set(p, LE_NOTFOUND, "id", "This course has no enrolment rule with id %lld.", (long long)rule_id);
+    else if (q)
+        e = db_problem(p);
+    if (!e && db_run(db, "DELETE FROM enrolment_rules WHERE id = ?1", "i", rule_id)) e = db_problem(p);
+    if (!e)
+        e = audit(db, actor_id, "enrolment_rule.delete", arena_sprintf(a, "course:%lld", (long long)course_id),
+                  json_pack("{s:I}", "rule_id", (json_int_t)rule_id), p);
+    if (!e) e = enrol_rules_sync(db, course_id, 0, NULL, NULL, p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    return e;
+}
+
+json_t *enrol_rules_json(struct db *db, int64_t course_id)
+{
+    json_t *arr = json_array();
+    struct db_stmt *st = db_query(db,
+                                  "SELECT r.id, r.kind, COALESCE(r.department_id, 0), COALESCE(d.name, ''), "
+                                  "COALESCE(r.job_role_id, 0), COALESCE(j.name, ''), r.due_days FROM enrolment_rules r "
+                                  "LEFT JOIN departments d ON d.id = r.department_id LEFT JOIN job_roles j ON j.id = "
+                                  "r.job_role_id WHERE r.course_id = ?1 ORDER BY r.id",
+                                  "i", course_id);
+    while (db_step(st) == DB_ROW) {
+        const char *kind = db_col_text(st, 1);
+        json_t *j = json_pack("{s:I, s:s, s:i}", "id", (json_int_t)db_col_int(st, 0), "kind", kind, "due_days",
+                              (int)db_col_int(st, 6));
+        if (str_eq(kind, "department"))
+            json_object_set_new(j, "department", json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, 2), "name",
+                                                           db_col_text(st, 3)));
+        if (str_eq(kind, "job_role"))
+            json_object_set_new(j, "job_role", json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, 4), "name",
+                                                         db_col_text(st, 5)));
+        json_array_append_new(arr, j);
+    }
+    db_done(st);
+    return arr;
+}
+
+lerr enrol_self(struct db *db, struct arena *a, int64_t course_id, int64_t user_id, struct problem *p)
+{
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (e) return e;
+    struct course c;
+    int64_t x;
+    e = course_by_id(db, a, course_id, &c, p);
+    if (!e && !(c.self_enrol && c.visible && str_eq(c.status, "published")))
+        e = problem_set(p, LE_FORBIDDEN, "code",
+                        "You cannot enrol yourself in %s; ask your training administrator or its instructor.", c.code);
+    if (!e) {
+        lerr q = db_query_int(db, &x,
+                              "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL",
+                              "ii", course_id, user_id);
+        if (q == LE_OK)
+            e = problem_set(p, LE_CONFLICT, "code", "You are already enrolled in %s.", c.code);
+        else if (q != LE_NOTFOUND)
+            e = db_problem(p);
+    }
+    if (!e && db_run(db,
+                     "INSERT INTO enrolments (course_id, user_id, role, source, enrolled_at, enrolled_by) VALUES (?1, ?2, "
+                     "'learner', 'self', ?3, ?2)",
+                     "iii", course_id, user_id, time_now()))
+        e = db_problem(p);
+    if (!e) e = audit(db, user_id, "enrolment.self", arena_sprintf(a, "course:%s", c.code), NULL, p);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    return e;
+}
+
+json_t *course_learners_json(struct db *db, struct arena *a, int64_t course_id, const char *q, const char *state)
+{
+    json_t *arr = json_array();
+    char *like = arena_sprintf(a, "%%%s%%", q ? q : "");
+    for (char *c = like; *c; c++) {
+        *c = (char)tolower((unsigned char)*c);
+        if ((*c == '%' || *c == '_') && c != like && c[1]) *c = ' ';
+    }
+    struct db_stmt *st = db_query(
+        db,
+        "SELECT u.username, u.first_name, u.last_name, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "
+        "e.enrolled_at, COALESCE(e.last_access_at, 0), e.source, (SELECT COUNT(*) FROM activities x WHERE x.course_id "
+        "= ?1 AND x.required = 1), (SELECT COUNT(*) FROM activities x JOIN activity_progress g ON g.activity_id = x.id "
+        "AND g.user_id = e.user_id WHERE x.course_id = ?1 AND x.required = 1) FROM enrolments e JOIN users u ON u.id = "
+        "e.user_id WHERE e.course_id = ?1 AND e.unenrolled_at IS NULL AND (lower(u.username) LIKE ?2 OR "
+        "lower(u.first_name || ' ' || u.last_name) LIKE ?2) AND (?3 = '' OR (?3 = 'completed' AND e.completed_at IS "
+        "NOT NULL) OR (?3 = 'overdue' AND e.completed_at IS NULL AND e.due_at < ?4) OR (?3 = 'in_progress' AND "
+        "e.completed_at IS NULL)) ORDER BY u.last_name, u.first_name, u.username LIMIT 5000",
+        "issi", course_id, like, state ? state : "", time_now());
+    int64_t now = time_now();
+    while (db_step(st) == DB_ROW) {
+        int64_t due = db_col_int(st, 4), done = db_col_int(st, 5), last = db_col_int(st, 7);
+        int64_t req = db_col_int(st, 9), req_done = db_col_int(st, 10);
+        char enrolled[21], last_iso[21], done_iso[21];
+        time_iso8601(db_col_int(st, 6), enrolled);
+        if (last) time_iso8601(last, last_iso);
+        if (done) time_iso8601(done, done_iso);
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b, s:b, s:s?, s:s, s:s?, s:s, s:i, s:I}", "username",
+                           col_str(a, st, 0), "first_name", col_str(a, st, 1), "last_name", col_str(a, st, 2), "role",
+                           col_str(a, st, 3), "due", date_str(a, due), "overdue", due && !done && due < now, "completed",
+                           done != 0, "completed_at", done ? done_iso : NULL, "enrolled_at", enrolled, "last_access_at",
+                           last ? last_iso : NULL, "source", col_str(a, st, 8), "percent",
+                           req ? (int)(req_done * 100 / req) : 0, "required_done", (json_int_t)req_done));
+    }
+    db_done(st);
+    return arr;
+}
+
+json_t *course_enrolments_json(struct db *db, struct arena *a, int64_t course_id)
+{
+    return course_learners_json(db, a, course_id, NULL, NULL);
+}

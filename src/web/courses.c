@@ -1,0 +1,525 @@
+/* Courses: the catalogue, a course's page, categories, creating and editing courses, copy,
+ * archive, policy acknowledgement and enrolments. Pages under /courses and /admin/courses,
+ * JSON under /api/v1/courses and /api/v1/categories (docs/courses.md). */
+#include <string.h>
+#include "web.h"
+
+static bool can_manage(struct request *req)
+{
+    return req->user && role_has_cap(req->user->roles, CAP_COURSES_MANAGE);
+}
+
+/* -1 when the API request says nothing about a flag; an HTML form sends every checkbox. */
+static int flag_param(struct request *req, const char *name)
+{
+    if (req->is_api && !req_has_param(req, name)) return -1;
+    return req_param_bool(req, name) ? 1 : 0;
+}
+
+static void read_course_input(struct request *req, struct course_input *in)
+{
+    *in = (struct course_input)COURSE_INPUT_INIT;
+    in->code = req_param(req, "code");
+    in->title = req_param(req, "title");
+    in->summary = req_param(req, "summary");
+    in->kind = req_param(req, "kind");
+    in->status = req_param(req, "status");
+    in->start_date = req_param(req, "start_date");
+    in->end_date = req_param(req, "end_date");
+    in->policy = req_param(req, "policy");
+    in->tags = req_param(req, "tags");
+    if (req_has_param(req, "category_id")) in->category_id = req_param_int(req, "category_id", 0);
+    if (req_has_param(req, "duration_minutes")) in->duration_minutes = (int)req_param_int(req, "duration_minutes", 0);
+    in->visible = flag_param(req, "visible");
+    in->self_enrol = flag_param(req, "self_enrol");
+}
+
+/* Categories for forms and filters: [{id, path, selected}]. */
+static json_t *category_choices(struct request *req, int64_t selected, const char **path_of, int64_t path_id)
+{
+    struct course_category *cats;
+    int n;
+    json_t *arr = json_array();
+    if (category_list(req->db, req->arena, &cats, &n)) return arr;
+    for (int i = 0; i < n; i++) {
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)cats[i].id, "path", cats[i].path,
+                                             "selected", cats[i].id == selected));
+        if (path_of && cats[i].id == path_id) *path_of = cats[i].path;
+    }
+    return arr;
+}
+
+static json_t *kind_choices(struct request *req, const char *selected)
+{
+    static const char *const kinds[] = {"elearning", "classroom", "blended"};
+    json_t *arr = json_array();
+    for (size_t i = 0; i < 3; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", kinds[i], "label",
+                                             T(req, arena_sprintf(req->arena, "courses.kind_%s", kinds[i])),
+                                             "selected", str_eq(kinds[i], selected)));
+    return arr;
+}
+
+/* The course as JSON with its category's path (one query for the categories). */
+static json_t *course_json(struct request *req, struct course *c)
+{
+    const char *path = NULL;
+    json_decref(category_choices(req, 0, &path, c->category_id));
+    c->category_path = path ? path : "";
+    return course_to_json(req->arena, c);
+}
+
+/* ---- Catalogue ---- */
+
+void h_courses_list(struct request *req, struct response *res)
+{
+    struct course_query q = {
+        .q = req_param(req, "q"),
+        .kind = req_param(req, "kind"),
+        .tag = req_param(req, "tag"),
+        .category_id = req_param_int(req, "category_id", 0),
+        .all = req_param_bool(req, "all") && can_manage(req),
+        .viewer_id = req->user->id,
+        .page = (int)req_param_int(req, "page", 1),
+        .per_page = (int)req_param_int(req, "per_page", 25),
+    };
+    struct course *rows;
+    int n, total;
+    if (course_search(req->db, req->arena, &q, &rows, &n, &total)) {
+        res_error(res, LE_DB, NULL, "the courses could not be listed; try again");
+        return;
+    }
+    /* One more query for the category paths (and, on the page, the filter's choices). */
+    struct course_category *cats = NULL;
+    int n_cats = 0;
+    category_list(req->db, req->arena, &cats, &n_cats);
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < n_cats; k++)
+            if (cats[k].id == rows[i].category_id) rows[i].category_path = cats[k].path;
+        json_t *c = course_to_json(req->arena, &rows[i]);
+        if (!req->is_api) {
+            json_object_del(c, "policy_html");
+            json_object_set_new(c, "kind_label",
+                                json_string(T(req, arena_sprintf(req->arena, "courses.kind_%s", rows[i].kind))));
+        }
+        json_array_append_new(items, c);
+    }
+    res->model = web_page_model(req, items, q.page, q.per_page, total, req->is_api ? "/api/v1/courses" : "/courses",
+                                q.q);
+    if (q.q) json_object_set_new(res->model, "q", json_string(q.q));
+    if (!req->is_api) {
+        json_t *choices = json_array();
+        for (int k = 0; k < n_cats; k++)
+            json_array_append_new(choices, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)cats[k].id, "path",
+                                                     cats[k].path, "selected", cats[k].id == q.category_id));
+        json_object_set_new(res->model, "categories", choices);
+        json_object_set_new(res->model, "kinds", kind_choices(req, q.kind));
+        json_object_set_new(res->model, "tag", json_string(q.tag ? q.tag : ""));
+        json_object_set_new(res->model, "can_manage", json_boolean(can_manage(req)));
+    }
+    res->template = "courses/catalogue";
+    res->title = T(req, "courses.catalogue");
+}
+
+/* ---- One course ---- */
+
+/* The course named by the path, if the viewer may see it: managers see every course, others
+ * published and listed ones, or ones they are enrolled in. */
+static bool find_course(struct request *req, struct response *res, struct course *c)
+{
+    struct problem p = {0};
+    const char *code = req_param(req, "course");
+    if (course_get(req->db, req->arena, code, req->user->id, c, &p) == LE_OK) {
+        if (can_manage(req) || c->my_role || (str_eq(c->status, "published") && c->visible)) return true;
+        problem_set(&p, LE_NOTFOUND, "code", "There is no course with the code '%s'.", code);
+    }
+    web_fail(res, &p);
+    return false;
+}
+
+static void show_course(struct request *req, struct response *res, struct course *c)
+{
+    const char *path = NULL;
+    json_t *cats = category_choices(req, c->category_id, &path, c->category_id);
+    c->category_path = path ? path : "";
+    json_t *course = course_to_json(req->arena, c);
+    res->model = json_pack("{s:o}", "course", course);
+    json_t *content = course_content_json(req->db, req->arena, c->id, req->user->id);
+    json_object_update(res->model, content);
+    json_decref(content);
+    bool manage = can_manage(req) || (c->my_role && str_eq(c->my_role, "instructor"));
+    if (manage) json_object_set_new(res->model, "enrolments", course_enrolments_json(req->db, req->arena, c->id));
+    if (!req->is_api) {
+        json_object_set_new(course, "kind_label",
+                            json_string(T(req, arena_sprintf(req->arena, "courses.kind_%s", c->kind))));
+        json_object_set_new(res->model, "can_manage", json_boolean(can_manage(req)));
+        json_object_set_new(res->model, "can_enrol", json_boolean(manage));
+        if (can_manage(req)) {
+            json_object_set_new(res->model, "rules", enrol_rules_json(req->db, c->id));
+            /* The rule form's choices (administrators only, so the learner's page stays lean). */
+            struct department *depts;
+            struct job_role *jobs;
+            int nd = 0, nj = 0;
+            json_t *dc = json_array(), *jc = json_array();
+            if (department_list(req->db, req->arena, &depts, &nd) == LE_OK)
+                for (int i = 0; i < nd; i++)
+                    json_array_append_new(dc, json_pack("{s:I, s:s}", "id", (json_int_t)depts[i].id, "path",
+                                                        depts[i].path ? depts[i].path : depts[i].name));
+            if (job_role_list(req->db, req->arena, &jobs, &nj) == LE_OK)
+                for (int i = 0; i < nj; i++)
+                    json_array_append_new(jc, json_pack("{s:I, s:s}", "id", (json_int_t)jobs[i].id, "name", jobs[i].name));
+            json_object_set_new(res->model, "departments", dc);
+            json_object_set_new(res->model, "job_roles", jc);
+        }
+        json_object_set_new(res->model, "needs_ack",
+                            json_boolean(c->my_role && *c->policy && c->my_policy_version < c->policy_version));
+        json_object_set_new(res->model, "categories", cats);
+        json_object_set_new(res->model, "kinds", kind_choices(req, c->kind));
+        json_object_set_new(res->model, "is_draft", json_boolean(str_eq(c->status, "draft")));
+        json_object_set_new(res->model, "is_published", json_boolean(str_eq(c->status, "published")));
+        json_object_set_new(res->model, "is_archived", json_boolean(str_eq(c->status, "archived")));
+        json_object_set_new(res->model, "form",
+                            json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:O}", "code",
+                                      json_object_get(course, "code"), "title", json_object_get(course, "title"),
+                                      "summary", json_object_get(course, "summary"), "start_date",
+                                      json_object_get(course, "start_date"), "end_date",
+                                      json_object_get(course, "end_date"), "duration_minutes",
+                                      json_object_get(course, "duration_minutes"), "tags", c->tag_list, "policy",
+                                      json_object_get(course, "policy"), "visible", json_object_get(course, "visible"),
+                                      "self_enrol", json_object_get(course, "self_enrol")));
+    } else {
+        json_decref(cats);
+    }
+    res->template = "courses/course";
+    res->title = c->title;
+}
+
+void h_course_show(struct request *req, struct response *res)
+{
+    struct course c;
+    if (find_course(req, res, &c)) show_course(req, res, &c);
+}
+
+void h_course_new_page(struct request *req, struct response *res)
+{
+    res->model = json_pack("{s:o, s:o, s:{}}", "categories", category_choices(req, 0, NULL, 0), "kinds",
+                           kind_choices(req, "elearning"), "form");
+    res->template = "courses/new";
+    res->title = T(req, "courses.new");
+}
+
+void h_course_create(struct request *req, struct response *res)
+{
+    struct course_input in;
+    read_course_input(req, &in);
+    if (!req->is_api && in.visible == 0 && !req_has_param(req, "visible")) in.visible = 1;
+    struct problem p = {0};
+    int64_t id;
+    struct course c;
+    if (course_create(req->db, req->arena, &in, req->user->id, &id, &p) ||
+        course_get(req->db, req->arena, in.code ? in.code : "", req->user->id, &c, &p)) {
+        res->model = json_pack("{s:o, s:o, s:{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}}", "categories",
+                               category_choices(req, in.category_id, NULL, 0), "kinds", kind_choices(req, in.kind),
+                               "form", "code", in.code, "title", in.title, "summary", in.summary, "start_date",
+                               in.start_date, "end_date", in.end_date, "policy", in.policy, "tags", in.tags, "duration",
+                               req_param(req, "duration_minutes"));
+        res->template = "courses/new";
+        res->title = T(req, "courses.new");
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:o}", "course", course_json(req, &c));
+    web_flash(req, res, "flash.course_saved");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_course_update(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct course_input in;
+    read_course_input(req, &in);
+    struct problem p = {0};
+    if (course_update(req->db, req->arena, c.id, &in, req->user->id, &p) == LE_OK) {
+        const char *code = in.code && *in.code ? in.code : c.code;
+        course_get(req->db, req->arena, code, req->user->id, &c, &p);
+        show_course(req, res, &c);
+        web_flash(req, res, "flash.course_saved");
+        res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+        return;
+    }
+    show_course(req, res, &c);
+    web_fail(res, &p);
+}
+
+void h_course_copy(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    int64_t id;
+    const char *code = req_param(req, "new_code");
+    if (course_copy(req->db, req->arena, c.id, code, req_param(req, "title"), req->user->id, &id, &p) ||
+        course_get(req->db, req->arena, code, req->user->id, &c, &p)) {
+        show_course(req, res, &c);
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:o}", "course", course_json(req, &c));
+    web_flash(req, res, "flash.course_copied");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_course_archive(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (course_archive(req->db, req->arena, c.id, req->user->id, &p) == LE_OK &&
+        course_get(req->db, req->arena, c.code, req->user->id, &c, &p) == LE_OK) {
+        res->model = json_pack("{s:o}", "course", course_json(req, &c));
+        web_flash(req, res, "flash.course_archived");
+        res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+        return;
+    }
+    show_course(req, res, &c);
+    web_fail(res, &p);
+}
+
+void h_course_policy_ack(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (policy_acknowledge(req->db, c.id, req->user->id, &p) == LE_OK &&
+        course_get(req->db, req->arena, c.code, req->user->id, &c, &p) == LE_OK) {
+        char now[21];
+        time_iso8601(time_now(), now);
+        res->model = json_pack("{s:o, s:{s:i, s:s}}", "course", course_json(req, &c), "acknowledgement",
+                               "version", c.policy_version, "at", now);
+        web_flash(req, res, "flash.policy_acknowledged");
+        res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+        return;
+    }
+    show_course(req, res, &c);
+    web_fail(res, &p);
+}
+
+/* ---- Enrolments ---- */
+
+void h_course_enrolments(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    if (!can_manage(req) && !course_teaches(req->db, c.id, req->user->id)) {
+        res_error(res, LE_FORBIDDEN, NULL, "Only administrators and the course's instructors can see its enrolments.");
+        return;
+    }
+    res->model = json_pack("{s:s, s:o}", "code", c.code, "items",
+                           course_learners_json(req->db, req->arena, c.id, req_param(req, "q"), req_param(req, "state")));
+}
+
+void h_course_enrol(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    int64_t id;
+    const char *username = req_param(req, "username");
+    if (enrol_user(req->db, req->arena, c.id, username, req_param(req, "role"), req_param(req, "due"), req->user->id,
+                   req->user->roles, &id, &p)) {
+        show_course(req, res, &c);
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)id, "code", c.code, "username", username,
+                           "enrolments", course_enrolments_json(req->db, req->arena, c.id));
+    web_flash(req, res, "flash.enrolled");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_course_unenrol(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (enrol_end(req->db, c.id, req_param(req, "username"), req->user->id, req->user->roles, &p)) {
+        show_course(req, res, &c);
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:s, s:o}", "code", c.code, "enrolments", course_enrolments_json(req->db, req->arena, c.id));
+    web_flash(req, res, "flash.unenrolled");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+/* ---- Categories ---- */
+
+void h_categories_list(struct request *req, struct response *res)
+{
+    struct course_category *cats;
+    int n;
+    if (category_list(req->db, req->arena, &cats, &n)) {
+        res_error(res, LE_DB, NULL, "the categories could not be listed; try again");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *j = category_to_json(&cats[i]);
+        json_object_set_new(j, "indent", json_integer(cats[i].depth > 5 ? 5 : cats[i].depth));
+        json_array_append_new(items, j);
+    }
+    res->model = json_pack("{s:o}", "items", items);
+    res->template = "courses/categories";
+    res->title = T(req, "courses.categories");
+}
+
+void h_category_create(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t id;
+    if (category_create(req->db, req_param(req, "name"), req_param_int(req, "parent_id", 0), req->user->id, &id, &p)) {
+        h_categories_list(req, res);
+        web_fail(res, &p);
+        return;
+    }
+    h_categories_list(req, res);
+    res->status = 201;
+    json_object_set_new(res->model, "id", json_integer(id));
+    web_flash(req, res, "flash.category_saved");
+    res->redirect = "/admin/categories";
+}
+
+void h_category_update(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t parent = req_has_param(req, "parent_id") ? req_param_int(req, "parent_id", 0) : -1;
+    if (category_update(req->db, req_param_int(req, "id", 0), req_param(req, "name"), parent, req->user->id, &p)) {
+        h_categories_list(req, res);
+        web_fail(res, &p);
+        return;
+    }
+    h_categories_list(req, res);
+    web_flash(req, res, "flash.category_saved");
+    res->redirect = "/admin/categories";
+}
+
+/* ---- The instructor's view, CSV export, enrolment rules, self-enrolment ---- */
+
+static bool may_see_learners(struct request *req, struct response *res, const struct course *c)
+{
+    if (can_manage(req) || course_teaches(req->db, c->id, req->user->id)) return true;
+    res_error(res, LE_FORBIDDEN, NULL, "Only administrators and the course's instructors can see its learners.");
+    return false;
+}
+
+void h_course_learners_csv(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c) || !may_see_learners(req, res, &c)) return;
+    json_t *rows = course_learners_json(req->db, req->arena, c.id, req_param(req, "q"), req_param(req, "state"));
+    struct buf b;
+    buf_init(&b, 64 * 1024 * 1024);
+    static const char *const cols[] = {"username", "first_name", "last_name", "role",         "due",
+                                       "overdue",  "percent",    "completed", "completed_at", "last_access_at"};
+    size_t nc = sizeof cols / sizeof cols[0];
+    for (size_t i = 0; i < nc; i++) {
+        if (i) buf_addc(&b, ',');
+        csv_write_field(&b, cols[i], ',');
+    }
+    buf_adds(&b, "\r\n");
+    size_t k;
+    json_t *r;
+    json_array_foreach(rows, k, r) {
+        for (size_t i = 0; i < nc; i++) {
+            json_t *v = json_object_get(r, cols[i]);
+            const char *s = json_is_string(v)    ? json_string_value(v)
+                            : json_is_true(v)    ? "yes"
+                            : json_is_false(v)   ? "no"
+                            : json_is_integer(v) ? arena_sprintf(req->arena, "%lld", (long long)json_integer_value(v))
+                                                 : "";
+            if (i) buf_addc(&b, ',');
+            csv_write_field(&b, s, ',');
+        }
+        buf_adds(&b, "\r\n");
+    }
+    json_decref(rows);
+    res->body = buf_detach(&b);
+    res->body_len = strlen(res->body);
+    res->body_owned = true;
+    res->content_type = "text/csv; charset=utf-8";
+    res_header(res, "Content-Disposition",
+               arena_sprintf(req->arena, "attachment; filename=\"%s-learners.csv\"", c.code));
+}
+
+void h_course_rules(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    res->model = json_pack("{s:s, s:o}", "code", c.code, "items", enrol_rules_json(req->db, c.id));
+}
+
+void h_course_rule_create(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    int64_t id;
+    if (enrol_rule_create(req->db, req->arena, c.id, req_param(req, "kind"), req_param_int(req, "department_id", 0),
+                          req_param_int(req, "job_role_id", 0), (int)req_param_int(req, "due_days", 0), req->user->id,
+                          &id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "rules", enrol_rules_json(req->db, c.id),
+                           "enrolments", course_enrolments_json(req->db, req->arena, c.id));
+    web_flash(req, res, "flash.rule_saved");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_course_rule_delete(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (enrol_rule_delete(req->db, req->arena, c.id, req_param_int(req, "id", 0), req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:o, s:o}", "rules", enrol_rules_json(req->db, c.id), "enrolments",
+                           course_enrolments_json(req->db, req->arena, c.id));
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_enrol_rules_sync(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t added, ended;
+    if (enrol_rules_sync(req->db, 0, 0, &added, &ended, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:I, s:I}", "added", (json_int_t)added, "ended", (json_int_t)ended);
+}
+
+void h_course_enrol_self(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (enrol_self(req->db, req->arena, c.id, req->user->id, &p) ||
+        course_get(req->db, req->arena, c.code, req->user->id, &c, &p)) {
+        show_course(req, res, &c);
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:o}", "course", course_json(req, &c));
+    web_flash(req, res, "flash.enrolled_self");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}

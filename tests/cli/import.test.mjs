@@ -1,0 +1,91 @@
+// lectern user import | export: the preview printed, exit statuses, --dry-run, --skip-errors,
+// --json, standard input, and an export that imports back unchanged.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const BIN = path.resolve(process.env.LECTERN_BIN || 'build/test/lectern');
+
+function run(args, { input } = {}) {
+  const r = spawnSync(BIN, args, {
+    input: input ?? '',
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, LECTERN_DATA: '', LECTERN_DB: '', LECTERN_DEV_ASSETS: '' },
+  });
+  if (r.error) throw r.error;
+  assert.equal(r.signal, null, `lectern ${args.join(' ')} died of ${r.signal}\n${r.stderr}`);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function setup(t) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-cli-import-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const data = path.join(dir, 'data');
+  assert.equal(run(['--data', data, 'init']).code, 0);
+  const lectern = (args, expectCode, opts) => {
+    const r = run(['--data', data, ...args], opts);
+    if (expectCode !== undefined) assert.equal(r.code, expectCode, `lectern ${args.join(' ')}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+    return r;
+  };
+  const file = (name, text) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, text);
+    return p;
+  };
+  return { lectern, file };
+}
+
+const CSV = 'username,firstname,lastname,email,manager,nickname\n' +
+  'cli.a,Cli,A,clia@example.org,,Al\n' +
+  'cli.b,Cli,B,clib@example.org,cli.a,Bo\n' +
+  'cli.c,Cli,C,not-an-email,,Cy\n';
+
+test('the preview is printed; any error exits 1 and writes nothing', (t) => {
+  const { lectern, file } = setup(t);
+  const f = file('people.csv', CSV);
+  const dry = lectern(['user', 'import', f, '--dry-run'], 1);
+  assert.match(dry.stdout, /Unknown columns, ignored: nickname/);
+  assert.match(dry.stdout, /^line 2\s+create\s+cli\.a/m);
+  assert.match(dry.stdout, /^line 4\s+error\s+cli\.c\n\s+column email: 'not-an-email' is not an email address/m);
+  assert.match(dry.stdout, /Rows: 3: create 2, update 0, unchanged 0, skip 0, error 1/);
+  const refused = lectern(['user', 'import', f], 1);
+  assert.match(refused.stderr, /1 row has errors; nothing was written.*--skip-errors/);
+  assert.match(lectern(['user', 'list'], 0).stdout, /^(?![\s\S]*cli\.a)/, 'nobody was created');
+  const ok = lectern(['user', 'import', f, '--skip-errors'], 0);
+  assert.match(ok.stdout, /2 created \(0 with a password, 2 need a sign-in link\)/);
+  assert.match(lectern(['user', 'show', 'cli.b', '--json'], 0).stdout, /"username": "cli.a"/);
+  // Again: nothing changes; --quiet prints only the errors.
+  const again = lectern(['user', 'import', f, '--skip-errors', '--quiet'], 0);
+  assert.doesNotMatch(again.stdout, /^line 2/m);
+  assert.match(again.stdout, /^line 4\s+error/m);
+  assert.match(again.stdout, /create 0, update 0, unchanged 2/);
+});
+
+test('standard input, --json, --mode update, and malformed files', (t) => {
+  const { lectern } = setup(t);
+  lectern(['user', 'import', '-', '--skip-errors'], 0, { input: CSV });
+  const j = JSON.parse(lectern(['user', 'import', '-', '--mode', 'update', '--json'], 0, {
+    input: 'login_id;city\ncli.a;Porto\nnobody;Faro\n',
+  }).stdout);
+  assert.equal(j.committed, true);
+  assert.deepEqual(j.rows.map((r) => r.outcome), ['update', 'skip']);
+  assert.equal(j.written.updated, 1);
+  const bad = lectern(['user', 'import', '-', '--dry-run'], 1, { input: 'username,firstname,lastname,email\n"x,y,z,w\n' });
+  assert.match(bad.stdout, /line 2: error: .*closing quote is missing/);
+  assert.equal(lectern(['user', 'import', '-', '--mode', 'sideways'], 2).code, 2);
+  assert.equal(lectern(['user', 'import'], 2).code, 2);
+});
+
+test('the export imports back unchanged', (t) => {
+  const { lectern, file } = setup(t);
+  lectern(['user', 'import', '-', '--skip-errors'], 0, { input: CSV });
+  const out = lectern(['user', 'export'], 0).stdout;
+  assert.match(out, /^username,firstname,lastname,email,idnumber,institution,department,city,country,lang,timezone,phone1,suspended,job_role,manager,roles\n/);
+  assert.match(out, /\ncli\.b,Cli,B,clib@example\.org,.*,cli\.a,learner\n/);
+  const back = lectern(['user', 'import', file('export.csv', out), '--quiet'], 0);
+  assert.match(back.stdout, /create 0, update 0, unchanged 3/);
+});
