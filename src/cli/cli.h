@@ -38,6 +38,9 @@ extern const char cli_user_import_usage[];
 extern const char cli_user_export_usage[];
 int cmd_mail(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_bench_data(int argc, char **argv, struct cli_ctx *ctx);
+/* lectern course import, lectern enrol import (course.c; docs/courses.md). */
+int cmd_course(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_enrol(int argc, char **argv, struct cli_ctx *ctx);
 
 /* For PostgreSQL, which Lectern does not back up itself: prints the pg_dump and pg_restore
  * commands for url (without its password) on stderr; returns EXIT_FAIL (backup.c). */

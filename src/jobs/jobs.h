@@ -14,6 +14,7 @@ struct job_run {
     const struct job *job;
     struct arena *arena;      /* freed when the job has finished */
     const char *node;         /* this node's name */
+    const char *data_dir;     /* this node's DATA_DIR (uploads kept for a commit are there) */
     /* The rest belongs to worker.c. */
     struct jobs *jobs;
     const char *owner;
@@ -83,5 +84,18 @@ lerr mail_deliver(struct db *db, int64_t outbox_id, int64_t job_id, bool final_a
 lerr job_mail_send(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 /* signin_links.welcome (welcome.c): links for accounts created without a password. */
 lerr job_welcome_links(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+
+/* user_import.commit (import.c): writes a previewed bulk upload, {"import": token,
+ * "valid_only": bool, "actor_id": N}, reporting its progress (docs/people.md). */
+lerr job_user_import_commit(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+/* The progress of a commit running on this node, kept in memory because the row cannot show
+ * it while the writing transaction is open. false when this node is not committing it. */
+struct import_progress {
+    int64_t import_id;
+    char phase[16];           /* "hashing", "writing" */
+    int64_t done, total;
+    double updated_ms;
+};
+bool import_progress_get(int64_t import_id, struct import_progress *out);
 
 #endif

@@ -42,6 +42,8 @@ const struct job_kind job_kinds[] = {
     {"mail.send", job_mail_send, "sends one outbox message over SMTP (src/jobs/mail.c)"},
     {"signin_links.welcome", job_welcome_links,
      "sends accounts created without a password a link to choose one (src/jobs/welcome.c)"},
+    {"user_import.commit", job_user_import_commit,
+     "writes a previewed bulk user upload, hashing its passwords on every core (src/jobs/import.c)"},
 };
 const size_t job_n_kinds = sizeof job_kinds / sizeof job_kinds[0];
 

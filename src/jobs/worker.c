@@ -126,7 +126,8 @@ static void run_one(struct worker *w, struct job *j, struct arena *a)
     const struct job_kind *kind = job_kind_find(j->kind);
     json_t *payload = json_loads(j->payload, 0, NULL);
     struct job_run r = {
-        .db = w->db, .job = j, .arena = a, .node = w->jobs->node, .jobs = w->jobs, .owner = w->owner,
+        .db = w->db, .job = j, .arena = a, .node = w->jobs->node, .data_dir = w->jobs->data_dir,
+        .jobs = w->jobs, .owner = w->owner,
         .last_beat_ms = time_monotonic_ms(),
     };
     lerr e;

@@ -532,6 +532,21 @@ lerr course_copy(struct db *db, struct arena *a, int64_t id, const char *new_cod
     }
     if (!e) e = course_insert(db, &c, src.id, &new_id, p);
     if (!e) e = tags_write(db, a, new_id, c.tag_list, p);
+    /* The content comes along: sections, then activities mapped to the new sections by position
+     * (positions are unique within a course). Files are shared, being content-addressed. */
+    int64_t now = time_now();
+    if (!e && (db_run(db,
+                      "INSERT INTO course_sections (course_id, title, position, created_at) SELECT ?1, title, "
+                      "position, ?3 FROM course_sections WHERE course_id = ?2",
+                      "iii", new_id, src.id, now) ||
+               db_run(db,
+                      "INSERT INTO activities (course_id, section_id, kind, title, position, required, "
+                      "allow_mark_done, body, url, file_sha256, file_name, created_at, updated_at) SELECT ?1, ns.id, "
+                      "x.kind, x.title, x.position, x.required, x.allow_mark_done, x.body, x.url, x.file_sha256, "
+                      "x.file_name, ?3, ?3 FROM activities x JOIN course_sections os ON os.id = x.section_id JOIN "
+                      "course_sections ns ON ns.course_id = ?1 AND ns.position = os.position WHERE x.course_id = ?2",
+                      "iii", new_id, src.id, now)))
+        e = db_problem(p);
     if (!e)
         e = audit(db, actor_id, "course.copy", arena_sprintf(a, "course:%s", c.code),
                   json_pack("{s:s, s:s}", "from", src.code, "title", c.title), p);

@@ -640,7 +640,15 @@ struct stored_import {
     const char *status;           /* "previewed", "committed", "expired" */
     const char *result;           /* JSON text of the commit's summary, "" before */
     int64_t created_by, created_at, committed_at;
+    /* The asynchronous commit (src/jobs/import.c, migration 0006): "" (not asked), "queued",
+     * "hashing", "writing", "failed" (commit_error says why; nothing written), "done". */
+    const char *commit_phase;
+    int64_t progress_done, progress_total;
+    const char *commit_error;
+    int64_t job_id;               /* the 'user_import.commit' job; 0 = none */
 };
+/* True while a commit job is queued or running for it. */
+bool stored_import_committing(const struct stored_import *si);
 lerr user_import_store(struct db *db, struct arena *a, const char *data_dir, const char *data,
                        size_t len, const char *filename, json_t *options, int64_t actor_id,
                        const char **token_out, struct problem *p);
@@ -652,6 +660,18 @@ lerr user_import_read_file(struct arena *a, const char *data_dir, const struct s
 /* Records a commit (result: JSON, borrowed) and removes the file. */
 lerr user_import_finish(struct db *db, const char *data_dir, const struct stored_import *si,
                         json_t *result, struct problem *p);
+/* The refusal a commit would give for this preview (LE_INVALID: file errors, or row errors
+ * without o->valid_only), or LE_OK. */
+lerr user_import_check_commit(const struct import_result *r, const struct import_options *o,
+                              struct problem *p);
+/* Asks for the commit in the background: marks the upload 'queued' and queues a
+ * 'user_import.commit' job with the options, in one transaction. LE_CONFLICT when it is
+ * committed, expired, or being committed already. */
+lerr user_import_queue_commit(struct db *db, const struct stored_import *si, bool valid_only,
+                              int64_t actor_id, int64_t *job_id, struct problem *p);
+/* Records the commit's phase and progress in the row (error: for "failed", else NULL). */
+lerr user_import_set_progress(struct db *db, int64_t id, const char *phase, int64_t done, int64_t total,
+                              const char *error);
 /* Options stored with an upload, back into o (actor and callbacks untouched). */
 void import_options_from_json(json_t *j, struct import_options *o);
 json_t *import_options_to_json(const struct import_options *o);
@@ -756,6 +776,34 @@ lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t a
 /* Live enrolments of a course as a JSON array of {username, name, role, due, overdue, ...}. */
 json_t *course_enrolments_json(struct db *db, struct arena *a, int64_t course_id);
 bool course_teaches(struct db *db, int64_t course_id, int64_t user_id);
+/* Course upload from CSV (course_import.c): Moodle's shortname, fullname, category ("Parent /
+ * Child", created when missing), summary, visible, startdate, enddate (epoch seconds or
+ * YYYY-MM-DD), and Lectern's kind, status, tags. A row whose shortname exists updates that
+ * course. commit false = preview. Every row is checked; a commit writes all rows or, when any
+ * has an error, nothing. */
+struct course_import_row {
+    int line;
+    const char *code;
+    const char *outcome;          /* "create", "update" or "error" */
+    struct import_issue *errors;
+    int n_errors;
+};
+struct course_import_result {
+    const char *file_error;       /* the file cannot be read at all; NULL otherwise */
+    json_t *unknown;              /* unknown columns (ignored), owned */
+    struct course_import_row *rows;
+    int n_rows, n_create, n_update, n_errors;
+    bool committed;
+};
+lerr course_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
+                       struct course_import_result *r, struct problem *p);
+/* Enrolments from CSV: course (or shortname), username or idnumber, role (learner, instructor),
+ * due (YYYY-MM-DD); or Canvas's enrollments.csv (course_id, user_id = idnumber, role student /
+ * teacher / ta, status active / deleted). Rows are "enrol" (n_create) or "unenrol" (n_update);
+ * an unknown course or person, enrolling someone twice or a due date before the start is a
+ * located error, and then nothing is written. */
+lerr enrol_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
+                      struct course_import_result *r, struct problem *p);
 /* Enrolment rules: kind "department" (its whole subtree), "job_role" or "everyone". Creating
  * one enrols the people it matches at once. */
 lerr enrol_rule_create(struct db *db, struct arena *a, int64_t course_id, const char *kind, int64_t department_id,

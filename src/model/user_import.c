@@ -1507,6 +1507,12 @@ static lerr refuse_errors(const struct import_result *r, const struct import_opt
     return LE_OK;
 }
 
+lerr user_import_check_commit(const struct import_result *r, const struct import_options *o,
+                              struct problem *p)
+{
+    return refuse_errors(r, o, p);
+}
+
 static int64_t count_passwords(const struct import_result *r)
 {
     int64_t n = 0;
@@ -1785,12 +1791,16 @@ static const char *import_path(struct arena *a, const char *data_dir, const char
 static void expire_old(struct db *db, struct arena *a, const char *data_dir)
 {
     int64_t cutoff = time_now() - 86400;
-    struct db_stmt *st = db_query(db, "SELECT token FROM user_imports WHERE status = 'previewed' AND created_at < ?1",
+    struct db_stmt *st = db_query(db, "SELECT token FROM user_imports WHERE status = 'previewed' AND created_at < ?1 "
+                                  "AND commit_phase NOT IN ('queued', 'hashing', 'writing')",
                                   "i", cutoff);
     while (db_step(st) == DB_ROW)
         if (db_col_text(st, 0)) unlink(import_path(a, data_dir, db_col_text(st, 0)));
     db_done(st);
-    db_run(db, "UPDATE user_imports SET status = 'expired' WHERE status = 'previewed' AND created_at < ?1", "i", cutoff);
+    db_run(db,
+           "UPDATE user_imports SET status = 'expired' WHERE status = 'previewed' AND created_at < ?1 "
+           "AND commit_phase NOT IN ('queued', 'hashing', 'writing')",
+           "i", cutoff);
 }
 
 lerr user_import_store(struct db *db, struct arena *a, const char *data_dir, const char *data, size_t len,
@@ -1854,7 +1864,8 @@ lerr user_import_find(struct db *db, struct arena *a, const char *token, struct 
     memset(out, 0, sizeof *out);
     struct db_stmt *st = db_query(db,
                                   "SELECT id, token, filename, sha256, size, options, status, result, created_by, "
-                                  "created_at, committed_at FROM user_imports WHERE token = ?1",
+                                  "created_at, committed_at, commit_phase, progress_done, progress_total, "
+                                  "commit_error, job_id FROM user_imports WHERE token = ?1",
                                   "s", token ? token : "");
     int rc = db_step(st);
     if (rc == DB_ROW) {
@@ -1869,6 +1880,11 @@ lerr user_import_find(struct db *db, struct arena *a, const char *token, struct 
         out->created_by = db_col_int(st, 8);
         out->created_at = db_col_int(st, 9);
         out->committed_at = db_col_is_null(st, 10) ? 0 : db_col_int(st, 10);
+        out->commit_phase = col_str(a, st, 11);
+        out->progress_done = db_col_int(st, 12);
+        out->progress_total = db_col_int(st, 13);
+        out->commit_error = col_str(a, st, 14);
+        out->job_id = db_col_is_null(st, 15) ? 0 : db_col_int(st, 15);
     }
     db_done(st);
     if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "There is no such upload; upload the file again.");
@@ -1911,7 +1927,8 @@ lerr user_import_finish(struct db *db, const char *data_dir, const struct stored
 {
     char *text = json_dumps(result, JSON_COMPACT);
     lerr e = db_run(db,
-                    "UPDATE user_imports SET status = 'committed', result = ?2, committed_at = ?3 WHERE id = ?1 "
+                    "UPDATE user_imports SET status = 'committed', result = ?2, committed_at = ?3, "
+                    "commit_phase = 'done', progress_done = progress_total, commit_error = '' WHERE id = ?1 "
                     "AND status = 'previewed'",
                     "isi", si->id, text ? text : "{}", time_now());
     free(text);
@@ -1920,4 +1937,49 @@ lerr user_import_finish(struct db *db, const char *data_dir, const struct stored
     unlink(import_path(a, data_dir, si->token));
     arena_free(a);
     return LE_OK;
+}
+
+bool stored_import_committing(const struct stored_import *si)
+{
+    return str_eq(si->status, "previewed") &&
+           (str_eq(si->commit_phase, "queued") || str_eq(si->commit_phase, "hashing") ||
+            str_eq(si->commit_phase, "writing"));
+}
+
+lerr user_import_queue_commit(struct db *db, const struct stored_import *si, bool valid_only, int64_t actor_id,
+                              int64_t *job_id, struct problem *p)
+{
+    *job_id = 0;
+    if (db_tx_begin(db)) return problem_set(p, LE_DB, "", "The database is busy; try again.");
+    int64_t id = 0;
+    /* Only one commit at a time: the row moves to 'queued' only from a previewed upload that no
+     * job is working on. */
+    lerr e = db_query_int(db, &id,
+                          "UPDATE user_imports SET commit_phase = 'queued', progress_done = 0, progress_total = 0, "
+                          "commit_error = '' WHERE id = ?1 AND status = 'previewed' AND commit_phase NOT IN "
+                          "('queued', 'hashing', 'writing') RETURNING id",
+                          "i", si->id);
+    if (e == LE_NOTFOUND) {
+        problem_set(p, LE_CONFLICT, "id", "This upload is being committed already, or has been.");
+    } else if (e) {
+        problem_set(p, LE_DB, "", "The database could not record the commit; try again.");
+    } else {
+        json_t *payload = json_pack("{s:s, s:b, s:I}", "import", si->token, "valid_only", valid_only, "actor_id",
+                                    (json_int_t)actor_id);
+        e = job_enqueue(db, "user_import.commit", payload, 0, 3, job_id, p);
+        json_decref(payload);
+        if (!e) e = db_run(db, "UPDATE user_imports SET job_id = ?2 WHERE id = ?1", "ii", si->id, *job_id);
+        if (e && !p->message[0]) problem_set(p, LE_DB, "", "The commit could not be queued; try again.");
+    }
+    if (db_tx_end(db, e) && !e) e = problem_set(p, LE_DB, "", "The database could not record the commit; try again.");
+    return e;
+}
+
+lerr user_import_set_progress(struct db *db, int64_t id, const char *phase, int64_t done, int64_t total,
+                              const char *error)
+{
+    return db_run(db,
+                  "UPDATE user_imports SET commit_phase = ?2, progress_done = ?3, progress_total = ?4, "
+                  "commit_error = ?5 WHERE id = ?1 AND status = 'previewed'",
+                  "isiis", id, phase, done, total, error ? error : "");
 }

@@ -42,6 +42,15 @@ static bool content_activity(struct request *req, struct response *res, struct c
 {
     if (!content_course(req, res, c)) return false;
     struct problem p = {0};
+    /* The catalogue shows a course to everyone; its activities are for the people enrolled. */
+    if (!c->my_role && !role_has_cap(req->user->roles, CAP_COURSES_MANAGE)) {
+        problem_set(&p, LE_FORBIDDEN, "code", "Enrol in %s to open its activities; %s", c->code,
+                    c->self_enrol ? "you can enrol yourself on the course page."
+                                  : "ask your training administrator or the course's instructor.");
+        snprintf(p.reason, sizeof p.reason, "not_enrolled");
+        web_fail(res, &p);
+        return false;
+    }
     if (activity_get(req->db, req->arena, c->id, req_param_int(req, "id", 0), req->user->id, x, &p)) {
         web_fail(res, &p);
         return false;

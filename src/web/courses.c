@@ -203,8 +203,8 @@ void h_course_show(struct request *req, struct response *res)
 
 void h_course_new_page(struct request *req, struct response *res)
 {
-    res->model = json_pack("{s:o, s:o, s:{}}", "categories", category_choices(req, 0, NULL, 0), "kinds",
-                           kind_choices(req, "elearning"), "form");
+    res->model = json_pack("{s:o, s:o, s:{s:b}, s:b}", "categories", category_choices(req, 0, NULL, 0), "kinds",
+                           kind_choices(req, "elearning"), "form", "visible", 1, "is_draft", 1);
     res->template = "courses/new";
     res->title = T(req, "courses.new");
 }
@@ -213,7 +213,6 @@ void h_course_create(struct request *req, struct response *res)
 {
     struct course_input in;
     read_course_input(req, &in);
-    if (!req->is_api && in.visible == 0 && !req_has_param(req, "visible")) in.visible = 1;
     struct problem p = {0};
     int64_t id;
     struct course c;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "web.h"
+#include "../jobs/jobs.h"
 
 #define PAGE_HTML 100
 #define PAGE_API 1000
@@ -66,7 +67,32 @@ static void import_model(struct request *req, struct response *res, const struct
     json_object_set_new(j, "id", json_string(si->token));
     json_object_set_new(j, "filename", json_string(si->filename));
     json_object_set_new(j, "size", json_integer(si->size));
-    json_object_set_new(j, "status", json_string(si->status));
+    bool committing = stored_import_committing(si);
+    bool failed = str_eq(si->status, "previewed") && str_eq(si->commit_phase, "failed");
+    json_object_set_new(j, "status", json_string(committing ? "committing" : failed ? "failed" : si->status));
+    if (committing || str_eq(si->status, "committed")) {
+        /* This node's memory is fresher than the row while the job writes (src/jobs/import.c). */
+        const char *phase = str_eq(si->status, "committed") ? "done" : si->commit_phase;
+        int64_t done = si->progress_done, total = si->progress_total;
+        struct import_progress mp;
+        if (committing && import_progress_get(si->id, &mp)) {
+            phase = arena_strdup(req->arena, mp.phase);
+            done = mp.done;
+            total = mp.total;
+        }
+        if (str_eq(phase, "done")) done = total;
+        int percent = total > 0 ? (int)(done * 100 / total) : (str_eq(phase, "done") ? 100 : 0);
+        json_object_set_new(j, "progress", json_pack("{s:s, s:I, s:I, s:i}", "phase", phase, "done", (json_int_t)done,
+                                                     "total", (json_int_t)total, "percent", percent));
+        if (!req->is_api) {
+            /* The bar's width without an inline style (the CSP): a class per 5 %. */
+            json_object_set_new(j, "bar", json_pack("{s:i, s:i, s:s, s:b}", "percent", percent, "step",
+                                                    (percent / 5) * 5, "label",
+                                                    T(req, arena_sprintf(req->arena, "import.phase_%s", phase)),
+                                                    "counts", total > 0));
+        }
+    }
+    if (failed) json_object_set_new(j, "error", json_string(si->commit_error));
     json_object_set_new(j, "options", opts ? opts : json_object());
     json_object_set_new(j, "created_at", json_string(created));
     if (si->committed_at) {
@@ -101,7 +127,11 @@ static void import_model(struct request *req, struct response *res, const struct
                                     json_pack("{s:I, s:I}", "count", (json_int_t)pw, "minutes", (json_int_t)(pw / 600 + 1)));
         }
     }
-    if (!req->is_api) json_object_set_new(res->model, "previewing", json_boolean(str_eq(si->status, "previewed")));
+    if (!req->is_api) {
+        json_object_set_new(res->model, "previewing",
+                            json_boolean(str_eq(si->status, "previewed") && !stored_import_committing(si)));
+        json_object_set_new(res->model, "committing", json_boolean(stored_import_committing(si)));
+    }
     res->template = "admin/import_preview";
     res->title = T(req, "import.preview_title");
 }
@@ -169,7 +199,7 @@ void h_import_show(struct request *req, struct response *res)
     struct stored_import si;
     struct import_options o;
     if (!load(req, res, &si, NULL, NULL, &o)) return;
-    if (!str_eq(si.status, "previewed")) {
+    if (!str_eq(si.status, "previewed") || stored_import_committing(&si)) {
         json_t *result = json_loads(si.result, 0, NULL);
         import_model(req, res, &si, NULL, result);
         json_decref(result);
@@ -190,6 +220,9 @@ void h_import_show(struct request *req, struct response *res)
     import_model(req, res, &si, &r, NULL);
 }
 
+/* Checks the file again (a refusal answers at once, with the preview) and queues the
+ * 'user_import.commit' job (src/jobs/import.c), which hashes the passwords and writes the rows
+ * while the page shows its progress: 202 with the import, or a redirect to its page. */
 void h_import_commit(struct request *req, struct response *res)
 {
     struct stored_import si;
@@ -197,28 +230,36 @@ void h_import_commit(struct request *req, struct response *res)
     char *data;
     size_t len;
     if (!load(req, res, &si, &data, &len, &o)) return;
+    struct problem p = {0};
+    if (stored_import_committing(&si)) {
+        problem_set(&p, LE_CONFLICT, "id", "%s", "This upload is being committed already.");
+        web_fail(res, &p);
+        return;
+    }
     o.valid_only = req_param_bool(req, "valid_only");
     struct import_result r;
-    struct problem p = {0};
-    lerr e = user_import_commit(req->db, req->arena, data, len, &o, &r, &p);
+    lerr e = user_import_preview(req->db, req->arena, data, len, &o, &r, &p);
+    if (!e) e = user_import_check_commit(&r, &o, &p);
     if (e) {
         /* The preview again, with what stopped the commit. */
         if (e == LE_INVALID) import_model(req, res, &si, &r, NULL);
         web_fail(res, &p);
         return;
     }
-    /* What was written, and the rows left out (those with errors). */
-    json_t *result = import_result_to_json(&r, 0, 1000, true);
-    lerr fe = user_import_finish(req->db, web_app.data_dir, &si, result, &p);
-    if (fe) {
-        json_decref(result);
+    int64_t job_id = 0;
+    if (user_import_queue_commit(req->db, &si, o.valid_only, req->user->id, &job_id, &p) ||
+        user_import_find(req->db, req->arena, si.token, &si, &p)) {
         web_fail(res, &p);
         return;
     }
-    user_import_find(req->db, req->arena, si.token, &si, &p);
-    import_model(req, res, &si, NULL, result);
-    json_decref(result);
-    web_flash(req, res, "flash.import_committed");
+    if (req->is_api) {
+        import_model(req, res, &si, NULL, NULL);
+        json_object_set_new(json_object_get(res->model, "import"), "job_id", json_integer(job_id));
+        res->status = 202;
+        res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/user-imports/%s", si.token));
+        return;
+    }
+    web_flash(req, res, "flash.import_queued");
     res->redirect = arena_sprintf(req->arena, "/admin/user-imports/%s", si.token);
 }
 

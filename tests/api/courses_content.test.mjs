@@ -107,8 +107,14 @@ test('files: type from the bytes must match the claim; content-addressed and ded
   assert.ok(!titles.includes('Fake') && !titles.includes('Exe'), 'nothing half-written');
 });
 
-test('the policy must be acknowledged before starting', async () => {
-  let r = await post('/api/v1/courses/SAFE-1/enrolments', { username: 'lena' });
+test('activities are for enrolled people; the policy must be acknowledged before starting', async () => {
+  let r = await get(`/api/v1/courses/SAFE-1/activities/${page}`, learner);
+  assert.equal(r.status, 403, show(r));
+  assert.equal(r.json.error.field, 'code');
+  assert.match(r.json.error.message, /Enrol/);
+  r = await rawRequest(`${server.url}/api/v1/courses/SAFE-1/activities/${pdf}/file`, { headers: { authorization: `Bearer ${learner}` } });
+  assert.equal(r.status, 403);
+  r = await post('/api/v1/courses/SAFE-1/enrolments', { username: 'lena' });
   assert.equal(r.status, 201, show(r));
   r = await get(`/api/v1/courses/SAFE-1/activities/${page}`, learner);
   assert.equal(r.status, 403, show(r));
@@ -216,4 +222,18 @@ test('My training: enrolled courses with progress, due dates, overdue, next acti
   assert.equal(html.status, 200);
   assert.match(html.text, /Late course/);
   assert.match(html.text, /<progress/);
+});
+
+test('a copy brings the sections and activities along (files shared), but no progress', async () => {
+  const r = await post('/api/v1/courses/SAFE-1/copy', { new_code: 'SAFE-2' });
+  assert.equal(r.status, 201, show(r));
+  const src = (await get('/api/v1/courses/SAFE-1')).json;
+  const copy = (await get('/api/v1/courses/SAFE-2')).json;
+  assert.deepEqual(copy.sections.map((s) => s.title), src.sections.map((s) => s.title));
+  assert.deepEqual(copy.sections[0].activities.map((a) => [a.kind, a.title, a.required]),
+    src.sections[0].activities.map((a) => [a.kind, a.title, a.required]));
+  assert.ok(copy.sections[0].activities.every((a) => !a.completed));
+  const handbook = copy.sections[0].activities.find((a) => a.title === 'Handbook');
+  const f = (await get(`/api/v1/courses/SAFE-2/activities/${handbook.id}`)).json.activity.file;
+  assert.equal(f.sha256, crypto.createHash('sha256').update(PDF).digest('hex'));
 });

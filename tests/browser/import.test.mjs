@@ -59,7 +59,10 @@ test('upload a CSV, read the preview and its errors, commit the valid rows, find
   await page.waitForURL(/only=errors/);
   assert.equal(await page.locator('#import-rows tbody tr').count(), 2);
   await submit(page, () => page.getByRole('button', { name: 'Commit only the valid rows' }).click());
-  await page.getByRole('heading', { name: 'Uploaded: people.csv' }).waitFor();
+  // The commit runs as a background job: the page follows it (a progress bar while it runs),
+  // then shows the result.
+  await page.getByRole('heading', { name: /^(Writing|Uploaded): people\.csv$/ }).waitFor();
+  await page.getByRole('heading', { name: 'Uploaded: people.csv' }).waitFor({ timeout: 60000 });
   const written = await page.locator('#import-written').innerText();
   assert.match(written, /Create: 2/);
   assert.match(await page.getByRole('status').first().innerText(), /written/i);
@@ -88,6 +91,39 @@ test('upload a CSV, read the preview and its errors, commit the valid rows, find
   await page.getByLabel('Line manager').fill('omar.q');
   await submit(page, () => page.getByRole('button', { name: 'Save organisation and profile' }).click());
   assert.match(await page.getByRole('alert').first().innerText(), /loop/);
+  assert.deepEqual(page.consoleErrors, [], 'no console errors');
+  await page.context().close();
+});
+
+test('a file with passwords commits in the background with a progress bar', { timeout: 180000 }, async () => {
+  const lines = ['username,password,firstname,lastname,email'];
+  for (let i = 1; i <= 40; i++) lines.push(`bar${i},Copper-Meadow-Kite-${i},Bar,Person${i},bar${i}@example.org`);
+  const page = await newPage(browser, server);
+  await signInUI(page, 'admin', ADMIN_PASSWORD);
+  await page.goto('/admin/user-imports');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'passwords.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await submit(page, () => page.getByRole('button', { name: 'Upload and preview' }).click());
+  await page.getByRole('heading', { name: 'Preview: passwords.csv' }).waitFor();
+  await submit(page, () => page.getByRole('button', { name: 'Commit all rows' }).click());
+  await page.getByRole('heading', { name: /^(Writing|Uploaded): passwords\.csv$/ }).waitFor();
+  if (/^Writing/.test(await page.getByRole('heading', { level: 1 }).innerText())) {
+    // Still running: the bar says how far it is, for assistive technology too.
+    const bar = page.getByRole('progressbar');
+    if (await bar.count()) {
+      assert.equal(await bar.getAttribute('aria-valuemin'), '0');
+      assert.equal(await bar.getAttribute('aria-valuemax'), '100');
+      assert.match(await bar.getAttribute('aria-valuenow') ?? '', /^\d+$/);
+      assert.ok(await bar.getAttribute('aria-labelledby'), 'the bar has a text label');
+      assert.match(await page.locator('#import-progress-label').innerText(), /Waiting|Hashing|Writing/);
+      assert.equal(await page.getByRole('link', { name: 'Refresh' }).count(), 1, 'a way to refresh without JavaScript');
+    }
+  }
+  // The script reloads the page once the job is done.
+  await page.getByRole('heading', { name: 'Uploaded: passwords.csv' }).waitFor({ timeout: 120000 });
+  assert.match(await page.locator('#import-written').innerText(), /Create: 40/);
+  assert.equal(await page.getByRole('progressbar').count(), 0);
+  await page.goto('/admin/users?q=bar40');
+  await page.getByRole('link', { name: 'bar40', exact: true }).waitFor();
   assert.deepEqual(page.consoleErrors, [], 'no console errors');
   await page.context().close();
 });

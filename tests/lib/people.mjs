@@ -26,9 +26,38 @@ export async function preview(server, token, csv, fields = {}) {
   return r.json.import;
 }
 
-/** Commits an upload; resolves with the raw answer. */
-export function commit(server, token, id, validOnly = false) {
+/** Asks for the commit of an upload; resolves with the raw answer (202 and the import in
+ *  status "committing" when the job was queued). */
+export function commitAsync(server, token, id, validOnly = false) {
   return api(server, 'POST', `/api/v1/user-imports/${id}/commit`, { token, body: { valid_only: validOnly } });
+}
+
+/** Polls GET /api/v1/user-imports/{id} until the commit has finished ("committed" or
+ *  "failed"); calls onPoll with each import seen; resolves with the last answer. */
+export async function waitForCommit(server, token, id, { timeoutMs = 60000, onPoll } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await api(server, 'GET', `/api/v1/user-imports/${id}`, { token });
+    if (r.status !== 200) throw new Error(`reading import ${id} failed: ${show(r)}`);
+    if (onPoll) onPoll(r.json.import);
+    if (r.json.import.status === 'committed' || r.json.import.status === 'failed') return r;
+    if (Date.now() > deadline) throw new Error(`import ${id} still ${r.json.import.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Commits an upload and waits for the job; resolves like the synchronous commit did: 200
+ *  with the committed import, 422 with the error when the job failed, or the refusal (422,
+ *  409) that the request itself gave. */
+export async function commit(server, token, id, validOnly = false) {
+  const c = await commitAsync(server, token, id, validOnly);
+  if (c.status !== 202) return c;
+  const r = await waitForCommit(server, token, id);
+  const imp = r.json.import;
+  if (imp.status === 'failed') {
+    return { ...r, status: 422, json: { ...r.json, error: { code: 'invalid', message: imp.error } } };
+  }
+  return r;
 }
 
 /** Uploads and commits (all rows); throws unless both succeed; returns the committed import. */

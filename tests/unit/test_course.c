@@ -215,6 +215,39 @@ static void test_file_types(void **state)
     assert_int_equal(content_check_type("upload", "application/pdf", pdf, sizeof pdf - 1, &mime, &p), LE_OK);
 }
 
+static void test_file_cap_and_dedup(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    struct course_input in = COURSE_INPUT_INIT;
+    in.code = "DOC-1";
+    in.title = "Docs";
+    int64_t course, section, a1, a2;
+    assert_int_equal(course_create(f->db, f->a, &in, f->admin, &course, &p), LE_OK);
+    assert_int_equal(section_create(f->db, f->a, course, "S", f->admin, &section, &p), LE_OK);
+    static const unsigned char pdf[] = "%PDF-1.4 a small document";
+    struct activity_input x = {.kind = "file", .title = "Doc", .required = 1, .file_name = "doc.pdf",
+                               .file_mime = "application/pdf", .file_data = pdf, .file_len = sizeof pdf - 1};
+    int64_t saved = content_file_max;
+    content_file_max = 10;
+    assert_int_equal(activity_create(f->db, f->a, f->root, course, section, &x, f->admin, &a1, &p), LE_TOOBIG);
+    assert_string_equal(p.field, "file");
+    content_file_max = saved;
+    assert_int_equal(activity_create(f->db, f->a, f->root, course, section, &x, f->admin, &a1, &p), LE_OK);
+    x.title = "Same bytes";
+    assert_int_equal(activity_create(f->db, f->a, f->root, course, section, &x, f->admin, &a2, &p), LE_OK);
+    int64_t n = 0;
+    assert_int_equal(db_query_int(f->db, &n, "SELECT COUNT(*) FROM files", ""), LE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(db_query_int(f->db, &n, "SELECT COUNT(*) FROM activities", ""), LE_OK);
+    assert_int_equal(n, 2);
+    /* a claim that does not match the bytes writes nothing */
+    x.file_name = "doc.png";
+    assert_int_equal(activity_create(f->db, f->a, f->root, course, section, &x, f->admin, &a2, &p), LE_INVALID);
+    assert_int_equal(db_query_int(f->db, &n, "SELECT COUNT(*) FROM activities", ""), LE_OK);
+    assert_int_equal(n, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_file_types),
         cmocka_unit_test_setup_teardown(test_category_loop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_course_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_cap_and_dedup, setup, teardown),
     };
     if (core_init()) return 1;
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,140 @@
+/* lectern course import FILE [--dry-run]: courses from CSV with Moodle's columns, with the same
+ * preview and exit-status rules as `lectern user import` (docs/courses.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "../model/model.h"
+
+static const char course_usage[] =
+    "usage: lectern course import FILE [--dry-run]\n"
+    "\n"
+    "Creates or updates courses from a CSV file (FILE '-' reads standard input). Columns, by\n"
+    "their header: shortname (the course code, required), fullname, category (\"Parent / Child\",\n"
+    "created when missing), summary (Markdown), visible (1 or 0), startdate, enddate (epoch seconds\n"
+    "or YYYY-MM-DD), kind, status, tags. A row whose shortname exists updates that course.\n"
+    "Every row's outcome is printed first; then all rows are written, or none when any has an error.\n"
+    "\n"
+    "  --dry-run   print the outcome and write nothing\n"
+    "\n"
+    "Exit status: 0 when written (or, with --dry-run, when no row has an error); 1 when the file\n"
+    "or a row has an error (nothing is written); 2 for a usage error.\n";
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *d = malloc(cap);
+    size_t k;
+    while (d && (k = fread(d + n, 1, cap - n, f)) > 0) {
+        n += k;
+        if (n == cap) {
+            if (cap >= (size_t)256 << 20) break; /* 256 MiB is plenty for a course list */
+            char *bigger = realloc(d, cap * 2);
+            if (!bigger) {
+                free(d);
+                d = NULL;
+                break;
+            }
+            d = bigger;
+            cap *= 2;
+        }
+    }
+    if (f != stdin) fclose(f);
+    *len = n;
+    return d;
+}
+
+typedef lerr (*import_fn)(struct db *, struct arena *, const char *, size_t, bool, int64_t,
+                          struct course_import_result *, struct problem *);
+
+static int run_import(int argc, char **argv, struct cli_ctx *ctx, const char *usage, const char *what,
+                      import_fn run, const char *create_word, const char *update_word)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (argc < 2 || strcmp(argv[1], "import") != 0) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *file = NULL;
+    bool dry = false;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--dry-run") == 0)
+            dry = true;
+        else if (!file && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
+            file = argv[i];
+        else {
+            fprintf(stderr, "lectern %s import: unknown option '%s'\n%s", what, argv[i], usage);
+            return EXIT_USAGE;
+        }
+    }
+    if (!file) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    size_t len = 0;
+    char *data = read_all(file, &len);
+    if (!data) {
+        fprintf(stderr, "lectern %s import: cannot read %s\n", what, file);
+        return EXIT_FAIL;
+    }
+    struct arena *a = arena_new(0);
+    struct course_import_result r;
+    struct problem p = {0};
+    lerr e = run(ctx->db, a, data, len, !dry, 0, &r, &p);
+    free(data);
+    int status = EXIT_OK;
+    if (e) {
+        fprintf(stderr, "lectern %s import: %s\n", what, p.message);
+        status = EXIT_FAIL;
+    } else if (r.file_error) {
+        fprintf(stderr, "lectern %s import: %s: %s\n", what, file, r.file_error);
+        status = EXIT_FAIL;
+    } else {
+        size_t i;
+        json_t *u;
+        json_array_foreach(r.unknown, i, u) printf("column '%s' is not known and is ignored\n", json_string_value(u));
+        for (int k = 0; k < r.n_rows; k++) {
+            const struct course_import_row *row = &r.rows[k];
+            printf("line %d: %s %s\n", row->line, row->outcome, row->code);
+            for (int j = 0; j < row->n_errors; j++)
+                printf("line %d: column %s: %s\n", row->line, row->errors[j].column, row->errors[j].message);
+        }
+        printf("%d to %s, %d to %s, %d with errors; %s\n", r.n_create, create_word, r.n_update, update_word, r.n_errors,
+               r.committed ? "written" : r.n_errors ? "nothing written: fix the errors and run again"
+                                                    : "nothing written (--dry-run)");
+        if (r.n_errors) status = EXIT_FAIL;
+    }
+    json_decref(r.unknown);
+    arena_free(a);
+    return status;
+}
+
+int cmd_course(int argc, char **argv, struct cli_ctx *ctx)
+{
+    return run_import(argc, argv, ctx, course_usage, "course", course_import_run, "create", "update");
+}
+
+static const char enrol_usage[] =
+    "usage: lectern enrol import FILE [--dry-run]\n"
+    "\n"
+    "Enrols people from a CSV file (FILE '-' reads standard input). Columns, by their header:\n"
+    "course (the course code; also shortname), username or idnumber, role (learner or instructor),\n"
+    "due (YYYY-MM-DD). Canvas's enrollments.csv works as it is: course_id, user_id (the person's\n"
+    "idnumber), role (student, teacher, ta), status (active, or deleted to unenrol).\n"
+    "Every row's outcome is printed first; then all rows are written, or none when any has an error\n"
+    "(an unknown course or person, someone already enrolled, a due date before the course starts).\n"
+    "\n"
+    "  --dry-run   print the outcome and write nothing\n"
+    "\n"
+    "Exit status: 0 when written (or, with --dry-run, when no row has an error); 1 when the file\n"
+    "or a row has an error (nothing is written); 2 for a usage error.\n";
+
+int cmd_enrol(int argc, char **argv, struct cli_ctx *ctx)
+{
+    return run_import(argc, argv, ctx, enrol_usage, "enrol", enrol_import_run, "enrol", "unenrol");
+}
