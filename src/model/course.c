@@ -770,6 +770,29 @@ lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *u
     return e;
 }
 
+lerr enrol_users(struct db *db, struct arena *a, int64_t course_id, const char *usernames, const char *role,
+                 const char *due, int64_t actor_id, unsigned actor_roles, int *n_out, struct problem *p)
+{
+    int n = 0;
+    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    const char *s = usernames ? usernames : "";
+    while (!e && *s) {
+        while (*s && strchr(" ,;\t\r\n", *s)) s++;
+        size_t len = strcspn(s, " ,;\t\r\n");
+        if (!len) break;
+        char *name = arena_strndup(a, s, len);
+        for (char *c = name; *c; c++) *c = (char)tolower((unsigned char)*c);
+        s += len;
+        int64_t id;
+        e = enrol_user(db, a, course_id, name, role, due, actor_id, actor_roles, &id, p);
+        if (!e) n++;
+    }
+    if (!e && !n) e = problem_set(p, LE_INVALID, "username", "Give at least one username to enrol.");
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (n_out) *n_out = e ? 0 : n;
+    return e;
+}
+
 lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t actor_id, unsigned actor_roles,
                struct problem *p)
 {

@@ -770,6 +770,10 @@ lerr policy_acknowledge(struct db *db, int64_t course_id, int64_t user_id, struc
 lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *username,
                 const char *role, const char *due, int64_t actor_id, unsigned actor_roles,
                 int64_t *id_out, struct problem *p);
+/* Several people at once (usernames separated by spaces, commas or lines), all or nothing: the
+ * first that cannot be enrolled is reported (p names it) and nobody is enrolled. */
+lerr enrol_users(struct db *db, struct arena *a, int64_t course_id, const char *usernames, const char *role,
+                 const char *due, int64_t actor_id, unsigned actor_roles, int *n_out, struct problem *p);
 /* Ends a live enrolment; the row and its history stay. */
 lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t actor_id,
                unsigned actor_roles, struct problem *p);

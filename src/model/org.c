@@ -924,6 +924,9 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
     if (!e && json_object_size(d) &&
         audit_append(db, actor_id, "user.update", arena_sprintf(a, "user:%lld", (long long)user_id), d))
         e = db_problem(p);
+    /* Enrolment rules follow people as they move between departments and job roles. */
+    if (!e && (dept != u.department_id || role != u.job_role_id))
+        e = enrol_rules_sync(db, 0, user_id, NULL, NULL, p);
     json_decref(d);
     if (db_tx_end(db, e) && !e) e = db_problem(p);
     return e;

@@ -525,6 +525,8 @@ static lerr set_status(struct db *db, int64_t id, int64_t actor_id, const char *
         if (!e && suspending && session_end_all(db, id)) e = db_problem(p);
         char t[32];
         if (!e && audit_append(db, actor_id, action, target_of(t, id), NULL)) e = db_problem(p);
+        /* Rule enrolments end with a suspension and come back with reactivation. */
+        if (!e) e = enrol_rules_sync(db, 0, id, NULL, NULL, p);
     }
     if (db_tx_end(db, e) && !e) e = db_problem(p);
 out:

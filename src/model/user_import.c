@@ -1582,6 +1582,8 @@ lerr user_import_commit(struct db *db, struct arena *a, const char *data, size_t
              * (src/jobs/welcome.c) once this transaction has committed. */
             if (!w && r->n_signin_links > 0)
                 w = job_enqueue(db, "signin_links.welcome", NULL, 0, 0, NULL, NULL);
+            /* People who arrived, moved or left follow the enrolment rules in the same commit. */
+            if (!w) w = enrol_rules_sync(db, 0, 0, NULL, NULL, NULL);
         }
         release_audit(&c);
         if (w) e = problem_set(p, w == LE_CONFLICT ? LE_CONFLICT : LE_DB, "",

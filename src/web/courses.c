@@ -328,15 +328,33 @@ void h_course_enrol(struct request *req, struct response *res)
     struct problem p = {0};
     int64_t id;
     const char *username = req_param(req, "username");
-    if (enrol_user(req->db, req->arena, c.id, username, req_param(req, "role"), req_param(req, "due"), req->user->id,
-                   req->user->roles, &id, &p)) {
+    const char *many = req_param(req, "usernames");
+    lerr e;
+    if (many && *many) {
+        int n = 0;
+        e = enrol_users(req->db, req->arena, c.id, many, req_param(req, "role"), req_param(req, "due"), req->user->id,
+                        req->user->roles, &n, &p);
+        id = n;
+        username = NULL;
+    } else if (!username || !*username) {
+        e = problem_set(&p, LE_INVALID, "username", "Give the username of the person to enrol.");
+    } else {
+        e = enrol_user(req->db, req->arena, c.id, username, req_param(req, "role"),
+                       req_param(req, "due"), req->user->id, req->user->roles, &id, &p);
+    }
+    if (e) {
         show_course(req, res, &c);
         web_fail(res, &p);
         return;
     }
     res->status = 201;
-    res->model = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)id, "code", c.code, "username", username,
-                           "enrolments", course_enrolments_json(req->db, req->arena, c.id));
+    res->model = json_pack("{s:s, s:o}", "code", c.code, "enrolments", course_enrolments_json(req->db, req->arena, c.id));
+    if (username) {
+        json_object_set_new(res->model, "id", json_integer(id));
+        json_object_set_new(res->model, "username", json_string(username));
+    } else {
+        json_object_set_new(res->model, "enrolled", json_integer(id));
+    }
     web_flash(req, res, "flash.enrolled");
     res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
 }

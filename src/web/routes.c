@@ -231,7 +231,8 @@ static const struct param_spec p_course_copy[] = {
 };
 static const struct param_spec p_enrol[] = {
     {"course", P_STR, PARAM_REQUIRED, 1, 100},
-    {"username", P_USERNAME, PARAM_REQUIRED, 1, 100},
+    {"username", P_USERNAME, 0, 0, 100},
+    {"usernames", P_TEXT, 0, 0, 100000},
     {"role", P_STR, 0, 0, 20},
     {"due", P_STR, 0, 0, 10},
     PARAMS_END,

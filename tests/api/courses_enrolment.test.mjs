@@ -40,15 +40,18 @@ test('a department rule enrols its whole subtree and follows people as they move
   const ben = (await get('/api/v1/courses/OPS-1/enrolments')).json.items.find((e) => e.username === 'ben');
   assert.equal(ben.source, 'rule');
   assert.match(ben.due, /^\d{4}-\d\d-\d\d$/);
-  // Ben moves to Finance, Cat to Sales: after the sync Ben's rule enrolment ends and Cat's starts.
+  // Ben moves to Finance, Cat to Sales: at once Ben's rule enrolment ends and Cat's starts.
   await patch('/api/v1/users/ben/profile', { department_id: other });
   await patch('/api/v1/users/cat/profile', { department_id: sales });
-  r = await post('/api/v1/enrolment-rules/sync', {});
-  assert.equal(r.status, 200, show(r));
-  assert.deepEqual(r.json, { added: 1, ended: 1 });
   assert.deepEqual(await live('OPS-1'), ['ana', 'cat']);
   r = await post('/api/v1/enrolment-rules/sync', {});
-  assert.deepEqual(r.json, { added: 0, ended: 0 }, 'idempotent');
+  assert.equal(r.status, 200, show(r));
+  assert.deepEqual(r.json, { added: 0, ended: 0 }, 'the moves already brought the rules in step');
+  // A suspension ends the rule enrolment; reactivation brings it back.
+  await post('/api/v1/users/cat/suspend', {});
+  assert.deepEqual(await live('OPS-1'), ['ana']);
+  await post('/api/v1/users/cat/reactivate', {});
+  assert.deepEqual(await live('OPS-1'), ['ana', 'cat']);
   // A manual enrolment is not ended by rules.
   await post('/api/v1/courses/OPS-1/enrolments', { username: 'dan' });
   await post('/api/v1/enrolment-rules/sync', {});
@@ -119,4 +122,20 @@ test("the instructor's view: progress, last access, filters and CSV export", asy
   assert.ok(lines.some((l) => l.startsWith('ana,ANA,Person,learner,') && l.includes(',100,yes,')), lines.join('\n'));
   // Another instructor's course is not theirs.
   assert.equal((await get('/api/v1/courses/AG-1/enrolments', ivy)).status, 403);
+});
+
+test('several people at once: all or nothing, with the one that failed named', async () => {
+  await post('/api/v1/courses', { code: 'MANY-1', title: 'Many at once', status: 'published' });
+  let r = await post('/api/v1/courses/MANY-1/enrolments', { usernames: 'ana, ben\nnobody' });
+  assert.equal(r.status, 422, show(r));
+  assert.equal(r.json.error.field, 'username');
+  assert.match(r.json.error.message, /nobody/);
+  assert.deepEqual(await live('MANY-1'), [], 'nobody enrolled');
+  r = await post('/api/v1/courses/MANY-1/enrolments', { usernames: 'ana ben,cat' });
+  assert.equal(r.status, 201, show(r));
+  assert.equal(r.json.enrolled, 3);
+  assert.deepEqual(await live('MANY-1'), ['ana', 'ben', 'cat']);
+  r = await post('/api/v1/courses/MANY-1/enrolments', {});
+  assert.equal(r.status, 422, show(r));
+  assert.equal(r.json.error.field, 'username');
 });

@@ -71,7 +71,7 @@ test('an administrator builds a course and enrols a learner, who completes it', 
   await admin.getByRole('link', { name: 'Fire handbook' }).waitFor();
 
   // Enrol the learner with a due date.
-  await admin.getByLabel('Username', { exact: true }).fill('lena');
+  await admin.getByLabel('Usernames', { exact: true }).fill('lena');
   await admin.getByLabel('Due', { exact: true }).fill('2030-01-31');
   await submit(admin, () => admin.getByRole('button', { name: 'Enrol', exact: true }).click());
   await admin.getByRole('cell', { name: /lena/ }).waitFor();
