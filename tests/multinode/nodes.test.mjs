@@ -17,7 +17,9 @@ import {
 } from '../lib/server.mjs';
 
 const skip = !testPg && 'LECTERN_TEST_PG is not set (run under scripts/pg-test-cluster.sh)';
-const LEASE_S = 2;
+// Short enough for a quick takeover test, long enough that a worker's heartbeat (every third of
+// the lease) survives the stalls of a loaded two-core machine running sanitizer builds.
+const LEASE_S = 4;
 let db;
 let a;
 let b;
