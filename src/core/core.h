@@ -75,6 +75,11 @@ bool utf8_valid(const char *s, size_t n);
 /* Escapes & < > " ' for HTML text and attributes. */
 lerr html_escape(struct buf *out, const char *s, size_t n);
 bool str_eq(const char *a, const char *b);  /* NULL-safe */
+/* Characters (code points) in valid UTF-8: in a NUL-terminated string, or in n bytes. */
+size_t utf8_chars(const char *s);
+size_t utf8_chars_n(const char *s, size_t n);
+/* A copy of s without leading and trailing spaces, tabs and line ends, in the arena. */
+char *arena_trim(struct arena *a, const char *s);
 /* Constant-time comparison of equal-length secrets. */
 bool secret_eq(const char *a, const char *b);
 

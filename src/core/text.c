@@ -71,3 +71,24 @@ bool secret_eq(const char *a, const char *b)
     if (n != strlen(b)) return false;
     return sodium_memcmp(a, b, n) == 0;
 }
+
+size_t utf8_chars_n(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) count++;
+    return count;
+}
+
+size_t utf8_chars(const char *s)
+{
+    return utf8_chars_n(s, strlen(s));
+}
+
+char *arena_trim(struct arena *a, const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+    return arena_strndup(a, s, n);
+}

@@ -42,14 +42,6 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80) count++;
-    return count;
-}
-
 static lerr check_length(const struct param_spec *spec, size_t nchars, int64_t dflt_max,
                          struct problem *p)
 {
@@ -274,19 +266,19 @@ lerr param_validate(const struct param_spec *spec, const char *value, size_t len
     switch (spec->type) {
     case P_STR:
         if ((e = check_controls(spec, s, n, false, p))) return e;
-        if ((e = check_length(spec, utf8_chars(s, n), DEFAULT_STR_MAX, p))) return e;
+        if ((e = check_length(spec, utf8_chars_n(s, n), DEFAULT_STR_MAX, p))) return e;
         *out = arena_strndup(a, s, n);
         return LE_OK;
     case P_TEXT: {
         if ((e = check_controls(spec, s, n, true, p))) return e;
         char *v = normalise_newlines(a, s, n);
-        if ((e = check_length(spec, utf8_chars(v, strlen(v)), DEFAULT_TEXT_MAX, p))) return e;
+        if ((e = check_length(spec, utf8_chars_n(v, strlen(v)), DEFAULT_TEXT_MAX, p))) return e;
         *out = v;
         return LE_OK;
     }
     case P_SECRET:
         if ((e = check_controls(spec, s, n, false, p))) return e;
-        if ((e = check_length(spec, utf8_chars(s, n), DEFAULT_SECRET_MAX, p))) return e;
+        if ((e = check_length(spec, utf8_chars_n(s, n), DEFAULT_SECRET_MAX, p))) return e;
         *out = arena_strndup(a, s, n);
         return LE_OK;
     case P_INT:
@@ -295,7 +287,7 @@ lerr param_validate(const struct param_spec *spec, const char *value, size_t len
         if (!email_ok(s, n))
             return problem_set(p, LE_INVALID, spec->name, "%s must look like name@example.org",
                                spec->name);
-        if ((e = check_length(spec, utf8_chars(s, n), DEFAULT_EMAIL_MAX, p))) return e;
+        if ((e = check_length(spec, utf8_chars_n(s, n), DEFAULT_EMAIL_MAX, p))) return e;
         *out = arena_strndup(a, s, n);
         return LE_OK;
     case P_USERNAME:

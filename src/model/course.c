@@ -32,14 +32,6 @@ static char *trim_dup(struct arena *a, const char *s)
     return arena_strndup(a, s, n);
 }
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) n++;
-    return n;
-}
-
 static lerr audit(struct db *db, int64_t actor, const char *action, const char *target, json_t *details,
                   struct problem *p)
 {

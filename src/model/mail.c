@@ -10,16 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model.h"
+#include "internal.h"
 
 #define ERROR_MAX 1000
-
-static lerr db_problem(struct problem *p)
-{
-    return problem_set(p, LE_DB, "",
-                       "The database could not complete the change; nothing was saved. Try again, "
-                       "and tell the administrator if it keeps happening.");
-}
 
 /* ---- Settings ---- */
 
@@ -180,7 +173,7 @@ lerr mail_settings_update(struct db *db, const struct mail_settings_input *in, i
     struct mail_settings cur;
     if (db_tx_begin(db)) {
         arena_free(a);
-        return db_problem(p);
+        return model_db_problem(p);
     }
     e = mail_settings_get(db, a, &cur);
     json_t *changed = json_array();
@@ -208,8 +201,8 @@ lerr mail_settings_update(struct db *db, const struct mail_settings_input *in, i
         json_decref(d);
     }
     json_decref(changed);
-    if (e) e = db_problem(p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (e) e = model_db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     arena_free(a);
     return e;
 }
@@ -274,7 +267,7 @@ static lerr queue_job(struct db *db, int64_t outbox_id, int64_t *job_id, struct 
     lerr e = job_enqueue(db, "mail.send", payload, 0, support_config.mail_attempts, job_id, p);
     json_decref(payload);
     if (!e && db_run(db, "UPDATE mail_outbox SET job_id = ?2 WHERE id = ?1", "ii", outbox_id, *job_id))
-        e = db_problem(p);
+        e = model_db_problem(p);
     return e;
 }
 
@@ -289,7 +282,7 @@ lerr mail_enqueue(struct db *db, const char *to, const char *template, json_t *d
     if (data && !text) return problem_set(p, LE_NOMEM, "", "out of memory");
     if (db_tx_begin(db)) {
         free(text);
-        return db_problem(p);
+        return model_db_problem(p);
     }
     int64_t now = time_now(), id = 0, job_id = 0;
     struct db_stmt *st = db_prepare(db,
@@ -312,9 +305,9 @@ lerr mail_enqueue(struct db *db, const char *to, const char *template, json_t *d
             e = LE_DB;
         db_done(st);
     }
-    if (e) e = db_problem(p);
+    if (e) e = model_db_problem(p);
     if (!e && with_job) e = queue_job(db, id, &job_id, p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     free(text);
     if (!e && id_out) *id_out = id;
     return e;
@@ -365,14 +358,14 @@ lerr mail_retry(struct db *db, int64_t id, int64_t actor_id, struct problem *p)
     struct arena *a = arena_new(2048);
     if (db_tx_begin(db)) {
         arena_free(a);
-        return db_problem(p);
+        return model_db_problem(p);
     }
     struct mail_message m;
     lerr e = mail_get(db, a, id, &m);
     if (e == LE_NOTFOUND)
         e = problem_set(p, LE_NOTFOUND, "id", "There is no message %lld in the outbox.", (long long)id);
     else if (e)
-        e = db_problem(p);
+        e = model_db_problem(p);
     else if (strcmp(m.state, "sent") == 0)
         e = problem_set(p, LE_CONFLICT, "", "Message %lld was sent already.", (long long)id);
     else if (strcmp(m.state, "sending") == 0)
@@ -382,15 +375,15 @@ lerr mail_retry(struct db *db, int64_t id, int64_t actor_id, struct problem *p)
     if (!e) e = queue_job(db, id, &job_id, p);
     if (!e && db_run(db, "UPDATE mail_outbox SET state = 'queued', updated_at = ?2 WHERE id = ?1", "ii", id,
                      time_now()))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e) {
         char t[32];
         snprintf(t, sizeof t, "mail:%lld", (long long)id);
         json_t *d = json_pack("{s:s, s:s, s:I}", "to", m.to_addr, "was", m.state, "job_id", (json_int_t)job_id);
-        if (audit_append(db, actor_id, "mail.retry", t, d)) e = db_problem(p);
+        if (audit_append(db, actor_id, "mail.retry", t, d)) e = model_db_problem(p);
         json_decref(d);
     }
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     arena_free(a);
     return e;
 }

@@ -6,40 +6,11 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include "model.h"
+#include "internal.h"
 
 #define DEPT_NAME_MAX 200
 #define IDNUMBER_MAX 100
 #define PROFILE_TEXT_MAX 1000
-
-static lerr db_problem(struct problem *p)
-{
-    return problem_set(p, LE_DB, "",
-                       "The database could not complete the change; nothing was saved. Try again, "
-                       "and tell the administrator if it keeps happening.");
-}
-
-static const char *col_str(struct arena *a, struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return arena_strdup(a, s ? s : "");
-}
-
-static char *trim_dup(struct arena *a, const char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
-    return arena_strndup(a, s, n);
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) n++;
-    return n;
-}
 
 static bool has_control(const char *s)
 {
@@ -53,7 +24,7 @@ static bool has_control(const char *s)
 lerr org_check_text(struct arena *a, const char *in, const char *field, int max_chars,
                     const char **out, struct problem *p)
 {
-    char *s = trim_dup(a, in);
+    char *s = arena_trim(a, in);
     if (!utf8_valid(s, strlen(s)) || has_control(s))
         return problem_set(p, LE_INVALID, field, "The %s contains characters that are not allowed.",
                            field);
@@ -71,7 +42,7 @@ lerr org_check_idnumber(struct arena *a, const char *in, const char **out, struc
 
 lerr org_check_country(struct arena *a, const char *in, const char **out, struct problem *p)
 {
-    char *s = trim_dup(a, in);
+    char *s = arena_trim(a, in);
     *out = s;
     if (!*s) return LE_OK;
     if (strlen(s) != 2 || !((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z') ||
@@ -87,7 +58,7 @@ lerr org_check_country(struct arena *a, const char *in, const char **out, struct
  * "pt-BR" is accepted and written the same way). */
 lerr org_check_lang(struct arena *a, const char *in, const char **out, struct problem *p)
 {
-    char *s = trim_dup(a, in);
+    char *s = arena_trim(a, in);
     *out = s;
     if (!*s) return LE_OK;
     size_t n = strlen(s), i = 0;
@@ -112,7 +83,7 @@ lerr org_check_lang(struct arena *a, const char *in, const char **out, struct pr
  * database, the name must be in it; "99" (Moodle's "server time zone") means none. */
 lerr org_check_timezone(struct arena *a, const char *in, const char **out, struct problem *p)
 {
-    char *s = trim_dup(a, in);
+    char *s = arena_trim(a, in);
     *out = s;
     if (!*s) return LE_OK;
     if (strcmp(s, "99") == 0) {
@@ -158,7 +129,7 @@ static lerr audit(struct db *db, struct arena *a, int64_t actor, const char *act
 {
     lerr e = audit_append(db, actor, action, target(a, kind, id), details);
     json_decref(details);
-    return e ? db_problem(p) : LE_OK;
+    return e ? model_db_problem(p) : LE_OK;
 }
 
 /* ---- Departments ---- */
@@ -196,8 +167,8 @@ lerr department_list(struct db *db, struct arena *a, struct department **out, in
     while ((rc = db_step(st)) == DB_ROW && n < total) {
         struct department *d = &nodes[n].d;
         d->id = db_col_int(st, 0);
-        d->name = col_str(a, st, 1);
-        d->idnumber = col_str(a, st, 2);
+        d->name = model_col_str(a, st, 1);
+        d->idnumber = model_col_str(a, st, 2);
         d->parent_id = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3);
         d->n_users = db_col_int(st, 4);
         nodes[n].first_child = nodes[n].next_sibling = -1;
@@ -234,7 +205,7 @@ lerr department_get(struct db *db, struct arena *a, int64_t id, struct departmen
 {
     struct department *all;
     int n;
-    if (department_list(db, a, &all, &n)) return db_problem(p);
+    if (department_list(db, a, &all, &n)) return model_db_problem(p);
     for (int i = 0; i < n; i++)
         if (all[i].id == id) {
             *out = all[i];
@@ -268,7 +239,7 @@ static lerr dept_check(struct db *db, struct arena *a, int64_t id, const char *n
             if (q == LE_NOTFOUND)
                 return problem_set(p, LE_INVALID, "parent_id", "There is no parent department with id %lld.",
                                    (long long)parent_id);
-            if (q) return db_problem(p);
+            if (q) return model_db_problem(p);
             at = up;
         }
     }
@@ -282,14 +253,14 @@ static lerr dept_check(struct db *db, struct arena *a, int64_t id, const char *n
                            "There is already a department '%s' at that place in the tree; choose "
                            "another name.",
                            *name);
-    if (q != LE_NOTFOUND) return db_problem(p);
+    if (q != LE_NOTFOUND) return model_db_problem(p);
     if (**idnumber) {
         q = db_query_int(db, &other, "SELECT id FROM departments WHERE idnumber = ?1 AND id <> ?2", "si",
                          *idnumber, id);
         if (q == LE_OK)
             return problem_set(p, LE_CONFLICT, "idnumber",
                                "Another department already has the idnumber '%s'.", *idnumber);
-        if (q != LE_NOTFOUND) return db_problem(p);
+        if (q != LE_NOTFOUND) return model_db_problem(p);
     }
     return LE_OK;
 }
@@ -299,7 +270,7 @@ lerr department_create(struct db *db, const char *name, const char *idnumber, in
 {
     struct arena *a = arena_new(2048);
     if (id_out) *id_out = 0;
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     const char *n, *idn;
     int64_t id = 0, now = time_now();
@@ -313,13 +284,13 @@ lerr department_create(struct db *db, const char *name, const char *idnumber, in
         if (db_step(st) == DB_ROW)
             id = db_col_int(st, 0);
         else
-            e = db_problem(p);
+            e = model_db_problem(p);
         db_done(st);
     }
     if (!e)
         e = audit(db, a, actor_id, "department.create", "department", id,
                   json_pack("{s:s, s:s, s:I}", "name", n, "idnumber", idn, "parent_id", (json_int_t)parent_id), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && id_out) *id_out = id;
 out:
     arena_free(a);
@@ -330,7 +301,7 @@ lerr department_update(struct db *db, int64_t id, const char *name, const char *
                        int64_t parent_id, int64_t actor_id, struct problem *p)
 {
     struct arena *a = arena_new(4096);
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     struct department d;
     const char *n, *idn;
@@ -342,11 +313,11 @@ lerr department_update(struct db *db, int64_t id, const char *name, const char *
                      "UPDATE departments SET name = ?2, idnumber = NULLIF(?3, ''), parent_id = "
                      "NULLIF(?4, 0), updated_at = ?5 WHERE id = ?1",
                      "issii", id, n, idn, parent_id, time_now()))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e)
         e = audit(db, a, actor_id, "department.update", "department", id,
                   json_pack("{s:s, s:s, s:I}", "name", n, "idnumber", idn, "parent_id", (json_int_t)parent_id), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
 out:
     arena_free(a);
     return e;
@@ -355,21 +326,21 @@ out:
 lerr department_delete(struct db *db, int64_t id, int64_t actor_id, struct problem *p)
 {
     struct arena *a = arena_new(4096);
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     struct department d;
     e = department_get(db, a, id, &d, p);
     int64_t users = 0;
     if (!e && db_query_int(db, &users, "SELECT COUNT(*) FROM users WHERE department_id = ?1", "i", id))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e && (d.n_children || users))
         e = problem_set(p, LE_CONFLICT, "id",
                         "The department '%s' still has %lld sub-departments and %lld people (deleted "
                         "accounts included); move them elsewhere first.",
                         d.name, (long long)d.n_children, (long long)users);
-    if (!e && db_run(db, "DELETE FROM departments WHERE id = ?1", "i", id)) e = db_problem(p);
+    if (!e && db_run(db, "DELETE FROM departments WHERE id = ?1", "i", id)) e = model_db_problem(p);
     if (!e) e = audit(db, a, actor_id, "department.delete", "department", id, json_pack("{s:s}", "name", d.name), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
 out:
     arena_free(a);
     return e;
@@ -401,8 +372,8 @@ lerr job_role_list(struct db *db, struct arena *a, struct job_role **out, int *n
     int n = 0, rc;
     while ((rc = db_step(st)) == DB_ROW && n < total) {
         list[n].id = db_col_int(st, 0);
-        list[n].name = col_str(a, st, 1);
-        list[n].idnumber = col_str(a, st, 2);
+        list[n].name = model_col_str(a, st, 1);
+        list[n].idnumber = model_col_str(a, st, 2);
         list[n].n_users = db_col_int(st, 3);
         n++;
     }
@@ -417,7 +388,7 @@ lerr job_role_get(struct db *db, struct arena *a, int64_t id, struct job_role *o
 {
     struct job_role *all;
     int n;
-    if (job_role_list(db, a, &all, &n)) return db_problem(p);
+    if (job_role_list(db, a, &all, &n)) return model_db_problem(p);
     for (int i = 0; i < n; i++)
         if (all[i].id == id) {
             *out = all[i];
@@ -436,14 +407,14 @@ static lerr job_role_check(struct db *db, struct arena *a, int64_t id, const cha
     int64_t other;
     lerr q = db_query_int(db, &other, "SELECT id FROM job_roles WHERE name = ?1 AND id <> ?2", "si", *name, id);
     if (q == LE_OK) return problem_set(p, LE_CONFLICT, "name", "There is already a job role '%s'.", *name);
-    if (q != LE_NOTFOUND) return db_problem(p);
+    if (q != LE_NOTFOUND) return model_db_problem(p);
     if (**idnumber) {
         q = db_query_int(db, &other, "SELECT id FROM job_roles WHERE idnumber = ?1 AND id <> ?2", "si",
                          *idnumber, id);
         if (q == LE_OK)
             return problem_set(p, LE_CONFLICT, "idnumber", "Another job role already has the idnumber '%s'.",
                                *idnumber);
-        if (q != LE_NOTFOUND) return db_problem(p);
+        if (q != LE_NOTFOUND) return model_db_problem(p);
     }
     return LE_OK;
 }
@@ -453,7 +424,7 @@ lerr job_role_create(struct db *db, const char *name, const char *idnumber, int6
 {
     struct arena *a = arena_new(2048);
     if (id_out) *id_out = 0;
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     const char *n, *idn;
     int64_t id = 0, now = time_now();
@@ -466,11 +437,11 @@ lerr job_role_create(struct db *db, const char *name, const char *idnumber, int6
         if (db_step(st) == DB_ROW)
             id = db_col_int(st, 0);
         else
-            e = db_problem(p);
+            e = model_db_problem(p);
         db_done(st);
     }
     if (!e) e = audit(db, a, actor_id, "job_role.create", "job_role", id, json_pack("{s:s, s:s}", "name", n, "idnumber", idn), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && id_out) *id_out = id;
 out:
     arena_free(a);
@@ -481,7 +452,7 @@ lerr job_role_update(struct db *db, int64_t id, const char *name, const char *id
                      int64_t actor_id, struct problem *p)
 {
     struct arena *a = arena_new(2048);
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     struct job_role r;
     const char *n, *idn;
@@ -489,9 +460,9 @@ lerr job_role_update(struct db *db, int64_t id, const char *name, const char *id
     if (!e) e = job_role_check(db, a, id, name ? name : r.name, idnumber ? idnumber : r.idnumber, &n, &idn, p);
     if (!e && db_run(db, "UPDATE job_roles SET name = ?2, idnumber = NULLIF(?3, ''), updated_at = ?4 WHERE id = ?1",
                      "issi", id, n, idn, time_now()))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e) e = audit(db, a, actor_id, "job_role.update", "job_role", id, json_pack("{s:s, s:s}", "name", n, "idnumber", idn), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
 out:
     arena_free(a);
     return e;
@@ -500,21 +471,21 @@ out:
 lerr job_role_delete(struct db *db, int64_t id, int64_t actor_id, struct problem *p)
 {
     struct arena *a = arena_new(2048);
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     struct job_role r;
     e = job_role_get(db, a, id, &r, p);
     int64_t users = 0;
     if (!e && db_query_int(db, &users, "SELECT COUNT(*) FROM users WHERE job_role_id = ?1", "i", id))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e && users)
         e = problem_set(p, LE_CONFLICT, "id",
                         "%lld people (deleted accounts included) hold the job role '%s'; give them "
                         "another one first.",
                         (long long)users, r.name);
-    if (!e && db_run(db, "DELETE FROM job_roles WHERE id = ?1", "i", id)) e = db_problem(p);
+    if (!e && db_run(db, "DELETE FROM job_roles WHERE id = ?1", "i", id)) e = model_db_problem(p);
     if (!e) e = audit(db, a, actor_id, "job_role.delete", "job_role", id, json_pack("{s:s}", "name", r.name), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
 out:
     arena_free(a);
     return e;
@@ -535,10 +506,10 @@ static const char *const field_types[] = {"text", "menu", "checkbox", "date"};
 static void field_fill(struct db_stmt *st, struct arena *a, struct profile_field *f)
 {
     f->id = db_col_int(st, 0);
-    f->shortname = col_str(a, st, 1);
-    f->name = col_str(a, st, 2);
-    f->type = col_str(a, st, 3);
-    f->options = col_str(a, st, 4);
+    f->shortname = model_col_str(a, st, 1);
+    f->name = model_col_str(a, st, 2);
+    f->type = model_col_str(a, st, 3);
+    f->options = model_col_str(a, st, 4);
     f->required = db_col_int(st, 5) != 0;
     f->sort_order = (int)db_col_int(st, 6);
 }
@@ -566,7 +537,7 @@ lerr profile_field_get(struct db *db, struct arena *a, int64_t id, struct profil
     if (rc == DB_ROW) field_fill(st, a, out);
     db_done(st);
     if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "There is no profile field with id %lld.", (long long)id);
-    return rc == DB_ROW ? LE_OK : db_problem(p);
+    return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
 /* Menu choices: one per line, trimmed, non-empty, no repeats. */
@@ -579,7 +550,7 @@ static lerr clean_options(struct arena *a, const char *in, const char **out, str
     lerr e = LE_OK;
     while (*s && !e) {
         size_t len = strcspn(s, "\r\n");
-        char *line = trim_dup(a, arena_strndup(a, s, len));
+        char *line = arena_trim(a, arena_strndup(a, s, len));
         s += len;
         while (*s == '\r' || *s == '\n') s++;
         if (!*line) continue;
@@ -612,7 +583,7 @@ static lerr field_clean(struct arena *a, const struct profile_field *in, bool cr
     *c = *in;
     lerr e;
     if (creating) {
-        char *sn = trim_dup(a, in->shortname ? in->shortname : "");
+        char *sn = arena_trim(a, in->shortname ? in->shortname : "");
         size_t n = strlen(sn);
         bool ok = n >= 1 && n <= 50;
         for (size_t i = 0; ok && i < n; i++) {
@@ -644,9 +615,9 @@ lerr profile_field_create(struct db *db, struct arena *a, const struct profile_f
     struct profile_field c;
     lerr e = field_clean(a, in, true, &c, p);
     if (e) return e;
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     int64_t n = 0, id = 0, now = time_now();
-    if (db_query_int(db, &n, "SELECT COUNT(*) FROM profile_fields", "")) e = db_problem(p);
+    if (db_query_int(db, &n, "SELECT COUNT(*) FROM profile_fields", "")) e = model_db_problem(p);
     if (!e && n >= PROFILE_FIELDS_MAX)
         e = problem_set(p, LE_CONFLICT, "shortname", "There can be at most %d profile fields.", PROFILE_FIELDS_MAX);
     if (!e) {
@@ -662,13 +633,13 @@ lerr profile_field_create(struct db *db, struct arena *a, const struct profile_f
         else if (rc == DB_CONSTRAINT)
             e = problem_set(p, LE_CONFLICT, "shortname", "There is already a profile field '%s'.", c.shortname);
         else
-            e = db_problem(p);
+            e = model_db_problem(p);
         db_done(st);
     }
     if (!e)
         e = audit(db, a, actor_id, "profile_field.create", "profile_field", id,
                   json_pack("{s:s, s:s, s:b}", "shortname", c.shortname, "type", c.type, "required", c.required), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && id_out) *id_out = id;
     return e;
 }
@@ -686,16 +657,16 @@ lerr profile_field_update(struct db *db, struct arena *a, int64_t id, const stru
     merged.sort_order = in->sort_order;
     struct profile_field c;
     if ((e = field_clean(a, &merged, false, &c, p))) return e;
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     if (db_run(db,
                "UPDATE profile_fields SET name = ?2, options = ?3, required = ?4, sort_order = ?5, "
                "updated_at = ?6 WHERE id = ?1",
                "issiii", id, c.name, c.options, (int64_t)c.required, (int64_t)c.sort_order, time_now()))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e)
         e = audit(db, a, actor_id, "profile_field.update", "profile_field", id,
                   json_pack("{s:s, s:s, s:b}", "shortname", c.shortname, "name", c.name, "required", c.required), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 
@@ -704,13 +675,13 @@ lerr profile_field_delete(struct db *db, int64_t id, int64_t actor_id, struct pr
     struct arena *a = arena_new(2048);
     struct profile_field f;
     lerr e = profile_field_get(db, a, id, &f, p);
-    if (!e && db_tx_begin(db)) e = db_problem(p);
+    if (!e && db_tx_begin(db)) e = model_db_problem(p);
     if (!e) {
         if (db_run(db, "DELETE FROM profile_values WHERE field_id = ?1", "i", id) ||
             db_run(db, "DELETE FROM profile_fields WHERE id = ?1", "i", id))
-            e = db_problem(p);
+            e = model_db_problem(p);
         if (!e) e = audit(db, a, actor_id, "profile_field.delete", "profile_field", id, json_pack("{s:s}", "shortname", f.shortname), p);
-        if (db_tx_end(db, e) && !e) e = db_problem(p);
+        if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     }
     arena_free(a);
     return e;
@@ -821,7 +792,7 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
     if (in->timezone && (e = org_check_timezone(a, in->timezone, &tz, p))) return e;
     struct profile_field *fields = NULL;
     int n_fields = 0;
-    if (in->profile && profile_field_list(db, a, &fields, &n_fields)) return db_problem(p);
+    if (in->profile && profile_field_list(db, a, &fields, &n_fields)) return model_db_problem(p);
     const char **values = arena_alloc(a, sizeof *values * (size_t)(n_fields + 1));
     if (in->profile) {
         const char *key;
@@ -847,7 +818,7 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
         }
     }
 
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     json_t *d = json_object();
     int64_t dept = in->department_id >= 0 ? in->department_id : u.department_id;
     int64_t role = in->job_role_id >= 0 ? in->job_role_id : u.job_role_id;
@@ -856,26 +827,26 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
     if (*idnumber && !str_eq(idnumber, u.idnumber)) {
         lerr q = db_query_int(db, &one, "SELECT id FROM users WHERE idnumber = ?1 AND id <> ?2", "si", idnumber, user_id);
         if (q == LE_OK) e = problem_set(p, LE_CONFLICT, "idnumber", "Another user already has the idnumber '%s'.", idnumber);
-        else if (q != LE_NOTFOUND) e = db_problem(p);
+        else if (q != LE_NOTFOUND) e = model_db_problem(p);
     }
     if (!e && dept && dept != u.department_id) {
         lerr q = db_query_int(db, &one, "SELECT id FROM departments WHERE id = ?1", "i", dept);
         if (q == LE_NOTFOUND) e = problem_set(p, LE_INVALID, "department_id", "There is no department with id %lld.", (long long)dept);
-        else if (q) e = db_problem(p);
+        else if (q) e = model_db_problem(p);
     }
     if (!e && role && role != u.job_role_id) {
         lerr q = db_query_int(db, &one, "SELECT id FROM job_roles WHERE id = ?1", "i", role);
         if (q == LE_NOTFOUND) e = problem_set(p, LE_INVALID, "job_role_id", "There is no job role with id %lld.", (long long)role);
-        else if (q) e = db_problem(p);
+        else if (q) e = model_db_problem(p);
     }
     if (!e && in->manager) {
-        char *m = trim_dup(a, in->manager);
+        char *m = arena_trim(a, in->manager);
         if (!*m) {
             manager = 0;
         } else {
             lerr q = db_query_int(db, &manager, "SELECT id FROM users WHERE username = ?1 AND deleted_at IS NULL", "s", m);
             if (q == LE_NOTFOUND) e = problem_set(p, LE_INVALID, "manager", "There is no user '%.100s' to be the manager.", m);
-            else if (q) e = db_problem(p);
+            else if (q) e = model_db_problem(p);
             else if (manager == user_id) e = problem_set(p, LE_INVALID, "manager", "A person cannot be their own manager.");
         }
         /* A loop: the new manager reports (directly or not) to this user. */
@@ -909,7 +880,7 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
                "NULLIF(?10, 0), manager_id = NULLIF(?11, 0), updated_at = ?12 WHERE id = ?1",
                "isssssssiiii", user_id, idnumber, institution, phone, city, country, lang, tz, dept, role,
                manager, time_now()))
-        e = db_problem(p);
+        e = model_db_problem(p);
     for (int i = 0; !e && in->profile && i < n_fields; i++) {
         if (!values[i]) continue;
         json_object_set_new(d, arena_sprintf(a, "profile_field_%s", fields[i].shortname), json_string(values[i]));
@@ -919,16 +890,16 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
                                 "iis", user_id, fields[i].id, values[i])
                        : db_run(db, "DELETE FROM profile_values WHERE user_id = ?1 AND field_id = ?2", "ii",
                                 user_id, fields[i].id))
-            e = db_problem(p);
+            e = model_db_problem(p);
     }
     if (!e && json_object_size(d) &&
         audit_append(db, actor_id, "user.update", arena_sprintf(a, "user:%lld", (long long)user_id), d))
-        e = db_problem(p);
+        e = model_db_problem(p);
     /* Enrolment rules follow people as they move between departments and job roles. */
     if (!e && (dept != u.department_id || role != u.job_role_id))
         e = enrol_rules_sync(db, 0, user_id, NULL, NULL, p);
     json_decref(d);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 

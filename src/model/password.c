@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sodium.h>
-#include "model.h"
+#include "internal.h"
 
 #define OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
@@ -71,14 +71,6 @@ static bool is_common(const char *password)
 }
 
 /* Characters (code points) in valid UTF-8. */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) n++;
-    return n;
-}
-
 static size_t distinct_chars(const char *s)
 {
     bool seen[256] = {false};

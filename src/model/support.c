@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
-#include "model.h"
+#include "internal.h"
 
 struct support_config support_config = {
     .reset_link_s = 1800,
@@ -34,13 +34,6 @@ struct support_config support_config = {
 #define MAX_ACCOUNTS_PER_EMAIL 5
 #define HOUR 3600
 #define REQUESTS_KEPT_S 86400
-
-static lerr db_problem(struct problem *p)
-{
-    return problem_set(p, LE_DB, "",
-                       "The database could not complete the change; nothing was saved. Try again, "
-                       "and tell the administrator if it keeps happening.");
-}
 
 static const char *purpose_name(enum signin_link_purpose purpose)
 {
@@ -92,7 +85,7 @@ lerr signin_link_issue(struct db *db, int64_t user_id, enum signin_link_purpose 
     int64_t now = time_now(), expires = now + purpose_life(purpose);
     if (db_tx_begin(db)) {
         sodium_memzero(token_out, 65);
-        return db_problem(p);
+        return model_db_problem(p);
     }
     /* Only the newest message counts: older unused links stop working. */
     lerr e = db_run(db, "UPDATE signin_links SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL", "ii",
@@ -111,8 +104,8 @@ lerr signin_link_issue(struct db *db, int64_t user_id, enum signin_link_purpose 
         e = audit_append(db, actor_id, "user.signin_link", target_of(t, user_id), d);
         json_decref(d);
     }
-    if (e) e = db_problem(p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (e) e = model_db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (e) sodium_memzero(token_out, 65);
     return e;
 }
@@ -132,7 +125,7 @@ static lerr send_link(struct db *db, struct arena *a, const struct user *u, enum
         return problem_set(p, LE_CONFLICT, "site_url",
                            "Set the site address in Settings (Mail) first, so that the link in the message "
                            "points to this site.");
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     char token[65];
     lerr e = signin_link_issue(db, u->id, purpose, actor_id, ip, token, p);
     if (!e) {
@@ -147,7 +140,7 @@ static lerr send_link(struct db *db, struct arena *a, const struct user *u, enum
         json_decref(d);
     }
     sodium_memzero(token, sizeof token);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 
@@ -191,7 +184,7 @@ lerr signin_link_check(struct db *db, struct arena *a, const char *token, struct
         }
     }
     db_done(st);
-    if (rc != DB_ROW && rc != DB_DONE) return db_problem(p);
+    if (rc != DB_ROW && rc != DB_DONE) return model_db_problem(p);
     if (!live) return problem_set(p, LE_INVALID, "token", LINK_INVALID);
     return LE_OK;
 }
@@ -216,7 +209,7 @@ lerr signin_link_use(struct db *db, const char *token, const char *new_password,
     int64_t now = time_now();
     if (db_tx_begin(db)) {
         arena_free(a);
-        return db_problem(p);
+        return model_db_problem(p);
     }
     /* Claim the link under the write lock: of two uses at once, one wins. */
     struct db_stmt *st = db_query(db,
@@ -228,25 +221,25 @@ lerr signin_link_use(struct db *db, const char *token, const char *new_password,
     if (rc == DB_DONE)
         e = problem_set(p, LE_INVALID, "token", LINK_INVALID);
     else if (rc != DB_ROW)
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e && db_run(db, "UPDATE signin_links SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL", "ii",
                      l.user_id, now))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e && db_run(db,
                      "UPDATE users SET password_hash = ?2, must_change_password = 0, " CLEAR_LOCK
                      ", updated_at = ?3 WHERE id = ?1",
                      "isi", l.user_id, (const char *)hash, now))
-        e = db_problem(p);
+        e = model_db_problem(p);
     /* Whoever was signed in with the old password is signed out. */
-    if (!e && session_end_all(db, l.user_id)) e = db_problem(p);
+    if (!e && session_end_all(db, l.user_id)) e = model_db_problem(p);
     if (!e) {
         char t[32];
         json_t *d = json_pack("{s:s, s:s?}", "purpose", l.purpose, "ip", ip ? (const char *)ipc : NULL);
         if (audit_append(db, l.user_id, "user.password_reset_by_link", target_of(t, l.user_id), d))
-            e = db_problem(p);
+            e = model_db_problem(p);
         json_decref(d);
     }
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && user_id_out) *user_id_out = l.user_id;
     sodium_memzero(hash, sizeof hash);
     arena_free(a);
@@ -344,12 +337,12 @@ lerr password_reset_request(struct db *db, const char *login, const char *ip, co
     clip(ipc, sizeof ipc, ip ? ip : "unknown");
     struct account acc[MAX_ACCOUNTS_PER_EMAIL];
     int n = find_accounts(db, login ? login : "", acc, MAX_ACCOUNTS_PER_EMAIL);
-    if (n < 0) return db_problem(p);
+    if (n < 0) return model_db_problem(p);
     struct arena *a = arena_new(2048);
     int64_t now = time_now();
     if (db_tx_begin(db)) {
         arena_free(a);
-        return db_problem(p);
+        return model_db_problem(p);
     }
     lerr e = db_run(db, "DELETE FROM reset_requests WHERE at < ?1", "i", now - REQUESTS_KEPT_S) ? LE_DB : LE_OK;
     int64_t from_ip = 0;
@@ -398,8 +391,8 @@ lerr password_reset_request(struct db *db, const char *login, const char *ip, co
         if (i == 0) *outcome = what;
         e = record_request(db, now, ipc, acc[i].id, what);
     }
-    if (e) e = db_problem(p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (e) e = model_db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     arena_free(a);
     return e;
 }
@@ -418,24 +411,24 @@ lerr user_set_temporary_password(struct db *db, int64_t id, const char *password
         e = problem_set(p, LE_NOMEM, "", "The server is short of memory; try again.");
     arena_free(a);
     if (e) return e;
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     int64_t now = time_now();
     if (db_run(db,
                "UPDATE users SET password_hash = ?2, must_change_password = 1, " CLEAR_LOCK
                ", updated_at = ?3 WHERE id = ?1",
                "isi", id, (const char *)hash, now))
-        e = db_problem(p);
-    if (!e && session_end_all(db, id)) e = db_problem(p);
+        e = model_db_problem(p);
+    if (!e && session_end_all(db, id)) e = model_db_problem(p);
     if (!e && db_run(db, "UPDATE signin_links SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL", "ii", id,
                      now))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e) {
         char t[32];
         json_t *d = json_pack("{s:b, s:s}", "must_change_password", 1, "how", "typed");
-        if (audit_append(db, actor_id, "user.password_temporary", target_of(t, id), d)) e = db_problem(p);
+        if (audit_append(db, actor_id, "user.password_temporary", target_of(t, id), d)) e = model_db_problem(p);
         json_decref(d);
     }
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     sodium_memzero(hash, sizeof hash);
     return e;
 }
@@ -468,7 +461,7 @@ lerr impersonation_start(struct db *db, int64_t admin_id, int64_t target_id, int
     }
     if (db_tx_begin(db)) {
         arena_free(a);
-        return db_problem(p);
+        return model_db_problem(p);
     }
     int64_t now = time_now();
     int64_t life = support_config.impersonation_s < auth_config.session_absolute_s ? support_config.impersonation_s
@@ -489,8 +482,8 @@ lerr impersonation_start(struct db *db, int64_t admin_id, int64_t target_id, int
         e = audit_append(db, admin_id, "auth.impersonate_start", target_of(t, target_id), d);
         json_decref(d);
     }
-    if (e) e = db_problem(p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (e) e = model_db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (e) memset(out, 0, sizeof *out);
     out->must_change_password = false;
     log_info("auth: administrator %lld logged in as user %lld", (long long)admin_id, (long long)target_id);
@@ -501,7 +494,7 @@ lerr impersonation_start(struct db *db, int64_t admin_id, int64_t target_id, int
 lerr impersonation_end(struct db *db, int64_t session_id, int64_t *admin_id_out, struct problem *p)
 {
     if (admin_id_out) *admin_id_out = 0;
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     struct db_stmt *st = db_query(db,
                                   "SELECT s.user_id, s.impersonator_id, u.username FROM sessions s "
                                   "JOIN users u ON u.id = s.user_id WHERE s.id = ?1 AND s.ended_at IS NULL",
@@ -517,18 +510,18 @@ lerr impersonation_end(struct db *db, int64_t session_id, int64_t *admin_id_out,
     db_done(st);
     lerr e = LE_OK;
     if (rc != DB_ROW && rc != DB_DONE)
-        e = db_problem(p);
+        e = model_db_problem(p);
     else if (!admin_id)
         e = problem_set(p, LE_CONFLICT, "", "You are not logged in as someone else.");
     if (!e && db_run(db, "UPDATE sessions SET ended_at = ?2 WHERE id = ?1", "ii", session_id, time_now()))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e) {
         char t[32];
         json_t *d = json_pack("{s:s}", "username", username);
-        if (audit_append(db, admin_id, "auth.impersonate_end", target_of(t, user_id), d)) e = db_problem(p);
+        if (audit_append(db, admin_id, "auth.impersonate_end", target_of(t, user_id), d)) e = model_db_problem(p);
         json_decref(d);
     }
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && admin_id_out) *admin_id_out = admin_id;
     return e;
 }
@@ -582,5 +575,5 @@ lerr signin_help_set(struct db *db, const char *text, int64_t actor_id, struct p
         if (db_tx_end(db, e) && !e) e = LE_DB;
     }
     free(clean);
-    return e ? db_problem(p) : LE_OK;
+    return e ? model_db_problem(p) : LE_OK;
 }

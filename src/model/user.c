@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
-#include "model.h"
+#include "internal.h"
 
 #define NAME_MAX_CHARS 100
 #define USERNAME_MAX 100
@@ -19,13 +19,6 @@
     "(SELECT j.name FROM job_roles j WHERE j.id = users.job_role_id) AS job_role_name, "                  \
     "(SELECT m.username FROM users m WHERE m.id = users.manager_id) AS manager_username, "                \
     "institution, phone, city, country, lang, timezone, needs_signin_link, deleted_at"
-
-static lerr db_problem(struct problem *p)
-{
-    return problem_set(p, LE_DB, "",
-                       "The database could not complete the change; nothing was saved. Try again, "
-                       "and tell the administrator if it keeps happening.");
-}
 
 static void user_fill(struct db_stmt *st, struct arena *a, struct user *u)
 {
@@ -57,18 +50,10 @@ static void user_fill(struct db_stmt *st, struct arena *a, struct user *u)
 
 /* ---- Validation ---- */
 
-static char *trim_dup(struct arena *a, const char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
-    return arena_strndup(a, s, n);
-}
-
 /* Usernames are stored lowercase: "Alice" and "alice" are one account. */
 static lerr check_username(struct arena *a, const char *in, char **out, struct problem *p)
 {
-    char *u = trim_dup(a, in);
+    char *u = arena_trim(a, in);
     size_t n = strlen(u);
     if (n == 0) return problem_set(p, LE_INVALID, "username", "Enter a username.");
     if (n > USERNAME_MAX)
@@ -88,14 +73,6 @@ static lerr check_username(struct arena *a, const char *in, char **out, struct p
     return LE_OK;
 }
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) n++;
-    return n;
-}
-
 static bool has_control(const char *s)
 {
     for (; *s; s++)
@@ -106,7 +83,7 @@ static bool has_control(const char *s)
 static lerr check_name(struct arena *a, const char *in, const char *field, const char *label,
                        char **out, struct problem *p)
 {
-    char *s = trim_dup(a, in);
+    char *s = arena_trim(a, in);
     if (!utf8_valid(s, strlen(s)) || has_control(s))
         return problem_set(p, LE_INVALID, field, "The %s contains characters that are not allowed.",
                            label);
@@ -151,7 +128,7 @@ static bool email_shaped(const char *s)
 
 static lerr check_email(struct arena *a, const char *in, char **out, struct problem *p)
 {
-    char *s = trim_dup(a, in);
+    char *s = arena_trim(a, in);
     *out = s;
     if (*s == '\0') return LE_OK;
     if (strlen(s) > EMAIL_MAX || !email_shaped(s))
@@ -221,7 +198,7 @@ static lerr username_free(struct db *db, const char *username, int64_t except_id
     int64_t other;
     lerr e = db_query_int(db, &other, "SELECT id FROM users WHERE username = ?1", "s", username);
     if (e == LE_NOTFOUND || (e == LE_OK && other == except_id)) return LE_OK;
-    if (e) return db_problem(p);
+    if (e) return model_db_problem(p);
     return taken(p, username);
 }
 
@@ -233,7 +210,7 @@ static lerr keeps_an_admin(struct db *db, int64_t id, struct problem *p)
                           "SELECT COUNT(*) FROM users WHERE status = 'active' AND id <> ?1 "
                           "AND (roles & ?2) <> 0",
                           "ii", id, (int64_t)ROLE_ADMIN);
-    if (e) return db_problem(p);
+    if (e) return model_db_problem(p);
     if (others == 0)
         return problem_set(p, LE_CONFLICT, "roles",
                            "This is the only active administrator; give another active account the "
@@ -266,7 +243,7 @@ lerr user_create(struct db *db, struct arena *a, const struct user_input *in, co
     if (password_hash(password, hash, sizeof hash))
         return problem_set(p, LE_NOMEM, "", "The server is short of memory; try again.");
 
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     int64_t id = 0, now = time_now();
     e = username_free(db, c.username, -1, p);
     if (!e) {
@@ -281,17 +258,17 @@ lerr user_create(struct db *db, struct arena *a, const struct user_input *in, co
         if (rc == DB_ROW)
             id = db_col_int(st, 0);
         else
-            e = rc == DB_CONSTRAINT ? taken(p, c.username) : db_problem(p);
+            e = rc == DB_CONSTRAINT ? taken(p, c.username) : model_db_problem(p);
         db_done(st);
     }
     if (!e) {
         char t[32];
         json_t *d = json_pack("{s:s, s:o, s:b}", "username", c.username, "roles", role_list_json(c.roles),
                               "must_change_password", must_change);
-        if (audit_append(db, actor_id, "user.create", target_of(t, id), d)) e = db_problem(p);
+        if (audit_append(db, actor_id, "user.create", target_of(t, id), d)) e = model_db_problem(p);
         json_decref(d);
     }
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e) {
         if (id_out) *id_out = id;
         if (otp && password == generated) *otp = arena_strdup(a, generated);
@@ -315,7 +292,7 @@ lerr user_get(struct db *db, struct arena *a, int64_t id, struct user *out, stru
 {
     lerr e = get_where(db, a, "SELECT " USER_COLS " FROM users WHERE id = ?1", "i", id, NULL, out);
     if (e == LE_NOTFOUND) return problem_set(p, LE_NOTFOUND, "id", "There is no user with id %lld.", (long long)id);
-    return e ? db_problem(p) : LE_OK;
+    return e ? model_db_problem(p) : LE_OK;
 }
 
 lerr user_get_by_username(struct db *db, struct arena *a, const char *username, struct user *out,
@@ -327,7 +304,7 @@ lerr user_get_by_username(struct db *db, struct arena *a, const char *username, 
     lerr e = get_where(db, a, "SELECT " USER_COLS " FROM users WHERE username = ?1", "s", 0, u, out);
     if (e == LE_NOTFOUND)
         return problem_set(p, LE_NOTFOUND, "username", "There is no user '%s'.", u);
-    return e ? db_problem(p) : LE_OK;
+    return e ? model_db_problem(p) : LE_OK;
 }
 
 /* ---- Listing ---- */
@@ -413,7 +390,7 @@ static lerr list_scoped(struct db *db, struct arena *a, int64_t manager_id, cons
     int64_t offset = (int64_t)(page - 1) * per_page;
     char *pat = NULL;
     if (q) {
-        char *t = trim_dup(a, q);
+        char *t = arena_trim(a, q);
         if (*t) pat = like_pattern(a, t);
     }
     int64_t total = 0;
@@ -466,7 +443,7 @@ lerr user_update(struct db *db, struct arena *a, int64_t id, const struct user_i
     struct clean_input c;
     lerr e = clean(a, in, &c, p);
     if (e) return e;
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     struct user u;
     json_t *changes = json_object();
     e = user_get(db, a, id, &u, p);
@@ -497,13 +474,13 @@ lerr user_update(struct db *db, struct arena *a, int64_t id, const struct user_i
         if (e == LE_CONFLICT)
             e = taken(p, c.username ? c.username : u.username);
         else if (e)
-            e = db_problem(p);
+            e = model_db_problem(p);
         char t[32];
         if (!e && audit_append(db, actor_id, "user.update", target_of(t, id), changes))
-            e = db_problem(p);
+            e = model_db_problem(p);
     }
     json_decref(changes);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 
@@ -512,7 +489,7 @@ static lerr set_status(struct db *db, int64_t id, int64_t actor_id, const char *
 {
     struct arena *a = arena_new(2048);
     bool suspending = strcmp(status, "suspended") == 0;
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     struct user u;
     e = user_get(db, a, id, &u, p);
@@ -520,15 +497,15 @@ static lerr set_status(struct db *db, int64_t id, int64_t actor_id, const char *
         if (suspending && (u.roles & ROLE_ADMIN)) e = keeps_an_admin(db, id, p);
         if (!e && db_run(db, "UPDATE users SET status = ?2, updated_at = ?3 WHERE id = ?1", "isi", id,
                          status, time_now()))
-            e = db_problem(p);
+            e = model_db_problem(p);
         /* A suspended account's open sessions end now, not at their expiry. */
-        if (!e && suspending && session_end_all(db, id)) e = db_problem(p);
+        if (!e && suspending && session_end_all(db, id)) e = model_db_problem(p);
         char t[32];
-        if (!e && audit_append(db, actor_id, action, target_of(t, id), NULL)) e = db_problem(p);
+        if (!e && audit_append(db, actor_id, action, target_of(t, id), NULL)) e = model_db_problem(p);
         /* Rule enrolments end with a suspension and come back with reactivation. */
         if (!e) e = enrol_rules_sync(db, 0, id, NULL, NULL, p);
     }
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
 out:
     arena_free(a);
     return e;
@@ -558,17 +535,17 @@ static lerr exists(struct db *db, int64_t id, struct problem *p)
     int64_t one;
     lerr e = db_query_int(db, &one, "SELECT 1 FROM users WHERE id = ?1", "i", id);
     if (e == LE_NOTFOUND) return problem_set(p, LE_NOTFOUND, "id", "There is no user with id %lld.", (long long)id);
-    return e ? db_problem(p) : LE_OK;
+    return e ? model_db_problem(p) : LE_OK;
 }
 
 lerr user_unlock(struct db *db, int64_t id, int64_t actor_id, struct problem *p)
 {
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     lerr e = exists(db, id, p);
-    if (!e && clear_lock(db, id)) e = db_problem(p);
+    if (!e && clear_lock(db, id)) e = model_db_problem(p);
     char t[32];
-    if (!e && audit_append(db, actor_id, "user.unlock", target_of(t, id), NULL)) e = db_problem(p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (!e && audit_append(db, actor_id, "user.unlock", target_of(t, id), NULL)) e = model_db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 
@@ -577,22 +554,22 @@ lerr user_unlock(struct db *db, int64_t id, int64_t actor_id, struct problem *p)
 static lerr store_password(struct db *db, int64_t id, const char *hash, bool must_change,
                            int64_t actor_id, const char *action, bool reset, struct problem *p)
 {
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     lerr e = exists(db, id, p);
     if (!e && db_run(db,
                      "UPDATE users SET password_hash = ?2, must_change_password = ?3, updated_at = ?4 "
                      "WHERE id = ?1",
                      "isii", id, hash, (int64_t)must_change, time_now()))
-        e = db_problem(p);
-    if (!e && (reset || actor_id != id) && session_end_all(db, id)) e = db_problem(p);
-    if (!e && reset && clear_lock(db, id)) e = db_problem(p);
+        e = model_db_problem(p);
+    if (!e && (reset || actor_id != id) && session_end_all(db, id)) e = model_db_problem(p);
+    if (!e && reset && clear_lock(db, id)) e = model_db_problem(p);
     if (!e) {
         char t[32];
         json_t *d = json_pack("{s:b}", "must_change_password", must_change);
-        if (audit_append(db, actor_id, action, target_of(t, id), d)) e = db_problem(p);
+        if (audit_append(db, actor_id, action, target_of(t, id), d)) e = model_db_problem(p);
         json_decref(d);
     }
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 

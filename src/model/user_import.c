@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sodium.h>
-#include "model.h"
+#include "internal.h"
 
 /* ---- Columns: the header row decides which are present ---- */
 
@@ -260,12 +260,6 @@ static void cell_error(struct ctx *c, struct import_row *row, enum ufield f, con
 
 /* ---- Loading the site ---- */
 
-static const char *col_str(struct arena *a, struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return s && *s ? arena_strdup(a, s) : "";
-}
-
 static lerr load_site(struct ctx *c, int n_rows)
 {
     struct db *db = c->db;
@@ -287,17 +281,17 @@ static lerr load_site(struct ctx *c, int n_rows)
     while ((rc = db_step(st)) == DB_ROW && k < n) {
         struct ex *e = &c->ex[k];
         e->id = db_col_int(st, 0);
-        e->username = col_str(a, st, 1);
-        e->email = col_str(a, st, 2);
-        e->idnumber = col_str(a, st, 3);
-        e->first = col_str(a, st, 4);
-        e->last = col_str(a, st, 5);
-        e->institution = col_str(a, st, 6);
-        e->phone = col_str(a, st, 7);
-        e->city = col_str(a, st, 8);
-        e->country = col_str(a, st, 9);
-        e->lang = col_str(a, st, 10);
-        e->tz = col_str(a, st, 11);
+        e->username = model_col_str(a, st, 1);
+        e->email = model_col_str(a, st, 2);
+        e->idnumber = model_col_str(a, st, 3);
+        e->first = model_col_str(a, st, 4);
+        e->last = model_col_str(a, st, 5);
+        e->institution = model_col_str(a, st, 6);
+        e->phone = model_col_str(a, st, 7);
+        e->city = model_col_str(a, st, 8);
+        e->country = model_col_str(a, st, 9);
+        e->lang = model_col_str(a, st, 10);
+        e->tz = model_col_str(a, st, 11);
         e->dept = db_col_int(st, 12);
         e->role = db_col_int(st, 13);
         e->manager = db_col_int(st, 14);
@@ -349,7 +343,7 @@ static lerr load_profile_values(struct ctx *c, const char ***values)
         while (k < c->n_ex && c->ex[k].id < uid) k++;
         if (k >= c->n_ex || c->ex[k].id != uid) continue;
         for (int f = 0; f < c->n_pf; f++)
-            if (c->pf[f].f.id == fid) (*values)[(size_t)k * (size_t)c->n_pf + (size_t)f] = col_str(c->a, st, 2);
+            if (c->pf[f].f.id == fid) (*values)[(size_t)k * (size_t)c->n_pf + (size_t)f] = model_col_str(c->a, st, 2);
     }
     db_done(st);
     return rc == DB_DONE ? LE_OK : LE_DB;
@@ -1872,20 +1866,20 @@ lerr user_import_find(struct db *db, struct arena *a, const char *token, struct 
     int rc = db_step(st);
     if (rc == DB_ROW) {
         out->id = db_col_int(st, 0);
-        out->token = col_str(a, st, 1);
-        out->filename = col_str(a, st, 2);
-        out->sha256 = col_str(a, st, 3);
+        out->token = model_col_str(a, st, 1);
+        out->filename = model_col_str(a, st, 2);
+        out->sha256 = model_col_str(a, st, 3);
         out->size = db_col_int(st, 4);
-        out->options = col_str(a, st, 5);
-        out->status = col_str(a, st, 6);
-        out->result = col_str(a, st, 7);
+        out->options = model_col_str(a, st, 5);
+        out->status = model_col_str(a, st, 6);
+        out->result = model_col_str(a, st, 7);
         out->created_by = db_col_int(st, 8);
         out->created_at = db_col_int(st, 9);
         out->committed_at = db_col_is_null(st, 10) ? 0 : db_col_int(st, 10);
-        out->commit_phase = col_str(a, st, 11);
+        out->commit_phase = model_col_str(a, st, 11);
         out->progress_done = db_col_int(st, 12);
         out->progress_total = db_col_int(st, 13);
-        out->commit_error = col_str(a, st, 14);
+        out->commit_error = model_col_str(a, st, 14);
         out->job_id = db_col_is_null(st, 15) ? 0 : db_col_int(st, 15);
     }
     db_done(st);

@@ -1,0 +1,15 @@
+/* Helpers shared by the model's files (internal.h). */
+#include "internal.h"
+
+lerr model_db_problem(struct problem *p)
+{
+    return problem_set(p, LE_DB, "",
+                       "The database could not complete the change; nothing was saved. Try again, "
+                       "and tell the administrator if it keeps happening.");
+}
+
+const char *model_col_str(struct arena *a, struct db_stmt *st, int col)
+{
+    const char *s = db_col_text(st, col);
+    return arena_strdup(a, s ? s : "");
+}
