@@ -10,22 +10,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "model.h"
+#include "internal.h"
 
 int64_t content_file_max = 64 * 1024 * 1024;
-
-static lerr db_problem(struct problem *p)
-{
-    return problem_set(p, LE_DB, "",
-                       "The database could not complete the change; nothing was saved. Try again, "
-                       "and tell the administrator if it keeps happening.");
-}
-
-static const char *col_str(struct arena *a, struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return arena_strdup(a, s ? s : "");
-}
 
 /* ---- File types ---- */
 
@@ -143,7 +130,7 @@ lerr content_store_file(struct db *db, const char *data_dir, const unsigned char
     if (db_run(db, "INSERT INTO files (sha256, size, mime, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (sha256) "
                    "DO NOTHING",
                "sisi", (const char *)sha_out, (int64_t)n, mime, time_now()))
-        return db_problem(p);
+        return model_db_problem(p);
     return LE_OK;
 }
 
@@ -168,7 +155,7 @@ lerr section_create(struct db *db, struct arena *a, int64_t course_id, const cha
     lerr e = check_title(a, title, &t, p);
     if (e) return e;
     int64_t id = 0;
-    if (db_tx_begin(db)) return db_problem(p);
+    if (db_tx_begin(db)) return model_db_problem(p);
     struct db_stmt *st = db_query(db,
                                   "INSERT INTO course_sections (course_id, title, position, created_at) VALUES (?1, ?2, "
                                   "(SELECT COALESCE(MAX(position), 0) + 1 FROM course_sections WHERE course_id = ?1), "
@@ -177,15 +164,15 @@ lerr section_create(struct db *db, struct arena *a, int64_t course_id, const cha
     if (db_step(st) == DB_ROW)
         id = db_col_int(st, 0);
     else
-        e = db_problem(p);
+        e = model_db_problem(p);
     db_done(st);
     if (!e) {
         json_t *d = json_pack("{s:s, s:I}", "title", t, "course_id", (json_int_t)course_id);
         if (audit_append(db, actor_id, "section.create", arena_sprintf(a, "section:%lld", (long long)id), d))
-            e = db_problem(p);
+            e = model_db_problem(p);
         json_decref(d);
     }
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (id_out) *id_out = e ? 0 : id;
     return e;
 }
@@ -199,14 +186,14 @@ lerr activity_create(struct db *db, struct arena *a, const char *data_dir, int64
     lerr e = check_title(a, in->title, &t, p);
     if (e) return e;
     int64_t id = 0, x;
-    if (db_tx_begin(db)) return db_problem(p);
-    lerr q = db_query_int(db, &x, "SELECT id FROM course_sections WHERE id = ?1 AND course_id = ?2", "ii", section_id,
+    if (db_tx_begin(db)) return model_db_problem(p);
+    lerr q = db_query_int(db, &x, "SELECT id FROM course_sections WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL", "ii", section_id,
                           course_id);
     if (q == LE_NOTFOUND)
         e = problem_set(p, LE_INVALID, "section_id", "This course has no section with id %lld; add the section first.",
                         (long long)section_id);
     else if (q)
-        e = db_problem(p);
+        e = model_db_problem(p);
     const char *body = "", *url = "", *sha = NULL, *fname = "";
     if (!e && k->check) e = k->check(db, a, data_dir, in, &body, &url, &sha, &fname, p);
     if (!e) {
@@ -220,16 +207,16 @@ lerr activity_create(struct db *db, struct arena *a, const char *data_dir, int64
         if (db_step(st) == DB_ROW)
             id = db_col_int(st, 0);
         else
-            e = db_problem(p);
+            e = model_db_problem(p);
         db_done(st);
     }
     if (!e) {
         json_t *d = json_pack("{s:s, s:s, s:I}", "kind", k->name, "title", t, "course_id", (json_int_t)course_id);
         if (audit_append(db, actor_id, "activity.create", arena_sprintf(a, "activity:%lld", (long long)id), d))
-            e = db_problem(p);
+            e = model_db_problem(p);
         json_decref(d);
     }
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (id_out) *id_out = e ? 0 : id;
     return e;
 }
@@ -242,7 +229,8 @@ lerr activity_get(struct db *db, struct arena *a, int64_t course_id, int64_t id,
         "SELECT x.id, x.course_id, x.section_id, x.kind, x.title, x.body, x.url, COALESCE(x.file_sha256, ''), "
         "x.file_name, COALESCE(f.mime, ''), COALESCE(f.size, 0), x.required, x.allow_mark_done, "
         "COALESCE(g.completed_at, 0) FROM activities x LEFT JOIN files f ON f.sha256 = x.file_sha256 LEFT JOIN "
-        "activity_progress g ON g.activity_id = x.id AND g.user_id = ?3 WHERE x.id = ?1 AND x.course_id = ?2",
+        "activity_progress g ON g.activity_id = x.id AND g.user_id = ?3 WHERE x.id = ?1 AND x.course_id = ?2 AND "
+        "x.deleted_at IS NULL",
         "iii", id, course_id, viewer_id);
     int rc = db_step(st);
     if (rc == DB_ROW)
@@ -250,13 +238,13 @@ lerr activity_get(struct db *db, struct arena *a, int64_t course_id, int64_t id,
             .id = db_col_int(st, 0),
             .course_id = db_col_int(st, 1),
             .section_id = db_col_int(st, 2),
-            .kind = col_str(a, st, 3),
-            .title = col_str(a, st, 4),
-            .body = col_str(a, st, 5),
-            .url = col_str(a, st, 6),
-            .file_sha256 = col_str(a, st, 7),
-            .file_name = col_str(a, st, 8),
-            .file_mime = col_str(a, st, 9),
+            .kind = model_col_str(a, st, 3),
+            .title = model_col_str(a, st, 4),
+            .body = model_col_str(a, st, 5),
+            .url = model_col_str(a, st, 6),
+            .file_sha256 = model_col_str(a, st, 7),
+            .file_name = model_col_str(a, st, 8),
+            .file_mime = model_col_str(a, st, 9),
             .file_size = db_col_int(st, 10),
             .required = db_col_int(st, 11) != 0,
             .allow_mark_done = db_col_int(st, 12) != 0,
@@ -264,7 +252,7 @@ lerr activity_get(struct db *db, struct arena *a, int64_t course_id, int64_t id,
         };
     db_done(st);
     if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "This course has no activity with id %lld.", (long long)id);
-    return rc == DB_ROW ? LE_OK : db_problem(p);
+    return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
 static json_t *iso_or_null(int64_t t)
@@ -285,8 +273,9 @@ json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, i
     struct db_stmt *st = db_query(
         db,
         "SELECT s.id, s.title, x.id, x.kind, x.title, x.required, x.allow_mark_done, COALESCE(g.completed_at, 0), "
-        "COALESCE(g.how, '') FROM course_sections s LEFT JOIN activities x ON x.section_id = s.id LEFT JOIN "
-        "activity_progress g ON g.activity_id = x.id AND g.user_id = ?2 WHERE s.course_id = ?1 ORDER BY s.position, "
+        "COALESCE(g.how, '') FROM course_sections s LEFT JOIN activities x ON x.section_id = s.id AND x.deleted_at IS "
+        "NULL LEFT JOIN activity_progress g ON g.activity_id = x.id AND g.user_id = ?2 WHERE s.course_id = ?1 AND "
+        "s.deleted_at IS NULL ORDER BY s.position, "
         "s.id, x.position, x.id",
         "ii", course_id, viewer_id);
     while (db_step(st) == DB_ROW) {
@@ -326,33 +315,182 @@ json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, i
 lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, const char *how, struct problem *p)
 {
     int64_t now = time_now(), course_id = 0, enrolment = 0;
-    if (db_query_int(db, &course_id, "SELECT course_id FROM activities WHERE id = ?1", "i", activity_id))
+    if (db_query_int(db, &course_id, "SELECT course_id FROM activities WHERE id = ?1 AND deleted_at IS NULL", "i", activity_id))
         return problem_set(p, LE_NOTFOUND, "id", "There is no activity with id %lld.", (long long)activity_id);
     lerr q = db_query_int(db, &enrolment,
                           "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL",
                           "ii", course_id, user_id);
     if (q == LE_NOTFOUND) return LE_OK; /* not enrolled (an administrator looking): not tracked */
-    if (q) return db_problem(p);
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    if (q) return model_db_problem(p);
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
     if (db_run(db, "INSERT INTO activity_progress (activity_id, user_id, how, completed_at) VALUES (?1, ?2, ?3, ?4) ON "
                    "CONFLICT (activity_id, user_id) DO NOTHING",
                "iisi", activity_id, user_id, how, now) ||
         db_run(db, "UPDATE enrolments SET last_access_at = ?2 WHERE id = ?1", "ii", enrolment, now))
-        e = db_problem(p);
+        e = model_db_problem(p);
     /* Course completion: every required activity complete (and at least one). */
     int64_t missing = 0, total = 0;
-    if (!e && (db_query_int(db, &total, "SELECT COUNT(*) FROM activities WHERE course_id = ?1 AND required = 1", "i",
+    if (!e && (db_query_int(db, &total, "SELECT COUNT(*) FROM activities WHERE course_id = ?1 AND required = 1 AND deleted_at IS NULL", "i",
                             course_id) ||
                db_query_int(db, &missing,
-                            "SELECT COUNT(*) FROM activities x WHERE x.course_id = ?1 AND x.required = 1 AND NOT EXISTS "
+                            "SELECT COUNT(*) FROM activities x WHERE x.course_id = ?1 AND x.required = 1 AND x.deleted_at IS NULL AND NOT EXISTS "
                             "(SELECT 1 FROM activity_progress g WHERE g.activity_id = x.id AND g.user_id = ?2)",
                             "ii", course_id, user_id)))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e && total > 0 && missing == 0 &&
         db_run(db, "UPDATE enrolments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL", "ii", enrolment, now))
-        e = db_problem(p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+        e = model_db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    return e;
+}
+
+/* ---- Editing the structure: rename, reorder, delete ---- */
+
+/* After required activities go away, people who have done all the rest have completed. */
+static lerr completions_refresh(struct db *db, int64_t course_id, struct problem *p)
+{
+    if (db_run(db,
+               "UPDATE enrolments SET completed_at = ?2 WHERE course_id = ?1 AND unenrolled_at IS NULL AND "
+               "completed_at IS NULL AND EXISTS (SELECT 1 FROM activities x WHERE x.course_id = ?1 AND x.required = 1 "
+               "AND x.deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM activities x WHERE x.course_id = ?1 AND "
+               "x.required = 1 AND x.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM activity_progress g WHERE "
+               "g.activity_id = x.id AND g.user_id = enrolments.user_id))",
+               "ii", course_id, time_now()))
+        return model_db_problem(p);
+    return LE_OK;
+}
+
+static lerr structure_audit(struct db *db, struct arena *a, int64_t actor_id, const char *action, const char *what,
+                            int64_t id, int64_t course_id, const char *title, struct problem *p)
+{
+    json_t *d = json_pack("{s:I, s:s?}", "course_id", (json_int_t)course_id, "title", title);
+    lerr e = audit_append(db, actor_id, action, arena_sprintf(a, "%s:%lld", what, (long long)id), d) ? model_db_problem(p)
+                                                                                                     : LE_OK;
+    json_decref(d);
+    return e;
+}
+
+/* Swaps the row with its live neighbour above (move < 0) or below (move > 0); at the end of the
+ * list nothing moves. table is "course_sections" (scope: the course) or "activities" (scope:
+ * the section). */
+static lerr move_row(struct db *db, struct arena *a, const char *table, const char *scope_col, int64_t scope,
+                     int64_t id, int64_t pos, int move, struct problem *p)
+{
+    if (!move) return LE_OK;
+    const char *sql = arena_sprintf(a,
+                                    "SELECT id, position FROM %s WHERE %s = ?1 AND deleted_at IS NULL AND position %s "
+                                    "?2 ORDER BY position %s, id LIMIT 1",
+                                    table, scope_col, move < 0 ? "<" : ">", move < 0 ? "DESC" : "ASC");
+    struct db_stmt *st = db_query(db, sql, "ii", scope, pos);
+    int rc = db_step(st);
+    int64_t other = 0, other_pos = 0;
+    if (rc == DB_ROW) {
+        other = db_col_int(st, 0);
+        other_pos = db_col_int(st, 1);
+    }
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return model_db_problem(p);
+    if (!other) return LE_OK;
+    const char *upd = arena_sprintf(a, "UPDATE %s SET position = ?2 WHERE id = ?1", table);
+    if (db_run(db, upd, "ii", id, other_pos) || db_run(db, upd, "ii", other, pos)) return model_db_problem(p);
+    return LE_OK;
+}
+
+lerr section_update(struct db *db, struct arena *a, int64_t course_id, int64_t id, const char *title, int move,
+                    int64_t actor_id, struct problem *p)
+{
+    const char *t = NULL;
+    lerr e = title ? check_title(a, title, &t, p) : LE_OK;
+    if (e) return e;
+    if (db_tx_begin(db)) return model_db_problem(p);
+    int64_t pos = 0;
+    lerr q = db_query_int(db, &pos,
+                          "SELECT position FROM course_sections WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",
+                          "ii", id, course_id);
+    if (q == LE_NOTFOUND)
+        e = problem_set(p, LE_NOTFOUND, "id", "This course has no section with id %lld.", (long long)id);
+    else if (q)
+        e = model_db_problem(p);
+    if (!e && t && db_run(db, "UPDATE course_sections SET title = ?2 WHERE id = ?1", "is", id, t)) e = model_db_problem(p);
+    if (!e) e = move_row(db, a, "course_sections", "course_id", course_id, id, pos, move, p);
+    if (!e) e = structure_audit(db, a, actor_id, "section.update", "section", id, course_id, t, p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    return e;
+}
+
+lerr section_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,
+                    struct problem *p)
+{
+    if (db_tx_begin(db)) return model_db_problem(p);
+    lerr e = LE_OK;
+    int64_t x;
+    lerr q = db_query_int(db, &x,
+                          "SELECT id FROM course_sections WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",
+                          "ii", id, course_id);
+    if (q == LE_NOTFOUND)
+        e = problem_set(p, LE_NOTFOUND, "id", "This course has no section with id %lld.", (long long)id);
+    else if (q)
+        e = model_db_problem(p);
+    int64_t now = time_now();
+    if (!e && (db_run(db, "UPDATE activities SET deleted_at = ?2 WHERE section_id = ?1 AND deleted_at IS NULL", "ii",
+                      id, now) ||
+               db_run(db, "UPDATE course_sections SET deleted_at = ?2 WHERE id = ?1", "ii", id, now)))
+        e = model_db_problem(p);
+    if (!e) e = completions_refresh(db, course_id, p);
+    if (!e) e = structure_audit(db, a, actor_id, "section.delete", "section", id, course_id, NULL, p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    return e;
+}
+
+lerr activity_update(struct db *db, struct arena *a, int64_t course_id, int64_t id, const char *title, int move,
+                     int64_t actor_id, struct problem *p)
+{
+    const char *t = NULL;
+    lerr e = title ? check_title(a, title, &t, p) : LE_OK;
+    if (e) return e;
+    if (db_tx_begin(db)) return model_db_problem(p);
+    int64_t pos = 0, section = 0;
+    struct db_stmt *st = db_query(db,
+                                  "SELECT position, section_id FROM activities WHERE id = ?1 AND course_id = ?2 AND "
+                                  "deleted_at IS NULL",
+                                  "ii", id, course_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        pos = db_col_int(st, 0);
+        section = db_col_int(st, 1);
+    }
+    db_done(st);
+    if (rc == DB_DONE)
+        e = problem_set(p, LE_NOTFOUND, "id", "This course has no activity with id %lld.", (long long)id);
+    else if (rc != DB_ROW)
+        e = model_db_problem(p);
+    if (!e && t && db_run(db, "UPDATE activities SET title = ?2, updated_at = ?3 WHERE id = ?1", "isi", id, t,
+                          time_now()))
+        e = model_db_problem(p);
+    if (!e) e = move_row(db, a, "activities", "section_id", section, id, pos, move, p);
+    if (!e) e = structure_audit(db, a, actor_id, "activity.update", "activity", id, course_id, t, p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    return e;
+}
+
+lerr activity_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,
+                     struct problem *p)
+{
+    if (db_tx_begin(db)) return model_db_problem(p);
+    lerr e = LE_OK;
+    int64_t x;
+    lerr q = db_query_int(db, &x, "SELECT id FROM activities WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",
+                          "ii", id, course_id);
+    if (q == LE_NOTFOUND)
+        e = problem_set(p, LE_NOTFOUND, "id", "This course has no activity with id %lld.", (long long)id);
+    else if (q)
+        e = model_db_problem(p);
+    if (!e && db_run(db, "UPDATE activities SET deleted_at = ?2 WHERE id = ?1", "ii", id, time_now()))
+        e = model_db_problem(p);
+    if (!e) e = completions_refresh(db, course_id, p);
+    if (!e) e = structure_audit(db, a, actor_id, "activity.delete", "activity", id, course_id, NULL, p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 
@@ -368,10 +506,11 @@ json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
     struct db_stmt *st = db_query(
         db,
         "SELECT c.code, c.title, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "
-        "COALESCE(e.last_access_at, 0), (SELECT COUNT(*) FROM activities x WHERE x.course_id = c.id AND x.required = 1), "
-        "(SELECT COUNT(*) FROM activities x JOIN activity_progress g ON g.activity_id = x.id AND g.user_id = ?1 WHERE "
-        "x.course_id = c.id AND x.required = 1), (SELECT x.id || ' ' || x.title FROM activities x JOIN course_sections "
-        "s ON s.id = x.section_id WHERE x.course_id = c.id AND NOT EXISTS (SELECT 1 FROM activity_progress g WHERE "
+        "COALESCE(e.last_access_at, 0), (SELECT COUNT(*) FROM activities x WHERE x.course_id = c.id AND x.required = 1 "
+        "AND x.deleted_at IS NULL), (SELECT COUNT(*) FROM activities x JOIN activity_progress g ON g.activity_id = x.id "
+        "AND g.user_id = ?1 WHERE x.course_id = c.id AND x.required = 1 AND x.deleted_at IS NULL), (SELECT x.id || ' ' "
+        "|| x.title FROM activities x JOIN course_sections s ON s.id = x.section_id WHERE x.course_id = c.id AND "
+        "x.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM activity_progress g WHERE "
         "g.activity_id = x.id AND g.user_id = ?1) ORDER BY s.position, s.id, x.position, x.id LIMIT 1) FROM enrolments "
         "e JOIN courses c ON c.id = e.course_id WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL ORDER BY CASE WHEN "
         "e.due_at IS NULL THEN 1 ELSE 0 END, e.due_at, c.title LIMIT 500",

@@ -7,37 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "model.h"
+#include "internal.h"
 
 #define CATEGORY_NAME_MAX 200
-
-static lerr db_problem(struct problem *p)
-{
-    return problem_set(p, LE_DB, "",
-                       "The database could not complete the change; nothing was saved. Try again, "
-                       "and tell the administrator if it keeps happening.");
-}
-
-static const char *col_str(struct arena *a, struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return arena_strdup(a, s ? s : "");
-}
-
-static char *trim_dup(struct arena *a, const char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
-    return arena_strndup(a, s, n);
-}
 
 static lerr audit(struct db *db, int64_t actor, const char *action, const char *target, json_t *details,
                   struct problem *p)
 {
     lerr e = audit_append(db, actor, action, target, details);
     json_decref(details);
-    return e ? db_problem(p) : LE_OK;
+    return e ? model_db_problem(p) : LE_OK;
 }
 
 static bool is_pg(struct db *db)
@@ -87,7 +66,7 @@ lerr category_list(struct db *db, struct arena *a, struct course_category **out,
             rows = bigger;
             cap *= 2;
         }
-        rows[n++] = (struct course_category){.id = db_col_int(st, 0), .name = col_str(a, st, 1),
+        rows[n++] = (struct course_category){.id = db_col_int(st, 0), .name = model_col_str(a, st, 1),
                                              .parent_id = db_col_int(st, 2), .n_courses = db_col_int(st, 3)};
     }
     db_done(st);
@@ -127,7 +106,7 @@ lerr category_list(struct db *db, struct arena *a, struct course_category **out,
 static lerr category_check(struct db *db, struct arena *a, int64_t id, const char *name_in, int64_t parent_id,
                            const char **name, struct problem *p)
 {
-    char *s = trim_dup(a, name_in ? name_in : "");
+    char *s = arena_trim(a, name_in ? name_in : "");
     if (!*s) return problem_set(p, LE_INVALID, "name", "Give the category a name.");
     if (utf8_chars(s) > CATEGORY_NAME_MAX)
         return problem_set(p, LE_INVALID, "name", "Use at most %d characters for the category's name.",
@@ -151,7 +130,7 @@ static lerr category_check(struct db *db, struct arena *a, int64_t id, const cha
             if (q == LE_NOTFOUND)
                 return problem_set(p, LE_INVALID, "parent_id", "There is no parent category with id %lld.",
                                    (long long)parent_id);
-            if (q) return db_problem(p);
+            if (q) return model_db_problem(p);
             at = up;
         }
     }
@@ -163,7 +142,7 @@ static lerr category_check(struct db *db, struct arena *a, int64_t id, const cha
     if (q == LE_OK)
         return problem_set(p, LE_CONFLICT, "name",
                            "There is already a category '%s' at that place in the tree; choose another name.", s);
-    return q == LE_NOTFOUND ? LE_OK : db_problem(p);
+    return q == LE_NOTFOUND ? LE_OK : model_db_problem(p);
 }
 
 lerr category_create(struct db *db, const char *name, int64_t parent_id, int64_t actor_id, int64_t *id_out,
@@ -171,7 +150,7 @@ lerr category_create(struct db *db, const char *name, int64_t parent_id, int64_t
 {
     struct arena *a = arena_new(2048);
     int64_t id = 0;
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     const char *n = NULL;
     e = category_check(db, a, 0, name, parent_id, &n, p);
@@ -183,13 +162,13 @@ lerr category_create(struct db *db, const char *name, int64_t parent_id, int64_t
         if (db_step(st) == DB_ROW)
             id = db_col_int(st, 0);
         else
-            e = db_problem(p);
+            e = model_db_problem(p);
         db_done(st);
     }
     if (!e)
         e = audit(db, actor_id, "category.create", arena_sprintf(a, "category:%lld", (long long)id),
                   json_pack("{s:s, s:I}", "name", n, "parent_id", (json_int_t)parent_id), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
 out:
     if (id_out) *id_out = e ? 0 : id;
     arena_free(a);
@@ -200,14 +179,14 @@ lerr category_update(struct db *db, int64_t id, const char *name, int64_t parent
                      struct problem *p)
 {
     struct arena *a = arena_new(2048);
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     struct db_stmt *st = db_query(db, "SELECT name, COALESCE(parent_id, 0) FROM course_categories WHERE id = ?1",
                                   "i", id);
     const char *old_name = NULL;
     int64_t old_parent = 0;
     if (db_step(st) == DB_ROW) {
-        old_name = col_str(a, st, 0);
+        old_name = model_col_str(a, st, 0);
         old_parent = db_col_int(st, 1);
     }
     db_done(st);
@@ -218,11 +197,11 @@ lerr category_update(struct db *db, int64_t id, const char *name, int64_t parent
     if (!e && db_run(db, "UPDATE course_categories SET name = ?2, parent_id = NULLIF(?3, 0), updated_at = ?4 "
                          "WHERE id = ?1",
                      "isii", id, n, parent_id, time_now()))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e)
         e = audit(db, actor_id, "category.update", arena_sprintf(a, "category:%lld", (long long)id),
                   json_pack("{s:s, s:I}", "name", n, "parent_id", (json_int_t)parent_id), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
 out:
     arena_free(a);
     return e;
@@ -255,7 +234,7 @@ static lerr tags_normalise(struct arena *a, const char *in, const char **out, st
     while (*s && !e) {
         const char *end = strchr(s, ',');
         size_t len = end ? (size_t)(end - s) : strlen(s);
-        char *t = trim_dup(a, arena_strndup(a, s, len));
+        char *t = arena_trim(a, arena_strndup(a, s, len));
         for (char *c = t; *c; c++) *c = (char)tolower((unsigned char)*c);
         s += len + (end ? 1 : 0);
         if (!*t) continue;
@@ -281,7 +260,7 @@ static lerr tags_normalise(struct arena *a, const char *in, const char **out, st
 
 static lerr tags_write(struct db *db, struct arena *a, int64_t course_id, const char *list, struct problem *p)
 {
-    if (db_run(db, "DELETE FROM course_tags WHERE course_id = ?1", "i", course_id)) return db_problem(p);
+    if (db_run(db, "DELETE FROM course_tags WHERE course_id = ?1", "i", course_id)) return model_db_problem(p);
     const char *s = list;
     while (*s) {
         const char *end = strchr(s, ',');
@@ -291,7 +270,7 @@ static lerr tags_write(struct db *db, struct arena *a, int64_t course_id, const 
         if (db_run(db, "INSERT INTO tags (name) VALUES (?1) ON CONFLICT (name) DO NOTHING", "s", t) ||
             db_run(db, "INSERT INTO course_tags (course_id, tag_id) SELECT ?1, id FROM tags WHERE name = ?2", "is",
                    course_id, t))
-            return db_problem(p);
+            return model_db_problem(p);
     }
     return LE_OK;
 }
@@ -303,7 +282,7 @@ static lerr course_check(struct db *db, struct arena *a, int64_t id, const struc
     *out = *cur;
     lerr e;
     if (in->code) {
-        char *c = trim_dup(a, in->code);
+        char *c = arena_trim(a, in->code);
         if (!*c) return problem_set(p, LE_INVALID, "code", "Give the course a code, such as FIRE-101.");
         if (strlen(c) > COURSE_CODE_MAX || !code_ok(c))
             return problem_set(p, LE_INVALID, "code",
@@ -314,7 +293,7 @@ static lerr course_check(struct db *db, struct arena *a, int64_t id, const struc
     if (!out->code || !*out->code)
         return problem_set(p, LE_INVALID, "code", "Give the course a code, such as FIRE-101.");
     if (in->title) {
-        char *t = trim_dup(a, in->title);
+        char *t = arena_trim(a, in->title);
         if (!*t) return problem_set(p, LE_INVALID, "title", "Give the course a title.");
         if (utf8_chars(t) > COURSE_TITLE_MAX)
             return problem_set(p, LE_INVALID, "title", "Use at most %d characters for the title.", COURSE_TITLE_MAX);
@@ -336,6 +315,7 @@ static lerr course_check(struct db *db, struct arena *a, int64_t id, const struc
     if (in->visible >= 0) out->visible = in->visible;
     else if (!id) out->visible = true;
     if (in->self_enrol >= 0) out->self_enrol = in->self_enrol;
+    if (in->self_enrol_approval >= 0) out->self_enrol_approval = in->self_enrol_approval;
     if (in->duration_minutes >= 0) out->duration_minutes = in->duration_minutes;
     if (in->start_date) {
         out->start_at = 0;
@@ -356,7 +336,7 @@ static lerr course_check(struct db *db, struct arena *a, int64_t id, const struc
         if (q == LE_NOTFOUND)
             return problem_set(p, LE_INVALID, "category_id", "There is no category with id %lld.",
                                (long long)out->category_id);
-        if (q) return db_problem(p);
+        if (q) return model_db_problem(p);
     }
     if (in->policy) {
         if (utf8_chars(in->policy) > COURSE_TEXT_MAX)
@@ -376,7 +356,7 @@ static lerr course_check(struct db *db, struct arena *a, int64_t id, const struc
     if (q == LE_OK)
         return problem_set(p, LE_CONFLICT, "code", "Another course already has the code '%s'; choose another.",
                            out->code);
-    return q == LE_NOTFOUND ? LE_OK : db_problem(p);
+    return q == LE_NOTFOUND ? LE_OK : model_db_problem(p);
 }
 
 static json_t *course_audit_json(const struct course *c)
@@ -392,33 +372,35 @@ static lerr course_insert(struct db *db, const struct course *c, int64_t copied_
     struct db_stmt *st = db_query(
         db,
         "INSERT INTO courses (code, title, summary, category_id, kind, status, visible, self_enrol, start_at, "
-        "end_at, duration_minutes, tag_list, policy, policy_version, copied_from, created_at, updated_at) VALUES "
-        "(?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, ?7, ?8, NULLIF(?9, 0), NULLIF(?10, 0), ?11, ?12, ?13, ?14, "
-        "NULLIF(?15, 0), ?16, ?16) RETURNING id",
-        "sssissiiiiissiii", c->code, c->title, c->summary, c->category_id, c->kind, c->status, (int64_t)c->visible,
+        "end_at, duration_minutes, tag_list, policy, policy_version, copied_from, created_at, updated_at, "
+        "self_enrol_approval, cover_sha256, cover_alt) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, ?7, ?8, "
+        "NULLIF(?9, 0), NULLIF(?10, 0), ?11, ?12, ?13, ?14, NULLIF(?15, 0), ?16, ?16, ?17, NULLIF(?18, ''), ?19) "
+        "RETURNING id",
+        "sssissiiiiissiiiiss", c->code, c->title, c->summary, c->category_id, c->kind, c->status, (int64_t)c->visible,
         (int64_t)c->self_enrol, c->start_at, c->end_at, (int64_t)c->duration_minutes, c->tag_list, c->policy,
-        (int64_t)c->policy_version, copied_from, now);
+        (int64_t)c->policy_version, copied_from, now, (int64_t)c->self_enrol_approval,
+        c->cover_sha256 ? c->cover_sha256 : "", c->cover_alt ? c->cover_alt : "");
     int rc = db_step(st);
     if (rc == DB_ROW) *id_out = db_col_int(st, 0);
     db_done(st);
     if (rc == DB_CONSTRAINT)
         return problem_set(p, LE_CONFLICT, "code", "Another course already has the code '%s'; choose another.",
                            c->code);
-    return rc == DB_ROW ? LE_OK : db_problem(p);
+    return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
 lerr course_create(struct db *db, struct arena *a, const struct course_input *in, int64_t actor_id,
                    int64_t *id_out, struct problem *p)
 {
     int64_t id = 0;
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
     struct course cur = {0}, c;
     e = course_check(db, a, 0, in, &cur, &c, p);
     if (!e) e = course_insert(db, &c, 0, &id, p);
     if (!e) e = tags_write(db, a, id, c.tag_list, p);
     if (!e) e = audit(db, actor_id, "course.create", arena_sprintf(a, "course:%s", c.code), course_audit_json(&c), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (id_out) *id_out = e ? 0 : id;
     return e;
 }
@@ -428,35 +410,41 @@ lerr course_create(struct db *db, struct arena *a, const struct course_input *in
     "COALESCE(c.start_at, 0), COALESCE(c.end_at, 0), c.duration_minutes, c.tag_list, c.policy, "            \
     "c.policy_version, COALESCE((SELECT o.code FROM courses o WHERE o.id = c.copied_from), ''), c.created_at, " \
     "c.updated_at, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "                              \
-    "COALESCE((SELECT MAX(k.version) FROM policy_acks k WHERE k.course_id = c.id AND k.user_id = ?1), 0)"
+    "COALESCE((SELECT MAX(k.version) FROM policy_acks k WHERE k.course_id = c.id AND k.user_id = ?1), 0), "   \
+    "c.self_enrol_approval, (SELECT COUNT(*) FROM enrolment_requests q WHERE q.course_id = c.id AND "           \
+    "q.user_id = ?1 AND q.status = 'pending'), COALESCE(c.cover_sha256, ''), c.cover_alt"
 #define COURSE_FROM " FROM courses c LEFT JOIN enrolments e ON e.course_id = c.id AND e.user_id = ?1 AND e.unenrolled_at IS NULL"
 
 static void course_row(struct arena *a, struct db_stmt *st, struct course *c)
 {
     *c = (struct course){
         .id = db_col_int(st, 0),
-        .code = col_str(a, st, 1),
-        .title = col_str(a, st, 2),
-        .summary = col_str(a, st, 3),
+        .code = model_col_str(a, st, 1),
+        .title = model_col_str(a, st, 2),
+        .summary = model_col_str(a, st, 3),
         .category_id = db_col_int(st, 4),
         .category_path = "",
-        .kind = col_str(a, st, 5),
-        .status = col_str(a, st, 6),
+        .kind = model_col_str(a, st, 5),
+        .status = model_col_str(a, st, 6),
         .visible = db_col_int(st, 7) != 0,
         .self_enrol = db_col_int(st, 8) != 0,
         .start_at = db_col_int(st, 9),
         .end_at = db_col_int(st, 10),
         .duration_minutes = (int)db_col_int(st, 11),
-        .tag_list = col_str(a, st, 12),
-        .policy = col_str(a, st, 13),
+        .tag_list = model_col_str(a, st, 12),
+        .policy = model_col_str(a, st, 13),
         .policy_version = (int)db_col_int(st, 14),
-        .copied_from = col_str(a, st, 15),
+        .copied_from = model_col_str(a, st, 15),
         .created_at = db_col_int(st, 16),
         .updated_at = db_col_int(st, 17),
-        .my_role = db_col_is_null(st, 18) ? NULL : col_str(a, st, 18),
+        .my_role = db_col_is_null(st, 18) ? NULL : model_col_str(a, st, 18),
         .my_due_at = db_col_int(st, 19),
         .my_completed_at = db_col_int(st, 20),
         .my_policy_version = (int)db_col_int(st, 21),
+        .self_enrol_approval = db_col_int(st, 22) != 0,
+        .my_request = db_col_int(st, 23) ? "pending" : NULL,
+        .cover_sha256 = model_col_str(a, st, 24),
+        .cover_alt = model_col_str(a, st, 25),
     };
 }
 
@@ -468,7 +456,7 @@ lerr course_get(struct db *db, struct arena *a, const char *code, int64_t viewer
     if (rc == DB_ROW) course_row(a, st, out);
     db_done(st);
     if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "code", "There is no course with the code '%s'.", code);
-    return rc == DB_ROW ? LE_OK : db_problem(p);
+    return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
 static lerr course_by_id(struct db *db, struct arena *a, int64_t id, struct course *out, struct problem *p)
@@ -478,13 +466,13 @@ static lerr course_by_id(struct db *db, struct arena *a, int64_t id, struct cour
     if (rc == DB_ROW) course_row(a, st, out);
     db_done(st);
     if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "code", "There is no course with id %lld.", (long long)id);
-    return rc == DB_ROW ? LE_OK : db_problem(p);
+    return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
 lerr course_update(struct db *db, struct arena *a, int64_t id, const struct course_input *in, int64_t actor_id,
                    struct problem *p)
 {
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
     struct course cur, c;
     e = course_by_id(db, a, id, &cur, p);
@@ -492,15 +480,15 @@ lerr course_update(struct db *db, struct arena *a, int64_t id, const struct cour
     if (!e && db_run(db,
                      "UPDATE courses SET code = ?2, title = ?3, summary = ?4, category_id = NULLIF(?5, 0), kind = ?6, "
                      "status = ?7, visible = ?8, self_enrol = ?9, start_at = NULLIF(?10, 0), end_at = NULLIF(?11, 0), "
-                     "duration_minutes = ?12, tag_list = ?13, policy = ?14, policy_version = ?15, updated_at = ?16 "
-                     "WHERE id = ?1",
-                     "isssissiiiiissii", id, c.code, c.title, c.summary, c.category_id, c.kind, c.status,
+                     "duration_minutes = ?12, tag_list = ?13, policy = ?14, policy_version = ?15, updated_at = ?16, "
+                     "self_enrol_approval = ?17 WHERE id = ?1",
+                     "isssissiiiiissiii", id, c.code, c.title, c.summary, c.category_id, c.kind, c.status,
                      (int64_t)c.visible, (int64_t)c.self_enrol, c.start_at, c.end_at, (int64_t)c.duration_minutes,
-                     c.tag_list, c.policy, (int64_t)c.policy_version, time_now()))
+                     c.tag_list, c.policy, (int64_t)c.policy_version, time_now(), (int64_t)c.self_enrol_approval))
         e = problem_set(p, LE_CONFLICT, "code", "Another course already has the code '%s'; choose another.", c.code);
     if (!e && in->tags) e = tags_write(db, a, id, c.tag_list, p);
     if (!e) e = audit(db, actor_id, "course.update", arena_sprintf(a, "course:%s", c.code), course_audit_json(&c), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 
@@ -508,7 +496,7 @@ lerr course_copy(struct db *db, struct arena *a, int64_t id, const char *new_cod
                  int64_t actor_id, int64_t *id_out, struct problem *p)
 {
     int64_t new_id = 0;
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
     struct course src, c;
     e = course_by_id(db, a, id, &src, p);
@@ -529,34 +517,35 @@ lerr course_copy(struct db *db, struct arena *a, int64_t id, const char *new_cod
     int64_t now = time_now();
     if (!e && (db_run(db,
                       "INSERT INTO course_sections (course_id, title, position, created_at) SELECT ?1, title, "
-                      "position, ?3 FROM course_sections WHERE course_id = ?2",
+                      "position, ?3 FROM course_sections WHERE course_id = ?2 AND deleted_at IS NULL",
                       "iii", new_id, src.id, now) ||
                db_run(db,
                       "INSERT INTO activities (course_id, section_id, kind, title, position, required, "
                       "allow_mark_done, body, url, file_sha256, file_name, created_at, updated_at) SELECT ?1, ns.id, "
                       "x.kind, x.title, x.position, x.required, x.allow_mark_done, x.body, x.url, x.file_sha256, "
                       "x.file_name, ?3, ?3 FROM activities x JOIN course_sections os ON os.id = x.section_id JOIN "
-                      "course_sections ns ON ns.course_id = ?1 AND ns.position = os.position WHERE x.course_id = ?2",
+                      "course_sections ns ON ns.course_id = ?1 AND ns.position = os.position WHERE x.course_id = ?2 AND "
+                      "x.deleted_at IS NULL",
                       "iii", new_id, src.id, now)))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e)
         e = audit(db, actor_id, "course.copy", arena_sprintf(a, "course:%s", c.code),
                   json_pack("{s:s, s:s}", "from", src.code, "title", c.title), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (id_out) *id_out = e ? 0 : new_id;
     return e;
 }
 
 lerr course_archive(struct db *db, struct arena *a, int64_t id, int64_t actor_id, struct problem *p)
 {
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
     struct course c;
     e = course_by_id(db, a, id, &c, p);
     if (!e && db_run(db, "UPDATE courses SET status = 'archived', updated_at = ?2 WHERE id = ?1", "ii", id, time_now()))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e) e = audit(db, actor_id, "course.archive", arena_sprintf(a, "course:%s", c.code), NULL, p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 
@@ -610,7 +599,7 @@ lerr course_search(struct db *db, struct arena *a, const struct course_query *q,
     int n = 0, total = 0, rc;
     while ((rc = db_step(st)) == DB_ROW && n < per_page) {
         course_row(a, st, &rows[n++]);
-        total = (int)db_col_int(st, 22);
+        total = (int)db_col_int(st, 26);
     }
     db_done(st);
     if (rc != DB_DONE && rc != DB_ROW) return LE_DB;
@@ -662,8 +651,77 @@ json_t *course_to_json(struct arena *a, const struct course *c)
                         json_boolean(!*c->policy || c->my_policy_version >= c->policy_version));
     /* How a person who is not enrolled can join: "self" or "ask" (an administrator or an
      * instructor enrols them). */
-    json_object_set_new(j, "join", c->my_role ? json_null() : json_string(c->self_enrol ? "self" : "ask"));
+    json_object_set_new(j, "self_enrol_approval", json_boolean(c->self_enrol_approval));
+    /* The cover: its address changes with the image (v = the start of its SHA-256). */
+    json_object_set_new(j, "cover",
+                        c->cover_sha256 && *c->cover_sha256
+                            ? json_pack("{s:s, s:s}", "href",
+                                        arena_sprintf(a, "/courses/%s/cover?v=%.12s", c->code, c->cover_sha256), "alt",
+                                        c->cover_alt ? c->cover_alt : "")
+                            : json_null());
+    /* "request": self-enrolment asks the line manager or an administrator to approve;
+     * "pending": the viewer's request waits for that decision. */
+    json_object_set_new(j, "enrolment_request", c->my_request ? json_string(c->my_request) : json_null());
+    json_object_set_new(j, "join", c->my_role ? json_null()
+                                   : json_string(c->my_request ? "pending"
+                                                 : !c->self_enrol ? "ask"
+                                                 : c->self_enrol_approval ? "request" : "self"));
     return j;
+}
+
+/* ---- Cover image ---- */
+
+int64_t course_cover_max = 5 * 1024 * 1024;
+
+lerr course_set_cover(struct db *db, struct arena *a, const char *data_dir, int64_t course_id, const char *filename,
+                      const char *claimed_mime, const unsigned char *d, size_t n, const char *alt, int64_t actor_id,
+                      struct problem *p)
+{
+    struct course c;
+    lerr e = course_by_id(db, a, course_id, &c, p);
+    if (e) return e;
+    char *alt_t = arena_trim(a, alt ? alt : "");
+    if (!*alt_t)
+        return problem_set(p, LE_INVALID, "alt",
+                           "Describe the cover image for people who cannot see it (alternative text).");
+    if (utf8_chars(alt_t) > 255) return problem_set(p, LE_INVALID, "alt", "Use at most 255 characters for the alternative text.");
+    char sha[65] = "";
+    const char *mime = NULL;
+    if (!d && !*c.cover_sha256) return problem_set(p, LE_INVALID, "file", "Choose an image for the cover.");
+    if (d) {
+        if ((int64_t)n > course_cover_max)
+            return problem_set(p, LE_INVALID, "file", "A cover image may be at most %lld KiB; this one is %lld KiB.",
+                               (long long)(course_cover_max / 1024), (long long)(n / 1024));
+        if ((e = content_check_type(filename, claimed_mime, d, n, &mime, p))) return e;
+        if (strncmp(mime, "image/", 6) != 0)
+            return problem_set(p, LE_INVALID, "file", "A cover must be an image: PNG, JPEG, GIF or WebP.");
+    }
+    if (db_tx_begin(db)) return model_db_problem(p);
+    if (d) e = content_store_file(db, data_dir, d, n, mime, sha, p);
+    if (!e && db_run(db,
+                     "UPDATE courses SET cover_sha256 = COALESCE(NULLIF(?2, ''), cover_sha256), cover_alt = ?3, "
+                     "updated_at = ?4 WHERE id = ?1",
+                     "issi", course_id, (const char *)sha, alt_t, time_now()))
+        e = model_db_problem(p);
+    if (!e)
+        e = audit(db, actor_id, "course.cover", arena_sprintf(a, "course:%s", c.code),
+                  json_pack("{s:s, s:s}", "sha256", *sha ? sha : c.cover_sha256, "alt", alt_t), p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    return e;
+}
+
+lerr course_remove_cover(struct db *db, struct arena *a, int64_t course_id, int64_t actor_id, struct problem *p)
+{
+    struct course c;
+    lerr e = course_by_id(db, a, course_id, &c, p);
+    if (e) return e;
+    if (db_tx_begin(db)) return model_db_problem(p);
+    if (db_run(db, "UPDATE courses SET cover_sha256 = NULL, cover_alt = '', updated_at = ?2 WHERE id = ?1", "ii",
+               course_id, time_now()))
+        e = model_db_problem(p);
+    if (!e) e = audit(db, actor_id, "course.cover_remove", arena_sprintf(a, "course:%s", c.code), NULL, p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    return e;
 }
 
 /* ---- Policy acknowledgements ---- */
@@ -671,7 +729,7 @@ json_t *course_to_json(struct arena *a, const struct course *c)
 lerr policy_acknowledge(struct db *db, int64_t course_id, int64_t user_id, struct problem *p)
 {
     struct arena *a = arena_new(1024);
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     struct course c;
     e = course_by_id(db, a, course_id, &c, p);
@@ -680,11 +738,11 @@ lerr policy_acknowledge(struct db *db, int64_t course_id, int64_t user_id, struc
                      "INSERT INTO policy_acks (course_id, user_id, version, acknowledged_at) VALUES (?1, ?2, ?3, ?4) "
                      "ON CONFLICT (course_id, user_id, version) DO NOTHING",
                      "iiii", course_id, user_id, (int64_t)c.policy_version, time_now()))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e)
         e = audit(db, user_id, "course.policy_ack", arena_sprintf(a, "course:%s", c.code),
                   json_pack("{s:i}", "version", c.policy_version), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
 out:
     arena_free(a);
     return e;
@@ -712,7 +770,7 @@ lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *u
                 const char *due, int64_t actor_id, unsigned actor_roles, int64_t *id_out, struct problem *p)
 {
     int64_t id = 0;
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
     struct course c;
     struct user u;
@@ -741,7 +799,7 @@ lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *u
         if (q == LE_OK)
             e = problem_set(p, LE_CONFLICT, "username", "'%s' is already enrolled in %s.", u.username, c.code);
         else if (q != LE_NOTFOUND)
-            e = db_problem(p);
+            e = model_db_problem(p);
     }
     if (!e) {
         struct db_stmt *st = db_query(db,
@@ -751,13 +809,13 @@ lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *u
         if (db_step(st) == DB_ROW)
             id = db_col_int(st, 0);
         else
-            e = db_problem(p);
+            e = model_db_problem(p);
         db_done(st);
     }
     if (!e)
         e = audit(db, actor_id, "enrolment.create", arena_sprintf(a, "course:%s", c.code),
                   json_pack("{s:s, s:s, s:s?}", "username", u.username, "role", role, "due", due_at ? due : NULL), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (id_out) *id_out = e ? 0 : id;
     return e;
 }
@@ -766,7 +824,7 @@ lerr enrol_users(struct db *db, struct arena *a, int64_t course_id, const char *
                  const char *due, int64_t actor_id, unsigned actor_roles, int *n_out, struct problem *p)
 {
     int n = 0;
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     const char *s = usernames ? usernames : "";
     while (!e && *s) {
         while (*s && strchr(" ,;\t\r\n", *s)) s++;
@@ -780,7 +838,7 @@ lerr enrol_users(struct db *db, struct arena *a, int64_t course_id, const char *
         if (!e) n++;
     }
     if (!e && !n) e = problem_set(p, LE_INVALID, "username", "Give at least one username to enrol.");
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (n_out) *n_out = e ? 0 : n;
     return e;
 }
@@ -789,7 +847,7 @@ lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t a
                struct problem *p)
 {
     struct arena *a = arena_new(2048);
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) goto out;
     struct course c;
     struct user u;
@@ -805,14 +863,14 @@ lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t a
         if (q == LE_NOTFOUND)
             e = problem_set(p, LE_NOTFOUND, "username", "'%s' is not enrolled in %s.", u.username, c.code);
         else if (q)
-            e = db_problem(p);
+            e = model_db_problem(p);
     }
     if (!e && db_run(db, "UPDATE enrolments SET unenrolled_at = ?2 WHERE id = ?1", "ii", eid, time_now()))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e)
         e = audit(db, actor_id, "enrolment.end", arena_sprintf(a, "course:%s", c.code),
                   json_pack("{s:s}", "username", u.username), p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
 out:
     arena_free(a);
     return e;
@@ -843,7 +901,7 @@ lerr enrol_rules_sync(struct db *db, int64_t course_id, int64_t user_id, int64_t
                       struct problem *p)
 {
     int64_t n_add = 0, n_end = 0;
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
     if (count_rows(db,
                    "INSERT INTO enrolments (course_id, user_id, role, source, due_at, enrolled_at, enrolled_by) "
@@ -860,14 +918,14 @@ lerr enrol_rules_sync(struct db *db, int64_t course_id, int64_t user_id, int64_t
                    "(SELECT 1 FROM enrolment_rules r JOIN users u ON u.id = enrolments.user_id WHERE r.course_id = "
                    "enrolments.course_id AND " RULE_MATCHES ") RETURNING id",
                    course_id, user_id, &n_end))
-        e = db_problem(p);
+        e = model_db_problem(p);
     if (!e && (n_add || n_end)) {
         json_t *d = json_pack("{s:I, s:I, s:I, s:I}", "course_id", (json_int_t)course_id, "user_id",
                               (json_int_t)user_id, "added", (json_int_t)n_add, "ended", (json_int_t)n_end);
-        if (audit_append(db, 0, "enrolment.rules_sync", "enrolments", d)) e = db_problem(p);
+        if (audit_append(db, 0, "enrolment.rules_sync", "enrolments", d)) e = model_db_problem(p);
         json_decref(d);
     }
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (added) *added = e ? 0 : n_add;
     if (ended) *ended = e ? 0 : n_end;
     return e;
@@ -877,7 +935,7 @@ lerr enrol_rule_create(struct db *db, struct arena *a, int64_t course_id, const 
                        int64_t job_role_id, int due_days, int64_t actor_id, int64_t *id_out, struct problem *p)
 {
     int64_t id = 0, x;
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
     struct course c;
     e = course_by_id(db, a, course_id, &c, p);
@@ -902,7 +960,7 @@ lerr enrol_rule_create(struct db *db, struct arena *a, int64_t course_id, const 
         if (db_step(st) == DB_ROW)
             id = db_col_int(st, 0);
         else
-            e = db_problem(p);
+            e = model_db_problem(p);
         db_done(st);
     }
     if (!e)
@@ -911,7 +969,7 @@ lerr enrol_rule_create(struct db *db, struct arena *a, int64_t course_id, const 
                             (json_int_t)job_role_id),
                   p);
     if (!e) e = enrol_rules_sync(db, course_id, 0, NULL, NULL, p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (id_out) *id_out = e ? 0 : id;
     return e;
 }
@@ -919,7 +977,7 @@ lerr enrol_rule_create(struct db *db, struct arena *a, int64_t course_id, const 
 lerr enrol_rule_delete(struct db *db, struct arena *a, int64_t course_id, int64_t rule_id, int64_t actor_id,
                        struct problem *p)
 {
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
     int64_t x;
     lerr q = db_query_int(db, &x, "SELECT id FROM enrolment_rules WHERE id = ?1 AND course_id = ?2", "ii", rule_id,
@@ -927,13 +985,13 @@ lerr enrol_rule_delete(struct db *db, struct arena *a, int64_t course_id, int64_
     if (q == LE_NOTFOUND)
         e = problem_set(p, LE_NOTFOUND, "id", "This course has no enrolment rule with id %lld.", (long long)rule_id);
     else if (q)
-        e = db_problem(p);
-    if (!e && db_run(db, "DELETE FROM enrolment_rules WHERE id = ?1", "i", rule_id)) e = db_problem(p);
+        e = model_db_problem(p);
+    if (!e && db_run(db, "DELETE FROM enrolment_rules WHERE id = ?1", "i", rule_id)) e = model_db_problem(p);
     if (!e)
         e = audit(db, actor_id, "enrolment_rule.delete", arena_sprintf(a, "course:%lld", (long long)course_id),
                   json_pack("{s:I}", "rule_id", (json_int_t)rule_id), p);
     if (!e) e = enrol_rules_sync(db, course_id, 0, NULL, NULL, p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 
@@ -962,9 +1020,11 @@ json_t *enrol_rules_json(struct db *db, int64_t course_id)
     return arr;
 }
 
-lerr enrol_self(struct db *db, struct arena *a, int64_t course_id, int64_t user_id, struct problem *p)
+lerr enrol_self(struct db *db, struct arena *a, int64_t course_id, int64_t user_id, int64_t *request_out,
+                struct problem *p)
 {
-    lerr e = db_tx_begin(db) ? db_problem(p) : LE_OK;
+    int64_t request_id = 0;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
     struct course c;
     int64_t x;
@@ -979,16 +1039,143 @@ lerr enrol_self(struct db *db, struct arena *a, int64_t course_id, int64_t user_
         if (q == LE_OK)
             e = problem_set(p, LE_CONFLICT, "code", "You are already enrolled in %s.", c.code);
         else if (q != LE_NOTFOUND)
-            e = db_problem(p);
+            e = model_db_problem(p);
+    }
+    if (!e && c.self_enrol_approval) {
+        /* A request for the line manager or an administrator to decide. */
+        lerr q = db_query_int(db, &x,
+                              "SELECT id FROM enrolment_requests WHERE course_id = ?1 AND user_id = ?2 AND status = "
+                              "'pending'",
+                              "ii", course_id, user_id);
+        if (q == LE_OK)
+            e = problem_set(p, LE_CONFLICT, "code",
+                            "You have already asked to join %s; your request waits for approval.", c.code);
+        else if (q != LE_NOTFOUND)
+            e = model_db_problem(p);
+        if (!e) {
+            struct db_stmt *st = db_query(db,
+                                          "INSERT INTO enrolment_requests (course_id, user_id, status, requested_at) "
+                                          "VALUES (?1, ?2, 'pending', ?3) RETURNING id",
+                                          "iii", course_id, user_id, time_now());
+            if (db_step(st) == DB_ROW)
+                request_id = db_col_int(st, 0);
+            else
+                e = model_db_problem(p);
+            db_done(st);
+        }
+        if (!e)
+            e = audit(db, user_id, "enrolment.request", arena_sprintf(a, "course:%s", c.code),
+                      json_pack("{s:I}", "request_id", (json_int_t)request_id), p);
+    } else if (!e) {
+        if (db_run(db,
+                   "INSERT INTO enrolments (course_id, user_id, role, source, enrolled_at, enrolled_by) VALUES (?1, "
+                   "?2, 'learner', 'self', ?3, ?2)",
+                   "iii", course_id, user_id, time_now()))
+            e = model_db_problem(p);
+        if (!e) e = audit(db, user_id, "enrolment.self", arena_sprintf(a, "course:%s", c.code), NULL, p);
+    }
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    if (request_out) *request_out = e ? 0 : request_id;
+    return e;
+}
+
+lerr enrol_request_decide(struct db *db, struct arena *a, int64_t request_id, bool approve, const char *reason,
+                          int64_t actor_id, unsigned actor_roles, struct problem *p)
+{
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
+    if (e) return e;
+    int64_t course_id = 0, user_id = 0;
+    const char *status = NULL, *username = "";
+    struct db_stmt *st = db_query(db,
+                                  "SELECT q.course_id, q.user_id, q.status, u.username FROM enrolment_requests q JOIN "
+                                  "users u ON u.id = q.user_id WHERE q.id = ?1",
+                                  "i", request_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        course_id = db_col_int(st, 0);
+        user_id = db_col_int(st, 1);
+        status = model_col_str(a, st, 2);
+        username = model_col_str(a, st, 3);
+    }
+    db_done(st);
+    if (rc == DB_DONE)
+        e = problem_set(p, LE_NOTFOUND, "id", "There is no enrolment request with id %lld.", (long long)request_id);
+    else if (rc != DB_ROW)
+        e = model_db_problem(p);
+    /* Administrators decide any request; a manager those of people in their reporting line
+     * (direct or indirect reports), never their own. */
+    if (!e && !(actor_roles & ROLE_ADMIN) && (actor_id == user_id || !user_visible_to(db, actor_id, actor_roles, user_id)))
+        e = problem_set(p, LE_FORBIDDEN, "id",
+                        "Only %s's line manager or an administrator can decide this request.", username);
+    if (!e && !str_eq(status, "pending"))
+        e = problem_set(p, LE_CONFLICT, "id", "This request was already %s.", status);
+    struct course c;
+    if (!e) e = course_by_id(db, a, course_id, &c, p);
+    if (!e && approve) {
+        int64_t x;
+        if (str_eq(c.status, "archived"))
+            e = problem_set(p, LE_CONFLICT, "code", "The course '%s' is archived; nobody can be enrolled in it.", c.code);
+        lerr q = e ? LE_OK
+                   : db_query_int(db, &x,
+                                  "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS "
+                                  "NULL",
+                                  "ii", course_id, user_id);
+        /* Enrolled meanwhile (by hand or a rule): the approval stands and nothing more is written. */
+        if (!e && q == LE_NOTFOUND &&
+            db_run(db,
+                   "INSERT INTO enrolments (course_id, user_id, role, source, enrolled_at, enrolled_by) VALUES (?1, "
+                   "?2, 'learner', 'self', ?3, ?4)",
+                   "iiii", course_id, user_id, time_now(), actor_id))
+            e = model_db_problem(p);
+        else if (!e && q != LE_OK && q != LE_NOTFOUND)
+            e = model_db_problem(p);
     }
     if (!e && db_run(db,
-                     "INSERT INTO enrolments (course_id, user_id, role, source, enrolled_at, enrolled_by) VALUES (?1, ?2, "
-                     "'learner', 'self', ?3, ?2)",
-                     "iii", course_id, user_id, time_now()))
-        e = db_problem(p);
-    if (!e) e = audit(db, user_id, "enrolment.self", arena_sprintf(a, "course:%s", c.code), NULL, p);
-    if (db_tx_end(db, e) && !e) e = db_problem(p);
+                     "UPDATE enrolment_requests SET status = ?2, decided_at = ?3, decided_by = ?4, reason = ?5 WHERE "
+                     "id = ?1",
+                     "isiis", request_id, approve ? "approved" : "declined", time_now(), actor_id,
+                     reason ? reason : ""))
+        e = model_db_problem(p);
+    if (!e)
+        e = audit(db, actor_id, approve ? "enrolment.approve" : "enrolment.decline",
+                  arena_sprintf(a, "course:%s", c.code),
+                  json_pack("{s:s, s:I, s:s}", "username", username, "request_id", (json_int_t)request_id, "reason",
+                            reason ? reason : ""),
+                  p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
+}
+
+json_t *enrol_requests_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles,
+                            const char *status, int64_t course_id)
+{
+    json_t *arr = json_array();
+    struct db_stmt *st = db_query(
+        db,
+        "WITH RECURSIVE line(id) AS (SELECT id FROM users WHERE manager_id = ?1 UNION SELECT u.id FROM users u JOIN "
+        "line ON u.manager_id = line.id) SELECT q.id, c.code, c.title, u.username, u.first_name, u.last_name, "
+        "q.status, q.requested_at, COALESCE(q.decided_at, 0), q.reason FROM enrolment_requests q JOIN courses c ON "
+        "c.id = q.course_id JOIN users u ON u.id = q.user_id WHERE (?2 = 1 OR (q.user_id <> ?1 AND q.user_id IN "
+        "(SELECT id FROM line))) AND (?3 = '' OR q.status = ?3) AND (?4 = 0 OR q.course_id = ?4) ORDER BY "
+        "q.requested_at, q.id LIMIT 500",
+        "iisi", viewer_id > 0 ? viewer_id : -1, (int64_t)((viewer_roles & ROLE_ADMIN) != 0), status ? status : "",
+        course_id);
+    while (db_step(st) == DB_ROW) {
+        char req_iso[21], dec_iso[21];
+        int64_t decided = db_col_int(st, 8);
+        time_iso8601(db_col_int(st, 7), req_iso);
+        if (decided) time_iso8601(decided, dec_iso);
+        const char *st_s = model_col_str(a, st, 6);
+        json_array_append_new(
+            arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:b}", "id",
+                           (json_int_t)db_col_int(st, 0), "course", model_col_str(a, st, 1), "course_title",
+                           model_col_str(a, st, 2), "username", model_col_str(a, st, 3), "first_name", model_col_str(a, st, 4),
+                           "last_name", model_col_str(a, st, 5), "status", st_s, "requested_at", req_iso, "decided_at",
+                           decided ? dec_iso : NULL, "reason", model_col_str(a, st, 9), "pending",
+                           str_eq(st_s, "pending")));
+    }
+    db_done(st);
+    return arr;
 }
 
 json_t *course_learners_json(struct db *db, struct arena *a, int64_t course_id, const char *q, const char *state)
@@ -1003,7 +1190,8 @@ json_t *course_learners_json(struct db *db, struct arena *a, int64_t course_id, 
         db,
         "SELECT u.username, u.first_name, u.last_name, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "
         "e.enrolled_at, COALESCE(e.last_access_at, 0), e.source, (SELECT COUNT(*) FROM activities x WHERE x.course_id "
-        "= ?1 AND x.required = 1), (SELECT COUNT(*) FROM activities x JOIN activity_progress g ON g.activity_id = x.id "
+        "= ?1 AND x.required = 1 AND x.deleted_at IS NULL), (SELECT COUNT(*) FROM activities x JOIN activity_progress g "
+        "ON g.activity_id = x.id AND x.deleted_at IS NULL "
         "AND g.user_id = e.user_id WHERE x.course_id = ?1 AND x.required = 1) FROM enrolments e JOIN users u ON u.id = "
         "e.user_id WHERE e.course_id = ?1 AND e.unenrolled_at IS NULL AND (lower(u.username) LIKE ?2 OR "
         "lower(u.first_name || ' ' || u.last_name) LIKE ?2) AND (?3 = '' OR (?3 = 'completed' AND e.completed_at IS "
@@ -1020,10 +1208,10 @@ json_t *course_learners_json(struct db *db, struct arena *a, int64_t course_id, 
         if (done) time_iso8601(done, done_iso);
         json_array_append_new(
             arr, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b, s:b, s:s?, s:s, s:s?, s:s, s:i, s:I}", "username",
-                           col_str(a, st, 0), "first_name", col_str(a, st, 1), "last_name", col_str(a, st, 2), "role",
-                           col_str(a, st, 3), "due", date_str(a, due), "overdue", due && !done && due < now, "completed",
+                           model_col_str(a, st, 0), "first_name", model_col_str(a, st, 1), "last_name", model_col_str(a, st, 2), "role",
+                           model_col_str(a, st, 3), "due", date_str(a, due), "overdue", due && !done && due < now, "completed",
                            done != 0, "completed_at", done ? done_iso : NULL, "enrolled_at", enrolled, "last_access_at",
-                           last ? last_iso : NULL, "source", col_str(a, st, 8), "percent",
+                           last ? last_iso : NULL, "source", model_col_str(a, st, 8), "percent",
                            req ? (int)(req_done * 100 / req) : 0, "required_done", (json_int_t)req_done));
     }
     db_done(st);

@@ -391,6 +391,38 @@ lerr bulk_insert_sessions(struct db *db, const struct bulk_session *rows, size_t
 /* Ids of users holding any role of mask, in id order, at most max of them (malloc'd into
  * *ids_out, caller frees). */
 lerr bulk_user_ids(struct db *db, unsigned roles, size_t max, int64_t **ids_out, size_t *n_out);
+/* Courses (issue 5): one category, course, section or activity, returning its id in *id_out
+ * (parent_id / category_id 0 = none); enrolments and activity progress many rows a statement. */
+lerr bulk_insert_category(struct db *db, const char *name, int64_t parent_id, int64_t now,
+                          int64_t *id_out);
+struct bulk_course {
+    const char *code, *title, *summary, *kind;
+    int64_t category_id;
+    bool self_enrol;
+    int duration_minutes;
+    int64_t start_at, created_at;
+};
+lerr bulk_insert_course(struct db *db, const struct bulk_course *c, int64_t *id_out);
+lerr bulk_insert_section(struct db *db, int64_t course_id, const char *title, int position,
+                         int64_t now, int64_t *id_out);
+lerr bulk_insert_activity(struct db *db, int64_t course_id, int64_t section_id, const char *kind,
+                          const char *title, int position, const char *body, const char *url,
+                          int64_t now, int64_t *id_out);
+struct bulk_enrolment {
+    int64_t course_id, user_id;
+    bool instructor;              /* role 'instructor', else 'learner' */
+    int64_t due_at, enrolled_at, completed_at, last_access_at; /* 0 = NULL */
+};
+lerr bulk_insert_enrolments(struct db *db, const struct bulk_enrolment *rows, size_t n);
+struct bulk_progress {
+    int64_t activity_id, user_id;
+    const char *how;
+    int64_t completed_at;
+};
+lerr bulk_insert_progress(struct db *db, const struct bulk_progress *rows, size_t n);
+/* The codes of the courses user_id is enrolled in as a learner, in course order, each as a
+ * line "PREFIX CODE\n" appended to out. */
+lerr bulk_user_course_lines(struct db *db, int64_t user_id, const char *prefix, struct buf *out);
 /* A small named value in settings (e.g. "bench.dataset"): get (LE_NOTFOUND when absent; the
  * text is allocated in a) and set (insert or replace). */
 lerr bulk_setting_get(struct db *db, struct arena *a, const char *key, const char **value);
@@ -725,15 +757,29 @@ struct course {
     const char *my_role;          /* "learner", "instructor" or NULL when not enrolled */
     int64_t my_due_at, my_completed_at;
     int my_policy_version;        /* the newest policy version they acknowledged, 0 = none */
+    bool self_enrol_approval;     /* self-enrolment is a request the manager or an admin approves */
+    const char *my_request;       /* "pending" while the viewer's request waits, else NULL */
+    const char *cover_sha256;     /* the cover image's stored file, "" = none */
+    const char *cover_alt;        /* its alternative text */
 };
+/* The cover image: an image (PNG, JPEG, GIF, WebP by its bytes) of at most course_cover_max
+ * bytes, stored content-addressed, with alternative text (required). d NULL = only the text
+ * changes (there must be a cover already). Audited. */
+extern int64_t course_cover_max;          /* default 5 MiB */
+lerr course_set_cover(struct db *db, struct arena *a, const char *data_dir, int64_t course_id, const char *filename,
+                      const char *claimed_mime, const unsigned char *d, size_t n, const char *alt, int64_t actor_id,
+                      struct problem *p);
+lerr course_remove_cover(struct db *db, struct arena *a, int64_t course_id, int64_t actor_id, struct problem *p);
 /* Strings as sent; NULL = unchanged (update) or the default (create). */
 struct course_input {
     const char *code, *title, *summary, *kind, *status, *start_date, *end_date, *policy, *tags;
     int64_t category_id;          /* -1 = unchanged / none */
     int visible, self_enrol;      /* -1 = unchanged / default */
+    int self_enrol_approval;      /* -1 = unchanged / default */
     int duration_minutes;         /* -1 = unchanged / 0 */
 };
-#define COURSE_INPUT_INIT {.category_id = -1, .visible = -1, .self_enrol = -1, .duration_minutes = -1}
+#define COURSE_INPUT_INIT \
+    {.category_id = -1, .visible = -1, .self_enrol = -1, .self_enrol_approval = -1, .duration_minutes = -1}
 lerr course_create(struct db *db, struct arena *a, const struct course_input *in, int64_t actor_id,
                    int64_t *id_out, struct problem *p);
 lerr course_update(struct db *db, struct arena *a, int64_t id, const struct course_input *in,
@@ -822,7 +868,19 @@ json_t *enrol_rules_json(struct db *db, int64_t course_id);
 lerr enrol_rules_sync(struct db *db, int64_t course_id, int64_t user_id, int64_t *added, int64_t *ended,
                       struct problem *p);
 /* Self-enrolment where the course allows it (published, listed, self_enrol). */
-lerr enrol_self(struct db *db, struct arena *a, int64_t course_id, int64_t user_id, struct problem *p);
+/* Where the course needs approval (self_enrol_approval) a pending request is made instead and
+ * *request_out is its id (0 when enrolled at once); asking twice is LE_CONFLICT. */
+lerr enrol_self(struct db *db, struct arena *a, int64_t course_id, int64_t user_id, int64_t *request_out,
+                struct problem *p);
+/* Approves (enrols as learner, source "self") or declines a pending request. Administrators
+ * decide any request; others only those of people in their reporting line (user_visible_to),
+ * never their own (LE_FORBIDDEN). A decided request is LE_CONFLICT. Audited. */
+lerr enrol_request_decide(struct db *db, struct arena *a, int64_t request_id, bool approve, const char *reason,
+                          int64_t actor_id, unsigned actor_roles, struct problem *p);
+/* Requests the viewer may decide (administrators: all; managers: their reporting line), oldest
+ * first; status "" = any, course_id 0 = any. */
+json_t *enrol_requests_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles,
+                            const char *status, int64_t course_id);
 /* The instructor's view: live enrolments with progress ("percent", "required_done") and last
  * access, filtered by q (username or name) and state ("overdue", "completed", "in_progress",
  * NULL = all). One query. */
@@ -870,6 +928,18 @@ const char *activity_kind_names(void);
 
 lerr section_create(struct db *db, struct arena *a, int64_t course_id, const char *title, int64_t actor_id,
                     int64_t *id_out, struct problem *p);
+/* Editing the structure: title NULL = unchanged; move -1 = up, 1 = down (swap with the live
+ * neighbour; nothing at the end), 0 = stay. Deleting sets deleted_at (a section's activities
+ * too): learners' progress stays, the content and progress leave the rows out, and people who
+ * have done every remaining required activity are completed. Audited. */
+lerr section_update(struct db *db, struct arena *a, int64_t course_id, int64_t id, const char *title, int move,
+                    int64_t actor_id, struct problem *p);
+lerr section_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,
+                    struct problem *p);
+lerr activity_update(struct db *db, struct arena *a, int64_t course_id, int64_t id, const char *title, int move,
+                     int64_t actor_id, struct problem *p);
+lerr activity_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,
+                     struct problem *p);
 lerr activity_create(struct db *db, struct arena *a, const char *data_dir, int64_t course_id, int64_t section_id,
                      const struct activity_input *in, int64_t actor_id, int64_t *id_out, struct problem *p);
 struct activity {

@@ -179,6 +179,15 @@ struct rowx {                     /* import_row.priv */
     bool manager_at_insert;       /* the manager's id was known when the row was inserted */
     struct buf changes;           /* "email, city" */
     int cap_errors;
+    /* Moodle's courseN / roleN columns: the courses to enrol the person in (docs/people.md). */
+    int64_t *enr_course;
+    const char **enr_role;
+    int n_enr;
+};
+
+struct enrcol {                   /* a courseN column and its roleN (-1 when absent) */
+    int n, course_col, role_col;
+    const char *course_header, *role_header;
 };
 
 struct pfcol {                    /* a profile_field_<shortname> column */
@@ -196,6 +205,11 @@ struct ctx {
     const char *header[F__COUNT]; /* the header's text for it */
     struct pfcol *pf;
     int n_pf;
+    struct enrcol *ec;
+    int n_ec;
+    struct smap course_by_code;   /* course code -> index into course_ids, for courseN */
+    int64_t *course_ids;
+    int n_courses, cap_courses;
     struct ex *ex;
     int n_ex;
     struct smap by_username, by_email, by_idnumber;
@@ -359,6 +373,8 @@ static bool map_header(struct ctx *c, const struct csv_record *h)
     r->unknown_columns = arena_alloc(c->a, sizeof *r->unknown_columns * (size_t)(h->n + 1));
     r->n_columns = h->n;
     c->pf = arena_alloc(c->a, sizeof *c->pf * (size_t)(h->n + 1));
+    c->ec = arena_alloc(c->a, sizeof *c->ec * (size_t)(h->n + 1));
+    c->n_ec = 0;
     bool ok = true;
     for (int i = 0; i < h->n; i++) {
         const char *raw = h->fields[i];
@@ -393,6 +409,23 @@ static bool map_header(struct ctx *c, const struct csv_record *h)
             }
             continue;
         }
+        /* Moodle's course1, role1, course2, role2, ... */
+        int num = 0, used = 0;
+        bool is_course = sscanf(name, "course%d%n", &num, &used) == 1 && !name[used] && num > 0;
+        bool is_role = !is_course && sscanf(name, "role%d%n", &num, &used) == 1 && !name[used] && num > 0;
+        if (is_course || is_role) {
+            int k = 0;
+            while (k < c->n_ec && c->ec[k].n != num) k++;
+            if (k == c->n_ec) c->ec[c->n_ec++] = (struct enrcol){num, -1, -1, NULL, NULL};
+            if (is_course) {
+                c->ec[k].course_col = i;
+                c->ec[k].course_header = name;
+            } else {
+                c->ec[k].role_col = i;
+                c->ec[k].role_header = name;
+            }
+            continue;
+        }
         int field = -1;
         for (size_t k = 0; k < sizeof column_names / sizeof column_names[0]; k++)
             if (strcmp(column_names[k].name, name) == 0) field = (int)column_names[k].field;
@@ -412,6 +445,13 @@ static bool map_header(struct ctx *c, const struct csv_record *h)
     }
     for (int f = 0; f < F__COUNT; f++)
         if (!c->header[f]) c->header[f] = "";
+    for (int k = 0; k < c->n_ec; k++)
+        if (c->ec[k].course_col < 0) {
+            file_error(c, h->line, c->ec[k].role_header,
+                       "The column %s has no course%d beside it: add the course column, or remove it.",
+                       c->ec[k].role_header, c->ec[k].n);
+            ok = false;
+        }
     if (!ok) return false;
     /* What the mode needs. */
     if (c->o->mode != IMPORT_UPDATE) {
@@ -606,6 +646,98 @@ static bool claim(struct ctx *c, struct import_row *row, struct smap *m, const c
     return false;
 }
 
+/* courseN / roleN: the course must exist and take enrolments; Moodle's role names are mapped
+ * (student -> learner; editingteacher, teacher -> instructor; empty -> learner). */
+static void check_enrolments(struct ctx *c, struct import_row *row, struct rowx *x, const struct csv_record *rec)
+{
+    x->n_enr = 0;
+    if (!c->n_ec) return;
+    x->enr_course = arena_alloc(c->a, sizeof *x->enr_course * (size_t)c->n_ec);
+    x->enr_role = arena_alloc(c->a, sizeof *x->enr_role * (size_t)c->n_ec);
+    if (!c->course_by_code.keys) smap_init(&c->course_by_code, c->a, 1024);
+    for (int k = 0; k < c->n_ec; k++) {
+        const struct enrcol *ec = &c->ec[k];
+        if (ec->course_col >= rec->n) continue;
+        char *code = arena_strdup(c->a, rec->fields[ec->course_col]);
+        while (*code == ' ') code++;
+        size_t n = strlen(code);
+        while (n && code[n - 1] == ' ') code[--n] = '\0';
+        if (!*code) continue;
+        const char *rv = ec->role_col >= 0 && ec->role_col < rec->n ? rec->fields[ec->role_col] : "";
+        while (*rv == ' ') rv++;
+        char *role = lower_dup(c->a, rv);
+        n = strlen(role);
+        while (n && role[n - 1] == ' ') role[--n] = '\0';
+        const char *mapped = !*role || str_eq(role, "student") || str_eq(role, "learner") ? "learner"
+                             : str_eq(role, "editingteacher") || str_eq(role, "teacher") || str_eq(role, "instructor")
+                                 ? "instructor"
+                                 : NULL;
+        if (!mapped) {
+            row_error(c, row, ec->role_header,
+                      "The role '%s' is not a course role: use student (or learner), or editingteacher, teacher "
+                      "(or instructor).",
+                      rv);
+            continue;
+        }
+        int idx = smap_get(&c->course_by_code, code);
+        if (idx < 0) {
+            int64_t id = 0;
+            char status[16] = "";
+            struct db_stmt *st = db_query(c->db, "SELECT id, status FROM courses WHERE code = ?1", "s", code);
+            if (db_step(st) == DB_ROW) {
+                id = db_col_int(st, 0);
+                snprintf(status, sizeof status, "%s", db_col_text(st, 1));
+            }
+            db_done(st);
+            if (id && str_eq(status, "archived")) id = -1;
+            if (c->n_courses == c->cap_courses) {
+                int cap = c->cap_courses ? c->cap_courses * 2 : 16;
+                int64_t *ids = arena_alloc(c->a, sizeof *ids * (size_t)cap);
+                if (c->n_courses) memcpy(ids, c->course_ids, sizeof *ids * (size_t)c->n_courses);
+                c->course_ids = ids;
+                c->cap_courses = cap;
+            }
+            c->course_ids[c->n_courses] = id;
+            idx = c->n_courses++;
+            smap_put(&c->course_by_code, code, idx);
+        }
+        int64_t cid = c->course_ids[idx];
+        if (cid == 0) {
+            row_error(c, row, ec->course_header, "There is no course with the code '%s'.", code);
+            continue;
+        }
+        if (cid < 0) {
+            row_error(c, row, ec->course_header, "The course '%s' is archived; nobody can be enrolled in it.", code);
+            continue;
+        }
+        x->enr_course[x->n_enr] = cid;
+        x->enr_role[x->n_enr++] = mapped;
+    }
+}
+
+/* Enrols every written row in its courseN courses; someone already enrolled stays as they are. */
+static lerr write_enrolments(struct ctx *c)
+{
+    int64_t now = time_now();
+    for (int i = 0; i < c->r->n_rows; i++) {
+        const struct import_row *row = &c->r->rows[i];
+        const struct rowx *x = row->priv;
+        if (!x || !x->n_enr || x->del || row->outcome == IO_ERROR || row->outcome == IO_SKIP) continue;
+        int64_t uid = x->ex >= 0 ? c->ex[x->ex].id : x->id;
+        if (!uid) continue;
+        for (int k = 0; k < x->n_enr; k++) {
+            if (db_run(c->db,
+                       "INSERT INTO enrolments (course_id, user_id, role, source, enrolled_at, enrolled_by) SELECT "
+                       "CAST(?1 AS BIGINT), CAST(?2 AS BIGINT), CAST(?3 AS TEXT), 'manual', CAST(?4 AS BIGINT), "
+                       "CAST(?5 AS BIGINT) WHERE NOT EXISTS (SELECT 1 FROM enrolments WHERE course_id = ?1 "
+                       "AND user_id = ?2 AND unenrolled_at IS NULL)",
+                       "iisii", x->enr_course[k], uid, x->enr_role[k], now, c->o->actor_id))
+                return LE_DB;
+        }
+    }
+    return LE_OK;
+}
+
 static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const char **pvals)
 {
     struct import_row *row = &c->r->rows[ri];
@@ -637,6 +769,7 @@ static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const
         return;
     }
     for (int f = 0; f < F__COUNT; f++) x->v[f] = cell(c, rec, (enum ufield)f);
+    check_enrolments(c, row, x, rec);
 
     /* Shapes, each cell on its own so every mistake in the row is reported at once. */
     char *username = NULL, *oldusername = NULL;
@@ -1576,6 +1709,8 @@ lerr user_import_commit(struct db *db, struct arena *a, const char *data, size_t
              * (src/jobs/welcome.c) once this transaction has committed. */
             if (!w && r->n_signin_links > 0)
                 w = job_enqueue(db, "signin_links.welcome", NULL, 0, 0, NULL, NULL);
+            /* Moodle's courseN / roleN columns enrol the people in the same commit. */
+            if (!w) w = write_enrolments(&c);
             /* People who arrived, moved or left follow the enrolment rules in the same commit. */
             if (!w) w = enrol_rules_sync(db, 0, 0, NULL, NULL, NULL);
         }

@@ -93,6 +93,85 @@ void h_section_create(struct request *req, struct response *res)
     res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
 }
 
+/* ---- Editing the structure ---- */
+
+static int move_param(struct request *req)
+{
+    const char *m = req_param(req, "move");
+    return m && str_eq(m, "up") ? -1 : m && str_eq(m, "down") ? 1 : 0;
+}
+
+static bool structure_input_ok(struct request *req, struct response *res)
+{
+    const char *m = req_param(req, "move");
+    if (m && *m && !str_eq(m, "up") && !str_eq(m, "down")) {
+        struct problem p = {0};
+        problem_set(&p, LE_INVALID, "move", "Move \"up\" or \"down\".");
+        web_fail(res, &p);
+        return false;
+    }
+    return true;
+}
+
+static void structure_done(struct request *req, struct response *res, const struct course *c, const char *flash)
+{
+    res->model = course_content_json(req->db, req->arena, c->id, 0);
+    web_flash(req, res, flash);
+    res->redirect = arena_sprintf(req->arena, "/courses/%s#content-heading", c->code);
+}
+
+void h_section_update(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!content_course(req, res, &c) || !structure_input_ok(req, res)) return;
+    struct problem p = {0};
+    const char *title = req_has_param(req, "title") ? req_param(req, "title") : NULL;
+    if (section_update(req->db, req->arena, c.id, req_param_int(req, "id", 0), title,
+                       move_param(req), req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    structure_done(req, res, &c, "flash.structure_saved");
+}
+
+void h_section_delete(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!content_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (section_delete(req->db, req->arena, c.id, req_param_int(req, "id", 0), req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    structure_done(req, res, &c, "flash.content_deleted");
+}
+
+void h_activity_update(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!content_course(req, res, &c) || !structure_input_ok(req, res)) return;
+    struct problem p = {0};
+    const char *title = req_has_param(req, "title") ? req_param(req, "title") : NULL;
+    if (activity_update(req->db, req->arena, c.id, req_param_int(req, "id", 0), title,
+                        move_param(req), req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    structure_done(req, res, &c, "flash.structure_saved");
+}
+
+void h_activity_delete(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!content_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (activity_delete(req->db, req->arena, c.id, req_param_int(req, "id", 0), req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    structure_done(req, res, &c, "flash.content_deleted");
+}
+
 void h_activity_create(struct request *req, struct response *res)
 {
     struct course c;

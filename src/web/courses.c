@@ -1,7 +1,11 @@
 /* Courses: the catalogue, a course's page, categories, creating and editing courses, copy,
  * archive, policy acknowledgement and enrolments. Pages under /courses and /admin/courses,
  * JSON under /api/v1/courses and /api/v1/categories (docs/courses.md). */
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "web.h"
 
 static bool can_manage(struct request *req)
@@ -32,6 +36,7 @@ static void read_course_input(struct request *req, struct course_input *in)
     if (req_has_param(req, "duration_minutes")) in->duration_minutes = (int)req_param_int(req, "duration_minutes", 0);
     in->visible = flag_param(req, "visible");
     in->self_enrol = flag_param(req, "self_enrol");
+    in->self_enrol_approval = flag_param(req, "self_enrol_approval");
 }
 
 /* Categories for forms and filters: [{id, path, selected}]. */
@@ -180,14 +185,15 @@ static void show_course(struct request *req, struct response *res, struct course
         json_object_set_new(res->model, "is_published", json_boolean(str_eq(c->status, "published")));
         json_object_set_new(res->model, "is_archived", json_boolean(str_eq(c->status, "archived")));
         json_object_set_new(res->model, "form",
-                            json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:O}", "code",
+                            json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:O}", "code",
                                       json_object_get(course, "code"), "title", json_object_get(course, "title"),
                                       "summary", json_object_get(course, "summary"), "start_date",
                                       json_object_get(course, "start_date"), "end_date",
                                       json_object_get(course, "end_date"), "duration_minutes",
                                       json_object_get(course, "duration_minutes"), "tags", c->tag_list, "policy",
                                       json_object_get(course, "policy"), "visible", json_object_get(course, "visible"),
-                                      "self_enrol", json_object_get(course, "self_enrol")));
+                                      "self_enrol", json_object_get(course, "self_enrol"), "self_enrol_approval",
+                                      json_object_get(course, "self_enrol_approval")));
     } else {
         json_decref(cats);
     }
@@ -329,6 +335,8 @@ void h_course_enrol(struct request *req, struct response *res)
     int64_t id;
     const char *username = req_param(req, "username");
     const char *many = req_param(req, "usernames");
+    /* The people page's checkboxes ("pick", joined with commas) or the usernames text. */
+    if (req_param(req, "pick") && *req_param(req, "pick")) many = req_param(req, "pick");
     lerr e;
     if (many && *many) {
         int n = 0;
@@ -372,6 +380,198 @@ void h_course_unenrol(struct request *req, struct response *res)
     res->model = json_pack("{s:s, s:o}", "code", c.code, "enrolments", course_enrolments_json(req->db, req->arena, c.id));
     web_flash(req, res, "flash.unenrolled");
     res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+/* "Search people, select many": the people the current user may see (user_list_visible),
+ * paginated, each with whether they are already enrolled; the page posts the ticked ones to
+ * the enrolment route as "pick". */
+void h_course_candidates(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    if (!can_manage(req) && !course_teaches(req->db, c.id, req->user->id)) {
+        res_error(res, LE_FORBIDDEN, NULL, "Only administrators and the course's instructors can enrol people.");
+        return;
+    }
+    const char *q = req_param(req, "q");
+    int page = (int)req_param_int(req, "page", 1);
+    int per_page = (int)req_param_int(req, "per_page", 25);
+    struct user *users;
+    int n, total;
+    if (user_list_visible(req->db, req->arena, req->user->id, req->user->roles, q, page, per_page, &users, &n,
+                          &total)) {
+        res_error(res, LE_DB, NULL, "the people could not be listed; try again");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) {
+        int64_t x;
+        bool enrolled = db_query_int(req->db, &x,
+                                     "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND "
+                                     "unenrolled_at IS NULL",
+                                     "ii", c.id, users[i].id) == LE_OK;
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "username", users[i].username,
+                                               "first_name", users[i].first_name, "last_name", users[i].last_name,
+                                               "email", users[i].email ? users[i].email : "", "status",
+                                               users[i].status, "enrolled", enrolled, "active",
+                                               str_eq(users[i].status, "active")));
+    }
+    const char *base = arena_sprintf(req->arena, req->is_api ? "/api/v1/courses/%s/candidates" : "/courses/%s/enrol",
+                                     c.code);
+    res->model = web_page_model(req, items, page, per_page, total, base, q);
+    json_object_set_new(res->model, "q", json_string(q ? q : ""));
+    json_object_set_new(res->model, "code", json_string(c.code));
+    json_object_set_new(res->model, "title", json_string(c.title));
+    json_object_set_new(res->model, "any", json_boolean(n > 0));
+    res->template = "courses/enrol";
+    res->title = T(req, "courses.enrol_people");
+}
+
+/* ---- Course upload from CSV: the page and its JSON twin ----
+ * The same shape as the user upload: send the file, see every row's outcome (create, update,
+ * errors by line and column), then write all rows or nothing. The preview carries the file's
+ * text in a hidden field to the commit, so nothing is kept on the server in between. */
+
+void h_course_import_page(struct request *req, struct response *res)
+{
+    res->model = json_object();
+    res->template = "courses/import";
+    res->title = T(req, "courses.import");
+}
+
+void h_course_import(struct request *req, struct response *res)
+{
+    const struct uploaded_file *f = req_file(req, "file");
+    const char *data = f && f->len ? (const char *)f->data : req_param(req, "data");
+    size_t len = f && f->len ? f->len : data ? strlen(data) : 0;
+    bool commit = req_param_bool(req, "commit");
+    struct problem p = {0};
+    res->template = "courses/import";
+    res->title = T(req, "courses.import");
+    if (!data || !len) {
+        res->model = json_object();
+        problem_set(&p, LE_INVALID, "file", "Choose a CSV file of courses to upload.");
+        web_fail(res, &p);
+        return;
+    }
+    struct course_import_result r;
+    /* A commit is checked first as a preview, so a file with errors writes nothing and shows why. */
+    lerr e = course_import_run(req->db, req->arena, data, len, false, req->user->id, &r, &p);
+    bool write = !e && commit && !r.file_error && !r.n_errors;
+    if (write) {
+        json_decref(r.unknown);
+        e = course_import_run(req->db, req->arena, data, len, true, req->user->id, &r, &p);
+    }
+    if (e) {
+        res->model = json_object();
+        web_fail(res, &p);
+        return;
+    }
+    json_t *rows = json_array();
+    for (int i = 0; i < r.n_rows; i++) {
+        json_t *errs = json_array();
+        for (int k = 0; k < r.rows[i].n_errors; k++)
+            json_array_append_new(errs, json_pack("{s:i, s:s, s:s}", "line", r.rows[i].errors[k].line, "column",
+                                                  r.rows[i].errors[k].column, "message", r.rows[i].errors[k].message));
+        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:o, s:b}", "line", r.rows[i].line, "code",
+                                              r.rows[i].code ? r.rows[i].code : "", "outcome", r.rows[i].outcome,
+                                              "errors", errs, "error", r.rows[i].n_errors > 0));
+    }
+    res->model = json_pack("{s:o, s:i, s:i, s:i, s:b, s:o, s:s?, s:b, s:b}", "rows", rows, "n_create", r.n_create,
+                           "n_update", r.n_update, "n_errors", r.n_errors, "committed", r.committed, "unknown",
+                           r.unknown ? r.unknown : json_array(), "file_error", r.file_error, "previewed", true,
+                           "can_commit", !r.file_error && !r.n_errors && !r.committed);
+    if (!req->is_api && !r.committed) json_object_set_new(res->model, "data", json_stringn(data, len));
+    if (r.file_error) {
+        problem_set(&p, LE_INVALID, "file", "%s", r.file_error);
+        web_fail(res, &p);
+    } else if (commit && !r.committed) {
+        problem_set(&p, LE_INVALID, "file", "Nothing was written: %d row(s) have errors; fix them and upload again.",
+                    r.n_errors);
+        web_fail(res, &p);
+    } else if (r.committed) {
+        web_flash(req, res, "flash.courses_imported");
+        res->redirect = "/courses?all=true";
+    }
+}
+
+/* ---- Cover image ---- */
+
+void h_course_cover_set(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    const struct uploaded_file *f = req_file(req, "file");
+    if (f && !f->len) f = NULL; /* a form sent without choosing a file */
+    if (course_set_cover(req->db, req->arena, web_app.data_dir, c.id, f ? f->filename : NULL,
+                         f ? f->content_type : NULL, f ? f->data : NULL, f ? f->len : 0, req_param(req, "alt"),
+                         req->user->id, &p) ||
+        course_get(req->db, req->arena, c.code, req->user->id, &c, &p)) {
+        show_course(req, res, &c);
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:o}", "course", course_json(req, &c));
+    web_flash(req, res, "flash.course_saved");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_course_cover_delete(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (course_remove_cover(req->db, req->arena, c.id, req->user->id, &p) ||
+        course_get(req->db, req->arena, c.code, req->user->id, &c, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:o}", "course", course_json(req, &c));
+    web_flash(req, res, "flash.course_saved");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+/* The image itself, for whoever may see the course, with its detected type. */
+void h_course_cover(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct db_stmt *st = db_query(req->db, "SELECT mime FROM files WHERE sha256 = ?1", "s", c.cover_sha256);
+    const char *mime = db_step(st) == DB_ROW ? arena_strdup(req->arena, db_col_text(st, 0)) : NULL;
+    db_done(st);
+    if (!*c.cover_sha256 || !mime) {
+        res_error(res, LE_NOTFOUND, NULL, "This course has no cover image.");
+        return;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/files/%s", web_app.data_dir, c.cover_sha256);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        if (fd >= 0) close(fd);
+        res_error(res, LE_NOTFOUND, NULL, "The cover image is missing from the data directory; ask an administrator.");
+        return;
+    }
+    size_t n = (size_t)sb.st_size, got = 0;
+    unsigned char *data = malloc(n ? n : 1);
+    while (data && got < n) {
+        ssize_t k = pread(fd, data + got, n - got, (off_t)got);
+        if (k <= 0) break;
+        got += (size_t)k;
+    }
+    close(fd);
+    if (!data || got != n) {
+        free(data);
+        res_error(res, LE_IO, NULL, "The cover image could not be read; try again.");
+        return;
+    }
+    res_header(res, "Content-Disposition", "inline");
+    res_header(res, "Cache-Control", "private, max-age=86400");
+    res->body = data;
+    res->body_len = n;
+    res->body_owned = true;
+    res->content_type = mime;
 }
 
 /* ---- Categories ---- */
@@ -529,14 +729,64 @@ void h_course_enrol_self(struct request *req, struct response *res)
     struct course c;
     if (!find_course(req, res, &c)) return;
     struct problem p = {0};
-    if (enrol_self(req->db, req->arena, c.id, req->user->id, &p) ||
+    int64_t request_id = 0;
+    if (enrol_self(req->db, req->arena, c.id, req->user->id, &request_id, &p) ||
         course_get(req->db, req->arena, c.code, req->user->id, &c, &p)) {
         show_course(req, res, &c);
         web_fail(res, &p);
         return;
     }
-    res->status = 201;
+    /* 202 with the request when it waits for approval; 201 when enrolled at once. */
+    res->status = request_id ? 202 : 201;
     res->model = json_pack("{s:o}", "course", course_json(req, &c));
-    web_flash(req, res, "flash.enrolled_self");
+    if (request_id)
+        json_object_set_new(res->model, "request",
+                            json_pack("{s:I, s:s}", "id", (json_int_t)request_id, "status", "pending"));
+    web_flash(req, res, request_id ? "flash.enrol_requested" : "flash.enrolled_self");
     res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+/* ---- Enrolment requests: approval by the line manager or an administrator ---- */
+
+void h_enrol_requests(struct request *req, struct response *res)
+{
+    const char *status = req_param(req, "status");
+    if (!req_has_param(req, "status")) status = "pending";
+    int64_t course_id = 0;
+    const char *code = req_param(req, "course");
+    if (code && *code) {
+        struct course c;
+        struct problem p = {0};
+        if (course_get(req->db, req->arena, code, req->user->id, &c, &p)) {
+            web_fail(res, &p);
+            return;
+        }
+        course_id = c.id;
+    }
+    json_t *items = enrol_requests_json(req->db, req->arena, req->user->id, req->user->roles, status, course_id);
+    res->model = json_pack("{s:o, s:s, s:b}", "items", items, "status", status ? status : "", "any",
+                           json_array_size(items) > 0);
+    res->template = "courses/requests";
+    res->title = T(req, "courses.requests");
+}
+
+void h_enrol_request_decide(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    const char *decision = req_param(req, "decision");
+    bool approve = decision && str_eq(decision, "approve");
+    if (!approve && !(decision && str_eq(decision, "decline"))) {
+        problem_set(&p, LE_INVALID, "decision", "Choose approve or decline.");
+        web_fail(res, &p);
+        return;
+    }
+    if (enrol_request_decide(req->db, req->arena, req_param_int(req, "id", 0), approve, req_param(req, "reason"),
+                             req->user->id, req->user->roles, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:I, s:s}", "id", (json_int_t)req_param_int(req, "id", 0), "status",
+                           approve ? "approved" : "declined");
+    web_flash(req, res, approve ? "flash.enrol_approved" : "flash.enrol_declined");
+    res->redirect = "/enrolment-requests";
 }

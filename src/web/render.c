@@ -30,11 +30,13 @@ static json_t *chrome_me(struct request *req)
 {
     const struct request_user *u = req->user;
     if (!u) return json_null();
-    return json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "username", u->username, "display_name",
+    return json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b}", "username", u->username, "display_name",
                      u->display_name, "must_change_password", u->must_change_password, "can_users",
                      role_has_cap(u->roles, CAP_USERS_VIEW), "can_settings",
                      role_has_cap(u->roles, CAP_SETTINGS_MANAGE), "can_audit",
-                     role_has_cap(u->roles, CAP_AUDIT_VIEW), "is_admin", (u->roles & ROLE_ADMIN) != 0);
+                     role_has_cap(u->roles, CAP_AUDIT_VIEW), "is_admin", (u->roles & ROLE_ADMIN) != 0,
+                     /* enrolment requests to decide (courses.md): administrators and managers */
+                     "can_requests", (u->roles & (ROLE_ADMIN | ROLE_MANAGER)) != 0);
 }
 
 static json_t *chrome(struct request *req, struct response *res)

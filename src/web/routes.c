@@ -209,6 +209,7 @@ static const struct param_spec p_course[] = {
     {"category_id", P_INT, 0, 0, 0},                   \
     {"visible", P_BOOL, 0, 0, 0},                      \
     {"self_enrol", P_BOOL, 0, 0, 0},                   \
+    {"self_enrol_approval", P_BOOL, 0, 0, 0},          \
     {"start_date", P_STR, 0, 0, 10},                   \
     {"end_date", P_STR, 0, 0, 10},                     \
     {"duration_minutes", P_INT, 0, 0, 100000},         \
@@ -233,6 +234,7 @@ static const struct param_spec p_enrol[] = {
     {"course", P_STR, PARAM_REQUIRED, 1, 100},
     {"username", P_USERNAME, 0, 0, 100},
     {"usernames", P_TEXT, 0, 0, 100000},
+    {"pick", P_STR, 0, 0, 100000},
     {"role", P_STR, 0, 0, 20},
     {"due", P_STR, 0, 0, 10},
     PARAMS_END,
@@ -255,6 +257,48 @@ static const struct param_spec p_rule[] = {
     {"department_id", P_INT, 0, 0, 0},
     {"job_role_id", P_INT, 0, 0, 0},
     {"due_days", P_INT, 0, 0, 3650},
+    PARAMS_END,
+};
+static const struct param_spec p_structure[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"title", P_STR, 0, 0, 255},
+    {"move", P_STR, 0, 0, 10},
+    PARAMS_END,
+};
+static const struct param_spec p_cover[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"alt", P_STR, 0, 0, 1000},
+    {"file", P_FILE, 0, 0, 6 * 1024 * 1024},
+    PARAMS_END,
+};
+static const struct param_spec p_cover_get[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"v", P_STR, 0, 0, 64},
+    PARAMS_END,
+};
+static const struct param_spec p_course_import[] = {
+    {"file", P_FILE, 0, 0, 16 * 1024 * 1024},
+    {"data", P_TEXT, 0, 0, 16 * 1024 * 1024},
+    {"commit", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
+static const struct param_spec p_candidates[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"q", P_STR, 0, 0, 100},
+    {"page", P_INT, 0, 1, 1000000},
+    {"per_page", P_INT, 0, 1, 100},
+    PARAMS_END,
+};
+static const struct param_spec p_enrol_requests[] = {
+    {"status", P_STR, 0, 0, 20},
+    {"course", P_STR, 0, 0, 100},
+    PARAMS_END,
+};
+static const struct param_spec p_enrol_decide[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"decision", P_STR, PARAM_REQUIRED, 1, 20},
+    {"reason", P_STR, 0, 0, 500},
     PARAMS_END,
 };
 static const struct param_spec p_section[] = {
@@ -410,6 +454,9 @@ const struct route web_routes[] = {
     {"GET", "/courses", h_courses_list, CAP_SIGNED_IN, p_courses, 0},
     {"GET", "/api/v1/courses", h_courses_list, CAP_SIGNED_IN, p_courses, 0},
     {"GET", "/admin/courses/new", h_course_new_page, CAP_COURSES_MANAGE, NULL, 0},
+    {"GET", "/admin/courses/import", h_course_import_page, CAP_COURSES_MANAGE, NULL, 0},
+    {"POST", "/admin/courses/import", h_course_import, CAP_COURSES_MANAGE, p_course_import, 0},
+    {"POST", "/api/v1/courses/import", h_course_import, CAP_COURSES_MANAGE, p_course_import, 0},
     {"POST", "/admin/courses", h_course_create, CAP_COURSES_MANAGE, p_course_create, 0},
     {"POST", "/api/v1/courses", h_course_create, CAP_COURSES_MANAGE, p_course_create, 0},
     {"GET", "/courses/{course:str}", h_course_show, CAP_SIGNED_IN, p_course, 0},
@@ -433,6 +480,26 @@ const struct route web_routes[] = {
     {"POST", "/api/v1/enrolment-rules/sync", h_enrol_rules_sync, CAP_COURSES_MANAGE, NULL, 0},
     {"POST", "/courses/{course:str}/self-enrolment", h_course_enrol_self, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/api/v1/courses/{course:str}/self-enrolment", h_course_enrol_self, CAP_SIGNED_IN, p_course, 0},
+    {"PATCH", "/api/v1/courses/{course:str}/sections/{id:int}", h_section_update, CAP_COURSES_MANAGE, p_structure, 0},
+    {"POST", "/admin/courses/{course:str}/sections/{id:int}", h_section_update, CAP_COURSES_MANAGE, p_structure, 0},
+    {"DELETE", "/api/v1/courses/{course:str}/sections/{id:int}", h_section_delete, CAP_COURSES_MANAGE, p_structure, 0},
+    {"POST", "/admin/courses/{course:str}/sections/{id:int}/delete", h_section_delete, CAP_COURSES_MANAGE, p_structure, 0},
+    {"PATCH", "/api/v1/courses/{course:str}/activities/{id:int}", h_activity_update, CAP_COURSES_MANAGE, p_structure, 0},
+    {"POST", "/admin/courses/{course:str}/activities/{id:int}", h_activity_update, CAP_COURSES_MANAGE, p_structure, 0},
+    {"DELETE", "/api/v1/courses/{course:str}/activities/{id:int}", h_activity_delete, CAP_COURSES_MANAGE, p_structure, 0},
+    {"POST", "/admin/courses/{course:str}/activities/{id:int}/delete", h_activity_delete, CAP_COURSES_MANAGE, p_structure, 0},
+    {"GET", "/courses/{course:str}/cover", h_course_cover, CAP_SIGNED_IN, p_cover_get, 0},
+    {"GET", "/api/v1/courses/{course:str}/cover", h_course_cover, CAP_SIGNED_IN, p_cover_get, 0},
+    {"POST", "/admin/courses/{course:str}/cover", h_course_cover_set, CAP_COURSES_MANAGE, p_cover, 0},
+    {"POST", "/api/v1/courses/{course:str}/cover", h_course_cover_set, CAP_COURSES_MANAGE, p_cover, 0},
+    {"POST", "/admin/courses/{course:str}/cover/delete", h_course_cover_delete, CAP_COURSES_MANAGE, p_course, 0},
+    {"DELETE", "/api/v1/courses/{course:str}/cover", h_course_cover_delete, CAP_COURSES_MANAGE, p_course, 0},
+    {"GET", "/courses/{course:str}/enrol", h_course_candidates, CAP_COURSES_ENROL, p_candidates, 0},
+    {"GET", "/api/v1/courses/{course:str}/candidates", h_course_candidates, CAP_COURSES_ENROL, p_candidates, 0},
+    {"GET", "/enrolment-requests", h_enrol_requests, CAP_SIGNED_IN, p_enrol_requests, 0},
+    {"GET", "/api/v1/enrolment-requests", h_enrol_requests, CAP_SIGNED_IN, p_enrol_requests, 0},
+    {"POST", "/enrolment-requests/{id:int}", h_enrol_request_decide, CAP_SIGNED_IN, p_enrol_decide, 0},
+    {"POST", "/api/v1/enrolment-requests/{id:int}", h_enrol_request_decide, CAP_SIGNED_IN, p_enrol_decide, 0},
     {"POST", "/courses/{course:str}/enrolments", h_course_enrol, CAP_COURSES_ENROL, p_enrol, 0},
     {"POST", "/api/v1/courses/{course:str}/enrolments", h_course_enrol, CAP_COURSES_ENROL, p_enrol, 0},
     {"POST", "/courses/{course:str}/enrolments/{username:name}/delete", h_course_unenrol, CAP_COURSES_ENROL, p_unenrol, 0},

@@ -140,6 +140,18 @@ void h_course_rule_create(struct request *req, struct response *res);
 void h_course_rule_delete(struct request *req, struct response *res);
 void h_enrol_rules_sync(struct request *req, struct response *res);
 void h_course_enrol_self(struct request *req, struct response *res);
+void h_enrol_requests(struct request *req, struct response *res);
+void h_course_candidates(struct request *req, struct response *res);
+void h_course_import_page(struct request *req, struct response *res);
+void h_course_import(struct request *req, struct response *res);
+void h_course_cover_set(struct request *req, struct response *res);
+void h_course_cover_delete(struct request *req, struct response *res);
+void h_course_cover(struct request *req, struct response *res);
+void h_section_update(struct request *req, struct response *res);
+void h_section_delete(struct request *req, struct response *res);
+void h_activity_update(struct request *req, struct response *res);
+void h_activity_delete(struct request *req, struct response *res);
+void h_enrol_request_decide(struct request *req, struct response *res);
 void h_section_create(struct request *req, struct response *res);       /* content.c */
 void h_activity_create(struct request *req, struct response *res);
 void h_activity_show(struct request *req, struct response *res);

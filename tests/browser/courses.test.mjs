@@ -14,6 +14,7 @@ before(async () => {
   server = await startServer();
   await adminToken(server);
   await createUser(server, { username: 'lena', email: 'lena@example.com', first_name: 'Lena', last_name: 'Learner', roles: ['learner'], password: PW });
+  await createUser(server, { username: 'omar', email: 'omar@example.com', first_name: 'Omar', last_name: 'Other', roles: ['learner'], password: PW });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -120,4 +121,26 @@ test('an administrator builds a course and enrols a learner, who completes it', 
   await lena.goto('/');
   await lena.getByRole('heading', { name: 'Recently completed' }).waitFor();
   await expectAccessible(lena);
+});
+
+test('search people and enrol the selected; the requests and upload pages', { timeout: 120000 }, async () => {
+  const admin = await newPage(browser, server);
+  await admin.goto('/signin');
+  await signInUI(admin, 'admin', ADMIN_PASSWORD);
+  await admin.goto('/courses/FIRE-101');
+  await admin.getByRole('link', { name: 'Search people and enrol' }).click();
+  await admin.waitForURL('**/courses/FIRE-101/enrol');
+  await admin.getByLabel('Search people by name, username or email').fill('o');
+  await submit(admin, () => admin.getByRole('button', { name: 'Search', exact: true }).click());
+  await expectAccessible(admin);
+  await admin.getByLabel('Select omar').check();
+  await submit(admin, () => admin.getByRole('button', { name: 'Enrol selected' }).click());
+  assert.equal(pathOf(admin), '/courses/FIRE-101');
+  await admin.getByRole('cell', { name: /omar/ }).waitFor();
+  await admin.goto('/enrolment-requests');
+  await admin.getByRole('heading', { name: 'Enrolment requests' }).waitFor();
+  await expectAccessible(admin);
+  await admin.goto('/admin/courses/import');
+  await admin.getByRole('heading', { name: 'Upload courses' }).waitFor();
+  await expectAccessible(admin);
 });
