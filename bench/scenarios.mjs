@@ -6,6 +6,9 @@
 //   id, name       short key and the table's wording
 //   path           the URL path Lectern is asked for (wrk's target)
 //   paths          instead of path: several, one picked at random per request
+//   pairs, pattern instead of tokens and path: pairs 'learner' reads DIR/learner.courses
+//                  ("TOKEN CODE" lines, the courses each pooled learner is enrolled in) and
+//                  every request takes a random line: that session, pattern with %s = CODE
 //   tokens         'learner' or 'admin': sign in with a random session from that pool
 //   auth           'cookie' (pages) or 'bearer' (API)
 //   route          [method, pattern] as /metrics labels it: queries per request and status
@@ -15,6 +18,11 @@
 //   pending        text shown instead of numbers (not built yet)
 
 /** Words the users list search looks for: common parts of generated names and addresses. */
+/** Words the catalogue search looks for: topics and keywords of the generated courses
+ *  (src/cli/bench_data.c), some matching many courses, some few, one none. */
+export const CATALOGUE_TERMS = ['safety', 'data', 'leadership', 'python', 'customer complaints',
+  'excel', 'introduction', 'negotiation', 'wellbeing', 'kubernetes'];
+
 export const SEARCH_TERMS = ['smith', 'olivia', 'garc', 'lee', 'example.org', 'kowalski', 'zoe', 'an'];
 
 export const scenarios = [
@@ -37,11 +45,20 @@ export const scenarios = [
     path: '/api/v1/dashboard', tokens: 'learner', auth: 'bearer', route: ['GET', '/api/v1/dashboard'],
   },
   {
-    id: 'course', name: 'course page',
-    pending: 'not yet built (issue 5)',
+    id: 'course', name: 'course page, random learners on their courses (GET /courses/CODE)',
+    pairs: 'learner', pattern: '/courses/%s', auth: 'cookie', route: ['GET', '/courses/{course:str}'],
     target: { size: 'L', minRps: 10000, maxP99Ms: 20, maxQueries: 5, minRatio: 0.15 },
   },
-  { id: 'catalogue', name: 'catalogue search', pending: 'not yet built (issue 5)' },
+  {
+    id: 'course-json', name: 'course page, JSON (GET /api/v1/courses/CODE)',
+    pairs: 'learner', pattern: '/api/v1/courses/%s', auth: 'bearer', route: ['GET', '/api/v1/courses/{course:str}'],
+  },
+  {
+    id: 'catalogue', name: 'catalogue search (GET /courses?q=...)',
+    paths: CATALOGUE_TERMS.map((q) => `/courses?q=${encodeURIComponent(q)}`),
+    tokens: 'learner', auth: 'cookie', route: ['GET', '/courses'],
+    target: { maxQueries: 5 },
+  },
   {
     id: 'users', name: 'administrator: users list, page 1 (GET /admin/users)',
     path: '/admin/users', tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/users'],

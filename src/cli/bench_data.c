@@ -9,8 +9,8 @@
  * are written again.
  *
  * What is generated is a table of steps; a step that needs a table another issue brings runs
- * only once that table exists. Later issues add their rows (courses and enrolments, quiz attempts, ...)
- * and bump DATASET_FORMAT so cached datasets are made again. */
+ * only once that table exists. Later issues add their rows (quiz attempts next: see the end
+ * of gen_courses) and bump DATASET_FORMAT so cached datasets are made again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@
 #include "../model/model.h"
 
 /* Bump when the generated data changes: cached datasets of another format are refused. */
-#define DATASET_FORMAT 1
+#define DATASET_FORMAT 2        /* 2: courses, enrolments and progress (issue 5) */
 #define DATASET_KEY "bench.dataset"
 #define TX_ROWS 10000            /* rows per transaction */
 #define BASE_TIME 1767225600     /* 2026-01-01T00:00:00Z: generated times are relative to it */
@@ -33,14 +33,18 @@ static const char usage[] =
     "\n"
     "Fills an empty database with generated data for the load scenarios of 'make bench': the\n"
     "same size and seed always give the same data. Sizes:\n"
-    "  S   1,000 users,   200 learner sessions, departments  4 levels deep (15)\n"
-    "  M  10,000 users, 1,000 learner sessions, departments  6 levels deep (63)\n"
-    "  L 100,000 users, 5,000 learner sessions, departments 10 levels deep (1,023)\n"
+    "  S   1,000 users,   200 learner sessions, departments  4 levels deep (15),\n"
+    "              50 courses,    10,000 enrolments\n"
+    "  M  10,000 users, 1,000 learner sessions, departments  6 levels deep (63),\n"
+    "             200 courses,   100,000 enrolments\n"
+    "  L 100,000 users, 5,000 learner sessions, departments 10 levels deep (1,023),\n"
+    "           1,000 courses, 1,000,000 enrolments\n"
     "Users are learners, with some managers, instructors and administrators, spread over the\n"
     "departments; each department has a head who is its members' line manager. They share one\n"
     "password (written to DIR/password). Sessions are made for a pool of learners and for the\n"
     "administrators; their tokens go to DIR/learner.tokens and DIR/admin.tokens, one a line,\n"
-    "for the load scripts. The sessions last ten years, so serve the data with a long\n"
+    "for the load scripts, and the courses each of those learners is enrolled in to\n"
+    "DIR/learner.courses, a line 'TOKEN CODE' each. The sessions last ten years, so serve the data with a long\n"
     "--session-idle. A database that already holds this size and seed is reused (the token\n"
     "files are written again); one holding anything else is refused.\n"
     "\n"
@@ -55,10 +59,12 @@ static const struct bench_size {
     int learner_sessions;    /* sessions for this many randomly chosen learners */
     int admin_sessions;      /* spread over the administrators */
     int department_depth;    /* levels of the department tree, once departments exist */
+    int courses;             /* once the courses tables exist (issue 5) */
+    int enrolments;          /* learner enrolments, spread over the learners */
 } sizes[] = {
-    {"S", 1000, 5, 200, 5, 4},
-    {"M", 10000, 10, 1000, 10, 6},
-    {"L", 100000, 20, 5000, 20, 10},
+    {"S", 1000, 5, 200, 5, 4, 50, 10000},
+    {"M", 10000, 10, 1000, 10, 6, 200, 100000},
+    {"L", 100000, 20, 5000, 20, 10, 1000, 1000000},
 };
 
 /* ---- the seed's random stream (splitmix64: small, fast, and the same everywhere) ---- */
@@ -111,6 +117,7 @@ struct gen {
     bool org;                /* the organisation tables exist (migration 0003) */
     int64_t *dept_ids;       /* departments in heap order: the parent of k is (k - 1) / 2 */
     size_t n_depts;
+    bool courses;            /* courses and enrolments were generated (or are in the database) */
 };
 
 static void lower_ascii(char *s)
@@ -292,6 +299,38 @@ static lerr write_tokens(const char *dir, const char *name, const char (*tokens)
     return LE_OK;
 }
 
+/* DIR/learner.courses: "TOKEN CODE" for every course each pooled learner is enrolled in, so
+ * that the course page scenario asks for courses the learner may open. */
+static lerr write_course_pairs(struct gen *g, const char (*tokens)[65], const int64_t *users,
+                               size_t n, struct problem *p)
+{
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/learner.courses", g->out_dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    struct buf b;
+    buf_init(&b, (size_t)256 << 20);
+    lerr e = LE_OK;
+    for (size_t i = 0; i < n && !e; i++) e = bulk_user_course_lines(g->db, users[i], tokens[i], &b);
+    if (e) {
+        buf_release(&b);
+        return problem_set(p, e, "", "cannot read the enrolments: %s", db_errmsg(g->db));
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    bool ok = fd >= 0 && fchmod(fd, 0600) == 0;
+    size_t off = 0;
+    while (ok && off < b.len) {
+        ssize_t w = write(fd, b.data + off, b.len - off);
+        if (w < 0 && errno == EINTR) continue;
+        ok = w > 0;
+        if (ok) off += (size_t)w;
+    }
+    if (fd >= 0) ok = close(fd) == 0 && ok;
+    buf_release(&b);
+    if (!ok || rename(tmp, path) != 0)
+        return problem_set(p, LE_IO, "out", "cannot write %s: %s", path, strerror(errno));
+    return LE_OK;
+}
+
 /* Sessions for a pool of learners chosen by the seed, and for the administrators. With
  * insert false only the tokens are derived and written (a reused dataset). */
 static lerr gen_sessions(struct gen *g, bool insert, struct problem *p)
@@ -349,6 +388,8 @@ static lerr gen_sessions(struct gen *g, bool insert, struct problem *p)
     }
     e = write_tokens(g->out_dir, "learner.tokens", (const char(*)[65])tokens, n_l, p);
     if (!e) e = write_tokens(g->out_dir, "admin.tokens", (const char(*)[65])tokens + n_l, n_a, p);
+    if (!e && (g->courses || (!insert && db_table_exists(g->db, "enrolments"))))
+        e = write_course_pairs(g, (const char(*)[65])tokens, learners, n_l, p);
     if (!e)
         printf("  sessions: %zu learners, %zu administrators%s in %.1f s\n", n_l, n_a,
                insert ? "" : " (tokens only)", elapsed_s(t0));
@@ -359,6 +400,267 @@ out:
     free(hashes);
     free(rows);
     return e;
+}
+
+/* ---- courses, content, enrolments and progress (issue 5) ---- */
+
+/* Catalogue words: a course is a level of a topic, its summary names the topic's keywords, so
+ * that a search for "safety", "data" or "python" finds a realistic share of the catalogue. */
+static const struct topic {
+    const char *code, *name, *area, *words;
+} topics[] = {
+    {"DPR", "Data Protection", "Compliance", "privacy, personal data and breach reporting"},
+    {"ABC", "Anti-Bribery and Corruption", "Compliance", "gifts, hospitality and conflicts of interest"},
+    {"AML", "Anti-Money Laundering", "Compliance", "customer due diligence and suspicious activity"},
+    {"COC", "Code of Conduct", "Compliance", "ethics, speaking up and respect at work"},
+    {"FIR", "Fire Safety", "Health and Safety", "evacuation, extinguishers and fire wardens"},
+    {"FAD", "First Aid", "Health and Safety", "emergencies, CPR and incident reports"},
+    {"MHA", "Manual Handling", "Health and Safety", "lifting, posture and safety risk assessment"},
+    {"DSE", "Display Screen Equipment", "Health and Safety", "workstation safety and eye strain"},
+    {"CYB", "Cyber Security", "Technology", "phishing, passwords and data security"},
+    {"PYT", "Python Programming", "Technology", "scripts, data analysis and automation"},
+    {"XLS", "Excel", "Technology", "formulas, pivot tables and data charts"},
+    {"SQL", "SQL Databases", "Technology", "queries, joins and reporting data"},
+    {"CLD", "Cloud Fundamentals", "Technology", "services, security and cost management"},
+    {"LDR", "Leadership", "Leadership", "vision, delegation and coaching teams"},
+    {"PMG", "Project Management", "Leadership", "planning, risk and stakeholder management"},
+    {"FBK", "Giving Feedback", "Leadership", "coaching conversations and performance reviews"},
+    {"CHG", "Change Management", "Leadership", "communication, resistance and adoption"},
+    {"NEG", "Negotiation", "Sales", "preparation, concessions and closing deals"},
+    {"PRS", "Presentation Skills", "Sales", "storytelling, slides and confident delivery"},
+    {"CRM", "Customer Relationship Management", "Sales", "accounts, pipelines and customer data"},
+    {"CSV", "Customer Service", "Customer Service", "complaints, empathy and first contact resolution"},
+    {"TEL", "Telephone Skills", "Customer Service", "call handling, tone and customer complaints"},
+    {"DIV", "Diversity and Inclusion", "People", "unconscious bias and inclusive teams"},
+    {"WEL", "Wellbeing at Work", "People", "stress, resilience and mental health"},
+};
+#define N_TOPICS (sizeof topics / sizeof topics[0])
+static const char *const levels[] = {"Introduction to", "Essentials of", "Practical",
+                                     "Advanced", "Refresher:", "Masterclass:"};
+static const char *const kinds[] = {"elearning", "classroom", "blended"};
+#define SECTIONS_PER_COURSE 3
+#define ACTIVITIES_PER_SECTION 2   /* a page and a link */
+#define ACTS (SECTIONS_PER_COURSE * ACTIVITIES_PER_SECTION)
+
+/* Categories three levels deep: an area, a level under it, a region under that. Returns the
+ * ids of the leaves (and middles: courses are filed at both) in *cats. */
+static lerr gen_categories(struct gen *g, int64_t **cats_out, size_t *n_out)
+{
+    static const char *const mid[] = {"Foundations", "Professional", "Specialist"};
+    static const char *const leaf[] = {"Europe", "Americas"};
+    const char *areas[N_TOPICS];
+    size_t n_areas = 0;
+    for (size_t t = 0; t < N_TOPICS; t++) {
+        bool seen = false;
+        for (size_t a = 0; a < n_areas; a++) seen = seen || strcmp(areas[a], topics[t].area) == 0;
+        if (!seen) areas[n_areas++] = topics[t].area;
+    }
+    /* Per area: 3 middles, 6 leaves; cats[] holds area-major [middle, leaf, leaf] x 3. */
+    int64_t *cats = calloc(n_areas * 9, sizeof *cats);
+    if (!cats) return LE_NOMEM;
+    size_t n = 0;
+    lerr e = LE_OK;
+    for (size_t a = 0; a < n_areas && !e; a++) {
+        int64_t top;
+        e = bulk_insert_category(g->db, areas[a], 0, g->now, &top);
+        for (size_t m = 0; m < 3 && !e; m++) {
+            int64_t mid_id;
+            e = bulk_insert_category(g->db, mid[m], top, g->now, &mid_id);
+            if (!e) cats[n++] = mid_id;
+            for (size_t l = 0; l < 2 && !e; l++) {
+                char name[64];
+                snprintf(name, sizeof name, "%s %s", mid[m], leaf[l]);
+                e = bulk_insert_category(g->db, name, mid_id, g->now, &cats[n++]);
+            }
+        }
+    }
+    if (e) {
+        free(cats);
+        return e;
+    }
+    *cats_out = cats;
+    *n_out = n_areas;
+    return LE_OK;
+}
+
+static size_t area_index(const char *area)
+{
+    size_t n = 0;
+    const char *seen[N_TOPICS];
+    for (size_t t = 0; t < N_TOPICS; t++) {
+        size_t a = 0;
+        while (a < n && strcmp(seen[a], topics[t].area) != 0) a++;
+        if (a == n) seen[n++] = topics[t].area;
+        if (strcmp(topics[t].area, area) == 0) return a;
+    }
+    return 0;
+}
+
+/* One transaction: the enrolments gathered, then their progress. */
+static lerr flush_enrolments(struct gen *g, struct bulk_enrolment *enr, size_t *ne,
+                             struct bulk_progress *prog, size_t *np, size_t *n_prog_total)
+{
+    if (db_tx_begin(g->db)) return LE_DB;
+    lerr e = bulk_insert_enrolments(g->db, enr, *ne);
+    if (!e) e = bulk_insert_progress(g->db, prog, *np);
+    e = db_tx_end(g->db, e);
+    *n_prog_total += *np;
+    *ne = *np = 0;
+    return e;
+}
+
+/* Courses (published, listed, in the category tree), three sections of a page and a link
+ * each, an instructor each, and the enrolments spread over the learners: every learner gets
+ * about enrolments / learners courses (distinct: a start and a stride coprime with the course
+ * count), some with a due date (a few overdue); progress is a prefix of the course's
+ * activities (none, some, or all, then the enrolment is completed). */
+static lerr gen_courses(struct gen *g, struct problem *p)
+{
+    double t0 = time_monotonic_ms();
+    size_t n_courses = (size_t)g->size->courses;
+    struct rng r = {g->seed * 0xD1B54A32D192ED03ull + 11};
+    int64_t *cats = NULL, *course_ids = NULL, *act_ids = NULL, *learners = NULL, *teachers = NULL;
+    size_t n_areas = 0, n_learners = 0, n_teachers = 0;
+    struct bulk_enrolment *enr = NULL;
+    struct bulk_progress *prog = NULL;
+    lerr e = bulk_user_ids(g->db, ROLE_LEARNER, (size_t)g->size->users, &learners, &n_learners);
+    if (!e)
+        e = bulk_user_ids(g->db, ROLE_INSTRUCTOR, (size_t)g->size->users, &teachers, &n_teachers);
+    if (e) goto out;
+    course_ids = calloc(n_courses, sizeof *course_ids);
+    act_ids = calloc(n_courses * ACTS, sizeof *act_ids);
+    enr = calloc(TX_ROWS, sizeof *enr);
+    prog = calloc((size_t)TX_ROWS * ACTS, sizeof *prog);
+    if (!course_ids || !act_ids || !enr || !prog) {
+        e = LE_NOMEM;
+        goto out;
+    }
+
+    /* Categories, courses and content: one transaction. */
+    e = db_tx_begin(g->db);
+    if (!e) e = gen_categories(g, &cats, &n_areas);
+    for (size_t c = 0; c < n_courses && !e; c++) {
+        const struct topic *t = &topics[rng_below(&r, N_TOPICS)];
+        const char *level = levels[rng_below(&r, sizeof levels / sizeof levels[0])];
+        char code[32], title[160], summary[512];
+        snprintf(code, sizeof code, "%s-%04zu", t->code, c + 1);
+        snprintf(title, sizeof title, "%s %s", level, t->name);
+        snprintf(summary, sizeof summary,
+                 "%s %s for %s teams: %s. About %d short units with a page to read and a link "
+                 "to follow in each.",
+                 level, t->name, t->area, t->words, SECTIONS_PER_COURSE);
+        size_t m = rng_below(&r, 3);
+        size_t slot = area_index(t->area) * 9 + m * 3 + rng_below(&r, 3);
+        struct bulk_course bc = {
+            .code = code,
+            .title = title,
+            .summary = summary,
+            .kind = kinds[rng_below(&r, 3)],
+            .category_id = cats[slot],
+            .self_enrol = rng_below(&r, 4) == 0,
+            .duration_minutes = 15 * (int)(1 + rng_below(&r, 16)),
+            .start_at = BASE_TIME - 86400LL * rng_below(&r, 365),
+            .created_at = BASE_TIME - 86400LL * (365 + rng_below(&r, 365)),
+        };
+        e = bulk_insert_course(g->db, &bc, &course_ids[c]);
+        for (int s = 0; s < SECTIONS_PER_COURSE && !e; s++) {
+            char stitle[96], atitle[160], body[256];
+            int64_t sid;
+            snprintf(stitle, sizeof stitle, "Unit %d", s + 1);
+            e = bulk_insert_section(g->db, course_ids[c], stitle, s + 1, bc.created_at, &sid);
+            int64_t *a = &act_ids[c * ACTS + (size_t)s * ACTIVITIES_PER_SECTION];
+            snprintf(atitle, sizeof atitle, "%s: reading %d", t->name, s + 1);
+            snprintf(body, sizeof body,
+                     "## %s, unit %d\n\nThis unit covers %s.\n\n- Read the notes\n- Follow the "
+                     "link\n",
+                     t->name, s + 1, t->words);
+            if (!e)
+                e = bulk_insert_activity(g->db, course_ids[c], sid, "page", atitle, 1, body, "",
+                                         bc.created_at, &a[0]);
+            snprintf(atitle, sizeof atitle, "%s: further reading %d", t->name, s + 1);
+            if (!e)
+                e = bulk_insert_activity(g->db, course_ids[c], sid, "link", atitle, 2, "",
+                                         "https://example.org/learning", bc.created_at, &a[1]);
+        }
+    }
+    /* An instructor per course (not counted in the enrolments of the size table). */
+    for (size_t c = 0; c < n_courses && !e && n_teachers; c += TX_ROWS) {
+        size_t k = 0;
+        for (size_t j = c; j < n_courses && k < TX_ROWS; j++, k++)
+            enr[k] = (struct bulk_enrolment){.course_id = course_ids[j],
+                                             .user_id = teachers[j % n_teachers],
+                                             .instructor = true,
+                                             .enrolled_at = BASE_TIME - 86400LL * 400};
+        e = bulk_insert_enrolments(g->db, enr, k);
+    }
+    if (!e || g->db->in_tx) e = db_tx_end(g->db, e);
+    if (e) goto out;
+    double t_content = elapsed_s(t0);
+
+    /* Enrolments and progress, TX_ROWS enrolments a transaction. */
+    static const uint32_t strides[] = {3, 7, 11, 13, 17, 19, 23, 29};
+    size_t total = (size_t)g->size->enrolments;
+    size_t per = n_learners ? (total + n_learners - 1) / n_learners : 0;
+    if (per > n_courses) per = n_courses;
+    size_t made = 0, n_prog_total = 0, completed = 0, ne = 0, np = 0;
+    for (size_t u = 0; u < n_learners && made < total && !e; u++) {
+        uint32_t start = rng_below(&r, (uint32_t)n_courses);
+        uint32_t stride = strides[rng_below(&r, sizeof strides / sizeof strides[0])];
+        for (size_t j = 0; j < per && made < total && !e; j++, made++) {
+            size_t c = (start + j * stride) % n_courses;
+            if (n_teachers && learners[u] == teachers[c % n_teachers]) {
+                made--;   /* already this course's instructor (the loop counts it back) */
+                continue;
+            }
+            int64_t enrolled = BASE_TIME - 86400LL * (1 + rng_below(&r, 300));
+            uint32_t dice = rng_below(&r, 100);
+            size_t done = dice < 30 ? 0 : dice < 70 ? 1 + rng_below(&r, ACTS - 1) : ACTS;
+            int64_t t = enrolled, last = 0;
+            for (size_t a = 0; a < done; a++) {
+                t += 600 + rng_below(&r, 3 * 86400);
+                prog[np++] = (struct bulk_progress){.activity_id = act_ids[c * ACTS + a],
+                                                    .user_id = learners[u],
+                                                    .how = a % 2 ? "followed" : "viewed",
+                                                    .completed_at = t};
+                last = t;
+            }
+            uint32_t due = rng_below(&r, 10);
+            enr[ne++] = (struct bulk_enrolment){
+                .course_id = course_ids[c],
+                .user_id = learners[u],
+                /* 30 % have a due date: 60 days after enrolment (some are overdue by now). */
+                .due_at = due < 3 ? enrolled + 60 * 86400LL : 0,
+                .enrolled_at = enrolled,
+                .completed_at = done == ACTS ? last : 0,
+                .last_access_at = last,
+            };
+            completed += done == ACTS;
+            if (ne == TX_ROWS) e = flush_enrolments(g, enr, &ne, prog, &np, &n_prog_total);
+        }
+    }
+    if (!e && ne) e = flush_enrolments(g, enr, &ne, prog, &np, &n_prog_total);
+    /* Extension point (issue 6, quizzes): a "quiz attempts" step belongs here, after the
+     * content and enrolments it refers to. Give each course a quiz activity next to its page
+     * and link, and make attempts (some passed, some failed, some in progress) for a share of
+     * the enrolled learners; bump DATASET_FORMAT. */
+    if (!e) {
+        g->courses = true;
+        printf("  courses: %zu in %zu areas (categories 3 levels deep), %zu activities, in %.1f s\n",
+               n_courses, n_areas, n_courses * ACTS, t_content);
+        printf("  enrolments: %zu (%zu completed), %zu activity completions, in %.1f s\n", made,
+               completed, n_prog_total, elapsed_s(t0) - t_content);
+    }
+out:
+    free(cats);
+    free(course_ids);
+    free(act_ids);
+    free(learners);
+    free(teachers);
+    free(enr);
+    free(prog);
+    if (e == LE_NOMEM) return problem_set(p, e, "", "out of memory");
+    if (e) return problem_set(p, e, "", "inserting courses failed: %s", db_errmsg(g->db));
+    return LE_OK;
 }
 
 static lerr step_users(struct gen *g, struct problem *p)
@@ -381,8 +683,9 @@ static const struct gen_step {
     {"departments", "departments", gen_departments},
     {"users", NULL, step_users},
     {"line managers", "departments", gen_managers},
+    {"courses and enrolments", "courses", gen_courses},
+    /* issue 6: {"quiz attempts", "quiz_attempts", gen_quiz_attempts} (see gen_courses). */
     {"sessions", NULL, step_sessions},
-    /* issue 5: {"courses and enrolments", "courses", gen_courses}, then quiz attempts. */
 };
 
 static int write_password(const struct gen *g)

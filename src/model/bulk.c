@@ -207,3 +207,193 @@ lerr bulk_set_managers(struct db *db, int64_t department_id, int64_t head_id,
                       parent_head_id);
     return LE_OK;
 }
+
+/* ---- courses (issue 5) ---- */
+
+static lerr returning_id(struct db_stmt *st, int64_t *id_out)
+{
+    int rc = db_step(st);
+    if (rc == DB_ROW) *id_out = db_col_int(st, 0);
+    db_done(st);
+    return rc == DB_ROW ? LE_OK : rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
+}
+
+lerr bulk_insert_category(struct db *db, const char *name, int64_t parent_id, int64_t now,
+                          int64_t *id_out)
+{
+    struct db_stmt *st = db_prepare(db, "INSERT INTO course_categories (name, parent_id, "
+                                        "created_at, updated_at) VALUES (?1, ?2, ?3, ?3) "
+                                        "RETURNING id");
+    if (!st) return LE_DB;
+    db_bind_text(st, 1, name);
+    if (parent_id)
+        db_bind_int(st, 2, parent_id);
+    else
+        db_bind_null(st, 2);
+    db_bind_int(st, 3, now);
+    return returning_id(st, id_out);
+}
+
+lerr bulk_insert_course(struct db *db, const struct bulk_course *c, int64_t *id_out)
+{
+    struct db_stmt *st = db_prepare(
+        db, "INSERT INTO courses (code, title, summary, category_id, kind, status, visible, "
+            "self_enrol, start_at, duration_minutes, created_at, updated_at) VALUES "
+            "(?1, ?2, ?3, ?4, ?5, 'published', 1, ?6, ?7, ?8, ?9, ?9) RETURNING id");
+    if (!st) return LE_DB;
+    db_bind_text(st, 1, c->code);
+    db_bind_text(st, 2, c->title);
+    db_bind_text(st, 3, c->summary);
+    if (c->category_id)
+        db_bind_int(st, 4, c->category_id);
+    else
+        db_bind_null(st, 4);
+    db_bind_text(st, 5, c->kind);
+    db_bind_int(st, 6, c->self_enrol ? 1 : 0);
+    if (c->start_at)
+        db_bind_int(st, 7, c->start_at);
+    else
+        db_bind_null(st, 7);
+    db_bind_int(st, 8, c->duration_minutes);
+    db_bind_int(st, 9, c->created_at);
+    return returning_id(st, id_out);
+}
+
+lerr bulk_insert_section(struct db *db, int64_t course_id, const char *title, int position,
+                         int64_t now, int64_t *id_out)
+{
+    struct db_stmt *st = db_prepare(db, "INSERT INTO course_sections (course_id, title, position, "
+                                        "created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id");
+    if (!st) return LE_DB;
+    db_bind_int(st, 1, course_id);
+    db_bind_text(st, 2, title);
+    db_bind_int(st, 3, position);
+    db_bind_int(st, 4, now);
+    return returning_id(st, id_out);
+}
+
+lerr bulk_insert_activity(struct db *db, int64_t course_id, int64_t section_id, const char *kind,
+                          const char *title, int position, const char *body, const char *url,
+                          int64_t now, int64_t *id_out)
+{
+    struct db_stmt *st = db_prepare(
+        db, "INSERT INTO activities (course_id, section_id, kind, title, position, required, "
+            "allow_mark_done, body, url, created_at, updated_at) VALUES "
+            "(?1, ?2, ?3, ?4, ?5, 1, 0, ?6, ?7, ?8, ?8) RETURNING id");
+    if (!st) return LE_DB;
+    db_bind_int(st, 1, course_id);
+    db_bind_int(st, 2, section_id);
+    db_bind_text(st, 3, kind);
+    db_bind_text(st, 4, title);
+    db_bind_int(st, 5, position);
+    db_bind_text(st, 6, body ? body : "");
+    db_bind_text(st, 7, url ? url : "");
+    db_bind_int(st, 8, now);
+    return returning_id(st, id_out);
+}
+
+static void bind_opt_time(struct db_stmt *st, int i, int64_t t)
+{
+    if (t)
+        db_bind_int(st, i, t);
+    else
+        db_bind_null(st, i);
+}
+
+static void enrolment_row(struct buf *b, int i)
+{
+    buf_addf(b, "(?%d, ?%d, ?%d, 'manual', ?%d, ?%d, 0, NULL, ?%d, ?%d)", i, i + 1, i + 2, i + 3,
+             i + 4, i + 5, i + 6);
+}
+
+lerr bulk_insert_enrolments(struct db *db, const struct bulk_enrolment *rows, size_t n)
+{
+    struct buf sql;
+    buf_init(&sql, 64 * 1024);
+    lerr e = LE_OK;
+    const int per_row = 7;
+    size_t batch = MAX_PARAMS / per_row;
+    for (size_t off = 0; off < n && !e; off += batch) {
+        size_t k = n - off < batch ? n - off : batch;
+        e = build_sql(&sql,
+                      "INSERT INTO enrolments (course_id, user_id, role, source, due_at, "
+                      "enrolled_at, enrolled_by, unenrolled_at, completed_at, last_access_at) "
+                      "VALUES ",
+                      enrolment_row, per_row, k);
+        if (e) break;
+        struct db_stmt *st = db_prepare(db, sql.data);
+        if (!st) {
+            e = LE_DB;
+            break;
+        }
+        for (size_t r = 0; r < k; r++) {
+            const struct bulk_enrolment *x = &rows[off + r];
+            int i = (int)r * per_row + 1;
+            db_bind_int(st, i, x->course_id);
+            db_bind_int(st, i + 1, x->user_id);
+            db_bind_text(st, i + 2, x->instructor ? "instructor" : "learner");
+            bind_opt_time(st, i + 3, x->due_at);
+            db_bind_int(st, i + 4, x->enrolled_at);
+            bind_opt_time(st, i + 5, x->completed_at);
+            bind_opt_time(st, i + 6, x->last_access_at);
+        }
+        int rc = db_step(st);
+        db_done(st);
+        if (rc != DB_DONE && rc != DB_ROW) e = rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
+    }
+    buf_release(&sql);
+    return e;
+}
+
+static void progress_row(struct buf *b, int i)
+{
+    buf_addf(b, "(?%d, ?%d, ?%d, ?%d)", i, i + 1, i + 2, i + 3);
+}
+
+lerr bulk_insert_progress(struct db *db, const struct bulk_progress *rows, size_t n)
+{
+    struct buf sql;
+    buf_init(&sql, 64 * 1024);
+    lerr e = LE_OK;
+    const int per_row = 4;
+    size_t batch = MAX_PARAMS / per_row;
+    for (size_t off = 0; off < n && !e; off += batch) {
+        size_t k = n - off < batch ? n - off : batch;
+        e = build_sql(&sql,
+                      "INSERT INTO activity_progress (activity_id, user_id, how, completed_at) "
+                      "VALUES ",
+                      progress_row, per_row, k);
+        if (e) break;
+        struct db_stmt *st = db_prepare(db, sql.data);
+        if (!st) {
+            e = LE_DB;
+            break;
+        }
+        for (size_t r = 0; r < k; r++) {
+            const struct bulk_progress *x = &rows[off + r];
+            int i = (int)r * per_row + 1;
+            db_bind_int(st, i, x->activity_id);
+            db_bind_int(st, i + 1, x->user_id);
+            db_bind_text(st, i + 2, x->how);
+            db_bind_int(st, i + 3, x->completed_at);
+        }
+        int rc = db_step(st);
+        db_done(st);
+        if (rc != DB_DONE && rc != DB_ROW) e = rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
+    }
+    buf_release(&sql);
+    return e;
+}
+
+lerr bulk_user_course_lines(struct db *db, int64_t user_id, const char *prefix, struct buf *out)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT c.code FROM enrolments e JOIN courses c ON c.id = e.course_id "
+                                  "WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL "
+                                  "AND e.role = 'learner' ORDER BY e.course_id",
+                                  "i", user_id);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) buf_addf(out, "%s %s\n", prefix, db_col_text(st, 0));
+    db_done(st);
+    return rc == DB_DONE ? LE_OK : LE_DB;
+}

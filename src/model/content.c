@@ -270,10 +270,13 @@ json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, i
     json_t *section = NULL;
     int64_t section_id = 0, required = 0, completed = 0, last_at = 0;
     json_t *next = NULL, *last = NULL;
+    /* x.course_id in the join lets the (course_id, section_id, position) index find a section's
+     * activities directly instead of scanning every activity of every course. */
     struct db_stmt *st = db_query(
         db,
         "SELECT s.id, s.title, x.id, x.kind, x.title, x.required, x.allow_mark_done, COALESCE(g.completed_at, 0), "
-        "COALESCE(g.how, '') FROM course_sections s LEFT JOIN activities x ON x.section_id = s.id AND x.deleted_at IS "
+        "COALESCE(g.how, '') FROM course_sections s LEFT JOIN activities x ON x.course_id = s.course_id AND "
+        "x.section_id = s.id AND x.deleted_at IS "
         "NULL LEFT JOIN activity_progress g ON g.activity_id = x.id AND g.user_id = ?2 WHERE s.course_id = ?1 AND "
         "s.deleted_at IS NULL ORDER BY s.position, "
         "s.id, x.position, x.id",

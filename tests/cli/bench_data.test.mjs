@@ -45,6 +45,18 @@ test('size S: users, departments, managers and sessions, the same for the same s
   assert.equal(sqlite(a, users), sqlite(b, users));
   assert.equal(sqlite(a, 'SELECT COUNT(*) FROM users'), '1000');
   assert.equal(sqlite(a, 'SELECT COUNT(*) FROM departments'), '15');
+  assert.equal(read(a, 'learner.courses'), read(b, 'learner.courses'));
+  const courses = "SELECT code, title, category_id FROM courses ORDER BY id";
+  assert.equal(sqlite(a, courses), sqlite(b, courses));
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM courses WHERE status = 'published' AND visible = 1"), '50');
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'learner'"), '10000');
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'instructor'"), '50');
+  assert.ok(Number(sqlite(a, 'SELECT COUNT(*) FROM activity_progress')) > 10000);
+  assert.ok(Number(sqlite(a, 'SELECT COUNT(*) FROM enrolments WHERE completed_at IS NOT NULL')) > 1000);
+  // Categories three levels deep.
+  assert.ok(Number(sqlite(a, 'SELECT COUNT(*) FROM course_categories c JOIN course_categories p ON p.id = c.parent_id ' +
+    'JOIN course_categories g ON g.id = p.parent_id')) > 0);
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM courses_fts WHERE courses_fts MATCH 'safety'") > '0', true);
   // Four levels: the deepest department has three ancestors.
   assert.equal(sqlite(a, 'SELECT COUNT(*) FROM departments d JOIN departments p ON p.id = d.parent_id ' +
     'JOIN departments g ON g.id = p.parent_id JOIN departments r ON r.id = g.parent_id'), '8');
@@ -84,6 +96,12 @@ test('the generated sessions sign in', async (t) => {
   const u = await api(server, 'GET', '/api/v1/users?q=smith', { token: admin });
   assert.equal(u.status, 200, u.text);
   assert.ok(u.json.total > 0, u.text);
+  // The course page for a learner on a course they are enrolled in (learner.courses).
+  const [tok, code] = read(dir, 'learner.courses').split('\n')[0].split(' ');
+  const c = await api(server, 'GET', `/api/v1/courses/${code}`, { token: tok });
+  assert.equal(c.status, 200, c.text);
+  const q = await api(server, 'GET', '/api/v1/courses?q=safety', { token: learner });
+  assert.equal(q.status, 200, q.text);
   const pw = read(dir, 'password').trim();
   const username = u.json.items[0].username;
   const s = await api(server, 'POST', '/api/v1/sessions', { body: { username, password: pw } });
