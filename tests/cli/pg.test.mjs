@@ -105,7 +105,7 @@ test('nodes that migrate at once apply each migration once', { skip }, async () 
   const all = runs.map((r) => r.out).join('\n');
   const known = Number(lectern(db, ['migrate', '--status'], 0).stdout.match(/known version: (\d+)/)[1]);
   for (let v = 1; v <= known; v++) {
-    const applied = all.match(new RegExp(`migrate: applied 000${v}_`, 'g')) || [];
+    const applied = all.match(new RegExp(`migrate: applied ${String(v).padStart(4, "0")}_`, "g")) || [];
     assert.equal(applied.length, 1, `migration ${v} applied ${applied.length} times\n${all}`);
   }
   assert.equal(psql(db, 'SELECT COUNT(*) FROM schema_migrations'), String(known));
