@@ -94,6 +94,15 @@ int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf
 int cli_help(const char *text);
 /* Parses a whole decimal integer in [min, max]; on failure prints a usage error naming opt. */
 bool cli_parse_int(const char *cmd, const char *opt, const char *s, int min, int max, int *out);
+/* The options every "list" subcommand shares: --state S (one of states, a NULL-terminated
+ * list), -n/--lines N (1..max_n, default 20) and --json. Returns 0, or the exit code to use. */
+struct cli_list_opts {
+    const char *state;
+    int n;
+    bool json;
+};
+int cli_parse_list_opts(const char *cmd, int argc, char **argv, const char *const *states, int max_n,
+                        struct cli_list_opts *out);
 /* Reads one line from stdin into out (trailing \n or \r\n removed). When stdin is a terminal
  * it prompts on stderr and does not echo. Returns EXIT_OK, or EXIT_FAIL after a message. */
 int cli_read_password(const char *cmd, const char *prompt, char *out, size_t out_len);

@@ -288,3 +288,37 @@ int cli_bootstrap_admin(struct cli_ctx *ctx)
     arena_free(a);
     return EXIT_OK;
 }
+
+int cli_parse_list_opts(const char *cmd, int argc, char **argv, const char *const *states, int max_n,
+                        struct cli_list_opts *out)
+{
+    enum { OPT_STATE = 1, OPT_N, OPT_JSON };
+    static const struct cli_opt opts[] = {
+        {"state", 0, true, OPT_STATE}, {"lines", 'n', true, OPT_N}, {"json", 0, false, OPT_JSON}, {0}};
+    struct cli_parser ps;
+    cli_parser_init(&ps, cmd, argc, argv, opts);
+    *out = (struct cli_list_opts){NULL, 20, false};
+    for (int o; (o = cli_next(&ps)) != CLI_OPT_END;) {
+        switch (o) {
+        case CLI_OPT_ERROR: return EXIT_USAGE;
+        case CLI_OPT_ARG: return cli_usage_error(cmd, "unexpected argument '%s'", ps.value);
+        case OPT_STATE: {
+            size_t i = 0;
+            while (states[i] && strcmp(states[i], ps.value) != 0) i++;
+            if (!states[i]) {
+                char list[200] = "";
+                for (size_t k = 0; states[k]; k++)
+                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "", states[k]);
+                return cli_usage_error(cmd, "--state is one of %s, not '%s'", list, ps.value);
+            }
+            out->state = ps.value;
+            break;
+        }
+        case OPT_N:
+            if (!cli_parse_int(cmd, "-n", ps.value, 1, max_n, &out->n)) return EXIT_USAGE;
+            break;
+        case OPT_JSON: out->json = true; break;
+        }
+    }
+    return EXIT_OK;
+}

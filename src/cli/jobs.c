@@ -23,30 +23,13 @@ static const char jobs_usage[] =
 static int list_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
 {
     const char *cmd = "jobs list";
-    enum { OPT_STATE = 1, OPT_N, OPT_JSON };
-    static const struct cli_opt opts[] = {
-        {"state", 0, true, OPT_STATE}, {"lines", 'n', true, OPT_N}, {"json", 0, false, OPT_JSON}, {0}};
-    struct cli_parser ps;
-    cli_parser_init(&ps, cmd, argc, argv, opts);
-    const char *state = NULL;
-    int n = 20;
-    bool json = false;
-    for (int o; (o = cli_next(&ps)) != CLI_OPT_END;) {
-        switch (o) {
-        case CLI_OPT_ERROR: return EXIT_USAGE;
-        case CLI_OPT_ARG: return cli_usage_error(cmd, "unexpected argument '%s'", ps.value);
-        case OPT_STATE:
-            if (strcmp(ps.value, "queued") && strcmp(ps.value, "running") && strcmp(ps.value, "done") &&
-                strcmp(ps.value, "failed"))
-                return cli_usage_error(cmd, "--state is queued, running, done or failed, not '%s'", ps.value);
-            state = ps.value;
-            break;
-        case OPT_N:
-            if (!cli_parse_int(cmd, "-n", ps.value, 1, 1000, &n)) return EXIT_USAGE;
-            break;
-        case OPT_JSON: json = true; break;
-        }
-    }
+    static const char *const states[] = {"queued", "running", "done", "failed", NULL};
+    struct cli_list_opts lo;
+    int usage = cli_parse_list_opts(cmd, argc, argv, states, 1000, &lo);
+    if (usage) return usage;
+    const char *state = lo.state;
+    int n = lo.n;
+    bool json = lo.json;
     struct job *jobs;
     int count;
     if (job_list(ctx->db, a, state, n, &jobs, &count))
