@@ -1222,3 +1222,33 @@ json_t *course_enrolments_json(struct db *db, struct arena *a, int64_t course_id
 {
     return course_learners_json(db, a, course_id, NULL, NULL);
 }
+
+/* Placeholders per statement stay well under the PostgreSQL engine's ?99. */
+#define LIVE_AMONG_CHUNK 50
+
+lerr enrolments_live_among(struct db *db, int64_t course_id, const int64_t *user_ids, int n, bool *live)
+{
+    for (int i = 0; i < n; i++) live[i] = false;
+    for (int start = 0; start < n; start += LIVE_AMONG_CHUNK) {
+        int m = n - start < LIVE_AMONG_CHUNK ? n - start : LIVE_AMONG_CHUNK;
+        char sql[1024];
+        int len = snprintf(sql, sizeof sql,
+                           "SELECT user_id FROM enrolments WHERE course_id = ?1 AND unenrolled_at IS NULL "
+                           "AND user_id IN (");
+        for (int k = 0; k < m; k++) len += snprintf(sql + len, sizeof sql - (size_t)len, "%s?%d", k ? ", " : "", k + 2);
+        snprintf(sql + len, sizeof sql - (size_t)len, ")");
+        struct db_stmt *st = db_prepare(db, sql);
+        if (!st) return LE_DB;
+        db_bind_int(st, 1, course_id);
+        for (int k = 0; k < m; k++) db_bind_int(st, k + 2, user_ids[start + k]);
+        int rc;
+        while ((rc = db_step(st)) == DB_ROW) {
+            int64_t id = db_col_int(st, 0);
+            for (int k = 0; k < m; k++)
+                if (user_ids[start + k] == id) live[start + k] = true;
+        }
+        db_done(st);
+        if (rc != DB_DONE) return LE_DB;
+    }
+    return LE_OK;
+}

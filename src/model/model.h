@@ -885,6 +885,9 @@ json_t *enrol_requests_json(struct db *db, struct arena *a, int64_t viewer_id, u
  * access, filtered by q (username or name) and state ("overdue", "completed", "in_progress",
  * NULL = all). One query. */
 json_t *course_learners_json(struct db *db, struct arena *a, int64_t course_id, const char *q, const char *state);
+/* For each of n users, whether they hold a live enrolment in the course (live[i]); a few
+ * queries whatever n is, never one per person. */
+lerr enrolments_live_among(struct db *db, int64_t course_id, const int64_t *user_ids, int n, bool *live);
 
 /* ---- Course content (content.c, activity_kinds.c): sections of activities, stored files,
  * completion and progress ---- */

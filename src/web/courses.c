@@ -404,12 +404,16 @@ void h_course_candidates(struct request *req, struct response *res)
         return;
     }
     json_t *items = json_array();
+    int64_t *ids = arena_alloc(req->arena, sizeof *ids * (size_t)(n ? n : 1));
+    bool *live = arena_alloc(req->arena, sizeof *live * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) ids[i] = users[i].id;
+    if (enrolments_live_among(req->db, c.id, ids, n, live)) {
+        res_error(res, LE_DB, NULL, "the enrolments could not be read; try again");
+        json_decref(items);
+        return;
+    }
     for (int i = 0; i < n; i++) {
-        int64_t x;
-        bool enrolled = db_query_int(req->db, &x,
-                                     "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND "
-                                     "unenrolled_at IS NULL",
-                                     "ii", c.id, users[i].id) == LE_OK;
+        bool enrolled = live[i];
         json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "username", users[i].username,
                                                "first_name", users[i].first_name, "last_name", users[i].last_name,
                                                "email", users[i].email ? users[i].email : "", "status",
@@ -537,10 +541,10 @@ void h_course_cover(struct request *req, struct response *res)
 {
     struct course c;
     if (!find_course(req, res, &c)) return;
-    struct db_stmt *st = db_query(req->db, "SELECT mime FROM files WHERE sha256 = ?1", "s", c.cover_sha256);
-    const char *mime = db_step(st) == DB_ROW ? arena_strdup(req->arena, db_col_text(st, 0)) : NULL;
-    db_done(st);
-    if (!*c.cover_sha256 || !mime) {
+    const char *mime = NULL, *stored = NULL;
+    int64_t size = 0;
+    if (!*c.cover_sha256 ||
+        file_find(req->db, req->arena, web_app.data_dir, c.cover_sha256, &mime, &size, &stored) || !mime) {
         res_error(res, LE_NOTFOUND, NULL, "This course has no cover image.");
         return;
     }
