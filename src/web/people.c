@@ -299,7 +299,7 @@ void web_user_org_model(struct request *req, json_t *model, const struct user *u
 {
     json_t *values = user_profile_values(req->db, u->id);
     json_object_set_new(model, "profile", values);
-    if (req->is_api || !req->user || !(req->user->roles & ROLE_ADMIN)) return;
+    if (req->is_api || !req->user || !role_has_cap(req->user->roles, CAP_USERS_MANAGE)) return;
     struct department *depts;
     struct job_role *roles;
     struct profile_field *fields;
