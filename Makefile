@@ -50,7 +50,7 @@ build/assets.c: $(ASSETS) scripts/embed.sh
 build/obj/assets.o: build/assets.c
 	$(CC) $(CSTD) $(OPT) -c $< -o $@
 
-static/vendor/bootstrap.min.css: package-lock.json
+static/vendor/bootstrap.min.css: package-lock.json | deps-stamp
 	@scripts/deps.sh
 	@mkdir -p static/vendor
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css $@

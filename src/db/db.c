@@ -93,6 +93,19 @@ int64_t db_col_int(struct db_stmt *st, int col)
     return st ? st->db->engine->col_int(st, col) : 0;
 }
 
+double db_col_double(struct db_stmt *st, int col)
+{
+    const char *t = db_col_text(st, col);
+    return t ? strtod(t, NULL) : 0;
+}
+
+void db_bind_double(struct db_stmt *st, int idx, double v)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%.17g", v);
+    db_bind_text(st, idx, text);
+}
+
 const char *db_col_text(struct db_stmt *st, int col)
 {
     return st ? st->db->engine->col_text(st, col) : NULL;
@@ -205,6 +218,7 @@ static struct db_stmt *query_v(struct db *db, const char *sql, const char *types
         switch (*t) {
         case 'i': db_bind_int(st, idx, va_arg(ap, int64_t)); break;
         case 's': db_bind_text(st, idx, va_arg(ap, const char *)); break;
+        case 'd': db_bind_double(st, idx, va_arg(ap, double)); break;
         default:
             log_error("db: unknown bind type '%c' for: %s", *t, sql);
             db_done(st);

@@ -68,6 +68,9 @@ struct db_stmt *db_prepare(struct db *db, const char *sql);
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);   /* idx counts from 1, as ?1 */
 void db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
 void db_bind_null(struct db_stmt *st, int idx);
+/* A REAL (DOUBLE PRECISION) value, bound as its shortest exact text: both engines convert it
+ * by the column's type, and PostgreSQL takes every parameter as text anyway. */
+void db_bind_double(struct db_stmt *st, int idx, double v);
 
 /* Rows: DB_ROW while there are rows, DB_DONE at the end, negative on error
  * (DB_CONSTRAINT for a unique or foreign-key violation). */
@@ -75,6 +78,7 @@ int db_step(struct db_stmt *st);
 int64_t db_col_int(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col); /* valid until the next step or done */
 bool db_col_is_null(struct db_stmt *st, int col);
+double db_col_double(struct db_stmt *st, int col);    /* 0 for NULL */
 void db_done(struct db_stmt *st);
 
 /* Runs SQL without parameters or results (migrations, pragmas); it may hold several
@@ -98,7 +102,7 @@ lerr db_tx_end(struct db *db, lerr e);
 bool db_table_exists(struct db *db, const char *name);
 
 /* Convenience: prepare, bind by a type string, step once, done. Types: 'i' int64_t,
- * 's' const char * (NULL binds NULL). Returns LE_OK, LE_CONFLICT on constraint, LE_DB. */
+ * 'd' double, 's' const char * (NULL binds NULL). Returns LE_OK, LE_CONFLICT on constraint, LE_DB. */
 lerr db_run(struct db *db, const char *sql, const char *types, ...);
 /* Binds the same way and returns the prepared statement positioned before its first row. */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);

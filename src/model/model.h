@@ -967,4 +967,7 @@ lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, cons
 json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id);
 
 
+/* ---- Assessments: questions as data, the question bank, quizzes and attempts ---- */
+#include "quiz.h"
+
 #endif

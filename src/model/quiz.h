@@ -1,0 +1,133 @@
+/* Assessments in the database (docs/assessments.md): the question bank (question_bank.c),
+ * quizzes as an activity kind (quiz.c), attempts with their deadline, grading and regrading
+ * (attempt.c), and results and statistics (quiz_stats.c). Questions travel as the JSON
+ * objects question.h describes. Functions that change something are one transaction and write
+ * the audit log; functions named *_json build the API's and the pages' model in a few
+ * queries whatever the size. */
+#ifndef LECTERN_QUIZ_H
+#define LECTERN_QUIZ_H
+
+#include "question.h"
+
+struct db;
+struct arena;
+
+/* ---- Question bank (question_bank.c) ----
+ * Categories belong to a course (course_id) or are shared by all courses (course_id 0); a
+ * course's bank lists its own categories and the shared ones. */
+lerr qcategory_ensure(struct db *db, int64_t course_id, const char *name, int64_t *id_out, struct problem *p);
+/* {"categories": [{"id","name","shared","questions"}]} for a course (its own and shared). */
+json_t *qcategories_json(struct db *db, struct arena *a, int64_t course_id);
+/* Adds a checked question (question_check) to a category of the course (by q's "category"
+ * name, created if missing; "" = "Default"; shared when shared is true). Audited. */
+lerr question_create(struct db *db, struct arena *a, int64_t course_id, bool shared, json_t *q, int64_t actor_id,
+                     int64_t *id_out, struct problem *p);
+/* Replaces a question's content and bumps its version; then regrades every submitted attempt
+ * that used it (attempt_regrade_question). *regraded_out = attempts whose grade changed. */
+lerr question_update(struct db *db, struct arena *a, int64_t course_id, int64_t id, json_t *q, int64_t actor_id,
+                     int *regraded_out, struct problem *p);
+lerr question_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,
+                     struct problem *p);
+/* One question the course may use (its own or shared): the object of question.h plus "id",
+ * "version", "category_id", "shared". NULL with p set (LE_NOTFOUND) otherwise. */
+json_t *question_get_json(struct db *db, struct arena *a, int64_t course_id, int64_t id, struct problem *p);
+/* {"questions": [...], "total"} of a course's bank: category_id 0 = every category, q filters
+ * titles and text; newest first, a page of per_page. */
+json_t *questions_json(struct db *db, struct arena *a, int64_t course_id, int64_t category_id, const char *q, int page,
+                       int per_page);
+/* A GIFT import into a course: parses, reports each question ({"line","title","type","status":
+ * "ok"|"error","error"}) and, unless dry_run, saves. With errors nothing is saved unless
+ * skip_bad (then the good ones are). {"questions": [...], "imported", "errors", "saved": bool}.
+ * LE_INVALID (with the report in *report_out) when errors stopped the import. */
+lerr question_import_gift(struct db *db, struct arena *a, int64_t course_id, const char *text, size_t len,
+                          bool dry_run, bool skip_bad, int64_t actor_id, json_t **report_out, struct problem *p);
+/* The course's own live questions (not shared ones) as GIFT text (malloc'd). */
+char *question_export_gift(struct db *db, struct arena *a, int64_t course_id, struct problem *p);
+
+/* ---- Quizzes (quiz.c): the 'quiz' activity kind and its settings ---- */
+struct quiz_settings {            /* for quiz_save: NULL / negative = unchanged */
+    const char *questions;        /* comma-separated question ids in order ("" = none) */
+    const char *points;           /* comma-separated points for those questions; NULL = 1 each */
+    int64_t random_category_id;   /* with random_count: draw per attempt; -1 = unchanged, 0 = off */
+    int random_count;
+    int shuffle_questions, shuffle_answers;          /* 0/1, -1 = unchanged */
+    int64_t open_at, close_at;                        /* epoch seconds; 0 = none; -1 = unchanged */
+    int time_limit_seconds, attempts_allowed;         /* 0 = none / unlimited; -1 = unchanged */
+    const char *grading_method;   /* highest, last, average, first */
+    double pass_percent;          /* 0..100; < 0 = unchanged */
+    int per_page;                 /* 0 = all on one page; -1 = unchanged */
+    const char *review_answers, *review_correct, *review_feedback; /* never|after_submit|after_close */
+    const char *complete_on;      /* submit | pass */
+};
+/* Creates the settings row of a new quiz activity (the kind's check calls it) or updates them.
+ * Questions must be the course's or shared. Audited. */
+lerr quiz_save(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id,
+               const struct quiz_settings *s, int64_t actor_id, struct problem *p);
+/* The quiz as its learner sees it before starting: settings, "questions" count, "max_score",
+ * the viewer's attempts [{id, number, state, started_at, submitted_at, percent, passed,
+ * needs_grading}], "grade" (by the grading method), "passed", "can_start" with "reason" when
+ * not, "in_progress" (the open attempt's id or null), "attempts_left" (null = unlimited),
+ * "override" {extra_seconds, extra_attempts}. Managers also get "question_list" [{id,
+ * title, type, points}]. */
+json_t *quiz_json(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id, int64_t viewer_id,
+                  bool manager, struct problem *p);
+/* An instructor's exception for one learner (audited: quiz.override). */
+lerr quiz_override_set(struct db *db, struct arena *a, int64_t activity_id, int64_t user_id, int extra_seconds,
+                       int extra_attempts, int64_t actor_id, struct problem *p);
+
+/* ---- Attempts (attempt.c) ---- */
+/* Starts an attempt (or returns the learner's open one, *resumed true): checks open and close
+ * times, attempts left (with the override), draws and orders questions, sets the deadline
+ * (time limit plus override extra, capped at close time). Reads only this learner's attempts.
+ * LE_FORBIDDEN with reason "quiz_closed", "quiz_not_open", "no_attempts_left". */
+lerr attempt_start(struct db *db, struct arena *a, int64_t activity_id, int64_t user_id, int64_t *attempt_id_out,
+                   bool *resumed, struct problem *p);
+/* The attempt for its owner (or a grader when grader is true): {"id","quiz_id","course",
+ * "number","state","started_at","deadline_at","now","seconds_left","page","pages",
+ * "per_page","questions": [{"slot","question_id","type","title","text_html","points",
+ * "answers": [{"index","text"}] in display order (matching: "lefts" and "rights"),
+ * "response", plus after submission what review allows: "fraction","mark","correct",
+ * "feedback","general_feedback","comment"}], "score","max_score","percent","passed",
+ * "review": {"answers","correct","feedback"} (what is shown now)}. An in-progress attempt past
+ * its deadline is submitted first (as the deadline sweep would). LE_NOTFOUND for someone
+ * else's attempt (never revealing that it exists). */
+json_t *attempt_json(struct db *db, struct arena *a, int64_t attempt_id, int64_t viewer_id, bool grader,
+                     struct problem *p);
+/* Saves responses: answers is {"<slot>": response, ...} (question.h shapes); page (>= 0) is
+ * where the learner is. Refuses (nothing saved) answers after the deadline (LE_CONFLICT,
+ * reason "deadline_passed"; the attempt is submitted by the server), for a slot not in the
+ * attempt (LE_INVALID, field "answers.<slot>"), for a submitted attempt (LE_CONFLICT, reason
+ * "attempt_submitted"), and someone else's attempt (LE_NOTFOUND). *saved_at_out = the time. */
+lerr attempt_save(struct db *db, struct arena *a, int64_t attempt_id, int64_t user_id, const json_t *answers,
+                  int page, int64_t *saved_at_out, struct problem *p);
+/* Submits (after saving answers, if any) and grades. A second submit is LE_CONFLICT with reason
+ * "attempt_submitted" and changes nothing. Completes the activity per complete_on. */
+lerr attempt_submit(struct db *db, struct arena *a, int64_t attempt_id, int64_t user_id, const json_t *answers,
+                     struct problem *p);
+/* Submits every in-progress attempt whose deadline has passed, with what was saved
+ * (submitted_by "deadline"). Run by serve's sweeper; returns how many. */
+int attempt_submit_overdue(struct db *db, struct arena *a);
+/* Grades one essay slot by hand: fraction 0..1 (mark = fraction * points) and a comment.
+ * The attempt's score is recomputed; once nothing waits, needs_grading is 0. Audited. */
+lerr attempt_grade_slot(struct db *db, struct arena *a, int64_t attempt_id, int slot, double fraction,
+                        const char *comment, int64_t actor_id, struct problem *p);
+/* Regrades every submitted attempt's answers to a question (after it was corrected); hand-
+ * graded marks stay. Returns attempts whose score changed (audited by the caller). */
+int attempt_regrade_question(struct db *db, struct arena *a, int64_t question_id);
+
+/* ---- Results (quiz_stats.c) ---- */
+/* Essays waiting for a person in a course: [{"attempt_id","slot","quiz","quiz_id","user",
+ * "name","question","response_text","submitted_at"}], oldest first. */
+json_t *grading_queue_json(struct db *db, struct arena *a, int64_t course_id);
+/* {"attempts": [{"id","user","name","number","state","submitted_at","percent","passed",
+ * "needs_grading"}], "summary": {"attempts","learners","mean","median","pass_rate",
+ * "histogram": [10 buckets of percent]}, "questions": [{"slot"/"question_id","title","type",
+ * "attempts","facility","discrimination"}]} over submitted attempts. Facility = mean fraction;
+ * discrimination = correlation of the question's fraction with the rest of the attempt's
+ * score (null when fewer than 2 attempts or no variance). */
+json_t *quiz_results_json(struct db *db, struct arena *a, int64_t activity_id);
+/* The results as CSV (malloc'd): username, name, attempt, state, started, submitted, score,
+ * max, percent, passed, then one column per question's mark. */
+char *quiz_results_csv(struct db *db, struct arena *a, int64_t activity_id, size_t *len_out);
+
+#endif
