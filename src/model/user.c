@@ -309,10 +309,27 @@ lerr user_get_by_username(struct db *db, struct arena *a, const char *username, 
 
 /* ---- Listing ---- */
 
-#define USER_SEARCH                                                                                \
-    "lower(username) LIKE ?1 ESCAPE '\\' OR lower(email) LIKE ?1 ESCAPE '\\' "                     \
-    "OR lower(first_name || ' ' || last_name) LIKE ?1 ESCAPE '\\' "                                \
-    "OR lower(last_name || ', ' || first_name) LIKE ?1 ESCAPE '\\'"
+/* The text the users search matches a substring of. Migration 0012 indexes exactly this
+ * expression (pg_trgm on PostgreSQL; the users_fts trigram table on SQLite), so keep them equal. */
+#define USER_SEARCH_TEXT                                                                           \
+    "lower(username || ' ' || email || ' ' || first_name || ' ' || last_name || ' ' || last_name " \
+    "|| ', ' || first_name)"
+#define USER_SEARCH_SCAN USER_SEARCH_TEXT " LIKE ?1 ESCAPE '\\'"
+#define USER_SEARCH_FTS "id IN (SELECT rowid FROM users_fts WHERE body LIKE ?1)"
+
+/* The condition for a search pattern. PostgreSQL's trigram index serves the LIKE itself.
+ * SQLite's trigram table serves a LIKE of at least three characters without wildcards of the
+ * user's own (FTS5 has no ESCAPE); shorter or odder patterns scan, which is what they would do
+ * anyway. */
+static const char *user_search_where(struct db *db, const char *pattern)
+{
+    if (str_eq(db_engine_name(db), "postgres")) return USER_SEARCH_SCAN;
+    size_t n = strlen(pattern);
+    return n >= 5 && !strpbrk(pattern + 1, "\\") && pattern[n - 1] == '%' &&
+                   !memchr(pattern + 1, '%', n - 2) && !memchr(pattern + 1, '_', n - 2)
+               ? USER_SEARCH_FTS
+               : USER_SEARCH_SCAN;
+}
 
 /* "50%_off" -> "%50\%\_off%", lowercased, so LIKE matches the text literally anywhere. */
 static char *like_pattern(struct arena *a, const char *q)
@@ -398,26 +415,35 @@ static lerr list_scoped(struct db *db, struct arena *a, int64_t manager_id, cons
     struct db_stmt *st;
     if (manager_id) {
         const char *like = pat ? pat : "%";
+        const char *where = user_search_where(db, like);
         e = db_query_int(db, &total,
-                         LINE_CTE("?2") "SELECT COUNT(*) FROM users WHERE " IN_LINE " AND (" USER_SEARCH ")",
+                         arena_sprintf(a, LINE_CTE("?2") "SELECT COUNT(*) FROM users WHERE " IN_LINE " AND (%s)",
+                                       where),
                          "si", like, manager_id);
         if (e) return LE_DB;
         st = db_query(db,
-                      LINE_CTE("?4") "SELECT " USER_COLS " FROM users WHERE " IN_LINE " AND (" USER_SEARCH
-                               ") ORDER BY last_name, first_name, username LIMIT ?2 OFFSET ?3",
+                      arena_sprintf(a,
+                                    LINE_CTE("?4") "SELECT " USER_COLS " FROM users WHERE " IN_LINE
+                                                   " AND (%s) ORDER BY last_name, first_name, username LIMIT ?2 "
+                                                   "OFFSET ?3",
+                                    where),
                       "siii", like, (int64_t)per_page, offset, manager_id);
-    } else {
-        e = pat ? db_query_int(db, &total, "SELECT COUNT(*) FROM users WHERE " USER_SEARCH, "s", pat)
-                : db_query_int(db, &total, "SELECT COUNT(*) FROM users", "");
+    } else if (pat) {
+        const char *where = user_search_where(db, pat);
+        e = db_query_int(db, &total, arena_sprintf(a, "SELECT COUNT(*) FROM users WHERE %s", where), "s", pat);
         if (e) return LE_DB;
-        st = pat ? db_query(db,
-                            "SELECT " USER_COLS " FROM users WHERE " USER_SEARCH
-                            " ORDER BY last_name, first_name, username LIMIT ?2 OFFSET ?3",
-                            "sii", pat, (int64_t)per_page, offset)
-                 : db_query(db,
-                            "SELECT " USER_COLS " FROM users ORDER BY last_name, first_name, username "
-                            "LIMIT ?1 OFFSET ?2",
-                            "ii", (int64_t)per_page, offset);
+        st = db_query(db,
+                      arena_sprintf(a,
+                                    "SELECT " USER_COLS " FROM users WHERE %s ORDER BY last_name, first_name, "
+                                    "username LIMIT ?2 OFFSET ?3",
+                                    where),
+                      "sii", pat, (int64_t)per_page, offset);
+    } else {
+        e = db_query_int(db, &total, "SELECT COUNT(*) FROM users", "");
+        if (e) return LE_DB;
+        st = db_query(db,
+                      "SELECT " USER_COLS " FROM users ORDER BY last_name, first_name, username LIMIT ?1 OFFSET ?2",
+                      "ii", (int64_t)per_page, offset);
     }
     struct user *users = arena_alloc(a, sizeof *users * (size_t)per_page);
     int n = 0, rc;

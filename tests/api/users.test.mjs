@@ -200,6 +200,20 @@ test('q searches username, first and last name and email, case-insensitively', a
   }
 });
 
+test('the search index follows renames: the new name is found, the old one no longer', async () => {
+  await createUser(server, { username: 'wren', email: 'wren@example.com', first_name: 'Winifred', last_name: 'Oldsurname', roles: ['learner'] }, admin);
+  const before = await get('/api/v1/users?q=oldsurn');
+  assert.deepEqual(before.json.items.map((u) => u.username), ['wren'], show(before));
+  const r = await api(server, 'PATCH', '/api/v1/users/wren', { token: admin, body: { last_name: 'Newsurname' } });
+  assert.equal(r.status, 200, show(r));
+  assert.equal((await get('/api/v1/users?q=oldsurn')).json.total, 0);
+  const after = await get('/api/v1/users?q=NEWSURN');
+  assert.deepEqual(after.json.items.map((u) => u.username), ['wren'], show(after));
+  // "Last, First" is searchable as one phrase, and a substring inside a word is found.
+  assert.equal((await get(`/api/v1/users?q=${encodeURIComponent('newsurname, winif')}`)).json.total, 1);
+  assert.equal((await get('/api/v1/users?q=nifre')).json.total, 1);
+});
+
 test('get one user: 200 {user, signins}; unknown user 404', async () => {
   const r = await get('/api/v1/users/alice');
   assert.equal(r.status, 200, show(r));

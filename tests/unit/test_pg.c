@@ -439,9 +439,11 @@ static char *describe(struct db *db, const char *sql)
     while (db_step(s) == DB_ROW) {
         const char *table = db_col_text(s, 0), *col = db_col_text(s, 1), *type = db_col_text(s, 2);
         bool notnull = db_col_int(s, 3) != 0;
-        /* Full-text search is the one planned difference (0005_courses): SQLite's FTS5 table
-         * and its shadow tables, PostgreSQL's tsvector column and its GIN index. */
-        if ((table && strstr(table, "_fts")) || str_eq(col, "search_tsv") || str_eq(col, "courses_search_tsv"))
+        /* Full-text search is the one planned difference (0005_courses, 0012_user_search):
+         * SQLite's FTS5 tables and their shadow tables, PostgreSQL's tsvector column and its
+         * GIN index, and its trigram index on users. */
+        if ((table && strstr(table, "_fts")) || str_eq(col, "search_tsv") || str_eq(col, "courses_search_tsv") ||
+            str_eq(col, "users_search_trgm"))
             continue;
         char family[16] = "other";
         char t[64];
