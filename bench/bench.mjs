@@ -11,7 +11,9 @@
 // 3. For every round and every scenario of bench/scenarios.mjs: wrk against nginx's static file
 //    (the reference), then wrk against Lectern; /metrics is read before and after each Lectern
 //    run for the queries per request and the status of every answer, and /proc/PID/status
-//    for the peak RSS (VmHWM, reset before each run through /proc/PID/clear_refs).
+//    for the peak RSS (VmHWM, reset before each run through /proc/PID/clear_refs). A scenario
+//    with a driver (the quiz burst, bench/quiz_burst.mjs) runs once per round after the wrk
+//    ones, with its own client.
 // 4. Prints one table (medians over the rounds) and writes it with the date and the machine
 //    to bench/results/latest.md (or --out).
 //
@@ -30,6 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarios, processTargets } from './scenarios.mjs';
+import { quizBurst, readBurstData, burstTable, burstErrors, percentile } from './quiz_burst.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -113,6 +116,26 @@ async function get(url, headers = {}) {
       await sleep(200);
     }
   }
+}
+
+/** One request with a body over a fresh connection (no retry: it may change something);
+ *  resolves { status, headers, text }. */
+function request(method, url, headers = {}, body = null) {
+  return new Promise((resolve, reject) => {
+    const h = { ...headers };
+    if (body !== null) { h['content-type'] = 'application/json'; h['content-length'] = Buffer.byteLength(body); }
+    const req = http.request(url, { method, headers: h, agent: false, timeout: 30000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer in 30 s`)));
+    req.on('error', reject);
+    if (body !== null) req.write(body);
+    req.end();
+  });
 }
 
 async function waitFor(what, fn, ms = 20000) {
@@ -389,9 +412,18 @@ async function main() {
     };
 
     // Each active scenario answers 200 once before it is loaded (a redirect would look fast).
-    const active = scenarios.filter((s) => !s.pending);
     const firstToken = (pool) => fs.readFileSync(tokenFile(pool), 'utf8').split('\n')[0];
-    for (const s of active) {
+    // Driver scenarios: their data must be in the dataset, and their first request must work.
+    const burstData = readBurstData(dataDir);
+    for (const s of scenarios.filter((x) => x.driver && !x.pending)) {
+      if (!burstData) throw new Error(`${s.id}: the dataset in ${dataDir} has no burst course; remove the directory to generate it again`);
+      const [method, pattern] = s.probe;
+      const p = pattern.replace('%s', encodeURIComponent(burstData.code)).replace('%d', String(burstData.quizId));
+      const r = await request(method, base + p, { authorization: `Bearer ${burstData.tokens[0]}` }, '{}');
+      check([200, 201].includes(r.status), `${s.id}: ${method} ${p} answers 200 or 201 (got ${r.status}${r.status >= 300 ? `: ${r.text.slice(0, 200)}` : ''})`);
+    }
+    const active = scenarios.filter((s) => !s.pending);
+    for (const s of active.filter((x) => !x.driver)) {
       const headers = {};
       let t = s.tokens ? firstToken(s.tokens) : null;
       let p = s.path || (s.paths && s.paths[0]);
@@ -413,11 +445,28 @@ async function main() {
     }
 
     // 3. rounds: for each scenario, the nginx reference, then Lectern
-    const results = new Map(active.map((s) => [s.id, { runs: [], refs: [], counts: [], peaks: [] }]));
+    const results = new Map(active.map((s) => [s.id, { runs: [], refs: [], counts: [], peaks: [], bursts: [] }]));
     let canReset = true;
     for (let round = 1; round <= o.rounds; round++) {
       for (const s of active) {
         const res = results.get(s.id);
+        if (s.driver) {
+          canReset = resetPeak(lectern.pid) && canReset;
+          const b = await quizBurst({
+            base, data: burstData, spreadS: o.smoke ? s.smokeSpreadS : s.spreadS, connections: o.connections,
+            learners: o.smoke ? s.smokeLearners : null,
+            log: (line) => console.log(`round ${round}/${o.rounds} ${line}`),
+          });
+          res.peaks.push(readStatusKiB(lectern.pid, 'VmHWM'));
+          await drain(scrape);
+          res.bursts.push(b);
+          console.log(`round ${round}/${o.rounds} ${s.id}: ${b.learners} learners in ${b.wallS.toFixed(1)} s, ` +
+            `start p95 ${fmtMs(percentile(b.steps.start.lat, 95) * 1000)} ms, save p95 ${fmtMs(percentile(b.steps.save.lat, 95) * 1000)} ms, ` +
+            `${burstErrors(b)} errors`);
+          for (const e of b.errorSamples) console.log(`  ${e}`);
+          if (lectern.exitCode !== null) throw new Error(`lectern serve exited during ${s.id}:\n${lectern.output()}`);
+          continue;
+        }
         res.refs.push(wrk(o, nginxUrl, [], 'report.lua'));
         const before = await scrape();
         canReset = resetPeak(lectern.pid) && canReset;
@@ -444,10 +493,45 @@ async function main() {
     // 4. the table
     const rows = [];
     const notes = [];
+    const burstTargets = new Map();
     let overallPeak = 0;
+    const burstSections = [];
     for (const s of scenarios) {
       if (s.pending) { rows.push({ name: s.name, pending: s.pending }); continue; }
       const r = results.get(s.id);
+      if (s.driver) {
+        const peakKiB = Math.max(...r.peaks.filter(Number.isFinite));
+        overallPeak = Math.max(overallPeak, peakKiB);
+        const bs = r.bursts;
+        const stepRow = (k, label) => {
+          const st = bs.map((b) => b.steps[k]);
+          const requests = st.reduce((a, x) => a + x.requests, 0);
+          const q = st.reduce((a, x) => a + x.queries, 0) / Math.max(1, st.reduce((a, x) => a + x.queried, 0));
+          return {
+            id: `${s.id}-${k}`, name: label, rps: median(bs.map((b) => b.steps[k].requests / b.wallS)), ratio: NaN,
+            p50: median(st.map((x) => percentile(x.lat, 50) * 1000)), p95: median(st.map((x) => percentile(x.lat, 95) * 1000)),
+            p99: median(st.map((x) => percentile(x.lat, 99) * 1000)), qpr: q, peakKiB, requests,
+            errors: st.reduce((a, x) => a + x.errors, 0),
+          };
+        };
+        const n = bs[0] ? bs[0].learners : 0;
+        const start = stepRow('start', `quiz burst: attempt start, ${fmtInt(n)} learners (POST /api/v1/courses/CODE/quizzes/ID/attempts)`);
+        const save = stepRow('save', 'quiz burst: answer save (PUT /api/v1/attempts/ID/answers)');
+        rows.push(start, save);
+        const errors = bs.reduce((a, b) => a + burstErrors(b), 0);
+        const saved = bs.reduce((a, b) => a + b.steps.save.requests, 0);
+        check(start.requests > 0 && saved > 0 && errors === 0,
+          `${s.id}: ${fmtInt(start.requests)} attempt starts and ${fmtInt(saved)} answer saves, no errors` +
+          (errors ? ` (${errors} errors: ${bs.flatMap((b) => b.errorSamples).slice(0, 3).join('; ')})` : ''));
+        bs.forEach((b, i) => burstSections.push(
+          `Round ${i + 1}: ${fmtInt(b.learners)} learners starting over ${b.spreadS} s, at most ${b.connections} at once ` +
+          `(one keep-alive connection each); ${b.wallS.toFixed(1)} s from the first start to the last answer; ` +
+          `${fmtInt(b.newAttempts)} new attempts, ${fmtInt(b.resumed)} resumed; start lag behind the schedule p95 ` +
+          `${fmtMs(percentile(b.lagMs, 95) * 1000)} ms, max ${fmtMs(Math.max(0, ...b.lagMs) * 1000)} ms.`,
+          '', burstTable(b), '', ...b.errorSamples.map((e) => `- ${e}`), ...(b.errorSamples.length ? [''] : [])));
+        burstTargets.set(s.id, { errors, start, save });
+        continue;
+      }
       const rps = median(r.runs.map((x) => x.rps));
       const ref = median(r.refs.map((x) => x.rps));
       const requests = r.counts.reduce((a, c) => a + c.requests, 0);
@@ -480,8 +564,15 @@ async function main() {
     for (const s of scenarios) {
       const t = s.target;
       if (!t) continue;
-      const row = rows.find((r) => r.id === s.id);
       const at = t.size && t.size !== o.size ? ` (stated for size ${t.size}; this run is ${o.size})` : '';
+      if (s.driver) {
+        const bt = burstTargets.get(s.id);
+        if (!bt) { targetLines.push(`- ${s.name}: ${s.pending}`); continue; }
+        targetLines.push(`- ${s.name}: errors ≤ ${t.maxErrors}: ${bt.errors}, ${bt.errors <= t.maxErrors ? 'met' : 'missed'}; ` +
+          `p95 of the attempt start ${fmtMs(bt.start.p95)} ms and of the answer save ${fmtMs(bt.save.p95)} ms (no target)`);
+        continue;
+      }
+      const row = rows.find((r) => r.id === s.id);
       if (!row || row.pending) { targetLines.push(`- ${s.name}: ${s.pending}${at}`); continue; }
       const parts = [];
       const mark = (ok) => (ok ? 'met' : 'missed');
@@ -511,6 +602,7 @@ async function main() {
       table(rows),
       '',
       ...(notes.length ? [...notes.map((n) => `- ${n}`), ''] : []),
+      ...(burstSections.length ? ['## Quiz burst', '', ...burstSections] : []),
       '## Targets',
       '',
       ...targetLines,

@@ -16,6 +16,13 @@
 //   target         the issue's targets for this row: { size, minRps, maxP99Ms, maxQueries,
 //                  minRatio } (size: the dataset the target is stated for; absent = any)
 //   pending        text shown instead of numbers (not built yet)
+//   driver         instead of wrk: 'quiz-burst' runs bench/quiz_burst.mjs once per round (the
+//                  learners of the burst course start one quiz within spreadS seconds, and each
+//                  saves every answer; the smoke run takes smokeLearners of them over smokeSpreadS
+//                  seconds); it gives the table two rows,
+//                  the attempt start and the answer save, and a section of its own with p95
+//   probe          for a driver: [method, path pattern] asked once before the rounds, which must
+//                  answer 200 or 201
 
 /** Words the users list search looks for: common parts of generated names and addresses. */
 /** Words the catalogue search looks for: topics and keywords of the generated courses
@@ -72,6 +79,14 @@ export const scenarios = [
     id: 'users-search-json', name: 'administrator: users search, JSON (GET /api/v1/users?q=...)',
     paths: SEARCH_TERMS.map((q) => `/api/v1/users?q=${encodeURIComponent(q)}`),
     tokens: 'admin', auth: 'bearer', route: ['GET', '/api/v1/users'],
+  },
+  {
+    id: 'quiz-burst', name: 'quiz burst: the learners of BURST start one quiz within 10 s, 16 answers each',
+    driver: 'quiz-burst', spreadS: 10, smokeSpreadS: 2, smokeLearners: 50,
+    probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],
+    // Issue 6: no errors at all; the start must not scan the quiz's attempts (its p95 stays flat
+    // as attempts pile up from run to run).
+    target: { maxErrors: 0 },
   },
 ];
 

@@ -9,8 +9,9 @@
  * are written again.
  *
  * What is generated is a table of steps; a step that needs a table another issue brings runs
- * only once that table exists. Later issues add their rows (quiz attempts next: see the end
- * of gen_courses) and bump DATASET_FORMAT so cached datasets are made again. */
+ * only once that table exists. Later issues add their rows (issue 6 added quizzes, attempts
+ * and the burst course: gen_quizzes) and bump DATASET_FORMAT so cached datasets are made
+ * again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,13 +21,16 @@
 #include <unistd.h>
 #include "cli.h"
 #include "../model/model.h"
+#include "../model/bulk_quiz.h"
 
 /* Bump when the generated data changes: cached datasets of another format are refused. */
-#define DATASET_FORMAT 2        /* 2: courses, enrolments and progress (issue 5) */
+#define DATASET_FORMAT 3        /* 2: courses, enrolments and progress (issue 5); 3: quizzes,
+                                 * attempts and the burst course (issue 6) */
 #define DATASET_KEY "bench.dataset"
 #define TX_ROWS 10000            /* rows per transaction */
 #define BASE_TIME 1767225600     /* 2026-01-01T00:00:00Z: generated times are relative to it */
 #define SESSION_LIFETIME_S (10LL * 365 * 86400)
+#define BURST_CODE "BURST"       /* the quiz burst scenario's course (gen_quizzes) */
 
 static const char usage[] =
     "usage: lectern bench-data --size S|M|L [--seed N] [--out DIR]\n"
@@ -47,6 +51,10 @@ static const char usage[] =
     "DIR/learner.courses, a line 'TOKEN CODE' each. The sessions last ten years, so serve the data with a long\n"
     "--session-idle. A database that already holds this size and seed is reused (the token\n"
     "files are written again); one holding anything else is refused.\n"
+    "Once the assessment tables exist, every course also gets a question bank of 20 questions\n"
+    "and a quiz of 10 that some learners attempted (passed, failed, in progress), and a course\n"
+    "BURST has a 16-question quiz and 200 (S) or 3,000 (M, L) learners with sessions, whose\n"
+    "tokens go to DIR/burst.tokens and the course code and quiz id to DIR/burst.quiz.\n"
     "\n"
     "  --size S|M|L   how much to generate\n"
     "  --seed N       the random seed (default 1)\n"
@@ -61,10 +69,11 @@ static const struct bench_size {
     int department_depth;    /* levels of the department tree, once departments exist */
     int courses;             /* once the courses tables exist (issue 5) */
     int enrolments;          /* learner enrolments, spread over the learners */
+    int burst_learners;      /* enrolled in the burst course, each with a session (issue 6) */
 } sizes[] = {
-    {"S", 1000, 5, 200, 5, 4, 50, 10000},
-    {"M", 10000, 10, 1000, 10, 6, 200, 100000},
-    {"L", 100000, 20, 5000, 20, 10, 1000, 1000000},
+    {"S", 1000, 5, 200, 5, 4, 50, 10000, 200},
+    {"M", 10000, 10, 1000, 10, 6, 200, 100000, 3000},
+    {"L", 100000, 20, 5000, 20, 10, 1000, 1000000, 3000},
 };
 
 /* ---- the seed's random stream (splitmix64: small, fast, and the same everywhere) ---- */
@@ -331,6 +340,57 @@ static lerr write_course_pairs(struct gen *g, const char (*tokens)[65], const in
     return LE_OK;
 }
 
+/* The burst course's learners (gen_quizzes enrolled them in a seeded order) get sessions of
+ * their own: DIR/burst.tokens, one token a line in enrolment order, and DIR/burst.quiz, a
+ * line "CODE QUIZ_ID", for the quiz burst scenario. With insert false only the files are
+ * written (a reused dataset). Nothing when the dataset has no burst course. */
+static lerr gen_burst_sessions(struct gen *g, bool insert, struct problem *p)
+{
+    if (!db_table_exists(g->db, "quiz_attempts")) return LE_OK;
+    int64_t quiz_id = 0, *users = NULL;
+    size_t n = 0;
+    lerr e = bulk_course_quiz_learners(g->db, BURST_CODE, &quiz_id, &users, &n);
+    if (e == LE_NOTFOUND) return LE_OK;
+    if (e) return problem_set(p, e, "", "cannot read the burst course: %s", db_errmsg(g->db));
+    char(*tokens)[65] = calloc(n ? n : 1, sizeof *tokens);
+    char(*hashes)[2][65] = calloc(n ? n : 1, sizeof *hashes);
+    struct bulk_session *rows = calloc(n ? n : 1, sizeof *rows);
+    if (!tokens || !hashes || !rows) {
+        e = problem_set(p, LE_NOMEM, "", "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        derived_hex("burst-session", g->seed, i, tokens[i]);
+        sha256_hex(tokens[i], 64, hashes[i][0]);
+        derived_hex("burst-csrf", g->seed, i, hashes[i][1]);
+        rows[i] = (struct bulk_session){.token_hash = hashes[i][0], .csrf = hashes[i][1], .user_id = users[i],
+                                        .created_at = g->now, .expires_at = g->now + SESSION_LIFETIME_S};
+    }
+    if (insert) {
+        if (db_tx_begin(g->db)) {
+            e = problem_set(p, LE_DB, "", "cannot start a transaction: %s", db_errmsg(g->db));
+            goto out;
+        }
+        if ((e = db_tx_end(g->db, bulk_insert_sessions(g->db, rows, n)))) {
+            problem_set(p, e, "", "inserting the burst sessions failed: %s", db_errmsg(g->db));
+            goto out;
+        }
+    }
+    e = write_tokens(g->out_dir, "burst.tokens", (const char(*)[65])tokens, n, p);
+    if (!e) {
+        char line[1][65];
+        snprintf(line[0], sizeof line[0], "%s %lld", BURST_CODE, (long long)quiz_id);
+        e = write_tokens(g->out_dir, "burst.quiz", (const char(*)[65])line, 1, p);
+    }
+    if (!e) printf("  burst sessions: %zu learners of %s%s\n", n, BURST_CODE, insert ? "" : " (tokens only)");
+out:
+    free(users);
+    free(tokens);
+    free(hashes);
+    free(rows);
+    return e;
+}
+
 /* Sessions for a pool of learners chosen by the seed, and for the administrators. With
  * insert false only the tokens are derived and written (a reused dataset). */
 static lerr gen_sessions(struct gen *g, bool insert, struct problem *p)
@@ -393,6 +453,7 @@ static lerr gen_sessions(struct gen *g, bool insert, struct problem *p)
     if (!e)
         printf("  sessions: %zu learners, %zu administrators%s in %.1f s\n", n_l, n_a,
                insert ? "" : " (tokens only)", elapsed_s(t0));
+    if (!e) e = gen_burst_sessions(g, insert, p);
 out:
     free(learners);
     free(admins);
@@ -639,10 +700,8 @@ static lerr gen_courses(struct gen *g, struct problem *p)
         }
     }
     if (!e && ne) e = flush_enrolments(g, enr, &ne, prog, &np, &n_prog_total);
-    /* Extension point (issue 6, quizzes): a "quiz attempts" step belongs here, after the
-     * content and enrolments it refers to. Give each course a quiz activity next to its page
-     * and link, and make attempts (some passed, some failed, some in progress) for a share of
-     * the enrolled learners; bump DATASET_FORMAT. */
+    /* Quizzes and their attempts (issue 6) are the next step, gen_quizzes: it reads back the
+     * courses and enrolments made here. */
     if (!e) {
         g->courses = true;
         printf("  courses: %zu in %zu areas (categories 3 levels deep), %zu activities, in %.1f s\n",
@@ -661,6 +720,508 @@ out:
     if (e == LE_NOMEM) return problem_set(p, e, "", "out of memory");
     if (e) return problem_set(p, e, "", "inserting courses failed: %s", db_errmsg(g->db));
     return LE_OK;
+}
+
+/* ---- question bank, quizzes and attempts (issue 6) ---- */
+
+#define QUESTIONS_PER_COURSE 20
+#define QUIZ_QUESTIONS 10         /* the fixed questions of a course's quiz */
+#define QUIZ_PASS_PERCENT 70.0
+#define BURST_QUESTIONS 16
+#define ATTEMPT_BATCH 1000        /* attempts a transaction (with their answers) */
+
+/* What the generator knows about a question it made: its type and three responses in the
+ * shapes of question.h, graded by question_grade (right, half right, wrong). */
+struct genq {
+    int64_t id;
+    int type;                     /* index into qtypes */
+    int n_answers;                /* choices shown (single, multi): the answer order's length */
+    char right[48], half[48], wrong[48];
+    double f_right, f_half, f_wrong;
+};
+static const char *const qtypes[] = {"single", "multi", "truefalse", "short", "numerical"};
+enum { QT_SINGLE, QT_MULTI, QT_TRUEFALSE, QT_SHORT, QT_NUMERICAL };
+/* A course's twenty: 8 single choice, 3 multiple answer, 4 true/false, 3 short, 2 numerical. */
+static const int course_qtypes[QUESTIONS_PER_COURSE] = {
+    QT_SINGLE, QT_TRUEFALSE, QT_MULTI, QT_SHORT, QT_SINGLE, QT_NUMERICAL, QT_TRUEFALSE,
+    QT_SINGLE, QT_MULTI, QT_SINGLE, QT_SHORT, QT_TRUEFALSE, QT_SINGLE, QT_NUMERICAL,
+    QT_SINGLE, QT_MULTI, QT_TRUEFALSE, QT_SHORT, QT_SINGLE, QT_SINGLE,
+};
+
+static const struct topic *topic_of_code(const char *code)
+{
+    for (size_t t = 0; t < N_TOPICS; t++)
+        if (strncmp(code, topics[t].code, 3) == 0 && code[3] == '-') return &topics[t];
+    return NULL;
+}
+
+static json_t *answer(const char *text, int fraction, const char *feedback)
+{
+    return json_pack("{s:s, s:i, s:s}", "text", text, "fraction", fraction, "feedback", feedback);
+}
+
+/* The k-th question of a topic's bank (type qt), as a question object of question.h. */
+static json_t *make_question(const char *name, const char *words, const char *category, int k, int qt,
+                             struct rng *r, struct genq *gq)
+{
+    char title[96], text[512], fb[128];
+    snprintf(title, sizeof title, "%s %02d", name, k + 1);
+    snprintf(fb, sizeof fb, "Unit %d of the course covers this.", k % SECTIONS_PER_COURSE + 1);
+    json_t *answers = json_array();
+    gq->type = qt;
+    gq->n_answers = 0;
+    switch (qt) {
+    case QT_SINGLE: {
+        static const char *const wrong[] = {
+            "It only applies to new starters.", "It can be skipped when a deadline is close.",
+            "It is the same in every country without exception.", "It is optional for managers.",
+            "It is only needed once a decade.",
+        };
+        int c = (int)rng_below(r, 4), w0 = (int)rng_below(r, 5);
+        snprintf(text, sizeof text, "%s, question %d: which statement is right?", name, k + 1);
+        for (int i = 0, w = w0; i < 4; i++) {
+            char right[256];
+            snprintf(right, sizeof right, "It covers %s.", words);
+            json_array_append_new(answers, i == c ? answer(right, 100, "Yes.")
+                                                  : answer(wrong[w++ % 5], 0, "Not quite."));
+        }
+        gq->n_answers = 4;
+        snprintf(gq->right, sizeof gq->right, "{\"choice\":%d}", c);
+        snprintf(gq->half, sizeof gq->half, "{\"choice\":%d}", (c + 1) % 4);
+        snprintf(gq->wrong, sizeof gq->wrong, "{\"choice\":%d}", (c + 2) % 4);
+        break;
+    }
+    case QT_MULTI: {
+        /* Two right (50 % each), two wrong (-50 %), one neither, in a seeded order. */
+        static const int fr[5] = {50, 50, -50, -50, 0};
+        static const char *const opts[5] = {"Knowing the procedure", "Reporting what you see",
+                                            "Ignoring the guidance", "Waiting for someone else",
+                                            "Checking the intranet first"};
+        int perm[5] = {0, 1, 2, 3, 4};
+        for (int i = 4; i > 0; i--) {
+            int j = (int)rng_below(r, (uint32_t)i + 1), t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int pos[5];
+        for (int i = 0; i < 5; i++) {
+            pos[perm[i]] = i;
+            json_array_append_new(answers, answer(opts[perm[i]], fr[perm[i]], fr[perm[i]] > 0 ? "Yes." : "No."));
+        }
+        snprintf(text, sizeof text, "%s: which of these help? Choose all that apply.", name);
+        gq->n_answers = 5;
+        int a = pos[0] < pos[1] ? pos[0] : pos[1], b = pos[0] < pos[1] ? pos[1] : pos[0];
+        snprintf(gq->right, sizeof gq->right, "{\"choices\":[%d,%d]}", a, b);
+        snprintf(gq->half, sizeof gq->half, "{\"choices\":[%d]}", pos[0]);
+        snprintf(gq->wrong, sizeof gq->wrong, "{\"choices\":[%d,%d]}", pos[0], pos[2]);
+        break;
+    }
+    case QT_TRUEFALSE: {
+        bool v = rng_below(r, 2) == 0;
+        if (v)
+            snprintf(text, sizeof text, "This course covers %s. True or false?", words);
+        else
+            snprintf(text, sizeof text, "%s only matters for the head office. True or false?", name);
+        json_array_append_new(answers, json_pack("{s:s, s:i, s:s}", "text", "true", "fraction", v ? 100 : 0,
+                                                 "feedback", v ? "Right." : "It matters everywhere."));
+        json_array_append_new(answers, json_pack("{s:s, s:i, s:s}", "text", "false", "fraction", v ? 0 : 100,
+                                                 "feedback", v ? "It does." : "Right."));
+        snprintf(gq->right, sizeof gq->right, "{\"value\":%s}", v ? "true" : "false");
+        snprintf(gq->half, sizeof gq->half, "{\"value\":%s}", v ? "false" : "true");
+        snprintf(gq->wrong, sizeof gq->wrong, "{\"value\":%s}", v ? "false" : "true");
+        break;
+    }
+    case QT_SHORT: {
+        snprintf(text, sizeof text, "In a word or two: what is the topic of this course?");
+        json_array_append_new(answers, answer(name, 100, "Right."));
+        json_array_append_new(answers, answer("*training*", 50, "That is what it is, but which?"));
+        snprintf(gq->right, sizeof gq->right, "{\"text\":\"%.36s\"}", name);
+        lower_ascii(gq->right);
+        snprintf(gq->half, sizeof gq->half, "{\"text\":\"the training\"}");
+        snprintf(gq->wrong, sizeof gq->wrong, "{\"text\":\"not sure\"}");
+        break;
+    }
+    default: {
+        if (k % 2) {
+            snprintf(text, sizeof text, "A refresher of %s is due every 6 months. How many are due in 3 years?",
+                     name);
+            json_array_append_new(answers, json_pack("{s:f, s:f, s:i, s:s}", "value", 6.0, "tolerance", 0.0,
+                                                     "fraction", 100, "feedback", "Six."));
+            snprintf(gq->right, sizeof gq->right, "{\"value\":\"6\"}");
+            snprintf(gq->half, sizeof gq->half, "{\"value\":\"3\"}");
+            snprintf(gq->wrong, sizeof gq->wrong, "{\"value\":\"12\"}");
+        } else {
+            snprintf(text, sizeof text, "How many units does this course have?");
+            json_array_append_new(answers, json_pack("{s:f, s:f, s:i, s:s}", "min", 2.5, "max", 3.5, "fraction",
+                                                     100, "feedback", "Three."));
+            snprintf(gq->right, sizeof gq->right, "{\"value\":\"3\"}");
+            snprintf(gq->half, sizeof gq->half, "{\"value\":\"2\"}");
+            snprintf(gq->wrong, sizeof gq->wrong, "{\"value\":\"7,5\"}");
+        }
+        break;
+    }
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "type", qtypes[qt], "title", title, "text", text,
+                     "format", "markdown", "general_feedback", fb, "category", category, "case_sensitive", 0,
+                     "answers", answers);
+}
+
+/* Checks a made question (question_check, which also fills its defaults), grades its three
+ * responses with question_grade, and stores it. */
+static lerr store_question(struct gen *g, int64_t category_id, json_t *q, struct genq *gq, struct problem *p)
+{
+    if (!q) return problem_set(p, LE_NOMEM, "", "out of memory");
+    lerr e = question_check(q, p);
+    if (e) {
+        char *dump = json_dumps(q, JSON_COMPACT);
+        problem_set(p, e, "", "a generated question fails question_check (%s): %s", p->message, dump ? dump : "");
+        free(dump);
+        json_decref(q);
+        return e;
+    }
+    const char *resp[3] = {gq->right, gq->half, gq->wrong};
+    double *frac[3] = {&gq->f_right, &gq->f_half, &gq->f_wrong};
+    for (int i = 0; i < 3 && !e; i++) {
+        json_t *rj = json_loads(resp[i], 0, NULL);
+        e = rj ? question_response_check(q, rj, p) : problem_set(p, LE_INVALID, "", "bad JSON %s", resp[i]);
+        if (!e) *frac[i] = question_grade(q, rj).fraction;
+        else problem_set(p, e, "", "a generated response %s fails question_response_check: %s", resp[i], p->message);
+        json_decref(rj);
+    }
+    char *data = e ? NULL : json_dumps(q, JSON_COMPACT);
+    if (!e && !data) e = problem_set(p, LE_NOMEM, "", "out of memory");
+    if (!e) {
+        e = bulk_insert_question(g->db, category_id, json_string_value(json_object_get(q, "type")),
+                                 json_string_value(json_object_get(q, "title")), data, g->now, &gq->id);
+        if (e) problem_set(p, e, "", "inserting a question failed: %s", db_errmsg(g->db));
+    }
+    free(data);
+    json_decref(q);
+    return e;
+}
+
+/* "[2,0,3,1]": a seeded display order of n answers. */
+static void answer_order(struct rng *r, int n, char out[24])
+{
+    int perm[8];
+    for (int i = 0; i < n; i++) perm[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)rng_below(r, (uint32_t)i + 1), t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+    int len = 0;
+    out[len++] = '[';
+    for (int i = 0; i < n; i++) len += snprintf(out + len, (size_t)(24 - len), i ? ",%d" : "%d", perm[i]);
+    snprintf(out + len, (size_t)(24 - len), "]");
+}
+
+struct attempt_batch {
+    struct bulk_attempt *att;
+    struct bulk_attempt_question *aq;
+    char (*orders)[24];
+    struct bulk_progress *prog;
+    size_t n_att, n_aq, n_prog;
+};
+
+static lerr flush_attempts(struct gen *g, struct attempt_batch *b)
+{
+    if (!b->n_att) return LE_OK;
+    if (db_tx_begin(g->db)) return LE_DB;
+    lerr e = bulk_insert_attempts(g->db, b->att, b->n_att);
+    if (!e) e = bulk_insert_attempt_questions(g->db, b->aq, b->n_aq);
+    if (!e) e = bulk_insert_progress(g->db, b->prog, b->n_prog);
+    e = db_tx_end(g->db, e);
+    b->n_att = b->n_aq = b->n_prog = 0;
+    return e;
+}
+
+/* outcome: 'p' passed (7 to 10 right), 'f' failed (2 to 5 right; a multi-answer question
+ * may be half right), 'i' in progress (the first 1 to 9 answered, nothing graded). */
+static void make_attempt(struct attempt_batch *b, struct rng *r, int64_t id, int64_t quiz_id, int64_t user_id,
+                         int number, char outcome, int64_t started, const struct genq *qs, size_t nq,
+                         double *percent_out)
+{
+    bool right[BURST_QUESTIONS] = {false};
+    size_t k = outcome == 'p' ? 7 + rng_below(r, 4) : outcome == 'f' ? 2 + rng_below(r, 4) : 0;
+    int idx[BURST_QUESTIONS];
+    for (size_t i = 0; i < nq; i++) idx[i] = (int)i;
+    for (size_t i = 0; i < k && i < nq; i++) {
+        size_t j = i + rng_below(r, (uint32_t)(nq - i));
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+        right[idx[i]] = true;
+    }
+    size_t answered = outcome == 'i' ? 1 + rng_below(r, (uint32_t)nq - 1) : nq;
+    int64_t t = started;
+    double score = 0;
+    for (size_t s = 0; s < nq; s++) {
+        const struct genq *q = &qs[s];
+        struct bulk_attempt_question *x = &b->aq[b->n_aq];
+        char *order = b->orders[b->n_aq];
+        b->n_aq++;
+        order[0] = 0;
+        if (q->n_answers) answer_order(r, q->n_answers, order);
+        const char *resp = NULL;
+        double f = 0;
+        if (s < answered) {
+            t += 20 + rng_below(r, 100);
+            bool half = !right[s] && q->type == QT_MULTI && rng_below(r, 2) == 0;
+            resp = right[s] ? q->right : half ? q->half : q->wrong;
+            f = right[s] ? q->f_right : half ? q->f_half : q->f_wrong;
+        }
+        *x = (struct bulk_attempt_question){
+            .attempt_id = id, .slot = (int)s + 1, .question_id = q->id, .points = 1, .answer_order = order,
+            .response = resp, .saved_at = resp ? t : 0, .graded = outcome != 'i', .fraction = f,
+        };
+        score += f;
+    }
+    int64_t submitted = t + 30 + rng_below(r, 120);
+    for (size_t s = b->n_aq - nq; s < b->n_aq; s++) b->aq[s].graded_at = submitted;
+    double percent = score * 100.0 / (double)nq;
+    b->att[b->n_att++] = (struct bulk_attempt){
+        .id = id, .quiz_id = quiz_id, .user_id = user_id, .number = number, .submitted = outcome != 'i',
+        .started_at = started, .submitted_at = submitted, .score = score, .max_score = (double)nq,
+        .percent = percent,
+    };
+    *percent_out = outcome == 'i' ? -1 : percent;
+    if (outcome != 'i' && percent >= QUIZ_PASS_PERCENT)
+        b->prog[b->n_prog++] = (struct bulk_progress){
+            .activity_id = quiz_id, .user_id = user_id, .how = "passed", .completed_at = submitted};
+}
+
+/* The burst course: BURST, one section with a 16-question quiz (unlimited attempts, two hours
+ * each, questions and answers shuffled) and burst_learners learners sampled by the seed, in
+ * enrolment order; gen_burst_sessions signs them in. */
+static lerr gen_burst_course(struct gen *g, struct rng *r, int64_t category_id, struct problem *p)
+{
+    int64_t *learners = NULL, *teachers = NULL, course_id = 0, section_id = 0, quiz_id = 0, qcat = 0;
+    size_t n_learners = 0, n_teachers = 0;
+    struct bulk_enrolment *enr = NULL;
+    lerr e = bulk_user_ids(g->db, ROLE_LEARNER, (size_t)g->size->users, &learners, &n_learners);
+    if (!e) e = bulk_user_ids(g->db, ROLE_INSTRUCTOR, 1, &teachers, &n_teachers);
+    if (e) {
+        problem_set(p, e, "", "cannot read the learners: %s", db_errmsg(g->db));
+        goto out;
+    }
+    size_t n = (size_t)g->size->burst_learners < n_learners ? (size_t)g->size->burst_learners : n_learners;
+    enr = calloc(n + 1, sizeof *enr);
+    if (!enr) {
+        e = problem_set(p, LE_NOMEM, "", "out of memory");
+        goto out;
+    }
+    struct bulk_course bc = {
+        .code = BURST_CODE,
+        .title = "Quiz Burst Rehearsal",
+        .summary = "A timed sixteen-question quiz that thousands of learners start at the same moment: "
+                   "the quiz burst scenario of make bench.",
+        .kind = "elearning",
+        .category_id = category_id,
+        .duration_minutes = 30,
+        .start_at = BASE_TIME - 86400LL * 30,
+        .created_at = BASE_TIME - 86400LL * 60,
+    };
+    e = bulk_insert_course(g->db, &bc, &course_id);
+    if (!e) e = bulk_insert_section(g->db, course_id, "The quiz", 1, bc.created_at, &section_id);
+    if (!e)
+        e = bulk_insert_quiz_activity(g->db, course_id, section_id, "Burst quiz", 1, true,
+                                      "Sixteen questions, two hours, as many attempts as you like.",
+                                      bc.created_at, &quiz_id);
+    if (!e) e = bulk_insert_qcategory(g->db, course_id, "Burst", bc.created_at, &qcat);
+    if (e) {
+        problem_set(p, e, "", "inserting the burst course failed: %s", db_errmsg(g->db));
+        goto out;
+    }
+    struct genq qs[BURST_QUESTIONS];
+    int64_t qids[BURST_QUESTIONS];
+    for (int k = 0; k < BURST_QUESTIONS && !e; k++) {
+        json_t *q = make_question("Quiz Burst", "timing, saving and submitting answers", "Burst", k,
+                                  k % (int)(sizeof qtypes / sizeof qtypes[0]), r, &qs[k]);
+        e = store_question(g, qcat, q, &qs[k], p);
+        qids[k] = qs[k].id;
+    }
+    struct bulk_quiz bq = {.activity_id = quiz_id, .shuffle_questions = 1, .shuffle_answers = 1,
+                           .time_limit_seconds = 7200, .attempts_allowed = 0, .grading_method = "highest",
+                           .pass_percent = 50, .complete_on = "submit"};
+    if (!e && (e = bulk_insert_quiz(g->db, &bq, qids, NULL, BURST_QUESTIONS)))
+        problem_set(p, e, "", "inserting the burst quiz failed: %s", db_errmsg(g->db));
+    if (e) goto out;
+    /* Partial Fisher-Yates: the first n learners are the sample, enrolled in that order. */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i + rng_below(r, (uint32_t)(n_learners - i));
+        int64_t t = learners[i];
+        learners[i] = learners[j];
+        learners[j] = t;
+        enr[k++] = (struct bulk_enrolment){.course_id = course_id, .user_id = learners[i],
+                                           .enrolled_at = BASE_TIME - 86400LL * 7};
+    }
+    if (n_teachers)
+        enr[k++] = (struct bulk_enrolment){.course_id = course_id, .user_id = teachers[0], .instructor = true,
+                                           .enrolled_at = BASE_TIME - 86400LL * 60};
+    /* An instructor who is also sampled as a learner stays a learner. */
+    if (n_teachers)
+        for (size_t i = 0; i < n; i++)
+            if (learners[i] == teachers[0]) k--;
+    if ((e = bulk_insert_enrolments(g->db, enr, k)))
+        problem_set(p, e, "", "enrolling the burst learners failed: %s", db_errmsg(g->db));
+    else
+        printf("  burst course: %s, a %d-question quiz (id %lld), %zu learners\n", BURST_CODE, BURST_QUESTIONS,
+               (long long)quiz_id, n);
+out:
+    free(learners);
+    free(teachers);
+    free(enr);
+    return e;
+}
+
+/* Each course gets a question category of twenty questions (single choice, multiple answer,
+ * true/false, short answer, numerical) and, in its last section, an optional quiz of ten of
+ * them (70 % passes, three attempts, answers shuffled). A share of the enrolled learners
+ * attempted it: a fifth of those who completed the course passed (a quarter of them after a
+ * failed first attempt), a tenth of those part way failed or are in the middle of one. Then
+ * the burst course. */
+static lerr gen_quizzes(struct gen *g, struct problem *p)
+{
+    double t0 = time_monotonic_ms();
+    struct rng r = {g->seed * 0xA24BAED4963EE407ull + 13};
+    struct bulk_course_row *courses = NULL;
+    struct bulk_enrolment_row *enr = NULL;
+    struct genq *bank = NULL;
+    int64_t *quiz_of = NULL;      /* by course id: the quiz activity */
+    size_t *index_of = NULL;      /* by course id: the course's index in courses */
+    struct attempt_batch b = {0};
+    size_t n_courses = 0, n_enr = 0, n_questions = 0;
+    int64_t max_course = 0, first_category = 0;
+    lerr e = bulk_course_rows(g->db, &courses, &n_courses);
+    if (!e) e = bulk_learner_enrolments(g->db, &enr, &n_enr);
+    if (e) {
+        problem_set(p, e, "", "cannot read the courses and enrolments: %s", db_errmsg(g->db));
+        goto out;
+    }
+    for (size_t c = 0; c < n_courses; c++)
+        if (courses[c].id > max_course) max_course = courses[c].id;
+    bank = calloc(n_courses * QUIZ_QUESTIONS + 1, sizeof *bank);
+    quiz_of = calloc((size_t)max_course + 1, sizeof *quiz_of);
+    index_of = calloc((size_t)max_course + 1, sizeof *index_of);
+    b.att = calloc(ATTEMPT_BATCH + 2, sizeof *b.att);
+    b.aq = calloc((ATTEMPT_BATCH + 2) * QUIZ_QUESTIONS, sizeof *b.aq);
+    b.orders = calloc((ATTEMPT_BATCH + 2) * QUIZ_QUESTIONS, sizeof *b.orders);
+    b.prog = calloc(ATTEMPT_BATCH + 2, sizeof *b.prog);
+    if (!bank || !quiz_of || !index_of || !b.att || !b.aq || !b.orders || !b.prog) {
+        e = problem_set(p, LE_NOMEM, "", "out of memory");
+        goto out;
+    }
+    e = db_query_int(g->db, &first_category, "SELECT MIN(id) FROM course_categories", "");
+    if (e == LE_NOTFOUND) e = LE_OK;
+
+    /* The banks and quizzes: one transaction. */
+    if (!e && db_tx_begin(g->db)) e = problem_set(p, LE_DB, "", "%s", db_errmsg(g->db));
+    for (size_t c = 0; c < n_courses && !e; c++) {
+        const struct topic *t = topic_of_code(courses[c].code);
+        if (!t || !courses[c].last_section_id) continue;
+        int64_t cat, quiz;
+        int64_t created = BASE_TIME - 86400LL * 365;
+        e = bulk_insert_qcategory(g->db, courses[c].id, t->name, created, &cat);
+        char title[160], body[256];
+        snprintf(title, sizeof title, "%s: check your knowledge", t->name);
+        snprintf(body, sizeof body, "Ten questions on %s. 70 %% passes; three attempts.", t->words);
+        if (!e)
+            e = bulk_insert_quiz_activity(g->db, courses[c].id, courses[c].last_section_id, title,
+                                          ACTIVITIES_PER_SECTION + 1, false, body, created, &quiz);
+        if (e) {
+            problem_set(p, e, "", "inserting a quiz failed: %s", db_errmsg(g->db));
+            break;
+        }
+        /* Twenty questions; the quiz takes ten of them in a seeded choice, in bank order. */
+        struct genq all[QUESTIONS_PER_COURSE];
+        for (int k = 0; k < QUESTIONS_PER_COURSE && !e; k++)
+            e = store_question(g, cat, make_question(t->name, t->words, t->name, k, course_qtypes[k], &r, &all[k]),
+                               &all[k], p);
+        if (e) break;
+        n_questions += QUESTIONS_PER_COURSE;
+        bool chosen[QUESTIONS_PER_COURSE] = {false};
+        for (int k = 0; k < QUIZ_QUESTIONS;) {
+            int j = (int)rng_below(&r, QUESTIONS_PER_COURSE);
+            if (!chosen[j]) chosen[j] = true, k++;
+        }
+        struct genq *qs = &bank[c * QUIZ_QUESTIONS];
+        int64_t qids[QUIZ_QUESTIONS];
+        for (int k = 0, m = 0; k < QUESTIONS_PER_COURSE; k++)
+            if (chosen[k]) qs[m] = all[k], qids[m] = all[k].id, m++;
+        struct bulk_quiz bq = {.activity_id = quiz, .shuffle_answers = 1, .attempts_allowed = 3,
+                               .grading_method = "highest", .pass_percent = QUIZ_PASS_PERCENT, .complete_on = "pass"};
+        if ((e = bulk_insert_quiz(g->db, &bq, qids, NULL, QUIZ_QUESTIONS))) {
+            problem_set(p, e, "", "inserting a quiz failed: %s", db_errmsg(g->db));
+            break;
+        }
+        quiz_of[courses[c].id] = quiz;
+        index_of[courses[c].id] = c;
+    }
+    if (!e) e = gen_burst_course(g, &r, first_category, p);
+    if (!e || g->db->in_tx) {
+        lerr e2 = db_tx_end(g->db, e);
+        if (!e && e2) e = problem_set(p, e2, "", "committing the quizzes failed: %s", db_errmsg(g->db));
+    }
+    if (e) goto out;
+    double t_bank = elapsed_s(t0);
+
+    /* Attempts, ATTEMPT_BATCH a transaction with their answers and the passes' completions. */
+    int64_t next_id = 0;
+    if ((e = bulk_next_attempt_id(g->db, &next_id))) {
+        problem_set(p, e, "", "cannot read the attempts: %s", db_errmsg(g->db));
+        goto out;
+    }
+    size_t n_att = 0, n_pass = 0, n_fail = 0, n_open = 0, n_aq = 0;
+    for (size_t i = 0; i < n_enr && !e; i++) {
+        const struct bulk_enrolment_row *x = &enr[i];
+        uint32_t dice = rng_below(&r, 100);
+        if (x->course_id > max_course || !quiz_of[x->course_id]) continue;
+        int64_t quiz = quiz_of[x->course_id];
+        const struct genq *qs = &bank[index_of[x->course_id] * QUIZ_QUESTIONS];
+        char plan[2];
+        size_t n_plan = 0;
+        if (x->completed_at && dice < 20) {
+            if (rng_below(&r, 4) == 0) plan[n_plan++] = 'f';
+            plan[n_plan++] = 'p';
+        } else if (!x->completed_at && x->last_access_at && dice < 10) {
+            plan[n_plan++] = rng_below(&r, 5) < 3 ? 'f' : 'i';
+        }
+        int64_t t = (x->last_access_at ? x->last_access_at : x->enrolled_at) + 600 + rng_below(&r, 86400);
+        for (size_t a = 0; a < n_plan; a++) {
+            double percent;
+            make_attempt(&b, &r, next_id++, quiz, x->user_id, (int)a + 1, plan[a], t, qs, QUIZ_QUESTIONS, &percent);
+            n_att++;
+            n_aq += QUIZ_QUESTIONS;
+            if (percent < 0) n_open++;
+            else if (percent >= QUIZ_PASS_PERCENT) n_pass++;
+            else n_fail++;
+            t += 86400 + rng_below(&r, 3 * 86400);
+        }
+        if (b.n_att >= ATTEMPT_BATCH && (e = flush_attempts(g, &b)))
+            problem_set(p, e, "", "inserting attempts failed: %s", db_errmsg(g->db));
+    }
+    if (!e && (e = flush_attempts(g, &b))) problem_set(p, e, "", "inserting attempts failed: %s", db_errmsg(g->db));
+    if (!e && (e = bulk_sync_attempt_ids(g->db)))
+        problem_set(p, e, "", "cannot move the attempt ids on: %s", db_errmsg(g->db));
+    if (!e) {
+        printf("  question banks and quizzes: %zu questions, %zu quizzes, in %.1f s\n", n_questions + BURST_QUESTIONS,
+               n_courses + 1, t_bank);
+        printf("  quiz attempts: %zu (%zu passed, %zu failed, %zu in progress), %zu answers, in %.1f s\n", n_att,
+               n_pass, n_fail, n_open, n_aq, elapsed_s(t0) - t_bank);
+    }
+out:
+    free(courses);
+    free(enr);
+    free(bank);
+    free(quiz_of);
+    free(index_of);
+    free(b.att);
+    free(b.aq);
+    free(b.orders);
+    free(b.prog);
+    return e;
 }
 
 static lerr step_users(struct gen *g, struct problem *p)
@@ -684,7 +1245,7 @@ static const struct gen_step {
     {"users", NULL, step_users},
     {"line managers", "departments", gen_managers},
     {"courses and enrolments", "courses", gen_courses},
-    /* issue 6: {"quiz attempts", "quiz_attempts", gen_quiz_attempts} (see gen_courses). */
+    {"quizzes and attempts", "quiz_attempts", gen_quizzes},
     {"sessions", NULL, step_sessions},
 };
 
@@ -771,6 +1332,11 @@ int cmd_bench_data(int argc, char **argv, struct cli_ctx *ctx)
     printf("Generating the %s dataset (seed %d) with the %s engine:\n", size->name, seed,
            db_engine_name(ctx->db));
     double t0 = time_monotonic_ms();
+    /* SQLite: no fsync while loading and a large page cache for the index inserts. A load cut
+     * short leaves no dataset record, so it is refused and made again, never half used. */
+    if (strcmp(db_engine_name(ctx->db), "sqlite") == 0 &&
+        (db_exec(ctx->db, "PRAGMA synchronous = OFF") || db_exec(ctx->db, "PRAGMA cache_size = -262144")))
+        log_error("bench-data: cannot tune SQLite for the load: %s", db_errmsg(ctx->db));
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         if (steps[i].needs_table && !db_table_exists(ctx->db, steps[i].needs_table)) {
             printf("  %s: skipped (no %s table yet)\n", steps[i].name, steps[i].needs_table);

@@ -41,6 +41,8 @@ int cmd_bench_data(int argc, char **argv, struct cli_ctx *ctx);
 /* lectern course import, lectern enrol import (course.c; docs/courses.md). */
 int cmd_course(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_enrol(int argc, char **argv, struct cli_ctx *ctx);
+/* lectern question import | export: a course's question bank as GIFT (question.c). */
+int cmd_question(int argc, char **argv, struct cli_ctx *ctx);
 
 /* For PostgreSQL, which Lectern does not back up itself: prints the pg_dump and pg_restore
  * commands for url (without its password) on stderr; returns EXIT_FAIL (backup.c). */

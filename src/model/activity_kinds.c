@@ -51,10 +51,21 @@ static lerr file_check(struct db *db, struct arena *a, const char *data_dir, con
     return LE_OK;
 }
 
+/* A quiz's settings row is made with the activity (defaults; the settings page changes them).
+ * Opening a quiz completes nothing: attempt.c completes it when an attempt is submitted or
+ * passes, per the quiz's complete_on. */
+static lerr quiz_created(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id, int64_t actor_id,
+                         struct problem *p)
+{
+    struct quiz_settings s = QUIZ_SETTINGS_INIT;
+    return quiz_save(db, a, course_id, activity_id, &s, actor_id, p);
+}
+
 static const struct activity_kind kinds[] = {
-    {"page", "viewed", page_check},
-    {"file", "opened", file_check},
-    {"link", "followed", link_check},
+    {"page", "viewed", page_check, NULL},
+    {"file", "opened", file_check, NULL},
+    {"link", "followed", link_check, NULL},
+    {"quiz", "passed", NULL, quiz_created},
 };
 
 const struct activity_kind *activity_kind_find(const char *name)
@@ -66,5 +77,5 @@ const struct activity_kind *activity_kind_find(const char *name)
 
 const char *activity_kind_names(void)
 {
-    return "page, file or link";
+    return "page, file, link or quiz";
 }

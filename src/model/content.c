@@ -210,6 +210,7 @@ lerr activity_create(struct db *db, struct arena *a, const char *data_dir, int64
             e = model_db_problem(p);
         db_done(st);
     }
+    if (!e && k->created) e = k->created(db, a, course_id, id, actor_id, p);
     if (!e) {
         json_t *d = json_pack("{s:s, s:s, s:I}", "kind", k->name, "title", t, "course_id", (json_int_t)course_id);
         if (audit_append(db, actor_id, "activity.create", arena_sprintf(a, "activity:%lld", (long long)id), d))

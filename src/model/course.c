@@ -513,7 +513,8 @@ lerr course_copy(struct db *db, struct arena *a, int64_t id, const char *new_cod
     if (!e) e = course_insert(db, &c, src.id, &new_id, p);
     if (!e) e = tags_write(db, a, new_id, c.tag_list, p);
     /* The content comes along: sections, then activities mapped to the new sections by position
-     * (positions are unique within a course). Files are shared, being content-addressed. */
+     * (positions are unique within a course), then the question bank and the quizzes' settings.
+     * Files are shared, being content-addressed. */
     int64_t now = time_now();
     if (!e && (db_run(db,
                       "INSERT INTO course_sections (course_id, title, position, created_at) SELECT ?1, title, "
@@ -528,6 +529,7 @@ lerr course_copy(struct db *db, struct arena *a, int64_t id, const char *new_cod
                       "x.deleted_at IS NULL",
                       "iii", new_id, src.id, now)))
         e = model_db_problem(p);
+    if (!e) e = quizzes_copy(db, a, src.id, new_id, p);
     if (!e)
         e = audit(db, actor_id, "course.copy", arena_sprintf(a, "course:%s", c.code),
                   json_pack("{s:s, s:s}", "from", src.code, "title", c.title), p);

@@ -29,6 +29,8 @@ enum capability {
     CAP_USERS_IMPERSONATE,   /* "log in as" a non-administrator, for support */
     CAP_COURSES_MANAGE,      /* categories, courses, copy, archive (courses.md) */
     CAP_COURSES_ENROL,       /* enrol people: administrators, and instructors in courses they teach */
+    CAP_QUIZZES_MANAGE,      /* question bank, quiz settings, grading, results: administrators, and
+                              * instructors in courses they teach (the handlers check the course) */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */
@@ -918,12 +920,17 @@ struct activity_input {
 };
 struct activity_kind {
     const char *name;                        /* "page", "file", "link" */
-    const char *completes_on;                /* the word stored as "how": "viewed", "opened", "followed" */
+    const char *completes_on;                /* the word stored as "how": "viewed", "opened", "followed";
+                                              * a quiz completes itself ("submitted" or "passed") */
     /* Checks the kind's own fields; stores what must be stored (a file's bytes) and fills the
      * columns it uses. NULL = nothing beyond the title. */
     lerr (*check)(struct db *db, struct arena *a, const char *data_dir, const struct activity_input *in,
                   const char **body, const char **url, const char **sha256, const char **file_name,
                   struct problem *p);
+    /* Called by activity_create inside its transaction with the new activity's id, to make the
+     * kind's own rows (a quiz's settings). NULL = nothing. */
+    lerr (*created)(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id, int64_t actor_id,
+                    struct problem *p);
 };
 const struct activity_kind *activity_kind_find(const char *name);
 /* Comma-separated names, for messages. */

@@ -63,6 +63,9 @@ struct grade question_grade(const json_t *q, const json_t *response);
 /* Checks a response's shape for the question before it is saved: LE_INVALID naming what is
  * wrong ("Choose one of answers 0 to 3."). An empty object clears the answer. */
 lerr question_response_check(const json_t *q, const json_t *response, struct problem *p);
+/* A typed number as a learner writes it: optional sign, digits, "." or "," as the decimal
+ * separator, optional exponent, spaces around; false when it is not one finite number. */
+bool question_parse_number(const char *s, double *out);
 
 /* ---- GIFT (gift.c): Moodle's text format for questions ---- */
 struct gift_entry {

@@ -14,7 +14,8 @@ struct arena;
 
 /* ---- Question bank (question_bank.c) ----
  * Categories belong to a course (course_id) or are shared by all courses (course_id 0); a
- * course's bank lists its own categories and the shared ones. */
+ * course's bank lists its own categories and the shared ones. A course changes only its own
+ * questions: a shared one is updated or deleted with course_id 0 (LE_FORBIDDEN from a course). */
 lerr qcategory_ensure(struct db *db, int64_t course_id, const char *name, int64_t *id_out, struct problem *p);
 /* {"categories": [{"id","name","shared","questions"}]} for a course (its own and shared). */
 json_t *qcategories_json(struct db *db, struct arena *a, int64_t course_id);
@@ -22,10 +23,12 @@ json_t *qcategories_json(struct db *db, struct arena *a, int64_t course_id);
  * name, created if missing; "" = "Default"; shared when shared is true). Audited. */
 lerr question_create(struct db *db, struct arena *a, int64_t course_id, bool shared, json_t *q, int64_t actor_id,
                      int64_t *id_out, struct problem *p);
-/* Replaces a question's content and bumps its version; then regrades every submitted attempt
- * that used it (attempt_regrade_question). *regraded_out = attempts whose grade changed. */
+/* Replaces a question's content and bumps its version (its category stays unless q names one);
+ * then regrades every submitted attempt that used it (attempt_regrade_question).
+ * *regraded_out = attempts whose grade changed. */
 lerr question_update(struct db *db, struct arena *a, int64_t course_id, int64_t id, json_t *q, int64_t actor_id,
                      int *regraded_out, struct problem *p);
+/* Marks it deleted (attempts keep it); LE_CONFLICT while a quiz lists it. */
 lerr question_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,
                      struct problem *p);
 /* One question the course may use (its own or shared): the object of question.h plus "id",
@@ -59,14 +62,25 @@ struct quiz_settings {            /* for quiz_save: NULL / negative = unchanged 
     const char *review_answers, *review_correct, *review_feedback; /* never|after_submit|after_close */
     const char *complete_on;      /* submit | pass */
 };
-/* Creates the settings row of a new quiz activity (the kind's check calls it) or updates them.
+/* Every field unchanged. */
+#define QUIZ_SETTINGS_INIT                                                                              \
+    {.random_category_id = -1, .random_count = -1, .shuffle_questions = -1, .shuffle_answers = -1,     \
+     .open_at = -1, .close_at = -1, .time_limit_seconds = -1, .attempts_allowed = -1, .pass_percent = -1, \
+     .per_page = -1}
+/* Creates the settings row of a new quiz activity (the kind's after-create hook calls it, with
+ * QUIZ_SETTINGS_INIT: the defaults) or updates them.
  * Questions must be the course's or shared. Audited. */
 lerr quiz_save(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id,
                const struct quiz_settings *s, int64_t actor_id, struct problem *p);
+/* Inside course_copy's transaction, after the activities were copied: the course's own
+ * question categories and questions (new ids, version 1), then every quiz's settings and fixed
+ * questions, pointing at the copies (shared questions stay shared). Attempts stay behind. */
+lerr quizzes_copy(struct db *db, struct arena *a, int64_t from_course, int64_t to_course, struct problem *p);
 /* The quiz as its learner sees it before starting: settings, "questions" count, "max_score",
  * the viewer's attempts [{id, number, state, started_at, submitted_at, percent, passed,
  * needs_grading}], "grade" (by the grading method), "passed", "can_start" with "reason" when
- * not, "in_progress" (the open attempt's id or null), "attempts_left" (null = unlimited),
+ * not ("quiz_not_open", "quiz_closed", "no_attempts_left", "no_questions", "not_enrolled"),
+ * "in_progress" (the open attempt's id or null), "attempts_left" (null = unlimited),
  * "override" {extra_seconds, extra_attempts}. Managers also get "question_list" [{id,
  * title, type, points}]. */
 json_t *quiz_json(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id, int64_t viewer_id,
@@ -79,15 +93,19 @@ lerr quiz_override_set(struct db *db, struct arena *a, int64_t activity_id, int6
 /* Starts an attempt (or returns the learner's open one, *resumed true): checks open and close
  * times, attempts left (with the override), draws and orders questions, sets the deadline
  * (time limit plus override extra, capped at close time). Reads only this learner's attempts.
- * LE_FORBIDDEN with reason "quiz_closed", "quiz_not_open", "no_attempts_left". */
+ * LE_FORBIDDEN with reason "quiz_closed", "quiz_not_open", "no_attempts_left", "not_enrolled"
+ * (only people enrolled in the course, learners or instructors, take it); LE_CONFLICT with
+ * "no_questions" for a quiz without questions. */
 lerr attempt_start(struct db *db, struct arena *a, int64_t activity_id, int64_t user_id, int64_t *attempt_id_out,
                    bool *resumed, struct problem *p);
 /* The attempt for its owner (or a grader when grader is true): {"id","quiz_id","course",
  * "number","state","started_at","deadline_at","now","seconds_left","page","pages",
- * "per_page","questions": [{"slot","question_id","type","title","text_html","points",
- * "answers": [{"index","text"}] in display order (matching: "lefts" and "rights"),
- * "response", plus after submission what review allows: "fraction","mark","correct",
- * "feedback","general_feedback","comment"}], "score","max_score","percent","passed",
+ * "per_page","questions": every question, [{"slot","question_id","type","title","text_html",
+ * "points","page" (0-based, the page it is on), "answers": [{"index","text"}] in display order
+ * (matching: "lefts" and "rights"), "response" (after submission only when review shows
+ * answers), plus after submission what review allows: "fraction","mark","needs_grading",
+ * "correct" (the full-marks response in question.h's shape),"feedback","general_feedback",
+ * "comment"}], "score","max_score","percent","passed" (null while an essay waits),
  * "review": {"answers","correct","feedback"} (what is shown now)}. An in-progress attempt past
  * its deadline is submitted first (as the deadline sweep would). LE_NOTFOUND for someone
  * else's attempt (never revealing that it exists). */
@@ -101,18 +119,23 @@ json_t *attempt_json(struct db *db, struct arena *a, int64_t attempt_id, int64_t
 lerr attempt_save(struct db *db, struct arena *a, int64_t attempt_id, int64_t user_id, const json_t *answers,
                   int page, int64_t *saved_at_out, struct problem *p);
 /* Submits (after saving answers, if any) and grades. A second submit is LE_CONFLICT with reason
- * "attempt_submitted" and changes nothing. Completes the activity per complete_on. */
+ * "attempt_submitted" and changes nothing. Completes the activity per complete_on. Past the
+ * deadline the server submits it with what was saved: LE_CONFLICT "deadline_passed" when answers
+ * were sent (they are not saved), LE_OK when none were. */
 lerr attempt_submit(struct db *db, struct arena *a, int64_t attempt_id, int64_t user_id, const json_t *answers,
                      struct problem *p);
 /* Submits every in-progress attempt whose deadline has passed, with what was saved
  * (submitted_by "deadline"). Run by serve's sweeper; returns how many. */
 int attempt_submit_overdue(struct db *db, struct arena *a);
-/* Grades one essay slot by hand: fraction 0..1 (mark = fraction * points) and a comment.
- * The attempt's score is recomputed; once nothing waits, needs_grading is 0. Audited. */
+/* Grades one slot of a submitted attempt by hand (an essay, or any slot as an override that
+ * regrading then leaves alone): fraction 0..1 (mark = fraction * points) and a comment.
+ * The attempt's score is recomputed; once nothing waits, needs_grading is 0 and the quiz may
+ * complete. LE_CONFLICT "attempt_in_progress" before submission. Audited (attempt.grade). */
 lerr attempt_grade_slot(struct db *db, struct arena *a, int64_t attempt_id, int slot, double fraction,
                         const char *comment, int64_t actor_id, struct problem *p);
 /* Regrades every submitted attempt's answers to a question (after it was corrected); hand-
- * graded marks stay. Returns attempts whose score changed (audited by the caller). */
+ * graded marks stay. Returns attempts whose score changed (audited by the caller), or -1 when
+ * the database failed (nothing changed). */
 int attempt_regrade_question(struct db *db, struct arena *a, int64_t question_id);
 
 /* ---- Results (quiz_stats.c) ---- */
@@ -124,7 +147,8 @@ json_t *grading_queue_json(struct db *db, struct arena *a, int64_t course_id);
  * "histogram": [10 buckets of percent]}, "questions": [{"slot"/"question_id","title","type",
  * "attempts","facility","discrimination"}]} over submitted attempts. Facility = mean fraction;
  * discrimination = correlation of the question's fraction with the rest of the attempt's
- * score (null when fewer than 2 attempts or no variance). */
+ * score (null when fewer than 2 attempts or no variance). mean, median and the histogram are
+ * percent (0..100); pass_rate (over attempts not waiting for a person) and facility are 0..1. */
 json_t *quiz_results_json(struct db *db, struct arena *a, int64_t activity_id);
 /* The results as CSV (malloc'd): username, name, attempt, state, started, submitted, score,
  * max, percent, passed, then one column per question's mark. */

@@ -33,6 +33,8 @@ static const struct {
     [CAP_COURSES_MANAGE] = {"courses.manage", ROLE_ADMIN},
     /* Instructors only in the courses they teach (course.c checks the enrolment). */
     [CAP_COURSES_ENROL] = {"courses.enrol", ROLE_ADMIN | ROLE_INSTRUCTOR},
+    /* Instructors only in the courses they teach (src/web/quizzes.c checks the course role). */
+    [CAP_QUIZZES_MANAGE] = {"quizzes.manage", ROLE_ADMIN | ROLE_INSTRUCTOR},
 };
 
 unsigned role_parse(const char *name)

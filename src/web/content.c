@@ -212,6 +212,23 @@ void h_activity_show(struct request *req, struct response *res)
     struct activity x;
     if (!content_activity(req, res, &c, &x)) return;
     struct problem p = {0};
+    /* A quiz lives on its own page (quizzes.c): browsers go there; the JSON carries the quiz. */
+    if (str_eq(x.kind, "quiz")) {
+        if (!req->is_api) {
+            res->redirect = arena_sprintf(req->arena, "/courses/%s/quizzes/%lld", c.code, (long long)x.id);
+            return;
+        }
+        json_t *quiz = web_quiz_json(req, &c, x.id, &p);
+        if (!quiz) {
+            web_fail(res, &p);
+            return;
+        }
+        res->model = json_pack("{s:o, s:{s:s, s:s}, s:o}", "activity", activity_json(req, &c, &x), "course", "code",
+                               c.code, "title", c.title, "quiz", quiz);
+        json_object_set_new(json_object_get(res->model, "activity"), "href",
+                            json_string(arena_sprintf(req->arena, "/courses/%s/quizzes/%lld", c.code, (long long)x.id)));
+        return;
+    }
     const struct activity_kind *k = activity_kind_find(x.kind);
     if (k && str_eq(k->name, "page") && !x.completed_at) {
         if (activity_complete(req->db, x.id, req->user->id, k->completes_on, &p)) {

@@ -75,7 +75,7 @@ test('sections and activities: page, file and link; bad kinds, titles, links ref
     assert.equal(x.status, 422, `${what}: ${show(x)}`);
     assert.equal(x.json.error.field, field, `${what}: ${show(x)}`);
   };
-  await bad({ kind: 'quiz', title: 'Q' }, 'kind', 'unknown kind');
+  await bad({ kind: 'forum', title: 'Q' }, 'kind', 'unknown kind');
   await bad({ kind: 'page', title: '', body: 'x' }, 'title', 'no title');
   await bad({ kind: 'page', title: 'P' }, 'body', 'empty page');
   await bad({ kind: 'link', title: 'L', url: 'javascript:alert(1)' }, 'url', 'javascript link');

@@ -48,8 +48,9 @@ test('size S: users, departments, managers and sessions, the same for the same s
   assert.equal(read(a, 'learner.courses'), read(b, 'learner.courses'));
   const courses = "SELECT code, title, category_id FROM courses ORDER BY id";
   assert.equal(sqlite(a, courses), sqlite(b, courses));
-  assert.equal(sqlite(a, "SELECT COUNT(*) FROM courses WHERE status = 'published' AND visible = 1"), '50');
-  assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'learner'"), '10000');
+  // The 50 courses of size S and the quiz burst's course.
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM courses WHERE status = 'published' AND visible = 1"), '51');
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'learner'"), '10200');
   assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'instructor'"), '50');
   assert.ok(Number(sqlite(a, 'SELECT COUNT(*) FROM activity_progress')) > 10000);
   assert.ok(Number(sqlite(a, 'SELECT COUNT(*) FROM enrolments WHERE completed_at IS NOT NULL')) > 1000);
@@ -62,6 +63,20 @@ test('size S: users, departments, managers and sessions, the same for the same s
     'JOIN departments g ON g.id = p.parent_id JOIN departments r ON r.id = g.parent_id'), '8');
   assert.equal(sqlite(a, 'SELECT COUNT(*) FROM users WHERE manager_id IS NULL AND (roles & 1) = 0'), '1',
     'everyone but the administrators and the top head has a line manager');
+  // Question banks, a quiz in every course, and attempts in every state, the same every time.
+  assert.equal(sqlite(a, 'SELECT COUNT(*) FROM quizzes'), '51');
+  const attempts = 'SELECT quiz_id, user_id, number, state, percent FROM quiz_attempts ORDER BY id';
+  assert.equal(sqlite(a, attempts), sqlite(b, attempts));
+  assert.equal(sqlite(a, 'SELECT GROUP_CONCAT(DISTINCT state) FROM (SELECT state FROM quiz_attempts ORDER BY state)'),
+    'in_progress,submitted');
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM quiz_attempts WHERE state = 'submitted' AND percent IS NULL"), '0',
+    'every submitted attempt is graded');
+  // The burst course: its quiz of 16 questions and a session for each of its 200 learners.
+  assert.equal(read(a, 'burst.tokens'), read(b, 'burst.tokens'));
+  assert.equal(read(a, 'burst.tokens').split('\n').filter(Boolean).length, 200);
+  const [code, quizId] = read(a, 'burst.quiz').trim().split(' ');
+  assert.equal(code, 'BURST');
+  assert.equal(sqlite(a, `SELECT COUNT(*) FROM quiz_questions WHERE quiz_id = ${Number(quizId)}`), '16');
   const other = path.join(tmpdir(t), 'c');
   assert.equal(lectern(['--data', other, 'bench-data', '--size', 'S', '--seed', '8']).code, 0);
   assert.notEqual(read(other, 'learner.tokens'), read(a, 'learner.tokens'), 'another seed, other tokens');

@@ -1,0 +1,175 @@
+/* lectern question import COURSE_CODE FILE [--dry-run] [--skip-bad] and lectern question export
+ * COURSE_CODE: a course's question bank in and out as GIFT, Moodle's text format
+ * (docs/assessments.md). The import prints every question's outcome, then saves all of them, or
+ * none when any has an error (unless --skip-bad, which saves the good ones). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "../model/model.h"
+
+static const char question_usage[] =
+    "usage: lectern question import COURSE_CODE FILE [--dry-run] [--skip-bad]\n"
+    "       lectern question export COURSE_CODE\n"
+    "\n"
+    "import adds the questions of a GIFT file (FILE '-' reads standard input) to the course's\n"
+    "question bank, in the categories its $CATEGORY: lines name (created when missing). Every\n"
+    "question's outcome is printed first, with the line it starts on; then all are saved, or none\n"
+    "when any has an error.\n"
+    "\n"
+    "  --dry-run    print the outcome and save nothing\n"
+    "  --skip-bad   save the good questions even when others have errors\n"
+    "\n"
+    "export prints the course's own questions (not shared ones) as GIFT on standard output.\n"
+    "\n"
+    "Exit status: 0 when saved (or, with --dry-run, when no question has an error; with\n"
+    "--skip-bad, whenever the file could be read); 1 when the file, the course or a question has\n"
+    "an error (nothing is saved); 2 for a usage error.\n";
+
+#define GIFT_FILE_MAX ((size_t)64 << 20) /* a question bank far larger than any real one */
+
+static char *read_all(const char *path, size_t *len, bool *too_big)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *d = malloc(cap + 1);
+    size_t k;
+    *too_big = false;
+    while (d && (k = fread(d + n, 1, cap - n, f)) > 0) {
+        n += k;
+        if (n == cap) {
+            if (cap >= GIFT_FILE_MAX) {
+                *too_big = true;
+                break;
+            }
+            char *bigger = realloc(d, cap * 2 + 1);
+            if (!bigger) {
+                free(d);
+                d = NULL;
+                break;
+            }
+            d = bigger;
+            cap *= 2;
+        }
+    }
+    if (f != stdin) fclose(f);
+    if (d) d[n] = '\0';
+    *len = n;
+    return d;
+}
+
+static int find_course(struct cli_ctx *ctx, struct arena *a, const char *cmd, const char *code, int64_t *id)
+{
+    struct course c;
+    struct problem p = {0};
+    if (course_get(ctx->db, a, code, 0, &c, &p)) return cli_fail(cmd, "%s", p.message);
+    *id = c.id;
+    return EXIT_OK;
+}
+
+static int question_import(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
+{
+    static const struct cli_opt opts[] = {{"dry-run", 0, false, 1}, {"skip-bad", 0, false, 2}, {NULL, 0, false, 0}};
+    struct cli_parser ps;
+    cli_parser_init(&ps, "question import", argc, argv, opts);
+    const char *code = NULL, *file = NULL;
+    bool dry = false, skip = false;
+    int o;
+    while ((o = cli_next(&ps)) != CLI_OPT_END) {
+        if (o == CLI_OPT_ERROR) return EXIT_USAGE;
+        if (o == 1)
+            dry = true;
+        else if (o == 2)
+            skip = true;
+        else if (!code)
+            code = ps.value;
+        else if (!file)
+            file = ps.value;
+        else
+            return cli_usage_error("question import", "unexpected argument '%s'", ps.value);
+    }
+    if (!code || !file) return cli_usage_error("question import", "give the course code and the GIFT file");
+    int64_t course_id;
+    int rc = find_course(ctx, a, "question import", code, &course_id);
+    if (rc) return rc;
+    size_t len = 0;
+    bool too_big;
+    char *data = read_all(file, &len, &too_big);
+    if (!data) return cli_fail("question import", "cannot read %s", file);
+    if (too_big) {
+        free(data);
+        return cli_fail("question import", "%s is larger than %zu MiB; split it into smaller files", file,
+                        GIFT_FILE_MAX >> 20);
+    }
+    json_t *report = NULL;
+    struct problem p = {0};
+    lerr e = question_import_gift(ctx->db, a, course_id, data, len, dry, skip, 0, &report, &p);
+    free(data);
+    if (!report) return cli_fail("question import", "%s: %s", file, p.message);
+    size_t i;
+    json_t *q;
+    json_array_foreach(json_object_get(report, "questions"), i, q)
+    {
+        int line = (int)json_integer_value(json_object_get(q, "line"));
+        if (str_eq(json_string_value(json_object_get(q, "status")), "ok"))
+            printf("line %d: ok  %s  %s\n", line, json_string_value(json_object_get(q, "type")),
+                   json_string_value(json_object_get(q, "title")));
+        else
+            printf("line %d: error: %s\n", line, json_string_value(json_object_get(q, "error")));
+    }
+    int imported = (int)json_integer_value(json_object_get(report, "imported"));
+    int errors = (int)json_integer_value(json_object_get(report, "errors"));
+    bool saved = json_is_true(json_object_get(report, "saved"));
+    printf("%d question%s ok, %d with errors; %s\n", imported, imported == 1 ? "" : "s", errors,
+           saved ? (errors ? "the good ones were saved" : "saved")
+           : dry ? "nothing saved (--dry-run)"
+           : errors ? "nothing saved: fix the errors (or use --skip-bad) and run again"
+                    : "nothing saved");
+    json_decref(report);
+    if (e && e != LE_INVALID) return cli_fail("question import", "%s", p.message);
+    if (e || (errors && !skip)) return EXIT_FAIL;
+    return EXIT_OK;
+}
+
+static int question_export(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
+{
+    static const struct cli_opt opts[] = {{NULL, 0, false, 0}};
+    struct cli_parser ps;
+    cli_parser_init(&ps, "question export", argc, argv, opts);
+    const char *code = NULL;
+    int o;
+    while ((o = cli_next(&ps)) != CLI_OPT_END) {
+        if (o == CLI_OPT_ERROR) return EXIT_USAGE;
+        if (code) return cli_usage_error("question export", "unexpected argument '%s'", ps.value);
+        code = ps.value;
+    }
+    if (!code) return cli_usage_error("question export", "give the course code");
+    int64_t course_id;
+    int rc = find_course(ctx, a, "question export", code, &course_id);
+    if (rc) return rc;
+    struct problem p = {0};
+    char *text = question_export_gift(ctx->db, a, course_id, &p);
+    if (!text) return cli_fail("question export", "%s", p.message);
+    fputs(text, stdout);
+    free(text);
+    return fflush(stdout) == 0 ? EXIT_OK : cli_fail("question export", "cannot write the output");
+}
+
+int cmd_question(int argc, char **argv, struct cli_ctx *ctx)
+{
+    if (argc < 2 || cli_wants_help(argc, argv)) {
+        fputs(question_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    struct arena *a = arena_new(0);
+    int rc;
+    if (strcmp(argv[1], "import") == 0)
+        rc = question_import(argc - 1, argv + 1, ctx, a);
+    else if (strcmp(argv[1], "export") == 0)
+        rc = question_export(argc - 1, argv + 1, ctx, a);
+    else
+        rc = cli_usage_error("question", "unknown subcommand '%s'; use import or export", argv[1]);
+    arena_free(a);
+    return rc;
+}
