@@ -90,7 +90,7 @@ static int question_import(int argc, char **argv, struct cli_ctx *ctx, struct ar
             return cli_usage_error("question import", "unexpected argument '%s'", ps.value);
     }
     if (!code || !file) return cli_usage_error("question import", "give the course code and the GIFT file");
-    int64_t course_id;
+    int64_t course_id = 0;
     int rc = find_course(ctx, a, "question import", code, &course_id);
     if (rc) return rc;
     size_t len = 0;
@@ -145,7 +145,7 @@ static int question_export(int argc, char **argv, struct cli_ctx *ctx, struct ar
         code = ps.value;
     }
     if (!code) return cli_usage_error("question export", "give the course code");
-    int64_t course_id;
+    int64_t course_id = 0;
     int rc = find_course(ctx, a, "question export", code, &course_id);
     if (rc) return rc;
     struct problem p = {0};

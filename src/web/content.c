@@ -9,8 +9,7 @@
 #include <unistd.h>
 #include "web.h"
 
-/* The course named by the path, if the viewer may see it (as courses.c decides). */
-static bool content_course(struct request *req, struct response *res, struct course *c)
+bool web_visible_course(struct request *req, struct response *res, struct course *c)
 {
     struct problem p = {0};
     const char *code = req_param(req, "course");
@@ -40,7 +39,7 @@ static bool policy_ok(struct request *req, struct response *res, const struct co
 
 static bool content_activity(struct request *req, struct response *res, struct course *c, struct activity *x)
 {
-    if (!content_course(req, res, c)) return false;
+    if (!web_visible_course(req, res, c)) return false;
     struct problem p = {0};
     /* The catalogue shows a course to everyone; its activities are for the people enrolled. */
     if (!c->my_role && !role_has_cap(req->user->roles, CAP_COURSES_MANAGE)) {
@@ -80,7 +79,7 @@ static json_t *activity_json(struct request *req, const struct course *c, const 
 void h_section_create(struct request *req, struct response *res)
 {
     struct course c;
-    if (!content_course(req, res, &c)) return;
+    if (!web_visible_course(req, res, &c)) return;
     struct problem p = {0};
     int64_t id;
     if (section_create(req->db, req->arena, c.id, req_param(req, "title"), req->user->id, &id, &p)) {
@@ -123,7 +122,7 @@ static void structure_done(struct request *req, struct response *res, const stru
 void h_section_update(struct request *req, struct response *res)
 {
     struct course c;
-    if (!content_course(req, res, &c) || !structure_input_ok(req, res)) return;
+    if (!web_visible_course(req, res, &c) || !structure_input_ok(req, res)) return;
     struct problem p = {0};
     const char *title = req_has_param(req, "title") ? req_param(req, "title") : NULL;
     if (section_update(req->db, req->arena, c.id, req_param_int(req, "id", 0), title,
@@ -137,7 +136,7 @@ void h_section_update(struct request *req, struct response *res)
 void h_section_delete(struct request *req, struct response *res)
 {
     struct course c;
-    if (!content_course(req, res, &c)) return;
+    if (!web_visible_course(req, res, &c)) return;
     struct problem p = {0};
     if (section_delete(req->db, req->arena, c.id, req_param_int(req, "id", 0), req->user->id, &p)) {
         web_fail(res, &p);
@@ -149,7 +148,7 @@ void h_section_delete(struct request *req, struct response *res)
 void h_activity_update(struct request *req, struct response *res)
 {
     struct course c;
-    if (!content_course(req, res, &c) || !structure_input_ok(req, res)) return;
+    if (!web_visible_course(req, res, &c) || !structure_input_ok(req, res)) return;
     struct problem p = {0};
     const char *title = req_has_param(req, "title") ? req_param(req, "title") : NULL;
     if (activity_update(req->db, req->arena, c.id, req_param_int(req, "id", 0), title,
@@ -163,7 +162,7 @@ void h_activity_update(struct request *req, struct response *res)
 void h_activity_delete(struct request *req, struct response *res)
 {
     struct course c;
-    if (!content_course(req, res, &c)) return;
+    if (!web_visible_course(req, res, &c)) return;
     struct problem p = {0};
     if (activity_delete(req->db, req->arena, c.id, req_param_int(req, "id", 0), req->user->id, &p)) {
         web_fail(res, &p);
@@ -175,7 +174,7 @@ void h_activity_delete(struct request *req, struct response *res)
 void h_activity_create(struct request *req, struct response *res)
 {
     struct course c;
-    if (!content_course(req, res, &c)) return;
+    if (!web_visible_course(req, res, &c)) return;
     const struct uploaded_file *f = req_file(req, "file");
     struct activity_input in = {
         .kind = req_param(req, "kind"),

@@ -12,20 +12,6 @@
 
 /* ---- Shared with questions.c ---- */
 
-bool web_assess_course(struct request *req, struct response *res, struct course *c)
-{
-    struct problem p = {0};
-    const char *code = req_param(req, "course");
-    if (course_get(req->db, req->arena, code, req->user->id, c, &p) == LE_OK) {
-        if (role_has_cap(req->user->roles, CAP_COURSES_MANAGE) || c->my_role ||
-            (str_eq(c->status, "published") && c->visible))
-            return true;
-        problem_set(&p, LE_NOTFOUND, "code", "There is no course with the code '%s'.", code);
-    }
-    web_fail(res, &p);
-    return false;
-}
-
 bool web_assess_manager(struct request *req, const struct course *c)
 {
     return req->user && ((req->user->roles & ROLE_ADMIN) || (c->my_role && str_eq(c->my_role, "instructor")));
@@ -33,7 +19,7 @@ bool web_assess_manager(struct request *req, const struct course *c)
 
 bool web_assess_manage_course(struct request *req, struct response *res, struct course *c)
 {
-    if (!web_assess_course(req, res, c)) return false;
+    if (!web_visible_course(req, res, c)) return false;
     if (web_assess_manager(req, c)) return true;
     struct problem p = {0};
     problem_set(&p, LE_FORBIDDEN, NULL,
@@ -54,7 +40,7 @@ json_t *web_assess_course_json(const struct course *c)
 static bool find_quiz(struct request *req, struct response *res, struct course *c, struct activity *x,
                       bool need_manager)
 {
-    if (!(need_manager ? web_assess_manage_course(req, res, c) : web_assess_course(req, res, c))) return false;
+    if (!(need_manager ? web_assess_manage_course(req, res, c) : web_visible_course(req, res, c))) return false;
     struct problem p = {0};
     bool manager = web_assess_manager(req, c);
     if (!manager && !c->my_role) {
@@ -339,6 +325,20 @@ static void show_quiz(struct request *req, struct response *res, struct course *
     res->title = x->title;
 }
 
+/* A refused action on the quiz: the API answers the problem; the page shows the quiz again with
+ * the problem on it. */
+static void fail_on_quiz(struct request *req, struct response *res, struct course *c, struct activity *x,
+                         struct problem *p)
+{
+    if (req->is_api) {
+        web_fail(res, p);
+        return;
+    }
+    struct problem keep = *p;
+    show_quiz(req, res, c, x);
+    if (!res->problem.code) web_fail(res, &keep);
+}
+
 void h_quiz_show(struct request *req, struct response *res)
 {
     struct course c;
@@ -460,13 +460,7 @@ void h_attempt_start(struct request *req, struct response *res)
     json_t *att;
     if (attempt_start(req->db, req->arena, x.id, req->user->id, &aid, &resumed, &p) ||
         !(att = attempt_json(req->db, req->arena, aid, req->user->id, false, &p))) {
-        if (!req->is_api) {
-            struct problem keep = p;
-            show_quiz(req, res, &c, &x);
-            if (!res->problem.code) web_fail(res, &keep);
-            return;
-        }
-        web_fail(res, &p);
+        fail_on_quiz(req, res, &c, &x, &p);
         return;
     }
     res->status = resumed ? 200 : 201;
@@ -798,13 +792,7 @@ void h_quiz_override(struct request *req, struct response *res)
                                                              : (int)req_param_int(req, "extra_minutes", 0) * 60;
     int extra_attempts = (int)req_param_int(req, "extra_attempts", 0);
     if (p.code || quiz_override_set(req->db, req->arena, x.id, u.id, extra_seconds, extra_attempts, req->user->id, &p)) {
-        if (!req->is_api) {
-            struct problem keep = p;
-            show_quiz(req, res, &c, &x);
-            if (!res->problem.code) web_fail(res, &keep);
-            return;
-        }
-        web_fail(res, &p);
+        fail_on_quiz(req, res, &c, &x, &p);
         return;
     }
     res->model = json_pack("{s:{s:s, s:i, s:i}}", "override", "username", u.username, "extra_seconds", extra_seconds,

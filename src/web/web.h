@@ -158,14 +158,15 @@ void h_activity_show(struct request *req, struct response *res);
 void h_activity_go(struct request *req, struct response *res);
 void h_activity_done(struct request *req, struct response *res);
 void h_activity_file(struct request *req, struct response *res);
+/* The course named by the "course" parameter if the viewer may see it, as courses.c decides:
+ * managers, its enrolled people, or anyone when it is published and listed (else answers 404). */
+bool web_visible_course(struct request *req, struct response *res, struct course *c);
 
 /* Assessments: the question bank (questions.c) and quizzes, attempts, grading, results
  * (quizzes.c); docs/assessments.md. A quiz's id is its activity's id. */
-/* The course named by the "course" parameter if the viewer may see it (else answers 404). */
-bool web_assess_course(struct request *req, struct response *res, struct course *c);
 /* Whether the viewer manages the course's assessments: an administrator, or its instructor. */
 bool web_assess_manager(struct request *req, const struct course *c);
-/* web_assess_course, then 403 unless web_assess_manager. */
+/* web_visible_course, then 403 unless web_assess_manager. */
 bool web_assess_manage_course(struct request *req, struct response *res, struct course *c);
 json_t *web_assess_course_json(const struct course *c);   /* {"code", "title"} */
 /* The quiz model of a quiz activity, for the activities route's JSON (content.c). */
