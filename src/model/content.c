@@ -500,29 +500,108 @@ lerr activity_delete(struct db *db, struct arena *a, int64_t course_id, int64_t 
 
 /* ---- The learner's dashboard ("My training") ---- */
 
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Everything the learner has completed: one range of activity_progress_by_user, sorted by id
+ * for bsearch. Far cheaper than looking each activity up in the (activity_id, user_id) key,
+ * which is one index descent per activity of every enrolled course. */
+static int64_t *done_activities(struct db *db, struct arena *a, int64_t user_id, size_t *n_out)
+{
+    size_t n = 0, cap = 64;
+    int64_t *ids = arena_alloc(a, cap * sizeof *ids);
+    struct db_stmt *st = db_query(db, "SELECT activity_id FROM activity_progress WHERE user_id = ?1", "i", user_id);
+    while (db_step(st) == DB_ROW) {
+        if (n == cap) {
+            int64_t *grown = arena_alloc(a, 2 * cap * sizeof *grown);
+            memcpy(grown, ids, n * sizeof *ids);
+            ids = grown, cap *= 2;
+        }
+        ids[n++] = db_col_int(st, 0);
+    }
+    db_done(st);
+    qsort(ids, n, sizeof *ids, cmp_i64);
+    *n_out = n;
+    return ids;
+}
+
+/* One enrolled course's progress: required activities, how many are done, and the first
+ * activity not done in the course's order. */
+struct course_progress {
+    int64_t course_id, required, done, next_id;
+    const char *next_title;
+};
+
+static struct course_progress *progress_find(struct course_progress *v, size_t n, int64_t course_id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid].course_id < course_id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && v[lo].course_id == course_id ? &v[lo] : NULL;
+}
+
+/* The progress of every course the learner is enrolled in, sorted by course id: the live
+ * activities of those courses in course order (small, hot tables), checked against done. */
+static struct course_progress *enrolled_progress(struct db *db, struct arena *a, int64_t user_id, const int64_t *done,
+                                                 size_t n_done, size_t *n_out)
+{
+    size_t n = 0, cap = 16;
+    struct course_progress *v = arena_alloc(a, cap * sizeof *v);
+    struct db_stmt *st = db_query(
+        db,
+        "SELECT x.course_id, x.id, x.required, x.title FROM enrolments e JOIN activities x ON x.course_id = e.course_id "
+        "AND x.deleted_at IS NULL JOIN course_sections s ON s.id = x.section_id WHERE e.user_id = ?1 AND "
+        "e.unenrolled_at IS NULL ORDER BY x.course_id, s.position, s.id, x.position, x.id",
+        "i", user_id);
+    while (db_step(st) == DB_ROW) {
+        int64_t course_id = db_col_int(st, 0), id = db_col_int(st, 1);
+        if (!n || v[n - 1].course_id != course_id) {
+            if (n == cap) {
+                struct course_progress *grown = arena_alloc(a, 2 * cap * sizeof *grown);
+                memcpy(grown, v, n * sizeof *v);
+                v = grown, cap *= 2;
+            }
+            v[n++] = (struct course_progress){.course_id = course_id};
+        }
+        struct course_progress *c = &v[n - 1];
+        bool is_done = bsearch(&id, done, n_done, sizeof *done, cmp_i64) != NULL;
+        if (db_col_int(st, 2)) {
+            c->required++;
+            if (is_done) c->done++;
+        }
+        if (!is_done && !c->next_id) c->next_id = id, c->next_title = arena_strdup(a, db_col_text(st, 3));
+    }
+    db_done(st);
+    *n_out = n;
+    return v;
+}
+
 json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
 {
-    (void)a;
     json_t *courses = json_array(), *done = json_array();
     int64_t now = time_now();
-    /* One query whatever the number of enrolments: progress and the next activity come from
-     * correlated subqueries on the covering indexes of activities and activity_progress. */
+    /* Three queries whatever the number of enrolments: what the learner completed, the
+     * activities of their courses, and the enrolments themselves. */
+    size_t n_done_ids, n_progress;
+    int64_t *done_ids = done_activities(db, a, user_id, &n_done_ids);
+    struct course_progress *progress = enrolled_progress(db, a, user_id, done_ids, n_done_ids, &n_progress);
     struct db_stmt *st = db_query(
         db,
         "SELECT c.code, c.title, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "
-        "COALESCE(e.last_access_at, 0), (SELECT COUNT(*) FROM activities x WHERE x.course_id = c.id AND x.required = 1 "
-        "AND x.deleted_at IS NULL), (SELECT COUNT(*) FROM activities x JOIN activity_progress g ON g.activity_id = x.id "
-        "AND g.user_id = ?1 WHERE x.course_id = c.id AND x.required = 1 AND x.deleted_at IS NULL), (SELECT x.id || ' ' "
-        "|| x.title FROM activities x JOIN course_sections s ON s.id = x.section_id WHERE x.course_id = c.id AND "
-        "x.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM activity_progress g WHERE "
-        "g.activity_id = x.id AND g.user_id = ?1) ORDER BY s.position, s.id, x.position, x.id LIMIT 1) FROM enrolments "
-        "e JOIN courses c ON c.id = e.course_id WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL ORDER BY CASE WHEN "
-        "e.due_at IS NULL THEN 1 ELSE 0 END, e.due_at, c.title LIMIT 500",
+        "COALESCE(e.last_access_at, 0), c.id FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.user_id = "
+        "?1 AND e.unenrolled_at IS NULL ORDER BY CASE WHEN e.due_at IS NULL THEN 1 ELSE 0 END, e.due_at, c.title "
+        "LIMIT 500",
         "i", user_id);
     while (db_step(st) == DB_ROW) {
         int64_t due = db_col_int(st, 3), completed = db_col_int(st, 4), last = db_col_int(st, 5);
-        int64_t required = db_col_int(st, 6), n_done = db_col_int(st, 7);
-        const char *next = db_col_text(st, 8);
+        const struct course_progress *cp = progress_find(progress, n_progress, db_col_int(st, 6));
+        int64_t required = cp ? cp->required : 0, n_done = cp ? cp->done : 0;
         char due_s[21] = "";
         if (due) time_iso8601(due, due_s);
         due_s[10] = '\0';
@@ -532,14 +611,10 @@ json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
                               iso_or_null(completed), "last_access_at", iso_or_null(last), "percent",
                               required ? (int)(n_done * 100 / required) : 0, "required", (json_int_t)required,
                               "required_done", (json_int_t)n_done);
-        if (next && *next) {
-            const char *sp = strchr(next, ' ');
-            json_object_set_new(j, "next",
-                                json_pack("{s:I, s:s}", "id", (json_int_t)strtoll(next, NULL, 10), "title",
-                                          sp ? sp + 1 : ""));
-        } else {
-            json_object_set_new(j, "next", json_null());
-        }
+        json_object_set_new(j, "next",
+                            cp && cp->next_id ? json_pack("{s:I, s:s}", "id", (json_int_t)cp->next_id, "title",
+                                                          cp->next_title)
+                                              : json_null());
         json_array_append_new(completed ? done : courses, j);
     }
     db_done(st);

@@ -48,6 +48,23 @@ static const char *date_str(struct arena *a, int64_t t)
 
 /* ---- Categories ---- */
 
+const char *category_path(struct db *db, struct arena *a, int64_t id)
+{
+    if (!id) return "";
+    /* Up from the category to its root, joined root first as category_list writes paths. */
+    struct db_stmt *st = db_query(db,
+                                  "WITH RECURSIVE up (id, parent_id, name, depth) AS (SELECT id, parent_id, name, 0 "
+                                  "FROM course_categories WHERE id = ?1 UNION ALL SELECT g.id, g.parent_id, g.name, "
+                                  "up.depth + 1 FROM course_categories g JOIN up ON g.id = up.parent_id WHERE up.depth "
+                                  "< 64) SELECT name FROM up ORDER BY depth DESC",
+                                  "i", id);
+    const char *path = "";
+    while (db_step(st) == DB_ROW)
+        path = *path ? arena_sprintf(a, "%s / %s", path, db_col_text(st, 0)) : arena_strdup(a, db_col_text(st, 0));
+    db_done(st);
+    return path;
+}
+
 lerr category_list(struct db *db, struct arena *a, struct course_category **out, int *n_out)
 {
     *out = NULL;

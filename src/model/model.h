@@ -728,6 +728,8 @@ struct course_category {
 };
 /* Every category in tree order (parents before children, siblings by name). */
 lerr category_list(struct db *db, struct arena *a, struct course_category **out, int *n_out);
+/* One category's path as category_list writes it ("Safety / Fire"); "" for 0 or an unknown id. */
+const char *category_path(struct db *db, struct arena *a, int64_t id);
 /* parent_id 0 = top level. A parent under the category itself (a loop) is refused. */
 lerr category_create(struct db *db, const char *name, int64_t parent_id, int64_t actor_id,
                      int64_t *id_out, struct problem *p);
@@ -970,7 +972,8 @@ json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, i
  * Only for enrolled people; others are not tracked (LE_OK). */
 lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, const char *how, struct problem *p);
 /* "My training": {"courses": [in progress, by due date: code, title, role, due, overdue,
- * percent, next {id, title}, last_access_at], "recently_completed": [newest five]} in one query. */
+ * percent, next {id, title}, last_access_at], "recently_completed": [newest five]} in three
+ * queries, however many courses. */
 json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id);
 
 

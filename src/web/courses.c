@@ -40,7 +40,7 @@ static void read_course_input(struct request *req, struct course_input *in)
 }
 
 /* Categories for forms and filters: [{id, path, selected}]. */
-static json_t *category_choices(struct request *req, int64_t selected, const char **path_of, int64_t path_id)
+static json_t *category_choices(struct request *req, int64_t selected)
 {
     struct course_category *cats;
     int n;
@@ -49,7 +49,6 @@ static json_t *category_choices(struct request *req, int64_t selected, const cha
     for (int i = 0; i < n; i++) {
         json_array_append_new(arr, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)cats[i].id, "path", cats[i].path,
                                              "selected", cats[i].id == selected));
-        if (path_of && cats[i].id == path_id) *path_of = cats[i].path;
     }
     return arr;
 }
@@ -65,12 +64,10 @@ static json_t *kind_choices(struct request *req, const char *selected)
     return arr;
 }
 
-/* The course as JSON with its category's path (one query for the categories). */
+/* The course as JSON with its category's path. */
 static json_t *course_json(struct request *req, struct course *c)
 {
-    const char *path = NULL;
-    json_decref(category_choices(req, 0, &path, c->category_id));
-    c->category_path = path ? path : "";
+    c->category_path = category_path(req->db, req->arena, c->category_id);
     return course_to_json(req->arena, c);
 }
 
@@ -145,9 +142,7 @@ static bool find_course(struct request *req, struct response *res, struct course
 
 static void show_course(struct request *req, struct response *res, struct course *c)
 {
-    const char *path = NULL;
-    json_t *cats = category_choices(req, c->category_id, &path, c->category_id);
-    c->category_path = path ? path : "";
+    c->category_path = category_path(req->db, req->arena, c->category_id);
     json_t *course = course_to_json(req->arena, c);
     res->model = json_pack("{s:o}", "course", course);
     json_t *content = course_content_json(req->db, req->arena, c->id, req->user->id);
@@ -179,7 +174,8 @@ static void show_course(struct request *req, struct response *res, struct course
         }
         json_object_set_new(res->model, "needs_ack",
                             json_boolean(c->my_role && *c->policy && c->my_policy_version < c->policy_version));
-        json_object_set_new(res->model, "categories", cats);
+        if (can_manage(req)) /* the edit form's choices */
+            json_object_set_new(res->model, "categories", category_choices(req, c->category_id));
         json_object_set_new(res->model, "kinds", kind_choices(req, c->kind));
         json_object_set_new(res->model, "is_draft", json_boolean(str_eq(c->status, "draft")));
         json_object_set_new(res->model, "is_published", json_boolean(str_eq(c->status, "published")));
@@ -194,8 +190,6 @@ static void show_course(struct request *req, struct response *res, struct course
                                       json_object_get(course, "policy"), "visible", json_object_get(course, "visible"),
                                       "self_enrol", json_object_get(course, "self_enrol"), "self_enrol_approval",
                                       json_object_get(course, "self_enrol_approval")));
-    } else {
-        json_decref(cats);
     }
     res->template = "courses/course";
     res->title = c->title;
@@ -209,7 +203,7 @@ void h_course_show(struct request *req, struct response *res)
 
 void h_course_new_page(struct request *req, struct response *res)
 {
-    res->model = json_pack("{s:o, s:o, s:{s:b}, s:b}", "categories", category_choices(req, 0, NULL, 0), "kinds",
+    res->model = json_pack("{s:o, s:o, s:{s:b}, s:b}", "categories", category_choices(req, 0), "kinds",
                            kind_choices(req, "elearning"), "form", "visible", 1, "is_draft", 1);
     res->template = "courses/new";
     res->title = T(req, "courses.new");
@@ -225,7 +219,7 @@ void h_course_create(struct request *req, struct response *res)
     if (course_create(req->db, req->arena, &in, req->user->id, &id, &p) ||
         course_get(req->db, req->arena, in.code ? in.code : "", req->user->id, &c, &p)) {
         res->model = json_pack("{s:o, s:o, s:{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}}", "categories",
-                               category_choices(req, in.category_id, NULL, 0), "kinds", kind_choices(req, in.kind),
+                               category_choices(req, in.category_id), "kinds", kind_choices(req, in.kind),
                                "form", "code", in.code, "title", in.title, "summary", in.summary, "start_date",
                                in.start_date, "end_date", in.end_date, "policy", in.policy, "tags", in.tags, "duration",
                                req_param(req, "duration_minutes"));
