@@ -5,131 +5,147 @@
  * a VDBE program run each on SQLite; as many rows per statement as the engines' 99
  * placeholders allow (11 users, 19 sessions) cut both by that factor. The SQL holds
  * placeholders only (its shape depends on the row count, never on the data), so every value
- * is still bound, and each shape is prepared once per connection and cached. */
+ * is still bound, and each shape is prepared once per connection and cached. Every loader
+ * here and in bulk_quiz.c goes through bulk_insert_batched (internal.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model.h"
+#include "internal.h"
 
 /* Placeholders per statement: the engines accept ?1 to ?99. */
 #define MAX_PARAMS 99
 
-/* "INSERT ... VALUES (...), (...)" for n rows; row() writes one row's placeholders, given the
- * number of its first one. */
-typedef void (*row_fn)(struct buf *b, int first);
-
-static lerr build_sql(struct buf *b, const char *head, row_fn row, int per_row, size_t n)
+/* The number of values a row template takes: its largest ?k. */
+static int row_params(const char *row)
 {
-    buf_reset(b);
-    buf_adds(b, head);
-    for (size_t r = 0; r < n; r++) {
-        if (r) buf_adds(b, ", ");
-        row(b, (int)(r * (size_t)per_row) + 1);
+    int max = 0;
+    for (const char *p = strchr(row, '?'); p; p = strchr(p + 1, '?')) {
+        int k = atoi(p + 1);
+        if (k > max) max = k;
     }
-    return b->data ? LE_OK : LE_NOMEM;
+    return max;
 }
 
-static void user_row(struct buf *b, int i)
+/* Appends a row template with each ?k moved to ?(first + k - 1). */
+static lerr add_row(struct buf *b, const char *row, int first)
 {
-    buf_addf(b, "(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, 0, ?%d, ?%d)", i, i + 1, i + 2, i + 3, i + 4,
-             i + 5, i + 6, i + 6);
+    lerr e = LE_OK;
+    for (const char *p = row; *p && !e; p++) {
+        if (*p != '?') {
+            e = buf_addc(b, *p);
+            continue;
+        }
+        char *end;
+        e = buf_addf(b, "?%ld", first + strtol(p + 1, &end, 10) - 1);
+        p = end - 1;
+    }
+    return e;
 }
 
-static void user_org_row(struct buf *b, int i)
+/* Why a row template rather than plain placeholders: SQL literals and a value used twice
+ * (created_at = updated_at) take no placeholder, so more rows fit in a statement. */
+lerr bulk_insert_batched(struct db *db, const char *head, const char *row, size_t n,
+                         bulk_bind_fn bind, const void *rows)
 {
-    buf_addf(b, "(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, 0, ?%d, ?%d, ?%d, ?%d)", i, i + 1, i + 2, i + 3,
-             i + 4, i + 5, i + 6, i + 6, i + 7, i + 8);
+    int per_row = row_params(row);
+    size_t batch = MAX_PARAMS / (size_t)per_row;
+    struct buf sql;
+    buf_init(&sql, 64 * 1024);
+    lerr e = LE_OK;
+    for (size_t off = 0; off < n && !e; off += batch) {
+        size_t k = n - off < batch ? n - off : batch;
+        buf_reset(&sql);
+        e = buf_adds(&sql, head);
+        for (size_t r = 0; r < k && !e; r++) {
+            if (r) e = buf_adds(&sql, ", ");
+            if (!e) e = add_row(&sql, row, (int)r * per_row + 1);
+        }
+        if (e) break;
+        struct db_stmt *st = db_prepare(db, sql.data);
+        if (!st) {
+            e = LE_DB;
+            break;
+        }
+        for (size_t r = 0; r < k; r++) bind(st, (int)r * per_row + 1, rows, off + r);
+        e = bulk_step_done(st);
+    }
+    buf_release(&sql);
+    return e;
 }
 
-static void session_row(struct buf *b, int i)
+void bulk_bind_opt_int(struct db_stmt *st, int idx, int64_t v)
 {
-    buf_addf(b, "(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, NULL, 'lectern bench-data')", i, i + 1, i + 2,
-             i + 3, i + 3, i + 4);
+    if (v)
+        db_bind_int(st, idx, v);
+    else
+        db_bind_null(st, idx);
+}
+
+lerr bulk_step_done(struct db_stmt *st)
+{
+    int rc = db_step(st);
+    db_done(st);
+    return rc == DB_DONE || rc == DB_ROW ? LE_OK : rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
+}
+
+lerr bulk_step_id(struct db_stmt *st, int64_t *id_out)
+{
+    int rc = db_step(st);
+    if (rc == DB_ROW) *id_out = db_col_int(st, 0);
+    db_done(st);
+    return rc == DB_ROW ? LE_OK : rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
+}
+
+static void bind_user(struct db_stmt *st, int i, const void *rows, size_t r)
+{
+    const struct bulk_user *u = (const struct bulk_user *)rows + r;
+    db_bind_text(st, i, u->username);
+    db_bind_text(st, i + 1, u->email ? u->email : "");
+    db_bind_text(st, i + 2, u->first_name ? u->first_name : "");
+    db_bind_text(st, i + 3, u->last_name ? u->last_name : "");
+    db_bind_int(st, i + 4, (int64_t)u->roles);
+    db_bind_text(st, i + 5, u->password_hash);
+    db_bind_int(st, i + 6, u->created_at);
+}
+
+static void bind_user_org(struct db_stmt *st, int i, const void *rows, size_t r)
+{
+    const struct bulk_user *u = (const struct bulk_user *)rows + r;
+    bind_user(st, i, rows, r);
+    db_bind_text(st, i + 7, u->idnumber);
+    bulk_bind_opt_int(st, i + 8, u->department_id);
 }
 
 lerr bulk_insert_users(struct db *db, const struct bulk_user *rows, size_t n, bool org)
 {
-    struct buf sql;
-    buf_init(&sql, 1024 * 1024);
-    lerr e = LE_OK;
-    int per_row = org ? 9 : 7;
-    size_t batch = MAX_PARAMS / (size_t)per_row;
-    for (size_t off = 0; off < n && !e; off += batch) {
-        size_t k = n - off < batch ? n - off : batch;
-        e = org ? build_sql(&sql,
-                            "INSERT INTO users (username, email, first_name, last_name, roles, "
-                            "password_hash, must_change_password, created_at, updated_at, "
-                            "idnumber, department_id) VALUES ",
-                            user_org_row, per_row, k)
-                : build_sql(&sql,
-                            "INSERT INTO users (username, email, first_name, last_name, roles, "
-                            "password_hash, must_change_password, created_at, updated_at) VALUES ",
-                            user_row, per_row, k);
-        if (e) break;
-        struct db_stmt *st = db_prepare(db, sql.data);
-        if (!st) {
-            e = LE_DB;
-            break;
-        }
-        for (size_t r = 0; r < k; r++) {
-            const struct bulk_user *u = &rows[off + r];
-            int i = (int)r * per_row + 1;
-            db_bind_text(st, i, u->username);
-            db_bind_text(st, i + 1, u->email ? u->email : "");
-            db_bind_text(st, i + 2, u->first_name ? u->first_name : "");
-            db_bind_text(st, i + 3, u->last_name ? u->last_name : "");
-            db_bind_int(st, i + 4, (int64_t)u->roles);
-            db_bind_text(st, i + 5, u->password_hash);
-            db_bind_int(st, i + 6, u->created_at);
-            if (org) {
-                db_bind_text(st, i + 7, u->idnumber);
-                if (u->department_id)
-                    db_bind_int(st, i + 8, u->department_id);
-                else
-                    db_bind_null(st, i + 8);
-            }
-        }
-        int rc = db_step(st);
-        db_done(st);
-        if (rc != DB_DONE && rc != DB_ROW) e = rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
-    }
-    buf_release(&sql);
-    return e;
+    if (org)
+        return bulk_insert_batched(db,
+                                   "INSERT INTO users (username, email, first_name, last_name, roles, "
+                                   "password_hash, must_change_password, created_at, updated_at, "
+                                   "idnumber, department_id) VALUES ",
+                                   "(?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?7, ?8, ?9)", n, bind_user_org, rows);
+    return bulk_insert_batched(db,
+                               "INSERT INTO users (username, email, first_name, last_name, roles, "
+                               "password_hash, must_change_password, created_at, updated_at) VALUES ",
+                               "(?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?7)", n, bind_user, rows);
+}
+
+static void bind_session(struct db_stmt *st, int i, const void *rows, size_t r)
+{
+    const struct bulk_session *s = (const struct bulk_session *)rows + r;
+    db_bind_text(st, i, s->token_hash);
+    db_bind_text(st, i + 1, s->csrf);
+    db_bind_int(st, i + 2, s->user_id);
+    db_bind_int(st, i + 3, s->created_at);
+    db_bind_int(st, i + 4, s->expires_at);
 }
 
 lerr bulk_insert_sessions(struct db *db, const struct bulk_session *rows, size_t n)
 {
-    struct buf sql;
-    buf_init(&sql, 1024 * 1024);
-    lerr e = LE_OK;
-    size_t batch = MAX_PARAMS / 5;
-    for (size_t off = 0; off < n && !e; off += batch) {
-        size_t k = n - off < batch ? n - off : batch;
-        e = build_sql(&sql,
-                      "INSERT INTO sessions (token_hash, csrf, user_id, created_at, last_seen_at, "
-                      "expires_at, ip, user_agent) VALUES ",
-                      session_row, 5, k);
-        if (e) break;
-        struct db_stmt *st = db_prepare(db, sql.data);
-        if (!st) {
-            e = LE_DB;
-            break;
-        }
-        for (size_t r = 0; r < k; r++) {
-            const struct bulk_session *s = &rows[off + r];
-            int i = (int)(r * 5) + 1;
-            db_bind_text(st, i, s->token_hash);
-            db_bind_text(st, i + 1, s->csrf);
-            db_bind_int(st, i + 2, s->user_id);
-            db_bind_int(st, i + 3, s->created_at);
-            db_bind_int(st, i + 4, s->expires_at);
-        }
-        int rc = db_step(st);
-        db_done(st);
-        if (rc != DB_DONE && rc != DB_ROW) e = rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
-    }
-    buf_release(&sql);
-    return e;
+    return bulk_insert_batched(db,
+                               "INSERT INTO sessions (token_hash, csrf, user_id, created_at, last_seen_at, "
+                               "expires_at, ip, user_agent) VALUES ",
+                               "(?1, ?2, ?3, ?4, ?4, ?5, NULL, 'lectern bench-data')", n, bind_session, rows);
 }
 
 lerr bulk_user_ids(struct db *db, unsigned roles, size_t max, int64_t **ids_out, size_t *n_out)
@@ -180,15 +196,9 @@ lerr bulk_insert_department(struct db *db, const char *name, const char *idnumbe
                                         "RETURNING id");
     db_bind_text(st, 1, name);
     db_bind_text(st, 2, idnumber);
-    if (parent_id)
-        db_bind_int(st, 3, parent_id);
-    else
-        db_bind_null(st, 3);
+    bulk_bind_opt_int(st, 3, parent_id);
     db_bind_int(st, 4, now);
-    int rc = db_step(st);
-    if (rc == DB_ROW) *id_out = db_col_int(st, 0);
-    db_done(st);
-    return rc == DB_ROW ? LE_OK : rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
+    return bulk_step_id(st, id_out);
 }
 
 lerr bulk_user_id_by_idnumber(struct db *db, const char *idnumber, int64_t *id_out)
@@ -210,14 +220,6 @@ lerr bulk_set_managers(struct db *db, int64_t department_id, int64_t head_id,
 
 /* ---- courses (issue 5) ---- */
 
-static lerr returning_id(struct db_stmt *st, int64_t *id_out)
-{
-    int rc = db_step(st);
-    if (rc == DB_ROW) *id_out = db_col_int(st, 0);
-    db_done(st);
-    return rc == DB_ROW ? LE_OK : rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
-}
-
 lerr bulk_insert_category(struct db *db, const char *name, int64_t parent_id, int64_t now,
                           int64_t *id_out)
 {
@@ -226,12 +228,9 @@ lerr bulk_insert_category(struct db *db, const char *name, int64_t parent_id, in
                                         "RETURNING id");
     if (!st) return LE_DB;
     db_bind_text(st, 1, name);
-    if (parent_id)
-        db_bind_int(st, 2, parent_id);
-    else
-        db_bind_null(st, 2);
+    bulk_bind_opt_int(st, 2, parent_id);
     db_bind_int(st, 3, now);
-    return returning_id(st, id_out);
+    return bulk_step_id(st, id_out);
 }
 
 lerr bulk_insert_course(struct db *db, const struct bulk_course *c, int64_t *id_out)
@@ -244,19 +243,13 @@ lerr bulk_insert_course(struct db *db, const struct bulk_course *c, int64_t *id_
     db_bind_text(st, 1, c->code);
     db_bind_text(st, 2, c->title);
     db_bind_text(st, 3, c->summary);
-    if (c->category_id)
-        db_bind_int(st, 4, c->category_id);
-    else
-        db_bind_null(st, 4);
+    bulk_bind_opt_int(st, 4, c->category_id);
     db_bind_text(st, 5, c->kind);
     db_bind_int(st, 6, c->self_enrol ? 1 : 0);
-    if (c->start_at)
-        db_bind_int(st, 7, c->start_at);
-    else
-        db_bind_null(st, 7);
+    bulk_bind_opt_int(st, 7, c->start_at);
     db_bind_int(st, 8, c->duration_minutes);
     db_bind_int(st, 9, c->created_at);
-    return returning_id(st, id_out);
+    return bulk_step_id(st, id_out);
 }
 
 lerr bulk_insert_section(struct db *db, int64_t course_id, const char *title, int position,
@@ -269,7 +262,7 @@ lerr bulk_insert_section(struct db *db, int64_t course_id, const char *title, in
     db_bind_text(st, 2, title);
     db_bind_int(st, 3, position);
     db_bind_int(st, 4, now);
-    return returning_id(st, id_out);
+    return bulk_step_id(st, id_out);
 }
 
 lerr bulk_insert_activity(struct db *db, int64_t course_id, int64_t section_id, const char *kind,
@@ -289,100 +282,45 @@ lerr bulk_insert_activity(struct db *db, int64_t course_id, int64_t section_id, 
     db_bind_text(st, 6, body ? body : "");
     db_bind_text(st, 7, url ? url : "");
     db_bind_int(st, 8, now);
-    return returning_id(st, id_out);
+    return bulk_step_id(st, id_out);
 }
 
-static void bind_opt_time(struct db_stmt *st, int i, int64_t t)
+static void bind_enrolment(struct db_stmt *st, int i, const void *rows, size_t r)
 {
-    if (t)
-        db_bind_int(st, i, t);
-    else
-        db_bind_null(st, i);
-}
-
-static void enrolment_row(struct buf *b, int i)
-{
-    buf_addf(b, "(?%d, ?%d, ?%d, 'manual', ?%d, ?%d, 0, NULL, ?%d, ?%d)", i, i + 1, i + 2, i + 3,
-             i + 4, i + 5, i + 6);
+    const struct bulk_enrolment *x = (const struct bulk_enrolment *)rows + r;
+    db_bind_int(st, i, x->course_id);
+    db_bind_int(st, i + 1, x->user_id);
+    db_bind_text(st, i + 2, x->instructor ? "instructor" : "learner");
+    bulk_bind_opt_int(st, i + 3, x->due_at);
+    db_bind_int(st, i + 4, x->enrolled_at);
+    bulk_bind_opt_int(st, i + 5, x->completed_at);
+    bulk_bind_opt_int(st, i + 6, x->last_access_at);
 }
 
 lerr bulk_insert_enrolments(struct db *db, const struct bulk_enrolment *rows, size_t n)
 {
-    struct buf sql;
-    buf_init(&sql, 64 * 1024);
-    lerr e = LE_OK;
-    const int per_row = 7;
-    size_t batch = MAX_PARAMS / per_row;
-    for (size_t off = 0; off < n && !e; off += batch) {
-        size_t k = n - off < batch ? n - off : batch;
-        e = build_sql(&sql,
-                      "INSERT INTO enrolments (course_id, user_id, role, source, due_at, "
-                      "enrolled_at, enrolled_by, unenrolled_at, completed_at, last_access_at) "
-                      "VALUES ",
-                      enrolment_row, per_row, k);
-        if (e) break;
-        struct db_stmt *st = db_prepare(db, sql.data);
-        if (!st) {
-            e = LE_DB;
-            break;
-        }
-        for (size_t r = 0; r < k; r++) {
-            const struct bulk_enrolment *x = &rows[off + r];
-            int i = (int)r * per_row + 1;
-            db_bind_int(st, i, x->course_id);
-            db_bind_int(st, i + 1, x->user_id);
-            db_bind_text(st, i + 2, x->instructor ? "instructor" : "learner");
-            bind_opt_time(st, i + 3, x->due_at);
-            db_bind_int(st, i + 4, x->enrolled_at);
-            bind_opt_time(st, i + 5, x->completed_at);
-            bind_opt_time(st, i + 6, x->last_access_at);
-        }
-        int rc = db_step(st);
-        db_done(st);
-        if (rc != DB_DONE && rc != DB_ROW) e = rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
-    }
-    buf_release(&sql);
-    return e;
+    return bulk_insert_batched(db,
+                               "INSERT INTO enrolments (course_id, user_id, role, source, due_at, "
+                               "enrolled_at, enrolled_by, unenrolled_at, completed_at, last_access_at) "
+                               "VALUES ",
+                               "(?1, ?2, ?3, 'manual', ?4, ?5, 0, NULL, ?6, ?7)", n, bind_enrolment, rows);
 }
 
-static void progress_row(struct buf *b, int i)
+static void bind_progress(struct db_stmt *st, int i, const void *rows, size_t r)
 {
-    buf_addf(b, "(?%d, ?%d, ?%d, ?%d)", i, i + 1, i + 2, i + 3);
+    const struct bulk_progress *x = (const struct bulk_progress *)rows + r;
+    db_bind_int(st, i, x->activity_id);
+    db_bind_int(st, i + 1, x->user_id);
+    db_bind_text(st, i + 2, x->how);
+    db_bind_int(st, i + 3, x->completed_at);
 }
 
 lerr bulk_insert_progress(struct db *db, const struct bulk_progress *rows, size_t n)
 {
-    struct buf sql;
-    buf_init(&sql, 64 * 1024);
-    lerr e = LE_OK;
-    const int per_row = 4;
-    size_t batch = MAX_PARAMS / per_row;
-    for (size_t off = 0; off < n && !e; off += batch) {
-        size_t k = n - off < batch ? n - off : batch;
-        e = build_sql(&sql,
-                      "INSERT INTO activity_progress (activity_id, user_id, how, completed_at) "
-                      "VALUES ",
-                      progress_row, per_row, k);
-        if (e) break;
-        struct db_stmt *st = db_prepare(db, sql.data);
-        if (!st) {
-            e = LE_DB;
-            break;
-        }
-        for (size_t r = 0; r < k; r++) {
-            const struct bulk_progress *x = &rows[off + r];
-            int i = (int)r * per_row + 1;
-            db_bind_int(st, i, x->activity_id);
-            db_bind_int(st, i + 1, x->user_id);
-            db_bind_text(st, i + 2, x->how);
-            db_bind_int(st, i + 3, x->completed_at);
-        }
-        int rc = db_step(st);
-        db_done(st);
-        if (rc != DB_DONE && rc != DB_ROW) e = rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
-    }
-    buf_release(&sql);
-    return e;
+    return bulk_insert_batched(db,
+                               "INSERT INTO activity_progress (activity_id, user_id, how, completed_at) "
+                               "VALUES ",
+                               "(?1, ?2, ?3, ?4)", n, bind_progress, rows);
 }
 
 lerr bulk_user_course_lines(struct db *db, int64_t user_id, const char *prefix, struct buf *out)

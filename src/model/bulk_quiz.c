@@ -6,49 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bulk_quiz.h"
-
-#define MAX_PARAMS 99
-
-typedef void (*row_fn)(struct buf *b, int first);
-
-static lerr build_sql(struct buf *b, const char *head, row_fn row, int per_row, size_t n)
-{
-    buf_reset(b);
-    buf_adds(b, head);
-    for (size_t r = 0; r < n; r++) {
-        if (r) buf_adds(b, ", ");
-        row(b, (int)(r * (size_t)per_row) + 1);
-    }
-    return b->data ? LE_OK : LE_NOMEM;
-}
-
-static lerr step_returning_id(struct db_stmt *st, int64_t *id_out)
-{
-    int rc = db_step(st);
-    if (rc == DB_ROW) *id_out = db_col_int(st, 0);
-    db_done(st);
-    return rc == DB_ROW ? LE_OK : rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
-}
-
-static lerr step_done(struct db_stmt *st)
-{
-    int rc = db_step(st);
-    db_done(st);
-    return rc == DB_DONE || rc == DB_ROW ? LE_OK : rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
-}
+#include "internal.h"
 
 lerr bulk_insert_qcategory(struct db *db, int64_t course_id, const char *name, int64_t now, int64_t *id_out)
 {
     struct db_stmt *st = db_prepare(db, "INSERT INTO question_categories (course_id, name, created_at) "
                                         "VALUES (?1, ?2, ?3) RETURNING id");
     if (!st) return LE_DB;
-    if (course_id)
-        db_bind_int(st, 1, course_id);
-    else
-        db_bind_null(st, 1);
+    bulk_bind_opt_int(st, 1, course_id);
     db_bind_text(st, 2, name);
     db_bind_int(st, 3, now);
-    return step_returning_id(st, id_out);
+    return bulk_step_id(st, id_out);
 }
 
 lerr bulk_insert_question(struct db *db, int64_t category_id, const char *qtype, const char *title,
@@ -63,7 +31,7 @@ lerr bulk_insert_question(struct db *db, int64_t category_id, const char *qtype,
     db_bind_text(st, 3, title ? title : "");
     db_bind_text(st, 4, data);
     db_bind_int(st, 5, now);
-    return step_returning_id(st, id_out);
+    return bulk_step_id(st, id_out);
 }
 
 lerr bulk_insert_quiz_activity(struct db *db, int64_t course_id, int64_t section_id, const char *title,
@@ -81,12 +49,23 @@ lerr bulk_insert_quiz_activity(struct db *db, int64_t course_id, int64_t section
     db_bind_int(st, 5, required ? 1 : 0);
     db_bind_text(st, 6, body ? body : "");
     db_bind_int(st, 7, now);
-    return step_returning_id(st, id_out);
+    return bulk_step_id(st, id_out);
 }
 
-static void quiz_question_row(struct buf *b, int i)
+/* The quiz's questions as rows for bulk_insert_batched. */
+struct quiz_questions {
+    int64_t quiz_id;
+    const int64_t *question_ids;
+    const double *points;
+};
+
+static void bind_quiz_question(struct db_stmt *st, int i, const void *rows, size_t r)
 {
-    buf_addf(b, "(?%d, ?%d, ?%d, ?%d)", i, i + 1, i + 2, i + 3);
+    const struct quiz_questions *q = rows;
+    db_bind_int(st, i, q->quiz_id);
+    db_bind_int(st, i + 1, q->question_ids[r]);
+    db_bind_int(st, i + 2, (int64_t)(r + 1));
+    db_bind_double(st, i + 3, q->points ? q->points[r] : 1.0);
 }
 
 lerr bulk_insert_quiz(struct db *db, const struct bulk_quiz *q, const int64_t *question_ids,
@@ -106,140 +85,73 @@ lerr bulk_insert_quiz(struct db *db, const struct bulk_quiz *q, const int64_t *q
     db_bind_text(st, 6, q->grading_method ? q->grading_method : "highest");
     db_bind_double(st, 7, q->pass_percent);
     db_bind_text(st, 8, q->complete_on ? q->complete_on : "pass");
-    lerr e = step_done(st);
-    struct buf sql;
-    buf_init(&sql, 64 * 1024);
-    const int per_row = 4;
-    size_t batch = MAX_PARAMS / per_row;
-    for (size_t off = 0; off < n_questions && !e; off += batch) {
-        size_t k = n_questions - off < batch ? n_questions - off : batch;
-        e = build_sql(&sql, "INSERT INTO quiz_questions (quiz_id, question_id, position, points) VALUES ",
-                      quiz_question_row, per_row, k);
-        if (e) break;
-        st = db_prepare(db, sql.data);
-        if (!st) {
-            e = LE_DB;
-            break;
-        }
-        for (size_t r = 0; r < k; r++) {
-            int i = (int)r * per_row + 1;
-            db_bind_int(st, i, q->activity_id);
-            db_bind_int(st, i + 1, question_ids[off + r]);
-            db_bind_int(st, i + 2, (int64_t)(off + r + 1));
-            db_bind_double(st, i + 3, points ? points[off + r] : 1.0);
-        }
-        e = step_done(st);
-    }
-    buf_release(&sql);
-    return e;
+    lerr e = bulk_step_done(st);
+    if (e) return e;
+    struct quiz_questions qq = {q->activity_id, question_ids, points};
+    return bulk_insert_batched(db, "INSERT INTO quiz_questions (quiz_id, question_id, position, points) VALUES ",
+                               "(?1, ?2, ?3, ?4)", n_questions, bind_quiz_question, &qq);
 }
 
-static void attempt_row(struct buf *b, int i)
+static void bind_attempt(struct db_stmt *st, int i, const void *rows, size_t r)
 {
-    buf_addf(b, "(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, NULL, ?%d, ?%d, 0, ?%d, ?%d, ?%d, 0)", i, i + 1, i + 2, i + 3,
-             i + 4, i + 5, i + 6, i + 7, i + 8, i + 9, i + 10);
+    const struct bulk_attempt *x = (const struct bulk_attempt *)rows + r;
+    db_bind_int(st, i, x->id);
+    db_bind_int(st, i + 1, x->quiz_id);
+    db_bind_int(st, i + 2, x->user_id);
+    db_bind_int(st, i + 3, x->number);
+    db_bind_text(st, i + 4, x->submitted ? "submitted" : "in_progress");
+    db_bind_int(st, i + 5, x->started_at);
+    if (x->submitted) {
+        db_bind_int(st, i + 6, x->submitted_at);
+        db_bind_text(st, i + 7, "learner");
+        db_bind_double(st, i + 8, x->score);
+        db_bind_double(st, i + 10, x->percent);
+    } else {
+        db_bind_null(st, i + 6);
+        db_bind_text(st, i + 7, "");
+        db_bind_null(st, i + 8);
+        db_bind_null(st, i + 10);
+    }
+    db_bind_double(st, i + 9, x->max_score);
 }
 
 lerr bulk_insert_attempts(struct db *db, const struct bulk_attempt *rows, size_t n)
 {
-    struct buf sql;
-    buf_init(&sql, 64 * 1024);
-    lerr e = LE_OK;
-    const int per_row = 11;
-    size_t batch = MAX_PARAMS / per_row;
-    for (size_t off = 0; off < n && !e; off += batch) {
-        size_t k = n - off < batch ? n - off : batch;
-        e = build_sql(&sql,
-                      "INSERT INTO quiz_attempts (id, quiz_id, user_id, number, state, started_at, deadline_at, "
-                      "submitted_at, submitted_by, page, score, max_score, percent, needs_grading) VALUES ",
-                      attempt_row, per_row, k);
-        if (e) break;
-        struct db_stmt *st = db_prepare(db, sql.data);
-        if (!st) {
-            e = LE_DB;
-            break;
-        }
-        for (size_t r = 0; r < k; r++) {
-            const struct bulk_attempt *x = &rows[off + r];
-            int i = (int)r * per_row + 1;
-            db_bind_int(st, i, x->id);
-            db_bind_int(st, i + 1, x->quiz_id);
-            db_bind_int(st, i + 2, x->user_id);
-            db_bind_int(st, i + 3, x->number);
-            db_bind_text(st, i + 4, x->submitted ? "submitted" : "in_progress");
-            db_bind_int(st, i + 5, x->started_at);
-            if (x->submitted) {
-                db_bind_int(st, i + 6, x->submitted_at);
-                db_bind_text(st, i + 7, "learner");
-                db_bind_double(st, i + 8, x->score);
-                db_bind_double(st, i + 10, x->percent);
-            } else {
-                db_bind_null(st, i + 6);
-                db_bind_text(st, i + 7, "");
-                db_bind_null(st, i + 8);
-                db_bind_null(st, i + 10);
-            }
-            db_bind_double(st, i + 9, x->max_score);
-        }
-        e = step_done(st);
-    }
-    buf_release(&sql);
-    return e;
+    return bulk_insert_batched(db,
+                               "INSERT INTO quiz_attempts (id, quiz_id, user_id, number, state, started_at, "
+                               "deadline_at, submitted_at, submitted_by, page, score, max_score, percent, "
+                               "needs_grading) VALUES ",
+                               "(?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, 0, ?9, ?10, ?11, 0)", n, bind_attempt, rows);
 }
 
-static void attempt_question_row(struct buf *b, int i)
+static void bind_attempt_question(struct db_stmt *st, int i, const void *rows, size_t r)
 {
-    /* question_version 1: generated questions are never edited. */
-    buf_addf(b, "(?%d, ?%d, ?%d, 1, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)", i, i + 1, i + 2, i + 3, i + 4, i + 5,
-             i + 6, i + 7, i + 8, i + 9);
+    const struct bulk_attempt_question *x = (const struct bulk_attempt_question *)rows + r;
+    db_bind_int(st, i, x->attempt_id);
+    db_bind_int(st, i + 1, x->slot);
+    db_bind_int(st, i + 2, x->question_id);
+    db_bind_double(st, i + 3, x->points);
+    db_bind_text(st, i + 4, x->answer_order ? x->answer_order : "");
+    db_bind_text(st, i + 5, x->response);
+    bulk_bind_opt_int(st, i + 6, x->saved_at);
+    if (x->graded) {
+        db_bind_double(st, i + 7, x->fraction);
+        db_bind_double(st, i + 8, x->fraction * x->points);
+        db_bind_int(st, i + 9, x->graded_at);
+    } else {
+        db_bind_null(st, i + 7);
+        db_bind_null(st, i + 8);
+        db_bind_null(st, i + 9);
+    }
 }
 
 lerr bulk_insert_attempt_questions(struct db *db, const struct bulk_attempt_question *rows, size_t n)
 {
-    struct buf sql;
-    buf_init(&sql, 64 * 1024);
-    lerr e = LE_OK;
-    const int per_row = 10;
-    size_t batch = MAX_PARAMS / per_row;
-    for (size_t off = 0; off < n && !e; off += batch) {
-        size_t k = n - off < batch ? n - off : batch;
-        e = build_sql(&sql,
-                      "INSERT INTO attempt_questions (attempt_id, slot, question_id, question_version, points, "
-                      "answer_order, response, saved_at, fraction, mark, graded_at) VALUES ",
-                      attempt_question_row, per_row, k);
-        if (e) break;
-        struct db_stmt *st = db_prepare(db, sql.data);
-        if (!st) {
-            e = LE_DB;
-            break;
-        }
-        for (size_t r = 0; r < k; r++) {
-            const struct bulk_attempt_question *x = &rows[off + r];
-            int i = (int)r * per_row + 1;
-            db_bind_int(st, i, x->attempt_id);
-            db_bind_int(st, i + 1, x->slot);
-            db_bind_int(st, i + 2, x->question_id);
-            db_bind_double(st, i + 3, x->points);
-            db_bind_text(st, i + 4, x->answer_order ? x->answer_order : "");
-            db_bind_text(st, i + 5, x->response);
-            if (x->saved_at)
-                db_bind_int(st, i + 6, x->saved_at);
-            else
-                db_bind_null(st, i + 6);
-            if (x->graded) {
-                db_bind_double(st, i + 7, x->fraction);
-                db_bind_double(st, i + 8, x->fraction * x->points);
-                db_bind_int(st, i + 9, x->graded_at);
-            } else {
-                db_bind_null(st, i + 7);
-                db_bind_null(st, i + 8);
-                db_bind_null(st, i + 9);
-            }
-        }
-        e = step_done(st);
-    }
-    buf_release(&sql);
-    return e;
+    /* question_version 1: generated questions are never edited. */
+    return bulk_insert_batched(db,
+                               "INSERT INTO attempt_questions (attempt_id, slot, question_id, question_version, "
+                               "points, answer_order, response, saved_at, fraction, mark, graded_at) VALUES ",
+                               "(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", n, bind_attempt_question, rows);
 }
 
 lerr bulk_next_attempt_id(struct db *db, int64_t *out)
