@@ -96,13 +96,16 @@ test: deps-test
 	exit $$status
 
 # The PostgreSQL pass, in a throwaway cluster that scripts/pg-test-cluster.sh creates and
-# removes: the engine's unit tests, its CLI tests, the whole API and browser suites (each
-# server on a fresh database) and the two-node tests.
-test-pg: build/test/lectern build/test/test_pg
+# removes: the engine's unit tests and the model tests that also run on PostgreSQL (each test
+# on a fresh database), its CLI tests, the whole API and browser suites (each server on a fresh
+# database) and the two-node tests.
+UNIT_PG_BIN = build/test/test_pg build/test/test_question_bank build/test/test_quiz
+
+test-pg: build/test/lectern $(UNIT_PG_BIN)
 	@scripts/pg-test-cluster.sh $(MAKE) --no-print-directory -k unit-pg cli-pg api browser multinode
 
-unit-pg: build/test/test_pg
-	build/test/test_pg
+unit-pg: $(UNIT_PG_BIN)
+	@status=0; for t in $(UNIT_PG_BIN); do echo "== $$t"; $$t || status=1; done; exit $$status
 
 cli-pg: build/test/lectern
 	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/cli/pg.test.mjs

@@ -10,7 +10,6 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,88 +17,20 @@
 #include <libpq-fe.h>
 #include "../../src/model/model.h"
 
-struct fx {
-    char name[64];
-    char url[512];
-    char root[64];        /* a temporary directory (for the SQLite side of comparisons) */
-    struct db *db;
-};
+#include "fixture.h"
 
-static const char *admin_url(void)
-{
-    const char *u = getenv("LECTERN_TEST_PG");
-    return u && *u ? u : NULL;
-}
-
-static bool admin_exec(const char *sql)
-{
-    PGconn *c = PQconnectdb(admin_url());
-    bool ok = PQstatus(c) == CONNECTION_OK;
-    if (ok) {
-        PGresult *r = PQexec(c, sql);
-        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        if (!ok) fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-        PQclear(r);
-    }
-    PQfinish(c);
-    return ok;
-}
-
-/* admin URL with the database name replaced. */
-static void url_for(const char *name, char *out, size_t out_len)
-{
-    const char *admin = admin_url();
-    const char *slash = strchr(strstr(admin, "://") + 3, '/');
-    size_t base = slash ? (size_t)(slash - admin) : strlen(admin);
-    const char *query = strchr(admin, '?');
-    snprintf(out, out_len, "%.*s/%s%s", (int)base, admin, name, query ? query : "");
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static int setup(void **state)
+/* A fresh, empty database (the tests migrate it themselves) and a temporary directory for the
+ * SQLite side of comparisons; nothing without LECTERN_TEST_PG. */
+static int setup_empty(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     *state = f;
-    if (!admin_url()) return 0;
-    char rnd[13];
-    random_hex(rnd, 6);
-    snprintf(f->name, sizeof f->name, "lectern_unit_%s", rnd);
-    char sql[128];
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->name);
-    if (!admin_exec(sql)) return -1;
-    url_for(f->name, f->url, sizeof f->url);
-    snprintf(f->root, sizeof f->root, "/tmp/lectern-test-XXXXXX");
-    if (!mkdtemp(f->root)) return -1;
-    struct problem p = {0};
-    if (db_open(f->url, NULL, &f->db, &p)) {
-        fprintf(stderr, "db_open: %s\n", p.message);
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    if (f->db) db_close(f->db);
-    if (f->name[0]) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->name);
-        admin_exec(sql);
-    }
-    if (f->root[0]) nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(f);
-    return 0;
+    return pg_admin_url() ? fx_open(f, true) : 0;
 }
 
 #define NEED_PG()                                                                                  \
     do {                                                                                           \
-        if (!admin_url()) skip();                                                                  \
+        if (!pg_admin_url()) skip();                                                                  \
     } while (0)
 
 static int64_t count(struct db *db, const char *sql)
@@ -260,7 +191,7 @@ static void test_reconnects(void **state)
     assert_int_equal(db_query_int(f->db, &pid, "SELECT pg_backend_pid()", ""), LE_OK);
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long)pid);
-    PGconn *c = PQconnectdb(f->url);
+    PGconn *c = PQconnectdb(f->pg_url);
     PQclear(PQexec(c, sql));
     PQfinish(c);
     /* The server ended our session: the next statement reconnects and prepares again. */
@@ -300,7 +231,7 @@ static void test_concurrent_migrations(void **state)
     pthread_t t[N];
     for (int i = 0; i < N; i++) {
         memset(&w[i], 0, sizeof w[i]);
-        w[i].url = f->url;
+        w[i].url = f->pg_url;
         assert_int_equal(pthread_create(&t[i], NULL, do_migrate, &w[i]), 0);
     }
     for (int i = 0; i < N; i++) {
@@ -338,7 +269,7 @@ static void test_concurrent_audit_appends(void **state)
     pthread_t t[N];
     for (int i = 0; i < N; i++) {
         memset(&w[i], 0, sizeof w[i]);
-        w[i].url = f->url;
+        w[i].url = f->pg_url;
         w[i].n = EACH;
         snprintf(w[i].owner, sizeof w[i].owner, "t%d", i);
         assert_int_equal(pthread_create(&t[i], NULL, do_appends, &w[i]), 0);
@@ -390,7 +321,7 @@ static void test_job_claims(void **state)
     }
     /* SKIP LOCKED: a job whose row another transaction has locked is passed over at once. */
     struct db *other = NULL;
-    assert_int_equal(db_open(f->url, NULL, &other, &p), LE_OK);
+    assert_int_equal(db_open(f->pg_url, NULL, &other, &p), LE_OK);
     assert_int_equal(db_begin(other), LE_OK);
     assert_int_equal(db_run(other, "UPDATE jobs SET updated_at = updated_at WHERE id = ?1", "i", first), LE_OK);
     struct arena *a = arena_new(4096);
@@ -406,7 +337,7 @@ static void test_job_claims(void **state)
     pthread_t t[N];
     for (int i = 0; i < N; i++) {
         memset(&w[i], 0, sizeof w[i]);
-        w[i].url = f->url;
+        w[i].url = f->pg_url;
         snprintf(w[i].owner, sizeof w[i].owner, "t%d", i);
         assert_int_equal(pthread_create(&t[i], NULL, do_claims, &w[i]), 0);
     }
@@ -500,17 +431,17 @@ static void test_dialects_match(void **state)
 int main(void)
 {
     if (core_init()) return 1;
-    if (!admin_url()) fprintf(stderr, "test_pg: LECTERN_TEST_PG is not set; skipping (see scripts/pg-test-cluster.sh)\n");
+    if (!pg_admin_url()) fprintf(stderr, "test_pg: LECTERN_TEST_PG is not set; skipping (see scripts/pg-test-cluster.sh)\n");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_placeholders_and_types, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_migrate_and_newer_schema, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_constraints_and_aborted_transactions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_statement_cache, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reconnects, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_concurrent_migrations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_concurrent_audit_appends, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_job_claims, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dialects_match, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placeholders_and_types, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_and_newer_schema, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_constraints_and_aborted_transactions, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_statement_cache, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_reconnects, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_migrations, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_audit_appends, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_job_claims, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_dialects_match, setup_empty, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

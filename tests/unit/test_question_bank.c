@@ -15,75 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libpq-fe.h>
 #include "../../src/model/model.h"
 
 #include "fixture.h"
-
-/* ---- PostgreSQL: the fixture's setup on a fresh database in the test cluster ---- */
-
-static char pg_name[64];
-
-static const char *pg_admin_url(void)
-{
-    const char *u = getenv("LECTERN_TEST_PG");
-    return u && *u ? u : NULL;
-}
-
-static bool pg_admin_exec(const char *sql)
-{
-    PGconn *c = PQconnectdb(pg_admin_url());
-    bool ok = PQstatus(c) == CONNECTION_OK;
-    if (ok) {
-        PGresult *r = PQexec(c, sql);
-        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        if (!ok) fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-        PQclear(r);
-    }
-    PQfinish(c);
-    return ok;
-}
-
-static int setup_any(void **state)
-{
-    if (!pg_admin_url()) return setup(state);
-    struct fx *f = calloc(1, sizeof *f);
-    char rnd[13], sql[128], url[512];
-    random_hex(rnd, 6);
-    snprintf(pg_name, sizeof pg_name, "lectern_qb_%s", rnd);
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", pg_name);
-    if (!pg_admin_exec(sql)) return -1;
-    const char *admin = pg_admin_url();
-    const char *slash = strchr(strstr(admin, "://") + 3, '/');
-    const char *query = strchr(admin, '?');
-    snprintf(url, sizeof url, "%.*s/%s%s", (int)(slash ? (size_t)(slash - admin) : strlen(admin)), admin, pg_name,
-             query ? query : "");
-    snprintf(f->root, sizeof f->root, "/tmp/lectern-test-XXXXXX");
-    if (!mkdtemp(f->root)) return -1;
-    struct problem p = {0};
-    if (db_open(url, f->root, &f->db, &p) || db_migrate(f->db, &p)) {
-        fprintf(stderr, "%s\n", p.message);
-        return -1;
-    }
-    f->a = arena_new(0);
-    time_set_fake(T0);
-    struct user_input in = {.username = "root.admin", .first_name = "Ada", .last_name = "Admin", .roles = "admin"};
-    if (user_create(f->db, f->a, &in, PW, false, 0, &f->admin, NULL, &p)) return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown_any(void **state)
-{
-    int rc = teardown(state);
-    if (pg_admin_url() && pg_name[0]) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_name);
-        pg_admin_exec(sql);
-        pg_name[0] = '\0';
-    }
-    return rc;
-}
 
 static int64_t make_course(struct fx *f, const char *code)
 {
@@ -748,13 +682,13 @@ static void test_update_regrades(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_crud, setup_any, teardown_any),
-        cmocka_unit_test_setup_teardown(test_shared_and_course_banks, setup_any, teardown_any),
-        cmocka_unit_test_setup_teardown(test_import, setup_any, teardown_any),
-        cmocka_unit_test_setup_teardown(test_export_round_trip, setup_any, teardown_any),
-        cmocka_unit_test_setup_teardown(test_results, setup_any, teardown_any),
-        cmocka_unit_test_setup_teardown(test_results_edges_and_grading_queue, setup_any, teardown_any),
-        cmocka_unit_test_setup_teardown(test_update_regrades, setup_any, teardown_any),
+        cmocka_unit_test_setup_teardown(test_crud, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_and_course_banks, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_import, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_export_round_trip, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_results, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_results_edges_and_grading_queue, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_update_regrades, setup_any, teardown),
     };
     if (pg_admin_url()) fprintf(stderr, "test_question_bank: on PostgreSQL (LECTERN_TEST_PG)\n");
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /* Quizzes and attempts (quiz.c, attempt.c): settings and their checks, start and resume,
  * attempts and overrides, open and close times, the server's deadline, saving rules, grading of
  * every question type through submit, essays graded by hand, regrading, grading methods and
- * completion. */
+ * completion. On SQLite, or with LECTERN_TEST_PG on a fresh PostgreSQL database (fixture.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,57 +15,6 @@
 #include "../../src/model/model.h"
 
 #include "fixture.h"
-
-/* With LECTERN_TEST_PG (scripts/pg-test-cluster.sh build/test/test_quiz) every test runs on a
- * fresh PostgreSQL database instead of SQLite. */
-static char pg_url[512], pg_name[64];
-
-static const char *pg_admin(void)
-{
-    const char *u = getenv("LECTERN_TEST_PG");
-    return u && *u ? u : NULL;
-}
-
-static bool pg_admin_exec(const char *sql)
-{
-    struct db *db;
-    struct problem p = {0};
-    if (db_open(pg_admin(), NULL, &db, &p)) return false;
-    bool ok = db_exec(db, sql) == LE_OK;
-    db_close(db);
-    return ok;
-}
-
-static int setup_db(void **state)
-{
-    if (setup(state)) return -1;
-    if (!pg_admin()) return 0;
-    struct fx *f = *state;
-    char rnd[13], sql[128];
-    random_hex(rnd, 6);
-    snprintf(pg_name, sizeof pg_name, "lectern_quiz_%s", rnd);
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", pg_name);
-    if (!pg_admin_exec(sql)) return -1;
-    const char *admin = pg_admin(), *slash = strchr(strstr(admin, "://") + 3, '/'), *query = strchr(admin, '?');
-    size_t base = slash ? (size_t)(slash - admin) : strlen(admin);
-    snprintf(pg_url, sizeof pg_url, "%.*s/%s%s", (int)base, admin, pg_name, query ? query : "");
-    db_close(f->db);
-    struct problem p = {0};
-    if (db_open(pg_url, NULL, &f->db, &p) || db_migrate(f->db, &p)) return -1;
-    struct user_input in = {.username = "root.admin", .first_name = "Ada", .last_name = "Admin", .roles = "admin"};
-    return user_create(f->db, f->a, &in, PW, false, 0, &f->admin, NULL, &p) ? -1 : 0;
-}
-
-static int teardown_db(void **state)
-{
-    teardown(state);
-    if (pg_admin()) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_name);
-        pg_admin_exec(sql);
-    }
-    return 0;
-}
 
 struct world {
     int64_t course, section, learner, other, outsider;
@@ -351,7 +300,7 @@ static void test_start_resume_attempts(void **state)
 }
 
 struct racer {
-    const char *root;
+    const char *url, *root;
     int64_t quiz, user, id;
     lerr e;
 };
@@ -361,7 +310,7 @@ static void *race(void *arg)
     struct racer *r = arg;
     struct problem p = {0};
     struct db *db;
-    if (db_open(pg_admin() ? pg_url : NULL, r->root, &db, &p)) {
+    if (db_open(r->url, r->root, &db, &p)) {
         r->e = LE_DB;
         return NULL;
     }
@@ -384,7 +333,8 @@ static void test_start_race(void **state)
     struct racer r[4];
     pthread_t th[4];
     for (int i = 0; i < 4; i++) {
-        r[i] = (struct racer){.root = f->root, .quiz = quiz, .user = w.learner};
+        r[i] = (struct racer){
+            .url = f->pg_url[0] ? f->pg_url : NULL, .root = f->root, .quiz = quiz, .user = w.learner};
         pthread_create(&th[i], NULL, race, &r[i]);
     }
     for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
@@ -757,18 +707,19 @@ static void test_random_draw(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_settings, setup_db, teardown_db),
-        cmocka_unit_test_setup_teardown(test_start_resume_attempts, setup_db, teardown_db),
-        cmocka_unit_test_setup_teardown(test_start_race, setup_db, teardown_db),
-        cmocka_unit_test_setup_teardown(test_open_close, setup_db, teardown_db),
-        cmocka_unit_test_setup_teardown(test_time_limit, setup_db, teardown_db),
-        cmocka_unit_test_setup_teardown(test_save_rules, setup_db, teardown_db),
-        cmocka_unit_test_setup_teardown(test_grading_all_types, setup_db, teardown_db),
-        cmocka_unit_test_setup_teardown(test_regrade, setup_db, teardown_db),
-        cmocka_unit_test_setup_teardown(test_grading_methods, setup_db, teardown_db),
-        cmocka_unit_test_setup_teardown(test_completion, setup_db, teardown_db),
-        cmocka_unit_test_setup_teardown(test_random_draw, setup_db, teardown_db),
+        cmocka_unit_test_setup_teardown(test_settings, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_start_resume_attempts, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_start_race, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_open_close, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_time_limit, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_save_rules, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_grading_all_types, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_regrade, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_grading_methods, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_completion, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_random_draw, setup_any, teardown),
     };
     if (core_init()) return 1;
+    if (pg_admin_url()) fprintf(stderr, "test_quiz: on PostgreSQL (LECTERN_TEST_PG)\n");
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
