@@ -7,24 +7,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { run } from '../lib/cli.mjs';
 
 const BIN = path.resolve(process.env.LECTERN_BIN || 'build/test/lectern');
 const COMMANDS = ['serve', 'init', 'migrate', 'user', 'audit', 'version'];
 const USER_SUBCOMMANDS = ['add', 'list', 'show', 'passwd', 'unlock', 'suspend', 'reactivate'];
 const GOOD_PASSWORD = 'vivid-Orbit-7291-canal';
-
-function run(args, { input, env } = {}) {
-  const r = spawnSync(BIN, args, {
-    input: input ?? '',
-    encoding: 'utf8',
-    timeout: 60_000,
-    // The environment must not pick a data directory or database for the tests.
-    env: { ...process.env, LECTERN_DATA: '', LECTERN_DB: '', LECTERN_DEV_ASSETS: '', ...env },
-  });
-  if (r.error) throw r.error;
-  assert.equal(r.signal, null, `lectern ${args.join(' ')} died of ${r.signal}\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 // A fresh temporary directory, removed when the test ends; the data directory is inside it.
 function tmpdir(t) {

@@ -2,42 +2,7 @@
 // --json, standard input, and an export that imports back unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
-const BIN = path.resolve(process.env.LECTERN_BIN || 'build/test/lectern');
-
-function run(args, { input } = {}) {
-  const r = spawnSync(BIN, args, {
-    input: input ?? '',
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, LECTERN_DATA: '', LECTERN_DB: '', LECTERN_DEV_ASSETS: '' },
-  });
-  if (r.error) throw r.error;
-  assert.equal(r.signal, null, `lectern ${args.join(' ')} died of ${r.signal}\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function setup(t) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-cli-import-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const data = path.join(dir, 'data');
-  assert.equal(run(['--data', data, 'init']).code, 0);
-  const lectern = (args, expectCode, opts) => {
-    const r = run(['--data', data, ...args], opts);
-    if (expectCode !== undefined) assert.equal(r.code, expectCode, `lectern ${args.join(' ')}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-    return r;
-  };
-  const file = (name, text) => {
-    const p = path.join(dir, name);
-    fs.writeFileSync(p, text);
-    return p;
-  };
-  return { lectern, file };
-}
+import { setup } from '../lib/cli.mjs';
 
 const CSV = 'username,firstname,lastname,email,manager,nickname\n' +
   'cli.a,Cli,A,clia@example.org,,Al\n' +
@@ -45,7 +10,7 @@ const CSV = 'username,firstname,lastname,email,manager,nickname\n' +
   'cli.c,Cli,C,not-an-email,,Cy\n';
 
 test('the preview is printed; any error exits 1 and writes nothing', (t) => {
-  const { lectern, file } = setup(t);
+  const { lectern, file } = setup(t, 'import');
   const f = file('people.csv', CSV);
   const dry = lectern(['user', 'import', f, '--dry-run'], 1);
   assert.match(dry.stdout, /Unknown columns, ignored: nickname/);
@@ -66,7 +31,7 @@ test('the preview is printed; any error exits 1 and writes nothing', (t) => {
 });
 
 test('standard input, --json, --mode update, and malformed files', (t) => {
-  const { lectern } = setup(t);
+  const { lectern } = setup(t, 'import');
   lectern(['user', 'import', '-', '--skip-errors'], 0, { input: CSV });
   const j = JSON.parse(lectern(['user', 'import', '-', '--mode', 'update', '--json'], 0, {
     input: 'login_id;city\ncli.a;Porto\nnobody;Faro\n',
@@ -81,7 +46,7 @@ test('standard input, --json, --mode update, and malformed files', (t) => {
 });
 
 test('the export imports back unchanged', (t) => {
-  const { lectern, file } = setup(t);
+  const { lectern, file } = setup(t, 'import');
   lectern(['user', 'import', '-', '--skip-errors'], 0, { input: CSV });
   const out = lectern(['user', 'export'], 0).stdout;
   assert.match(out, /^username,firstname,lastname,email,idnumber,institution,department,city,country,lang,timezone,phone1,suspended,job_role,manager,roles\n/);

@@ -12,21 +12,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, lecternBin, testPg } from '../lib/server.mjs';
+import { run } from '../lib/cli.mjs';
 
 const skip = !testPg && 'LECTERN_TEST_PG is not set (run under scripts/pg-test-cluster.sh)';
 const GOOD_PASSWORD = 'vivid-Orbit-7291-canal';
-
-function run(args, { db, input, env } = {}) {
-  const r = spawnSync(lecternBin(), args, {
-    input: input ?? '',
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, LECTERN_DATA: '', LECTERN_DB: db ?? '', LECTERN_DEV_ASSETS: '', ...env },
-  });
-  if (r.error) throw r.error;
-  assert.equal(r.signal, null, `lectern ${args.join(' ')} died of ${r.signal}\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function lectern(db, args, expectCode, opts = {}) {
   const r = run(args, { ...opts, db });

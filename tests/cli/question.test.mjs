@@ -3,40 +3,11 @@
 // nothing; the export imports back into another course as the same questions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { setup } from '../lib/cli.mjs';
 
-const BIN = path.resolve(process.env.LECTERN_BIN || 'build/test/lectern');
-
-function run(args, { input } = {}) {
-  const r = spawnSync(BIN, args, {
-    input: input ?? '',
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, LECTERN_DATA: '', LECTERN_DB: '', LECTERN_DEV_ASSETS: '' },
-  });
-  if (r.error) throw r.error;
-  assert.equal(r.signal, null, `lectern ${args.join(' ')} died of ${r.signal}\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function setup(t) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-cli-question-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const data = path.join(dir, 'data');
-  assert.equal(run(['--data', data, 'init']).code, 0);
-  const lectern = (args, expectCode, opts) => {
-    const r = run(['--data', data, ...args], opts);
-    if (expectCode !== undefined) assert.equal(r.code, expectCode, `lectern ${args.join(' ')}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-    return r;
-  };
-  const file = (name, text) => {
-    const p = path.join(dir, name);
-    fs.writeFileSync(p, text);
-    return p;
-  };
+// A data directory with two courses.
+function withCourses(t) {
+  const { lectern, file } = setup(t, 'question');
   lectern(['course', 'import', file('courses.csv', 'shortname,fullname\nQ-101,Quiz course\nQ-102,Copy course\n')], 0);
   return { lectern, file };
 }
@@ -68,7 +39,7 @@ function titles(gift) {
 }
 
 test('a good file: every question printed, all saved, exported', (t) => {
-  const { lectern, file } = setup(t);
+  const { lectern, file } = withCourses(t);
   const r = lectern(['question', 'import', 'Q-101', file('good.gift', GOOD)], 0);
   assert.match(r.stdout, /^line 4: ok {2}single {2}Exits$/m);
   assert.match(r.stdout, /^line 6: ok {2}truefalse {2}Alarm$/m);
@@ -84,7 +55,7 @@ test('a good file: every question printed, all saved, exported', (t) => {
 });
 
 test('a file with an error: exit 1, the error on its line, nothing saved', (t) => {
-  const { lectern, file } = setup(t);
+  const { lectern, file } = withCourses(t);
   const f = file('bad.gift', BAD);
   const r = lectern(['question', 'import', 'Q-101', f], 1);
   assert.match(r.stdout, /^line 1: ok {2}single {2}One$/m);
@@ -95,7 +66,7 @@ test('a file with an error: exit 1, the error on its line, nothing saved', (t) =
 });
 
 test('--dry-run saves nothing; --skip-bad saves the good questions', (t) => {
-  const { lectern, file } = setup(t);
+  const { lectern, file } = withCourses(t);
   const dry = lectern(['question', 'import', 'Q-101', file('good.gift', GOOD), '--dry-run'], 0);
   assert.match(dry.stdout, /4 questions ok, 0 with errors; nothing saved \(--dry-run\)/);
   assert.deepEqual(titles(lectern(['question', 'export', 'Q-101'], 0).stdout), []);
@@ -108,7 +79,7 @@ test('--dry-run saves nothing; --skip-bad saves the good questions', (t) => {
 });
 
 test('the export imports back into another course as the same questions', (t) => {
-  const { lectern, file } = setup(t);
+  const { lectern, file } = withCourses(t);
   lectern(['question', 'import', 'Q-101', file('good.gift', GOOD)], 0);
   const first = lectern(['question', 'export', 'Q-101'], 0).stdout;
   const back = lectern(['question', 'import', 'Q-102', '-'], 0, { input: first });
@@ -117,7 +88,7 @@ test('the export imports back into another course as the same questions', (t) =>
 });
 
 test('usage and failures', (t) => {
-  const { lectern, file } = setup(t);
+  const { lectern, file } = withCourses(t);
   assert.match(lectern(['question', '--help'], 0).stdout, /usage: lectern question import COURSE_CODE FILE/);
   lectern(['question'], 2);
   lectern(['question', 'import', 'Q-101'], 2);
