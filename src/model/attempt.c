@@ -409,6 +409,26 @@ static lerr refuse(struct problem *p, lerr code, const char *reason, const char 
     return code;
 }
 
+/* One slot of a new attempt, written with the others in as few statements as the engines allow
+ * (a start is one of the burst's hot paths). */
+struct new_slot {
+    int64_t attempt_id;
+    int slot;
+    const struct drawn *d;
+    const char *answer_order;
+};
+
+static void bind_new_slot(struct db_stmt *st, int first, const void *rows, size_t r)
+{
+    const struct new_slot *x = (const struct new_slot *)rows + r;
+    db_bind_int(st, first, x->attempt_id);
+    db_bind_int(st, first + 1, x->slot);
+    db_bind_int(st, first + 2, x->d->question_id);
+    db_bind_int(st, first + 3, x->d->version);
+    db_bind_double(st, first + 4, x->d->points);
+    db_bind_text(st, first + 5, x->answer_order);
+}
+
 lerr attempt_start(struct db *db, struct arena *a, int64_t activity_id, int64_t user_id, int64_t *attempt_id_out,
                    bool *resumed, struct problem *p)
 {
@@ -518,13 +538,16 @@ lerr attempt_start(struct db *db, struct arena *a, int64_t activity_id, int64_t 
         else if (rc != DB_ROW)
             e = model_db_problem(p);
     }
-    for (int i = 0; !e && i < n; i++)
-        if (db_run(db,
-                   "INSERT INTO attempt_questions (attempt_id, slot, question_id, question_version, points, "
-                   "answer_order) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                   "iiiids", id, (int64_t)(i + 1), d[i].question_id, (int64_t)d[i].version, d[i].points,
-                   answer_order(a, &d[i], shuffle_a != 0)))
+    if (!e) {
+        struct new_slot *slots = arena_alloc(a, (size_t)(n ? n : 1) * sizeof *slots);
+        for (int i = 0; i < n; i++)
+            slots[i] = (struct new_slot){id, i + 1, &d[i], answer_order(a, &d[i], shuffle_a != 0)};
+        if (bulk_insert_batched(db,
+                                "INSERT INTO attempt_questions (attempt_id, slot, question_id, question_version, "
+                                "points, answer_order) VALUES ",
+                                "(?1, ?2, ?3, ?4, ?5, ?6)", (size_t)n, bind_new_slot, slots))
             e = model_db_problem(p);
+    }
     if (!e) {
         json_t *j = json_pack("{s:I, s:i, s:i}", "quiz_id", (json_int_t)activity_id, "number", last_number + 1,
                               "questions", n);
