@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include "db.h"
@@ -34,6 +35,7 @@ struct sq_db {
     int lock_fd;           /* holds a shared flock on lectern.db while open (see restore) */
     struct sq_stmt *buckets[CACHE_BUCKETS];
     int ncached;
+    bool writing;          /* holds the process's writer mutex: inside BEGIN IMMEDIATE ... COMMIT */
 };
 
 static struct sq_db *sq(struct db *db)
@@ -196,23 +198,45 @@ static lerr sq_exec(struct db *db, const char *sql)
     return (rc & 0xff) == SQLITE_CONSTRAINT ? LE_CONFLICT : LE_DB;
 }
 
+/* The threads of this process queue for SQLite's write lock on a mutex. SQLite's own wait
+ * (busy_timeout) polls, sleeping 1, 2, 5, 10 ms and more between tries, so two threads that
+ * wrote at the same moment lost milliseconds on every collision (the quiz burst: a write
+ * transaction per saved answer); the mutex hands the lock over the moment it is free. Another
+ * process (the CLI while serving) still meets busy_timeout. */
+static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+
+static void writer_release(struct sq_db *d)
+{
+    if (!d->writing) return;
+    d->writing = false;
+    pthread_mutex_unlock(&writer);
+}
+
 /* IMMEDIATE takes the write lock at BEGIN (waiting up to busy_timeout), so a transaction
  * never fails halfway when a read lock would have to be upgraded. */
 static lerr sq_begin(struct db *db)
 {
-    return sq_exec(db, "BEGIN IMMEDIATE");
+    struct sq_db *d = sq(db);
+    pthread_mutex_lock(&writer);
+    d->writing = true;
+    lerr e = sq_exec(db, "BEGIN IMMEDIATE");
+    if (e) writer_release(d);
+    return e;
 }
 
 static lerr sq_commit(struct db *db)
 {
-    return sq_exec(db, "COMMIT");
+    lerr e = sq_exec(db, "COMMIT");
+    if (!e) writer_release(sq(db)); /* on failure db_commit rolls back, which releases */
+    return e;
 }
 
 static lerr sq_rollback(struct db *db)
 {
     /* Some errors (disk full, I/O) roll back by themselves; then there is nothing to do. */
-    if (sqlite3_get_autocommit(sq(db)->h)) return LE_OK;
-    return sq_exec(db, "ROLLBACK");
+    lerr e = sqlite3_get_autocommit(sq(db)->h) ? LE_OK : sq_exec(db, "ROLLBACK");
+    writer_release(sq(db));
+    return e;
 }
 
 static const char *sq_errmsg(struct db *db)
@@ -233,6 +257,7 @@ static bool sq_table_exists(struct db *db, const char *name)
 static void sq_close(struct db *db)
 {
     struct sq_db *d = sq(db);
+    writer_release(d); /* closed inside a transaction: SQLite rolls it back */
     for (int b = 0; b < CACHE_BUCKETS; b++) {
         struct sq_stmt *s = d->buckets[b];
         while (s) {

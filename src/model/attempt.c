@@ -135,10 +135,24 @@ struct slot {
     const char *comment;
     int64_t graded_by;
     const char *qtype, *title;
-    json_t *q;                  /* the question object as it is now */
+    json_t *q;                  /* the question object as it is now; NULL until parsed */
+    const char *q_text;         /* the same as stored (JSON) */
 };
 
-static lerr slots_get(struct db *db, struct arena *a, int64_t attempt_id, struct slot **out, int *n_out,
+/* The question of a slot, parsed now if slots_get left it as text. */
+static json_t *slot_question(struct arena *a, const struct slot *s)
+{
+    if (s->q) return s->q;
+    json_t *q = json_loads(s->q_text, 0, NULL);
+    if (!q) q = json_object();
+    arena_defer(a, json_release, q);
+    return q;
+}
+
+/* The attempt's slots in order. Saving an answer touches one or two of them, so with parse
+ * false the questions and responses stay unparsed (q and response NULL): parsing all of them
+ * was most of the cost of a save. */
+static lerr slots_get(struct db *db, struct arena *a, int64_t attempt_id, bool parse, struct slot **out, int *n_out,
                       struct problem *p)
 {
     int n = 0, cap = 16;
@@ -156,13 +170,13 @@ static lerr slots_get(struct db *db, struct arena *a, int64_t attempt_id, struct
             v = more;
             cap *= 2;
         }
-        json_t *q = json_col(a, st, 11);
+        json_t *q = parse ? json_col(a, st, 11) : NULL;
         v[n++] = (struct slot){
             .slot = (int)db_col_int(st, 0),
             .question_id = db_col_int(st, 1),
             .points = db_col_double(st, 2),
             .answer_order = model_col_str(a, st, 3),
-            .response = json_col(a, st, 4),
+            .response = parse ? json_col(a, st, 4) : NULL,
             .graded = !db_col_is_null(st, 5),
             .fraction = db_col_double(st, 5),
             .mark = db_col_double(st, 6),
@@ -170,9 +184,10 @@ static lerr slots_get(struct db *db, struct arena *a, int64_t attempt_id, struct
             .graded_by = db_col_int(st, 8),
             .qtype = model_col_str(a, st, 9),
             .title = model_col_str(a, st, 10),
-            .q = q ? q : json_object(),
+            .q = q ? q : parse ? json_object() : NULL,
+            .q_text = parse ? "" : model_col_str(a, st, 11),
         };
-        if (!q) arena_defer(a, json_release, v[n - 1].q);
+        if (parse && !q) arena_defer(a, json_release, v[n - 1].q);
     }
     db_done(st);
     if (rc < 0) return model_db_problem(p);
@@ -271,7 +286,7 @@ static lerr submit_locked(struct db *db, struct arena *a, const struct attempt *
     }
     struct slot *s;
     int n;
-    lerr e = slots_get(db, a, t->id, &s, &n, p);
+    lerr e = slots_get(db, a, t->id, true, &s, &n, p);
     for (int i = 0; !e && i < n; i++) {
         bool graded;
         double f = auto_fraction(&s[i], &graded);
@@ -720,7 +735,7 @@ json_t *attempt_json(struct db *db, struct arena *a, int64_t attempt_id, int64_t
     }
     struct slot *s;
     int n;
-    if (slots_get(db, a, attempt_id, &s, &n, p)) return NULL;
+    if (slots_get(db, a, attempt_id, true, &s, &n, p)) return NULL;
     bool open = attempt_open(&t);
     bool review[3] = {grader && !open, grader && !open, grader && !open};
     if (!grader) {
@@ -793,7 +808,7 @@ static lerr answers_check(struct arena *a, const struct slot *s, int n, const js
                 return problem_set(p, LE_INVALID, arena_sprintf(a, "answers.%d", found->slot),
                                    "Send the answer to question %d as an object (question.h's response shape).",
                                    found->slot);
-            lerr e = question_response_check(found->q, value, p);
+            lerr e = question_response_check(slot_question(a, found), value, p);
             if (e) {
                 snprintf(p->field, sizeof p->field, "answers.%d", found->slot);
                 return e;
@@ -832,7 +847,7 @@ static lerr still_open(struct db *db, struct arena *a, struct attempt *t, int64_
 }
 
 lerr attempt_save(struct db *db, struct arena *a, int64_t attempt_id, int64_t user_id, const json_t *answers,
-                  int page, int64_t *saved_at_out, struct problem *p)
+                  int page, int64_t *saved_at_out, int64_t *seconds_left_out, struct problem *p)
 {
     struct attempt t;
     lerr e = attempt_get_own(db, a, attempt_id, user_id, &t, p);
@@ -847,7 +862,7 @@ lerr attempt_save(struct db *db, struct arena *a, int64_t attempt_id, int64_t us
     int n;
     struct pending *v;
     int nv;
-    if ((e = slots_get(db, a, attempt_id, &s, &n, p)) || (e = answers_check(a, s, n, answers, &v, &nv, p))) return e;
+    if ((e = slots_get(db, a, attempt_id, false, &s, &n, p)) || (e = answers_check(a, s, n, answers, &v, &nv, p))) return e;
     if (db_tx_begin(db)) return model_db_problem(p);
     e = still_open(db, a, &t, now, p);
     if (!e) e = answers_write(db, attempt_id, v, nv, now, p);
@@ -860,6 +875,7 @@ lerr attempt_save(struct db *db, struct arena *a, int64_t attempt_id, int64_t us
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (e && str_eq(p->reason, "deadline_passed")) submit_if_overdue(db, a, attempt_id, NULL, NULL);
     if (saved_at_out) *saved_at_out = e ? 0 : now;
+    if (seconds_left_out) *seconds_left_out = !t.deadline_at ? -1 : t.deadline_at > now ? t.deadline_at - now : 0;
     return e;
 }
 
@@ -881,7 +897,7 @@ lerr attempt_submit(struct db *db, struct arena *a, int64_t attempt_id, int64_t 
     int n;
     struct pending *v;
     int nv;
-    if ((e = slots_get(db, a, attempt_id, &s, &n, p)) || (e = answers_check(a, s, n, answers, &v, &nv, p))) return e;
+    if ((e = slots_get(db, a, attempt_id, false, &s, &n, p)) || (e = answers_check(a, s, n, answers, &v, &nv, p))) return e;
     if (db_tx_begin(db)) return model_db_problem(p);
     e = still_open(db, a, &t, now, p);
     if (!e) e = answers_write(db, attempt_id, v, nv, now, p);

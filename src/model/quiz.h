@@ -115,9 +115,10 @@ json_t *attempt_json(struct db *db, struct arena *a, int64_t attempt_id, int64_t
  * where the learner is. Refuses (nothing saved) answers after the deadline (LE_CONFLICT,
  * reason "deadline_passed"; the attempt is submitted by the server), for a slot not in the
  * attempt (LE_INVALID, field "answers.<slot>"), for a submitted attempt (LE_CONFLICT, reason
- * "attempt_submitted"), and someone else's attempt (LE_NOTFOUND). *saved_at_out = the time. */
+ * "attempt_submitted"), and someone else's attempt (LE_NOTFOUND). *saved_at_out = the time;
+ * *seconds_left_out = the seconds to the deadline, -1 without one (either may be NULL). */
 lerr attempt_save(struct db *db, struct arena *a, int64_t attempt_id, int64_t user_id, const json_t *answers,
-                  int page, int64_t *saved_at_out, struct problem *p);
+                  int page, int64_t *saved_at_out, int64_t *seconds_left_out, struct problem *p);
 /* Submits (after saving answers, if any) and grades. A second submit is LE_CONFLICT with reason
  * "attempt_submitted" and changes nothing. Completes the activity per complete_on. Past the
  * deadline the server submits it with what was saved: LE_CONFLICT "deadline_passed" when answers

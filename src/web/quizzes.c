@@ -594,21 +594,18 @@ void h_attempt_save(struct request *req, struct response *res)
         return;
     }
     int page = req_has_param(req, "page") ? (int)req_param_int(req, "page", 0) : -1;
-    int64_t saved_at = 0;
+    int64_t saved_at = 0, left = -1;
     json_t *empty = answers ? NULL : json_object();
-    lerr e = attempt_save(req->db, req->arena, aid, req->user->id, answers ? answers : empty, page, &saved_at, &p);
+    lerr e = attempt_save(req->db, req->arena, aid, req->user->id, answers ? answers : empty, page, &saved_at, &left,
+                          &p);
     json_decref(owned);
     json_decref(empty);
     if (e) {
         web_fail(res, &p);
         return;
     }
-    /* The time left, from the attempt as it is now. */
-    json_t *att = attempt_json(req->db, req->arena, aid, req->user->id, false, &p);
-    json_t *left = att ? json_object_get(att, "seconds_left") : NULL;
-    res->model = json_pack("{s:I, s:O}", "saved_at", (json_int_t)saved_at, "seconds_left",
-                           left ? left : json_null());
-    json_decref(att);
+    res->model = json_pack("{s:I, s:o}", "saved_at", (json_int_t)saved_at, "seconds_left",
+                           left >= 0 ? json_integer(left) : json_null());
     res->redirect = page >= 0 ? arena_sprintf(req->arena, "/attempts/%lld?page=%d", (long long)aid, page)
                               : arena_sprintf(req->arena, "/attempts/%lld", (long long)aid);
 }

@@ -129,7 +129,7 @@ static lerr save(struct fx *f, int64_t attempt, int64_t user, const char *json, 
 {
     json_t *j = answers(json);
     int64_t at;
-    lerr e = attempt_save(f->db, f->a, attempt, user, j, 0, &at, p);
+    lerr e = attempt_save(f->db, f->a, attempt, user, j, 0, &at, NULL, p);
     json_decref(j);
     return e;
 }
