@@ -400,6 +400,16 @@ static lerr make_dirs(const char *path, struct problem *p)
     return LE_OK;
 }
 
+/* Once per process, before the first connection: SQLite's memory statistics off. With them on
+ * (the default) every allocation SQLite makes, on every connection, updates counters under one
+ * global mutex, which the worker threads then contend for. */
+static pthread_once_t sqlite_configured = PTHREAD_ONCE_INIT;
+
+static void sqlite_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 lerr db_sqlite_open(const char *data_dir, struct db **out, struct problem *p)
 {
     *out = NULL;
@@ -419,6 +429,7 @@ lerr db_sqlite_open(const char *data_dir, struct db **out, struct problem *p)
                            "has finished",
                            path);
     }
+    pthread_once(&sqlite_configured, sqlite_configure);
     sqlite3 *h = NULL;
     int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);

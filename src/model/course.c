@@ -597,13 +597,16 @@ lerr course_search(struct db *db, struct arena *a, const struct course_query *q,
     bool pg = is_pg(db);
     const char *terms = search_terms(a, q->q, pg);
     int per_page = q->per_page > 0 ? q->per_page : 25, page = q->page > 0 ? q->page : 1;
-    /* The one engine-specific fragment: how a course matches the search terms. */
-    const char *match = pg ? "c.search_tsv @@ to_tsquery('simple', ?2)"
-                           : "c.id IN (SELECT rowid FROM courses_fts WHERE courses_fts MATCH ?2)";
+    /* The one engine-specific fragment: how a course matches the search terms. Without terms
+     * it is only "?2 = ''", so that the planner drives a search from the full-text index
+     * instead of scanning every course and testing each against the matches. */
+    const char *match = !*terms ? "?2 = ''"
+                        : pg    ? "c.search_tsv @@ to_tsquery('simple', ?2)"
+                                : "c.id IN (SELECT rowid FROM courses_fts WHERE courses_fts MATCH ?2)";
     const char *sql = arena_sprintf(
         a,
         "SELECT " COURSE_COLS ", COUNT(*) OVER ()" COURSE_FROM
-        " WHERE (?2 = '' OR %s) AND (?3 = '' OR c.kind = ?3) AND (?4 = '' OR EXISTS (SELECT 1 FROM course_tags ct "
+        " WHERE %s AND (?3 = '' OR c.kind = ?3) AND (?4 = '' OR EXISTS (SELECT 1 FROM course_tags ct "
         "JOIN tags t ON t.id = ct.tag_id WHERE ct.course_id = c.id AND t.name = ?4)) AND (?5 = 0 OR c.category_id IN "
         "(WITH RECURSIVE sub(id) AS (SELECT CAST(?5 AS BIGINT) UNION ALL SELECT g.id FROM course_categories g JOIN "
         "sub ON g.parent_id = sub.id) SELECT id FROM sub)) AND (?6 = 1 OR (c.status = 'published' AND c.visible = 1) "
