@@ -500,6 +500,8 @@ lerr activity_delete(struct db *db, struct arena *a, int64_t course_id, int64_t 
 
 /* ---- The learner's dashboard ("My training") ---- */
 
+#define DASHBOARD_COURSES_MAX 500 /* enrolments shown, by due date */
+
 static int cmp_i64(const void *x, const void *y)
 {
     int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
@@ -528,57 +530,65 @@ static int64_t *done_activities(struct db *db, struct arena *a, int64_t user_id,
     return ids;
 }
 
-/* One enrolled course's progress: required activities, how many are done, and the first
- * activity not done in the course's order. */
-struct course_progress {
-    int64_t course_id, required, done, next_id;
-    const char *next_title;
+/* One enrolled course on the dashboard: the enrolment, and the course's progress (required
+ * activities, how many are done, the first activity not done in the course's order). */
+struct dash_course {
+    int64_t course_id, due, completed, last, required, done, next_id;
+    const char *code, *title, *role, *next_title;
 };
 
-static struct course_progress *progress_find(struct course_progress *v, size_t n, int64_t course_id)
+/* The page's order: by due date, courses without one last, then by title. */
+static int cmp_dash_course(const void *x, const void *y)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (v[mid].course_id < course_id) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < n && v[lo].course_id == course_id ? &v[lo] : NULL;
+    const struct dash_course *a = x, *b = y;
+    if (!a->due != !b->due) return a->due ? -1 : 1;
+    if (a->due != b->due) return a->due < b->due ? -1 : 1;
+    int t = strcmp(a->title, b->title);
+    return t ? t : (a->course_id > b->course_id) - (a->course_id < b->course_id);
 }
 
-/* The progress of every course the learner is enrolled in, sorted by course id: the live
- * activities of those courses in course order (small, hot tables), checked against done. */
-static struct course_progress *enrolled_progress(struct db *db, struct arena *a, int64_t user_id, const int64_t *done,
-                                                 size_t n_done, size_t *n_out)
+/* Every live enrolment with its course's progress: one row per live activity of each enrolled
+ * course in the course's order (small, hot tables, the covering activities_outline index),
+ * each checked against done in memory. */
+static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t user_id, const int64_t *done,
+                                        size_t n_done, size_t *n_out)
 {
     size_t n = 0, cap = 16;
-    struct course_progress *v = arena_alloc(a, cap * sizeof *v);
+    struct dash_course *v = arena_alloc(a, cap * sizeof *v);
     struct db_stmt *st = db_query(
         db,
-        "SELECT x.course_id, x.id, x.required, x.title FROM enrolments e JOIN activities x ON x.course_id = e.course_id "
-        "AND x.deleted_at IS NULL JOIN course_sections s ON s.id = x.section_id WHERE e.user_id = ?1 AND "
-        "e.unenrolled_at IS NULL ORDER BY x.course_id, s.position, s.id, x.position, x.id",
+        "SELECT e.course_id, c.code, c.title, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "
+        "COALESCE(e.last_access_at, 0), x.id, x.required, x.title FROM enrolments e JOIN courses c ON c.id = "
+        "e.course_id LEFT JOIN activities x ON x.course_id = e.course_id AND x.deleted_at IS NULL LEFT JOIN "
+        "course_sections s ON s.id = x.section_id WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL ORDER BY "
+        "e.course_id, s.position, s.id, x.position, x.id",
         "i", user_id);
     while (db_step(st) == DB_ROW) {
-        int64_t course_id = db_col_int(st, 0), id = db_col_int(st, 1);
+        int64_t course_id = db_col_int(st, 0);
         if (!n || v[n - 1].course_id != course_id) {
             if (n == cap) {
-                struct course_progress *grown = arena_alloc(a, 2 * cap * sizeof *grown);
+                struct dash_course *grown = arena_alloc(a, 2 * cap * sizeof *grown);
                 memcpy(grown, v, n * sizeof *v);
                 v = grown, cap *= 2;
             }
-            v[n++] = (struct course_progress){.course_id = course_id};
+            v[n++] = (struct dash_course){.course_id = course_id, .code = model_col_str(a, st, 1),
+                                          .title = model_col_str(a, st, 2), .role = model_col_str(a, st, 3),
+                                          .due = db_col_int(st, 4), .completed = db_col_int(st, 5),
+                                          .last = db_col_int(st, 6)};
         }
-        struct course_progress *c = &v[n - 1];
+        if (db_col_is_null(st, 7)) continue; /* a course without activities */
+        struct dash_course *c = &v[n - 1];
+        int64_t id = db_col_int(st, 7);
         bool is_done = bsearch(&id, done, n_done, sizeof *done, cmp_i64) != NULL;
-        if (db_col_int(st, 2)) {
+        if (db_col_int(st, 8)) {
             c->required++;
             if (is_done) c->done++;
         }
-        if (!is_done && !c->next_id) c->next_id = id, c->next_title = arena_strdup(a, db_col_text(st, 3));
+        if (!is_done && !c->next_id) c->next_id = id, c->next_title = model_col_str(a, st, 9);
     }
     db_done(st);
-    *n_out = n;
+    qsort(v, n, sizeof *v, cmp_dash_course);
+    *n_out = n < DASHBOARD_COURSES_MAX ? n : DASHBOARD_COURSES_MAX;
     return v;
 }
 
@@ -586,41 +596,30 @@ json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
 {
     json_t *courses = json_array(), *done = json_array();
     int64_t now = time_now();
-    /* Three queries whatever the number of enrolments: what the learner completed, the
-     * activities of their courses, and the enrolments themselves. */
-    size_t n_done_ids, n_progress;
+    /* Two queries whatever the number of enrolments: what the learner completed, and their
+     * enrolments with the outline of each course. */
+    size_t n_done_ids, n;
     int64_t *done_ids = done_activities(db, a, user_id, &n_done_ids);
-    struct course_progress *progress = enrolled_progress(db, a, user_id, done_ids, n_done_ids, &n_progress);
-    struct db_stmt *st = db_query(
-        db,
-        "SELECT c.code, c.title, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "
-        "COALESCE(e.last_access_at, 0), c.id FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.user_id = "
-        "?1 AND e.unenrolled_at IS NULL ORDER BY CASE WHEN e.due_at IS NULL THEN 1 ELSE 0 END, e.due_at, c.title "
-        "LIMIT 500",
-        "i", user_id);
-    while (db_step(st) == DB_ROW) {
-        int64_t due = db_col_int(st, 3), completed = db_col_int(st, 4), last = db_col_int(st, 5);
-        const struct course_progress *cp = progress_find(progress, n_progress, db_col_int(st, 6));
-        int64_t required = cp ? cp->required : 0, n_done = cp ? cp->done : 0;
+    struct dash_course *v = dash_courses(db, a, user_id, done_ids, n_done_ids, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct dash_course *c = &v[i];
         char due_s[21] = "";
-        if (due) time_iso8601(due, due_s);
+        if (c->due) time_iso8601(c->due, due_s);
         due_s[10] = '\0';
-        json_t *j = json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b, s:o, s:o, s:i, s:I, s:I}", "code", db_col_text(st, 0),
-                              "title", db_col_text(st, 1), "role", db_col_text(st, 2), "due", due ? due_s : NULL,
-                              "overdue", due && !completed && due < now, "completed", completed != 0, "completed_at",
-                              iso_or_null(completed), "last_access_at", iso_or_null(last), "percent",
-                              required ? (int)(n_done * 100 / required) : 0, "required", (json_int_t)required,
-                              "required_done", (json_int_t)n_done);
+        json_t *j = json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b, s:o, s:o, s:i, s:I, s:I}", "code", c->code, "title",
+                              c->title, "role", c->role, "due", c->due ? due_s : NULL, "overdue",
+                              c->due && !c->completed && c->due < now, "completed", c->completed != 0,
+                              "completed_at", iso_or_null(c->completed), "last_access_at", iso_or_null(c->last),
+                              "percent", c->required ? (int)(c->done * 100 / c->required) : 0, "required",
+                              (json_int_t)c->required, "required_done", (json_int_t)c->done);
         json_object_set_new(j, "next",
-                            cp && cp->next_id ? json_pack("{s:I, s:s}", "id", (json_int_t)cp->next_id, "title",
-                                                          cp->next_title)
-                                              : json_null());
-        json_array_append_new(completed ? done : courses, j);
+                            c->next_id ? json_pack("{s:I, s:s}", "id", (json_int_t)c->next_id, "title", c->next_title)
+                                       : json_null());
+        json_array_append_new(c->completed ? done : courses, j);
     }
-    db_done(st);
     /* Recently completed: newest first, at most five. */
-    size_t n = json_array_size(done);
-    for (size_t i = 1; i < n; i++)
+    size_t n_completed = json_array_size(done);
+    for (size_t i = 1; i < n_completed; i++)
         for (size_t k = i; k > 0; k--) {
             const char *x = json_string_value(json_object_get(json_array_get(done, k), "completed_at"));
             const char *y = json_string_value(json_object_get(json_array_get(done, k - 1), "completed_at"));

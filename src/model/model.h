@@ -972,7 +972,7 @@ json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, i
  * Only for enrolled people; others are not tracked (LE_OK). */
 lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, const char *how, struct problem *p);
 /* "My training": {"courses": [in progress, by due date: code, title, role, due, overdue,
- * percent, next {id, title}, last_access_at], "recently_completed": [newest five]} in three
+ * percent, next {id, title}, last_access_at], "recently_completed": [newest five]} in two
  * queries, however many courses. */
 json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id);
 
