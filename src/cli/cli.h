@@ -94,6 +94,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints help text on stdout; returns EXIT_OK. */
 int cli_help(const char *text);
+/* The whole of the file at path ("-" = standard input), NUL-terminated, *len its size; at most
+ * max bytes. NULL after telling the user why (cannot open or read it, larger than max). */
+char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len);
+#define CLI_IMPORT_MAX ((size_t)1 << 30) /* CSV imports: 1 GiB, far beyond CSV_MAX_RECORDS lines */
 /* Parses a whole decimal integer in [min, max]; on failure prints a usage error naming opt. */
 bool cli_parse_int(const char *cmd, const char *opt, const char *s, int min, int max, int *out);
 /* The options every "list" subcommand shares: --state S (one of states, a NULL-terminated

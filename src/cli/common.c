@@ -45,6 +45,48 @@ int cli_fail(const char *cmd, const char *fmt, ...)
     return EXIT_FAIL;
 }
 
+char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        cli_fail(cmd, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    const char *why = NULL;
+    while (buf && !why) {
+        if (n == cap) {
+            if (cap >= max) {
+                why = "too big";
+                break;
+            }
+            char *bigger = realloc(buf, cap * 2 + 1);
+            if (!bigger) break;
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0) why = ferror(f) ? "read error" : "done";
+    }
+    int err = errno;
+    if (f != stdin) fclose(f);
+    if (why && strcmp(why, "done") == 0) {
+        buf[n] = '\0';
+        *len = n;
+        return buf;
+    }
+    free(buf);
+    if (!why)
+        cli_fail(cmd, "out of memory reading %s", path);
+    else if (strcmp(why, "too big") == 0)
+        cli_fail(cmd, "%s is larger than %zu MiB; split it into smaller files", path, max >> 20);
+    else
+        cli_fail(cmd, "cannot read %s: %s", path, strerror(err));
+    return NULL;
+}
+
 int cli_help(const char *text)
 {
     fputs(text, stdout);

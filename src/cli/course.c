@@ -20,32 +20,6 @@ static const char course_usage[] =
     "Exit status: 0 when written (or, with --dry-run, when no row has an error); 1 when the file\n"
     "or a row has an error (nothing is written); 2 for a usage error.\n";
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *d = malloc(cap);
-    size_t k;
-    while (d && (k = fread(d + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            if (cap >= (size_t)256 << 20) break; /* 256 MiB is plenty for a course list */
-            char *bigger = realloc(d, cap * 2);
-            if (!bigger) {
-                free(d);
-                d = NULL;
-                break;
-            }
-            d = bigger;
-            cap *= 2;
-        }
-    }
-    if (f != stdin) fclose(f);
-    *len = n;
-    return d;
-}
-
 typedef lerr (*import_fn)(struct db *, struct arena *, const char *, size_t, bool, int64_t,
                           struct course_import_result *, struct problem *);
 
@@ -77,11 +51,10 @@ static int run_import(int argc, char **argv, struct cli_ctx *ctx, const char *us
         return EXIT_USAGE;
     }
     size_t len = 0;
-    char *data = read_all(file, &len);
-    if (!data) {
-        fprintf(stderr, "lectern %s import: cannot read %s\n", what, file);
-        return EXIT_FAIL;
-    }
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "%s import", what);
+    char *data = cli_read_file(cmd, file, CLI_IMPORT_MAX, &len);
+    if (!data) return EXIT_FAIL;
     struct arena *a = arena_new(0);
     struct course_import_result r;
     struct problem p = {0};

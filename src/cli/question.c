@@ -28,37 +28,6 @@ static const char question_usage[] =
 
 #define GIFT_FILE_MAX ((size_t)64 << 20) /* a question bank far larger than any real one */
 
-static char *read_all(const char *path, size_t *len, bool *too_big)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *d = malloc(cap + 1);
-    size_t k;
-    *too_big = false;
-    while (d && (k = fread(d + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            if (cap >= GIFT_FILE_MAX) {
-                *too_big = true;
-                break;
-            }
-            char *bigger = realloc(d, cap * 2 + 1);
-            if (!bigger) {
-                free(d);
-                d = NULL;
-                break;
-            }
-            d = bigger;
-            cap *= 2;
-        }
-    }
-    if (f != stdin) fclose(f);
-    if (d) d[n] = '\0';
-    *len = n;
-    return d;
-}
-
 static int find_course(struct cli_ctx *ctx, struct arena *a, const char *cmd, const char *code, int64_t *id)
 {
     struct course c;
@@ -94,14 +63,8 @@ static int question_import(int argc, char **argv, struct cli_ctx *ctx, struct ar
     int rc = find_course(ctx, a, "question import", code, &course_id);
     if (rc) return rc;
     size_t len = 0;
-    bool too_big;
-    char *data = read_all(file, &len, &too_big);
-    if (!data) return cli_fail("question import", "cannot read %s", file);
-    if (too_big) {
-        free(data);
-        return cli_fail("question import", "%s is larger than %zu MiB; split it into smaller files", file,
-                        GIFT_FILE_MAX >> 20);
-    }
+    char *data = cli_read_file("question import", file, GIFT_FILE_MAX, &len);
+    if (!data) return EXIT_FAIL;
     json_t *report = NULL;
     struct problem p = {0};
     lerr e = question_import_gift(ctx->db, a, course_id, data, len, dry, skip, 0, &report, &p);

@@ -10,7 +10,6 @@
 #include "cli.h"
 #include "../model/model.h"
 
-#define CLI_IMPORT_MAX ((size_t)1 << 30) /* 1 GiB: far beyond CSV_MAX_RECORDS lines anyway */
 
 const char cli_user_import_usage[] =
     "usage: lectern user import FILE [--mode add|upsert|update] [--dry-run] [--skip-errors]\n"
@@ -50,39 +49,6 @@ const char cli_user_export_usage[] =
     "reads: username, firstname, lastname, email, idnumber, institution, department, city,\n"
     "country, lang, timezone, phone1, suspended, job_role, manager, roles and one\n"
     "profile_field_<shortname> per custom profile field. Passwords are never exported.\n";
-
-static char *read_all(FILE *f, size_t *len, const char *cmd, const char *name)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n == cap) {
-            if (cap >= CLI_IMPORT_MAX) {
-                cli_fail(cmd, "%s is larger than 1 GiB; split it into several files", name);
-                free(buf);
-                return NULL;
-            }
-            char *b = realloc(buf, cap * 2);
-            if (!b) break;
-            buf = b;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0) {
-            if (ferror(f)) {
-                cli_fail(cmd, "cannot read %s: %s", name, strerror(errno));
-                free(buf);
-                return NULL;
-            }
-            *len = n;
-            return buf;
-        }
-    }
-    free(buf);
-    cli_fail(cmd, "out of memory reading %s", name);
-    return NULL;
-}
 
 struct progress {
     bool tty;
@@ -198,11 +164,8 @@ int cli_user_import(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
     }
     if (!file) return cli_usage_error(cmd, "which file? give a CSV file, or - for standard input");
 
-    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
-    if (!f) return cli_fail(cmd, "cannot open %s: %s", file, strerror(errno));
     size_t len = 0;
-    char *data = read_all(f, &len, cmd, file);
-    if (f != stdin) fclose(f);
+    char *data = cli_read_file(cmd, file, CLI_IMPORT_MAX, &len);
     if (!data) return EXIT_FAIL;
 
     struct progress pr = {.tty = isatty(STDERR_FILENO) != 0, .last_pct = -1};
