@@ -478,8 +478,7 @@ lerr attempt_start(struct db *db, struct arena *a, int64_t activity_id, int64_t 
         return problem_set(p, LE_NOTFOUND, "id", "There is no quiz with id %lld.", (long long)activity_id);
     if (rc < 0) return model_db_problem(p);
     int64_t x;
-    lerr q = db_query_int(db, &x, "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL",
-                          "ii", course_id, user_id);
+    lerr q = enrolment_live_id(db, course_id, user_id, &x);
     if (q == LE_NOTFOUND)
         return refuse(p, LE_FORBIDDEN, "not_enrolled", "%s", "Enrol in the course to take its quizzes.");
     if (q) return model_db_problem(p);
@@ -846,17 +845,21 @@ static lerr still_open(struct db *db, struct arena *a, struct attempt *t, int64_
     return LE_OK;
 }
 
-lerr attempt_save(struct db *db, struct arena *a, int64_t attempt_id, int64_t user_id, const json_t *answers,
-                  int page, int64_t *saved_at_out, int64_t *seconds_left_out, struct problem *p)
+/* What a save and a submit share: the learner's own attempt, still open; the answers checked
+ * against its slots before anything is written; then, in one transaction that checks the
+ * attempt again, the answers written and either the page stored (page >= 0) or the attempt
+ * submitted. Past the deadline the server submits the attempt with what was saved before: a
+ * save is refused, and so is a submit that brings answers. t receives the attempt. */
+static lerr answers_store(struct db *db, struct arena *a, int64_t attempt_id, int64_t user_id, const json_t *answers,
+                          int page, bool submit, int64_t now, struct attempt *t, struct problem *p)
 {
-    struct attempt t;
-    lerr e = attempt_get_own(db, a, attempt_id, user_id, &t, p);
+    lerr e = attempt_get_own(db, a, attempt_id, user_id, t, p);
     if (e) return e;
-    if (!attempt_open(&t)) return already_submitted(p);
-    int64_t now = time_now();
-    if (attempt_overdue(&t, now)) {
+    if (!attempt_open(t)) return already_submitted(p);
+    if (attempt_overdue(t, now)) {
         if ((e = submit_if_overdue(db, a, attempt_id, NULL, p))) return e;
-        return deadline_passed(p, &t);
+        bool has_answers = json_is_object(answers) && json_object_size(answers) > 0;
+        return submit && !has_answers ? LE_OK : deadline_passed(p, t);
     }
     struct slot *s;
     int n;
@@ -864,18 +867,30 @@ lerr attempt_save(struct db *db, struct arena *a, int64_t attempt_id, int64_t us
     int nv;
     if ((e = slots_get(db, a, attempt_id, false, &s, &n, p)) || (e = answers_check(a, s, n, answers, &v, &nv, p))) return e;
     if (db_tx_begin(db)) return model_db_problem(p);
-    e = still_open(db, a, &t, now, p);
+    e = still_open(db, a, t, now, p);
     if (!e) e = answers_write(db, attempt_id, v, nv, now, p);
-    if (!e && page >= 0) {
-        int pages = t.per_page > 0 ? (n + t.per_page - 1) / t.per_page : 1;
+    if (!e && submit) {
+        e = submit_locked(db, a, t, "learner", user_id, p);
+    } else if (!e && page >= 0) {
+        int pages = t->per_page > 0 ? (n + t->per_page - 1) / t->per_page : 1;
         if (page >= pages) page = pages > 0 ? pages - 1 : 0;
         if (db_run(db, "UPDATE quiz_attempts SET page = ?2 WHERE id = ?1", "ii", attempt_id, (int64_t)page))
             e = model_db_problem(p);
     }
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (e && str_eq(p->reason, "deadline_passed")) submit_if_overdue(db, a, attempt_id, NULL, NULL);
+    return e;
+}
+
+lerr attempt_save(struct db *db, struct arena *a, int64_t attempt_id, int64_t user_id, const json_t *answers,
+                  int page, int64_t *saved_at_out, int64_t *seconds_left_out, struct problem *p)
+{
+    int64_t now = time_now();
+    struct attempt t;
+    lerr e = answers_store(db, a, attempt_id, user_id, answers, page, false, now, &t, p);
     if (saved_at_out) *saved_at_out = e ? 0 : now;
-    if (seconds_left_out) *seconds_left_out = !t.deadline_at ? -1 : t.deadline_at > now ? t.deadline_at - now : 0;
+    if (seconds_left_out)
+        *seconds_left_out = e || !t.deadline_at ? -1 : t.deadline_at > now ? t.deadline_at - now : 0;
     return e;
 }
 
@@ -883,28 +898,7 @@ lerr attempt_submit(struct db *db, struct arena *a, int64_t attempt_id, int64_t 
                     struct problem *p)
 {
     struct attempt t;
-    lerr e = attempt_get_own(db, a, attempt_id, user_id, &t, p);
-    if (e) return e;
-    if (!attempt_open(&t)) return already_submitted(p);
-    int64_t now = time_now();
-    bool has_answers = json_is_object(answers) && json_object_size(answers) > 0;
-    if (attempt_overdue(&t, now)) {
-        /* The server submits it with what was saved in time; answers sent now are refused. */
-        if ((e = submit_if_overdue(db, a, attempt_id, NULL, p))) return e;
-        return has_answers ? deadline_passed(p, &t) : LE_OK;
-    }
-    struct slot *s;
-    int n;
-    struct pending *v;
-    int nv;
-    if ((e = slots_get(db, a, attempt_id, false, &s, &n, p)) || (e = answers_check(a, s, n, answers, &v, &nv, p))) return e;
-    if (db_tx_begin(db)) return model_db_problem(p);
-    e = still_open(db, a, &t, now, p);
-    if (!e) e = answers_write(db, attempt_id, v, nv, now, p);
-    if (!e) e = submit_locked(db, a, &t, "learner", user_id, p);
-    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
-    if (e && str_eq(p->reason, "deadline_passed")) submit_if_overdue(db, a, attempt_id, NULL, NULL);
-    return e;
+    return answers_store(db, a, attempt_id, user_id, answers, -1, true, time_now(), &t, p);
 }
 
 int attempt_submit_overdue(struct db *db, struct arena *a)

@@ -169,27 +169,22 @@ lerr bulk_sync_attempt_ids(struct db *db)
                         "");
 }
 
-lerr bulk_course_rows(struct db *db, struct bulk_course_row **out, size_t *n_out)
+/* Every row of sql (no parameters) into a calloc'd array of row_size elements, filled by fill;
+ * count_sql says how many to expect (the array never grows). */
+static lerr read_rows(struct db *db, const char *count_sql, const char *sql, size_t row_size,
+                      void (*fill)(struct db_stmt *st, void *row), void **out, size_t *n_out)
 {
     *out = NULL;
     *n_out = 0;
     int64_t count = 0;
-    lerr e = db_query_int(db, &count, "SELECT COUNT(*) FROM courses", "");
+    lerr e = db_query_int(db, &count, count_sql, "");
     if (e) return e;
-    struct bulk_course_row *rows = calloc(count ? (size_t)count : 1, sizeof *rows);
+    char *rows = calloc(count ? (size_t)count : 1, row_size);
     if (!rows) return LE_NOMEM;
-    struct db_stmt *st = db_query(db,
-                                  "SELECT c.id, c.code, (SELECT MAX(s.id) FROM course_sections s "
-                                  "WHERE s.course_id = c.id AND s.deleted_at IS NULL) FROM courses c ORDER BY c.id",
-                                  "");
+    struct db_stmt *st = db_query(db, sql, "");
     size_t n = 0;
     int rc;
-    while ((rc = db_step(st)) == DB_ROW && n < (size_t)count) {
-        rows[n].id = db_col_int(st, 0);
-        snprintf(rows[n].code, sizeof rows[n].code, "%s", db_col_text(st, 1));
-        rows[n].last_section_id = db_col_int(st, 2);
-        n++;
-    }
+    while ((rc = db_step(st)) == DB_ROW && n < (size_t)count) fill(st, rows + n++ * row_size);
     db_done(st);
     if (rc != DB_DONE && rc != DB_ROW) {
         free(rows);
@@ -200,39 +195,39 @@ lerr bulk_course_rows(struct db *db, struct bulk_course_row **out, size_t *n_out
     return LE_OK;
 }
 
+static void fill_course_row(struct db_stmt *st, void *row)
+{
+    struct bulk_course_row *r = row;
+    r->id = db_col_int(st, 0);
+    snprintf(r->code, sizeof r->code, "%s", db_col_text(st, 1));
+    r->last_section_id = db_col_int(st, 2);
+}
+
+lerr bulk_course_rows(struct db *db, struct bulk_course_row **out, size_t *n_out)
+{
+    return read_rows(db, "SELECT COUNT(*) FROM courses",
+                     "SELECT c.id, c.code, (SELECT MAX(s.id) FROM course_sections s WHERE s.course_id = c.id AND "
+                     "s.deleted_at IS NULL) FROM courses c ORDER BY c.id",
+                     sizeof **out, fill_course_row, (void **)out, n_out);
+}
+
+static void fill_enrolment_row(struct db_stmt *st, void *row)
+{
+    *(struct bulk_enrolment_row *)row = (struct bulk_enrolment_row){
+        .course_id = db_col_int(st, 0),
+        .user_id = db_col_int(st, 1),
+        .enrolled_at = db_col_int(st, 2),
+        .completed_at = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3),
+        .last_access_at = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4),
+    };
+}
+
 lerr bulk_learner_enrolments(struct db *db, struct bulk_enrolment_row **out, size_t *n_out)
 {
-    *out = NULL;
-    *n_out = 0;
-    int64_t count = 0;
-    lerr e = db_query_int(db, &count, "SELECT COUNT(*) FROM enrolments WHERE role = 'learner'", "");
-    if (e) return e;
-    struct bulk_enrolment_row *rows = calloc(count ? (size_t)count : 1, sizeof *rows);
-    if (!rows) return LE_NOMEM;
-    struct db_stmt *st = db_query(db,
-                                  "SELECT course_id, user_id, enrolled_at, completed_at, last_access_at "
-                                  "FROM enrolments WHERE role = 'learner' ORDER BY id",
-                                  "");
-    size_t n = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW && n < (size_t)count) {
-        rows[n] = (struct bulk_enrolment_row){
-            .course_id = db_col_int(st, 0),
-            .user_id = db_col_int(st, 1),
-            .enrolled_at = db_col_int(st, 2),
-            .completed_at = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3),
-            .last_access_at = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4),
-        };
-        n++;
-    }
-    db_done(st);
-    if (rc != DB_DONE && rc != DB_ROW) {
-        free(rows);
-        return LE_DB;
-    }
-    *out = rows;
-    *n_out = n;
-    return LE_OK;
+    return read_rows(db, "SELECT COUNT(*) FROM enrolments WHERE role = 'learner'",
+                     "SELECT course_id, user_id, enrolled_at, completed_at, last_access_at FROM enrolments WHERE "
+                     "role = 'learner' ORDER BY id",
+                     sizeof **out, fill_enrolment_row, (void **)out, n_out);
 }
 
 lerr bulk_course_quiz_learners(struct db *db, const char *code, int64_t *quiz_id_out, int64_t **ids_out,

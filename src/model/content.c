@@ -321,9 +321,7 @@ lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, cons
     int64_t now = time_now(), course_id = 0, enrolment = 0;
     if (db_query_int(db, &course_id, "SELECT course_id FROM activities WHERE id = ?1 AND deleted_at IS NULL", "i", activity_id))
         return problem_set(p, LE_NOTFOUND, "id", "There is no activity with id %lld.", (long long)activity_id);
-    lerr q = db_query_int(db, &enrolment,
-                          "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL",
-                          "ii", course_id, user_id);
+    lerr q = enrolment_live_id(db, course_id, user_id, &enrolment);
     if (q == LE_NOTFOUND) return LE_OK; /* not enrolled (an administrator looking): not tracked */
     if (q) return model_db_problem(p);
     lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;

@@ -815,9 +815,7 @@ lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *u
         e = problem_set(p, LE_CONFLICT, "code", "The course '%s' is archived; nobody can be enrolled in it.", c.code);
     if (!e) {
         int64_t x;
-        lerr q = db_query_int(db, &x,
-                              "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL",
-                              "ii", course_id, u.id);
+        lerr q = enrolment_live_id(db, course_id, u.id, &x);
         if (q == LE_OK)
             e = problem_set(p, LE_CONFLICT, "username", "'%s' is already enrolled in %s.", u.username, c.code);
         else if (q != LE_NOTFOUND)
@@ -879,9 +877,7 @@ lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t a
         e = problem_set(p, LE_NOTFOUND, "username", "There is no user '%s'.", username ? username : "");
     int64_t eid = 0;
     if (!e) {
-        lerr q = db_query_int(db, &eid,
-                              "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL",
-                              "ii", course_id, u.id);
+        lerr q = enrolment_live_id(db, course_id, u.id, &eid);
         if (q == LE_NOTFOUND)
             e = problem_set(p, LE_NOTFOUND, "username", "'%s' is not enrolled in %s.", u.username, c.code);
         else if (q)
@@ -1055,9 +1051,7 @@ lerr enrol_self(struct db *db, struct arena *a, int64_t course_id, int64_t user_
         e = problem_set(p, LE_FORBIDDEN, "code",
                         "You cannot enrol yourself in %s; ask your training administrator or its instructor.", c.code);
     if (!e) {
-        lerr q = db_query_int(db, &x,
-                              "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL",
-                              "ii", course_id, user_id);
+        lerr q = enrolment_live_id(db, course_id, user_id, &x);
         if (q == LE_OK)
             e = problem_set(p, LE_CONFLICT, "code", "You are already enrolled in %s.", c.code);
         else if (q != LE_NOTFOUND)

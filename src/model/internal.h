@@ -8,6 +8,9 @@
 lerr model_db_problem(struct problem *p);
 /* A text column copied into the arena; "" for NULL. */
 const char *model_col_str(struct arena *a, struct db_stmt *st, int col);
+/* The id of user_id's live (not ended) enrolment in course_id: LE_OK, LE_NOTFOUND when they are
+ * not enrolled, LE_DB. */
+lerr enrolment_live_id(struct db *db, int64_t course_id, int64_t user_id, int64_t *id_out);
 
 /* ---- Bulk loading (bulk.c; also used by bulk_quiz.c) ---- */
 /* Binds rows[r]'s values to placeholders first, first + 1, ... of a multi-row INSERT. */

@@ -564,9 +564,7 @@ json_t *quiz_json(struct db *db, struct arena *a, int64_t course_id, int64_t act
     int64_t left = allowed ? allowed - n_attempts : -1;
     if (allowed && left < 0) left = 0;
     int64_t enrolled = 0;
-    lerr q = db_query_int(db, &enrolled,
-                          "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL", "ii",
-                          course_id, viewer_id);
+    lerr q = enrolment_live_id(db, course_id, viewer_id, &enrolled);
     if (q && q != LE_NOTFOUND) {
         json_decref(attempts);
         model_db_problem(p);
