@@ -68,7 +68,7 @@ static const char *field(json_t *entry, const char *const *keys, char *tmp, size
         }
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
         snprintf(tmp, tmp_len, "%s", s ? s : "?");
-        free(s);
+        json_text_free(s);
         return tmp;
     }
     return NULL;

@@ -875,7 +875,7 @@ static lerr store_question(struct gen *g, int64_t category_id, json_t *q, struct
     if (e) {
         char *dump = json_dumps(q, JSON_COMPACT);
         problem_set(p, e, "", "a generated question fails question_check (%s): %s", p->message, dump ? dump : "");
-        free(dump);
+        json_text_free(dump);
         json_decref(q);
         return e;
     }
@@ -895,7 +895,7 @@ static lerr store_question(struct gen *g, int64_t category_id, json_t *q, struct
                                  json_string_value(json_object_get(q, "title")), data, g->now, &gq->id);
         if (e) problem_set(p, e, "", "inserting a question failed: %s", db_errmsg(g->db));
     }
-    free(data);
+    json_text_free(data);
     json_decref(q);
     return e;
 }

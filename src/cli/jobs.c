@@ -91,7 +91,7 @@ static int show_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
         {
             char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
             printf("%-13s %s\n", key, s ? s : json_string_value(v));
-            free(s);
+            json_text_free(s);
         }
     }
     json_decref(o);

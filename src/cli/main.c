@@ -179,6 +179,7 @@ static int open_database(const struct cli_command *cmd, struct cli_ctx *ctx)
 
 int main(int argc, char **argv)
 {
+    json_memory_install(); /* before any JSON value exists */
     if (core_init() != LE_OK) {
         fprintf(stderr, "lectern: cannot initialise libsodium\n");
         return EXIT_FAIL;

@@ -61,7 +61,7 @@ void arena_free(struct arena *a)
     free(a);
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+void *arena_alloc_uninit(struct arena *a, size_t n)
 {
     size_t need = (n + 15) & ~(size_t)15;
     if (need < n) abort(); /* overflow */
@@ -75,7 +75,6 @@ void *arena_alloc(struct arena *a, size_t n)
             big->next = b->next;
             b->next = big;
             a->total += need;
-            memset(big->data, 0, need);
             return big->data;
         }
         b = block_new(a->block_size);
@@ -85,7 +84,13 @@ void *arena_alloc(struct arena *a, size_t n)
     void *p = b->data + b->used;
     b->used += need;
     a->total += need;
-    memset(p, 0, need);
+    return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+    void *p = arena_alloc_uninit(a, n);
+    memset(p, 0, n);
     return p;
 }
 

@@ -53,6 +53,17 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_sprintf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void arena_defer(struct arena *a, void (*fn)(void *), void *ptr);
 size_t arena_used(const struct arena *a);
+void *arena_alloc_uninit(struct arena *a, size_t n); /* as arena_alloc, not zeroed */
+
+/* ---- JSON values on the request's arena (json_memory.c). ----
+ * json_memory_install() makes jansson allocate through Lectern, once, at the very start of
+ * the program (before any JSON value exists). Then the JSON values a thread makes while
+ * json_memory_use(a) is in force come from arena a and are never freed one by one; it returns
+ * the arena in force before, to put back afterwards (NULL: malloc). Text from json_dumps()
+ * is released with json_text_free(), never free(). */
+void json_memory_install(void);
+struct arena *json_memory_use(struct arena *a);
+void json_text_free(char *text);
 
 /* ---- Bounded growing buffer: every buffer has a maximum size. ---- */
 struct buf {

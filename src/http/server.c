@@ -192,7 +192,7 @@ static void fallback_body(struct request *req, struct response *res, struct buf 
     if (!p->code) {
         char *text = res->model ? json_dumps(res->model, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
         buf_adds(out, text ? text : "{}");
-        free(text);
+        json_text_free(text);
         *ctype = "application/json; charset=utf-8";
         return;
     }
@@ -212,7 +212,7 @@ static void fallback_body(struct request *req, struct response *res, struct buf 
         json_decref(root);
         if (text) {
             buf_adds(out, text);
-            free(text);
+            json_text_free(text);
         }
         *ctype = "application/json; charset=utf-8";
     } else {
@@ -478,8 +478,12 @@ static enum MHD_Result handle(struct conn_state *st, struct MHD_Connection *conn
     struct route_match m;
     memset(&m, 0, sizeof m);
     bool began = false;
+    /* The request's JSON (its body, the model, the rendering) lives on its arena. */
+    struct arena *before = json_memory_use(st->req.arena);
     if (admit(st, &m, &began)) st->req.route->handler(&st->req, &st->res);
-    return respond(st, conn, began);
+    enum MHD_Result r = respond(st, conn, began);
+    json_memory_use(before);
+    return r;
 }
 
 static bool is_static(const struct server *s, const char *method, const char *url)

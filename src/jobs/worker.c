@@ -100,7 +100,7 @@ static void finish(struct worker *w, struct job_run *r, const struct job *j, ler
     if (e == LE_OK) {
         char *text = result ? json_dumps(result, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
         lerr ce = job_complete(w->db, j, w->owner, text);
-        free(text);
+        json_text_free(text);
         if (ce == LE_CONFLICT)
             log_error("job %lld (%s): finished, but its lease had run out and another worker has "
                       "taken it over; this result is dropped",

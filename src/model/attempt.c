@@ -815,7 +815,7 @@ static lerr answers_check(struct arena *a, const struct slot *s, int n, const js
             char *dump = json_dumps(value, JSON_COMPACT);
             if (!dump) return problem_set(p, LE_NOMEM, "", "out of memory");
             text = arena_strdup(a, dump);
-            free(dump);
+            json_text_free(dump);
         }
         v[k++] = (struct pending){.slot = found->slot, .response = text};
     }

@@ -64,7 +64,7 @@ lerr audit_append(struct db *db, int64_t actor_id, const char *action, const cha
 
     lerr e = db_tx_begin(db);
     if (e) {
-        free(dtext);
+        json_text_free(dtext);
         return e;
     }
     int64_t last_id = 0;
@@ -177,7 +177,7 @@ lerr audit_append_many(struct db *db, int64_t actor_id, const struct audit_entry
         }
         if (ins) db_done(ins);
         for (size_t k = 0; k < nb; k++) {
-            free(texts[k]);
+            json_text_free(texts[k]);
             texts[k] = NULL;
         }
         i += nb;

@@ -70,7 +70,7 @@ lerr job_enqueue(struct db *db, const char *kind, json_t *payload, int64_t run_a
     char *text = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     if (payload && !text) return problem_set(p, LE_NOMEM, "", "out of memory");
     if (text && strlen(text) > JOB_PAYLOAD_MAX) {
-        free(text);
+        json_text_free(text);
         return problem_set(p, LE_TOOBIG, "payload", "a job's payload may be at most %d KiB of JSON",
                            JOB_PAYLOAD_MAX / 1024);
     }
@@ -85,7 +85,7 @@ lerr job_enqueue(struct db *db, const char *kind, json_t *payload, int64_t run_a
     int rc = db_step(st);
     int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
     db_done(st);
-    free(text);
+    json_text_free(text);
     if (rc != DB_ROW) return problem_set(p, LE_DB, "", "cannot queue the job: %s", db_errmsg(db));
     if (id_out) *id_out = id;
     return LE_OK;

@@ -281,7 +281,7 @@ lerr mail_enqueue(struct db *db, const char *to, const char *template, json_t *d
     char *text = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     if (data && !text) return problem_set(p, LE_NOMEM, "", "out of memory");
     if (db_tx_begin(db)) {
-        free(text);
+        json_text_free(text);
         return model_db_problem(p);
     }
     int64_t now = time_now(), id = 0, job_id = 0;

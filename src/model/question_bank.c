@@ -144,7 +144,7 @@ static lerr question_prepare(struct arena *a, json_t *q, const char **cat_out, c
     if (!s) return problem_set(p, LE_NOMEM, "", "Out of memory.");
     size_t n = strlen(s);
     *data_out = arena_strndup(a, s, n);
-    free(s);
+    json_text_free(s);
     if (n > QUESTION_DATA_MAX)
         return problem_set(p, LE_TOOBIG, "text", "The question takes %zu KiB; shorten its text or answers to fit %d KiB.",
                            n / 1024, QUESTION_DATA_MAX / 1024);

@@ -1980,7 +1980,7 @@ lerr user_import_store(struct db *db, struct arena *a, const char *data_dir, con
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     "sssisii", (const char *)token, (const char *)clean, (const char *)sha, (int64_t)len,
                     opts ? opts : "{}", actor_id, time_now());
-    free(opts);
+    json_text_free(opts);
     if (e) {
         unlink(path);
         return problem_set(p, LE_DB, "", "The upload could not be recorded; try again.");
@@ -2062,7 +2062,7 @@ lerr user_import_finish(struct db *db, const char *data_dir, const struct stored
                     "commit_phase = 'done', progress_done = progress_total, commit_error = '' WHERE id = ?1 "
                     "AND status = 'previewed'",
                     "isi", si->id, text ? text : "{}", time_now());
-    free(text);
+    json_text_free(text);
     if (e) return problem_set(p, LE_DB, "", "The database could not record the commit.");
     struct arena *a = arena_new(512);
     unlink(import_path(a, data_dir, si->token));

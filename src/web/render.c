@@ -4,6 +4,18 @@
 #include <string.h>
 #include "web.h"
 
+struct json_sink {
+    struct buf *out;
+    lerr e;
+};
+
+static int json_to_buf(const char *text, size_t n, void *data)
+{
+    struct json_sink *sink = data;
+    sink->e = buf_add(sink->out, text, n);
+    return sink->e ? -1 : 0;
+}
+
 static lerr render_json(struct request *req, struct response *res, struct buf *out)
 {
     json_t *body;
@@ -16,13 +28,12 @@ static lerr render_json(struct request *req, struct response *res, struct buf *o
     } else {
         body = res->model ? json_incref(res->model) : json_object();
     }
-    char *text = json_dumps(body, JSON_COMPACT);
+    /* Written straight into the response buffer, without a copy of the whole text. */
+    struct json_sink sink = {out, LE_OK};
+    int failed = json_dump_callback(body, json_to_buf, &sink, JSON_COMPACT);
     json_decref(body);
     (void)req;
-    if (!text) return LE_NOMEM;
-    lerr e = buf_adds(out, text);
-    free(text);
-    return e;
+    return failed ? (sink.e ? sink.e : LE_NOMEM) : LE_OK;
 }
 
 /* The signed-in user as the layout sees it: name, and which parts of the navigation to show. */

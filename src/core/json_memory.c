@@ -1,0 +1,69 @@
+/* jansson's memory on the request's arena.
+ *
+ * A page's model is a tree of a few hundred small JSON values, built, rendered once and
+ * thrown away; with malloc each of them cost an allocation and a free, a fifth of a page's
+ * instructions. Once json_memory_install() has run, the values a thread makes while it has an
+ * arena in use (json_memory_use, set by the HTTP server around each request) come from that
+ * arena, and freeing them is a no-op: the arena goes as a whole when the request ends.
+ * Elsewhere (start-up, job workers, the CLI) they come from malloc as before.
+ *
+ * Every block carries a tag in front, so a value freed after its request's arena was put
+ * aside, or a malloc'ed value freed during a request, goes the right way. Values made during
+ * a request must not outlive it; nothing in Lectern keeps one (caches hold plain C strings). */
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "core.h"
+
+/* The tag sits in a 16-byte header so the value behind it keeps malloc's alignment. */
+#define HEADER 16
+#define FROM_HEAP 0x6865617021u  /* "heap!" */
+#define FROM_ARENA 0x6172656e61u /* "arena" */
+/* Past this much arena memory a request's JSON goes to malloc again, so a rare very large
+ * response (an export) cannot hold twice its size until the request ends. */
+#define ARENA_JSON_MAX (32u * 1024 * 1024)
+
+static _Thread_local struct arena *current;
+
+static void *json_memory_alloc(size_t n)
+{
+    struct arena *a = current;
+    uint64_t *block;
+    if (n > SIZE_MAX - HEADER) return NULL;
+    if (a && arena_used(a) + n < ARENA_JSON_MAX) {
+        block = arena_alloc_uninit(a, n + HEADER);
+        block[0] = FROM_ARENA;
+    } else {
+        block = malloc(n + HEADER);
+        if (!block) return NULL;
+        block[0] = FROM_HEAP;
+    }
+    return (char *)block + HEADER;
+}
+
+static void json_memory_free(void *p)
+{
+    if (!p) return;
+    uint64_t *block = (uint64_t *)(void *)((char *)p - HEADER);
+    if (block[0] == FROM_HEAP) free(block);
+    /* FROM_ARENA: returned with the arena. */
+}
+
+void json_memory_install(void)
+{
+    json_set_alloc_funcs(json_memory_alloc, json_memory_free);
+}
+
+struct arena *json_memory_use(struct arena *a)
+{
+    struct arena *before = current;
+    current = a;
+    return before;
+}
+
+void json_text_free(char *text)
+{
+    void (*release)(void *) = NULL;
+    json_get_alloc_funcs(NULL, &release);
+    if (release) release(text);
+}
