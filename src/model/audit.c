@@ -97,7 +97,7 @@ lerr audit_append(struct db *db, int64_t actor_id, const char *action, const cha
         }
         if (e) e = LE_DB;
     }
-    free(dtext);
+    json_text_free(dtext);
     e = db_tx_end(db, e);
     if (e) log_error("audit: cannot append %s %s", action, tg);
     return e;

@@ -531,7 +531,7 @@ static int64_t *done_activities(struct db *db, struct arena *a, int64_t user_id,
 /* One enrolled course on the dashboard: the enrolment, and the course's progress (required
  * activities, how many are done, the first activity not done in the course's order). */
 struct dash_course {
-    int64_t course_id, due, completed, last, required, done, next_id;
+    int64_t course_id, outline_version, due, completed, last, required, done, next_id;
     const char *code, *title, *role, *next_title;
 };
 
@@ -545,46 +545,50 @@ static int cmp_dash_course(const void *x, const void *y)
     return t ? t : (a->course_id > b->course_id) - (a->course_id < b->course_id);
 }
 
-/* Every live enrolment with its course's progress: one row per live activity of each enrolled
- * course in the course's order (small, hot tables, the covering activities_outline index),
- * each checked against done in memory. */
+/* Every live enrolment with its course's progress: the enrolments with their courses' outline
+ * versions in one query, each course's outline from memory (outline.c), checked against done. */
 static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t user_id, const int64_t *done,
                                         size_t n_done, size_t *n_out)
 {
     size_t n = 0, cap = 16;
     struct dash_course *v = arena_alloc(a, cap * sizeof *v);
-    struct db_stmt *st = db_query(
-        db,
-        "SELECT e.course_id, c.code, c.title, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "
-        "COALESCE(e.last_access_at, 0), x.id, x.required, x.title FROM enrolments e JOIN courses c ON c.id = "
-        "e.course_id LEFT JOIN activities x ON x.course_id = e.course_id AND x.deleted_at IS NULL LEFT JOIN "
-        "course_sections s ON s.id = x.section_id WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL ORDER BY "
-        "e.course_id, s.position, s.id, x.position, x.id",
-        "i", user_id);
+    struct db_stmt *st = db_query(db,
+                                  "SELECT e.course_id, c.code, c.title, e.role, COALESCE(e.due_at, 0), "
+                                  "COALESCE(e.completed_at, 0), COALESCE(e.last_access_at, 0), c.outline_version "
+                                  "FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.user_id = ?1 AND "
+                                  "e.unenrolled_at IS NULL",
+                                  "i", user_id);
     while (db_step(st) == DB_ROW) {
-        int64_t course_id = db_col_int(st, 0);
-        if (!n || v[n - 1].course_id != course_id) {
-            if (n == cap) {
-                struct dash_course *grown = arena_alloc(a, 2 * cap * sizeof *grown);
-                memcpy(grown, v, n * sizeof *v);
-                v = grown, cap *= 2;
-            }
-            v[n++] = (struct dash_course){.course_id = course_id, .code = model_col_str(a, st, 1),
-                                          .title = model_col_str(a, st, 2), .role = model_col_str(a, st, 3),
-                                          .due = db_col_int(st, 4), .completed = db_col_int(st, 5),
-                                          .last = db_col_int(st, 6)};
+        if (n == cap) {
+            struct dash_course *grown = arena_alloc(a, 2 * cap * sizeof *grown);
+            memcpy(grown, v, n * sizeof *v);
+            v = grown, cap *= 2;
         }
-        if (db_col_is_null(st, 7)) continue; /* a course without activities */
-        struct dash_course *c = &v[n - 1];
-        int64_t id = db_col_int(st, 7);
-        bool is_done = bsearch(&id, done, n_done, sizeof *done, cmp_i64) != NULL;
-        if (db_col_int(st, 8)) {
-            c->required++;
-            if (is_done) c->done++;
-        }
-        if (!is_done && !c->next_id) c->next_id = id, c->next_title = model_col_str(a, st, 9);
+        v[n++] = (struct dash_course){.course_id = db_col_int(st, 0), .code = model_col_str(a, st, 1),
+                                      .title = model_col_str(a, st, 2), .role = model_col_str(a, st, 3),
+                                      .due = db_col_int(st, 4), .completed = db_col_int(st, 5),
+                                      .last = db_col_int(st, 6), .outline_version = db_col_int(st, 7)};
     }
     db_done(st);
+    size_t size = (n ? n : 1) * sizeof(int64_t);
+    int64_t *ids = arena_alloc(a, size), *versions = arena_alloc(a, size);
+    for (size_t i = 0; i < n; i++) ids[i] = v[i].course_id, versions[i] = v[i].outline_version;
+    const struct outline **outlines = arena_alloc(a, (n ? n : 1) * sizeof *outlines);
+    if (learner_outlines(db, a, user_id, n, ids, versions, outlines))
+        log_error("dashboard: cannot read the course outlines of user %lld", (long long)user_id);
+    for (size_t i = 0; i < n; i++) {
+        struct dash_course *c = &v[i];
+        const struct outline *o = outlines[i];
+        for (int k = 0; o && k < o->n_activities; k++) {
+            const struct outline_activity *x = &o->activities[k];
+            bool is_done = bsearch(&x->id, done, n_done, sizeof *done, cmp_i64) != NULL;
+            if (x->required) {
+                c->required++;
+                if (is_done) c->done++;
+            }
+            if (!is_done && !c->next_id) c->next_id = x->id, c->next_title = x->title;
+        }
+    }
     qsort(v, n, sizeof *v, cmp_dash_course);
     *n_out = n < DASHBOARD_COURSES_MAX ? n : DASHBOARD_COURSES_MAX;
     return v;
@@ -595,7 +599,7 @@ json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
     json_t *courses = json_array(), *done = json_array();
     int64_t now = time_now();
     /* Two queries whatever the number of enrolments: what the learner completed, and their
-     * enrolments with the outline of each course. */
+     * enrolments; the courses' outlines come from memory while they are current. */
     size_t n_done_ids, n;
     int64_t *done_ids = done_activities(db, a, user_id, &n_done_ids);
     struct dash_course *v = dash_courses(db, a, user_id, done_ids, n_done_ids, &n);

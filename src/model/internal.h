@@ -12,6 +12,34 @@ const char *model_col_str(struct arena *a, struct db_stmt *st, int col);
  * not enrolled, LE_DB. */
 lerr enrolment_live_id(struct db *db, int64_t course_id, int64_t user_id, int64_t *id_out);
 
+/* ---- Course outlines in memory (outline.c) ---- */
+struct outline_activity {
+    int64_t id;
+    const char *kind, *title;
+    bool required, allow_mark_done;
+};
+struct outline_section {
+    int64_t id;
+    const char *title;
+    int first, n; /* its activities: activities[first] to activities[first + n - 1] */
+};
+/* A course's live sections and activities in the course's order. */
+struct outline {
+    int64_t course_id, version;
+    int n_sections, n_activities;
+    struct outline_section *sections;
+    struct outline_activity *activities; /* all of them, section after section */
+};
+/* The outline of course_id, current as of `version` (courses.outline_version, read by the
+ * caller), from memory when it is there and from the database otherwise; it stays valid until
+ * arena a is freed. LE_NOTFOUND when there is no such course, LE_DB. */
+lerr course_outline(struct db *db, struct arena *a, int64_t course_id, int64_t version, const struct outline **out);
+/* The same for n courses user_id is enrolled in, in one query at most: out[i] for
+ * course_ids[i] at versions[i]; NULL for a course that is not among the user's live
+ * enrolments. LE_DB, LE_NOMEM. */
+lerr learner_outlines(struct db *db, struct arena *a, int64_t user_id, size_t n, const int64_t *course_ids,
+                      const int64_t *versions, const struct outline **out);
+
 /* ---- Bulk loading (bulk.c; also used by bulk_quiz.c) ---- */
 /* Binds rows[r]'s values to placeholders first, first + 1, ... of a multi-row INSERT. */
 typedef void (*bulk_bind_fn)(struct db_stmt *st, int first, const void *rows, size_t r);

@@ -308,7 +308,7 @@ lerr mail_enqueue(struct db *db, const char *to, const char *template, json_t *d
     if (e) e = model_db_problem(p);
     if (!e && with_job) e = queue_job(db, id, &job_id, p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
-    free(text);
+    json_text_free(text);
     if (!e && id_out) *id_out = id;
     return e;
 }

@@ -224,6 +224,46 @@ test('My training: enrolled courses with progress, due dates, overdue, next acti
   assert.match(html.text, /<progress/);
 });
 
+test('My training follows every change to a course outline at once: add, rename, require, move, delete', async () => {
+  await post('/api/v1/courses', { code: 'OUT-1', title: 'Outline course', status: 'published' });
+  const s1 = (await post('/api/v1/courses/OUT-1/sections', { title: 'One' })).json.id;
+  const a1 = (await post('/api/v1/courses/OUT-1/activities', { section_id: s1, kind: 'page', title: 'Intro', body: 'x' })).json.activity.id;
+  await post('/api/v1/courses/OUT-1/enrolments', { username: 'lena' });
+  const patch = (p, body) => api(server, 'PATCH', p, { token: admin, body });
+  const mine = async () => {
+    const r = await get('/api/v1/me/dashboard', learner);
+    assert.equal(r.status, 200, show(r));
+    return r.json.learner.courses.find((c) => c.code === 'OUT-1');
+  };
+  let c = await mine(); /* the outline is now in memory */
+  assert.deepEqual([c.required, c.required_done, c.next], [1, 0, { id: a1, title: 'Intro' }]);
+
+  assert.equal((await patch(`/api/v1/courses/OUT-1/activities/${a1}`, { title: 'Welcome' })).status, 200);
+  c = await mine();
+  assert.deepEqual(c.next, { id: a1, title: 'Welcome' }, 'a rename is seen');
+
+  const s2 = (await post('/api/v1/courses/OUT-1/sections', { title: 'Two' })).json.id;
+  const a2 = (await post('/api/v1/courses/OUT-1/activities', { section_id: s2, kind: 'page', title: 'Later', body: 'x' })).json.activity.id;
+  c = await mine();
+  assert.equal(c.required, 2, 'a new required activity counts');
+
+  assert.equal((await patch(`/api/v1/courses/OUT-1/sections/${s2}`, { move: 'up' })).status, 200);
+  c = await mine();
+  assert.deepEqual(c.next, { id: a2, title: 'Later' }, 'the moved-up section comes first');
+
+  assert.equal((await get(`/api/v1/courses/OUT-1/activities/${a2}`, learner)).status, 200); /* a page is done when viewed */
+  c = await mine();
+  assert.deepEqual([c.required_done, c.percent, c.next.id], [1, 50, a1]);
+
+  assert.equal((await api(server, 'DELETE', `/api/v1/courses/OUT-1/activities/${a2}`, { token: admin })).status, 200);
+  c = await mine();
+  assert.deepEqual([c.required, c.required_done, c.next.id], [1, 0, a1], 'a deleted activity leaves the count');
+
+  assert.equal((await api(server, 'DELETE', `/api/v1/courses/OUT-1/sections/${s1}`, { token: admin })).status, 200);
+  c = await mine();
+  assert.deepEqual([c.required, c.percent, c.next], [0, 0, null], 'an empty outline');
+});
+
 test('a copy brings the sections and activities along (files shared), but no progress', async () => {
   const r = await post('/api/v1/courses/SAFE-1/copy', { new_code: 'SAFE-2' });
   assert.equal(r.status, 201, show(r));
