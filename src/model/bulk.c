@@ -223,9 +223,9 @@ lerr bulk_set_managers(struct db *db, int64_t department_id, int64_t head_id,
 lerr bulk_insert_category(struct db *db, const char *name, int64_t parent_id, int64_t now,
                           int64_t *id_out)
 {
-    struct db_stmt *st = db_prepare(db, "INSERT INTO course_categories (name, parent_id, "
-                                        "created_at, updated_at) VALUES (?1, ?2, ?3, ?3) "
-                                        "RETURNING id");
+    struct db_stmt *st = db_prepare(db, "INSERT INTO course_categories (name, parent_id, created_at, "
+                                        "updated_at, path) VALUES (?1, ?2, ?3, ?3, " CATEGORY_PATH_OF_NEW
+                                        ") RETURNING id");
     if (!st) return LE_DB;
     db_bind_text(st, 1, name);
     bulk_bind_opt_int(st, 2, parent_id);

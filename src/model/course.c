@@ -48,21 +48,35 @@ static const char *date_str(struct arena *a, int64_t t)
 
 /* ---- Categories ---- */
 
-const char *category_path(struct db *db, struct arena *a, int64_t id)
+/* Writes the path of category id and of every category below it, parents first: each is its
+ * parent's path, " / ", and its name (as category_list shows them). After a rename or a move. */
+static lerr category_paths_refresh(struct db *db, struct arena *a, int64_t id)
 {
-    if (!id) return "";
-    /* Up from the category to its root, joined root first as category_list writes paths. */
     struct db_stmt *st = db_query(db,
-                                  "WITH RECURSIVE up (id, parent_id, name, depth) AS (SELECT id, parent_id, name, 0 "
-                                  "FROM course_categories WHERE id = ?1 UNION ALL SELECT g.id, g.parent_id, g.name, "
-                                  "up.depth + 1 FROM course_categories g JOIN up ON g.id = up.parent_id WHERE up.depth "
-                                  "< 64) SELECT name FROM up ORDER BY depth DESC",
+                                  "WITH RECURSIVE sub (id, depth) AS (SELECT id, 0 FROM course_categories WHERE id = "
+                                  "?1 UNION ALL SELECT g.id, sub.depth + 1 FROM course_categories g JOIN sub ON "
+                                  "g.parent_id = sub.id WHERE sub.depth < 1000) SELECT id FROM sub ORDER BY depth",
                                   "i", id);
-    const char *path = "";
-    while (db_step(st) == DB_ROW)
-        path = *path ? arena_sprintf(a, "%s / %s", path, db_col_text(st, 0)) : arena_strdup(a, db_col_text(st, 0));
+    size_t n = 0, cap = 16;
+    int64_t *ids = arena_alloc(a, cap * sizeof *ids);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            int64_t *grown = arena_alloc(a, 2 * cap * sizeof *grown);
+            memcpy(grown, ids, n * sizeof *ids);
+            ids = grown, cap *= 2;
+        }
+        ids[n++] = db_col_int(st, 0);
+    }
     db_done(st);
-    return path;
+    if (rc != DB_DONE) return LE_DB;
+    for (size_t i = 0; i < n; i++)
+        if (db_run(db,
+                   "UPDATE course_categories SET path = COALESCE((SELECT g.path || ' / ' FROM course_categories g "
+                   "WHERE g.id = course_categories.parent_id), '') || name WHERE id = ?1",
+                   "i", ids[i]))
+            return LE_DB;
+    return LE_OK;
 }
 
 lerr category_list(struct db *db, struct arena *a, struct course_category **out, int *n_out)
@@ -173,8 +187,8 @@ lerr category_create(struct db *db, const char *name, int64_t parent_id, int64_t
     e = category_check(db, a, 0, name, parent_id, &n, p);
     if (!e) {
         struct db_stmt *st = db_query(db,
-                                      "INSERT INTO course_categories (name, parent_id, created_at, updated_at) "
-                                      "VALUES (?1, NULLIF(?2, 0), ?3, ?3) RETURNING id",
+                                      "INSERT INTO course_categories (name, parent_id, created_at, updated_at, path) "
+                                      "VALUES (?1, NULLIF(?2, 0), ?3, ?3, " CATEGORY_PATH_OF_NEW ") RETURNING id",
                                       "sii", n, parent_id, time_now());
         if (db_step(st) == DB_ROW)
             id = db_col_int(st, 0);
@@ -214,6 +228,8 @@ lerr category_update(struct db *db, int64_t id, const char *name, int64_t parent
     if (!e && db_run(db, "UPDATE course_categories SET name = ?2, parent_id = NULLIF(?3, 0), updated_at = ?4 "
                          "WHERE id = ?1",
                      "isii", id, n, parent_id, time_now()))
+        e = model_db_problem(p);
+    if (!e && (!str_eq(n, old_name) || parent_id != old_parent) && category_paths_refresh(db, a, id))
         e = model_db_problem(p);
     if (!e)
         e = audit(db, actor_id, "category.update", arena_sprintf(a, "category:%lld", (long long)id),
@@ -429,7 +445,9 @@ lerr course_create(struct db *db, struct arena *a, const struct course_input *in
     "c.updated_at, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "                              \
     "COALESCE((SELECT MAX(k.version) FROM policy_acks k WHERE k.course_id = c.id AND k.user_id = ?1), 0), "   \
     "c.self_enrol_approval, (SELECT COUNT(*) FROM enrolment_requests q WHERE q.course_id = c.id AND "           \
-    "q.user_id = ?1 AND q.status = 'pending'), COALESCE(c.cover_sha256, ''), c.cover_alt"
+    "q.user_id = ?1 AND q.status = 'pending'), COALESCE(c.cover_sha256, ''), c.cover_alt, "                   \
+    "COALESCE((SELECT g.path FROM course_categories g WHERE g.id = c.category_id), '')"
+#define COURSE_NCOLS 27 /* the columns of COURSE_COLS, which course_row reads */
 #define COURSE_FROM " FROM courses c LEFT JOIN enrolments e ON e.course_id = c.id AND e.user_id = ?1 AND e.unenrolled_at IS NULL"
 
 static void course_row(struct arena *a, struct db_stmt *st, struct course *c)
@@ -440,7 +458,7 @@ static void course_row(struct arena *a, struct db_stmt *st, struct course *c)
         .title = model_col_str(a, st, 2),
         .summary = model_col_str(a, st, 3),
         .category_id = db_col_int(st, 4),
-        .category_path = "",
+        .category_path = model_col_str(a, st, 26),
         .kind = model_col_str(a, st, 5),
         .status = model_col_str(a, st, 6),
         .visible = db_col_int(st, 7) != 0,
@@ -621,7 +639,7 @@ lerr course_search(struct db *db, struct arena *a, const struct course_query *q,
     int n = 0, total = 0, rc;
     while ((rc = db_step(st)) == DB_ROW && n < per_page) {
         course_row(a, st, &rows[n++]);
-        total = (int)db_col_int(st, 26);
+        total = (int)db_col_int(st, COURSE_NCOLS);
     }
     db_done(st);
     if (rc != DB_DONE && rc != DB_ROW) return LE_DB;

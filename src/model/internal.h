@@ -12,6 +12,10 @@ const char *model_col_str(struct arena *a, struct db_stmt *st, int col);
  * not enrolled, LE_DB. */
 lerr enrolment_live_id(struct db *db, int64_t course_id, int64_t user_id, int64_t *id_out);
 
+/* The path of a category inserted with name ?1 under parent ?2 (NULL or 0 for the top level):
+ * its parent's path, " / ", and its name. */
+#define CATEGORY_PATH_OF_NEW "COALESCE((SELECT g.path || ' / ' FROM course_categories g WHERE g.id = ?2), '') || ?1"
+
 /* ---- Course outlines in memory (outline.c) ---- */
 struct outline_activity {
     int64_t id;

@@ -728,8 +728,6 @@ struct course_category {
 };
 /* Every category in tree order (parents before children, siblings by name). */
 lerr category_list(struct db *db, struct arena *a, struct course_category **out, int *n_out);
-/* One category's path as category_list writes it ("Safety / Fire"); "" for 0 or an unknown id. */
-const char *category_path(struct db *db, struct arena *a, int64_t id);
 /* parent_id 0 = top level. A parent under the category itself (a loop) is refused. */
 lerr category_create(struct db *db, const char *name, int64_t parent_id, int64_t actor_id,
                      int64_t *id_out, struct problem *p);
@@ -746,7 +744,7 @@ struct course {
     int64_t id;
     const char *code, *title, *summary;
     int64_t category_id;          /* 0 = none */
-    const char *category_path;    /* "" when none */
+    const char *category_path;    /* "Safety / Fire"; "" when none */
     const char *kind;             /* "elearning", "classroom", "blended" */
     const char *status;           /* "draft", "published", "archived" */
     bool visible, self_enrol;

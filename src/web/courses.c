@@ -64,13 +64,6 @@ static json_t *kind_choices(struct request *req, const char *selected)
     return arr;
 }
 
-/* The course as JSON with its category's path. */
-static json_t *course_json(struct request *req, struct course *c)
-{
-    c->category_path = category_path(req->db, req->arena, c->category_id);
-    return course_to_json(req->arena, c);
-}
-
 /* ---- Catalogue ---- */
 
 void h_courses_list(struct request *req, struct response *res)
@@ -91,14 +84,8 @@ void h_courses_list(struct request *req, struct response *res)
         res_error(res, LE_DB, NULL, "the courses could not be listed; try again");
         return;
     }
-    /* One more query for the category paths (and, on the page, the filter's choices). */
-    struct course_category *cats = NULL;
-    int n_cats = 0;
-    category_list(req->db, req->arena, &cats, &n_cats);
     json_t *items = json_array();
     for (int i = 0; i < n; i++) {
-        for (int k = 0; k < n_cats; k++)
-            if (cats[k].id == rows[i].category_id) rows[i].category_path = cats[k].path;
         json_t *c = course_to_json(req->arena, &rows[i]);
         if (!req->is_api) {
             json_object_del(c, "policy_html");
@@ -111,6 +98,10 @@ void h_courses_list(struct request *req, struct response *res)
                                 q.q);
     if (q.q) json_object_set_new(res->model, "q", json_string(q.q));
     if (!req->is_api) {
+        /* The category filter's choices. */
+        struct course_category *cats = NULL;
+        int n_cats = 0;
+        category_list(req->db, req->arena, &cats, &n_cats);
         json_t *choices = json_array();
         for (int k = 0; k < n_cats; k++)
             json_array_append_new(choices, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)cats[k].id, "path",
@@ -142,7 +133,6 @@ static bool find_course(struct request *req, struct response *res, struct course
 
 static void show_course(struct request *req, struct response *res, struct course *c)
 {
-    c->category_path = category_path(req->db, req->arena, c->category_id);
     json_t *course = course_to_json(req->arena, c);
     res->model = json_pack("{s:o}", "course", course);
     json_t *content = course_content_json(req->db, req->arena, c->id, req->user->id);
@@ -229,7 +219,7 @@ void h_course_create(struct request *req, struct response *res)
         return;
     }
     res->status = 201;
-    res->model = json_pack("{s:o}", "course", course_json(req, &c));
+    res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
     web_flash(req, res, "flash.course_saved");
     res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
 }
@@ -267,7 +257,7 @@ void h_course_copy(struct request *req, struct response *res)
         return;
     }
     res->status = 201;
-    res->model = json_pack("{s:o}", "course", course_json(req, &c));
+    res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
     web_flash(req, res, "flash.course_copied");
     res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
 }
@@ -279,7 +269,7 @@ void h_course_archive(struct request *req, struct response *res)
     struct problem p = {0};
     if (course_archive(req->db, req->arena, c.id, req->user->id, &p) == LE_OK &&
         course_get(req->db, req->arena, c.code, req->user->id, &c, &p) == LE_OK) {
-        res->model = json_pack("{s:o}", "course", course_json(req, &c));
+        res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
         web_flash(req, res, "flash.course_archived");
         res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
         return;
@@ -297,7 +287,7 @@ void h_course_policy_ack(struct request *req, struct response *res)
         course_get(req->db, req->arena, c.code, req->user->id, &c, &p) == LE_OK) {
         char now[21];
         time_iso8601(time_now(), now);
-        res->model = json_pack("{s:o, s:{s:i, s:s}}", "course", course_json(req, &c), "acknowledgement",
+        res->model = json_pack("{s:o, s:{s:i, s:s}}", "course", course_to_json(req->arena, &c), "acknowledgement",
                                "version", c.policy_version, "at", now);
         web_flash(req, res, "flash.policy_acknowledged");
         res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
@@ -510,7 +500,7 @@ void h_course_cover_set(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
-    res->model = json_pack("{s:o}", "course", course_json(req, &c));
+    res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
     web_flash(req, res, "flash.course_saved");
     res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
 }
@@ -525,7 +515,7 @@ void h_course_cover_delete(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
-    res->model = json_pack("{s:o}", "course", course_json(req, &c));
+    res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
     web_flash(req, res, "flash.course_saved");
     res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
 }
@@ -736,7 +726,7 @@ void h_course_enrol_self(struct request *req, struct response *res)
     }
     /* 202 with the request when it waits for approval; 201 when enrolled at once. */
     res->status = request_id ? 202 : 201;
-    res->model = json_pack("{s:o}", "course", course_json(req, &c));
+    res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
     if (request_id)
         json_object_set_new(res->model, "request",
                             json_pack("{s:I, s:s}", "id", (json_int_t)request_id, "status", "pending"));

@@ -240,3 +240,21 @@ test('the catalogue and course pages render as HTML', async () => {
     assert.ok(!/<script>alert/.test(r.text), path);
   }
 });
+
+test('renaming or moving a category changes the path its courses show, down the whole subtree', async () => {
+  const path = async () => (await get('/api/v1/courses/FIRE-101')).json.course.category;
+  const listed = async () => (await get('/api/v1/courses?q=FIRE-101')).json.items.find((c) => c.code === 'FIRE-101').category;
+  assert.equal(await path(), 'Health / Fire safety');
+  assert.equal((await patch(`/api/v1/categories/${health}`, { name: 'Wellbeing' })).status, 200);
+  assert.equal(await path(), 'Wellbeing / Fire safety');
+  assert.equal(await listed(), 'Wellbeing / Fire safety');
+  let r = await get('/api/v1/categories');
+  assert.deepEqual(r.json.items.map((c) => c.path), ['Wellbeing', 'Wellbeing / Fire safety', 'Wellbeing / Fire safety / Drills']);
+  assert.equal((await patch(`/api/v1/categories/${fire}`, { parent_id: 0 })).status, 200);
+  assert.equal(await path(), 'Fire safety', 'moved to the top');
+  const drills = r.json.items.find((c) => c.name === 'Drills').id;
+  const sub = (await post('/api/v1/courses', { code: 'DRILL-1', title: 'Drills', category_id: drills })).json.course;
+  assert.equal(sub.category, 'Fire safety / Drills', 'a sub-category moves along');
+  assert.equal((await patch(`/api/v1/categories/${fire}`, { parent_id: health })).status, 200);
+  assert.equal(await path(), 'Wellbeing / Fire safety');
+});
