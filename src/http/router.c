@@ -67,29 +67,33 @@ struct capture {
     size_t value_len;
 };
 
-/* Does path match pattern? Captures (at most 8) are recorded without copying. */
+/* Does path match pattern? Captures (at most 8) are recorded without copying. Literal
+ * segments are compared in one pass, character by character, because most routes fail on
+ * their first differing character and a request tries them all (for 405 versus 404). */
 static bool path_matches(const char *pattern, const char *path, struct capture *caps, int *ncaps)
 {
     *ncaps = 0;
     if (pattern[0] != '/' || path[0] != '/') return false;
     const char *p = pattern + 1, *s = path + 1;
     for (;;) {
-        size_t pn = strcspn(p, "/");
-        size_t sn = strcspn(s, "/");
         size_t name_len = 0;
-        enum seg_kind kind = capture_kind(p, pn, &name_len);
+        size_t pn = *p == '{' ? strcspn(p, "/") : 0;
+        enum seg_kind kind = pn ? capture_kind(p, pn, &name_len) : SEG_LITERAL;
         if (kind == SEG_LITERAL) {
-            if (pn != sn || memcmp(p, s, pn) != 0) return false;
+            while (*p && *p != '/' && *p == *s) p++, s++;
+            if ((*p && *p != '/') || (*s && *s != '/')) return false;
         } else {
+            size_t sn = strcspn(s, "/");
             if (!capture_ok(kind, s, sn) || *ncaps >= 8) return false;
             caps[*ncaps] = (struct capture){p + 1, name_len, s, sn};
             (*ncaps)++;
+            p += pn;
+            s += sn;
         }
-        bool p_more = p[pn] == '/', s_more = s[sn] == '/';
-        if (p_more != s_more) return false;
-        if (!p_more) return true;
-        p += pn + 1;
-        s += sn + 1;
+        if ((*p == '/') != (*s == '/')) return false;
+        if (!*p) return true;
+        p++;
+        s++;
     }
 }
 
