@@ -23,7 +23,7 @@
 
 #define DEFAULT_MAX_BODY (4u * 1024 * 1024)
 #define RENDER_MAX (64u * 1024 * 1024)
-#define HEADER_MEMORY_LIMIT (64u * 1024) /* per connection: request line and headers */
+#define HEADER_MEMORY_LIMIT (32u * 1024) /* per connection: request line and headers (MHD zeroes it per request) */
 #define CONNECTION_TIMEOUT_S 30
 #define STOP_WAIT_MS 10000.0
 #define SESSION_REDIRECT "/signin"

@@ -33,6 +33,28 @@ static void test_markdown_safe(void **state)
     arena_free(a);
 }
 
+/* Summaries are rendered once and then served from memory: the same text gives the same HTML,
+ * another text its own, and a caller's copy is its own to change. */
+static void test_markdown_rendered_once(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new(0);
+    char *first = markdown_to_html(a, "Learn **evacuation**.");
+    assert_string_equal(first, "<p>Learn <strong>evacuation</strong>.</p>\n");
+    first[0] = 'X'; /* the caller's copy */
+    char text[64];
+    for (int i = 0; i < 600; i++) { /* more texts than the table holds */
+        snprintf(text, sizeof text, "Text *%d*", i);
+        char want[64];
+        snprintf(want, sizeof want, "<p>Text <em>%d</em></p>\n", i);
+        assert_string_equal(markdown_to_html(a, text), want);
+        if (i % 100 == 0) assert_string_equal(markdown_to_html(a, "Learn **evacuation**."),
+                                              "<p>Learn <strong>evacuation</strong>.</p>\n");
+    }
+    assert_string_equal(markdown_to_html(a, "Learn **evacuation**!"), "<p>Learn <strong>evacuation</strong>!</p>\n");
+    arena_free(a);
+}
+
 static void test_dates(void **state)
 {
     (void)state;
@@ -212,6 +234,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_markdown_safe),
+        cmocka_unit_test(test_markdown_rendered_once),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_range_parse),
         cmocka_unit_test(test_file_types),
