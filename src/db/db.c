@@ -121,6 +121,16 @@ void db_done(struct db_stmt *st)
     if (st) st->db->engine->done(st);
 }
 
+void db_read_begin(struct db *db)
+{
+    if (db->engine->read_begin && !db->in_tx) db->engine->read_begin(db);
+}
+
+void db_read_end(struct db *db)
+{
+    if (db->engine->read_end) db->engine->read_end(db);
+}
+
 lerr db_exec(struct db *db, const char *sql)
 {
     return db->engine->exec(db, sql);
@@ -330,6 +340,7 @@ struct db *db_pool_get(struct db_pool *pool)
 void db_pool_put(struct db_pool *pool, struct db *db)
 {
     if (!db) return;
+    db_read_end(db); /* the next user starts from a fresh snapshot */
     if (db->in_tx) {
         /* A handler that returned mid-transaction must not hand its locks to the next one. */
         log_error("db: connection returned to the pool inside a transaction; rolling back");

@@ -36,6 +36,10 @@ struct db_engine {
     void (*unlock_migrations)(struct db *db);
     /* A consistent copy of the whole database into a new file (SQLite's online backup). */
     lerr (*backup)(struct db *db, const char *path, struct problem *p);
+    /* One read transaction for a run of reads (db_read_begin); NULL where each statement is
+     * cheap enough on its own (PostgreSQL). */
+    void (*read_begin)(struct db *db);
+    void (*read_end)(struct db *db);
     /* Appended to a SELECT that picks rows to claim (a job queue): " FOR UPDATE SKIP LOCKED"
      * on PostgreSQL, "" on SQLite where the single writer already serialises claims. */
     const char *for_update_skip_locked;
@@ -100,6 +104,13 @@ const char *db_errmsg(struct db *db);
 lerr db_tx_begin(struct db *db);
 lerr db_tx_end(struct db *db, lerr e);
 bool db_table_exists(struct db *db, const char *name);
+/* The reads that follow, up to db_read_end, share one read transaction: one snapshot, and one
+ * taking of the database's read locks instead of one per statement (SQLite's WAL read lock is
+ * a system call each time). Anything that writes (db_begin, db_exec, a statement that changes
+ * rows) ends it first, so writes and the reads after them behave as without it. For a page
+ * view: begin when the request starts, end before its connection goes back to the pool. */
+void db_read_begin(struct db *db);
+void db_read_end(struct db *db);
 
 /* Convenience: prepare, bind by a type string, step once, done. Types: 'i' int64_t,
  * 'd' double, 's' const char * (NULL binds NULL). Returns LE_OK, LE_CONFLICT on constraint, LE_DB. */

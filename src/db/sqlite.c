@@ -36,6 +36,7 @@ struct sq_db {
     struct sq_stmt *buckets[CACHE_BUCKETS];
     int ncached;
     bool writing;          /* holds the process's writer mutex: inside BEGIN IMMEDIATE ... COMMIT */
+    bool reading;          /* inside db_read_begin's deferred BEGIN, which has written nothing */
 };
 
 static struct sq_db *sq(struct db *db)
@@ -135,12 +136,37 @@ static void sq_bind_null(struct db_stmt *st, int idx)
     sq_bind_check(sqs(st), sqlite3_bind_null(sqs(st)->st, idx), idx);
 }
 
+/* Ends db_read_begin's read transaction. COMMIT of a transaction that only read: it gives up
+ * the snapshot and the locks, and statements still being stepped carry on outside it. */
+static void sq_read_end(struct db *db)
+{
+    struct sq_db *d = sq(db);
+    if (!d->reading) return;
+    d->reading = false;
+    if (!sqlite3_get_autocommit(d->h) && sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        log_error("sqlite: cannot end a read transaction: %s", sqlite3_errmsg(d->h));
+}
+
+/* A deferred BEGIN takes no lock until the first read. */
+static void sq_read_begin(struct db *db)
+{
+    struct sq_db *d = sq(db);
+    if (d->reading || !sqlite3_get_autocommit(d->h)) return;
+    if (sqlite3_exec(d->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+        d->reading = true;
+    else
+        log_error("sqlite: cannot begin a read transaction: %s", sqlite3_errmsg(d->h));
+}
+
 static int sq_step(struct db_stmt *st)
 {
     struct sq_stmt *s = sqs(st);
     if (!s->stepped) {
         s->stepped = true;
         st->db->nqueries++;
+        /* A write ends the read transaction first: it then runs, and takes the write lock,
+         * as it would without one (and never as an upgrade of a stale snapshot). */
+        if (sq(st->db)->reading && !sqlite3_stmt_readonly(s->st)) sq_read_end(st->db);
     }
     int rc = sqlite3_step(s->st);
     switch (rc & 0xff) {
@@ -189,6 +215,7 @@ static void sq_done(struct db_stmt *st)
 static lerr sq_exec(struct db *db, const char *sql)
 {
     struct sq_db *d = sq(db);
+    sq_read_end(db); /* BEGIN IMMEDIATE, migrations, pragmas: never inside a read transaction */
     db->nqueries++;
     char *err = NULL;
     int rc = sqlite3_exec(d->h, sql, NULL, NULL, &err);
@@ -257,6 +284,7 @@ static bool sq_table_exists(struct db *db, const char *name)
 static void sq_close(struct db *db)
 {
     struct sq_db *d = sq(db);
+    d->reading = false; /* closing ends it */
     writer_release(d); /* closed inside a transaction: SQLite rolls it back */
     for (int b = 0; b < CACHE_BUCKETS; b++) {
         struct sq_stmt *s = d->buckets[b];
@@ -374,6 +402,8 @@ static const struct db_engine sqlite_engine = {
     .close = sq_close,
     .table_exists = sq_table_exists,
     .backup = sq_backup,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
     .for_update_skip_locked = "",
 };
 

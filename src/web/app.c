@@ -75,6 +75,8 @@ static int hook_begin(struct request *req, struct response *res)
 {
     req->db = db_pool_get(web_app.pool);
     req->nqueries_start = req->db->nqueries;
+    /* A page view reads from one snapshot (a form post writes, which ends it at once). */
+    if (str_eq(req->method, "GET") || str_eq(req->method, "HEAD")) db_read_begin(req->db);
     if (req->session_token) {
         struct session_user su;
         if (session_lookup(req->db, req->arena, req->session_token, &su) == LE_OK) {
@@ -123,6 +125,7 @@ static void hook_end(struct request *req)
 {
     if (!req->db) return;
     req->nqueries = req->db->nqueries - req->nqueries_start;
+    db_read_end(req->db);
     db_pool_put(web_app.pool, req->db);
     req->db = NULL;
 }

@@ -214,6 +214,41 @@ static void test_rollback_leaves_nothing(void **state)
     assert_int_equal(count(f->db, "SELECT COUNT(*) FROM settings"), 1);
 }
 
+/* A page's reads share one snapshot; a write ends it first, whether it is a statement on its
+ * own or a transaction, even while a read is still being stepped. */
+static void test_read_snapshot(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    assert_int_equal(db_migrate(f->db, &p), LE_OK);
+    struct db *other;
+    assert_int_equal(db_open(NULL, f->data, &other, &p), LE_OK);
+
+    db_read_begin(f->db);
+    assert_int_equal(count(f->db, "SELECT COUNT(*) FROM settings"), 0);
+    assert_int_equal(db_run(other, "INSERT INTO settings (key, value) VALUES ('a', 'x')", ""), LE_OK);
+    assert_int_equal(count(f->db, "SELECT COUNT(*) FROM settings"), 0); /* the same snapshot */
+    assert_int_equal(db_run(f->db, "INSERT INTO settings (key, value) VALUES ('b', 'x')", ""), LE_OK);
+    assert_int_equal(count(f->db, "SELECT COUNT(*) FROM settings"), 2); /* ended by the write */
+    db_read_end(f->db);
+
+    db_read_begin(f->db);
+    struct db_stmt *st = db_query(f->db, "SELECT key FROM settings WHERE key IN ('a', 'b') ORDER BY key", "");
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal(db_col_text(st, 0), "a");
+    assert_int_equal(db_begin(f->db), LE_OK); /* a transaction in the middle of the rows */
+    assert_int_equal(db_run(f->db, "INSERT INTO settings (key, value) VALUES ('c', 'x')", ""), LE_OK);
+    assert_int_equal(db_commit(f->db), LE_OK);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal(db_col_text(st, 0), "b");
+    assert_int_equal(db_step(st), DB_DONE);
+    db_done(st);
+    db_read_end(f->db);
+    db_read_end(f->db); /* twice, or without a begin: nothing */
+    assert_int_equal(count(other, "SELECT COUNT(*) FROM settings"), 3);
+    db_close(other);
+}
+
 static void test_savepoints_compose(void **state)
 {
     struct fx *f = *state;
@@ -415,6 +450,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_run_and_query, setup, teardown),
         cmocka_unit_test_setup_teardown(test_constraint_is_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_savepoints_compose, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statement_cache_and_counter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_durable_across_reopen, setup, teardown),
