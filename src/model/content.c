@@ -261,7 +261,7 @@ static json_t *iso_or_null(int64_t t)
     if (!t) return json_null();
     char s[21];
     time_iso8601(t, s);
-    return json_string(s);
+    return json_string_nocheck(s);
 }
 
 json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, int64_t viewer_id)
@@ -285,17 +285,24 @@ json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, i
     while (db_step(st) == DB_ROW) {
         if (!section || db_col_int(st, 0) != section_id) {
             section_id = db_col_int(st, 0);
-            section = json_pack("{s:I, s:s, s:[]}", "id", (json_int_t)section_id, "title", db_col_text(st, 1),
-                                "activities");
+            section = json_object();
+            jset_int(section, "id", section_id);
+            jset_str(section, "title", db_col_text(st, 1));
+            jset(section, "activities", json_array());
             json_array_append_new(sections, section);
         }
         if (db_col_is_null(st, 2)) continue;
         int64_t done = db_col_int(st, 7);
         bool req = db_col_int(st, 5) != 0;
-        json_t *x = json_pack("{s:I, s:s, s:s, s:b, s:b, s:b, s:o, s:s?}", "id", (json_int_t)db_col_int(st, 2), "kind",
-                              db_col_text(st, 3), "title", db_col_text(st, 4), "required", req, "allow_mark_done",
-                              db_col_int(st, 6) != 0, "completed", done != 0, "completed_at", iso_or_null(done),
-                              "how", done ? db_col_text(st, 8) : NULL);
+        json_t *x = json_object();
+        jset_int(x, "id", db_col_int(st, 2));
+        jset_str(x, "kind", db_col_text(st, 3));
+        jset_str(x, "title", db_col_text(st, 4));
+        jset_bool(x, "required", req);
+        jset_bool(x, "allow_mark_done", db_col_int(st, 6) != 0);
+        jset_bool(x, "completed", done != 0);
+        jset(x, "completed_at", iso_or_null(done));
+        if (done) jset_str(x, "how", db_col_text(st, 8));
         json_array_append_new(json_object_get(section, "activities"), x);
         if (req) {
             required++;
@@ -608,15 +615,25 @@ json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
         char due_s[21] = "";
         if (c->due) time_iso8601(c->due, due_s);
         due_s[10] = '\0';
-        json_t *j = json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b, s:o, s:o, s:i, s:I, s:I}", "code", c->code, "title",
-                              c->title, "role", c->role, "due", c->due ? due_s : NULL, "overdue",
-                              c->due && !c->completed && c->due < now, "completed", c->completed != 0,
-                              "completed_at", iso_or_null(c->completed), "last_access_at", iso_or_null(c->last),
-                              "percent", c->required ? (int)(c->done * 100 / c->required) : 0, "required",
-                              (json_int_t)c->required, "required_done", (json_int_t)c->done);
-        json_object_set_new(j, "next",
-                            c->next_id ? json_pack("{s:I, s:s}", "id", (json_int_t)c->next_id, "title", c->next_title)
-                                       : json_null());
+        json_t *j = json_object();
+        jset_str(j, "code", c->code);
+        jset_str(j, "title", c->title);
+        jset_str(j, "role", c->role);
+        jset_str(j, "due", c->due ? due_s : NULL);
+        jset_bool(j, "overdue", c->due && !c->completed && c->due < now);
+        jset_bool(j, "completed", c->completed != 0);
+        jset(j, "completed_at", iso_or_null(c->completed));
+        jset(j, "last_access_at", iso_or_null(c->last));
+        jset_int(j, "percent", c->required ? (int)(c->done * 100 / c->required) : 0);
+        jset_int(j, "required", c->required);
+        jset_int(j, "required_done", c->done);
+        json_t *next = json_null();
+        if (c->next_id) {
+            next = json_object();
+            jset_int(next, "id", c->next_id);
+            jset_str(next, "title", c->next_title);
+        }
+        jset(j, "next", next);
         json_array_append_new(c->completed ? done : courses, j);
     }
     /* Recently completed: newest first, at most five. */

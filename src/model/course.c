@@ -668,16 +668,28 @@ json_t *course_to_json(struct arena *a, const struct course *c)
     char created[21], updated[21];
     time_iso8601(c->created_at, created);
     time_iso8601(c->updated_at, updated);
-    json_t *j = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s, s:o, s:s?, s:s, s:s, s:b, s:b, s:s?, s:s?, s:i, s:o, s:s, s:s, s:i, s:s?, s:s, "
-        "s:s}",
-        "id", (json_int_t)c->id, "code", c->code, "title", c->title, "summary", c->summary, "summary_html",
-        markdown_to_html(a, c->summary), "category_id", c->category_id ? json_integer(c->category_id) : json_null(),
-        "category", c->category_path && *c->category_path ? c->category_path : NULL, "kind", c->kind, "status",
-        c->status, "visible", c->visible, "self_enrol", c->self_enrol, "start_date", date_str(a, c->start_at),
-        "end_date", date_str(a, c->end_at), "duration_minutes", c->duration_minutes, "tags", tags, "policy",
-        c->policy, "policy_html", markdown_to_html(a, c->policy), "policy_version", c->policy_version, "copied_from",
-        c->copied_from && *c->copied_from ? c->copied_from : NULL, "created_at", created, "updated_at", updated);
+    json_t *j = json_object();
+    jset_int(j, "id", c->id);
+    jset_str(j, "code", c->code);
+    jset_str(j, "title", c->title);
+    jset_str(j, "summary", c->summary);
+    jset_str(j, "summary_html", markdown_to_html(a, c->summary));
+    jset(j, "category_id", c->category_id ? json_integer(c->category_id) : json_null());
+    jset_str(j, "category", c->category_path && *c->category_path ? c->category_path : NULL);
+    jset_str(j, "kind", c->kind);
+    jset_str(j, "status", c->status);
+    jset_bool(j, "visible", c->visible);
+    jset_bool(j, "self_enrol", c->self_enrol);
+    jset_str(j, "start_date", date_str(a, c->start_at));
+    jset_str(j, "end_date", date_str(a, c->end_at));
+    jset_int(j, "duration_minutes", c->duration_minutes);
+    jset(j, "tags", tags);
+    jset_str(j, "policy", c->policy);
+    jset_str(j, "policy_html", markdown_to_html(a, c->policy));
+    jset_int(j, "policy_version", c->policy_version);
+    jset_str(j, "copied_from", c->copied_from && *c->copied_from ? c->copied_from : NULL);
+    jset_str(j, "created_at", created);
+    jset_str(j, "updated_at", updated);
     if (c->my_role) {
         int64_t now = time_now();
         json_object_set_new(j, "enrolment",

@@ -12,6 +12,27 @@ const char *model_col_str(struct arena *a, struct db_stmt *st, int col);
  * not enrolled, LE_DB. */
 lerr enrolment_live_id(struct db *db, int64_t course_id, int64_t user_id, int64_t *id_out);
 
+/* ---- JSON for the hottest pages (course page, dashboard) ----
+ * Set straight into an object, without json_pack's format parsing or jansson's check of every
+ * byte of keys and values: keys are literals here, and text from the database only ever came
+ * in through input that was checked to be UTF-8 (params.c, the JSON and CSV readers). */
+static inline void jset(json_t *o, const char *key, json_t *v)
+{
+    json_object_set_new_nocheck(o, key, v);
+}
+static inline void jset_str(json_t *o, const char *key, const char *s) /* NULL: null */
+{
+    json_object_set_new_nocheck(o, key, s ? json_string_nocheck(s) : json_null());
+}
+static inline void jset_int(json_t *o, const char *key, json_int_t v)
+{
+    json_object_set_new_nocheck(o, key, json_integer(v));
+}
+static inline void jset_bool(json_t *o, const char *key, bool v)
+{
+    json_object_set_new_nocheck(o, key, json_boolean(v));
+}
+
 /* The path of a category inserted with name ?1 under parent ?2 (NULL or 0 for the top level):
  * its parent's path, " / ", and its name. */
 #define CATEGORY_PATH_OF_NEW "COALESCE((SELECT g.path || ' / ' FROM course_categories g WHERE g.id = ?2), '') || ?1"
