@@ -264,63 +264,113 @@ static json_t *iso_or_null(int64_t t)
     return json_string_nocheck(s);
 }
 
-json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, int64_t viewer_id)
+/* ---- The learner's completions ---- */
+
+/* One completed activity (how: "" when not asked for). */
+struct completion {
+    int64_t activity_id, at;
+    const char *how;
+};
+
+static int cmp_completion(const void *x, const void *y)
 {
-    (void)a;
-    json_t *sections = json_array();
-    json_t *section = NULL;
-    int64_t section_id = 0, required = 0, completed = 0, last_at = 0;
-    json_t *next = NULL, *last = NULL;
-    /* x.course_id in the join lets the (course_id, section_id, position) index find a section's
-     * activities directly instead of scanning every activity of every course. */
-    struct db_stmt *st = db_query(
-        db,
-        "SELECT s.id, s.title, x.id, x.kind, x.title, x.required, x.allow_mark_done, COALESCE(g.completed_at, 0), "
-        "COALESCE(g.how, '') FROM course_sections s LEFT JOIN activities x ON x.course_id = s.course_id AND "
-        "x.section_id = s.id AND x.deleted_at IS "
-        "NULL LEFT JOIN activity_progress g ON g.activity_id = x.id AND g.user_id = ?2 WHERE s.course_id = ?1 AND "
-        "s.deleted_at IS NULL ORDER BY s.position, "
-        "s.id, x.position, x.id",
-        "ii", course_id, viewer_id);
+    int64_t a = ((const struct completion *)x)->activity_id, b = ((const struct completion *)y)->activity_id;
+    return a < b ? -1 : a > b;
+}
+
+/* Everything user_id has completed, sorted by activity for bsearch: one range of the covering
+ * activity_progress_by_user, whose pages the learner's every page reads, instead of one
+ * descent of the (activity_id, user_id) key per activity, each landing on a page of its own. */
+static struct completion *completions(struct db *db, struct arena *a, int64_t user_id, bool with_how,
+                                     size_t *n_out)
+{
+    size_t n = 0, cap = 64;
+    struct completion *v = arena_alloc(a, cap * sizeof *v);
+    struct db_stmt *st =
+        db_query(db,
+                 with_how ? "SELECT activity_id, completed_at, how FROM activity_progress WHERE user_id = ?1"
+                          : "SELECT activity_id, completed_at, '' FROM activity_progress WHERE user_id = ?1",
+                 "i", user_id);
     while (db_step(st) == DB_ROW) {
-        if (!section || db_col_int(st, 0) != section_id) {
-            section_id = db_col_int(st, 0);
-            section = json_object();
-            jset_int(section, "id", section_id);
-            jset_str(section, "title", db_col_text(st, 1));
-            jset(section, "activities", json_array());
-            json_array_append_new(sections, section);
+        if (n == cap) {
+            struct completion *grown = arena_alloc(a, 2 * cap * sizeof *grown);
+            memcpy(grown, v, n * sizeof *v);
+            v = grown, cap *= 2;
         }
-        if (db_col_is_null(st, 2)) continue;
-        int64_t done = db_col_int(st, 7);
-        bool req = db_col_int(st, 5) != 0;
-        json_t *x = json_object();
-        jset_int(x, "id", db_col_int(st, 2));
-        jset_str(x, "kind", db_col_text(st, 3));
-        jset_str(x, "title", db_col_text(st, 4));
-        jset_bool(x, "required", req);
-        jset_bool(x, "allow_mark_done", db_col_int(st, 6) != 0);
-        jset_bool(x, "completed", done != 0);
-        jset(x, "completed_at", iso_or_null(done));
-        if (done) jset_str(x, "how", db_col_text(st, 8));
-        json_array_append_new(json_object_get(section, "activities"), x);
-        if (req) {
-            required++;
-            if (done) completed++;
-        }
-        if (!done && !next) next = json_pack("{s:O, s:O}", "id", json_object_get(x, "id"), "title", json_object_get(x, "title"));
-        if (done && done >= last_at) {
-            last_at = done;
-            json_decref(last);
-            last = json_pack("{s:O, s:O, s:o}", "id", json_object_get(x, "id"), "title", json_object_get(x, "title"),
-                             "at", iso_or_null(done));
-        }
+        v[n++] = (struct completion){db_col_int(st, 0), db_col_int(st, 1), model_col_str(a, st, 2)};
     }
     db_done(st);
-    int percent = required ? (int)(completed * 100 / required) : 0;
-    return json_pack("{s:o, s:{s:I, s:I, s:i, s:o, s:o}}", "sections", sections, "progress", "required",
-                     (json_int_t)required, "completed", (json_int_t)completed, "percent", percent, "next",
-                     next ? next : json_null(), "last", last ? last : json_null());
+    qsort(v, n, sizeof *v, cmp_completion);
+    *n_out = n;
+    return v;
+}
+
+static const struct completion *completion_of(const struct completion *v, size_t n, int64_t activity_id)
+{
+    struct completion key = {.activity_id = activity_id};
+    if (!n) return NULL; /* v may be NULL then, which bsearch must not be given */
+    return bsearch(&key, v, n, sizeof *v, cmp_completion);
+}
+
+json_t *course_content_json(struct db *db, struct arena *a, const struct course *c, int64_t viewer_id)
+{
+    json_t *sections = json_array();
+    int64_t required = 0, completed = 0, last_at = 0;
+    json_t *next = NULL, *last = NULL;
+    const struct outline *o = NULL;
+    if (course_outline(db, a, c->id, c->outline_version, &o))
+        log_error("course: cannot read the outline of course %lld", (long long)c->id);
+    size_t n_done = 0;
+    struct completion *done = viewer_id && o && o->n_activities ? completions(db, a, viewer_id, true, &n_done) : NULL;
+    for (int i = 0; o && i < o->n_sections; i++) {
+        const struct outline_section *sec = &o->sections[i];
+        json_t *section = json_object(), *activities = json_array();
+        jset_int(section, "id", sec->id);
+        jset_str(section, "title", sec->title);
+        jset(section, "activities", activities);
+        json_array_append_new(sections, section);
+        for (int k = sec->first; k < sec->first + sec->n; k++) {
+            const struct outline_activity *y = &o->activities[k];
+            const struct completion *d = completion_of(done, n_done, y->id);
+            json_t *x = json_object();
+            jset_int(x, "id", y->id);
+            jset_str(x, "kind", y->kind);
+            jset_str(x, "title", y->title);
+            jset_bool(x, "required", y->required);
+            jset_bool(x, "allow_mark_done", y->allow_mark_done);
+            jset_bool(x, "completed", d != NULL);
+            jset(x, "completed_at", iso_or_null(d ? d->at : 0));
+            if (d) jset_str(x, "how", d->how);
+            json_array_append_new(activities, x);
+            if (y->required) {
+                required++;
+                if (d) completed++;
+            }
+            if (!d && !next) {
+                next = json_object();
+                jset_int(next, "id", y->id);
+                jset_str(next, "title", y->title);
+            }
+            if (d && d->at >= last_at) {
+                last_at = d->at;
+                json_decref(last);
+                last = json_object();
+                jset_int(last, "id", y->id);
+                jset_str(last, "title", y->title);
+                jset(last, "at", iso_or_null(d->at));
+            }
+        }
+    }
+    json_t *progress = json_object();
+    jset_int(progress, "required", required);
+    jset_int(progress, "completed", completed);
+    jset_int(progress, "percent", required ? (int)(completed * 100 / required) : 0);
+    jset(progress, "next", next ? next : json_null());
+    jset(progress, "last", last ? last : json_null());
+    json_t *out = json_object();
+    jset(out, "sections", sections);
+    jset(out, "progress", progress);
+    return out;
 }
 
 lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, const char *how, struct problem *p)
@@ -507,34 +557,6 @@ lerr activity_delete(struct db *db, struct arena *a, int64_t course_id, int64_t 
 
 #define DASHBOARD_COURSES_MAX 500 /* enrolments shown, by due date */
 
-static int cmp_i64(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    return a < b ? -1 : a > b;
-}
-
-/* Everything the learner has completed: one range of activity_progress_by_user, sorted by id
- * for bsearch. Far cheaper than looking each activity up in the (activity_id, user_id) key,
- * which is one index descent per activity of every enrolled course. */
-static int64_t *done_activities(struct db *db, struct arena *a, int64_t user_id, size_t *n_out)
-{
-    size_t n = 0, cap = 64;
-    int64_t *ids = arena_alloc(a, cap * sizeof *ids);
-    struct db_stmt *st = db_query(db, "SELECT activity_id FROM activity_progress WHERE user_id = ?1", "i", user_id);
-    while (db_step(st) == DB_ROW) {
-        if (n == cap) {
-            int64_t *grown = arena_alloc(a, 2 * cap * sizeof *grown);
-            memcpy(grown, ids, n * sizeof *ids);
-            ids = grown, cap *= 2;
-        }
-        ids[n++] = db_col_int(st, 0);
-    }
-    db_done(st);
-    qsort(ids, n, sizeof *ids, cmp_i64);
-    *n_out = n;
-    return ids;
-}
-
 /* One enrolled course on the dashboard: the enrolment, and the course's progress (required
  * activities, how many are done, the first activity not done in the course's order). */
 struct dash_course {
@@ -554,8 +576,8 @@ static int cmp_dash_course(const void *x, const void *y)
 
 /* Every live enrolment with its course's progress: the enrolments with their courses' outline
  * versions in one query, each course's outline from memory (outline.c), checked against done. */
-static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t user_id, const int64_t *done,
-                                        size_t n_done, size_t *n_out)
+static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t user_id,
+                                        const struct completion *done, size_t n_done, size_t *n_out)
 {
     size_t n = 0, cap = 16;
     struct dash_course *v = arena_alloc(a, cap * sizeof *v);
@@ -588,7 +610,7 @@ static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t 
         const struct outline *o = outlines[i];
         for (int k = 0; o && k < o->n_activities; k++) {
             const struct outline_activity *x = &o->activities[k];
-            bool is_done = bsearch(&x->id, done, n_done, sizeof *done, cmp_i64) != NULL;
+            bool is_done = completion_of(done, n_done, x->id) != NULL;
             if (x->required) {
                 c->required++;
                 if (is_done) c->done++;
@@ -607,9 +629,9 @@ json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
     int64_t now = time_now();
     /* Two queries whatever the number of enrolments: what the learner completed, and their
      * enrolments; the courses' outlines come from memory while they are current. */
-    size_t n_done_ids, n;
-    int64_t *done_ids = done_activities(db, a, user_id, &n_done_ids);
-    struct dash_course *v = dash_courses(db, a, user_id, done_ids, n_done_ids, &n);
+    size_t n_done, n;
+    struct completion *completed = completions(db, a, user_id, false, &n_done);
+    struct dash_course *v = dash_courses(db, a, user_id, completed, n_done, &n);
     for (size_t i = 0; i < n; i++) {
         const struct dash_course *c = &v[i];
         char due_s[21] = "";

@@ -446,8 +446,8 @@ lerr course_create(struct db *db, struct arena *a, const struct course_input *in
     "COALESCE((SELECT MAX(k.version) FROM policy_acks k WHERE k.course_id = c.id AND k.user_id = ?1), 0), "   \
     "c.self_enrol_approval, (SELECT COUNT(*) FROM enrolment_requests q WHERE q.course_id = c.id AND "           \
     "q.user_id = ?1 AND q.status = 'pending'), COALESCE(c.cover_sha256, ''), c.cover_alt, "                   \
-    "COALESCE((SELECT g.path FROM course_categories g WHERE g.id = c.category_id), '')"
-#define COURSE_NCOLS 27 /* the columns of COURSE_COLS, which course_row reads */
+    "COALESCE((SELECT g.path FROM course_categories g WHERE g.id = c.category_id), ''), c.outline_version"
+#define COURSE_NCOLS 28 /* the columns of COURSE_COLS, which course_row reads */
 #define COURSE_FROM " FROM courses c LEFT JOIN enrolments e ON e.course_id = c.id AND e.user_id = ?1 AND e.unenrolled_at IS NULL"
 
 static void course_row(struct arena *a, struct db_stmt *st, struct course *c)
@@ -459,6 +459,7 @@ static void course_row(struct arena *a, struct db_stmt *st, struct course *c)
         .summary = model_col_str(a, st, 3),
         .category_id = db_col_int(st, 4),
         .category_path = model_col_str(a, st, 26),
+        .outline_version = db_col_int(st, 27),
         .kind = model_col_str(a, st, 5),
         .status = model_col_str(a, st, 6),
         .visible = db_col_int(st, 7) != 0,

@@ -755,6 +755,7 @@ struct course {
     int policy_version;
     const char *copied_from;      /* the code of the course it was copied from, "" if none */
     int64_t created_at, updated_at;
+    int64_t outline_version;      /* raised by every change to its sections and activities */
     /* The viewer's side (course_get_for, course_search): */
     const char *my_role;          /* "learner", "instructor" or NULL when not enrolled */
     int64_t my_due_at, my_completed_at;
@@ -961,10 +962,11 @@ struct activity {
 };
 lerr activity_get(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t viewer_id,
                   struct activity *out, struct problem *p);
-/* The course's sections and activities with the viewer's completion, and their progress:
- * {"sections": [{"id","title","activities":[...]}], "progress": {"required","completed",
- * "percent","next": {...}|null, "last": {...}|null}} in one query. */
-json_t *course_content_json(struct db *db, struct arena *a, int64_t course_id, int64_t viewer_id);
+/* The course's sections and activities with the viewer's completion (viewer_id 0: none), and
+ * their progress: {"sections": [{"id","title","activities":[...]}], "progress": {"required",
+ * "completed","percent","next": {...}|null, "last": {...}|null}}. The outline comes from
+ * memory while c->outline_version is current; the viewer's completions in one query. */
+json_t *course_content_json(struct db *db, struct arena *a, const struct course *c, int64_t viewer_id);
 /* Records the viewer's completion of an activity (how: the kind's word or "marked"); when every
  * required activity is complete, the enrolment's completion time is set. Also the last access.
  * Only for enrolled people; others are not tracked (LE_OK). */

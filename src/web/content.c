@@ -114,7 +114,7 @@ static bool structure_input_ok(struct request *req, struct response *res)
 
 static void structure_done(struct request *req, struct response *res, const struct course *c, const char *flash)
 {
-    res->model = course_content_json(req->db, req->arena, c->id, 0);
+    res->model = course_content_json(req->db, req->arena, c, 0);
     web_flash(req, res, flash);
     res->redirect = arena_sprintf(req->arena, "/courses/%s#content-heading", c->code);
 }

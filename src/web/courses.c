@@ -135,7 +135,7 @@ static void show_course(struct request *req, struct response *res, struct course
 {
     json_t *course = course_to_json(req->arena, c);
     res->model = json_pack("{s:o}", "course", course);
-    json_t *content = course_content_json(req->db, req->arena, c->id, req->user->id);
+    json_t *content = course_content_json(req->db, req->arena, c, req->user->id);
     json_object_update(res->model, content);
     json_decref(content);
     bool manage = can_manage(req) || (c->my_role && str_eq(c->my_role, "instructor"));
