@@ -316,6 +316,8 @@ lerr user_get_by_username(struct db *db, struct arena *a, const char *username, 
     "|| ', ' || first_name)"
 #define USER_SEARCH_SCAN USER_SEARCH_TEXT " LIKE ?1 ESCAPE '\\'"
 #define USER_SEARCH_FTS "id IN (SELECT rowid FROM users_fts WHERE body LIKE ?1)"
+/* Matches from which a page is read in name order rather than through the trigram table. */
+#define USER_SEARCH_BROAD 1000
 
 /* The condition for a search pattern. PostgreSQL's trigram index serves the LIKE itself.
  * SQLite's trigram table serves a LIKE of at least three characters without wildcards of the
@@ -430,8 +432,16 @@ static lerr list_scoped(struct db *db, struct arena *a, int64_t manager_id, cons
                       "siii", like, (int64_t)per_page, offset, manager_id);
     } else if (pat) {
         const char *where = user_search_where(db, pat);
-        e = db_query_int(db, &total, arena_sprintf(a, "SELECT COUNT(*) FROM users WHERE %s", where), "s", pat);
+        bool fts = str_eq(where, USER_SEARCH_FTS);
+        /* The trigram table holds one row per user: counted on its own, without the join. */
+        e = db_query_int(db, &total,
+                         fts ? "SELECT COUNT(*) FROM users_fts WHERE body LIKE ?1"
+                                                  : arena_sprintf(a, "SELECT COUNT(*) FROM users WHERE %s", where),
+                         "s", pat);
         if (e) return LE_DB;
+        /* A term most people match ("example.org") is found at once walking the name order;
+         * through the trigram table every match would be sorted to show the first 25. */
+        if (fts && total >= USER_SEARCH_BROAD) where = USER_SEARCH_SCAN;
         st = db_query(db,
                       arena_sprintf(a,
                                     "SELECT " USER_COLS " FROM users WHERE %s ORDER BY last_name, first_name, "
