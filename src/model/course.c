@@ -79,6 +79,31 @@ static lerr category_paths_refresh(struct db *db, struct arena *a, int64_t id)
     return LE_OK;
 }
 
+lerr category_paths(struct db *db, struct arena *a, struct course_category **out, int *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    struct db_stmt *st = db_query(db, "SELECT id, name, COALESCE(parent_id, 0), path FROM course_categories ORDER BY "
+                                      "path, id", "");
+    int cap = 16, n = 0, rc;
+    struct course_category *rows = arena_alloc(a, sizeof *rows * (size_t)cap);
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            struct course_category *bigger = arena_alloc(a, sizeof *rows * (size_t)cap * 2);
+            memcpy(bigger, rows, sizeof *rows * (size_t)n);
+            rows = bigger;
+            cap *= 2;
+        }
+        rows[n++] = (struct course_category){.id = db_col_int(st, 0), .name = model_col_str(a, st, 1),
+                                             .parent_id = db_col_int(st, 2), .path = model_col_str(a, st, 3)};
+    }
+    db_done(st);
+    if (rc != DB_DONE) return LE_DB;
+    *out = rows;
+    *n_out = n;
+    return LE_OK;
+}
+
 lerr category_list(struct db *db, struct arena *a, struct course_category **out, int *n_out)
 {
     *out = NULL;
@@ -622,14 +647,18 @@ lerr course_search(struct db *db, struct arena *a, const struct course_query *q,
     const char *match = !*terms ? "?2 = ''"
                         : pg    ? "c.search_tsv @@ to_tsquery('simple', ?2)"
                                 : "c.id IN (SELECT rowid FROM courses_fts WHERE courses_fts MATCH ?2)";
+    /* The matches are found, counted and ordered on their id and title alone; only the page's
+     * rows are then read whole, with the viewer's enrolment and their correlated subqueries. */
     const char *sql = arena_sprintf(
         a,
-        "SELECT " COURSE_COLS ", COUNT(*) OVER ()" COURSE_FROM
+        "SELECT " COURSE_COLS ", hit.total FROM (SELECT c.id, c.title, COUNT(*) OVER () AS total" COURSE_FROM
         " WHERE %s AND (?3 = '' OR c.kind = ?3) AND (?4 = '' OR EXISTS (SELECT 1 FROM course_tags ct "
         "JOIN tags t ON t.id = ct.tag_id WHERE ct.course_id = c.id AND t.name = ?4)) AND (?5 = 0 OR c.category_id IN "
         "(WITH RECURSIVE sub(id) AS (SELECT CAST(?5 AS BIGINT) UNION ALL SELECT g.id FROM course_categories g JOIN "
         "sub ON g.parent_id = sub.id) SELECT id FROM sub)) AND (?6 = 1 OR (c.status = 'published' AND c.visible = 1) "
-        "OR e.id IS NOT NULL) ORDER BY c.title, c.id LIMIT ?7 OFFSET ?8",
+        "OR e.id IS NOT NULL) ORDER BY c.title, c.id LIMIT ?7 OFFSET ?8) hit JOIN courses c ON c.id = hit.id LEFT "
+        "JOIN enrolments e ON e.course_id = c.id AND e.user_id = ?1 AND e.unenrolled_at IS NULL ORDER BY hit.title, "
+        "hit.id",
         match);
     char *tag = arena_strdup(a, q->tag ? q->tag : "");
     for (char *c = tag; *c; c++) *c = (char)tolower((unsigned char)*c);

@@ -728,6 +728,9 @@ struct course_category {
 };
 /* Every category in tree order (parents before children, siblings by name). */
 lerr category_list(struct db *db, struct arena *a, struct course_category **out, int *n_out);
+/* Every category's id, name, parent and path, by path: a form's choices, without category_list's
+ * course counts and depths. */
+lerr category_paths(struct db *db, struct arena *a, struct course_category **out, int *n_out);
 /* parent_id 0 = top level. A parent under the category itself (a loop) is refused. */
 lerr category_create(struct db *db, const char *name, int64_t parent_id, int64_t actor_id,
                      int64_t *id_out, struct problem *p);

@@ -45,7 +45,7 @@ static json_t *category_choices(struct request *req, int64_t selected)
     struct course_category *cats;
     int n;
     json_t *arr = json_array();
-    if (category_list(req->db, req->arena, &cats, &n)) return arr;
+    if (category_paths(req->db, req->arena, &cats, &n)) return arr;
     for (int i = 0; i < n; i++) {
         json_array_append_new(arr, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)cats[i].id, "path", cats[i].path,
                                              "selected", cats[i].id == selected));
@@ -101,7 +101,7 @@ void h_courses_list(struct request *req, struct response *res)
         /* The category filter's choices. */
         struct course_category *cats = NULL;
         int n_cats = 0;
-        category_list(req->db, req->arena, &cats, &n_cats);
+        category_paths(req->db, req->arena, &cats, &n_cats);
         json_t *choices = json_array();
         for (int k = 0; k < n_cats; k++)
             json_array_append_new(choices, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)cats[k].id, "path",
