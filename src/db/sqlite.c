@@ -49,10 +49,14 @@ static struct sq_stmt *sqs(struct db_stmt *st)
     return (struct sq_stmt *)st;
 }
 
+/* The bucket's hash: the length and the last 48 bytes (where statements of the same table
+ * and shape differ), not the whole text, which every lookup would otherwise walk byte by byte
+ * (page statements run to a thousand characters); strcmp in the bucket decides. */
 static uint32_t hash_sql(const char *s)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    size_t n = strlen(s);
+    uint32_t h = 2166136261u ^ (uint32_t)n; /* FNV-1a */
+    for (const char *p = s + (n > 48 ? n - 48 : 0); *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
     return h;
 }
 
@@ -487,8 +491,9 @@ lerr db_sqlite_open(const char *data_dir, struct db **out, struct problem *p)
         "PRAGMA foreign_keys = ON",
         "PRAGMA synchronous = NORMAL",
         /* A larger page cache than SQLite's 2 MiB default: the hot pages of the dashboard and
-         * course page stay in memory (16 MiB per connection, one connection per worker). */
-        "PRAGMA cache_size = -16384",
+         * course page stay in memory (32 MiB per connection, one connection per worker: at
+         * size L the learners' enrolments and completions, read with random sessions). */
+        "PRAGMA cache_size = -32768",
     };
     for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
         if (sq_exec(&d->base, pragmas[i])) {
