@@ -1,6 +1,7 @@
 /* Time, randomness, hashing and logging. */
 #include <stdio.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 #include <sodium.h>
 #include "core.h"
@@ -18,12 +19,33 @@ void time_set_fake(int64_t t)
     atomic_store(&fake_now, t);
 }
 
+static void put_digits(char *at, int64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--, v /= 10) at[i] = (char)('0' + v % 10);
+}
+
+/* By hand rather than gmtime_r and strftime, which showed in page profiles (a dashboard writes
+ * twenty of these): the civil date from days since 1970-01-01 (H. Hinnant's algorithm, exact
+ * for the proleptic Gregorian calendar). Years 0 to 9999; others are clamped to them. */
 void time_iso8601(int64_t t, char out[static 21])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const int64_t min = -62167219200, max = 253402300799; /* 0000-01-01, 9999-12-31T23:59:59 */
+    if (t < min) t = min;
+    if (t > max) t = max;
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), secs = t - days * 86400;
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;                                    /* [0, 146096] */
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              /* [0, 365] */
+    int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    memcpy(out, "0000-00-00T00:00:00Z", 21);
+    put_digits(out, y, 4);
+    put_digits(out + 5, m, 2);
+    put_digits(out + 8, d, 2);
+    put_digits(out + 11, secs / 3600, 2);
+    put_digits(out + 14, secs / 60 % 60, 2);
+    put_digits(out + 17, secs % 60, 2);
 }
 
 double time_monotonic_ms(void)

@@ -297,7 +297,7 @@ static struct completion *completions(struct db *db, struct arena *a, int64_t us
             memcpy(grown, v, n * sizeof *v);
             v = grown, cap *= 2;
         }
-        v[n++] = (struct completion){db_col_int(st, 0), db_col_int(st, 1), model_col_str(a, st, 2)};
+        v[n++] = (struct completion){db_col_int(st, 0), db_col_int(st, 1), with_how ? model_col_str(a, st, 2) : ""};
     }
     db_done(st);
     qsort(v, n, sizeof *v, cmp_completion);

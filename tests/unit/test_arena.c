@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include "../../src/core/core.h"
 
@@ -179,6 +180,30 @@ static void test_utf8(void **state)
     assert_true(utf8_valid("ok\xff", 2));
 }
 
+/* ISO 8601 times are written by hand; they must agree with the C library's calendar. */
+static void test_time_iso8601(void **state)
+{
+    (void)state;
+    char mine[21], libc[21];
+    time_iso8601(0, mine);
+    assert_string_equal(mine, "1970-01-01T00:00:00Z");
+    time_iso8601(951782400, mine); /* a century leap day */
+    assert_string_equal(mine, "2000-02-29T00:00:00Z");
+    time_iso8601(-1, mine);
+    assert_string_equal(mine, "1969-12-31T23:59:59Z");
+    uint64_t x = 88172645463325252u; /* xorshift: the same times every run */
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int64_t t = (int64_t)(x % 8000000000u) - 2000000000; /* 1906 to 2160 */
+        time_t tt = (time_t)t;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(libc, sizeof libc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        time_iso8601(t, mine);
+        assert_string_equal(mine, libc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_buf_cap),
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_time_iso8601),
     };
     return cmocka_run_group_tests_name("arena", tests, NULL, NULL);
 }
