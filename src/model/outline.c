@@ -1,11 +1,13 @@
 /* Course outlines in memory: each course's live sections and activities, in order.
  *
  * The learner's dashboard needs the outline of every enrolled course (to count the required
- * activities done and find the next one), and reading them joined was most of the page's
- * database time. Outlines change rarely, and every change raises courses.outline_version
- * (triggers, migration 0014), so the dashboard reads the version with the enrolments and
- * takes each outline from here while the version matches. The version lives in the database,
- * so a change made on another node is seen as soon as the course row is read.
+ * activities done and find the next one), and the course page its own; reading them joined
+ * was most of those pages' database time. Outlines change rarely, and every change raises
+ * courses.outline_version (triggers, migration 0014), so the pages read the version with the
+ * course row and take the outline from here while the version matches. The version lives in
+ * the database, so a change made on another node is seen as soon as the course row is read.
+ * One process serves one database: a database restored from a backup under a running server
+ * could repeat a version with other content, so servers are restarted after a restore.
  *
  * An outline is immutable once built and counted by reference: a request holds the ones it
  * uses until its arena goes, so a newer version can replace an entry at any time. */
