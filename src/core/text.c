@@ -39,8 +39,11 @@ bool utf8_valid(const char *str, size_t n)
 
 lerr html_escape(struct buf *out, const char *s, size_t n)
 {
+    /* The five characters that need an entity; everything else is copied in runs. */
+    static const bool special[256] = {['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true};
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
+        if (!special[(unsigned char)s[i]]) continue;
         const char *rep;
         switch (s[i]) {
         case '&': rep = "&amp;"; break;
