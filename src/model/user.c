@@ -316,8 +316,10 @@ lerr user_get_by_username(struct db *db, struct arena *a, const char *username, 
     "|| ', ' || first_name)"
 #define USER_SEARCH_SCAN USER_SEARCH_TEXT " LIKE ?1 ESCAPE '\\'"
 #define USER_SEARCH_FTS "id IN (SELECT rowid FROM users_fts WHERE body LIKE ?1)"
-/* Matches from which a page is read in name order rather than through the trigram table. */
-#define USER_SEARCH_BROAD 1000
+/* Matches from which a page is read in name order rather than through the trigram table:
+ * sorting that many costs more than walking the name index to a page of them, even when the
+ * matches bunch together in the name order (a surname) and the walk goes far. */
+#define USER_SEARCH_BROAD 20000
 
 /* The condition for a search pattern. PostgreSQL's trigram index serves the LIKE itself.
  * SQLite's trigram table serves a LIKE of at least three characters without wildcards of the
