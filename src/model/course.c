@@ -79,12 +79,9 @@ static lerr category_paths_refresh(struct db *db, struct arena *a, int64_t id)
     return LE_OK;
 }
 
-lerr category_paths(struct db *db, struct arena *a, struct course_category **out, int *n_out)
+/* Reads the rows of a category query: id, name, parent (0 at the top), path, course count. */
+static lerr category_rows(struct db_stmt *st, struct arena *a, struct course_category **out, int *n_out)
 {
-    *out = NULL;
-    *n_out = 0;
-    struct db_stmt *st = db_query(db, "SELECT id, name, COALESCE(parent_id, 0), path FROM course_categories ORDER BY "
-                                      "path, id", "");
     int cap = 16, n = 0, rc;
     struct course_category *rows = arena_alloc(a, sizeof *rows * (size_t)cap);
     while ((rc = db_step(st)) == DB_ROW) {
@@ -95,38 +92,35 @@ lerr category_paths(struct db *db, struct arena *a, struct course_category **out
             cap *= 2;
         }
         rows[n++] = (struct course_category){.id = db_col_int(st, 0), .name = model_col_str(a, st, 1),
-                                             .parent_id = db_col_int(st, 2), .path = model_col_str(a, st, 3)};
+                                             .parent_id = db_col_int(st, 2), .path = model_col_str(a, st, 3),
+                                             .n_courses = db_col_int(st, 4)};
     }
     db_done(st);
-    if (rc != DB_DONE) return LE_DB;
-    *out = rows;
-    *n_out = n;
-    return LE_OK;
+    *out = rc == DB_DONE ? rows : NULL;
+    *n_out = rc == DB_DONE ? n : 0;
+    return rc == DB_DONE ? LE_OK : LE_DB;
+}
+
+lerr category_paths(struct db *db, struct arena *a, struct course_category **out, int *n_out)
+{
+    return category_rows(db_query(db, "SELECT id, name, COALESCE(parent_id, 0), path, 0 FROM course_categories "
+                                      "ORDER BY path, id", ""),
+                         a, out, n_out);
 }
 
 lerr category_list(struct db *db, struct arena *a, struct course_category **out, int *n_out)
 {
+    struct course_category *rows;
+    int n;
+    lerr e = category_rows(db_query(db,
+                                    "SELECT g.id, g.name, COALESCE(g.parent_id, 0), g.path, (SELECT COUNT(*) FROM "
+                                    "courses c WHERE c.category_id = g.id) FROM course_categories g ORDER BY g.name, "
+                                    "g.id",
+                                    ""),
+                           a, &rows, &n);
     *out = NULL;
     *n_out = 0;
-    struct db_stmt *st = db_query(db,
-                                  "SELECT g.id, g.name, COALESCE(g.parent_id, 0), (SELECT COUNT(*) FROM courses c "
-                                  "WHERE c.category_id = g.id) FROM course_categories g ORDER BY g.name, g.id",
-                                  "");
-    int cap = 16, n = 0;
-    struct course_category *rows = arena_alloc(a, sizeof *rows * (size_t)cap);
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            struct course_category *bigger = arena_alloc(a, sizeof *rows * (size_t)cap * 2);
-            memcpy(bigger, rows, sizeof *rows * (size_t)n);
-            rows = bigger;
-            cap *= 2;
-        }
-        rows[n++] = (struct course_category){.id = db_col_int(st, 0), .name = model_col_str(a, st, 1),
-                                             .parent_id = db_col_int(st, 2), .n_courses = db_col_int(st, 3)};
-    }
-    db_done(st);
-    if (rc != DB_DONE) return LE_DB;
+    if (e) return e;
     /* Tree order: a depth-first walk from the roots, siblings by name (the query's order). */
     struct course_category *sorted = arena_alloc(a, sizeof *rows * (size_t)(n ? n : 1));
     int *stack = arena_alloc(a, sizeof *stack * (size_t)(n + 1));
@@ -140,14 +134,10 @@ lerr category_list(struct db *db, struct arena *a, struct course_category **out,
             int i = stack[--sp];
             if (done[i]) continue;
             done[i] = true;
-            struct course_category c = rows[i];
+            struct course_category c = rows[i]; /* its path is stored (category_paths_refresh) */
             c.depth = 0;
-            c.path = c.name;
             for (int k = 0; k < m; k++)
-                if (sorted[k].id == c.parent_id) {
-                    c.depth = sorted[k].depth + 1;
-                    c.path = arena_sprintf(a, "%s / %s", sorted[k].path, c.name);
-                }
+                if (sorted[k].id == c.parent_id) c.depth = sorted[k].depth + 1;
             sorted[m++] = c;
             /* push children in reverse name order so the first pops first */
             for (int k = n - 1; k >= 0; k--)
