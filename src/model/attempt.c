@@ -33,14 +33,6 @@ static json_t *json_col(struct arena *a, struct db_stmt *st, int col)
     return j;
 }
 
-static json_t *iso_or_null(int64_t t)
-{
-    if (!t) return json_null();
-    char s[21];
-    time_iso8601(t, s);
-    return json_string(s);
-}
-
 /* ---- Reading an attempt ---- */
 
 struct attempt {
@@ -754,8 +746,8 @@ json_t *attempt_json(struct db *db, struct arena *a, int64_t attempt_id, int64_t
         "s:o, s:f, s:o, s:o, s:b, s:{s:b, s:b, s:b}}",
         "id", (json_int_t)t.id, "quiz_id", (json_int_t)t.quiz_id, "user_id", (json_int_t)t.user_id, "title",
         t.quiz_title, "course", "id", (json_int_t)t.course_id, "code", t.course_code, "title", t.course_title, "number",
-        t.number, "state", t.state, "submitted_by", t.submitted_by, "started_at", iso_or_null(t.started_at),
-        "deadline_at", iso_or_null(t.deadline_at), "submitted_at", iso_or_null(t.submitted_at), "now", now_s,
+        t.number, "state", t.state, "submitted_by", t.submitted_by, "started_at", model_json_time(t.started_at),
+        "deadline_at", model_json_time(t.deadline_at), "submitted_at", model_json_time(t.submitted_at), "now", now_s,
         "seconds_left",
         open && t.deadline_at ? json_integer(t.deadline_at > now ? t.deadline_at - now : 0) : json_null(), "page",
         t.page < pages ? t.page : pages - 1, "pages", pages, "per_page", t.per_page, "questions", questions, "score",

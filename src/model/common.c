@@ -20,3 +20,11 @@ lerr enrolment_live_id(struct db *db, int64_t course_id, int64_t user_id, int64_
                         "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL", "ii",
                         course_id, user_id);
 }
+
+json_t *model_json_time(int64_t t)
+{
+    if (!t) return json_null();
+    char s[21];
+    time_iso8601(t, s);
+    return json_string_nocheck(s); /* digits and punctuation only */
+}

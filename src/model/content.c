@@ -256,14 +256,6 @@ lerr activity_get(struct db *db, struct arena *a, int64_t course_id, int64_t id,
     return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
-static json_t *iso_or_null(int64_t t)
-{
-    if (!t) return json_null();
-    char s[21];
-    time_iso8601(t, s);
-    return json_string_nocheck(s);
-}
-
 /* ---- The learner's completions ---- */
 
 /* One completed activity (how: "" when not asked for). */
@@ -339,7 +331,7 @@ json_t *course_content_json(struct db *db, struct arena *a, const struct course 
             jset_bool(x, "required", y->required);
             jset_bool(x, "allow_mark_done", y->allow_mark_done);
             jset_bool(x, "completed", d != NULL);
-            jset(x, "completed_at", iso_or_null(d ? d->at : 0));
+            jset(x, "completed_at", model_json_time(d ? d->at : 0));
             if (d) jset_str(x, "how", d->how);
             json_array_append_new(activities, x);
             if (y->required) {
@@ -357,7 +349,7 @@ json_t *course_content_json(struct db *db, struct arena *a, const struct course 
                 last = json_object();
                 jset_int(last, "id", y->id);
                 jset_str(last, "title", y->title);
-                jset(last, "at", iso_or_null(d->at));
+                jset(last, "at", model_json_time(d->at));
             }
         }
     }
@@ -644,8 +636,8 @@ json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
         jset_str(j, "due", c->due ? due_s : NULL);
         jset_bool(j, "overdue", c->due && !c->completed && c->due < now);
         jset_bool(j, "completed", c->completed != 0);
-        jset(j, "completed_at", iso_or_null(c->completed));
-        jset(j, "last_access_at", iso_or_null(c->last));
+        jset(j, "completed_at", model_json_time(c->completed));
+        jset(j, "last_access_at", model_json_time(c->last));
         jset_int(j, "percent", c->required ? (int)(c->done * 100 / c->required) : 0);
         jset_int(j, "required", c->required);
         jset_int(j, "required_done", c->done);

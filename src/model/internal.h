@@ -6,6 +6,8 @@
 
 /* The problem for a database failure in a change: nothing was saved, try again. */
 lerr model_db_problem(struct problem *p);
+/* A time as JSON: "2027-01-31T09:00:00Z", or null for 0 (not set). */
+json_t *model_json_time(int64_t t);
 /* A text column copied into the arena; "" for NULL. */
 const char *model_col_str(struct arena *a, struct db_stmt *st, int col);
 /* The id of user_id's live (not ended) enrolment in course_id: LE_OK, LE_NOTFOUND when they are

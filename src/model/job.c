@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model.h"
+#include "internal.h"
 
 #define DEFAULT_MAX_ATTEMPTS 5
 #define BACKOFF_FIRST_S 10
@@ -200,14 +200,6 @@ lerr job_list(struct db *db, struct arena *a, const char *state, int n, struct j
     return LE_OK;
 }
 
-static json_t *iso_or_null(int64_t t)
-{
-    if (!t) return json_null();
-    char s[21];
-    time_iso8601(t, s);
-    return json_string(s);
-}
-
 static json_t *json_or_string(const char *text)
 {
     if (!text || !*text) return json_null();
@@ -223,15 +215,15 @@ json_t *job_to_json(const struct job *j)
     json_object_set_new(o, "state", json_string(j->state ? j->state : ""));
     json_object_set_new(o, "attempts", json_integer(j->attempts));
     json_object_set_new(o, "max_attempts", json_integer(j->max_attempts));
-    json_object_set_new(o, "run_at", iso_or_null(j->run_at));
+    json_object_set_new(o, "run_at", model_json_time(j->run_at));
     json_object_set_new(o, "lease_owner", j->lease_owner ? json_string(j->lease_owner) : json_null());
-    json_object_set_new(o, "lease_until", iso_or_null(j->lease_until));
-    json_object_set_new(o, "started_at", iso_or_null(j->started_at));
-    json_object_set_new(o, "finished_at", iso_or_null(j->finished_at));
+    json_object_set_new(o, "lease_until", model_json_time(j->lease_until));
+    json_object_set_new(o, "started_at", model_json_time(j->started_at));
+    json_object_set_new(o, "finished_at", model_json_time(j->finished_at));
     json_object_set_new(o, "last_error", json_string(j->last_error ? j->last_error : ""));
     json_object_set_new(o, "payload", json_or_string(j->payload));
     json_object_set_new(o, "result", json_or_string(j->result));
-    json_object_set_new(o, "created_at", iso_or_null(j->created_at));
-    json_object_set_new(o, "updated_at", iso_or_null(j->updated_at));
+    json_object_set_new(o, "created_at", model_json_time(j->created_at));
+    json_object_set_new(o, "updated_at", model_json_time(j->updated_at));
     return o;
 }

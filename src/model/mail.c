@@ -414,14 +414,6 @@ lerr mail_mark_failed(struct db *db, int64_t id, const char *subject, const char
                   "isssi", id, final ? "failed" : "queued", subject, (const char *)err, time_now());
 }
 
-static json_t *iso_or_null(int64_t t)
-{
-    if (!t) return json_null();
-    char s[21];
-    time_iso8601(t, s);
-    return json_string(s);
-}
-
 json_t *mail_to_json(const struct mail_message *m)
 {
     json_t *o = json_object();
@@ -434,8 +426,8 @@ json_t *mail_to_json(const struct mail_message *m)
     json_object_set_new(o, "last_error", json_string(m->last_error));
     json_object_set_new(o, "user_id", m->user_id ? json_integer(m->user_id) : json_null());
     json_object_set_new(o, "job_id", m->job_id ? json_integer(m->job_id) : json_null());
-    json_object_set_new(o, "created_at", iso_or_null(m->created_at));
-    json_object_set_new(o, "updated_at", iso_or_null(m->updated_at));
-    json_object_set_new(o, "sent_at", iso_or_null(m->sent_at));
+    json_object_set_new(o, "created_at", model_json_time(m->created_at));
+    json_object_set_new(o, "updated_at", model_json_time(m->updated_at));
+    json_object_set_new(o, "sent_at", model_json_time(m->sent_at));
     return o;
 }

@@ -21,14 +21,6 @@ static bool one_of(const char *s, const char *const *list)
     return false;
 }
 
-static json_t *iso_or_null(int64_t t)
-{
-    if (!t) return json_null();
-    char s[21];
-    time_iso8601(t, s);
-    return json_string(s);
-}
-
 /* The settings as stored (and, while saving, as they will be). */
 struct quiz_row {
     int64_t course_id;
@@ -538,7 +530,7 @@ json_t *quiz_json(struct db *db, struct arena *a, int64_t course_id, int64_t act
             double percent = db_col_double(st, 5);
             json_t *t = json_pack("{s:I, s:i, s:s, s:o, s:o, s:o, s:o, s:b}", "id", (json_int_t)db_col_int(st, 0),
                                   "number", (int)db_col_int(st, 1), "state", db_col_text(st, 2), "started_at",
-                                  iso_or_null(db_col_int(st, 3)), "submitted_at", iso_or_null(db_col_int(st, 4)),
+                                  model_json_time(db_col_int(st, 3)), "submitted_at", model_json_time(db_col_int(st, 4)),
                                   "percent", submitted && !db_col_is_null(st, 5) ? json_real(percent) : json_null(),
                                   "passed", submitted && !waiting ? json_boolean(percent >= r.pass_percent) : json_null(),
                                   "needs_grading", waiting);
@@ -591,7 +583,7 @@ json_t *quiz_json(struct db *db, struct arena *a, int64_t course_id, int64_t act
         "id", (json_int_t)activity_id, "course_id", (json_int_t)course_id, "title", r.title, "random_category_id",
         r.random_category_id ? json_integer(r.random_category_id) : json_null(), "random_count", r.random_count,
         "shuffle_questions", r.shuffle_questions != 0, "shuffle_answers", r.shuffle_answers != 0, "open_at",
-        iso_or_null(r.open_at), "close_at", iso_or_null(r.close_at), "time_limit_seconds", r.time_limit_seconds,
+        model_json_time(r.open_at), "close_at", model_json_time(r.close_at), "time_limit_seconds", r.time_limit_seconds,
         "attempts_allowed", r.attempts_allowed, "grading_method", r.grading_method, "pass_percent", r.pass_percent,
         "per_page", r.per_page, "review_answers", r.review_answers, "review_correct", r.review_correct,
         "review_feedback", r.review_feedback, "complete_on", r.complete_on, "questions", n_questions, "max_score",

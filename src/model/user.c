@@ -654,14 +654,6 @@ lerr user_reset_password(struct db *db, struct arena *a, int64_t id, int64_t act
 
 /* ---- Presenting ---- */
 
-static json_t *iso_or_null(int64_t t)
-{
-    if (!t) return json_null();
-    char s[21];
-    time_iso8601(t, s);
-    return json_string(s);
-}
-
 /* String fields come from the database, which only ever receives validated UTF-8. */
 static json_t *str(const char *s)
 {
@@ -682,10 +674,10 @@ json_t *user_to_json(const struct user *u)
     json_object_set_new(o, "roles", role_list_json(u->roles));
     json_object_set_new(o, "must_change_password", json_boolean(u->must_change_password));
     json_object_set_new(o, "locked", json_boolean(locked));
-    json_object_set_new(o, "locked_until", locked ? iso_or_null(u->locked_until) : json_null());
-    json_object_set_new(o, "created_at", iso_or_null(u->created_at));
-    json_object_set_new(o, "updated_at", iso_or_null(u->updated_at));
-    json_object_set_new(o, "last_signin_at", iso_or_null(u->last_signin_at));
+    json_object_set_new(o, "locked_until", locked ? model_json_time(u->locked_until) : json_null());
+    json_object_set_new(o, "created_at", model_json_time(u->created_at));
+    json_object_set_new(o, "updated_at", model_json_time(u->updated_at));
+    json_object_set_new(o, "last_signin_at", model_json_time(u->last_signin_at));
     /* Organisation and HR fields (docs/people.md). */
     json_object_set_new(o, "idnumber", u->idnumber && *u->idnumber ? str(u->idnumber) : json_null());
     json_object_set_new(o, "department", u->department_id ? json_pack("{s:I, s:o}", "id", (json_int_t)u->department_id, "name", str(u->department_name)) : json_null());
