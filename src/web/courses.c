@@ -98,15 +98,7 @@ void h_courses_list(struct request *req, struct response *res)
                                 q.q);
     if (q.q) json_object_set_new(res->model, "q", json_string(q.q));
     if (!req->is_api) {
-        /* The category filter's choices. */
-        struct course_category *cats = NULL;
-        int n_cats = 0;
-        category_paths(req->db, req->arena, &cats, &n_cats);
-        json_t *choices = json_array();
-        for (int k = 0; k < n_cats; k++)
-            json_array_append_new(choices, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)cats[k].id, "path",
-                                                     cats[k].path, "selected", cats[k].id == q.category_id));
-        json_object_set_new(res->model, "categories", choices);
+        json_object_set_new(res->model, "categories", category_choices(req, q.category_id)); /* the filter */
         json_object_set_new(res->model, "kinds", kind_choices(req, q.kind));
         json_object_set_new(res->model, "tag", json_string(q.tag ? q.tag : ""));
         json_object_set_new(res->model, "can_manage", json_boolean(can_manage(req)));
