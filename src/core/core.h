@@ -64,6 +64,12 @@ void *arena_alloc_uninit(struct arena *a, size_t n); /* as arena_alloc, not zero
 void json_memory_install(void);
 struct arena *json_memory_use(struct arena *a);
 void json_text_free(char *text);
+/* Drops the last reference to a tree made during the request (a page's model): nothing to do
+ * when all of the request's JSON came from its arena, json_decref otherwise. A tree released
+ * so may hold references to values from outside the request only if those live as long as
+ * the program (the translation catalogues); they keep the reference. */
+struct json_t;
+void json_memory_release(struct json_t *v);
 
 /* ---- Bounded growing buffer: every buffer has a maximum size. ---- */
 struct buf {

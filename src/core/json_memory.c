@@ -24,6 +24,9 @@
 #define ARENA_JSON_MAX (32u * 1024 * 1024)
 
 static _Thread_local struct arena *current;
+/* A value went to malloc while an arena was in use (the cap): the request's trees must then be
+ * released value by value. */
+static _Thread_local bool spilled;
 
 static void *json_memory_alloc(size_t n)
 {
@@ -37,6 +40,7 @@ static void *json_memory_alloc(size_t n)
         block = malloc(n + HEADER);
         if (!block) return NULL;
         block[0] = FROM_HEAP;
+        if (a) spilled = true;
     }
     return (char *)block + HEADER;
 }
@@ -58,7 +62,24 @@ struct arena *json_memory_use(struct arena *a)
 {
     struct arena *before = current;
     current = a;
+    spilled = false;
     return before;
+}
+
+static bool from_arena(const json_t *v)
+{
+    return ((const uint64_t *)(const void *)((const char *)v - HEADER))[0] == FROM_ARENA;
+}
+
+void json_memory_release(json_t *v)
+{
+    /* The walk json_decref makes to free a tree was a tenth of a page's instructions, for
+     * frees that do nothing. When the tree and everything made since the arena came into use
+     * are the arena's, it goes with the arena. Values from outside that it holds (the
+     * translation catalogues) keep the reference the tree took: they live as long as Lectern. */
+    if (!v || v->refcount == (size_t)-1) return; /* null, true, false: never freed */
+    if (current && !spilled && v->refcount == 1 && from_arena(v)) return;
+    json_decref(v);
 }
 
 void json_text_free(char *text)

@@ -288,7 +288,7 @@ static enum MHD_Result respond(struct conn_state *st, struct MHD_Connection *con
         res->body_owned = false;
     }
     buf_release(&out);
-    json_decref(res->model);
+    json_memory_release(res->model);
     res->model = NULL;
 
     if (began && hooks->end) hooks->end(req);

@@ -90,7 +90,7 @@ static lerr render_html(struct request *req, struct response *res, struct buf *o
         stack[n++] = top;
     }
     lerr e = tpl_set_render(web_app.templates, tpl, stack, n, out);
-    for (size_t i = 0; i < n; i++) json_decref(stack[i]);
+    for (size_t i = 0; i < n; i++) json_memory_release(stack[i]);
     return e;
 }
 

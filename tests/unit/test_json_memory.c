@@ -87,6 +87,38 @@ static void test_a_huge_response_goes_back_to_malloc(void **state)
     arena_free(a);
 }
 
+/* A page's model is dropped with its arena, without a walk, unless some of the request's JSON
+ * went to malloc (then every value is released as usual, which LeakSanitizer checks). */
+static void test_release_of_a_page_model(void **state)
+{
+    (void)state;
+    json_t *catalogue = json_pack("{s:s}", "title", "Title"); /* from outside: lives on */
+    struct arena *a = arena_new(4096);
+    json_memory_use(a);
+    json_t *m = page_model(50);
+    json_object_set(m, "t", catalogue);
+    json_memory_release(m); /* nothing freed one by one; the catalogue keeps the reference */
+    assert_int_equal(catalogue->refcount, 2);
+    json_memory_use(NULL);
+    arena_free(a);
+
+    a = arena_new(4096);
+    json_memory_use(a);
+    m = page_model(5);
+    size_t n = 40u * 1024 * 1024;
+    char *big = calloc(1, n + 1);
+    memset(big, 'x', n);
+    json_object_set_new(m, "export", json_string(big)); /* over the cap: malloc */
+    free(big);
+    json_object_set(m, "t", catalogue);
+    json_memory_release(m); /* released value by value: the big string is freed */
+    assert_int_equal(catalogue->refcount, 2);
+    json_memory_use(NULL);
+    arena_free(a);
+    json_decref(catalogue);
+    json_decref(catalogue);
+}
+
 int main(void)
 {
     json_memory_install(); /* before any JSON value exists, as lectern's main() does */
@@ -95,6 +127,7 @@ int main(void)
         cmocka_unit_test(test_values_outside_come_from_malloc),
         cmocka_unit_test(test_release_after_the_request_is_safe),
         cmocka_unit_test(test_a_huge_response_goes_back_to_malloc),
+        cmocka_unit_test(test_release_of_a_page_model),
     };
     return cmocka_run_group_tests_name("json_memory", tests, NULL, NULL);
 }
