@@ -37,6 +37,9 @@ struct sq_db {
     int ncached;
     bool writing;          /* holds the process's writer mutex: inside BEGIN IMMEDIATE ... COMMIT */
     bool reading;          /* inside db_read_begin's deferred BEGIN, which has written nothing */
+    /* The read transaction's BEGIN and COMMIT, prepared once: every page view runs both, and
+     * sqlite3_exec would parse them each time. */
+    sqlite3_stmt *read_begin, *read_commit;
 };
 
 static struct sq_db *sq(struct db *db)
@@ -142,12 +145,21 @@ static void sq_bind_null(struct db_stmt *st, int idx)
 
 /* Ends db_read_begin's read transaction. COMMIT of a transaction that only read: it gives up
  * the snapshot and the locks, and statements still being stepped carry on outside it. */
+/* Runs a statement without results through *st, preparing it the first time. */
+static bool run_prepared(struct sq_db *d, sqlite3_stmt **st, const char *sql)
+{
+    if (!*st && sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) return false;
+    int rc = sqlite3_step(*st);
+    sqlite3_reset(*st);
+    return rc == SQLITE_DONE;
+}
+
 static void sq_read_end(struct db *db)
 {
     struct sq_db *d = sq(db);
     if (!d->reading) return;
     d->reading = false;
-    if (!sqlite3_get_autocommit(d->h) && sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    if (!sqlite3_get_autocommit(d->h) && !run_prepared(d, &d->read_commit, "COMMIT"))
         log_error("sqlite: cannot end a read transaction: %s", sqlite3_errmsg(d->h));
 }
 
@@ -156,7 +168,7 @@ static void sq_read_begin(struct db *db)
 {
     struct sq_db *d = sq(db);
     if (d->reading || !sqlite3_get_autocommit(d->h)) return;
-    if (sqlite3_exec(d->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+    if (run_prepared(d, &d->read_begin, "BEGIN"))
         d->reading = true;
     else
         log_error("sqlite: cannot begin a read transaction: %s", sqlite3_errmsg(d->h));
@@ -290,6 +302,8 @@ static void sq_close(struct db *db)
     struct sq_db *d = sq(db);
     d->reading = false; /* closing ends it */
     writer_release(d); /* closed inside a transaction: SQLite rolls it back */
+    sqlite3_finalize(d->read_begin);
+    sqlite3_finalize(d->read_commit);
     for (int b = 0; b < CACHE_BUCKETS; b++) {
         struct sq_stmt *s = d->buckets[b];
         while (s) {

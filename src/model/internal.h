@@ -39,6 +39,18 @@ static inline void jset_bool(json_t *o, const char *key, bool v)
  * its parent's path, " / ", and its name. */
 #define CATEGORY_PATH_OF_NEW "COALESCE((SELECT g.path || ' / ' FROM course_categories g WHERE g.id = ?2), '') || ?1"
 
+/* ---- Session lookups in memory (session_cache.c) ----
+ * The lookup of the session whose token hashes to token_hash, copied into the arena, if one
+ * was stored under this auth version and the session is alive at now by the times it was read
+ * with, and was last seen less than touch_s ago. */
+bool session_cache_get(const char *token_hash, int64_t version, int64_t now, int64_t idle_s, int64_t touch_s,
+                       struct arena *a, struct session_user *out);
+/* Stores a live session's lookup, read under this auth version. */
+void session_cache_put(const char *token_hash, int64_t version, int64_t last_seen, int64_t expires, int64_t now,
+                       const struct session_user *su);
+/* Drops a session the database no longer has alive. */
+void session_cache_forget(const char *token_hash);
+
 /* ---- Course outlines in memory (outline.c) ---- */
 struct outline_activity {
     int64_t id;

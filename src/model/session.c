@@ -1,9 +1,10 @@
 /* Sessions: a 256-bit random bearer token (cookie or API), stored only as its SHA-256, with
  * idle and absolute expiry. Lookup touches last_seen_at at most once a minute so that a busy
- * page does not turn every request into a write. */
+ * page does not turn every request into a write, and answers from memory (session_cache.c)
+ * while the database's auth_version says nothing that lookup reads has changed. */
 #include <stdio.h>
 #include <string.h>
-#include "model.h"
+#include "internal.h"
 
 #define TOUCH_INTERVAL_S 60
 
@@ -54,6 +55,12 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
     if (!is_token(token)) return LE_AUTH;
     char token_hash[65];
     sha256_hex(token, 64, token_hash);
+    /* The version first, then the rows: rows read after it are at least as new as it is. */
+    int64_t version = 0;
+    bool cacheable = db_query_int(db, &version, "SELECT version FROM auth_version WHERE id = 1", "") == LE_OK;
+    int64_t now = time_now();
+    if (cacheable && session_cache_get(token_hash, version, now, auth_config.session_idle_s, TOUCH_INTERVAL_S, a, out))
+        return LE_OK;
     struct db_stmt *st = db_query(db,
                                   "SELECT s.id, s.user_id, s.csrf, s.last_seen_at, s.expires_at, s.ended_at, "
                                   "u.username, u.first_name, u.last_name, u.roles, u.must_change_password, "
@@ -65,9 +72,9 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
     int rc = db_step(st);
     if (rc != DB_ROW) {
         db_done(st);
+        if (rc == DB_DONE) session_cache_forget(token_hash);
         return rc == DB_DONE ? LE_AUTH : LE_DB;
     }
-    int64_t now = time_now();
     int64_t last_seen = db_col_int(st, 3), expires = db_col_int(st, 4);
     const char *status = db_col_text(st, 11);
     bool live = db_col_is_null(st, 5) && now < expires && now - last_seen < auth_config.session_idle_s &&
@@ -91,10 +98,17 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
         }
     }
     db_done(st);
-    if (!live) return LE_AUTH;
-    if (now - last_seen >= TOUCH_INTERVAL_S &&
-        db_run(db, "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1", "ii", out->session_id, now))
-        log_error("session: cannot update last_seen_at of session %lld", (long long)out->session_id);
+    if (!live) {
+        session_cache_forget(token_hash);
+        return LE_AUTH;
+    }
+    if (now - last_seen >= TOUCH_INTERVAL_S) {
+        if (db_run(db, "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1", "ii", out->session_id, now))
+            log_error("session: cannot update last_seen_at of session %lld", (long long)out->session_id);
+        else
+            last_seen = now;
+    }
+    if (cacheable) session_cache_put(token_hash, version, last_seen, expires, now, out);
     return LE_OK;
 }
 

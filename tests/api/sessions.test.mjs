@@ -1,8 +1,10 @@
 // Sign-in, the forced password change, sign-out and the generic failure message.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import {
   startServer, api, show, signIn, signInFull, adminToken, createUser, ADMIN_PASSWORD, assertCleanShutdown,
+  lecternBin, rawRequest, repoRoot,
 } from '../lib/server.mjs';
 
 let server;
@@ -183,6 +185,33 @@ test('no token, an unknown token or a malformed header answers 401 unauthorized'
   }
   const users = await api(server, 'GET', '/api/v1/users');
   assert.equal(users.status, 401, show(users));
+});
+
+// The server keeps recent session lookups in memory; none of this may wait for it to forget.
+test('a signed-in session follows every change to it and its user at once, made here or by the command line', async () => {
+  const admin = await adminToken(server);
+  await createUser(server, { username: 'rosa', email: 'rosa@example.com', first_name: 'Rosa', last_name: 'Quist', roles: ['admin'], password: 'Heron-Basalt-Lamp-31' }, admin);
+  const token = await signIn(server, 'rosa', 'Heron-Basalt-Lamp-31');
+  const page = async () => (await rawRequest(server.url + '/', { headers: { cookie: `lectern_session=${token}` } })).body.toString('utf8');
+  // Looked up twice, so the second answer may well come from memory.
+  for (let i = 0; i < 2; i++) assert.equal((await api(server, 'GET', '/api/v1/users', { token })).status, 200);
+  assert.match(await page(), />Rosa Quist</);
+
+  const renamed = await api(server, 'PATCH', '/api/v1/users/rosa', { token: admin, body: { first_name: 'Rosalind' } });
+  assert.equal(renamed.status, 200, show(renamed));
+  assert.match(await page(), />Rosalind Quist</, 'the navigation shows the new name at once');
+
+  const demoted = await api(server, 'PATCH', '/api/v1/users/rosa', { token: admin, body: { roles: ['learner'] } });
+  assert.equal(demoted.status, 200, show(demoted));
+  const denied = await api(server, 'GET', '/api/v1/users', { token });
+  assert.equal(denied.status, 403, `a learner now: ${show(denied)}`);
+  assert.equal((await api(server, 'GET', '/api/v1/dashboard', { token })).status, 200);
+
+  // Another process: the command line suspends her while the server holds her session.
+  const r = spawnSync(lecternBin(), ['user', 'suspend', 'rosa', '--data', server.dataDir], { cwd: repoRoot, encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 0, `lectern user suspend: ${r.stdout}${r.stderr}`);
+  const gone = await api(server, 'GET', '/api/v1/dashboard', { token });
+  assert.equal(gone.status, 401, `suspended from the command line: ${show(gone)}`);
 });
 
 test('the server shuts down cleanly on SIGTERM (exit 0, no sanitizer reports)', async () => {

@@ -1,8 +1,9 @@
 // Two `lectern serve` nodes on one PostgreSQL database, as behind a load balancer: they start
-// together (migrating once), a session made on one works on the other, failed sign-ins on
-// both count toward one lockout, concurrent writes on both keep one valid audit chain, a job
-// queued once runs exactly once with both nodes' workers running, and a job whose node is
-// killed mid-job is finished by the other node once its lease runs out.
+// together (migrating once), a session made on one works on the other and follows changes made
+// on the other at once, failed sign-ins on both count toward one lockout, concurrent writes on
+// both keep one valid audit chain, a job queued once runs exactly once with both nodes' workers
+// running, and a job whose node is killed mid-job is finished by the other node once its lease
+// runs out.
 // Needs LECTERN_TEST_PG (scripts/pg-test-cluster.sh sets it); skipped without it.
 // Run: scripts/pg-test-cluster.sh make multinode
 import { test, before, after } from 'node:test';
@@ -80,6 +81,20 @@ test('a session made on one node works on the other; signing out on one ends it 
   const out = await api(a, 'DELETE', '/api/v1/sessions/current', { token: t2 });
   assert.ok([200, 204].includes(out.status), show(out));
   assert.equal((await api(b, 'GET', '/api/v1/me', { token: t2 })).status, 401);
+});
+
+test('a node holding a session in memory sees a change made on the other node at once', { skip }, async () => {
+  const admin = await adminToken(a);
+  await createUser(a, { username: 'noor', email: 'noor@example.com', first_name: 'Noor', last_name: 'N', roles: ['admin'], password: 'Cobalt-Fennel-Dune-58' }, admin);
+  const token = await signIn(a, 'noor', 'Cobalt-Fennel-Dune-58');
+  for (let i = 0; i < 2; i++) assert.equal((await api(b, 'GET', '/api/v1/users', { token })).status, 200);
+  const demoted = await api(a, 'PATCH', '/api/v1/users/noor', { token: admin, body: { roles: ['learner'] } });
+  assert.equal(demoted.status, 200, show(demoted));
+  assert.equal((await api(b, 'GET', '/api/v1/users', { token })).status, 403, 'node b still knew her as an administrator');
+  assert.equal((await api(b, 'GET', '/api/v1/dashboard', { token })).status, 200);
+  const out = await api(a, 'DELETE', '/api/v1/sessions/current', { token });
+  assert.equal(out.status, 200, show(out));
+  assert.equal((await api(b, 'GET', '/api/v1/dashboard', { token })).status, 401, 'node b still let the signed-out session in');
 });
 
 test('failed sign-ins on both nodes count toward one lockout', { skip }, async () => {

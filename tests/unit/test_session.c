@@ -229,6 +229,56 @@ static void test_session_create_and_must_change(void **state)
     db_done(st);
 }
 
+/* Lookups answer from memory while nothing they read has changed, and see at once a change
+ * made through another connection (another process or node): triggers change auth_version. */
+static void test_lookup_from_memory_follows_changes(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    struct db *other = NULL;
+    assert_int_equal(db_open(NULL, f->root, &other, &p), LE_OK);
+    struct session_new s;
+    struct session_user su;
+    sign_in(f, &s);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    /* From memory: one query, the version; the same answer, copied into the arena. */
+    uint64_t before = f->db->nqueries;
+    struct session_user again;
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &again), LE_OK);
+    assert_int_equal(f->db->nqueries - before, 1);
+    assert_int_equal(again.session_id, su.session_id);
+    assert_string_equal(again.username, "sam");
+    assert_string_equal(again.csrf, s.csrf);
+    assert_true(again.csrf != su.csrf);
+
+    /* A rename, other roles, a suspension and the end of the session, each written by the
+     * other connection, are seen by the next lookup. */
+    assert_int_equal(db_run(other, "UPDATE users SET first_name = 'Samuel' WHERE id = ?1", "i", f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_string_equal(su.first_name, "Samuel");
+    assert_int_equal(db_run(other, "UPDATE users SET roles = ?2 WHERE id = ?1", "ii", f->uid,
+                            (int64_t)(ROLE_LEARNER | ROLE_INSTRUCTOR)), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_int_equal(su.roles, ROLE_LEARNER | ROLE_INSTRUCTOR);
+    assert_int_equal(db_run(other, "UPDATE users SET status = 'suspended' WHERE id = ?1", "i", f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_AUTH);
+    assert_int_equal(db_run(other, "UPDATE users SET status = 'active' WHERE id = ?1", "i", f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_int_equal(session_end(other, su.session_id, f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_AUTH);
+
+    /* Writes that change nothing a lookup reads leave the version, and memory, alone. */
+    struct session_new t;
+    sign_in(f, &t);
+    assert_int_equal(session_lookup(f->db, f->a, t.token, &su), LE_OK);
+    assert_int_equal(db_run(other, "UPDATE users SET email = 'sam@example.com', updated_at = 1 WHERE id = ?1", "i",
+                            f->uid), LE_OK);
+    before = f->db->nqueries;
+    assert_int_equal(session_lookup(f->db, f->a, t.token, &su), LE_OK);
+    assert_int_equal(f->db->nqueries - before, 1);
+    db_close(other);
+}
+
 int main(void)
 {
     if (core_init()) return 1;
@@ -238,6 +288,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_idle_expiry_and_touch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_absolute_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_from_memory_follows_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_create_and_must_change, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
