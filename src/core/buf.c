@@ -26,7 +26,7 @@ static lerr buf_grow(struct buf *b, size_t extra)
     return LE_OK;
 }
 
-lerr buf_add(struct buf *b, const char *s, size_t n)
+lerr buf_add_grow(struct buf *b, const char *s, size_t n)
 {
     lerr e = buf_grow(b, n);
     if (e) return e;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* One error enum for the whole program: 0 is success, everything else is a reason. */
 typedef enum {
@@ -79,7 +80,17 @@ struct buf {
     size_t max;   /* hard cap on len; appends past it fail with LE_TOOBIG */
 };
 void buf_init(struct buf *b, size_t max);
-lerr buf_add(struct buf *b, const char *s, size_t n);
+lerr buf_add_grow(struct buf *b, const char *s, size_t n); /* buf_add when it must grow */
+/* Appends n bytes. Inline for the common case of room to spare: templates append a few bytes
+ * at a time, thousands of times per page. */
+static inline lerr buf_add(struct buf *b, const char *s, size_t n)
+{
+    if (b->cap - b->len <= n || b->len + n > b->max) return buf_add_grow(b, s, n);
+    if (n) memcpy(b->data + b->len, s, n); /* s may be NULL when n is 0 */
+    b->len += n;
+    b->data[b->len] = '\0';
+    return LE_OK;
+}
 lerr buf_adds(struct buf *b, const char *s);
 lerr buf_addc(struct buf *b, char c);
 lerr buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -264,17 +264,24 @@ struct completion {
     const char *how;
 };
 
-static int cmp_completion(const void *x, const void *y)
+/* A learner's completions, found by activity through an open-addressing table of indexes into
+ * v (slot -1: empty): built in one pass, where sorting for bsearch cost more than the query. */
+struct completions {
+    struct completion *v;
+    size_t n;
+    int32_t *slots;
+    size_t mask; /* slots has mask + 1 entries, a power of two at least twice n */
+};
+
+static size_t slot_of(int64_t activity_id, size_t mask)
 {
-    int64_t a = ((const struct completion *)x)->activity_id, b = ((const struct completion *)y)->activity_id;
-    return a < b ? -1 : a > b;
+    return (size_t)(((uint64_t)activity_id * 0x9E3779B97F4A7C15ull) >> 32) & mask;
 }
 
-/* Everything user_id has completed, sorted by activity for bsearch: one range of the covering
- * activity_progress_by_user, whose pages the learner's every page reads, instead of one
- * descent of the (activity_id, user_id) key per activity, each landing on a page of its own. */
-static struct completion *completions(struct db *db, struct arena *a, int64_t user_id, bool with_how,
-                                     size_t *n_out)
+/* Everything user_id has completed: one range of the covering activity_progress_by_user, whose
+ * pages the learner's every page reads, instead of one descent of the (activity_id, user_id)
+ * key per activity, each landing on a page of its own. */
+static struct completions completions(struct db *db, struct arena *a, int64_t user_id, bool with_how)
 {
     size_t n = 0, cap = 64;
     struct completion *v = arena_alloc(a, cap * sizeof *v);
@@ -292,16 +299,24 @@ static struct completion *completions(struct db *db, struct arena *a, int64_t us
         v[n++] = (struct completion){db_col_int(st, 0), db_col_int(st, 1), with_how ? model_col_str(a, st, 2) : ""};
     }
     db_done(st);
-    qsort(v, n, sizeof *v, cmp_completion);
-    *n_out = n;
-    return v;
+    size_t size = 16;
+    while (size < 2 * n) size *= 2;
+    struct completions c = {v, n, arena_alloc_uninit(a, size * sizeof *c.slots), size - 1};
+    memset(c.slots, 0xff, size * sizeof *c.slots);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = slot_of(v[i].activity_id, c.mask);
+        while (c.slots[k] >= 0) k = (k + 1) & c.mask;
+        c.slots[k] = (int32_t)i;
+    }
+    return c;
 }
 
-static const struct completion *completion_of(const struct completion *v, size_t n, int64_t activity_id)
+static const struct completion *completion_of(const struct completions *c, int64_t activity_id)
 {
-    struct completion key = {.activity_id = activity_id};
-    if (!n) return NULL; /* v may be NULL then, which bsearch must not be given */
-    return bsearch(&key, v, n, sizeof *v, cmp_completion);
+    if (!c->slots) return NULL; /* not read: the viewer is no learner, or the course is empty */
+    for (size_t k = slot_of(activity_id, c->mask); c->slots[k] >= 0; k = (k + 1) & c->mask)
+        if (c->v[c->slots[k]].activity_id == activity_id) return &c->v[c->slots[k]];
+    return NULL;
 }
 
 json_t *course_content_json(struct db *db, struct arena *a, const struct course *c, int64_t viewer_id)
@@ -312,8 +327,8 @@ json_t *course_content_json(struct db *db, struct arena *a, const struct course 
     const struct outline *o = NULL;
     if (course_outline(db, a, c->id, c->outline_version, &o))
         log_error("course: cannot read the outline of course %lld", (long long)c->id);
-    size_t n_done = 0;
-    struct completion *done = viewer_id && o && o->n_activities ? completions(db, a, viewer_id, true, &n_done) : NULL;
+    struct completions done = {0};
+    if (viewer_id && o && o->n_activities) done = completions(db, a, viewer_id, true);
     for (int i = 0; o && i < o->n_sections; i++) {
         const struct outline_section *sec = &o->sections[i];
         json_t *section = json_object(), *activities = json_array();
@@ -323,7 +338,7 @@ json_t *course_content_json(struct db *db, struct arena *a, const struct course 
         json_array_append_new(sections, section);
         for (int k = sec->first; k < sec->first + sec->n; k++) {
             const struct outline_activity *y = &o->activities[k];
-            const struct completion *d = completion_of(done, n_done, y->id);
+            const struct completion *d = completion_of(&done, y->id);
             json_t *x = json_object();
             jset_int(x, "id", y->id);
             jset_str(x, "kind", y->kind);
@@ -569,7 +584,7 @@ static int cmp_dash_course(const void *x, const void *y)
 /* Every live enrolment with its course's progress: the enrolments with their courses' outline
  * versions in one query, each course's outline from memory (outline.c), checked against done. */
 static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t user_id,
-                                        const struct completion *done, size_t n_done, size_t *n_out)
+                                        const struct completions *done, size_t *n_out)
 {
     size_t n = 0, cap = 16;
     struct dash_course *v = arena_alloc(a, cap * sizeof *v);
@@ -602,7 +617,7 @@ static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t 
         const struct outline *o = outlines[i];
         for (int k = 0; o && k < o->n_activities; k++) {
             const struct outline_activity *x = &o->activities[k];
-            bool is_done = completion_of(done, n_done, x->id) != NULL;
+            bool is_done = completion_of(done, x->id) != NULL;
             if (x->required) {
                 c->required++;
                 if (is_done) c->done++;
@@ -621,9 +636,9 @@ json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
     int64_t now = time_now();
     /* Two queries whatever the number of enrolments: what the learner completed, and their
      * enrolments; the courses' outlines come from memory while they are current. */
-    size_t n_done, n;
-    struct completion *completed = completions(db, a, user_id, false, &n_done);
-    struct dash_course *v = dash_courses(db, a, user_id, completed, n_done, &n);
+    size_t n;
+    struct completions completed = completions(db, a, user_id, false);
+    struct dash_course *v = dash_courses(db, a, user_id, &completed, &n);
     for (size_t i = 0; i < n; i++) {
         const struct dash_course *c = &v[i];
         char due_s[21] = "";

@@ -3,6 +3,7 @@
 #define LECTERN_MODEL_INTERNAL_H
 
 #include "model.h"
+#include "../core/json_set.h"
 
 /* The problem for a database failure in a change: nothing was saved, try again. */
 lerr model_db_problem(struct problem *p);
@@ -13,27 +14,6 @@ const char *model_col_str(struct arena *a, struct db_stmt *st, int col);
 /* The id of user_id's live (not ended) enrolment in course_id: LE_OK, LE_NOTFOUND when they are
  * not enrolled, LE_DB. */
 lerr enrolment_live_id(struct db *db, int64_t course_id, int64_t user_id, int64_t *id_out);
-
-/* ---- JSON for the hottest pages (course page, dashboard) ----
- * Set straight into an object, without json_pack's format parsing or jansson's check of every
- * byte of keys and values: keys are literals here, and text from the database only ever came
- * in through input that was checked to be UTF-8 (params.c, the JSON and CSV readers). */
-static inline void jset(json_t *o, const char *key, json_t *v)
-{
-    json_object_set_new_nocheck(o, key, v);
-}
-static inline void jset_str(json_t *o, const char *key, const char *s) /* NULL: null */
-{
-    json_object_set_new_nocheck(o, key, s ? json_string_nocheck(s) : json_null());
-}
-static inline void jset_int(json_t *o, const char *key, json_int_t v)
-{
-    json_object_set_new_nocheck(o, key, json_integer(v));
-}
-static inline void jset_bool(json_t *o, const char *key, bool v)
-{
-    json_object_set_new_nocheck(o, key, json_boolean(v));
-}
 
 /* The path of a category inserted with name ?1 under parent ?2 (NULL or 0 for the top level):
  * its parent's path, " / ", and its name. */

@@ -818,11 +818,21 @@ struct frame {
     const struct frame *up;
 };
 
+/* Names resolved in the caller's frames, by the node that names them: those frames do not
+ * change during a render, and a page's loops name the same ones on every pass ("t.courses.due"
+ * in a list of courses), each costing a hash lookup per part and per frame. */
+#define MEMO_SLOTS 64
+struct memo {
+    const struct node *nd;
+    json_t *v;
+};
+
 struct render {
     const struct tpl_set *set;
     struct buf *out;
     json_t *const *base;
     size_t nbase;
+    struct memo *memo; /* MEMO_SLOTS entries */
 };
 
 struct scope {
@@ -869,9 +879,17 @@ static json_t *lookup(const struct render *r, const struct scope *sc, const stru
     json_t *v = NULL;
     for (const struct ctx *c = sc->cx; c && !v; c = c->up)
         if (json_is_object(c->v)) v = json_object_get(c->v, first);
+    if (v) {
+        for (size_t i = 1; i < nd->npath && v; i++) v = get_member(v, nd->path[i]);
+        return v;
+    }
+    struct memo *m = &r->memo[((uintptr_t)nd / sizeof *nd) % MEMO_SLOTS];
+    if (m->nd == nd) return m->v;
     for (size_t i = r->nbase; i > 0 && !v; i--)
         if (json_is_object(r->base[i - 1])) v = json_object_get(r->base[i - 1], first);
     for (size_t i = 1; i < nd->npath && v; i++) v = get_member(v, nd->path[i]);
+    m->nd = nd;
+    m->v = v;
     return v;
 }
 
@@ -1028,7 +1046,8 @@ lerr tpl_set_render(const struct tpl_set *set, const char *name, json_t *const *
     if (!set || !name || !out || (n && !stack)) return LE_INVALID;
     const struct tpl *t = set_find(set, name);
     if (!t) return LE_NOTFOUND;
-    struct render r = {set, out, stack, n};
+    struct memo memo[MEMO_SLOTS] = {{0}};
+    struct render r = {set, out, stack, n, memo};
     struct scope sc = {0};
     return render_nodes(&r, t->nodes, t->n, &sc, false);
 }

@@ -3,6 +3,7 @@
  * CSRF token, the flash message, translations) that the JSON never carries. */
 #include <string.h>
 #include "web.h"
+#include "../core/json_set.h"
 
 struct json_sink {
     struct buf *out;
@@ -41,35 +42,44 @@ static json_t *chrome_me(struct request *req)
 {
     const struct request_user *u = req->user;
     if (!u) return json_null();
-    return json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b}", "username", u->username, "display_name",
-                     u->display_name, "must_change_password", u->must_change_password, "can_users",
-                     role_has_cap(u->roles, CAP_USERS_VIEW), "can_settings",
-                     role_has_cap(u->roles, CAP_SETTINGS_MANAGE), "can_audit",
-                     role_has_cap(u->roles, CAP_AUDIT_VIEW), "is_admin", (u->roles & ROLE_ADMIN) != 0,
-                     /* enrolment requests to decide (courses.md): administrators and managers */
-                     "can_requests", (u->roles & (ROLE_ADMIN | ROLE_MANAGER)) != 0);
+    json_t *me = json_object();
+    jset_str(me, "username", u->username);
+    jset_str(me, "display_name", u->display_name);
+    jset_bool(me, "must_change_password", u->must_change_password);
+    jset_bool(me, "can_users", role_has_cap(u->roles, CAP_USERS_VIEW));
+    jset_bool(me, "can_settings", role_has_cap(u->roles, CAP_SETTINGS_MANAGE));
+    jset_bool(me, "can_audit", role_has_cap(u->roles, CAP_AUDIT_VIEW));
+    jset_bool(me, "is_admin", (u->roles & ROLE_ADMIN) != 0);
+    /* enrolment requests to decide (courses.md): administrators and managers */
+    jset_bool(me, "can_requests", (u->roles & (ROLE_ADMIN | ROLE_MANAGER)) != 0);
+    return me;
 }
 
+/* Set without json_pack on every page (json_set.h); the request path alone is checked, as a
+ * URL may carry bytes that are not UTF-8. */
 static json_t *chrome(struct request *req, struct response *res)
 {
     const struct web_site *site = req->site;
     const struct site_settings *s = site ? &site->settings : NULL;
-    json_t *c = json_object();
-    json_object_set_new(c, "site",
-                        json_pack("{s:s, s:s, s:b, s:I}", "name", s && s->site_name ? s->site_name : "Lectern",
-                                  "primary_color", s && s->primary_color ? s->primary_color : "#0d6efd",
-                                  "has_logo", s && s->logo_sha256, "version", (json_int_t)(s ? s->version : 0)));
-    json_object_set_new(c, "me", chrome_me(req));
-    json_object_set_new(c, "csrf", json_string(req->user && req->user->csrf ? req->user->csrf : ""));
+    json_t *c = json_object(), *brand = json_object();
+    jset_str(brand, "name", s && s->site_name ? s->site_name : "Lectern");
+    jset_str(brand, "primary_color", s && s->primary_color ? s->primary_color : "#0d6efd");
+    jset_bool(brand, "has_logo", s && s->logo_sha256);
+    jset_int(brand, "version", s ? s->version : 0);
+    jset(c, "site", brand);
+    jset(c, "me", chrome_me(req));
+    jset_str(c, "csrf", req->user && req->user->csrf ? req->user->csrf : "");
     if (site && site->flash) json_object_set_new(c, "flash", json_string(site->flash));
     /* "Log in as" (support.c): the banner on every page. */
-    if (req->user && req->user->impersonator_id)
-        json_object_set_new(c, "impersonation",
-                            json_pack("{s:s, s:s}", "user", req->user->display_name, "by",
-                                      req->user->impersonator_name ? req->user->impersonator_name : ""));
-    json_object_set(c, "t", i18n_catalog(web_lang(req)));
-    json_object_set_new(c, "lang", json_string(web_lang(req)));
-    json_object_set_new(c, "page_title", json_string(res->title ? res->title : ""));
+    if (req->user && req->user->impersonator_id) {
+        json_t *banner = json_object();
+        jset_str(banner, "user", req->user->display_name);
+        jset_str(banner, "by", req->user->impersonator_name ? req->user->impersonator_name : "");
+        jset(c, "impersonation", banner);
+    }
+    jset(c, "t", json_incref(i18n_catalog(web_lang(req))));
+    jset_str(c, "lang", web_lang(req));
+    jset_str(c, "page_title", res->title ? res->title : "");
     json_object_set_new(c, "path", json_string(req->path));
     return c;
 }
