@@ -26,6 +26,11 @@ static lerr buf_grow(struct buf *b, size_t extra)
     return LE_OK;
 }
 
+lerr buf_reserve(struct buf *b, size_t n)
+{
+    return buf_grow(b, n);
+}
+
 lerr buf_add_grow(struct buf *b, const char *s, size_t n)
 {
     lerr e = buf_grow(b, n);

@@ -80,6 +80,8 @@ struct buf {
     size_t max;   /* hard cap on len; appends past it fail with LE_TOOBIG */
 };
 void buf_init(struct buf *b, size_t max);
+/* Room for n more bytes, allocated at once: a buffer known to grow saves its reallocations. */
+lerr buf_reserve(struct buf *b, size_t n);
 lerr buf_add_grow(struct buf *b, const char *s, size_t n); /* buf_add when it must grow */
 /* Appends n bytes. Inline for the common case of room to spare: templates append a few bytes
  * at a time, thousands of times per page. */

@@ -23,6 +23,7 @@
 
 #define DEFAULT_MAX_BODY (4u * 1024 * 1024)
 #define RENDER_MAX (64u * 1024 * 1024)
+#define RENDER_INITIAL (16u * 1024) /* a response body's first allocation; a dashboard is some 5 KiB */
 #define HEADER_MEMORY_LIMIT (32u * 1024) /* per connection: request line and headers (MHD zeroes it per request) */
 #define CONNECTION_TIMEOUT_S 30
 #define STOP_WAIT_MS 10000.0
@@ -267,6 +268,8 @@ static enum MHD_Result respond(struct conn_state *st, struct MHD_Connection *con
             res->body_owned = false;
         }
     } else {
+        /* Most pages fit: no reallocation while rendering (failing here only defers it). */
+        buf_reserve(&out, RENDER_INITIAL);
         lerr e = hooks->render ? hooks->render(req, res, &out, &ctype) : LE_INTERNAL;
         if (e && hooks->render && !res->problem.code) {
             log_error("http: rendering %s %s failed: %s", req->method, req->path, lerr_code(e));
