@@ -61,6 +61,7 @@ struct node {
     const char *ind;  /* N_PARTIAL, N_PARENT, N_BLOCK: indentation added for the content */
     size_t ind_n;
     const char *const *path; /* N_VAR, N_SECTION, N_INVERTED: the dotted name split at dots */
+    const size_t *path_len;  /* their lengths, so lookups need no strlen */
     size_t npath;            /* 0 means the implicit iterator "." */
     const struct node *kids;
     size_t nkids;
@@ -567,16 +568,19 @@ static lerr parse_path(struct compiler *c, const struct tok *t, struct node *nd)
     size_t parts = 1;
     for (size_t i = 0; i < t->n; i++) parts += t->s[i] == '.';
     const char **path = arena_alloc(c->a, parts * sizeof *path);
+    size_t *len = arena_alloc(c->a, parts * sizeof *len);
     size_t start = 0, k = 0;
     for (size_t i = 0; i <= t->n; i++) {
         if (i < t->n && t->s[i] != '.') continue;
         if (i == start)
             return compile_error(c, t->line, "bad name '%.*s': a dot must sit between two names",
                                  (int)t->n, t->s);
+        len[k] = i - start;
         path[k++] = arena_strndup(c->a, t->s + start, i - start);
         start = i + 1;
     }
     nd->path = path;
+    nd->path_len = len;
     nd->npath = parts;
     return LE_OK;
 }
@@ -859,9 +863,9 @@ static json_t *ctx_top(const struct render *r, const struct scope *sc)
 }
 
 /* A path part that is a decimal number indexes an array ("items.0"), as in JavaScript. */
-static json_t *get_member(json_t *v, const char *key)
+static json_t *get_member(json_t *v, const char *key, size_t len)
 {
-    if (json_is_object(v)) return json_object_get(v, key);
+    if (json_is_object(v)) return json_object_getn(v, key, len);
     if (json_is_array(v) && key[0] >= '0' && key[0] <= '9') {
         char *end;
         unsigned long idx = strtoul(key, &end, 10);
@@ -876,18 +880,19 @@ static json_t *lookup(const struct render *r, const struct scope *sc, const stru
 {
     if (nd->npath == 0) return ctx_top(r, sc);
     const char *first = nd->path[0];
+    size_t first_len = nd->path_len[0];
     json_t *v = NULL;
     for (const struct ctx *c = sc->cx; c && !v; c = c->up)
-        if (json_is_object(c->v)) v = json_object_get(c->v, first);
+        if (json_is_object(c->v)) v = json_object_getn(c->v, first, first_len);
     if (v) {
-        for (size_t i = 1; i < nd->npath && v; i++) v = get_member(v, nd->path[i]);
+        for (size_t i = 1; i < nd->npath && v; i++) v = get_member(v, nd->path[i], nd->path_len[i]);
         return v;
     }
     struct memo *m = &r->memo[((uintptr_t)nd / sizeof *nd) % MEMO_SLOTS];
     if (m->nd == nd) return m->v;
     for (size_t i = r->nbase; i > 0 && !v; i--)
-        if (json_is_object(r->base[i - 1])) v = json_object_get(r->base[i - 1], first);
-    for (size_t i = 1; i < nd->npath && v; i++) v = get_member(v, nd->path[i]);
+        if (json_is_object(r->base[i - 1])) v = json_object_getn(r->base[i - 1], first, first_len);
+    for (size_t i = 1; i < nd->npath && v; i++) v = get_member(v, nd->path[i], nd->path_len[i]);
     m->nd = nd;
     m->v = v;
     return v;
