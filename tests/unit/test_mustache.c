@@ -404,6 +404,27 @@ static void shipped_templates_compile(void **state)
     print_message("%d shipped templates compiled\n", count);
 }
 
+/* Names found in the caller's frames are remembered for the rest of the render; a section's
+ * own value must still win wherever it has the name, item by item. */
+static void caller_frames_remembered_only_where_no_section_has_the_name(void **state)
+{
+    (void)state;
+    struct tpl_set *set = tpl_set_new();
+    add_ok(set, "t", "{{#items}}{{name}}/{{t.x}}/{{#sub}}{{name}}{{/sub}};{{/items}}{{name}}");
+    json_t *outer = json_pack("{s:s, s:{s:s}}", "name", "outer", "t", "x", "X");
+    json_t *page = json_pack("{s:[{s:s}, {}, {s:s, s:{}}, {s:{s:s}}]}", "items", "name", "a", "name", "c", "sub",
+                             "sub", "name", "d");
+    json_t *stack[2] = {outer, page};
+    struct buf out;
+    buf_init(&out, 1 << 20);
+    assert_int_equal(tpl_set_render(set, "t", stack, 2, &out), LE_OK);
+    assert_string_equal(out.data, "a/X/;outer/X/;c/X/c;outer/X/d;outer");
+    buf_release(&out);
+    json_decref(outer);
+    json_decref(page);
+    tpl_set_free(set);
+}
+
 int main(void)
 {
     int failed = 0;
@@ -419,6 +440,7 @@ int main(void)
         cmocka_unit_test(nested_parents_keep_their_arguments),
         cmocka_unit_test(renders_from_many_threads),
         cmocka_unit_test(shipped_templates_compile),
+        cmocka_unit_test(caller_frames_remembered_only_where_no_section_has_the_name),
     };
     failed += cmocka_run_group_tests_name("mustache: Lectern cases", own, NULL, NULL);
     return failed ? 1 : 0;
