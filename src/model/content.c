@@ -581,18 +581,54 @@ static int cmp_dash_course(const void *x, const void *y)
     return t ? t : (a->course_id > b->course_id) - (a->course_id < b->course_id);
 }
 
-/* Every live enrolment with its course's progress: the enrolments with their courses' outline
- * versions in one query, each course's outline from memory (outline.c), checked against done. */
+/* The codes, titles and outline versions of v's courses: from memory while courses_version
+ * is still `version`, else in one query for all of them (stored for the next dashboards). */
+static void dash_course_names(struct db *db, struct arena *a, int64_t user_id, int64_t version,
+                              struct dash_course *v, size_t n)
+{
+    size_t missing = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct course_name cn;
+        if (course_name_get(a, v[i].course_id, version, &cn)) {
+            v[i].code = cn.code, v[i].title = cn.title, v[i].outline_version = cn.outline_version;
+        } else {
+            missing++;
+        }
+    }
+    if (!missing) return;
+    struct db_stmt *st = db_query(db,
+                                  "SELECT c.id, c.code, c.title, c.outline_version FROM enrolments e "
+                                  "JOIN courses c ON c.id = e.course_id WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL",
+                                  "i", user_id);
+    while (db_step(st) == DB_ROW) {
+        struct course_name cn = {.course_id = db_col_int(st, 0), .code = model_col_str(a, st, 1),
+                                 .title = model_col_str(a, st, 2), .outline_version = db_col_int(st, 3)};
+        for (size_t i = 0; i < n; i++)
+            if (v[i].course_id == cn.course_id && !v[i].code) {
+                v[i].code = cn.code, v[i].title = cn.title, v[i].outline_version = cn.outline_version;
+                course_name_put(&cn, version);
+            }
+    }
+    db_done(st);
+    /* A course gone between the two reads (it cannot be, within one snapshot) shows untitled. */
+    for (size_t i = 0; i < n; i++)
+        if (!v[i].code) v[i].code = v[i].title = "";
+}
+
+/* Every live enrolment with its course's progress: the enrolments from their covering index,
+ * the courses' names and outline versions from memory (course_names.c, checked against
+ * courses_version, read in the same query), each course's outline from memory (outline.c),
+ * checked against done. */
 static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t user_id,
                                         const struct completions *done, size_t *n_out)
 {
     size_t n = 0, cap = 16;
     struct dash_course *v = arena_alloc(a, cap * sizeof *v);
+    int64_t version = 0;
     struct db_stmt *st = db_query(db,
-                                  "SELECT e.course_id, c.code, c.title, e.role, COALESCE(e.due_at, 0), "
-                                  "COALESCE(e.completed_at, 0), COALESCE(e.last_access_at, 0), c.outline_version "
-                                  "FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.user_id = ?1 AND "
-                                  "e.unenrolled_at IS NULL",
+                                  "SELECT e.course_id, e.role, COALESCE(e.due_at, 0), COALESCE(e.completed_at, 0), "
+                                  "COALESCE(e.last_access_at, 0), (SELECT version FROM courses_version WHERE id = 1) "
+                                  "FROM enrolments e WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL",
                                   "i", user_id);
     while (db_step(st) == DB_ROW) {
         if (n == cap) {
@@ -600,12 +636,13 @@ static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t 
             memcpy(grown, v, n * sizeof *v);
             v = grown, cap *= 2;
         }
-        v[n++] = (struct dash_course){.course_id = db_col_int(st, 0), .code = model_col_str(a, st, 1),
-                                      .title = model_col_str(a, st, 2), .role = model_col_str(a, st, 3),
-                                      .due = db_col_int(st, 4), .completed = db_col_int(st, 5),
-                                      .last = db_col_int(st, 6), .outline_version = db_col_int(st, 7)};
+        v[n++] = (struct dash_course){.course_id = db_col_int(st, 0), .role = model_col_str(a, st, 1),
+                                      .due = db_col_int(st, 2), .completed = db_col_int(st, 3),
+                                      .last = db_col_int(st, 4)};
+        version = db_col_int(st, 5);
     }
     db_done(st);
+    dash_course_names(db, a, user_id, version, v, n);
     size_t size = (n ? n : 1) * sizeof(int64_t);
     int64_t *ids = arena_alloc(a, size), *versions = arena_alloc(a, size);
     for (size_t i = 0; i < n; i++) ids[i] = v[i].course_id, versions[i] = v[i].outline_version;

@@ -31,6 +31,17 @@ void session_cache_put(const char *token_hash, int64_t version, int64_t last_see
 /* Drops a session the database no longer has alive. */
 void session_cache_forget(const char *token_hash);
 
+/* ---- Courses' names in memory, for the dashboard (course_names.c) ---- */
+struct course_name {
+    int64_t course_id, outline_version;
+    const char *code, *title;
+};
+/* The name of course_id stored under courses_version `version`, its strings copied into the
+ * arena; false when there is none for that version. */
+bool course_name_get(struct arena *a, int64_t course_id, int64_t version, struct course_name *out);
+/* Stores a course's name as read under courses_version `version`. */
+void course_name_put(const struct course_name *name, int64_t version);
+
 /* ---- Course outlines in memory (outline.c) ---- */
 struct outline_activity {
     int64_t id;

@@ -264,6 +264,24 @@ test('My training follows every change to a course outline at once: add, rename,
   assert.deepEqual([c.required, c.percent, c.next], [0, 0, null], 'an empty outline');
 });
 
+test('My training shows a course renamed or given a new code at once', async () => {
+  await post('/api/v1/courses', { code: 'NAME-1', title: 'First name', status: 'published' });
+  await post('/api/v1/courses/NAME-1/enrolments', { username: 'lena' });
+  const titles = async () => {
+    const r = await get('/api/v1/me/dashboard', learner);
+    assert.equal(r.status, 200, show(r));
+    return r.json.learner.courses.map((c) => `${c.code} ${c.title}`);
+  };
+  for (let i = 0; i < 2; i++) assert.ok((await titles()).includes('NAME-1 First name')); /* now in memory */
+  const r = await api(server, 'PATCH', '/api/v1/courses/NAME-1', { token: admin, body: { code: 'NAME-2', title: 'Second name' } });
+  assert.equal(r.status, 200, show(r));
+  const now = await titles();
+  assert.ok(now.includes('NAME-2 Second name'), now.join(', '));
+  assert.ok(!now.some((t) => t.startsWith('NAME-1')), now.join(', '));
+  const page = (await rawRequest(server.url + '/', { headers: { cookie: `lectern_session=${learner}` } })).body.toString('utf8');
+  assert.match(page, /href="\/courses\/NAME-2">Second name</, 'the page shows the new name too');
+});
+
 test('a copy brings the sections and activities along (files shared), but no progress', async () => {
   const r = await post('/api/v1/courses/SAFE-1/copy', { new_code: 'SAFE-2' });
   assert.equal(r.status, 201, show(r));

@@ -1,9 +1,9 @@
 // Two `lectern serve` nodes on one PostgreSQL database, as behind a load balancer: they start
 // together (migrating once), a session made on one works on the other and follows changes made
-// on the other at once, failed sign-ins on both count toward one lockout, concurrent writes on
-// both keep one valid audit chain, a job queued once runs exactly once with both nodes' workers
-// running, and a job whose node is killed mid-job is finished by the other node once its lease
-// runs out.
+// on the other at once, as does a dashboard, failed sign-ins on both count toward one lockout,
+// concurrent writes on both keep one valid audit chain, a job queued once runs exactly once with
+// both nodes' workers running, and a job whose node is killed mid-job is finished by the other
+// node once its lease runs out.
 // Needs LECTERN_TEST_PG (scripts/pg-test-cluster.sh sets it); skipped without it.
 // Run: scripts/pg-test-cluster.sh make multinode
 import { test, before, after } from 'node:test';
@@ -95,6 +95,19 @@ test('a node holding a session in memory sees a change made on the other node at
   const out = await api(a, 'DELETE', '/api/v1/sessions/current', { token });
   assert.equal(out.status, 200, show(out));
   assert.equal((await api(b, 'GET', '/api/v1/dashboard', { token })).status, 401, 'node b still let the signed-out session in');
+});
+
+test('a dashboard on one node shows a course renamed on the other at once', { skip }, async () => {
+  const admin = await adminToken(a);
+  await createUser(a, { username: 'ines', email: 'ines@example.com', first_name: 'Ines', last_name: 'I', roles: ['learner'], password: 'Walnut-Prism-Harbor-64' }, admin);
+  const token = await signIn(b, 'ines', 'Walnut-Prism-Harbor-64');
+  assert.equal((await api(a, 'POST', '/api/v1/courses', { token: admin, body: { code: 'NODE-1', title: 'Before', status: 'published' } })).status, 201);
+  assert.equal((await api(a, 'POST', '/api/v1/courses/NODE-1/enrolments', { token: admin, body: { username: 'ines' } })).status, 201);
+  const titles = async () => (await api(b, 'GET', '/api/v1/me/dashboard', { token })).json.learner.courses.map((c) => `${c.code} ${c.title}`);
+  for (let i = 0; i < 2; i++) assert.deepEqual(await titles(), ['NODE-1 Before']);
+  const r = await api(a, 'PATCH', '/api/v1/courses/NODE-1', { token: admin, body: { title: 'After' } });
+  assert.equal(r.status, 200, show(r));
+  assert.deepEqual(await titles(), ['NODE-1 After']);
 });
 
 test('failed sign-ins on both nodes count toward one lockout', { skip }, async () => {
