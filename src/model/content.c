@@ -610,7 +610,7 @@ static void dash_course_names(struct db *db, struct arena *a, int64_t user_id, i
             }
     }
     db_done(st);
-    /* A course gone between the two reads (it cannot be, within one snapshot) shows untitled. */
+    /* A course deleted between the two reads (PostgreSQL's page views are not one snapshot). */
     for (size_t i = 0; i < n; i++)
         if (!v[i].code) v[i].code = v[i].title = "";
 }
