@@ -72,8 +72,9 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
     int rc = db_step(st);
     if (rc != DB_ROW) {
         db_done(st);
-        if (rc == DB_DONE) session_cache_forget(token_hash);
-        return rc == DB_DONE ? LE_AUTH : LE_DB;
+        if (rc != DB_DONE) return LE_DB;
+        session_cache_forget(token_hash);
+        return LE_AUTH;
     }
     int64_t last_seen = db_col_int(st, 3), expires = db_col_int(st, 4);
     const char *status = db_col_text(st, 11);
