@@ -9,9 +9,13 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lcsv -lcmark-gfm-extensions -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC  := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c)))
+# Sources one level down (src/<layer>/) and, in model and web, one more (src/<layer>/<domain>/).
+LIB_SRC  := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c src/*/*/*.c)))
 MAIN_SRC := src/cli/main.c
-UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+# Unit tests mirror the source tree (tests/unit/<layer>/, tests/unit/model/<domain>/); each
+# builds to build/test/test_<name>.
+UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c tests/unit/*/*/test_*.c))
+vpath test_%.c $(sort $(dir $(UNIT_SRC)))
 
 # Vendor files copied from npm packages into static/vendor/ (not committed) and embedded.
 VENDOR := static/vendor/bootstrap.min.css
@@ -20,7 +24,7 @@ ASSETS = $(shell printf '%s\n' $(ASSET_FILES) | LC_ALL=C sort -u)
 
 REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
 TEST_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC))
-UNIT_BIN := $(patsubst tests/unit/%.c,build/test/%,$(UNIT_SRC))
+UNIT_BIN := $(patsubst %.c,build/test/%,$(notdir $(UNIT_SRC)))
 
 .PHONY: all run deps deps-test test test-pg unit unit-pg cli cli-pg api browser multinode clean format
 all: build/lectern
@@ -35,13 +39,17 @@ deps-test:
 build/lectern: $(REL_OBJ) build/obj/main.o build/obj/assets.o
 	$(CC) -o $@ $(REL_OBJ) build/obj/main.o build/obj/assets.o $(PKG_LIBS)
 
-build/obj/%.o: src/%.c $(wildcard src/*/*.h) | deps-stamp
-	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -c $< -o $@
+# -MMD writes each object's header dependencies beside it (build/**/*.d, included below), so
+# a change to one domain's header recompiles only the files that include it.
+DEPFLAGS = -MMD -MP
 
-build/obj/main.o: src/cli/main.c $(wildcard src/*/*.h) | deps-stamp
+build/obj/%.o: src/%.c | deps-stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(WARN) $(OPT) $(DEPFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+build/obj/main.o: src/cli/main.c | deps-stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(OPT) $(DEPFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 build/assets.c: $(ASSETS) scripts/embed.sh
 	@mkdir -p build
@@ -64,21 +72,24 @@ deps-stamp:
 build/test/lectern: $(TEST_OBJ) build/test/obj/main.o build/test/obj/assets.o
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
-build/test/obj/%.o: src/%.c $(wildcard src/*/*.h) | deps-stamp
+build/test/obj/%.o: src/%.c | deps-stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-build/test/obj/main.o: src/cli/main.c $(wildcard src/*/*.h)
+build/test/obj/main.o: src/cli/main.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 build/test/obj/assets.o: build/assets.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) -O1 -c $< -o $@
 
-build/test/test_%: tests/unit/test_%.c $(TEST_OBJ) build/test/obj/assets.o $(wildcard tests/unit/*.h)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
+build/test/test_%: test_%.c $(TEST_OBJ) build/test/obj/assets.o
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(DEPFLAGS) -MF $@.d -MT $@ $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 	    -o $@ $< $(TEST_OBJ) build/test/obj/assets.o $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+-include $(wildcard build/obj/*.d build/obj/*/*.d build/obj/*/*/*.d build/test/*.d)
+-include $(wildcard build/test/obj/*.d build/test/obj/*/*.d build/test/obj/*/*/*.d)
 
 # ---- running ----
 DATA ?= ./data
@@ -143,7 +154,7 @@ bench-smoke: build/test/lectern deps-bench
 	LECTERN_BIN=build/test/lectern node bench/bench.mjs --smoke --size S
 
 format:
-	clang-format -i $(wildcard src/*/*.c src/*/*.h tests/unit/*.c)
+	clang-format -i $(wildcard src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h tests/unit/*/*.c tests/unit/*/*/*.c)
 
 clean:
 	rm -rf build static/vendor

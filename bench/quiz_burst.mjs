@@ -57,7 +57,7 @@ function rng(seed) {
 
 const indexOf = (item, i) => (item && typeof item === 'object' && Number.isInteger(item.index) ? item.index : i);
 
-/** A valid response (question.h) for one question of an attempt's JSON; null for a
+/** A valid response (assessments.h) for one question of an attempt's JSON; null for a
  *  description (nothing to answer). */
 export function responseFor(q, rand) {
   const answers = Array.isArray(q.answers) ? q.answers : [];

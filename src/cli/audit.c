@@ -4,7 +4,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "cli.h"
-#include "../model/model.h"
+#include "../model/platform/platform.h"
 
 static const char audit_usage[] =
     "usage: lectern audit verify\n"

@@ -4,7 +4,7 @@
  * Reproducible: every name, role and token comes from the seed (a splitmix64 stream, and
  * SHA-256 of the seed and an index for tokens), so a size and seed always give the same
  * data and the same token files. Quick: one argon2id hash shared by every generated user,
- * multi-row prepared INSERTs (src/model/bulk.c) in large transactions, one audit entry for the
+ * multi-row prepared INSERTs (src/model/benchdata/bulk.c) in large transactions, one audit entry for the
  * whole load. A database already holding this size and seed is reused: only the token files
  * are written again.
  *
@@ -20,8 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
-#include "../model/model.h"
-#include "../model/bulk_quiz.h"
+#include "../model/platform/platform.h"
+#include "../model/people/people.h"
+#include "../model/assessments/assessments.h"
+#include "../model/benchdata/benchdata.h"
 
 /* Bump when the generated data changes: cached datasets of another format are refused. */
 #define DATASET_FORMAT 3        /* 2: courses, enrolments and progress (issue 5); 3: quizzes,
@@ -731,7 +733,7 @@ out:
 #define ATTEMPT_BATCH 1000        /* attempts a transaction (with their answers) */
 
 /* What the generator knows about a question it made: its type and three responses in the
- * shapes of question.h, graded by question_grade (right, half right, wrong). */
+ * shapes of assessments.h, graded by question_grade (right, half right, wrong). */
 struct genq {
     int64_t id;
     int type;                     /* index into qtypes */
@@ -760,7 +762,7 @@ static json_t *answer(const char *text, int fraction, const char *feedback)
     return json_pack("{s:s, s:i, s:s}", "text", text, "fraction", fraction, "feedback", feedback);
 }
 
-/* The k-th question of a topic's bank (type qt), as a question object of question.h. */
+/* The k-th question of a topic's bank (type qt), as a question object of assessments.h. */
 static json_t *make_question(const char *name, const char *words, const char *category, int k, int qt,
                              struct rng *r, struct genq *gq)
 {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <jansson.h>
 #include "cli.h"
-#include "../model/model.h"
+#include "../model/people/people.h"
 
 bool cli_wants_help(int argc, char **argv)
 {

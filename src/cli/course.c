@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "../model/model.h"
+#include "../model/courses/courses.h"
 
 static const char course_usage[] =
     "usage: lectern course import FILE [--dry-run]\n"

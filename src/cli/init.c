@@ -2,7 +2,7 @@
  * creates the first administrator. Safe to run twice: the second run changes nothing. */
 #include <stdio.h>
 #include "cli.h"
-#include "../model/model.h"
+#include "../model/people/people.h"
 
 static const char init_usage[] =
     "usage: lectern init [--data DIR] [--db URL]\n"

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "cli.h"
 #include "../core/asset.h"
+#include "../model/model.h"
 
 
 /* What main sets up before calling a command. */
@@ -184,6 +185,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "lectern: cannot initialise libsodium\n");
         return EXIT_FAIL;
     }
+    model_init(); /* the domains plug into each other before any command runs */
     struct cli_ctx ctx = {
         .data_dir = env_or("LECTERN_DATA", "./data"),
         .db_url = env_or("LECTERN_DB", NULL),

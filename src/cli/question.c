@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "../model/model.h"
+#include "../model/courses/courses.h"
+#include "../model/assessments/assessments.h"
 
 static const char question_usage[] =
     "usage: lectern question import COURSE_CODE FILE [--dry-run] [--skip-bad]\n"

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
-#include "../model/model.h"
+#include "../model/platform/platform.h"
 
 static const char restore_usage[] =
     "usage: lectern restore FILE\n"

@@ -8,6 +8,8 @@
 #include "../http/http.h"
 #include "../jobs/jobs.h"
 #include "../web/web.h"
+#include "../web/platform/platform.h"
+#include "../model/people/people.h"
 
 static const char usage[] =
     "usage: lectern serve [--listen HOST:PORT] [--threads N] [--secure-cookies] [--quiet]\n"
@@ -119,7 +121,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         } else if (strcmp(a, "--reset-link-lifetime") == 0) {
             seconds = &support_config.reset_link_s;
         } else if (strcmp(a, "--mail-attempts") == 0) {
-            if (!v || !cli_parse_int("serve", a, v, 1, 100, &support_config.mail_attempts)) return EXIT_USAGE;
+            if (!v || !cli_parse_int("serve", a, v, 1, 100, &mail_config.attempts)) return EXIT_USAGE;
             i++;
         } else if (strcmp(a, "--metrics-token") == 0 && v) {
             metrics_token = v;
@@ -163,7 +165,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     char url[300];
     snprintf(url, sizeof url, "http://%s:%d/", host, port);
     ctx->sign_in_url = url;
-    support_config.default_base_url = url; /* links in mail, until Settings has a site address */
+    mail_config.default_base_url = url; /* links in mail, until Settings has a site address */
     int rc = cli_bootstrap_admin(ctx);
     if (rc) return rc;
 

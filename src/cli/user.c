@@ -4,7 +4,8 @@
 #include <string.h>
 #include <jansson.h>
 #include "cli.h"
-#include "../model/model.h"
+#include "../model/platform/platform.h"
+#include "../model/people/people.h"
 
 struct user_cmd {
     const char *name;

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <jansson.h>
 #include "cli.h"
-#include "../model/model.h"
+#include "../model/people/people.h"
 
 
 const char cli_user_import_usage[] =

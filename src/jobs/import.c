@@ -1,5 +1,5 @@
-/* user_import.commit: writes a previewed bulk upload (src/model/user_import.c) in the
- * background, so the web request that asks for it answers at once (src/web/imports.c) while
+/* user_import.commit: writes a previewed bulk upload (src/model/people/user_import.c) in the
+ * background, so the web request that asks for it answers at once (src/web/people/imports.c) while
  * the passwords in the file are hashed on every core.
  *
  * Progress. The commit first hashes the passwords outside any transaction, then checks the
@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "jobs.h"
+#include "../model/people/people.h"
 
 #define SLOTS 32
 #define ROW_EVERY_MS 250.0

@@ -1,10 +1,10 @@
 /* Background jobs: worker threads that `lectern serve` starts on every node, taking work from
- * the jobs table (src/model/job.c) with a lease, and the table of job kinds they can run.
+ * the jobs table (src/model/platform/job.c) with a lease, and the table of job kinds they can run.
  * docs/jobs.md describes the queue's guarantees and how to add a kind. */
 #ifndef LECTERN_JOBS_H
 #define LECTERN_JOBS_H
 
-#include "../model/model.h"
+#include "../model/platform/platform.h"
 
 struct jobs;
 

@@ -4,6 +4,7 @@
  * outbox messages without holding the import's transaction or a web request open. */
 #include <string.h>
 #include "jobs.h"
+#include "../model/people/people.h"
 
 #define WELCOME_BATCH 200
 
@@ -20,7 +21,7 @@ lerr job_welcome_links(struct job_run *r, json_t *payload, json_t **result, stru
         for (int i = 0; i < n; i++) {
             struct problem why = {0};
             lerr s = signin_link_send(r->db, ids[i], SIGNIN_LINK_WELCOME, 0, NULL, &why);
-            if (s == LE_CONFLICT && !support_config.default_base_url && strstr(why.message, "site address")) {
+            if (s == LE_CONFLICT && !mail_config.default_base_url && strstr(why.message, "site address")) {
                 /* No address to put in links yet: keep the flags and try again after the backoff,
                  * by which time an administrator may have set it. */
                 return problem_set(p, LE_CONFLICT, "", "%s", why.message);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "jobs.h"
+#include "../model/assessments/assessments.h"
 
 struct worker {
     struct jobs *jobs;

@@ -14,13 +14,6 @@ const char *model_col_str(struct arena *a, struct db_stmt *st, int col)
     return arena_strdup(a, s ? s : "");
 }
 
-lerr enrolment_live_id(struct db *db, int64_t course_id, int64_t user_id, int64_t *id_out)
-{
-    return db_query_int(db, id_out,
-                        "SELECT id FROM enrolments WHERE course_id = ?1 AND user_id = ?2 AND unenrolled_at IS NULL", "ii",
-                        course_id, user_id);
-}
-
 json_t *model_json_time(int64_t t)
 {
     if (!t) return json_null();

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "web.h"
+#include "../model/people/people.h"
 #include "../core/asset.h"
 
 struct web_app web_app;
@@ -179,7 +180,7 @@ lerr web_init(struct db_pool *pool, const char *data_dir, struct problem *p)
     if (c.err) return c.err;
     lerr e = i18n_load();
     if (e) return problem_set(p, e, NULL, "the translation catalogues could not be loaded");
-    return LE_OK;
+    return web_routes_join(p);
 }
 
 void web_shutdown(void)

@@ -33,7 +33,7 @@ after(async () => { if (server) await server.stop(); });
 const base = '/api/v1/courses/QB-1/questions';
 const create = (body, token = teacher, code = 'QB-1') => api(server, 'POST', `/api/v1/courses/${code}/questions`, { token, body });
 
-// One question of every type, as question.h describes them.
+// One question of every type, as assessments.h describes them.
 const QUESTIONS = {
   single: { type: 'single', title: 'Capital', text: 'The capital of France?', answers: [
     { text: 'Paris', fraction: 100, feedback: 'Yes' }, { text: 'Lyon', fraction: 0, feedback: 'No' }, { text: 'Nice', fraction: 0, feedback: '' }] },

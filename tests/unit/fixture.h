@@ -3,7 +3,8 @@
  * setup uses SQLite in the data directory; setup_any uses a fresh PostgreSQL database instead
  * when LECTERN_TEST_PG is set (an administrator URL, as scripts/pg-test-cluster.sh sets), so
  * the same tests check the same SQL on both engines. teardown undoes either.
- * Include after cmocka.h and model.h; static inline, as not every test uses every part. */
+ * The model is started as lectern starts it (model_init). Include after cmocka.h; static inline,
+ * as not every test uses every part. */
 #ifndef LECTERN_TEST_FIXTURE_H
 #define LECTERN_TEST_FIXTURE_H
 
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../src/model/model.h"
+#include "../../src/model/people/people.h"
 
 #define T0 1800000000LL
 #define PW "violet kettle ferry 42"
@@ -78,6 +81,7 @@ static inline int fx_open(struct fx *f, bool pg)
 
 static inline int fx_setup(void **state, bool pg)
 {
+    model_init();
     struct fx *f = calloc(1, sizeof *f);
     *state = f;
     struct problem p = {0};

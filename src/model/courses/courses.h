@@ -1,0 +1,296 @@
+/* The courses domain (docs/courses.md): categories, courses, tags, policies, the catalogue,
+ * enrolment (by hand, by rule, by request, by CSV), course content with its activity kinds,
+ * completion and progress, and the learner's dashboard. It uses people and platform; domains
+ * above it plug in activity kinds (activity_kind_register) and what a course copy takes along
+ * (course_on_copy). */
+#ifndef LECTERN_MODEL_COURSES_H
+#define LECTERN_MODEL_COURSES_H
+
+#include "../people/people.h"
+
+/* "YYYY-MM-DD" (a real date) to its midnight UTC in epoch seconds. */
+bool course_parse_date(const char *s, int64_t *out);
+
+
+struct course_category {
+    int64_t id;
+    const char *name;
+    int64_t parent_id;            /* 0 = top level */
+    const char *path;             /* "Health / Fire safety" */
+    int depth;
+    int64_t n_courses;
+};
+/* Every category in tree order (parents before children, siblings by name). */
+lerr category_list(struct db *db, struct arena *a, struct course_category **out, int *n_out);
+/* Every category's id, name, parent and path, by path: a form's choices, without category_list's
+ * course counts and depths. */
+lerr category_paths(struct db *db, struct arena *a, struct course_category **out, int *n_out);
+/* parent_id 0 = top level. A parent under the category itself (a loop) is refused. */
+lerr category_create(struct db *db, const char *name, int64_t parent_id, int64_t actor_id,
+                     int64_t *id_out, struct problem *p);
+/* name NULL = unchanged; parent_id -1 = unchanged. */
+lerr category_update(struct db *db, int64_t id, const char *name, int64_t parent_id,
+                     int64_t actor_id, struct problem *p);
+json_t *category_to_json(const struct course_category *c);
+
+/* For model code that inserts categories (course.c, bench data): the path of a category inserted with name ?1 under parent ?2 (NULL or 0 for the top level):
+ * its parent's path, " / ", and its name. */
+#define CATEGORY_PATH_OF_NEW "COALESCE((SELECT g.path || ' / ' FROM course_categories g WHERE g.id = ?2), '') || ?1"
+
+#define COURSE_CODE_MAX 100
+#define COURSE_TITLE_MAX 255
+#define COURSE_TEXT_MAX 20000
+#define COURSE_TAGS_MAX 20
+struct course {
+    int64_t id;
+    const char *code, *title, *summary;
+    int64_t category_id;          /* 0 = none */
+    const char *category_path;    /* "Safety / Fire"; "" when none */
+    const char *kind;             /* "elearning", "classroom", "blended" */
+    const char *status;           /* "draft", "published", "archived" */
+    bool visible, self_enrol;
+    int64_t start_at, end_at;     /* 0 = not set */
+    int duration_minutes;
+    const char *tag_list;         /* "fire,safety" */
+    const char *policy;
+    int policy_version;
+    const char *copied_from;      /* the code of the course it was copied from, "" if none */
+    int64_t created_at, updated_at;
+    int64_t outline_version;      /* raised by every change to its sections and activities */
+    /* The viewer's side (course_get_for, course_search): */
+    const char *my_role;          /* "learner", "instructor" or NULL when not enrolled */
+    int64_t my_due_at, my_completed_at;
+    int my_policy_version;        /* the newest policy version they acknowledged, 0 = none */
+    bool self_enrol_approval;     /* self-enrolment is a request the manager or an admin approves */
+    const char *my_request;       /* "pending" while the viewer's request waits, else NULL */
+    const char *cover_sha256;     /* the cover image's stored file, "" = none */
+    const char *cover_alt;        /* its alternative text */
+};
+/* The cover image: an image (PNG, JPEG, GIF, WebP by its bytes) of at most course_cover_max
+ * bytes, stored content-addressed, with alternative text (required). d NULL = only the text
+ * changes (there must be a cover already). Audited. */
+extern int64_t course_cover_max;          /* default 5 MiB */
+lerr course_set_cover(struct db *db, struct arena *a, const char *data_dir, int64_t course_id, const char *filename,
+                      const char *claimed_mime, const unsigned char *d, size_t n, const char *alt, int64_t actor_id,
+                      struct problem *p);
+lerr course_remove_cover(struct db *db, struct arena *a, int64_t course_id, int64_t actor_id, struct problem *p);
+/* Strings as sent; NULL = unchanged (update) or the default (create). */
+struct course_input {
+    const char *code, *title, *summary, *kind, *status, *start_date, *end_date, *policy, *tags;
+    int64_t category_id;          /* -1 = unchanged / none */
+    int visible, self_enrol;      /* -1 = unchanged / default */
+    int self_enrol_approval;      /* -1 = unchanged / default */
+    int duration_minutes;         /* -1 = unchanged / 0 */
+};
+#define COURSE_INPUT_INIT \
+    {.category_id = -1, .visible = -1, .self_enrol = -1, .self_enrol_approval = -1, .duration_minutes = -1}
+lerr course_create(struct db *db, struct arena *a, const struct course_input *in, int64_t actor_id,
+                   int64_t *id_out, struct problem *p);
+lerr course_update(struct db *db, struct arena *a, int64_t id, const struct course_input *in,
+                   int64_t actor_id, struct problem *p);
+/* viewer_id 0: no viewer fields. LE_NOTFOUND (field "code") when unknown. */
+lerr course_get(struct db *db, struct arena *a, const char *code, int64_t viewer_id,
+                struct course *out, struct problem *p);
+/* A new draft with the same fields, tags and policy under new_code (title NULL = "Copy of ..."). */
+lerr course_copy(struct db *db, struct arena *a, int64_t id, const char *new_code, const char *title,
+                 int64_t actor_id, int64_t *id_out, struct problem *p);
+lerr course_archive(struct db *db, struct arena *a, int64_t id, int64_t actor_id, struct problem *p);
+
+struct course_query {
+    const char *q;                /* full text over code, title and summary; NULL/"" = all */
+    const char *kind, *tag;       /* NULL/"" = any */
+    int64_t category_id;          /* 0 = any; otherwise the category and its subtree */
+    bool all;                     /* drafts, hidden and archived too (course managers) */
+    int64_t viewer_id;            /* fills the my_* fields */
+    int page, per_page;
+};
+/* One query whatever the page size (the total comes with the rows). */
+lerr course_search(struct db *db, struct arena *a, const struct course_query *q, struct course **out,
+                   int *n_out, int *total_out);
+/* The course as JSON: dates as YYYY-MM-DD, summary_html and policy_html rendered, tags as an
+ * array; with a viewer, "enrolment" and "policy_acknowledged". */
+json_t *course_to_json(struct arena *a, const struct course *c);
+
+/* Records that user_id acknowledged the course's current policy version (again is fine). */
+lerr policy_acknowledge(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
+
+/* Enrols a person (by username) in a course as "learner" or "instructor" with an optional
+ * due date (YYYY-MM-DD, not before the course's start). LE_CONFLICT when already enrolled.
+ * Instructors may enrol only in courses they teach: actor_roles decides. */
+lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *username,
+                const char *role, const char *due, int64_t actor_id, unsigned actor_roles,
+                int64_t *id_out, struct problem *p);
+/* Several people at once (usernames separated by spaces, commas or lines), all or nothing: the
+ * first that cannot be enrolled is reported (p names it) and nobody is enrolled. */
+lerr enrol_users(struct db *db, struct arena *a, int64_t course_id, const char *usernames, const char *role,
+                 const char *due, int64_t actor_id, unsigned actor_roles, int *n_out, struct problem *p);
+/* Ends a live enrolment; the row and its history stay. */
+lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t actor_id,
+               unsigned actor_roles, struct problem *p);
+/* Live enrolments of a course as a JSON array of {username, name, role, due, overdue, ...}. */
+json_t *course_enrolments_json(struct db *db, struct arena *a, int64_t course_id);
+bool course_teaches(struct db *db, int64_t course_id, int64_t user_id);
+/* Course upload from CSV (course_import.c): Moodle's shortname, fullname, category ("Parent /
+ * Child", created when missing), summary, visible, startdate, enddate (epoch seconds or
+ * YYYY-MM-DD), and Lectern's kind, status, tags. A row whose shortname exists updates that
+ * course. commit false = preview. Every row is checked; a commit writes all rows or, when any
+ * has an error, nothing. */
+struct course_import_row {
+    int line;
+    const char *code;
+    const char *outcome;          /* "create", "update" or "error" */
+    struct import_issue *errors;
+    int n_errors;
+};
+struct course_import_result {
+    const char *file_error;       /* the file cannot be read at all; NULL otherwise */
+    json_t *unknown;              /* unknown columns (ignored), owned */
+    struct course_import_row *rows;
+    int n_rows, n_create, n_update, n_errors;
+    bool committed;
+};
+lerr course_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
+                       struct course_import_result *r, struct problem *p);
+/* Enrolments from CSV: course (or shortname), username or idnumber, role (learner, instructor),
+ * due (YYYY-MM-DD); or Canvas's enrollments.csv (course_id, user_id = idnumber, role student /
+ * teacher / ta, status active / deleted). Rows are "enrol" (n_create) or "unenrol" (n_update);
+ * an unknown course or person, enrolling someone twice or a due date before the start is a
+ * located error, and then nothing is written. */
+lerr enrol_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
+                      struct course_import_result *r, struct problem *p);
+/* Enrolment rules: kind "department" (its whole subtree), "job_role" or "everyone". Creating
+ * one enrols the people it matches at once. */
+lerr enrol_rule_create(struct db *db, struct arena *a, int64_t course_id, const char *kind, int64_t department_id,
+                       int64_t job_role_id, int due_days, int64_t actor_id, int64_t *id_out, struct problem *p);
+/* Ends the rule and the enrolments that only it kept (history stays). */
+lerr enrol_rule_delete(struct db *db, struct arena *a, int64_t course_id, int64_t rule_id, int64_t actor_id,
+                       struct problem *p);
+json_t *enrol_rules_json(struct db *db, int64_t course_id);
+/* Brings rule enrolments in step with the organisation: enrols active people a rule matches,
+ * ends rule enrolments nobody's rule matches any more. course_id / user_id 0 = all. Call it
+ * after people move (department, job role, suspension); *added / *ended count the changes. */
+lerr enrol_rules_sync(struct db *db, int64_t course_id, int64_t user_id, int64_t *added, int64_t *ended,
+                      struct problem *p);
+/* The id of user_id's live (not ended) enrolment in course_id: LE_OK, LE_NOTFOUND when they are
+ * not enrolled, LE_DB. */
+lerr enrolment_live_id(struct db *db, int64_t course_id, int64_t user_id, int64_t *id_out);
+/* Self-enrolment where the course allows it (published, listed, self_enrol). */
+/* Where the course needs approval (self_enrol_approval) a pending request is made instead and
+ * *request_out is its id (0 when enrolled at once); asking twice is LE_CONFLICT. */
+lerr enrol_self(struct db *db, struct arena *a, int64_t course_id, int64_t user_id, int64_t *request_out,
+                struct problem *p);
+/* Approves (enrols as learner, source "self") or declines a pending request. Administrators
+ * decide any request; others only those of people in their reporting line (user_visible_to),
+ * never their own (LE_FORBIDDEN). A decided request is LE_CONFLICT. Audited. */
+lerr enrol_request_decide(struct db *db, struct arena *a, int64_t request_id, bool approve, const char *reason,
+                          int64_t actor_id, unsigned actor_roles, struct problem *p);
+/* Requests the viewer may decide (administrators: all; managers: their reporting line), oldest
+ * first; status "" = any, course_id 0 = any. */
+json_t *enrol_requests_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles,
+                            const char *status, int64_t course_id);
+/* The instructor's view: live enrolments with progress ("percent", "required_done") and last
+ * access, filtered by q (username or name) and state ("overdue", "completed", "in_progress",
+ * NULL = all). One query. */
+json_t *course_learners_json(struct db *db, struct arena *a, int64_t course_id, const char *q, const char *state);
+/* For each of n users, whether they hold a live enrolment in the course (live[i]); a few
+ * queries whatever n is, never one per person. */
+lerr enrolments_live_among(struct db *db, int64_t course_id, const int64_t *user_ids, int n, bool *live);
+
+/* ---- Course content (content.c, activity_kinds.c): sections of activities, stored files,
+ * completion and progress ---- */
+/* Stored course files: type detected from the bytes, at most content_file_max bytes. */
+extern int64_t content_file_max;           /* default 64 MiB; tests lower it */
+/* The MIME type of the bytes (PDF, PNG, JPEG, GIF, WebP, MP4, WebM, MP3, ZIP-based office
+ * documents as "application/zip", UTF-8 text as "text/plain"); NULL when none we accept. */
+const char *content_sniff(const unsigned char *d, size_t n);
+/* The type a file claims by its name's extension (or claimed_mime when the name says nothing),
+ * checked against the bytes. On success *mime is the type to serve. LE_INVALID (field "file")
+ * when the content does not match the claim or is not a type we accept. */
+lerr content_check_type(const char *filename, const char *claimed_mime, const unsigned char *d, size_t n,
+                        const char **mime, struct problem *p);
+
+/* Stores bytes content-addressed under DATA_DIR/files/<sha256> (deduplicated: the same bytes
+ * are stored once) and records them in files. */
+lerr content_store_file(struct db *db, const char *data_dir, const unsigned char *d, size_t n, const char *mime,
+                        char sha_out[65], struct problem *p);
+
+/* The table of activity kinds: what each stores and how it is completed. Later kinds (quiz,
+ * SCORM package, classroom session) add a row and report their own completion. */
+struct activity_input {
+    const char *kind, *title, *body, *url;
+    int required, allow_mark_done;          /* -1 = default */
+    const char *file_name, *file_mime;      /* file: as uploaded */
+    const unsigned char *file_data;
+    size_t file_len;
+};
+struct activity_kind {
+    const char *name;                        /* "page", "file", "link" */
+    const char *completes_on;                /* the word stored as "how": "viewed", "opened", "followed";
+                                              * a quiz completes itself ("submitted" or "passed") */
+    /* Checks the kind's own fields; stores what must be stored (a file's bytes) and fills the
+     * columns it uses. NULL = nothing beyond the title. */
+    lerr (*check)(struct db *db, struct arena *a, const char *data_dir, const struct activity_input *in,
+                  const char **body, const char **url, const char **sha256, const char **file_name,
+                  struct problem *p);
+    /* Called by activity_create inside its transaction with the new activity's id, to make the
+     * kind's own rows (a quiz's settings). NULL = nothing. */
+    lerr (*created)(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id, int64_t actor_id,
+                    struct problem *p);
+};
+const struct activity_kind *activity_kind_find(const char *name);
+/* Comma-separated names, for messages ("page, file, link or quiz"). */
+const char *activity_kind_names(void);
+/* Adds a kind from a domain above courses (assessments' quiz), at start (model_init). The
+ * kind is borrowed for the life of the process. */
+void activity_kind_register(const struct activity_kind *kind);
+
+lerr section_create(struct db *db, struct arena *a, int64_t course_id, const char *title, int64_t actor_id,
+                    int64_t *id_out, struct problem *p);
+/* Editing the structure: title NULL = unchanged; move -1 = up, 1 = down (swap with the live
+ * neighbour; nothing at the end), 0 = stay. Deleting sets deleted_at (a section's activities
+ * too): learners' progress stays, the content and progress leave the rows out, and people who
+ * have done every remaining required activity are completed. Audited. */
+lerr section_update(struct db *db, struct arena *a, int64_t course_id, int64_t id, const char *title, int move,
+                    int64_t actor_id, struct problem *p);
+lerr section_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,
+                    struct problem *p);
+lerr activity_update(struct db *db, struct arena *a, int64_t course_id, int64_t id, const char *title, int move,
+                     int64_t actor_id, struct problem *p);
+lerr activity_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,
+                     struct problem *p);
+lerr activity_create(struct db *db, struct arena *a, const char *data_dir, int64_t course_id, int64_t section_id,
+                     const struct activity_input *in, int64_t actor_id, int64_t *id_out, struct problem *p);
+struct activity {
+    int64_t id, course_id, section_id;
+    const char *kind, *title, *body, *url, *file_sha256, *file_name, *file_mime;
+    int64_t file_size;
+    bool required, allow_mark_done;
+    int64_t completed_at;                    /* the viewer's; 0 = not completed */
+};
+lerr activity_get(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t viewer_id,
+                  struct activity *out, struct problem *p);
+/* The course's sections and activities with the viewer's completion (viewer_id 0: none), and
+ * their progress: {"sections": [{"id","title","activities":[...]}], "progress": {"required",
+ * "completed","percent","next": {...}|null, "last": {...}|null}}. The outline comes from
+ * memory while c->outline_version is current; the viewer's completions in one query. */
+json_t *course_content_json(struct db *db, struct arena *a, const struct course *c, int64_t viewer_id);
+/* Records the viewer's completion of an activity (how: the kind's word or "marked"); when every
+ * required activity is complete, the enrolment's completion time is set. Also the last access.
+ * Only for enrolled people; others are not tracked (LE_OK). */
+lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, const char *how, struct problem *p);
+/* "My training": {"courses": [in progress, by due date: code, title, role, due, overdue,
+ * percent, next {id, title}, last_access_at], "recently_completed": [newest five]} in two
+ * queries, however many courses. */
+json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id);
+
+/* ---- What domains above courses add to it (model_init calls courses_init first) ---- */
+/* Registers courses with the domains below it: rule enrolments follow people as they move. */
+void courses_init(void);
+/* What a course copy takes along besides the course's own content: called inside
+ * course_copy's transaction, after the sections and activities were copied, in registration
+ * order (assessments copies the question bank and the quizzes' settings). */
+typedef lerr (*course_copy_fn)(struct db *db, struct arena *a, int64_t from_course, int64_t to_course,
+                               struct problem *p);
+void course_on_copy(course_copy_fn fn);
+
+#endif

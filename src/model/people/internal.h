@@ -1,0 +1,21 @@
+/* What only the people domain's files share. */
+#ifndef LECTERN_MODEL_PEOPLE_INTERNAL_H
+#define LECTERN_MODEL_PEOPLE_INTERNAL_H
+
+#include "people.h"
+#include "../internal.h"
+
+/* ---- Session lookups in memory (session_cache.c) ----
+ * The lookup of the session whose token hashes to token_hash, copied into the arena, if one
+ * was stored under this auth version and the session is alive at now by the times it was read
+ * with, and was last seen less than touch_s ago. */
+bool session_cache_get(const char *token_hash, int64_t version, int64_t now, int64_t idle_s, int64_t touch_s,
+                       struct arena *a, struct session_user *out);
+/* Stores a live session's lookup, read under this auth version. */
+void session_cache_put(const char *token_hash, int64_t version, int64_t last_seen, int64_t expires, int64_t now,
+                       const struct session_user *su);
+/* Drops a session the database no longer has alive. */
+void session_cache_forget(const char *token_hash);
+
+
+#endif

@@ -1,0 +1,2116 @@
+/* Bulk user upload from CSV, and export in the same columns (docs/people.md).
+ *
+ * One pass over the file decides every row's outcome against the database as it is, without
+ * a query per row: the accounts, departments, job roles and profile fields are loaded once
+ * into hash maps, and every username, email and idnumber a row would hold is claimed in them,
+ * so a duplicate inside the file and one against the site are found the same way. Managers
+ * are resolved after all rows are read (a manager may be created further down the file), then
+ * the manager graph is checked for loops, then rows whose manager's own row failed fail too.
+ *
+ * A commit runs the same preview again on the same bytes and writes the result in one
+ * transaction with prepared statements. Passwords are hashed before the transaction begins,
+ * on one thread per core: argon2id is deliberately slow and must not hold the write lock. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <sodium.h>
+#include "internal.h"
+
+/* ---- Columns: the header row decides which are present ---- */
+
+enum ufield {
+    F_USERNAME, F_PASSWORD, F_FIRSTNAME, F_LASTNAME, F_EMAIL, F_IDNUMBER, F_INSTITUTION,
+    F_DEPARTMENT, F_CITY, F_COUNTRY, F_LANG, F_TIMEZONE, F_PHONE, F_AUTH, F_SUSPENDED, F_DELETED,
+    F_OLDUSERNAME, F_STATUS, F_JOBROLE, F_MANAGER, F_ROLES, F__COUNT
+};
+
+/* Moodle's bulk upload names, Canvas SIS users.csv names, and Lectern's own. */
+static const struct {
+    const char *name;
+    enum ufield field;
+} column_names[] = {
+    {"username", F_USERNAME},       {"login_id", F_USERNAME},     {"password", F_PASSWORD},
+    {"firstname", F_FIRSTNAME},     {"first_name", F_FIRSTNAME},  {"lastname", F_LASTNAME},
+    {"last_name", F_LASTNAME},      {"email", F_EMAIL},           {"idnumber", F_IDNUMBER},
+    {"user_id", F_IDNUMBER},        {"institution", F_INSTITUTION}, {"department", F_DEPARTMENT},
+    {"city", F_CITY},               {"country", F_COUNTRY},       {"lang", F_LANG},
+    {"timezone", F_TIMEZONE},       {"phone1", F_PHONE},          {"phone", F_PHONE},
+    {"auth", F_AUTH},               {"suspended", F_SUSPENDED},   {"deleted", F_DELETED},
+    {"oldusername", F_OLDUSERNAME}, {"status", F_STATUS},         {"job_role", F_JOBROLE},
+    {"jobrole", F_JOBROLE},         {"manager", F_MANAGER},       {"roles", F_ROLES},
+};
+
+/* The columns `lectern user export` writes, in order (profile fields follow). */
+static const struct {
+    const char *name;
+    enum ufield field;
+} export_columns[] = {
+    {"username", F_USERNAME},   {"firstname", F_FIRSTNAME}, {"lastname", F_LASTNAME},
+    {"email", F_EMAIL},         {"idnumber", F_IDNUMBER},   {"institution", F_INSTITUTION},
+    {"department", F_DEPARTMENT}, {"city", F_CITY},         {"country", F_COUNTRY},
+    {"lang", F_LANG},           {"timezone", F_TIMEZONE},   {"phone1", F_PHONE},
+    {"suspended", F_SUSPENDED}, {"job_role", F_JOBROLE},    {"manager", F_MANAGER},
+    {"roles", F_ROLES},
+};
+
+#define DEFAULT_TEMPLATE "{f}{last}"
+#define OWNER_NONE (-1)
+/* An owner is an existing account (its index, >= 0) or a row creating one (ROW_OWNER(r)). */
+#define ROW_OWNER(r) (-(r)-2)
+#define OWNER_ROW(o) (-(o)-2)
+
+const char *import_mode_name(enum import_mode m)
+{
+    return m == IMPORT_ADD ? "add" : m == IMPORT_UPDATE ? "update" : "upsert";
+}
+
+lerr import_mode_parse(const char *s, enum import_mode *out)
+{
+    if (!s || !*s || strcmp(s, "upsert") == 0) *out = IMPORT_UPSERT;
+    else if (strcmp(s, "add") == 0) *out = IMPORT_ADD;
+    else if (strcmp(s, "update") == 0) *out = IMPORT_UPDATE;
+    else return LE_INVALID;
+    return LE_OK;
+}
+
+const char *import_outcome_name(enum import_outcome o)
+{
+    static const char *const names[] = {"create", "update", "unchanged", "skip", "error"};
+    return o < IO__COUNT ? names[o] : "error";
+}
+
+/* ---- A small string -> int hash map in the arena (sized once, never grows) ---- */
+
+struct smap {
+    const char **keys;
+    int *vals;
+    size_t mask;
+    size_t n;
+};
+
+static void smap_init(struct smap *m, struct arena *a, size_t expected)
+{
+    size_t cap = 16;
+    while (cap < expected * 2 + 16) cap <<= 1;
+    m->keys = arena_alloc(a, cap * sizeof *m->keys);
+    m->vals = arena_alloc(a, cap * sizeof *m->vals);
+    m->mask = cap - 1;
+    m->n = 0;
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int *smap_slot(struct smap *m, const char *key, bool insert)
+{
+    size_t i = (size_t)hash_str(key) & m->mask;
+    for (;;) {
+        if (!m->keys[i]) {
+            if (!insert || m->n * 2 >= m->mask) return NULL;
+            m->keys[i] = key;
+            m->vals[i] = OWNER_NONE;
+            m->n++;
+            return &m->vals[i];
+        }
+        if (strcmp(m->keys[i], key) == 0) return &m->vals[i];
+        i = (i + 1) & m->mask;
+    }
+}
+
+static int smap_get(struct smap *m, const char *key)
+{
+    int *v = key && *key ? smap_slot(m, key, false) : NULL;
+    return v ? *v : OWNER_NONE;
+}
+
+static void smap_put(struct smap *m, const char *key, int val)
+{
+    int *v = key && *key ? smap_slot(m, key, true) : NULL;
+    if (v) *v = val;
+}
+
+static char *lower_dup(struct arena *a, const char *s)
+{
+    char *d = arena_strdup(a, s ? s : "");
+    for (char *c = d; *c; c++)
+        if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+    return d;
+}
+
+/* ---- What the importer knows about the site ---- */
+
+struct ex {                       /* an existing account */
+    int64_t id;
+    const char *username, *email, *idnumber, *first, *last, *institution, *phone, *city, *country,
+        *lang, *tz;
+    int64_t dept, role, manager;
+    unsigned roles;
+    bool suspended, deleted;
+    int row;                      /* the row that targets it, -1 */
+};
+
+struct rowx {                     /* import_row.priv */
+    const char *v[F__COUNT];      /* the cell, trimmed; NULL = no such column */
+    const char **pv;              /* profile values (normalised) per profile column */
+    int ex;                       /* target account, -1 for a new one */
+    bool create, del, rename;
+    int susp;                     /* -1 unchanged, 0 reactivate, 1 suspend */
+    const char *username, *email, *first, *last, *idnumber, *institution, *phone, *city,
+        *country, *lang, *tz;
+    int64_t dept, role;
+    unsigned roles;
+    int manager;                  /* an owner, or OWNER_NONE */
+    bool manager_given;
+    const char *password;         /* for a new account, NULL for none */
+    char *hash;
+    int64_t id;                   /* after the insert */
+    bool manager_at_insert;       /* the manager's id was known when the row was inserted */
+    struct buf changes;           /* "email, city" */
+    int cap_errors;
+    /* Moodle's courseN / roleN columns: the courses to enrol the person in (docs/people.md). */
+    int64_t *enr_course;
+    const char **enr_role;
+    int n_enr;
+};
+
+struct enrcol {                   /* a courseN column and its roleN (-1 when absent) */
+    int n, course_col, role_col;
+    const char *course_header, *role_header;
+};
+
+struct pfcol {                    /* a profile_field_<shortname> column */
+    struct profile_field f;
+    int col;
+    const char *header;
+};
+
+struct ctx {
+    struct db *db;
+    struct arena *a;
+    const struct import_options *o;
+    struct import_result *r;
+    int col[F__COUNT];            /* column index per field, -1 absent */
+    const char *header[F__COUNT]; /* the header's text for it */
+    struct pfcol *pf;
+    int n_pf;
+    struct enrcol *ec;
+    int n_ec;
+    struct smap course_by_code;   /* course code -> index into course_ids, for courseN */
+    int64_t *course_ids;
+    int n_courses, cap_courses;
+    struct ex *ex;
+    int n_ex;
+    struct smap by_username, by_email, by_idnumber;
+    struct department *depts;
+    int n_depts;
+    struct smap dept_by_idnumber, dept_by_path, dept_by_name;
+    struct job_role *roles;
+    int n_roles;
+    struct smap role_by_idnumber, role_by_name;
+    struct profile_field *fields;
+    int n_fields;
+    int64_t active_admins;
+    /* Audit entries of a commit, appended together at its end (audit_append_many). */
+    struct audit_entry *audit;
+    size_t n_audit, cap_audit;
+};
+
+static void file_error(struct ctx *c, int line, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void file_error(struct ctx *c, int line, const char *column, const char *fmt, ...)
+{
+    struct import_result *r = c->r;
+    if (r->n_file_errors >= 100) return;
+    if (!r->file_errors) r->file_errors = arena_alloc(c->a, 100 * sizeof *r->file_errors);
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[600];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    r->file_errors[r->n_file_errors++] =
+        (struct import_issue){line, arena_strdup(c->a, column ? column : ""), arena_strdup(c->a, msg)};
+}
+
+static void row_error(struct ctx *c, struct import_row *row, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void row_error(struct ctx *c, struct import_row *row, const char *column, const char *fmt, ...)
+{
+    struct rowx *x = row->priv;
+    row->outcome = IO_ERROR;
+    if (row->n_errors >= 20) return;
+    if (row->n_errors == x->cap_errors) {
+        int cap = x->cap_errors ? x->cap_errors * 2 : 2;
+        struct import_issue *e = arena_alloc(c->a, (size_t)cap * sizeof *e);
+        if (row->n_errors) memcpy(e, row->errors, (size_t)row->n_errors * sizeof *e);
+        row->errors = e;
+        x->cap_errors = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[600];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    row->errors[row->n_errors++] =
+        (struct import_issue){row->line, arena_strdup(c->a, column ? column : ""), arena_strdup(c->a, msg)};
+}
+
+/* A problem from a shared validator, on the cell of field f. */
+static void cell_error(struct ctx *c, struct import_row *row, enum ufield f, const struct problem *p)
+{
+    row_error(c, row, c->header[f], "%s", p->message);
+}
+
+/* ---- Loading the site ---- */
+
+static lerr load_site(struct ctx *c, int n_rows)
+{
+    struct db *db = c->db;
+    struct arena *a = c->a;
+    int64_t n = 0;
+    if (db_query_int(db, &n, "SELECT COUNT(*) FROM users", "")) return LE_DB;
+    c->ex = arena_alloc(a, sizeof *c->ex * (size_t)(n + 1));
+    size_t expect = (size_t)n + (size_t)n_rows;
+    smap_init(&c->by_username, a, expect);
+    smap_init(&c->by_email, a, expect);
+    smap_init(&c->by_idnumber, a, expect);
+    struct db_stmt *st = db_query(db,
+                                  "SELECT id, username, email, idnumber, first_name, last_name, institution, "
+                                  "phone, city, country, lang, timezone, COALESCE(department_id, 0), "
+                                  "COALESCE(job_role_id, 0), COALESCE(manager_id, 0), roles, status, "
+                                  "deleted_at FROM users ORDER BY id",
+                                  "");
+    int k = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW && k < n) {
+        struct ex *e = &c->ex[k];
+        e->id = db_col_int(st, 0);
+        e->username = model_col_str(a, st, 1);
+        e->email = model_col_str(a, st, 2);
+        e->idnumber = model_col_str(a, st, 3);
+        e->first = model_col_str(a, st, 4);
+        e->last = model_col_str(a, st, 5);
+        e->institution = model_col_str(a, st, 6);
+        e->phone = model_col_str(a, st, 7);
+        e->city = model_col_str(a, st, 8);
+        e->country = model_col_str(a, st, 9);
+        e->lang = model_col_str(a, st, 10);
+        e->tz = model_col_str(a, st, 11);
+        e->dept = db_col_int(st, 12);
+        e->role = db_col_int(st, 13);
+        e->manager = db_col_int(st, 14);
+        e->roles = (unsigned)db_col_int(st, 15);
+        e->suspended = !str_eq(db_col_text(st, 16), "active");
+        e->deleted = !db_col_is_null(st, 17);
+        e->row = -1;
+        smap_put(&c->by_username, e->username, k);
+        if (*e->email) smap_put(&c->by_email, lower_dup(a, e->email), k);
+        if (*e->idnumber) smap_put(&c->by_idnumber, e->idnumber, k);
+        if ((e->roles & ROLE_ADMIN) && !e->suspended && !e->deleted) c->active_admins++;
+        k++;
+    }
+    db_done(st);
+    if (rc != DB_DONE && rc != DB_ROW) return LE_DB;
+    c->n_ex = k;
+
+    if (department_list(db, a, &c->depts, &c->n_depts)) return LE_DB;
+    smap_init(&c->dept_by_idnumber, a, (size_t)c->n_depts);
+    smap_init(&c->dept_by_path, a, (size_t)c->n_depts);
+    smap_init(&c->dept_by_name, a, (size_t)c->n_depts);
+    for (int i = 0; i < c->n_depts; i++) {
+        const struct department *d = &c->depts[i];
+        if (*d->idnumber) smap_put(&c->dept_by_idnumber, d->idnumber, i);
+        smap_put(&c->dept_by_path, lower_dup(a, d->path), i);
+        const char *name = lower_dup(a, d->name);
+        /* -2: more than one department has this name. */
+        smap_put(&c->dept_by_name, name, smap_get(&c->dept_by_name, name) == OWNER_NONE ? i : -2);
+    }
+    if (job_role_list(db, a, &c->roles, &c->n_roles)) return LE_DB;
+    smap_init(&c->role_by_idnumber, a, (size_t)c->n_roles);
+    smap_init(&c->role_by_name, a, (size_t)c->n_roles);
+    for (int i = 0; i < c->n_roles; i++) {
+        if (*c->roles[i].idnumber) smap_put(&c->role_by_idnumber, c->roles[i].idnumber, i);
+        smap_put(&c->role_by_name, lower_dup(a, c->roles[i].name), i);
+    }
+    return LE_OK;
+}
+
+/* Current values of the profile fields the file has, for the accounts it may touch. */
+static lerr load_profile_values(struct ctx *c, const char ***values)
+{
+    if (!c->n_pf) return LE_OK;
+    *values = arena_alloc(c->a, sizeof **values * (size_t)c->n_ex * (size_t)c->n_pf + 1);
+    struct db_stmt *st = db_query(c->db, "SELECT user_id, field_id, value FROM profile_values ORDER BY user_id", "");
+    int rc, k = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t uid = db_col_int(st, 0), fid = db_col_int(st, 1);
+        while (k < c->n_ex && c->ex[k].id < uid) k++;
+        if (k >= c->n_ex || c->ex[k].id != uid) continue;
+        for (int f = 0; f < c->n_pf; f++)
+            if (c->pf[f].f.id == fid) (*values)[(size_t)k * (size_t)c->n_pf + (size_t)f] = model_col_str(c->a, st, 2);
+    }
+    db_done(st);
+    return rc == DB_DONE ? LE_OK : LE_DB;
+}
+
+/* ---- The header ---- */
+
+static bool map_header(struct ctx *c, const struct csv_record *h)
+{
+    struct import_result *r = c->r;
+    for (int f = 0; f < F__COUNT; f++) c->col[f] = -1;
+    r->columns = arena_alloc(c->a, sizeof *r->columns * (size_t)(h->n + 1));
+    r->unknown_columns = arena_alloc(c->a, sizeof *r->unknown_columns * (size_t)(h->n + 1));
+    r->n_columns = h->n;
+    c->pf = arena_alloc(c->a, sizeof *c->pf * (size_t)(h->n + 1));
+    c->ec = arena_alloc(c->a, sizeof *c->ec * (size_t)(h->n + 1));
+    c->n_ec = 0;
+    bool ok = true;
+    for (int i = 0; i < h->n; i++) {
+        const char *raw = h->fields[i];
+        while (*raw == ' ') raw++;
+        char *name = lower_dup(c->a, raw);
+        size_t n = strlen(name);
+        while (n && name[n - 1] == ' ') name[--n] = '\0';
+        r->columns[i] = arena_strdup(c->a, h->fields[i]);
+        if (!*name) {
+            file_error(c, h->line, "", "Column %d of the header has no name: name it, or remove the column.", i + 1);
+            ok = false;
+            continue;
+        }
+        for (int j = 0; j < i; j++)
+            if (strcasecmp(r->columns[j], h->fields[i]) == 0) {
+                file_error(c, h->line, name, "The column '%s' appears twice in the header; keep one.", name);
+                ok = false;
+            }
+        if (strncmp(name, "profile_field_", 14) == 0) {
+            const char *sn = name + 14;
+            int k = -1;
+            for (int f = 0; f < c->n_fields; f++)
+                if (strcmp(c->fields[f].shortname, sn) == 0) k = f;
+            if (k < 0) {
+                file_error(c, h->line, name,
+                           "There is no profile field '%s' for the column %s: define it under Profile "
+                           "fields first, or remove the column.",
+                           sn, name);
+                ok = false;
+            } else {
+                c->pf[c->n_pf++] = (struct pfcol){c->fields[k], i, name};
+            }
+            continue;
+        }
+        /* Moodle's course1, role1, course2, role2, ... */
+        int num = 0, used = 0;
+        bool is_course = sscanf(name, "course%d%n", &num, &used) == 1 && !name[used] && num > 0;
+        bool is_role = !is_course && sscanf(name, "role%d%n", &num, &used) == 1 && !name[used] && num > 0;
+        if (is_course || is_role) {
+            int k = 0;
+            while (k < c->n_ec && c->ec[k].n != num) k++;
+            if (k == c->n_ec) c->ec[c->n_ec++] = (struct enrcol){num, -1, -1, NULL, NULL};
+            if (is_course) {
+                c->ec[k].course_col = i;
+                c->ec[k].course_header = name;
+            } else {
+                c->ec[k].role_col = i;
+                c->ec[k].role_header = name;
+            }
+            continue;
+        }
+        int field = -1;
+        for (size_t k = 0; k < sizeof column_names / sizeof column_names[0]; k++)
+            if (strcmp(column_names[k].name, name) == 0) field = (int)column_names[k].field;
+        if (field < 0) {
+            r->unknown_columns[r->n_unknown++] = r->columns[i];
+            continue;
+        }
+        if (c->col[field] >= 0) {
+            file_error(c, h->line, name, "The columns '%s' and '%s' both give the %s; keep one of them.",
+                       c->header[field], name,
+                       field == F_USERNAME ? "username" : field == F_IDNUMBER ? "idnumber" : "same field");
+            ok = false;
+            continue;
+        }
+        c->col[field] = i;
+        c->header[field] = name;
+    }
+    for (int f = 0; f < F__COUNT; f++)
+        if (!c->header[f]) c->header[f] = "";
+    for (int k = 0; k < c->n_ec; k++)
+        if (c->ec[k].course_col < 0) {
+            file_error(c, h->line, c->ec[k].role_header,
+                       "The column %s has no course%d beside it: add the course column, or remove it.",
+                       c->ec[k].role_header, c->ec[k].n);
+            ok = false;
+        }
+    if (!ok) return false;
+    /* What the mode needs. */
+    if (c->o->mode != IMPORT_UPDATE) {
+        static const enum ufield need[] = {F_FIRSTNAME, F_LASTNAME, F_EMAIL};
+        static const char *const names[] = {"firstname (or first_name)", "lastname (or last_name)", "email"};
+        for (int k = 0; k < 3; k++)
+            if (c->col[need[k]] < 0) {
+                file_error(c, h->line, "",
+                           "The required column %s is missing: new accounts need it. Add the column, "
+                           "or choose the mode 'update' to change existing accounts only.",
+                           names[k]);
+                ok = false;
+            }
+    }
+    if (c->col[F_USERNAME] < 0 && c->col[F_IDNUMBER] < 0 && c->col[F_EMAIL] < 0) {
+        file_error(c, h->line, "",
+                   "The file needs a column that identifies each person: username (or login_id), "
+                   "idnumber (or user_id) or email.");
+        ok = false;
+    }
+    return ok;
+}
+
+/* ---- Cells ---- */
+
+static const char *cell(struct ctx *c, const struct csv_record *rec, enum ufield f)
+{
+    int i = c->col[f];
+    if (i < 0) return NULL;
+    const char *s = i < rec->n ? rec->fields[i] : "";
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
+    return s[n] ? arena_strndup(c->a, s, n) : s;
+}
+
+static bool given(const char *v)
+{
+    return v && *v;
+}
+
+/* 1/0, yes/no, true/false: 1 or 0; -1 empty; -2 not understood. */
+static int flag_value(const char *v)
+{
+    if (!given(v)) return -1;
+    static const char *const yes[] = {"1", "yes", "true", "y", "on"};
+    static const char *const no[] = {"0", "no", "false", "n", "off"};
+    for (size_t i = 0; i < 5; i++) {
+        if (strcasecmp(v, yes[i]) == 0) return 1;
+        if (strcasecmp(v, no[i]) == 0) return 0;
+    }
+    return -2;
+}
+
+static int find_department(struct ctx *c, const char *v, const char **why)
+{
+    *why = NULL;
+    int i = smap_get(&c->dept_by_idnumber, v);
+    if (i >= 0) return i;
+    /* "Operations/Sales" and "operations / sales" are the same path. */
+    struct buf b;
+    buf_init(&b, 4096);
+    for (const char *s = v; *s;) {
+        const char *slash = strchr(s, '/');
+        size_t n = slash ? (size_t)(slash - s) : strlen(s);
+        while (n && s[0] == ' ') s++, n--;
+        while (n && s[n - 1] == ' ') n--;
+        if (b.len) buf_adds(&b, " / ");
+        buf_add(&b, s, n);
+        if (!slash) break;
+        s = slash + 1;
+    }
+    char *path = lower_dup(c->a, b.data ? b.data : "");
+    buf_release(&b);
+    i = smap_get(&c->dept_by_path, path);
+    if (i >= 0) return i;
+    i = smap_get(&c->dept_by_name, path);
+    if (i == -2) {
+        *why = "several departments have this name: give its idnumber or its path, such as 'Operations / Sales'";
+        return -1;
+    }
+    if (i < 0) *why = "there is no such department (by idnumber, path or name): create it first under Departments";
+    return i;
+}
+
+static int find_job_role(struct ctx *c, const char *v)
+{
+    int i = smap_get(&c->role_by_idnumber, v);
+    return i >= 0 ? i : smap_get(&c->role_by_name, lower_dup(c->a, v));
+}
+
+/* ---- Usernames from a template ---- */
+
+/* Latin-1 letters to ASCII, for usernames made from names: "José Müller" -> "jose", "muller". */
+static const char *fold_latin1(unsigned cp)
+{
+    static const char *const t[64] = {
+        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y",
+    };
+    return cp >= 0xC0 && cp <= 0xFF ? t[cp - 0xC0] : "";
+}
+
+static void add_folded(struct buf *b, const char *s, size_t max_chars)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && n < max_chars) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            if (c >= 'A' && c <= 'Z') c += 32;
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
+                buf_addc(b, (char)c);
+            p++;
+        } else if ((c & 0xE0) == 0xC0 && p[1]) {
+            buf_adds(b, fold_latin1(((c & 0x1F) << 6) | (p[1] & 0x3F)));
+            p += 2;
+        } else {
+            p++;
+            while ((*p & 0xC0) == 0x80) p++;
+        }
+        n++;
+    }
+}
+
+/* Expands {first} {last} {f} {l} {idnumber}, then makes it unique with 2, 3, ... */
+static const char *make_username(struct ctx *c, const struct rowx *x)
+{
+    const char *t = c->o->username_template && *c->o->username_template ? c->o->username_template
+                                                                         : DEFAULT_TEMPLATE;
+    struct buf b;
+    buf_init(&b, 400);
+    for (const char *s = t; *s;) {
+        if (*s == '{') {
+            const char *end = strchr(s, '}');
+            if (end) {
+                size_t n = (size_t)(end - s - 1);
+                const char *first = x->first ? x->first : "", *last = x->last ? x->last : "";
+                if (n == 5 && strncmp(s + 1, "first", 5) == 0) add_folded(&b, first, 50);
+                else if (n == 4 && strncmp(s + 1, "last", 4) == 0) add_folded(&b, last, 50);
+                else if (n == 1 && s[1] == 'f') add_folded(&b, first, 1);
+                else if (n == 1 && s[1] == 'l') add_folded(&b, last, 1);
+                else if (n == 8 && strncmp(s + 1, "idnumber", 8) == 0) add_folded(&b, x->idnumber ? x->idnumber : "", 50);
+                s = end + 1;
+                continue;
+            }
+        }
+        char one[2] = {*s++, 0};
+        add_folded(&b, one, 1);
+    }
+    char base[96];
+    snprintf(base, sizeof base, "%s", b.data ? b.data : "");
+    buf_release(&b);
+    if (!base[0]) return NULL;
+    const char *name = arena_strdup(c->a, base);
+    for (int k = 2; smap_get(&c->by_username, name) != OWNER_NONE; k++)
+        name = arena_sprintf(c->a, "%s%d", base, k);
+    return name;
+}
+
+/* ---- Rows ---- */
+
+static const char *ex_or(const char *v, const char *current)
+{
+    return given(v) ? v : current;
+}
+
+static void note_change(struct rowx *x, const char *field)
+{
+    if (x->changes.len) buf_adds(&x->changes, ", ");
+    buf_adds(&x->changes, field);
+}
+
+/* Claims value (lowercased for emails by the caller) for owner in map; reports a clash. */
+static bool claim(struct ctx *c, struct import_row *row, struct smap *m, const char *key, int owner,
+                  enum ufield f, const char *what)
+{
+    if (!key || !*key) return true;
+    int held = smap_get(m, key);
+    if (held == OWNER_NONE || held == owner) {
+        smap_put(m, key, owner);
+        return true;
+    }
+    if (held >= 0)
+        row_error(c, row, c->header[f], "The %s '%s' belongs to another account (%s).", what, key,
+                  c->ex[held].username);
+    else
+        row_error(c, row, c->header[f], "The %s '%s' is also on line %d of the file.", what, key,
+                  c->r->rows[OWNER_ROW(held)].line);
+    return false;
+}
+
+/* courseN / roleN: the course must exist and take enrolments; Moodle's role names are mapped
+ * (student -> learner; editingteacher, teacher -> instructor; empty -> learner). */
+static void check_enrolments(struct ctx *c, struct import_row *row, struct rowx *x, const struct csv_record *rec)
+{
+    x->n_enr = 0;
+    if (!c->n_ec) return;
+    x->enr_course = arena_alloc(c->a, sizeof *x->enr_course * (size_t)c->n_ec);
+    x->enr_role = arena_alloc(c->a, sizeof *x->enr_role * (size_t)c->n_ec);
+    if (!c->course_by_code.keys) smap_init(&c->course_by_code, c->a, 1024);
+    for (int k = 0; k < c->n_ec; k++) {
+        const struct enrcol *ec = &c->ec[k];
+        if (ec->course_col >= rec->n) continue;
+        char *code = arena_strdup(c->a, rec->fields[ec->course_col]);
+        while (*code == ' ') code++;
+        size_t n = strlen(code);
+        while (n && code[n - 1] == ' ') code[--n] = '\0';
+        if (!*code) continue;
+        const char *rv = ec->role_col >= 0 && ec->role_col < rec->n ? rec->fields[ec->role_col] : "";
+        while (*rv == ' ') rv++;
+        char *role = lower_dup(c->a, rv);
+        n = strlen(role);
+        while (n && role[n - 1] == ' ') role[--n] = '\0';
+        const char *mapped = !*role || str_eq(role, "student") || str_eq(role, "learner") ? "learner"
+                             : str_eq(role, "editingteacher") || str_eq(role, "teacher") || str_eq(role, "instructor")
+                                 ? "instructor"
+                                 : NULL;
+        if (!mapped) {
+            row_error(c, row, ec->role_header,
+                      "The role '%s' is not a course role: use student (or learner), or editingteacher, teacher "
+                      "(or instructor).",
+                      rv);
+            continue;
+        }
+        int idx = smap_get(&c->course_by_code, code);
+        if (idx < 0) {
+            int64_t id = 0;
+            char status[16] = "";
+            struct db_stmt *st = db_query(c->db, "SELECT id, status FROM courses WHERE code = ?1", "s", code);
+            if (db_step(st) == DB_ROW) {
+                id = db_col_int(st, 0);
+                snprintf(status, sizeof status, "%s", db_col_text(st, 1));
+            }
+            db_done(st);
+            if (id && str_eq(status, "archived")) id = -1;
+            if (c->n_courses == c->cap_courses) {
+                int cap = c->cap_courses ? c->cap_courses * 2 : 16;
+                int64_t *ids = arena_alloc(c->a, sizeof *ids * (size_t)cap);
+                if (c->n_courses) memcpy(ids, c->course_ids, sizeof *ids * (size_t)c->n_courses);
+                c->course_ids = ids;
+                c->cap_courses = cap;
+            }
+            c->course_ids[c->n_courses] = id;
+            idx = c->n_courses++;
+            smap_put(&c->course_by_code, code, idx);
+        }
+        int64_t cid = c->course_ids[idx];
+        if (cid == 0) {
+            row_error(c, row, ec->course_header, "There is no course with the code '%s'.", code);
+            continue;
+        }
+        if (cid < 0) {
+            row_error(c, row, ec->course_header, "The course '%s' is archived; nobody can be enrolled in it.", code);
+            continue;
+        }
+        x->enr_course[x->n_enr] = cid;
+        x->enr_role[x->n_enr++] = mapped;
+    }
+}
+
+/* Enrols every written row in its courseN courses; someone already enrolled stays as they are. */
+static lerr write_enrolments(struct ctx *c)
+{
+    int64_t now = time_now();
+    for (int i = 0; i < c->r->n_rows; i++) {
+        const struct import_row *row = &c->r->rows[i];
+        const struct rowx *x = row->priv;
+        if (!x || !x->n_enr || x->del || row->outcome == IO_ERROR || row->outcome == IO_SKIP) continue;
+        int64_t uid = x->ex >= 0 ? c->ex[x->ex].id : x->id;
+        if (!uid) continue;
+        for (int k = 0; k < x->n_enr; k++) {
+            if (db_run(c->db,
+                       "INSERT INTO enrolments (course_id, user_id, role, source, enrolled_at, enrolled_by) SELECT "
+                       "CAST(?1 AS BIGINT), CAST(?2 AS BIGINT), CAST(?3 AS TEXT), 'manual', CAST(?4 AS BIGINT), "
+                       "CAST(?5 AS BIGINT) WHERE NOT EXISTS (SELECT 1 FROM enrolments WHERE course_id = ?1 "
+                       "AND user_id = ?2 AND unenrolled_at IS NULL)",
+                       "iisii", x->enr_course[k], uid, x->enr_role[k], now, c->o->actor_id))
+                return LE_DB;
+        }
+    }
+    return LE_OK;
+}
+
+static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const char **pvals)
+{
+    struct import_row *row = &c->r->rows[ri];
+    struct rowx *x = row->priv;
+    const struct import_options *o = c->o;
+    struct arena *a = c->a;
+    struct problem p;
+    row->line = rec->line;
+    row->outcome = IO_UNCHANGED;
+    row->username = "";
+    x->ex = -1;
+    x->susp = -1;
+    x->manager = OWNER_NONE;
+    buf_init(&x->changes, 4096);
+
+    bool empty = true;
+    for (int i = 0; i < rec->n && empty; i++)
+        for (const char *s = rec->fields[i]; *s && empty; s++)
+            if (*s != ' ' && *s != '\t') empty = false;
+    if (empty) {
+        row->outcome = IO_SKIP;
+        row->note = "empty line";
+        return;
+    }
+    if (rec->n != c->r->n_columns) {
+        row_error(c, row, "",
+                  "This line has %d fields but the header has %d: check the delimiters and quotes.",
+                  rec->n, c->r->n_columns);
+        return;
+    }
+    for (int f = 0; f < F__COUNT; f++) x->v[f] = cell(c, rec, (enum ufield)f);
+    check_enrolments(c, row, x, rec);
+
+    /* Shapes, each cell on its own so every mistake in the row is reported at once. */
+    char *username = NULL, *oldusername = NULL;
+    if (given(x->v[F_USERNAME]) && user_check_username(a, x->v[F_USERNAME], &username, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_USERNAME, &p), username = NULL;
+    if (given(x->v[F_OLDUSERNAME]) && user_check_username(a, x->v[F_OLDUSERNAME], &oldusername, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_OLDUSERNAME, &p), oldusername = NULL;
+    row->username = username ? username : x->v[F_USERNAME] ? x->v[F_USERNAME] : "";
+    const char *email = x->v[F_EMAIL];
+    if (given(email) && !user_email_valid(email)) {
+        row_error(c, row, c->header[F_EMAIL], "'%s' is not an email address: write it like name@example.org.", email);
+        email = NULL;
+    }
+    char *first = NULL, *last = NULL;
+    if (given(x->v[F_FIRSTNAME]) && user_check_name(a, x->v[F_FIRSTNAME], "first_name", "first name", &first, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_FIRSTNAME, &p);
+    if (given(x->v[F_LASTNAME]) && user_check_name(a, x->v[F_LASTNAME], "last_name", "last name", &last, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_LASTNAME, &p);
+    const char *idnumber = NULL, *institution = NULL, *phone = NULL, *city = NULL, *country = NULL,
+               *lang = NULL, *tz = NULL;
+    if (given(x->v[F_IDNUMBER]) && org_check_idnumber(a, x->v[F_IDNUMBER], &idnumber, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_IDNUMBER, &p), idnumber = NULL;
+    if (given(x->v[F_INSTITUTION]) && org_check_text(a, x->v[F_INSTITUTION], "institution", 255, &institution, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_INSTITUTION, &p);
+    if (given(x->v[F_PHONE]) && org_check_text(a, x->v[F_PHONE], "phone", 50, &phone, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_PHONE, &p);
+    if (given(x->v[F_CITY]) && org_check_text(a, x->v[F_CITY], "city", 120, &city, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_CITY, &p);
+    if (given(x->v[F_COUNTRY]) && org_check_country(a, x->v[F_COUNTRY], &country, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_COUNTRY, &p);
+    if (given(x->v[F_LANG]) && org_check_lang(a, x->v[F_LANG], &lang, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_LANG, &p);
+    if (given(x->v[F_TIMEZONE]) && org_check_timezone(a, x->v[F_TIMEZONE], &tz, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_TIMEZONE, &p);
+    if (given(x->v[F_AUTH]) && strcasecmp(x->v[F_AUTH], "manual") != 0)
+        row_error(c, row, c->header[F_AUTH],
+                  "auth '%s' is not supported: Lectern accounts sign in with a Lectern password; "
+                  "write manual or leave it empty.",
+                  x->v[F_AUTH]);
+    int susp = flag_value(x->v[F_SUSPENDED]), del = flag_value(x->v[F_DELETED]);
+    if (susp == -2) row_error(c, row, c->header[F_SUSPENDED], "Write 1 (suspended) or 0 (active), not '%s'.", x->v[F_SUSPENDED]);
+    if (del == -2) row_error(c, row, c->header[F_DELETED], "Write 1 (delete the account) or 0, not '%s'.", x->v[F_DELETED]);
+    if (given(x->v[F_STATUS])) {
+        if (strcasecmp(x->v[F_STATUS], "active") == 0) susp = 0;
+        else if (strcasecmp(x->v[F_STATUS], "suspended") == 0) susp = 1;
+        else if (strcasecmp(x->v[F_STATUS], "deleted") == 0) del = 1;
+        else row_error(c, row, c->header[F_STATUS], "status is active, suspended or deleted, not '%s'.", x->v[F_STATUS]);
+    }
+    unsigned roles = 0;
+    if (given(x->v[F_ROLES])) {
+        char *list = arena_strdup(a, x->v[F_ROLES]);
+        for (char *s = list; *s; s++)
+            if (*s == ';' || *s == '|' || *s == ' ') *s = ',';
+        p = (struct problem){0};
+        roles = role_parse_list(list, &p);
+        if (!roles) cell_error(c, row, F_ROLES, &p);
+    }
+    int64_t dept = -1, role = -1;
+    if (given(x->v[F_DEPARTMENT])) {
+        const char *why;
+        int d = find_department(c, x->v[F_DEPARTMENT], &why);
+        if (d < 0) row_error(c, row, c->header[F_DEPARTMENT], "Department '%s': %s.", x->v[F_DEPARTMENT], why);
+        else dept = c->depts[d].id;
+    }
+    if (given(x->v[F_JOBROLE])) {
+        int j = find_job_role(c, x->v[F_JOBROLE]);
+        if (j < 0)
+            row_error(c, row, c->header[F_JOBROLE],
+                      "There is no job role '%s' (by idnumber or name): create it first under Job roles.",
+                      x->v[F_JOBROLE]);
+        else role = c->roles[j].id;
+    }
+    for (int k = 0; k < c->n_pf; k++) {
+        const char *v = c->pf[k].col < rec->n ? rec->fields[c->pf[k].col] : "";
+        if (!*v) continue;
+        p = (struct problem){0};
+        if (profile_value_check(&c->pf[k].f, a, v, &x->pv[k], &p)) {
+            row_error(c, row, c->pf[k].header, "%s", p.message);
+            x->pv[k] = NULL;
+        }
+    }
+    x->manager_given = given(x->v[F_MANAGER]);
+    if (row->outcome == IO_ERROR) return;
+
+    /* Which account the row is about: username, else idnumber, else email. */
+    int target = -1;
+    if (username) {
+        target = smap_get(&c->by_username, username);
+        if (target < OWNER_NONE) {
+            row_error(c, row, c->header[F_USERNAME], "The username '%s' is also on line %d of the file.",
+                      username, c->r->rows[OWNER_ROW(target)].line);
+            return;
+        }
+        if (oldusername && strcmp(oldusername, username) != 0) {
+            int old = smap_get(&c->by_username, oldusername);
+            if (target == OWNER_NONE) {
+                /* The new name is free: a rename of oldusername. */
+                if (!o->allow_renames) {
+                    row_error(c, row, c->header[F_OLDUSERNAME],
+                              "Renaming '%s' to '%s' needs the option to allow renames.", oldusername, username);
+                    return;
+                }
+                if (old < 0 || c->ex[old].deleted) {
+                    row_error(c, row, c->header[F_OLDUSERNAME], "There is no account '%s' to rename.", oldusername);
+                    return;
+                }
+                target = old;
+                x->rename = true;
+            } else if (old >= 0 && old != target) {
+                row_error(c, row, c->header[F_OLDUSERNAME],
+                          "Both '%s' and '%s' exist: one cannot be renamed to the other.", oldusername, username);
+                return;
+            }
+            /* Otherwise the rename happened already (the file's second run). */
+        }
+    } else if (idnumber) {
+        target = smap_get(&c->by_idnumber, idnumber);
+    } else if (email) {
+        target = smap_get(&c->by_email, lower_dup(a, email));
+    } else {
+        row_error(c, row, "",
+                  "Nothing identifies this person: give a username, an idnumber or an email.");
+        return;
+    }
+    if (target < OWNER_NONE) {
+        row_error(c, row, username ? c->header[F_USERNAME] : idnumber ? c->header[F_IDNUMBER] : c->header[F_EMAIL],
+                  "Line %d of the file is already about this person.", c->r->rows[OWNER_ROW(target)].line);
+        return;
+    }
+    if (target >= 0 && c->ex[target].deleted) target = -1;
+    if (target >= 0 && c->ex[target].row >= 0) {
+        row_error(c, row, "", "Line %d of the file is already about '%s'.", c->r->rows[c->ex[target].row].line,
+                  c->ex[target].username);
+        return;
+    }
+    bool deleting = del == 1;
+
+    if (target < 0) {
+        if (deleting) {
+            row->outcome = IO_SKIP;
+            row->note = "no such account to delete";
+            return;
+        }
+        if (o->mode == IMPORT_UPDATE) {
+            row->outcome = IO_SKIP;
+            row->note = "no such account (mode update changes existing accounts only)";
+            return;
+        }
+        x->create = true;
+        x->first = first;
+        x->last = last;
+        x->idnumber = idnumber;
+        if (!first) row_error(c, row, c->header[F_FIRSTNAME], "A new account needs a first name.");
+        if (!last) row_error(c, row, c->header[F_LASTNAME], "A new account needs a last name.");
+        if (!username) {
+            username = (char *)make_username(c, x);
+            if (!username && first && last)
+                row_error(c, row, c->header[F_USERNAME],
+                          "No username could be made from the template; give a username.");
+        }
+        x->username = username;
+        row->username = username ? username : "";
+        const char *pw = x->v[F_PASSWORD];
+        if (given(pw) && strcmp(pw, "changeme") != 0) {
+            p = (struct problem){0};
+            if (password_check_policy(pw, username, &p)) row_error(c, row, c->header[F_PASSWORD], "%s", p.message);
+            else x->password = pw;
+        }
+        if (!x->password && !given(email))
+            row_error(c, row, c->header[F_EMAIL],
+                      "A new account without a password needs an email address: the sign-in link "
+                      "to choose a password goes there.");
+        for (int k = 0; k < c->n_pf; k++)
+            if (c->pf[k].f.required && !x->pv[k])
+                row_error(c, row, c->pf[k].header, "%s is required for a new account.", c->pf[k].f.name);
+        x->email = email ? email : "";
+        x->institution = institution ? institution : "";
+        x->phone = phone ? phone : "";
+        x->city = city ? city : "";
+        x->country = country ? country : "";
+        x->lang = lang ? lang : "";
+        x->tz = tz ? tz : "";
+        x->dept = dept > 0 ? dept : 0;
+        x->role = role > 0 ? role : 0;
+        x->roles = roles ? roles : ROLE_LEARNER;
+        x->susp = susp == 1 ? 1 : -1;
+        int me = ROW_OWNER(ri);
+        if (username) claim(c, row, &c->by_username, username, me, F_USERNAME, "username");
+        if (*x->email) claim(c, row, &c->by_email, lower_dup(a, x->email), me, F_EMAIL, "email");
+        if (idnumber) claim(c, row, &c->by_idnumber, idnumber, me, F_IDNUMBER, "idnumber");
+        if (row->outcome != IO_ERROR) row->outcome = IO_CREATE;
+        return;
+    }
+
+    /* An existing account. */
+    struct ex *e = &c->ex[target];
+    x->ex = target;
+    e->row = ri;
+    row->username = e->username;
+    if (o->mode == IMPORT_ADD) {
+        row->outcome = IO_SKIP;
+        row->note = "the account exists (mode add creates new accounts only)";
+        return;
+    }
+    if (idnumber && username && !x->rename) {
+        int other = smap_get(&c->by_idnumber, idnumber);
+        if (other >= 0 && other != target) {
+            row_error(c, row, c->header[F_IDNUMBER], "The idnumber '%s' belongs to another account (%s).", idnumber,
+                      c->ex[other].username);
+            return;
+        }
+    }
+    if (deleting) {
+        if (!o->allow_delete) {
+            row_error(c, row, c->header[x->v[F_DELETED] ? F_DELETED : F_STATUS],
+                      "Deleting '%s' needs the option to allow deletions.", e->username);
+            return;
+        }
+        if (e->id == o->actor_id) {
+            row_error(c, row, c->header[x->v[F_DELETED] ? F_DELETED : F_STATUS], "You cannot delete your own account.");
+            return;
+        }
+        if ((e->roles & ROLE_ADMIN) && !e->suspended) {
+            if (c->active_admins <= 1) {
+                row_error(c, row, c->header[x->v[F_DELETED] ? F_DELETED : F_STATUS],
+                          "'%s' is the last active administrator and cannot be deleted.", e->username);
+                return;
+            }
+            c->active_admins--;
+        }
+        x->del = true;
+        row->outcome = IO_UPDATE;
+        row->note = "delete: suspend and anonymise (training records stay)";
+        return;
+    }
+
+    /* Final values: a cell left empty keeps what the account has. */
+    x->username = username && x->rename ? username : e->username;
+    x->email = ex_or(email, e->email);
+    x->first = ex_or(first, e->first);
+    x->last = ex_or(last, e->last);
+    x->idnumber = ex_or(idnumber, e->idnumber);
+    x->institution = ex_or(institution, e->institution);
+    x->phone = ex_or(phone, e->phone);
+    x->city = ex_or(city, e->city);
+    x->country = ex_or(country, e->country);
+    x->lang = ex_or(lang, e->lang);
+    x->tz = ex_or(tz, e->tz);
+    x->dept = dept > 0 ? dept : e->dept;
+    x->role = role > 0 ? role : e->role;
+    x->roles = roles ? roles : e->roles;
+    if (x->rename) note_change(x, "username");
+    if (!str_eq(x->email, e->email)) note_change(x, "email");
+    if (!str_eq(x->first, e->first)) note_change(x, "first name");
+    if (!str_eq(x->last, e->last)) note_change(x, "last name");
+    if (!str_eq(x->idnumber, e->idnumber)) note_change(x, "idnumber");
+    if (!str_eq(x->institution, e->institution)) note_change(x, "institution");
+    if (!str_eq(x->phone, e->phone)) note_change(x, "phone");
+    if (!str_eq(x->city, e->city)) note_change(x, "city");
+    if (!str_eq(x->country, e->country)) note_change(x, "country");
+    if (!str_eq(x->lang, e->lang)) note_change(x, "lang");
+    if (!str_eq(x->tz, e->tz)) note_change(x, "timezone");
+    if (x->dept != e->dept) note_change(x, "department");
+    if (x->role != e->role) note_change(x, "job role");
+    if (x->roles != e->roles) {
+        if ((e->roles & ROLE_ADMIN) && !(x->roles & ROLE_ADMIN) && !e->suspended) {
+            if (e->id == o->actor_id) {
+                row_error(c, row, c->header[F_ROLES], "You cannot take the admin role from your own account.");
+                return;
+            }
+            if (c->active_admins <= 1) {
+                row_error(c, row, c->header[F_ROLES], "'%s' is the last active administrator.", e->username);
+                return;
+            }
+            c->active_admins--;
+        }
+        note_change(x, "roles");
+    }
+    if (susp >= 0 && susp != (int)e->suspended) {
+        const char *col = c->header[x->v[F_SUSPENDED] ? F_SUSPENDED : F_STATUS];
+        if (!o->allow_suspend) {
+            row_error(c, row, col, "%s '%s' needs the option to allow suspensions.",
+                      susp ? "Suspending" : "Reactivating", e->username);
+            return;
+        }
+        if (susp && e->id == o->actor_id) {
+            row_error(c, row, col, "You cannot suspend your own account.");
+            return;
+        }
+        if (susp && (e->roles & ROLE_ADMIN)) {
+            if (c->active_admins <= 1) {
+                row_error(c, row, col, "'%s' is the last active administrator and cannot be suspended.", e->username);
+                return;
+            }
+            c->active_admins--;
+        }
+        x->susp = susp;
+        note_change(x, susp ? "suspended" : "reactivated");
+    }
+    for (int k = 0; k < c->n_pf; k++) {
+        const char *cur = pvals ? pvals[(size_t)target * (size_t)c->n_pf + (size_t)k] : NULL;
+        if (x->pv[k] && !str_eq(x->pv[k], cur ? cur : "")) note_change(x, c->pf[k].header);
+        else x->pv[k] = NULL; /* nothing to write */
+    }
+    int me = target;
+    if (x->rename) claim(c, row, &c->by_username, x->username, me, F_USERNAME, "username");
+    if (!str_eq(x->email, e->email)) claim(c, row, &c->by_email, lower_dup(a, x->email), me, F_EMAIL, "email");
+    if (!str_eq(x->idnumber, e->idnumber)) claim(c, row, &c->by_idnumber, x->idnumber, me, F_IDNUMBER, "idnumber");
+    if (row->outcome == IO_ERROR) return;
+    row->username = x->username;
+    row->outcome = x->changes.len ? IO_UPDATE : IO_UNCHANGED;
+}
+
+/* ---- Managers: resolved once every row is known ---- */
+
+static int owner_of_row(const struct ctx *c, int ri)
+{
+    const struct rowx *x = c->r->rows[ri].priv;
+    return x->create ? ROW_OWNER(ri) : x->ex;
+}
+
+static const char *owner_name(const struct ctx *c, int owner)
+{
+    if (owner >= 0) {
+        const struct ex *e = &c->ex[owner];
+        if (e->row >= 0) {
+            const struct rowx *x = c->r->rows[e->row].priv;
+            if (x->username) return x->username;
+        }
+        return e->username;
+    }
+    const struct rowx *x = c->r->rows[OWNER_ROW(owner)].priv;
+    return x->username ? x->username : "?";
+}
+
+static int ex_by_id(const struct ctx *c, int64_t id)
+{
+    int lo = 0, hi = c->n_ex - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (c->ex[mid].id == id) return mid;
+        if (c->ex[mid].id < id) lo = mid + 1;
+        else hi = mid - 1;
+    }
+    return OWNER_NONE;
+}
+
+static void resolve_managers(struct ctx *c)
+{
+    struct import_result *r = c->r;
+    for (int ri = 0; ri < r->n_rows; ri++) {
+        struct import_row *row = &r->rows[ri];
+        struct rowx *x = row->priv;
+        if (!x->manager_given || (row->outcome != IO_CREATE && row->outcome != IO_UPDATE &&
+                                  row->outcome != IO_UNCHANGED) || x->del)
+            continue;
+        const char *v = x->v[F_MANAGER];
+        char *uname = NULL;
+        int m = OWNER_NONE;
+        if (!user_check_username(c->a, v, &uname, NULL)) m = smap_get(&c->by_username, uname);
+        if (m == OWNER_NONE) m = smap_get(&c->by_idnumber, v);
+        if (m >= 0 && c->ex[m].deleted) m = OWNER_NONE;
+        if (m >= 0 && c->ex[m].row >= 0 && ((struct rowx *)r->rows[c->ex[m].row].priv)->del) {
+            row_error(c, row, c->header[F_MANAGER], "The manager '%s' is deleted on line %d.", v,
+                      r->rows[c->ex[m].row].line);
+            continue;
+        }
+        if (m == OWNER_NONE) {
+            row_error(c, row, c->header[F_MANAGER],
+                      "There is no manager '%s' (by username or idnumber) on the site or in the file.", v);
+            continue;
+        }
+        if (m == owner_of_row(c, ri)) {
+            row_error(c, row, c->header[F_MANAGER], "A person cannot be their own manager.");
+            continue;
+        }
+        x->manager = m;
+        if (!x->create) {
+            const struct ex *e = &c->ex[x->ex];
+            int64_t now_id = m >= 0 ? c->ex[m].id : 0;
+            if (m < 0 || now_id != e->manager) {
+                note_change(x, "manager");
+                if (row->outcome == IO_UNCHANGED) row->outcome = IO_UPDATE;
+            }
+        }
+    }
+}
+
+/* The manager graph after the file: every account points at its manager (from its row when
+ * the row names one, otherwise as it is now). A walk that comes back to where it started is
+ * a loop; each row that sets a manager on the loop gets the error. */
+static int node_of(const struct ctx *c, int owner)
+{
+    return owner >= 0 ? owner : c->n_ex + OWNER_ROW(owner);
+}
+
+static int next_node(const struct ctx *c, int node)
+{
+    const struct import_result *r = c->r;
+    const struct rowx *x = NULL;
+    int64_t current = 0;
+    if (node < c->n_ex) {
+        const struct ex *e = &c->ex[node];
+        if (e->row >= 0 && r->rows[e->row].outcome != IO_ERROR) x = r->rows[e->row].priv;
+        current = e->manager;
+    } else {
+        int ri = node - c->n_ex;
+        if (r->rows[ri].outcome != IO_ERROR) x = r->rows[ri].priv;
+    }
+    if (x && x->manager != OWNER_NONE) return node_of(c, x->manager);
+    if (node >= c->n_ex) return -1;
+    int m = current ? ex_by_id(c, current) : OWNER_NONE;
+    return m >= 0 ? m : -1;
+}
+
+static void find_loops(struct ctx *c)
+{
+    struct import_result *r = c->r;
+    int n = c->n_ex + r->n_rows;
+    unsigned char *state = arena_alloc(c->a, (size_t)n + 1); /* 0 new, 1 on the path, 2 done */
+    int *path = arena_alloc(c->a, sizeof *path * ((size_t)n + 1));
+    for (int ri = 0; ri < r->n_rows; ri++) {
+        struct rowx *x = r->rows[ri].priv;
+        if (x->manager == OWNER_NONE || r->rows[ri].outcome == IO_ERROR) continue;
+        int start = node_of(c, owner_of_row(c, ri));
+        int len = 0, at = start;
+        while (at >= 0 && state[at] == 0) {
+            state[at] = 1;
+            path[len++] = at;
+            at = next_node(c, at);
+        }
+        if (at >= 0 && state[at] == 1) {
+            /* path from `at` to the end is a loop. */
+            int from = 0;
+            while (path[from] != at) from++;
+            struct buf b;
+            buf_init(&b, 2000);
+            for (int k = from; k < len && b.len < 1500; k++) {
+                int owner = path[k] < c->n_ex ? path[k] : ROW_OWNER(path[k] - c->n_ex);
+                buf_addf(&b, "%s → ", owner_name(c, owner));
+            }
+            buf_adds(&b, owner_name(c, path[from] < c->n_ex ? path[from] : ROW_OWNER(path[from] - c->n_ex)));
+            for (int k = from; k < len; k++) {
+                int node = path[k];
+                int ri2 = node < c->n_ex ? c->ex[node].row : node - c->n_ex;
+                if (ri2 < 0) continue;
+                struct rowx *x2 = r->rows[ri2].priv;
+                if (x2->manager == OWNER_NONE || r->rows[ri2].outcome == IO_ERROR) continue;
+                row_error(c, &r->rows[ri2], c->header[F_MANAGER], "Manager loop: %s.", b.data ? b.data : "");
+            }
+            buf_release(&b);
+        }
+        for (int k = 0; k < len; k++) state[path[k]] = 2;
+    }
+}
+
+/* A row whose manager is created by a row with an error cannot be written either. */
+static void spread_errors(struct ctx *c)
+{
+    struct import_result *r = c->r;
+    for (bool again = true; again;) {
+        again = false;
+        for (int ri = 0; ri < r->n_rows; ri++) {
+            struct import_row *row = &r->rows[ri];
+            struct rowx *x = row->priv;
+            if (row->outcome == IO_ERROR || x->manager >= OWNER_NONE) continue;
+            const struct import_row *mrow = &r->rows[OWNER_ROW(x->manager)];
+            if (mrow->outcome != IO_ERROR) continue;
+            row_error(c, row, c->header[F_MANAGER], "The manager '%s' is on line %d, which has an error.",
+                      x->v[F_MANAGER], mrow->line);
+            again = true;
+        }
+    }
+}
+
+/* ---- Preview ---- */
+
+struct rows_ref {
+    struct import_row *rows;
+    int n;
+};
+
+static void release_changes(void *p)
+{
+    struct rows_ref *ref = p;
+    for (int i = 0; i < ref->n; i++) {
+        struct rowx *x = ref->rows[i].priv;
+        if (x) buf_release(&x->changes);
+    }
+}
+
+static double ms_since(double t0)
+{
+    return time_monotonic_ms() - t0;
+}
+
+static lerr run_preview(struct ctx *c, const char *data, size_t len, struct problem *p)
+{
+    struct import_result *r = c->r;
+    struct arena *a = c->a;
+    double t0 = time_monotonic_ms();
+    struct csv_doc doc;
+    struct problem cp = {0};
+    lerr e = csv_doc_read(a, data, len, &doc, &cp);
+    r->delimiter = doc.delimiter;
+    r->bom = doc.bom;
+    r->ms_parse = ms_since(t0);
+    if (e == LE_NOMEM) return problem_set(p, LE_NOMEM, "", "out of memory reading the file");
+    if (e) {
+        file_error(c, doc.error_line, "", "%s", cp.message);
+        return LE_OK;
+    }
+    if (doc.n_records < 1) {
+        file_error(c, 1, "", "The file is empty: it needs a header line naming the columns.");
+        return LE_OK;
+    }
+    t0 = time_monotonic_ms();
+    if (profile_field_list(c->db, a, &c->fields, &c->n_fields)) goto db_failed;
+    if (!map_header(c, &doc.records[0])) return LE_OK;
+    if (load_site(c, doc.n_records)) goto db_failed;
+    const char **pvals = NULL;
+    if (load_profile_values(c, &pvals)) goto db_failed;
+    r->n_rows = doc.n_records - 1;
+    r->rows = arena_alloc(a, sizeof *r->rows * (size_t)(r->n_rows + 1));
+    struct rowx *xs = arena_alloc(a, sizeof *xs * (size_t)(r->n_rows + 1));
+    struct rows_ref *ref = arena_alloc(a, sizeof *ref);
+    *ref = (struct rows_ref){r->rows, r->n_rows};
+    arena_defer(a, release_changes, ref);
+    for (int i = 0; i < r->n_rows; i++) {
+        r->rows[i].priv = &xs[i];
+        xs[i].pv = arena_alloc(a, sizeof *xs[i].pv * (size_t)(c->n_pf + 1));
+        check_row(c, i, &doc.records[i + 1], pvals);
+    }
+    resolve_managers(c);
+    find_loops(c);
+    spread_errors(c);
+    for (int i = 0; i < r->n_rows; i++) {
+        struct import_row *row = &r->rows[i];
+        struct rowx *x = row->priv;
+        if ((row->outcome == IO_UPDATE) && !x->del && x->changes.len)
+            row->note = arena_sprintf(a, "changes: %s", x->changes.data);
+        if (row->outcome == IO_CREATE && x->create)
+            row->note = x->password ? "with the password from the file" : "needs a sign-in link to choose a password";
+        r->counts[row->outcome]++;
+    }
+    r->ms_check = ms_since(t0);
+    return LE_OK;
+db_failed:
+    return problem_set(p, LE_DB, "", "The database could not be read; nothing was changed. Try again.");
+}
+
+static void ctx_init(struct ctx *c, struct db *db, struct arena *a, const struct import_options *o,
+                     struct import_result *r)
+{
+    memset(c, 0, sizeof *c);
+    memset(r, 0, sizeof *r);
+    c->db = db;
+    c->a = a;
+    c->o = o;
+    c->r = r;
+}
+
+lerr user_import_preview(struct db *db, struct arena *a, const char *data, size_t len,
+                         const struct import_options *o, struct import_result *r,
+                         struct problem *p)
+{
+    struct ctx c;
+    ctx_init(&c, db, a, o, r);
+    return run_preview(&c, data, len, p);
+}
+
+/* ---- Hashing passwords on every core ---- */
+
+struct hash_work {
+    struct import_row *rows;
+    int *which;                   /* indexes of the rows to hash */
+    int n;
+    atomic_int next;
+    atomic_int done;
+    atomic_bool failed;
+};
+
+static void *hash_worker(void *arg)
+{
+    struct hash_work *w = arg;
+    for (;;) {
+        int i = atomic_fetch_add(&w->next, 1);
+        if (i >= w->n) break;
+        struct rowx *x = w->rows[w->which[i]].priv;
+        if (password_hash(x->password, x->hash, 128)) atomic_store(&w->failed, true);
+        atomic_fetch_add(&w->done, 1);
+    }
+    return NULL;
+}
+
+static lerr hash_passwords(struct ctx *c, struct problem *p)
+{
+    struct import_result *r = c->r;
+    struct hash_work w = {.rows = r->rows};
+    w.which = arena_alloc(c->a, sizeof *w.which * (size_t)(r->n_rows + 1));
+    for (int i = 0; i < r->n_rows; i++) {
+        struct rowx *x = r->rows[i].priv;
+        if (r->rows[i].outcome == IO_CREATE && x->password && !x->hash) {
+            x->hash = arena_alloc(c->a, 128);
+            w.which[w.n++] = i;
+        }
+    }
+    if (!w.n) return LE_OK;
+    int threads = c->o->threads > 0 ? c->o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1) threads = 1;
+    if (threads > 64) threads = 64;
+    if (threads > w.n) threads = w.n;
+    pthread_t tid[64];
+    int started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&tid[started], NULL, hash_worker, &w)) break;
+    if (!started) hash_worker(&w);
+    const struct import_options *o = c->o;
+    while (atomic_load(&w.done) < w.n && started) {
+        if (o->progress) o->progress(o->progress_ctx, "hashing", atomic_load(&w.done), w.n);
+        struct timespec ts = {0, 200 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    if (o->progress) o->progress(o->progress_ctx, "hashing", w.n, w.n);
+    if (atomic_load(&w.failed)) return problem_set(p, LE_NOMEM, "", "The server is short of memory for hashing passwords; try again.");
+    return LE_OK;
+}
+
+static void wipe_passwords(struct import_result *r)
+{
+    for (int i = 0; i < r->n_rows; i++) {
+        struct rowx *x = r->rows[i].priv;
+        if (x && x->hash) sodium_memzero(x->hash, 128);
+    }
+}
+
+/* ---- Commit ---- */
+
+static int64_t owner_id(const struct ctx *c, int owner)
+{
+    if (owner >= 0) return c->ex[owner].id;
+    if (owner == OWNER_NONE) return 0;
+    const struct rowx *x = c->r->rows[OWNER_ROW(owner)].priv;
+    return x->id;
+}
+
+static lerr audit_push(struct ctx *c, const char *action, const char *target, json_t *d)
+{
+    if (!d) return LE_NOMEM;
+    if (c->n_audit == c->cap_audit) {
+        size_t cap = c->cap_audit ? c->cap_audit * 2 : 1024;
+        struct audit_entry *n = arena_alloc(c->a, cap * sizeof *n);
+        if (c->n_audit) memcpy(n, c->audit, c->n_audit * sizeof *n);
+        c->audit = n;
+        c->cap_audit = cap;
+    }
+    c->audit[c->n_audit++] = (struct audit_entry){action, target, d};
+    return LE_OK;
+}
+
+static lerr audit_row(struct ctx *c, const char *action, int64_t id, json_t *d)
+{
+    return audit_push(c, action, arena_sprintf(c->a, "user:%lld", (long long)id), d);
+}
+
+static void release_audit(struct ctx *c)
+{
+    for (size_t i = 0; i < c->n_audit; i++) json_decref(c->audit[i].details);
+    c->n_audit = 0;
+}
+
+/* Statements carry at most 99 placeholders (the PostgreSQL engine's ?1..?99): ?1 is the time,
+ * shared; each row binds INSERT_COLS more. */
+#define MAX_PARAMS 99
+#define INSERT_COLS 19
+#define BATCH ((MAX_PARAMS - 1) / INSERT_COLS)
+
+/* One multi-row INSERT for rows batch[0..nb): the SQL's shape depends only on nb (so at most
+ * two shapes are prepared per connection); every value is bound. Ids come back with their
+ * usernames, which are unique, so the order RETURNING uses does not matter. */
+static lerr insert_batch(struct ctx *c, const int *batch, int nb, int64_t now, struct buf *sql)
+{
+    struct import_result *r = c->r;
+    buf_reset(sql);
+    buf_adds(sql, "INSERT INTO users (username, email, first_name, last_name, roles, password_hash, "
+                  "must_change_password, needs_signin_link, status, idnumber, institution, department_id, "
+                  "job_role_id, manager_id, phone, city, country, lang, timezone, created_at, updated_at) VALUES ");
+    for (int k = 0; k < nb; k++) {
+        int b = 1 + k * INSERT_COLS;
+        buf_addf(sql,
+                 "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, NULLIF(?%d, ''), ?%d, NULLIF(?%d, 0), "
+                 "NULLIF(?%d, 0), NULLIF(?%d, 0), ?%d, ?%d, ?%d, ?%d, ?%d, ?1, ?1)",
+                 k ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11,
+                 b + 12, b + 13, b + 14, b + 15, b + 16, b + 17, b + 18, b + 19);
+    }
+    buf_adds(sql, " RETURNING id, username");
+    if (!sql->data) return LE_NOMEM;
+    struct db_stmt *st = db_prepare(c->db, sql->data);
+    if (!st) return LE_DB;
+    db_bind_int(st, 1, now);
+    for (int k = 0; k < nb; k++) {
+        struct rowx *x = r->rows[batch[k]].priv;
+        int b = 1 + k * INSERT_COLS;
+        int64_t manager = x->manager == OWNER_NONE ? 0 : owner_id(c, x->manager);
+        x->manager_at_insert = manager != 0;
+        db_bind_text(st, b + 1, x->username);
+        db_bind_text(st, b + 2, x->email);
+        db_bind_text(st, b + 3, x->first);
+        db_bind_text(st, b + 4, x->last);
+        db_bind_int(st, b + 5, (int64_t)x->roles);
+        db_bind_text(st, b + 6, x->hash);
+        db_bind_int(st, b + 7, x->password && c->o->force_password_change);
+        db_bind_int(st, b + 8, x->password == NULL);
+        db_bind_text(st, b + 9, x->susp == 1 ? "suspended" : "active");
+        db_bind_text(st, b + 10, x->idnumber ? x->idnumber : "");
+        db_bind_text(st, b + 11, x->institution);
+        db_bind_int(st, b + 12, x->dept);
+        db_bind_int(st, b + 13, x->role);
+        db_bind_int(st, b + 14, manager);
+        db_bind_text(st, b + 15, x->phone);
+        db_bind_text(st, b + 16, x->city);
+        db_bind_text(st, b + 17, x->country);
+        db_bind_text(st, b + 18, x->lang);
+        db_bind_text(st, b + 19, x->tz);
+    }
+    int rc, got = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *name = db_col_text(st, 1);
+        int owner = smap_get(&c->by_username, name ? name : "");
+        if (owner < OWNER_NONE) {
+            ((struct rowx *)r->rows[OWNER_ROW(owner)].priv)->id = db_col_int(st, 0);
+            got++;
+        }
+    }
+    db_done(st);
+    if (rc != DB_DONE) return rc == DB_CONSTRAINT ? LE_CONFLICT : LE_DB;
+    return got == nb ? LE_OK : LE_INTERNAL;
+}
+
+static lerr write_rows(struct ctx *c)
+{
+    struct db *db = c->db;
+    struct import_result *r = c->r;
+    const struct import_options *o = c->o;
+    int64_t now = time_now();
+    lerr e = LE_OK;
+    int64_t total = r->counts[IO_CREATE] + r->counts[IO_UPDATE], done = 0;
+
+    /* New accounts, in file order, BATCH rows per INSERT; a manager not inserted yet (further
+     * down, or earlier in the same batch) is set afterwards. */
+    int *batch = arena_alloc(c->a, sizeof *batch * BATCH);
+    struct buf sql;
+    buf_init(&sql, 1 << 20);
+    for (int i = 0; i < r->n_rows && !e;) {
+        int nb = 0;
+        for (; i < r->n_rows && nb < BATCH; i++)
+            if (r->rows[i].outcome == IO_CREATE) batch[nb++] = i;
+        if (!nb) break;
+        e = insert_batch(c, batch, nb, now, &sql);
+        for (int k = 0; k < nb && !e; k++) {
+            struct rowx *x = r->rows[batch[k]].priv;
+            bool must_change = x->password && o->force_password_change;
+            r->n_created++;
+            if (x->password) r->n_passwords++;
+            else r->n_signin_links++;
+            e = audit_row(c, "user.create", x->id,
+                          json_pack("{s:s, s:o, s:b, s:s}", "username", x->username, "roles",
+                                    role_list_json(x->roles), "must_change_password", must_change, "via",
+                                    "import"));
+        }
+        done += nb;
+        if (o->progress && done % 5000 < (int64_t)nb) o->progress(o->progress_ctx, "writing", done, total);
+    }
+    buf_release(&sql);
+    /* Changes to existing accounts (every manager has an id now). */
+    for (int i = 0; i < r->n_rows && !e; i++) {
+        struct import_row *row = &r->rows[i];
+        struct rowx *x = row->priv;
+        if (row->outcome != IO_UPDATE) continue;
+        struct ex *ex = &c->ex[x->ex];
+        if (x->del) {
+            char *anon = arena_sprintf(c->a, "deleted-%lld", (long long)ex->id);
+            e = db_run(db,
+                       "UPDATE users SET username = ?2, email = '', first_name = '', last_name = '', "
+                       "idnumber = NULL, institution = '', phone = '', city = '', password_hash = NULL, "
+                       "needs_signin_link = 0, status = 'suspended', deleted_at = ?3, updated_at = ?3 "
+                       "WHERE id = ?1",
+                       "isi", ex->id, anon, now);
+            if (!e) e = db_run(db, "DELETE FROM profile_values WHERE user_id = ?1", "i", ex->id);
+            if (!e) e = session_end_all(db, ex->id);
+            if (!e) e = audit_row(c, "user.delete", ex->id, json_pack("{s:s, s:s}", "username", ex->username, "via", "import"));
+            if (!e) r->n_deleted++;
+            continue;
+        }
+        int64_t manager = x->manager == OWNER_NONE ? ex->manager : owner_id(c, x->manager);
+        const char *status = x->susp == 1 ? "suspended" : x->susp == 0 ? "active" : ex->suspended ? "suspended" : "active";
+        e = db_run(db,
+                   "UPDATE users SET username = ?2, email = ?3, first_name = ?4, last_name = ?5, "
+                   "idnumber = NULLIF(?6, ''), institution = ?7, department_id = NULLIF(?8, 0), "
+                   "job_role_id = NULLIF(?9, 0), manager_id = NULLIF(?10, 0), phone = ?11, city = ?12, "
+                   "country = ?13, lang = ?14, timezone = ?15, roles = ?16, status = ?17, updated_at = ?18 "
+                   "WHERE id = ?1",
+                   "issssssiiisssssisi", ex->id, x->username, x->email, x->first, x->last, x->idnumber,
+                   x->institution, x->dept, x->role, manager, x->phone, x->city, x->country, x->lang, x->tz,
+                   (int64_t)x->roles, status, now);
+        if (!e && x->susp == 1) e = session_end_all(db, ex->id);
+        if (!e)
+            e = audit_row(c, "user.update", ex->id,
+                          json_pack("{s:s, s:s, s:s}", "username", x->username, "changes", x->changes.data ? x->changes.data : "",
+                                    "via", "import"));
+        if (!e && x->rename) {
+            e = audit_row(c, "user.rename", ex->id, json_pack("{s:s, s:s}", "from", ex->username, "to", x->username));
+            r->n_renamed++;
+        }
+        if (!e && x->susp == 1) {
+            e = audit_row(c, "user.suspend", ex->id, json_pack("{s:s}", "via", "import"));
+            r->n_suspended++;
+        }
+        if (!e && x->susp == 0) {
+            e = audit_row(c, "user.reactivate", ex->id, json_pack("{s:s}", "via", "import"));
+            r->n_reactivated++;
+        }
+        if (!e) r->n_updated++;
+        if (o->progress && ++done % 5000 == 0) o->progress(o->progress_ctx, "writing", done, total);
+    }
+    /* Managers that were created after the people they manage. */
+    for (int i = 0; i < r->n_rows && !e; i++) {
+        struct import_row *row = &r->rows[i];
+        struct rowx *x = row->priv;
+        if (row->outcome != IO_CREATE || x->manager == OWNER_NONE || x->manager_at_insert) continue;
+        e = db_run(db, "UPDATE users SET manager_id = ?2 WHERE id = ?1", "ii", x->id, owner_id(c, x->manager));
+    }
+    /* Profile values. */
+    for (int i = 0; i < r->n_rows && !e && c->n_pf; i++) {
+        struct import_row *row = &r->rows[i];
+        struct rowx *x = row->priv;
+        if ((row->outcome != IO_CREATE && row->outcome != IO_UPDATE) || x->del) continue;
+        int64_t id = x->create ? x->id : c->ex[x->ex].id;
+        for (int k = 0; k < c->n_pf && !e; k++)
+            if (x->pv[k])
+                e = db_run(db,
+                           "INSERT INTO profile_values (user_id, field_id, value) VALUES (?1, ?2, ?3) "
+                           "ON CONFLICT (user_id, field_id) DO UPDATE SET value = excluded.value",
+                           "iis", id, c->pf[k].f.id, x->pv[k]);
+    }
+    if (o->progress && total) o->progress(o->progress_ctx, "writing", total, total);
+    return e;
+}
+
+static lerr refuse_errors(const struct import_result *r, const struct import_options *o, struct problem *p)
+{
+    if (r->n_file_errors)
+        return problem_set(p, LE_INVALID, "file", "The file has %d error%s (see the preview); nothing was written.",
+                           r->n_file_errors, r->n_file_errors == 1 ? "" : "s");
+    if (r->counts[IO_ERROR] && !o->valid_only)
+        return problem_set(p, LE_INVALID, "file",
+                           "%lld row%s ha%s errors; nothing was written. Fix the file, or commit only the "
+                           "valid rows.",
+                           (long long)r->counts[IO_ERROR], r->counts[IO_ERROR] == 1 ? "" : "s",
+                           r->counts[IO_ERROR] == 1 ? "s" : "ve");
+    return LE_OK;
+}
+
+lerr user_import_check_commit(const struct import_result *r, const struct import_options *o,
+                              struct problem *p)
+{
+    return refuse_errors(r, o, p);
+}
+
+static int64_t count_passwords(const struct import_result *r)
+{
+    int64_t n = 0;
+    for (int i = 0; i < r->n_rows; i++)
+        if (r->rows[i].outcome == IO_CREATE && ((struct rowx *)r->rows[i].priv)->password) n++;
+    return n;
+}
+
+lerr user_import_commit(struct db *db, struct arena *a, const char *data, size_t len,
+                        const struct import_options *o, struct import_result *r,
+                        struct problem *p)
+{
+    struct ctx c;
+    ctx_init(&c, db, a, o, r);
+    struct import_result first = {0};
+    bool rechecked = false;
+    lerr e = LE_OK;
+    if (!db->in_tx) {
+        /* Passwords are hashed before the write lock is taken (argon2id takes a while and
+         * sign-ins must go on meanwhile), so the file is checked once outside the transaction
+         * and once more inside it; hashes carry over where the row and password are the same. */
+        e = run_preview(&c, data, len, p);
+        if (!e) e = refuse_errors(r, o, p);
+        if (e || !count_passwords(r)) {
+            if (e) return e;
+        } else {
+            double t0 = time_monotonic_ms();
+            e = hash_passwords(&c, p);
+            r->ms_hash = ms_since(t0);
+            if (e) {
+                wipe_passwords(r);
+                return e;
+            }
+            first = *r;
+            rechecked = true;
+        }
+    }
+    if (db_tx_begin(db)) {
+        if (rechecked) wipe_passwords(&first);
+        return problem_set(p, LE_DB, "", "The database is busy; nothing was written. Try again.");
+    }
+    double t_hash = rechecked ? first.ms_hash : 0;
+    ctx_init(&c, db, a, o, r);
+    e = run_preview(&c, data, len, p);
+    if (!e) e = refuse_errors(r, o, p);
+    if (!e && rechecked)
+        for (int i = 0; i < r->n_rows && i < first.n_rows; i++) {
+            struct rowx *x = r->rows[i].priv, *x1 = first.rows[i].priv;
+            if (x->password && x1->hash && str_eq(x->password, x1->password)) x->hash = x1->hash;
+        }
+    double t0 = time_monotonic_ms();
+    if (!e) e = hash_passwords(&c, p); /* only those the first look did not hash */
+    r->ms_hash = t_hash + ms_since(t0);
+    t0 = time_monotonic_ms();
+    if (!e) {
+        lerr w = write_rows(&c);
+        if (!w) {
+            json_t *d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "mode",
+                                       import_mode_name(o->mode), "rows", (json_int_t)r->n_rows, "created",
+                                       (json_int_t)r->n_created, "updated", (json_int_t)r->n_updated,
+                                       "suspended", (json_int_t)r->n_suspended, "deleted",
+                                       (json_int_t)r->n_deleted, "renamed", (json_int_t)r->n_renamed,
+                                       "errors_left", (json_int_t)r->counts[IO_ERROR]);
+            w = audit_push(&c, "user.import", "import", d);
+            if (!w) w = audit_append_many(db, o->actor_id, c.audit, c.n_audit);
+            /* New accounts without a password get a link to choose one, sent by a job
+             * (src/jobs/welcome.c) once this transaction has committed. */
+            if (!w && r->n_signin_links > 0)
+                w = job_enqueue(db, "signin_links.welcome", NULL, 0, 0, NULL, NULL);
+            /* Moodle's courseN / roleN columns enrol the people in the same commit. */
+            if (!w) w = write_enrolments(&c);
+            /* People who arrived, moved or left follow the enrolment rules in the same commit. */
+            if (!w) w = people_moved(db, 0, NULL);
+        }
+        release_audit(&c);
+        if (w) e = problem_set(p, w == LE_CONFLICT ? LE_CONFLICT : LE_DB, "",
+                               "The database refused a row (%s); nothing was written. Preview the file "
+                               "again and retry.",
+                               db_errmsg(db));
+    }
+    wipe_passwords(r);
+    if (rechecked) wipe_passwords(&first);
+    if (db_tx_end(db, e) && !e) e = problem_set(p, LE_DB, "", "The database could not commit; nothing was written.");
+    r->ms_write = ms_since(t0);
+    if (!e) r->committed = true;
+    else r->n_created = r->n_updated = r->n_suspended = r->n_reactivated = r->n_deleted = r->n_renamed =
+        r->n_passwords = r->n_signin_links = 0;
+    return e;
+}
+
+/* ---- Presenting ---- */
+
+static json_t *issues_json(const struct import_issue *is, int n)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:i, s:s, s:s}", "line", is[i].line, "column", is[i].column,
+                                             "message", is[i].message));
+    return arr;
+}
+
+/* Text taken from the file is valid UTF-8 (checked when read); jansson would refuse otherwise. */
+static json_t *jstr(const char *s)
+{
+    json_t *j = json_string(s ? s : "");
+    return j ? j : json_string("");
+}
+
+static int64_t count_passwords(const struct import_result *r);
+
+json_t *import_result_to_json(const struct import_result *r, int offset, int limit, bool errors_only)
+{
+    json_t *o = json_object();
+    char delim[3] = {r->delimiter == '\t' ? '\\' : r->delimiter, r->delimiter == '\t' ? 't' : 0, 0};
+    json_object_set_new(o, "delimiter", json_string(r->delimiter ? delim : ","));
+    json_object_set_new(o, "bom", json_boolean(r->bom));
+    json_t *cols = json_array(), *unknown = json_array();
+    for (int i = 0; i < r->n_columns; i++) json_array_append_new(cols, jstr(r->columns[i]));
+    for (int i = 0; i < r->n_unknown; i++) json_array_append_new(unknown, jstr(r->unknown_columns[i]));
+    json_object_set_new(o, "columns", cols);
+    json_object_set_new(o, "unknown_columns", unknown);
+    json_object_set_new(o, "file_errors", issues_json(r->file_errors, r->n_file_errors));
+    json_t *sum = json_pack("{s:i}", "rows", r->n_rows);
+    for (int k = 0; k < IO__COUNT; k++)
+        json_object_set_new(sum, import_outcome_name((enum import_outcome)k), json_integer(r->counts[k]));
+    /* New accounts whose password from the file must be hashed (argon2id: slow on purpose). */
+    json_object_set_new(sum, "passwords", json_integer(r->committed ? r->n_passwords : count_passwords(r)));
+    json_object_set_new(o, "summary", sum);
+    json_object_set_new(o, "committed", json_boolean(r->committed));
+    if (r->committed)
+        json_object_set_new(o, "written",
+                            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)r->n_created,
+                                      "updated", (json_int_t)r->n_updated, "suspended", (json_int_t)r->n_suspended,
+                                      "reactivated", (json_int_t)r->n_reactivated, "deleted", (json_int_t)r->n_deleted,
+                                      "renamed", (json_int_t)r->n_renamed, "with_password", (json_int_t)r->n_passwords,
+                                      "need_signin_link", (json_int_t)r->n_signin_links));
+    json_t *rows = json_array();
+    int matched = 0;
+    if (offset < 0) offset = 0;
+    for (int i = 0; i < r->n_rows; i++) {
+        const struct import_row *row = &r->rows[i];
+        if (errors_only && row->outcome != IO_ERROR) continue;
+        if (matched++ < offset || (int)json_array_size(rows) >= limit) continue;
+        json_t *j = json_pack("{s:i, s:s, s:o, s:o, s:o}", "line", row->line, "outcome",
+                              import_outcome_name(row->outcome), "username", jstr(row->username), "note",
+                              jstr(row->note), "errors", issues_json(row->errors, row->n_errors));
+        json_object_set_new(j, "is_error", json_boolean(row->outcome == IO_ERROR));
+        json_array_append_new(rows, j);
+    }
+    json_object_set_new(o, "rows", rows);
+    json_object_set_new(o, "rows_matching", json_integer(matched));
+    json_object_set_new(o, "offset", json_integer(offset));
+    json_object_set_new(o, "timing_ms",
+                        json_pack("{s:f, s:f, s:f, s:f}", "parse", r->ms_parse, "check", r->ms_check, "hash",
+                                  r->ms_hash, "write", r->ms_write));
+    return o;
+}
+
+/* ---- Export ---- */
+
+lerr user_export_csv(struct db *db, struct arena *a, lerr (*write)(void *ctx, const char *s, size_t n),
+                     void *wctx, struct problem *p)
+{
+    struct department *depts;
+    struct job_role *roles;
+    struct profile_field *fields;
+    int n_depts, n_roles, n_fields;
+    if (department_list(db, a, &depts, &n_depts) || job_role_list(db, a, &roles, &n_roles) ||
+        profile_field_list(db, a, &fields, &n_fields))
+        return problem_set(p, LE_DB, "", "The database could not be read.");
+    struct buf b;
+    buf_init(&b, 1 << 20);
+    lerr e = LE_OK;
+    size_t nc = sizeof export_columns / sizeof export_columns[0];
+    for (size_t i = 0; i < nc; i++) {
+        if (i) buf_addc(&b, ',');
+        buf_adds(&b, export_columns[i].name);
+    }
+    for (int k = 0; k < n_fields; k++) buf_addf(&b, ",profile_field_%s", fields[k].shortname);
+    buf_addc(&b, '\n');
+    struct db_stmt *pv = n_fields ? db_query(db,
+                                             "SELECT v.user_id, v.field_id, v.value FROM profile_values v JOIN users u "
+                                             "ON u.id = v.user_id WHERE u.deleted_at IS NULL ORDER BY v.user_id",
+                                             "")
+                                  : NULL;
+    int pv_rc = pv ? db_step(pv) : DB_DONE;
+    struct db_stmt *st = db_query(db,
+                                  "SELECT u.id, u.username, u.first_name, u.last_name, u.email, u.idnumber, "
+                                  "u.institution, COALESCE(u.department_id, 0), u.city, u.country, u.lang, "
+                                  "u.timezone, u.phone, u.status, COALESCE(u.job_role_id, 0), m.username, u.roles "
+                                  "FROM users u LEFT JOIN users m ON m.id = u.manager_id "
+                                  "WHERE u.deleted_at IS NULL ORDER BY u.id",
+                                  "");
+    int rc;
+    const char **vals = arena_alloc(a, sizeof *vals * (size_t)(n_fields + 1));
+    while (!e && (rc = db_step(st)) == DB_ROW) {
+        int64_t id = db_col_int(st, 0);
+        const char *cells[16];
+        for (int k = 0; k < 16; k++) cells[k] = "";
+        cells[0] = db_col_text(st, 1);
+        cells[1] = db_col_text(st, 2);
+        cells[2] = db_col_text(st, 3);
+        cells[3] = db_col_text(st, 4);
+        cells[4] = db_col_text(st, 5);
+        cells[5] = db_col_text(st, 6);
+        int64_t dept = db_col_int(st, 7);
+        for (int k = 0; dept && k < n_depts; k++)
+            if (depts[k].id == dept) cells[6] = *depts[k].idnumber ? depts[k].idnumber : depts[k].path;
+        cells[7] = db_col_text(st, 8);
+        cells[8] = db_col_text(st, 9);
+        cells[9] = db_col_text(st, 10);
+        cells[10] = db_col_text(st, 11);
+        cells[11] = db_col_text(st, 12);
+        cells[12] = str_eq(db_col_text(st, 13), "active") ? "0" : "1";
+        int64_t role = db_col_int(st, 14);
+        for (int k = 0; role && k < n_roles; k++)
+            if (roles[k].id == role) cells[13] = *roles[k].idnumber ? roles[k].idnumber : roles[k].name;
+        cells[14] = db_col_text(st, 15);
+        unsigned rmask = (unsigned)db_col_int(st, 16);
+        char rl[64] = "";
+        for (unsigned bit = ROLE_ADMIN; bit <= ROLE_LEARNER; bit <<= 1)
+            if (rmask & bit) snprintf(rl + strlen(rl), sizeof rl - strlen(rl), "%s%s", rl[0] ? "," : "", role_name(bit));
+        cells[15] = rl;
+        for (size_t k = 0; k < nc && !e; k++) {
+            if (k) buf_addc(&b, ',');
+            e = csv_write_field(&b, cells[k] ? cells[k] : "", ',');
+        }
+        for (int k = 0; k < n_fields; k++) vals[k] = "";
+        while (pv_rc == DB_ROW && db_col_int(pv, 0) < id) pv_rc = db_step(pv);
+        while (pv_rc == DB_ROW && db_col_int(pv, 0) == id) {
+            int64_t fid = db_col_int(pv, 1);
+            for (int k = 0; k < n_fields; k++)
+                if (fields[k].id == fid) vals[k] = arena_strdup(a, db_col_text(pv, 2) ? db_col_text(pv, 2) : "");
+            pv_rc = db_step(pv);
+        }
+        for (int k = 0; k < n_fields && !e; k++) {
+            buf_addc(&b, ',');
+            e = csv_write_field(&b, vals[k], ',');
+        }
+        if (!e) e = buf_addc(&b, '\n');
+        if (!e && b.len > (1 << 19)) {
+            e = write(wctx, b.data, b.len);
+            buf_reset(&b);
+        }
+    }
+    db_done(st);
+    if (pv) db_done(pv);
+    if (!e && b.len) e = write(wctx, b.data, b.len);
+    buf_release(&b);
+    if (e) return problem_set(p, e, "", "The export could not be written.");
+    return LE_OK;
+}
+
+/* ---- Stored uploads ---- */
+
+json_t *import_options_to_json(const struct import_options *o)
+{
+    return json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "mode", import_mode_name(o->mode), "allow_renames",
+                     o->allow_renames, "allow_suspend", o->allow_suspend, "allow_delete", o->allow_delete,
+                     "force_password_change", o->force_password_change, "username_template",
+                     o->username_template && *o->username_template ? o->username_template : DEFAULT_TEMPLATE);
+}
+
+void import_options_from_json(json_t *j, struct import_options *o)
+{
+    import_mode_parse(json_string_value(json_object_get(j, "mode")), &o->mode);
+    o->allow_renames = json_is_true(json_object_get(j, "allow_renames"));
+    o->allow_suspend = json_is_true(json_object_get(j, "allow_suspend"));
+    o->allow_delete = json_is_true(json_object_get(j, "allow_delete"));
+    o->force_password_change = json_is_true(json_object_get(j, "force_password_change"));
+    o->username_template = json_string_value(json_object_get(j, "username_template"));
+}
+
+static const char *import_path(struct arena *a, const char *data_dir, const char *token)
+{
+    return arena_sprintf(a, "%s/imports/%s.csv", data_dir, token);
+}
+
+/* Previews nobody committed within a day: their files go (they may hold passwords). */
+static void expire_old(struct db *db, struct arena *a, const char *data_dir)
+{
+    int64_t cutoff = time_now() - 86400;
+    struct db_stmt *st = db_query(db, "SELECT token FROM user_imports WHERE status = 'previewed' AND created_at < ?1 "
+                                  "AND commit_phase NOT IN ('queued', 'hashing', 'writing')",
+                                  "i", cutoff);
+    while (db_step(st) == DB_ROW)
+        if (db_col_text(st, 0)) unlink(import_path(a, data_dir, db_col_text(st, 0)));
+    db_done(st);
+    db_run(db,
+           "UPDATE user_imports SET status = 'expired' WHERE status = 'previewed' AND created_at < ?1 "
+           "AND commit_phase NOT IN ('queued', 'hashing', 'writing')",
+           "i", cutoff);
+}
+
+lerr user_import_store(struct db *db, struct arena *a, const char *data_dir, const char *data, size_t len,
+                       const char *filename, json_t *options, int64_t actor_id, const char **token_out,
+                       struct problem *p)
+{
+    *token_out = NULL;
+    if (len > IMPORT_FILE_MAX)
+        return problem_set(p, LE_TOOBIG, "file", "The file is larger than %d MiB; split it into several files.",
+                           IMPORT_FILE_MAX / (1024 * 1024));
+    expire_old(db, a, data_dir);
+    char token[33];
+    random_hex(token, 16);
+    char sha[65];
+    sha256_hex(data, len, sha);
+    const char *dir = arena_sprintf(a, "%s/imports", data_dir);
+    if (mkdir(dir, 0700) && errno != EEXIST)
+        return problem_set(p, LE_IO, "", "The upload could not be stored (%s).", strerror(errno));
+    const char *path = import_path(a, data_dir, token);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return problem_set(p, LE_IO, "", "The upload could not be stored (%s).", strerror(errno));
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        off += (size_t)w;
+    }
+    bool ok = off == len && fsync(fd) == 0;
+    close(fd);
+    if (!ok) {
+        unlink(path);
+        return problem_set(p, LE_IO, "", "The upload could not be stored (disk full?).");
+    }
+    /* The name is the client's: keep printable UTF-8 only. */
+    const char *name = filename && utf8_valid(filename, strlen(filename)) ? filename : "";
+    char clean[200] = "";
+    size_t k = 0;
+    for (const char *s = name; *s && k < sizeof clean - 1; s++)
+        if ((unsigned char)*s >= 0x20 && *s != 0x7f) clean[k++] = *s;
+    while (k && !utf8_valid(clean, k)) k--; /* no character cut in half */
+    clean[k] = '\0';
+    char *opts = json_dumps(options, JSON_COMPACT | JSON_SORT_KEYS);
+    lerr e = db_run(db,
+                    "INSERT INTO user_imports (token, filename, sha256, size, options, created_by, created_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "sssisii", (const char *)token, (const char *)clean, (const char *)sha, (int64_t)len,
+                    opts ? opts : "{}", actor_id, time_now());
+    json_text_free(opts);
+    if (e) {
+        unlink(path);
+        return problem_set(p, LE_DB, "", "The upload could not be recorded; try again.");
+    }
+    *token_out = arena_strdup(a, token);
+    return LE_OK;
+}
+
+lerr user_import_find(struct db *db, struct arena *a, const char *token, struct stored_import *out,
+                      struct problem *p)
+{
+    memset(out, 0, sizeof *out);
+    struct db_stmt *st = db_query(db,
+                                  "SELECT id, token, filename, sha256, size, options, status, result, created_by, "
+                                  "created_at, committed_at, commit_phase, progress_done, progress_total, "
+                                  "commit_error, job_id FROM user_imports WHERE token = ?1",
+                                  "s", token ? token : "");
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->id = db_col_int(st, 0);
+        out->token = model_col_str(a, st, 1);
+        out->filename = model_col_str(a, st, 2);
+        out->sha256 = model_col_str(a, st, 3);
+        out->size = db_col_int(st, 4);
+        out->options = model_col_str(a, st, 5);
+        out->status = model_col_str(a, st, 6);
+        out->result = model_col_str(a, st, 7);
+        out->created_by = db_col_int(st, 8);
+        out->created_at = db_col_int(st, 9);
+        out->committed_at = db_col_is_null(st, 10) ? 0 : db_col_int(st, 10);
+        out->commit_phase = model_col_str(a, st, 11);
+        out->progress_done = db_col_int(st, 12);
+        out->progress_total = db_col_int(st, 13);
+        out->commit_error = model_col_str(a, st, 14);
+        out->job_id = db_col_is_null(st, 15) ? 0 : db_col_int(st, 15);
+    }
+    db_done(st);
+    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "There is no such upload; upload the file again.");
+    return rc == DB_ROW ? LE_OK : problem_set(p, LE_DB, "", "The database could not be read.");
+}
+
+lerr user_import_read_file(struct arena *a, const char *data_dir, const struct stored_import *si, char **data,
+                           size_t *len, struct problem *p)
+{
+    *data = NULL;
+    *len = 0;
+    if (!str_eq(si->status, "previewed"))
+        return problem_set(p, LE_CONFLICT, "id",
+                           str_eq(si->status, "committed") ? "This upload has been committed already."
+                                                           : "This upload has expired; upload the file again.");
+    const char *path = import_path(a, data_dir, si->token);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return problem_set(p, LE_NOTFOUND, "id", "The uploaded file is gone; upload it again.");
+    size_t n = (size_t)si->size;
+    char *buf = arena_alloc(a, n + 1);
+    size_t off = 0;
+    while (off < n) {
+        ssize_t r = read(fd, buf + off, n - off);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        off += (size_t)r;
+    }
+    close(fd);
+    char sha[65];
+    sha256_hex(buf, off, sha);
+    if (off != n || !str_eq(sha, si->sha256))
+        return problem_set(p, LE_CONFLICT, "id", "The uploaded file has changed on disk; upload it again.");
+    *data = buf;
+    *len = n;
+    return LE_OK;
+}
+
+lerr user_import_finish(struct db *db, const char *data_dir, const struct stored_import *si, json_t *result,
+                        struct problem *p)
+{
+    char *text = json_dumps(result, JSON_COMPACT);
+    lerr e = db_run(db,
+                    "UPDATE user_imports SET status = 'committed', result = ?2, committed_at = ?3, "
+                    "commit_phase = 'done', progress_done = progress_total, commit_error = '' WHERE id = ?1 "
+                    "AND status = 'previewed'",
+                    "isi", si->id, text ? text : "{}", time_now());
+    json_text_free(text);
+    if (e) return problem_set(p, LE_DB, "", "The database could not record the commit.");
+    struct arena *a = arena_new(512);
+    unlink(import_path(a, data_dir, si->token));
+    arena_free(a);
+    return LE_OK;
+}
+
+bool stored_import_committing(const struct stored_import *si)
+{
+    return str_eq(si->status, "previewed") &&
+           (str_eq(si->commit_phase, "queued") || str_eq(si->commit_phase, "hashing") ||
+            str_eq(si->commit_phase, "writing"));
+}
+
+lerr user_import_queue_commit(struct db *db, const struct stored_import *si, bool valid_only, int64_t actor_id,
+                              int64_t *job_id, struct problem *p)
+{
+    *job_id = 0;
+    if (db_tx_begin(db)) return problem_set(p, LE_DB, "", "The database is busy; try again.");
+    int64_t id = 0;
+    /* Only one commit at a time: the row moves to 'queued' only from a previewed upload that no
+     * job is working on. */
+    lerr e = db_query_int(db, &id,
+                          "UPDATE user_imports SET commit_phase = 'queued', progress_done = 0, progress_total = 0, "
+                          "commit_error = '' WHERE id = ?1 AND status = 'previewed' AND commit_phase NOT IN "
+                          "('queued', 'hashing', 'writing') RETURNING id",
+                          "i", si->id);
+    if (e == LE_NOTFOUND) {
+        problem_set(p, LE_CONFLICT, "id", "This upload is being committed already, or has been.");
+    } else if (e) {
+        problem_set(p, LE_DB, "", "The database could not record the commit; try again.");
+    } else {
+        json_t *payload = json_pack("{s:s, s:b, s:I}", "import", si->token, "valid_only", valid_only, "actor_id",
+                                    (json_int_t)actor_id);
+        e = job_enqueue(db, "user_import.commit", payload, 0, 3, job_id, p);
+        json_decref(payload);
+        if (!e) e = db_run(db, "UPDATE user_imports SET job_id = ?2 WHERE id = ?1", "ii", si->id, *job_id);
+        if (e && !p->message[0]) problem_set(p, LE_DB, "", "The commit could not be queued; try again.");
+    }
+    if (db_tx_end(db, e) && !e) e = problem_set(p, LE_DB, "", "The database could not record the commit; try again.");
+    return e;
+}
+
+lerr user_import_set_progress(struct db *db, int64_t id, const char *phase, int64_t done, int64_t total,
+                              const char *error)
+{
+    return db_run(db,
+                  "UPDATE user_imports SET commit_phase = ?2, progress_done = ?3, progress_total = ?4, "
+                  "commit_error = ?5 WHERE id = ?1 AND status = 'previewed'",
+                  "isiis", id, phase, done, total, error ? error : "");
+}

@@ -1,0 +1,259 @@
+/* CSV files in and out, on Debian's libcsv: comma, semicolon or tab (taken from the header
+ * line), UTF-8 with or without a byte order mark, quoted fields with embedded delimiters,
+ * quotes and newlines. Anything malformed is refused with the line it is on.
+ *
+ * libcsv reports fields and records but not where they are, so the text is fed to it one
+ * physical line at a time: a record starts on the first non-blank line after the previous
+ * record ended, and a parse error is on the line being fed. Strict mode makes a stray quote
+ * (`O"Brien` unquoted, or text after a closing quote) an error instead of a guess. */
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+#include "platform.h"
+
+struct reader {
+    struct arena *a;
+    /* the record being read */
+    char **fields;
+    int n_fields, cap_fields;
+    bool in_record;
+    int record_line;
+    bool too_many_fields;
+    bool field_too_long;
+    /* the records so far */
+    struct csv_record *records;
+    int n_records, cap_records;
+    bool too_many_records;
+    bool oom;
+};
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    struct reader *r = ctx;
+    if (r->oom || r->too_many_records) return;
+    if (len > CSV_MAX_FIELD) r->field_too_long = true;
+    if (r->n_fields >= CSV_MAX_FIELDS) {
+        r->too_many_fields = true;
+        return;
+    }
+    if (r->n_fields == r->cap_fields) {
+        int cap = r->cap_fields ? r->cap_fields * 2 : 16;
+        char **f = realloc(r->fields, (size_t)cap * sizeof *f);
+        if (!f) {
+            r->oom = true;
+            return;
+        }
+        r->fields = f;
+        r->cap_fields = cap;
+    }
+    r->fields[r->n_fields++] = arena_strndup(r->a, data ? data : "", data ? len : 0);
+}
+
+static void on_record(int term, void *ctx)
+{
+    (void)term;
+    struct reader *r = ctx;
+    r->in_record = false;
+    if (r->oom || r->too_many_records) return;
+    if (r->n_records >= CSV_MAX_RECORDS) {
+        r->too_many_records = true;
+        return;
+    }
+    if (r->n_records == r->cap_records) {
+        int cap = r->cap_records ? r->cap_records * 2 : 256;
+        struct csv_record *rec = realloc(r->records, (size_t)cap * sizeof *rec);
+        if (!rec) {
+            r->oom = true;
+            return;
+        }
+        r->records = rec;
+        r->cap_records = cap;
+    }
+    struct csv_record *rec = &r->records[r->n_records++];
+    rec->line = r->record_line;
+    rec->n = r->n_fields;
+    rec->fields = arena_alloc(r->a, (size_t)(r->n_fields ? r->n_fields : 1) * sizeof *rec->fields);
+    memcpy(rec->fields, r->fields, (size_t)r->n_fields * sizeof *rec->fields);
+    r->n_fields = 0;
+}
+
+/* Only the space character is trimmed around unquoted fields: libcsv's default also trims
+ * tabs, which would eat empty fields of a tab-separated file. */
+static int is_space(unsigned char c)
+{
+    return c == ' ';
+}
+
+static int is_term(unsigned char c)
+{
+    return c == '\r' || c == '\n';
+}
+
+/* The delimiter is whichever of , ; TAB occurs most often in the header line outside quotes
+ * (a comma when none does: a file with a single column). */
+static char detect_delimiter(const char *s, size_t n)
+{
+    size_t comma = 0, semi = 0, tab = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < n && s[i] != '\n' && (s[i] != '\r' || quoted); i++) {
+        char c = s[i];
+        if (c == '"') quoted = !quoted;
+        else if (!quoted && c == ',') comma++;
+        else if (!quoted && c == ';') semi++;
+        else if (!quoted && c == '\t') tab++;
+    }
+    if (semi > comma && semi >= tab) return ';';
+    if (tab > comma && tab > semi) return '\t';
+    return ',';
+}
+
+static void free_ptr(void *p)
+{
+    free(p);
+}
+
+static bool blank_line(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '\r' && s[i] != '\n') return false;
+    return true;
+}
+
+lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc *out,
+                  struct problem *p)
+{
+    memset(out, 0, sizeof *out);
+    if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
+                     ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF))) {
+        out->error_line = 1;
+        return problem_set(p, LE_INVALID, "file",
+                           "The file is UTF-16, not UTF-8: save it as UTF-8 (\"CSV UTF-8\" in a "
+                           "spreadsheet) and upload it again.");
+    }
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        out->bom = true;
+        data += 3;
+        len -= 3;
+    }
+    /* Encoding first, for the whole file: a file in another encoding is wrong everywhere. */
+    int line = 1, bad_line = 0, n_bad = 0, nul_line = 0;
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && data[j] != '\n' && data[j] != '\r') j++;
+        if (!utf8_valid(data + i, j - i)) {
+            if (!bad_line) bad_line = line;
+            n_bad++;
+        }
+        if (!nul_line && memchr(data + i, '\0', j - i)) nul_line = line;
+        if (j < len && data[j] == '\r' && j + 1 < len && data[j + 1] == '\n') j++;
+        i = j + 1;
+        line++;
+    }
+    if (bad_line) {
+        out->error_line = bad_line;
+        if (n_bad > 1)
+            return problem_set(p, LE_INVALID, "file",
+                               "Line %d is not valid UTF-8 (nor are %d more lines): save the file "
+                               "as UTF-8 (\"CSV UTF-8\" in a spreadsheet) and upload it again.",
+                               bad_line, n_bad - 1);
+        return problem_set(p, LE_INVALID, "file",
+                           "Line %d is not valid UTF-8: save the file as UTF-8 (\"CSV UTF-8\" in "
+                           "a spreadsheet) and upload it again.",
+                           bad_line);
+    }
+    if (nul_line) {
+        out->error_line = nul_line;
+        return problem_set(p, LE_INVALID, "file",
+                           "Line %d holds a NUL byte: this is not a text file. Upload a CSV file.",
+                           nul_line);
+    }
+    if (blank_line(data, len))
+        return problem_set(p, LE_INVALID, "file",
+                           "The file is empty: it needs a header line naming the columns, then "
+                           "one line per person.");
+
+    out->delimiter = detect_delimiter(data, len);
+    struct csv_parser cp;
+    if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+        return problem_set(p, LE_NOMEM, "", "out of memory");
+    csv_set_delim(&cp, (unsigned char)out->delimiter);
+    csv_set_space_func(&cp, is_space);
+    csv_set_term_func(&cp, is_term);
+    struct reader r = {.a = a};
+    lerr e = LE_OK;
+    line = 1;
+    for (size_t i = 0; i < len && !e; line++) {
+        size_t j = i;
+        while (j < len && data[j] != '\n' && data[j] != '\r') j++;
+        if (j < len && data[j] == '\r' && j + 1 < len && data[j + 1] == '\n') j++;
+        size_t n = j < len ? j + 1 - i : j - i;
+        if (!r.in_record && !blank_line(data + i, n)) {
+            r.in_record = true;
+            r.record_line = line;
+        }
+        if (csv_parse(&cp, data + i, n, on_field, on_record, &r) != n) {
+            out->error_line = line;
+            if (csv_error(&cp) == CSV_EPARSE)
+                e = problem_set(p, LE_INVALID, "file",
+                                "Line %d: a quote is out of place (a quote inside an unquoted "
+                                "field, or text after a closing quote). Put the field in double "
+                                "quotes and double every quote inside it, like \"O\"\"Brien\".",
+                                line);
+            else
+                e = problem_set(p, LE_NOMEM, "", "out of memory reading the file");
+        }
+        i += n;
+        if (!e && r.oom) e = problem_set(p, LE_NOMEM, "", "out of memory reading the file");
+        if (!e && (r.too_many_fields || r.field_too_long || r.too_many_records)) {
+            out->error_line = r.in_record ? r.record_line : line;
+            if (r.too_many_records)
+                e = problem_set(p, LE_TOOBIG, "file",
+                                "The file has more than %d lines; split it into several files.",
+                                CSV_MAX_RECORDS);
+            else if (r.too_many_fields)
+                e = problem_set(p, LE_INVALID, "file",
+                                "Line %d has more than %d fields; check the delimiter and the "
+                                "quotes.",
+                                out->error_line, CSV_MAX_FIELDS);
+            else
+                e = problem_set(p, LE_INVALID, "file",
+                                "Line %d has a field longer than %d bytes; check the quotes (an "
+                                "unclosed quote swallows the lines after it).",
+                                out->error_line, CSV_MAX_FIELD);
+        }
+    }
+    if (!e && csv_fini(&cp, on_field, on_record, &r) != 0) {
+        out->error_line = r.record_line;
+        e = problem_set(p, LE_INVALID, "file",
+                        "Line %d: a quoted field starts here and its closing quote is missing "
+                        "(unbalanced quotes). Close the quote, or double a quote meant as text.",
+                        r.record_line);
+    }
+    if (!e && r.oom) e = problem_set(p, LE_NOMEM, "", "out of memory reading the file");
+    csv_free(&cp);
+    free(r.fields);
+    if (r.records) arena_defer(a, free_ptr, r.records);
+    if (e) return e;
+    out->records = r.records;
+    out->n_records = r.n_records;
+    return LE_OK;
+}
+
+/* ---- Writing ---- */
+
+lerr csv_write_field(struct buf *b, const char *s, char delimiter)
+{
+    size_t n = strlen(s);
+    bool quote = n && (s[0] == ' ' || s[n - 1] == ' ');
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == '"' || s[i] == delimiter || s[i] == '\n' || s[i] == '\r';
+    if (!quote) return buf_add(b, s, n);
+    /* libcsv's writer doubles the quotes and adds the outer ones. */
+    size_t cap = 2 * n + 2;
+    char *tmp = malloc(cap);
+    if (!tmp) return LE_NOMEM;
+    size_t w = csv_write(tmp, cap, s, n);
+    lerr e = buf_add(b, tmp, w);
+    free(tmp);
+    return e;
+}

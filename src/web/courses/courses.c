@@ -1,0 +1,772 @@
+/* Courses: the catalogue, a course's page, categories, creating and editing courses, copy,
+ * archive, policy acknowledgement and enrolments. Pages under /courses and /admin/courses,
+ * JSON under /api/v1/courses and /api/v1/categories (docs/courses.md). */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+
+static bool can_manage(struct request *req)
+{
+    return req->user && role_has_cap(req->user->roles, CAP_COURSES_MANAGE);
+}
+
+/* -1 when the API request says nothing about a flag; an HTML form sends every checkbox. */
+static int flag_param(struct request *req, const char *name)
+{
+    if (req->is_api && !req_has_param(req, name)) return -1;
+    return req_param_bool(req, name) ? 1 : 0;
+}
+
+static void read_course_input(struct request *req, struct course_input *in)
+{
+    *in = (struct course_input)COURSE_INPUT_INIT;
+    in->code = req_param(req, "code");
+    in->title = req_param(req, "title");
+    in->summary = req_param(req, "summary");
+    in->kind = req_param(req, "kind");
+    in->status = req_param(req, "status");
+    in->start_date = req_param(req, "start_date");
+    in->end_date = req_param(req, "end_date");
+    in->policy = req_param(req, "policy");
+    in->tags = req_param(req, "tags");
+    if (req_has_param(req, "category_id")) in->category_id = req_param_int(req, "category_id", 0);
+    if (req_has_param(req, "duration_minutes")) in->duration_minutes = (int)req_param_int(req, "duration_minutes", 0);
+    in->visible = flag_param(req, "visible");
+    in->self_enrol = flag_param(req, "self_enrol");
+    in->self_enrol_approval = flag_param(req, "self_enrol_approval");
+}
+
+/* Categories for forms and filters: [{id, path, selected}]. */
+static json_t *category_choices(struct request *req, int64_t selected)
+{
+    struct course_category *cats;
+    int n;
+    json_t *arr = json_array();
+    if (category_paths(req->db, req->arena, &cats, &n)) return arr;
+    for (int i = 0; i < n; i++) {
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)cats[i].id, "path", cats[i].path,
+                                             "selected", cats[i].id == selected));
+    }
+    return arr;
+}
+
+static json_t *kind_choices(struct request *req, const char *selected)
+{
+    static const char *const kinds[] = {"elearning", "classroom", "blended"};
+    json_t *arr = json_array();
+    for (size_t i = 0; i < 3; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", kinds[i], "label",
+                                             T(req, arena_sprintf(req->arena, "courses.kind_%s", kinds[i])),
+                                             "selected", str_eq(kinds[i], selected)));
+    return arr;
+}
+
+/* ---- Catalogue ---- */
+
+void h_courses_list(struct request *req, struct response *res)
+{
+    struct course_query q = {
+        .q = req_param(req, "q"),
+        .kind = req_param(req, "kind"),
+        .tag = req_param(req, "tag"),
+        .category_id = req_param_int(req, "category_id", 0),
+        .all = req_param_bool(req, "all") && can_manage(req),
+        .viewer_id = req->user->id,
+        .page = (int)req_param_int(req, "page", 1),
+        .per_page = (int)req_param_int(req, "per_page", 25),
+    };
+    struct course *rows;
+    int n, total;
+    if (course_search(req->db, req->arena, &q, &rows, &n, &total)) {
+        res_error(res, LE_DB, NULL, "the courses could not be listed; try again");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *c = course_to_json(req->arena, &rows[i]);
+        if (!req->is_api) {
+            json_object_del(c, "policy_html");
+            json_object_set_new(c, "kind_label",
+                                json_string(T(req, arena_sprintf(req->arena, "courses.kind_%s", rows[i].kind))));
+        }
+        json_array_append_new(items, c);
+    }
+    res->model = web_page_model(req, items, q.page, q.per_page, total, req->is_api ? "/api/v1/courses" : "/courses",
+                                q.q);
+    if (q.q) json_object_set_new(res->model, "q", json_string(q.q));
+    if (!req->is_api) {
+        json_object_set_new(res->model, "categories", category_choices(req, q.category_id)); /* the filter */
+        json_object_set_new(res->model, "kinds", kind_choices(req, q.kind));
+        json_object_set_new(res->model, "tag", json_string(q.tag ? q.tag : ""));
+        json_object_set_new(res->model, "can_manage", json_boolean(can_manage(req)));
+    }
+    res->template = "courses/catalogue";
+    res->title = T(req, "courses.catalogue");
+}
+
+/* ---- One course ---- */
+
+/* The course named by the path, if the viewer may see it: managers see every course, others
+ * published and listed ones, or ones they are enrolled in. */
+static bool find_course(struct request *req, struct response *res, struct course *c)
+{
+    struct problem p = {0};
+    const char *code = req_param(req, "course");
+    if (course_get(req->db, req->arena, code, req->user->id, c, &p) == LE_OK) {
+        if (can_manage(req) || c->my_role || (str_eq(c->status, "published") && c->visible)) return true;
+        problem_set(&p, LE_NOTFOUND, "code", "There is no course with the code '%s'.", code);
+    }
+    web_fail(res, &p);
+    return false;
+}
+
+static void show_course(struct request *req, struct response *res, struct course *c)
+{
+    json_t *course = course_to_json(req->arena, c);
+    res->model = json_pack("{s:o}", "course", course);
+    json_t *content = course_content_json(req->db, req->arena, c, req->user->id);
+    json_object_update(res->model, content);
+    json_decref(content);
+    bool manage = can_manage(req) || (c->my_role && str_eq(c->my_role, "instructor"));
+    if (manage) json_object_set_new(res->model, "enrolments", course_enrolments_json(req->db, req->arena, c->id));
+    if (!req->is_api) {
+        json_object_set_new(course, "kind_label",
+                            json_string(T(req, arena_sprintf(req->arena, "courses.kind_%s", c->kind))));
+        json_object_set_new(res->model, "can_manage", json_boolean(can_manage(req)));
+        json_object_set_new(res->model, "can_enrol", json_boolean(manage));
+        if (can_manage(req)) {
+            json_object_set_new(res->model, "rules", enrol_rules_json(req->db, c->id));
+            /* The rule form's choices (administrators only, so the learner's page stays lean). */
+            struct department *depts;
+            struct job_role *jobs;
+            int nd = 0, nj = 0;
+            json_t *dc = json_array(), *jc = json_array();
+            if (department_list(req->db, req->arena, &depts, &nd) == LE_OK)
+                for (int i = 0; i < nd; i++)
+                    json_array_append_new(dc, json_pack("{s:I, s:s}", "id", (json_int_t)depts[i].id, "path",
+                                                        depts[i].path ? depts[i].path : depts[i].name));
+            if (job_role_list(req->db, req->arena, &jobs, &nj) == LE_OK)
+                for (int i = 0; i < nj; i++)
+                    json_array_append_new(jc, json_pack("{s:I, s:s}", "id", (json_int_t)jobs[i].id, "name", jobs[i].name));
+            json_object_set_new(res->model, "departments", dc);
+            json_object_set_new(res->model, "job_roles", jc);
+        }
+        json_object_set_new(res->model, "needs_ack",
+                            json_boolean(c->my_role && *c->policy && c->my_policy_version < c->policy_version));
+        if (can_manage(req)) /* the edit form's choices */
+            json_object_set_new(res->model, "categories", category_choices(req, c->category_id));
+        json_object_set_new(res->model, "kinds", kind_choices(req, c->kind));
+        json_object_set_new(res->model, "is_draft", json_boolean(str_eq(c->status, "draft")));
+        json_object_set_new(res->model, "is_published", json_boolean(str_eq(c->status, "published")));
+        json_object_set_new(res->model, "is_archived", json_boolean(str_eq(c->status, "archived")));
+        json_object_set_new(res->model, "form",
+                            json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:O}", "code",
+                                      json_object_get(course, "code"), "title", json_object_get(course, "title"),
+                                      "summary", json_object_get(course, "summary"), "start_date",
+                                      json_object_get(course, "start_date"), "end_date",
+                                      json_object_get(course, "end_date"), "duration_minutes",
+                                      json_object_get(course, "duration_minutes"), "tags", c->tag_list, "policy",
+                                      json_object_get(course, "policy"), "visible", json_object_get(course, "visible"),
+                                      "self_enrol", json_object_get(course, "self_enrol"), "self_enrol_approval",
+                                      json_object_get(course, "self_enrol_approval")));
+    }
+    res->template = "courses/course";
+    res->title = c->title;
+}
+
+void h_course_show(struct request *req, struct response *res)
+{
+    struct course c;
+    if (find_course(req, res, &c)) show_course(req, res, &c);
+}
+
+void h_course_new_page(struct request *req, struct response *res)
+{
+    res->model = json_pack("{s:o, s:o, s:{s:b}, s:b}", "categories", category_choices(req, 0), "kinds",
+                           kind_choices(req, "elearning"), "form", "visible", 1, "is_draft", 1);
+    res->template = "courses/new";
+    res->title = T(req, "courses.new");
+}
+
+void h_course_create(struct request *req, struct response *res)
+{
+    struct course_input in;
+    read_course_input(req, &in);
+    struct problem p = {0};
+    int64_t id;
+    struct course c;
+    if (course_create(req->db, req->arena, &in, req->user->id, &id, &p) ||
+        course_get(req->db, req->arena, in.code ? in.code : "", req->user->id, &c, &p)) {
+        res->model = json_pack("{s:o, s:o, s:{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}}", "categories",
+                               category_choices(req, in.category_id), "kinds", kind_choices(req, in.kind),
+                               "form", "code", in.code, "title", in.title, "summary", in.summary, "start_date",
+                               in.start_date, "end_date", in.end_date, "policy", in.policy, "tags", in.tags, "duration",
+                               req_param(req, "duration_minutes"));
+        res->template = "courses/new";
+        res->title = T(req, "courses.new");
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
+    web_flash(req, res, "flash.course_saved");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_course_update(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct course_input in;
+    read_course_input(req, &in);
+    struct problem p = {0};
+    if (course_update(req->db, req->arena, c.id, &in, req->user->id, &p) == LE_OK) {
+        const char *code = in.code && *in.code ? in.code : c.code;
+        course_get(req->db, req->arena, code, req->user->id, &c, &p);
+        show_course(req, res, &c);
+        web_flash(req, res, "flash.course_saved");
+        res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+        return;
+    }
+    show_course(req, res, &c);
+    web_fail(res, &p);
+}
+
+void h_course_copy(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    int64_t id;
+    const char *code = req_param(req, "new_code");
+    if (course_copy(req->db, req->arena, c.id, code, req_param(req, "title"), req->user->id, &id, &p) ||
+        course_get(req->db, req->arena, code, req->user->id, &c, &p)) {
+        show_course(req, res, &c);
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
+    web_flash(req, res, "flash.course_copied");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_course_archive(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (course_archive(req->db, req->arena, c.id, req->user->id, &p) == LE_OK &&
+        course_get(req->db, req->arena, c.code, req->user->id, &c, &p) == LE_OK) {
+        res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
+        web_flash(req, res, "flash.course_archived");
+        res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+        return;
+    }
+    show_course(req, res, &c);
+    web_fail(res, &p);
+}
+
+void h_course_policy_ack(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (policy_acknowledge(req->db, c.id, req->user->id, &p) == LE_OK &&
+        course_get(req->db, req->arena, c.code, req->user->id, &c, &p) == LE_OK) {
+        char now[21];
+        time_iso8601(time_now(), now);
+        res->model = json_pack("{s:o, s:{s:i, s:s}}", "course", course_to_json(req->arena, &c), "acknowledgement",
+                               "version", c.policy_version, "at", now);
+        web_flash(req, res, "flash.policy_acknowledged");
+        res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+        return;
+    }
+    show_course(req, res, &c);
+    web_fail(res, &p);
+}
+
+/* ---- Enrolments ---- */
+
+void h_course_enrolments(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    if (!can_manage(req) && !course_teaches(req->db, c.id, req->user->id)) {
+        res_error(res, LE_FORBIDDEN, NULL, "Only administrators and the course's instructors can see its enrolments.");
+        return;
+    }
+    res->model = json_pack("{s:s, s:o}", "code", c.code, "items",
+                           course_learners_json(req->db, req->arena, c.id, req_param(req, "q"), req_param(req, "state")));
+}
+
+void h_course_enrol(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    int64_t id;
+    const char *username = req_param(req, "username");
+    const char *many = req_param(req, "usernames");
+    /* The people page's checkboxes ("pick", joined with commas) or the usernames text. */
+    if (req_param(req, "pick") && *req_param(req, "pick")) many = req_param(req, "pick");
+    lerr e;
+    if (many && *many) {
+        int n = 0;
+        e = enrol_users(req->db, req->arena, c.id, many, req_param(req, "role"), req_param(req, "due"), req->user->id,
+                        req->user->roles, &n, &p);
+        id = n;
+        username = NULL;
+    } else if (!username || !*username) {
+        e = problem_set(&p, LE_INVALID, "username", "Give the username of the person to enrol.");
+    } else {
+        e = enrol_user(req->db, req->arena, c.id, username, req_param(req, "role"),
+                       req_param(req, "due"), req->user->id, req->user->roles, &id, &p);
+    }
+    if (e) {
+        show_course(req, res, &c);
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:s, s:o}", "code", c.code, "enrolments", course_enrolments_json(req->db, req->arena, c.id));
+    if (username) {
+        json_object_set_new(res->model, "id", json_integer(id));
+        json_object_set_new(res->model, "username", json_string(username));
+    } else {
+        json_object_set_new(res->model, "enrolled", json_integer(id));
+    }
+    web_flash(req, res, "flash.enrolled");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_course_unenrol(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (enrol_end(req->db, c.id, req_param(req, "username"), req->user->id, req->user->roles, &p)) {
+        show_course(req, res, &c);
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:s, s:o}", "code", c.code, "enrolments", course_enrolments_json(req->db, req->arena, c.id));
+    web_flash(req, res, "flash.unenrolled");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+/* "Search people, select many": the people the current user may see (user_list_visible),
+ * paginated, each with whether they are already enrolled; the page posts the ticked ones to
+ * the enrolment route as "pick". */
+void h_course_candidates(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    if (!can_manage(req) && !course_teaches(req->db, c.id, req->user->id)) {
+        res_error(res, LE_FORBIDDEN, NULL, "Only administrators and the course's instructors can enrol people.");
+        return;
+    }
+    const char *q = req_param(req, "q");
+    int page = (int)req_param_int(req, "page", 1);
+    int per_page = (int)req_param_int(req, "per_page", 25);
+    struct user *users;
+    int n, total;
+    if (user_list_visible(req->db, req->arena, req->user->id, req->user->roles, q, page, per_page, &users, &n,
+                          &total)) {
+        res_error(res, LE_DB, NULL, "the people could not be listed; try again");
+        return;
+    }
+    json_t *items = json_array();
+    int64_t *ids = arena_alloc(req->arena, sizeof *ids * (size_t)(n ? n : 1));
+    bool *live = arena_alloc(req->arena, sizeof *live * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) ids[i] = users[i].id;
+    if (enrolments_live_among(req->db, c.id, ids, n, live)) {
+        res_error(res, LE_DB, NULL, "the enrolments could not be read; try again");
+        json_decref(items);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        bool enrolled = live[i];
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "username", users[i].username,
+                                               "first_name", users[i].first_name, "last_name", users[i].last_name,
+                                               "email", users[i].email ? users[i].email : "", "status",
+                                               users[i].status, "enrolled", enrolled, "active",
+                                               str_eq(users[i].status, "active")));
+    }
+    const char *base = arena_sprintf(req->arena, req->is_api ? "/api/v1/courses/%s/candidates" : "/courses/%s/enrol",
+                                     c.code);
+    res->model = web_page_model(req, items, page, per_page, total, base, q);
+    json_object_set_new(res->model, "q", json_string(q ? q : ""));
+    json_object_set_new(res->model, "code", json_string(c.code));
+    json_object_set_new(res->model, "title", json_string(c.title));
+    json_object_set_new(res->model, "any", json_boolean(n > 0));
+    res->template = "courses/enrol";
+    res->title = T(req, "courses.enrol_people");
+}
+
+/* ---- Course upload from CSV: the page and its JSON twin ----
+ * The same shape as the user upload: send the file, see every row's outcome (create, update,
+ * errors by line and column), then write all rows or nothing. The preview carries the file's
+ * text in a hidden field to the commit, so nothing is kept on the server in between. */
+
+void h_course_import_page(struct request *req, struct response *res)
+{
+    res->model = json_object();
+    res->template = "courses/import";
+    res->title = T(req, "courses.import");
+}
+
+void h_course_import(struct request *req, struct response *res)
+{
+    const struct uploaded_file *f = req_file(req, "file");
+    const char *data = f && f->len ? (const char *)f->data : req_param(req, "data");
+    size_t len = f && f->len ? f->len : data ? strlen(data) : 0;
+    bool commit = req_param_bool(req, "commit");
+    struct problem p = {0};
+    res->template = "courses/import";
+    res->title = T(req, "courses.import");
+    if (!data || !len) {
+        res->model = json_object();
+        problem_set(&p, LE_INVALID, "file", "Choose a CSV file of courses to upload.");
+        web_fail(res, &p);
+        return;
+    }
+    struct course_import_result r;
+    /* A commit is checked first as a preview, so a file with errors writes nothing and shows why. */
+    lerr e = course_import_run(req->db, req->arena, data, len, false, req->user->id, &r, &p);
+    bool write = !e && commit && !r.file_error && !r.n_errors;
+    if (write) {
+        json_decref(r.unknown);
+        e = course_import_run(req->db, req->arena, data, len, true, req->user->id, &r, &p);
+    }
+    if (e) {
+        res->model = json_object();
+        web_fail(res, &p);
+        return;
+    }
+    json_t *rows = json_array();
+    for (int i = 0; i < r.n_rows; i++) {
+        json_t *errs = json_array();
+        for (int k = 0; k < r.rows[i].n_errors; k++)
+            json_array_append_new(errs, json_pack("{s:i, s:s, s:s}", "line", r.rows[i].errors[k].line, "column",
+                                                  r.rows[i].errors[k].column, "message", r.rows[i].errors[k].message));
+        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:o, s:b}", "line", r.rows[i].line, "code",
+                                              r.rows[i].code ? r.rows[i].code : "", "outcome", r.rows[i].outcome,
+                                              "errors", errs, "error", r.rows[i].n_errors > 0));
+    }
+    res->model = json_pack("{s:o, s:i, s:i, s:i, s:b, s:o, s:s?, s:b, s:b}", "rows", rows, "n_create", r.n_create,
+                           "n_update", r.n_update, "n_errors", r.n_errors, "committed", r.committed, "unknown",
+                           r.unknown ? r.unknown : json_array(), "file_error", r.file_error, "previewed", true,
+                           "can_commit", !r.file_error && !r.n_errors && !r.committed);
+    if (!req->is_api && !r.committed) json_object_set_new(res->model, "data", json_stringn(data, len));
+    if (r.file_error) {
+        problem_set(&p, LE_INVALID, "file", "%s", r.file_error);
+        web_fail(res, &p);
+    } else if (commit && !r.committed) {
+        problem_set(&p, LE_INVALID, "file", "Nothing was written: %d row(s) have errors; fix them and upload again.",
+                    r.n_errors);
+        web_fail(res, &p);
+    } else if (r.committed) {
+        web_flash(req, res, "flash.courses_imported");
+        res->redirect = "/courses?all=true";
+    }
+}
+
+/* ---- Cover image ---- */
+
+void h_course_cover_set(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    const struct uploaded_file *f = req_file(req, "file");
+    if (f && !f->len) f = NULL; /* a form sent without choosing a file */
+    if (course_set_cover(req->db, req->arena, web_app.data_dir, c.id, f ? f->filename : NULL,
+                         f ? f->content_type : NULL, f ? f->data : NULL, f ? f->len : 0, req_param(req, "alt"),
+                         req->user->id, &p) ||
+        course_get(req->db, req->arena, c.code, req->user->id, &c, &p)) {
+        show_course(req, res, &c);
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
+    web_flash(req, res, "flash.course_saved");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_course_cover_delete(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (course_remove_cover(req->db, req->arena, c.id, req->user->id, &p) ||
+        course_get(req->db, req->arena, c.code, req->user->id, &c, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
+    web_flash(req, res, "flash.course_saved");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+/* The image itself, for whoever may see the course, with its detected type. */
+void h_course_cover(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    const char *mime = NULL, *stored = NULL;
+    int64_t size = 0;
+    if (!*c.cover_sha256 ||
+        file_find(req->db, req->arena, web_app.data_dir, c.cover_sha256, &mime, &size, &stored) || !mime) {
+        res_error(res, LE_NOTFOUND, NULL, "This course has no cover image.");
+        return;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/files/%s", web_app.data_dir, c.cover_sha256);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        if (fd >= 0) close(fd);
+        res_error(res, LE_NOTFOUND, NULL, "The cover image is missing from the data directory; ask an administrator.");
+        return;
+    }
+    size_t n = (size_t)sb.st_size, got = 0;
+    unsigned char *data = malloc(n ? n : 1);
+    while (data && got < n) {
+        ssize_t k = pread(fd, data + got, n - got, (off_t)got);
+        if (k <= 0) break;
+        got += (size_t)k;
+    }
+    close(fd);
+    if (!data || got != n) {
+        free(data);
+        res_error(res, LE_IO, NULL, "The cover image could not be read; try again.");
+        return;
+    }
+    res_header(res, "Content-Disposition", "inline");
+    res_header(res, "Cache-Control", "private, max-age=86400");
+    res->body = data;
+    res->body_len = n;
+    res->body_owned = true;
+    res->content_type = mime;
+}
+
+/* ---- Categories ---- */
+
+void h_categories_list(struct request *req, struct response *res)
+{
+    struct course_category *cats;
+    int n;
+    if (category_list(req->db, req->arena, &cats, &n)) {
+        res_error(res, LE_DB, NULL, "the categories could not be listed; try again");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *j = category_to_json(&cats[i]);
+        json_object_set_new(j, "indent", json_integer(cats[i].depth > 5 ? 5 : cats[i].depth));
+        json_array_append_new(items, j);
+    }
+    res->model = json_pack("{s:o}", "items", items);
+    res->template = "courses/categories";
+    res->title = T(req, "courses.categories");
+}
+
+void h_category_create(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t id;
+    if (category_create(req->db, req_param(req, "name"), req_param_int(req, "parent_id", 0), req->user->id, &id, &p)) {
+        h_categories_list(req, res);
+        web_fail(res, &p);
+        return;
+    }
+    h_categories_list(req, res);
+    res->status = 201;
+    json_object_set_new(res->model, "id", json_integer(id));
+    web_flash(req, res, "flash.category_saved");
+    res->redirect = "/admin/categories";
+}
+
+void h_category_update(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t parent = req_has_param(req, "parent_id") ? req_param_int(req, "parent_id", 0) : -1;
+    if (category_update(req->db, req_param_int(req, "id", 0), req_param(req, "name"), parent, req->user->id, &p)) {
+        h_categories_list(req, res);
+        web_fail(res, &p);
+        return;
+    }
+    h_categories_list(req, res);
+    web_flash(req, res, "flash.category_saved");
+    res->redirect = "/admin/categories";
+}
+
+/* ---- The instructor's view, CSV export, enrolment rules, self-enrolment ---- */
+
+static bool may_see_learners(struct request *req, struct response *res, const struct course *c)
+{
+    if (can_manage(req) || course_teaches(req->db, c->id, req->user->id)) return true;
+    res_error(res, LE_FORBIDDEN, NULL, "Only administrators and the course's instructors can see its learners.");
+    return false;
+}
+
+void h_course_learners_csv(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c) || !may_see_learners(req, res, &c)) return;
+    json_t *rows = course_learners_json(req->db, req->arena, c.id, req_param(req, "q"), req_param(req, "state"));
+    struct buf b;
+    buf_init(&b, 64 * 1024 * 1024);
+    static const char *const cols[] = {"username", "first_name", "last_name", "role",         "due",
+                                       "overdue",  "percent",    "completed", "completed_at", "last_access_at"};
+    size_t nc = sizeof cols / sizeof cols[0];
+    for (size_t i = 0; i < nc; i++) {
+        if (i) buf_addc(&b, ',');
+        csv_write_field(&b, cols[i], ',');
+    }
+    buf_adds(&b, "\r\n");
+    size_t k;
+    json_t *r;
+    json_array_foreach(rows, k, r) {
+        for (size_t i = 0; i < nc; i++) {
+            json_t *v = json_object_get(r, cols[i]);
+            const char *s = json_is_string(v)    ? json_string_value(v)
+                            : json_is_true(v)    ? "yes"
+                            : json_is_false(v)   ? "no"
+                            : json_is_integer(v) ? arena_sprintf(req->arena, "%lld", (long long)json_integer_value(v))
+                                                 : "";
+            if (i) buf_addc(&b, ',');
+            csv_write_field(&b, s, ',');
+        }
+        buf_adds(&b, "\r\n");
+    }
+    json_decref(rows);
+    res->body = buf_detach(&b);
+    res->body_len = strlen(res->body);
+    res->body_owned = true;
+    res->content_type = "text/csv; charset=utf-8";
+    res_header(res, "Content-Disposition",
+               arena_sprintf(req->arena, "attachment; filename=\"%s-learners.csv\"", c.code));
+}
+
+void h_course_rules(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    res->model = json_pack("{s:s, s:o}", "code", c.code, "items", enrol_rules_json(req->db, c.id));
+}
+
+void h_course_rule_create(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    int64_t id;
+    if (enrol_rule_create(req->db, req->arena, c.id, req_param(req, "kind"), req_param_int(req, "department_id", 0),
+                          req_param_int(req, "job_role_id", 0), (int)req_param_int(req, "due_days", 0), req->user->id,
+                          &id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "rules", enrol_rules_json(req->db, c.id),
+                           "enrolments", course_enrolments_json(req->db, req->arena, c.id));
+    web_flash(req, res, "flash.rule_saved");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_course_rule_delete(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    if (enrol_rule_delete(req->db, req->arena, c.id, req_param_int(req, "id", 0), req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:o, s:o}", "rules", enrol_rules_json(req->db, c.id), "enrolments",
+                           course_enrolments_json(req->db, req->arena, c.id));
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+void h_enrol_rules_sync(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t added, ended;
+    if (enrol_rules_sync(req->db, 0, 0, &added, &ended, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:I, s:I}", "added", (json_int_t)added, "ended", (json_int_t)ended);
+}
+
+void h_course_enrol_self(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!find_course(req, res, &c)) return;
+    struct problem p = {0};
+    int64_t request_id = 0;
+    if (enrol_self(req->db, req->arena, c.id, req->user->id, &request_id, &p) ||
+        course_get(req->db, req->arena, c.code, req->user->id, &c, &p)) {
+        show_course(req, res, &c);
+        web_fail(res, &p);
+        return;
+    }
+    /* 202 with the request when it waits for approval; 201 when enrolled at once. */
+    res->status = request_id ? 202 : 201;
+    res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
+    if (request_id)
+        json_object_set_new(res->model, "request",
+                            json_pack("{s:I, s:s}", "id", (json_int_t)request_id, "status", "pending"));
+    web_flash(req, res, request_id ? "flash.enrol_requested" : "flash.enrolled_self");
+    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+}
+
+/* ---- Enrolment requests: approval by the line manager or an administrator ---- */
+
+void h_enrol_requests(struct request *req, struct response *res)
+{
+    const char *status = req_param(req, "status");
+    if (!req_has_param(req, "status")) status = "pending";
+    int64_t course_id = 0;
+    const char *code = req_param(req, "course");
+    if (code && *code) {
+        struct course c;
+        struct problem p = {0};
+        if (course_get(req->db, req->arena, code, req->user->id, &c, &p)) {
+            web_fail(res, &p);
+            return;
+        }
+        course_id = c.id;
+    }
+    json_t *items = enrol_requests_json(req->db, req->arena, req->user->id, req->user->roles, status, course_id);
+    res->model = json_pack("{s:o, s:s, s:b}", "items", items, "status", status ? status : "", "any",
+                           json_array_size(items) > 0);
+    res->template = "courses/requests";
+    res->title = T(req, "courses.requests");
+}
+
+void h_enrol_request_decide(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    const char *decision = req_param(req, "decision");
+    bool approve = decision && str_eq(decision, "approve");
+    if (!approve && !(decision && str_eq(decision, "decline"))) {
+        problem_set(&p, LE_INVALID, "decision", "Choose approve or decline.");
+        web_fail(res, &p);
+        return;
+    }
+    if (enrol_request_decide(req->db, req->arena, req_param_int(req, "id", 0), approve, req_param(req, "reason"),
+                             req->user->id, req->user->roles, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:I, s:s}", "id", (json_int_t)req_param_int(req, "id", 0), "status",
+                           approve ? "approved" : "declined");
+    web_flash(req, res, approve ? "flash.enrol_approved" : "flash.enrol_declined");
+    res->redirect = "/enrolment-requests";
+}

@@ -1,0 +1,27 @@
+/* The courses domain's pages (web/courses/): the catalogue, course pages, categories,
+ * enrolment and content. What other web code may use of them. */
+#ifndef LECTERN_WEB_COURSES_H
+#define LECTERN_WEB_COURSES_H
+
+#include "../web.h"
+#include "../../model/courses/courses.h"
+
+extern const struct web_domain web_courses;
+
+/* The course named by the "course" parameter if the viewer may see it, as courses.c decides:
+ * managers, its enrolled people, or anyone when it is published and listed (else answers 404). */
+bool web_visible_course(struct request *req, struct response *res, struct course *c);
+
+/* An activity kind from a domain above courses that has pages of its own (the quiz): the
+ * activity's address sends browsers to path_format (filled with the course code and the
+ * activity id), and its JSON carries what json returns under key. Registered by the domain's
+ * init. */
+struct web_activity_view {
+    const char *kind;          /* "quiz" */
+    const char *key;           /* "quiz" */
+    const char *path_format;   /* "/courses/%s/quizzes/%lld" */
+    json_t *(*json)(struct request *req, struct course *c, int64_t activity_id, struct problem *p);
+};
+void web_activity_view_register(const struct web_activity_view *view);
+
+#endif

@@ -1,0 +1,47 @@
+/* What only the courses domain's pages share: their handlers, for the route table (routes.c). */
+#ifndef LECTERN_WEB_COURSES_INTERNAL_H
+#define LECTERN_WEB_COURSES_INTERNAL_H
+
+#include "courses.h"
+
+/* courses.c */
+void h_courses_list(struct request *req, struct response *res);
+void h_course_show(struct request *req, struct response *res);
+void h_course_new_page(struct request *req, struct response *res);
+void h_course_create(struct request *req, struct response *res);
+void h_course_update(struct request *req, struct response *res);
+void h_course_copy(struct request *req, struct response *res);
+void h_course_archive(struct request *req, struct response *res);
+void h_course_policy_ack(struct request *req, struct response *res);
+void h_course_enrolments(struct request *req, struct response *res);
+void h_course_enrol(struct request *req, struct response *res);
+void h_course_unenrol(struct request *req, struct response *res);
+void h_categories_list(struct request *req, struct response *res);
+void h_category_create(struct request *req, struct response *res);
+void h_category_update(struct request *req, struct response *res);
+void h_course_learners_csv(struct request *req, struct response *res);
+void h_course_rules(struct request *req, struct response *res);
+void h_course_rule_create(struct request *req, struct response *res);
+void h_course_rule_delete(struct request *req, struct response *res);
+void h_enrol_rules_sync(struct request *req, struct response *res);
+void h_course_enrol_self(struct request *req, struct response *res);
+void h_enrol_requests(struct request *req, struct response *res);
+void h_course_candidates(struct request *req, struct response *res);
+void h_course_import_page(struct request *req, struct response *res);
+void h_course_import(struct request *req, struct response *res);
+void h_course_cover_set(struct request *req, struct response *res);
+void h_course_cover_delete(struct request *req, struct response *res);
+void h_course_cover(struct request *req, struct response *res);
+void h_section_update(struct request *req, struct response *res);
+void h_section_delete(struct request *req, struct response *res);
+void h_activity_update(struct request *req, struct response *res);
+void h_activity_delete(struct request *req, struct response *res);
+void h_enrol_request_decide(struct request *req, struct response *res);
+void h_section_create(struct request *req, struct response *res);       /* content.c */
+void h_activity_create(struct request *req, struct response *res);
+void h_activity_show(struct request *req, struct response *res);
+void h_activity_go(struct request *req, struct response *res);
+void h_activity_done(struct request *req, struct response *res);
+void h_activity_file(struct request *req, struct response *res);
+
+#endif

@@ -1,0 +1,238 @@
+/* Administration of people: the users list, create, show, edit, suspend, reactivate, unlock
+ * and reset password. Pages under /admin/users, JSON under /api/v1/users. */
+#include <string.h>
+#include "internal.h"
+
+static const char *const form_roles[] = {"admin", "manager", "instructor", "learner"};
+
+/* The API sends "roles" (a JSON array or a comma list); the HTML form sends one checkbox per
+ * role. Returns NULL when the request says nothing about roles. */
+static const char *roles_param(struct request *req)
+{
+    if (req->is_api) return req_param(req, "roles");
+    char list[128] = "";
+    for (size_t i = 0; i < sizeof form_roles / sizeof form_roles[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "role_%s", form_roles[i]);
+        if (!req_param_bool(req, name)) continue;
+        if (list[0]) strcat(list, ",");
+        strcat(list, form_roles[i]);
+    }
+    return arena_strdup(req->arena, list);
+}
+
+static void read_user_input(struct request *req, struct user_input *in)
+{
+    in->username = req_param(req, "username");
+    in->email = req_param(req, "email");
+    in->first_name = req_param(req, "first_name");
+    in->last_name = req_param(req, "last_name");
+    in->roles = roles_param(req);
+}
+
+/* The form's values go back into the page when it is shown again with an error. */
+static json_t *form_model(struct request *req, const struct user_input *in)
+{
+    json_t *form = json_pack("{s:s?, s:s?, s:s?, s:s?}", "username", in->username, "email", in->email,
+                             "first_name", in->first_name, "last_name", in->last_name);
+    const char *roles = in->roles ? in->roles : "learner";
+    for (size_t i = 0; i < sizeof form_roles / sizeof form_roles[0]; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "role_%s", form_roles[i]);
+        json_object_set_new(form, key, json_boolean(strstr(roles, form_roles[i]) != NULL));
+    }
+    (void)req;
+    return form;
+}
+
+static bool find_user(struct request *req, struct response *res, struct user *u)
+{
+    struct problem p = {0};
+    if (user_get_by_username(req->db, req->arena, req_param(req, "username"), u, &p)) {
+        web_fail(res, &p);
+        return false;
+    }
+    /* A manager sees only their reporting line (docs/people.md): anyone else is not found. */
+    if (!user_visible_to(req->db, req->user->id, req->user->roles, u->id)) {
+        problem_set(&p, LE_NOTFOUND, "username", "There is no user '%s'.", u->username);
+        web_fail(res, &p);
+        return false;
+    }
+    return true;
+}
+
+void h_users_list(struct request *req, struct response *res)
+{
+    const char *q = req_param(req, "q");
+    int page = (int)req_param_int(req, "page", 1);
+    int per_page = (int)req_param_int(req, "per_page", 25);
+    struct user *users;
+    int n, total;
+    if (user_list_visible(req->db, req->arena, req->user->id, req->user->roles, q, page, per_page, &users, &n,
+                          &total)) {
+        res_error(res, LE_DB, NULL, "the users could not be listed; try again");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) json_array_append_new(items, user_to_json(&users[i]));
+    res->model = web_page_model(req, items, page, per_page, total,
+                                req->is_api ? "/api/v1/users" : "/admin/users", q);
+    if (q) json_object_set_new(res->model, "q", json_string(q));
+    res->template = "admin/users";
+    res->title = T(req, "users.title");
+}
+
+void h_user_new_page(struct request *req, struct response *res)
+{
+    struct user_input in = {0};
+    res->model = json_pack("{s:o}", "form", form_model(req, &in));
+    res->template = "admin/user_new";
+    res->title = T(req, "users.new");
+}
+
+void h_user_create(struct request *req, struct response *res)
+{
+    struct user_input in;
+    read_user_input(req, &in);
+    const char *password = req_param(req, "password");
+    if (password && !*password) password = NULL;
+    struct problem p = {0};
+    int64_t id;
+    char *otp = NULL;
+    if (user_create(req->db, req->arena, &in, password, false, req->user->id, &id, &otp, &p)) {
+        res->model = json_pack("{s:o}", "form", form_model(req, &in));
+        res->template = "admin/user_new";
+        res->title = T(req, "users.new");
+        web_fail(res, &p);
+        return;
+    }
+    struct user u;
+    if (user_get(req->db, req->arena, id, &u, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:o}", "user", user_to_json(&u));
+    if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
+    if (!req->is_api) {
+        /* The one-time password is shown once, on this page, so no redirect. */
+        res->status = 200;
+        json_object_set_new(res->model, "signins", json_array());
+        json_object_set_new(res->model, "created", json_true());
+        res->template = "admin/user";
+        res->title = u.username;
+    }
+}
+
+static void show_user(struct request *req, struct response *res, const struct user *u, const char *otp)
+{
+    json_t *signins = signin_history(req->db, u->id, 20);
+    if (!req->is_api) {
+        /* Reasons are codes in JSON and words on the page. */
+        size_t i;
+        json_t *s;
+        json_array_foreach(signins, i, s) {
+            const char *reason = json_string_value(json_object_get(s, "reason"));
+            const char *key = arena_sprintf(req->arena, "signin_reason.%s", reason ? reason : "unknown");
+            json_object_set_new(s, "reason_text", json_string(T(req, key)));
+        }
+    }
+    res->model = json_pack("{s:o, s:o}", "user", user_to_json(u), "signins", signins);
+    json_object_set_new(res->model, "support", web_support_user_model(req, u)); /* support.c */
+    web_user_org_model(req, res->model, u); /* people.c */
+    if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
+    if (!req->is_api) {
+        json_object_set_new(res->model, "suspended", json_boolean(str_eq(u->status, "suspended")));
+        struct user_input in = {u->username, u->email, u->first_name, u->last_name, NULL};
+        char roles[128] = "";
+        for (unsigned r = ROLE_ADMIN; r <= ROLE_LEARNER; r <<= 1)
+            if (u->roles & r) {
+                if (roles[0]) strcat(roles, ",");
+                strcat(roles, role_name(r));
+            }
+        in.roles = roles;
+        json_object_set_new(res->model, "form", form_model(req, &in));
+        json_object_set_new(res->model, "is_self", json_boolean(u->id == req->user->id));
+    }
+    res->template = "admin/user";
+    res->title = u->username;
+}
+
+void h_user_show(struct request *req, struct response *res)
+{
+    struct user u;
+    if (find_user(req, res, &u)) show_user(req, res, &u, NULL);
+}
+
+void h_user_update(struct request *req, struct response *res)
+{
+    struct user u;
+    if (!find_user(req, res, &u)) return;
+    struct user_input in;
+    read_user_input(req, &in);
+    in.username = NULL; /* renames come with the people issue's oldusername support */
+    if (in.roles && !*in.roles && req->is_api) in.roles = NULL;
+    struct problem p = {0};
+    if (u.id == req->user->id && in.roles && !strstr(in.roles, "admin") && (u.roles & ROLE_ADMIN)) {
+        problem_set(&p, LE_CONFLICT, "roles", "%s", T(req, "users.cannot_drop_own_admin"));
+    } else if (user_update(req->db, req->arena, u.id, &in, req->user->id, &p) == LE_OK) {
+        user_get(req->db, req->arena, u.id, &u, &p);
+        res->model = json_pack("{s:o}", "user", user_to_json(&u));
+        web_flash(req, res, "flash.user_saved");
+        res->redirect = arena_sprintf(req->arena, "/admin/users/%s", u.username);
+        return;
+    }
+    show_user(req, res, &u, NULL);
+    web_fail(res, &p);
+}
+
+/* Suspend, reactivate and unlock share a shape: act on the user, then show them. */
+static void user_action(struct request *req, struct response *res,
+                        lerr (*act)(struct db *, int64_t, int64_t, struct problem *), const char *flash)
+{
+    struct user u;
+    if (!find_user(req, res, &u)) return;
+    struct problem p = {0};
+    if (act == user_suspend && u.id == req->user->id) {
+        problem_set(&p, LE_CONFLICT, NULL, "%s", T(req, "users.cannot_suspend_self"));
+    } else if (act(req->db, u.id, req->user->id, &p) == LE_OK) {
+        user_get(req->db, req->arena, u.id, &u, &p);
+        res->model = json_pack("{s:o}", "user", user_to_json(&u));
+        web_flash(req, res, flash);
+        res->redirect = arena_sprintf(req->arena, "/admin/users/%s", u.username);
+        return;
+    }
+    show_user(req, res, &u, NULL);
+    web_fail(res, &p);
+}
+
+void h_user_suspend(struct request *req, struct response *res)
+{
+    user_action(req, res, user_suspend, "flash.user_suspended");
+}
+
+void h_user_reactivate(struct request *req, struct response *res)
+{
+    user_action(req, res, user_reactivate, "flash.user_reactivated");
+}
+
+void h_user_unlock(struct request *req, struct response *res)
+{
+    user_action(req, res, user_unlock, "flash.user_unlocked");
+}
+
+void h_user_reset_password(struct request *req, struct response *res)
+{
+    struct user u;
+    if (!find_user(req, res, &u)) return;
+    struct problem p = {0};
+    char *otp = NULL;
+    if (user_reset_password(req->db, req->arena, u.id, req->user->id, &otp, &p)) {
+        show_user(req, res, &u, NULL);
+        web_fail(res, &p);
+        return;
+    }
+    user_get(req->db, req->arena, u.id, &u, &p);
+    /* Shown once on this page: no redirect. */
+    show_user(req, res, &u, otp);
+}

@@ -1,0 +1,294 @@
+/* Sessions: created by sign-in, found by token, idle and absolute expiry on a fake clock,
+ * last-seen touched at most once a minute, ended one by one or all at once. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../../../src/model/people/people.h"
+
+#define T0 1800000000LL
+#define PW "violet kettle ferry 42"
+
+struct fx {
+    char root[64];
+    struct db *db;
+    struct arena *a;
+    int64_t uid;
+};
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    snprintf(f->root, sizeof f->root, "/tmp/lectern-test-XXXXXX");
+    if (!mkdtemp(f->root)) return -1;
+    struct problem p = {0};
+    if (db_open(NULL, f->root, &f->db, &p) || db_migrate(f->db, &p)) {
+        fprintf(stderr, "setup: %s\n", p.message);
+        return -1;
+    }
+    f->a = arena_new(0);
+    time_set_fake(T0);
+    struct user_input in = {.username = "sam", .first_name = "Sam", .last_name = "Lee", .roles = "learner"};
+    if (user_create(f->db, f->a, &in, PW, false, 0, &f->uid, NULL, &p)) {
+        fprintf(stderr, "setup: %s\n", p.message);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    time_set_fake(0);
+    arena_free(f->a);
+    db_close(f->db);
+    nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return 0;
+}
+
+static void sign_in(struct fx *f, struct session_new *s)
+{
+    struct problem p = {0};
+    assert_int_equal(auth_sign_in(f->db, "sam", PW, "192.0.2.7", "test-agent/1.0", s, &p), LE_OK);
+}
+
+static int64_t last_seen(struct fx *f, int64_t sid)
+{
+    int64_t v = 0;
+    assert_int_equal(db_query_int(f->db, &v, "SELECT last_seen_at FROM sessions WHERE id = ?1", "i", sid), LE_OK);
+    return v;
+}
+
+static void test_sign_in_and_lookup(void **state)
+{
+    struct fx *f = *state;
+    struct session_new s;
+    sign_in(f, &s);
+    assert_int_equal(strlen(s.token), 64);
+    assert_int_equal(strlen(s.csrf), 64);
+    assert_string_not_equal(s.token, s.csrf);
+    assert_int_equal(s.user_id, f->uid);
+    assert_false(s.must_change_password);
+    /* Only the hash of the token is stored. */
+    int64_t n = -1;
+    assert_int_equal(db_query_int(f->db, &n, "SELECT COUNT(*) FROM sessions WHERE token_hash = ?1", "s", s.token),
+                     LE_OK);
+    assert_int_equal(n, 0);
+    char h[65];
+    sha256_hex(s.token, 64, h);
+    assert_int_equal(db_query_int(f->db, &n, "SELECT COUNT(*) FROM sessions WHERE token_hash = ?1", "s", h), LE_OK);
+    assert_int_equal(n, 1);
+
+    struct session_user su;
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_int_equal(su.user_id, f->uid);
+    assert_string_equal(su.username, "sam");
+    assert_string_equal(su.first_name, "Sam");
+    assert_string_equal(su.last_name, "Lee");
+    assert_int_equal(su.roles, ROLE_LEARNER);
+    assert_string_equal(su.csrf, s.csrf);
+    assert_true(su.session_id > 0);
+
+    /* Two sign-ins are two sessions with different tokens. */
+    struct session_new s2;
+    sign_in(f, &s2);
+    assert_string_not_equal(s.token, s2.token);
+    struct session_user su2;
+    assert_int_equal(session_lookup(f->db, f->a, s2.token, &su2), LE_OK);
+    assert_true(su2.session_id != su.session_id);
+}
+
+static void test_bad_tokens(void **state)
+{
+    struct fx *f = *state;
+    struct session_user su;
+    char fake[65];
+    random_hex(fake, 32);
+    assert_int_equal(session_lookup(f->db, f->a, NULL, &su), LE_AUTH);
+    assert_int_equal(session_lookup(f->db, f->a, "", &su), LE_AUTH);
+    assert_int_equal(session_lookup(f->db, f->a, "abc", &su), LE_AUTH);
+    assert_int_equal(session_lookup(f->db, f->a, fake, &su), LE_AUTH);
+    struct session_new s;
+    sign_in(f, &s);
+    char upper[65];
+    for (int i = 0; i < 65; i++) upper[i] = (char)(s.token[i] >= 'a' && s.token[i] <= 'f' ? s.token[i] - 32 : s.token[i]);
+    assert_int_equal(session_lookup(f->db, f->a, upper, &su), strcmp(upper, s.token) ? LE_AUTH : LE_OK);
+    char longer[80];
+    snprintf(longer, sizeof longer, "%sab", s.token);
+    assert_int_equal(session_lookup(f->db, f->a, longer, &su), LE_AUTH);
+    /* The csrf token is not a session token. */
+    assert_int_equal(session_lookup(f->db, f->a, s.csrf, &su), LE_AUTH);
+}
+
+static void test_idle_expiry_and_touch(void **state)
+{
+    struct fx *f = *state;
+    struct session_new s;
+    struct session_user su;
+    sign_in(f, &s);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    int64_t sid = su.session_id;
+    assert_int_equal(last_seen(f, sid), T0);
+    /* Within a minute: no write. */
+    time_set_fake(T0 + 59);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_int_equal(last_seen(f, sid), T0);
+    /* After a minute: touched. */
+    time_set_fake(T0 + 60);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_int_equal(last_seen(f, sid), T0 + 60);
+    /* Idle just under the limit: alive, and the idle clock restarts. */
+    int64_t t = T0 + 60 + auth_config.session_idle_s - 1;
+    time_set_fake(t);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_int_equal(last_seen(f, sid), t);
+    /* Idle for the whole limit: gone, and it stays gone. */
+    time_set_fake(t + auth_config.session_idle_s);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_AUTH);
+    time_set_fake(t + 1);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK); /* clock back: still valid */
+}
+
+static void test_absolute_expiry(void **state)
+{
+    struct fx *f = *state;
+    struct session_new s;
+    struct session_user su;
+    sign_in(f, &s);
+    /* Busy all day: looked up every hour, never idle, yet it ends at the absolute limit. */
+    int64_t t = T0;
+    while (t + 3600 < T0 + auth_config.session_absolute_s) {
+        t += 3600;
+        time_set_fake(t);
+        assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    }
+    time_set_fake(T0 + auth_config.session_absolute_s - 1);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    time_set_fake(T0 + auth_config.session_absolute_s);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_AUTH);
+}
+
+static void test_session_end(void **state)
+{
+    struct fx *f = *state;
+    struct session_new a, b, c;
+    struct session_user sa, sb;
+    sign_in(f, &a);
+    sign_in(f, &b);
+    assert_int_equal(session_lookup(f->db, f->a, a.token, &sa), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, b.token, &sb), LE_OK);
+    /* Another user's id does not end it. */
+    assert_int_equal(session_end(f->db, sa.session_id, f->uid + 1), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, a.token, &sa), LE_OK);
+    assert_int_equal(session_end(f->db, sa.session_id, f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, a.token, &sa), LE_AUTH);
+    assert_int_equal(session_lookup(f->db, f->a, b.token, &sb), LE_OK);
+    sign_in(f, &c);
+    assert_int_equal(session_end_all(f->db, f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, b.token, &sb), LE_AUTH);
+    assert_int_equal(session_lookup(f->db, f->a, c.token, &sb), LE_AUTH);
+    int64_t open = -1;
+    assert_int_equal(db_query_int(f->db, &open, "SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL", ""), LE_OK);
+    assert_int_equal(open, 0);
+}
+
+static void test_session_create_and_must_change(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    char *otp = NULL;
+    assert_int_equal(user_reset_password(f->db, f->a, f->uid, 0, &otp, &p), LE_OK);
+    struct session_new s;
+    assert_int_equal(auth_sign_in(f->db, "sam", otp, NULL, NULL, &s, &p), LE_OK);
+    assert_true(s.must_change_password);
+    struct session_user su;
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_true(su.must_change_password);
+    /* Rotation after a password change: a fresh session for the same user. */
+    struct session_new r;
+    assert_int_equal(session_create(f->db, f->uid, "192.0.2.1", "agent\x01\n", &r), LE_OK);
+    assert_int_equal(r.user_id, f->uid);
+    assert_int_equal(session_lookup(f->db, f->a, r.token, &su), LE_OK);
+    struct db_stmt *st = db_query(f->db, "SELECT ip, user_agent FROM sessions WHERE id = ?1", "i", su.session_id);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal(db_col_text(st, 0), "192.0.2.1");
+    assert_string_equal(db_col_text(st, 1), "agent??");
+    db_done(st);
+}
+
+/* Lookups answer from memory while nothing they read has changed, and see at once a change
+ * made through another connection (another process or node): triggers change auth_version. */
+static void test_lookup_from_memory_follows_changes(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    struct db *other = NULL;
+    assert_int_equal(db_open(NULL, f->root, &other, &p), LE_OK);
+    struct session_new s;
+    struct session_user su;
+    sign_in(f, &s);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    /* From memory: one query, the version; the same answer. */
+    uint64_t before = f->db->nqueries;
+    struct session_user again;
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &again), LE_OK);
+    assert_int_equal(f->db->nqueries - before, 1);
+    assert_int_equal(again.session_id, su.session_id);
+    assert_string_equal(again.username, "sam");
+    assert_string_equal(again.csrf, s.csrf);
+
+    /* A rename, other roles, a suspension and the end of the session, each written by the
+     * other connection, are seen by the next lookup. */
+    assert_int_equal(db_run(other, "UPDATE users SET first_name = 'Samuel' WHERE id = ?1", "i", f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_string_equal(su.first_name, "Samuel");
+    assert_int_equal(db_run(other, "UPDATE users SET roles = ?2 WHERE id = ?1", "ii", f->uid,
+                            (int64_t)(ROLE_LEARNER | ROLE_INSTRUCTOR)), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_int_equal(su.roles, ROLE_LEARNER | ROLE_INSTRUCTOR);
+    assert_int_equal(db_run(other, "UPDATE users SET status = 'suspended' WHERE id = ?1", "i", f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_AUTH);
+    assert_int_equal(db_run(other, "UPDATE users SET status = 'active' WHERE id = ?1", "i", f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_int_equal(session_end(other, su.session_id, f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_AUTH);
+
+    /* Writes that change nothing a lookup reads leave the version, and memory, alone. */
+    struct session_new t;
+    sign_in(f, &t);
+    assert_int_equal(session_lookup(f->db, f->a, t.token, &su), LE_OK);
+    assert_int_equal(db_run(other, "UPDATE users SET email = 'sam@example.com', updated_at = 1 WHERE id = ?1", "i",
+                            f->uid), LE_OK);
+    before = f->db->nqueries;
+    assert_int_equal(session_lookup(f->db, f->a, t.token, &su), LE_OK);
+    assert_int_equal(f->db->nqueries - before, 1);
+    db_close(other);
+}
+
+int main(void)
+{
+    if (core_init()) return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sign_in_and_lookup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_expiry_and_touch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_absolute_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_from_memory_follows_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_create_and_must_change, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
