@@ -100,6 +100,19 @@ void buf_reset(struct buf *b);
 void buf_release(struct buf *b);
 char *buf_detach(struct buf *b); /* caller frees */
 
+/* ---- A string -> int map in an arena (strmap.c): sized once for an expected count, never
+ * grows; keys are borrowed. A put when the map is half full is dropped, so a cache built on it
+ * still works (a later get misses and the caller looks the key up again). ---- */
+struct strmap {
+    const char **keys;
+    int *vals;
+    size_t mask, n;
+    int missing;      /* what get answers for an absent key */
+};
+void strmap_init(struct strmap *m, struct arena *a, size_t expected, int missing);
+int strmap_get(const struct strmap *m, const char *key);   /* NULL or "" -> missing */
+void strmap_put(struct strmap *m, const char *key, int val);
+
 /* ---- Text ---- */
 bool utf8_valid(const char *s, size_t n);
 /* Escapes & < > " ' for HTML text and attributes. */

@@ -1339,4 +1339,5 @@ static lerr rules_follow_person(struct db *db, int64_t user_id, struct problem *
 void courses_init(void)
 {
     people_on_moved(rules_follow_person);
+    enrol_columns_register();
 }

@@ -284,7 +284,8 @@ lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, cons
 json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id);
 
 /* ---- What domains above courses add to it (model_init calls courses_init first) ---- */
-/* Registers courses with the domains below it: rule enrolments follow people as they move. */
+/* Registers courses with the domains below it: rule enrolments follow people as they move, and
+ * the user upload takes Moodle's courseN / roleN columns. */
 void courses_init(void);
 /* What a course copy takes along besides the course's own content: called inside
  * course_copy's transaction, after the sections and activities were copied, in registration

@@ -45,4 +45,7 @@ lerr learner_outlines(struct db *db, struct arena *a, int64_t user_id, size_t n,
                       const int64_t *versions, const struct outline **out);
 
 
+/* Plugs Moodle's courseN / roleN columns into the user upload (enrol_columns.c). */
+void enrol_columns_register(void);
+
 #endif

@@ -424,6 +424,32 @@ lerr user_import_queue_commit(struct db *db, const struct stored_import *si, boo
 /* Records the commit's phase and progress in the row (error: for "failed", else NULL). */
 lerr user_import_set_progress(struct db *db, int64_t id, const char *phase, int64_t done, int64_t total,
                               const char *error);
+/* Columns of the upload that belong to a domain above people (courses: Moodle's courseN and
+ * roleN, which enrol each person). A provider registered at start (model_init) sees every
+ * header name, checks its cells on every row, and writes after the accounts, in the upload's
+ * transaction; it reports problems on the upload's lines like the upload's own checks. */
+struct import_report;   /* the upload being checked, for the two reporting functions */
+void import_report_file_error(struct import_report *r, int line, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A problem with row `row` (0 = the first line after the header): the row is refused. */
+void import_report_row_error(struct import_report *r, int row, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+struct import_columns {
+    /* The provider's state for one upload, in a (the upload's arena). */
+    void *(*begin)(struct db *db, struct arena *a);
+    /* Takes column `column` when its name (lower case, trimmed) is one of the provider's. */
+    bool (*claim)(void *state, int column, const char *name);
+    /* After the header, with the columns it took: false when they do not go together (the
+     * reasons reported as file errors on header_line). */
+    bool (*header_done)(void *state, struct import_report *r, int header_line);
+    /* Checks row `row`'s cells and keeps what it will write. */
+    void (*check_row)(void *state, struct import_report *r, int row, char *const *fields, int n_fields);
+    /* After the accounts were written: user_ids[row] is each row's account, 0 for a row that
+     * wrote none (refused, skipped or deleted). */
+    lerr (*write)(void *state, struct db *db, const int64_t *user_ids, int n_rows, int64_t actor_id);
+};
+void user_import_columns_register(const struct import_columns *columns);
+
 /* Options stored with an upload, back into o (actor and callbacks untouched). */
 void import_options_from_json(json_t *j, struct import_options *o);
 json_t *import_options_to_json(const struct import_options *o);

@@ -87,60 +87,6 @@ const char *import_outcome_name(enum import_outcome o)
     return o < IO__COUNT ? names[o] : "error";
 }
 
-/* ---- A small string -> int hash map in the arena (sized once, never grows) ---- */
-
-struct smap {
-    const char **keys;
-    int *vals;
-    size_t mask;
-    size_t n;
-};
-
-static void smap_init(struct smap *m, struct arena *a, size_t expected)
-{
-    size_t cap = 16;
-    while (cap < expected * 2 + 16) cap <<= 1;
-    m->keys = arena_alloc(a, cap * sizeof *m->keys);
-    m->vals = arena_alloc(a, cap * sizeof *m->vals);
-    m->mask = cap - 1;
-    m->n = 0;
-}
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-static int *smap_slot(struct smap *m, const char *key, bool insert)
-{
-    size_t i = (size_t)hash_str(key) & m->mask;
-    for (;;) {
-        if (!m->keys[i]) {
-            if (!insert || m->n * 2 >= m->mask) return NULL;
-            m->keys[i] = key;
-            m->vals[i] = OWNER_NONE;
-            m->n++;
-            return &m->vals[i];
-        }
-        if (strcmp(m->keys[i], key) == 0) return &m->vals[i];
-        i = (i + 1) & m->mask;
-    }
-}
-
-static int smap_get(struct smap *m, const char *key)
-{
-    int *v = key && *key ? smap_slot(m, key, false) : NULL;
-    return v ? *v : OWNER_NONE;
-}
-
-static void smap_put(struct smap *m, const char *key, int val)
-{
-    int *v = key && *key ? smap_slot(m, key, true) : NULL;
-    if (v) *v = val;
-}
-
 static char *lower_dup(struct arena *a, const char *s)
 {
     char *d = arena_strdup(a, s ? s : "");
@@ -179,15 +125,6 @@ struct rowx {                     /* import_row.priv */
     bool manager_at_insert;       /* the manager's id was known when the row was inserted */
     struct buf changes;           /* "email, city" */
     int cap_errors;
-    /* Moodle's courseN / roleN columns: the courses to enrol the person in (docs/people.md). */
-    int64_t *enr_course;
-    const char **enr_role;
-    int n_enr;
-};
-
-struct enrcol {                   /* a courseN column and its roleN (-1 when absent) */
-    int n, course_col, role_col;
-    const char *course_header, *role_header;
 };
 
 struct pfcol {                    /* a profile_field_<shortname> column */
@@ -205,20 +142,18 @@ struct ctx {
     const char *header[F__COUNT]; /* the header's text for it */
     struct pfcol *pf;
     int n_pf;
-    struct enrcol *ec;
-    int n_ec;
-    struct smap course_by_code;   /* course code -> index into course_ids, for courseN */
-    int64_t *course_ids;
-    int n_courses, cap_courses;
+    /* The registered providers' columns (courseN / roleN ...): each provider's state. */
+    struct import_report *report;
+    void **column_state;
     struct ex *ex;
     int n_ex;
-    struct smap by_username, by_email, by_idnumber;
+    struct strmap by_username, by_email, by_idnumber;
     struct department *depts;
     int n_depts;
-    struct smap dept_by_idnumber, dept_by_path, dept_by_name;
+    struct strmap dept_by_idnumber, dept_by_path, dept_by_name;
     struct job_role *roles;
     int n_roles;
-    struct smap role_by_idnumber, role_by_name;
+    struct strmap role_by_idnumber, role_by_name;
     struct profile_field *fields;
     int n_fields;
     int64_t active_admins;
@@ -272,6 +207,89 @@ static void cell_error(struct ctx *c, struct import_row *row, enum ufield f, con
     row_error(c, row, c->header[f], "%s", p->message);
 }
 
+/* ---- Columns of other domains (people.h: struct import_columns) ---- */
+
+#define COLUMN_PROVIDERS_MAX 8
+static const struct import_columns *column_providers[COLUMN_PROVIDERS_MAX];
+static int n_column_providers;
+
+void user_import_columns_register(const struct import_columns *columns)
+{
+    if (n_column_providers == COLUMN_PROVIDERS_MAX) abort(); /* raise COLUMN_PROVIDERS_MAX */
+    column_providers[n_column_providers++] = columns;
+}
+
+struct import_report {
+    struct ctx *c;
+};
+
+void import_report_file_error(struct import_report *r, int line, const char *column, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    file_error(r->c, line, column, "%s", msg);
+}
+
+void import_report_row_error(struct import_report *r, int row, const char *column, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    row_error(r->c, &r->c->r->rows[row], column, "%s", msg);
+}
+
+static void columns_begin(struct ctx *c)
+{
+    c->report = arena_alloc(c->a, sizeof *c->report);
+    c->report->c = c;
+    c->column_state = arena_alloc(c->a, sizeof *c->column_state * (size_t)(n_column_providers + 1));
+    for (int k = 0; k < n_column_providers; k++) c->column_state[k] = column_providers[k]->begin(c->db, c->a);
+}
+
+static bool columns_claim(struct ctx *c, int column, const char *name)
+{
+    for (int k = 0; k < n_column_providers; k++)
+        if (column_providers[k]->claim(c->column_state[k], column, name)) return true;
+    return false;
+}
+
+static bool columns_header_done(struct ctx *c, int header_line)
+{
+    bool ok = true;
+    for (int k = 0; k < n_column_providers; k++)
+        if (!column_providers[k]->header_done(c->column_state[k], c->report, header_line)) ok = false;
+    return ok;
+}
+
+static void columns_check_row(struct ctx *c, int ri, const struct csv_record *rec)
+{
+    for (int k = 0; k < n_column_providers; k++)
+        column_providers[k]->check_row(c->column_state[k], c->report, ri, rec->fields, rec->n);
+}
+
+/* After the accounts: each row's account id for the providers, 0 where the row wrote none. */
+static lerr columns_write(struct ctx *c)
+{
+    if (!n_column_providers) return LE_OK;
+    int64_t *ids = arena_alloc(c->a, sizeof *ids * (size_t)(c->r->n_rows + 1));
+    for (int i = 0; i < c->r->n_rows; i++) {
+        const struct import_row *row = &c->r->rows[i];
+        const struct rowx *x = row->priv;
+        if (!x || x->del || row->outcome == IO_ERROR || row->outcome == IO_SKIP) continue;
+        ids[i] = x->ex >= 0 ? c->ex[x->ex].id : x->id;
+    }
+    for (int k = 0; k < n_column_providers; k++) {
+        lerr e = column_providers[k]->write(c->column_state[k], c->db, ids, c->r->n_rows, c->o->actor_id);
+        if (e) return e;
+    }
+    return LE_OK;
+}
+
 /* ---- Loading the site ---- */
 
 static lerr load_site(struct ctx *c, int n_rows)
@@ -282,9 +300,9 @@ static lerr load_site(struct ctx *c, int n_rows)
     if (db_query_int(db, &n, "SELECT COUNT(*) FROM users", "")) return LE_DB;
     c->ex = arena_alloc(a, sizeof *c->ex * (size_t)(n + 1));
     size_t expect = (size_t)n + (size_t)n_rows;
-    smap_init(&c->by_username, a, expect);
-    smap_init(&c->by_email, a, expect);
-    smap_init(&c->by_idnumber, a, expect);
+    strmap_init(&c->by_username, a, expect, OWNER_NONE);
+    strmap_init(&c->by_email, a, expect, OWNER_NONE);
+    strmap_init(&c->by_idnumber, a, expect, OWNER_NONE);
     struct db_stmt *st = db_query(db,
                                   "SELECT id, username, email, idnumber, first_name, last_name, institution, "
                                   "phone, city, country, lang, timezone, COALESCE(department_id, 0), "
@@ -313,9 +331,9 @@ static lerr load_site(struct ctx *c, int n_rows)
         e->suspended = !str_eq(db_col_text(st, 16), "active");
         e->deleted = !db_col_is_null(st, 17);
         e->row = -1;
-        smap_put(&c->by_username, e->username, k);
-        if (*e->email) smap_put(&c->by_email, lower_dup(a, e->email), k);
-        if (*e->idnumber) smap_put(&c->by_idnumber, e->idnumber, k);
+        strmap_put(&c->by_username, e->username, k);
+        if (*e->email) strmap_put(&c->by_email, lower_dup(a, e->email), k);
+        if (*e->idnumber) strmap_put(&c->by_idnumber, e->idnumber, k);
         if ((e->roles & ROLE_ADMIN) && !e->suspended && !e->deleted) c->active_admins++;
         k++;
     }
@@ -324,23 +342,23 @@ static lerr load_site(struct ctx *c, int n_rows)
     c->n_ex = k;
 
     if (department_list(db, a, &c->depts, &c->n_depts)) return LE_DB;
-    smap_init(&c->dept_by_idnumber, a, (size_t)c->n_depts);
-    smap_init(&c->dept_by_path, a, (size_t)c->n_depts);
-    smap_init(&c->dept_by_name, a, (size_t)c->n_depts);
+    strmap_init(&c->dept_by_idnumber, a, (size_t)c->n_depts, OWNER_NONE);
+    strmap_init(&c->dept_by_path, a, (size_t)c->n_depts, OWNER_NONE);
+    strmap_init(&c->dept_by_name, a, (size_t)c->n_depts, OWNER_NONE);
     for (int i = 0; i < c->n_depts; i++) {
         const struct department *d = &c->depts[i];
-        if (*d->idnumber) smap_put(&c->dept_by_idnumber, d->idnumber, i);
-        smap_put(&c->dept_by_path, lower_dup(a, d->path), i);
+        if (*d->idnumber) strmap_put(&c->dept_by_idnumber, d->idnumber, i);
+        strmap_put(&c->dept_by_path, lower_dup(a, d->path), i);
         const char *name = lower_dup(a, d->name);
         /* -2: more than one department has this name. */
-        smap_put(&c->dept_by_name, name, smap_get(&c->dept_by_name, name) == OWNER_NONE ? i : -2);
+        strmap_put(&c->dept_by_name, name, strmap_get(&c->dept_by_name, name) == OWNER_NONE ? i : -2);
     }
     if (job_role_list(db, a, &c->roles, &c->n_roles)) return LE_DB;
-    smap_init(&c->role_by_idnumber, a, (size_t)c->n_roles);
-    smap_init(&c->role_by_name, a, (size_t)c->n_roles);
+    strmap_init(&c->role_by_idnumber, a, (size_t)c->n_roles, OWNER_NONE);
+    strmap_init(&c->role_by_name, a, (size_t)c->n_roles, OWNER_NONE);
     for (int i = 0; i < c->n_roles; i++) {
-        if (*c->roles[i].idnumber) smap_put(&c->role_by_idnumber, c->roles[i].idnumber, i);
-        smap_put(&c->role_by_name, lower_dup(a, c->roles[i].name), i);
+        if (*c->roles[i].idnumber) strmap_put(&c->role_by_idnumber, c->roles[i].idnumber, i);
+        strmap_put(&c->role_by_name, lower_dup(a, c->roles[i].name), i);
     }
     return LE_OK;
 }
@@ -373,8 +391,7 @@ static bool map_header(struct ctx *c, const struct csv_record *h)
     r->unknown_columns = arena_alloc(c->a, sizeof *r->unknown_columns * (size_t)(h->n + 1));
     r->n_columns = h->n;
     c->pf = arena_alloc(c->a, sizeof *c->pf * (size_t)(h->n + 1));
-    c->ec = arena_alloc(c->a, sizeof *c->ec * (size_t)(h->n + 1));
-    c->n_ec = 0;
+    columns_begin(c);
     bool ok = true;
     for (int i = 0; i < h->n; i++) {
         const char *raw = h->fields[i];
@@ -409,23 +426,7 @@ static bool map_header(struct ctx *c, const struct csv_record *h)
             }
             continue;
         }
-        /* Moodle's course1, role1, course2, role2, ... */
-        int num = 0, used = 0;
-        bool is_course = sscanf(name, "course%d%n", &num, &used) == 1 && !name[used] && num > 0;
-        bool is_role = !is_course && sscanf(name, "role%d%n", &num, &used) == 1 && !name[used] && num > 0;
-        if (is_course || is_role) {
-            int k = 0;
-            while (k < c->n_ec && c->ec[k].n != num) k++;
-            if (k == c->n_ec) c->ec[c->n_ec++] = (struct enrcol){num, -1, -1, NULL, NULL};
-            if (is_course) {
-                c->ec[k].course_col = i;
-                c->ec[k].course_header = name;
-            } else {
-                c->ec[k].role_col = i;
-                c->ec[k].role_header = name;
-            }
-            continue;
-        }
+        if (columns_claim(c, i, name)) continue;
         int field = -1;
         for (size_t k = 0; k < sizeof column_names / sizeof column_names[0]; k++)
             if (strcmp(column_names[k].name, name) == 0) field = (int)column_names[k].field;
@@ -445,13 +446,7 @@ static bool map_header(struct ctx *c, const struct csv_record *h)
     }
     for (int f = 0; f < F__COUNT; f++)
         if (!c->header[f]) c->header[f] = "";
-    for (int k = 0; k < c->n_ec; k++)
-        if (c->ec[k].course_col < 0) {
-            file_error(c, h->line, c->ec[k].role_header,
-                       "The column %s has no course%d beside it: add the course column, or remove it.",
-                       c->ec[k].role_header, c->ec[k].n);
-            ok = false;
-        }
+    if (!columns_header_done(c, h->line)) ok = false;
     if (!ok) return false;
     /* What the mode needs. */
     if (c->o->mode != IMPORT_UPDATE) {
@@ -509,7 +504,7 @@ static int flag_value(const char *v)
 static int find_department(struct ctx *c, const char *v, const char **why)
 {
     *why = NULL;
-    int i = smap_get(&c->dept_by_idnumber, v);
+    int i = strmap_get(&c->dept_by_idnumber, v);
     if (i >= 0) return i;
     /* "Operations/Sales" and "operations / sales" are the same path. */
     struct buf b;
@@ -526,9 +521,9 @@ static int find_department(struct ctx *c, const char *v, const char **why)
     }
     char *path = lower_dup(c->a, b.data ? b.data : "");
     buf_release(&b);
-    i = smap_get(&c->dept_by_path, path);
+    i = strmap_get(&c->dept_by_path, path);
     if (i >= 0) return i;
-    i = smap_get(&c->dept_by_name, path);
+    i = strmap_get(&c->dept_by_name, path);
     if (i == -2) {
         *why = "several departments have this name: give its idnumber or its path, such as 'Operations / Sales'";
         return -1;
@@ -539,8 +534,8 @@ static int find_department(struct ctx *c, const char *v, const char **why)
 
 static int find_job_role(struct ctx *c, const char *v)
 {
-    int i = smap_get(&c->role_by_idnumber, v);
-    return i >= 0 ? i : smap_get(&c->role_by_name, lower_dup(c->a, v));
+    int i = strmap_get(&c->role_by_idnumber, v);
+    return i >= 0 ? i : strmap_get(&c->role_by_name, lower_dup(c->a, v));
 }
 
 /* ---- Usernames from a template ---- */
@@ -609,7 +604,7 @@ static const char *make_username(struct ctx *c, const struct rowx *x)
     buf_release(&b);
     if (!base[0]) return NULL;
     const char *name = arena_strdup(c->a, base);
-    for (int k = 2; smap_get(&c->by_username, name) != OWNER_NONE; k++)
+    for (int k = 2; strmap_get(&c->by_username, name) != OWNER_NONE; k++)
         name = arena_sprintf(c->a, "%s%d", base, k);
     return name;
 }
@@ -628,13 +623,13 @@ static void note_change(struct rowx *x, const char *field)
 }
 
 /* Claims value (lowercased for emails by the caller) for owner in map; reports a clash. */
-static bool claim(struct ctx *c, struct import_row *row, struct smap *m, const char *key, int owner,
+static bool claim(struct ctx *c, struct import_row *row, struct strmap *m, const char *key, int owner,
                   enum ufield f, const char *what)
 {
     if (!key || !*key) return true;
-    int held = smap_get(m, key);
+    int held = strmap_get(m, key);
     if (held == OWNER_NONE || held == owner) {
-        smap_put(m, key, owner);
+        strmap_put(m, key, owner);
         return true;
     }
     if (held >= 0)
@@ -646,193 +641,97 @@ static bool claim(struct ctx *c, struct import_row *row, struct smap *m, const c
     return false;
 }
 
-/* courseN / roleN: the course must exist and take enrolments; Moodle's role names are mapped
- * (student -> learner; editingteacher, teacher -> instructor; empty -> learner). */
-static void check_enrolments(struct ctx *c, struct import_row *row, struct rowx *x, const struct csv_record *rec)
+/* A row's cells after their shapes were checked: NULL (or -1) where a cell is empty or wrong. */
+struct cells {
+    char *username, *oldusername, *first, *last;
+    const char *email, *idnumber, *institution, *phone, *city, *country, *lang, *tz;
+    int susp, del;                /* flag_value: 1, 0, -1 not given (-2 wrong, reported) */
+    unsigned roles;               /* 0 = not given */
+    int64_t dept, role;           /* -1 = not given */
+};
+
+static bool line_is_empty(const struct csv_record *rec)
 {
-    x->n_enr = 0;
-    if (!c->n_ec) return;
-    x->enr_course = arena_alloc(c->a, sizeof *x->enr_course * (size_t)c->n_ec);
-    x->enr_role = arena_alloc(c->a, sizeof *x->enr_role * (size_t)c->n_ec);
-    if (!c->course_by_code.keys) smap_init(&c->course_by_code, c->a, 1024);
-    for (int k = 0; k < c->n_ec; k++) {
-        const struct enrcol *ec = &c->ec[k];
-        if (ec->course_col >= rec->n) continue;
-        char *code = arena_strdup(c->a, rec->fields[ec->course_col]);
-        while (*code == ' ') code++;
-        size_t n = strlen(code);
-        while (n && code[n - 1] == ' ') code[--n] = '\0';
-        if (!*code) continue;
-        const char *rv = ec->role_col >= 0 && ec->role_col < rec->n ? rec->fields[ec->role_col] : "";
-        while (*rv == ' ') rv++;
-        char *role = lower_dup(c->a, rv);
-        n = strlen(role);
-        while (n && role[n - 1] == ' ') role[--n] = '\0';
-        const char *mapped = !*role || str_eq(role, "student") || str_eq(role, "learner") ? "learner"
-                             : str_eq(role, "editingteacher") || str_eq(role, "teacher") || str_eq(role, "instructor")
-                                 ? "instructor"
-                                 : NULL;
-        if (!mapped) {
-            row_error(c, row, ec->role_header,
-                      "The role '%s' is not a course role: use student (or learner), or editingteacher, teacher "
-                      "(or instructor).",
-                      rv);
-            continue;
-        }
-        int idx = smap_get(&c->course_by_code, code);
-        if (idx < 0) {
-            int64_t id = 0;
-            char status[16] = "";
-            struct db_stmt *st = db_query(c->db, "SELECT id, status FROM courses WHERE code = ?1", "s", code);
-            if (db_step(st) == DB_ROW) {
-                id = db_col_int(st, 0);
-                snprintf(status, sizeof status, "%s", db_col_text(st, 1));
-            }
-            db_done(st);
-            if (id && str_eq(status, "archived")) id = -1;
-            if (c->n_courses == c->cap_courses) {
-                int cap = c->cap_courses ? c->cap_courses * 2 : 16;
-                int64_t *ids = arena_alloc(c->a, sizeof *ids * (size_t)cap);
-                if (c->n_courses) memcpy(ids, c->course_ids, sizeof *ids * (size_t)c->n_courses);
-                c->course_ids = ids;
-                c->cap_courses = cap;
-            }
-            c->course_ids[c->n_courses] = id;
-            idx = c->n_courses++;
-            smap_put(&c->course_by_code, code, idx);
-        }
-        int64_t cid = c->course_ids[idx];
-        if (cid == 0) {
-            row_error(c, row, ec->course_header, "There is no course with the code '%s'.", code);
-            continue;
-        }
-        if (cid < 0) {
-            row_error(c, row, ec->course_header, "The course '%s' is archived; nobody can be enrolled in it.", code);
-            continue;
-        }
-        x->enr_course[x->n_enr] = cid;
-        x->enr_role[x->n_enr++] = mapped;
-    }
+    for (int i = 0; i < rec->n; i++)
+        for (const char *s = rec->fields[i]; *s; s++)
+            if (*s != ' ' && *s != '\t') return false;
+    return true;
 }
 
-/* Enrols every written row in its courseN courses; someone already enrolled stays as they are. */
-static lerr write_enrolments(struct ctx *c)
+/* The names, email and organisation text cells. */
+static void check_text_cells(struct ctx *c, struct import_row *row, struct rowx *x, struct cells *v)
 {
-    int64_t now = time_now();
-    for (int i = 0; i < c->r->n_rows; i++) {
-        const struct import_row *row = &c->r->rows[i];
-        const struct rowx *x = row->priv;
-        if (!x || !x->n_enr || x->del || row->outcome == IO_ERROR || row->outcome == IO_SKIP) continue;
-        int64_t uid = x->ex >= 0 ? c->ex[x->ex].id : x->id;
-        if (!uid) continue;
-        for (int k = 0; k < x->n_enr; k++) {
-            if (db_run(c->db,
-                       "INSERT INTO enrolments (course_id, user_id, role, source, enrolled_at, enrolled_by) SELECT "
-                       "CAST(?1 AS BIGINT), CAST(?2 AS BIGINT), CAST(?3 AS TEXT), 'manual', CAST(?4 AS BIGINT), "
-                       "CAST(?5 AS BIGINT) WHERE NOT EXISTS (SELECT 1 FROM enrolments WHERE course_id = ?1 "
-                       "AND user_id = ?2 AND unenrolled_at IS NULL)",
-                       "iisii", x->enr_course[k], uid, x->enr_role[k], now, c->o->actor_id))
-                return LE_DB;
-        }
-    }
-    return LE_OK;
-}
-
-static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const char **pvals)
-{
-    struct import_row *row = &c->r->rows[ri];
-    struct rowx *x = row->priv;
-    const struct import_options *o = c->o;
     struct arena *a = c->a;
     struct problem p;
-    row->line = rec->line;
-    row->outcome = IO_UNCHANGED;
-    row->username = "";
-    x->ex = -1;
-    x->susp = -1;
-    x->manager = OWNER_NONE;
-    buf_init(&x->changes, 4096);
-
-    bool empty = true;
-    for (int i = 0; i < rec->n && empty; i++)
-        for (const char *s = rec->fields[i]; *s && empty; s++)
-            if (*s != ' ' && *s != '\t') empty = false;
-    if (empty) {
-        row->outcome = IO_SKIP;
-        row->note = "empty line";
-        return;
+    if (given(x->v[F_USERNAME]) && user_check_username(a, x->v[F_USERNAME], &v->username, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_USERNAME, &p), v->username = NULL;
+    if (given(x->v[F_OLDUSERNAME]) && user_check_username(a, x->v[F_OLDUSERNAME], &v->oldusername, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_OLDUSERNAME, &p), v->oldusername = NULL;
+    row->username = v->username ? v->username : x->v[F_USERNAME] ? x->v[F_USERNAME] : "";
+    v->email = x->v[F_EMAIL];
+    if (given(v->email) && !user_email_valid(v->email)) {
+        row_error(c, row, c->header[F_EMAIL], "'%s' is not an email address: write it like name@example.org.", v->email);
+        v->email = NULL;
     }
-    if (rec->n != c->r->n_columns) {
-        row_error(c, row, "",
-                  "This line has %d fields but the header has %d: check the delimiters and quotes.",
-                  rec->n, c->r->n_columns);
-        return;
-    }
-    for (int f = 0; f < F__COUNT; f++) x->v[f] = cell(c, rec, (enum ufield)f);
-    check_enrolments(c, row, x, rec);
-
-    /* Shapes, each cell on its own so every mistake in the row is reported at once. */
-    char *username = NULL, *oldusername = NULL;
-    if (given(x->v[F_USERNAME]) && user_check_username(a, x->v[F_USERNAME], &username, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_USERNAME, &p), username = NULL;
-    if (given(x->v[F_OLDUSERNAME]) && user_check_username(a, x->v[F_OLDUSERNAME], &oldusername, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_OLDUSERNAME, &p), oldusername = NULL;
-    row->username = username ? username : x->v[F_USERNAME] ? x->v[F_USERNAME] : "";
-    const char *email = x->v[F_EMAIL];
-    if (given(email) && !user_email_valid(email)) {
-        row_error(c, row, c->header[F_EMAIL], "'%s' is not an email address: write it like name@example.org.", email);
-        email = NULL;
-    }
-    char *first = NULL, *last = NULL;
-    if (given(x->v[F_FIRSTNAME]) && user_check_name(a, x->v[F_FIRSTNAME], "first_name", "first name", &first, (p = (struct problem){0}, &p)))
+    if (given(x->v[F_FIRSTNAME]) && user_check_name(a, x->v[F_FIRSTNAME], "first_name", "first name", &v->first, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_FIRSTNAME, &p);
-    if (given(x->v[F_LASTNAME]) && user_check_name(a, x->v[F_LASTNAME], "last_name", "last name", &last, (p = (struct problem){0}, &p)))
+    if (given(x->v[F_LASTNAME]) && user_check_name(a, x->v[F_LASTNAME], "last_name", "last name", &v->last, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_LASTNAME, &p);
-    const char *idnumber = NULL, *institution = NULL, *phone = NULL, *city = NULL, *country = NULL,
-               *lang = NULL, *tz = NULL;
-    if (given(x->v[F_IDNUMBER]) && org_check_idnumber(a, x->v[F_IDNUMBER], &idnumber, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_IDNUMBER, &p), idnumber = NULL;
-    if (given(x->v[F_INSTITUTION]) && org_check_text(a, x->v[F_INSTITUTION], "institution", 255, &institution, (p = (struct problem){0}, &p)))
+    if (given(x->v[F_IDNUMBER]) && org_check_idnumber(a, x->v[F_IDNUMBER], &v->idnumber, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_IDNUMBER, &p), v->idnumber = NULL;
+    if (given(x->v[F_INSTITUTION]) && org_check_text(a, x->v[F_INSTITUTION], "institution", 255, &v->institution, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_INSTITUTION, &p);
-    if (given(x->v[F_PHONE]) && org_check_text(a, x->v[F_PHONE], "phone", 50, &phone, (p = (struct problem){0}, &p)))
+    if (given(x->v[F_PHONE]) && org_check_text(a, x->v[F_PHONE], "phone", 50, &v->phone, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_PHONE, &p);
-    if (given(x->v[F_CITY]) && org_check_text(a, x->v[F_CITY], "city", 120, &city, (p = (struct problem){0}, &p)))
+    if (given(x->v[F_CITY]) && org_check_text(a, x->v[F_CITY], "city", 120, &v->city, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_CITY, &p);
-    if (given(x->v[F_COUNTRY]) && org_check_country(a, x->v[F_COUNTRY], &country, (p = (struct problem){0}, &p)))
+    if (given(x->v[F_COUNTRY]) && org_check_country(a, x->v[F_COUNTRY], &v->country, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_COUNTRY, &p);
-    if (given(x->v[F_LANG]) && org_check_lang(a, x->v[F_LANG], &lang, (p = (struct problem){0}, &p)))
+    if (given(x->v[F_LANG]) && org_check_lang(a, x->v[F_LANG], &v->lang, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_LANG, &p);
-    if (given(x->v[F_TIMEZONE]) && org_check_timezone(a, x->v[F_TIMEZONE], &tz, (p = (struct problem){0}, &p)))
+    if (given(x->v[F_TIMEZONE]) && org_check_timezone(a, x->v[F_TIMEZONE], &v->tz, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_TIMEZONE, &p);
+}
+
+/* auth, suspended, deleted, status and roles. */
+static void check_account_cells(struct ctx *c, struct import_row *row, struct rowx *x, struct cells *v)
+{
     if (given(x->v[F_AUTH]) && strcasecmp(x->v[F_AUTH], "manual") != 0)
         row_error(c, row, c->header[F_AUTH],
                   "auth '%s' is not supported: Lectern accounts sign in with a Lectern password; "
                   "write manual or leave it empty.",
                   x->v[F_AUTH]);
-    int susp = flag_value(x->v[F_SUSPENDED]), del = flag_value(x->v[F_DELETED]);
-    if (susp == -2) row_error(c, row, c->header[F_SUSPENDED], "Write 1 (suspended) or 0 (active), not '%s'.", x->v[F_SUSPENDED]);
-    if (del == -2) row_error(c, row, c->header[F_DELETED], "Write 1 (delete the account) or 0, not '%s'.", x->v[F_DELETED]);
+    v->susp = flag_value(x->v[F_SUSPENDED]);
+    v->del = flag_value(x->v[F_DELETED]);
+    if (v->susp == -2) row_error(c, row, c->header[F_SUSPENDED], "Write 1 (suspended) or 0 (active), not '%s'.", x->v[F_SUSPENDED]);
+    if (v->del == -2) row_error(c, row, c->header[F_DELETED], "Write 1 (delete the account) or 0, not '%s'.", x->v[F_DELETED]);
     if (given(x->v[F_STATUS])) {
-        if (strcasecmp(x->v[F_STATUS], "active") == 0) susp = 0;
-        else if (strcasecmp(x->v[F_STATUS], "suspended") == 0) susp = 1;
-        else if (strcasecmp(x->v[F_STATUS], "deleted") == 0) del = 1;
+        if (strcasecmp(x->v[F_STATUS], "active") == 0) v->susp = 0;
+        else if (strcasecmp(x->v[F_STATUS], "suspended") == 0) v->susp = 1;
+        else if (strcasecmp(x->v[F_STATUS], "deleted") == 0) v->del = 1;
         else row_error(c, row, c->header[F_STATUS], "status is active, suspended or deleted, not '%s'.", x->v[F_STATUS]);
     }
-    unsigned roles = 0;
+    v->roles = 0;
     if (given(x->v[F_ROLES])) {
-        char *list = arena_strdup(a, x->v[F_ROLES]);
+        char *list = arena_strdup(c->a, x->v[F_ROLES]);
         for (char *s = list; *s; s++)
             if (*s == ';' || *s == '|' || *s == ' ') *s = ',';
-        p = (struct problem){0};
-        roles = role_parse_list(list, &p);
-        if (!roles) cell_error(c, row, F_ROLES, &p);
+        struct problem p = {0};
+        v->roles = role_parse_list(list, &p);
+        if (!v->roles) cell_error(c, row, F_ROLES, &p);
     }
-    int64_t dept = -1, role = -1;
+}
+
+/* Department, job role and the custom profile fields. */
+static void check_org_cells(struct ctx *c, struct import_row *row, struct rowx *x, const struct csv_record *rec,
+                            struct cells *v)
+{
+    v->dept = v->role = -1;
     if (given(x->v[F_DEPARTMENT])) {
         const char *why;
         int d = find_department(c, x->v[F_DEPARTMENT], &why);
         if (d < 0) row_error(c, row, c->header[F_DEPARTMENT], "Department '%s': %s.", x->v[F_DEPARTMENT], why);
-        else dept = c->depts[d].id;
+        else v->dept = c->depts[d].id;
     }
     if (given(x->v[F_JOBROLE])) {
         int j = find_job_role(c, x->v[F_JOBROLE]);
@@ -840,187 +739,188 @@ static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const
             row_error(c, row, c->header[F_JOBROLE],
                       "There is no job role '%s' (by idnumber or name): create it first under Job roles.",
                       x->v[F_JOBROLE]);
-        else role = c->roles[j].id;
+        else v->role = c->roles[j].id;
     }
     for (int k = 0; k < c->n_pf; k++) {
-        const char *v = c->pf[k].col < rec->n ? rec->fields[c->pf[k].col] : "";
-        if (!*v) continue;
-        p = (struct problem){0};
-        if (profile_value_check(&c->pf[k].f, a, v, &x->pv[k], &p)) {
+        const char *val = c->pf[k].col < rec->n ? rec->fields[c->pf[k].col] : "";
+        if (!*val) continue;
+        struct problem p = {0};
+        if (profile_value_check(&c->pf[k].f, c->a, val, &x->pv[k], &p)) {
             row_error(c, row, c->pf[k].header, "%s", p.message);
             x->pv[k] = NULL;
         }
     }
     x->manager_given = given(x->v[F_MANAGER]);
-    if (row->outcome == IO_ERROR) return;
+}
 
-    /* Which account the row is about: username, else idnumber, else email. */
-    int target = -1;
-    if (username) {
-        target = smap_get(&c->by_username, username);
+/* A rename through oldusername, for a row whose username names no account: the account to
+ * rename, or TARGET_REFUSED. target is the username's owner. */
+#define TARGET_REFUSED (-1000000000)
+static int rename_target(struct ctx *c, struct import_row *row, struct rowx *x, const struct cells *v, int target)
+{
+    int old = strmap_get(&c->by_username, v->oldusername);
+    if (target == OWNER_NONE) {
+        /* The new name is free: a rename of oldusername. */
+        if (!c->o->allow_renames) {
+            row_error(c, row, c->header[F_OLDUSERNAME], "Renaming '%s' to '%s' needs the option to allow renames.",
+                      v->oldusername, v->username);
+            return TARGET_REFUSED;
+        }
+        if (old < 0 || c->ex[old].deleted) {
+            row_error(c, row, c->header[F_OLDUSERNAME], "There is no account '%s' to rename.", v->oldusername);
+            return TARGET_REFUSED;
+        }
+        x->rename = true;
+        return old;
+    }
+    if (old >= 0 && old != target) {
+        row_error(c, row, c->header[F_OLDUSERNAME], "Both '%s' and '%s' exist: one cannot be renamed to the other.",
+                  v->oldusername, v->username);
+        return TARGET_REFUSED;
+    }
+    return target; /* the rename happened already (the file's second run) */
+}
+
+/* Which account the row is about: username, else idnumber, else email. An existing account's
+ * index, OWNER_NONE for a new one, or TARGET_REFUSED with the reason reported. */
+static int find_target(struct ctx *c, struct import_row *row, struct rowx *x, const struct cells *v)
+{
+    int target;
+    if (v->username) {
+        target = strmap_get(&c->by_username, v->username);
         if (target < OWNER_NONE) {
-            row_error(c, row, c->header[F_USERNAME], "The username '%s' is also on line %d of the file.",
-                      username, c->r->rows[OWNER_ROW(target)].line);
-            return;
+            row_error(c, row, c->header[F_USERNAME], "The username '%s' is also on line %d of the file.", v->username,
+                      c->r->rows[OWNER_ROW(target)].line);
+            return TARGET_REFUSED;
         }
-        if (oldusername && strcmp(oldusername, username) != 0) {
-            int old = smap_get(&c->by_username, oldusername);
-            if (target == OWNER_NONE) {
-                /* The new name is free: a rename of oldusername. */
-                if (!o->allow_renames) {
-                    row_error(c, row, c->header[F_OLDUSERNAME],
-                              "Renaming '%s' to '%s' needs the option to allow renames.", oldusername, username);
-                    return;
-                }
-                if (old < 0 || c->ex[old].deleted) {
-                    row_error(c, row, c->header[F_OLDUSERNAME], "There is no account '%s' to rename.", oldusername);
-                    return;
-                }
-                target = old;
-                x->rename = true;
-            } else if (old >= 0 && old != target) {
-                row_error(c, row, c->header[F_OLDUSERNAME],
-                          "Both '%s' and '%s' exist: one cannot be renamed to the other.", oldusername, username);
-                return;
-            }
-            /* Otherwise the rename happened already (the file's second run). */
-        }
-    } else if (idnumber) {
-        target = smap_get(&c->by_idnumber, idnumber);
-    } else if (email) {
-        target = smap_get(&c->by_email, lower_dup(a, email));
+        if (v->oldusername && strcmp(v->oldusername, v->username) != 0)
+            target = rename_target(c, row, x, v, target);
+        if (target == TARGET_REFUSED) return target;
+    } else if (v->idnumber) {
+        target = strmap_get(&c->by_idnumber, v->idnumber);
+    } else if (v->email) {
+        target = strmap_get(&c->by_email, lower_dup(c->a, v->email));
     } else {
-        row_error(c, row, "",
-                  "Nothing identifies this person: give a username, an idnumber or an email.");
-        return;
+        row_error(c, row, "", "Nothing identifies this person: give a username, an idnumber or an email.");
+        return TARGET_REFUSED;
     }
     if (target < OWNER_NONE) {
-        row_error(c, row, username ? c->header[F_USERNAME] : idnumber ? c->header[F_IDNUMBER] : c->header[F_EMAIL],
+        row_error(c, row,
+                  v->username ? c->header[F_USERNAME] : v->idnumber ? c->header[F_IDNUMBER] : c->header[F_EMAIL],
                   "Line %d of the file is already about this person.", c->r->rows[OWNER_ROW(target)].line);
-        return;
+        return TARGET_REFUSED;
     }
-    if (target >= 0 && c->ex[target].deleted) target = -1;
+    if (target >= 0 && c->ex[target].deleted) target = OWNER_NONE;
     if (target >= 0 && c->ex[target].row >= 0) {
         row_error(c, row, "", "Line %d of the file is already about '%s'.", c->r->rows[c->ex[target].row].line,
                   c->ex[target].username);
-        return;
+        return TARGET_REFUSED;
     }
-    bool deleting = del == 1;
+    return target;
+}
 
-    if (target < 0) {
-        if (deleting) {
-            row->outcome = IO_SKIP;
-            row->note = "no such account to delete";
-            return;
-        }
-        if (o->mode == IMPORT_UPDATE) {
-            row->outcome = IO_SKIP;
-            row->note = "no such account (mode update changes existing accounts only)";
-            return;
-        }
-        x->create = true;
-        x->first = first;
-        x->last = last;
-        x->idnumber = idnumber;
-        if (!first) row_error(c, row, c->header[F_FIRSTNAME], "A new account needs a first name.");
-        if (!last) row_error(c, row, c->header[F_LASTNAME], "A new account needs a last name.");
-        if (!username) {
-            username = (char *)make_username(c, x);
-            if (!username && first && last)
-                row_error(c, row, c->header[F_USERNAME],
-                          "No username could be made from the template; give a username.");
-        }
-        x->username = username;
-        row->username = username ? username : "";
-        const char *pw = x->v[F_PASSWORD];
-        if (given(pw) && strcmp(pw, "changeme") != 0) {
-            p = (struct problem){0};
-            if (password_check_policy(pw, username, &p)) row_error(c, row, c->header[F_PASSWORD], "%s", p.message);
-            else x->password = pw;
-        }
-        if (!x->password && !given(email))
-            row_error(c, row, c->header[F_EMAIL],
-                      "A new account without a password needs an email address: the sign-in link "
-                      "to choose a password goes there.");
-        for (int k = 0; k < c->n_pf; k++)
-            if (c->pf[k].f.required && !x->pv[k])
-                row_error(c, row, c->pf[k].header, "%s is required for a new account.", c->pf[k].f.name);
-        x->email = email ? email : "";
-        x->institution = institution ? institution : "";
-        x->phone = phone ? phone : "";
-        x->city = city ? city : "";
-        x->country = country ? country : "";
-        x->lang = lang ? lang : "";
-        x->tz = tz ? tz : "";
-        x->dept = dept > 0 ? dept : 0;
-        x->role = role > 0 ? role : 0;
-        x->roles = roles ? roles : ROLE_LEARNER;
-        x->susp = susp == 1 ? 1 : -1;
-        int me = ROW_OWNER(ri);
-        if (username) claim(c, row, &c->by_username, username, me, F_USERNAME, "username");
-        if (*x->email) claim(c, row, &c->by_email, lower_dup(a, x->email), me, F_EMAIL, "email");
-        if (idnumber) claim(c, row, &c->by_idnumber, idnumber, me, F_IDNUMBER, "idnumber");
-        if (row->outcome != IO_ERROR) row->outcome = IO_CREATE;
-        return;
-    }
-
-    /* An existing account. */
-    struct ex *e = &c->ex[target];
-    x->ex = target;
-    e->row = ri;
-    row->username = e->username;
-    if (o->mode == IMPORT_ADD) {
+/* A row that creates an account: what a new account needs, and its claims on the username,
+ * email and idnumber. */
+static void check_new_account(struct ctx *c, int ri, struct import_row *row, struct rowx *x, struct cells *v)
+{
+    if (v->del == 1) {
         row->outcome = IO_SKIP;
-        row->note = "the account exists (mode add creates new accounts only)";
+        row->note = "no such account to delete";
         return;
     }
-    if (idnumber && username && !x->rename) {
-        int other = smap_get(&c->by_idnumber, idnumber);
-        if (other >= 0 && other != target) {
-            row_error(c, row, c->header[F_IDNUMBER], "The idnumber '%s' belongs to another account (%s).", idnumber,
-                      c->ex[other].username);
-            return;
-        }
-    }
-    if (deleting) {
-        if (!o->allow_delete) {
-            row_error(c, row, c->header[x->v[F_DELETED] ? F_DELETED : F_STATUS],
-                      "Deleting '%s' needs the option to allow deletions.", e->username);
-            return;
-        }
-        if (e->id == o->actor_id) {
-            row_error(c, row, c->header[x->v[F_DELETED] ? F_DELETED : F_STATUS], "You cannot delete your own account.");
-            return;
-        }
-        if ((e->roles & ROLE_ADMIN) && !e->suspended) {
-            if (c->active_admins <= 1) {
-                row_error(c, row, c->header[x->v[F_DELETED] ? F_DELETED : F_STATUS],
-                          "'%s' is the last active administrator and cannot be deleted.", e->username);
-                return;
-            }
-            c->active_admins--;
-        }
-        x->del = true;
-        row->outcome = IO_UPDATE;
-        row->note = "delete: suspend and anonymise (training records stay)";
+    if (c->o->mode == IMPORT_UPDATE) {
+        row->outcome = IO_SKIP;
+        row->note = "no such account (mode update changes existing accounts only)";
         return;
     }
+    x->create = true;
+    x->first = v->first;
+    x->last = v->last;
+    x->idnumber = v->idnumber;
+    if (!v->first) row_error(c, row, c->header[F_FIRSTNAME], "A new account needs a first name.");
+    if (!v->last) row_error(c, row, c->header[F_LASTNAME], "A new account needs a last name.");
+    const char *username = v->username;
+    if (!username) {
+        username = make_username(c, x);
+        if (!username && v->first && v->last)
+            row_error(c, row, c->header[F_USERNAME], "No username could be made from the template; give a username.");
+    }
+    x->username = username;
+    row->username = username ? username : "";
+    const char *pw = x->v[F_PASSWORD];
+    if (given(pw) && strcmp(pw, "changeme") != 0) {
+        struct problem p = {0};
+        if (password_check_policy(pw, username, &p)) row_error(c, row, c->header[F_PASSWORD], "%s", p.message);
+        else x->password = pw;
+    }
+    if (!x->password && !given(v->email))
+        row_error(c, row, c->header[F_EMAIL],
+                  "A new account without a password needs an email address: the sign-in link "
+                  "to choose a password goes there.");
+    for (int k = 0; k < c->n_pf; k++)
+        if (c->pf[k].f.required && !x->pv[k])
+            row_error(c, row, c->pf[k].header, "%s is required for a new account.", c->pf[k].f.name);
+    x->email = v->email ? v->email : "";
+    x->institution = v->institution ? v->institution : "";
+    x->phone = v->phone ? v->phone : "";
+    x->city = v->city ? v->city : "";
+    x->country = v->country ? v->country : "";
+    x->lang = v->lang ? v->lang : "";
+    x->tz = v->tz ? v->tz : "";
+    x->dept = v->dept > 0 ? v->dept : 0;
+    x->role = v->role > 0 ? v->role : 0;
+    x->roles = v->roles ? v->roles : ROLE_LEARNER;
+    x->susp = v->susp == 1 ? 1 : -1;
+    int me = ROW_OWNER(ri);
+    if (username) claim(c, row, &c->by_username, username, me, F_USERNAME, "username");
+    if (*x->email) claim(c, row, &c->by_email, lower_dup(c->a, x->email), me, F_EMAIL, "email");
+    if (v->idnumber) claim(c, row, &c->by_idnumber, v->idnumber, me, F_IDNUMBER, "idnumber");
+    if (row->outcome != IO_ERROR) row->outcome = IO_CREATE;
+}
 
-    /* Final values: a cell left empty keeps what the account has. */
-    x->username = username && x->rename ? username : e->username;
-    x->email = ex_or(email, e->email);
-    x->first = ex_or(first, e->first);
-    x->last = ex_or(last, e->last);
-    x->idnumber = ex_or(idnumber, e->idnumber);
-    x->institution = ex_or(institution, e->institution);
-    x->phone = ex_or(phone, e->phone);
-    x->city = ex_or(city, e->city);
-    x->country = ex_or(country, e->country);
-    x->lang = ex_or(lang, e->lang);
-    x->tz = ex_or(tz, e->tz);
-    x->dept = dept > 0 ? dept : e->dept;
-    x->role = role > 0 ? role : e->role;
-    x->roles = roles ? roles : e->roles;
+/* Deleting an existing account (suspend and anonymise): allowed, not oneself, not the last
+ * active administrator. */
+static void check_deletion(struct ctx *c, struct import_row *row, struct rowx *x, struct ex *e)
+{
+    const char *col = c->header[x->v[F_DELETED] ? F_DELETED : F_STATUS];
+    if (!c->o->allow_delete) {
+        row_error(c, row, col, "Deleting '%s' needs the option to allow deletions.", e->username);
+        return;
+    }
+    if (e->id == c->o->actor_id) {
+        row_error(c, row, col, "You cannot delete your own account.");
+        return;
+    }
+    if ((e->roles & ROLE_ADMIN) && !e->suspended) {
+        if (c->active_admins <= 1) {
+            row_error(c, row, col, "'%s' is the last active administrator and cannot be deleted.", e->username);
+            return;
+        }
+        c->active_admins--;
+    }
+    x->del = true;
+    row->outcome = IO_UPDATE;
+    row->note = "delete: suspend and anonymise (training records stay)";
+}
+
+/* The account's final values (a cell left empty keeps what the account has) and the list of
+ * what changes. */
+static void merge_existing(struct rowx *x, const struct ex *e, const struct cells *v)
+{
+    x->username = v->username && x->rename ? v->username : e->username;
+    x->email = ex_or(v->email, e->email);
+    x->first = ex_or(v->first, e->first);
+    x->last = ex_or(v->last, e->last);
+    x->idnumber = ex_or(v->idnumber, e->idnumber);
+    x->institution = ex_or(v->institution, e->institution);
+    x->phone = ex_or(v->phone, e->phone);
+    x->city = ex_or(v->city, e->city);
+    x->country = ex_or(v->country, e->country);
+    x->lang = ex_or(v->lang, e->lang);
+    x->tz = ex_or(v->tz, e->tz);
+    x->dept = v->dept > 0 ? v->dept : e->dept;
+    x->role = v->role > 0 ? v->role : e->role;
+    x->roles = v->roles ? v->roles : e->roles;
     if (x->rename) note_change(x, "username");
     if (!str_eq(x->email, e->email)) note_change(x, "email");
     if (!str_eq(x->first, e->first)) note_change(x, "first name");
@@ -1034,53 +934,127 @@ static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const
     if (!str_eq(x->tz, e->tz)) note_change(x, "timezone");
     if (x->dept != e->dept) note_change(x, "department");
     if (x->role != e->role) note_change(x, "job role");
-    if (x->roles != e->roles) {
-        if ((e->roles & ROLE_ADMIN) && !(x->roles & ROLE_ADMIN) && !e->suspended) {
-            if (e->id == o->actor_id) {
-                row_error(c, row, c->header[F_ROLES], "You cannot take the admin role from your own account.");
-                return;
-            }
-            if (c->active_admins <= 1) {
-                row_error(c, row, c->header[F_ROLES], "'%s' is the last active administrator.", e->username);
-                return;
-            }
-            c->active_admins--;
+}
+
+/* Taking the admin role away: not from oneself, not from the last active administrator. */
+static bool check_roles_change(struct ctx *c, struct import_row *row, struct rowx *x, const struct ex *e)
+{
+    if (x->roles == e->roles) return true;
+    if ((e->roles & ROLE_ADMIN) && !(x->roles & ROLE_ADMIN) && !e->suspended) {
+        if (e->id == c->o->actor_id) {
+            row_error(c, row, c->header[F_ROLES], "You cannot take the admin role from your own account.");
+            return false;
         }
-        note_change(x, "roles");
+        if (c->active_admins <= 1) {
+            row_error(c, row, c->header[F_ROLES], "'%s' is the last active administrator.", e->username);
+            return false;
+        }
+        c->active_admins--;
     }
-    if (susp >= 0 && susp != (int)e->suspended) {
-        const char *col = c->header[x->v[F_SUSPENDED] ? F_SUSPENDED : F_STATUS];
-        if (!o->allow_suspend) {
-            row_error(c, row, col, "%s '%s' needs the option to allow suspensions.",
-                      susp ? "Suspending" : "Reactivating", e->username);
+    note_change(x, "roles");
+    return true;
+}
+
+/* Suspending or reactivating: allowed, not oneself, not the last active administrator. */
+static bool check_suspension(struct ctx *c, struct import_row *row, struct rowx *x, const struct ex *e, int susp)
+{
+    if (susp < 0 || susp == (int)e->suspended) return true;
+    const char *col = c->header[x->v[F_SUSPENDED] ? F_SUSPENDED : F_STATUS];
+    if (!c->o->allow_suspend) {
+        row_error(c, row, col, "%s '%s' needs the option to allow suspensions.", susp ? "Suspending" : "Reactivating",
+                  e->username);
+        return false;
+    }
+    if (susp && e->id == c->o->actor_id) {
+        row_error(c, row, col, "You cannot suspend your own account.");
+        return false;
+    }
+    if (susp && (e->roles & ROLE_ADMIN)) {
+        if (c->active_admins <= 1) {
+            row_error(c, row, col, "'%s' is the last active administrator and cannot be suspended.", e->username);
+            return false;
+        }
+        c->active_admins--;
+    }
+    x->susp = susp;
+    note_change(x, susp ? "suspended" : "reactivated");
+    return true;
+}
+
+/* A row about an existing account (its index target): the mode, a deletion, or the changes. */
+static void check_existing_account(struct ctx *c, int ri, struct import_row *row, struct rowx *x,
+                                   const struct cells *v, int target, const char **pvals)
+{
+    struct ex *e = &c->ex[target];
+    x->ex = target;
+    e->row = ri;
+    row->username = e->username;
+    if (c->o->mode == IMPORT_ADD) {
+        row->outcome = IO_SKIP;
+        row->note = "the account exists (mode add creates new accounts only)";
+        return;
+    }
+    if (v->idnumber && v->username && !x->rename) {
+        int other = strmap_get(&c->by_idnumber, v->idnumber);
+        if (other >= 0 && other != target) {
+            row_error(c, row, c->header[F_IDNUMBER], "The idnumber '%s' belongs to another account (%s).", v->idnumber,
+                      c->ex[other].username);
             return;
         }
-        if (susp && e->id == o->actor_id) {
-            row_error(c, row, col, "You cannot suspend your own account.");
-            return;
-        }
-        if (susp && (e->roles & ROLE_ADMIN)) {
-            if (c->active_admins <= 1) {
-                row_error(c, row, col, "'%s' is the last active administrator and cannot be suspended.", e->username);
-                return;
-            }
-            c->active_admins--;
-        }
-        x->susp = susp;
-        note_change(x, susp ? "suspended" : "reactivated");
     }
+    if (v->del == 1) {
+        check_deletion(c, row, x, e);
+        return;
+    }
+    merge_existing(x, e, v);
+    if (!check_roles_change(c, row, x, e) || !check_suspension(c, row, x, e, v->susp)) return;
     for (int k = 0; k < c->n_pf; k++) {
         const char *cur = pvals ? pvals[(size_t)target * (size_t)c->n_pf + (size_t)k] : NULL;
         if (x->pv[k] && !str_eq(x->pv[k], cur ? cur : "")) note_change(x, c->pf[k].header);
         else x->pv[k] = NULL; /* nothing to write */
     }
-    int me = target;
-    if (x->rename) claim(c, row, &c->by_username, x->username, me, F_USERNAME, "username");
-    if (!str_eq(x->email, e->email)) claim(c, row, &c->by_email, lower_dup(a, x->email), me, F_EMAIL, "email");
-    if (!str_eq(x->idnumber, e->idnumber)) claim(c, row, &c->by_idnumber, x->idnumber, me, F_IDNUMBER, "idnumber");
+    if (x->rename) claim(c, row, &c->by_username, x->username, target, F_USERNAME, "username");
+    if (!str_eq(x->email, e->email)) claim(c, row, &c->by_email, lower_dup(c->a, x->email), target, F_EMAIL, "email");
+    if (!str_eq(x->idnumber, e->idnumber)) claim(c, row, &c->by_idnumber, x->idnumber, target, F_IDNUMBER, "idnumber");
     if (row->outcome == IO_ERROR) return;
     row->username = x->username;
     row->outcome = x->changes.len ? IO_UPDATE : IO_UNCHANGED;
+}
+
+/* One line of the file: its cells' shapes (every mistake reported at once), the columns of
+ * other domains, then the account it is about and what would change. */
+static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const char **pvals)
+{
+    struct import_row *row = &c->r->rows[ri];
+    struct rowx *x = row->priv;
+    row->line = rec->line;
+    row->outcome = IO_UNCHANGED;
+    row->username = "";
+    x->ex = -1;
+    x->susp = -1;
+    x->manager = OWNER_NONE;
+    buf_init(&x->changes, 4096);
+    if (line_is_empty(rec)) {
+        row->outcome = IO_SKIP;
+        row->note = "empty line";
+        return;
+    }
+    if (rec->n != c->r->n_columns) {
+        row_error(c, row, "", "This line has %d fields but the header has %d: check the delimiters and quotes.", rec->n,
+                  c->r->n_columns);
+        return;
+    }
+    for (int f = 0; f < F__COUNT; f++) x->v[f] = cell(c, rec, (enum ufield)f);
+    columns_check_row(c, ri, rec);
+    struct cells v = {0};
+    check_text_cells(c, row, x, &v);
+    check_account_cells(c, row, x, &v);
+    check_org_cells(c, row, x, rec, &v);
+    if (row->outcome == IO_ERROR) return;
+    int target = find_target(c, row, x, &v);
+    if (target == TARGET_REFUSED) return;
+    if (target < 0) check_new_account(c, ri, row, x, &v);
+    else check_existing_account(c, ri, row, x, &v, target, pvals);
 }
 
 /* ---- Managers: resolved once every row is known ---- */
@@ -1129,8 +1103,8 @@ static void resolve_managers(struct ctx *c)
         const char *v = x->v[F_MANAGER];
         char *uname = NULL;
         int m = OWNER_NONE;
-        if (!user_check_username(c->a, v, &uname, NULL)) m = smap_get(&c->by_username, uname);
-        if (m == OWNER_NONE) m = smap_get(&c->by_idnumber, v);
+        if (!user_check_username(c->a, v, &uname, NULL)) m = strmap_get(&c->by_username, uname);
+        if (m == OWNER_NONE) m = strmap_get(&c->by_idnumber, v);
         if (m >= 0 && c->ex[m].deleted) m = OWNER_NONE;
         if (m >= 0 && c->ex[m].row >= 0 && ((struct rowx *)r->rows[c->ex[m].row].priv)->del) {
             row_error(c, row, c->header[F_MANAGER], "The manager '%s' is deleted on line %d.", v,
@@ -1499,7 +1473,7 @@ static lerr insert_batch(struct ctx *c, const int *batch, int nb, int64_t now, s
     int rc, got = 0;
     while ((rc = db_step(st)) == DB_ROW) {
         const char *name = db_col_text(st, 1);
-        int owner = smap_get(&c->by_username, name ? name : "");
+        int owner = strmap_get(&c->by_username, name ? name : "");
         if (owner < OWNER_NONE) {
             ((struct rowx *)r->rows[OWNER_ROW(owner)].priv)->id = db_col_int(st, 0);
             got++;
@@ -1709,8 +1683,8 @@ lerr user_import_commit(struct db *db, struct arena *a, const char *data, size_t
              * (src/jobs/welcome.c) once this transaction has committed. */
             if (!w && r->n_signin_links > 0)
                 w = job_enqueue(db, "signin_links.welcome", NULL, 0, 0, NULL, NULL);
-            /* Moodle's courseN / roleN columns enrol the people in the same commit. */
-            if (!w) w = write_enrolments(&c);
+            /* Other domains' columns (Moodle's courseN / roleN enrol) in the same commit. */
+            if (!w) w = columns_write(&c);
             /* People who arrived, moved or left follow the enrolment rules in the same commit. */
             if (!w) w = people_moved(db, 0, NULL);
         }
