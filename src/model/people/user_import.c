@@ -1484,17 +1484,13 @@ static lerr insert_batch(struct ctx *c, const int *batch, int nb, int64_t now, s
     return got == nb ? LE_OK : LE_INTERNAL;
 }
 
-static lerr write_rows(struct ctx *c)
+/* New accounts, in file order, BATCH rows per INSERT; a manager not inserted yet (further
+ * down, or earlier in the same batch) is set afterwards. *done counts the rows written. */
+static lerr write_new_accounts(struct ctx *c, int64_t now, int64_t total, int64_t *done)
 {
-    struct db *db = c->db;
     struct import_result *r = c->r;
     const struct import_options *o = c->o;
-    int64_t now = time_now();
     lerr e = LE_OK;
-    int64_t total = r->counts[IO_CREATE] + r->counts[IO_UPDATE], done = 0;
-
-    /* New accounts, in file order, BATCH rows per INSERT; a manager not inserted yet (further
-     * down, or earlier in the same batch) is set afterwards. */
     int *batch = arena_alloc(c->a, sizeof *batch * BATCH);
     struct buf sql;
     buf_init(&sql, 1 << 20);
@@ -1515,69 +1511,77 @@ static lerr write_rows(struct ctx *c)
                                     role_list_json(x->roles), "must_change_password", must_change, "via",
                                     "import"));
         }
-        done += nb;
-        if (o->progress && done % 5000 < (int64_t)nb) o->progress(o->progress_ctx, "writing", done, total);
+        *done += nb;
+        if (o->progress && *done % 5000 < (int64_t)nb) o->progress(o->progress_ctx, "writing", *done, total);
     }
     buf_release(&sql);
-    /* Changes to existing accounts (every manager has an id now). */
-    for (int i = 0; i < r->n_rows && !e; i++) {
-        struct import_row *row = &r->rows[i];
-        struct rowx *x = row->priv;
-        if (row->outcome != IO_UPDATE) continue;
-        struct ex *ex = &c->ex[x->ex];
-        if (x->del) {
-            char *anon = arena_sprintf(c->a, "deleted-%lld", (long long)ex->id);
-            e = db_run(db,
-                       "UPDATE users SET username = ?2, email = '', first_name = '', last_name = '', "
-                       "idnumber = NULL, institution = '', phone = '', city = '', password_hash = NULL, "
-                       "needs_signin_link = 0, status = 'suspended', deleted_at = ?3, updated_at = ?3 "
-                       "WHERE id = ?1",
-                       "isi", ex->id, anon, now);
-            if (!e) e = db_run(db, "DELETE FROM profile_values WHERE user_id = ?1", "i", ex->id);
-            if (!e) e = session_end_all(db, ex->id);
-            if (!e) e = audit_row(c, "user.delete", ex->id, json_pack("{s:s, s:s}", "username", ex->username, "via", "import"));
-            if (!e) r->n_deleted++;
-            continue;
-        }
-        int64_t manager = x->manager == OWNER_NONE ? ex->manager : owner_id(c, x->manager);
-        const char *status = x->susp == 1 ? "suspended" : x->susp == 0 ? "active" : ex->suspended ? "suspended" : "active";
-        e = db_run(db,
-                   "UPDATE users SET username = ?2, email = ?3, first_name = ?4, last_name = ?5, "
-                   "idnumber = NULLIF(?6, ''), institution = ?7, department_id = NULLIF(?8, 0), "
-                   "job_role_id = NULLIF(?9, 0), manager_id = NULLIF(?10, 0), phone = ?11, city = ?12, "
-                   "country = ?13, lang = ?14, timezone = ?15, roles = ?16, status = ?17, updated_at = ?18 "
-                   "WHERE id = ?1",
-                   "issssssiiisssssisi", ex->id, x->username, x->email, x->first, x->last, x->idnumber,
-                   x->institution, x->dept, x->role, manager, x->phone, x->city, x->country, x->lang, x->tz,
-                   (int64_t)x->roles, status, now);
-        if (!e && x->susp == 1) e = session_end_all(db, ex->id);
-        if (!e)
-            e = audit_row(c, "user.update", ex->id,
-                          json_pack("{s:s, s:s, s:s}", "username", x->username, "changes", x->changes.data ? x->changes.data : "",
-                                    "via", "import"));
-        if (!e && x->rename) {
-            e = audit_row(c, "user.rename", ex->id, json_pack("{s:s, s:s}", "from", ex->username, "to", x->username));
-            r->n_renamed++;
-        }
-        if (!e && x->susp == 1) {
-            e = audit_row(c, "user.suspend", ex->id, json_pack("{s:s}", "via", "import"));
-            r->n_suspended++;
-        }
-        if (!e && x->susp == 0) {
-            e = audit_row(c, "user.reactivate", ex->id, json_pack("{s:s}", "via", "import"));
-            r->n_reactivated++;
-        }
-        if (!e) r->n_updated++;
-        if (o->progress && ++done % 5000 == 0) o->progress(o->progress_ctx, "writing", done, total);
+    return e;
+}
+
+/* A deleted account: suspended and anonymised; its training records stay. */
+static lerr write_deletion(struct ctx *c, struct ex *ex, int64_t now)
+{
+    char *anon = arena_sprintf(c->a, "deleted-%lld", (long long)ex->id);
+    lerr e = db_run(c->db,
+                    "UPDATE users SET username = ?2, email = '', first_name = '', last_name = '', "
+                    "idnumber = NULL, institution = '', phone = '', city = '', password_hash = NULL, "
+                    "needs_signin_link = 0, status = 'suspended', deleted_at = ?3, updated_at = ?3 "
+                    "WHERE id = ?1",
+                    "isi", ex->id, anon, now);
+    if (!e) e = db_run(c->db, "DELETE FROM profile_values WHERE user_id = ?1", "i", ex->id);
+    if (!e) e = session_end_all(c->db, ex->id);
+    if (!e) e = audit_row(c, "user.delete", ex->id, json_pack("{s:s, s:s}", "username", ex->username, "via", "import"));
+    if (!e) c->r->n_deleted++;
+    return e;
+}
+
+/* An existing account's new values, and its audit entries. Every manager has an id by now. */
+static lerr write_update(struct ctx *c, struct rowx *x, struct ex *ex, int64_t now)
+{
+    struct import_result *r = c->r;
+    int64_t manager = x->manager == OWNER_NONE ? ex->manager : owner_id(c, x->manager);
+    const char *status = x->susp == 1 ? "suspended" : x->susp == 0 ? "active" : ex->suspended ? "suspended" : "active";
+    lerr e = db_run(c->db,
+                    "UPDATE users SET username = ?2, email = ?3, first_name = ?4, last_name = ?5, "
+                    "idnumber = NULLIF(?6, ''), institution = ?7, department_id = NULLIF(?8, 0), "
+                    "job_role_id = NULLIF(?9, 0), manager_id = NULLIF(?10, 0), phone = ?11, city = ?12, "
+                    "country = ?13, lang = ?14, timezone = ?15, roles = ?16, status = ?17, updated_at = ?18 "
+                    "WHERE id = ?1",
+                    "issssssiiisssssisi", ex->id, x->username, x->email, x->first, x->last, x->idnumber,
+                    x->institution, x->dept, x->role, manager, x->phone, x->city, x->country, x->lang, x->tz,
+                    (int64_t)x->roles, status, now);
+    if (!e && x->susp == 1) e = session_end_all(c->db, ex->id);
+    if (!e)
+        e = audit_row(c, "user.update", ex->id,
+                      json_pack("{s:s, s:s, s:s}", "username", x->username, "changes",
+                                x->changes.data ? x->changes.data : "", "via", "import"));
+    if (!e && x->rename) {
+        e = audit_row(c, "user.rename", ex->id, json_pack("{s:s, s:s}", "from", ex->username, "to", x->username));
+        r->n_renamed++;
     }
-    /* Managers that were created after the people they manage. */
+    if (!e && x->susp == 1) {
+        e = audit_row(c, "user.suspend", ex->id, json_pack("{s:s}", "via", "import"));
+        r->n_suspended++;
+    }
+    if (!e && x->susp == 0) {
+        e = audit_row(c, "user.reactivate", ex->id, json_pack("{s:s}", "via", "import"));
+        r->n_reactivated++;
+    }
+    if (!e) r->n_updated++;
+    return e;
+}
+
+/* Managers created after the people they manage, then the profile values of every written row. */
+static lerr write_late_managers_and_profiles(struct ctx *c)
+{
+    struct import_result *r = c->r;
+    lerr e = LE_OK;
     for (int i = 0; i < r->n_rows && !e; i++) {
         struct import_row *row = &r->rows[i];
         struct rowx *x = row->priv;
         if (row->outcome != IO_CREATE || x->manager == OWNER_NONE || x->manager_at_insert) continue;
-        e = db_run(db, "UPDATE users SET manager_id = ?2 WHERE id = ?1", "ii", x->id, owner_id(c, x->manager));
+        e = db_run(c->db, "UPDATE users SET manager_id = ?2 WHERE id = ?1", "ii", x->id, owner_id(c, x->manager));
     }
-    /* Profile values. */
     for (int i = 0; i < r->n_rows && !e && c->n_pf; i++) {
         struct import_row *row = &r->rows[i];
         struct rowx *x = row->priv;
@@ -1585,11 +1589,34 @@ static lerr write_rows(struct ctx *c)
         int64_t id = x->create ? x->id : c->ex[x->ex].id;
         for (int k = 0; k < c->n_pf && !e; k++)
             if (x->pv[k])
-                e = db_run(db,
+                e = db_run(c->db,
                            "INSERT INTO profile_values (user_id, field_id, value) VALUES (?1, ?2, ?3) "
                            "ON CONFLICT (user_id, field_id) DO UPDATE SET value = excluded.value",
                            "iis", id, c->pf[k].f.id, x->pv[k]);
     }
+    return e;
+}
+
+static lerr write_rows(struct ctx *c)
+{
+    struct import_result *r = c->r;
+    const struct import_options *o = c->o;
+    int64_t now = time_now();
+    int64_t total = r->counts[IO_CREATE] + r->counts[IO_UPDATE], done = 0;
+    lerr e = write_new_accounts(c, now, total, &done);
+    for (int i = 0; i < r->n_rows && !e; i++) {
+        struct import_row *row = &r->rows[i];
+        struct rowx *x = row->priv;
+        if (row->outcome != IO_UPDATE) continue;
+        struct ex *ex = &c->ex[x->ex];
+        if (x->del) {
+            e = write_deletion(c, ex, now);
+            continue;
+        }
+        e = write_update(c, x, ex, now);
+        if (o->progress && ++done % 5000 == 0) o->progress(o->progress_ctx, "writing", done, total);
+    }
+    if (!e) e = write_late_managers_and_profiles(c);
     if (o->progress && total) o->progress(o->progress_ctx, "writing", total, total);
     return e;
 }
