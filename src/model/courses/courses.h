@@ -8,9 +8,10 @@
 
 #include "../people/people.h"
 
+/* ---- Categories, courses, tags, policies, the catalogue and enrolment (course.c,
+ * course_import.c, enrol_columns.c; docs/courses.md) ---- */
 /* "YYYY-MM-DD" (a real date) to its midnight UTC in epoch seconds. */
 bool course_parse_date(const char *s, int64_t *out);
-
 
 struct course_category {
     int64_t id;

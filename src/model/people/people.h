@@ -119,7 +119,6 @@ json_t *signin_history(struct db *db, int64_t user_id, int n);
 /* Ends every session of a user (suspension, password reset). */
 lerr session_end_all(struct db *db, int64_t user_id);
 
-
 /* ---- Sign-in support (support.c): single-use sign-in links (forgot password, welcome),
  * their rate limits, temporary passwords, "log in as", and the "cannot sign in?" text.
  * docs/support.md describes the rules. ---- */
@@ -188,6 +187,8 @@ lerr signin_help_get(struct db *db, struct arena *a, const char **text);
 lerr signin_help_set(struct db *db, const char *text, int64_t actor_id, struct problem *p);
 #define SIGNIN_HELP_MAX 2000
 
+/* ---- The organisation (org.c) and who sees whom (user.c): validators, reporting lines,
+ * departments, job roles, custom profile fields and a user's HR fields (docs/people.md) ---- */
 
 /* Validators shared by the user pages and the importer (user.c). */
 lerr user_check_username(struct arena *a, const char *in, char **out, struct problem *p);
@@ -301,7 +302,6 @@ lerr org_check_timezone(struct arena *a, const char *in, const char **out, struc
 lerr org_check_idnumber(struct arena *a, const char *in, const char **out, struct problem *p);
 lerr org_check_text(struct arena *a, const char *in, const char *field, int max_chars,
                     const char **out, struct problem *p);
-
 
 /* ---- Bulk user upload (user_import.c) ----
  * The header row decides which columns are present: Moodle's bulk upload columns, Canvas

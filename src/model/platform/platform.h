@@ -44,7 +44,6 @@ const char *cap_name(enum capability cap);
 /* The roles of a mask as a JSON array of names, in table order ("admin", "manager", ...). */
 json_t *role_list_json(unsigned roles);
 
-
 /* ---- Audit log (audit.c): append-only, hash-chained ---- */
 /* details: a JSON object or NULL; borrowed (the caller keeps its reference). Must be called
  * inside the caller's transaction when the change it records is part of one; outside one it
@@ -55,6 +54,16 @@ lerr audit_append(struct db *db, int64_t actor_id, const char *action, const cha
 lerr audit_verify(struct db *db, int64_t *bad_id, int64_t *n_checked, struct problem *p);
 /* The newest n entries, newest first, as a JSON array of objects. */
 json_t *audit_tail(struct db *db, int n);
+
+/* Many audit entries at once, chained like audit_append but with the chain's head written
+ * once (audit.c): bulk imports record one entry per account they change. details may be
+ * NULL; borrowed. */
+struct audit_entry {
+    const char *action;
+    const char *target;
+    json_t *details;
+};
+lerr audit_append_many(struct db *db, int64_t actor_id, const struct audit_entry *entries, size_t n);
 
 /* ---- Site settings and branding (settings.c) ---- */
 struct site_settings {
@@ -127,7 +136,6 @@ lerr job_get(struct db *db, struct arena *a, int64_t id, struct job *out);
 lerr job_list(struct db *db, struct arena *a, const char *state, int n, struct job **out, int *n_out);
 json_t *job_to_json(const struct job *j);
 
-
 /* ---- Mail (mail.c): SMTP settings and the outbox. Messages are sent by the 'mail.send' job
  * (src/jobs/mail.c) from templates/mail/. ---- */
 struct mail_config {
@@ -189,23 +197,9 @@ lerr mail_mark_failed(struct db *db, int64_t id, const char *subject, const char
 json_t *mail_to_json(const struct mail_message *m);   /* never the data (it may hold a link) */
 bool mail_address_ok(const char *addr);
 
-
 /* ---- Counts for /metrics (stats.c) ---- */
 /* Jobs by state; LE_NOTFOUND when this database has no jobs table. */
 lerr stats_jobs(struct db *db, int64_t *queued, int64_t *running, int64_t *failed);
-
-
-
-/* Many audit entries at once, chained like audit_append but with the chain's head written
- * once (audit.c): bulk imports record one entry per account they change. details may be
- * NULL; borrowed. */
-struct audit_entry {
-    const char *action;
-    const char *target;
-    json_t *details;
-};
-lerr audit_append_many(struct db *db, int64_t actor_id, const struct audit_entry *entries, size_t n);
-
 
 /* ---- CSV (csv.c) ---- */
 #define CSV_MAX_RECORDS 2000000
@@ -231,7 +225,7 @@ lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc 
 /* Appends one field, quoted (by libcsv) only when it must be. */
 lerr csv_write_field(struct buf *b, const char *s, char delimiter);
 
-
+/* ---- Markdown (markdown.c) ---- */
 /* Markdown to HTML through cmark-gfm in safe mode (raw HTML and javascript: links dropped),
  * with tables, strikethrough and autolinks; "" for NULL or "". In a. */
 char *markdown_to_html(struct arena *a, const char *text);
