@@ -230,6 +230,10 @@ struct server_config {
      * X-Forwarded-For is believed; NULL = take the peer's address as the client's. */
     const char *trusted_proxies;
     bool access_log;             /* one line per request on stdout */
+    /* Connection limits (limits.c; 0 = the default): connections in all (10000), per client
+     * address (256; trusted proxies are exempt), and the seconds a connection may take to
+     * send its first complete request (10) before it is closed. */
+    unsigned max_connections, max_connections_per_ip, first_request_timeout_s;
     const char *static_prefix;   /* "/static/" served from assets "static/..." */
 };
 struct server;

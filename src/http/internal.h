@@ -75,6 +75,20 @@ int static_serve(struct static_cache *c, struct MHD_Connection *conn, const char
 /* Content type for a file name by its extension. */
 const char *static_content_type(const char *path);
 
+/* ---- Connection limits (limits.c, docs/deploy.md) ---- */
+/* Sets the per-address limit, the first-request timeout and the trusted proxies, and raises
+ * the open-file limit; returns the total number of connections to allow. */
+unsigned conn_limits_init(const struct server_config *cfg);
+/* libmicrohttpd's accept policy: refuses an address that holds its share already. */
+enum MHD_Result conn_limits_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen);
+/* A connection opened or closed (the notify-connection callback's socket context). */
+void conn_limits_opened(struct MHD_Connection *conn, void **socket_context);
+void conn_limits_closed(void **socket_context);
+/* A connection's first complete request: from now on it has the usual idle timeout. */
+void conn_limits_request_started(struct MHD_Connection *conn, unsigned idle_timeout_s);
+/* Whether addr (n bytes) is one of the comma- or space-separated addresses of list. */
+bool http_addr_in_list(const char *list, const char *addr, size_t n);
+
 /* ---- Metrics (metrics.c): per-thread counters, no locks on the hot path ---- */
 enum metrics_kind { METRICS_ROUTE, METRICS_STATIC };
 /* The route table whose entries label the counters (server_start calls it). */

@@ -44,7 +44,7 @@ static const char *client_ip(struct request *req, struct MHD_Connection *conn)
     return arena_strdup(req->arena, text);
 }
 
-static bool in_list(const char *list, const char *addr, size_t n)
+bool http_addr_in_list(const char *list, const char *addr, size_t n)
 {
     for (const char *p = list; p && *p;) {
         size_t len = strcspn(p, ", ");
@@ -61,7 +61,7 @@ static bool in_list(const char *list, const char *addr, size_t n)
 static const char *forwarded_ip(struct request *req, struct MHD_Connection *conn, const char *peer)
 {
     const char *list = req->cfg ? req->cfg->trusted_proxies : NULL;
-    if (!list || !in_list(list, peer, strlen(peer))) return peer;
+    if (!list || !http_addr_in_list(list, peer, strlen(peer))) return peer;
     const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
     if (!xff) return peer;
     size_t end = strlen(xff);
@@ -71,7 +71,7 @@ static const char *forwarded_ip(struct request *req, struct MHD_Connection *conn
         size_t a = start, b = end;
         while (a < b && (xff[a] == ' ' || xff[a] == '\t')) a++;
         while (b > a && (xff[b - 1] == ' ' || xff[b - 1] == '\t')) b--;
-        if (b > a && !in_list(list, xff + a, b - a)) {
+        if (b > a && !http_addr_in_list(list, xff + a, b - a)) {
             char candidate[INET6_ADDRSTRLEN];
             unsigned char bin[sizeof(struct in6_addr)];
             if (b - a >= sizeof candidate) return peer;

@@ -505,6 +505,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     if (!*con_cls) { /* first call: headers are in; set up, answer later */
         atomic_fetch_add(&s->inflight, 1);
+        conn_limits_request_started(conn, CONNECTION_TIMEOUT_S);
         if (is_static(s, method, url)) {
             *con_cls = &static_tag;
             return MHD_YES;
@@ -621,9 +622,10 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
                           enum MHD_ConnectionNotificationCode code)
 {
     (void)cls;
-    (void)conn;
-    (void)socket_context;
-    metrics_connection(code == MHD_CONNECTION_NOTIFY_STARTED);
+    bool opened = code == MHD_CONNECTION_NOTIFY_STARTED;
+    if (opened) conn_limits_opened(conn, socket_context);
+    else conn_limits_closed(socket_context);
+    metrics_connection(opened);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -713,8 +715,9 @@ lerr server_start(const struct server_config *cfg, struct server **out, struct p
         {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    unsigned max_connections = conn_limits_init(&s->cfg);
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+        flags, (uint16_t)cfg->port, conn_limits_accept, NULL, on_request, s,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
@@ -722,6 +725,8 @@ lerr server_start(const struct server_config *cfg, struct server **out, struct p
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY_LIMIT,
+        MHD_OPTION_CONNECTION_LIMIT, max_connections,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_ARRAY, pool,
         MHD_OPTION_END);
     freeaddrinfo(ai);
