@@ -131,6 +131,20 @@ void db_read_end(struct db *db)
     if (db->engine->read_end) db->engine->read_end(db);
 }
 
+lerr db_snapshot_begin(struct db *db, bool *began)
+{
+    *began = false;
+    if (db->in_tx) return LE_OK;
+    lerr e = db->engine->snapshot_begin(db);
+    *began = e == LE_OK;
+    return e;
+}
+
+void db_snapshot_end(struct db *db, bool began)
+{
+    if (began) db->engine->snapshot_end(db);
+}
+
 lerr db_exec(struct db *db, const char *sql)
 {
     return db->engine->exec(db, sql);

@@ -40,6 +40,9 @@ struct db_engine {
      * cheap enough on its own (PostgreSQL). */
     void (*read_begin)(struct db *db);
     void (*read_end)(struct db *db);
+    /* One snapshot for every read until snapshot_end (db_snapshot_begin). */
+    lerr (*snapshot_begin)(struct db *db);
+    void (*snapshot_end)(struct db *db);
     /* Appended to a SELECT that picks rows to claim (a job queue): " FOR UPDATE SKIP LOCKED"
      * on PostgreSQL, "" on SQLite where the single writer already serialises claims. */
     const char *for_update_skip_locked;
@@ -111,6 +114,12 @@ bool db_table_exists(struct db *db, const char *name);
  * view: begin when the request starts, end before its connection goes back to the pool. */
 void db_read_begin(struct db *db);
 void db_read_end(struct db *db);
+/* Every read until db_snapshot_end sees one snapshot of the database, on both engines
+ * (SQLite's read transaction, PostgreSQL's REPEATABLE READ READ ONLY): a check or an export
+ * that must not see another connection's write half-way. Inside a transaction it does
+ * nothing (*began false): the transaction is the snapshot. Only reads may run inside it. */
+lerr db_snapshot_begin(struct db *db, bool *began);
+void db_snapshot_end(struct db *db, bool began);
 
 /* Convenience: prepare, bind by a type string, step once, done. Types: 'i' int64_t,
  * 'd' double, 's' const char * (NULL binds NULL). Returns LE_OK, LE_CONFLICT on constraint, LE_DB. */

@@ -464,6 +464,21 @@ static lerr pg_begin(struct db *db)
     return e;
 }
 
+/* A read-only transaction on one snapshot; counted as a transaction so that a broken
+ * connection is not silently replaced by one without the snapshot. */
+static lerr pg_snapshot_begin(struct db *db)
+{
+    lerr e = pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    if (!e) db->in_tx = 1;
+    return e;
+}
+
+static void pg_snapshot_end(struct db *db)
+{
+    pg_exec_quiet(pg(db), "COMMIT", NULL);
+    db->in_tx = 0;
+}
+
 static lerr pg_commit(struct db *db)
 {
     struct pg_db *d = pg(db);
@@ -573,6 +588,8 @@ static const struct db_engine pg_engine = {
     .unlock_migrations = pg_unlock_migrations,
     .backup = pg_backup,
     .for_update_skip_locked = " FOR UPDATE SKIP LOCKED",
+    .snapshot_begin = pg_snapshot_begin,
+    .snapshot_end = pg_snapshot_end,
 };
 
 /* ---- Opening ---- */

@@ -174,6 +174,14 @@ static void sq_read_begin(struct db *db)
         log_error("sqlite: cannot begin a read transaction: %s", sqlite3_errmsg(d->h));
 }
 
+/* A snapshot is the read transaction, begun now rather than at the next page view. */
+static lerr sq_snapshot_begin(struct db *db)
+{
+    sq_read_end(db);
+    sq_read_begin(db);
+    return sq(db)->reading ? LE_OK : LE_DB;
+}
+
 static int sq_step(struct db_stmt *st)
 {
     struct sq_stmt *s = sqs(st);
@@ -422,6 +430,8 @@ static const struct db_engine sqlite_engine = {
     .backup = sq_backup,
     .read_begin = sq_read_begin,
     .read_end = sq_read_end,
+    .snapshot_begin = sq_snapshot_begin,
+    .snapshot_end = sq_read_end,
     .for_update_skip_locked = "",
 };
 

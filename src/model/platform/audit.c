@@ -251,13 +251,9 @@ static lerr verify_head(struct db *db, int64_t last_id, const char *last_hash, i
     return LE_OK;
 }
 
-lerr audit_verify(struct db *db, int64_t *bad_id, int64_t *n_checked, struct problem *p)
+/* The chain and its head as one snapshot shows them. */
+static lerr verify_snapshot(struct db *db, int64_t *bad_id, int64_t *n_checked, struct problem *p)
 {
-    int64_t dummy_bad, dummy_n;
-    if (!bad_id) bad_id = &dummy_bad;
-    if (!n_checked) n_checked = &dummy_n;
-    *bad_id = 0;
-    *n_checked = 0;
     struct db_stmt *st = db_query(db,
                                   "SELECT id, at, actor_id, action, target, details, prev_hash, hash "
                                   "FROM audit_log ORDER BY id",
@@ -307,6 +303,22 @@ lerr audit_verify(struct db *db, int64_t *bad_id, int64_t *n_checked, struct pro
     if (e) return e;
     if (rc != DB_DONE) return problem_set(p, LE_DB, "", "cannot read the audit log");
     return verify_head(db, expect - 1, prev, bad_id, p);
+}
+
+/* The entries and the recorded head are read in one snapshot: an entry appended between the
+ * two reads would otherwise look like a removed or forged one. */
+lerr audit_verify(struct db *db, int64_t *bad_id, int64_t *n_checked, struct problem *p)
+{
+    int64_t dummy_bad, dummy_n;
+    if (!bad_id) bad_id = &dummy_bad;
+    if (!n_checked) n_checked = &dummy_n;
+    *bad_id = 0;
+    *n_checked = 0;
+    bool began;
+    if (db_snapshot_begin(db, &began)) return problem_set(p, LE_DB, "", "cannot read the audit log");
+    lerr e = verify_snapshot(db, bad_id, n_checked, p);
+    db_snapshot_end(db, began);
+    return e;
 }
 
 json_t *audit_tail(struct db *db, int n)
