@@ -333,13 +333,10 @@ json_t *quiz_results_json(struct db *db, struct arena *a, int64_t activity_id)
 
 /* ---- CSV ---- */
 
-/* A text cell that a spreadsheet would run as a formula (= + - @, or a tab or CR first) gets a
- * leading apostrophe, as OWASP advises, so that exported names cannot carry formulas. */
-static lerr csv_text(struct buf *b, struct arena *a, const char *s)
+/* A text cell (csv_write_field keeps a spreadsheet from running it as a formula). */
+static lerr csv_text(struct buf *b, const char *s)
 {
-    s = s ? s : "";
-    if (s[0] && strchr("=+-@\t\r", s[0])) s = arena_sprintf(a, "'%s", s);
-    return csv_write_field(b, s, ',');
+    return csv_write_field(b, s ? s : "", ',');
 }
 
 static const char *num(struct arena *a, double v)
@@ -371,7 +368,7 @@ char *quiz_results_csv(struct db *db, struct arena *a, int64_t activity_id, size
     }
     for (int i = 0; i < r.n_qs && !e; i++) {
         e = buf_addc(&b, ',');
-        if (!e) e = csv_text(&b, a, arena_sprintf(a, "Q%d %s", i + 1, r.qs[i].title));
+        if (!e) e = csv_text(&b, arena_sprintf(a, "Q%d %s", i + 1, r.qs[i].title));
     }
     if (!e) e = buf_addc(&b, '\n');
     for (int i = 0; i < r.n_atts && !e; i++) {
@@ -386,9 +383,9 @@ char *quiz_results_csv(struct db *db, struct arena *a, int64_t activity_id, size
             t->graded ? num(a, t->percent) : "",
             t->passed < 0 ? "" : t->passed ? "yes" : "no",
         };
-        e = csv_text(&b, a, t->username);
+        e = csv_text(&b, t->username);
         if (!e) e = buf_addc(&b, ',');
-        if (!e) e = csv_text(&b, a, t->name);
+        if (!e) e = csv_text(&b, t->name);
         for (size_t k = 0; k < sizeof cells / sizeof cells[0] && !e; k++) {
             e = buf_addc(&b, ',');
             if (!e) e = csv_write_field(&b, cells[k], ',');

@@ -46,7 +46,10 @@ static void on_field(void *data, size_t len, void *ctx)
         r->fields = f;
         r->cap_fields = cap;
     }
-    r->fields[r->n_fields++] = arena_strndup(r->a, data ? data : "", data ? len : 0);
+    const char *d = data ? data : "";
+    /* An apostrophe that csv_write_field put before a formula-like cell comes off again. */
+    if (len >= 2 && d[0] == '\'' && strchr("=+-@\t\r", d[1])) d++, len--;
+    r->fields[r->n_fields++] = arena_strndup(r->a, d, data ? len : 0);
 }
 
 static void on_record(int term, void *ctx)
@@ -241,8 +244,35 @@ lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc 
 
 /* ---- Writing ---- */
 
+/* A cell a spreadsheet would run as a formula: it starts with = + - @, a tab or a carriage
+ * return, and is not simply a number (a negative mark stays a number). */
+static bool formula_like(const char *s)
+{
+    if (!strchr("=+-@\t\r", s[0]) || !s[0]) return false;
+    const char *d = s + (s[0] == '-' || s[0] == '+');
+    if (!*d) return true;
+    bool dot = false;
+    for (; *d; d++) {
+        if (*d == '.' && !dot) dot = true;
+        else if (*d < '0' || *d > '9') return true;
+    }
+    return false;
+}
+
+/* Cells are neutralised as OWASP advises: a formula-like cell gets a leading apostrophe, which
+ * spreadsheets show as text and csv_doc_read takes off again, so Lectern's own exports read
+ * back unchanged. */
 lerr csv_write_field(struct buf *b, const char *s, char delimiter)
 {
+    if (formula_like(s)) {
+        struct buf t;
+        buf_init(&t, strlen(s) + 2);
+        lerr e = buf_add(&t, "'", 1);
+        if (!e) e = buf_add(&t, s, strlen(s));
+        if (!e) e = csv_write_field(b, t.data, delimiter);
+        buf_release(&t);
+        return e;
+    }
     size_t n = strlen(s);
     bool quote = n && (s[0] == ' ' || s[n - 1] == ' ');
     for (size_t i = 0; i < n && !quote; i++)

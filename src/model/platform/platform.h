@@ -217,12 +217,15 @@ struct csv_doc {
     int n_records;
     int error_line;               /* with an error: the line it is on, 0 if none */
 };
-/* Reads a whole file. LE_INVALID with p saying what and on which line for: invalid UTF-8,
+/* Reads a whole file (a leading apostrophe before = + - @, a tab or a carriage return is
+ * taken off, as csv_write_field adds it). LE_INVALID with p saying what and on which line for: invalid UTF-8,
  * UTF-16, NUL bytes, misplaced or unbalanced quotes, too many fields; LE_TOOBIG for too many
  * records. Field text is as in the file (no trimming beyond libcsv's spaces). */
 lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc *out,
                   struct problem *p);
-/* Appends one field, quoted (by libcsv) only when it must be. */
+/* Appends one field, quoted (by libcsv) only when it must be. A cell a spreadsheet would run
+ * as a formula (starting with = + - @, a tab or a carriage return, and not a plain number)
+ * gets a leading apostrophe; csv_doc_read removes it again. */
 lerr csv_write_field(struct buf *b, const char *s, char delimiter);
 
 /* ---- Markdown (markdown.c) ---- */

@@ -100,6 +100,28 @@ static void test_csv_write_field(void **state)
     assert_int_equal(csv_doc_read(f->a, b.data, b.len, &d, &p), LE_OK);
     assert_string_equal(d.records[0].fields[1], "a,b \"c\"\nd");
     buf_release(&b);
+
+    /* Formula-like cells leave as text for spreadsheets (a leading apostrophe) and read back
+     * as they were; numbers stay numbers. */
+    static const char *const cells[] = {"=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "-2.5", "+7", "-", "a=b"};
+    static const char *const written[] = {"'=HYPERLINK(\"http://x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tx", "-2.5", "+7", "'-", "a=b"};
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        buf_init(&b, 1000);
+        assert_int_equal(csv_write_field(&b, "h", ','), LE_OK);
+        buf_addc(&b, '\n');
+        assert_int_equal(csv_write_field(&b, cells[i], ','), LE_OK);
+        buf_addc(&b, '\n');
+        const char *line = strchr(b.data, '\n') + 1;
+        char expect[100];
+        snprintf(expect, sizeof expect, "%s\n", written[i]);
+        if (strchr(written[i], '"')) /* quoted, the quotes inside doubled */
+            assert_string_equal(line, "\"'=HYPERLINK(\"\"http://x\"\")\"\n");
+        else
+            assert_string_equal(line, expect);
+        assert_int_equal(csv_doc_read(f->a, b.data, b.len, &d, &p), LE_OK);
+        assert_string_equal(d.records[1].fields[0], cells[i]);
+        buf_release(&b);
+    }
 }
 
 /* ---- The mapping ---- */
