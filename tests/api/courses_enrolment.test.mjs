@@ -81,6 +81,22 @@ test('job-role and everyone rules; bad rules refused; deleting a rule ends what 
   assert.deepEqual(await live('ALL-1'), []);
 });
 
+test('a department or job role that an enrolment rule uses cannot be deleted: 409 naming the course', async () => {
+  const legal = (await post('/api/v1/departments', { name: 'Legal' })).json.department.id;
+  const counsel = (await post('/api/v1/job-roles', { name: 'Counsel' })).json.job_role.id;
+  await post('/api/v1/courses', { code: 'LAW-1', title: 'Law', status: 'published' });
+  await post('/api/v1/courses/LAW-1/rules', { kind: 'department', department_id: legal });
+  await post('/api/v1/courses/LAW-1/rules', { kind: 'job_role', job_role_id: counsel });
+  for (const [path, what] of [[`/api/v1/departments/${legal}`, "department 'Legal'"], [`/api/v1/job-roles/${counsel}`, "job role 'Counsel'"]]) {
+    const r = await del(path);
+    assert.equal(r.status, 409, show(r));
+    assert.match(r.json.error.message, new RegExp(`The ${what} is used by the enrolment rule of LAW-1`), show(r));
+  }
+  for (const rule of (await get('/api/v1/courses/LAW-1/rules')).json.items) await del(`/api/v1/courses/LAW-1/rules/${rule.id}`);
+  assert.equal((await del(`/api/v1/departments/${legal}`)).status, 200);
+  assert.equal((await del(`/api/v1/job-roles/${counsel}`)).status, 200);
+});
+
 test('self-enrolment where the course allows it', async () => {
   const ana = await signIn(server, 'ana', PW);
   await post('/api/v1/courses', { code: 'OPEN-1', title: 'Open course', status: 'published', self_enrol: true });

@@ -1336,8 +1336,35 @@ static lerr rules_follow_person(struct db *db, int64_t user_id, struct problem *
     return enrol_rules_sync(db, 0, user_id, NULL, NULL, p);
 }
 
+/* Enrolment rules that name the department or job role: "the enrolment rules of A, B and C"
+ * (the courses' codes, at most three named). */
+static lerr rules_naming(struct db *db, struct arena *a, enum org_kind kind, int64_t id, const char **what)
+{
+    *what = NULL;
+    struct db_stmt *st = db_query(db,
+                                  kind == ORG_DEPARTMENT
+                                      ? "SELECT DISTINCT c.code FROM enrolment_rules r JOIN courses c ON c.id = r.course_id "
+                                        "WHERE r.department_id = ?1 ORDER BY c.code LIMIT 4"
+                                      : "SELECT DISTINCT c.code FROM enrolment_rules r JOIN courses c ON c.id = r.course_id "
+                                        "WHERE r.job_role_id = ?1 ORDER BY c.code LIMIT 4",
+                                  "i", id);
+    const char *codes[4];
+    int n = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) codes[n++] = arena_strdup(a, db_col_text(st, 0));
+    db_done(st);
+    if (rc != DB_DONE) return LE_DB;
+    if (!n) return LE_OK;
+    const char *list = n == 1   ? codes[0]
+                       : n == 2 ? arena_sprintf(a, "%s and %s", codes[0], codes[1])
+                       : n == 3 ? arena_sprintf(a, "%s, %s and %s", codes[0], codes[1], codes[2])
+                                : arena_sprintf(a, "%s, %s, %s and more", codes[0], codes[1], codes[2]);
+    *what = arena_sprintf(a, "the enrolment rule%s of %s", n == 1 ? "" : "s", list);
+    return LE_OK;
+}
+
 void courses_init(void)
 {
     people_on_moved(rules_follow_person);
+    people_on_org_references(rules_naming);
     enrol_columns_register();
 }

@@ -18,4 +18,9 @@ void session_cache_put(const char *token_hash, int64_t version, int64_t last_see
 void session_cache_forget(const char *token_hash);
 
 
+/* LE_OK when no other domain refers to the department or job role `name`; otherwise
+ * LE_CONFLICT with p saying what does and what to do (moved.c). */
+lerr org_check_unreferenced(struct db *db, struct arena *a, enum org_kind kind, int64_t id, const char *name,
+                            struct problem *p);
+
 #endif

@@ -338,6 +338,7 @@ lerr department_delete(struct db *db, int64_t id, int64_t actor_id, struct probl
                         "The department '%s' still has %lld sub-departments and %lld people (deleted "
                         "accounts included); move them elsewhere first.",
                         d.name, (long long)d.n_children, (long long)users);
+    if (!e) e = org_check_unreferenced(db, a, ORG_DEPARTMENT, id, d.name, p);
     if (!e && db_run(db, "DELETE FROM departments WHERE id = ?1", "i", id)) e = model_db_problem(p);
     if (!e) e = audit(db, a, actor_id, "department.delete", "department", id, json_pack("{s:s}", "name", d.name), p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
@@ -483,6 +484,7 @@ lerr job_role_delete(struct db *db, int64_t id, int64_t actor_id, struct problem
                         "%lld people (deleted accounts included) hold the job role '%s'; give them "
                         "another one first.",
                         (long long)users, r.name);
+    if (!e) e = org_check_unreferenced(db, a, ORG_JOB_ROLE, id, r.name, p);
     if (!e && db_run(db, "DELETE FROM job_roles WHERE id = ?1", "i", id)) e = model_db_problem(p);
     if (!e) e = audit(db, a, actor_id, "job_role.delete", "job_role", id, json_pack("{s:s}", "name", r.name), p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);

@@ -464,4 +464,12 @@ typedef lerr (*people_moved_fn)(struct db *db, int64_t user_id, struct problem *
 void people_on_moved(people_moved_fn fn);
 lerr people_moved(struct db *db, int64_t user_id, struct problem *p);
 
+/* ---- What other domains keep that names a department or job role (moved.c) ----
+ * A department or job role is not deleted while another domain still refers to it (courses:
+ * enrolment rules). A registered function answers LE_OK with *what NULL when nothing of its
+ * domain refers to it, or *what a phrase naming what does ("the enrolment rules of FIRE-101"). */
+enum org_kind { ORG_DEPARTMENT, ORG_JOB_ROLE };
+typedef lerr (*org_references_fn)(struct db *db, struct arena *a, enum org_kind kind, int64_t id, const char **what);
+void people_on_org_references(org_references_fn fn);
+
 #endif
