@@ -107,6 +107,8 @@ struct request {
     const char *user_agent;
     const char *accept;
     bool is_api;                 /* path under /api/v1/ or Accept: application/json */
+    bool https;                  /* the client reached us over TLS: --secure-cookies, or a
+                                  * trusted proxy's X-Forwarded-Proto: https */
     const char *session_token;   /* from the cookie or the Bearer header, NULL if none */
     bool via_bearer;             /* session_token came from "Authorization: Bearer": no CSRF
                                   * check; the server copies it into user->via_bearer after begin */

@@ -96,13 +96,26 @@ static bool token_ok(const char *t)
     return true;
 }
 
+/* Whether the client's connection was TLS: configured (--secure-cookies), or said by a
+ * trusted proxy in X-Forwarded-Proto (anyone else's header proves nothing). */
+static bool forwarded_https(struct request *req, struct MHD_Connection *conn, const char *peer)
+{
+    if (req->cfg && req->cfg->secure_cookies) return true;
+    const char *list = req->cfg ? req->cfg->trusted_proxies : NULL;
+    if (!list || !http_addr_in_list(list, peer, strlen(peer))) return false;
+    const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    return proto && strcasecmp(proto, "https") == 0;
+}
+
 void request_fill(struct request *req, struct MHD_Connection *conn, const char *method,
                   const char *path)
 {
     req->conn = conn;
     req->method = arena_strdup(req->arena, method);
     req->path = arena_strdup(req->arena, path);
-    req->ip = forwarded_ip(req, conn, client_ip(req, conn));
+    const char *peer = client_ip(req, conn);
+    req->ip = forwarded_ip(req, conn, peer);
+    req->https = forwarded_https(req, conn, peer);
     req->user_agent = clean_header(conn, MHD_HTTP_HEADER_USER_AGENT);
     req->accept = clean_header(conn, MHD_HTTP_HEADER_ACCEPT);
     req->content_type = clean_header(conn, MHD_HTTP_HEADER_CONTENT_TYPE);

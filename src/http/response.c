@@ -36,7 +36,7 @@ void res_error(struct response *res, lerr code, const char *field, const char *f
 
 void res_set_session_cookie(struct request *req, struct response *res, const char *token)
 {
-    bool secure = req->cfg && req->cfg->secure_cookies;
+    bool secure = req->https;
     const char *value;
     if (token)
         value = arena_sprintf(req->arena, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s",

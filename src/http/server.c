@@ -308,6 +308,8 @@ static enum MHD_Result respond(struct conn_state *st, struct MHD_Connection *con
     if (location) add_header(r, "Location", res->redirect);
     if (!header_set(res, "Cache-Control")) add_header(r, "Cache-Control", "private, no-cache");
     http_security_headers(r);
+    /* Over TLS, browsers are told to use it from now on (a year, as is usual). */
+    if (req->https) add_header(r, "Strict-Transport-Security", "max-age=31536000");
     char nq[24];
     snprintf(nq, sizeof nq, "%llu", (unsigned long long)req->nqueries);
     add_header(r, "X-Lectern-Queries", nq);

@@ -37,3 +37,29 @@ test('behind a trusted proxy, the rightmost untrusted X-Forwarded-For entry is t
   servers.pop();
   assertCleanShutdown(server, result);
 });
+
+/** Signs in through the sign-in form (which sets the session cookie), with extra headers. */
+function formSignIn(server, headers = {}) {
+  const body = `username=admin&password=${encodeURIComponent(server.adminPassword)}`;
+  return api(server, 'POST', '/signin', { body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', ...headers } });
+}
+
+test('behind a trusted TLS proxy (X-Forwarded-Proto: https) cookies are Secure and HSTS is sent; from anyone else the header proves nothing', async () => {
+  const server = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
+  servers.push(server);
+  let r = await formSignIn(server, { 'X-Forwarded-Proto': 'https' });
+  assert.equal(r.status, 303, show(r));
+  assert.match(String(r.headers['set-cookie']), /lectern_session=[^;]+;.*; Secure/);
+  assert.equal(r.headers['strict-transport-security'], 'max-age=31536000');
+  r = await formSignIn(server);
+  assert.match(String(r.headers['set-cookie']), /lectern_session=/);
+  assert.doesNotMatch(String(r.headers['set-cookie']), /Secure/);
+  assert.equal(r.headers['strict-transport-security'], undefined);
+
+  const direct = await startServer();
+  servers.push(direct);
+  r = await formSignIn(direct, { 'X-Forwarded-Proto': 'https' });
+  assert.match(String(r.headers['set-cookie']), /lectern_session=/);
+  assert.doesNotMatch(String(r.headers['set-cookie']), /Secure/);
+  assert.equal(r.headers['strict-transport-security'], undefined);
+});
