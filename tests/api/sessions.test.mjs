@@ -217,3 +217,24 @@ test('a signed-in session follows every change to it and its user at once, made 
 test('the server shuts down cleanly on SIGTERM (exit 0, no sanitizer reports)', async () => {
   assertCleanShutdown(server, await server.stop());
 });
+
+test('signing in through a browser that holds another session ends that session', async () => {
+  const server = await startServer();
+  const token = await adminToken(server);
+  await createUser(server, { username: 'kim', email: 'kim@example.org', roles: ['learner'], password: 'Shared-Desk-Password-31' }, token);
+  const form = (username, password, cookie) => api(server, 'POST', '/signin', {
+    body: `username=${username}&password=${encodeURIComponent(password)}`,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', ...(cookie ? { Cookie: cookie } : {}) },
+  });
+  let r = await form('admin', ADMIN_PASSWORD);
+  const earlier = /lectern_session=([0-9a-f]+)/.exec(String(r.headers['set-cookie']))?.[1];
+  assert.ok(earlier, show(r));
+  assert.equal((await api(server, 'GET', '/api/v1/me', { token: earlier })).status, 200);
+  r = await form('kim', 'Shared-Desk-Password-31', `lectern_session=${earlier}`);
+  assert.equal(r.status, 303, show(r));
+  const later = /lectern_session=([0-9a-f]+)/.exec(String(r.headers['set-cookie']))?.[1];
+  assert.ok(later && later !== earlier);
+  assert.equal((await api(server, 'GET', '/api/v1/me', { token: earlier })).status, 401, 'the administrator\'s session ended');
+  assert.equal((await api(server, 'GET', '/api/v1/me', { token: later })).json?.username, 'kim');
+  await server.stop();
+});

@@ -23,6 +23,19 @@ void h_signin_page(struct request *req, struct response *res)
     if (next) json_object_set_new(m, "next", json_string(safe_next(next)));
 }
 
+/* Someone signing in through a browser that still holds another session (the same person, or
+ * someone else at a shared computer) leaves that session ended, not merely forgotten by the
+ * browser: its token would otherwise stay usable until it expires. */
+static void end_earlier_session(struct request *req)
+{
+    if (!req->user || req->via_bearer) return;
+    struct problem p = {0};
+    int64_t admin_id;
+    lerr e = req->user->impersonator_id ? impersonation_end(req->db, req->user->session_id, &admin_id, &p)
+                                        : session_end(req->db, req->user->session_id, req->user->id);
+    if (e) log_error("signin: the earlier session %lld could not be ended", (long long)req->user->session_id);
+}
+
 void h_signin(struct request *req, struct response *res)
 {
     const char *username = req_param(req, "username");
@@ -50,6 +63,7 @@ void h_signin(struct request *req, struct response *res)
                                sn.must_change_password, "user", user_to_json(&u));
         return;
     }
+    end_earlier_session(req);
     res_set_session_cookie(req, res, sn.token);
     res->redirect = sn.must_change_password ? "/password" : safe_next(req_param(req, "next"));
 }
