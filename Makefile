@@ -26,7 +26,7 @@ REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
 TEST_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC))
 UNIT_BIN := $(patsubst %.c,build/test/%,$(notdir $(UNIT_SRC)))
 
-.PHONY: all run deps deps-test test test-pg unit unit-pg cli cli-pg api browser multinode clean format
+.PHONY: all run deps deps-test test test-pg unit unit-pg cli cli-pg api browser words multinode clean format
 all: build/lectern
 
 deps:
@@ -102,7 +102,7 @@ run: build/lectern
 # release binary too: -O2 finds warnings (uninitialised values) that the test build's -O1 misses.
 test: deps-test
 	@status=0; \
-	$(MAKE) --no-print-directory -k build/lectern unit cli api browser bench-smoke || status=1; \
+	$(MAKE) --no-print-directory -k build/lectern words unit cli api browser bench-smoke || status=1; \
 	$(MAKE) --no-print-directory test-pg || status=1; \
 	exit $$status
 
@@ -135,6 +135,12 @@ api: build/test/lectern
 
 browser: build/test/lectern
 	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/browser/
+
+# Every translation key the templates and handlers use is in locale/en.json, and every key
+# there is used (tests/words/check.mjs; keys built from a prefix are declared by a
+# "words:" comment next to the code). Needs no build.
+words:
+	node tests/words/check.mjs
 
 # ---- benchmarks (docs/bench.md) ----
 # `make bench BENCH_SIZE=S|M|L`: the release binary (-O2, no sanitizers) and nginx serving a

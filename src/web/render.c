@@ -62,7 +62,7 @@ static json_t *chrome(struct request *req, struct response *res)
     const struct web_site *site = req->site;
     const struct site_settings *s = site ? &site->settings : NULL;
     json_t *c = json_object(), *brand = json_object();
-    jset_str(brand, "name", s && s->site_name ? s->site_name : "Lectern");
+    jset_str(brand, "name", s && s->site_name ? s->site_name : T(req, "app.name"));
     jset_str(brand, "primary_color", s && s->primary_color ? s->primary_color : "#0d6efd");
     jset_bool(brand, "has_logo", s && s->logo_sha256);
     jset_int(brand, "version", s ? s->version : 0);

@@ -165,9 +165,13 @@ static json_t *choices_of(json_t *options, const char *name, const char *selecte
     static const char *const review[] = {"never", "after_submit", "after_close", NULL};
     static const char *const complete[] = {"submit", "pass", NULL};
     const char *const *list = str_eq(name, "grading_method") ? grading : str_eq(name, "complete_on") ? complete : review;
+    /* words: quiz.grading_method_{highest,last,average,first} quiz.complete_on_{submit,pass}
+     * words: quiz.review_answers_{never,after_submit,after_close}
+     * words: quiz.review_correct_{never,after_submit,after_close}
+     * words: quiz.review_feedback_{never,after_submit,after_close} */
     for (size_t i = 0; list[i]; i++)
         json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", list[i], "label",
-                                             T(req, arena_sprintf(req->arena, "quizzes.%s_%s", name, list[i])),
+                                             T(req, arena_sprintf(req->arena, "quiz.%s_%s", name, list[i])),
                                              "selected", selected && str_eq(selected, list[i])));
     return arr;
 }
@@ -307,6 +311,19 @@ static void decorate_attempt(struct request *req, json_t *att, int page)
 
 /* ---- The quiz page ---- */
 
+/* The grading method and why the quiz cannot be started, in words (the model has codes). */
+static void decorate_quiz_words(struct request *req, json_t *quiz)
+{
+    const char *method = json_string_value(json_object_get(quiz, "grading_method"));
+    if (method)
+        json_object_set_new(quiz, "grading_method_label",
+                            json_string(T(req, arena_sprintf(req->arena, "quiz.grading_method_%s", method))));
+    /* words: quiz.reason_{not_enrolled,quiz_not_open,quiz_closed,no_attempts_left,no_questions} */
+    const char *reason = json_string_value(json_object_get(quiz, "reason"));
+    if (reason)
+        json_object_set_new(quiz, "reason_text", json_string(T(req, arena_sprintf(req->arena, "quiz.reason_%s", reason))));
+}
+
 static void show_quiz(struct request *req, struct response *res, struct course *c, struct activity *x)
 {
     struct problem p = {0};
@@ -319,6 +336,7 @@ static void show_quiz(struct request *req, struct response *res, struct course *
     res->model = json_pack("{s:o, s:o}", "quiz", quiz, "course", web_assess_course_json(c));
     if (!req->is_api) {
         json_object_set_new(res->model, "is_manager", json_boolean(manager));
+        decorate_quiz_words(req, quiz);
         if (manager) decorate_quiz_settings(req, quiz);
     }
     res->template = "courses/quiz";
@@ -364,7 +382,7 @@ void h_quiz_settings_page(struct request *req, struct response *res)
     json_object_set_new(res->model, "categories",
                         json_incref(json_object_get(qcategories_json(req->db, req->arena, c.id), "categories")));
     res->template = "courses/quiz_settings";
-    res->title = T(req, "quizzes.settings");
+    res->title = T(req, "quiz.settings");
 }
 
 static lerr read_settings(struct request *req, struct quiz_settings *s, struct problem *p)
@@ -506,7 +524,7 @@ void h_attempt_show(struct request *req, struct response *res)
         json_object_set_new(res->model, "is_grader", json_boolean(grader));
     }
     res->template = "courses/attempt";
-    res->title = T(req, "quizzes.attempt");
+    res->title = T(req, "quiz.attempt");
 }
 
 /* Responses from the attempt page's form (no JavaScript): "q<slot>" for single (index),
@@ -662,7 +680,7 @@ void h_grading_queue(struct request *req, struct response *res)
                            web_assess_course_json(&c));
     if (!req->is_api) json_object_set_new(res->model, "any", json_boolean(json_array_size(json_object_get(res->model, "queue")) > 0));
     res->template = "courses/grading";
-    res->title = T(req, "quizzes.grading");
+    res->title = T(req, "quiz.grading");
 }
 
 void h_attempt_grade(struct request *req, struct response *res)
@@ -747,7 +765,7 @@ void h_quiz_results(struct request *req, struct response *res)
     json_object_set_new(res->model, "course", web_assess_course_json(&c));
     json_object_set_new(res->model, "quiz", json_pack("{s:I, s:s}", "id", (json_int_t)x.id, "title", x.title));
     res->template = "courses/quiz_results";
-    res->title = T(req, "quizzes.results");
+    res->title = T(req, "quiz.results");
 }
 
 void h_quiz_results_csv(struct request *req, struct response *res)
