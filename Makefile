@@ -18,7 +18,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c tests/unit/*/*/test_*.c))
 vpath test_%.c $(sort $(dir $(UNIT_SRC)))
 
 # Vendor files copied from npm packages into static/vendor/ (not committed) and embedded.
-VENDOR := static/vendor/bootstrap.min.css
+VENDOR := static/vendor/bootstrap.min.css static/vendor/bootstrap.bundle.min.js
 ASSET_FILES = $(shell LC_ALL=C find templates migrations static locale -type f 2>/dev/null | LC_ALL=C sort) $(VENDOR)
 ASSETS = $(shell printf '%s\n' $(ASSET_FILES) | LC_ALL=C sort -u)
 
@@ -62,6 +62,13 @@ static/vendor/bootstrap.min.css: package-lock.json | deps-stamp
 	@scripts/deps.sh
 	@mkdir -p static/vendor
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css $@
+
+# Bootstrap's own scripts (with Popper), for the navigation that collapses on small screens.
+# The source-map comment is dropped: the map is not shipped, and browsers would ask for it.
+static/vendor/bootstrap.bundle.min.js: package-lock.json | deps-stamp
+	@scripts/deps.sh
+	@mkdir -p static/vendor
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/bootstrap/dist/js/bootstrap.bundle.min.js > $@
 
 # Installs missing Debian and npm packages once; re-run when the script changes.
 .PHONY: deps-stamp
