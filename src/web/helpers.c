@@ -24,6 +24,19 @@ void web_fail(struct response *res, const struct problem *p)
     res_problem(res, p);
 }
 
+const char *web_duration(struct request *req, int64_t seconds)
+{
+    int64_t minutes = seconds > 0 ? (seconds + 59) / 60 : 0, hours = minutes / 60;
+    minutes %= 60;
+    const char *h = hours ? arena_sprintf(req->arena, "%lld %s", (long long)hours,
+                                          T(req, hours == 1 ? "duration.hour" : "duration.hours"))
+                          : "";
+    const char *m = minutes || !hours ? arena_sprintf(req->arena, "%lld %s", (long long)minutes,
+                                                      T(req, minutes == 1 ? "duration.minute" : "duration.minutes"))
+                                      : "";
+    return arena_sprintf(req->arena, "%s%s%s", h, *h && *m ? " " : "", m);
+}
+
 void web_flash(struct request *req, struct response *res, const char *key)
 {
     if (req->is_api) return;

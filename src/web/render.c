@@ -2,6 +2,7 @@
  * template rendered inside the site layout, with the page chrome (branding, navigation, the
  * CSRF token, the flash message, translations) that the JSON never carries. */
 #include <string.h>
+#include <time.h>
 #include "web.h"
 #include "../core/json_set.h"
 
@@ -84,6 +85,103 @@ static json_t *chrome(struct request *req, struct response *res)
     return c;
 }
 
+/* ---- Times people read ----
+ * Templates show a time as <time datetime="{{x}}">{{x}}</time>, with the model's ISO 8601 UTC
+ * value (what the JSON twin carries). Here, once for every page, the element's text becomes
+ * the time in the viewer's zone, "7 Dec 2026, 14:05", and "7 Dec 2026, 14:05 GMT" where the
+ * element has data-zone (times that matter across zones: opening, closing, deadlines). A date
+ * alone (datetime="2027-01-31") reads "31 Jan 2027". Text a template wrote itself is left. */
+
+/* The viewer's zone: their own, else the site's, else UTC. */
+static const struct tz *viewer_zone(struct request *req)
+{
+    const struct tz *z = NULL;
+    if (req->user && req->user->timezone && *req->user->timezone) z = tz_get(req->user->timezone);
+    const struct web_site *site = req->site;
+    if (!z && site && site->settings.timezone) z = tz_get(site->settings.timezone);
+    return z ? z : tz_utc();
+}
+
+/* "2026-12-07T14:05:00Z" or "2026-12-07T14:05Z" into *t; "2027-01-31" into *t (midnight) with
+ * *date_only. False for anything else. */
+static bool parse_iso(const char *s, size_t n, int64_t *t, bool *date_only)
+{
+    char text[32];
+    if (n < 10 || n >= sizeof text) return false;
+    memcpy(text, s, n);
+    text[n] = '\0';
+    struct tm tm = {0};
+    int used = 0;
+    *date_only = n == 10;
+    if (*date_only) {
+        if (sscanf(text, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &used) != 3) return false;
+    } else if (sscanf(text, "%4d-%2d-%2dT%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                      &tm.tm_min, &used) == 5) {
+        if (text[used] == ':' && sscanf(text + used, ":%2d%n", &tm.tm_sec, &(int){0}) == 1) used += 3;
+        if (text[used++] != 'Z') return false;
+    } else {
+        return false;
+    }
+    if ((size_t)used != n || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31) return false;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    *t = (int64_t)timegm(&tm);
+    return true;
+}
+
+/* words: date.month_{1,2,3,4,5,6,7,8,9,10,11,12} */
+static lerr time_text(struct request *req, const struct tz *z, int64_t t, bool date_only, bool zoned, struct buf *out)
+{
+    const char *abbr = "";
+    time_t local = (time_t)(date_only ? t : t + tz_offset(z, t, &abbr));
+    struct tm tm;
+    if (!gmtime_r(&local, &tm)) return LE_INVALID;
+    const char *month = T(req, arena_sprintf(req->arena, "date.month_%d", tm.tm_mon + 1));
+    if (date_only) return buf_addf(out, "%d %s %d", tm.tm_mday, month, tm.tm_year + 1900);
+    return buf_addf(out, "%d %s %d, %02d:%02d%s%s", tm.tm_mday, month, tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                    zoned ? " " : "", zoned ? abbr : "");
+}
+
+/* Rewrites the page's <time> elements (above); a page without any is left as it is. */
+static lerr localise_times(struct request *req, struct buf *out)
+{
+    static const char open[] = "<time datetime=\"";
+    const size_t open_len = sizeof open - 1;
+    const char *end = out->data + out->len;
+    const char *p = memmem(out->data, out->len, open, open_len);
+    if (!p) return LE_OK;
+    const struct tz *z = viewer_zone(req);
+    struct buf fixed;
+    buf_init(&fixed, out->max);
+    lerr e = buf_reserve(&fixed, out->len + 1024);
+    const char *copied = out->data; /* out's bytes before this are in fixed */
+    while (p && !e) {
+        const char *value = p + open_len, *quote = memchr(value, '"', (size_t)(end - value));
+        const char *gt = quote ? memchr(quote, '>', (size_t)(end - quote)) : NULL;
+        if (!gt) break;
+        size_t n = (size_t)(quote - value);
+        const char *text = gt + 1;
+        int64_t t;
+        bool date_only;
+        if ((size_t)(end - text) >= n + 7 && memcmp(text, value, n) == 0 && memcmp(text + n, "</time>", 7) == 0 &&
+            parse_iso(value, n, &t, &date_only)) {
+            bool zoned = memmem(quote, (size_t)(gt - quote), " data-zone", 10) != NULL;
+            e = buf_add(&fixed, copied, (size_t)(text - copied));
+            if (!e) e = time_text(req, z, t, date_only, zoned, &fixed);
+            copied = text + n;
+        }
+        p = memmem(text, (size_t)(end - text), open, open_len);
+    }
+    if (!e) e = buf_add(&fixed, copied, (size_t)(end - copied));
+    if (e) {
+        buf_release(&fixed);
+        return e;
+    }
+    buf_release(out);
+    *out = fixed;
+    return LE_OK;
+}
+
 static lerr render_html(struct request *req, struct response *res, struct buf *out)
 {
     const char *tpl = res->template;
@@ -101,7 +199,7 @@ static lerr render_html(struct request *req, struct response *res, struct buf *o
     }
     lerr e = tpl_set_render(web_app.templates, tpl, stack, n, out);
     for (size_t i = 0; i < n; i++) json_memory_release(stack[i]);
-    return e;
+    return e ? e : localise_times(req, out);
 }
 
 lerr web_render(struct request *req, struct response *res, struct buf *out, const char **ctype)

@@ -55,6 +55,9 @@ const char *T(struct request *req, const char *key);   /* translated text */
 void web_fail(struct response *res, const struct problem *p);
 /* Sets model to an object (created if missing) and returns it. */
 json_t *web_model(struct response *res);
+/* A duration as people read it, in whole minutes rounded up: "20 minutes", "1 hour",
+ * "1 hour 30 minutes". The one style for every duration a page shows. */
+const char *web_duration(struct request *req, int64_t seconds);
 /* A flash message for the next HTML page (ignored by the API). */
 void web_flash(struct request *req, struct response *res, const char *key);
 /* Builds the {"items","page","per_page","total","next"} list model. */

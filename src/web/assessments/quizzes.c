@@ -231,7 +231,8 @@ static void decorate_attempt(struct request *req, json_t *att, int page)
     int nq = (int)json_array_size(qs);
     int pages = per_page > 0 ? (nq + per_page - 1) / per_page : 1;
     if (pages < 1) pages = 1;
-    if (page < 0) page = (int)json_integer_value(json_object_get(att, "page"));
+    /* An attempt in progress opens where the learner left it; a review opens on its first page. */
+    if (page < 0 && str_eq(jstr(att, "state"), "in_progress")) page = (int)json_integer_value(json_object_get(att, "page"));
     if (page < 0) page = 0;
     if (page >= pages) page = pages - 1;
     json_t *shown = json_array();
@@ -311,9 +312,14 @@ static void decorate_attempt(struct request *req, json_t *att, int page)
 
 /* ---- The quiz page ---- */
 
-/* The grading method and why the quiz cannot be started, in words (the model has codes). */
+/* The grading method and why the quiz cannot be started, in words (the model has codes), and
+ * the time limit and any extra time in minutes, as the settings form takes them. */
 static void decorate_quiz_words(struct request *req, json_t *quiz)
 {
+    json_int_t limit = json_integer_value(json_object_get(quiz, "time_limit_seconds"));
+    if (limit > 0) json_object_set_new(quiz, "time_limit_text", json_string(web_duration(req, limit)));
+    json_int_t extra = json_integer_value(json_object_get(json_object_get(quiz, "override"), "extra_seconds"));
+    if (extra > 0) json_object_set_new(quiz, "extra_time_text", json_string(web_duration(req, extra)));
     const char *method = json_string_value(json_object_get(quiz, "grading_method"));
     if (method)
         json_object_set_new(quiz, "grading_method_label",
@@ -672,13 +678,34 @@ void h_attempt_submit(struct request *req, struct response *res)
 
 /* ---- Grading ---- */
 
+/* The lists below carry times as epoch seconds in JSON; a page shows them through
+ * <time datetime="..."> (render.c), so each item gets <key>_iso beside the number. */
+static void add_iso_times(json_t *list, const char *key)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item) {
+        json_t *t = json_object_get(item, key);
+        if (!json_is_integer(t) || json_integer_value(t) <= 0) continue;
+        char iso[21];
+        time_iso8601(json_integer_value(t), iso);
+        char name[64];
+        snprintf(name, sizeof name, "%s_iso", key);
+        json_object_set_new(item, name, json_string(iso));
+    }
+}
+
 void h_grading_queue(struct request *req, struct response *res)
 {
     struct course c;
     if (!web_assess_manage_course(req, res, &c)) return;
     res->model = json_pack("{s:o, s:o}", "queue", grading_queue_json(req->db, req->arena, c.id), "course",
                            web_assess_course_json(&c));
-    if (!req->is_api) json_object_set_new(res->model, "any", json_boolean(json_array_size(json_object_get(res->model, "queue")) > 0));
+    if (!req->is_api) {
+        json_t *queue = json_object_get(res->model, "queue");
+        json_object_set_new(res->model, "any", json_boolean(json_array_size(queue) > 0));
+        add_iso_times(queue, "submitted_at");
+    }
     res->template = "courses/grading";
     res->title = T(req, "quiz.grading");
 }
@@ -764,6 +791,13 @@ void h_quiz_results(struct request *req, struct response *res)
     if (!res->model) res->model = json_object();
     json_object_set_new(res->model, "course", web_assess_course_json(&c));
     json_object_set_new(res->model, "quiz", json_pack("{s:I, s:s}", "id", (json_int_t)x.id, "title", x.title));
+    if (!req->is_api) {
+        add_iso_times(json_object_get(res->model, "attempts"), "submitted_at");
+        /* The pass rate is a fraction in JSON, a percentage on the page. */
+        json_t *summary = json_object_get(res->model, "summary");
+        json_t *rate = json_object_get(summary, "pass_rate");
+        if (json_is_number(rate)) json_object_set_new(summary, "pass_rate_percent", json_real(json_number_value(rate) * 100));
+    }
     res->template = "courses/quiz_results";
     res->title = T(req, "quiz.results");
 }
