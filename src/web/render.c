@@ -102,29 +102,34 @@ static const struct tz *viewer_zone(struct request *req)
     return z ? z : tz_utc();
 }
 
-/* "2026-12-07T14:05:00Z" or "2026-12-07T14:05Z" into *t; "2027-01-31" into *t (midnight) with
- * *date_only. False for anything else. */
+/* The number written by the n digits at s. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* "2026-12-07T14:05:00Z" (or "2026-12-07T14:05Z") into *t; "2027-01-31" into *t (its midnight)
+ * with *date_only. False for anything else. */
 static bool parse_iso(const char *s, size_t n, int64_t *t, bool *date_only)
 {
-    char text[32];
-    if (n < 10 || n >= sizeof text) return false;
-    memcpy(text, s, n);
-    text[n] = '\0';
-    struct tm tm = {0};
-    int used = 0;
-    *date_only = n == 10;
-    if (*date_only) {
-        if (sscanf(text, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &used) != 3) return false;
-    } else if (sscanf(text, "%4d-%2d-%2dT%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                      &tm.tm_min, &used) == 5) {
-        if (text[used] == ':' && sscanf(text + used, ":%2d%n", &tm.tm_sec, &(int){0}) == 1) used += 3;
-        if (text[used++] != 'Z') return false;
-    } else {
-        return false;
+    static const char *const shapes[] = {"9999-99-99", "9999-99-99T99:99Z", "9999-99-99T99:99:99Z"}; /* 9: a digit */
+    bool shaped = false;
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0] && !shaped; k++) {
+        shaped = strlen(shapes[k]) == n;
+        for (size_t i = 0; shaped && i < n; i++)
+            shaped = shapes[k][i] == '9' ? s[i] >= '0' && s[i] <= '9' : s[i] == shapes[k][i];
     }
-    if ((size_t)used != n || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31) return false;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
+    if (!shaped) return false;
+    struct tm tm = {.tm_year = digits(s, 4) - 1900, .tm_mon = digits(s + 5, 2) - 1, .tm_mday = digits(s + 8, 2)};
+    *date_only = n == 10;
+    if (!*date_only) {
+        tm.tm_hour = digits(s + 11, 2);
+        tm.tm_min = digits(s + 14, 2);
+        tm.tm_sec = n == 20 ? digits(s + 17, 2) : 0;
+    }
+    if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31) return false;
     *t = (int64_t)timegm(&tm);
     return true;
 }
