@@ -132,6 +132,9 @@ bool tz_name_ok(const char *name);
 /* Seconds east of UTC in zone z (NULL = UTC) at UTC time t; *abbr (if given) gets the zone's
  * abbreviation then, such as "GMT", "BST" or "JST". */
 int tz_offset(const struct tz *z, int64_t t, const char **abbr);
+/* The UTC time of a wall-clock time in zone z, given as the epoch seconds that wall time would
+ * be in UTC (what timegm gives for what a person typed). */
+int64_t tz_to_utc(const struct tz *z, int64_t wall);
 
 /* ---- Randomness and hashing (libsodium) ---- */
 lerr core_init(void);              /* sodium_init(); call once at start */

@@ -155,6 +155,14 @@ const char *tz_name(const struct tz *z)
     return z ? z->name : utc.name;
 }
 
+int64_t tz_to_utc(const struct tz *z, int64_t wall)
+{
+    /* The offset at the wall time read as UTC is right except within hours of a change; the
+     * offset at the first guess settles it (a wall time skipped by a change reads as after it). */
+    int64_t guess = wall - tz_offset(z, wall, NULL);
+    return wall - tz_offset(z, guess, NULL);
+}
+
 int tz_offset(const struct tz *z, int64_t t, const char **abbr)
 {
     if (!z) z = &utc;

@@ -13,6 +13,15 @@ const char *T(struct request *req, const char *key)
     return i18n_text(web_lang(req), key);
 }
 
+const struct tz *web_zone(struct request *req)
+{
+    const struct tz *z = NULL;
+    if (req->user && req->user->timezone && *req->user->timezone) z = tz_get(req->user->timezone);
+    const struct web_site *site = req->site;
+    if (!z && site && site->settings.timezone) z = tz_get(site->settings.timezone);
+    return z ? z : tz_utc();
+}
+
 json_t *web_model(struct response *res)
 {
     if (!res->model) res->model = json_object();

@@ -92,16 +92,6 @@ static json_t *chrome(struct request *req, struct response *res)
  * element has data-zone (times that matter across zones: opening, closing, deadlines). A date
  * alone (datetime="2027-01-31") reads "31 Jan 2027". Text a template wrote itself is left. */
 
-/* The viewer's zone: their own, else the site's, else UTC. */
-static const struct tz *viewer_zone(struct request *req)
-{
-    const struct tz *z = NULL;
-    if (req->user && req->user->timezone && *req->user->timezone) z = tz_get(req->user->timezone);
-    const struct web_site *site = req->site;
-    if (!z && site && site->settings.timezone) z = tz_get(site->settings.timezone);
-    return z ? z : tz_utc();
-}
-
 /* The number written by the n digits at s. */
 static int digits(const char *s, int n)
 {
@@ -155,7 +145,7 @@ static lerr localise_times(struct request *req, struct buf *out)
     const char *end = out->data + out->len;
     const char *p = memmem(out->data, out->len, open, open_len);
     if (!p) return LE_OK;
-    const struct tz *z = viewer_zone(req);
+    const struct tz *z = web_zone(req);
     struct buf fixed;
     buf_init(&fixed, out->max);
     lerr e = buf_reserve(&fixed, out->len + 1024);

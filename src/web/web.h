@@ -51,6 +51,9 @@ void web_settings_changed(void);
 /* Helpers for handlers. */
 const char *web_lang(struct request *req);
 const char *T(struct request *req, const char *key);   /* translated text */
+/* The zone a page shows times in: the viewer's own, else the site's, else UTC (an API request
+ * has no site settings, so its own zone or UTC; the JSON itself is always UTC). */
+const struct tz *web_zone(struct request *req);
 /* Answers a problem from the model: keeps res->template so a form re-renders with the error. */
 void web_fail(struct response *res, const struct problem *p);
 /* Sets model to an object (created if missing) and returns it. */

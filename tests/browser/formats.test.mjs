@@ -102,6 +102,26 @@ test('opening and closing times in each viewer\'s zone, named, across the change
   assert.equal(quiz.quiz.close_at, CLOSES);
 });
 
+test('the quiz settings take opening and closing times in the viewer\'s zone', async () => {
+  const page = await newPage(browser, server);
+  await signInUI(page, 'admin', ADMIN_PASSWORD);
+  await page.goto(`/courses/${CODE}/quizzes/${quizId}/settings`);
+  // The site's zone (America/New_York): 09:30 UTC in January is 04:30, 12:00 UTC in July 08:00.
+  assert.equal(await page.getByLabel('Opens').inputValue(), '2026-01-15T04:30');
+  assert.equal(await page.getByLabel('Closes').inputValue(), '2036-07-01T08:00');
+  assert.match(await text(page.locator('#times-help')), /America\/New_York/);
+  await page.getByLabel('Opens').fill('2026-01-15T05:00');
+  await submit(page, () => page.getByRole('button', { name: 'Save settings' }).click());
+  let quiz = (await call('GET', `/api/v1/courses/${CODE}/quizzes/${quizId}`)).quiz;
+  assert.equal(quiz.open_at, '2026-01-15T10:00:00Z');
+  assert.equal(quiz.close_at, CLOSES, 'an unchanged field keeps its time');
+  // The API's times stay UTC.
+  await call('PUT', `/api/v1/courses/${CODE}/quizzes/${quizId}`, { open_at: '2026-01-15T09:30' });
+  quiz = (await call('GET', `/api/v1/courses/${CODE}/quizzes/${quizId}`)).quiz;
+  assert.equal(quiz.open_at, OPENS);
+  await page.close();
+});
+
 test('a changed time zone shows on the next page', async () => {
   const page = await quizPage('tok');
   assert.equal(await text(summary(page, 'Opens')), '15 Jan 2026, 18:30 JST');

@@ -74,9 +74,10 @@ static bool find_quiz(struct request *req, struct response *res, struct course *
 
 /* ---- Small conversions ---- */
 
-/* "" = 0 (none); digits = epoch seconds; "YYYY-MM-DDTHH:MM[:SS][Z]" (the HTML datetime-local
- * field, taken as UTC). False when it is none of these. */
-static bool parse_time(const char *s, int64_t *out)
+/* "" = 0 (none); digits = epoch seconds; "YYYY-MM-DDTHH:MM[:SS][Z]": with Z in UTC, without it
+ * a wall-clock time in zone (the HTML datetime-local field in the viewer's zone; UTC for the
+ * API). False when it is none of these. */
+static bool parse_time(const char *s, const struct tz *zone, int64_t *out)
 {
     if (!*s) {
         *out = 0;
@@ -99,29 +100,32 @@ static bool parse_time(const char *s, int64_t *out)
         if (sscanf(rest, ":%2d%n", &sec, &m) != 1) return false;
         rest += m;
     }
-    if (*rest == 'Z') rest++;
+    bool utc = *rest == 'Z';
+    if (utc) rest++;
     if (*rest || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
         tm.tm_min > 59 || sec > 59)
         return false;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     tm.tm_sec = sec;
-    *out = (int64_t)timegm(&tm);
+    int64_t wall = (int64_t)timegm(&tm);
+    *out = utc ? wall : tz_to_utc(zone, wall);
     return true;
 }
 
-/* A time from the model (epoch seconds or ISO text) as "YYYY-MM-DDTHH:MM" for a form. */
+/* A time from the model (epoch seconds or ISO 8601 UTC text) as "YYYY-MM-DDTHH:MM" in the
+ * viewer's zone, for a form's datetime-local field. */
 static const char *time_input(struct request *req, json_t *v)
 {
-    if (json_is_integer(v) && json_integer_value(v) > 0) {
-        time_t t = (time_t)json_integer_value(v);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        return arena_sprintf(req->arena, "%04d-%02d-%02dT%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                             tm.tm_hour, tm.tm_min);
-    }
-    if (json_is_string(v) && json_string_length(v) >= 16) return arena_strndup(req->arena, json_string_value(v), 16);
-    return "";
+    int64_t t = 0;
+    if (json_is_integer(v)) t = json_integer_value(v);
+    else if (json_is_string(v) && !parse_time(json_string_value(v), tz_utc(), &t)) t = 0;
+    if (t <= 0) return "";
+    time_t wall = (time_t)(t + tz_offset(web_zone(req), t, NULL));
+    struct tm tm;
+    gmtime_r(&wall, &tm);
+    return arena_sprintf(req->arena, "%04d-%02d-%02dT%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                         tm.tm_hour, tm.tm_min);
 }
 
 static bool parse_real(const char *s, double *out)
@@ -187,6 +191,7 @@ static void decorate_quiz_settings(struct request *req, json_t *quiz)
     }
     json_object_set_new(quiz, "open_at_input", json_string(time_input(req, json_object_get(quiz, "open_at"))));
     json_object_set_new(quiz, "close_at_input", json_string(time_input(req, json_object_get(quiz, "close_at"))));
+    json_object_set_new(quiz, "time_zone", json_string(tz_name(web_zone(req))));
     json_t *tl = json_object_get(quiz, "time_limit_seconds");
     json_object_set_new(quiz, "time_limit_minutes",
                         json_integer(json_is_integer(tl) ? (json_integer_value(tl) + 59) / 60 : 0));
@@ -412,10 +417,11 @@ static lerr read_settings(struct request *req, struct quiz_settings *s, struct p
         const char *v = req_param(req, times[i]);
         if (!v) continue;
         int64_t t;
-        if (!parse_time(v, &t))
+        /* The API's times are UTC; a page's are the viewer's, as it shows them. */
+        if (!parse_time(v, req->is_api ? tz_utc() : web_zone(req), &t))
             return problem_set(p, LE_INVALID, times[i],
-                               "Give %s as epoch seconds or a date and time (YYYY-MM-DDTHH:MM, UTC); empty for none.",
-                               times[i]);
+                               "Give %s as epoch seconds or a date and time (YYYY-MM-DDTHH:MM, %s); empty for none.",
+                               times[i], req->is_api ? "UTC" : tz_name(web_zone(req)));
         if (i == 0) s->open_at = t;
         else s->close_at = t;
     }

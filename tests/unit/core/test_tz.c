@@ -26,6 +26,17 @@ static void london_changes_at_the_end_of_march(void **state)
     assert_ptr_equal(tz_get("Europe/London"), z); /* loaded once */
 }
 
+/* What a person types in their zone, back to UTC, in winter and in summer. */
+static void wall_clock_to_utc(void **state)
+{
+    (void)state;
+    const struct tz *z = tz_get("Europe/London");
+    assert_int_equal(tz_to_utc(z, 1768469400 /* 2026-01-15 09:30 */), 1768469400);
+    assert_int_equal(tz_to_utc(z, 1782907200 /* 2026-07-01 12:00 */), 1782907200 - 3600);
+    assert_int_equal(tz_to_utc(tz_get("Asia/Tokyo"), 1768469400), 1768469400 - 9 * 3600);
+    assert_int_equal(tz_to_utc(NULL, 1768469400), 1768469400);
+}
+
 static void tokyo_has_no_summer_time(void **state)
 {
     (void)state;
@@ -73,6 +84,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(london_changes_at_the_end_of_march),
         cmocka_unit_test(tokyo_has_no_summer_time),
+        cmocka_unit_test(wall_clock_to_utc),
         cmocka_unit_test(later_years_follow_the_rule),
         cmocka_unit_test(names_that_are_not_zones),
     };
