@@ -140,10 +140,10 @@ static lerr time_text(struct request *req, const struct tz *z, int64_t t, bool d
 /* Rewrites the page's <time> elements (above); a page without any is left as it is. */
 static lerr localise_times(struct request *req, struct buf *out)
 {
-    static const char open[] = "<time datetime=\"";
-    const size_t open_len = sizeof open - 1;
+    static const char tag[] = "<time datetime=\"";
+    const size_t tag_len = sizeof tag - 1;
     const char *end = out->data + out->len;
-    const char *p = memmem(out->data, out->len, open, open_len);
+    const char *p = memmem(out->data, out->len, tag, tag_len);
     if (!p) return LE_OK;
     const struct tz *z = web_zone(req);
     struct buf fixed;
@@ -151,7 +151,7 @@ static lerr localise_times(struct request *req, struct buf *out)
     lerr e = buf_reserve(&fixed, out->len + 1024);
     const char *copied = out->data; /* out's bytes before this are in fixed */
     while (p && !e) {
-        const char *value = p + open_len, *quote = memchr(value, '"', (size_t)(end - value));
+        const char *value = p + tag_len, *quote = memchr(value, '"', (size_t)(end - value));
         const char *gt = quote ? memchr(quote, '>', (size_t)(end - quote)) : NULL;
         if (!gt) break;
         size_t n = (size_t)(quote - value);
@@ -165,7 +165,7 @@ static lerr localise_times(struct request *req, struct buf *out)
             if (!e) e = time_text(req, z, t, date_only, zoned, &fixed);
             copied = text + n;
         }
-        p = memmem(text, (size_t)(end - text), open, open_len);
+        p = memmem(text, (size_t)(end - text), tag, tag_len);
     }
     if (!e) e = buf_add(&fixed, copied, (size_t)(end - copied));
     if (e) {
