@@ -18,7 +18,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c tests/unit/*/*/test_*.c))
 vpath test_%.c $(sort $(dir $(UNIT_SRC)))
 
 # Vendor files copied from npm packages into static/vendor/ (not committed) and embedded.
-VENDOR := static/vendor/bootstrap.min.css
+VENDOR := static/vendor/bootstrap.min.css static/vendor/bootstrap.bundle.min.js
 ASSET_FILES = $(shell LC_ALL=C find templates migrations static locale -type f 2>/dev/null | LC_ALL=C sort) $(VENDOR)
 ASSETS = $(shell printf '%s\n' $(ASSET_FILES) | LC_ALL=C sort -u)
 
@@ -26,7 +26,7 @@ REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
 TEST_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC))
 UNIT_BIN := $(patsubst %.c,build/test/%,$(notdir $(UNIT_SRC)))
 
-.PHONY: all run deps deps-test test test-pg unit unit-pg cli cli-pg api browser multinode clean format
+.PHONY: all run deps deps-test test test-pg unit unit-pg cli cli-pg api browser words multinode clean format
 all: build/lectern
 
 deps:
@@ -62,6 +62,13 @@ static/vendor/bootstrap.min.css: package-lock.json | deps-stamp
 	@scripts/deps.sh
 	@mkdir -p static/vendor
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css $@
+
+# Bootstrap's own scripts (with Popper), for the navigation that collapses on small screens.
+# The source-map comment is dropped: the map is not shipped, and browsers would ask for it.
+static/vendor/bootstrap.bundle.min.js: package-lock.json | deps-stamp
+	@scripts/deps.sh
+	@mkdir -p static/vendor
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/bootstrap/dist/js/bootstrap.bundle.min.js > $@
 
 # Installs missing Debian and npm packages once; re-run when the script changes.
 .PHONY: deps-stamp
@@ -102,7 +109,7 @@ run: build/lectern
 # release binary too: -O2 finds warnings (uninitialised values) that the test build's -O1 misses.
 test: deps-test
 	@status=0; \
-	$(MAKE) --no-print-directory -k build/lectern unit cli api browser bench-smoke || status=1; \
+	$(MAKE) --no-print-directory -k build/lectern words unit cli api browser bench-smoke || status=1; \
 	$(MAKE) --no-print-directory test-pg || status=1; \
 	exit $$status
 
@@ -135,6 +142,12 @@ api: build/test/lectern
 
 browser: build/test/lectern
 	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/browser/
+
+# Every translation key the templates and handlers use is in locale/en.json, and every key
+# there is used (tests/words/check.mjs; keys built from a prefix are declared by a
+# "words:" comment next to the code). Needs no build.
+words:
+	node tests/words/check.mjs
 
 # ---- benchmarks (docs/bench.md) ----
 # `make bench BENCH_SIZE=S|M|L`: the release binary (-O2, no sanitizers) and nginx serving a

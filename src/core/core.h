@@ -133,6 +133,22 @@ void time_set_fake(int64_t t);     /* tests only: 0 restores the real clock */
 void time_iso8601(int64_t t, char out[static 21]);
 double time_monotonic_ms(void);
 
+/* ---- Time zones (tz.c): IANA names from the system's zone database ($TZDIR or
+ * /usr/share/zoneinfo), each loaded once and shared by every thread. ---- */
+struct tz;
+/* The zone named name ("Europe/London", "UTC"); NULL when it is no zone of the database. */
+const struct tz *tz_get(const char *name);
+const struct tz *tz_utc(void);
+const char *tz_name(const struct tz *z);
+/* Letters, digits and _ / - + only, no "..": safe to look up as a file (it may still be none). */
+bool tz_name_ok(const char *name);
+/* Seconds east of UTC in zone z (NULL = UTC) at UTC time t; *abbr (if given) gets the zone's
+ * abbreviation then, such as "GMT", "BST" or "JST". */
+int tz_offset(const struct tz *z, int64_t t, const char **abbr);
+/* The UTC time of a wall-clock time in zone z, given as the epoch seconds that wall time would
+ * be in UTC (what timegm gives for what a person typed). */
+int64_t tz_to_utc(const struct tz *z, int64_t wall);
+
 /* ---- Randomness and hashing (libsodium) ---- */
 lerr core_init(void);              /* sodium_init(); call once at start */
 /* nbytes random bytes as lowercase hex into out (2*nbytes+1). */

@@ -94,6 +94,7 @@ struct request_user {
     bool via_bearer;             /* API token: no CSRF check */
     int64_t impersonator_id;     /* "log in as": the administrator behind the session, 0 = none */
     const char *impersonator_name;
+    const char *timezone;        /* the user's IANA time zone; "" = the site's */
 };
 
 struct MHD_Connection;

@@ -78,6 +78,7 @@ struct tpl {
 struct tpl_set {
     struct tpl **v;
     size_t n, cap;
+    int real_decimals; /* reals rounded to at most this many decimals; 0 = in full */
 };
 
 /* ------------------------------------------------------------------------------------------
@@ -705,6 +706,24 @@ struct tpl_set *tpl_set_new(void)
     return calloc(1, sizeof(struct tpl_set));
 }
 
+void tpl_set_round_reals(struct tpl_set *set, int decimals)
+{
+    set->real_decimals = decimals > 0 && decimals < 10 ? decimals : 0;
+}
+
+/* d with at most n decimals and no trailing zeros: 60.7142857 -> "60.71", 0.5 -> "0.5". */
+static void round_real(char *num, size_t size, double d, int n)
+{
+    snprintf(num, size, "%.*f", n, d);
+    char *dot = strchr(num, '.');
+    if (!dot) return;
+    char *end = num + strlen(num);
+    while (end > dot + 1 && end[-1] == '0') end--;
+    if (end == dot + 1) end = dot;
+    *end = '\0';
+    if (strcmp(num, "-0") == 0) strcpy(num, "0");
+}
+
 static void tpl_free(struct tpl *t)
 {
     if (!t) return;
@@ -935,6 +954,10 @@ static lerr put_value(const struct render *r, json_t *v, bool escape)
     }
     case JSON_REAL: {
         double d = json_real_value(v);
+        if (r->set->real_decimals && d > -1e15 && d < 1e15) {
+            round_real(num, sizeof num, d, r->set->real_decimals);
+            return buf_adds(r->out, num);
+        }
         for (int prec = 15; prec <= 17; prec++) {
             snprintf(num, sizeof num, "%.*g", prec, d);
             if (strtod(num, NULL) == d) break;

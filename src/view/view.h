@@ -17,6 +17,9 @@ void tpl_set_free(struct tpl_set *set);
 lerr tpl_set_add(struct tpl_set *set, const char *name, const char *src, size_t len,
                  struct problem *p);
 bool tpl_set_has(const struct tpl_set *set, const char *name);
+/* Pages round reals to at most decimals places (60.7142857 -> "60.71"); 0, the default, prints
+ * them in full. Set before rendering starts. */
+void tpl_set_round_reals(struct tpl_set *set, int decimals);
 /* Renders template name against a context stack (stack[0] is the bottom, stack[n-1] the top,
  * searched first). Partials and parents resolve by name within the set; a missing partial
  * renders as empty, as the spec says. Falsey, as in JavaScript: missing, null, false, "", 0

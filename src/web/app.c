@@ -51,6 +51,7 @@ static void load_settings(struct request *req, struct site_settings *out)
     out->primary_color = arena_strdup(req->arena, c->primary_color ? c->primary_color : "#0d6efd");
     out->logo_sha256 = arena_strdup(req->arena, c->logo_sha256);
     out->logo_type = arena_strdup(req->arena, c->logo_type);
+    out->timezone = arena_strdup(req->arena, c->timezone ? c->timezone : "UTC");
     out->version = c->version;
     pthread_mutex_unlock(&settings_cache.lock);
 }
@@ -97,6 +98,7 @@ static int hook_begin(struct request *req, struct response *res)
             u->impersonator_id = su.impersonator_id;
             u->impersonator_name = su.impersonator_name;
             u->csrf = su.csrf;
+            u->timezone = su.timezone;
             u->via_bearer = req->via_bearer; /* the server knows whether it was a Bearer token */
             req->user = u;
         }
@@ -175,6 +177,8 @@ lerr web_init(struct db_pool *pool, const char *data_dir, struct problem *p)
     web_app.pool = pool;
     web_app.data_dir = data_dir;
     web_app.templates = tpl_set_new();
+    /* Scores and percentages read 60.71, not 60.7142857142857. */
+    tpl_set_round_reals(web_app.templates, 2);
     struct compile_ctx c = {web_app.templates, p, LE_OK};
     asset_each("templates/", compile_one, &c);
     if (c.err) return c.err;

@@ -13,6 +13,15 @@ const char *T(struct request *req, const char *key)
     return i18n_text(web_lang(req), key);
 }
 
+const struct tz *web_zone(struct request *req)
+{
+    const struct tz *z = NULL;
+    if (req->user && req->user->timezone && *req->user->timezone) z = tz_get(req->user->timezone);
+    const struct web_site *site = req->site;
+    if (!z && site && site->settings.timezone) z = tz_get(site->settings.timezone);
+    return z ? z : tz_utc();
+}
+
 json_t *web_model(struct response *res)
 {
     if (!res->model) res->model = json_object();
@@ -22,6 +31,19 @@ json_t *web_model(struct response *res)
 void web_fail(struct response *res, const struct problem *p)
 {
     res_problem(res, p);
+}
+
+const char *web_duration(struct request *req, int64_t seconds)
+{
+    int64_t minutes = seconds > 0 ? (seconds + 59) / 60 : 0, hours = minutes / 60;
+    minutes %= 60;
+    const char *h = hours ? arena_sprintf(req->arena, "%lld %s", (long long)hours,
+                                          T(req, hours == 1 ? "duration.hour" : "duration.hours"))
+                          : "";
+    const char *m = minutes || !hours ? arena_sprintf(req->arena, "%lld %s", (long long)minutes,
+                                                      T(req, minutes == 1 ? "duration.minute" : "duration.minutes"))
+                                      : "";
+    return arena_sprintf(req->arena, "%s%s%s", h, *h && *m ? " " : "", m);
 }
 
 void web_flash(struct request *req, struct response *res, const char *key)

@@ -2,6 +2,7 @@
  * template rendered inside the site layout, with the page chrome (branding, navigation, the
  * CSRF token, the flash message, translations) that the JSON never carries. */
 #include <string.h>
+#include <time.h>
 #include "web.h"
 #include "../core/json_set.h"
 
@@ -62,7 +63,7 @@ static json_t *chrome(struct request *req, struct response *res)
     const struct web_site *site = req->site;
     const struct site_settings *s = site ? &site->settings : NULL;
     json_t *c = json_object(), *brand = json_object();
-    jset_str(brand, "name", s && s->site_name ? s->site_name : "Lectern");
+    jset_str(brand, "name", s && s->site_name ? s->site_name : T(req, "app.name"));
     jset_str(brand, "primary_color", s && s->primary_color ? s->primary_color : "#0d6efd");
     jset_bool(brand, "has_logo", s && s->logo_sha256);
     jset_int(brand, "version", s ? s->version : 0);
@@ -84,6 +85,98 @@ static json_t *chrome(struct request *req, struct response *res)
     return c;
 }
 
+/* ---- Times people read ----
+ * Templates show a time as <time datetime="{{x}}">{{x}}</time>, with the model's ISO 8601 UTC
+ * value (what the JSON twin carries). Here, once for every page, the element's text becomes
+ * the time in the viewer's zone, "7 Dec 2026, 14:05", and "7 Dec 2026, 14:05 GMT" where the
+ * element has data-zone (times that matter across zones: opening, closing, deadlines). A date
+ * alone (datetime="2027-01-31") reads "31 Jan 2027". Text a template wrote itself is left. */
+
+/* The number written by the n digits at s. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* "2026-12-07T14:05:00Z" (or "2026-12-07T14:05Z") into *t; "2027-01-31" into *t (its midnight)
+ * with *date_only. False for anything else. */
+static bool parse_iso(const char *s, size_t n, int64_t *t, bool *date_only)
+{
+    static const char *const shapes[] = {"9999-99-99", "9999-99-99T99:99Z", "9999-99-99T99:99:99Z"}; /* 9: a digit */
+    bool shaped = false;
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0] && !shaped; k++) {
+        shaped = strlen(shapes[k]) == n;
+        for (size_t i = 0; shaped && i < n; i++)
+            shaped = shapes[k][i] == '9' ? s[i] >= '0' && s[i] <= '9' : s[i] == shapes[k][i];
+    }
+    if (!shaped) return false;
+    struct tm tm = {.tm_year = digits(s, 4) - 1900, .tm_mon = digits(s + 5, 2) - 1, .tm_mday = digits(s + 8, 2)};
+    *date_only = n == 10;
+    if (!*date_only) {
+        tm.tm_hour = digits(s + 11, 2);
+        tm.tm_min = digits(s + 14, 2);
+        tm.tm_sec = n == 20 ? digits(s + 17, 2) : 0;
+    }
+    if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31) return false;
+    *t = (int64_t)timegm(&tm);
+    return true;
+}
+
+/* words: date.month_{1,2,3,4,5,6,7,8,9,10,11,12} */
+static lerr time_text(struct request *req, const struct tz *z, int64_t t, bool date_only, bool zoned, struct buf *out)
+{
+    const char *abbr = "";
+    time_t local = (time_t)(date_only ? t : t + tz_offset(z, t, &abbr));
+    struct tm tm;
+    if (!gmtime_r(&local, &tm)) return LE_INVALID;
+    const char *month = T(req, arena_sprintf(req->arena, "date.month_%d", tm.tm_mon + 1));
+    if (date_only) return buf_addf(out, "%d %s %d", tm.tm_mday, month, tm.tm_year + 1900);
+    return buf_addf(out, "%d %s %d, %02d:%02d%s%s", tm.tm_mday, month, tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                    zoned ? " " : "", zoned ? abbr : "");
+}
+
+/* Rewrites the page's <time> elements (above); a page without any is left as it is. */
+static lerr localise_times(struct request *req, struct buf *out)
+{
+    static const char tag[] = "<time datetime=\"";
+    const size_t tag_len = sizeof tag - 1;
+    const char *end = out->data + out->len;
+    const char *p = memmem(out->data, out->len, tag, tag_len);
+    if (!p) return LE_OK;
+    const struct tz *z = web_zone(req);
+    struct buf fixed;
+    buf_init(&fixed, out->max);
+    lerr e = buf_reserve(&fixed, out->len + 1024);
+    const char *copied = out->data; /* out's bytes before this are in fixed */
+    while (p && !e) {
+        const char *value = p + tag_len, *quote = memchr(value, '"', (size_t)(end - value));
+        const char *gt = quote ? memchr(quote, '>', (size_t)(end - quote)) : NULL;
+        if (!gt) break;
+        size_t n = (size_t)(quote - value);
+        const char *text = gt + 1;
+        int64_t t;
+        bool date_only;
+        if ((size_t)(end - text) >= n + 7 && memcmp(text, value, n) == 0 && memcmp(text + n, "</time>", 7) == 0 &&
+            parse_iso(value, n, &t, &date_only)) {
+            bool zoned = memmem(quote, (size_t)(gt - quote), " data-zone", 10) != NULL;
+            e = buf_add(&fixed, copied, (size_t)(text - copied));
+            if (!e) e = time_text(req, z, t, date_only, zoned, &fixed);
+            copied = text + n;
+        }
+        p = memmem(text, (size_t)(end - text), tag, tag_len);
+    }
+    if (!e) e = buf_add(&fixed, copied, (size_t)(end - copied));
+    if (e) {
+        buf_release(&fixed);
+        return e;
+    }
+    buf_release(out);
+    *out = fixed;
+    return LE_OK;
+}
+
 static lerr render_html(struct request *req, struct response *res, struct buf *out)
 {
     const char *tpl = res->template;
@@ -101,7 +194,7 @@ static lerr render_html(struct request *req, struct response *res, struct buf *o
     }
     lerr e = tpl_set_render(web_app.templates, tpl, stack, n, out);
     for (size_t i = 0; i < n; i++) json_memory_release(stack[i]);
-    return e;
+    return e ? e : localise_times(req, out);
 }
 
 lerr web_render(struct request *req, struct response *res, struct buf *out, const char **ctype)

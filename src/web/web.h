@@ -51,10 +51,16 @@ void web_settings_changed(void);
 /* Helpers for handlers. */
 const char *web_lang(struct request *req);
 const char *T(struct request *req, const char *key);   /* translated text */
+/* The zone a page shows times in: the viewer's own, else the site's, else UTC (an API request
+ * has no site settings, so its own zone or UTC; the JSON itself is always UTC). */
+const struct tz *web_zone(struct request *req);
 /* Answers a problem from the model: keeps res->template so a form re-renders with the error. */
 void web_fail(struct response *res, const struct problem *p);
 /* Sets model to an object (created if missing) and returns it. */
 json_t *web_model(struct response *res);
+/* A duration as people read it, in whole minutes rounded up: "20 minutes", "1 hour",
+ * "1 hour 30 minutes". The one style for every duration a page shows. */
+const char *web_duration(struct request *req, int64_t seconds);
 /* A flash message for the next HTML page (ignored by the API). */
 void web_flash(struct request *req, struct response *res, const char *key);
 /* Builds the {"items","page","per_page","total","next"} list model. */

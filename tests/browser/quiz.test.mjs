@@ -193,8 +193,8 @@ test('a learner takes a timed quiz across a closed tab; the instructor grades th
   assert.equal(pathOf(ivan), `/courses/${CODE}/grading`);
   await ivan.getByText('Nothing is waiting to be graded.').waitFor();
 
-  // The learner sees the grade and the comment.
-  await lena.goto(attemptPath);
+  // The learner sees the grade and the comment (the review opens on page 1; the essay is on 2).
+  await lena.goto(`${attemptPath}?page=1`);
   assert.match(await lena.locator('#attempt-state').innerText(), /Submitted/);
   assert.match(await lena.locator('#attempt-score').innerText(), /^7 \/ 9 \(77\.\d+%\)/);
   await lena.getByText('Good detail; say who called the roll.').waitFor();

@@ -104,6 +104,7 @@ struct session_user {
     const char *csrf;
     int64_t impersonator_id;      /* "log in as": the administrator behind it; 0 = none */
     const char *impersonator_name; /* their name (or username); NULL when not impersonated */
+    const char *timezone;          /* the user's IANA time zone; "" = the site's */
 };
 /* Finds the live session for a token (idle and absolute expiry checked; last-seen touched at
  * most once a minute). LE_AUTH when missing or expired. */

@@ -64,7 +64,8 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
     struct db_stmt *st = db_query(db,
                                   "SELECT s.id, s.user_id, s.csrf, s.last_seen_at, s.expires_at, s.ended_at, "
                                   "u.username, u.first_name, u.last_name, u.roles, u.must_change_password, "
-                                  "u.status, s.impersonator_id, iu.username, iu.first_name, iu.last_name "
+                                  "u.status, s.impersonator_id, iu.username, iu.first_name, iu.last_name, "
+                                  "u.timezone "
                                   "FROM sessions s JOIN users u ON u.id = s.user_id "
                                   "LEFT JOIN users iu ON iu.id = s.impersonator_id "
                                   "WHERE s.token_hash = ?1",
@@ -89,6 +90,7 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
         out->last_name = arena_strdup(a, db_col_text(st, 8));
         out->roles = (unsigned)db_col_int(st, 9);
         out->must_change_password = db_col_int(st, 10) != 0;
+        out->timezone = arena_strdup(a, db_col_text(st, 16) ? db_col_text(st, 16) : "");
         /* "Log in as" (support.c): the administrator behind the session, for the banner. */
         if (!db_col_is_null(st, 12) && db_col_text(st, 13)) {
             const char *first = db_col_text(st, 14) ? db_col_text(st, 14) : "";

@@ -64,6 +64,7 @@ bool session_cache_get(const char *token_hash, int64_t version, int64_t now, int
             out->last_name = dup_or_null(a, c->su.last_name);
             out->csrf = dup_or_null(a, c->su.csrf);
             out->impersonator_name = dup_or_null(a, c->su.impersonator_name);
+            out->timezone = dup_or_null(a, c->su.timezone);
             hit = true;
         }
         break;
@@ -92,7 +93,7 @@ void session_cache_put(const char *token_hash, int64_t version, int64_t last_see
                        const struct session_user *su)
 {
     size_t strings = len_or_0(su->username) + len_or_0(su->first_name) + len_or_0(su->last_name) +
-                     len_or_0(su->csrf) + len_or_0(su->impersonator_name);
+                     len_or_0(su->csrf) + len_or_0(su->impersonator_name) + len_or_0(su->timezone);
     struct cached_session *c = malloc(sizeof *c + strings);
     if (!c) return; /* the next lookup reads the database again */
     memcpy(c->token_hash, token_hash, 64);
@@ -108,6 +109,7 @@ void session_cache_put(const char *token_hash, int64_t version, int64_t last_see
     c->su.last_name = put_str(&at, su->last_name);
     c->su.csrf = put_str(&at, su->csrf);
     c->su.impersonator_name = put_str(&at, su->impersonator_name);
+    c->su.timezone = put_str(&at, su->timezone);
 
     unsigned set = set_of(token_hash);
     pthread_mutex_t *lock = &locks[set % LOCKS];

@@ -71,11 +71,16 @@ struct site_settings {
     const char *primary_color;    /* "#RRGGBB" */
     const char *logo_sha256;      /* NULL when no logo */
     const char *logo_type;        /* image MIME type */
+    const char *timezone;         /* IANA name pages show times in for people without their own */
     int64_t version;              /* bumped on every change, for caches */
 };
 lerr settings_get(struct db *db, struct arena *a, struct site_settings *out);
 lerr settings_update(struct db *db, const char *site_name, const char *primary_color,
                      int64_t actor_id, struct problem *p);
+/* The site's time zone (an IANA name such as "Europe/London"; "UTC" when never set), and the
+ * check of a name alone (LE_INVALID with a message saying what to write). */
+lerr settings_check_timezone(const char *timezone, struct problem *p);
+lerr settings_update_timezone(struct db *db, const char *timezone, int64_t actor_id, struct problem *p);
 /* Stores logo bytes content-addressed under DATA_DIR/files and records them. The type is
  * detected from the bytes (PNG, JPEG, WebP, GIF; at most SETTINGS_LOGO_MAX bytes); `mime` from
  * the client is not trusted and may be NULL. SVG is refused: it can carry script. */

@@ -14,6 +14,7 @@
 
 #define DEFAULT_SITE_NAME "Lectern"
 #define DEFAULT_PRIMARY_COLOR "#0d6efd"
+#define DEFAULT_TIMEZONE "UTC"
 #define SITE_NAME_MAX_CHARS 100
 
 static lerr db_problem(struct problem *p)
@@ -28,10 +29,11 @@ lerr settings_get(struct db *db, struct arena *a, struct site_settings *out)
     out->primary_color = DEFAULT_PRIMARY_COLOR;
     out->logo_sha256 = NULL;
     out->logo_type = NULL;
+    out->timezone = DEFAULT_TIMEZONE;
     out->version = 0;
     struct db_stmt *st = db_query(db,
                                   "SELECT key, value FROM settings WHERE key IN ('site_name', "
-                                  "'primary_color', 'logo_sha256', 'logo_type', 'version')",
+                                  "'primary_color', 'logo_sha256', 'logo_type', 'timezone', 'version')",
                                   "");
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
@@ -45,6 +47,8 @@ lerr settings_get(struct db *db, struct arena *a, struct site_settings *out)
             out->logo_sha256 = *v ? arena_strdup(a, v) : NULL;
         else if (strcmp(k, "logo_type") == 0)
             out->logo_type = *v ? arena_strdup(a, v) : NULL;
+        else if (strcmp(k, "timezone") == 0)
+            out->timezone = *v ? arena_strdup(a, v) : DEFAULT_TIMEZONE;
         else if (strcmp(k, "version") == 0)
             out->version = strtoll(v, NULL, 10);
     }
@@ -138,6 +142,36 @@ lerr settings_update(struct db *db, const char *site_name, const char *primary_c
     }
     if (!e && json_object_size(changes)) {
         e = bump_version(db);
+        if (!e) e = audit_append(db, actor_id, "settings.update", "settings", changes);
+    }
+    if (e) e = db_problem(p);
+    json_decref(changes);
+    arena_free(a);
+    if (db_tx_end(db, e) && !e) e = db_problem(p);
+    return e;
+}
+
+lerr settings_check_timezone(const char *timezone, struct problem *p)
+{
+    if (tz_get(timezone)) return LE_OK;
+    return problem_set(p, LE_INVALID, "timezone",
+                       "'%.64s' is not a time zone: use a name such as Europe/London, America/New_York or UTC.",
+                       timezone ? timezone : "");
+}
+
+lerr settings_update_timezone(struct db *db, const char *timezone, int64_t actor_id, struct problem *p)
+{
+    lerr e = settings_check_timezone(timezone, p);
+    if (e) return e;
+    if (db_tx_begin(db)) return db_problem(p);
+    struct arena *a = arena_new(1024);
+    struct site_settings cur;
+    e = settings_get(db, a, &cur);
+    json_t *changes = json_object();
+    if (!e && strcmp(timezone, cur.timezone) != 0) {
+        add_change(changes, "timezone", cur.timezone, timezone);
+        e = put(db, "timezone", timezone);
+        if (!e) e = bump_version(db);
         if (!e) e = audit_append(db, actor_id, "settings.update", "settings", changes);
     }
     if (e) e = db_problem(p);

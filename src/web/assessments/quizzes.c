@@ -74,9 +74,10 @@ static bool find_quiz(struct request *req, struct response *res, struct course *
 
 /* ---- Small conversions ---- */
 
-/* "" = 0 (none); digits = epoch seconds; "YYYY-MM-DDTHH:MM[:SS][Z]" (the HTML datetime-local
- * field, taken as UTC). False when it is none of these. */
-static bool parse_time(const char *s, int64_t *out)
+/* "" = 0 (none); digits = epoch seconds; "YYYY-MM-DDTHH:MM[:SS][Z]": with Z in UTC, without it
+ * a wall-clock time in zone (the HTML datetime-local field in the viewer's zone; UTC for the
+ * API). False when it is none of these. */
+static bool parse_time(const char *s, const struct tz *zone, int64_t *out)
 {
     if (!*s) {
         *out = 0;
@@ -99,29 +100,32 @@ static bool parse_time(const char *s, int64_t *out)
         if (sscanf(rest, ":%2d%n", &sec, &m) != 1) return false;
         rest += m;
     }
-    if (*rest == 'Z') rest++;
+    bool utc = *rest == 'Z';
+    if (utc) rest++;
     if (*rest || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
         tm.tm_min > 59 || sec > 59)
         return false;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     tm.tm_sec = sec;
-    *out = (int64_t)timegm(&tm);
+    int64_t wall = (int64_t)timegm(&tm);
+    *out = utc ? wall : tz_to_utc(zone, wall);
     return true;
 }
 
-/* A time from the model (epoch seconds or ISO text) as "YYYY-MM-DDTHH:MM" for a form. */
+/* A time from the model (epoch seconds or ISO 8601 UTC text) as "YYYY-MM-DDTHH:MM" in the
+ * viewer's zone, for a form's datetime-local field. */
 static const char *time_input(struct request *req, json_t *v)
 {
-    if (json_is_integer(v) && json_integer_value(v) > 0) {
-        time_t t = (time_t)json_integer_value(v);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        return arena_sprintf(req->arena, "%04d-%02d-%02dT%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                             tm.tm_hour, tm.tm_min);
-    }
-    if (json_is_string(v) && json_string_length(v) >= 16) return arena_strndup(req->arena, json_string_value(v), 16);
-    return "";
+    int64_t t = 0;
+    if (json_is_integer(v)) t = json_integer_value(v);
+    else if (json_is_string(v) && !parse_time(json_string_value(v), tz_utc(), &t)) t = 0;
+    if (t <= 0) return "";
+    time_t wall = (time_t)(t + tz_offset(web_zone(req), t, NULL));
+    struct tm tm;
+    gmtime_r(&wall, &tm);
+    return arena_sprintf(req->arena, "%04d-%02d-%02dT%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                         tm.tm_hour, tm.tm_min);
 }
 
 static bool parse_real(const char *s, double *out)
@@ -165,9 +169,13 @@ static json_t *choices_of(json_t *options, const char *name, const char *selecte
     static const char *const review[] = {"never", "after_submit", "after_close", NULL};
     static const char *const complete[] = {"submit", "pass", NULL};
     const char *const *list = str_eq(name, "grading_method") ? grading : str_eq(name, "complete_on") ? complete : review;
+    /* words: quiz.grading_method_{highest,last,average,first} quiz.complete_on_{submit,pass}
+     * words: quiz.review_answers_{never,after_submit,after_close}
+     * words: quiz.review_correct_{never,after_submit,after_close}
+     * words: quiz.review_feedback_{never,after_submit,after_close} */
     for (size_t i = 0; list[i]; i++)
         json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", list[i], "label",
-                                             T(req, arena_sprintf(req->arena, "quizzes.%s_%s", name, list[i])),
+                                             T(req, arena_sprintf(req->arena, "quiz.%s_%s", name, list[i])),
                                              "selected", selected && str_eq(selected, list[i])));
     return arr;
 }
@@ -183,6 +191,7 @@ static void decorate_quiz_settings(struct request *req, json_t *quiz)
     }
     json_object_set_new(quiz, "open_at_input", json_string(time_input(req, json_object_get(quiz, "open_at"))));
     json_object_set_new(quiz, "close_at_input", json_string(time_input(req, json_object_get(quiz, "close_at"))));
+    json_object_set_new(quiz, "time_zone", json_string(tz_name(web_zone(req))));
     json_t *tl = json_object_get(quiz, "time_limit_seconds");
     json_object_set_new(quiz, "time_limit_minutes",
                         json_integer(json_is_integer(tl) ? (json_integer_value(tl) + 59) / 60 : 0));
@@ -227,7 +236,8 @@ static void decorate_attempt(struct request *req, json_t *att, int page)
     int nq = (int)json_array_size(qs);
     int pages = per_page > 0 ? (nq + per_page - 1) / per_page : 1;
     if (pages < 1) pages = 1;
-    if (page < 0) page = (int)json_integer_value(json_object_get(att, "page"));
+    /* An attempt in progress opens where the learner left it; a review opens on its first page. */
+    if (page < 0 && str_eq(jstr(att, "state"), "in_progress")) page = (int)json_integer_value(json_object_get(att, "page"));
     if (page < 0) page = 0;
     if (page >= pages) page = pages - 1;
     json_t *shown = json_array();
@@ -307,6 +317,24 @@ static void decorate_attempt(struct request *req, json_t *att, int page)
 
 /* ---- The quiz page ---- */
 
+/* The grading method and why the quiz cannot be started, in words (the model has codes), and
+ * the time limit and any extra time in minutes, as the settings form takes them. */
+static void decorate_quiz_words(struct request *req, json_t *quiz)
+{
+    json_int_t limit = json_integer_value(json_object_get(quiz, "time_limit_seconds"));
+    if (limit > 0) json_object_set_new(quiz, "time_limit_text", json_string(web_duration(req, limit)));
+    json_int_t extra = json_integer_value(json_object_get(json_object_get(quiz, "override"), "extra_seconds"));
+    if (extra > 0) json_object_set_new(quiz, "extra_time_text", json_string(web_duration(req, extra)));
+    const char *method = json_string_value(json_object_get(quiz, "grading_method"));
+    if (method)
+        json_object_set_new(quiz, "grading_method_label",
+                            json_string(T(req, arena_sprintf(req->arena, "quiz.grading_method_%s", method))));
+    /* words: quiz.reason_{not_enrolled,quiz_not_open,quiz_closed,no_attempts_left,no_questions} */
+    const char *reason = json_string_value(json_object_get(quiz, "reason"));
+    if (reason)
+        json_object_set_new(quiz, "reason_text", json_string(T(req, arena_sprintf(req->arena, "quiz.reason_%s", reason))));
+}
+
 static void show_quiz(struct request *req, struct response *res, struct course *c, struct activity *x)
 {
     struct problem p = {0};
@@ -319,6 +347,7 @@ static void show_quiz(struct request *req, struct response *res, struct course *
     res->model = json_pack("{s:o, s:o}", "quiz", quiz, "course", web_assess_course_json(c));
     if (!req->is_api) {
         json_object_set_new(res->model, "is_manager", json_boolean(manager));
+        decorate_quiz_words(req, quiz);
         if (manager) decorate_quiz_settings(req, quiz);
     }
     res->template = "courses/quiz";
@@ -364,7 +393,7 @@ void h_quiz_settings_page(struct request *req, struct response *res)
     json_object_set_new(res->model, "categories",
                         json_incref(json_object_get(qcategories_json(req->db, req->arena, c.id), "categories")));
     res->template = "courses/quiz_settings";
-    res->title = T(req, "quizzes.settings");
+    res->title = T(req, "quiz.settings");
 }
 
 static lerr read_settings(struct request *req, struct quiz_settings *s, struct problem *p)
@@ -388,10 +417,11 @@ static lerr read_settings(struct request *req, struct quiz_settings *s, struct p
         const char *v = req_param(req, times[i]);
         if (!v) continue;
         int64_t t;
-        if (!parse_time(v, &t))
+        /* The API's times are UTC; a page's are the viewer's, as it shows them. */
+        if (!parse_time(v, req->is_api ? tz_utc() : web_zone(req), &t))
             return problem_set(p, LE_INVALID, times[i],
-                               "Give %s as epoch seconds or a date and time (YYYY-MM-DDTHH:MM, UTC); empty for none.",
-                               times[i]);
+                               "Give %s as epoch seconds or a date and time (YYYY-MM-DDTHH:MM, %s); empty for none.",
+                               times[i], req->is_api ? "UTC" : tz_name(web_zone(req)));
         if (i == 0) s->open_at = t;
         else s->close_at = t;
     }
@@ -506,7 +536,7 @@ void h_attempt_show(struct request *req, struct response *res)
         json_object_set_new(res->model, "is_grader", json_boolean(grader));
     }
     res->template = "courses/attempt";
-    res->title = T(req, "quizzes.attempt");
+    res->title = T(req, "quiz.attempt");
 }
 
 /* Responses from the attempt page's form (no JavaScript): "q<slot>" for single (index),
@@ -654,15 +684,36 @@ void h_attempt_submit(struct request *req, struct response *res)
 
 /* ---- Grading ---- */
 
+/* The lists below carry times as epoch seconds in JSON; a page shows them through
+ * <time datetime="..."> (render.c), so each item gets <key>_iso beside the number. */
+static void add_iso_times(json_t *list, const char *key)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item) {
+        json_t *t = json_object_get(item, key);
+        if (!json_is_integer(t) || json_integer_value(t) <= 0) continue;
+        char iso[21];
+        time_iso8601(json_integer_value(t), iso);
+        char name[64];
+        snprintf(name, sizeof name, "%s_iso", key);
+        json_object_set_new(item, name, json_string(iso));
+    }
+}
+
 void h_grading_queue(struct request *req, struct response *res)
 {
     struct course c;
     if (!web_assess_manage_course(req, res, &c)) return;
     res->model = json_pack("{s:o, s:o}", "queue", grading_queue_json(req->db, req->arena, c.id), "course",
                            web_assess_course_json(&c));
-    if (!req->is_api) json_object_set_new(res->model, "any", json_boolean(json_array_size(json_object_get(res->model, "queue")) > 0));
+    if (!req->is_api) {
+        json_t *queue = json_object_get(res->model, "queue");
+        json_object_set_new(res->model, "any", json_boolean(json_array_size(queue) > 0));
+        add_iso_times(queue, "submitted_at");
+    }
     res->template = "courses/grading";
-    res->title = T(req, "quizzes.grading");
+    res->title = T(req, "quiz.grading");
 }
 
 void h_attempt_grade(struct request *req, struct response *res)
@@ -746,8 +797,15 @@ void h_quiz_results(struct request *req, struct response *res)
     if (!res->model) res->model = json_object();
     json_object_set_new(res->model, "course", web_assess_course_json(&c));
     json_object_set_new(res->model, "quiz", json_pack("{s:I, s:s}", "id", (json_int_t)x.id, "title", x.title));
+    if (!req->is_api) {
+        add_iso_times(json_object_get(res->model, "attempts"), "submitted_at");
+        /* The pass rate is a fraction in JSON, a percentage on the page. */
+        json_t *summary = json_object_get(res->model, "summary");
+        json_t *rate = json_object_get(summary, "pass_rate");
+        if (json_is_number(rate)) json_object_set_new(summary, "pass_rate_percent", json_real(json_number_value(rate) * 100));
+    }
     res->template = "courses/quiz_results";
-    res->title = T(req, "quizzes.results");
+    res->title = T(req, "quiz.results");
 }
 
 void h_quiz_results_csv(struct request *req, struct response *res)

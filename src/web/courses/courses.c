@@ -53,6 +53,8 @@ static json_t *category_choices(struct request *req, int64_t selected)
     return arr;
 }
 
+/* The kind in words, here and as each course's kind_label below.
+ * words: courses.kind_{elearning,classroom,blended} */
 static json_t *kind_choices(struct request *req, const char *selected)
 {
     static const char *const kinds[] = {"elearning", "classroom", "blended"};

@@ -11,6 +11,7 @@
 #define PAGE_HTML 100
 #define PAGE_API 1000
 
+/* words: import.mode_{upsert,add,update} import.phase_{queued,hashing,writing,done} */
 static const char *const modes[] = {"upsert", "add", "update"};
 
 static json_t *mode_choices(struct request *req, const char *selected)

@@ -180,6 +180,7 @@ void h_job_role_delete(struct request *req, struct response *res)
 
 /* ---- Profile fields ---- */
 
+/* words: people.type_{text,menu,checkbox,date} */
 static const char *const field_types[] = {"text", "menu", "checkbox", "date"};
 
 static json_t *type_choices(struct request *req, const char *selected)

@@ -128,7 +128,8 @@ static void show_user(struct request *req, struct response *res, const struct us
 {
     json_t *signins = signin_history(req->db, u->id, 20);
     if (!req->is_api) {
-        /* Reasons are codes in JSON and words on the page. */
+        /* Reasons are codes in JSON and words on the page.
+         * words: signin_reason.{ok,bad_password,unknown_user,locked,suspended,unknown} */
         size_t i;
         json_t *s;
         json_array_foreach(signins, i, s) {

@@ -5,6 +5,7 @@
 static const struct param_spec p_settings[] = {
     {"site_name", P_STR, 0, 1, 100},
     {"primary_color", P_COLOR, 0, 0, 0},
+    {"timezone", P_STR, 0, 1, 64},
     PARAMS_END,
 };
 static const struct param_spec p_logo[] = {

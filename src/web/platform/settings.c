@@ -24,9 +24,10 @@ static void settings_model(struct request *req, struct response *res)
         res_error(res, LE_DB, NULL, "the settings could not be read; try again");
         return;
     }
-    res->model = json_pack("{s:s, s:s, s:s?}", "site_name", s.site_name, "primary_color", s.primary_color,
+    res->model = json_pack("{s:s, s:s, s:s?, s:s}", "site_name", s.site_name, "primary_color", s.primary_color,
                            "logo_url", s.logo_sha256 ? arena_sprintf(req->arena, "/branding/logo?v=%.12s", s.logo_sha256)
-                                                     : NULL);
+                                                     : NULL,
+                           "timezone", s.timezone);
     web_mail_settings_model(req, res->model);
     for (int i = 0; i < n_sections; i++) sections[i](req, res->model);
     res->template = "admin/settings";
@@ -41,10 +42,16 @@ void h_settings_show(struct request *req, struct response *res)
 void h_settings_update(struct request *req, struct response *res)
 {
     struct problem p = {0};
-    if (settings_update(req->db, req_param(req, "site_name"), req_param(req, "primary_color"), req->user->id, &p)) {
+    const char *tz = req_param(req, "timezone");
+    /* A wrong zone is refused before anything is saved. */
+    lerr e = tz ? settings_check_timezone(tz, &p) : LE_OK;
+    if (!e) e = settings_update(req->db, req_param(req, "site_name"), req_param(req, "primary_color"), req->user->id, &p);
+    if (!e && tz) e = settings_update_timezone(req->db, tz, req->user->id, &p);
+    if (e) {
         settings_model(req, res);
         if (res->model && req_param(req, "site_name"))
             json_object_set_new(res->model, "site_name", json_string(req_param(req, "site_name")));
+        if (res->model && tz) json_object_set_new(res->model, "timezone", json_string(tz));
         web_fail(res, &p);
         return;
     }

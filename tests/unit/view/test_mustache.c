@@ -139,6 +139,25 @@ static void values_and_truthiness(void **state)
     tpl_set_free(set);
 }
 
+/* Pages round reals (a score of 60.7142857142857 reads 60.71) when the set says so; integers
+ * and huge values print as they always did. */
+static void reals_rounded_for_pages(void **state)
+{
+    (void)state;
+    struct tpl_set *set = tpl_set_new();
+    tpl_set_round_reals(set, 2);
+    add_ok(set, "t", "{{a}}% {{b}} {{c}} {{d}} {{e}} {{f}} {{g}}");
+    json_t *data = json_pack("{s:f, s:f, s:f, s:f, s:I, s:f, s:f}", "a", 60.7142857142857, "b", 0.5, "c", 75.0, "d",
+                             -0.001, "e", (json_int_t)1234567, "f", 2.675, "g", 1e20);
+    lerr rc;
+    char *got = render1(set, "t", data, &rc);
+    assert_int_equal(rc, LE_OK);
+    assert_string_equal(got, "60.71% 0.5 75 0 1234567 2.67 1e+20");
+    free(got);
+    json_decref(data);
+    tpl_set_free(set);
+}
+
 /* Compiles src as "pages/broken" and checks the error names the template, the line and the
  * fault. */
 static void expect_compile_error(const char *src, const char *line, const char *what)
@@ -433,6 +452,7 @@ int main(void)
     const struct CMUnitTest own[] = {
         cmocka_unit_test(escapes_html),
         cmocka_unit_test(values_and_truthiness),
+        cmocka_unit_test(reals_rounded_for_pages),
         cmocka_unit_test(compile_errors),
         cmocka_unit_test(recursion_is_capped),
         cmocka_unit_test(output_is_capped),

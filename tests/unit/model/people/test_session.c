@@ -278,6 +278,31 @@ static void test_lookup_from_memory_follows_changes(void **state)
     db_close(other);
 }
 
+/* The viewer's time zone comes with the lookup (pages show times in it), so a change to it,
+ * made by another connection, is seen by the next lookup rather than a minute later. */
+static void test_lookup_carries_the_time_zone(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    struct db *other = NULL;
+    assert_int_equal(db_open(NULL, f->root, &other, &p), LE_OK);
+    struct session_new s;
+    struct session_user su;
+    sign_in(f, &s);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_string_equal(su.timezone, "");
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK); /* from memory */
+    assert_string_equal(su.timezone, "");
+    assert_int_equal(db_run(other, "UPDATE users SET timezone = 'Asia/Tokyo' WHERE id = ?1", "i", f->uid), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_string_equal(su.timezone, "Asia/Tokyo");
+    uint64_t before = f->db->nqueries;
+    assert_int_equal(session_lookup(f->db, f->a, s.token, &su), LE_OK);
+    assert_int_equal(f->db->nqueries - before, 1); /* from memory again, with the new zone */
+    assert_string_equal(su.timezone, "Asia/Tokyo");
+    db_close(other);
+}
+
 int main(void)
 {
     if (core_init()) return 1;
@@ -289,6 +314,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_session_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup_from_memory_follows_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_create_and_must_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_carries_the_time_zone, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

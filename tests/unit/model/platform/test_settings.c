@@ -89,6 +89,29 @@ static void test_update(void **state)
     assert_int_equal(s.version, 2);
 }
 
+/* The site's time zone: UTC until set, a zone of the database or a clear refusal, audited. */
+static void test_timezone(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    struct site_settings s;
+    assert_int_equal(settings_get(f->db, f->a, &s), LE_OK);
+    assert_string_equal(s.timezone, "UTC");
+    assert_int_equal(settings_update_timezone(f->db, "Europe/London", 0, &p), LE_OK);
+    assert_int_equal(settings_get(f->db, f->a, &s), LE_OK);
+    assert_string_equal(s.timezone, "Europe/London");
+    assert_int_equal(s.version, 1);
+    assert_int_equal(audits(f, "settings.update"), 1);
+    assert_int_equal(settings_update_timezone(f->db, "Europe/London", 0, &p), LE_OK); /* no change */
+    assert_int_equal(audits(f, "settings.update"), 1);
+    assert_int_equal(settings_update_timezone(f->db, "Mars/Olympus", 0, &p), LE_INVALID);
+    assert_string_equal(p.field, "timezone");
+    assert_non_null(strstr(p.message, "Europe/London"));
+    assert_int_equal(settings_update_timezone(f->db, "../../etc/passwd", 0, &p), LE_INVALID);
+    assert_int_equal(settings_get(f->db, f->a, &s), LE_OK);
+    assert_string_equal(s.timezone, "Europe/London");
+}
+
 static void test_update_validation(void **state)
 {
     struct fx *f = *state;
@@ -205,6 +228,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_validation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timezone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logo_types, setup, teardown),
     };

@@ -1,0 +1,6 @@
+-- 0020_timezone_auth: a signed-in page shows times in the viewer's time zone, which comes with
+-- the session lookup (and so with the copies session_cache.c keeps). Changing a user's time
+-- zone therefore changes auth_version too (see 0018), so the next page reads the new zone.
+CREATE TRIGGER users_auth_timezone
+AFTER UPDATE OF timezone ON users
+FOR EACH STATEMENT EXECUTE FUNCTION auth_changed();
