@@ -282,6 +282,21 @@ lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, cons
  * percent, next {id, title}, last_access_at], "recently_completed": [newest five]} in two
  * queries, however many courses. */
 json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id);
+/* (The same object's "teaching" holds the courses the person teaches, with "course_id", in
+ * the same order: they are not part of their own training.) */
+
+/* The instructor's dashboard: each course user_id teaches, with its live learners, how many
+ * completed and how many are overdue, in one query. */
+struct teaching_stat {
+    int64_t course_id, learners, completed, overdue;
+};
+lerr teaching_stats(struct db *db, struct arena *a, int64_t user_id, struct teaching_stat **out, size_t *n_out);
+/* The administrator's dashboard, in one query: active people, courses not archived,
+ * completions since month_start, enrolment requests waiting, messages that failed. */
+struct site_overview {
+    int64_t active_people, courses, completions, pending_requests, failed_mail;
+};
+lerr site_overview_read(struct db *db, int64_t month_start, struct site_overview *out);
 
 /* ---- What domains above courses add to it (model_init calls courses_init first) ---- */
 /* Registers courses with the domains below it: rule enrolments follow people as they move. */
