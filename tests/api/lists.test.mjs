@@ -174,3 +174,44 @@ test("dashboards: the instructor's courses with their numbers, the manager's tea
   assert.equal(a.failed_mail, 0);
   assert.ok(a.recent_activity.length > 0 && a.recent_activity.every((e) => typeof e.words === 'string'));
 });
+
+test('bulk actions: a preview that changes nothing, then one confirmed change audited per person', async () => {
+  for (const u of ['bk1', 'bk2', 'bk3']) {
+    await createUser(server, { username: u, email: `${u}@example.com`, first_name: 'Bulk', last_name: u.toUpperCase(), roles: ['learner'], password: PW }, admin);
+  }
+  await post('/api/v1/users/bk3/suspend');
+  const preview = await post('/api/v1/user-actions', { action: 'suspend', users: ['bk1', 'bk2', 'bk3', 'admin', 'nobody.here'] });
+  assert.equal(preview.status, 200, show(preview));
+  assert.deepEqual(preview.json.affected.map((p) => p.username), ['bk1', 'bk2']);
+  assert.deepEqual(preview.json.skipped.map((p) => [p.username, p.reason]), [['admin', 'you cannot suspend your own account'], ['bk3', 'already suspended']]);
+  assert.equal(preview.json.unknown, 'nobody.here');
+  assert.deepEqual(names(await get('/api/v1/users?status=suspended&q=bulk&sort=username')), ['bk3'], 'a preview changes nothing');
+
+  const done = await post('/api/v1/user-actions', { action: 'suspend', users: ['bk1', 'bk2', 'bk3', 'admin'], confirm: true });
+  assert.equal(done.status, 200, show(done));
+  assert.equal(done.json.done, 2);
+  assert.deepEqual(names(await get('/api/v1/users?status=suspended&q=bulk&sort=username')), ['bk1', 'bk2', 'bk3']);
+  for (const u of ['bk1', 'bk2']) {
+    const r = await get(`/api/v1/audit?target=${u}&action=user.suspend`);
+    assert.equal(r.json.items.length, 1, `${u} audited once: ${show(r)}`);
+  }
+
+  const enrol = await post('/api/v1/user-actions', { action: 'enrol', course: 'TEACH-1', users: 'bk1,bk2,zoe.adams', confirm: true });
+  assert.equal(enrol.status, 200, show(enrol));
+  assert.equal(enrol.json.done, 2);
+  assert.deepEqual(enrol.json.skipped.map((p) => [p.username, p.reason]), [['zoe.adams', 'already enrolled']]);
+  const live = (await get('/api/v1/courses/TEACH-1/enrolments')).json.items.map((e) => e.username);
+  assert.ok(live.includes('bk1') && live.includes('bk2'), JSON.stringify(live));
+
+  const noCourse = await post('/api/v1/user-actions', { action: 'enrol', users: 'bk1' });
+  assert.equal(noCourse.status, 422, show(noCourse));
+  assert.equal(noCourse.json.error.field, 'course');
+  const nobody = await post('/api/v1/user-actions', { action: 'suspend', users: '' });
+  assert.equal(nobody.status, 422, show(nobody));
+  assert.equal(nobody.json.error.field, 'users');
+  const badAction = await post('/api/v1/user-actions', { action: 'delete', users: 'bk1' });
+  assert.equal(badAction.status, 422, show(badAction));
+  assert.equal(badAction.json.error.field, 'action');
+  const kim = await signIn(server, 'kim.lee', PW);
+  assert.equal((await post('/api/v1/user-actions', { action: 'suspend', users: 'zoe.adams' }, kim)).status, 403);
+});

@@ -215,6 +215,21 @@ struct user_filter {
 lerr user_list_filtered(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles,
                         const struct user_filter *f, int page, int per_page, struct user **out,
                         int *n_out, int *total_out);
+/* Bulk actions on people chosen from the users list (user.c). */
+#define USER_BULK_MAX 200
+enum user_bulk_action { USER_BULK_SUSPEND, USER_BULK_REACTIVATE, USER_BULK_RESET_LINK };
+/* The accounts named in list (usernames separated by commas or spaces; at most USER_BULK_MAX)
+ * in a few queries, by username; names with no account are listed in *unknown_out ("" when
+ * none). LE_INVALID when the list is empty or too long. */
+lerr users_by_usernames(struct db *db, struct arena *a, const char *list, struct user **out, int *n_out,
+                        const char **unknown_out, struct problem *p);
+/* Why the action leaves u alone (a translation key: already suspended, no email, oneself), or
+ * NULL when it applies. */
+const char *user_bulk_skip_reason(enum user_bulk_action action, const struct user *u, int64_t actor_id);
+/* Applies the action to every user it applies to, in one transaction: all or nothing, each
+ * person audited as if done one at a time. *done_out is how many were changed. */
+lerr user_bulk_apply(struct db *db, enum user_bulk_action action, const struct user *users, int n, int64_t actor_id,
+                     int *done_out, struct problem *p);
 /* How many people report to manager_id, directly or not. */
 lerr user_reporting_line_count(struct db *db, int64_t manager_id, int64_t *n_out);
 

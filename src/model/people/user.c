@@ -746,3 +746,88 @@ int user_count(struct db *db)
     int64_t n = 0;
     return db_query_int(db, &n, "SELECT COUNT(*) FROM users", "") ? -1 : (int)n;
 }
+
+/* ---- Many at once (the users list's bulk actions) ---- */
+
+#define BY_NAME_BATCH 50 /* usernames a statement looks up: one statement text, padded */
+
+/* Looks up names[from..from+BY_NAME_BATCH) in one query; found accounts are appended. */
+static lerr users_batch(struct db *db, struct arena *a, char **names, int from, int n, struct user *out, int *n_out)
+{
+    const char *in = "";
+    for (int i = 0; i < BY_NAME_BATCH; i++) in = arena_sprintf(a, "%s%s?%d", in, i ? ", " : "", i + 1);
+    struct db_stmt *st =
+        db_prepare(db, arena_sprintf(a, "SELECT " USER_COLS " FROM users WHERE username IN (%s) ORDER BY username", in));
+    if (!st) return LE_DB;
+    for (int i = 0; i < BY_NAME_BATCH; i++) db_bind_text(st, i + 1, from + i < n ? names[from + i] : "");
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) user_fill(st, a, &out[(*n_out)++]);
+    db_done(st);
+    return rc == DB_DONE ? LE_OK : LE_DB;
+}
+
+lerr users_by_usernames(struct db *db, struct arena *a, const char *list, struct user **out, int *n_out,
+                        const char **unknown_out, struct problem *p)
+{
+    char **names = arena_alloc(a, sizeof *names * USER_BULK_MAX);
+    int n = 0;
+    for (const char *s = list ? list : ""; *s;) {
+        s += strspn(s, " ,;\t\r\n");
+        size_t len = strcspn(s, " ,;\t\r\n");
+        if (!len) break;
+        if (n == USER_BULK_MAX)
+            return problem_set(p, LE_INVALID, "users", "Choose at most %d people at a time.", USER_BULK_MAX);
+        names[n++] = arena_strndup(a, s, len);
+        s += len;
+    }
+    if (!n) return problem_set(p, LE_INVALID, "users", "Choose at least one person from the list.");
+    struct user *users = arena_alloc(a, sizeof *users * (size_t)n);
+    int found = 0;
+    for (int from = 0; from < n; from += BY_NAME_BATCH)
+        if (users_batch(db, a, names, from, n, users, &found)) return model_db_problem(p);
+    const char *unknown = "";
+    for (int i = 0; i < n; i++) {
+        bool seen = false;
+        for (int k = 0; k < found && !seen; k++) seen = str_eq(users[k].username, names[i]);
+        if (!seen) unknown = arena_sprintf(a, "%s%s%s", unknown, *unknown ? ", " : "", names[i]);
+    }
+    *out = users;
+    *n_out = found;
+    if (unknown_out) *unknown_out = unknown;
+    return LE_OK;
+}
+
+const char *user_bulk_skip_reason(enum user_bulk_action action, const struct user *u, int64_t actor_id)
+{
+    switch (action) {
+    case USER_BULK_SUSPEND:
+        if (u->id == actor_id) return "bulk.skip_self";
+        return str_eq(u->status, "suspended") ? "bulk.skip_already_suspended" : NULL;
+    case USER_BULK_REACTIVATE:
+        return str_eq(u->status, "active") ? "bulk.skip_already_active" : NULL;
+    case USER_BULK_RESET_LINK:
+        if (str_eq(u->status, "suspended")) return "bulk.skip_suspended";
+        return *u->email ? NULL : "bulk.skip_no_email";
+    }
+    return NULL;
+}
+
+lerr user_bulk_apply(struct db *db, enum user_bulk_action action, const struct user *users, int n, int64_t actor_id,
+                     int *done_out, struct problem *p)
+{
+    int done = 0;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
+    for (int i = 0; i < n && !e; i++) {
+        if (user_bulk_skip_reason(action, &users[i], actor_id)) continue;
+        if (action == USER_BULK_SUSPEND)
+            e = user_suspend(db, users[i].id, actor_id, p);
+        else if (action == USER_BULK_REACTIVATE)
+            e = user_reactivate(db, users[i].id, actor_id, p);
+        else
+            e = signin_link_send(db, users[i].id, SIGNIN_LINK_RESET, actor_id, NULL, p);
+        if (!e) done++;
+    }
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    *done_out = e ? 0 : done;
+    return e;
+}

@@ -37,6 +37,7 @@ void h_section_delete(struct request *req, struct response *res);
 void h_activity_update(struct request *req, struct response *res);
 void h_activity_delete(struct request *req, struct response *res);
 void h_enrol_request_decide(struct request *req, struct response *res);
+void h_user_actions(struct request *req, struct response *res);         /* user_actions.c */
 void h_section_create(struct request *req, struct response *res);       /* content.c */
 void h_activity_create(struct request *req, struct response *res);
 void h_activity_show(struct request *req, struct response *res);

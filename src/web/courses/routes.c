@@ -106,6 +106,15 @@ static const struct param_spec p_candidates[] = {
     {"per_page", P_INT, 0, 1, 100},
     PARAMS_END,
 };
+/* Bulk actions from the users list (user_actions.c): users is a list of usernames (the form's
+ * checkboxes, joined with commas, or a JSON array). */
+static const struct param_spec p_user_actions[] = {
+    {"users", P_STR, 0, 0, 20000},
+    {"action", P_STR, PARAM_REQUIRED, 1, 40},
+    {"course", P_STR, 0, 0, 100},
+    {"confirm", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
 static const struct param_spec p_enrol_requests[] = {
     {"status", P_STR, 0, 0, 20},
     {"course", P_STR, 0, 0, 100},
@@ -193,6 +202,8 @@ static const struct route routes[] = {
     {"DELETE", "/api/v1/courses/{course:str}/cover", h_course_cover_delete, CAP_COURSES_MANAGE, p_course, 0},
     {"GET", "/courses/{course:str}/enrol", h_course_candidates, CAP_COURSES_ENROL, p_candidates, 0},
     {"GET", "/api/v1/courses/{course:str}/candidates", h_course_candidates, CAP_COURSES_ENROL, p_candidates, 0},
+    {"POST", "/admin/user-actions", h_user_actions, CAP_USERS_MANAGE, p_user_actions, 0},
+    {"POST", "/api/v1/user-actions", h_user_actions, CAP_USERS_MANAGE, p_user_actions, 0},
     {"GET", "/enrolment-requests", h_enrol_requests, CAP_SIGNED_IN, p_enrol_requests, 0},
     {"GET", "/api/v1/enrolment-requests", h_enrol_requests, CAP_SIGNED_IN, p_enrol_requests, 0},
     {"POST", "/enrolment-requests/{id:int}", h_enrol_request_decide, CAP_SIGNED_IN, p_enrol_decide, 0},
