@@ -41,6 +41,11 @@ int sql_where_param_int(struct sql_where *w, int64_t v)
     return ++w->n;
 }
 
+void sql_where_cond(struct arena *a, struct sql_where *w, const char *fragment)
+{
+    w->sql = arena_sprintf(a, "%s AND %s", w->sql ? w->sql : "", fragment);
+}
+
 void sql_where_int(struct arena *a, struct sql_where *w, const char *fragment, int64_t v)
 {
     int idx = sql_where_param_int(w, v);

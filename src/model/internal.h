@@ -48,6 +48,8 @@ struct sql_where {
  * fragment, used as many times as it appears). */
 void sql_where_int(struct arena *a, struct sql_where *w, const char *fragment, int64_t v);
 void sql_where_text(struct arena *a, struct sql_where *w, const char *fragment, const char *v);
+/* Adds " AND " fragment, a condition without values. */
+void sql_where_cond(struct arena *a, struct sql_where *w, const char *fragment);
 /* Reserves the next placeholder for a value the caller writes into its own SQL (a LIMIT). */
 int sql_where_param_int(struct sql_where *w, int64_t v);
 /* Prepares sql and binds w's values; NULL on error. */

@@ -215,3 +215,55 @@ test('bulk actions: a preview that changes nothing, then one confirmed change au
   const kim = await signIn(server, 'kim.lee', PW);
   assert.equal((await post('/api/v1/user-actions', { action: 'suspend', users: 'zoe.adams' }, kim)).status, 403);
 });
+
+test("a course's enrolments: sorted, filtered, paged; the unpaged API answers them all as before", async () => {
+  await post('/api/v1/courses', { code: 'LIST-1', title: 'Listed', status: 'published' });
+  for (const [u, due] of [['zoe.adams', '2001-01-01'], ['kim.lee', '2040-06-30'], ['pg0', null], ['pg1', null], ['pg2', null]]) {
+    const r = await post('/api/v1/courses/LIST-1/enrolments', due ? { username: u, due } : { username: u });
+    assert.equal(r.status, 201, show(r));
+  }
+  await post('/api/v1/courses/LIST-1/enrolments', { username: 'max.brown', role: 'instructor' });
+  const all = await get('/api/v1/courses/LIST-1/enrolments');
+  assert.equal(all.status, 200, show(all));
+  assert.equal(all.json.items.length, 6, 'no page asked: every enrolment');
+  assert.equal(all.json.code, 'LIST-1');
+  const byDue = await get('/api/v1/courses/LIST-1/enrolments?sort=due&dir=desc&role=learner');
+  assert.deepEqual(byDue.json.items.slice(0, 2).map((e) => e.username), ['kim.lee', 'zoe.adams']);
+  assert.deepEqual((await get('/api/v1/courses/LIST-1/enrolments?state=overdue')).json.items.map((e) => e.username), ['zoe.adams']);
+  assert.deepEqual((await get('/api/v1/courses/LIST-1/enrolments?role=instructor')).json.items.map((e) => e.username), ['max.brown']);
+  const p1 = await get('/api/v1/courses/LIST-1/enrolments?sort=username&per_page=4');
+  assert.deepEqual(p1.json.items.map((e) => e.username), ['kim.lee', 'max.brown', 'pg0', 'pg1']);
+  assert.equal(p1.json.total, 6);
+  const p2 = await get(p1.json.next);
+  assert.deepEqual(p2.json.items.map((e) => e.username), ['pg2', 'zoe.adams']);
+  const bad = await get('/api/v1/courses/LIST-1/enrolments?sort=password');
+  assert.equal(bad.status, 422, show(bad));
+  assert.equal(bad.json.error.field, 'sort');
+});
+
+test("a course's enrolments changed together: a new due date, then unenrolment, audited per person", async () => {
+  const preview = await post('/api/v1/courses/LIST-1/enrolments/bulk', { action: 'due', due: '2041-02-01', users: 'pg0,pg1' });
+  assert.equal(preview.status, 200, show(preview));
+  assert.deepEqual(preview.json.people, ['pg0', 'pg1']);
+  assert.equal((await get('/api/v1/courses/LIST-1/enrolments?q=pg0')).json.items[0].due, null, 'a preview changes nothing');
+  const due = await post('/api/v1/courses/LIST-1/enrolments/bulk', { action: 'due', due: '2041-02-01', users: 'pg0,pg1', confirm: true });
+  assert.equal(due.status, 200, show(due));
+  assert.equal(due.json.done, 2);
+  const rows = (await get('/api/v1/courses/LIST-1/enrolments?q=pg&sort=username')).json.items;
+  assert.deepEqual(rows.map((e) => [e.username, e.due]), [['pg0', '2041-02-01'], ['pg1', '2041-02-01'], ['pg2', null]]);
+  const changes = (await get('/api/v1/audit?action=enrolment.change&target=course:LIST-1')).json.items;
+  assert.equal(changes.length, 2);
+  const badDate = await post('/api/v1/courses/LIST-1/enrolments/bulk', { action: 'due', due: '2041-13-01', users: 'pg0', confirm: true });
+  assert.equal(badDate.status, 422, show(badDate));
+  assert.equal(badDate.json.error.field, 'due');
+  // One person not enrolled: nobody is unenrolled.
+  const partial = await post('/api/v1/courses/LIST-1/enrolments/bulk', { action: 'unenrol', users: 'pg0,amy.young', confirm: true });
+  assert.equal(partial.status, 404, show(partial));
+  assert.match(partial.json.error.message, /amy.young/);
+  assert.equal((await get('/api/v1/courses/LIST-1/enrolments')).json.items.length, 6);
+  const gone = await post('/api/v1/courses/LIST-1/enrolments/bulk', { action: 'unenrol', users: 'pg0,pg1', confirm: true });
+  assert.equal(gone.status, 200, show(gone));
+  assert.deepEqual((await get('/api/v1/courses/LIST-1/enrolments?q=pg')).json.items.map((e) => e.username), ['pg2']);
+  const learner = await signIn(server, 'zoe.adams', PW);
+  assert.equal((await post('/api/v1/courses/LIST-1/enrolments/bulk', { action: 'unenrol', users: 'pg2', confirm: true }, learner)).status, 403);
+});

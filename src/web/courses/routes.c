@@ -66,6 +66,26 @@ static const struct param_spec p_learners[] = {
     {"state", P_STR, 0, 0, 20},
     PARAMS_END,
 };
+/* The enrolments list (enrolment_list.c): filters, sort and page. */
+static const struct param_spec p_enrolments[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"q", P_STR, 0, 0, 100},
+    {"state", P_STR, 0, 0, 20},
+    {"role", P_STR, 0, 0, 20},
+    {"sort", P_STR, 0, 0, 40},
+    {"dir", P_STR, 0, 0, 10},
+    {"page", P_INT, 0, 1, 1000000},
+    {"per_page", P_INT, 0, 1, 5000},
+    PARAMS_END,
+};
+static const struct param_spec p_enrolments_bulk[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"users", P_STR, 0, 0, 20000},
+    {"action", P_STR, PARAM_REQUIRED, 1, 20},
+    {"due", P_STR, 0, 0, 10},
+    {"confirm", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
 static const struct param_spec p_rule[] = {
     {"course", P_STR, PARAM_REQUIRED, 1, 100},
     {"id", P_INT, 0, 1, 0},
@@ -175,7 +195,10 @@ static const struct route routes[] = {
     {"POST", "/api/v1/courses/{course:str}/archive", h_course_archive, CAP_COURSES_MANAGE, p_course, 0},
     {"POST", "/courses/{course:str}/policy", h_course_policy_ack, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/api/v1/courses/{course:str}/policy/acknowledgements", h_course_policy_ack, CAP_SIGNED_IN, p_course, 0},
-    {"GET", "/api/v1/courses/{course:str}/enrolments", h_course_enrolments, CAP_COURSES_ENROL, p_learners, 0},
+    {"GET", "/api/v1/courses/{course:str}/enrolments", h_enrolments_list, CAP_COURSES_ENROL, p_enrolments, 0},
+    {"GET", "/courses/{course:str}/enrolments", h_enrolments_list, CAP_COURSES_ENROL, p_enrolments, 0},
+    {"POST", "/courses/{course:str}/enrolments/bulk", h_enrolments_bulk, CAP_COURSES_ENROL, p_enrolments_bulk, 0},
+    {"POST", "/api/v1/courses/{course:str}/enrolments/bulk", h_enrolments_bulk, CAP_COURSES_ENROL, p_enrolments_bulk, 0},
     {"GET", "/api/v1/courses/{course:str}/enrolments.csv", h_course_learners_csv, CAP_COURSES_ENROL, p_learners, 0},
     {"GET", "/courses/{course:str}/enrolments.csv", h_course_learners_csv, CAP_COURSES_ENROL, p_learners, 0},
     {"GET", "/api/v1/courses/{course:str}/rules", h_course_rules, CAP_COURSES_MANAGE, p_course, 0},
