@@ -169,3 +169,28 @@ test('the audit log filtered to one person, in words, paged', { timeout: 120000 
   await submit(page, () => page.getByRole('link', { name: 'Newer entries' }).click());
   assert.deepEqual(await words(), first);
 });
+
+test("a course's enrolments: sorted by due date, then a new due date for the people ticked", { timeout: 120000 }, async () => {
+  const page = await newPage(browser, server);
+  await signInUI(page, 'max.brown', PW);
+  // The instructor reaches the course's enrolments from the dashboard.
+  await submit(page, () => page.getByRole('link', { name: /learners in Teaching one/ }).click());
+  await page.getByRole('heading', { name: /Enrolments: Teaching one/ }).waitFor();
+  await expectAccessible(page);
+  await page.getByLabel('Course role').selectOption({ label: 'Learner' });
+  await submit(page, () => page.getByRole('button', { name: 'Apply' }).click());
+  await submit(page, () => page.getByRole('link', { name: 'Due' }).click());
+  await submit(page, () => page.getByRole('link', { name: 'Due' }).click());
+  assert.match(page.url(), /sort=due&dir=desc/);
+  const people = async () => page.locator('table tbody tr td:nth-child(3)').allInnerTexts();
+  assert.equal((await people())[0], 'zoe.adams', 'the one with a due date first, latest first');
+  for (const u of await people()) await page.getByRole('checkbox', { name: `Select ${u}` }).check();
+  await page.getByLabel('New due date').fill('2031-03-31');
+  await submit(page, () => page.getByRole('button', { name: 'Review' }).click());
+  await page.getByRole('heading', { name: 'Confirm the change to these enrolments' }).waitFor();
+  await submit(page, () => page.getByRole('button', { name: 'Confirm' }).click());
+  await page.getByRole('status').filter({ hasText: 'The due date is changed' }).waitFor();
+  const rows = (await api(server, 'GET', '/api/v1/courses/TEACH-1/enrolments?role=learner', { token: admin })).json.items;
+  assert.ok(rows.length >= 2 && rows.every((e) => e.due === '2031-03-31'), JSON.stringify(rows));
+  await page.getByRole('row', { name: /zoe\.adams/ }).getByText('2031-03-31').waitFor();
+});

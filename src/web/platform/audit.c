@@ -136,6 +136,15 @@ static bool audit_filter_read(struct request *req, struct response *res, struct 
     return true;
 }
 
+/* The link to the page either side (id from audit_list's "older" or "newer"), or null. */
+static json_t *page_link(struct request *req, const char *base, const char *keep, const char *key, json_t *id,
+                         int limit)
+{
+    if (!json_is_integer(id)) return json_null();
+    return json_string(arena_sprintf(req->arena, "%s?%s%s%s=%lld&limit=%d", base, keep, *keep ? "&" : "", key,
+                                     (long long)json_integer_value(id), limit));
+}
+
 void h_audit_list(struct request *req, struct response *res)
 {
     struct audit_filter f;
@@ -151,10 +160,11 @@ void h_audit_list(struct request *req, struct response *res)
                                                                     f.target, "from", req_param(req, "from"), "to",
                                                                     req_param(req, "to"), NULL});
     const char *base = req->is_api ? "/api/v1/audit" : "/admin/audit";
-    json_t *older = json_object_get(page, "older"), *newer = json_object_get(page, "newer");
-    json_object_set_new(page, "older_href", json_is_integer(older) ? json_string(arena_sprintf(req->arena, "%s?%s%sbefore=%lld&limit=%d", base, keep, *keep ? "&" : "", (long long)json_integer_value(older), f.limit)) : json_null());
-    json_object_set_new(page, "newer_href", json_is_integer(newer) ? json_string(arena_sprintf(req->arena, "%s?%s%safter=%lld&limit=%d", base, keep, *keep ? "&" : "", (long long)json_integer_value(newer), f.limit)) : json_null());
-    json_object_set_new(page, "filters", json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:b}", "actor", f.actor, "action", f.action, "target", f.target, "from", req_param(req, "from"), "to", req_param(req, "to"), "any", *keep != 0));
+    json_object_set_new(page, "older_href", page_link(req, base, keep, "before", json_object_get(page, "older"), f.limit));
+    json_object_set_new(page, "newer_href", page_link(req, base, keep, "after", json_object_get(page, "newer"), f.limit));
+    json_object_set_new(page, "filters",
+                        json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:b}", "actor", f.actor, "action", f.action, "target",
+                                  f.target, "from", req_param(req, "from"), "to", req_param(req, "to"), "any", *keep != 0));
     res->model = page;
     res->template = "admin/audit";
     res->title = T(req, "audit.title");
