@@ -120,7 +120,7 @@ static lerr set_due(struct db *db, struct arena *a, const struct course *c, cons
     lerr q = enrolment_live_id(db, c->id, u.id, &id);
     if (q == LE_NOTFOUND) return problem_set(p, LE_NOTFOUND, "users", "'%s' is not enrolled in %s.", u.username, c->code);
     if (q) return model_db_problem(p);
-    if (db_run(db, "UPDATE enrolments SET due_at = NULLIF(?2, 0) WHERE id = ?1", "ii", id, due_at))
+    if (db_run(db, "UPDATE enrolments SET due_at = NULLIF(CAST(?2 AS BIGINT), 0) WHERE id = ?1", "ii", id, due_at))
         return model_db_problem(p);
     char day[21] = "";
     if (due_at) time_iso8601(due_at, day);
