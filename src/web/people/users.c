@@ -138,7 +138,6 @@ void h_users_list(struct request *req, struct response *res)
     if (!req->is_api) {
         json_object_set_new(res->model, "columns", web_sort_headers(req, &l, user_columns));
         users_filter_choices(req, res->model, &f);
-        json_object_set_new(res->model, "keep", json_string(l.keep));
     }
     res->template = "admin/users";
     res->title = T(req, "users.title");
