@@ -129,7 +129,13 @@ void h_users_list(struct request *req, struct response *res)
         return;
     }
     json_t *items = json_array();
-    for (int i = 0; i < n; i++) json_array_append_new(items, user_to_json(&users[i]));
+    for (int i = 0; i < n; i++) {
+        json_t *u = user_to_json(&users[i]);
+        if (!req->is_api)
+            json_object_set_new(u, "status_label",
+                                json_string(T(req, arena_sprintf(req->arena, "users.status_%s", users[i].status))));
+        json_array_append_new(items, u);
+    }
     const char *dept = f.department_id ? arena_sprintf(req->arena, "%lld", (long long)f.department_id) : NULL;
     l.keep = web_query_string(req, (const char *const[]){"q", f.q, "role", req_param(req, "role"), "department",
                                                           dept, "status", f.status, NULL});
