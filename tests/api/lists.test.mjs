@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, signIn, adminToken, createUser } from '../lib/server.mjs';
+import { startSmtpSink } from '../lib/smtp.mjs';
 
 let server;
 let admin;
@@ -267,4 +268,25 @@ test("a course's enrolments changed together: a new due date, then unenrolment, 
   assert.deepEqual((await get('/api/v1/courses/LIST-1/enrolments?q=pg')).json.items.map((e) => e.username), ['pg2']);
   const learner = await signIn(server, 'zoe.adams', PW);
   assert.equal((await post('/api/v1/courses/LIST-1/enrolments/bulk', { action: 'unenrol', users: 'pg2', confirm: true }, learner)).status, 403);
+});
+
+test('a bulk reset link: one message to each active person, the suspended left alone', async () => {
+  const sink = await startSmtpSink();
+  try {
+    const mail = await patch('/api/v1/settings/mail', {
+      smtp_host: '127.0.0.1', smtp_port: sink.port, smtp_tls: 'none', from_address: 'training@example.org', from_name: 'Training', site_url: server.url,
+    });
+    assert.equal(mail.status, 200, show(mail));
+    await post('/api/v1/users/pg2/suspend');
+    const preview = await post('/api/v1/user-actions', { action: 'send_reset_link', users: 'zoe.adams,pg2' });
+    assert.deepEqual(preview.json.skipped.map((p) => [p.username, p.reason]), [['pg2', 'suspended: reactivate the account first']]);
+    const sent = await post('/api/v1/user-actions', { action: 'send_reset_link', users: 'zoe.adams,pg2', confirm: true });
+    assert.equal(sent.status, 200, show(sent));
+    assert.equal(sent.json.done, 1);
+    await sink.waitFor((m) => (m.to || '').includes('zoe.adams@example.com'), { what: 'the reset message for zoe' });
+    const links = (await get('/api/v1/audit?action=user.signin_link&target=zoe.adams')).json.items;
+    assert.equal(links.length, 1);
+  } finally {
+    await sink.stop();
+  }
 });
