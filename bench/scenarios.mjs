@@ -32,6 +32,14 @@ export const CATALOGUE_TERMS = ['safety', 'data', 'leadership', 'python', 'custo
 
 export const SEARCH_TERMS = ['smith', 'olivia', 'garc', 'lee', 'example.org', 'kowalski', 'zoe', 'an'];
 
+/** Views of the users list an administrator works with: filters, sorts, page sizes, later pages. */
+export const USER_LIST_VIEWS = ['role=learner&status=active&sort=last_signin&dir=desc', 'status=suspended',
+  'role=manager&sort=email', 'sort=created&dir=desc&per_page=100', 'status=locked', 'sort=name&page=40',
+  'role=instructor&q=smith', 'sort=department&per_page=50&page=3'];
+
+/** The audit log's newest page and pages filtered by action family, action and date. */
+export const AUDIT_VIEWS = ['', '?action=auth', '?action=user.create', '?from=2020-01-01&limit=100', '?target=bench.admin1'];
+
 export const scenarios = [
   {
     id: 'static', name: "Lectern's static asset (GET /static/lectern.css)",
@@ -79,6 +87,23 @@ export const scenarios = [
     id: 'users-search-json', name: 'administrator: users search, JSON (GET /api/v1/users?q=...)',
     paths: SEARCH_TERMS.map((q) => `/api/v1/users?q=${encodeURIComponent(q)}`),
     tokens: 'admin', auth: 'bearer', route: ['GET', '/api/v1/users'],
+  },
+  {
+    id: 'dashboard-admin', name: "administrator's dashboard: the site at a glance, recent activity in words (GET /)",
+    path: '/', tokens: 'admin', auth: 'cookie', route: ['GET', '/'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'users-filtered', name: 'administrator: users list filtered and sorted (GET /admin/users?role=...&status=...&sort=...)',
+    paths: USER_LIST_VIEWS.map((v) => `/admin/users?${v}`),
+    tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/users'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'audit', name: 'administrator: audit log, newest and filtered (GET /admin/audit?...)',
+    paths: AUDIT_VIEWS.map((v) => `/admin/audit${v}`),
+    tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/audit'],
+    target: { maxQueries: 5 },
   },
   {
     id: 'quiz-burst', name: 'quiz burst: the learners of BURST start one quiz within 10 s, 16 answers each',

@@ -36,7 +36,7 @@ struct param_spec {
 #define PARAMS_END { NULL, 0, 0, 0, 0 }
 /* Limits on what a request may carry (the body cap: server_config.max_body, or more for a
  * route that declares a larger P_FILE; see struct route). */
-#define HTTP_MAX_PARAMS 64      /* query + body parameters; more answers 400 */
+#define HTTP_MAX_PARAMS 128     /* query + body parameters (a bulk form ticks a page of 100); more answers 400 */
 #define HTTP_MAX_JSON_DEPTH 32  /* nesting of a JSON body; deeper answers 400 */
 
 /* Validates one value against its spec (params.c; no connection needed, so tests call it).

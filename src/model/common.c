@@ -1,4 +1,6 @@
 /* Helpers shared by the model's files (internal.h). */
+#include <stdlib.h>
+#include <string.h>
 #include "internal.h"
 
 lerr model_db_problem(struct problem *p)
@@ -20,4 +22,54 @@ json_t *model_json_time(int64_t t)
     char s[21];
     time_iso8601(t, s);
     return json_string_nocheck(s); /* digits and punctuation only */
+}
+
+/* The fragment with each "?" replaced by the value's placeholder number. */
+static const char *numbered(struct arena *a, const char *fragment, int idx)
+{
+    const char *out = "";
+    for (const char *q; (q = strchr(fragment, '?')); fragment = q + 1)
+        out = arena_sprintf(a, "%s%.*s?%d", out, (int)(q - fragment), fragment, idx);
+    return arena_sprintf(a, "%s%s", out, fragment);
+}
+
+int sql_where_param_int(struct sql_where *w, int64_t v)
+{
+    if (w->n >= SQL_WHERE_MAX) abort(); /* a list declares more filters than it can bind */
+    w->v[w->n].is_text = false;
+    w->v[w->n].i = v;
+    return ++w->n;
+}
+
+void sql_where_cond(struct arena *a, struct sql_where *w, const char *fragment)
+{
+    w->sql = arena_sprintf(a, "%s AND %s", w->sql ? w->sql : "", fragment);
+}
+
+void sql_where_int(struct arena *a, struct sql_where *w, const char *fragment, int64_t v)
+{
+    int idx = sql_where_param_int(w, v);
+    w->sql = arena_sprintf(a, "%s AND %s", w->sql ? w->sql : "", numbered(a, fragment, idx));
+}
+
+void sql_where_text(struct arena *a, struct sql_where *w, const char *fragment, const char *v)
+{
+    if (w->n >= SQL_WHERE_MAX) abort();
+    w->v[w->n].is_text = true;
+    w->v[w->n].s = v;
+    int idx = ++w->n;
+    w->sql = arena_sprintf(a, "%s AND %s", w->sql ? w->sql : "", numbered(a, fragment, idx));
+}
+
+struct db_stmt *sql_where_query(struct db *db, const char *sql, const struct sql_where *w)
+{
+    struct db_stmt *st = db_prepare(db, sql);
+    if (!st) return NULL;
+    for (int i = 0; i < w->n; i++) {
+        if (w->v[i].is_text)
+            db_bind_text(st, i + 1, w->v[i].s);
+        else
+            db_bind_int(st, i + 1, w->v[i].i);
+    }
+    return st;
 }

@@ -31,4 +31,28 @@ lerr bulk_step_done(struct db_stmt *st);
 /* The same for an INSERT ... RETURNING id; *id_out receives the id. */
 lerr bulk_step_id(struct db_stmt *st, int64_t *id_out);
 
+/* ---- Filtered lists (common.c): conditions chosen from fixed fragments, values bound ----
+ * A list with optional filters adds a fragment per filter given and binds its value; the SQL
+ * text is only ever fixed fragments and placeholder numbers, never input. */
+#define SQL_WHERE_MAX 12
+struct sql_where {
+    const char *sql;              /* " AND cond AND cond", "" when nothing is added */
+    int n;                        /* values bound so far: the next placeholder is ?(n + 1) */
+    struct {
+        bool is_text;
+        int64_t i;
+        const char *s;
+    } v[SQL_WHERE_MAX];
+};
+/* Adds " AND " fragment, where each "?" in fragment is the value given (one value a
+ * fragment, used as many times as it appears). */
+void sql_where_int(struct arena *a, struct sql_where *w, const char *fragment, int64_t v);
+void sql_where_text(struct arena *a, struct sql_where *w, const char *fragment, const char *v);
+/* Adds " AND " fragment, a condition without values. */
+void sql_where_cond(struct arena *a, struct sql_where *w, const char *fragment);
+/* Reserves the next placeholder for a value the caller writes into its own SQL (a LIMIT). */
+int sql_where_param_int(struct sql_where *w, int64_t v);
+/* Prepares sql and binds w's values; NULL on error. */
+struct db_stmt *sql_where_query(struct db *db, const char *sql, const struct sql_where *w);
+
 #endif

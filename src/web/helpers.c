@@ -90,3 +90,108 @@ json_t *web_page_model(struct request *req, json_t *items, int page, int per_pag
                                  : json_null());
     return m;
 }
+
+/* ---- Lists: the query string a list keeps, sortable headers, numbered pages ---- */
+
+const char *web_query_string(struct request *req, const char *const *pairs)
+{
+    const char *out = "";
+    for (size_t i = 0; pairs[i]; i += 2) {
+        const char *v = pairs[i + 1];
+        if (!v || !*v) continue;
+        out = arena_sprintf(req->arena, "%s%s%s=%s", out, *out ? "&" : "", pairs[i], url_encode(req->arena, v));
+    }
+    return out;
+}
+
+bool web_list_sort(struct request *req, struct response *res, const struct sort_column *cols,
+                   struct list_sort *out)
+{
+    const char *key = req_param(req, "sort"), *dir = req_param(req, "dir");
+    out->key = cols[0].key;
+    out->desc = false;
+    if (key && *key) {
+        size_t i = 0;
+        while (cols[i].key && !str_eq(cols[i].key, key)) i++;
+        if (!cols[i].key) {
+            const char *names = "";
+            for (i = 0; cols[i].key; i++)
+                names = arena_sprintf(req->arena, "%s%s%s", names, i ? ", " : "", cols[i].key);
+            res_error(res, LE_INVALID, "sort", "Sort by one of: %s.", names);
+            return false;
+        }
+        out->key = cols[i].key;
+    }
+    if (dir && *dir && !str_eq(dir, "asc") && !str_eq(dir, "desc")) {
+        res_error(res, LE_INVALID, "dir", "The sort direction is asc or desc.");
+        return false;
+    }
+    out->desc = dir && str_eq(dir, "desc");
+    return true;
+}
+
+/* A link to the list with the kept filters and the given sort, page and page size. */
+static const char *list_href(struct request *req, const struct list_link *l, const char *sort, bool desc,
+                             int page, int per_page)
+{
+    return arena_sprintf(req->arena, "%s?%s%ssort=%s&dir=%s&per_page=%d&page=%d", l->base_path, l->keep,
+                         *l->keep ? "&" : "", sort, desc ? "desc" : "asc", per_page, page);
+}
+
+json_t *web_sort_headers(struct request *req, const struct list_link *l, const struct sort_column *cols)
+{
+    json_t *heads = json_object();
+    for (size_t i = 0; cols[i].key; i++) {
+        bool active = str_eq(cols[i].key, l->sort.key);
+        /* A click on the sorted column reverses it; on another, sorts by it ascending. */
+        bool next_desc = active && !l->sort.desc;
+        json_object_set_new(heads, cols[i].key,
+                            json_pack("{s:s, s:s, s:b, s:s}", "label", T(req, cols[i].label_key), "href",
+                                      list_href(req, l, cols[i].key, next_desc, 1, l->per_page), "active",
+                                      active, "aria_sort",
+                                      active ? (l->sort.desc ? "descending" : "ascending") : "none"));
+    }
+    return heads;
+}
+
+/* The page numbers shown: the first, the last, and two either side of the current one, with
+ * a gap marked where numbers are left out. */
+static json_t *pager_numbers(struct request *req, const struct list_link *l, int page, int pages)
+{
+    json_t *nums = json_array();
+    int last_shown = 0;
+    for (int n = 1; n <= pages; n++) {
+        if (n != 1 && n != pages && (n < page - 2 || n > page + 2)) continue;
+        if (last_shown && n > last_shown + 1) json_array_append_new(nums, json_pack("{s:b}", "gap", 1));
+        json_array_append_new(nums, json_pack("{s:i, s:s, s:b}", "number", n, "href",
+                                              list_href(req, l, l->sort.key, l->sort.desc, n, l->per_page),
+                                              "current", n == page));
+        last_shown = n;
+    }
+    return nums;
+}
+
+json_t *web_list_model(struct request *req, json_t *items, int page, int total, const struct list_link *l)
+{
+    static const int sizes[] = {25, 50, 100};
+    int per_page = l->per_page;
+    int pages = total ? (total + per_page - 1) / per_page : 1;
+    json_t *m = json_pack("{s:o, s:i, s:i, s:i, s:i, s:s, s:s}", "items", items, "page", page, "per_page",
+                          per_page, "total", total, "pages", pages, "sort", l->sort.key, "dir",
+                          l->sort.desc ? "desc" : "asc");
+    json_object_set_new(m, "next", page < pages ? json_string(list_href(req, l, l->sort.key, l->sort.desc,
+                                                                        page + 1, per_page))
+                                                : json_null());
+    json_object_set_new(m, "prev", page > 1 ? json_string(list_href(req, l, l->sort.key, l->sort.desc,
+                                                                    page - 1, per_page))
+                                            : json_null());
+    if (req->is_api) return m;
+    json_object_set_new(m, "pager", pager_numbers(req, l, page, pages));
+    json_t *size_links = json_array();
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        json_array_append_new(size_links, json_pack("{s:i, s:s, s:b}", "size", sizes[i], "href",
+                                                    list_href(req, l, l->sort.key, l->sort.desc, 1, sizes[i]),
+                                                    "current", sizes[i] == per_page));
+    json_object_set_new(m, "page_sizes", size_links);
+    return m;
+}

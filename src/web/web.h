@@ -67,4 +67,37 @@ void web_flash(struct request *req, struct response *res, const char *key);
 json_t *web_page_model(struct request *req, json_t *items, int page, int per_page, int total,
                        const char *base_path, const char *q);
 
+/* ---- Lists an administrator works with (helpers.c) ----
+ * A list declares its sortable columns; ?sort= names one of them (anything else is refused
+ * with 422, so SQL is never built from input: the model maps the key to a fixed ORDER BY) and
+ * ?dir= is asc or desc. Links keep the list's filters, sort and page size, so a sorted,
+ * filtered page can be bookmarked. */
+struct sort_column {
+    const char *key;              /* the ?sort= value */
+    const char *label_key;        /* the header's translation key */
+};
+struct list_sort {
+    const char *key;              /* one of the columns' keys; the first column by default */
+    bool desc;
+};
+struct list_link {
+    const char *base_path;        /* "/admin/users" */
+    const char *keep;             /* the filters as a query string (web_query_string), or "" */
+    struct list_sort sort;
+    int per_page;
+};
+/* "k1=v1&k2=v2" from NULL-terminated key, value pairs, url-encoded; empty values left out. */
+const char *web_query_string(struct request *req, const char *const *pairs);
+/* Reads ?sort= and ?dir= against cols (ending with a {NULL} row). False, with a 422 on res
+ * naming the field and the choices, when either is not allowed. */
+bool web_list_sort(struct request *req, struct response *res, const struct sort_column *cols,
+                   struct list_sort *out);
+/* {key: {label, href, active, aria_sort}} for the table's header cells: a click sorts by the
+ * column, a second click reverses. */
+json_t *web_sort_headers(struct request *req, const struct list_link *l, const struct sort_column *cols);
+/* The list model: items, page, per_page, total, pages, sort, dir, next and prev (links with
+ * the filters kept), and for pages "pager" (numbered page links with gaps) and "page_sizes"
+ * (25, 50, 100). */
+json_t *web_list_model(struct request *req, json_t *items, int page, int total, const struct list_link *l);
+
 #endif

@@ -231,6 +231,13 @@ int attempt_regrade_question(struct db *db, struct arena *a, int64_t question_id
 /* Essays waiting for a person in a course: [{"attempt_id","slot","quiz","quiz_id","user",
  * "name","question","response_text","submitted_at"}], oldest first. */
 json_t *grading_queue_json(struct db *db, struct arena *a, int64_t course_id);
+/* How many essays wait for a person in each course instructor_id teaches, in one query:
+ * pairs of (course_id, count) in a, courses with none left out. */
+struct grading_waiting {
+    int64_t course_id, essays;
+};
+lerr grading_waiting_counts(struct db *db, struct arena *a, int64_t instructor_id, struct grading_waiting **out,
+                            size_t *n_out);
 /* {"attempts": [{"id","user","name","number","state","submitted_at","percent","passed",
  * "needs_grading"}], "summary": {"attempts","learners","mean","median","pass_rate",
  * "histogram": [10 buckets of percent]}, "questions": [{"slot"/"question_id","title","type",

@@ -64,6 +64,38 @@ json_t *grading_queue_json(struct db *db, struct arena *a, int64_t course_id)
     return list;
 }
 
+lerr grading_waiting_counts(struct db *db, struct arena *a, int64_t instructor_id, struct grading_waiting **out,
+                            size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    size_t n = 0, cap = 8;
+    struct grading_waiting *v = arena_alloc(a, cap * sizeof *v);
+    /* The same essays as grading_queue_json, counted for every course taught at once. */
+    struct db_stmt *st = db_query(
+        db,
+        "SELECT x.course_id, COUNT(*) FROM attempt_questions aq JOIN quiz_attempts t ON t.id = aq.attempt_id "
+        "JOIN activities x ON x.id = t.quiz_id JOIN questions q ON q.id = aq.question_id WHERE x.course_id IN "
+        "(SELECT e.course_id FROM enrolments e WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL AND e.role = "
+        "'instructor') AND x.deleted_at IS NULL AND t.state = 'submitted' AND q.qtype = 'essay' AND aq.fraction "
+        "IS NULL GROUP BY x.course_id",
+        "i", instructor_id);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            struct grading_waiting *grown = arena_alloc(a, 2 * cap * sizeof *grown);
+            memcpy(grown, v, n * sizeof *v);
+            v = grown, cap *= 2;
+        }
+        v[n++] = (struct grading_waiting){.course_id = db_col_int(st, 0), .essays = db_col_int(st, 1)};
+    }
+    db_done(st);
+    if (rc != DB_DONE) return LE_DB;
+    *out = v;
+    *n_out = n;
+    return LE_OK;
+}
+
 /* ---- Results ---- */
 
 struct att {

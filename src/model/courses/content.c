@@ -669,7 +669,7 @@ static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t 
 
 json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
 {
-    json_t *courses = json_array(), *done = json_array();
+    json_t *courses = json_array(), *done = json_array(), *teaching = json_array();
     int64_t now = time_now();
     /* Two queries whatever the number of enrolments: what the learner completed, and their
      * enrolments; the courses' outlines come from memory while they are current. */
@@ -700,6 +700,13 @@ json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
             jset_str(next, "title", c->next_title);
         }
         jset(j, "next", next);
+        /* A course someone teaches is their work, not their training (the instructor's part
+         * of the dashboard shows it). */
+        if (str_eq(c->role, "instructor")) {
+            jset_int(j, "course_id", c->course_id);
+            json_array_append_new(teaching, j);
+            continue;
+        }
         json_array_append_new(c->completed ? done : courses, j);
     }
     /* Recently completed: newest first, at most five. */
@@ -714,7 +721,56 @@ json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id)
             json_array_set_new(done, k - 1, t);
         }
     while (json_array_size(done) > 5) json_array_remove(done, json_array_size(done) - 1);
-    return json_pack("{s:o, s:o}", "courses", courses, "recently_completed", done);
+    return json_pack("{s:o, s:o, s:o}", "courses", courses, "recently_completed", done, "teaching", teaching);
+}
+
+lerr teaching_stats(struct db *db, struct arena *a, int64_t user_id, struct teaching_stat **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    size_t n = 0, cap = 8;
+    struct teaching_stat *v = arena_alloc(a, cap * sizeof *v);
+    struct db_stmt *st = db_query(db,
+                                  "SELECT e.course_id, COUNT(*), SUM(CASE WHEN e.completed_at IS NOT NULL THEN 1 ELSE 0 END), "
+                                  "SUM(CASE WHEN e.completed_at IS NULL AND e.due_at < ?2 THEN 1 ELSE 0 END) "
+                                  "FROM enrolments e WHERE e.role = 'learner' AND e.unenrolled_at IS NULL AND e.course_id IN "
+                                  "(SELECT t.course_id FROM enrolments t WHERE t.user_id = ?1 AND t.unenrolled_at IS NULL "
+                                  "AND t.role = 'instructor') GROUP BY e.course_id",
+                                  "ii", user_id, time_now());
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            struct teaching_stat *grown = arena_alloc(a, 2 * cap * sizeof *grown);
+            memcpy(grown, v, n * sizeof *v);
+            v = grown, cap *= 2;
+        }
+        v[n++] = (struct teaching_stat){.course_id = db_col_int(st, 0), .learners = db_col_int(st, 1),
+                                        .completed = db_col_int(st, 2), .overdue = db_col_int(st, 3)};
+    }
+    db_done(st);
+    if (rc != DB_DONE) return LE_DB;
+    *out = v;
+    *n_out = n;
+    return LE_OK;
+}
+
+lerr site_overview_read(struct db *db, int64_t month_start, struct site_overview *out)
+{
+    *out = (struct site_overview){0};
+    struct db_stmt *st = db_query(db,
+                                  "SELECT (SELECT COUNT(*) FROM users WHERE status = 'active' AND deleted_at IS NULL), "
+                                  "(SELECT COUNT(*) FROM courses WHERE status <> 'archived'), "
+                                  "(SELECT COUNT(*) FROM enrolments WHERE completed_at >= ?1), "
+                                  "(SELECT COUNT(*) FROM enrolment_requests WHERE status = 'pending'), "
+                                  "(SELECT COUNT(*) FROM mail_outbox WHERE state = 'failed')",
+                                  "i", month_start);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *out = (struct site_overview){.active_people = db_col_int(st, 0), .courses = db_col_int(st, 1),
+                                      .completions = db_col_int(st, 2), .pending_requests = db_col_int(st, 3),
+                                      .failed_mail = db_col_int(st, 4)};
+    db_done(st);
+    return rc == DB_ROW ? LE_OK : LE_DB;
 }
 
 lerr enrolment_live_id(struct db *db, int64_t course_id, int64_t user_id, int64_t *id_out)

@@ -885,7 +885,7 @@ lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *u
     if (!e) {
         struct db_stmt *st = db_query(db,
                                       "INSERT INTO enrolments (course_id, user_id, role, source, due_at, enrolled_at, "
-                                      "enrolled_by) VALUES (?1, ?2, ?3, 'manual', NULLIF(?4, 0), ?5, ?6) RETURNING id",
+                                      "enrolled_by) VALUES (?1, ?2, ?3, 'manual', NULLIF(CAST(?4 AS BIGINT), 0), ?5, ?6) RETURNING id",
                                       "iisiii", course_id, u.id, role, due_at, time_now(), actor_id);
         if (db_step(st) == DB_ROW)
             id = db_col_int(st, 0);

@@ -128,6 +128,24 @@ lerr enrol_users(struct db *db, struct arena *a, int64_t course_id, const char *
 /* Ends a live enrolment; the row and its history stay. */
 lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t actor_id,
                unsigned actor_roles, struct problem *p);
+/* A course's enrolments as a list to work with (enrolment_list.c): filtered, sorted on one of
+ * the list's columns ("name", "username", "role", "due", "enrolled", "completed",
+ * "last_access"; the model maps the key to a fixed ORDER BY) and paged, in two queries. */
+struct enrolment_filter {
+    const char *q;                /* username or name contains */
+    const char *state;            /* "completed", "in_progress", "overdue", NULL = all */
+    const char *role;             /* "learner", "instructor", NULL = both */
+    const char *sort;
+    bool desc;
+};
+/* The page's rows as the learners list has them; NULL on a database error. */
+json_t *course_enrolments_page(struct db *db, struct arena *a, int64_t course_id, const struct enrolment_filter *f,
+                               int page, int per_page, int *total_out);
+/* For each person in usernames (commas or spaces): ends their enrolment (unenrol) or sets its
+ * due date (due "" = none), in one transaction, each audited; the first person who cannot be
+ * changed is named in p and nothing changes. */
+lerr enrolments_bulk(struct db *db, struct arena *a, const struct course *c, const char *usernames, bool unenrol,
+                     const char *due, int64_t actor_id, unsigned actor_roles, int *n_out, struct problem *p);
 /* Live enrolments of a course as a JSON array of {username, name, role, due, overdue, ...}. */
 json_t *course_enrolments_json(struct db *db, struct arena *a, int64_t course_id);
 bool course_teaches(struct db *db, int64_t course_id, int64_t user_id);
@@ -283,6 +301,21 @@ lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, cons
  * percent, next {id, title}, last_access_at], "recently_completed": [newest five]} in two
  * queries, however many courses. */
 json_t *learner_dashboard_json(struct db *db, struct arena *a, int64_t user_id);
+/* (The same object's "teaching" holds the courses the person teaches, with "course_id", in
+ * the same order: they are not part of their own training.) */
+
+/* The instructor's dashboard: each course user_id teaches, with its live learners, how many
+ * completed and how many are overdue, in one query. */
+struct teaching_stat {
+    int64_t course_id, learners, completed, overdue;
+};
+lerr teaching_stats(struct db *db, struct arena *a, int64_t user_id, struct teaching_stat **out, size_t *n_out);
+/* The administrator's dashboard, in one query: active people, courses not archived,
+ * completions since month_start, enrolment requests waiting, messages that failed. */
+struct site_overview {
+    int64_t active_people, courses, completions, pending_requests, failed_mail;
+};
+lerr site_overview_read(struct db *db, int64_t month_start, struct site_overview *out);
 
 /* ---- What domains above courses add to it (model_init calls courses_init first) ---- */
 /* Registers courses with the domains below it: rule enrolments follow people as they move, and

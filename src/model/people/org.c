@@ -151,6 +151,29 @@ static void dept_walk(struct dept_node *nodes, int i, int depth, const char *par
     }
 }
 
+lerr department_choices(struct db *db, struct arena *a, struct department **out, int *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    struct db_stmt *st = db_query(db, "SELECT id, name FROM departments ORDER BY name, id", "");
+    int n = 0, cap = 16, rc;
+    struct department *v = arena_alloc(a, sizeof *v * (size_t)cap);
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            struct department *grown = arena_alloc(a, sizeof *grown * (size_t)cap * 2);
+            memcpy(grown, v, sizeof *v * (size_t)n);
+            v = grown, cap *= 2;
+        }
+        v[n++] = (struct department){.id = db_col_int(st, 0), .name = model_col_str(a, st, 1), .idnumber = "",
+                                     .path = ""};
+    }
+    db_done(st);
+    if (rc != DB_DONE) return LE_DB;
+    *out = v;
+    *n_out = n;
+    return LE_OK;
+}
+
 lerr department_list(struct db *db, struct arena *a, struct department **out, int *n_out)
 {
     *out = NULL;

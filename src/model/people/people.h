@@ -203,6 +203,35 @@ lerr user_list_visible(struct db *db, struct arena *a, int64_t viewer_id, unsign
                        const char *q, int page, int per_page, struct user **out, int *n_out,
                        int *total_out);
 bool user_visible_to(struct db *db, int64_t viewer_id, unsigned viewer_roles, int64_t user_id);
+/* The users list's filters and order, each optional. sort is a key of the list's columns
+ * ("name", "username", "email", "department", "status", "last_signin", "created"); the model
+ * maps it to a fixed ORDER BY, and an unknown key sorts by name. */
+struct user_filter {
+    const char *q;                /* search text, NULL or "" = everyone */
+    unsigned role;                /* a mask of enum role: people holding that role; 0 = any */
+    int64_t department_id;        /* 0 = any */
+    const char *status;           /* "active", "suspended", "locked" (now), NULL = any */
+    const char *sort;
+    bool desc;
+};
+lerr user_list_filtered(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles,
+                        const struct user_filter *f, int page, int per_page, struct user **out,
+                        int *n_out, int *total_out);
+/* Bulk actions on people chosen from the users list (user.c). */
+#define USER_BULK_MAX 200
+enum user_bulk_action { USER_BULK_SUSPEND, USER_BULK_REACTIVATE, USER_BULK_RESET_LINK };
+/* The accounts named in list (usernames separated by commas or spaces; at most USER_BULK_MAX)
+ * in a few queries, by username; names with no account are listed in *unknown_out ("" when
+ * none). LE_INVALID when the list is empty or too long. */
+lerr users_by_usernames(struct db *db, struct arena *a, const char *list, struct user **out, int *n_out,
+                        const char **unknown_out, struct problem *p);
+/* Why the action leaves u alone (a translation key: already suspended, no email, oneself), or
+ * NULL when it applies. */
+const char *user_bulk_skip_reason(enum user_bulk_action action, const struct user *u, int64_t actor_id);
+/* Applies the action to every user it applies to, in one transaction: all or nothing, each
+ * person audited as if done one at a time. *done_out is how many were changed. */
+lerr user_bulk_apply(struct db *db, enum user_bulk_action action, const struct user *users, int n, int64_t actor_id,
+                     int *done_out, struct problem *p);
 /* How many people report to manager_id, directly or not. */
 lerr user_reporting_line_count(struct db *db, int64_t manager_id, int64_t *n_out);
 
@@ -226,6 +255,8 @@ struct department {
 };
 /* Every department in tree order (parents before children, siblings by name), in a. */
 lerr department_list(struct db *db, struct arena *a, struct department **out, int *n_out);
+/* Every department's id and name, by name, in one query (the users list's filter), in a. */
+lerr department_choices(struct db *db, struct arena *a, struct department **out, int *n_out);
 lerr department_get(struct db *db, struct arena *a, int64_t id, struct department *out,
                     struct problem *p);
 /* idnumber "" = none; parent_id 0 = top level. A move under its own subtree is refused. */

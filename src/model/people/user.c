@@ -360,22 +360,31 @@ static char *like_pattern(struct arena *a, const char *q)
     "SELECT u.id FROM users u JOIN line ON u.manager_id = line.id) "
 #define IN_LINE "id IN (SELECT id FROM line)"
 
-static lerr list_scoped(struct db *db, struct arena *a, int64_t manager_id, const char *q, int page,
-                        int per_page, struct user **out, int *n_out, int *total_out);
+static lerr list_filtered(struct db *db, struct arena *a, int64_t manager_id, const struct user_filter *f,
+                          int page, int per_page, struct user **out, int *n_out, int *total_out);
 
 lerr user_list(struct db *db, struct arena *a, const char *q, int page, int per_page,
                struct user **out, int *n_out, int *total_out)
 {
-    return list_scoped(db, a, 0, q, page, per_page, out, n_out, total_out);
+    struct user_filter f = {.q = q};
+    return list_filtered(db, a, 0, &f, page, per_page, out, n_out, total_out);
+}
+
+lerr user_list_filtered(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles,
+                        const struct user_filter *f, int page, int per_page, struct user **out,
+                        int *n_out, int *total_out)
+{
+    if (viewer_roles & ROLE_ADMIN) return list_filtered(db, a, 0, f, page, per_page, out, n_out, total_out);
+    /* A viewer with no id sees nobody: -1 matches no manager_id. */
+    return list_filtered(db, a, viewer_id > 0 ? viewer_id : -1, f, page, per_page, out, n_out, total_out);
 }
 
 lerr user_list_visible(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles,
                        const char *q, int page, int per_page, struct user **out, int *n_out,
                        int *total_out)
 {
-    if (viewer_roles & ROLE_ADMIN) return list_scoped(db, a, 0, q, page, per_page, out, n_out, total_out);
-    /* A viewer with no id sees nobody: -1 matches no manager_id. */
-    return list_scoped(db, a, viewer_id > 0 ? viewer_id : -1, q, page, per_page, out, n_out, total_out);
+    struct user_filter f = {.q = q};
+    return user_list_filtered(db, a, viewer_id, viewer_roles, &f, page, per_page, out, n_out, total_out);
 }
 
 bool user_visible_to(struct db *db, int64_t viewer_id, unsigned viewer_roles, int64_t user_id)
@@ -398,8 +407,64 @@ lerr user_reporting_line_count(struct db *db, int64_t manager_id, int64_t *n_out
                         "i", manager_id) == LE_DB ? LE_DB : LE_OK;
 }
 
-static lerr list_scoped(struct db *db, struct arena *a, int64_t manager_id, const char *q, int page,
-                        int per_page, struct user **out, int *n_out, int *total_out)
+/* The list's orders, each ending in a unique column so pages never overlap. Only these
+ * fixed texts reach the SQL; the key comes from the page's declared columns. */
+static const struct {
+    const char *key, *asc, *desc;
+} user_orders[] = {
+    {"name", "last_name, first_name, username", "last_name DESC, first_name DESC, username DESC"},
+    {"username", "username", "username DESC"},
+    {"email", "email, username", "email DESC, username DESC"},
+    {"department",
+     "COALESCE((SELECT d.name FROM departments d WHERE d.id = users.department_id), ''), last_name, first_name, "
+     "username",
+     "COALESCE((SELECT d.name FROM departments d WHERE d.id = users.department_id), '') DESC, last_name DESC, "
+     "first_name DESC, username DESC"},
+    {"status", "status, last_name, first_name, username", "status DESC, last_name DESC, first_name DESC, username DESC"},
+    {"last_signin", "COALESCE(last_signin_at, 0), username", "COALESCE(last_signin_at, 0) DESC, username DESC"},
+    {"created", "created_at, id", "created_at DESC, id DESC"},
+};
+
+static const char *user_order(const struct user_filter *f)
+{
+    for (size_t i = 0; f->sort && i < sizeof user_orders / sizeof user_orders[0]; i++)
+        if (str_eq(f->sort, user_orders[i].key)) return f->desc ? user_orders[i].desc : user_orders[i].asc;
+    return f->desc ? user_orders[0].desc : user_orders[0].asc;
+}
+
+/* The filters other than the search, as conditions on users. */
+static void user_filter_where(struct arena *a, const struct user_filter *f, struct sql_where *w)
+{
+    if (f->role) sql_where_int(a, w, "(roles & ?) <> 0", f->role);
+    if (f->department_id) sql_where_int(a, w, "department_id = ?", f->department_id);
+    if (str_eq(f->status, "active") || str_eq(f->status, "suspended"))
+        sql_where_text(a, w, "status = ?", f->status);
+    else if (str_eq(f->status, "locked"))
+        sql_where_int(a, w, "locked_until > ?", time_now());
+}
+
+/* The conditions of a page of the list: the reporting line (a CTE, returned in *cte), the
+ * search through `search` (USER_SEARCH_FTS or USER_SEARCH_SCAN with ?1 as the pattern), the
+ * filters. */
+static void list_where(struct arena *a, int64_t manager_id, const char *search, const char *pat,
+                       const struct user_filter *f, struct sql_where *w, const char **cte)
+{
+    *w = (struct sql_where){.sql = ""};
+    *cte = "";
+    if (pat) sql_where_text(a, w, str_eq(search, USER_SEARCH_FTS) ? "id IN (SELECT rowid FROM users_fts WHERE body LIKE ?)"
+                                                                 : USER_SEARCH_TEXT " LIKE ? ESCAPE '\\'",
+                            pat);
+    if (manager_id) {
+        int idx = sql_where_param_int(w, manager_id);
+        *cte = arena_sprintf(a, "WITH RECURSIVE line(id) AS (SELECT id FROM users WHERE manager_id = ?%d UNION "
+                                "SELECT u.id FROM users u JOIN line ON u.manager_id = line.id) ", idx);
+        w->sql = arena_sprintf(a, "%s AND " IN_LINE, w->sql);
+    }
+    user_filter_where(a, f, w);
+}
+
+static lerr list_filtered(struct db *db, struct arena *a, int64_t manager_id, const struct user_filter *f,
+                          int page, int per_page, struct user **out, int *n_out, int *total_out)
 {
     *out = NULL;
     *n_out = 0;
@@ -410,55 +475,37 @@ static lerr list_scoped(struct db *db, struct arena *a, int64_t manager_id, cons
     if (page > 1000000) page = 1000000;
     int64_t offset = (int64_t)(page - 1) * per_page;
     char *pat = NULL;
-    if (q) {
-        char *t = arena_trim(a, q);
+    if (f->q) {
+        char *t = arena_trim(a, f->q);
         if (*t) pat = like_pattern(a, t);
     }
+    const char *search = pat ? user_search_where(db, pat) : NULL, *cte;
+    bool fts = search && str_eq(search, USER_SEARCH_FTS);
+    struct sql_where w;
+    list_where(a, manager_id, search, pat, f, &w, &cte);
+    /* The trigram table holds one row per user: a search alone is counted there, without the
+     * join. */
+    const char *count_sql = fts && w.n == 1 ? "SELECT COUNT(*) FROM users_fts WHERE body LIKE ?1"
+                                            : arena_sprintf(a, "%sSELECT COUNT(*) FROM users WHERE 1 = 1%s", cte, w.sql);
     int64_t total = 0;
-    lerr e;
-    struct db_stmt *st;
-    if (manager_id) {
-        const char *like = pat ? pat : "%";
-        const char *where = user_search_where(db, like);
-        e = db_query_int(db, &total,
-                         arena_sprintf(a, LINE_CTE("?2") "SELECT COUNT(*) FROM users WHERE " IN_LINE " AND (%s)",
-                                       where),
-                         "si", like, manager_id);
-        if (e) return LE_DB;
-        st = db_query(db,
-                      arena_sprintf(a,
-                                    LINE_CTE("?4") "SELECT " USER_COLS " FROM users WHERE " IN_LINE
-                                                   " AND (%s) ORDER BY last_name, first_name, username LIMIT ?2 "
-                                                   "OFFSET ?3",
-                                    where),
-                      "siii", like, (int64_t)per_page, offset, manager_id);
-    } else if (pat) {
-        const char *where = user_search_where(db, pat);
-        bool fts = str_eq(where, USER_SEARCH_FTS);
-        /* The trigram table holds one row per user: counted on its own, without the join. */
-        e = db_query_int(db, &total,
-                         fts ? "SELECT COUNT(*) FROM users_fts WHERE body LIKE ?1"
-                                                  : arena_sprintf(a, "SELECT COUNT(*) FROM users WHERE %s", where),
-                         "s", pat);
-        if (e) return LE_DB;
-        /* A term most people match ("example.org") is found at once walking the name order;
-         * through the trigram table every match would be sorted to show the first 25. */
-        if (fts && total >= USER_SEARCH_BROAD) where = USER_SEARCH_SCAN;
-        st = db_query(db,
-                      arena_sprintf(a,
-                                    "SELECT " USER_COLS " FROM users WHERE %s ORDER BY last_name, first_name, "
-                                    "username LIMIT ?2 OFFSET ?3",
-                                    where),
-                      "sii", pat, (int64_t)per_page, offset);
-    } else {
-        e = db_query_int(db, &total, "SELECT COUNT(*) FROM users", "");
-        if (e) return LE_DB;
-        st = db_query(db,
-                      "SELECT " USER_COLS " FROM users ORDER BY last_name, first_name, username LIMIT ?1 OFFSET ?2",
-                      "ii", (int64_t)per_page, offset);
-    }
+    struct db_stmt *st = sql_where_query(db, count_sql, &w);
+    if (!st) return LE_DB;
+    int rc = db_step(st);
+    if (rc == DB_ROW) total = db_col_int(st, 0);
+    db_done(st);
+    if (rc != DB_ROW) return LE_DB;
+    /* A term most people match ("example.org") is found at once walking the name order;
+     * through the trigram table every match would be sorted to show the first 25. */
+    if (fts && total >= USER_SEARCH_BROAD) list_where(a, manager_id, USER_SEARCH_SCAN, pat, f, &w, &cte);
+    int lim = sql_where_param_int(&w, per_page);
+    int off = sql_where_param_int(&w, offset);
+    st = sql_where_query(db,
+                         arena_sprintf(a, "%sSELECT " USER_COLS " FROM users WHERE 1 = 1%s ORDER BY %s LIMIT ?%d OFFSET ?%d",
+                                       cte, w.sql, user_order(f), lim, off),
+                         &w);
+    if (!st) return LE_DB;
     struct user *users = arena_alloc(a, sizeof *users * (size_t)per_page);
-    int n = 0, rc;
+    int n = 0;
     while ((rc = db_step(st)) == DB_ROW && n < per_page) user_fill(st, a, &users[n++]);
     db_done(st);
     if (rc != DB_DONE && rc != DB_ROW) return LE_DB;
@@ -698,4 +745,89 @@ int user_count(struct db *db)
 {
     int64_t n = 0;
     return db_query_int(db, &n, "SELECT COUNT(*) FROM users", "") ? -1 : (int)n;
+}
+
+/* ---- Many at once (the users list's bulk actions) ---- */
+
+#define BY_NAME_BATCH 50 /* usernames a statement looks up: one statement text, padded */
+
+/* Looks up names[from..from+BY_NAME_BATCH) in one query; found accounts are appended. */
+static lerr users_batch(struct db *db, struct arena *a, char **names, int from, int n, struct user *out, int *n_out)
+{
+    const char *in = "";
+    for (int i = 0; i < BY_NAME_BATCH; i++) in = arena_sprintf(a, "%s%s?%d", in, i ? ", " : "", i + 1);
+    struct db_stmt *st =
+        db_prepare(db, arena_sprintf(a, "SELECT " USER_COLS " FROM users WHERE username IN (%s) ORDER BY username", in));
+    if (!st) return LE_DB;
+    for (int i = 0; i < BY_NAME_BATCH; i++) db_bind_text(st, i + 1, from + i < n ? names[from + i] : "");
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) user_fill(st, a, &out[(*n_out)++]);
+    db_done(st);
+    return rc == DB_DONE ? LE_OK : LE_DB;
+}
+
+lerr users_by_usernames(struct db *db, struct arena *a, const char *list, struct user **out, int *n_out,
+                        const char **unknown_out, struct problem *p)
+{
+    char **names = arena_alloc(a, sizeof *names * USER_BULK_MAX);
+    int n = 0;
+    for (const char *s = list ? list : ""; *s;) {
+        s += strspn(s, " ,;\t\r\n");
+        size_t len = strcspn(s, " ,;\t\r\n");
+        if (!len) break;
+        if (n == USER_BULK_MAX)
+            return problem_set(p, LE_INVALID, "users", "Choose at most %d people at a time.", USER_BULK_MAX);
+        names[n++] = arena_strndup(a, s, len);
+        s += len;
+    }
+    if (!n) return problem_set(p, LE_INVALID, "users", "Choose at least one person from the list.");
+    struct user *users = arena_alloc(a, sizeof *users * (size_t)n);
+    int found = 0;
+    for (int from = 0; from < n; from += BY_NAME_BATCH)
+        if (users_batch(db, a, names, from, n, users, &found)) return model_db_problem(p);
+    const char *unknown = "";
+    for (int i = 0; i < n; i++) {
+        bool seen = false;
+        for (int k = 0; k < found && !seen; k++) seen = str_eq(users[k].username, names[i]);
+        if (!seen) unknown = arena_sprintf(a, "%s%s%s", unknown, *unknown ? ", " : "", names[i]);
+    }
+    *out = users;
+    *n_out = found;
+    if (unknown_out) *unknown_out = unknown;
+    return LE_OK;
+}
+
+const char *user_bulk_skip_reason(enum user_bulk_action action, const struct user *u, int64_t actor_id)
+{
+    switch (action) {
+    case USER_BULK_SUSPEND:
+        if (u->id == actor_id) return "bulk.skip_self";
+        return str_eq(u->status, "suspended") ? "bulk.skip_already_suspended" : NULL;
+    case USER_BULK_REACTIVATE:
+        return str_eq(u->status, "active") ? "bulk.skip_already_active" : NULL;
+    case USER_BULK_RESET_LINK:
+        if (str_eq(u->status, "suspended")) return "bulk.skip_suspended";
+        return *u->email ? NULL : "bulk.skip_no_email";
+    }
+    return NULL;
+}
+
+lerr user_bulk_apply(struct db *db, enum user_bulk_action action, const struct user *users, int n, int64_t actor_id,
+                     int *done_out, struct problem *p)
+{
+    int done = 0;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
+    for (int i = 0; i < n && !e; i++) {
+        if (user_bulk_skip_reason(action, &users[i], actor_id)) continue;
+        if (action == USER_BULK_SUSPEND)
+            e = user_suspend(db, users[i].id, actor_id, p);
+        else if (action == USER_BULK_REACTIVATE)
+            e = user_reactivate(db, users[i].id, actor_id, p);
+        else
+            e = signin_link_send(db, users[i].id, SIGNIN_LINK_RESET, actor_id, NULL, p);
+        if (!e) done++;
+    }
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    *done_out = e ? 0 : done;
+    return e;
 }

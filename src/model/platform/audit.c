@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
-#include "platform.h"
+#include "internal.h"
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -353,4 +353,110 @@ json_t *audit_tail(struct db *db, int n)
         return NULL;
     }
     return arr;
+}
+
+/* ---- A filtered page ---- */
+
+/* The entry's people: the actor, and the target when it is a person ("user:ID"). The target's
+ * id is read from the text, so each row costs two primary-key lookups on users. */
+#define AUDIT_PAGE_SQL                                                                               \
+    "SELECT a.id, a.at, a.actor_id, u.username, u.first_name, u.last_name, a.action, a.target, "     \
+    "a.details, tu.username, tu.first_name, tu.last_name FROM audit_log a "                          \
+    "LEFT JOIN users u ON u.id = a.actor_id "                                                         \
+    "LEFT JOIN users tu ON tu.id = (CASE WHEN a.target LIKE 'user:%%' THEN CAST(substr(a.target, 6) " \
+    "AS BIGINT) END) WHERE 1 = 1"
+
+/* "user" -> "user.%", with LIKE's own characters escaped so they match themselves. */
+static const char *family_pattern(struct arena *a, const char *family)
+{
+    size_t n = strlen(family);
+    char *out = arena_alloc(a, 2 * n + 3), *o = out;
+    for (const char *c = family; *c; c++) {
+        if (*c == '%' || *c == '_' || *c == '\\') *o++ = '\\';
+        *o++ = *c;
+    }
+    strcpy(o, ".%");
+    return out;
+}
+
+static void audit_where(struct arena *a, const struct audit_filter *f, struct sql_where *w)
+{
+    if (f->actor && *f->actor) sql_where_text(a, w, "a.actor_id = (SELECT id FROM users WHERE username = ?)", f->actor);
+    if (f->action && *f->action) {
+        if (strchr(f->action, '.'))
+            sql_where_text(a, w, "a.action = ?", f->action);
+        else /* a family: every action that starts with it and a dot */
+            sql_where_text(a, w, "a.action LIKE ? ESCAPE '\\'", family_pattern(a, f->action));
+    }
+    if (f->target && *f->target) {
+        if (strchr(f->target, ':'))
+            sql_where_text(a, w, "a.target = ?", f->target);
+        else
+            sql_where_text(a, w, "a.target = 'user:' || (SELECT CAST(id AS TEXT) FROM users WHERE username = ?)",
+                           f->target);
+    }
+    if (f->from) sql_where_int(a, w, "a.at >= ?", f->from);
+    if (f->to) sql_where_int(a, w, "a.at < ?", f->to);
+}
+
+static const char *display_name(struct arena *a, struct db_stmt *st, int first, int last)
+{
+    const char *fn = model_col_str(a, st, first), *ln = model_col_str(a, st, last);
+    return arena_sprintf(a, "%s%s%s", fn, *fn && *ln ? " " : "", ln);
+}
+
+static json_t *audit_row_json(struct arena *a, struct db_stmt *st)
+{
+    char at[21];
+    time_iso8601(db_col_int(st, 1), at);
+    const char *details = db_col_text(st, 8);
+    json_t *d = details && *details ? json_loads(details, 0, NULL) : NULL;
+    bool has_actor = !db_col_is_null(st, 3), has_target = !db_col_is_null(st, 9);
+    return json_pack("{s:I, s:s, s:I, s:o, s:o, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)db_col_int(st, 0), "at",
+                     at, "actor_id", (json_int_t)db_col_int(st, 2), "actor",
+                     has_actor ? json_string(model_col_str(a, st, 3)) : json_null(), "actor_name",
+                     has_actor ? json_string(display_name(a, st, 4, 5)) : json_null(), "action",
+                     model_col_str(a, st, 6), "target", model_col_str(a, st, 7), "target_user",
+                     has_target ? json_string(model_col_str(a, st, 9)) : json_null(), "target_name",
+                     has_target ? json_string(display_name(a, st, 10, 11)) : json_null(), "details",
+                     d ? d : json_null());
+}
+
+json_t *audit_list(struct db *db, struct arena *a, const struct audit_filter *f)
+{
+    int limit = f->limit < 1 ? 50 : f->limit > 500 ? 500 : f->limit;
+    bool newer_page = f->after_id > 0 && !f->before_id;
+    struct sql_where w = {.sql = ""};
+    audit_where(a, f, &w);
+    if (newer_page) sql_where_int(a, &w, "a.id > ?", f->after_id);
+    if (f->before_id) sql_where_int(a, &w, "a.id < ?", f->before_id);
+    int lim = sql_where_param_int(&w, limit + 1);
+    /* One more row than shown says whether there is another page that way. */
+    struct db_stmt *st = sql_where_query(db,
+                                         arena_sprintf(a, AUDIT_PAGE_SQL "%s ORDER BY a.id %s LIMIT ?%d", w.sql,
+                                                       newer_page ? "ASC" : "DESC", lim),
+                                         &w);
+    if (!st) return NULL;
+    json_t *items = json_array();
+    int rc, n = 0;
+    while ((rc = db_step(st)) == DB_ROW && n < limit) {
+        json_t *row = audit_row_json(a, st);
+        if (newer_page) json_array_insert_new(items, 0, row);
+        else json_array_append_new(items, row);
+        n++;
+    }
+    bool beyond = rc == DB_ROW;
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) {
+        json_decref(items);
+        return NULL;
+    }
+    size_t k = json_array_size(items);
+    json_int_t first = k ? json_integer_value(json_object_get(json_array_get(items, 0), "id")) : 0;
+    json_int_t last = k ? json_integer_value(json_object_get(json_array_get(items, k - 1), "id")) : 0;
+    /* Older entries exist when this page was cut short going back, or when it came forward
+     * from them; newer ones when it went back from a page, or was cut short coming forward. */
+    bool older = k && (newer_page || beyond), newer = k && (newer_page ? beyond : f->before_id > 0);
+    return json_pack("{s:o, s:o, s:o}", "items", items, "older", older ? json_integer(last) : json_null(), "newer",
+                     newer ? json_integer(first) : json_null());
 }

@@ -54,6 +54,22 @@ lerr audit_append(struct db *db, int64_t actor_id, const char *action, const cha
 lerr audit_verify(struct db *db, int64_t *bad_id, int64_t *n_checked, struct problem *p);
 /* The newest n entries, newest first, as a JSON array of objects. */
 json_t *audit_tail(struct db *db, int n);
+/* A page of the audit log, newest first, for the audit page and the dashboard. Each filter is
+ * optional; paging is by id (keyset), so any page costs one query however long the log. */
+struct audit_filter {
+    const char *actor;            /* who did it: a username */
+    const char *action;           /* "user.suspend", or a family: "user" is every "user.*" */
+    const char *target;           /* "user:42", "course:7", or a username (its "user:ID") */
+    int64_t from, to;             /* at >= from and at < to, epoch seconds; 0 = open */
+    int64_t before_id;            /* older than this entry (the next page); 0 = the newest */
+    int64_t after_id;             /* newer than this entry (the previous page) */
+    int limit;                    /* 1..500 */
+};
+/* {"items": [{id, at, actor_id, actor, actor_name, action, target, target_user,
+ * target_name, details}], "older": id or null, "newer": id or null}: older and newer are
+ * the before_id and after_id of the pages either side, when there are entries there. A target
+ * that is a person carries their username and name. NULL on a database error. */
+json_t *audit_list(struct db *db, struct arena *a, const struct audit_filter *f);
 
 /* Many audit entries at once, chained like audit_append but with the chain's head written
  * once (audit.c): bulk imports record one entry per account they change. details may be

@@ -293,18 +293,6 @@ void h_course_policy_ack(struct request *req, struct response *res)
 
 /* ---- Enrolments ---- */
 
-void h_course_enrolments(struct request *req, struct response *res)
-{
-    struct course c;
-    if (!find_course(req, res, &c)) return;
-    if (!can_manage(req) && !course_teaches(req->db, c.id, req->user->id)) {
-        res_error(res, LE_FORBIDDEN, NULL, "Only administrators and the course's instructors can see its enrolments.");
-        return;
-    }
-    res->model = json_pack("{s:s, s:o}", "code", c.code, "items",
-                           course_learners_json(req->db, req->arena, c.id, req_param(req, "q"), req_param(req, "state")));
-}
-
 void h_course_enrol(struct request *req, struct response *res)
 {
     struct course c;

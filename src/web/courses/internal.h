@@ -13,7 +13,6 @@ void h_course_update(struct request *req, struct response *res);
 void h_course_copy(struct request *req, struct response *res);
 void h_course_archive(struct request *req, struct response *res);
 void h_course_policy_ack(struct request *req, struct response *res);
-void h_course_enrolments(struct request *req, struct response *res);
 void h_course_enrol(struct request *req, struct response *res);
 void h_course_unenrol(struct request *req, struct response *res);
 void h_categories_list(struct request *req, struct response *res);
@@ -37,6 +36,9 @@ void h_section_delete(struct request *req, struct response *res);
 void h_activity_update(struct request *req, struct response *res);
 void h_activity_delete(struct request *req, struct response *res);
 void h_enrol_request_decide(struct request *req, struct response *res);
+void h_user_actions(struct request *req, struct response *res);         /* user_actions.c */
+void h_enrolments_list(struct request *req, struct response *res);      /* enrolment_list.c */
+void h_enrolments_bulk(struct request *req, struct response *res);
 void h_section_create(struct request *req, struct response *res);       /* content.c */
 void h_activity_create(struct request *req, struct response *res);
 void h_activity_show(struct request *req, struct response *res);

@@ -66,6 +66,26 @@ static const struct param_spec p_learners[] = {
     {"state", P_STR, 0, 0, 20},
     PARAMS_END,
 };
+/* The enrolments list (enrolment_list.c): filters, sort and page. */
+static const struct param_spec p_enrolments[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"q", P_STR, 0, 0, 100},
+    {"state", P_STR, 0, 0, 20},
+    {"role", P_STR, 0, 0, 20},
+    {"sort", P_STR, 0, 0, 40},
+    {"dir", P_STR, 0, 0, 10},
+    {"page", P_INT, 0, 1, 1000000},
+    {"per_page", P_INT, 0, 1, 5000},
+    PARAMS_END,
+};
+static const struct param_spec p_enrolments_bulk[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"users", P_STR, 0, 0, 20000},
+    {"action", P_STR, PARAM_REQUIRED, 1, 20},
+    {"due", P_STR, 0, 0, 10},
+    {"confirm", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
 static const struct param_spec p_rule[] = {
     {"course", P_STR, PARAM_REQUIRED, 1, 100},
     {"id", P_INT, 0, 1, 0},
@@ -104,6 +124,15 @@ static const struct param_spec p_candidates[] = {
     {"q", P_STR, 0, 0, 100},
     {"page", P_INT, 0, 1, 1000000},
     {"per_page", P_INT, 0, 1, 100},
+    PARAMS_END,
+};
+/* Bulk actions from the users list (user_actions.c): users is a list of usernames (the form's
+ * checkboxes, joined with commas, or a JSON array). */
+static const struct param_spec p_user_actions[] = {
+    {"users", P_STR, 0, 0, 20000},
+    {"action", P_STR, PARAM_REQUIRED, 1, 40},
+    {"course", P_STR, 0, 0, 100},
+    {"confirm", P_BOOL, 0, 0, 0},
     PARAMS_END,
 };
 static const struct param_spec p_enrol_requests[] = {
@@ -166,7 +195,10 @@ static const struct route routes[] = {
     {"POST", "/api/v1/courses/{course:str}/archive", h_course_archive, CAP_COURSES_MANAGE, p_course, 0},
     {"POST", "/courses/{course:str}/policy", h_course_policy_ack, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/api/v1/courses/{course:str}/policy/acknowledgements", h_course_policy_ack, CAP_SIGNED_IN, p_course, 0},
-    {"GET", "/api/v1/courses/{course:str}/enrolments", h_course_enrolments, CAP_COURSES_ENROL, p_learners, 0},
+    {"GET", "/api/v1/courses/{course:str}/enrolments", h_enrolments_list, CAP_COURSES_ENROL, p_enrolments, 0},
+    {"GET", "/courses/{course:str}/enrolments", h_enrolments_list, CAP_COURSES_ENROL, p_enrolments, 0},
+    {"POST", "/courses/{course:str}/enrolments/bulk", h_enrolments_bulk, CAP_COURSES_ENROL, p_enrolments_bulk, 0},
+    {"POST", "/api/v1/courses/{course:str}/enrolments/bulk", h_enrolments_bulk, CAP_COURSES_ENROL, p_enrolments_bulk, 0},
     {"GET", "/api/v1/courses/{course:str}/enrolments.csv", h_course_learners_csv, CAP_COURSES_ENROL, p_learners, 0},
     {"GET", "/courses/{course:str}/enrolments.csv", h_course_learners_csv, CAP_COURSES_ENROL, p_learners, 0},
     {"GET", "/api/v1/courses/{course:str}/rules", h_course_rules, CAP_COURSES_MANAGE, p_course, 0},
@@ -193,6 +225,8 @@ static const struct route routes[] = {
     {"DELETE", "/api/v1/courses/{course:str}/cover", h_course_cover_delete, CAP_COURSES_MANAGE, p_course, 0},
     {"GET", "/courses/{course:str}/enrol", h_course_candidates, CAP_COURSES_ENROL, p_candidates, 0},
     {"GET", "/api/v1/courses/{course:str}/candidates", h_course_candidates, CAP_COURSES_ENROL, p_candidates, 0},
+    {"POST", "/admin/user-actions", h_user_actions, CAP_USERS_MANAGE, p_user_actions, 0},
+    {"POST", "/api/v1/user-actions", h_user_actions, CAP_USERS_MANAGE, p_user_actions, 0},
     {"GET", "/enrolment-requests", h_enrol_requests, CAP_SIGNED_IN, p_enrol_requests, 0},
     {"GET", "/api/v1/enrolment-requests", h_enrol_requests, CAP_SIGNED_IN, p_enrol_requests, 0},
     {"POST", "/enrolment-requests/{id:int}", h_enrol_request_decide, CAP_SIGNED_IN, p_enrol_decide, 0},

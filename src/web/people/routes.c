@@ -16,10 +16,15 @@ static const struct param_spec p_password[] = {
     {"confirm_password", P_SECRET, 0, 0, PASSWORD_MAX_LEN},
     PARAMS_END,
 };
-static const struct param_spec p_list[] = {
+static const struct param_spec p_users_list[] = {
     {"q", P_STR, 0, 0, 200},
     {"page", P_INT, 0, 1, 1000000},
     {"per_page", P_INT, 0, 1, 100},
+    {"sort", P_STR, 0, 0, 40},
+    {"dir", P_STR, 0, 0, 10},
+    {"role", P_STR, 0, 0, 40},
+    {"department", P_INT, 0, 0, 0},
+    {"status", P_STR, 0, 0, 40},
     PARAMS_END,
 };
 static const struct param_spec p_user_show[] = {
@@ -160,8 +165,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/me/password", h_password_change, CAP_SIGNED_IN, p_password, PW},
 
     /* people */
-    {"GET", "/admin/users", h_users_list, CAP_USERS_VIEW, p_list, 0},
-    {"GET", "/api/v1/users", h_users_list, CAP_USERS_VIEW, p_list, 0},
+    {"GET", "/admin/users", h_users_list, CAP_USERS_VIEW, p_users_list, 0},
+    {"GET", "/api/v1/users", h_users_list, CAP_USERS_VIEW, p_users_list, 0},
     {"GET", "/admin/users/new", h_user_new_page, CAP_USERS_MANAGE, NULL, 0},
     {"POST", "/admin/users", h_user_create, CAP_USERS_MANAGE, p_user_create, 0},
     {"POST", "/api/v1/users", h_user_create, CAP_USERS_MANAGE, p_user_create, 0},

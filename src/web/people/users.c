@@ -61,23 +61,90 @@ static bool find_user(struct request *req, struct response *res, struct user *u)
     return true;
 }
 
+/* The users list's sortable columns; the first is the default order. */
+static const struct sort_column user_columns[] = {
+    {"name", "users.name"},         {"username", "users.username"}, {"email", "users.email"},
+    {"department", "people.department"}, {"status", "users.status"}, {"last_signin", "users.last_signin"},
+    {"created", "users.created"},   {NULL, NULL},
+};
+
+/* Reads the filters; false with a 422 naming the field when one is not a choice. */
+static bool users_filter(struct request *req, struct response *res, struct user_filter *f)
+{
+    const char *role = req_param(req, "role"), *status = req_param(req, "status");
+    f->q = req_param(req, "q");
+    f->role = role && *role ? role_parse(role) : 0;
+    if (role && *role && !f->role) {
+        res_error(res, LE_INVALID, "role", "The role is admin, manager, instructor or learner.");
+        return false;
+    }
+    if (status && *status && !str_eq(status, "active") && !str_eq(status, "suspended") && !str_eq(status, "locked")) {
+        res_error(res, LE_INVALID, "status", "The status is active, suspended or locked.");
+        return false;
+    }
+    f->status = status && *status ? status : NULL;
+    f->department_id = req_param_int(req, "department", 0);
+    return true;
+}
+
+/* The filter form's choices, each marked when it is the one shown. */
+static void users_filter_choices(struct request *req, json_t *m, const struct user_filter *f)
+{
+    static const char *const roles[] = {"admin", "manager", "instructor", "learner"};
+    static const char *const statuses[] = {"active", "suspended", "locked"};
+    json_t *rv = json_array(), *sv = json_array(), *dv = json_array();
+    for (size_t i = 0; i < 4; i++)
+        json_array_append_new(rv, json_pack("{s:s, s:s, s:b}", "value", roles[i], "label",
+                                            T(req, arena_sprintf(req->arena, "roles.%s", roles[i])), "selected",
+                                            f->role == role_parse(roles[i])));
+    for (size_t i = 0; i < 3; i++)
+        json_array_append_new(sv, json_pack("{s:s, s:s, s:b}", "value", statuses[i], "label",
+                                            T(req, arena_sprintf(req->arena, "users.status_%s", statuses[i])),
+                                            "selected", str_eq(f->status, statuses[i])));
+    struct department *d;
+    int n = 0;
+    if (department_choices(req->db, req->arena, &d, &n)) n = 0;
+    for (int i = 0; i < n; i++)
+        json_array_append_new(dv, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)d[i].id, "name", d[i].name,
+                                             "selected", d[i].id == f->department_id));
+    json_object_set_new(m, "filters", json_pack("{s:o, s:o, s:o, s:b}", "roles", rv, "statuses", sv,
+                                                "departments", dv, "any",
+                                                f->role || f->status || f->department_id || (f->q && *f->q)));
+}
+
 void h_users_list(struct request *req, struct response *res)
 {
-    const char *q = req_param(req, "q");
+    struct user_filter f = {0};
+    struct list_link l = {.base_path = req->is_api ? "/api/v1/users" : "/admin/users",
+                          .per_page = (int)req_param_int(req, "per_page", 25)};
+    if (!users_filter(req, res, &f) || !web_list_sort(req, res, user_columns, &l.sort)) return;
+    f.sort = l.sort.key;
+    f.desc = l.sort.desc;
     int page = (int)req_param_int(req, "page", 1);
-    int per_page = (int)req_param_int(req, "per_page", 25);
     struct user *users;
     int n, total;
-    if (user_list_visible(req->db, req->arena, req->user->id, req->user->roles, q, page, per_page, &users, &n,
-                          &total)) {
+    if (user_list_filtered(req->db, req->arena, req->user->id, req->user->roles, &f, page, l.per_page, &users, &n,
+                           &total)) {
         res_error(res, LE_DB, NULL, "the users could not be listed; try again");
         return;
     }
     json_t *items = json_array();
-    for (int i = 0; i < n; i++) json_array_append_new(items, user_to_json(&users[i]));
-    res->model = web_page_model(req, items, page, per_page, total,
-                                req->is_api ? "/api/v1/users" : "/admin/users", q);
-    if (q) json_object_set_new(res->model, "q", json_string(q));
+    for (int i = 0; i < n; i++) {
+        json_t *u = user_to_json(&users[i]);
+        if (!req->is_api)
+            json_object_set_new(u, "status_label",
+                                json_string(T(req, arena_sprintf(req->arena, "users.status_%s", users[i].status))));
+        json_array_append_new(items, u);
+    }
+    const char *dept = f.department_id ? arena_sprintf(req->arena, "%lld", (long long)f.department_id) : NULL;
+    l.keep = web_query_string(req, (const char *const[]){"q", f.q, "role", req_param(req, "role"), "department",
+                                                          dept, "status", f.status, NULL});
+    res->model = web_list_model(req, items, page, total, &l);
+    if (f.q) json_object_set_new(res->model, "q", json_string(f.q));
+    if (!req->is_api) {
+        json_object_set_new(res->model, "columns", web_sort_headers(req, &l, user_columns));
+        users_filter_choices(req, res->model, &f);
+    }
     res->template = "admin/users";
     res->title = T(req, "users.title");
 }

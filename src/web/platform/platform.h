@@ -18,4 +18,8 @@ void h_settings_show(struct request *req, struct response *res);
 typedef void (*web_settings_section_fn)(struct request *req, json_t *model);
 void web_settings_section_register(web_settings_section_fn fn);
 
+/* Adds to each audit entry (audit_list's items) "words", the entry as a sentence in the
+ * viewer's language ("Ann Lee suspended Bo Park"), and for pages "details_text". */
+void web_audit_describe(struct request *req, json_t *items);
+
 #endif

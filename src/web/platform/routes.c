@@ -14,6 +14,13 @@ static const struct param_spec p_logo[] = {
 };
 static const struct param_spec p_audit[] = {
     {"limit", P_INT, 0, 1, 500},
+    {"actor", P_STR, 0, 0, 100},
+    {"action", P_STR, 0, 0, 100},
+    {"target", P_STR, 0, 0, 200},
+    {"from", P_STR, 0, 0, 10},
+    {"to", P_STR, 0, 0, 10},
+    {"before", P_INT, 0, 1, 0},
+    {"after", P_INT, 0, 1, 0},
     PARAMS_END,
 };
 static const struct param_spec p_mail_settings[] = {

@@ -293,6 +293,58 @@ static void test_tail(void **state)
     arena_free(a);
 }
 
+/* The ids of a page of audit_list, newest first, as "7 6 5". */
+static const char *page_ids(json_t *page, char *out, size_t n)
+{
+    size_t k = 0, i;
+    json_t *e;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(page, "items"), i, e)
+    k += (size_t)snprintf(out + k, n - k, "%s%lld", i ? " " : "", (long long)json_integer_value(json_object_get(e, "id")));
+    return out;
+}
+
+static void test_list_filters_and_pages(void **state)
+{
+    struct fx *f = *state;
+    struct arena *a = arena_new(0);
+    char ids[128];
+    /* 1..5 are user.update by actors 1, 0, 1, 0, 1 on user:1..5; then two more. */
+    assert_int_equal(audit_append(f->db, 0, "user_x.odd", "user:1", NULL), LE_OK);   /* 6 */
+    assert_int_equal(audit_append(f->db, 0, "settings.update", "settings", NULL), LE_OK); /* 7 */
+    json_t *pg = audit_list(f->db, a, &(struct audit_filter){.limit = 3});
+    assert_string_equal(page_ids(pg, ids, sizeof ids), "7 6 5");
+    assert_true(json_is_null(json_object_get(pg, "newer")));
+    assert_int_equal(json_integer_value(json_object_get(pg, "older")), 5);
+    json_decref(pg);
+    pg = audit_list(f->db, a, &(struct audit_filter){.limit = 3, .before_id = 5});
+    assert_string_equal(page_ids(pg, ids, sizeof ids), "4 3 2");
+    assert_int_equal(json_integer_value(json_object_get(pg, "newer")), 4);
+    json_decref(pg);
+    pg = audit_list(f->db, a, &(struct audit_filter){.limit = 3, .before_id = 2});
+    assert_string_equal(page_ids(pg, ids, sizeof ids), "1");
+    assert_true(json_is_null(json_object_get(pg, "older")));
+    json_decref(pg);
+    pg = audit_list(f->db, a, &(struct audit_filter){.limit = 3, .after_id = 4});
+    assert_string_equal(page_ids(pg, ids, sizeof ids), "7 6 5");
+    assert_true(json_is_null(json_object_get(pg, "newer")));
+    json_decref(pg);
+    /* A family is "user" and a dot: "user_x.odd" is not one of them, and "_" is no wildcard. */
+    pg = audit_list(f->db, a, &(struct audit_filter){.limit = 50, .action = "user"});
+    assert_string_equal(page_ids(pg, ids, sizeof ids), "5 4 3 2 1");
+    json_decref(pg);
+    pg = audit_list(f->db, a, &(struct audit_filter){.limit = 50, .action = "user_x"});
+    assert_string_equal(page_ids(pg, ids, sizeof ids), "6");
+    json_decref(pg);
+    pg = audit_list(f->db, a, &(struct audit_filter){.limit = 50, .target = "user:1"});
+    assert_string_equal(page_ids(pg, ids, sizeof ids), "6 1");
+    json_decref(pg);
+    pg = audit_list(f->db, a, &(struct audit_filter){.limit = 50, .from = T0 + 2, .to = T0 + 4});
+    assert_string_equal(page_ids(pg, ids, sizeof ids), "4 3");
+    json_decref(pg);
+    arena_free(a);
+}
+
 struct appender {
     const char *dir;
     int n;
@@ -383,6 +435,7 @@ int main(void)
     if (core_init()) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_append_and_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_filters_and_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_log_verifies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_row_with_rehash, setup, teardown),
