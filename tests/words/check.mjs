@@ -129,7 +129,8 @@ function checkC(path) {
     const pct = lit.value.indexOf('%');
     if (pct > 0 && KEY.test(lit.value.slice(0, pct) + 'x') && (inT || namespaces.has(lit.value.split('.')[0]))) {
       // A built key: its declaration in this file must cover it.
-      const pattern = new RegExp('^' + lit.value.replace(/[.]/g, '\\.').replace(/%[-0-9.]*[a-z]+/g, '[a-z0-9_]+') + '$');
+      const pattern = new RegExp('^' + lit.value.replace(/%[-0-9.*]*[a-z]+/g, '\u0000').replace(/[.]/g, '\\.')
+        .replace(/\u0000/g, '[a-z0-9_]+') + '$');
       checked++;
       if (!declared.some((k) => pattern.test(k)))
         failures.push(`${at}: the key built from "${lit.value}" needs a /* words: ... */ comment listing its keys`);

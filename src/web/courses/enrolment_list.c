@@ -47,6 +47,7 @@ static json_t *filter_choices(struct request *req, const struct enrolment_filter
 {
     static const char *const states[] = {"in_progress", "completed", "overdue"};
     static const char *const roles[] = {"learner", "instructor"};
+    /* words: enrolments.state_{completed,in_progress,overdue} enrolments.role_{learner,instructor} */
     json_t *sv = json_array(), *rv = json_array();
     for (size_t i = 0; i < 3; i++)
         json_array_append_new(sv, json_pack("{s:s, s:s, s:b}", "value", states[i], "label",

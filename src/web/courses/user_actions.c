@@ -61,6 +61,7 @@ static json_t *preview_model(struct request *req, const char *action, const stru
         }
     }
     json_t *m = json_pack("{s:s, s:s, s:o, s:o, s:s, s:i}", "action", action, "action_label",
+                          /* words: bulk.{suspend,reactivate,send_reset_link,enrol} */
                           T(req, arena_sprintf(req->arena, "bulk.%s", action)), "affected", affected, "skipped",
                           skipped, "users", usernames, "count", (int)json_array_size(affected));
     if (c) json_object_set_new(m, "course", json_pack("{s:s, s:s}", "code", c->code, "title", c->title));
@@ -128,6 +129,7 @@ void h_user_actions(struct request *req, struct response *res)
     int done = 0;
     if (!bulk_apply(req, res, action, c, u, n, why, &done)) return;
     json_object_set_new(res->model, "done", json_integer(done));
+    /* words: flash.bulk_{suspend,reactivate,send_reset_link,enrol} */
     web_flash(req, res, arena_sprintf(req->arena, "flash.bulk_%s", req_param(req, "action")));
     res->redirect = "/admin/users";
 }

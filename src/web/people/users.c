@@ -92,6 +92,7 @@ static void users_filter_choices(struct request *req, json_t *m, const struct us
 {
     static const char *const roles[] = {"admin", "manager", "instructor", "learner"};
     static const char *const statuses[] = {"active", "suspended", "locked"};
+    /* words: roles.{admin,manager,instructor,learner} users.status_{active,suspended,locked} */
     json_t *rv = json_array(), *sv = json_array(), *dv = json_array();
     for (size_t i = 0; i < 4; i++)
         json_array_append_new(rv, json_pack("{s:s, s:s, s:b}", "value", roles[i], "label",

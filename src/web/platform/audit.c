@@ -57,6 +57,8 @@ static const char *target_words(struct request *req, json_t *e)
     const char *colon = target ? strchr(target, ':') : NULL;
     if (!target || !*target) return T(req, "audit.no_target");
     if (!colon) return target;
+    /* words: audit.kind.{activity,attempt,category,course,department,job_role,question,quiz,section}
+     * words: audit.kind.{user_import,username} */
     const char *kind = text_or_null(req, arena_sprintf(req->arena, "audit.kind.%.*s", (int)(colon - target), target));
     return arena_sprintf(req->arena, "%s %s", kind ? kind : arena_strndup(req->arena, target, (size_t)(colon - target)),
                          colon + 1);
@@ -74,6 +76,18 @@ static const char *entry_words(struct request *req, json_t *e)
     json_int_t actor_id = json_integer_value(json_object_get(e, "actor_id"));
     bool self = actor_id && target && str_eq(target, arena_sprintf(req->arena, "user:%lld", (long long)actor_id));
     const char *pattern = NULL;
+    /* words: audit.says.{attempt_grade,attempt_start,attempt_submit,auth_impersonate_end}
+     * words: audit.says.{auth_impersonate_start,auth_signin,auth_signin_failed,course_archive}
+     * words: audit.says.{course_copy,course_cover,course_cover_remove,course_create,course_import}
+     * words: audit.says.{course_policy_ack,course_update,department_create,department_delete}
+     * words: audit.says.{department_update,enrolment_approve,enrolment_change,enrolment_create}
+     * words: audit.says.{enrolment_decline,enrolment_end,enrolment_request,enrolment_self}
+     * words: audit.says.{job_role_create,job_role_delete,job_role_update,mail_retry,settings_logo}
+     * words: audit.says.{settings_mail,settings_signin_help,settings_update,user_create,user_delete}
+     * words: audit.says.{user_import,user_import_commit,user_locked,user_password_reset}
+     * words: audit.says.{user_password_reset_by_link,user_password_set,user_password_set_self}
+     * words: audit.says.{user_password_temporary,user_reactivate,user_rename,user_signin_link}
+     * words: audit.says.{user_suspend,user_unlock,user_update,user_update_self} */
     if (self) pattern = text_or_null(req, arena_sprintf(req->arena, "audit.says.%s_self", key_action));
     if (!pattern) pattern = text_or_null(req, arena_sprintf(req->arena, "audit.says.%s", key_action));
     char *readable = arena_strdup(req->arena, action ? action : "");
