@@ -166,3 +166,19 @@ size_t router_allow(const struct route *routes, size_t n, const char *path, char
     }
     return len;
 }
+
+const char *router_page_above(const struct route *routes, size_t n, const char *path,
+                              struct arena *a)
+{
+    char *at = arena_strdup(a, path ? path : "/");
+    struct capture caps[8];
+    int ncaps;
+    for (;;) {
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(routes[i].method, "GET") == 0 && path_matches(routes[i].pattern, at, caps, &ncaps))
+                return at;
+        char *slash = strrchr(at, '/');
+        if (!slash || slash == at) return "/";
+        *slash = '\0';
+    }
+}

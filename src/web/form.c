@@ -1,0 +1,85 @@
+/* A failed form, shown again (docs/architecture.md, "How forms report errors"): the page keeps
+ * what the person typed and says what to fix at the field. The view adds to the page's model
+ *  - "errors": {field: message}, for templates that mark a field themselves;
+ *  - the posted values merged into the model's "form" object, for templates that fill their
+ *    fields from it ({{form.name}});
+ *  - "form_echo": the posted form's address and {values, errors} as JSON text, which
+ *    static/js/form-errors.js applies to the form on the page with that action (values into
+ *    its fields, the error at its field), so every form works without markup of its own.
+ * Passwords are never echoed: parameters declared P_SECRET, and anything named like one. */
+#include <string.h>
+#include "web.h"
+
+struct echo {
+    const struct param_spec *spec;
+    json_t *values;
+};
+
+static const struct param_spec *spec_of(const struct param_spec *spec, const char *name)
+{
+    for (const struct param_spec *s = spec; s && s->name; s++)
+        if (str_eq(s->name, name)) return s;
+    return NULL;
+}
+
+static bool is_secret(const struct param_spec *spec, const char *name)
+{
+    const struct param_spec *s = spec_of(spec, name);
+    return (s && s->type == P_SECRET) || strstr(name, "password") || str_eq(name, "_csrf");
+}
+
+/* A name sent more than once (a list of checkboxes) keeps every value, as an array. */
+static void add_sent(void *ctx, const char *name, const char *value)
+{
+    struct echo *e = ctx;
+    if (is_secret(e->spec, name)) return;
+    json_t *had = json_object_get(e->values, name);
+    if (!had) {
+        json_object_set_new(e->values, name, json_string(value));
+    } else if (json_is_array(had)) {
+        json_array_append_new(had, json_string(value));
+    } else {
+        json_object_set_new(e->values, name, json_pack("[O, s]", had, value));
+    }
+}
+
+static bool truthy(const char *v)
+{
+    return v && (str_eq(v, "true") || str_eq(v, "1") || str_eq(v, "on") || str_eq(v, "yes"));
+}
+
+/* Into the page's own "form" object: text as sent, declared checkboxes as true or false (an
+ * unticked box is not sent at all). */
+static void merge_into_form(json_t *form, const struct param_spec *spec, json_t *values)
+{
+    const char *name;
+    json_t *v;
+    json_object_foreach(values, name, v)
+        if (json_is_string(v)) json_object_set(form, name, v);
+    for (const struct param_spec *s = spec; s && s->name; s++)
+        if (s->type == P_BOOL)
+            json_object_set_new(form, s->name,
+                                json_boolean(truthy(json_string_value(json_object_get(values, s->name)))));
+}
+
+void web_form_failed(struct request *req, struct response *res, json_t *top)
+{
+    json_t *errors = json_object();
+    if (res->problem.field[0])
+        json_object_set_new(errors, res->problem.field, json_string(res->problem.message));
+    json_object_set_new(top, "errors", json_incref(errors));
+    if (!str_eq(req->method, "POST") || !req->route) {
+        json_decref(errors);
+        return;
+    }
+    struct echo e = {req->route->params, json_object()};
+    req_each_sent(req, add_sent, &e);
+    json_t *form = res->model ? json_object_get(res->model, "form") : NULL;
+    if (json_is_object(form)) merge_into_form(form, e.spec, e.values);
+    json_t *data = json_pack("{s:o, s:o}", "values", e.values, "errors", errors);
+    char *text = json_dumps(data, JSON_COMPACT);
+    json_decref(data);
+    if (!text) return;
+    json_object_set_new(top, "form_echo", json_pack("{s:s, s:s}", "action", req->path, "data", text));
+    json_text_free(text);
+}
