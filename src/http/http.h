@@ -285,7 +285,9 @@ size_t router_allow(const struct route *routes, size_t n, const char *path, char
                     size_t out_size);
 /* The nearest page a browser may open at or above path: path itself when a GET route matches
  * it, else the longest leading part ("/admin/users/bob/profile" -> "/admin/users/bob") that
- * one matches, else "/". Where a form post's address leads when it is opened as a page. */
+ * one matches, else "/". At each length an "/admin/..." address also tries itself without
+ * "/admin" ("/admin/courses/x/copy" -> "/courses/x"): the administration of a thing acts on the
+ * thing's own page. Where a form post's address leads when it is opened as a page. */
 const char *router_page_above(const struct route *routes, size_t n, const char *path,
                               struct arena *a);
 

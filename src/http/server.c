@@ -433,7 +433,7 @@ static bool admit(struct conn_state *st, struct route_match *m, bool *began)
             return false;
         }
     }
-    if (res->problem.code) return false;
+    if (res->problem.code || res->redirect) return false;
     if (req->user) req->user->via_bearer = req->via_bearer;
 
     const struct route *rt = req->route;

@@ -1,6 +1,7 @@
 /* A failed form, shown again (docs/architecture.md, "How forms report errors"): the page keeps
  * what the person typed and says what to fix at the field. The view adds to the page's model
- *  - "errors": {field: message}, for templates that mark a field themselves;
+ *  - "errors": {field: message}, for templates that mark a field themselves (the form's name
+ *    for the field, see form_field);
  *  - the posted values merged into the model's "form" object, for templates that fill their
  *    fields from it ({{form.name}});
  *  - "form_echo": the posted form's address and {values, errors} as JSON text, which
@@ -62,18 +63,42 @@ static void merge_into_form(json_t *form, const struct param_spec *spec, json_t 
                                 json_boolean(truthy(json_string_value(json_object_get(values, s->name)))));
 }
 
+/* The form's field a problem is about. The model names what it checks ("username",
+ * "time_limit_seconds"), which a form may ask in its own shape ("usernames",
+ * "time_limit_minutes"): when the form sent no field of that name, the sent field sharing the
+ * longest start with it, of at least four characters; else the model's name as it is (also for
+ * a password, which is never among the sent values). */
+static const char *form_field(const struct param_spec *spec, json_t *sent, const char *field)
+{
+    const struct param_spec *declared = spec_of(spec, field);
+    if (!sent || json_object_get(sent, field) || (declared && declared->type == P_SECRET)) return field;
+    const char *best = field, *name;
+    size_t best_len = 3;
+    json_t *v;
+    json_object_foreach(sent, name, v) {
+        size_t n = 0;
+        while (name[n] && name[n] == field[n]) n++;
+        if (n > best_len) {
+            best = name;
+            best_len = n;
+        }
+    }
+    return best;
+}
+
 void web_form_failed(struct request *req, struct response *res, json_t *top)
 {
+    bool posted = str_eq(req->method, "POST") && req->route;
+    struct echo e = {posted ? req->route->params : NULL, posted ? json_object() : NULL};
+    if (posted) req_each_sent(req, add_sent, &e);
     json_t *errors = json_object();
     if (res->problem.field[0])
-        json_object_set_new(errors, res->problem.field, json_string(res->problem.message));
+        json_object_set_new(errors, form_field(e.spec, e.values, res->problem.field), json_string(res->problem.message));
     json_object_set_new(top, "errors", json_incref(errors));
-    if (!str_eq(req->method, "POST") || !req->route) {
+    if (!posted) {
         json_decref(errors);
         return;
     }
-    struct echo e = {req->route->params, json_object()};
-    req_each_sent(req, add_sent, &e);
     json_t *form = res->model ? json_object_get(res->model, "form") : NULL;
     if (json_is_object(form)) merge_into_form(form, e.spec, e.values);
     json_t *data = json_pack("{s:o, s:o}", "values", e.values, "errors", errors);

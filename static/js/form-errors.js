@@ -20,8 +20,10 @@ function fill(form, values) {
       field.checked = list.includes(field.value || 'on');
     } else if (field.multiple) {
       for (const option of field.options) option.selected = list.includes(option.value);
-    } else if (sent !== undefined) {
-      field.value = list[0];
+    } else if (typeof sent === 'string') {
+      // A name sent several times by text fields is the page's own business (a script that
+      // joins them): left as the page drew it.
+      field.value = sent;
     }
   }
 }
@@ -36,6 +38,10 @@ function markInvalid(form, name, message) {
   const field = fieldNamed(form, name);
   if (!field) return null;
   if (!field.id) field.id = `${name}-field`;
+  // A form folded away (an edit form in a list row) is opened to show its error.
+  for (let d = field.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
+  // The template marked it already.
+  if (field.classList.contains('is-invalid')) return field;
   field.classList.add('is-invalid');
   field.setAttribute('aria-invalid', 'true');
   const feedback = document.createElement('div');
@@ -58,7 +64,8 @@ if (echo) {
     fill(form, values);
     for (const [name, message] of Object.entries(errors)) {
       const field = markInvalid(form, name, message);
-      const link = document.querySelector(`#error-summary a[data-field="${CSS.escape(name)}"]`);
+      // The summary names the model's field; the form may call it otherwise (src/web/form.c).
+      const link = document.querySelector('#error-summary a[data-field]');
       if (field && link) link.href = `#${field.id}`;
     }
   }
