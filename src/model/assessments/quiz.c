@@ -626,7 +626,7 @@ lerr quiz_override_set(struct db *db, struct arena *a, int64_t activity_id, int6
     if (e) return e;
     int64_t x;
     lerr q = db_query_int(db, &x, "SELECT id FROM users WHERE id = ?1", "i", user_id);
-    if (q == LE_NOTFOUND) return problem_set(p, LE_INVALID, "user_id", "There is no person with id %lld.", (long long)user_id);
+    if (q == LE_NOTFOUND) return problem_set(p, LE_INVALID, "user_id", "Choose the person the exception is for.");
     if (q) return model_db_problem(p);
     int64_t now = time_now();
     if (db_tx_begin(db)) return model_db_problem(p);

@@ -190,8 +190,9 @@ lerr activity_create(struct db *db, struct arena *a, const char *data_dir, int64
     lerr q = db_query_int(db, &x, "SELECT id FROM course_sections WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL", "ii", section_id,
                           course_id);
     if (q == LE_NOTFOUND)
-        e = problem_set(p, LE_INVALID, "section_id", "This course has no section with id %lld; add the section first.",
-                        (long long)section_id);
+        e = problem_set(p, LE_INVALID, "section_id", "%s",
+                        section_id ? "The chosen section is no longer in this course; choose another."
+                                   : "Choose the section the activity goes in; add a section first if there is none.");
     else if (q)
         e = model_db_problem(p);
     const char *body = "", *url = "", *sha = NULL, *fname = "";
