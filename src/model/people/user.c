@@ -291,7 +291,7 @@ static lerr get_where(struct db *db, struct arena *a, const char *sql, const cha
 lerr user_get(struct db *db, struct arena *a, int64_t id, struct user *out, struct problem *p)
 {
     lerr e = get_where(db, a, "SELECT " USER_COLS " FROM users WHERE id = ?1", "i", id, NULL, out);
-    if (e == LE_NOTFOUND) return problem_set(p, LE_NOTFOUND, "id", "This account no longer exists; open the list of users again.");
+    if (e == LE_NOTFOUND) return problem_set(p, LE_NOTFOUND, "id", "There is no user with id %lld.", (long long)id);
     return e ? model_db_problem(p) : LE_OK;
 }
 
@@ -572,7 +572,7 @@ static lerr exists(struct db *db, int64_t id, struct problem *p)
 {
     int64_t one;
     lerr e = db_query_int(db, &one, "SELECT 1 FROM users WHERE id = ?1", "i", id);
-    if (e == LE_NOTFOUND) return problem_set(p, LE_NOTFOUND, "id", "This account no longer exists; open the list of users again.");
+    if (e == LE_NOTFOUND) return problem_set(p, LE_NOTFOUND, "id", "There is no user with id %lld.", (long long)id);
     return e ? model_db_problem(p) : LE_OK;
 }
 
