@@ -64,10 +64,10 @@ static void merge_into_form(json_t *form, const struct param_spec *spec, json_t 
 }
 
 /* The form's field a problem is about. The model names what it checks ("username",
- * "time_limit_seconds"), which a form may ask in its own shape ("usernames",
- * "time_limit_minutes"): when the form sent no field of that name, the sent field sharing the
- * longest start with it, of at least four characters; else the model's name as it is (also for
- * a password, which is never among the sent values). */
+ * "time_limit_seconds", "code"), which a form may ask in its own shape ("usernames",
+ * "time_limit_minutes", "new_code"): when the form sent no field of that name, the sent field
+ * sharing the longest start with it, of at least four characters, or else one ending in
+ * "_<name>"; else the model's name as it is (also for a password, never among the sent values). */
 static const char *form_field(const struct param_spec *spec, json_t *sent, const char *field)
 {
     const struct param_spec *declared = spec_of(spec, field);
@@ -82,6 +82,12 @@ static const char *form_field(const struct param_spec *spec, json_t *sent, const
             best = name;
             best_len = n;
         }
+    }
+    if (best != field) return best;
+    size_t len = strlen(field);
+    json_object_foreach(sent, name, v) {
+        size_t n = strlen(name);
+        if (n > len && name[n - len - 1] == '_' && strcmp(name + n - len, field) == 0) return name;
     }
     return best;
 }
