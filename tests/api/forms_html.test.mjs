@@ -3,9 +3,8 @@
 // and passwords never; the API's answer to the same mistake stays JSON with the field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, show, adminToken, ADMIN_PASSWORD } from '../lib/server.mjs';
-import { page, setCookie } from '../lib/html.mjs';
-import { unescapeHtml } from '../lib/html.mjs';
+import { startServer, api, show, adminToken, ADMIN_PASSWORD, assertCleanShutdown } from '../lib/server.mjs';
+import { page, setCookie, unescapeHtml } from '../lib/html.mjs';
 
 const CODE = 'ECHO-1';
 let server;
@@ -93,4 +92,10 @@ test('passwords are never sent back; a form without a Referer shows the page abo
   const org = await page(server, 'POST', '/admin/users/admin/profile', { cookie, form: { _csrf: csrf, country: 'Narnia' } });
   expectFormPage(org, { status: 422, action: '/admin/users/admin/profile', field: 'country', values: { country: 'Narnia' } });
   assert.match(org.text, /<h1[^>]*>[^<]*<small[^>]*>admin<\/small>/, 'the user page of the address above it');
+});
+
+test('the server shuts down cleanly on SIGTERM (exit 0, no sanitizer reports)', async () => {
+  const stopping = server;
+  server = null;
+  assertCleanShutdown(stopping, await stopping.stop());
 });

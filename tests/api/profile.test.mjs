@@ -2,7 +2,7 @@
 // live sessions, and "sign out everywhere else", which stops the other sessions at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, show, signIn, createUser, adminToken } from '../lib/server.mjs';
+import { startServer, api, show, signIn, createUser, adminToken, assertCleanShutdown } from '../lib/server.mjs';
 
 const PASSWORD = 'Harbour-Lantern-Moss-31';
 let server;
@@ -72,4 +72,10 @@ test('sign out everywhere else: the other sessions get 401 at once, this one kee
   assert.equal(after.json.sessions.length, 1, show(after));
   const audit = await api(server, 'GET', '/api/v1/audit?action=auth.sessions_end_others', { token: admin });
   assert.ok(JSON.stringify(audit.json).includes('auth.sessions_end_others'), show(audit));
+});
+
+test('the server shuts down cleanly on SIGTERM (exit 0, no sanitizer reports)', async () => {
+  const stopping = server;
+  server = null;
+  assertCleanShutdown(stopping, await stopping.stop());
 });

@@ -3,7 +3,7 @@
 // address opened as a page leads to the page the form lives on; a good form redirects.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, adminToken, createUser, api, show, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { startServer, adminToken, createUser, api, show, ADMIN_PASSWORD, assertCleanShutdown } from '../lib/server.mjs';
 import { launchBrowser, newPage, submit, pathOf, signInUI } from '../lib/browser.mjs';
 
 let server;
@@ -246,4 +246,11 @@ test("a form's address opened as a page leads to the page the form lives on", { 
   const r = await api(server, 'GET', '/api/v1/me/sessions/others', { token: admin });
   assert.equal(r.status, 405, show(r));
   assert.match(r.headers.allow, /DELETE/);
+});
+
+test('the server shuts down cleanly on SIGTERM (exit 0, no sanitizer reports)', async () => {
+  if (browser) { await browser.close(); browser = null; }
+  const stopping = server;
+  server = null;
+  assertCleanShutdown(stopping, await stopping.stop());
 });

@@ -3,7 +3,7 @@
 // everywhere else, which ends their other browser's session at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, createUser, api, signIn } from '../lib/server.mjs';
+import { startServer, createUser, api, signIn, assertCleanShutdown } from '../lib/server.mjs';
 import { launchBrowser, newPage, submit, pathOf, signInUI, mainNav, accessibilityProblems } from '../lib/browser.mjs';
 
 const PASSWORD = 'Quiet-Orchard-Lamp-62';
@@ -65,4 +65,11 @@ test('a learner edits their profile and signs out everywhere else', { timeout: 1
   await submit(page, () => page.getByRole('link', { name: 'Change password' }).click());
   assert.equal(pathOf(page), '/password');
   assert.deepEqual(page.consoleErrors, []);
+});
+
+test('the server shuts down cleanly on SIGTERM (exit 0, no sanitizer reports)', async () => {
+  if (browser) { await browser.close(); browser = null; }
+  const stopping = server;
+  server = null;
+  assertCleanShutdown(stopping, await stopping.stop());
 });
