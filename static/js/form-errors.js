@@ -34,6 +34,17 @@ function fieldNamed(form, name) {
   return found instanceof RadioNodeList ? found[0] : found;
 }
 
+// The parameter checks name the field as the form sends it ("first_name is required"); on the
+// page the field's label says it better ("First name is required").
+function inPageWords(message, name, field) {
+  const label = field.labels && field.labels[0];
+  if (!label || !message.startsWith(`${name} `)) return message;
+  const words = label.cloneNode(true);
+  for (const hidden of words.querySelectorAll('[aria-hidden="true"]')) hidden.remove();
+  const text = words.textContent.trim();
+  return text ? `${text}${message.slice(name.length)}` : message;
+}
+
 function markInvalid(form, name, message) {
   const field = fieldNamed(form, name);
   if (!field) return null;
@@ -47,7 +58,7 @@ function markInvalid(form, name, message) {
   const feedback = document.createElement('div');
   feedback.className = 'invalid-feedback';
   feedback.id = `${field.id}-error`;
-  feedback.textContent = message;
+  feedback.textContent = inPageWords(message, name, field);
   // Bootstrap shows the text when it follows the invalid field (or its checkbox wrapper).
   const after = field.closest('.form-check, .input-group') || field;
   if (after !== field) after.classList.add('is-invalid', 'has-validation');
@@ -66,7 +77,10 @@ if (echo) {
       const field = markInvalid(form, name, message);
       // The summary names the model's field; the form may call it otherwise (src/web/form.c).
       const link = document.querySelector('#error-summary a[data-field]');
-      if (field && link) link.href = `#${field.id}`;
+      if (field && link) {
+        link.href = `#${field.id}`;
+        link.textContent = inPageWords(message, name, field);
+      }
     }
   }
   const summary = document.getElementById('error-summary');

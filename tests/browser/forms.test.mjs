@@ -232,6 +232,19 @@ test('password change: a wrong current password; nothing typed is sent back', { 
   await expectErrorAt(page.getByLabel('Current password', { exact: true }), /current password/i);
 });
 
+test('a field the form left empty is named by its label, not by its parameter', { timeout: 60000 }, async () => {
+  const visitor = await newPage(browser, server);
+  await visitor.goto('/forgot-password');
+  await submit(visitor, () => visitor.getByRole('button', { name: 'Send me a link' }).click());
+  const field = visitor.getByLabel('Username or email address', { exact: true });
+  assert.match(await field.getAttribute('class'), /\bis-invalid\b/);
+  const feedback = visitor.locator('.invalid-feedback');
+  assert.equal(await feedback.innerText(), 'Username or email address is required');
+  assert.equal(await visitor.locator('#error-summary a').innerText(), 'Username or email address is required');
+  assert.deepEqual(visitor.consoleErrors, []);
+  await visitor.context().close();
+});
+
 test("a form's address opened as a page leads to the page the form lives on", { timeout: 60000 }, async () => {
   // After a failed post the address bar shows the form's address; going there again is a GET.
   await page.goto('/admin/users/lena/profile');
