@@ -3,7 +3,7 @@
 // everywhere else, which ends their other browser's session at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, createUser, api, signIn, assertCleanShutdown } from '../lib/server.mjs';
+import { startServer, createUser, api, show, signIn, assertCleanShutdown } from '../lib/server.mjs';
 import { launchBrowser, newPage, submit, pathOf, signInUI, mainNav, accessibilityProblems } from '../lib/browser.mjs';
 
 const PASSWORD = 'Quiet-Orchard-Lamp-62';
@@ -14,6 +14,7 @@ before(async () => {
   browser = await launchBrowser();
   await createUser(server, { username: 'rosa', email: 'rosa@example.com', first_name: 'Rosa', last_name: 'Reed',
     roles: ['learner'], password: PASSWORD });
+  await createUser(server, { username: 'bea', email: 'bea@example.com', roles: ['learner'], password: PASSWORD });
 });
 after(async () => {
   if (browser) await browser.close();
@@ -65,6 +66,20 @@ test('a learner edits their profile and signs out everywhere else', { timeout: 1
   await submit(page, () => page.getByRole('link', { name: 'Change password' }).click());
   assert.equal(pathOf(page), '/password');
   assert.deepEqual(page.consoleErrors, []);
+});
+
+test('a time zone the list does not offer, set elsewhere, is kept when the profile is saved', { timeout: 60000 }, async () => {
+  const tok = await signIn(server, 'bea', PASSWORD);
+  const set = await api(server, 'PATCH', '/api/v1/me', { token: tok, body: { timezone: 'Europe/Belfast' } });
+  assert.equal(set.status, 200, show(set));
+  const page = await newPage(browser, server);
+  await signInUI(page, 'bea', PASSWORD);
+  await page.goto('/profile');
+  assert.equal(await page.getByLabel('Time zone', { exact: true }).inputValue(), 'Europe/Belfast');
+  await submit(page, () => page.getByRole('button', { name: 'Save profile' }).click());
+  const me = await api(server, 'GET', '/api/v1/me', { token: tok });
+  assert.equal(me.json.timezone, 'Europe/Belfast');
+  await page.context().close();
 });
 
 test('the server shuts down cleanly on SIGTERM (exit 0, no sanitizer reports)', async () => {

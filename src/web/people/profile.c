@@ -8,16 +8,33 @@
 /* The languages Lectern has words for (locale/<code>.json). */
 static const char *const languages[] = {"en"};
 
+static json_t *choice(const char *value, const char *name, bool selected)
+{
+    json_t *o = json_object();
+    jset_str(o, "value", value);
+    jset_str(o, "name", name);
+    jset_bool(o, "selected", selected);
+    return o;
+}
+
+/* A value set elsewhere (an upload, the administrator) that the list lacks is offered too, so
+ * saving the profile never drops it unasked. */
+static void keep_chosen(json_t *items, const char *chosen, bool found)
+{
+    if (chosen && *chosen && !found) json_array_insert_new(items, 0, choice(chosen, chosen, true));
+}
+
 static json_t *language_choices(struct request *req, const char *chosen)
 {
     json_t *items = json_array();
+    bool found = false;
     for (size_t i = 0; i < sizeof languages / sizeof languages[0]; i++) {
-        json_t *o = json_object();
-        jset_str(o, "code", languages[i]);
-        jset_str(o, "name", T(req, arena_sprintf(req->arena, "profile.lang_%s", languages[i])));
-        jset_bool(o, "selected", str_eq(chosen, languages[i]));
-        json_array_append_new(items, o);
+        bool selected = str_eq(chosen, languages[i]);
+        found |= selected;
+        const char *name = T(req, arena_sprintf(req->arena, "profile.lang_%s", languages[i]));
+        json_array_append_new(items, choice(languages[i], name, selected));
     }
+    keep_chosen(items, chosen, found);
     return items;
 }
 
@@ -26,12 +43,13 @@ static json_t *timezone_choices(const char *chosen)
     size_t n;
     const char *const *names = timezone_names(&n);
     json_t *items = json_array();
+    bool found = false;
     for (size_t i = 0; i < n; i++) {
-        json_t *o = json_object();
-        jset_str(o, "name", names[i]);
-        jset_bool(o, "selected", str_eq(chosen, names[i]));
-        json_array_append_new(items, o);
+        bool selected = str_eq(chosen, names[i]);
+        found |= selected;
+        json_array_append_new(items, choice(names[i], names[i], selected));
     }
+    keep_chosen(items, chosen, found);
     return items;
 }
 
