@@ -106,6 +106,11 @@ export const scenarios = [
     target: { maxQueries: 5 },
   },
   {
+    id: 'profile', name: "learner's own profile with their sessions (GET /profile)",
+    path: '/profile', tokens: 'learner', auth: 'cookie', route: ['GET', '/profile'],
+    target: { maxQueries: 5 },
+  },
+  {
     id: 'quiz-burst', name: 'quiz burst: the learners of BURST start one quiz within 10 s, 16 answers each',
     driver: 'quiz-burst', spreadS: 10, smokeSpreadS: 2, smokeLearners: 50,
     probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],

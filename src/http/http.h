@@ -142,6 +142,10 @@ bool req_param_bool(struct request *req, const char *name);
 bool req_has_param(struct request *req, const char *name);
 const struct uploaded_file *req_file(struct request *req, const char *name);
 const char *req_header(struct request *req, const char *name);           /* NULL if absent */
+/* A form body's fields as the client sent them, before validation, in the order sent (files
+ * skipped; nothing for a JSON body or a query string): for showing a failed form again. */
+void req_each_sent(struct request *req, void (*fn)(void *ctx, const char *name, const char *value),
+                   void *ctx);
 /* The body as received (any content type), NULL with *len 0 if none. Valid for the request. */
 const char *req_body(struct request *req, size_t *len);
 /* A JSON object body, parsed once (borrowed; freed with the request), NULL if not JSON.
@@ -286,5 +290,12 @@ bool router_match(const struct route *routes, size_t n, const char *method, cons
  * (HEAD added after GET). Returns the length written (0: no route has this path). */
 size_t router_allow(const struct route *routes, size_t n, const char *path, char *out,
                     size_t out_size);
+/* The nearest page a browser may open at or above path: path itself when a GET route matches
+ * it, else the longest leading part ("/admin/users/bob/profile" -> "/admin/users/bob") that
+ * one matches, else "/". At each length an "/admin/..." address also tries itself without
+ * "/admin" ("/admin/courses/x/copy" -> "/courses/x"): the administration of a thing acts on the
+ * thing's own page. Where a form post's address leads when it is opened as a page. */
+const char *router_page_above(const struct route *routes, size_t n, const char *path,
+                              struct arena *a);
 
 #endif

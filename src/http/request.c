@@ -227,3 +227,12 @@ json_t *req_json(struct request *req)
 {
     return req->json;
 }
+
+void req_each_sent(struct request *req, void (*fn)(void *ctx, const char *name, const char *value),
+                   void *ctx)
+{
+    const struct raw_params *raw = req->raw;
+    if (!raw || raw->source != RAW_FORM) return;
+    for (size_t i = 0; i < raw->n; i++)
+        if (raw->items[i].value && !raw->items[i].file) fn(ctx, raw->items[i].name, raw->items[i].value);
+}

@@ -166,3 +166,29 @@ size_t router_allow(const struct route *routes, size_t n, const char *path, char
     }
     return len;
 }
+
+static bool has_page(const struct route *routes, size_t n, const char *path)
+{
+    struct capture caps[8];
+    int ncaps;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(routes[i].method, "GET") == 0 && path_matches(routes[i].pattern, path, caps, &ncaps))
+            return true;
+    return false;
+}
+
+const char *router_page_above(const struct route *routes, size_t n, const char *path,
+                              struct arena *a)
+{
+    static const char admin[] = "/admin/";
+    char *at = arena_strdup(a, path ? path : "/");
+    for (;;) {
+        if (has_page(routes, n, at)) return at;
+        /* "/admin/courses/x/copy" acts on the course, whose page is "/courses/x". */
+        if (strncmp(at, admin, strlen(admin)) == 0 && has_page(routes, n, at + strlen(admin) - 1))
+            return at + strlen(admin) - 1;
+        char *slash = strrchr(at, '/');
+        if (!slash || slash == at) return "/";
+        *slash = '\0';
+    }
+}

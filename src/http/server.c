@@ -401,7 +401,12 @@ static bool admit(struct conn_state *st, struct route_match *m, bool *began)
     } else if (!utf8_valid(req->path, strlen(req->path))) {
         fail(res, 400, LE_INVALID, "bad_request", NULL, "The address is not valid UTF-8");
     } else if (!router_match(cfg->routes, cfg->n_routes, req->method, req->path, req->arena, m)) {
-        if (m->method_mismatch) {
+        if (m->method_mismatch && !req->is_api &&
+            (is_method(req->method, "GET") || is_method(req->method, "HEAD"))) {
+            /* A form's address opened as a page (a reload after a failed post, a bookmark):
+             * the page it belongs to, not a 405 for a person to puzzle over. */
+            redirect(res, router_page_above(cfg->routes, cfg->n_routes, req->path, req->arena));
+        } else if (m->method_mismatch) {
             char allow[128];
             router_allow(cfg->routes, cfg->n_routes, req->path, allow, sizeof allow);
             res_header(res, "Allow", arena_strdup(req->arena, allow));
@@ -430,7 +435,7 @@ static bool admit(struct conn_state *st, struct route_match *m, bool *began)
             return false;
         }
     }
-    if (res->problem.code) return false;
+    if (res->problem.code || res->redirect) return false;
     if (req->user) req->user->via_bearer = req->via_bearer;
 
     const struct route *rt = req->route;
@@ -478,6 +483,75 @@ static bool admit(struct conn_state *st, struct route_match *m, bool *began)
     return true;
 }
 
+/* The path of the page a same-site Referer names, or NULL. */
+static const char *referer_path(struct request *req)
+{
+    const char *ref = req_header(req, "Referer"), *host = req_header(req, "Host");
+    if (!ref || !host || !utf8_valid(ref, strlen(ref))) return NULL;
+    const char *authority = strstr(ref, "://");
+    if (!authority) return NULL;
+    authority += 3;
+    size_t host_len = strlen(host);
+    if (strncmp(authority, host, host_len) != 0 || authority[host_len] != '/') return NULL;
+    const char *path = authority + host_len;
+    return arena_strndup(req->arena, path, strcspn(path, "?#"));
+}
+
+/* A browser's form post that failed on something the person can fix, where the handler did
+ * not choose the page to show it on. */
+static bool form_needs_page(const struct conn_state *st)
+{
+    const struct request *req = &st->req;
+    const struct response *res = &st->res;
+    int status = res->status >= 400 ? res->status : lerr_http_status(res->problem.code);
+    return !req->is_api && req->route && req->db && is_method(req->method, "POST") &&
+           res->problem.code && !res->template && (status == 422 || status == 409);
+}
+
+/* Shows the page the failed form lives on (the page it was sent from, else the nearest page
+ * above its address) with the problem, so the person fixes the field instead of meeting an
+ * error page; the view echoes what they typed back into the form. The page's handler runs as
+ * for a GET of it, with its own captures and capability; if it cannot, the error page stays. */
+static void show_form_page(struct conn_state *st)
+{
+    struct request *req = &st->req;
+    struct response *res = &st->res;
+    const struct server_config *cfg = &st->s->cfg;
+    struct route_match m;
+    const char *page = referer_path(req);
+    if (!page || !router_match(cfg->routes, cfg->n_routes, "GET", page, req->arena, &m))
+        page = router_page_above(cfg->routes, cfg->n_routes, req->path, req->arena);
+    if (!router_match(cfg->routes, cfg->n_routes, "GET", page, req->arena, &m)) return;
+    if (m.route->capability && (!cfg->hooks.allowed || !cfg->hooks.allowed(req->user, m.route->capability)))
+        return;
+    struct raw_params *none = arena_alloc(req->arena, sizeof *none);
+    memset(none, 0, sizeof *none);
+    struct req_param *params;
+    size_t n_params;
+    struct problem p = {0};
+    if (params_apply(m.route->params, &m, none, req->arena, &params, &n_params, &p)) return;
+
+    struct problem failed = res->problem;
+    int status = res->status >= 400 ? res->status : lerr_http_status(failed.code);
+    const struct route *posted = req->route;
+    struct req_param *posted_params = req->params;
+    size_t posted_n = req->n_params;
+    json_memory_release(res->model);
+    res->model = NULL;
+    memset(&res->problem, 0, sizeof res->problem);
+    req->route = m.route;
+    req->params = params;
+    req->n_params = n_params;
+    m.route->handler(req, res);
+    /* The page is shown for the post: its problem, its route (for the echo and the metrics). */
+    req->route = posted;
+    req->params = posted_params;
+    req->n_params = posted_n;
+    res->problem = failed;
+    res->status = status;
+    res->redirect = NULL;
+}
+
 static enum MHD_Result handle(struct conn_state *st, struct MHD_Connection *conn)
 {
     struct route_match m;
@@ -486,6 +560,7 @@ static enum MHD_Result handle(struct conn_state *st, struct MHD_Connection *conn
     /* The request's JSON (its body, the model, the rendering) lives on its arena. */
     struct arena *before = json_memory_use(st->req.arena);
     if (admit(st, &m, &began)) st->req.route->handler(&st->req, &st->res);
+    if (began && form_needs_page(st)) show_form_page(st);
     enum MHD_Result r = respond(st, conn, began);
     json_memory_use(before);
     return r;

@@ -187,8 +187,10 @@ static lerr render_html(struct request *req, struct response *res, struct buf *o
     stack[n++] = res->model ? json_incref(res->model) : json_object();
     if (res->problem.code) {
         json_t *err = json_pack("{s:s, s:i}", "message", res->problem.message, "status", res->status);
-        if (res->problem.field[0]) json_object_set_new(err, "field", json_string(res->problem.field));
+        /* Always set, so the layout's {{#field}} never finds another "field" further down. */
+        json_object_set_new(err, "field", json_string(res->problem.field));
         json_t *top = json_pack("{s:o}", "error", err);
+        web_form_failed(req, res, top); /* form.c: the form as typed, the error at its field */
         if (!res->title) json_object_set_new(top, "page_title", json_string(T(req, "error.title")));
         stack[n++] = top;
     }

@@ -56,6 +56,9 @@ const char *T(struct request *req, const char *key);   /* translated text */
 const struct tz *web_zone(struct request *req);
 /* Answers a problem from the model: keeps res->template so a form re-renders with the error. */
 void web_fail(struct response *res, const struct problem *p);
+/* For a page shown with a problem (render.c; form.c describes it): adds "errors" by field to
+ * top and, after a form post, what was typed ("form_echo", and into the model's "form"). */
+void web_form_failed(struct request *req, struct response *res, json_t *top);
 /* Sets model to an object (created if missing) and returns it. */
 json_t *web_model(struct response *res);
 /* A duration as people read it, in whole minutes rounded up: "20 minutes", "1 hour",

@@ -102,7 +102,7 @@ static lerr attempt_get(struct db *db, struct arena *a, int64_t id, struct attem
             .course_title = model_col_str(a, st, 24),
         };
     db_done(st);
-    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "There is no attempt with id %lld.", (long long)id);
+    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "This attempt no longer exists; open the quiz again.");
     return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
@@ -112,7 +112,7 @@ static lerr attempt_get_own(struct db *db, struct arena *a, int64_t id, int64_t 
 {
     lerr e = attempt_get(db, a, id, t, p);
     if (!e && t->user_id != user_id)
-        return problem_set(p, LE_NOTFOUND, "id", "There is no attempt with id %lld.", (long long)id);
+        return problem_set(p, LE_NOTFOUND, "id", "This attempt no longer exists; open the quiz again.");
     return e;
 }
 
@@ -467,7 +467,7 @@ lerr attempt_start(struct db *db, struct arena *a, int64_t activity_id, int64_t 
     }
     db_done(st);
     if (rc == DB_DONE)
-        return problem_set(p, LE_NOTFOUND, "id", "There is no quiz with id %lld.", (long long)activity_id);
+        return problem_set(p, LE_NOTFOUND, "id", "This quiz no longer exists; open the course page again.");
     if (rc < 0) return model_db_problem(p);
     int64_t x;
     lerr q = enrolment_live_id(db, course_id, user_id, &x);

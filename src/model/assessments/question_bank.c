@@ -217,8 +217,8 @@ static lerr question_locate(struct db *db, struct arena *a, int64_t course_id, i
     if (rc == DB_ROW && type_out) *type_out = model_col_str(a, st, 1);
     db_done(st);
     if (rc == DB_DONE)
-        return problem_set(p, LE_NOTFOUND, "id", "This course's question bank has no question with id %lld.",
-                           (long long)id);
+        return problem_set(p, LE_NOTFOUND, "id", "This question is not in the course's question bank (it may have been deleted); "
+                           "open the bank again.");
     if (rc != DB_ROW) return model_db_problem(p);
     if (owner != course_id)
         return problem_set(p, LE_FORBIDDEN, "id",
@@ -335,7 +335,8 @@ json_t *question_get_json(struct db *db, struct arena *a, int64_t course_id, int
     json_t *q = rc == DB_ROW ? question_row(st) : NULL;
     db_done(st);
     if (rc == DB_DONE)
-        problem_set(p, LE_NOTFOUND, "id", "This course's question bank has no question with id %lld.", (long long)id);
+        problem_set(p, LE_NOTFOUND, "id", "This question is not in the course's question bank (it may have been deleted); "
+                    "open the bank again.");
     else if (rc != DB_ROW)
         model_db_problem(p);
     return q;

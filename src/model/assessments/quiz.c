@@ -79,7 +79,7 @@ static lerr quiz_row_get(struct db *db, struct arena *a, int64_t activity_id, in
         };
     db_done(st);
     if (rc == DB_DONE)
-        return problem_set(p, LE_NOTFOUND, "id", "There is no quiz with id %lld.", (long long)activity_id);
+        return problem_set(p, LE_NOTFOUND, "id", "This quiz no longer exists; open the course page again.");
     return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
@@ -285,7 +285,7 @@ lerr quiz_save(struct db *db, struct arena *a, int64_t course_id, int64_t activi
     if (rc < 0)
         e = model_db_problem(p);
     else if (!is_quiz)
-        e = problem_set(p, LE_NOTFOUND, "id", "This course has no quiz with id %lld.", (long long)activity_id);
+        e = problem_set(p, LE_NOTFOUND, "id", "This course has no such quiz (it may have been deleted); open the course page again.");
     /* A new quiz gets its row with the schema's defaults first; the settings then apply to it.
      * A quiz completes by its attempts (attempt.c), never by being marked done. */
     if (!e && !exists &&
@@ -503,7 +503,7 @@ json_t *quiz_json(struct db *db, struct arena *a, int64_t course_id, int64_t act
     struct quiz_row r;
     if (quiz_row_get(db, a, activity_id, viewer_id, &r, p)) return NULL;
     if (r.course_id != course_id) {
-        problem_set(p, LE_NOTFOUND, "id", "This course has no quiz with id %lld.", (long long)activity_id);
+        problem_set(p, LE_NOTFOUND, "id", "This course has no such quiz (it may have been deleted); open the course page again.");
         return NULL;
     }
     int64_t now = time_now();
@@ -626,7 +626,7 @@ lerr quiz_override_set(struct db *db, struct arena *a, int64_t activity_id, int6
     if (e) return e;
     int64_t x;
     lerr q = db_query_int(db, &x, "SELECT id FROM users WHERE id = ?1", "i", user_id);
-    if (q == LE_NOTFOUND) return problem_set(p, LE_INVALID, "user_id", "There is no person with id %lld.", (long long)user_id);
+    if (q == LE_NOTFOUND) return problem_set(p, LE_INVALID, "user_id", "Choose the person the exception is for.");
     if (q) return model_db_problem(p);
     int64_t now = time_now();
     if (db_tx_begin(db)) return model_db_problem(p);

@@ -190,8 +190,9 @@ lerr activity_create(struct db *db, struct arena *a, const char *data_dir, int64
     lerr q = db_query_int(db, &x, "SELECT id FROM course_sections WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL", "ii", section_id,
                           course_id);
     if (q == LE_NOTFOUND)
-        e = problem_set(p, LE_INVALID, "section_id", "This course has no section with id %lld; add the section first.",
-                        (long long)section_id);
+        e = problem_set(p, LE_INVALID, "section_id", "%s",
+                        section_id ? "The chosen section is no longer in this course; choose another."
+                                   : "Choose the section the activity goes in; add a section first if there is none.");
     else if (q)
         e = model_db_problem(p);
     const char *body = "", *url = "", *sha = NULL, *fname = "";
@@ -252,7 +253,7 @@ lerr activity_get(struct db *db, struct arena *a, int64_t course_id, int64_t id,
             .completed_at = db_col_int(st, 13),
         };
     db_done(st);
-    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "This course has no activity with id %lld.", (long long)id);
+    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "This activity is no longer in the course; open the course page again.");
     return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
@@ -384,7 +385,7 @@ lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, cons
 {
     int64_t now = time_now(), course_id = 0, enrolment = 0;
     if (db_query_int(db, &course_id, "SELECT course_id FROM activities WHERE id = ?1 AND deleted_at IS NULL", "i", activity_id))
-        return problem_set(p, LE_NOTFOUND, "id", "There is no activity with id %lld.", (long long)activity_id);
+        return problem_set(p, LE_NOTFOUND, "id", "This activity no longer exists; open the course page again.");
     lerr q = enrolment_live_id(db, course_id, user_id, &enrolment);
     if (q == LE_NOTFOUND) return LE_OK; /* not enrolled (an administrator looking): not tracked */
     if (q) return model_db_problem(p);
@@ -475,7 +476,7 @@ lerr section_update(struct db *db, struct arena *a, int64_t course_id, int64_t i
                           "SELECT position FROM course_sections WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",
                           "ii", id, course_id);
     if (q == LE_NOTFOUND)
-        e = problem_set(p, LE_NOTFOUND, "id", "This course has no section with id %lld.", (long long)id);
+        e = problem_set(p, LE_NOTFOUND, "id", "This section is no longer in the course; open the course page again.");
     else if (q)
         e = model_db_problem(p);
     if (!e && t && db_run(db, "UPDATE course_sections SET title = ?2 WHERE id = ?1", "is", id, t)) e = model_db_problem(p);
@@ -495,7 +496,7 @@ lerr section_delete(struct db *db, struct arena *a, int64_t course_id, int64_t i
                           "SELECT id FROM course_sections WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",
                           "ii", id, course_id);
     if (q == LE_NOTFOUND)
-        e = problem_set(p, LE_NOTFOUND, "id", "This course has no section with id %lld.", (long long)id);
+        e = problem_set(p, LE_NOTFOUND, "id", "This section is no longer in the course; open the course page again.");
     else if (q)
         e = model_db_problem(p);
     int64_t now = time_now();
@@ -528,7 +529,7 @@ lerr activity_update(struct db *db, struct arena *a, int64_t course_id, int64_t 
     }
     db_done(st);
     if (rc == DB_DONE)
-        e = problem_set(p, LE_NOTFOUND, "id", "This course has no activity with id %lld.", (long long)id);
+        e = problem_set(p, LE_NOTFOUND, "id", "This activity is no longer in the course; open the course page again.");
     else if (rc != DB_ROW)
         e = model_db_problem(p);
     if (!e && t && db_run(db, "UPDATE activities SET title = ?2, updated_at = ?3 WHERE id = ?1", "isi", id, t,
@@ -549,7 +550,7 @@ lerr activity_delete(struct db *db, struct arena *a, int64_t course_id, int64_t 
     lerr q = db_query_int(db, &x, "SELECT id FROM activities WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",
                           "ii", id, course_id);
     if (q == LE_NOTFOUND)
-        e = problem_set(p, LE_NOTFOUND, "id", "This course has no activity with id %lld.", (long long)id);
+        e = problem_set(p, LE_NOTFOUND, "id", "This activity is no longer in the course; open the course page again.");
     else if (q)
         e = model_db_problem(p);
     if (!e && db_run(db, "UPDATE activities SET deleted_at = ?2 WHERE id = ?1", "ii", id, time_now()))

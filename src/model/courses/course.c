@@ -174,8 +174,7 @@ static lerr category_check(struct db *db, struct arena *a, int64_t id, const cha
             lerr q = db_query_int(db, &up, "SELECT COALESCE(parent_id, 0) FROM course_categories WHERE id = ?1",
                                   "i", at);
             if (q == LE_NOTFOUND)
-                return problem_set(p, LE_INVALID, "parent_id", "There is no parent category with id %lld.",
-                                   (long long)parent_id);
+                return problem_set(p, LE_INVALID, "parent_id", "The chosen parent category no longer exists; choose another parent.");
             if (q) return model_db_problem(p);
             at = up;
         }
@@ -236,7 +235,7 @@ lerr category_update(struct db *db, int64_t id, const char *name, int64_t parent
         old_parent = db_col_int(st, 1);
     }
     db_done(st);
-    if (!old_name) e = problem_set(p, LE_NOTFOUND, "id", "There is no category with id %lld.", (long long)id);
+    if (!old_name) e = problem_set(p, LE_NOTFOUND, "id", "This category no longer exists; open the list of categories again.");
     if (parent_id < 0) parent_id = old_parent;
     const char *n = NULL;
     if (!e) e = category_check(db, a, id, name ? name : old_name, parent_id, &n, p);
@@ -382,8 +381,7 @@ static lerr course_check(struct db *db, struct arena *a, int64_t id, const struc
         int64_t x;
         lerr q = db_query_int(db, &x, "SELECT id FROM course_categories WHERE id = ?1", "i", out->category_id);
         if (q == LE_NOTFOUND)
-            return problem_set(p, LE_INVALID, "category_id", "There is no category with id %lld.",
-                               (long long)out->category_id);
+            return problem_set(p, LE_INVALID, "category_id", "The chosen category no longer exists; choose another.");
         if (q) return model_db_problem(p);
     }
     if (in->policy) {
@@ -516,7 +514,7 @@ static lerr course_by_id(struct db *db, struct arena *a, int64_t id, struct cour
     int rc = db_step(st);
     if (rc == DB_ROW) course_row(a, st, out);
     db_done(st);
-    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "code", "There is no course with id %lld.", (long long)id);
+    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "code", "This course no longer exists; open the catalogue again.");
     return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
@@ -1022,9 +1020,13 @@ lerr enrol_rule_create(struct db *db, struct arena *a, int64_t course_id, const 
         e = problem_set(p, LE_INVALID, "kind", "Choose the rule: department (with its sub-departments), job_role or everyone.");
     if (!e && str_eq(kind, "department") &&
         db_query_int(db, &x, "SELECT id FROM departments WHERE id = ?1", "i", department_id))
-        e = problem_set(p, LE_INVALID, "department_id", "There is no department with id %lld.", (long long)department_id);
+        e = problem_set(p, LE_INVALID, "department_id", "%s",
+                         department_id ? "The chosen department no longer exists; choose another."
+                                       : "Choose the department whose people the rule enrols.");
     if (!e && str_eq(kind, "job_role") && db_query_int(db, &x, "SELECT id FROM job_roles WHERE id = ?1", "i", job_role_id))
-        e = problem_set(p, LE_INVALID, "job_role_id", "There is no job role with id %lld.", (long long)job_role_id);
+        e = problem_set(p, LE_INVALID, "job_role_id", "%s",
+                         job_role_id ? "The chosen job role no longer exists; choose another."
+                                     : "Choose the job role whose people the rule enrols.");
     if (!e && (due_days < 0 || due_days > 3650))
         e = problem_set(p, LE_INVALID, "due_days", "Give the days until due as 0 (none) to 3650.");
     if (!e && str_eq(c.status, "archived"))
@@ -1062,7 +1064,7 @@ lerr enrol_rule_delete(struct db *db, struct arena *a, int64_t course_id, int64_
     lerr q = db_query_int(db, &x, "SELECT id FROM enrolment_rules WHERE id = ?1 AND course_id = ?2", "ii", rule_id,
                           course_id);
     if (q == LE_NOTFOUND)
-        e = problem_set(p, LE_NOTFOUND, "id", "This course has no enrolment rule with id %lld.", (long long)rule_id);
+        e = problem_set(p, LE_NOTFOUND, "id", "This enrolment rule no longer exists; open the course page again.");
     else if (q)
         e = model_db_problem(p);
     if (!e && db_run(db, "DELETE FROM enrolment_rules WHERE id = ?1", "i", rule_id)) e = model_db_problem(p);
@@ -1176,7 +1178,7 @@ lerr enrol_request_decide(struct db *db, struct arena *a, int64_t request_id, bo
     }
     db_done(st);
     if (rc == DB_DONE)
-        e = problem_set(p, LE_NOTFOUND, "id", "There is no enrolment request with id %lld.", (long long)request_id);
+        e = problem_set(p, LE_NOTFOUND, "id", "This enrolment request no longer exists; it may have been decided already.");
     else if (rc != DB_ROW)
         e = model_db_problem(p);
     /* Administrators decide any request; a manager those of people in their reporting line

@@ -21,16 +21,24 @@ static bool has_control(const char *s)
 
 /* ---- Shape checks (shared with the importer) ---- */
 
+/* A field as the pages call it, for messages: "idnumber" is the "ID number". */
+static const char *field_words(const char *field)
+{
+    if (strcmp(field, "idnumber") == 0) return "ID number";
+    if (strcmp(field, "phone") == 0) return "phone number";
+    return field;
+}
+
 lerr org_check_text(struct arena *a, const char *in, const char *field, int max_chars,
                     const char **out, struct problem *p)
 {
     char *s = arena_trim(a, in);
     if (!utf8_valid(s, strlen(s)) || has_control(s))
-        return problem_set(p, LE_INVALID, field, "The %s contains characters that are not allowed.",
-                           field);
+        return problem_set(p, LE_INVALID, field, "The %s has characters that cannot be kept (line breaks, tabs or "
+                           "control characters); type it on one line.", field_words(field));
     if ((int)utf8_chars(s) > max_chars)
         return problem_set(p, LE_INVALID, field, "Use at most %d characters for the %s.", max_chars,
-                           field);
+                           field_words(field));
     *out = s;
     return LE_OK;
 }
@@ -234,7 +242,7 @@ lerr department_get(struct db *db, struct arena *a, int64_t id, struct departmen
             *out = all[i];
             return LE_OK;
         }
-    return problem_set(p, LE_NOTFOUND, "id", "There is no department with id %lld.", (long long)id);
+    return problem_set(p, LE_NOTFOUND, "id", "This department no longer exists; open the list of departments again.");
 }
 
 static lerr dept_check(struct db *db, struct arena *a, int64_t id, const char *name_in,
@@ -260,8 +268,7 @@ static lerr dept_check(struct db *db, struct arena *a, int64_t id, const char *n
             lerr q = db_query_int(db, &up, "SELECT COALESCE(parent_id, 0) FROM departments WHERE id = ?1",
                                   "i", at);
             if (q == LE_NOTFOUND)
-                return problem_set(p, LE_INVALID, "parent_id", "There is no parent department with id %lld.",
-                                   (long long)parent_id);
+                return problem_set(p, LE_INVALID, "parent_id", "The chosen parent department no longer exists; choose another parent.");
             if (q) return model_db_problem(p);
             at = up;
         }
@@ -418,7 +425,7 @@ lerr job_role_get(struct db *db, struct arena *a, int64_t id, struct job_role *o
             *out = all[i];
             return LE_OK;
         }
-    return problem_set(p, LE_NOTFOUND, "id", "There is no job role with id %lld.", (long long)id);
+    return problem_set(p, LE_NOTFOUND, "id", "This job role no longer exists; open the list of job roles again.");
 }
 
 static lerr job_role_check(struct db *db, struct arena *a, int64_t id, const char *name_in,
@@ -561,7 +568,7 @@ lerr profile_field_get(struct db *db, struct arena *a, int64_t id, struct profil
     int rc = db_step(st);
     if (rc == DB_ROW) field_fill(st, a, out);
     db_done(st);
-    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "There is no profile field with id %lld.", (long long)id);
+    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "This profile field no longer exists; open the list of profile fields again.");
     return rc == DB_ROW ? LE_OK : model_db_problem(p);
 }
 
@@ -745,7 +752,8 @@ lerr profile_value_check(const struct profile_field *f, struct arena *a, const c
     const char *field = arena_sprintf(a, "profile_field_%s", f->shortname);
     const char *v;
     lerr e = org_check_text(a, in ? in : "", field, PROFILE_TEXT_MAX, &v, p);
-    if (e) return e;
+    if (e)
+        return problem_set(p, e, field, "%s: use at most %d characters, on one line.", f->name, PROFILE_TEXT_MAX);
     *out = v;
     if (!*v) return LE_OK;
     if (str_eq(f->type, "checkbox")) {
@@ -856,12 +864,12 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
     }
     if (!e && dept && dept != u.department_id) {
         lerr q = db_query_int(db, &one, "SELECT id FROM departments WHERE id = ?1", "i", dept);
-        if (q == LE_NOTFOUND) e = problem_set(p, LE_INVALID, "department_id", "There is no department with id %lld.", (long long)dept);
+        if (q == LE_NOTFOUND) e = problem_set(p, LE_INVALID, "department_id", "The chosen department no longer exists; choose another.");
         else if (q) e = model_db_problem(p);
     }
     if (!e && role && role != u.job_role_id) {
         lerr q = db_query_int(db, &one, "SELECT id FROM job_roles WHERE id = ?1", "i", role);
-        if (q == LE_NOTFOUND) e = problem_set(p, LE_INVALID, "job_role_id", "There is no job role with id %lld.", (long long)role);
+        if (q == LE_NOTFOUND) e = problem_set(p, LE_INVALID, "job_role_id", "The chosen job role no longer exists; choose another.");
         else if (q) e = model_db_problem(p);
     }
     if (!e && in->manager) {

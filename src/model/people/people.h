@@ -120,6 +120,27 @@ json_t *signin_history(struct db *db, int64_t user_id, int n);
 /* Ends every session of a user (suspension, password reset). */
 lerr session_end_all(struct db *db, int64_t user_id);
 
+/* ---- A person's own profile (profile.c; docs/people.md "Your profile") ---- */
+struct profile_input {            /* NULL fields are left unchanged */
+    const char *first_name, *last_name, *email;
+    const char *lang, *timezone;  /* "" = the site's default */
+};
+/* Changes one's own name, email, language and time zone in one transaction, audited as
+ * user.update with the person as the actor. */
+lerr user_profile_update(struct db *db, struct arena *a, int64_t user_id, const struct profile_input *in,
+                         struct problem *p);
+/* The user's live sessions, newest use first (up to 50): {"id", "ip", "user_agent",
+ * "created_at", "last_seen_at", "current"}; current marks current_session_id. */
+json_t *session_list_json(struct db *db, int64_t user_id, int64_t current_session_id);
+/* "Sign out everywhere else": ends every session of the user but keep_session_id, audited as
+ * auth.sessions_end_others; *n_ended says how many. Takes effect on the next request. */
+lerr session_end_others(struct db *db, int64_t user_id, int64_t keep_session_id, int64_t *n_ended,
+                        struct problem *p);
+/* The system's IANA time zone names (UTC first, then sorted), for a select; none when the
+ * system has no zoneinfo. The names stay valid for the life of the process. */
+const char *const *timezone_names(size_t *n);
+
+
 /* ---- Sign-in support (support.c): single-use sign-in links (forgot password, welcome),
  * their rate limits, temporary passwords, "log in as", and the "cannot sign in?" text.
  * docs/support.md describes the rules. ---- */

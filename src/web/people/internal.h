@@ -15,6 +15,10 @@ void h_signout(struct request *req, struct response *res);
 void h_me(struct request *req, struct response *res);   /* account.c */
 void h_password_page(struct request *req, struct response *res);
 void h_password_change(struct request *req, struct response *res);
+void h_profile_page(struct request *req, struct response *res);   /* profile.c */
+void h_profile_update(struct request *req, struct response *res);
+void h_my_sessions(struct request *req, struct response *res);
+void h_sessions_end_others(struct request *req, struct response *res);
 void h_users_list(struct request *req, struct response *res);   /* users.c */
 void h_user_new_page(struct request *req, struct response *res);
 void h_user_create(struct request *req, struct response *res);

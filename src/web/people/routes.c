@@ -16,6 +16,16 @@ static const struct param_spec p_password[] = {
     {"confirm_password", P_SECRET, 0, 0, PASSWORD_MAX_LEN},
     PARAMS_END,
 };
+/* One's own profile (profile.c). "roles" is declared only to be refused with a reason. */
+static const struct param_spec p_profile[] = {
+    {"first_name", P_STR, 0, 0, 100},
+    {"last_name", P_STR, 0, 0, 100},
+    {"email", P_EMAIL, 0, 3, 254},
+    {"lang", P_STR, 0, 0, 20},
+    {"timezone", P_STR, 0, 0, 64},
+    {"roles", P_STR, 0, 0, 200},
+    PARAMS_END,
+};
 static const struct param_spec p_users_list[] = {
     {"q", P_STR, 0, 0, 200},
     {"page", P_INT, 0, 1, 1000000},
@@ -163,6 +173,12 @@ static const struct route routes[] = {
     {"GET", "/password", h_password_page, CAP_SIGNED_IN, NULL, PW},
     {"POST", "/password", h_password_change, CAP_SIGNED_IN, p_password, PW},
     {"POST", "/api/v1/me/password", h_password_change, CAP_SIGNED_IN, p_password, PW},
+    {"GET", "/profile", h_profile_page, CAP_SIGNED_IN, NULL, 0},
+    {"POST", "/profile", h_profile_update, CAP_SIGNED_IN, p_profile, 0},
+    {"PATCH", "/api/v1/me", h_profile_update, CAP_SIGNED_IN, p_profile, 0},
+    {"GET", "/api/v1/me/sessions", h_my_sessions, CAP_SIGNED_IN, NULL, 0},
+    {"POST", "/profile/sessions/end-others", h_sessions_end_others, CAP_SIGNED_IN, NULL, 0},
+    {"DELETE", "/api/v1/me/sessions/others", h_sessions_end_others, CAP_SIGNED_IN, NULL, 0},
 
     /* people */
     {"GET", "/admin/users", h_users_list, CAP_USERS_VIEW, p_users_list, 0},

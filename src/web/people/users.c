@@ -150,6 +150,8 @@ void h_users_list(struct request *req, struct response *res)
     res->title = T(req, "users.title");
 }
 
+static void show_user(struct request *req, struct response *res, const struct user *u, const char *otp);
+
 void h_user_new_page(struct request *req, struct response *res)
 {
     struct user_input in = {0};
@@ -179,17 +181,21 @@ void h_user_create(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
+    if (!req->is_api && !otp) {
+        web_flash(req, res, "flash.user_created");
+        res->redirect = arena_sprintf(req->arena, "/admin/users/%s", u.username);
+        return;
+    }
+    if (!req->is_api) {
+        /* The one-time password is shown once, on this page, so no redirect: the user's page
+         * as it is when opened later, with the password and the word that it was created. */
+        show_user(req, res, &u, otp);
+        json_object_set_new(res->model, "created", json_true());
+        return;
+    }
     res->status = 201;
     res->model = json_pack("{s:o}", "user", user_to_json(&u));
     if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
-    if (!req->is_api) {
-        /* The one-time password is shown once, on this page, so no redirect. */
-        res->status = 200;
-        json_object_set_new(res->model, "signins", json_array());
-        json_object_set_new(res->model, "created", json_true());
-        res->template = "admin/user";
-        res->title = u.username;
-    }
 }
 
 static void show_user(struct request *req, struct response *res, const struct user *u, const char *otp)

@@ -1,4 +1,5 @@
-/* Router: literal and typed segments, exact matching, 405 detection and the Allow header. */
+/* Router: literal and typed segments, exact matching, 405 detection, the Allow header, and the
+ * page a form's address leads to when it is opened as a page. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,8 @@ static const struct route routes[] = {
     {"GET", "/files/{hash:str}", h, 0, NULL, 0},
     {"PATCH", "/api/v1/settings", h, 0, NULL, 0},
     {"GET", "/broken/{x:float}", h, 0, NULL, 0},
+    {"GET", "/courses/{code:str}", h, 0, NULL, 0},
+    {"POST", "/admin/courses/{code:str}/copy", h, 0, NULL, 0},
 };
 static const size_t nroutes = sizeof routes / sizeof routes[0];
 
@@ -207,6 +210,20 @@ static void test_null_inputs(void **state)
     assert_false(router_match(NULL, 0, "GET", "/", arena, &m));
 }
 
+static void test_page_above(void **state)
+{
+    (void)state;
+    /* itself, when it is a page */
+    assert_string_equal(router_page_above(routes, nroutes, "/admin/users/new", arena), "/admin/users/new");
+    /* a form's address: the nearest page above it */
+    assert_string_equal(router_page_above(routes, nroutes, "/admin/users/bob/suspend", arena), "/admin/users/bob");
+    /* the administration of a course acts on the course's own page */
+    assert_string_equal(router_page_above(routes, nroutes, "/admin/courses/FIRE-1/copy", arena), "/courses/FIRE-1");
+    /* nothing above it: the dashboard */
+    assert_string_equal(router_page_above(routes, nroutes, "/nowhere/at/all", arena), "/");
+    assert_string_equal(router_page_above(routes, nroutes, "/api/v1/settings", arena), "/");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_head_matches_get),
         cmocka_unit_test(test_allow_header),
         cmocka_unit_test(test_null_inputs),
+        cmocka_unit_test(test_page_above),
     };
     return cmocka_run_group_tests_name("router", tests, setup, teardown);
 }

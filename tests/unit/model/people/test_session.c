@@ -1,5 +1,6 @@
 /* Sessions: created by sign-in, found by token, idle and absolute expiry on a fake clock,
- * last-seen touched at most once a minute, ended one by one or all at once. */
+ * last-seen touched at most once a minute, ended one by one, all at once or all but one (the
+ * profile's "sign out everywhere else"), and the profile's own changes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -303,6 +304,74 @@ static void test_lookup_carries_the_time_zone(void **state)
     db_close(other);
 }
 
+/* "Sign out everywhere else": the other sessions end at once, also for a lookup answered from
+ * memory; the one in use goes on; audited; the list shows what is left. */
+static void test_end_others(void **state)
+{
+    struct fx *f = *state;
+    struct session_new keep, other, third;
+    struct session_user su;
+    sign_in(f, &keep);
+    sign_in(f, &other);
+    sign_in(f, &third);
+    assert_int_equal(session_lookup(f->db, f->a, keep.token, &su), LE_OK);
+    int64_t keep_id = su.session_id;
+    assert_int_equal(session_lookup(f->db, f->a, other.token, &su), LE_OK); /* now in memory */
+    json_t *before = session_list_json(f->db, f->uid, keep_id);
+    assert_int_equal(json_array_size(before), 3);
+    int current = 0;
+    for (size_t i = 0; i < 3; i++) current += json_is_true(json_object_get(json_array_get(before, i), "current"));
+    assert_int_equal(current, 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(before, 0), "user_agent")), "test-agent/1.0");
+    json_decref(before);
+
+    struct problem p = {0};
+    int64_t n = 0;
+    assert_int_equal(session_end_others(f->db, f->uid, keep_id, &n, &p), LE_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(session_lookup(f->db, f->a, other.token, &su), LE_AUTH);
+    assert_int_equal(session_lookup(f->db, f->a, third.token, &su), LE_AUTH);
+    assert_int_equal(session_lookup(f->db, f->a, keep.token, &su), LE_OK);
+    json_t *after = session_list_json(f->db, f->uid, keep_id);
+    assert_int_equal(json_array_size(after), 1);
+    json_decref(after);
+    int64_t audited = 0;
+    assert_int_equal(db_query_int(f->db, &audited, "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.sessions_end_others'", ""),
+                     LE_OK);
+    assert_int_equal(audited, 1);
+    /* Nothing left to end: no change, no audit entry. */
+    assert_int_equal(session_end_others(f->db, f->uid, keep_id, &n, &p), LE_OK);
+    assert_int_equal(n, 0);
+}
+
+/* One's own name, email, language and time zone: all or nothing. */
+static void test_profile_update(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    struct profile_input in = {.first_name = "Samantha", .email = "sam@example.org", .lang = "en",
+                               .timezone = "Europe/Berlin"};
+    assert_int_equal(user_profile_update(f->db, f->a, f->uid, &in, &p), LE_OK);
+    struct user u;
+    assert_int_equal(user_get(f->db, f->a, f->uid, &u, &p), LE_OK);
+    assert_string_equal(u.first_name, "Samantha");
+    assert_string_equal(u.last_name, "Lee");
+    assert_string_equal(u.email, "sam@example.org");
+    assert_string_equal(u.timezone, "Europe/Berlin");
+    /* A bad time zone refuses the whole change, the name too. */
+    struct profile_input bad = {.first_name = "Sammy", .timezone = "Mars/Olympus"};
+    assert_int_equal(user_profile_update(f->db, f->a, f->uid, &bad, &p), LE_INVALID);
+    assert_string_equal(p.field, "timezone");
+    assert_int_equal(user_get(f->db, f->a, f->uid, &u, &p), LE_OK);
+    assert_string_equal(u.first_name, "Samantha");
+    size_t n;
+    const char *const *zones = timezone_names(&n);
+    if (n) { /* the system has the time zone database */
+        assert_true(n > 100);
+        assert_string_equal(zones[0], "UTC");
+    }
+}
+
 int main(void)
 {
     if (core_init()) return 1;
@@ -315,6 +384,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lookup_from_memory_follows_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_create_and_must_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup_carries_the_time_zone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_end_others, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_profile_update, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
