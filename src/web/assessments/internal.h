@@ -16,6 +16,8 @@ bool web_assess_manager(struct request *req, const struct course *c);
 /* web_visible_course, then 403 unless web_assess_manager. */
 bool web_assess_manage_course(struct request *req, struct response *res, struct course *c);
 json_t *web_assess_course_json(const struct course *c);   /* {"code", "title"} */
+/* Pages shown as a tab of the course's management (HTML only): the tabs' model, merged in. */
+void web_assess_tabs(struct request *req, struct response *res, const struct course *c, const char *tab);
 /* The quiz model of a quiz activity, for the activities route's JSON (quiz_view in quizzes.c). */
 json_t *web_quiz_json(struct request *req, struct course *c, int64_t activity_id, struct problem *p);
 /* The attempt page's form names its fields after the slots: q1..qN, t1..tN (essays). */
@@ -42,5 +44,6 @@ void h_attempt_grade(struct request *req, struct response *res);
 void h_quiz_results(struct request *req, struct response *res);
 void h_quiz_results_csv(struct request *req, struct response *res);
 void h_quiz_override(struct request *req, struct response *res);
+void h_course_manage_quizzes(struct request *req, struct response *res);
 
 #endif

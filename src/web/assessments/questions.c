@@ -99,6 +99,7 @@ void h_questions_list(struct request *req, struct response *res)
         json_object_set_new(res->model, "any",
                             json_boolean(json_array_size(json_object_get(res->model, "questions")) > 0));
     }
+    web_assess_tabs(req, res, &c, "questions");
     res->template = "courses/questions";
     res->title = T(req, "questions.title");
 }

@@ -33,6 +33,14 @@ json_t *web_assess_course_json(const struct course *c)
     return json_pack("{s:s, s:s}", "code", c->code, "title", c->title);
 }
 
+void web_assess_tabs(struct request *req, struct response *res, const struct course *c, const char *tab)
+{
+    if (req->is_api) return;
+    json_t *tabs = web_manage_model(req, c, tab);
+    json_object_update(web_model(res), tabs);
+    json_decref(tabs);
+}
+
 /* ---- Finding the quiz ---- */
 
 /* The quiz activity named by the path, in a course the viewer may see. Learners must be
@@ -354,6 +362,54 @@ json_t *web_quiz_json(struct request *req, struct course *c, int64_t activity_id
 
 /* ---- Settings ---- */
 
+/* How a question is named where its title may be empty: the start of its text. */
+static const char *question_label(struct request *req, json_t *q)
+{
+    const char *title = json_string_value(json_object_get(q, "title"));
+    if (title && *title) return title;
+    const char *text = json_string_value(json_object_get(q, "text"));
+    if (!text || !*text) return T(req, "questions.untitled");
+    if (strlen(text) <= 80) return text;
+    size_t cut = 77;
+    while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80) cut--; /* whole UTF-8 characters */
+    return arena_sprintf(req->arena, "%.*s...", (int)cut, text);
+}
+
+/* The picker's rows: the quiz's questions first, in the quiz's order, ticked and with their
+ * points; then the rest of the bank (up to the bank's page limit), newest first. */
+static json_t *picker_bank(struct request *req, const struct course *c, json_t *quiz)
+{
+    json_t *bank = json_array();
+    json_t *list = json_object_get(quiz, "question_list");
+    json_t *found = questions_json(req->db, req->arena, c->id, 0, NULL, 1, 200);
+    json_t *all = json_object_get(found, "questions");
+    size_t i, k;
+    json_t *q, *chosen;
+    json_array_foreach(list, k, chosen) {
+        json_int_t id = json_integer_value(json_object_get(chosen, "id"));
+        json_array_foreach(all, i, q) {
+            if (json_integer_value(json_object_get(q, "id")) != id) continue;
+            json_object_set_new(q, "selected", json_true());
+            json_object_set(q, "points", json_object_get(chosen, "points"));
+            json_array_append(bank, q);
+        }
+    }
+    json_array_foreach(all, i, q) {
+        if (json_object_get(q, "selected")) continue;
+        json_object_set_new(q, "selected", json_false());
+        json_object_set_new(q, "points", json_integer(1));
+        json_array_append(bank, q);
+    }
+    json_array_foreach(bank, i, q) {
+        const char *type = json_string_value(json_object_get(q, "type"));
+        json_object_set_new(q, "label", json_string(question_label(req, q)));
+        json_object_set_new(q, "type_label",
+                            json_string(T(req, arena_sprintf(req->arena, "questions.type_%s", type ? type : ""))));
+    }
+    json_decref(found);
+    return bank;
+}
+
 void h_quiz_settings_page(struct request *req, struct response *res)
 {
     struct course c;
@@ -363,8 +419,47 @@ void h_quiz_settings_page(struct request *req, struct response *res)
     if (res->problem.code) return;
     json_object_set_new(res->model, "categories",
                         json_incref(json_object_get(qcategories_json(req->db, req->arena, c.id), "categories")));
+    if (!req->is_api) json_object_set_new(res->model, "bank", picker_bank(req, &c, json_object_get(res->model, "quiz")));
     res->template = "courses/quiz_settings";
     res->title = T(req, "quizzes.settings");
+}
+
+/* The picker's points: every row sends its question ("pick_ids") and points ("pick_points"),
+ * ticked or not, in the page's order; the settings take the points of the ticked questions
+ * ("question_ids") in their order, so the form needs no script to keep the two in step. */
+static const char *picked_points(struct request *req)
+{
+    const char *ids = req_param(req, "pick_ids"), *pts = req_param(req, "pick_points");
+    const char *ticked = req_param(req, "question_ids");
+    if (!ids || !pts || !ticked || !*ticked) return NULL;
+    struct buf out;
+    buf_init(&out, 1 << 20);
+    for (const char *t = ticked; *t;) {
+        long long id = strtoll(t, NULL, 10);
+        /* the row of id: its position among pick_ids, then the same position in pick_points */
+        int row = 0, found = -1;
+        for (const char *k = ids; *k && found < 0; row++) {
+            if (strtoll(k, NULL, 10) == id) found = row;
+            const char *comma = strchr(k, ',');
+            k = comma ? comma + 1 : k + strlen(k);
+        }
+        const char *pt = pts;
+        for (int r = 0; found > 0 && r < found && pt; r++) {
+            pt = strchr(pt, ',');
+            if (pt) pt++;
+        }
+        size_t len = pt ? strcspn(pt, ",") : 0;
+        if (out.len) buf_addc(&out, ',');
+        if (found >= 0 && len)
+            buf_add(&out, pt, len);
+        else
+            buf_addc(&out, '1');
+        const char *comma = strchr(t, ',');
+        t = comma ? comma + 1 : t + strlen(t);
+    }
+    const char *joined = arena_strndup(req->arena, out.data ? out.data : "", out.len);
+    buf_release(&out);
+    return joined;
 }
 
 static lerr read_settings(struct request *req, struct quiz_settings *s, struct problem *p)
@@ -379,6 +474,7 @@ static lerr read_settings(struct request *req, struct quiz_settings *s, struct p
     }
     s->points = req_param(req, "points");
     if (s->points && !*s->points) s->points = NULL;
+    if (req_has_param(req, "pick_ids")) s->points = picked_points(req);
     if (req_has_param(req, "random_category_id")) s->random_category_id = req_param_int(req, "random_category_id", 0);
     if (req_has_param(req, "random_count")) s->random_count = (int)req_param_int(req, "random_count", 0);
     s->shuffle_questions = flag_param(req, "shuffle_questions");
@@ -661,6 +757,7 @@ void h_grading_queue(struct request *req, struct response *res)
     res->model = json_pack("{s:o, s:o}", "queue", grading_queue_json(req->db, req->arena, c.id), "course",
                            web_assess_course_json(&c));
     if (!req->is_api) json_object_set_new(res->model, "any", json_boolean(json_array_size(json_object_get(res->model, "queue")) > 0));
+    web_assess_tabs(req, res, &c, "grading");
     res->template = "courses/grading";
     res->title = T(req, "quizzes.grading");
 }
@@ -809,4 +906,28 @@ static const struct web_activity_view quiz_view = {
 void web_assessments_init(void)
 {
     web_activity_view_register(&quiz_view);
+}
+
+/* The course's quizzes tab: each quiz with the ways to its settings, results and grading. */
+void h_course_manage_quizzes(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!web_assess_manage_course(req, res, &c)) return;
+    json_t *content = course_content_json(req->db, req->arena, &c, 0);
+    json_t *quizzes = json_array(), *section, *activity;
+    size_t i, k;
+    json_array_foreach(json_object_get(content, "sections"), i, section) {
+        json_array_foreach(json_object_get(section, "activities"), k, activity) {
+            const char *kind = json_string_value(json_object_get(activity, "kind"));
+            if (!kind || !str_eq(kind, "quiz")) continue;
+            json_array_append_new(quizzes, json_pack("{s:O, s:O, s:O}", "id", json_object_get(activity, "id"),
+                                                     "title", json_object_get(activity, "title"), "section",
+                                                     json_object_get(section, "title")));
+        }
+    }
+    json_decref(content);
+    res->model = json_pack("{s:o}", "quizzes", quizzes);
+    web_assess_tabs(req, res, &c, "quizzes");
+    res->template = "courses/manage_quizzes";
+    res->title = T(req, "manage.quizzes");
 }
