@@ -22,6 +22,18 @@ void web_assess_tabs(struct request *req, struct response *res, const struct cou
 json_t *web_quiz_json(struct request *req, struct course *c, int64_t activity_id, struct problem *p);
 /* The attempt page's form names its fields after the slots: q1..qN, t1..tN (essays). */
 #define WEB_QUIZ_FORM_SLOTS 60
+/* question_form.c: a question written in its type's form. The form has QUESTION_FORM_ROWS
+ * answer rows (answer_N, fraction_N, feedback_N, tolerance_N, match_N; routes.c declares
+ * them). */
+#define QUESTION_FORM_ROWS 8
+bool question_form_type_known(const char *type);
+json_t *question_form_types(struct request *req);          /* [{value, label}] */
+/* The question object the form sent (the model checks it); NULL with p set. */
+json_t *question_from_form(struct request *req, struct problem *p);
+/* The form's model for a stored question, or for what the request sent (after a refusal).
+ * categories: the bank's ({"name", "shared"}), offered as choices. */
+json_t *question_form_of(struct request *req, json_t *q, json_t *categories);
+json_t *question_form_sent(struct request *req, json_t *categories);
 void h_questions_list(struct request *req, struct response *res);
 void h_question_new_page(struct request *req, struct response *res);
 void h_question_create(struct request *req, struct response *res);
