@@ -1,6 +1,6 @@
 /* The administrators' course list (/admin/courses): every course whatever its status, with its
  * category and its live enrolment and completion counts, filtered, sorted and paged in one
- * query (the counts come from one grouped pass over the page's enrolments, not a query a row). */
+ * query (the counts of the page's rows only, unless the list is sorted by a count). */
 #include <string.h>
 #include "internal.h"
 
@@ -14,7 +14,7 @@ static const struct {
     {"status", "c.status"},
     {"kind", "c.kind"},
     {"category", "COALESCE(g.path, '')"},
-    {"enrolled", "COALESCE(n.enrolled, 0)"},
+    {"enrolled", "COALESCE(n.enrolled, 0)"}, /* "n.": COUNTS_JOIN's columns */
     {"completed", "COALESCE(n.completed, 0)"},
     {"updated", "c.updated_at"},
 };
@@ -49,22 +49,32 @@ static const char *like_pattern(struct arena *a, const char *q)
     return out;
 }
 
+/* The counts of one course, for the page's rows only (enrolments_live holds the live rows). */
+#define LIVE_ENROLMENTS "FROM enrolments e WHERE e.course_id = c.id AND e.unenrolled_at IS NULL"
+/* Sorting by a count needs every course's count: one grouped pass, joined only then. */
+#define COUNTS_JOIN                                                                                        \
+    " LEFT JOIN (SELECT course_id, COUNT(*) AS enrolled, COUNT(completed_at) AS completed FROM enrolments " \
+    "WHERE unenrolled_at IS NULL GROUP BY course_id) n ON n.course_id = c.id"
+
 lerr course_admin_list(struct db *db, struct arena *a, const struct course_admin_query *q,
                        struct course_admin_row **out, int *n_out, int *total_out)
 {
     int per_page = q->per_page > 0 ? q->per_page : 25, page = q->page > 0 ? q->page : 1;
+    const char *key = sort_sql(q->sort), *dir = q->descending ? "DESC" : "ASC";
+    bool by_count = strstr(key, "n.") != NULL;
+    /* The matches are found, counted, ordered and paged on the sort key alone; only the page's
+     * rows are then read whole, with their counts. */
     const char *sql = arena_sprintf(
         a,
-        "SELECT c.code, c.title, c.status, c.kind, c.visible, COALESCE(g.path, ''), COALESCE(n.enrolled, 0), "
-        "COALESCE(n.completed, 0), c.updated_at, COUNT(*) OVER () FROM courses c "
-        "LEFT JOIN course_categories g ON g.id = c.category_id "
-        "LEFT JOIN (SELECT course_id, COUNT(*) AS enrolled, COUNT(completed_at) AS completed FROM enrolments "
-        "WHERE unenrolled_at IS NULL GROUP BY course_id) n ON n.course_id = c.id "
+        "SELECT c.code, c.title, c.status, c.kind, c.visible, COALESCE(g.path, ''), (SELECT COUNT(*) " LIVE_ENROLMENTS
+        "), (SELECT COUNT(e.completed_at) " LIVE_ENROLMENTS "), c.updated_at, hit.total FROM (SELECT c.id, %s AS "
+        "sort_key, COUNT(*) OVER () AS total FROM courses c LEFT JOIN course_categories g ON g.id = c.category_id%s "
         "WHERE (?1 = '' OR c.status = ?1) AND (?2 = '' OR c.kind = ?2) AND (?3 = 0 OR c.category_id IN "
         "(WITH RECURSIVE sub(id) AS (SELECT CAST(?3 AS BIGINT) UNION ALL SELECT s.id FROM course_categories s "
         "JOIN sub ON s.parent_id = sub.id) SELECT id FROM sub)) AND (?4 = '' OR LOWER(c.code) LIKE ?4 ESCAPE '\\' "
-        "OR LOWER(c.title) LIKE ?4 ESCAPE '\\') ORDER BY %s %s, c.id LIMIT ?5 OFFSET ?6",
-        sort_sql(q->sort), q->descending ? "DESC" : "ASC");
+        "OR LOWER(c.title) LIKE ?4 ESCAPE '\\') ORDER BY sort_key %s, c.id LIMIT ?5 OFFSET ?6) hit JOIN courses c "
+        "ON c.id = hit.id LEFT JOIN course_categories g ON g.id = c.category_id ORDER BY hit.sort_key %s, hit.id",
+        key, by_count ? COUNTS_JOIN : "", dir, dir);
     struct db_stmt *st = db_query(db, sql, "ssisii", q->status ? q->status : "", q->kind ? q->kind : "",
                                   q->category_id, like_pattern(a, q->q), (int64_t)per_page,
                                   (int64_t)(page - 1) * per_page);
