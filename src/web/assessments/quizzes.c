@@ -427,6 +427,30 @@ void h_quiz_settings_page(struct request *req, struct response *res)
 /* The picker's points: every row sends its question ("pick_ids") and points ("pick_points"),
  * ticked or not, in the page's order; the settings take the points of the ticked questions
  * ("question_ids") in their order, so the form needs no script to keep the two in step. */
+static const char *list_next(const char *item)
+{
+    const char *comma = strchr(item, ',');
+    return comma ? comma + 1 : item + strlen(item);
+}
+
+/* The position of id in a comma list of numbers, or -1. */
+static int list_position(const char *list, long long id)
+{
+    int n = 0;
+    for (const char *k = list; *k; k = list_next(k), n++)
+        if (strtoll(k, NULL, 10) == id) return n;
+    return -1;
+}
+
+/* Item n of a comma list (*len bytes; 0 when there is none or it is empty). */
+static const char *list_item(const char *list, int n, size_t *len)
+{
+    const char *k = list;
+    for (int i = 0; i < n && *k; i++) k = list_next(k);
+    *len = strcspn(k, ",");
+    return k;
+}
+
 static const char *picked_points(struct request *req)
 {
     const char *ids = req_param(req, "pick_ids"), *pts = req_param(req, "pick_points");
@@ -434,28 +458,15 @@ static const char *picked_points(struct request *req)
     if (!ids || !pts || !ticked || !*ticked) return NULL;
     struct buf out;
     buf_init(&out, 1 << 20);
-    for (const char *t = ticked; *t;) {
-        long long id = strtoll(t, NULL, 10);
-        /* the row of id: its position among pick_ids, then the same position in pick_points */
-        int row = 0, found = -1;
-        for (const char *k = ids; *k && found < 0; row++) {
-            if (strtoll(k, NULL, 10) == id) found = row;
-            const char *comma = strchr(k, ',');
-            k = comma ? comma + 1 : k + strlen(k);
-        }
-        const char *pt = pts;
-        for (int r = 0; found > 0 && r < found && pt; r++) {
-            pt = strchr(pt, ',');
-            if (pt) pt++;
-        }
-        size_t len = pt ? strcspn(pt, ",") : 0;
+    for (const char *t = ticked; *t; t = list_next(t)) {
+        int row = list_position(ids, strtoll(t, NULL, 10));
+        size_t len = 0;
+        const char *points = row >= 0 ? list_item(pts, row, &len) : "";
         if (out.len) buf_addc(&out, ',');
-        if (found >= 0 && len)
-            buf_add(&out, pt, len);
+        if (len)
+            buf_add(&out, points, len);
         else
-            buf_addc(&out, '1');
-        const char *comma = strchr(t, ',');
-        t = comma ? comma + 1 : t + strlen(t);
+            buf_addc(&out, '1'); /* a points box left empty: the default */
     }
     const char *joined = arena_strndup(req->arena, out.data ? out.data : "", out.len);
     buf_release(&out);
