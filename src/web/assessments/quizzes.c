@@ -485,7 +485,11 @@ static lerr read_settings(struct request *req, struct quiz_settings *s, struct p
     }
     s->points = req_param(req, "points");
     if (s->points && !*s->points) s->points = NULL;
-    if (req_has_param(req, "pick_ids")) s->points = picked_points(req);
+    if (req_has_param(req, "pick_ids")) {
+        /* The picker sent its rows: nothing ticked means no fixed questions, not "unchanged". */
+        if (!s->questions) s->questions = "";
+        s->points = picked_points(req);
+    }
     if (req_has_param(req, "random_category_id")) s->random_category_id = req_param_int(req, "random_category_id", 0);
     if (req_has_param(req, "random_count")) s->random_count = (int)req_param_int(req, "random_count", 0);
     s->shuffle_questions = flag_param(req, "shuffle_questions");
