@@ -127,3 +127,15 @@ test('an enrolment upload on the course: preview, all or nothing, then commit', 
   const people = (await get('/api/v1/courses/DELTA/enrolments')).json.items.map((e) => e.username).sort();
   assert.deepEqual(people, ['lena', 'omar', 'pia']);
 });
+
+test('the course\'s instructor manages it too; an instructor of another course does not', async () => {
+  await createUser(server, { username: 'ivan', email: 'ivan@example.com', first_name: 'Ivan', last_name: 'Instructor', roles: ['instructor'], password: PW });
+  const ivan = await signIn(server, 'ivan', PW);
+  let r = await post('/api/v1/courses/ALPHA/enrolments', { username: 'ivan', role: 'instructor' });
+  assert.equal(r.status, 201, show(r));
+  assert.equal((await get('/api/v1/courses/ALPHA/manage', ivan)).status, 200);
+  assert.equal((await get('/api/v1/courses/DELTA/manage', ivan)).status, 403);
+  assert.equal((await get('/api/v1/admin/courses', ivan)).status, 403, 'the course list is for administrators');
+  r = await api(server, 'POST', '/api/v1/courses/DELTA/enrolments/import', { token: ivan, body: { data: 'username\nomar\n', commit: true } });
+  assert.equal(r.status, 403, show(r));
+});
