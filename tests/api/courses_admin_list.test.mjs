@@ -139,3 +139,22 @@ test('the course\'s instructor manages it too; an instructor of another course d
   r = await api(server, 'POST', '/api/v1/courses/DELTA/enrolments/import', { token: ivan, body: { data: 'username\nomar\n', commit: true } });
   assert.equal(r.status, 403, show(r));
 });
+
+test('an activity moves to the end of another section; to its own, nothing moves', async () => {
+  const outline = async () => (await get('/api/v1/courses/ALPHA')).json.sections.map((s) => [s.title, s.activities.map((a) => a.title)]);
+  const sections = (await get('/api/v1/courses/ALPHA')).json.sections;
+  const start = sections[0];
+  const later = (await post('/api/v1/courses/ALPHA/sections', { title: 'Later' })).json.id;
+  const extra = (await post('/api/v1/courses/ALPHA/activities', { section_id: start.id, kind: 'page', title: 'Extra', body: 'x' })).json.activity.id;
+  const patch = (id, body) => api(server, 'PATCH', `/api/v1/courses/ALPHA/activities/${id}`, { token: admin, body });
+  let r = await patch(start.activities[0].id, { section_id: start.id });
+  assert.equal(r.status, 200, show(r));
+  assert.deepEqual(await outline(), [['Start', ['Read me', 'Extra']], ['Later', []]]);
+  r = await patch(start.activities[0].id, { section_id: later });
+  assert.equal(r.status, 200, show(r));
+  r = await patch(extra, { section_id: later });
+  assert.deepEqual(await outline(), [['Start', []], ['Later', ['Read me', 'Extra']]]);
+  r = await patch(extra, { section_id: 999999 });
+  assert.equal(r.status, 404, show(r));
+  assert.equal(r.json.error.field, 'section_id');
+});

@@ -545,13 +545,15 @@ lerr activity_move_to_section(struct db *db, struct arena *a, int64_t course_id,
 {
     if (db_tx_begin(db)) return model_db_problem(p);
     lerr e = LE_OK;
-    int64_t x;
-    lerr q = db_query_int(db, &x, "SELECT id FROM activities WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",
+    int64_t x, current = 0;
+    lerr q = db_query_int(db, &current,
+                          "SELECT section_id FROM activities WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",
                           "ii", id, course_id);
     if (q == LE_NOTFOUND)
         e = problem_set(p, LE_NOTFOUND, "id", "This course has no activity with id %lld.", (long long)id);
     else if (q)
         e = model_db_problem(p);
+    if (!e && current == section_id) return db_tx_end(db, LE_OK) ? model_db_problem(p) : LE_OK; /* already there */
     if (!e) {
         q = db_query_int(db, &x,
                          "SELECT id FROM course_sections WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",

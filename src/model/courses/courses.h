@@ -288,7 +288,8 @@ lerr section_delete(struct db *db, struct arena *a, int64_t course_id, int64_t i
 lerr activity_update(struct db *db, struct arena *a, int64_t course_id, int64_t id, const char *title, int move,
                      int64_t actor_id, struct problem *p);
 /* Moves an activity to the end of another section of the same course (LE_NOTFOUND, field
- * "section_id", when the course has no such live section). Audited. */
+ * "section_id", when the course has no such live section); its own section: nothing moves.
+ * Audited. */
 lerr activity_move_to_section(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t section_id,
                               int64_t actor_id, struct problem *p);
 lerr activity_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,

@@ -85,13 +85,31 @@ static json_t *activity_kind_choices(struct request *req)
     return arr;
 }
 
+/* Each activity's "Move to section" choices, its own section selected. */
+static void add_move_choices(json_t *sections)
+{
+    size_t i, k, m;
+    json_t *section, *activity, *other;
+    json_array_foreach(sections, i, section) {
+        json_array_foreach(json_object_get(section, "activities"), k, activity) {
+            json_t *choices = json_array();
+            json_array_foreach(sections, m, other)
+                json_array_append_new(choices, json_pack("{s:O, s:O, s:b}", "id", json_object_get(other, "id"), "title",
+                                                         json_object_get(other, "title"), "selected", m == i));
+            json_object_set_new(activity, "move_choices", choices);
+        }
+    }
+}
+
 void h_course_manage_content(struct request *req, struct response *res)
 {
     struct course c;
     if (!managed_course(req, res, &c)) return;
     manage_page(req, res, &c, "content", "manage.content");
     json_t *content = course_content_json(req->db, req->arena, &c, 0);
-    json_object_set(res->model, "sections", json_object_get(content, "sections"));
+    json_t *sections = json_object_get(content, "sections");
+    add_move_choices(sections);
+    json_object_set(res->model, "sections", sections);
     json_decref(content);
     json_object_set_new(res->model, "activity_kinds", activity_kind_choices(req));
 }
