@@ -146,6 +146,30 @@ static json_t *import_rows_json(const struct course_import_result *r)
 
 /* The participants tab's CSV upload: a preview first; the commit checks the file again and
  * writes every row or, when any row has an error, none. */
+/* The upload's outcome on the page: the preview, or after a commit the tab again. */
+static void upload_outcome(struct request *req, struct response *res, const struct course *c,
+                           const struct course_import_result *r, const char *data, size_t len, bool commit)
+{
+    json_t *upload = json_pack("{s:o, s:i, s:i, s:i, s:b, s:o, s:b}", "rows", import_rows_json(r), "n_enrol",
+                               r->n_create, "n_unenrol", r->n_update, "n_errors", r->n_errors, "committed",
+                               r->committed, "unknown", r->unknown ? r->unknown : json_array(), "can_commit",
+                               !r->file_error && !r->n_errors && !r->committed);
+    if (!r->committed) json_object_set_new(upload, "data", json_stringn(data, len)); /* the commit button's copy */
+    json_object_set_new(res->model, "upload", upload);
+    struct problem p = {0};
+    if (r->file_error) {
+        problem_set(&p, LE_INVALID, "file", "%s", r->file_error);
+        web_fail(res, &p);
+    } else if (commit && !r->committed) {
+        problem_set(&p, LE_INVALID, "file", "Nothing was written: %d row(s) have errors; fix them and upload again.",
+                    r->n_errors);
+        web_fail(res, &p);
+    } else if (r->committed) {
+        web_flash(req, res, "flash.enrolled");
+        res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/participants", c->code);
+    }
+}
+
 void h_course_enrol_upload(struct request *req, struct response *res)
 {
     struct course c;
@@ -167,27 +191,10 @@ void h_course_enrol_upload(struct request *req, struct response *res)
         json_decref(r.unknown);
         e = enrol_import_course(req->db, req->arena, &c, data, len, true, req->user->id, req->user->roles, &r, &p);
     }
-    if (e) {
+    if (e)
         web_fail(res, &p);
-        return;
-    }
-    json_object_set_new(res->model, "upload",
-                        json_pack("{s:o, s:i, s:i, s:i, s:b, s:o, s:b}", "rows", import_rows_json(&r), "n_enrol",
-                                  r.n_create, "n_unenrol", r.n_update, "n_errors", r.n_errors, "committed",
-                                  r.committed, "unknown", r.unknown ? r.unknown : json_array(), "can_commit",
-                                  !r.file_error && !r.n_errors && !r.committed));
-    if (!r.committed) json_object_set_new(json_object_get(res->model, "upload"), "data", json_stringn(data, len));
-    if (r.file_error) {
-        problem_set(&p, LE_INVALID, "file", "%s", r.file_error);
-        web_fail(res, &p);
-    } else if (commit && !r.committed) {
-        problem_set(&p, LE_INVALID, "file", "Nothing was written: %d row(s) have errors; fix them and upload again.",
-                    r.n_errors);
-        web_fail(res, &p);
-    } else if (r.committed) {
-        web_flash(req, res, "flash.enrolled");
-        res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/participants", c.code);
-    }
+    else
+        upload_outcome(req, res, &c, &r, data, len, commit);
 }
 
 /* ---- Enrolment rules (administrators: the rule routes are theirs) ---- */
@@ -265,17 +272,18 @@ static const char *filter_query(struct request *req, const struct course_admin_q
                          web_query_value(a, q->kind), (long long)q->category_id, web_query_value(a, q->q));
 }
 
-void h_admin_courses(struct request *req, struct response *res)
+/* The list's query from the address; false (422 naming the field) for an unknown order. */
+static bool admin_query(struct request *req, struct response *res, struct course_admin_query *q)
 {
-    const char *sort = req_param(req, "sort");
-    const char *dir = req_param(req, "dir");
-    if ((sort && *sort && !course_admin_sort_known(sort)) || (dir && *dir && !str_eq(dir, "asc") && !str_eq(dir, "desc"))) {
-        res_error(res, LE_INVALID, sort && *sort && !course_admin_sort_known(sort) ? "sort" : "dir",
+    const char *sort = req_param(req, "sort"), *dir = req_param(req, "dir");
+    bool sort_ok = !sort || !*sort || course_admin_sort_known(sort);
+    if (!sort_ok || (dir && *dir && !str_eq(dir, "asc") && !str_eq(dir, "desc"))) {
+        res_error(res, LE_INVALID, sort_ok ? "dir" : "sort",
                   "Sort by title, code, status, kind, category, enrolled, completed or updated, in the direction asc "
                   "or desc.");
-        return;
+        return false;
     }
-    struct course_admin_query q = {
+    *q = (struct course_admin_query){
         .status = req_param(req, "status"),
         .kind = req_param(req, "kind"),
         .q = req_param(req, "q"),
@@ -285,12 +293,11 @@ void h_admin_courses(struct request *req, struct response *res)
         .page = (int)req_param_int(req, "page", 1),
         .per_page = (int)req_param_int(req, "per_page", 25),
     };
-    struct course_admin_row *rows;
-    int n, total;
-    if (course_admin_list(req->db, req->arena, &q, &rows, &n, &total)) {
-        res_error(res, LE_DB, NULL, "The courses could not be listed; try again.");
-        return;
-    }
+    return true;
+}
+
+static json_t *admin_rows_json(struct request *req, const struct course_admin_row *rows, int n)
+{
     json_t *items = json_array();
     for (int i = 0; i < n; i++) {
         json_t *row = course_admin_row_json(&rows[i]);
@@ -303,16 +310,35 @@ void h_admin_courses(struct request *req, struct response *res)
         }
         json_array_append_new(items, row);
     }
+    return items;
+}
+
+/* The pager's links keep the filters and the order. */
+static void admin_pager(struct request *req, json_t *model, const char *base, const char *filters,
+                        const struct course_admin_query *q)
+{
+    const char *keep = arena_sprintf(req->arena, "%s?%s&sort=%s&dir=%s&per_page=%d", base, filters, q->sort,
+                                     q->descending ? "desc" : "asc", q->per_page);
+    if (json_is_string(json_object_get(model, "next")))
+        json_object_set_new(model, "next", json_string(arena_sprintf(req->arena, "%s&page=%d", keep, q->page + 1)));
+    if (json_is_string(json_object_get(model, "prev")))
+        json_object_set_new(model, "prev", json_string(arena_sprintf(req->arena, "%s&page=%d", keep, q->page - 1)));
+}
+
+void h_admin_courses(struct request *req, struct response *res)
+{
+    struct course_admin_query q;
+    if (!admin_query(req, res, &q)) return;
+    struct course_admin_row *rows;
+    int n, total;
+    if (course_admin_list(req->db, req->arena, &q, &rows, &n, &total)) {
+        res_error(res, LE_DB, NULL, "The courses could not be listed; try again.");
+        return;
+    }
     const char *base = req->is_api ? "/api/v1/admin/courses" : "/admin/courses";
     const char *filters = filter_query(req, &q);
-    res->model = web_page_model(req, items, q.page, q.per_page, total, base, NULL);
-    /* The pager keeps the filters and the order. */
-    const char *keep = arena_sprintf(req->arena, "%s?%s&sort=%s&dir=%s&per_page=%d", base, filters, q.sort,
-                                     q.descending ? "desc" : "asc", q.per_page);
-    if (json_is_string(json_object_get(res->model, "next")))
-        json_object_set_new(res->model, "next", json_string(arena_sprintf(req->arena, "%s&page=%d", keep, q.page + 1)));
-    if (json_is_string(json_object_get(res->model, "prev")))
-        json_object_set_new(res->model, "prev", json_string(arena_sprintf(req->arena, "%s&page=%d", keep, q.page - 1)));
+    res->model = web_page_model(req, admin_rows_json(req, rows, n), q.page, q.per_page, total, base, NULL);
+    admin_pager(req, res->model, base, filters, &q);
     json_object_set_new(res->model, "sort", json_string(q.sort));
     json_object_set_new(res->model, "dir", json_string(q.descending ? "desc" : "asc"));
     if (req->is_api) return;
