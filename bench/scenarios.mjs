@@ -111,6 +111,18 @@ export const scenarios = [
     target: { maxQueries: 5 },
   },
   {
+    id: 'admin-courses', name: 'administrator: course list, drafts included, by enrolments (GET /admin/courses)',
+    paths: ['/admin/courses', '/admin/courses?sort=enrolled&dir=desc', '/admin/courses?status=draft',
+      '/admin/courses?q=safety&sort=completed&dir=desc'],
+    tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/courses'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'course-manage', name: 'administrator: course management overview (GET /courses/BURST/manage)',
+    path: '/courses/BURST/manage', tokens: 'admin', auth: 'cookie', route: ['GET', '/courses/{course:str}/manage'],
+    target: { maxQueries: 5 },
+  },
+  {
     id: 'quiz-burst', name: 'quiz burst: the learners of BURST start one quiz within 10 s, 16 answers each',
     driver: 'quiz-burst', spreadS: 10, smokeSpreadS: 2, smokeLearners: 50,
     probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],

@@ -195,3 +195,25 @@ json_t *web_list_model(struct request *req, json_t *items, int page, int total, 
     json_object_set_new(m, "page_sizes", size_links);
     return m;
 }
+
+json_t *web_sort_columns(struct request *req, const char *base, const char *const *keys, size_t n,
+                         const char *sort, bool descending)
+{
+    json_t *cols = json_object();
+    for (size_t i = 0; i < n; i++) {
+        bool current = sort && str_eq(sort, keys[i]);
+        /* A click on the current column turns its order round; another column starts ascending. */
+        const char *dir = current && !descending ? "desc" : "asc";
+        json_object_set_new(cols, keys[i],
+                            json_pack("{s:s, s:s, s:b}", "href",
+                                      arena_sprintf(req->arena, "%s&sort=%s&dir=%s", base, keys[i], dir), "aria",
+                                      !current ? "none" : descending ? "descending" : "ascending", "current",
+                                      current));
+    }
+    return cols;
+}
+
+const char *web_query_value(struct arena *a, const char *s)
+{
+    return url_encode(a, s ? s : "");
+}

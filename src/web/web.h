@@ -69,6 +69,13 @@ void web_flash(struct request *req, struct response *res, const char *key);
 /* Builds the {"items","page","per_page","total","next"} list model. */
 json_t *web_page_model(struct request *req, json_t *items, int page, int per_page, int total,
                        const char *base_path, const char *q);
+/* s encoded for an address's query (a list's filters in its sort and pager links). */
+const char *web_query_value(struct arena *a, const char *s);
+/* Sortable column headers for a list page: for each of the n keys, {"href": base with
+ * "&sort=<key>&dir=<asc|desc>" (the other direction when it is the current column), "aria":
+ * "ascending" | "descending" | "none", "current"}, keyed by column. base ends in a query. */
+json_t *web_sort_columns(struct request *req, const char *base, const char *const *keys, size_t n,
+                         const char *sort, bool descending);
 
 /* ---- Lists an administrator works with (helpers.c) ----
  * A list declares its sortable columns; ?sort= names one of them (anything else is refused

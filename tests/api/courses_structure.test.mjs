@@ -90,12 +90,12 @@ test('deleting an activity keeps the learner\'s history and completes them when 
     [['Week one', ['C2', 'B']]]);
 });
 
-test('the page edits the structure with plain forms (no JavaScript)', async () => {
+test('the content tab edits the structure with plain forms (no JavaScript)', async () => {
   const s = await page(server, 'GET', '/signin');
   const sf = parseForms(s.text).find((f) => f.inputs.some((i) => i.name === 'password'));
   const signin = await page(server, 'POST', actionPath(sf, '/signin'), { form: formFields(sf, { username: 'ed', password: PW }) });
   const cookie = `lectern_session=${setCookie(signin.headers, 'lectern_session').value}`;
-  const p = await page(server, 'GET', '/courses/EDIT-1', { cookie });
+  const p = await page(server, 'GET', '/courses/EDIT-1/manage/content', { cookie });
   assert.equal(p.status, 200);
   const forms = parseForms(p.text);
   const move = forms.find((f) => f.action === `/admin/courses/EDIT-1/activities/${ids.B}` && f.inputs.some((i) => i.name === 'move'));

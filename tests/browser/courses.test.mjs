@@ -53,11 +53,13 @@ test('an administrator builds a course and enrols a learner, who completes it', 
   await admin.getByLabel('Status', { exact: true }).selectOption('published');
   await admin.getByLabel('Course policy', { exact: true }).fill('I will not use the lift in a fire.');
   await submit(admin, () => admin.getByRole('button', { name: 'Create course' }).click());
-  assert.equal(pathOf(admin), '/courses/FIRE-101');
+  assert.equal(pathOf(admin), '/courses/FIRE-101/manage');
   await admin.getByRole('heading', { name: /Fire safety/ }).waitFor();
   await expectAccessible(admin);
 
-  // A section with a page and a PDF.
+  // A section with a page and a PDF, on the content tab.
+  await admin.getByRole('link', { name: 'Content', exact: true }).click();
+  await admin.waitForURL('**/courses/FIRE-101/manage/content');
   await admin.getByLabel('Section title').fill('Before you start');
   await submit(admin, () => admin.getByRole('button', { name: 'Add section' }).click());
   await admin.getByLabel('Kind of activity').selectOption('page');
@@ -71,7 +73,9 @@ test('an administrator builds a course and enrols a learner, who completes it', 
   await admin.getByRole('link', { name: 'Evacuation routes' }).waitFor();
   await admin.getByRole('link', { name: 'Fire handbook' }).waitFor();
 
-  // Enrol the learner with a due date.
+  // Enrol the learner with a due date, on the participants tab.
+  await admin.getByRole('link', { name: 'Participants', exact: true }).click();
+  await admin.waitForURL('**/courses/FIRE-101/manage/participants');
   await admin.getByLabel('Usernames', { exact: true }).fill('lena');
   await admin.getByLabel('Due', { exact: true }).fill('2030-01-31');
   await submit(admin, () => admin.getByRole('button', { name: 'Enrol', exact: true }).click());
@@ -127,7 +131,7 @@ test('search people and enrol the selected; the requests and upload pages', { ti
   const admin = await newPage(browser, server);
   await admin.goto('/signin');
   await signInUI(admin, 'admin', ADMIN_PASSWORD);
-  await admin.goto('/courses/FIRE-101');
+  await admin.goto('/courses/FIRE-101/manage/participants');
   await admin.getByRole('link', { name: 'Search people and enrol' }).click();
   await admin.waitForURL('**/courses/FIRE-101/enrol');
   await admin.getByLabel('Search people by name, username or email').fill('o');
@@ -135,7 +139,7 @@ test('search people and enrol the selected; the requests and upload pages', { ti
   await expectAccessible(admin);
   await admin.getByLabel('Select omar').check();
   await submit(admin, () => admin.getByRole('button', { name: 'Enrol selected' }).click());
-  assert.equal(pathOf(admin), '/courses/FIRE-101');
+  assert.equal(pathOf(admin), '/courses/FIRE-101/manage/participants');
   await admin.getByRole('cell', { name: /omar/ }).waitFor();
   await admin.goto('/enrolment-requests');
   await admin.getByRole('heading', { name: 'Enrolment requests' }).waitFor();

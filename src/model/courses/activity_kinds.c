@@ -105,3 +105,15 @@ const char *activity_kind_names(void)
 {
     return kind_names;
 }
+
+size_t activity_kind_count(void)
+{
+    add_builtin_kinds();
+    return n_kinds;
+}
+
+const struct activity_kind *activity_kind_at(size_t i)
+{
+    add_builtin_kinds();
+    return i < n_kinds ? kinds[i] : NULL;
+}

@@ -541,6 +541,40 @@ lerr activity_update(struct db *db, struct arena *a, int64_t course_id, int64_t 
     return e;
 }
 
+lerr activity_move_to_section(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t section_id,
+                              int64_t actor_id, struct problem *p)
+{
+    if (db_tx_begin(db)) return model_db_problem(p);
+    lerr e = LE_OK;
+    int64_t x, current = 0;
+    lerr q = db_query_int(db, &current,
+                          "SELECT section_id FROM activities WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",
+                          "ii", id, course_id);
+    if (q == LE_NOTFOUND)
+        e = problem_set(p, LE_NOTFOUND, "id", "This course has no activity with id %lld.", (long long)id);
+    else if (q)
+        e = model_db_problem(p);
+    if (!e && current == section_id) return db_tx_end(db, LE_OK) ? model_db_problem(p) : LE_OK; /* already there */
+    if (!e) {
+        q = db_query_int(db, &x,
+                         "SELECT id FROM course_sections WHERE id = ?1 AND course_id = ?2 AND deleted_at IS NULL",
+                         "ii", section_id, course_id);
+        if (q == LE_NOTFOUND)
+            e = problem_set(p, LE_NOTFOUND, "section_id", "Choose one of this course's sections to move the activity to.");
+        else if (q)
+            e = model_db_problem(p);
+    }
+    /* Last in the new section: the position after its highest, live or not, so none collide. */
+    if (!e && db_run(db,
+                     "UPDATE activities SET section_id = ?2, position = (SELECT COALESCE(MAX(position), 0) + 1 FROM "
+                     "activities WHERE section_id = ?2), updated_at = ?3 WHERE id = ?1",
+                     "iii", id, section_id, time_now()))
+        e = model_db_problem(p);
+    if (!e) e = structure_audit(db, a, actor_id, "activity.move", "activity", id, course_id, NULL, p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    return e;
+}
+
 lerr activity_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,
                      struct problem *p)
 {

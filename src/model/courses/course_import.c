@@ -205,8 +205,12 @@ static const char *enrol_role_of(const char *s)
     return NULL;
 }
 
-lerr enrol_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
-                      struct course_import_result *r, struct problem *p)
+/* The upload for the whole site (only_course NULL: every row names its course) or for one
+ * course's page (only_course: the course column may be left out, and a row naming another
+ * course is an error); actor_roles decides who may be enrolled where, as for enrol_user. */
+static lerr enrol_import(struct db *db, struct arena *a, const struct course *only_course, const char *data,
+                         size_t len, bool commit, int64_t actor_id, unsigned actor_roles,
+                         struct course_import_result *r, struct problem *p)
 {
     memset(r, 0, sizeof *r);
     struct csv_doc doc;
@@ -238,7 +242,7 @@ lerr enrol_import_run(struct db *db, struct arena *a, const char *data, size_t l
         else
             json_array_append_new(r->unknown, json_string(h->fields[i]));
     }
-    if (idx[E_COURSE] < 0 || (idx[E_USERNAME] < 0 && idx[E_IDNUMBER] < 0)) {
+    if ((idx[E_COURSE] < 0 && !only_course) || (idx[E_USERNAME] < 0 && idx[E_IDNUMBER] < 0)) {
         r->file_error = "The file needs a 'course' column (or Canvas's 'course_id') and a 'username' or 'idnumber' "
                         "column (or Canvas's 'user_id').";
         return LE_OK;
@@ -252,9 +256,16 @@ lerr enrol_import_run(struct db *db, struct arena *a, const char *data, size_t l
         row->line = rec->line;
         const char *v[E__N];
         for (int c = 0; c < E__N; c++) v[c] = idx[c] >= 0 && idx[c] < rec->n ? rec->fields[idx[c]] : "";
+        if (only_course && !*v[E_COURSE]) v[E_COURSE] = only_course->code;
         row->code = arena_sprintf(a, "%s %s", v[E_COURSE], *v[E_USERNAME] ? v[E_USERNAME] : v[E_IDNUMBER]);
         struct course c;
         struct problem rp = {0};
+        if (only_course && !str_eq(v[E_COURSE], only_course->code)) {
+            add_error(a, row, "course",
+                      arena_sprintf(a, "This upload is for %s only; upload rows for '%s' on that course's page.",
+                                    only_course->code, v[E_COURSE]));
+            continue;
+        }
         if (course_get(db, a, v[E_COURSE], 0, &c, &rp)) {
             add_error(a, row, h->fields[idx[E_COURSE]], arena_sprintf(a, "There is no course '%s'.", v[E_COURSE]));
             continue;
@@ -278,15 +289,15 @@ lerr enrol_import_run(struct db *db, struct arena *a, const char *data, size_t l
         lerr e;
         if (!strcasecmp(v[E_STATUS], "deleted") || !strcasecmp(v[E_STATUS], "inactive")) {
             row->outcome = "unenrol";
-            e = enrol_end(db, c.id, username, actor_id, ROLE_ADMIN, &rp);
+            e = enrol_end(db, c.id, username, actor_id, actor_roles, &rp);
         } else {
             row->outcome = "enrol";
             int64_t id;
-            e = enrol_user(db, a, c.id, username, role, v[E_DUE], actor_id, ROLE_ADMIN, &id, &rp);
+            e = enrol_user(db, a, c.id, username, role, v[E_DUE], actor_id, actor_roles, &id, &rp);
         }
         if (e) {
             const char *col = str_eq(rp.field, "username") ? (idx[E_USERNAME] >= 0 ? "username" : h->fields[idx[E_IDNUMBER]])
-                              : str_eq(rp.field, "code")   ? h->fields[idx[E_COURSE]]
+                              : str_eq(rp.field, "code")   ? (idx[E_COURSE] >= 0 ? h->fields[idx[E_COURSE]] : "course")
                                                            : rp.field;
             add_error(a, row, col, rp.message);
         }
@@ -306,4 +317,17 @@ lerr enrol_import_run(struct db *db, struct arena *a, const char *data, size_t l
     if (write && e) return problem_set(p, LE_DB, "", "The database could not write the upload; nothing was written.");
     r->committed = write;
     return LE_OK;
+}
+
+lerr enrol_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
+                      struct course_import_result *r, struct problem *p)
+{
+    return enrol_import(db, a, NULL, data, len, commit, actor_id, ROLE_ADMIN, r, p);
+}
+
+lerr enrol_import_course(struct db *db, struct arena *a, const struct course *c, const char *data, size_t len,
+                         bool commit, int64_t actor_id, unsigned actor_roles, struct course_import_result *r,
+                         struct problem *p)
+{
+    return enrol_import(db, a, c, data, len, commit, actor_id, actor_roles, r, p);
 }

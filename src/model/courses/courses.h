@@ -108,6 +108,28 @@ struct course_query {
 /* One query whatever the page size (the total comes with the rows). */
 lerr course_search(struct db *db, struct arena *a, const struct course_query *q, struct course **out,
                    int *n_out, int *total_out);
+/* The administrators' course list (course_admin.c): every course, drafts and archived too,
+ * with its category and its live enrolment and completion counts. Filters: status, kind,
+ * category (and its subtree), q (part of the code or title); NULL/""/0 = any. sort is one of
+ * title, code, status, kind, category, enrolled, completed, updated (unknown: title). One
+ * query whatever the page size. */
+struct course_admin_query {
+    const char *status, *kind, *q, *sort;
+    int64_t category_id;
+    bool descending;
+    int page, per_page;
+};
+struct course_admin_row {
+    const char *code, *title, *status, *kind, *category_path;
+    bool visible;
+    int64_t n_enrolled, n_completed, updated_at;
+};
+lerr course_admin_list(struct db *db, struct arena *a, const struct course_admin_query *q,
+                       struct course_admin_row **out, int *n_out, int *total_out);
+bool course_admin_sort_known(const char *key);
+json_t *course_admin_row_json(const struct course_admin_row *r);
+/* A course's live enrolments and how many of them are completed, in one query. */
+lerr course_enrolment_counts(struct db *db, int64_t course_id, int64_t *enrolled, int64_t *completed);
 /* The course as JSON: dates as YYYY-MM-DD, summary_html and policy_html rendered, tags as an
  * array; with a viewer, "enrolment" and "policy_acknowledged". */
 json_t *course_to_json(struct arena *a, const struct course *c);
@@ -177,6 +199,11 @@ lerr course_import_run(struct db *db, struct arena *a, const char *data, size_t 
  * located error, and then nothing is written. */
 lerr enrol_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
                       struct course_import_result *r, struct problem *p);
+/* The same upload on one course's page: the course column may be left out, and a row naming
+ * another course is an error. actor_roles: instructors enrol only in courses they teach. */
+lerr enrol_import_course(struct db *db, struct arena *a, const struct course *c, const char *data, size_t len,
+                         bool commit, int64_t actor_id, unsigned actor_roles, struct course_import_result *r,
+                         struct problem *p);
 /* Enrolment rules: kind "department" (its whole subtree), "job_role" or "everyone". Creating
  * one enrols the people it matches at once. */
 lerr enrol_rule_create(struct db *db, struct arena *a, int64_t course_id, const char *kind, int64_t department_id,
@@ -259,6 +286,10 @@ struct activity_kind {
 const struct activity_kind *activity_kind_find(const char *name);
 /* Comma-separated names, for messages ("page, file, link or quiz"). */
 const char *activity_kind_names(void);
+/* The registered kinds in registration order (courses' own first), for the forms that offer
+ * them: i from 0 to activity_kind_count() - 1. */
+size_t activity_kind_count(void);
+const struct activity_kind *activity_kind_at(size_t i);
 /* Adds a kind from a domain above courses (assessments' quiz), at start (model_init). The
  * kind is borrowed for the life of the process. */
 void activity_kind_register(const struct activity_kind *kind);
@@ -275,6 +306,11 @@ lerr section_delete(struct db *db, struct arena *a, int64_t course_id, int64_t i
                     struct problem *p);
 lerr activity_update(struct db *db, struct arena *a, int64_t course_id, int64_t id, const char *title, int move,
                      int64_t actor_id, struct problem *p);
+/* Moves an activity to the end of another section of the same course (LE_NOTFOUND, field
+ * "section_id", when the course has no such live section); its own section: nothing moves.
+ * Audited. */
+lerr activity_move_to_section(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t section_id,
+                              int64_t actor_id, struct problem *p);
 lerr activity_delete(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t actor_id,
                      struct problem *p);
 lerr activity_create(struct db *db, struct arena *a, const char *data_dir, int64_t course_id, int64_t section_id,

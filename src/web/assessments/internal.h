@@ -16,10 +16,24 @@ bool web_assess_manager(struct request *req, const struct course *c);
 /* web_visible_course, then 403 unless web_assess_manager. */
 bool web_assess_manage_course(struct request *req, struct response *res, struct course *c);
 json_t *web_assess_course_json(const struct course *c);   /* {"code", "title"} */
+/* Pages shown as a tab of the course's management (HTML only): the tabs' model, merged in. */
+void web_assess_tabs(struct request *req, struct response *res, const struct course *c, const char *tab);
 /* The quiz model of a quiz activity, for the activities route's JSON (quiz_view in quizzes.c). */
 json_t *web_quiz_json(struct request *req, struct course *c, int64_t activity_id, struct problem *p);
 /* The attempt page's form names its fields after the slots: q1..qN, t1..tN (essays). */
 #define WEB_QUIZ_FORM_SLOTS 60
+/* question_form.c: a question written in its type's form. The form has QUESTION_FORM_ROWS
+ * answer rows (answer_N, fraction_N, feedback_N, tolerance_N, match_N; routes.c declares
+ * them). */
+#define QUESTION_FORM_ROWS 8
+bool question_form_type_known(const char *type);
+json_t *question_form_types(struct request *req);          /* [{value, label}] */
+/* The question object the form sent (the model checks it); NULL with p set. */
+json_t *question_from_form(struct request *req, struct problem *p);
+/* The form's model for a stored question, or for what the request sent (after a refusal).
+ * categories: the bank's ({"name", "shared"}), offered as choices. */
+json_t *question_form_of(struct request *req, json_t *q, json_t *categories);
+json_t *question_form_sent(struct request *req, json_t *categories);
 void h_questions_list(struct request *req, struct response *res);
 void h_question_new_page(struct request *req, struct response *res);
 void h_question_create(struct request *req, struct response *res);
@@ -42,5 +56,6 @@ void h_attempt_grade(struct request *req, struct response *res);
 void h_quiz_results(struct request *req, struct response *res);
 void h_quiz_results_csv(struct request *req, struct response *res);
 void h_quiz_override(struct request *req, struct response *res);
+void h_course_manage_quizzes(struct request *req, struct response *res);
 
 #endif

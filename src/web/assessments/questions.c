@@ -34,6 +34,7 @@ static json_t *question_input(struct request *req, struct problem *p)
         for (size_t i = 0; meta_keys[i]; i++) json_object_del(q, meta_keys[i]);
         return q;
     }
+    if (req_has_param(req, "type")) return question_from_form(req, p);
     const char *gift = req_param(req, "gift");
     if (!gift || !*gift) {
         problem_set(p, LE_INVALID, "gift", "Write the question in GIFT, e.g. What is 2+2? {=4 ~3 ~5}");
@@ -67,9 +68,36 @@ static void bank_page_extras(struct request *req, struct response *res, const st
     json_decref(cats);
 }
 
+/* A question's form page: model from question_form_of or question_form_sent. */
+static void type_form(struct request *req, struct response *res, const struct course *c, json_t *form)
+{
+    res->model = form;
+    if (!json_object_get(form, "shared"))
+        json_object_set_new(form, "shared", json_boolean(req_param_bool(req, "shared")));
+    if (req_has_param(req, "id")) json_object_set_new(form, "id", json_integer(req_param_int(req, "id", 0)));
+    json_object_set_new(form, "course", web_assess_course_json(c));
+    res->template = "courses/question_form";
+    res->title = T(req, "questions.edit");
+}
+
+static json_t *bank_categories(struct request *req, const struct course *c)
+{
+    json_t *cats = qcategories_json(req->db, req->arena, c->id);
+    json_t *list = json_incref(json_object_get(cats, "categories"));
+    json_decref(cats);
+    return list;
+}
+
 /* The edit form again after a problem, with what was sent. */
 static void edit_form(struct request *req, struct response *res, const struct course *c, const struct problem *p)
 {
+    if (req_has_param(req, "type") && !req->is_api) {
+        json_t *cats = bank_categories(req, c);
+        type_form(req, res, c, question_form_sent(req, cats));
+        json_decref(cats);
+        web_fail(res, p);
+        return;
+    }
     res->model = json_pack("{s:s, s:b}", "gift", req_param(req, "gift") ? req_param(req, "gift") : "", "shared",
                            req_param_bool(req, "shared"));
     if (req_has_param(req, "id")) json_object_set_new(res->model, "id", json_integer(req_param_int(req, "id", 0)));
@@ -99,6 +127,7 @@ void h_questions_list(struct request *req, struct response *res)
         json_object_set_new(res->model, "any",
                             json_boolean(json_array_size(json_object_get(res->model, "questions")) > 0));
     }
+    web_assess_tabs(req, res, &c, "questions");
     res->template = "courses/questions";
     res->title = T(req, "questions.title");
 }
@@ -107,7 +136,17 @@ void h_question_new_page(struct request *req, struct response *res)
 {
     struct course c;
     if (!web_assess_manage_course(req, res, &c)) return;
-    res->model = json_pack("{s:s, s:b}", "gift", "", "shared", 0);
+    const char *type = req_param(req, "type");
+    if (question_form_type_known(type)) {
+        json_t *cats = bank_categories(req, &c);
+        json_t *blank = json_pack("{s:s}", "type", type);
+        type_form(req, res, &c, question_form_of(req, blank, cats));
+        json_decref(blank);
+        json_decref(cats);
+        res->title = T(req, "questions.new");
+        return;
+    }
+    res->model = json_pack("{s:s, s:b, s:o}", "gift", "", "shared", 0, "types", question_form_types(req));
     bank_page_extras(req, res, &c);
     res->template = "courses/question_edit";
     res->title = T(req, "questions.new");
@@ -143,6 +182,16 @@ void h_question_show(struct request *req, struct response *res)
     json_t *q = question_get_json(req->db, req->arena, c.id, req_param_int(req, "id", 0), &p);
     if (!q) {
         web_fail(res, &p);
+        return;
+    }
+    if (!req->is_api && req_param_bool(req, "form") &&
+        question_form_type_known(json_string_value(json_object_get(q, "type")))) {
+        json_t *cats = bank_categories(req, &c);
+        json_t *form = question_form_of(req, q, cats);
+        json_object_set(form, "shared", json_object_get(q, "shared"));
+        json_decref(cats);
+        json_decref(q);
+        type_form(req, res, &c, form);
         return;
     }
     res->model = json_pack("{s:o, s:s}", "question", q, "gift", question_gift(req, q));

@@ -33,6 +33,14 @@ json_t *web_assess_course_json(const struct course *c)
     return json_pack("{s:s, s:s}", "code", c->code, "title", c->title);
 }
 
+void web_assess_tabs(struct request *req, struct response *res, const struct course *c, const char *tab)
+{
+    if (req->is_api) return;
+    json_t *tabs = web_manage_model(req, c, tab);
+    json_object_update(web_model(res), tabs);
+    json_decref(tabs);
+}
+
 /* ---- Finding the quiz ---- */
 
 /* The quiz activity named by the path, in a course the viewer may see. Learners must be
@@ -328,6 +336,7 @@ static void decorate_quiz_words(struct request *req, json_t *quiz)
     const char *method = json_string_value(json_object_get(quiz, "grading_method"));
     if (method)
         json_object_set_new(quiz, "grading_method_label",
+                            /* words: questions.type_{single,multi,truefalse,short,numerical,matching,essay,description} */
                             json_string(T(req, arena_sprintf(req->arena, "quiz.grading_method_%s", method))));
     /* words: quiz.reason_{not_enrolled,quiz_not_open,quiz_closed,no_attempts_left,no_questions} */
     const char *reason = json_string_value(json_object_get(quiz, "reason"));
@@ -383,6 +392,54 @@ json_t *web_quiz_json(struct request *req, struct course *c, int64_t activity_id
 
 /* ---- Settings ---- */
 
+/* How a question is named where its title may be empty: the start of its text. */
+static const char *question_label(struct request *req, json_t *q)
+{
+    const char *title = json_string_value(json_object_get(q, "title"));
+    if (title && *title) return title;
+    const char *text = json_string_value(json_object_get(q, "text"));
+    if (!text || !*text) return T(req, "questions.untitled");
+    if (strlen(text) <= 80) return text;
+    size_t cut = 77;
+    while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80) cut--; /* whole UTF-8 characters */
+    return arena_sprintf(req->arena, "%.*s...", (int)cut, text);
+}
+
+/* The picker's rows: the quiz's questions first, in the quiz's order, ticked and with their
+ * points; then the rest of the bank (up to the bank's page limit), newest first. */
+static json_t *picker_bank(struct request *req, const struct course *c, json_t *quiz)
+{
+    json_t *bank = json_array();
+    json_t *list = json_object_get(quiz, "question_list");
+    json_t *found = questions_json(req->db, req->arena, c->id, 0, NULL, 1, 200);
+    json_t *all = json_object_get(found, "questions");
+    size_t i, k;
+    json_t *q, *chosen;
+    json_array_foreach(list, k, chosen) {
+        json_int_t id = json_integer_value(json_object_get(chosen, "id"));
+        json_array_foreach(all, i, q) {
+            if (json_integer_value(json_object_get(q, "id")) != id) continue;
+            json_object_set_new(q, "selected", json_true());
+            json_object_set(q, "points", json_object_get(chosen, "points"));
+            json_array_append(bank, q);
+        }
+    }
+    json_array_foreach(all, i, q) {
+        if (json_object_get(q, "selected")) continue;
+        json_object_set_new(q, "selected", json_false());
+        json_object_set_new(q, "points", json_integer(1));
+        json_array_append(bank, q);
+    }
+    json_array_foreach(bank, i, q) {
+        const char *type = json_string_value(json_object_get(q, "type"));
+        json_object_set_new(q, "label", json_string(question_label(req, q)));
+        json_object_set_new(q, "type_label",
+                            json_string(T(req, arena_sprintf(req->arena, "questions.type_%s", type ? type : ""))));
+    }
+    json_decref(found);
+    return bank;
+}
+
 void h_quiz_settings_page(struct request *req, struct response *res)
 {
     struct course c;
@@ -392,8 +449,58 @@ void h_quiz_settings_page(struct request *req, struct response *res)
     if (res->problem.code) return;
     json_object_set_new(res->model, "categories",
                         json_incref(json_object_get(qcategories_json(req->db, req->arena, c.id), "categories")));
+    if (!req->is_api) json_object_set_new(res->model, "bank", picker_bank(req, &c, json_object_get(res->model, "quiz")));
     res->template = "courses/quiz_settings";
     res->title = T(req, "quiz.settings");
+}
+
+/* The picker's points: every row sends its question ("pick_ids") and points ("pick_points"),
+ * ticked or not, in the page's order; the settings take the points of the ticked questions
+ * ("question_ids") in their order, so the form needs no script to keep the two in step. */
+static const char *list_next(const char *item)
+{
+    const char *comma = strchr(item, ',');
+    return comma ? comma + 1 : item + strlen(item);
+}
+
+/* The position of id in a comma list of numbers, or -1. */
+static int list_position(const char *list, long long id)
+{
+    int n = 0;
+    for (const char *k = list; *k; k = list_next(k), n++)
+        if (strtoll(k, NULL, 10) == id) return n;
+    return -1;
+}
+
+/* Item n of a comma list (*len bytes; 0 when there is none or it is empty). */
+static const char *list_item(const char *list, int n, size_t *len)
+{
+    const char *k = list;
+    for (int i = 0; i < n && *k; i++) k = list_next(k);
+    *len = strcspn(k, ",");
+    return k;
+}
+
+static const char *picked_points(struct request *req)
+{
+    const char *ids = req_param(req, "pick_ids"), *pts = req_param(req, "pick_points");
+    const char *ticked = req_param(req, "question_ids");
+    if (!ids || !pts || !ticked || !*ticked) return NULL;
+    struct buf out;
+    buf_init(&out, 1 << 20);
+    for (const char *t = ticked; *t; t = list_next(t)) {
+        int row = list_position(ids, strtoll(t, NULL, 10));
+        size_t len = 0;
+        const char *points = row >= 0 ? list_item(pts, row, &len) : "";
+        if (out.len) buf_addc(&out, ',');
+        if (len)
+            buf_add(&out, points, len);
+        else
+            buf_addc(&out, '1'); /* a points box left empty: the default */
+    }
+    const char *joined = arena_strndup(req->arena, out.data ? out.data : "", out.len);
+    buf_release(&out);
+    return joined;
 }
 
 static lerr read_settings(struct request *req, struct quiz_settings *s, struct problem *p)
@@ -408,6 +515,11 @@ static lerr read_settings(struct request *req, struct quiz_settings *s, struct p
     }
     s->points = req_param(req, "points");
     if (s->points && !*s->points) s->points = NULL;
+    if (req_has_param(req, "pick_ids")) {
+        /* The picker sent its rows: nothing ticked means no fixed questions, not "unchanged". */
+        if (!s->questions) s->questions = "";
+        s->points = picked_points(req);
+    }
     if (req_has_param(req, "random_category_id")) s->random_category_id = req_param_int(req, "random_category_id", 0);
     if (req_has_param(req, "random_count")) s->random_count = (int)req_param_int(req, "random_count", 0);
     s->shuffle_questions = flag_param(req, "shuffle_questions");
@@ -712,6 +824,7 @@ void h_grading_queue(struct request *req, struct response *res)
         json_object_set_new(res->model, "any", json_boolean(json_array_size(queue) > 0));
         add_iso_times(queue, "submitted_at");
     }
+    web_assess_tabs(req, res, &c, "grading");
     res->template = "courses/grading";
     res->title = T(req, "quiz.grading");
 }
@@ -867,4 +980,28 @@ static const struct web_activity_view quiz_view = {
 void web_assessments_init(void)
 {
     web_activity_view_register(&quiz_view);
+}
+
+/* The course's quizzes tab: each quiz with the ways to its settings, results and grading. */
+void h_course_manage_quizzes(struct request *req, struct response *res)
+{
+    struct course c;
+    if (!web_assess_manage_course(req, res, &c)) return;
+    json_t *content = course_content_json(req->db, req->arena, &c, 0);
+    json_t *quizzes = json_array(), *section, *activity;
+    size_t i, k;
+    json_array_foreach(json_object_get(content, "sections"), i, section) {
+        json_array_foreach(json_object_get(section, "activities"), k, activity) {
+            const char *kind = json_string_value(json_object_get(activity, "kind"));
+            if (!kind || !str_eq(kind, "quiz")) continue;
+            json_array_append_new(quizzes, json_pack("{s:O, s:O, s:O}", "id", json_object_get(activity, "id"),
+                                                     "title", json_object_get(activity, "title"), "section",
+                                                     json_object_get(section, "title")));
+        }
+    }
+    json_decref(content);
+    res->model = json_pack("{s:o}", "quizzes", quizzes);
+    web_assess_tabs(req, res, &c, "quizzes");
+    res->template = "courses/manage_quizzes";
+    res->title = T(req, "manage.quizzes");
 }

@@ -23,6 +23,28 @@ static const struct param_spec p_question[] = {
     {"gift", P_TEXT, 0, 0, 200000},
     PARAMS_END,
 };
+/* The pages' question forms: GIFT, or a form per type with QUESTION_FORM_ROWS answer rows. */
+#define QROW(n)                                                                                          \
+    {"answer_" #n, P_TEXT, 0, 0, 20000}, {"fraction_" #n, P_STR, 0, 0, 20}, {"feedback_" #n, P_TEXT, 0, 0, 20000}, \
+        {"tolerance_" #n, P_STR, 0, 0, 40}, {"match_" #n, P_TEXT, 0, 0, 20000}
+static const struct param_spec p_question_form[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"id", P_INT, 0, 1, 0},
+    {"shared", P_BOOL, 0, 0, 0},
+    {"gift", P_TEXT, 0, 0, 200000},
+    {"form", P_BOOL, 0, 0, 0},
+    {"type", P_STR, 0, 0, 20},
+    {"title", P_STR, 0, 0, 255},
+    {"text", P_TEXT, 0, 0, 100000},
+    {"general_feedback", P_TEXT, 0, 0, 20000},
+    {"category", P_STR, 0, 0, 255},
+    {"new_category", P_STR, 0, 0, 255},
+    {"case_sensitive", P_BOOL, 0, 0, 0},
+    {"correct", P_STR, 0, 0, 5},
+    QROW(1), QROW(2), QROW(3), QROW(4), QROW(5), QROW(6), QROW(7), QROW(8),
+    PARAMS_END,
+};
+#undef QROW
 static const struct param_spec p_questions_import[] = {
     {"course", P_STR, PARAM_REQUIRED, 1, 100},
     {"file", P_FILE, 0, 0, 8 * 1024 * 1024},
@@ -41,6 +63,8 @@ static const struct param_spec p_quiz_settings[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     {"question_ids", P_STR, 0, 0, 20000},
     {"points", P_STR, 0, 0, 20000},
+    {"pick_ids", P_STR, 0, 0, 20000},
+    {"pick_points", P_STR, 0, 0, 20000},
     {"random_category_id", P_INT, 0, 0, 0},
     {"random_count", P_INT, 0, 0, 1000},
     {"shuffle_questions", P_BOOL, 0, 0, 0},
@@ -101,17 +125,17 @@ static const struct route routes[] = {
 #define QM CAP_QUIZZES_MANAGE
     {"GET", "/courses/{course:str}/questions", h_questions_list, QM, p_questions_list, 0},
     {"GET", "/api/v1/courses/{course:str}/questions", h_questions_list, QM, p_questions_list, 0},
-    {"POST", "/courses/{course:str}/questions", h_question_create, QM, p_question, 0},
+    {"POST", "/courses/{course:str}/questions", h_question_create, QM, p_question_form, 0},
     {"POST", "/api/v1/courses/{course:str}/questions", h_question_create, QM, p_question, 0},
-    {"GET", "/courses/{course:str}/questions/new", h_question_new_page, QM, p_question, 0},
+    {"GET", "/courses/{course:str}/questions/new", h_question_new_page, QM, p_question_form, 0},
     {"GET", "/courses/{course:str}/questions/import", h_questions_import_page, QM, p_question, 0},
     {"POST", "/courses/{course:str}/questions/import", h_questions_import, QM, p_questions_import, 0},
     {"POST", "/api/v1/courses/{course:str}/questions/import", h_questions_import, QM, p_questions_import, 0},
     {"GET", "/courses/{course:str}/questions/export", h_questions_export, QM, p_question, 0},
     {"GET", "/api/v1/courses/{course:str}/questions/export", h_questions_export, QM, p_question, 0},
-    {"GET", "/courses/{course:str}/questions/{id:int}", h_question_show, QM, p_question, 0},
+    {"GET", "/courses/{course:str}/questions/{id:int}", h_question_show, QM, p_question_form, 0},
     {"GET", "/api/v1/courses/{course:str}/questions/{id:int}", h_question_show, QM, p_question, 0},
-    {"POST", "/courses/{course:str}/questions/{id:int}", h_question_update, QM, p_question, 0},
+    {"POST", "/courses/{course:str}/questions/{id:int}", h_question_update, QM, p_question_form, 0},
     {"PUT", "/api/v1/courses/{course:str}/questions/{id:int}", h_question_update, QM, p_question, 0},
     {"POST", "/courses/{course:str}/questions/{id:int}/delete", h_question_delete, QM, p_question, 0},
     {"DELETE", "/api/v1/courses/{course:str}/questions/{id:int}", h_question_delete, QM, p_question, 0},
@@ -130,6 +154,7 @@ static const struct route routes[] = {
     {"POST", "/courses/{course:str}/quizzes/{id:int}/overrides", h_quiz_override, QM, p_quiz_override, 0},
     {"PUT", "/api/v1/courses/{course:str}/quizzes/{id:int}/overrides/{username:name}", h_quiz_override, QM,
      p_quiz_override, 0},
+    {"GET", "/courses/{course:str}/manage/quizzes", h_course_manage_quizzes, QM, p_course, 0},
     {"GET", "/courses/{course:str}/grading", h_grading_queue, QM, p_course, 0},
     {"GET", "/api/v1/courses/{course:str}/grading", h_grading_queue, QM, p_course, 0},
     {"GET", "/attempts/{id:int}", h_attempt_show, CAP_SIGNED_IN, p_attempt, 0},

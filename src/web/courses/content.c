@@ -89,7 +89,7 @@ void h_section_create(struct request *req, struct response *res)
     res->status = 201;
     res->model = json_pack("{s:I, s:s}", "id", (json_int_t)id, "title", req_param(req, "title"));
     web_flash(req, res, "flash.section_saved");
-    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+    res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/content", c.code);
 }
 
 /* ---- Editing the structure ---- */
@@ -116,7 +116,7 @@ static void structure_done(struct request *req, struct response *res, const stru
 {
     res->model = course_content_json(req->db, req->arena, c, 0);
     web_flash(req, res, flash);
-    res->redirect = arena_sprintf(req->arena, "/courses/%s#content-heading", c->code);
+    res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/content", c->code);
 }
 
 void h_section_update(struct request *req, struct response *res)
@@ -151,8 +151,9 @@ void h_activity_update(struct request *req, struct response *res)
     if (!web_visible_course(req, res, &c) || !structure_input_ok(req, res)) return;
     struct problem p = {0};
     const char *title = req_has_param(req, "title") ? req_param(req, "title") : NULL;
-    if (activity_update(req->db, req->arena, c.id, req_param_int(req, "id", 0), title,
-                        move_param(req), req->user->id, &p)) {
+    int64_t id = req_param_int(req, "id", 0), section_id = req_param_int(req, "section_id", 0);
+    if (activity_update(req->db, req->arena, c.id, id, title, move_param(req), req->user->id, &p) ||
+        (section_id && activity_move_to_section(req->db, req->arena, c.id, id, section_id, req->user->id, &p))) {
         web_fail(res, &p);
         return;
     }
@@ -200,7 +201,7 @@ void h_activity_create(struct request *req, struct response *res)
     res->status = 201;
     res->model = json_pack("{s:o}", "activity", activity_json(req, &c, &x));
     web_flash(req, res, "flash.activity_saved");
-    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+    res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/content", c.code);
 }
 
 /* Opening an activity: a page is viewed here; a file and a link are completed when opened or

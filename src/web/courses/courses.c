@@ -40,7 +40,7 @@ static void read_course_input(struct request *req, struct course_input *in)
 }
 
 /* Categories for forms and filters: [{id, path, selected}]. */
-static json_t *category_choices(struct request *req, int64_t selected)
+json_t *web_category_choices(struct request *req, int64_t selected)
 {
     struct course_category *cats;
     int n;
@@ -55,7 +55,7 @@ static json_t *category_choices(struct request *req, int64_t selected)
 
 /* The kind in words, here and as each course's kind_label below.
  * words: courses.kind_{elearning,classroom,blended} */
-static json_t *kind_choices(struct request *req, const char *selected)
+json_t *web_course_kind_choices(struct request *req, const char *selected)
 {
     static const char *const kinds[] = {"elearning", "classroom", "blended"};
     json_t *arr = json_array();
@@ -93,17 +93,27 @@ void h_courses_list(struct request *req, struct response *res)
             json_object_del(c, "policy_html");
             json_object_set_new(c, "kind_label",
                                 json_string(T(req, arena_sprintf(req->arena, "courses.kind_%s", rows[i].kind))));
+            json_object_set_new(c, "status_label",
+                                /* words: courses.status_{draft,published,archived} */
+                                json_string(T(req, arena_sprintf(req->arena, "courses.status_%s", rows[i].status))));
+            json_object_set_new(c, "is_published", json_boolean(str_eq(rows[i].status, "published")));
         }
         json_array_append_new(items, c);
     }
     res->model = web_page_model(req, items, q.page, q.per_page, total, req->is_api ? "/api/v1/courses" : "/courses",
                                 q.q);
     if (q.q) json_object_set_new(res->model, "q", json_string(q.q));
+    static const char *const pager[] = {"next", "prev"};
+    for (int i = 0; q.all && i < 2; i++) { /* the pages keep drafts and archived courses shown */
+        const char *href = json_string_value(json_object_get(res->model, pager[i]));
+        if (href) json_object_set_new(res->model, pager[i], json_string(arena_sprintf(req->arena, "%s&all=true", href)));
+    }
     if (!req->is_api) {
-        json_object_set_new(res->model, "categories", category_choices(req, q.category_id)); /* the filter */
-        json_object_set_new(res->model, "kinds", kind_choices(req, q.kind));
+        json_object_set_new(res->model, "categories", web_category_choices(req, q.category_id)); /* the filter */
+        json_object_set_new(res->model, "kinds", web_course_kind_choices(req, q.kind));
         json_object_set_new(res->model, "tag", json_string(q.tag ? q.tag : ""));
         json_object_set_new(res->model, "can_manage", json_boolean(can_manage(req)));
+        json_object_set_new(res->model, "all", json_boolean(q.all));
     }
     res->template = "courses/catalogue";
     res->title = T(req, "courses.catalogue");
@@ -132,51 +142,32 @@ static void show_course(struct request *req, struct response *res, struct course
     json_t *content = course_content_json(req->db, req->arena, c, req->user->id);
     json_object_update(res->model, content);
     json_decref(content);
-    bool manage = can_manage(req) || (c->my_role && str_eq(c->my_role, "instructor"));
-    if (manage) json_object_set_new(res->model, "enrolments", course_enrolments_json(req->db, req->arena, c->id));
+    bool manage = web_may_manage_course(req, c);
+    /* The page shows what a learner sees; managing is on the management tabs (manage.c). */
+    if (manage && req->is_api)
+        json_object_set_new(res->model, "enrolments", course_enrolments_json(req->db, req->arena, c->id));
     if (!req->is_api) {
         json_object_set_new(course, "kind_label",
                             json_string(T(req, arena_sprintf(req->arena, "courses.kind_%s", c->kind))));
-        json_object_set_new(res->model, "can_manage", json_boolean(can_manage(req)));
-        json_object_set_new(res->model, "can_enrol", json_boolean(manage));
-        if (can_manage(req)) {
-            json_object_set_new(res->model, "rules", enrol_rules_json(req->db, c->id));
-            /* The rule form's choices (administrators only, so the learner's page stays lean). */
-            struct department *depts;
-            struct job_role *jobs;
-            int nd = 0, nj = 0;
-            json_t *dc = json_array(), *jc = json_array();
-            if (department_list(req->db, req->arena, &depts, &nd) == LE_OK)
-                for (int i = 0; i < nd; i++)
-                    json_array_append_new(dc, json_pack("{s:I, s:s}", "id", (json_int_t)depts[i].id, "path",
-                                                        depts[i].path ? depts[i].path : depts[i].name));
-            if (job_role_list(req->db, req->arena, &jobs, &nj) == LE_OK)
-                for (int i = 0; i < nj; i++)
-                    json_array_append_new(jc, json_pack("{s:I, s:s}", "id", (json_int_t)jobs[i].id, "name", jobs[i].name));
-            json_object_set_new(res->model, "departments", dc);
-            json_object_set_new(res->model, "job_roles", jc);
-        }
+        json_object_set_new(res->model, "can_manage_course", json_boolean(manage));
         json_object_set_new(res->model, "needs_ack",
                             json_boolean(c->my_role && *c->policy && c->my_policy_version < c->policy_version));
-        if (can_manage(req)) /* the edit form's choices */
-            json_object_set_new(res->model, "categories", category_choices(req, c->category_id));
-        json_object_set_new(res->model, "kinds", kind_choices(req, c->kind));
-        json_object_set_new(res->model, "is_draft", json_boolean(str_eq(c->status, "draft")));
-        json_object_set_new(res->model, "is_published", json_boolean(str_eq(c->status, "published")));
-        json_object_set_new(res->model, "is_archived", json_boolean(str_eq(c->status, "archived")));
-        json_object_set_new(res->model, "form",
-                            json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:O}", "code",
-                                      json_object_get(course, "code"), "title", json_object_get(course, "title"),
-                                      "summary", json_object_get(course, "summary"), "start_date",
-                                      json_object_get(course, "start_date"), "end_date",
-                                      json_object_get(course, "end_date"), "duration_minutes",
-                                      json_object_get(course, "duration_minutes"), "tags", c->tag_list, "policy",
-                                      json_object_get(course, "policy"), "visible", json_object_get(course, "visible"),
-                                      "self_enrol", json_object_get(course, "self_enrol"), "self_enrol_approval",
-                                      json_object_get(course, "self_enrol_approval")));
+        json_object_set_new(course, "status_label",
+                            json_string(T(req, arena_sprintf(req->arena, "courses.status_%s", c->status))));
     }
     res->template = "courses/course";
     res->title = c->title;
+}
+
+/* A failed management form: browsers get the tab it was sent from again, with the problem. */
+static void fail_on_tab(struct request *req, struct response *res, struct course *c, const struct problem *p,
+                        void (*tab)(struct request *, struct response *, const struct course *))
+{
+    if (req->is_api)
+        show_course(req, res, c);
+    else
+        tab(req, res, c);
+    web_fail(res, p);
 }
 
 void h_course_show(struct request *req, struct response *res)
@@ -187,8 +178,8 @@ void h_course_show(struct request *req, struct response *res)
 
 void h_course_new_page(struct request *req, struct response *res)
 {
-    res->model = json_pack("{s:o, s:o, s:{s:b}, s:b}", "categories", category_choices(req, 0), "kinds",
-                           kind_choices(req, "elearning"), "form", "visible", 1, "is_draft", 1);
+    res->model = json_pack("{s:o, s:o, s:{s:b}, s:b}", "categories", web_category_choices(req, 0), "kinds",
+                           web_course_kind_choices(req, "elearning"), "form", "visible", 1, "is_draft", 1);
     res->template = "courses/new";
     res->title = T(req, "courses.new");
 }
@@ -203,7 +194,7 @@ void h_course_create(struct request *req, struct response *res)
     if (course_create(req->db, req->arena, &in, req->user->id, &id, &p) ||
         course_get(req->db, req->arena, in.code ? in.code : "", req->user->id, &c, &p)) {
         res->model = json_pack("{s:o, s:o, s:{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}}", "categories",
-                               category_choices(req, in.category_id), "kinds", kind_choices(req, in.kind),
+                               web_category_choices(req, in.category_id), "kinds", web_course_kind_choices(req, in.kind),
                                "form", "code", in.code, "title", in.title, "summary", in.summary, "start_date",
                                in.start_date, "end_date", in.end_date, "policy", in.policy, "tags", in.tags, "duration",
                                req_param(req, "duration_minutes"));
@@ -215,7 +206,7 @@ void h_course_create(struct request *req, struct response *res)
     res->status = 201;
     res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
     web_flash(req, res, "flash.course_saved");
-    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+    res->redirect = arena_sprintf(req->arena, "/courses/%s/manage", c.code);
 }
 
 void h_course_update(struct request *req, struct response *res)
@@ -230,11 +221,10 @@ void h_course_update(struct request *req, struct response *res)
         course_get(req->db, req->arena, code, req->user->id, &c, &p);
         show_course(req, res, &c);
         web_flash(req, res, "flash.course_saved");
-        res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+        res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/settings", c.code);
         return;
     }
-    show_course(req, res, &c);
-    web_fail(res, &p);
+    fail_on_tab(req, res, &c, &p, web_manage_settings);
 }
 
 void h_course_copy(struct request *req, struct response *res)
@@ -246,14 +236,13 @@ void h_course_copy(struct request *req, struct response *res)
     const char *code = req_param(req, "new_code");
     if (course_copy(req->db, req->arena, c.id, code, req_param(req, "title"), req->user->id, &id, &p) ||
         course_get(req->db, req->arena, code, req->user->id, &c, &p)) {
-        show_course(req, res, &c);
-        web_fail(res, &p);
+        fail_on_tab(req, res, &c, &p, web_manage_settings);
         return;
     }
     res->status = 201;
     res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
     web_flash(req, res, "flash.course_copied");
-    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+    res->redirect = arena_sprintf(req->arena, "/courses/%s/manage", c.code);
 }
 
 void h_course_archive(struct request *req, struct response *res)
@@ -265,11 +254,10 @@ void h_course_archive(struct request *req, struct response *res)
         course_get(req->db, req->arena, c.code, req->user->id, &c, &p) == LE_OK) {
         res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
         web_flash(req, res, "flash.course_archived");
-        res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+        res->redirect = arena_sprintf(req->arena, "/courses/%s/manage", c.code);
         return;
     }
-    show_course(req, res, &c);
-    web_fail(res, &p);
+    fail_on_tab(req, res, &c, &p, web_manage_settings);
 }
 
 void h_course_policy_ack(struct request *req, struct response *res)
@@ -317,8 +305,7 @@ void h_course_enrol(struct request *req, struct response *res)
                        req_param(req, "due"), req->user->id, req->user->roles, &id, &p);
     }
     if (e) {
-        show_course(req, res, &c);
-        web_fail(res, &p);
+        fail_on_tab(req, res, &c, &p, web_manage_participants);
         return;
     }
     res->status = 201;
@@ -330,7 +317,7 @@ void h_course_enrol(struct request *req, struct response *res)
         json_object_set_new(res->model, "enrolled", json_integer(id));
     }
     web_flash(req, res, "flash.enrolled");
-    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+    res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/participants", c.code);
 }
 
 void h_course_unenrol(struct request *req, struct response *res)
@@ -339,13 +326,12 @@ void h_course_unenrol(struct request *req, struct response *res)
     if (!find_course(req, res, &c)) return;
     struct problem p = {0};
     if (enrol_end(req->db, c.id, req_param(req, "username"), req->user->id, req->user->roles, &p)) {
-        show_course(req, res, &c);
-        web_fail(res, &p);
+        fail_on_tab(req, res, &c, &p, web_manage_participants);
         return;
     }
     res->model = json_pack("{s:s, s:o}", "code", c.code, "enrolments", course_enrolments_json(req->db, req->arena, c.id));
     web_flash(req, res, "flash.unenrolled");
-    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+    res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/participants", c.code);
 }
 
 /* "Search people, select many": the people the current user may see (user_list_visible),
@@ -478,8 +464,7 @@ void h_course_cover_set(struct request *req, struct response *res)
                          f ? f->content_type : NULL, f ? f->data : NULL, f ? f->len : 0, req_param(req, "alt"),
                          req->user->id, &p) ||
         course_get(req->db, req->arena, c.code, req->user->id, &c, &p)) {
-        show_course(req, res, &c);
-        web_fail(res, &p);
+        fail_on_tab(req, res, &c, &p, web_manage_settings);
         return;
     }
     res->model = json_pack("{s:o}", "course", course_to_json(req->arena, &c));
@@ -666,7 +651,7 @@ void h_course_rule_create(struct request *req, struct response *res)
     res->model = json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "rules", enrol_rules_json(req->db, c.id),
                            "enrolments", course_enrolments_json(req->db, req->arena, c.id));
     web_flash(req, res, "flash.rule_saved");
-    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+    res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/rules", c.code);
 }
 
 void h_course_rule_delete(struct request *req, struct response *res)
@@ -680,7 +665,7 @@ void h_course_rule_delete(struct request *req, struct response *res)
     }
     res->model = json_pack("{s:o, s:o}", "rules", enrol_rules_json(req->db, c.id), "enrolments",
                            course_enrolments_json(req->db, req->arena, c.id));
-    res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
+    res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/rules", c.code);
 }
 
 void h_enrol_rules_sync(struct request *req, struct response *res)

@@ -12,6 +12,13 @@ extern const struct web_domain web_courses;
  * managers, its enrolled people, or anyone when it is published and listed (else answers 404). */
 bool web_visible_course(struct request *req, struct response *res, struct course *c);
 
+/* Whether the viewer manages the course: administrators and its instructors. */
+bool web_may_manage_course(struct request *req, const struct course *c);
+/* The model every management tab starts from: {"course": {...}, "tab": {<tab>: true},
+ * "is_admin"}; templates/courses/manage_tabs.mustache draws the tabs from it. The domains
+ * above courses use it for their tabs (the question bank, quizzes, grading). */
+json_t *web_manage_model(struct request *req, const struct course *c, const char *tab);
+
 /* An activity kind from a domain above courses that has pages of its own (the quiz): the
  * activity's address sends browsers to path_format (filled with the course code and the
  * activity id), and its JSON carries what json returns under key. Registered by the domain's

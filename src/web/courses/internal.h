@@ -46,4 +46,20 @@ void h_activity_go(struct request *req, struct response *res);
 void h_activity_done(struct request *req, struct response *res);
 void h_activity_file(struct request *req, struct response *res);
 
+/* manage.c: the course's management tabs and the administrators' course list */
+void h_course_manage(struct request *req, struct response *res);
+void h_course_manage_content(struct request *req, struct response *res);
+void h_course_manage_participants(struct request *req, struct response *res);
+void h_course_enrol_upload(struct request *req, struct response *res);
+void h_course_manage_rules(struct request *req, struct response *res);
+void h_course_manage_settings(struct request *req, struct response *res);
+void h_admin_courses(struct request *req, struct response *res);
+/* The participants and settings tabs, also shown again by a failed form post from them. */
+void web_manage_participants(struct request *req, struct response *res, const struct course *c);
+void web_manage_settings(struct request *req, struct response *res, const struct course *c);
+/* courses.c: a form's choices of categories [{id, path, selected}] and course kinds
+ * [{value, label, selected}] */
+json_t *web_category_choices(struct request *req, int64_t selected);
+json_t *web_course_kind_choices(struct request *req, const char *selected);
+
 #endif

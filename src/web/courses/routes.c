@@ -100,6 +100,25 @@ static const struct param_spec p_structure[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     {"title", P_STR, 0, 0, 255},
     {"move", P_STR, 0, 0, 10},
+    {"section_id", P_INT, 0, 0, 0},
+    PARAMS_END,
+};
+static const struct param_spec p_admin_courses[] = {
+    {"q", P_STR, 0, 0, 200},
+    {"status", P_STR, 0, 0, 20},
+    {"kind", P_STR, 0, 0, 20},
+    {"category_id", P_INT, 0, 0, 0},
+    {"sort", P_STR, 0, 0, 20},
+    {"dir", P_STR, 0, 0, 4},
+    {"page", P_INT, 0, 1, 1000000},
+    {"per_page", P_INT, 0, 1, 100},
+    PARAMS_END,
+};
+static const struct param_spec p_enrol_upload[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"file", P_FILE, 0, 0, 4 * 1024 * 1024},
+    {"data", P_TEXT, 0, 0, 4 * 1024 * 1024},
+    {"commit", P_BOOL, 0, 0, 0},
     PARAMS_END,
 };
 static const struct param_spec p_cover[] = {
@@ -179,6 +198,8 @@ static const struct route routes[] = {
     /* courses: catalogue, course pages, categories, enrolments (courses.c, docs/courses.md) */
     {"GET", "/courses", h_courses_list, CAP_SIGNED_IN, p_courses, 0},
     {"GET", "/api/v1/courses", h_courses_list, CAP_SIGNED_IN, p_courses, 0},
+    {"GET", "/admin/courses", h_admin_courses, CAP_COURSES_MANAGE, p_admin_courses, 0},
+    {"GET", "/api/v1/admin/courses", h_admin_courses, CAP_COURSES_MANAGE, p_admin_courses, 0},
     {"GET", "/admin/courses/new", h_course_new_page, CAP_COURSES_MANAGE, NULL, 0},
     {"GET", "/admin/courses/import", h_course_import_page, CAP_COURSES_MANAGE, NULL, 0},
     {"POST", "/admin/courses/import", h_course_import, CAP_COURSES_MANAGE, p_course_import, 0},
@@ -187,6 +208,17 @@ static const struct route routes[] = {
     {"POST", "/api/v1/courses", h_course_create, CAP_COURSES_MANAGE, p_course_create, 0},
     {"GET", "/courses/{course:str}", h_course_show, CAP_SIGNED_IN, p_course, 0},
     {"GET", "/api/v1/courses/{course:str}", h_course_show, CAP_SIGNED_IN, p_course, 0},
+    /* managing a course, a tab a page (manage.c); administrators and the course's instructors */
+    {"GET", "/courses/{course:str}/manage", h_course_manage, CAP_COURSES_ENROL, p_course, 0},
+    {"GET", "/api/v1/courses/{course:str}/manage", h_course_manage, CAP_COURSES_ENROL, p_course, 0},
+    {"GET", "/courses/{course:str}/manage/content", h_course_manage_content, CAP_COURSES_ENROL, p_course, 0},
+    {"GET", "/courses/{course:str}/manage/participants", h_course_manage_participants, CAP_COURSES_ENROL, p_course, 0},
+    {"POST", "/courses/{course:str}/manage/participants/upload", h_course_enrol_upload, CAP_COURSES_ENROL,
+     p_enrol_upload, 0},
+    {"POST", "/api/v1/courses/{course:str}/enrolments/import", h_course_enrol_upload, CAP_COURSES_ENROL,
+     p_enrol_upload, 0},
+    {"GET", "/courses/{course:str}/manage/rules", h_course_manage_rules, CAP_COURSES_ENROL, p_course, 0},
+    {"GET", "/courses/{course:str}/manage/settings", h_course_manage_settings, CAP_COURSES_ENROL, p_course, 0},
     {"POST", "/admin/courses/{course:str}", h_course_update, CAP_COURSES_MANAGE, p_course_update, 0},
     {"PATCH", "/api/v1/courses/{course:str}", h_course_update, CAP_COURSES_MANAGE, p_course_update, 0},
     {"POST", "/admin/courses/{course:str}/copy", h_course_copy, CAP_COURSES_MANAGE, p_course_copy, 0},
