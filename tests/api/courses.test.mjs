@@ -80,6 +80,16 @@ test('create a course: 201 with every field; the summary is rendered safe', asyn
   assert.equal(c.enrolment, null);
 });
 
+test('dates after 2038 are kept on both engines (epoch seconds beyond 32 bits)', async () => {
+  let r = await post('/api/v1/courses', { code: 'LATE-1', title: 'Far future', start_date: '2040-02-01', end_date: '2041-06-30' });
+  assert.equal(r.status, 201, show(r));
+  assert.equal(r.json.course.start_date, '2040-02-01');
+  assert.equal(r.json.course.end_date, '2041-06-30');
+  r = await api(server, 'PATCH', '/api/v1/courses/LATE-1', { token: admin, body: { end_date: '2045-12-31' } });
+  assert.equal(r.status, 200, show(r));
+  assert.equal(r.json.course.end_date, '2045-12-31');
+});
+
 test('course rules: unique code, end after start, kinds, statuses, dates, unknown category', async () => {
   const base = { code: 'X-1', title: 'X' };
   expectError(await post('/api/v1/courses', { code: 'FIRE-101', title: 'Again' }), 409, 'code', 'duplicate code');

@@ -420,7 +420,8 @@ static lerr course_insert(struct db *db, const struct course *c, int64_t copied_
         "INSERT INTO courses (code, title, summary, category_id, kind, status, visible, self_enrol, start_at, "
         "end_at, duration_minutes, tag_list, policy, policy_version, copied_from, created_at, updated_at, "
         "self_enrol_approval, cover_sha256, cover_alt) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, ?7, ?8, "
-        "NULLIF(?9, 0), NULLIF(?10, 0), ?11, ?12, ?13, ?14, NULLIF(?15, 0), ?16, ?16, ?17, NULLIF(?18, ''), ?19) "
+        "NULLIF(CAST(?9 AS BIGINT), 0), NULLIF(CAST(?10 AS BIGINT), 0), ?11, ?12, ?13, ?14, NULLIF(?15, 0), ?16, ?16, ?17, "
+        "NULLIF(?18, ''), ?19) "
         "RETURNING id",
         "sssissiiiiissiiiiss", c->code, c->title, c->summary, c->category_id, c->kind, c->status, (int64_t)c->visible,
         (int64_t)c->self_enrol, c->start_at, c->end_at, (int64_t)c->duration_minutes, c->tag_list, c->policy,
@@ -528,7 +529,8 @@ lerr course_update(struct db *db, struct arena *a, int64_t id, const struct cour
     if (!e) e = course_check(db, a, id, in, &cur, &c, p);
     if (!e && db_run(db,
                      "UPDATE courses SET code = ?2, title = ?3, summary = ?4, category_id = NULLIF(?5, 0), kind = ?6, "
-                     "status = ?7, visible = ?8, self_enrol = ?9, start_at = NULLIF(?10, 0), end_at = NULLIF(?11, 0), "
+                     "status = ?7, visible = ?8, self_enrol = ?9, start_at = NULLIF(CAST(?10 AS BIGINT), 0), "
+                     "end_at = NULLIF(CAST(?11 AS BIGINT), 0), "
                      "duration_minutes = ?12, tag_list = ?13, policy = ?14, policy_version = ?15, updated_at = ?16, "
                      "self_enrol_approval = ?17 WHERE id = ?1",
                      "isssissiiiiissiii", id, c.code, c.title, c.summary, c.category_id, c.kind, c.status,
