@@ -15,9 +15,11 @@
 #include "courses/courses.h"
 #include "assessments/assessments.h"
 
-/* In order: a domain's init may use what the domains before it registered. */
+/* In order: a domain's init may use what the domains before it registered. The router tries
+ * routes in table order, so home (the dashboard, the page most asked for) comes first; it
+ * registers nothing. */
 static const struct web_domain *const domains[] = {
-    &web_platform, &web_people, &web_home, &web_courses, &web_assessments,
+    &web_home, &web_platform, &web_people, &web_courses, &web_assessments,
 };
 
 const struct route *web_routes;
