@@ -203,11 +203,11 @@ test('the instructor grades the essay, reads the results and gives a learner an 
   // The results page leads back to the quiz, where overrides are given.
   const crumbs = ivan.getByRole('navigation', { name: 'breadcrumb' });
   await crumbs.getByRole('link', { name: 'Drill quiz', exact: true }).click();
-  await ivan.getByLabel("Learner's username").fill('omar');
+  await ivan.getByLabel('Learner', { exact: true }).selectOption({ label: 'Omar Person (omar)' });
   await ivan.getByLabel('Extra attempts').fill('1');
   await ivan.getByLabel('Extra minutes').fill('15');
   await submit(ivan, () => ivan.getByRole('button', { name: 'Save override' }).click());
-  assert.equal(await ivan.locator('.is-invalid').count(), 0, await ivan.locator('.alert').allInnerTexts());
+  await ivan.getByText('The override was saved.').waitFor();
 });
 
 test('the instructor sees progress and changes the learners\' due date from the enrolments list', { timeout: 60000 }, async () => {
