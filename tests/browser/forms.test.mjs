@@ -174,8 +174,7 @@ test('new course and course settings: a code already taken, a bad date; values k
   await expectValues(formAt('/admin/courses'), { Code: CODE, Title: 'Another course', Summary: 'Kept words' });
   await expectErrorAt(formAt('/admin/courses').getByLabel('Code', { exact: true }), new RegExp(CODE));
 
-  await page.goto(`/courses/${CODE}`);
-  await page.getByText('Edit the course', { exact: true }).click();
+  await page.goto(`/courses/${CODE}/manage/settings`);
   const settings = formAt(`/admin/courses/${CODE}`);
   await settings.getByLabel('Starts', { exact: true }).fill('2031-05-10');
   await settings.getByLabel('Ends', { exact: true }).fill('2031-05-01');
@@ -193,7 +192,7 @@ test('category: a name already taken comes back typed, with the error at the nam
 });
 
 test('enrolment: an unknown username comes back typed, with the error at the field', { timeout: 60000 }, async () => {
-  await page.goto(`/courses/${CODE}`);
+  await page.goto(`/courses/${CODE}/manage/participants`);
   const form = formAt(`/courses/${CODE}/enrolments`);
   await fillAndSend(form, { Usernames: 'lena\nnobody-here' }, 'Enrol');
   const again = formAt(`/courses/${CODE}/enrolments`);

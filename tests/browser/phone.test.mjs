@@ -85,7 +85,7 @@ async function expectMenuOpens(page) {
   // Named, not found by its "Sign out" button (mainNav): that button is folded away too.
   const nav = page.getByRole('navigation', { name: 'Main navigation' });
   const toggle = nav.getByRole('button', { name: 'Menu' });
-  const courses = nav.getByRole('link', { name: 'Courses' });
+  const courses = nav.getByRole('link', { name: 'Courses', exact: true });
   assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
   assert.equal(await courses.isVisible(), false, 'the menu starts folded on a phone');
   await toggle.click();
