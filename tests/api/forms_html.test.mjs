@@ -53,15 +53,15 @@ function expectFormPage(r, { status, action, field, values = {}, message }) {
 }
 
 test('a section without a title, an activity without a section', async () => {
-  expectFormPage(await post(`/admin/courses/${CODE}/sections`, { title: '' }, `/courses/${CODE}`),
+  expectFormPage(await post(`/admin/courses/${CODE}/sections`, { title: '' }, `/courses/${CODE}/manage/content`),
     { status: 422, action: `/admin/courses/${CODE}/sections`, field: 'title' });
-  expectFormPage(await post(`/admin/courses/${CODE}/activities`, { section_id: '99999', kind: 'page', title: 'Welcome', body: 'Hello' }, `/courses/${CODE}`),
+  expectFormPage(await post(`/admin/courses/${CODE}/activities`, { section_id: '99999', kind: 'page', title: 'Welcome', body: 'Hello' }, `/courses/${CODE}/manage/content`),
     { status: 422, action: `/admin/courses/${CODE}/activities`, field: 'section_id', values: { title: 'Welcome' }, message: /no longer in this course/ });
 });
 
 test('a rule without its department says to choose one; the API answers the same in JSON', async () => {
   const action = `/admin/courses/${CODE}/rules`;
-  expectFormPage(await post(action, { kind: 'department', department_id: '0', job_role_id: '0', due_days: '14' }, `/courses/${CODE}`),
+  expectFormPage(await post(action, { kind: 'department', department_id: '0', job_role_id: '0', due_days: '14' }, `/courses/${CODE}/manage/rules`),
     { status: 422, action, field: 'department_id', values: { due_days: '14' }, message: /Choose the department/ });
   const r = await api(server, 'POST', `/api/v1/courses/${CODE}/rules`, { token: await adminToken(server), body: { kind: 'department', department_id: 0 } });
   assert.equal(r.status, 422, show(r));
