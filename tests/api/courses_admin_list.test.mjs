@@ -138,6 +138,15 @@ test('the course\'s instructor manages it too; an instructor of another course d
   assert.equal((await get('/api/v1/admin/courses', ivan)).status, 403, 'the course list is for administrators');
   r = await api(server, 'POST', '/api/v1/courses/DELTA/enrolments/import', { token: ivan, body: { data: 'username\nomar\n', commit: true } });
   assert.equal(r.status, 403, show(r));
+  // The content of the course they teach is theirs to change; another course's is not.
+  r = await api(server, 'POST', '/api/v1/courses/ALPHA/sections', { token: ivan, body: { title: 'From the instructor' } });
+  assert.equal(r.status, 201, show(r));
+  r = await api(server, 'PATCH', `/api/v1/courses/ALPHA/sections/${r.json.id}`, { token: ivan, body: { title: 'Renamed by the instructor' } });
+  assert.equal(r.status, 200, show(r));
+  r = await api(server, 'DELETE', `/api/v1/courses/ALPHA/sections/${(await get('/api/v1/courses/ALPHA')).json.sections.find((x) => x.title === 'Renamed by the instructor').id}`, { token: ivan });
+  assert.equal(r.status, 200, show(r));
+  r = await api(server, 'POST', '/api/v1/courses/DELTA/sections', { token: ivan, body: { title: 'Not mine' } });
+  assert.equal(r.status, 403, show(r));
 });
 
 test('an activity moves to the end of another section; to its own, nothing moves', async () => {

@@ -33,6 +33,8 @@ enum capability {
     CAP_COURSES_ENROL,       /* enrol people: administrators, and instructors in courses they teach */
     CAP_QUIZZES_MANAGE,      /* question bank, quiz settings, grading, results: administrators, and
                               * instructors in courses they teach (the handlers check the course) */
+    CAP_COURSES_CONTENT,     /* a course's sections and activities: administrators, and instructors
+                              * in courses they teach (the handlers check the course) */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */

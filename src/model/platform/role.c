@@ -35,6 +35,8 @@ static const struct {
     [CAP_COURSES_ENROL] = {"courses.enrol", ROLE_ADMIN | ROLE_INSTRUCTOR},
     /* Instructors only in the courses they teach (src/web/assessments/quizzes.c checks the course role). */
     [CAP_QUIZZES_MANAGE] = {"quizzes.manage", ROLE_ADMIN | ROLE_INSTRUCTOR},
+    /* Instructors only in the courses they teach (src/web/courses/content.c checks the course role). */
+    [CAP_COURSES_CONTENT] = {"courses.content", ROLE_ADMIN | ROLE_INSTRUCTOR},
 };
 
 unsigned role_parse(const char *name)

@@ -357,7 +357,15 @@ static void show_quiz(struct request *req, struct response *res, struct course *
     if (!req->is_api) {
         json_object_set_new(res->model, "is_manager", json_boolean(manager));
         decorate_quiz_words(req, quiz);
-        if (manager) decorate_quiz_settings(req, quiz);
+        if (manager) {
+            decorate_quiz_settings(req, quiz);
+            /* The override form offers the course's learners by name (the first 500), so
+             * nobody has to know or type a username. */
+            struct enrolment_filter f = {.role = "learner", .sort = "name"};
+            int total = 0;
+            json_t *learners = course_enrolments_page(req->db, req->arena, c->id, &f, 1, 500, &total);
+            if (learners) json_object_set_new(res->model, "learners", learners);
+        }
     }
     res->template = "courses/quiz";
     res->title = x->title;

@@ -76,10 +76,22 @@ static json_t *activity_json(struct request *req, const struct course *c, const 
     return j;
 }
 
+/* A course whose sections and activities the viewer may change: administrators, and the
+ * course's instructors (the route's capability lets instructors in; this checks the course). */
+static bool content_editor_course(struct request *req, struct response *res, struct course *c)
+{
+    if (!web_visible_course(req, res, c)) return false;
+    if (web_may_manage_course(req, c)) return true;
+    struct problem p = {0};
+    problem_set(&p, LE_FORBIDDEN, NULL, "Only administrators and the course's instructors change its content.");
+    web_fail(res, &p);
+    return false;
+}
+
 void h_section_create(struct request *req, struct response *res)
 {
     struct course c;
-    if (!web_visible_course(req, res, &c)) return;
+    if (!content_editor_course(req, res, &c)) return;
     struct problem p = {0};
     int64_t id;
     if (section_create(req->db, req->arena, c.id, req_param(req, "title"), req->user->id, &id, &p)) {
@@ -122,7 +134,7 @@ static void structure_done(struct request *req, struct response *res, const stru
 void h_section_update(struct request *req, struct response *res)
 {
     struct course c;
-    if (!web_visible_course(req, res, &c) || !structure_input_ok(req, res)) return;
+    if (!content_editor_course(req, res, &c) || !structure_input_ok(req, res)) return;
     struct problem p = {0};
     const char *title = req_has_param(req, "title") ? req_param(req, "title") : NULL;
     if (section_update(req->db, req->arena, c.id, req_param_int(req, "id", 0), title,
@@ -136,7 +148,7 @@ void h_section_update(struct request *req, struct response *res)
 void h_section_delete(struct request *req, struct response *res)
 {
     struct course c;
-    if (!web_visible_course(req, res, &c)) return;
+    if (!content_editor_course(req, res, &c)) return;
     struct problem p = {0};
     if (section_delete(req->db, req->arena, c.id, req_param_int(req, "id", 0), req->user->id, &p)) {
         web_fail(res, &p);
@@ -148,7 +160,7 @@ void h_section_delete(struct request *req, struct response *res)
 void h_activity_update(struct request *req, struct response *res)
 {
     struct course c;
-    if (!web_visible_course(req, res, &c) || !structure_input_ok(req, res)) return;
+    if (!content_editor_course(req, res, &c) || !structure_input_ok(req, res)) return;
     struct problem p = {0};
     const char *title = req_has_param(req, "title") ? req_param(req, "title") : NULL;
     int64_t id = req_param_int(req, "id", 0), section_id = req_param_int(req, "section_id", 0);
@@ -163,7 +175,7 @@ void h_activity_update(struct request *req, struct response *res)
 void h_activity_delete(struct request *req, struct response *res)
 {
     struct course c;
-    if (!web_visible_course(req, res, &c)) return;
+    if (!content_editor_course(req, res, &c)) return;
     struct problem p = {0};
     if (activity_delete(req->db, req->arena, c.id, req_param_int(req, "id", 0), req->user->id, &p)) {
         web_fail(res, &p);
@@ -175,7 +187,7 @@ void h_activity_delete(struct request *req, struct response *res)
 void h_activity_create(struct request *req, struct response *res)
 {
     struct course c;
-    if (!web_visible_course(req, res, &c)) return;
+    if (!content_editor_course(req, res, &c)) return;
     const struct uploaded_file *f = req_file(req, "file");
     struct activity_input in = {
         .kind = req_param(req, "kind"),

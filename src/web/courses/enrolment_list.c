@@ -83,6 +83,10 @@ void h_enrolments_list(struct request *req, struct response *res)
     json_object_set_new(res->model, "code", json_string(c.code));
     json_object_set_new(res->model, "title", json_string(c.title));
     if (!req->is_api) {
+        /* The list is the participants tab's own view: the page keeps the course's tabs. */
+        json_t *tabs = web_manage_model(req, &c, "participants");
+        json_object_update(res->model, tabs);
+        json_decref(tabs);
         json_object_set_new(res->model, "columns", web_sort_headers(req, &l, enrolment_columns));
         json_object_set_new(res->model, "filters", filter_choices(req, &f));
         if (f.q) json_object_set_new(res->model, "q", json_string(f.q));
