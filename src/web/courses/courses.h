@@ -8,7 +8,7 @@
 
 extern const struct web_domain web_courses;
 
-/* The course named by the "course" parameter if the viewer may see it, as courses.c decides:
+/* The course named by the "course" parameter if the viewer may see it, as course_pages.c decides:
  * managers, its enrolled people, or anyone when it is published and listed (else answers 404). */
 bool web_visible_course(struct request *req, struct response *res, struct course *c);
 

@@ -4,7 +4,7 @@
 
 #include "courses.h"
 
-/* courses.c */
+/* course_pages.c */
 void h_courses_list(struct request *req, struct response *res);
 void h_course_show(struct request *req, struct response *res);
 void h_course_new_page(struct request *req, struct response *res);
@@ -57,7 +57,7 @@ void h_admin_courses(struct request *req, struct response *res);
 /* The participants and settings tabs, also shown again by a failed form post from them. */
 void web_manage_participants(struct request *req, struct response *res, const struct course *c);
 void web_manage_settings(struct request *req, struct response *res, const struct course *c);
-/* courses.c: a form's choices of categories [{id, path, selected}] and course kinds
+/* course_pages.c: a form's choices of categories [{id, path, selected}] and course kinds
  * [{value, label, selected}] */
 json_t *web_category_choices(struct request *req, int64_t selected);
 json_t *web_course_kind_choices(struct request *req, const char *selected);

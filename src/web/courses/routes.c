@@ -1,5 +1,5 @@
 /* The courses domain's routes: the catalogue, course pages, categories, enrolment, content and
- * covers (courses.c, content.c, docs/courses.md). */
+ * covers (course_pages.c, content.c, docs/courses.md). */
 #include "internal.h"
 
 static const struct param_spec p_courses[] = {
@@ -195,7 +195,7 @@ static const struct param_spec p_category[] = {
 };
 
 static const struct route routes[] = {
-    /* courses: catalogue, course pages, categories, enrolments (courses.c, docs/courses.md) */
+    /* courses: catalogue, course pages, categories, enrolments (course_pages.c, docs/courses.md) */
     {"GET", "/courses", h_courses_list, CAP_SIGNED_IN, p_courses, 0},
     {"GET", "/api/v1/courses", h_courses_list, CAP_SIGNED_IN, p_courses, 0},
     {"GET", "/admin/courses", h_admin_courses, CAP_COURSES_MANAGE, p_admin_courses, 0},

@@ -1,5 +1,5 @@
 /* What only the people domain's pages share: their handlers, for the route table (routes.c),
- * and the parts of the user page that come from support.c and people.c. */
+ * and the parts of the user page that come from support.c and organisation.c. */
 #ifndef LECTERN_WEB_PEOPLE_INTERNAL_H
 #define LECTERN_WEB_PEOPLE_INTERNAL_H
 
@@ -44,7 +44,7 @@ void h_signin_help_update(struct request *req, struct response *res);
 /* The support part of the user page (links, "log in as"), for users.c. */
 json_t *web_support_user_model(struct request *req, const struct user *u);
 
-/* People: organisation, profile fields and bulk upload (people.c, imports.c; docs/people.md). */
+/* People: organisation, profile fields and bulk upload (organisation.c, imports.c; docs/people.md). */
 void h_departments_list(struct request *req, struct response *res);
 void h_department_create(struct request *req, struct response *res);
 void h_department_update(struct request *req, struct response *res);

@@ -88,7 +88,7 @@ static const struct param_spec p_signin_help[] = {
     PARAMS_END,
 };
 
-/* People: organisation, profile fields, bulk upload (people.c, imports.c, docs/people.md). */
+/* People: organisation, profile fields, bulk upload (organisation.c, imports.c, docs/people.md). */
 static const struct param_spec p_department[] = {
     {"id", P_INT, 0, 1, 0},
     {"name", P_STR, 0, 0, 200},
@@ -220,7 +220,7 @@ static const struct route routes[] = {
     {"POST", "/admin/settings/signin-help", h_signin_help_update, CAP_SETTINGS_MANAGE, p_signin_help, 0},
     {"PATCH", "/api/v1/settings/signin-help", h_signin_help_update, CAP_SETTINGS_MANAGE, p_signin_help, 0},
 
-    /* people: organisation, profile fields, bulk upload (people.c, imports.c, docs/people.md) */
+    /* people: organisation, profile fields, bulk upload (organisation.c, imports.c, docs/people.md) */
     {"GET", "/admin/departments", h_departments_list, CAP_USERS_MANAGE, NULL, 0},
     {"GET", "/api/v1/departments", h_departments_list, CAP_USERS_VIEW, NULL, 0},
     {"POST", "/admin/departments", h_department_create, CAP_USERS_MANAGE, p_department, 0},

@@ -214,7 +214,7 @@ static void show_user(struct request *req, struct response *res, const struct us
     }
     res->model = json_pack("{s:o, s:o}", "user", user_to_json(u), "signins", signins);
     json_object_set_new(res->model, "support", web_support_user_model(req, u)); /* support.c */
-    web_user_org_model(req, res->model, u); /* people.c */
+    web_user_org_model(req, res->model, u); /* organisation.c */
     if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
     if (!req->is_api) {
         json_object_set_new(res->model, "suspended", json_boolean(str_eq(u->status, "suspended")));
