@@ -4,6 +4,9 @@
 
 #include "courses.h"
 
+/* user_training.c: registers the person's training with the people domain's pages */
+void web_courses_init(void);
+
 /* courses.c */
 void h_courses_list(struct request *req, struct response *res);
 void h_course_show(struct request *req, struct response *res);

@@ -1,5 +1,6 @@
 /* Administration of people: the users list, create, show, edit, suspend, reactivate, unlock
  * and reset password. Pages under /admin/users, JSON under /api/v1/users. */
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -198,6 +199,17 @@ void h_user_create(struct request *req, struct response *res)
     if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
 }
 
+/* Sections of a person's page from domains above people, registered at start. */
+#define USER_SECTIONS_MAX 8
+static web_user_section_fn user_sections[USER_SECTIONS_MAX];
+static int n_user_sections;
+
+void web_user_section_register(web_user_section_fn fn)
+{
+    if (n_user_sections == USER_SECTIONS_MAX) abort(); /* a programming error: raise the maximum */
+    user_sections[n_user_sections++] = fn;
+}
+
 static void show_user(struct request *req, struct response *res, const struct user *u, const char *otp)
 {
     json_t *signins = signin_history(req->db, u->id, 20);
@@ -215,6 +227,7 @@ static void show_user(struct request *req, struct response *res, const struct us
     res->model = json_pack("{s:o, s:o}", "user", user_to_json(u), "signins", signins);
     json_object_set_new(res->model, "support", web_support_user_model(req, u)); /* support.c */
     web_user_org_model(req, res->model, u); /* people.c */
+    for (int i = 0; i < n_user_sections; i++) user_sections[i](req, res->model, u);
     if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
     if (!req->is_api) {
         json_object_set_new(res->model, "suspended", json_boolean(str_eq(u->status, "suspended")));
