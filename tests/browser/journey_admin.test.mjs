@@ -119,6 +119,7 @@ test('people with their organisation and line manager', { timeout: 120000 }, asy
     await click('button', 'Create user');
     await page.getByRole('heading', { level: 1, name: new RegExp(username) }).waitFor();
     await flash('');
+    await page.getByText('Active', { exact: true }).waitFor();
 
     const org = page.getByRole('region', { name: 'Organisation and profile' });
     await org.getByLabel('Department', { exact: true }).selectOption({ label: department });
@@ -207,10 +208,23 @@ test('a category and a course, found as a draft, built and published', { timeout
 test('enrolments by hand and by a rule', { timeout: 120000 }, async () => {
   const tab = (name) => submit(page, () => page.getByRole('navigation', { name: 'Course management' }).getByRole('link', { name, exact: true }).click());
   await tab('Participants');
-  await page.getByLabel('Usernames', { exact: true }).fill('lena.rep omar.rep');
-  await click('button', 'Enrol');
+  // By hand, choosing people from a search rather than typing their usernames.
+  await click('link', 'Search people and enrol');
+  await page.getByLabel('Search people by name, username or email').fill('Rep');
+  await click('button', 'Search');
+  await page.getByRole('checkbox', { name: 'Select lena.rep' }).check();
+  await page.getByRole('checkbox', { name: 'Select omar.rep' }).check();
+  await click('button', 'Enrol selected');
+  await flash('');
+  await expectWords();
+  if (!/\/manage\/participants$/.test(pathOf(page))) await tab('Participants');
   await page.getByRole('cell', { name: /Lena Rep/ }).waitFor();
   await page.getByRole('cell', { name: /Omar Rep/ }).waitFor();
+  // And the instructor, by username.
+  await page.getByLabel('Usernames', { exact: true }).fill('ivan.teach');
+  await page.getByLabel('Course role', { exact: true }).selectOption({ label: 'Instructor' });
+  await click('button', 'Enrol');
+  await page.getByRole('cell', { name: /Ivan Teach/ }).waitFor();
   await expectWords();
 
   await tab('Enrolment rules');
@@ -255,6 +269,13 @@ test('the users list filtered, sorted, and a bulk action', { timeout: 120000 }, 
   await page.getByLabel('Status').selectOption({ label: 'Suspended' });
   await click('button', 'Apply');
   assert.deepEqual(await listed(), ['tom.desk']);
+  await click('link', 'tom.desk');
+  await page.getByText('Suspended', { exact: true }).waitFor();
+  await click('button', 'Reactivate');
+  await flash('');
+  await click('button', 'Suspend');
+  await flash('');
+  await page.getByText('Suspended', { exact: true }).waitFor();
   await expectAccessible();
 });
 
