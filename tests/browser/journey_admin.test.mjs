@@ -294,6 +294,7 @@ test('helping someone who cannot sign in: unlock, a reset link, a temporary pass
 
   await click('button', 'Send reset link');
   await flash('A reset link is on its way');
+  await page.getByRole('region', { name: 'Passwords and access' }).getByText(/Password reset link · not used yet · by admin/).waitFor();
   await expectWords();
 
   await page.getByLabel('Temporary password (the user must change it at the next sign-in)').fill('Temporary-Pass-123');
