@@ -4,8 +4,10 @@
 
 #include "courses.h"
 
-/* user_training.c: registers the person's training with the people domain's pages */
+/* user_training.c: registers the person's training with the people domain's pages, and
+ * (user_actions.c) the courses the users list's bulk enrolment offers */
 void web_courses_init(void);
+void web_courses_bulk_init(void);
 
 /* courses.c */
 void h_courses_list(struct request *req, struct response *res);

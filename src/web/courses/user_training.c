@@ -22,4 +22,5 @@ static void user_training_section(struct request *req, json_t *model, const stru
 void web_courses_init(void)
 {
     web_user_section_register(user_training_section);
+    web_courses_bulk_init(); /* user_actions.c */
 }

@@ -114,6 +114,27 @@ static void users_filter_choices(struct request *req, json_t *m, const struct us
                                                 f->role || f->status || f->department_id || (f->q && *f->q)));
 }
 
+/* Sections of a person's page from domains above people, registered at start. */
+#define USER_SECTIONS_MAX 8
+static web_user_section_fn user_sections[USER_SECTIONS_MAX];
+static int n_user_sections;
+
+void web_user_section_register(web_user_section_fn fn)
+{
+    if (n_user_sections == USER_SECTIONS_MAX) abort(); /* a programming error: raise the maximum */
+    user_sections[n_user_sections++] = fn;
+}
+
+/* Sections of the users list page from domains above people, registered at start. */
+static web_users_list_section_fn list_sections[USER_SECTIONS_MAX];
+static int n_list_sections;
+
+void web_users_list_section_register(web_users_list_section_fn fn)
+{
+    if (n_list_sections == USER_SECTIONS_MAX) abort(); /* a programming error: raise the maximum */
+    list_sections[n_list_sections++] = fn;
+}
+
 void h_users_list(struct request *req, struct response *res)
 {
     struct user_filter f = {0};
@@ -146,6 +167,7 @@ void h_users_list(struct request *req, struct response *res)
     if (!req->is_api) {
         json_object_set_new(res->model, "columns", web_sort_headers(req, &l, user_columns));
         users_filter_choices(req, res->model, &f);
+        for (int i = 0; i < n_list_sections; i++) list_sections[i](req, res->model);
     }
     res->template = "admin/users";
     res->title = T(req, "users.title");
@@ -197,17 +219,6 @@ void h_user_create(struct request *req, struct response *res)
     res->status = 201;
     res->model = json_pack("{s:o}", "user", user_to_json(&u));
     if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
-}
-
-/* Sections of a person's page from domains above people, registered at start. */
-#define USER_SECTIONS_MAX 8
-static web_user_section_fn user_sections[USER_SECTIONS_MAX];
-static int n_user_sections;
-
-void web_user_section_register(web_user_section_fn fn)
-{
-    if (n_user_sections == USER_SECTIONS_MAX) abort(); /* a programming error: raise the maximum */
-    user_sections[n_user_sections++] = fn;
 }
 
 static void show_user(struct request *req, struct response *res, const struct user *u, const char *otp)
