@@ -255,9 +255,22 @@ test('the users list filtered, sorted, and a bulk action', { timeout: 120000 }, 
   assert.equal(await page.getByLabel('Department').inputValue() !== '', true, 'the filter stays when sorting');
   await expectWords();
 
+  // The Support team joins the course: choose them, then the course from a list.
+  await page.getByLabel('Department').selectOption({ label: 'Support' });
+  await page.getByLabel('Role').selectOption({ label: 'Any' });
+  await click('button', 'Apply');
+  assert.deepEqual((await listed()).sort(), ['omar.rep', 'tom.desk']);
+  await page.getByLabel('Select everyone on this page').check();
+  await page.getByLabel('With the people selected').selectOption({ label: 'Enrol in a course' });
+  await page.getByLabel('Course (to enrol)').selectOption({ label: 'Selling well (SELL-1)' });
+  await click('button', 'Review');
+  await page.getByText('Tom Desk (tom.desk)').waitFor();
+  await expectWords();
+  await click('button', 'Confirm');
+  await flash('The people chosen are enrolled in the course');
+
   // Tom left: suspend him from the list.
-  await page.getByRole('link', { name: 'Clear filters' }).click();
-  await page.waitForURL('**/admin/users');
+  await go('Users');
   await page.getByRole('checkbox', { name: 'Select tom.desk' }).check();
   await page.getByLabel('With the people selected').selectOption({ label: 'Suspend' });
   await click('button', 'Review');
