@@ -122,6 +122,7 @@ test('the manager sees the team, a report and their progress, and no administrat
   assert.equal(await page.getByRole('link', { name: 'New user' }).count(), 0);
   assert.equal(await page.getByRole('link', { name: 'Upload users' }).count(), 0);
   assert.equal(await page.getByLabel('With the people selected').count(), 0, 'no bulk actions');
+  assert.equal(await page.getByRole('navigation', { name: 'Organisation' }).count(), 0, 'no organisation pages');
   await expectAccessible(page);
 
   await click(page, 'link', 'zoe.adams');
@@ -144,5 +145,6 @@ test('the manager sees the team, a report and their progress, and no administrat
   assert.match(await page.locator('main').innerText(), /You do not have permission to do this/);
   // And someone outside the team is not shown.
   assert.equal((await page.goto('/admin/users/ian.hill')).status(), 404);
+  assert.match(await page.locator('main').innerText(), /There is no user 'ian\.hill'/);
   await signOutUI(page);
 });
