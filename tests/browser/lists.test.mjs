@@ -137,7 +137,7 @@ test('a bulk enrolment: select everyone on the page, name the course, confirm', 
   await page.getByLabel('Select everyone on this page').check();
   assert.equal(await page.getByRole('checkbox', { name: 'Select kim.lee' }).isChecked(), true);
   await page.getByLabel('With the people selected').selectOption({ label: 'Enrol in a course' });
-  await page.getByLabel('Course code (to enrol)').fill('TEACH-1');
+  await page.getByLabel('Course (to enrol)').selectOption({ label: 'Teaching one (TEACH-1)' });
   await submit(page, () => page.getByRole('button', { name: 'Review' }).click());
   await page.getByText('Kim Lee (kim.lee)').waitFor();
   await submit(page, () => page.getByRole('button', { name: 'Confirm' }).click());

@@ -316,7 +316,7 @@ void h_course_enrol(struct request *req, struct response *res)
     } else {
         json_object_set_new(res->model, "enrolled", json_integer(id));
     }
-    web_flash(req, res, "flash.enrolled");
+    web_flash(req, res, username || id == 1 ? "flash.enrolled" : "flash.enrolled_many");
     res->redirect = arena_sprintf(req->arena, "/courses/%s/manage/participants", c.code);
 }
 

@@ -4,6 +4,11 @@
 
 #include "courses.h"
 
+/* user_training.c: registers the person's training with the people domain's pages, and
+ * (user_actions.c) the courses the users list's bulk enrolment offers */
+void web_courses_init(void);
+void web_courses_bulk_init(void);
+
 /* course_pages.c */
 void h_courses_list(struct request *req, struct response *res);
 void h_course_show(struct request *req, struct response *res);

@@ -291,4 +291,5 @@ const struct web_domain web_courses = {
     .name = "courses",
     .routes = routes,
     .n_routes = sizeof routes / sizeof routes[0],
+    .init = web_courses_init,
 };

@@ -3,6 +3,7 @@
  * and why); the confirmed post does it in one transaction, each person audited. It lives with
  * courses because enrolling needs them; the rest is the people domain's. */
 #include "internal.h"
+#include "../people/people.h"
 #include "../../model/courses/courses.h"
 #include "../../model/people/people.h"
 
@@ -132,4 +133,28 @@ void h_user_actions(struct request *req, struct response *res)
     /* words: flash.bulk_{suspend,reactivate,send_reset_link,enrol} */
     web_flash(req, res, arena_sprintf(req->arena, "flash.bulk_%s", req_param(req, "action")));
     res->redirect = "/admin/users";
+}
+
+/* The courses the users list's "enrol in a course" offers, so nobody types a course code: up to
+ * BULK_COURSES_MAX of them, by title, archived ones left out. With more courses than that the
+ * form keeps the code field and offers these as suggestions ("bulk_courses_all" false). */
+#define BULK_COURSES_MAX 200
+static void bulk_courses_section(struct request *req, json_t *model)
+{
+    if (!req->user || !(req->user->roles & ROLE_ADMIN)) return;
+    struct course_admin_query q = {.sort = "title", .page = 1, .per_page = BULK_COURSES_MAX};
+    struct course_admin_row *rows;
+    int n, total;
+    if (course_admin_list(req->db, req->arena, &q, &rows, &n, &total)) return; /* the code field stays */
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++)
+        if (!str_eq(rows[i].status, "archived"))
+            json_array_append_new(list, json_pack("{s:s, s:s}", "code", rows[i].code, "title", rows[i].title));
+    json_object_set_new(model, "bulk_courses", list);
+    json_object_set_new(model, "bulk_courses_all", json_boolean(total <= BULK_COURSES_MAX));
+}
+
+void web_courses_bulk_init(void)
+{
+    web_users_list_section_register(bulk_courses_section);
 }

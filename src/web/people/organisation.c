@@ -350,6 +350,19 @@ void web_user_org_model(struct request *req, json_t *model, const struct user *u
                         json_pack("{s:o, s:o, s:o, s:s, s:b, s:b}", "departments", dj, "job_roles", rj, "fields", fj,
                                   "field_names", joined, "no_department", u->department_id == 0, "no_job_role",
                                   u->job_role_id == 0));
+    /* The line manager field suggests the active managers, so nobody copies a username. */
+    struct user_filter mf = {.role = ROLE_MANAGER, .status = "active", .sort = "name"};
+    struct user *managers;
+    int nm = 0, total = 0;
+    json_t *mj = json_array();
+    if (user_list_filtered(req->db, req->arena, req->user->id, req->user->roles, &mf, 1, 200, &managers, &nm, &total))
+        nm = 0;
+    for (int i = 0; i < nm; i++)
+        if (managers[i].id != u->id)
+            json_array_append_new(mj, json_pack("{s:s, s:s}", "username", managers[i].username, "name",
+                                                arena_sprintf(req->arena, "%s %s", managers[i].first_name,
+                                                              managers[i].last_name)));
+    json_object_set_new(json_object_get(model, "org"), "managers", mj);
 }
 
 void h_user_org_update(struct request *req, struct response *res)

@@ -122,8 +122,22 @@ json_t *web_support_user_model(struct request *req, const struct user *u)
 {
     bool can = req->user && role_has_cap(req->user->roles, CAP_USERS_IMPERSONATE) && !(u->roles & ROLE_ADMIN) &&
                str_eq(u->status, "active") && u->id != req->user->id;
-    return json_pack("{s:o, s:b, s:b}", "links", signin_links_json(req->db, u->id, 5), "can_impersonate", can,
-                     "has_email", u->email && *u->email);
+    json_t *links = signin_links_json(req->db, u->id, 5);
+    if (!req->is_api) {
+        /* Purposes and states are codes in JSON and words on the page.
+         * words: support.purpose_{reset,welcome} support.state_{active,used,expired} */
+        size_t i;
+        json_t *l;
+        json_array_foreach(links, i, l) {
+            const char *purpose = json_string_value(json_object_get(l, "purpose"));
+            const char *state = json_string_value(json_object_get(l, "state"));
+            json_object_set_new(l, "purpose_text",
+                                json_string(T(req, arena_sprintf(req->arena, "support.purpose_%s", purpose ? purpose : "reset"))));
+            json_object_set_new(l, "state_text",
+                                json_string(T(req, arena_sprintf(req->arena, "support.state_%s", state ? state : "active"))));
+        }
+    }
+    return json_pack("{s:o, s:b, s:b}", "links", links, "can_impersonate", can, "has_email", u->email && *u->email);
 }
 
 static bool find_user(struct request *req, struct response *res, struct user *u)

@@ -1,5 +1,6 @@
 /* Administration of people: the users list, create, show, edit, suspend, reactivate, unlock
  * and reset password. Pages under /admin/users, JSON under /api/v1/users. */
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -113,6 +114,27 @@ static void users_filter_choices(struct request *req, json_t *m, const struct us
                                                 f->role || f->status || f->department_id || (f->q && *f->q)));
 }
 
+/* Sections of a person's page from domains above people, registered at start. */
+#define USER_SECTIONS_MAX 8
+static web_user_section_fn user_sections[USER_SECTIONS_MAX];
+static int n_user_sections;
+
+void web_user_section_register(web_user_section_fn fn)
+{
+    if (n_user_sections == USER_SECTIONS_MAX) abort(); /* a programming error: raise the maximum */
+    user_sections[n_user_sections++] = fn;
+}
+
+/* Sections of the users list page from domains above people, registered at start. */
+static web_users_list_section_fn list_sections[USER_SECTIONS_MAX];
+static int n_list_sections;
+
+void web_users_list_section_register(web_users_list_section_fn fn)
+{
+    if (n_list_sections == USER_SECTIONS_MAX) abort(); /* a programming error: raise the maximum */
+    list_sections[n_list_sections++] = fn;
+}
+
 void h_users_list(struct request *req, struct response *res)
 {
     struct user_filter f = {0};
@@ -145,6 +167,7 @@ void h_users_list(struct request *req, struct response *res)
     if (!req->is_api) {
         json_object_set_new(res->model, "columns", web_sort_headers(req, &l, user_columns));
         users_filter_choices(req, res->model, &f);
+        for (int i = 0; i < n_list_sections; i++) list_sections[i](req, res->model);
     }
     res->template = "admin/users";
     res->title = T(req, "users.title");
@@ -215,6 +238,7 @@ static void show_user(struct request *req, struct response *res, const struct us
     res->model = json_pack("{s:o, s:o}", "user", user_to_json(u), "signins", signins);
     json_object_set_new(res->model, "support", web_support_user_model(req, u)); /* support.c */
     web_user_org_model(req, res->model, u); /* organisation.c */
+    for (int i = 0; i < n_user_sections; i++) user_sections[i](req, res->model, u);
     if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
     if (!req->is_api) {
         json_object_set_new(res->model, "suspended", json_boolean(str_eq(u->status, "suspended")));
