@@ -71,14 +71,16 @@ lerr grading_waiting_counts(struct db *db, struct arena *a, int64_t instructor_i
     *n_out = 0;
     size_t n = 0, cap = 8;
     struct grading_waiting *v = arena_alloc(a, cap * sizeof *v);
-    /* The same essays as grading_queue_json, counted for every course taught at once. */
+    /* The same essays as grading_queue_json, counted for every course taught at once from each
+     * attempt's count of essays waiting (needs_grading, set when it is submitted), through the
+     * partial index of attempts that have any (migration 0023): the dashboard reads only those,
+     * not every attempt of the courses. */
     struct db_stmt *st = db_query(
         db,
-        "SELECT x.course_id, COUNT(*) FROM attempt_questions aq JOIN quiz_attempts t ON t.id = aq.attempt_id "
-        "JOIN activities x ON x.id = t.quiz_id JOIN questions q ON q.id = aq.question_id WHERE x.course_id IN "
+        "SELECT x.course_id, SUM(t.needs_grading) FROM quiz_attempts t JOIN activities x ON x.id = t.quiz_id "
+        "WHERE t.needs_grading > 0 AND x.deleted_at IS NULL AND x.course_id IN "
         "(SELECT e.course_id FROM enrolments e WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL AND e.role = "
-        "'instructor') AND x.deleted_at IS NULL AND t.state = 'submitted' AND q.qtype = 'essay' AND aq.fraction "
-        "IS NULL GROUP BY x.course_id",
+        "'instructor') GROUP BY x.course_id",
         "i", instructor_id);
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {

@@ -128,3 +128,23 @@ lerr course_enrolment_counts(struct db *db, int64_t course_id, int64_t *enrolled
     db_done(st);
     return rc == DB_ROW ? LE_OK : LE_DB;
 }
+
+lerr course_choices(struct db *db, struct arena *a, int max, struct course_choice **out, int *n_out, bool *more)
+{
+    *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+    *n_out = 0;
+    *more = false;
+    struct db_stmt *st = db_query(db, "SELECT code, title FROM courses WHERE status <> 'archived' ORDER BY title, code LIMIT ?1",
+                                  "i", (int64_t)max + 1);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (*n_out == max) {
+            *more = true;
+            continue;
+        }
+        (*out)[*n_out] = (struct course_choice){model_col_str(a, st, 0), model_col_str(a, st, 1)};
+        (*n_out)++;
+    }
+    db_done(st);
+    return rc == DB_DONE ? LE_OK : LE_DB;
+}

@@ -127,6 +127,12 @@ struct course_admin_row {
 lerr course_admin_list(struct db *db, struct arena *a, const struct course_admin_query *q,
                        struct course_admin_row **out, int *n_out, int *total_out);
 bool course_admin_sort_known(const char *key);
+/* Courses people can still be enrolled in (not archived), by title, at most max of them, for a
+ * form's choices: code and title only. *more is true when there are others beyond max. */
+struct course_choice {
+    const char *code, *title;
+};
+lerr course_choices(struct db *db, struct arena *a, int max, struct course_choice **out, int *n_out, bool *more);
 json_t *course_admin_row_json(const struct course_admin_row *r);
 /* A course's live enrolments and how many of them are completed, in one query. */
 lerr course_enrolment_counts(struct db *db, int64_t course_id, int64_t *enrolled, int64_t *completed);

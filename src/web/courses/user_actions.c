@@ -142,16 +142,15 @@ void h_user_actions(struct request *req, struct response *res)
 static void bulk_courses_section(struct request *req, json_t *model)
 {
     if (!req->user || !(req->user->roles & ROLE_ADMIN)) return;
-    struct course_admin_query q = {.sort = "title", .page = 1, .per_page = BULK_COURSES_MAX};
-    struct course_admin_row *rows;
-    int n, total;
-    if (course_admin_list(req->db, req->arena, &q, &rows, &n, &total)) return; /* the code field stays */
+    struct course_choice *rows;
+    int n;
+    bool more;
+    if (course_choices(req->db, req->arena, BULK_COURSES_MAX, &rows, &n, &more)) return; /* the code field stays */
     json_t *list = json_array();
     for (int i = 0; i < n; i++)
-        if (!str_eq(rows[i].status, "archived"))
-            json_array_append_new(list, json_pack("{s:s, s:s}", "code", rows[i].code, "title", rows[i].title));
+        json_array_append_new(list, json_pack("{s:s, s:s}", "code", rows[i].code, "title", rows[i].title));
     json_object_set_new(model, "bulk_courses", list);
-    json_object_set_new(model, "bulk_courses_all", json_boolean(total <= BULK_COURSES_MAX));
+    json_object_set_new(model, "bulk_courses_all", json_boolean(!more));
 }
 
 void web_courses_bulk_init(void)
