@@ -79,7 +79,7 @@ test('every command and subcommand has --help on stdout with exit 0, no data dir
       assert.match(r.stdout, /usage: lectern/, `${args.join(' ')} ${flag}`);
     }
   }
-  // serve is the lead's file; its --help must exit 0 too once it exists.
+  // serve's --help must exit 0 too.
   assert.equal(lectern(data, ['serve', '--help']).code, 0);
   assert.match(lectern(data, ['help', 'user'], 0).stdout, /usage: lectern user/);
   assert.equal(fs.existsSync(data), false, '--help must not create the data directory');
