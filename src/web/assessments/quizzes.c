@@ -14,7 +14,7 @@
 
 bool web_assess_manager(struct request *req, const struct course *c)
 {
-    return req->user && ((req->user->roles & ROLE_ADMIN) || (c->my_role && str_eq(c->my_role, "instructor")));
+    return web_may_manage_course(req, c);
 }
 
 bool web_assess_manage_course(struct request *req, struct response *res, struct course *c)

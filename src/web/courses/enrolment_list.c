@@ -21,7 +21,7 @@ static bool course_for_staff(struct request *req, struct response *res, struct c
         web_fail(res, &p);
         return false;
     }
-    if ((req->user->roles & ROLE_ADMIN) || course_teaches(req->db, c->id, req->user->id)) return true;
+    if (web_may_manage_course(req, c)) return true;
     res_error(res, LE_FORBIDDEN, NULL, "Only administrators and the course's instructors can see its enrolments.");
     return false;
 }

@@ -35,7 +35,7 @@ json_t *web_manage_model(struct request *req, const struct course *c, const char
     json_t *tabs = json_object();
     json_object_set_new(tabs, tab, json_true());
     return json_pack("{s:o, s:o, s:b}", "course", course, "tab", tabs, "is_admin",
-                     (req->user->roles & ROLE_ADMIN) != 0);
+                     role_has_cap(req->user->roles, CAP_COURSES_MANAGE));
 }
 
 static void manage_page(struct request *req, struct response *res, const struct course *c, const char *tab,
@@ -206,7 +206,7 @@ void h_course_manage_rules(struct request *req, struct response *res)
     if (!managed_course(req, res, &c)) return;
     manage_page(req, res, &c, "rules", "manage.rules");
     json_object_set_new(res->model, "rules", enrol_rules_json(req->db, c.id));
-    if (!(req->user->roles & ROLE_ADMIN)) return;
+    if (!role_has_cap(req->user->roles, CAP_COURSES_MANAGE)) return; /* the rules' routes need it */
     struct department *depts;
     struct job_role *jobs;
     int nd = 0, nj = 0;

@@ -141,7 +141,7 @@ void h_user_actions(struct request *req, struct response *res)
 #define BULK_COURSES_MAX 200
 static void bulk_courses_section(struct request *req, json_t *model)
 {
-    if (!req->user || !(req->user->roles & ROLE_ADMIN)) return;
+    if (!req->user || !role_has_cap(req->user->roles, CAP_USERS_MANAGE)) return; /* as /admin/user-actions */
     struct course_choice *rows;
     int n;
     bool more;
