@@ -32,11 +32,18 @@ function idleConnection(server, from) {
   });
 }
 
+/** Opens n idle connections from `from`, a batch at a time as an attacker reopening them
+ *  would. After each batch the server must have closed everything beyond that address's share
+ *  before the next batch is sent, so the test does not depend on how deep the kernel's accept
+ *  queue is on the machine it runs on. */
 async function flood(server, from, n) {
   const sockets = [];
-  for (let i = 0; i < n; i += 500) {
-    const batch = await Promise.all(Array.from({ length: Math.min(500, n - i) }, () => idleConnection(server, from)));
+  const BATCH = 200;
+  for (let i = 0; i < n; i += BATCH) {
+    const batch = await Promise.all(Array.from({ length: Math.min(BATCH, n - i) }, () => idleConnection(server, from)));
     sockets.push(...batch.filter(Boolean));
+    await poll(() => sockets.filter((s) => !s.closedByServer).length <= PER_IP,
+      { timeoutMs: 20000, what: `connections beyond the per-address limit closed (after ${sockets.length} opened)` });
   }
   return sockets;
 }
@@ -47,9 +54,8 @@ test('10,000 idle connections from one address: the rest of the world is still s
   const sockets = await flood(server, '127.0.0.2', 10000);
   try {
     assert.ok(sockets.length >= 1000, `the flood opened ${sockets.length} connections`);
-    // Everything beyond that address's share is closed by the server at once.
-    await poll(() => sockets.filter((s) => !s.closedByServer).length <= PER_IP,
-      { timeoutMs: 20000, what: 'connections beyond the per-address limit closed' });
+    // The address's share is still held open while everyone else is served.
+    assert.equal(sockets.filter((s) => !s.closedByServer).length, PER_IP);
     const health = await api(server, 'GET', '/healthz');
     assert.equal(health.status, 200, show(health));
     const me = await api(server, 'GET', '/api/v1/me', { token });
