@@ -10,7 +10,11 @@
  * Failures: every SMTP or network error is retried by the job queue (backoff 10 s, doubling)
  * until the job's attempts are spent; the outbox row says 'queued' with the last error in
  * between and 'failed' after the last attempt. A message that can never work (its template
- * is missing) fails at once. */
+ * is missing) fails at once.
+ *
+ * Single-use links: a message that carries one names it ("link_id" in its data); the token is
+ * minted here, at each attempt, and exists only in the message that leaves. A link replaced
+ * (or used, or expired) before its message went out leaves the message 'superseded', unsent. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +23,7 @@
 #include <curl/curl.h>
 #include "jobs.h"
 #include "../core/asset.h"
+#include "../model/people/people.h"
 #include "../view/view.h"
 
 #define MAIL_MAX (1024 * 1024)
@@ -325,6 +330,39 @@ lerr mail_smtp_send(const struct mail_settings *s, const char *to, const char *m
 
 /* ---- One outbox message ---- */
 
+/* The message's data with its link minted in ("link"), or the data as it is when it names no
+ * link. LE_CONFLICT when the link is no longer live (see signin_link_mint). */
+static lerr data_with_link(struct db *db, struct arena *a, const char *data, const char **out, struct problem *p)
+{
+    *out = data;
+    json_t *d = json_loads(data ? data : "{}", 0, NULL);
+    json_t *id = json_object_get(d, "link_id");
+    lerr e = LE_OK;
+    if (json_is_integer(id)) {
+        const char *url = NULL;
+        e = signin_link_mint(db, a, json_integer_value(id), &url, p);
+        if (!e) {
+            json_object_set_new(d, "link", json_string(url));
+            char *text = json_dumps(d, JSON_COMPACT);
+            *out = text ? arena_strdup(a, text) : NULL;
+            json_text_free(text);
+            if (!*out) e = problem_set(p, LE_NOMEM, "", "out of memory");
+        }
+    }
+    json_decref(d);
+    return e;
+}
+
+/* The message's link was retired before it went out: it is recorded as not sent, with why
+ * (p->message, from signin_link_mint). */
+static lerr set_superseded(struct db *db, const struct mail_message *m, struct problem *p)
+{
+    if (mail_mark_superseded(db, m->id, p->message))
+        return problem_set(p, LE_DB, "", "cannot update message %lld: %s", (long long)m->id, db_errmsg(db));
+    log_info("mail: message %lld (%s) not sent: %s", (long long)m->id, m->template, p->message);
+    return LE_OK;
+}
+
 lerr mail_deliver(struct db *db, int64_t outbox_id, int64_t job_id, bool final_attempt, bool *skipped,
                   struct problem *p)
 {
@@ -337,8 +375,8 @@ lerr mail_deliver(struct db *db, int64_t outbox_id, int64_t job_id, bool final_a
         if (e == LE_NOTFOUND) return problem_set(p, LE_INVALID, "outbox_id", "there is no message %lld in the outbox", (long long)outbox_id);
         return problem_set(p, LE_DB, "", "cannot read message %lld: %s", (long long)outbox_id, db_errmsg(db));
     }
-    /* Sent already, or a retry has queued a newer job for it: nothing to do. */
-    if (strcmp(m.state, "sent") == 0 || (job_id && m.job_id != job_id)) {
+    /* Sent already, not to be sent, or a retry has queued a newer job for it: nothing to do. */
+    if (strcmp(m.state, "sent") == 0 || strcmp(m.state, "superseded") == 0 || (job_id && m.job_id != job_id)) {
         if (skipped) *skipped = true;
         arena_free(a);
         return LE_OK;
@@ -349,13 +387,21 @@ lerr mail_deliver(struct db *db, int64_t outbox_id, int64_t job_id, bool final_a
         arena_free(a);
         return problem_set(p, LE_DB, "", "cannot read the mail settings: %s", db_errmsg(db));
     }
-    if (mail_mark_sending(db, outbox_id)) {
+    const char *data = NULL;
+    e = data_with_link(db, a, m.data, &data, p);
+    if (e == LE_CONFLICT) {
+        e = set_superseded(db, &m, p);
+        if (skipped) *skipped = !e;
+        arena_free(a);
+        return e;
+    }
+    if (!e && mail_mark_sending(db, outbox_id)) {
         arena_free(a);
         return problem_set(p, LE_DB, "", "cannot update message %lld: %s", (long long)outbox_id, db_errmsg(db));
     }
-    struct mail_rendered r;
+    struct mail_rendered r = {0};
     const char *base = mail_base_url(db, a);
-    e = mail_render(a, m.template, m.data, site.site_name, base ? base : "", &r, p);
+    if (!e) e = mail_render(a, m.template, data, site.site_name, base ? base : "", &r, p);
     struct buf msg;
     buf_init(&msg, MAIL_MAX + 64 * 1024);
     if (!e) e = mail_format_message(&msg, &s, m.to_addr, &r, time_now(), p);

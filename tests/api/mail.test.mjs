@@ -4,11 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
-  startServer, api, show, signIn, adminToken, createUser, assertCleanShutdown, freePort, poll, lecternBin, repoRoot,
+  startServer, api, show, signIn, adminToken, createUser, assertCleanShutdown, freePort, poll, lecternBin, repoRoot, testPg,
 } from '../lib/server.mjs';
 import { page, formWith } from '../lib/html.mjs';
-import { startSmtpSink } from '../lib/smtp.mjs';
+import { startSmtpSink, linkIn } from '../lib/smtp.mjs';
 
 let server;
 let admin;
@@ -135,6 +137,64 @@ test('an SMTP server that does not answer: failed with the error; retry works on
     assert.equal(late.count(), 1, 'sent once');
     const audit = await api(server, 'GET', '/api/v1/audit?limit=20', { token: admin });
     assert.ok(audit.json.items.some((e) => e.action === 'mail.retry' && e.target === `mail:${failed.id}`));
+  } finally {
+    await late.stop();
+  }
+  assert.equal((await settings({ smtp_port: sink.port })).status, 200);
+});
+
+/** Everything the database holds, as text: the SQLite file and its write-ahead log, or a
+ *  PostgreSQL dump — what a stolen backup would give. */
+function databaseText(srv) {
+  if (testPg) {
+    const dump = spawnSync('pg_dump', ['--data-only', srv.dbUrl], { encoding: 'latin1', maxBuffer: 1 << 28 });
+    assert.equal(dump.status, 0, dump.stderr);
+    return dump.stdout;
+  }
+  return ['lectern.db', 'lectern.db-wal']
+    .map((f) => path.join(srv.dataDir, f))
+    .filter((f) => fs.existsSync(f))
+    .map((f) => fs.readFileSync(f, 'latin1'))
+    .join('\n');
+}
+
+test('a link waiting in the outbox is no key; a link replaced before it went out is not sent', async () => {
+  assert.equal((await settings({ smtp_port: deadPort })).status, 200);
+  const first = await api(server, 'POST', '/api/v1/users/mia/send-reset-link', { token: admin });
+  const second = await api(server, 'POST', '/api/v1/users/mia/send-reset-link', { token: admin });
+  assert.equal(first.status, 202, show(first));
+  assert.equal(second.status, 202, show(second));
+  // The first may have been tried before the second replaced its link (failed), or not (superseded).
+  const settled = (r) => poll(async () => ['failed', 'superseded'].includes((await message(r.json.outbox_id))?.state),
+    { what: 'the message tried', timeoutMs: 20000 });
+  await settled(first);
+  await settled(second);
+  assert.equal((await message(second.json.outbox_id)).state, 'failed');
+
+  // Every 64-hex-digit string at rest (link hashes among them) is tried as a link: none opens.
+  const candidates = [...new Set(databaseText(server).match(/[0-9a-f]{64}/g) || [])];
+  assert.ok(candidates.length > 0, 'the stored link hashes are found');
+  for (const token of candidates) {
+    const r = await page(server, 'GET', `/reset-password?token=${token}`);
+    assert.equal(formWith(r.text, 'new_password'), undefined, `a token at rest opens a link: ${token}`);
+  }
+
+  const late = await startSmtpSink({ port: deadPort });
+  try {
+    if ((await message(first.json.outbox_id)).state === 'failed')
+      assert.equal((await api(server, 'POST', `/api/v1/mail/outbox/${first.json.outbox_id}/retry`, { token: admin })).status, 200);
+    const replaced = await poll(async () => { const x = await message(first.json.outbox_id); return x?.state === 'superseded' && x; }, { what: 'the first message superseded' });
+    assert.match(replaced.last_error, /newer/, replaced.last_error);
+    const again = await api(server, 'POST', `/api/v1/mail/outbox/${first.json.outbox_id}/retry`, { token: admin });
+    assert.equal(again.status, 409, `a replaced message is not offered again: ${show(again)}`);
+
+    assert.equal((await api(server, 'POST', `/api/v1/mail/outbox/${second.json.outbox_id}/retry`, { token: admin })).status, 200);
+    const msg = await late.waitFor((m) => (m.to || '').includes('mia@example.org'), { what: 'the newer link' });
+    const link = linkIn(msg);
+    assert.ok(link, msg.text);
+    const form = await page(server, 'GET', `/reset-password?token=${link.token}`);
+    assert.ok(formWith(form.text, 'new_password'), 'the link minted as it was sent opens the form');
+    assert.equal(late.count(), 1, 'only the newer message went out');
   } finally {
     await late.stop();
   }

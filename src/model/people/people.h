@@ -168,6 +168,11 @@ lerr signin_link_send(struct db *db, int64_t user_id, enum signin_link_purpose p
  * for signin_link_send. ip: of the request, or NULL. */
 lerr signin_link_issue(struct db *db, int64_t user_id, enum signin_link_purpose purpose,
                        int64_t actor_id, const char *ip, char token_out[65], struct problem *p);
+/* Mints the token a queued message carries, as the message is sent: a new token for link
+ * link_id (replacing the hash it had), and *url_out the address to open. LE_CONFLICT when the
+ * link was replaced, used or expired, or its account suspended, before the message went out:
+ * the message is then not sent. LE_INVALID when no site address is known. */
+lerr signin_link_mint(struct db *db, struct arena *a, int64_t link_id, const char **url_out, struct problem *p);
 struct signin_link {
     int64_t id, user_id;
     const char *username, *first_name, *last_name;

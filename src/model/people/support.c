@@ -5,8 +5,11 @@
  * outbox (mail.c) and the 'mail.send' job.
  *
  * A link's token is 256 random bits, shown once in the message; only its SHA-256 is stored,
- * so a copy of the database does not let anyone in. A link is single-use, expires, and a newer
- * link (or a password set another way) retires older ones.
+ * so a copy of the database does not let anyone in. The outbox does not hold the token either:
+ * its message names the link (link_id) and the sender mints the token as it sends
+ * (signin_link_mint), so a queued or failed message in the database or a backup is no key.
+ * A link is single-use, expires, and a newer link (or a password set another way) retires
+ * older ones; a message whose link was retired before it went out is not sent.
  *
  * Forgot password answers the same whatever happens (the web layer never sees the outcome's
  * reason in its answer). Requests are rows in reset_requests, so every node counts the same
@@ -29,6 +32,8 @@ struct support_config support_config = {
 #define LINK_INVALID                                                                               \
     "This link has expired or has already been used. Ask for a new one: choose \"Forgot your "     \
     "password?\" on the sign-in page."
+#define NO_SITE_ADDRESS                                                                            \
+    "Set the site address in Settings (Mail) first, so that the link in the message points to this site."
 #define MAX_ACCOUNTS_PER_EMAIL 5
 #define HOUR 3600
 #define REQUESTS_KEPT_S 86400
@@ -73,8 +78,9 @@ static bool is_token(const char *t)
 
 /* ---- Links ---- */
 
-lerr signin_link_issue(struct db *db, int64_t user_id, enum signin_link_purpose purpose,
-                       int64_t actor_id, const char *ip, char token_out[65], struct problem *p)
+/* Issues the link (as signin_link_issue) and says its row id, which the message names. */
+static lerr issue_link(struct db *db, int64_t user_id, enum signin_link_purpose purpose, int64_t actor_id,
+                       const char *ip, char token_out[65], int64_t *link_id, struct problem *p)
 {
     random_hex(token_out, 32);
     char hash[65], ipc[64];
@@ -89,11 +95,11 @@ lerr signin_link_issue(struct db *db, int64_t user_id, enum signin_link_purpose 
     lerr e = db_run(db, "UPDATE signin_links SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL", "ii",
                     user_id, now);
     if (!e)
-        e = db_run(db,
-                   "INSERT INTO signin_links (token_hash, user_id, purpose, created_at, expires_at, "
-                   "requested_by, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                   "sisiiis", (const char *)hash, user_id, purpose_name(purpose), now, expires, actor_id,
-                   ip ? (const char *)ipc : NULL);
+        e = db_query_int(db, link_id,
+                         "INSERT INTO signin_links (token_hash, user_id, purpose, created_at, expires_at, "
+                         "requested_by, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                         "sisiiis", (const char *)hash, user_id, purpose_name(purpose), now, expires, actor_id,
+                         ip ? (const char *)ipc : NULL);
     if (!e) {
         char t[32], iso[21];
         time_iso8601(expires, iso);
@@ -108,6 +114,42 @@ lerr signin_link_issue(struct db *db, int64_t user_id, enum signin_link_purpose 
     return e;
 }
 
+lerr signin_link_issue(struct db *db, int64_t user_id, enum signin_link_purpose purpose,
+                       int64_t actor_id, const char *ip, char token_out[65], struct problem *p)
+{
+    int64_t link_id = 0;
+    return issue_link(db, user_id, purpose, actor_id, ip, token_out, &link_id, p);
+}
+
+lerr signin_link_mint(struct db *db, struct arena *a, int64_t link_id, const char **url_out, struct problem *p)
+{
+    *url_out = NULL;
+    const char *base = mail_base_url(db, a);
+    if (!base)
+        return problem_set(p, LE_INVALID, "site_url", NO_SITE_ADDRESS);
+    char token[65], hash[65];
+    random_hex(token, 32);
+    sha256_hex(token, 64, hash);
+    int64_t now = time_now(), minted = 0;
+    /* The new hash replaces the one the link was issued with (or minted with by an earlier
+     * attempt at sending, which did not reach the person). */
+    lerr e = db_query_int(db, &minted,
+                          "UPDATE signin_links SET token_hash = ?2 WHERE id = ?1 AND used_at IS NULL "
+                          "AND expires_at > ?3 AND user_id IN (SELECT id FROM users WHERE status = 'active') "
+                          "RETURNING id",
+                          "isi", link_id, (const char *)hash, now);
+    if (e == LE_NOTFOUND)
+        e = problem_set(p, LE_CONFLICT, "link_id",
+                        "Not sent: the link was replaced by a newer one, used or expired before the message "
+                        "went out.");
+    else if (e)
+        e = model_db_problem(p);
+    else
+        *url_out = arena_sprintf(a, "%s/reset-password?token=%s", base, token);
+    sodium_memzero(token, sizeof token);
+    return e;
+}
+
 /* Checks the account, issues the link and queues its message, in one transaction. */
 static lerr send_link(struct db *db, struct arena *a, const struct user *u, enum signin_link_purpose purpose,
                       int64_t actor_id, const char *ip, int64_t *outbox_id, struct problem *p)
@@ -118,18 +160,16 @@ static lerr send_link(struct db *db, struct arena *a, const struct user *u, enum
     if (!u->email || !*u->email)
         return problem_set(p, LE_CONFLICT, "email",
                            "'%s' has no email address; add one first, or set a temporary password.", u->username);
-    const char *base = mail_base_url(db, a);
-    if (!base)
-        return problem_set(p, LE_CONFLICT, "site_url",
-                           "Set the site address in Settings (Mail) first, so that the link in the message "
-                           "points to this site.");
+    if (!mail_base_url(db, a)) return problem_set(p, LE_CONFLICT, "site_url", NO_SITE_ADDRESS);
     if (db_tx_begin(db)) return model_db_problem(p);
+    /* The token issued here is never shown: the sender mints the one the message carries. */
     char token[65];
-    lerr e = signin_link_issue(db, u->id, purpose, actor_id, ip, token, p);
+    int64_t link_id = 0;
+    lerr e = issue_link(db, u->id, purpose, actor_id, ip, token, &link_id, p);
+    sodium_memzero(token, sizeof token);
     if (!e) {
         int64_t life = purpose_life(purpose);
-        json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "link",
-                              arena_sprintf(a, "%s/reset-password?token=%s", base, token), "purpose",
+        json_t *d = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "link_id", (json_int_t)link_id, "purpose",
                               purpose_name(purpose), "username", u->username, "first_name", u->first_name,
                               "last_name", u->last_name, "valid_minutes", (json_int_t)(life / 60), "valid_hours",
                               (json_int_t)(life / 3600), "valid_days", (json_int_t)(life / 86400));
@@ -137,7 +177,6 @@ static lerr send_link(struct db *db, struct arena *a, const struct user *u, enum
                          true, outbox_id, p);
         json_decref(d);
     }
-    sodium_memzero(token, sizeof token);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }

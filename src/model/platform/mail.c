@@ -1,7 +1,8 @@
 /* Mail: the SMTP settings and the outbox. A message is a row in mail_outbox (recipient,
  * template name, the template's data) plus a 'mail.send' job that renders and sends it
  * (src/jobs/mail.c); the job queue's retries and backoff apply, and the row says how it went:
- * queued (also between attempts, with the last error), sending, sent, failed. A row whose job
+ * queued (also between attempts, with the last error), sending, sent, failed, superseded (a
+ * single-use link that was replaced before the message went out). A row whose job
  * failed without a word from the sender (its node died on the last attempt) shows as failed
  * too. An administrator may queue a failed message again; the new job supersedes the old.
  *
@@ -373,6 +374,11 @@ lerr mail_retry(struct db *db, int64_t id, int64_t actor_id, struct problem *p)
         e = model_db_problem(p);
     else if (strcmp(m.state, "sent") == 0)
         e = problem_set(p, LE_CONFLICT, "", "Message %lld was sent already.", (long long)id);
+    else if (strcmp(m.state, "superseded") == 0)
+        e = problem_set(p, LE_CONFLICT, "",
+                        "Message %lld carried a link that was replaced before it went out; send a new link from "
+                        "the person's page instead.",
+                        (long long)id);
     else if (strcmp(m.state, "sending") == 0)
         e = problem_set(p, LE_CONFLICT, "", "Message %lld is being sent right now; look again in a minute.",
                         (long long)id);
@@ -417,6 +423,14 @@ lerr mail_mark_failed(struct db *db, int64_t id, const char *subject, const char
                   "UPDATE mail_outbox SET state = ?2, subject = COALESCE(?3, subject), last_error = ?4, "
                   "updated_at = ?5 WHERE id = ?1",
                   "isssi", id, final ? "failed" : "queued", subject, (const char *)err, time_now());
+}
+
+lerr mail_mark_superseded(struct db *db, int64_t id, const char *why)
+{
+    char err[ERROR_MAX + 1];
+    snprintf(err, sizeof err, "%s", why ? why : "superseded");
+    return db_run(db, "UPDATE mail_outbox SET state = 'superseded', data = '{}', last_error = ?2, updated_at = ?3 WHERE id = ?1",
+                  "isi", id, (const char *)err, time_now());
 }
 
 json_t *mail_to_json(const struct mail_message *m)

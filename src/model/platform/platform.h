@@ -217,6 +217,9 @@ lerr mail_retry(struct db *db, int64_t id, int64_t actor_id, struct problem *p);
 lerr mail_mark_sending(struct db *db, int64_t id);
 lerr mail_mark_sent(struct db *db, int64_t id, const char *subject);
 lerr mail_mark_failed(struct db *db, int64_t id, const char *subject, const char *error, bool final);
+/* A message that must not go out any more (its single-use link was replaced): 'superseded',
+ * with why in last_error. Not sent, and not offered again. */
+lerr mail_mark_superseded(struct db *db, int64_t id, const char *why);
 json_t *mail_to_json(const struct mail_message *m);   /* never the data (it may hold a link) */
 bool mail_address_ok(const char *addr);
 

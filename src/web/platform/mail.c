@@ -71,7 +71,7 @@ void h_outbox_list(struct request *req, struct response *res)
     for (int i = 0; i < n; i++) {
         json_t *m = mail_to_json(&list[i]);
         if (!req->is_api) {
-            const char *st = list[i].state; /* words: outbox.state_{queued,sending,sent,failed} */
+            const char *st = list[i].state; /* words: outbox.state_{queued,sending,sent,failed,superseded} */
             json_object_set_new(m, "retryable", json_boolean(str_eq(st, "failed") || str_eq(st, "queued")));
             json_object_set_new(m, "is_failed", json_boolean(str_eq(st, "failed")));
             json_object_set_new(m, "is_sent", json_boolean(str_eq(st, "sent")));

@@ -238,7 +238,47 @@ static void test_no_site_address_no_link(void **state)
     assert_int_equal(mail_get(f->db, f->a, id, &m), LE_OK);
     assert_string_equal(m.template, "signin_link");
     assert_string_equal(m.state, "queued");
-    assert_non_null(strstr(m.data, "https://learn.example.org/reset-password?token="));
+    /* The queued message names its link; the token is minted only as it is sent. */
+    assert_null(strstr(m.data, "token="));
+    json_t *data = json_loads(m.data, 0, NULL);
+    assert_true(json_is_integer(json_object_get(data, "link_id")));
+    const char *url = NULL;
+    assert_int_equal(signin_link_mint(f->db, f->a, json_integer_value(json_object_get(data, "link_id")), &url, &p), LE_OK);
+    json_decref(data);
+    assert_non_null(strstr(url, "https://learn.example.org/reset-password?token="));
+}
+
+/* The token a message carries is minted at each attempt at sending; only the newest works,
+ * and a link replaced before its message went out mints nothing. */
+static void test_link_minted_at_send(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    int64_t older = 0, newer = 0;
+    assert_int_equal(signin_link_send(f->db, f->kim, SIGNIN_LINK_RESET, f->admin, &older, &p), LE_OK);
+    int64_t older_link = 0, newer_link = 0;
+    assert_int_equal(db_query_int(f->db, &older_link, "SELECT MAX(id) FROM signin_links", ""), LE_OK);
+    const char *first = NULL, *retried = NULL;
+    assert_int_equal(signin_link_mint(f->db, f->a, older_link, &first, &p), LE_OK);
+    assert_int_equal(signin_link_mint(f->db, f->a, older_link, &retried, &p), LE_OK);
+    struct signin_link l;
+    const char *token_of_first = strstr(first, "token=") + 6, *token_of_retry = strstr(retried, "token=") + 6;
+    assert_int_equal(signin_link_check(f->db, f->a, token_of_first, &l, &p), LE_INVALID);
+    assert_int_equal(signin_link_check(f->db, f->a, token_of_retry, &l, &p), LE_OK);
+
+    assert_int_equal(signin_link_send(f->db, f->kim, SIGNIN_LINK_RESET, f->admin, &newer, &p), LE_OK);
+    assert_int_equal(db_query_int(f->db, &newer_link, "SELECT MAX(id) FROM signin_links", ""), LE_OK);
+    assert_true(newer_link > older_link);
+    const char *stale = NULL;
+    assert_int_equal(signin_link_mint(f->db, f->a, older_link, &stale, &p), LE_CONFLICT);
+    assert_null(stale);
+    assert_non_null(strstr(p.message, "newer"));
+    assert_int_equal(signin_link_check(f->db, f->a, token_of_retry, &l, &p), LE_INVALID);
+    assert_int_equal(mail_mark_superseded(f->db, older, p.message), LE_OK);
+    struct mail_message m;
+    assert_int_equal(mail_get(f->db, f->a, older, &m), LE_OK);
+    assert_string_equal(m.state, "superseded");
+    assert_int_equal(mail_retry(f->db, older, f->admin, &p), LE_CONFLICT);
 }
 
 static void test_temporary_password(void **state)
@@ -412,6 +452,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_request_outcomes_and_account_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ip_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_site_address_no_link, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_link_minted_at_send, setup, teardown),
         cmocka_unit_test_setup_teardown(test_temporary_password, setup, teardown),
         cmocka_unit_test_setup_teardown(test_impersonation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_states_and_retry, setup, teardown),
