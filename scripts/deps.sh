@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev
             libsodium-dev libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-            libcsv-dev libcurl4-openssl-dev)
+            libcsv-dev libcurl4-openssl-dev libxml2-dev)
 test_pkgs=(libcmocka-dev chromium sqlite3 curl postgresql python3-aiosmtpd)
 bench_pkgs=(nginx wrk)
 

@@ -21,19 +21,26 @@
  *                                 place is marked "_____")
  *    "format": "markdown"|"html"|"plain"|"moodle",   how text is written; default markdown
  *    "general_feedback": "",      GIFT ####, shown after the attempt whatever was answered
+ *    "general_feedback_format":   optional, like format; absent = plain text
+ *    "idnumber": "", "tags": []   optional: Moodle's [id:...] and [tag:...], kept for export
  *    "category": "",              GIFT $CATEGORY path ("Safety/Fire"); "" = the default
  *    "case_sensitive": false,     short answer only
  *    "answers": [...]}            by type:
+ *   Every answer's text and feedback are plain text unless the answer says "format" or
+ *   "feedback_format" (markdown, html or moodle, as an imported bank may).
  *   single, multi: [{"text", "fraction", "feedback"}]; fraction is a percentage -100..100
  *       (GIFT = is 100, ~ is 0, ~%50% is 50). single: one answer is chosen, some answer has
  *       100. multi: any number are chosen; the positive fractions add up to 100.
  *   truefalse: [{"text": "true", "fraction", "feedback"}, {"text": "false", ...}]: exactly
  *       those two, in that order, one with 100 and the other 0.
- *   short: [{"text", "fraction", "feedback"}]: accepted answers (fraction 1..100); "*" in text
+ *   short: [{"text", "fraction", "feedback"}]: accepted answers (fraction 0..100; 0 is a known
+ *       wrong answer with its feedback); "*" in text
  *       matches any run of characters, as in Moodle.
  *   numerical: [{"value", "tolerance", "fraction", "feedback"}] or [{"min", "max", "fraction",
- *       "feedback"}] (GIFT {#3.14:0.01} and {#1..5}); numbers are JSON reals.
+ *       "feedback"}] (GIFT {#3.14:0.01} and {#1..5}); numbers are JSON reals. One answer may be
+ *       {"other": true, "fraction": 0, "feedback"}: the feedback for any other number (GIFT ~#).
  *   matching: [{"left", "right"}]: at least two pairs; the learner matches each left to a right.
+ *       A pair whose left is "" is a distractor: one more right that matches no left.
  *   essay, description: [] (an essay is graded by hand; a description is text only, not graded).
  *
  * A response (what a learner saved for one question), by type:
@@ -52,6 +59,8 @@ lerr question_check(json_t *q, struct problem *p);
 bool question_type_known(const char *type);
 /* Whether a type is graded without a person (everything but essay and description). */
 bool question_type_auto(const char *type);
+/* Whether a matching pair is a distractor (no left: a right that matches nothing). */
+bool question_pair_is_distractor(const json_t *pair);
 
 /* ---- Grading (grade.c) ---- */
 struct grade {
@@ -79,6 +88,8 @@ struct gift_entry {
     int line;              /* the line the question starts on (1-based) */
     json_t *question;      /* the question (owned; checked with question_check), or NULL */
     char error[400];       /* when question is NULL: "line 12: ..." naming what is wrong */
+    int error_line;        /* the line the error is on (a question's own line, or its $CATEGORY: line) */
+    int category_line;     /* the $CATEGORY: line the question's category came from; 0 = none */
 };
 struct gift_file {
     struct gift_entry *entries;  /* one per question in the file, in order */

@@ -581,26 +581,26 @@ static bool review_shows(const char *when, const struct attempt *t, int64_t now)
 static const char *text_html(struct arena *a, json_t *q)
 {
     const char *text = json_string_value(json_object_get(q, "text"));
-    const char *format = json_string_value(json_object_get(q, "format"));
-    if (!text) return "";
-    /* HTML goes through the same safe renderer as Markdown, so raw markup never reaches a page. */
-    if (!format || str_eq(format, "markdown") || str_eq(format, "html")) return markdown_to_html(a, text);
-    struct buf b;
-    buf_init(&b, strlen(text) * 6 + 64);
-    buf_adds(&b, "<p>");
-    for (const char *c = text; *c;) {
-        size_t n = strcspn(c, "\n");
-        html_escape(&b, c, n);
-        c += n;
-        if (*c == '\n') {
-            buf_adds(&b, "<br>");
-            c++;
-        }
+    return rich_text_html(a, text, json_string_value(json_object_get(q, "format")));
+}
+
+/* A member of an answer or question in its own format (plain unless the bank said otherwise). */
+static const char *member_html(struct arena *a, const json_t *o, const char *key, const char *format_key)
+{
+    const char *format = json_string_value(json_object_get(o, format_key));
+    return rich_text_html(a, json_string_value(json_object_get(o, key)), format ? format : "plain");
+}
+
+/* The graded answer's feedback as HTML: g->feedback is borrowed from one of q's answers. */
+static const char *feedback_html(struct arena *a, json_t *q, const char *feedback)
+{
+    size_t i;
+    json_t *ans;
+    json_array_foreach(json_object_get(q, "answers"), i, ans) {
+        if (json_string_value(json_object_get(ans, "feedback")) == feedback)
+            return member_html(a, ans, "feedback", "feedback_format");
     }
-    buf_adds(&b, "</p>");
-    const char *s = arena_strdup(a, b.data ? b.data : "");
-    buf_release(&b);
-    return s;
+    return rich_text_html(a, feedback, "plain");
 }
 
 /* The display order stored with the slot, or 0..n-1. */
@@ -660,7 +660,8 @@ static json_t *correct_json(struct arena *a, const char *type, json_t *q)
     }
     if (str_eq(type, "matching")) {
         json_t *v = json_array();
-        for (size_t i = 0; i < n; i++) json_array_append_new(v, json_integer((json_int_t)i));
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(v, json_integer(question_pair_is_distractor(json_array_get(ans, i)) ? -1 : (json_int_t)i));
         return json_pack("{s:o}", "pairs", v);
     }
     return json_null();
@@ -682,7 +683,8 @@ static json_t *slot_json(struct arena *a, const struct attempt *t, const struct 
         int *order = display_order(a, s->answer_order, n);
         for (int i = 0; i < n; i++) {
             json_t *pair = json_array_get(ans, (size_t)i);
-            json_array_append_new(lefts, json_pack("{s:i, s:O}", "index", i, "text", json_object_get(pair, "left")));
+            if (!question_pair_is_distractor(pair))
+                json_array_append_new(lefts, json_pack("{s:i, s:O}", "index", i, "text", json_object_get(pair, "left")));
             json_array_append_new(rights, json_pack("{s:i, s:O}", "index", order[i], "text",
                                                     json_object_get(json_array_get(ans, (size_t)order[i]), "right")));
         }
@@ -690,9 +692,12 @@ static json_t *slot_json(struct arena *a, const struct attempt *t, const struct 
         json_object_set_new(j, "rights", rights);
     } else if (str_eq(s->qtype, "single") || str_eq(s->qtype, "multi") || str_eq(s->qtype, "truefalse")) {
         int *order = display_order(a, s->answer_order, n);
-        for (int i = 0; i < n; i++)
-            json_array_append_new(answers, json_pack("{s:i, s:O}", "index", order[i], "text",
-                                                     json_object_get(json_array_get(ans, (size_t)order[i]), "text")));
+        for (int i = 0; i < n; i++) {
+            json_t *answer = json_array_get(ans, (size_t)order[i]);
+            json_array_append_new(answers, json_pack("{s:i, s:O, s:s}", "index", order[i], "text",
+                                                     json_object_get(answer, "text"), "text_html",
+                                                     member_html(a, answer, "text", "format")));
+        }
     }
     bool show_answers = open || review[0];
     json_object_set(j, "response", show_answers && s->response ? s->response : json_null());
@@ -706,8 +711,11 @@ static json_t *slot_json(struct arena *a, const struct attempt *t, const struct 
     if (review[2]) {
         struct grade g = question_grade(s->q, s->response);
         json_object_set_new(j, "feedback", json_string(g.feedback ? g.feedback : ""));
+        json_object_set_new(j, "feedback_html", json_string(feedback_html(a, s->q, g.feedback)));
         json_t *gf = json_object_get(s->q, "general_feedback");
         json_object_set_new(j, "general_feedback", json_is_string(gf) ? json_incref(gf) : json_string(""));
+        json_object_set_new(j, "general_feedback_html",
+                            json_string(member_html(a, s->q, "general_feedback", "general_feedback_format")));
         json_object_set_new(j, "comment", json_string(s->comment));
     }
     return j;

@@ -8,8 +8,16 @@
  * = with -> → matching, T/F → true/false, = → short answer. Every question then goes through
  * question_check, so GIFT accepts exactly what the API accepts.
  *
- * Writing escapes every special character and always states weights where the reader would
- * otherwise guess differently, so gift_parse(gift_write(qs)) gives qs back. */
+ * Moodle's ways are followed where its own exporter writes them: text without a format tag is
+ * Moodle's auto-format ("moodle"), and answers and feedback without one take the question's
+ * format; a backslash before any other character is a backslash (LaTeX, Windows paths); "~="
+ * is "="; "= -> x" in a matching block is a distractor; "~#..." in a numerical block is the
+ * feedback for any other answer; "// [id:...] [tag:...]" comment lines give the question's id
+ * number and tags; "//" in a category name is a slash within the name. Lines may end in LF,
+ * CRLF or CR.
+ *
+ * Writing escapes every special character and always states weights and formats where the
+ * reader would otherwise guess differently, so gift_parse(gift_write(qs)) gives qs back. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +36,9 @@ struct qsrc {
     size_t n, cap;
     int start;     /* first line of the question; 0 = none yet */
     char err[400]; /* the first problem met while decoding, if any */
+    int err_line;  /* the line that problem is on */
+    const char *format; /* the question text's format: what untagged answers and feedback take */
+    struct arena *a; /* for text taken out of HTML (html_to_text) */
 };
 
 static bool qsrc_push(struct qsrc *q, char c, bool lit, int line)
@@ -52,6 +63,7 @@ static void qsrc_error(struct qsrc *q, int line, const char *fmt, ...) __attribu
 static void qsrc_error(struct qsrc *q, int line, const char *fmt, ...)
 {
     if (q->err[0]) return; /* the first problem is the one to fix first */
+    q->err_line = line;
     int k = snprintf(q->err, sizeof q->err, "line %d: ", line);
     va_list ap;
     va_start(ap, fmt);
@@ -60,8 +72,8 @@ static void qsrc_error(struct qsrc *q, int line, const char *fmt, ...)
 }
 
 /* Appends one source line, resolving escapes. GIFT's escapes are \~ \= \# \{ \} \: \\ and \n;
- * anything else after a backslash is refused rather than guessed at, so a typo in LaTeX or a
- * Windows path is reported instead of silently changing the question. */
+ * a backslash before anything else is kept as a backslash, as Moodle keeps it, so LaTeX
+ * (\(x\), \frac) and Windows paths read as written. */
 static bool qsrc_add_line(struct qsrc *q, const char *s, size_t len, int line)
 {
     if (!q->start) q->start = line;
@@ -72,22 +84,14 @@ static bool qsrc_add_line(struct qsrc *q, const char *s, size_t len, int line)
             if (!qsrc_push(q, c, false, line)) return false;
             continue;
         }
-        if (i + 1 == len) {
-            qsrc_error(q, line, "a \\ at the end of the line escapes nothing; write \\\\ for a backslash");
-            break;
+        if (i + 1 < len && s[i + 1] == 'n') {
+            if (!qsrc_push(q, '\n', true, line)) return false;
+            i++;
+        } else if (i + 1 < len && strchr("~=#{}:\\", s[i + 1])) {
+            if (!qsrc_push(q, s[++i], true, line)) return false;
+        } else if (!qsrc_push(q, '\\', true, line)) {
+            return false;
         }
-        char x = s[++i];
-        if (x == 'n') x = '\n';
-        else if (!strchr("~=#{}:\\", x)) {
-            /* Name the whole character, which may be several UTF-8 bytes. */
-            size_t k = 1;
-            while (i + k < len && ((unsigned char)s[i + k] & 0xC0) == 0x80) k++;
-            qsrc_error(q, line,
-                       "unknown escape \\%.*s; only \\~ \\= \\# \\{ \\} \\: \\\\ and \\n are escapes, "
-                       "write \\\\ for a backslash",
-                       (int)k, s + i);
-        }
-        if (!qsrc_push(q, x, true, line)) return false;
     }
     return true;
 }
@@ -137,6 +141,61 @@ static json_t *jstr(const struct qsrc *q, size_t b, size_t e)
     return json_stringn(q->c + b, e - b);
 }
 
+/* ---- formats ---- */
+
+/* [html], [markdown], [plain] or [moodle] at the start of [*b, e): the format, with *b moved
+ * past the tag; NULL when there is none (anything else in brackets is text). */
+static const char *format_tag(const struct qsrc *q, size_t *b, size_t e)
+{
+    static const char *const formats[] = {"html", "markdown", "plain", "moodle"};
+    size_t at = *b;
+    while (at < e && is_space(q->c[at])) at++;
+    if (at >= e || q->c[at] != '[' || q->lit[at]) return NULL;
+    size_t close = find(q, at, e, "]");
+    for (size_t i = 0; close < e && i < sizeof formats / sizeof formats[0]; i++) {
+        if (range_is(q, at + 1, close, formats[i])) {
+            *b = close + 1;
+            return formats[i];
+        }
+    }
+    return NULL;
+}
+
+/* The question text's format: its tag, or Moodle's auto-format when untagged. */
+static const char *read_format(struct qsrc *q, size_t *b, size_t e)
+{
+    const char *f = format_tag(q, b, e);
+    return f ? f : "moodle";
+}
+
+/* A member's text (answer, feedback) as {text, format}: the tag's format, else the question's. */
+static json_t *formatted(const struct qsrc *q, size_t b, size_t e, const char **format)
+{
+    const char *f = format_tag(q, &b, e);
+    *format = f ? f : q->format;
+    return jstr(q, b, e);
+}
+
+/* A member kept as plain text (a short answer compared with what is typed, a matching item):
+ * the tag is dropped, and HTML gives its text. */
+static json_t *plain(const struct qsrc *q, size_t b, size_t e)
+{
+    const char *f = format_tag(q, &b, e);
+    json_t *t = jstr(q, b, e);
+    if (f && !strcmp(f, "html") && t) {
+        json_t *text = json_string(html_to_text(q->a, json_string_value(t)));
+        json_decref(t);
+        return text;
+    }
+    return t;
+}
+
+/* Sets o[key] to the text's format unless it is plain (the default, not stored). */
+static void set_format(json_t *o, const char *key, const char *format)
+{
+    if (format && strcmp(format, "plain")) json_object_set_new(o, key, json_string(format));
+}
+
 /* ---- answers ---- */
 
 struct ans {
@@ -170,12 +229,42 @@ static bool read_weight(struct qsrc *q, struct ans *a)
     return true;
 }
 
-/* Splits [b, e) at unescaped = and ~ into answers, each with weight and feedback read.
- * feedback: whether # starts feedback (not in matching, where # is text). */
-static size_t split_answers(struct qsrc *q, size_t b, size_t e, struct ans *out, bool feedback)
+/* How split_answers reads a block. */
+enum split {
+    SPLIT_FEEDBACK = 1,  /* # starts feedback (not in matching, where # is text) */
+    SPLIT_CATCH_ALL = 2, /* "~#feedback" with no text is an answer (numerical: any other value) */
+};
+
+static bool is_marker(const struct qsrc *q, size_t i)
+{
+    return !q->lit[i] && (q->c[i] == '=' || q->c[i] == '~');
+}
+
+/* Reads the answer whose marker is at i, up to the next marker (returned). */
+static size_t read_answer(struct qsrc *q, size_t i, size_t e, struct ans *a, int how)
+{
+    memset(a, 0, sizeof *a);
+    a->mark = q->c[i], a->line = q->line[i];
+    size_t j = i + 1;
+    while (j < e && !is_marker(q, j)) j++;
+    a->b = i + 1, a->e = j;
+    trim(q, &a->b, &a->e);
+    a->fb = a->fe = a->e;
+    size_t h = (how & SPLIT_FEEDBACK) ? find(q, a->b, a->e, "#") : a->e;
+    if (h < a->e) {
+        a->fb = h + 1, a->fe = a->e, a->e = h;
+        trim(q, &a->b, &a->e);
+        trim(q, &a->fb, &a->fe);
+    }
+    return j;
+}
+
+/* Splits [b, e) at unescaped = and ~ into answers, each with weight and feedback read. A ~
+ * with nothing before the next marker ("~=", which Moodle reads as "=") is no answer. */
+static size_t split_answers(struct qsrc *q, size_t b, size_t e, struct ans *out, int how)
 {
     size_t n = 0, i = b;
-    while (i < e && (q->lit[i] || (q->c[i] != '=' && q->c[i] != '~'))) i++;
+    while (i < e && !is_marker(q, i)) i++;
     size_t tb = b, te = i;
     trim(q, &tb, &te);
     if (tb < te) {
@@ -188,35 +277,49 @@ static size_t split_answers(struct qsrc *q, size_t b, size_t e, struct ans *out,
             qsrc_error(q, q->line[i], "a question has at most %d answers; remove some", ANSWERS_MAX);
             return 0;
         }
-        struct ans *a = &out[n++];
-        memset(a, 0, sizeof *a);
-        a->mark = q->c[i], a->line = q->line[i];
-        size_t j = i + 1;
-        while (j < e && (q->lit[j] || (q->c[j] != '=' && q->c[j] != '~'))) j++;
-        a->b = i + 1, a->e = j;
-        trim(q, &a->b, &a->e);
-        if (!read_weight(q, a)) return 0;
-        a->fb = a->fe = a->e;
-        size_t h = feedback ? find(q, a->b, a->e, "#") : a->e;
-        if (h < a->e) {
-            a->fb = h + 1, a->fe = a->e, a->e = h;
-            trim(q, &a->b, &a->e);
-            trim(q, &a->fb, &a->fe);
+        struct ans *a = &out[n];
+        size_t next = read_answer(q, i, e, a, how);
+        bool nothing = a->b == a->e && a->fb == a->fe;
+        if (a->mark == '~' && nothing && next < e && q->c[next] == '=') {
+            i = next;
+            continue;
         }
-        if (a->b == a->e) {
+        n++;
+        if (!read_weight(q, a)) return 0;
+        bool catch_all = (how & SPLIT_CATCH_ALL) && a->mark == '~';
+        if (a->b == a->e && !catch_all) {
             qsrc_error(q, a->line, "an answer after %c is empty; write its text or remove the %c", a->mark, a->mark);
             return 0;
         }
-        i = j;
+        i = next;
     }
     return n;
 }
 
-/* {"text", "fraction", "feedback"}; fractions are integers when whole, as question_check keeps them. */
-static json_t *text_answer(const struct qsrc *q, size_t b, size_t e, double fraction, size_t fb, size_t fe)
+static json_t *fraction_json(double fraction)
 {
-    json_t *f = fraction == floor(fraction) ? json_integer((json_int_t)fraction) : json_real(fraction);
-    return json_pack("{s:o,s:o,s:o}", "text", jstr(q, b, e), "fraction", f, "feedback", jstr(q, fb, fe));
+    return fraction == floor(fraction) ? json_integer((json_int_t)fraction) : json_real(fraction);
+}
+
+/* An answer's feedback with its format (feedback_format), into the answer object a. */
+static void add_feedback(const struct qsrc *q, json_t *a, size_t fb, size_t fe)
+{
+    const char *format;
+    json_object_set_new(a, "feedback", formatted(q, fb, fe, &format));
+    if (fb < fe) set_format(a, "feedback_format", format);
+}
+
+/* {"text", "fraction", "feedback"} with their formats; fractions are integers when whole, as
+ * question_check keeps them. keep_format: the text is shown (a choice), not compared (a short
+ * answer, kept plain). */
+static json_t *text_answer(const struct qsrc *q, const struct ans *an, double fraction, bool keep_format)
+{
+    const char *format = "plain";
+    json_t *text = keep_format ? formatted(q, an->b, an->e, &format) : plain(q, an->b, an->e);
+    json_t *a = json_pack("{s:o,s:o}", "text", text, "fraction", fraction_json(fraction));
+    set_format(a, "format", format);
+    add_feedback(q, a, an->fb, an->fe);
+    return a;
 }
 
 /* ~ (and = for single choice) answers. Following Moodle, a block with any = is single choice
@@ -225,7 +328,7 @@ static json_t *text_answer(const struct qsrc *q, size_t b, size_t e, double frac
 static bool build_choice(struct qsrc *q, size_t b, size_t e, int line, json_t *qj)
 {
     struct ans as[ANSWERS_MAX];
-    size_t n = split_answers(q, b, e, as, true);
+    size_t n = split_answers(q, b, e, as, SPLIT_FEEDBACK);
     if (!n) return false;
     bool single = false;
     double positive = 0;
@@ -234,7 +337,7 @@ static bool build_choice(struct qsrc *q, size_t b, size_t e, int line, json_t *q
         double f = as[i].weighted ? as[i].weight : as[i].mark == '=' ? 100 : 0;
         if (as[i].mark == '=') single = true;
         if (f > 0) positive += f;
-        json_array_append_new(answers, text_answer(q, as[i].b, as[i].e, f, as[i].fb, as[i].fe));
+        json_array_append_new(answers, text_answer(q, &as[i], f, true));
     }
     if (!single && fabs(positive - 100) > 0.01) {
         qsrc_error(q, line, "weights add up to %g%%; make the positive weights add up to 100%%, or mark the one right answer with =",
@@ -248,10 +351,10 @@ static bool build_choice(struct qsrc *q, size_t b, size_t e, int line, json_t *q
 static bool build_short(struct qsrc *q, size_t b, size_t e, json_t *qj)
 {
     struct ans as[ANSWERS_MAX];
-    size_t n = split_answers(q, b, e, as, true);
+    size_t n = split_answers(q, b, e, as, SPLIT_FEEDBACK);
     json_t *answers = json_object_get(qj, "answers");
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(answers, text_answer(q, as[i].b, as[i].e, as[i].weighted ? as[i].weight : 100, as[i].fb, as[i].fe));
+        json_array_append_new(answers, text_answer(q, &as[i], as[i].weighted ? as[i].weight : 100, false));
     json_object_set_new(qj, "type", json_string("short"));
     return n > 0;
 }
@@ -259,7 +362,7 @@ static bool build_short(struct qsrc *q, size_t b, size_t e, json_t *qj)
 static bool build_matching(struct qsrc *q, size_t b, size_t e, json_t *qj)
 {
     struct ans as[ANSWERS_MAX];
-    size_t n = split_answers(q, b, e, as, false);
+    size_t n = split_answers(q, b, e, as, 0);
     json_t *answers = json_object_get(qj, "answers");
     for (size_t i = 0; i < n; i++) {
         size_t arrow = find(q, as[i].b, as[i].e, "->");
@@ -270,11 +373,12 @@ static bool build_matching(struct qsrc *q, size_t b, size_t e, json_t *qj)
         }
         trim(q, &lb, &le);
         trim(q, &rb, &re);
-        if (lb == le || rb == re) {
-            qsrc_error(q, as[i].line, "a matching pair needs text on both sides of ->; write =left -> right");
+        /* "= -> x" (no left) is a distractor: one more choice that matches nothing. */
+        if (rb == re) {
+            qsrc_error(q, as[i].line, "a matching pair needs text after ->; write =left -> right (or = -> right for a distractor)");
             return false;
         }
-        json_array_append_new(answers, json_pack("{s:o,s:o}", "left", jstr(q, lb, le), "right", jstr(q, rb, re)));
+        json_array_append_new(answers, json_pack("{s:o,s:o}", "left", plain(q, lb, le), "right", plain(q, rb, re)));
     }
     json_object_set_new(qj, "type", json_string("matching"));
     return n > 0;
@@ -288,11 +392,14 @@ static bool build_truefalse(struct qsrc *q, size_t b, size_t e, json_t *qj)
     size_t vb = b, ve = h1;
     trim(q, &vb, &ve);
     bool t = range_is(q, vb, ve, "T") || range_is(q, vb, ve, "TRUE");
-    json_t *wrong = h1 < e ? jstr(q, h1 + 1, h2) : json_string("");
-    json_t *right = h2 < e ? jstr(q, h2 + 1, e) : json_string("");
+    json_t *yes = json_pack("{s:s,s:i}", "text", "true", "fraction", t ? 100 : 0);
+    json_t *no = json_pack("{s:s,s:i}", "text", "false", "fraction", t ? 0 : 100);
+    /* The first feedback is for a wrong answer, the second for the right one. */
+    add_feedback(q, t ? no : yes, h1 < e ? h1 + 1 : e, h1 < e ? h2 : e);
+    add_feedback(q, t ? yes : no, h2 < e ? h2 + 1 : e, e);
     json_t *answers = json_object_get(qj, "answers");
-    json_array_append_new(answers, json_pack("{s:s,s:i,s:o}", "text", "true", "fraction", t ? 100 : 0, "feedback", t ? right : wrong));
-    json_array_append_new(answers, json_pack("{s:s,s:i,s:o}", "text", "false", "fraction", t ? 0 : 100, "feedback", t ? wrong : right));
+    json_array_append_new(answers, yes);
+    json_array_append_new(answers, no);
     json_object_set_new(qj, "type", json_string("truefalse"));
     return true;
 }
@@ -317,9 +424,20 @@ static bool read_number(struct qsrc *q, size_t b, size_t e, int line, double *ou
     return true;
 }
 
-/* One numerical answer: value, value:tolerance or min..max. */
+/* One numerical answer: value, value:tolerance or min..max; "~#feedback" is the feedback for
+ * any other number ({"other": true}). */
 static json_t *numeric_answer(struct qsrc *q, const struct ans *a)
 {
+    if (a->mark == '~') {
+        if (a->b < a->e) {
+            qsrc_error(q, a->line, "a ~ in a numerical block stands for any other answer and takes only #feedback; "
+                                   "give a partly right answer a weight instead, like =%%50%%3.1:0.1");
+            return NULL;
+        }
+        json_t *other = json_pack("{s:b,s:i}", "other", 1, "fraction", 0);
+        add_feedback(q, other, a->fb, a->fe);
+        return other;
+    }
     size_t dots = find(q, a->b + 1, a->e, ".."), colon = find(q, a->b, a->e, ":");
     double x, y;
     json_t *r;
@@ -331,9 +449,8 @@ static json_t *numeric_answer(struct qsrc *q, const struct ans *a)
         if (!read_number(q, a->b, colon, a->line, &x) || (colon < a->e && !read_number(q, colon + 1, a->e, a->line, &y))) return NULL;
         r = json_pack("{s:f,s:f}", "value", x, "tolerance", y);
     }
-    double f = a->weighted ? a->weight : 100;
-    json_object_set_new(r, "fraction", f == floor(f) ? json_integer((json_int_t)f) : json_real(f));
-    json_object_set_new(r, "feedback", jstr(q, a->fb, a->fe));
+    json_object_set_new(r, "fraction", fraction_json(a->weighted ? a->weight : 100));
+    add_feedback(q, r, a->fb, a->fe);
     return r;
 }
 
@@ -344,14 +461,8 @@ static bool build_numerical(struct qsrc *q, size_t b, size_t e, json_t *qj)
     size_t n;
     int line = q->line[b];
     trim(q, &b, &e);
-    size_t tilde = find(q, b, e, "~");
-    if (tilde < e) {
-        /* Moodle's catch-all "~#feedback" has no value to keep in our answers. */
-        qsrc_error(q, q->line[tilde], "numerical answers start with =; give a partly right answer a weight, like =%%50%%3.1:0.1");
-        return false;
-    }
-    if (find(q, b, e, "=") < e) {
-        n = split_answers(q, b, e, as, true);
+    if (find(q, b, e, "=") < e || find(q, b, e, "~") < e) {
+        n = split_answers(q, b, e, as, SPLIT_FEEDBACK | SPLIT_CATCH_ALL);
     } else {
         /* One answer, written without = */
         memset(&as[0], 0, sizeof as[0]);
@@ -422,21 +533,6 @@ static bool find_block(struct qsrc *q, size_t b, size_t e, size_t *ob, size_t *c
     return true;
 }
 
-/* [html], [markdown], [plain] or [moodle] at the start of the text; anything else is text. */
-static const char *read_format(struct qsrc *q, size_t *b, size_t e)
-{
-    static const char *const formats[] = {"html", "markdown", "plain", "moodle"};
-    if (*b >= e || q->c[*b] != '[') return "markdown";
-    size_t close = find(q, *b, e, "]");
-    for (size_t i = 0; close < e && i < sizeof formats / sizeof formats[0]; i++) {
-        if (range_is(q, *b + 1, close, formats[i])) {
-            *b = close + 1;
-            return formats[i];
-        }
-    }
-    return "markdown";
-}
-
 /* The question text: before the block, then "_____" where the block was when text follows it
  * (a missing-word question), then the rest. */
 static json_t *question_text(const struct qsrc *q, size_t b, size_t ob, size_t cb, size_t e)
@@ -473,7 +569,8 @@ static json_t *parse_question(struct qsrc *q, const char *category)
         b = close + 2;
         trim(q, &b, &e);
     }
-    json_object_set_new(qj, "format", json_string(read_format(q, &b, e)));
+    q->format = read_format(q, &b, e);
+    json_object_set_new(qj, "format", json_string(q->format));
     size_t ob, cb;
     if (!find_block(q, b, e, &ob, &cb)) goto fail;
     json_t *text = question_text(q, b, ob, cb, e);
@@ -489,7 +586,9 @@ static json_t *parse_question(struct qsrc *q, const char *category)
     }
     size_t bb = ob + 1, be = cb, gf = rfind(q, bb, be, "####");
     if (gf < be) {
-        json_object_set_new(qj, "general_feedback", jstr(q, gf + 4, be));
+        const char *format;
+        json_object_set_new(qj, "general_feedback", formatted(q, gf + 4, be, &format));
+        set_format(qj, "general_feedback_format", format);
         be = gf;
     }
     trim(q, &bb, &be);
@@ -505,8 +604,45 @@ struct reader {
     struct gift_file *out;
     size_t cap;
     char *category;
+    int category_line;  /* the $CATEGORY: line that set it */
+    json_t *labels;     /* {"idnumber", "tags"} from "// [id:...] [tag:...]" comments, for the next question */
     struct qsrc q;
 };
+
+/* Moodle 4 writes a question's id number and tags on a comment line before it:
+ * "// [id:Q12] [tag:fire] [tag:safety]", with \] (and GIFT's escapes) inside. */
+static void read_labels(struct reader *r, const char *s, size_t len)
+{
+    for (size_t i = 0; i + 4 < len; i++) {
+        bool id = len - i > 4 && memcmp(s + i, "[id:", 4) == 0, tag = len - i > 5 && memcmp(s + i, "[tag:", 5) == 0;
+        if (!id && !tag) continue;
+        struct buf v;
+        buf_init(&v, 128);
+        size_t k = i + (id ? 4 : 5);
+        for (; k < len && s[k] != ']'; k++) {
+            if (s[k] == '\\' && k + 1 < len) k++;
+            buf_addc(&v, s[k]);
+        }
+        if (k < len && v.len) {
+            if (!r->labels) r->labels = json_object();
+            if (id) {
+                json_object_set_new(r->labels, "idnumber", json_stringn(v.data, v.len));
+            } else {
+                if (!json_object_get(r->labels, "tags")) json_object_set_new(r->labels, "tags", json_array());
+                json_array_append_new(json_object_get(r->labels, "tags"), json_stringn(v.data, v.len));
+            }
+        }
+        buf_release(&v);
+        i = k;
+    }
+}
+
+/* The entry's problem: its text and the line it is on. */
+static void entry_error(struct gift_entry *ent, int line, const char *message)
+{
+    ent->error_line = line;
+    snprintf(ent->error, sizeof ent->error, "line %d: %.380s", line, message);
+}
 
 static lerr add_entry(struct reader *r)
 {
@@ -521,17 +657,22 @@ static lerr add_entry(struct reader *r)
     memset(ent, 0, sizeof *ent);
     struct qsrc *q = &r->q;
     ent->line = q->start;
+    ent->category_line = r->category_line;
     if (!q->err[0]) ent->question = parse_question(q, r->category ? r->category : "");
+    if (ent->question && r->labels) json_object_update(ent->question, r->labels);
     if (ent->question) {
         struct problem p = {0};
         if (question_check(ent->question, &p)) {
             json_decref(ent->question);
             ent->question = NULL;
-            snprintf(ent->error, sizeof ent->error, "line %d: %.380s", q->start, p.message);
+            /* A bad category is fixed on its $CATEGORY: line; anything else in the question. */
+            entry_error(ent, !strcmp(p.field, "category") && r->category_line ? r->category_line : q->start, p.message);
         }
+    } else if (q->err[0]) {
+        ent->error_line = q->err_line;
+        snprintf(ent->error, sizeof ent->error, "%s", q->err);
     } else {
-        if (q->err[0]) snprintf(ent->error, sizeof ent->error, "%s", q->err);
-        else snprintf(ent->error, sizeof ent->error, "line %d: this question could not be read; check its syntax", q->start);
+        entry_error(ent, q->start, "this question could not be read; check its syntax");
     }
     if (!ent->question) f->n_errors++;
     return LE_OK;
@@ -540,8 +681,11 @@ static lerr add_entry(struct reader *r)
 /* Ends the question being read, if any. */
 static lerr flush(struct reader *r)
 {
-    lerr e = r->q.start ? add_entry(r) : LE_OK;
-    r->q.n = 0, r->q.start = 0, r->q.err[0] = '\0';
+    if (!r->q.start) return LE_OK;
+    lerr e = add_entry(r);
+    r->q.n = 0, r->q.start = 0, r->q.err[0] = '\0', r->q.err_line = 0;
+    json_decref(r->labels);
+    r->labels = NULL;
     return e;
 }
 
@@ -565,18 +709,38 @@ static lerr set_category(struct reader *r, const char *s, size_t len)
     return r->category ? LE_OK : LE_NOMEM;
 }
 
+/* The end of the line that starts at i: at LF, CRLF or a lone CR (old Mac files); *next is
+ * where the following line starts. */
+static size_t line_end(const char *text, size_t len, size_t i, size_t *next)
+{
+    size_t end = i;
+    while (end < len && text[end] != '\n' && text[end] != '\r') end++;
+    *next = end + 1;
+    if (end < len && text[end] == '\r' && end + 1 < len && text[end + 1] == '\n') *next = end + 2;
+    return end;
+}
+
 /* Which line holds the first byte that is not UTF-8 or is NUL, or 0 when all is well. */
 static int bad_line(const char *text, size_t len)
 {
     int line = 1;
-    size_t i = 0;
-    while (i < len) {
-        const char *nl = memchr(text + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - text) : len;
+    for (size_t i = 0, next; i < len; i = next, line++) {
+        size_t end = line_end(text, len, i, &next);
         if (memchr(text + i, '\0', end - i) || !utf8_valid(text + i, end - i)) return line;
-        i = end + 1, line++;
     }
     return 0;
+}
+
+/* A UTF-16 file (a byte-order mark, or NULs between ASCII letters) is named as such: it is not
+ * broken, only saved in another encoding. */
+static bool looks_utf16(const char *text, size_t len)
+{
+    if (len >= 2 && (((unsigned char)text[0] == 0xFF && (unsigned char)text[1] == 0xFE) ||
+                     ((unsigned char)text[0] == 0xFE && (unsigned char)text[1] == 0xFF)))
+        return true;
+    size_t nuls = 0, n = len < 200 ? len : 200;
+    for (size_t i = 0; i < n; i++) nuls += text[i] == '\0';
+    return n >= 4 && nuls * 3 >= n;
 }
 
 /* One source line: blank ends a question, // is a comment, $CATEGORY: sets the category,
@@ -587,9 +751,13 @@ static lerr read_line(struct reader *r, const char *s, size_t len, int line)
     size_t lead = 0;
     while (lead < len && is_space(s[lead])) lead++;
     if (lead == len) return flush(r);
-    if (len - lead >= 2 && memcmp(s + lead, "//", 2) == 0) return LE_OK;
+    if (len - lead >= 2 && memcmp(s + lead, "//", 2) == 0) {
+        read_labels(r, s + lead + 2, len - lead - 2);
+        return LE_OK;
+    }
     if (len - lead >= 10 && memcmp(s + lead, "$CATEGORY:", 10) == 0) {
         lerr e = flush(r);
+        r->category_line = line;
         return e ? e : set_category(r, s + lead + 10, len - lead - 10);
     }
     /* Leniency for hand-written files that forget the blank line: a ::title:: line after a
@@ -606,19 +774,23 @@ lerr gift_parse(const char *text, size_t len, struct gift_file *out, struct prob
 {
     memset(out, 0, sizeof *out);
     if (!text) text = "", len = 0;
+    if (looks_utf16(text, len))
+        return problem_set(p, LE_INVALID, "file",
+                           "The file is UTF-16 text; save it as UTF-8 (in Notepad: Save as, Encoding UTF-8) and "
+                           "upload it again.");
     int bad = bad_line(text, len);
     if (bad) return problem_set(p, LE_INVALID, "file", "Line %d is not UTF-8 text; save the file as UTF-8 and upload it again.", bad);
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3;
-    struct reader r = {.out = out};
+    struct reader r = {.out = out, .q = {.a = arena_new(4096)}};
     lerr e = LE_OK;
     int line = 1;
-    for (size_t i = 0; i <= len && !e; line++) {
-        const char *nl = memchr(text + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - text) : len;
+    for (size_t i = 0, next; i <= len && !e; i = next, line++) {
+        size_t end = line_end(text, len, i, &next);
         e = read_line(&r, text + i, end - i, line);
-        i = end + 1;
     }
     if (!e) e = flush(&r);
+    json_decref(r.labels);
+    arena_free(r.q.a);
     free(r.category);
     free(r.q.c), free(r.q.lit), free(r.q.line);
     if (e) {
@@ -670,17 +842,43 @@ static double num(const json_t *o, const char *key)
     return json_number_value(json_object_get(o, key));
 }
 
-static void put_feedback(struct buf *b, const json_t *a)
+/* The format the reader gives untagged answers and feedback: the question's. */
+static const char *question_format(const json_t *q)
+{
+    const char *f = str(q, "format");
+    return *f ? f : "markdown";
+}
+
+/* Text of a member in `format` (NULL = plain): a tag when the reader would otherwise give it
+ * another format (qformat, the question's), or when the text starts with "[" and would read
+ * as one. */
+static void put_formatted(struct buf *b, const char *text, const char *format, const char *qformat)
+{
+    if (!format) format = "plain";
+    if (strcmp(format, qformat) || text[0] == '[') buf_addf(b, "[%s]", format);
+    put_escaped(b, text);
+}
+
+static void put_feedback(struct buf *b, const json_t *a, const char *qformat)
 {
     if (*str(a, "feedback")) {
         buf_addc(b, '#');
-        put_escaped(b, str(a, "feedback"));
+        put_formatted(b, str(a, "feedback"), json_string_value(json_object_get(a, "feedback_format")), qformat);
     }
+}
+
+/* A member kept as plain text (short answer, matching item): read back without a format, so
+ * only text that starts with "[" needs one. */
+static void put_plain(struct buf *b, const char *text)
+{
+    if (text[0] == '[') buf_adds(b, "[plain]");
+    put_escaped(b, text);
 }
 
 /* A text answer with the marker and weight the reader needs to give the same fraction back.
  * The weight is always written when the text starts with % (else it would read as one). */
-static void put_text_answer(struct buf *b, const json_t *a, char mark, double implied)
+static void put_text_answer(struct buf *b, const json_t *a, char mark, double implied, bool shown,
+                            const char *qformat)
 {
     double f = num(a, "fraction");
     buf_addc(b, '\t');
@@ -690,8 +888,43 @@ static void put_text_answer(struct buf *b, const json_t *a, char mark, double im
         put_number(b, f);
         buf_addc(b, '%');
     }
-    put_escaped(b, str(a, "text"));
-    put_feedback(b, a);
+    if (shown) put_formatted(b, str(a, "text"), json_string_value(json_object_get(a, "format")), qformat);
+    else put_plain(b, str(a, "text"));
+    put_feedback(b, a, qformat);
+    buf_addc(b, '\n');
+}
+
+static void put_truefalse(struct buf *b, const json_t *answers, const char *qformat)
+{
+    const json_t *t = json_array_get(answers, 0), *f = json_array_get(answers, 1);
+    bool is_true = num(t, "fraction") == 100;
+    const json_t *right = is_true ? t : f, *wrong = is_true ? f : t;
+    buf_adds(b, is_true ? "TRUE" : "FALSE");
+    /* The first # is the feedback for a wrong answer, the second for the right one. */
+    if (*str(wrong, "feedback") || *str(right, "feedback")) {
+        buf_addc(b, '#');
+        if (*str(wrong, "feedback"))
+            put_formatted(b, str(wrong, "feedback"), json_string_value(json_object_get(wrong, "feedback_format")), qformat);
+    }
+    if (*str(right, "feedback")) put_feedback(b, right, qformat);
+}
+
+static void put_numeric_answer(struct buf *b, const json_t *a, const char *qformat)
+{
+    if (json_is_true(json_object_get(a, "other"))) {
+        buf_adds(b, "\t~");
+        put_feedback(b, a, qformat);
+        buf_addc(b, '\n');
+        return;
+    }
+    buf_adds(b, "\t=%");
+    put_number(b, num(a, "fraction"));
+    buf_addc(b, '%');
+    bool range = json_object_get(a, "min") != NULL;
+    put_number(b, num(a, range ? "min" : "value"));
+    buf_adds(b, range ? ".." : ":");
+    put_number(b, num(a, range ? "max" : "tolerance"));
+    put_feedback(b, a, qformat);
     buf_addc(b, '\n');
 }
 
@@ -700,12 +933,7 @@ static void put_answers(struct buf *b, const json_t *q, const char *type)
     const json_t *answers = json_object_get(q, "answers"), *a;
     size_t i;
     if (!strcmp(type, "truefalse")) {
-        const json_t *t = json_array_get(answers, 0), *f = json_array_get(answers, 1);
-        bool is_true = num(t, "fraction") == 100;
-        const char *right = str(is_true ? t : f, "feedback"), *wrong = str(is_true ? f : t, "feedback");
-        buf_adds(b, is_true ? "TRUE" : "FALSE");
-        if (*wrong || *right) buf_addc(b, '#'), put_escaped(b, wrong);
-        if (*right) buf_addc(b, '#'), put_escaped(b, right);
+        put_truefalse(b, answers, question_format(q));
         return;
     }
     bool all_right = true;
@@ -717,27 +945,19 @@ static void put_answers(struct buf *b, const json_t *q, const char *type)
             /* A block needs a ~ to read as choice and an = to read as single choice, so when
              * every answer is right only the first is written with =. */
             bool right = num(a, "fraction") == 100 && (i == 0 || !all_right);
-            put_text_answer(b, a, right ? '=' : '~', right ? 100 : 0);
+            put_text_answer(b, a, right ? '=' : '~', right ? 100 : 0, true, question_format(q));
         } else if (!strcmp(type, "multi")) {
-            put_text_answer(b, a, '~', 0);
+            put_text_answer(b, a, '~', 0, true, question_format(q));
         } else if (!strcmp(type, "short")) {
-            put_text_answer(b, a, '=', 100);
+            put_text_answer(b, a, '=', 100, false, question_format(q));
         } else if (!strcmp(type, "matching")) {
             buf_adds(b, "\t=");
-            put_escaped(b, str(a, "left"));
+            put_plain(b, str(a, "left"));
             buf_adds(b, " -> ");
-            put_escaped(b, str(a, "right"));
+            put_plain(b, str(a, "right"));
             buf_addc(b, '\n');
         } else if (!strcmp(type, "numerical")) {
-            buf_adds(b, "\t=%");
-            put_number(b, num(a, "fraction"));
-            buf_addc(b, '%');
-            bool range = json_object_get(a, "min") != NULL;
-            put_number(b, num(a, range ? "min" : "value"));
-            buf_adds(b, range ? ".." : ":");
-            put_number(b, num(a, range ? "max" : "tolerance"));
-            put_feedback(b, a);
-            buf_addc(b, '\n');
+            put_numeric_answer(b, a, question_format(q));
         }
     }
 }
@@ -749,24 +969,47 @@ static void put_block(struct buf *b, const json_t *q, const char *type)
     if (*str(q, "general_feedback")) {
         bool own_line = strcmp(type, "essay") && strcmp(type, "truefalse");
         buf_adds(b, own_line ? "\t####" : "####");
-        put_escaped(b, str(q, "general_feedback"));
+        put_formatted(b, str(q, "general_feedback"), json_string_value(json_object_get(q, "general_feedback_format")),
+                      question_format(q));
         if (own_line) buf_addc(b, '\n');
     }
     buf_addc(b, '}');
 }
 
+/* Moodle 4's "// [id:...] [tag:...]" line, with ] and \ escaped. */
+static void put_label(struct buf *b, const char *kind, const char *value)
+{
+    buf_addf(b, " [%s:", kind);
+    for (const char *c = value; *c; c++) {
+        if (*c == ']' || *c == '\\') buf_addc(b, '\\');
+        buf_addc(b, *c);
+    }
+    buf_addc(b, ']');
+}
+
+static void put_labels(struct buf *b, const json_t *q)
+{
+    const json_t *tags = json_object_get(q, "tags"), *t;
+    if (!*str(q, "idnumber") && !json_array_size(tags)) return;
+    buf_adds(b, "//");
+    if (*str(q, "idnumber")) put_label(b, "id", str(q, "idnumber"));
+    size_t i;
+    json_array_foreach(tags, i, t) put_label(b, "tag", json_string_value(t));
+    buf_addc(b, '\n');
+}
+
 static void put_question(struct buf *b, const json_t *q)
 {
-    const char *type = str(q, "type"), *text = str(q, "text"), *format = str(q, "format");
+    const char *type = str(q, "type"), *text = str(q, "text"), *format = question_format(q);
+    put_labels(b, q);
     if (*str(q, "title")) {
         buf_adds(b, "::");
         put_escaped(b, str(q, "title"));
         buf_adds(b, "::");
     }
-    /* The format tag also keeps text starting with [, // or $ from reading as a tag, a
-     * comment or a category line. */
-    if ((*format && strcmp(format, "markdown")) || (text[0] && strchr("[/$", text[0])))
-        buf_addf(b, "[%s]", *format ? format : "markdown");
+    /* Untagged text reads as Moodle's auto-format. The tag also keeps text starting with [,
+     * // or $ from reading as a tag, a comment or a category line. */
+    if (strcmp(format, "moodle") || (text[0] && strchr("[/$", text[0]))) buf_addf(b, "[%s]", format);
     if (!strcmp(type, "description")) {
         put_escaped(b, text);
         buf_adds(b, "\n\n");

@@ -166,6 +166,7 @@ static void grade_short(const json_t *q, const json_t *answers, const json_t *r,
  * 3.14 ± 0.01), nothing a person would call a different number. */
 static bool numeric_hit(const json_t *a, double x)
 {
+    if (json_is_true(json_object_get(a, "other"))) return true; /* any other number */
     double lo, hi;
     if (json_object_get(a, "min")) {
         lo = json_number_value(json_object_get(a, "min"));
@@ -197,11 +198,12 @@ static void grade_numerical(const json_t *answers, const json_t *r, struct grade
     g->fraction = clamp01(best);
 }
 
-/* Each left matched to its own right (or to a right with the same text) earns an equal share. */
+/* Each left matched to its own right (or to a right with the same text) earns an equal share;
+ * distractors have no left, so nothing is matched to them and they earn no share. */
 static void grade_matching(const json_t *answers, const json_t *r, struct grade *g)
 {
     const json_t *pairs = json_object_get(r, "pairs");
-    size_t n = json_array_size(answers), i, right = 0;
+    size_t n = json_array_size(answers), i, right = 0, lefts = 0;
     if (!json_is_array(pairs) || json_array_size(pairs) != n || n == 0) return;
     const json_t *c;
     json_array_foreach(pairs, i, c) {
@@ -209,6 +211,8 @@ static void grade_matching(const json_t *answers, const json_t *r, struct grade 
             g->answered = false;
             return;
         }
+        if (question_pair_is_distractor(json_array_get(answers, i))) continue;
+        lefts++;
         long k = (long)json_integer_value(c);
         if (k < 0) continue;
         g->answered = true;
@@ -216,7 +220,7 @@ static void grade_matching(const json_t *answers, const json_t *r, struct grade 
         const char *got = json_string_value(json_object_get(json_array_get(answers, (size_t)k), "right"));
         if ((size_t)k == i || (want && got && strcmp(want, got) == 0)) right++;
     }
-    g->fraction = (double)right / (double)n;
+    g->fraction = lefts ? (double)right / (double)lefts : 0;
 }
 
 static void grade_essay(const json_t *r, struct grade *g)

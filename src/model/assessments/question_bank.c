@@ -25,8 +25,19 @@ static lerr audit(struct db *db, int64_t actor, const char *action, const char *
 
 /* ---- Categories ---- */
 
+/* The next single '/' (a level separator) in s, or NULL; "//" is a slash within a name, as
+ * Moodle writes it ("Units//Measures" is one level). */
+static const char *next_level(const char *s)
+{
+    for (const char *c = strchr(s, '/'); c; c = strchr(c + 2, '/')) {
+        if (c[1] != '/') return c;
+        if (!c[2]) return NULL;
+    }
+    return NULL;
+}
+
 /* A category name as stored: trimmed, "" = "Default"; slashes separate levels ("Safety/Fire"),
- * each level trimmed, no empty level, no control characters. */
+ * each level trimmed, no empty level, no control characters; "//" stays, a slash in a level. */
 static lerr category_name(struct arena *a, const char *in, const char **out, struct problem *p)
 {
     const char *s = in ? in : "";
@@ -34,7 +45,7 @@ static lerr category_name(struct arena *a, const char *in, const char **out, str
     buf_init(&b, 4 * QCATEGORY_NAME_MAX);
     lerr e = LE_OK;
     while (!e) {
-        const char *end = strchr(s, '/');
+        const char *end = next_level(s);
         size_t n = end ? (size_t)(end - s) : strlen(s);
         const char *t = s;
         while (n && isspace((unsigned char)*t)) t++, n--;
@@ -422,8 +433,12 @@ lerr question_import_gift(struct db *db, struct arena *a, int64_t course_id, con
         struct problem qp = {0};
         lerr qe = g->question ? question_prepare(a, g->question, &cats[i], &datas[i], &qp) : LE_INVALID;
         const char *err = g->question ? qp.message : error_text(g->error);
+        /* An error is reported on its own line: a category's on its $CATEGORY: line. */
+        int line = !qe ? g->line
+                   : !g->question ? (g->error_line ? g->error_line : g->line)
+                   : str_eq(qp.field, "category") && g->category_line ? g->category_line : g->line;
         if (qe) datas[i] = NULL;
-        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s, s:s}", "line", g->line, "title",
+        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s, s:s}", "line", line, "title",
                                               g->question ? jstr(g->question, "title") : "", "type",
                                               g->question ? jstr(g->question, "type") : "", "status",
                                               qe ? "error" : "ok", "error", qe ? err : ""));

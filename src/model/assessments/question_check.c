@@ -61,6 +61,12 @@ bool question_type_auto(const char *type)
     return t && t->automatic;
 }
 
+bool question_pair_is_distractor(const json_t *pair)
+{
+    const char *left = json_string_value(json_object_get(pair, "left"));
+    return !left || left[strspn(left, " \t\r\n")] == '\0';
+}
+
 /* ---- members ---- */
 
 /* A string member: missing → def (when def is not NULL), else required. Checks the cap and,
@@ -117,15 +123,30 @@ static lerr in_answers(lerr e, struct problem *p)
 }
 
 /* The common shape of an answer with text, fraction and feedback. */
+/* An optional format member ("format", "feedback_format", "general_feedback_format"): one of
+ * the four formats; absent means plain text, so "plain" itself is not kept. */
+static lerr check_member_format(json_t *o, const char *key, const char *what, struct problem *p)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v) return LE_OK;
+    const char *f = json_string_value(v);
+    if (!rich_text_format_known(f))
+        return problem_set(p, LE_INVALID, key, "%s has an unknown format; use markdown, html, plain or moodle.", what);
+    if (strcmp(f, "plain") == 0) json_object_del(o, key);
+    return LE_OK;
+}
+
 static lerr check_text_answer(json_t *a, size_t i, double lo, struct problem *p)
 {
     char what[40];
     snprintf(what, sizeof what, "Answer %zu", i + 1);
     if (!json_is_object(a)) return problem_set(p, LE_INVALID, "answers", "%s must be an object with text, fraction and feedback.", what);
     lerr e = check_string(a, "text", NULL, SHORT_MAX, true, what, p);
+    if (!e) e = check_member_format(a, "format", what, p);
     if (!e) e = check_fraction(a, i, lo, p);
     snprintf(what, sizeof what, "The feedback of answer %zu", i + 1);
     if (!e) e = check_string(a, "feedback", "", SHORT_MAX, false, what, p);
+    if (!e) e = check_member_format(a, "feedback_format", what, p);
     return in_answers(e, p);
 }
 
@@ -202,7 +223,8 @@ static lerr check_short(json_t *answers, struct problem *p)
     json_t *a;
     double best = 0;
     json_array_foreach(answers, i, a) {
-        if (!e) e = check_text_answer(a, i, 1, p);
+        /* A 0% answer is a known wrong answer with its own feedback, as Moodle allows. */
+        if (!e) e = check_text_answer(a, i, 0, p);
         if (e) return e;
         double f = json_number_value(json_object_get(a, "fraction"));
         if (f > best) best = f;
@@ -211,9 +233,27 @@ static lerr check_short(json_t *answers, struct problem *p)
     return LE_OK;
 }
 
+/* {"other": true, "fraction": 0, "feedback"}: the feedback for any number no other answer
+ * matches (Moodle's "*", GIFT's "~#feedback"). */
+static lerr check_other_answer(json_t *a, size_t i, struct problem *p)
+{
+    if (!json_is_true(json_object_get(a, "other")) || json_object_get(a, "value") || json_object_get(a, "min"))
+        return problem_set(p, LE_INVALID, "answers", "Answer %zu: \"other\" is true, and has no value or range.", i + 1);
+    json_t *f = json_object_get(a, "fraction");
+    if (f && (!json_is_number(f) || json_number_value(f) != 0))
+        return problem_set(p, LE_INVALID, "answers", "Answer %zu (any other number) is worth 0%%.", i + 1);
+    json_object_set_new(a, "fraction", json_integer(0));
+    char what[48];
+    snprintf(what, sizeof what, "The feedback of answer %zu", i + 1);
+    lerr e = check_string(a, "feedback", "", SHORT_MAX, false, what, p);
+    if (!e) e = check_member_format(a, "feedback_format", what, p);
+    return in_answers(e, p);
+}
+
 static lerr check_numeric_answer(json_t *a, size_t i, struct problem *p)
 {
     if (!json_is_object(a)) return problem_set(p, LE_INVALID, "answers", "Answer %zu must be an object with value and tolerance, or min and max.", i + 1);
+    if (json_object_get(a, "other")) return check_other_answer(a, i, p);
     bool range = json_object_get(a, "min") || json_object_get(a, "max");
     if (range && json_object_get(a, "value"))
         return problem_set(p, LE_INVALID, "answers", "Answer %zu has both a value and a range; keep one.", i + 1);
@@ -231,7 +271,9 @@ static lerr check_numeric_answer(json_t *a, size_t i, struct problem *p)
     if ((e = check_fraction(a, i, -100, p))) return e;
     char what[48];
     snprintf(what, sizeof what, "The feedback of answer %zu", i + 1);
-    return in_answers(check_string(a, "feedback", "", SHORT_MAX, false, what, p), p);
+    e = check_string(a, "feedback", "", SHORT_MAX, false, what, p);
+    if (!e) e = check_member_format(a, "feedback_format", what, p);
+    return in_answers(e, p);
 }
 
 static lerr check_numerical(json_t *answers, struct problem *p)
@@ -250,21 +292,26 @@ static lerr check_numerical(json_t *answers, struct problem *p)
     return LE_OK;
 }
 
+/* Pairs of left and right; a pair with an empty left is a distractor (Moodle's "= -> text"):
+ * one more choice on the right that matches nothing. At least two real pairs. */
 static lerr check_matching(json_t *answers, struct problem *p)
 {
     lerr e = check_count(answers, 2, "A matching question", p);
-    size_t i;
+    size_t i, real = 0;
     json_t *a;
     char what[48];
     json_array_foreach(answers, i, a) {
         if (e) return e;
         if (!json_is_object(a)) return problem_set(p, LE_INVALID, "answers", "Pair %zu must be an object with left and right.", i + 1);
         snprintf(what, sizeof what, "The left side of pair %zu", i + 1);
-        e = check_string(a, "left", NULL, SHORT_MAX, true, what, p);
+        e = check_string(a, "left", NULL, SHORT_MAX, false, what, p);
         snprintf(what, sizeof what, "The right side of pair %zu", i + 1);
         if (!e) e = check_string(a, "right", NULL, SHORT_MAX, true, what, p);
+        if (!e && !question_pair_is_distractor(a)) real++;
         e = in_answers(e, p);
     }
+    if (!e && real < 2)
+        return problem_set(p, LE_INVALID, "answers", "A matching question needs at least two pairs with text on both sides; add %zu.", 2 - real);
     return e;
 }
 
@@ -288,6 +335,29 @@ static lerr check_format(json_t *q, struct problem *p)
     return problem_set(p, LE_INVALID, "format", "Unknown format \"%s\"; use markdown, html, plain or moodle.", f);
 }
 
+/* Moodle 4's [id:...] (the question's id number) and [tag:...] (its tags): kept and written back. */
+static lerr check_bank_labels(json_t *q, struct problem *p)
+{
+    json_t *id = json_object_get(q, "idnumber");
+    if (id) {
+        lerr e = check_string(q, "idnumber", NULL, 100, false, "The id number", p);
+        if (e) return e;
+        if (json_string_length(id) == 0) json_object_del(q, "idnumber");
+    }
+    json_t *tags = json_object_get(q, "tags"), *t;
+    if (!tags) return LE_OK;
+    if (!json_is_array(tags) || json_array_size(tags) > 50)
+        return problem_set(p, LE_INVALID, "tags", "tags must be a list of at most 50 words.");
+    size_t i;
+    json_array_foreach(tags, i, t) {
+        if (!json_is_string(t) || json_string_length(t) == 0 || json_string_length(t) > 100 ||
+            strpbrk(json_string_value(t), "\r\n"))
+            return problem_set(p, LE_INVALID, "tags", "Tag %zu must be one line of 1 to 100 characters.", i + 1);
+    }
+    if (json_array_size(tags) == 0) json_object_del(q, "tags");
+    return LE_OK;
+}
+
 /* A category is one line: GIFT writes it on a $CATEGORY: line of its own. */
 static lerr check_category(json_t *q, struct problem *p)
 {
@@ -308,6 +378,8 @@ lerr question_check(json_t *q, struct problem *p)
     if (!e) e = check_string(q, "title", "", LINE_MAX_, false, "The title", p);
     if (!e) e = check_format(q, p);
     if (!e) e = check_string(q, "general_feedback", "", TEXT_MAX, false, "The general feedback", p);
+    if (!e) e = check_member_format(q, "general_feedback_format", "The general feedback", p);
+    if (!e) e = check_bank_labels(q, p);
     if (!e) e = check_category(q, p);
     if (e) return e;
     json_t *cs = json_object_get(q, "case_sensitive");

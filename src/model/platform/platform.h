@@ -259,4 +259,16 @@ lerr csv_write_field(struct buf *b, const char *s, char delimiter);
  * with tables, strikethrough and autolinks; "" for NULL or "". In a. */
 char *markdown_to_html(struct arena *a, const char *text);
 
+/* HTML written elsewhere (an imported question bank), kept safe to serve: parsed with libxml2
+ * and written back through an allow-list of elements, attributes and URL schemes
+ * (html_safe.c). Never NULL. */
+char *html_sanitize(struct arena *a, const char *html);
+/* The text of an HTML fragment, entities decoded, a line break between blocks, an image's alt
+ * text in its place. */
+char *html_to_text(struct arena *a, const char *html);
+/* Text in a question bank's format, as safe HTML: "markdown", "html", "moodle" (Moodle's
+ * auto-format: HTML allowed, line breaks kept) or "plain" (rich_text.c). NULL format is markdown. */
+char *rich_text_html(struct arena *a, const char *text, const char *format);
+bool rich_text_format_known(const char *format);
+
 #endif
