@@ -58,6 +58,16 @@ static json_t *invalid(struct request *req, struct problem *p, const char *name,
     return NULL;
 }
 
+/* The formats an imported answer came with (hidden in its row, so an edit keeps them): its
+ * text's ("answer_format_N") and its feedback's ("feedback_format_N"). Plain when empty. */
+static json_t *with_formats(struct request *req, int n, json_t *a)
+{
+    const char *text = row_field(req, "answer_format", n), *feedback = row_field(req, "feedback_format", n);
+    if (*text) json_object_set_new(a, "format", json_string(text));
+    if (*feedback) json_object_set_new(a, "feedback_format", json_string(feedback));
+    return a;
+}
+
 /* One answer row as the question object's answer, or NULL (p set) when a number is wrong.
  * *empty is set for a row left blank, which is skipped. */
 static json_t *row_answer(struct request *req, const char *type, int n, bool *empty, struct problem *p)
@@ -75,14 +85,14 @@ static json_t *row_answer(struct request *req, const char *type, int n, bool *em
                      &fraction))
         return invalid(req, p, "fraction", "Give the grade of answer %d as a percentage from -100 to 100.", n);
     if (!str_eq(type, "numerical"))
-        return json_pack("{s:s, s:f, s:s}", "text", answer, "fraction", fraction, "feedback", feedback);
+        return with_formats(req, n, json_pack("{s:s, s:f, s:s}", "text", answer, "fraction", fraction, "feedback", feedback));
     double tolerance;
     if (!question_parse_number(answer, &x))
         return invalid(req, p, "answer", "Give answer %d as a number, e.g. 3.14.", n);
     if (!form_number(row_field(req, "tolerance", n), 0, &tolerance) || tolerance < 0)
         return invalid(req, p, "tolerance", "Give the margin of answer %d as a number of 0 or more.", n);
-    return json_pack("{s:f, s:f, s:f, s:s}", "value", x, "tolerance", tolerance, "fraction", fraction, "feedback",
-                     feedback);
+    return with_formats(req, n, json_pack("{s:f, s:f, s:f, s:s}", "value", x, "tolerance", tolerance, "fraction",
+                                          fraction, "feedback", feedback));
 }
 
 static json_t *form_answers(struct request *req, const char *type, struct problem *p)
@@ -91,10 +101,10 @@ static json_t *form_answers(struct request *req, const char *type, struct proble
     if (str_eq(type, "essay") || str_eq(type, "description")) return answers;
     if (str_eq(type, "truefalse")) {
         bool t = !str_eq(field(req, "correct"), "false");
-        json_array_append_new(answers, json_pack("{s:s, s:i, s:s}", "text", "true", "fraction", t ? 100 : 0,
-                                                 "feedback", row_field(req, "feedback", 1)));
-        json_array_append_new(answers, json_pack("{s:s, s:i, s:s}", "text", "false", "fraction", t ? 0 : 100,
-                                                 "feedback", row_field(req, "feedback", 2)));
+        json_array_append_new(answers, with_formats(req, 1, json_pack("{s:s, s:i, s:s}", "text", "true", "fraction",
+                                                                      t ? 100 : 0, "feedback", row_field(req, "feedback", 1))));
+        json_array_append_new(answers, with_formats(req, 2, json_pack("{s:s, s:i, s:s}", "text", "false", "fraction",
+                                                                      t ? 0 : 100, "feedback", row_field(req, "feedback", 2))));
         return answers;
     }
     for (int n = 1; n <= QUESTION_FORM_ROWS; n++) {
@@ -121,10 +131,17 @@ json_t *question_from_form(struct request *req, struct problem *p)
     if (!answers) return NULL;
     const char *category = req_param(req, "new_category");
     if (!category || !*category) category = req_param(req, "category");
-    json_t *q = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "type", type, "title", field(req, "title"),
-                          "text", field(req, "text"), "general_feedback", field(req, "general_feedback"), "category", category ? category : "", "answers",
-                          answers);
+    const char *format = *field(req, "format") ? field(req, "format") : "markdown";
+    json_t *q = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "type", type, "title", field(req, "title"), "text",
+                          field(req, "text"), "format", format, "general_feedback", field(req, "general_feedback"),
+                          "category", category ? category : "", "answers", answers);
     if (str_eq(type, "short")) json_object_set_new(q, "case_sensitive", json_boolean(req_param_bool(req, "case_sensitive")));
+    if (*field(req, "general_feedback_format"))
+        json_object_set_new(q, "general_feedback_format", json_string(field(req, "general_feedback_format")));
+    /* An imported question's id number and tags travel in the form as they are. */
+    json_t *labels = json_loads(field(req, "labels"), 0, NULL);
+    if (json_is_object(labels)) json_object_update(q, labels);
+    json_decref(labels);
     return q;
 }
 
@@ -145,8 +162,9 @@ static json_t *empty_rows(void)
 {
     json_t *rows = json_array();
     for (int n = 1; n <= QUESTION_FORM_ROWS; n++)
-        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "n", n, "answer", "", "fraction", "",
-                                              "feedback", "", "tolerance", "", "match", ""));
+        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "n", n, "answer", "",
+                                              "fraction", "", "feedback", "", "tolerance", "", "match", "",
+                                              "answer_format", "", "feedback_format", ""));
     return rows;
 }
 
@@ -173,14 +191,43 @@ static json_t *form_base(struct request *req, const char *type, const char *cate
     return m;
 }
 
+/* The text format choices, the chosen one selected. */
+static json_t *format_choices(struct request *req, const char *chosen)
+{
+    static const char *const formats[] = {"markdown", "html", "moodle", "plain"};
+    json_t *v = json_array();
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        json_array_append_new(v, json_pack("{s:s, s:s, s:b}", "value", formats[i], "label",
+                                           /* words: questions.format_{markdown,html,moodle,plain} */
+                                           T(req, arena_sprintf(req->arena, "questions.format_%s", formats[i])),
+                                           "selected", str_eq(formats[i], *chosen ? chosen : "markdown")));
+    return v;
+}
+
+/* What the form carries unseen so an edit keeps it: the general feedback's format and the
+ * id number and tags a question bank gave. */
+static void set_kept(struct request *req, json_t *question, const char *gf_format, json_t *labels)
+{
+    json_object_set_new(question, "general_feedback_format", json_string(gf_format));
+    char *text = json_object_size(labels) ? json_dumps(labels, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_object_set_new(question, "labels", json_string(text ? arena_strdup(req->arena, text) : ""));
+    json_text_free(text);
+}
+
 json_t *question_form_of(struct request *req, json_t *q, json_t *categories)
 {
     const char *type = member(q, "type");
     json_t *m = form_base(req, type, member(q, "category"), categories);
-    json_object_set_new(m, "question", json_pack("{s:s, s:s, s:s, s:b}", "title", member(q, "title"), "text",
-                                                 member(q, "text"), "general_feedback",
-                                                 member(q, "general_feedback"), "case_sensitive",
-                                                 json_is_true(json_object_get(q, "case_sensitive"))));
+    json_t *question = json_pack("{s:s, s:s, s:s, s:b, s:o}", "title", member(q, "title"), "text", member(q, "text"),
+                                 "general_feedback", member(q, "general_feedback"), "case_sensitive",
+                                 json_is_true(json_object_get(q, "case_sensitive")), "formats",
+                                 format_choices(req, member(q, "format")));
+    json_t *labels = json_object();
+    if (json_object_get(q, "idnumber")) json_object_set(labels, "idnumber", json_object_get(q, "idnumber"));
+    if (json_object_get(q, "tags")) json_object_set(labels, "tags", json_object_get(q, "tags"));
+    set_kept(req, question, member(q, "general_feedback_format"), labels);
+    json_decref(labels);
+    json_object_set_new(m, "question", question);
     json_t *rows = json_object_get(m, "rows"), *a;
     size_t i;
     json_array_foreach(json_object_get(q, "answers"), i, a) {
@@ -189,6 +236,8 @@ json_t *question_form_of(struct request *req, json_t *q, json_t *categories)
             bool is_true = str_eq(member(a, "text"), "true");
             if (right) json_object_set_new(m, "correct_false", json_boolean(!is_true));
             json_object_set_new(m, is_true ? "feedback_true" : "feedback_false", json_string(member(a, "feedback")));
+            json_object_set_new(m, is_true ? "feedback_format_true" : "feedback_format_false",
+                                json_string(member(a, "feedback_format")));
             continue;
         }
         json_t *row = json_array_get(rows, i);
@@ -201,6 +250,8 @@ json_t *question_form_of(struct request *req, json_t *q, json_t *categories)
         json_object_set_new(row, "fraction", json_string(number_text(req, json_object_get(a, "fraction"))));
         json_object_set_new(row, "tolerance", json_string(number_text(req, json_object_get(a, "tolerance"))));
         json_object_set_new(row, "feedback", json_string(member(a, "feedback")));
+        json_object_set_new(row, "answer_format", json_string(member(a, "format")));
+        json_object_set_new(row, "feedback_format", json_string(member(a, "feedback_format")));
     }
     return m;
 }
@@ -211,15 +262,21 @@ json_t *question_form_sent(struct request *req, json_t *categories)
     if (!question_form_type_known(type)) type = "single";
     const char *category = *field(req, "new_category") ? field(req, "new_category") : field(req, "category");
     json_t *m = form_base(req, type, category, categories);
-    json_object_set_new(m, "question", json_pack("{s:s, s:s, s:s, s:b}", "title", field(req, "title"), "text",
-                                                 field(req, "text"), "general_feedback",
-                                                 field(req, "general_feedback"), "case_sensitive",
-                                                 req_param_bool(req, "case_sensitive")));
+    json_t *question = json_pack("{s:s, s:s, s:s, s:b, s:o}", "title", field(req, "title"), "text", field(req, "text"),
+                                 "general_feedback", field(req, "general_feedback"), "case_sensitive",
+                                 req_param_bool(req, "case_sensitive"), "formats",
+                                 format_choices(req, field(req, "format")));
+    json_object_set_new(question, "general_feedback_format", json_string(field(req, "general_feedback_format")));
+    json_object_set_new(question, "labels", json_string(field(req, "labels")));
+    json_object_set_new(m, "question", question);
     json_object_set_new(m, "new_category", json_string(field(req, "new_category")));
     json_object_set_new(m, "correct_false", json_boolean(str_eq(field(req, "correct"), "false")));
     json_object_set_new(m, "feedback_true", json_string(row_field(req, "feedback", 1)));
     json_object_set_new(m, "feedback_false", json_string(row_field(req, "feedback", 2)));
-    static const char *const names[] = {"answer", "fraction", "feedback", "tolerance", "match"};
+    json_object_set_new(m, "feedback_format_true", json_string(row_field(req, "feedback_format", 1)));
+    json_object_set_new(m, "feedback_format_false", json_string(row_field(req, "feedback_format", 2)));
+    static const char *const names[] = {"answer", "fraction", "feedback", "tolerance", "match", "answer_format",
+                                        "feedback_format"};
     json_t *row;
     size_t i;
     json_array_foreach(json_object_get(m, "rows"), i, row) {
