@@ -21,6 +21,10 @@
 //                  saves every answer; the smoke run takes smokeLearners of them over smokeSpreadS
 //                  seconds); it gives the table two rows,
 //                  the attempt start and the answer save, and a section of its own with p95
+//                  'import-load' runs bench/import_load.mjs once per round (a user import of
+//                  importRows(size) rows commits while `workers` loops sign in and save an
+//                  answer); it gives two rows, sign-in and answer save, each with its ratio to
+//                  the nginx run just before it
 //   probe          for a driver: [method, path pattern] asked once before the rounds, which must
 //                  answer 200 or 201
 
@@ -128,6 +132,13 @@ export const scenarios = [
     probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],
     // Issue 6: no errors at all; the start must not scan the quiz's attempts (its p95 stays flat
     // as attempts pile up from run to run).
+    target: { maxErrors: 0 },
+  },
+  {
+    id: 'import-load', name: 'sign-in and answer save while a user import commits (10,000 rows at S, 30,000 at M, 100,000 at L)',
+    driver: 'import-load', workers: 4,
+    probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],
+    // No request may fail while the import's job writes (interactive writes go first).
     target: { maxErrors: 0 },
   },
 ];

@@ -162,6 +162,12 @@ bool db_table_exists(struct db *db, const char *name)
 
 /* ---- Transactions ---- */
 
+void db_yield(struct db *db)
+{
+    if (db->in_tx) return; /* only between transactions */
+    if (db->engine->yield) db->engine->yield(db);
+}
+
 lerr db_begin(struct db *db)
 {
     if (db->in_tx) {

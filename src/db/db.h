@@ -46,12 +46,17 @@ struct db_engine {
     /* Appended to a SELECT that picks rows to claim (a job queue): " FOR UPDATE SKIP LOCKED"
      * on PostgreSQL, "" on SQLite where the single writer already serialises claims. */
     const char *for_update_skip_locked;
+    /* Between the short transactions of long work (db_yield); NULL where nothing is needed. */
+    void (*yield)(struct db *db);
 };
 
 struct db {
     const struct db_engine *engine;
     uint64_t nqueries;   /* statements stepped on this connection; read by per-request counters */
     int in_tx;           /* 0 outside a transaction; 1 in one; >1 inside db_tx_begin savepoints */
+    /* Set by the owner of a connection that does background work (the job workers): its write
+     * transactions give way to interactive ones waiting for the write lock (docs/jobs.md). */
+    bool background;
 };
 
 enum { DB_DONE = 0, DB_ROW = 1, DB_ERR = -1, DB_BUSY = -2, DB_CONSTRAINT = -3 };
@@ -96,6 +101,9 @@ lerr db_exec(struct db *db, const char *sql);
  * so write transactions run one at a time on both. Nesting is not supported. On PostgreSQL a
  * failed statement aborts the transaction: end the unit of work on the first error. */
 lerr db_begin(struct db *db);
+/* Long work commits in short transactions and calls this between them, outside any: it lets
+ * writers of other processes in (SQLite); this process's own writers are let in by the lock. */
+void db_yield(struct db *db);
 lerr db_commit(struct db *db);
 lerr db_rollback(struct db *db);
 const char *db_errmsg(struct db *db);

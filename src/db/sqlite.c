@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <pthread.h>
 #include <unistd.h>
+#include <time.h>
 #include <sqlite3.h>
 #include "db.h"
 
@@ -27,6 +28,7 @@ struct sq_stmt {
     struct sq_stmt *next;  /* bucket chain */
     bool busy;             /* handed out and not yet done */
     bool stepped;          /* counted in nqueries since the last reset */
+    bool holds_writer;     /* a write outside a transaction, holding the writer lock until done */
 };
 
 struct sq_db {
@@ -35,7 +37,8 @@ struct sq_db {
     int lock_fd;           /* holds a shared flock on lectern.db while open (see restore) */
     struct sq_stmt *buckets[CACHE_BUCKETS];
     int ncached;
-    bool writing;          /* holds the process's writer mutex: inside BEGIN IMMEDIATE ... COMMIT */
+    bool tx_writer;        /* holds the process's writer lock: inside BEGIN IMMEDIATE ... COMMIT */
+    int stmt_writers;      /* write statements outside a transaction holding it until they finish */
     bool reading;          /* inside db_read_begin's deferred BEGIN, which has written nothing */
     /* The read transaction's BEGIN and COMMIT, prepared once: every page view runs both, and
      * sqlite3_exec would parse them each time. */
@@ -182,6 +185,92 @@ static lerr sq_snapshot_begin(struct db *db)
     return sq(db)->reading ? LE_OK : LE_DB;
 }
 
+/* The threads of this process queue for SQLite's write lock on their own lock, `writer`.
+ * SQLite's own wait (the busy handler) polls, so two threads that wrote at the same moment lost
+ * milliseconds on every collision (the quiz burst: a write transaction per saved answer); the
+ * lock hands over the moment it is free. Every write takes it: transactions (sq_begin) and
+ * single statements outside one (sq_step), so no thread of this process ever meets SQLITE_BUSY
+ * because another of its threads is writing.
+ *
+ * Interactive writers go first: a connection marked background (the job workers') waits while
+ * any interactive writer waits, so a job that commits in short transactions lets every
+ * sign-in and answer save in between. So that a steady stream of requests cannot starve a job
+ * for ever, a background writer waits at most BACKGROUND_PATIENCE_MS behind them. */
+#define BACKGROUND_PATIENCE_MS 200
+
+static struct {
+    pthread_mutex_t m;
+    pthread_cond_t interactive_turn, background_turn;
+    bool held;
+    int interactive_waiting;
+} writer = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0};
+
+static void deadline_after_ms(struct timespec *t, long ms)
+{
+    clock_gettime(CLOCK_REALTIME, t); /* the clock of a default condition variable */
+    t->tv_sec += ms / 1000;
+    t->tv_nsec += (ms % 1000) * 1000000L;
+    if (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
+}
+
+static void writer_acquire(bool background)
+{
+    pthread_mutex_lock(&writer.m);
+    if (!background) {
+        writer.interactive_waiting++;
+        while (writer.held) pthread_cond_wait(&writer.interactive_turn, &writer.m);
+        writer.interactive_waiting--;
+    } else {
+        struct timespec until;
+        deadline_after_ms(&until, BACKGROUND_PATIENCE_MS);
+        bool patient = true;
+        while (writer.held || (patient && writer.interactive_waiting > 0))
+            if (pthread_cond_timedwait(&writer.background_turn, &writer.m, &until) == ETIMEDOUT) patient = false;
+    }
+    writer.held = true;
+    pthread_mutex_unlock(&writer.m);
+}
+
+static void writer_give_back(void)
+{
+    pthread_mutex_lock(&writer.m);
+    writer.held = false;
+    if (writer.interactive_waiting > 0) pthread_cond_signal(&writer.interactive_turn);
+    pthread_cond_broadcast(&writer.background_turn); /* they look again (at most the job workers) */
+    pthread_mutex_unlock(&writer.m);
+}
+
+/* A connection holds the lock while in a write transaction or while any write statement
+ * outside one is unfinished; it takes it once for both. */
+static void writer_hold(struct sq_db *d, bool tx)
+{
+    if (!d->tx_writer && !d->stmt_writers) writer_acquire(d->base.background);
+    if (tx) d->tx_writer = true;
+    else d->stmt_writers++;
+}
+
+static void writer_drop(struct sq_db *d, bool tx)
+{
+    if (tx) {
+        if (!d->tx_writer) return;
+        d->tx_writer = false;
+    } else {
+        if (d->stmt_writers <= 0) return;
+        d->stmt_writers--;
+    }
+    if (!d->tx_writer && !d->stmt_writers) writer_give_back();
+}
+
+static void stmt_writer_drop(struct sq_stmt *s)
+{
+    if (!s->holds_writer) return;
+    s->holds_writer = false;
+    writer_drop(sq(s->base.db), false);
+}
+
 static int sq_step(struct db_stmt *st)
 {
     struct sq_stmt *s = sqs(st);
@@ -190,9 +279,19 @@ static int sq_step(struct db_stmt *st)
         st->db->nqueries++;
         /* A write ends the read transaction first: it then runs, and takes the write lock,
          * as it would without one (and never as an upgrade of a stale snapshot). */
-        if (sq(st->db)->reading && !sqlite3_stmt_readonly(s->st)) sq_read_end(st->db);
+        struct sq_db *d = sq(st->db);
+        if (!sqlite3_stmt_readonly(s->st)) {
+            if (d->reading) sq_read_end(st->db);
+            /* Outside a transaction the statement is its own: it queues for the writer lock
+             * like a transaction would, and holds it until it finishes. */
+            if (!d->tx_writer && sqlite3_get_autocommit(d->h)) {
+                writer_hold(d, false);
+                s->holds_writer = true;
+            }
+        }
     }
     int rc = sqlite3_step(s->st);
+    if ((rc & 0xff) != SQLITE_ROW) stmt_writer_drop(s); /* finished: its implicit transaction ended */
     switch (rc & 0xff) {
     case SQLITE_ROW: return DB_ROW;
     case SQLITE_DONE: return DB_DONE;
@@ -225,6 +324,7 @@ static bool sq_col_is_null(struct db_stmt *st, int col)
 static void sq_done(struct db_stmt *st)
 {
     struct sq_stmt *s = sqs(st);
+    stmt_writer_drop(s);
     if (s->sql) {
         sqlite3_reset(s->st);
         sqlite3_clear_bindings(s->st);
@@ -249,36 +349,21 @@ static lerr sq_exec(struct db *db, const char *sql)
     return (rc & 0xff) == SQLITE_CONSTRAINT ? LE_CONFLICT : LE_DB;
 }
 
-/* The threads of this process queue for SQLite's write lock on a mutex. SQLite's own wait
- * (busy_timeout) polls, sleeping 1, 2, 5, 10 ms and more between tries, so two threads that
- * wrote at the same moment lost milliseconds on every collision (the quiz burst: a write
- * transaction per saved answer); the mutex hands the lock over the moment it is free. Another
- * process (the CLI while serving) still meets busy_timeout. */
-static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
-
-static void writer_release(struct sq_db *d)
-{
-    if (!d->writing) return;
-    d->writing = false;
-    pthread_mutex_unlock(&writer);
-}
-
 /* IMMEDIATE takes the write lock at BEGIN (waiting up to busy_timeout), so a transaction
  * never fails halfway when a read lock would have to be upgraded. */
 static lerr sq_begin(struct db *db)
 {
     struct sq_db *d = sq(db);
-    pthread_mutex_lock(&writer);
-    d->writing = true;
+    writer_hold(d, true);
     lerr e = sq_exec(db, "BEGIN IMMEDIATE");
-    if (e) writer_release(d);
+    if (e) writer_drop(d, true);
     return e;
 }
 
 static lerr sq_commit(struct db *db)
 {
     lerr e = sq_exec(db, "COMMIT");
-    if (!e) writer_release(sq(db)); /* on failure db_commit rolls back, which releases */
+    if (!e) writer_drop(sq(db), true); /* on failure db_commit rolls back, which releases */
     return e;
 }
 
@@ -286,7 +371,7 @@ static lerr sq_rollback(struct db *db)
 {
     /* Some errors (disk full, I/O) roll back by themselves; then there is nothing to do. */
     lerr e = sqlite3_get_autocommit(sq(db)->h) ? LE_OK : sq_exec(db, "ROLLBACK");
-    writer_release(sq(db));
+    writer_drop(sq(db), true);
     return e;
 }
 
@@ -309,7 +394,9 @@ static void sq_close(struct db *db)
 {
     struct sq_db *d = sq(db);
     d->reading = false; /* closing ends it */
-    writer_release(d); /* closed inside a transaction: SQLite rolls it back */
+    /* Closed inside a transaction: SQLite rolls it back. */
+    writer_drop(d, true);
+    while (d->stmt_writers > 0) writer_drop(d, false);
     sqlite3_finalize(d->read_begin);
     sqlite3_finalize(d->read_commit);
     for (int b = 0; b < CACHE_BUCKETS; b++) {
@@ -409,6 +496,32 @@ static lerr sq_backup(struct db *db, const char *path, struct problem *p)
     return LE_OK;
 }
 
+/* Only another process's writer makes SQLite answer SQLITE_BUSY here (this process's threads
+ * queue on `writer`): `lectern user import` or another command while the server runs. SQLite's
+ * busy_timeout sleeps up to 100 ms between looks, and a process that writes in short
+ * transactions one after another (an import's chunks) is nearly always writing when it looks,
+ * so the waiter could time out although the other side never held the lock for long. This
+ * looks every millisecond, and the chunked writers pause a little between transactions
+ * (db_yield). BUSY_WAIT_MS is far longer than any transaction Lectern holds. */
+#define BUSY_WAIT_MS 15000
+
+static int wait_for_other_process(void *ctx, int tries)
+{
+    (void)ctx;
+    if (tries >= BUSY_WAIT_MS) return 0; /* each try sleeps at least 1 ms */
+    sqlite3_sleep(1);
+    return 1;
+}
+
+/* A writer that works in many short transactions calls this between them, so that waiters in
+ * other processes (polling every millisecond) find the lock free; this process's own threads
+ * need no pause (the writer lock hands over, interactive writers first). */
+static void sq_yield(struct db *db)
+{
+    (void)db;
+    sqlite3_sleep(2);
+}
+
 static const struct db_engine sqlite_engine = {
     .name = "sqlite",
     .exec = sq_exec,
@@ -432,6 +545,7 @@ static const struct db_engine sqlite_engine = {
     .read_end = sq_read_end,
     .snapshot_begin = sq_snapshot_begin,
     .snapshot_end = sq_read_end,
+    .yield = sq_yield,
     .for_update_skip_locked = "",
 };
 
@@ -508,9 +622,9 @@ lerr db_sqlite_open(const char *data_dir, struct db **out, struct problem *p)
     d->base.engine = &sqlite_engine;
     d->h = h;
     d->lock_fd = lock_fd;
-    /* busy_timeout first, so switching to WAL waits for another process instead of failing. */
+    /* The busy handler first, so switching to WAL waits for another process instead of failing. */
+    sqlite3_busy_handler(h, wait_for_other_process, NULL);
     static const char *const pragmas[] = {
-        "PRAGMA busy_timeout = 5000",
         "PRAGMA journal_mode = WAL",
         "PRAGMA foreign_keys = ON",
         "PRAGMA synchronous = NORMAL",

@@ -2,17 +2,19 @@
  * background, so the web request that asks for it answers at once (src/web/people/imports.c) while
  * the passwords in the file are hashed on every core.
  *
- * Progress. The commit first hashes the passwords outside any transaction, then checks the
- * file again and writes every row in one write transaction on this worker's connection. Rows
- * of user_imports written on that connection during the transaction would only be seen after
- * it, so progress lives in two places:
+ * Progress. The commit first checks the file and hashes the passwords outside any
+ * transaction, then writes the rows in chunks of short transactions (user_import.c, "Chunks"),
+ * on this worker's connection, which is marked background: between chunks, sign-ins and
+ * answers waiting for the write lock go first. Progress lives in two places:
  *   - a small process-wide table in memory, keyed by the import's id, updated on every call
- *     of the importer's progress callback (hashing every ~200 ms, writing every 5,000 rows);
+ *     of the importer's progress callback (hashing every ~200 ms, writing after every chunk);
  *     the web pages of this node read it first (import_progress_get);
- *   - the row (commit_phase, progress_done, progress_total): written when the job starts,
- *     at most every 250 ms while hashing (outside the transaction), and when it ends. Another
- *     node's pages see the row, so they show "writing" only once it is done.
- * The commit stays all or nothing: a failure leaves commit_phase 'failed' with the reason in
+ *   - the row (commit_phase, progress_done, progress_total): written when the job starts, at
+ *     most every 250 ms while hashing and writing (between chunks), and when it ends, for
+ *     another node's pages.
+ * A commit that stops part way (the node killed, the database gone) is finished by the next
+ * attempt: the job is retried or taken over, and the rows already written count as unchanged.
+ * A commit refused from the start (file errors) leaves commit_phase 'failed' with the reason in
  * commit_error, and no account written. */
 #include <pthread.h>
 #include <stdio.h>
@@ -83,11 +85,8 @@ static void on_progress(void *ctx, const char *stage, int64_t done, int64_t tota
 {
     struct progress_ctx *g = ctx;
     mem_set(g->import_id, stage, done, total);
-    /* Extends the lease now and then. In the writing stage the heartbeat joins the import's
-     * transaction; that is fine: the jobs row is then locked until the commit ends, so no
-     * other worker can take the job over meanwhile. */
+    /* Extends the lease now and then; called between the chunks, outside any transaction. */
     job_run_keepalive(g->run);
-    if (g->run->db->in_tx) return;
     double now = time_monotonic_ms();
     bool new_phase = !g->last_phase || strcmp(g->last_phase, stage) != 0;
     if (!new_phase && done < total && now - g->last_row_ms < ROW_EVERY_MS) return;

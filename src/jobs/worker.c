@@ -4,8 +4,8 @@
  * job is worked on by one worker at a time, and that a job whose node died is taken over once
  * its lease runs out.
  *
- * Each worker keeps its own database connection (not one from the request pool), so a long
- * job never holds up requests. A database that goes away is retried with a growing pause. */
+ * Each worker keeps its own database connection (not one from the request pool), marked
+ * background: its write transactions queue behind the requests' (docs/jobs.md, "Locks"). A database that goes away is retried with a growing pause. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -182,6 +182,7 @@ static void *worker_main(void *arg)
                 if (fail_ms < 30000) fail_ms *= 2;
                 continue;
             }
+            w->db->background = true;
         }
         struct arena *a = arena_new(4096);
         struct job j;
@@ -244,6 +245,8 @@ lerr jobs_start(const struct jobs_config *cfg, struct jobs **out, struct problem
             jobs_stop(jobs);
             return LE_DB;
         }
+        /* Its writes give way to the requests' (src/db/sqlite.c, the writer lock). */
+        w->db->background = true;
         if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
             jobs_stop(jobs);
             return problem_set(p, LE_INTERNAL, "", "cannot start a job worker thread");

@@ -7,9 +7,9 @@
  * are resolved after all rows are read (a manager may be created further down the file), then
  * the manager graph is checked for loops, then rows whose manager's own row failed fail too.
  *
- * A commit runs the same preview again on the same bytes and writes the result in one
- * transaction with prepared statements. Passwords are hashed before the transaction begins,
- * on one thread per core: argon2id is deliberately slow and must not hold the write lock. */
+ * A commit runs the same preview again on the same bytes, hashes the passwords on one thread
+ * per core (argon2id is deliberately slow and must not hold the write lock), then writes the
+ * result with prepared statements in chunks of short transactions ("Chunks" below). */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -157,9 +157,13 @@ struct ctx {
     struct profile_field *fields;
     int n_fields;
     int64_t active_admins;
-    /* Audit entries of a commit, appended together at its end (audit_append_many). */
+    /* Audit entries of a commit's chunk, appended together at its end (audit_append_many). */
     struct audit_entry *audit;
     size_t n_audit, cap_audit;
+    /* The commit's current chunk: its transaction is open, and rows written in it. */
+    bool chunk_open;
+    int chunk_rows;
+    int64_t rows_committed;       /* in chunks committed for good (not savepoints of a caller's) */
 };
 
 static void file_error(struct ctx *c, int line, const char *column, const char *fmt, ...)
@@ -1484,6 +1488,57 @@ static lerr insert_batch(struct ctx *c, const int *batch, int nb, int64_t now, s
     return got == nb ? LE_OK : LE_INTERNAL;
 }
 
+/* ---- Chunks: the commit writes in short transactions (docs/people.md, "Commit in chunks") ----
+ *
+ * A commit of 100,000 rows in one transaction held the write lock for seconds, and every
+ * sign-in and saved answer waited behind it (on SQLite the lock is the whole database). So the
+ * rows are written CHUNK_ROWS at a time, each chunk with its own audit entries in its own
+ * transaction, with a pause between chunks (db_yield) in which waiting writers go first.
+ *
+ * All or nothing becomes "all, eventually": a chunk is atomic, and a commit that stops after
+ * some chunks (the process killed, the database gone, a row refused) is completed by running it
+ * again: the rows already written are found as existing accounts with the file's values, so
+ * they are unchanged, and only the rest is written. The job queue does that by itself (a job
+ * whose node died is taken over, a failed one retried). Inside a caller's transaction (the unit
+ * tests) the chunks are savepoints of it, and it stays one transaction. */
+#define CHUNK_ROWS 500
+
+static lerr chunk_begin(struct ctx *c)
+{
+    if (db_tx_begin(c->db)) return LE_DB;
+    c->chunk_open = true;
+    c->chunk_rows = 0;
+    return LE_OK;
+}
+
+/* Appends the chunk's audit entries and commits it, or rolls it back on e. */
+static lerr chunk_end(struct ctx *c, lerr e)
+{
+    if (!c->chunk_open) return e;
+    if (!e) e = audit_append_many(c->db, c->o->actor_id, c->audit, c->n_audit);
+    release_audit(c);
+    c->chunk_open = false;
+    bool own = c->db->in_tx == 1;
+    lerr t = db_tx_end(c->db, e);
+    if (!e && !t && own) c->rows_committed += c->chunk_rows;
+    return e ? e : t;
+}
+
+/* After each write of n rows: once the chunk is full, commits it, lets others write, reports
+ * done of total (when total is known) and begins the next. */
+static lerr chunk_next(struct ctx *c, lerr e, int n, int64_t done, int64_t total)
+{
+    if (e) return e;
+    c->chunk_rows += n;
+    if (c->chunk_rows < CHUNK_ROWS) return LE_OK;
+    e = chunk_end(c, LE_OK);
+    if (e) return e;
+    db_yield(c->db);
+    const struct import_options *o = c->o;
+    if (o->progress && total) o->progress(o->progress_ctx, "writing", done, total);
+    return chunk_begin(c);
+}
+
 /* New accounts, in file order, BATCH rows per INSERT; a manager not inserted yet (further
  * down, or earlier in the same batch) is set afterwards. *done counts the rows written. */
 static lerr write_new_accounts(struct ctx *c, int64_t now, int64_t total, int64_t *done)
@@ -1512,7 +1567,7 @@ static lerr write_new_accounts(struct ctx *c, int64_t now, int64_t total, int64_
                                     "import"));
         }
         *done += nb;
-        if (o->progress && *done % 5000 < (int64_t)nb) o->progress(o->progress_ctx, "writing", *done, total);
+        e = chunk_next(c, e, nb, *done, total);
     }
     buf_release(&sql);
     return e;
@@ -1581,6 +1636,7 @@ static lerr write_late_managers_and_profiles(struct ctx *c)
         struct rowx *x = row->priv;
         if (row->outcome != IO_CREATE || x->manager == OWNER_NONE || x->manager_at_insert) continue;
         e = db_run(c->db, "UPDATE users SET manager_id = ?2 WHERE id = ?1", "ii", x->id, owner_id(c, x->manager));
+        e = chunk_next(c, e, 1, 0, 0);
     }
     for (int i = 0; i < r->n_rows && !e && c->n_pf; i++) {
         struct import_row *row = &r->rows[i];
@@ -1593,6 +1649,7 @@ static lerr write_late_managers_and_profiles(struct ctx *c)
                            "INSERT INTO profile_values (user_id, field_id, value) VALUES (?1, ?2, ?3) "
                            "ON CONFLICT (user_id, field_id) DO UPDATE SET value = excluded.value",
                            "iis", id, c->pf[k].f.id, x->pv[k]);
+        e = chunk_next(c, e, 1, 0, 0);
     }
     return e;
 }
@@ -1609,12 +1666,8 @@ static lerr write_rows(struct ctx *c)
         struct rowx *x = row->priv;
         if (row->outcome != IO_UPDATE) continue;
         struct ex *ex = &c->ex[x->ex];
-        if (x->del) {
-            e = write_deletion(c, ex, now);
-            continue;
-        }
-        e = write_update(c, x, ex, now);
-        if (o->progress && ++done % 5000 == 0) o->progress(o->progress_ctx, "writing", done, total);
+        e = x->del ? write_deletion(c, ex, now) : write_update(c, x, ex, now);
+        e = chunk_next(c, e, 1, ++done, total);
     }
     if (!e) e = write_late_managers_and_profiles(c);
     if (o->progress && total) o->progress(o->progress_ctx, "writing", total, total);
@@ -1649,86 +1702,94 @@ static int64_t count_passwords(const struct import_result *r)
     return n;
 }
 
+/* The file checked and its passwords hashed before anything is written: argon2id is
+ * deliberately slow and must not hold the write lock. */
+static lerr prepare_commit(struct ctx *c, const char *data, size_t len, struct problem *p)
+{
+    lerr e = run_preview(c, data, len, p);
+    if (!e) e = refuse_errors(c->r, c->o, p);
+    double t0 = time_monotonic_ms();
+    if (!e) e = hash_passwords(c, p);
+    c->r->ms_hash = ms_since(t0);
+    return e;
+}
+
+/* Accounts still waiting for their welcome link: those of this run, or of an earlier run of
+ * the same commit that stopped before queueing the job. */
+static bool welcome_due(struct ctx *c)
+{
+    if (c->r->n_signin_links > 0) return true;
+    int64_t n = 0;
+    db_query_int(c->db, &n, "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE needs_signin_link = 1 LIMIT 1) w", "");
+    return n > 0;
+}
+
+/* The commit's last chunk: its summary in the audit log, the welcome job, the columns of
+ * other domains and the enrolment rules. */
+static lerr write_tail(struct ctx *c)
+{
+    struct import_result *r = c->r;
+    json_t *d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "mode", import_mode_name(c->o->mode), "rows",
+                          (json_int_t)r->n_rows, "created", (json_int_t)r->n_created, "updated",
+                          (json_int_t)r->n_updated, "suspended", (json_int_t)r->n_suspended, "deleted",
+                          (json_int_t)r->n_deleted, "renamed", (json_int_t)r->n_renamed, "errors_left",
+                          (json_int_t)r->counts[IO_ERROR]);
+    lerr w = audit_push(c, "user.import", "import", d);
+    /* New accounts without a password get a link to choose one, sent by a job
+     * (src/jobs/welcome.c) once this chunk has committed. */
+    if (!w && welcome_due(c)) w = job_enqueue(c->db, "signin_links.welcome", NULL, 0, 0, NULL, NULL);
+    /* Other domains' columns (Moodle's courseN / roleN enrol). */
+    if (!w) w = columns_write(c);
+    /* People who arrived, moved or left follow the enrolment rules. */
+    if (!w) w = people_moved(c->db, 0, NULL);
+    return w;
+}
+
+static void forget_counts(struct import_result *r)
+{
+    r->n_created = r->n_updated = r->n_suspended = r->n_reactivated = r->n_deleted = r->n_renamed =
+        r->n_passwords = r->n_signin_links = 0;
+}
+
+static lerr write_failed(struct ctx *c, lerr w, struct problem *p)
+{
+    lerr e = w == LE_CONFLICT ? LE_CONFLICT : LE_DB;
+    const char *why = db_errmsg(c->db);
+    if (!c->rows_committed)
+        return problem_set(p, e, "", "The database refused a row (%s); nothing was written. Preview the file again and retry.",
+                           why);
+    return problem_set(p, e, "",
+                       "The database refused a row (%s) after part of the file was written. Commit it again: "
+                       "the rows already written count as unchanged, and the rest is written.",
+                       why);
+}
+
 lerr user_import_commit(struct db *db, struct arena *a, const char *data, size_t len,
                         const struct import_options *o, struct import_result *r,
                         struct problem *p)
 {
     struct ctx c;
     ctx_init(&c, db, a, o, r);
-    struct import_result first = {0};
-    bool rechecked = false;
-    lerr e = LE_OK;
-    if (!db->in_tx) {
-        /* Passwords are hashed before the write lock is taken (argon2id takes a while and
-         * sign-ins must go on meanwhile), so the file is checked once outside the transaction
-         * and once more inside it; hashes carry over where the row and password are the same. */
-        e = run_preview(&c, data, len, p);
-        if (!e) e = refuse_errors(r, o, p);
-        if (e || !count_passwords(r)) {
-            if (e) return e;
-        } else {
-            double t0 = time_monotonic_ms();
-            e = hash_passwords(&c, p);
-            r->ms_hash = ms_since(t0);
-            if (e) {
-                wipe_passwords(r);
-                return e;
-            }
-            first = *r;
-            rechecked = true;
-        }
+    lerr e = prepare_commit(&c, data, len, p);
+    if (e) {
+        wipe_passwords(r);
+        return e;
     }
-    if (db_tx_begin(db)) {
-        if (rechecked) wipe_passwords(&first);
-        return problem_set(p, LE_DB, "", "The database is busy; nothing was written. Try again.");
-    }
-    double t_hash = rechecked ? first.ms_hash : 0;
-    ctx_init(&c, db, a, o, r);
-    e = run_preview(&c, data, len, p);
-    if (!e) e = refuse_errors(r, o, p);
-    if (!e && rechecked)
-        for (int i = 0; i < r->n_rows && i < first.n_rows; i++) {
-            struct rowx *x = r->rows[i].priv, *x1 = first.rows[i].priv;
-            if (x->password && x1->hash && str_eq(x->password, x1->password)) x->hash = x1->hash;
-        }
     double t0 = time_monotonic_ms();
-    if (!e) e = hash_passwords(&c, p); /* only those the first look did not hash */
-    r->ms_hash = t_hash + ms_since(t0);
-    t0 = time_monotonic_ms();
-    if (!e) {
-        lerr w = write_rows(&c);
-        if (!w) {
-            json_t *d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "mode",
-                                       import_mode_name(o->mode), "rows", (json_int_t)r->n_rows, "created",
-                                       (json_int_t)r->n_created, "updated", (json_int_t)r->n_updated,
-                                       "suspended", (json_int_t)r->n_suspended, "deleted",
-                                       (json_int_t)r->n_deleted, "renamed", (json_int_t)r->n_renamed,
-                                       "errors_left", (json_int_t)r->counts[IO_ERROR]);
-            w = audit_push(&c, "user.import", "import", d);
-            if (!w) w = audit_append_many(db, o->actor_id, c.audit, c.n_audit);
-            /* New accounts without a password get a link to choose one, sent by a job
-             * (src/jobs/welcome.c) once this transaction has committed. */
-            if (!w && r->n_signin_links > 0)
-                w = job_enqueue(db, "signin_links.welcome", NULL, 0, 0, NULL, NULL);
-            /* Other domains' columns (Moodle's courseN / roleN enrol) in the same commit. */
-            if (!w) w = columns_write(&c);
-            /* People who arrived, moved or left follow the enrolment rules in the same commit. */
-            if (!w) w = people_moved(db, 0, NULL);
-        }
-        release_audit(&c);
-        if (w) e = problem_set(p, w == LE_CONFLICT ? LE_CONFLICT : LE_DB, "",
-                               "The database refused a row (%s); nothing was written. Preview the file "
-                               "again and retry.",
-                               db_errmsg(db));
-    }
+    lerr w = chunk_begin(&c);
+    if (w) return problem_set(p, LE_DB, "", "The database is busy; nothing was written. Try again.");
+    w = write_rows(&c);
+    if (!w) w = write_tail(&c);
+    w = chunk_end(&c, w);
     wipe_passwords(r);
-    if (rechecked) wipe_passwords(&first);
-    if (db_tx_end(db, e) && !e) e = problem_set(p, LE_DB, "", "The database could not commit; nothing was written.");
     r->ms_write = ms_since(t0);
-    if (!e) r->committed = true;
-    else r->n_created = r->n_updated = r->n_suspended = r->n_reactivated = r->n_deleted = r->n_renamed =
-        r->n_passwords = r->n_signin_links = 0;
-    return e;
+    if (w) {
+        e = write_failed(&c, w, p);
+        forget_counts(r);
+        return e;
+    }
+    r->committed = true;
+    return LE_OK;
 }
 
 /* ---- Presenting ---- */
