@@ -22,8 +22,13 @@ static const char usage[] =
     "  --trusted-proxy ADDRS  comma-separated proxy addresses whose X-Forwarded-For names the\n"
     "                       client (env LECTERN_TRUSTED_PROXY); e.g. 127.0.0.1 behind a local nginx\n"
     "  --quiet              no access log lines\n"
-    "  --lockout-threshold N, --lockout-window SECONDS, --lockout-duration SECONDS\n"
-    "                       failed sign-ins that lock an account (default 5 within 900 s, for 900 s)\n"
+    "  --lockout-threshold N, --lockout-window SECONDS  failed passwords of an account within\n"
+    "                       the window after which each failure makes it wait (default 5, 86400)\n"
+    "  --lockout-first-delay SECONDS, --lockout-duration SECONDS\n"
+    "                       the first wait, doubled at each failure up to the longest (60, 900)\n"
+    "  --signin-limit N, --signin-limit-window SECONDS\n"
+    "                       failed sign-ins one client address may make within the window\n"
+    "                       before it must wait (default 20 within 300 s)\n"
     "  --session-idle SECONDS, --session-absolute SECONDS\n"
     "                       session expiry (default 7200 idle, 43200 absolute)\n"
     "  --job-workers N      background job workers on this node (default 2; 0 = none)\n"
@@ -97,7 +102,10 @@ static int *seconds_option(const char *a, struct serve_options *o)
     } table[] = {
         {"--lockout-threshold", &auth_config.lockout_threshold},
         {"--lockout-window", &auth_config.lockout_window_s},
+        {"--lockout-first-delay", &auth_config.lockout_first_delay_s},
         {"--lockout-duration", &auth_config.lockout_duration_s},
+        {"--signin-limit", &auth_config.signin_ip_limit},
+        {"--signin-limit-window", &auth_config.signin_ip_window_s},
         {"--session-idle", &auth_config.session_idle_s},
         {"--session-absolute", &auth_config.session_absolute_s},
         {"--reset-link-lifetime", &support_config.reset_link_s},

@@ -56,7 +56,8 @@ lerr param_validate(const struct param_spec *spec, const char *value, size_t len
  * pattern: literal segments and typed captures, e.g. "/api/v1/users/{id:int}",
  * "/admin/users/{username:name}"; types: int, name (username-like), str (one segment). */
 typedef void (*handler_fn)(struct request *req, struct response *res);
-#define ROUTE_CSRF_EXEMPT   1u   /* the sign-in form: no session yet */
+#define ROUTE_CSRF_EXEMPT   1u   /* the sign-in form: no session yet (its origin is checked
+                                  * instead: origin.c) */
 #define ROUTE_PASSWORD_CHANGE 2u /* reachable while a password change is forced */
 #define ROUTE_MACHINE 4u         /* for programs (/metrics): answered like the API, so an
                                   * anonymous caller gets 401, never a redirect to /signin */
@@ -113,6 +114,8 @@ struct request {
     const char *session_token;   /* from the cookie or the Bearer header, NULL if none */
     bool via_bearer;             /* session_token came from "Authorization: Bearer": no CSRF
                                   * check; the server copies it into user->via_bearer after begin */
+    const char *form_token;      /* the pre-session form token from its cookie (origin.c), NULL
+                                  * if none; res_form_token sets it */
     struct request_user *user;   /* NULL when not signed in */
     struct db *db;               /* set by the begin hook */
     const struct route *route;
@@ -130,6 +133,7 @@ struct request {
     /* internal to src/http */
     struct MHD_Connection *conn;         /* valid while the request is handled */
     const struct server_config *cfg;
+    bool peer_trusted;                   /* the peer is one of cfg->trusted_proxies */
     const char *content_type;            /* of the body, NULL if none */
     json_t *json;                        /* parsed JSON object body (req_json) */
     struct raw_params *raw;              /* everything the client sent, before validation */
@@ -196,14 +200,19 @@ void res_error(struct response *res, lerr code, const char *field, const char *f
     __attribute__((format(printf, 4, 5)));
 /* Session cookie: token NULL clears it. */
 void res_set_session_cookie(struct request *req, struct response *res, const char *token);
+/* The pre-session form token of a public form's page (origin.c): the one the browser holds,
+ * or a new one set in a cookie. The page puts it in the form's hidden "_csrf" field, for the
+ * browser that sends neither Origin nor Referer with the form. */
+const char *res_form_token(struct request *req, struct response *res);
 
 /* ---- Server ----
  * Request flow (server.c), for everything but static files:
  *   route (404, 405 + Allow) -> read parameters (400 malformed, 413 too big) -> begin
  *   -> capability (401 API / 303 /signin?next= HTML; 403) -> forced password change
  *   (403 reason "password_change_required" / 303 /password) -> CSRF (403 reason
- *   "csrf_failed") -> validate parameters against the route's spec (422 naming the field)
- *   -> handler -> render -> end -> send.
+ *   "csrf_failed"), or for a post no session token protects, its origin (403 reason
+ *   "cross_site" or "form_origin_unknown": origin.c) -> validate parameters against the
+ *   route's spec (422 naming the field) -> handler -> render -> end -> send.
  * begin is called once for every request that reached the end of its upload, also when
  * routing or reading failed, so error pages get the user and site data; it is not called
  * for a body refused by its Content-Length (413 at once, connection closed). end is called
@@ -223,6 +232,10 @@ struct server_hooks {
                    const char **content_type);
     /* Capability check: does this user (NULL = anonymous) hold capability cap? */
     bool (*allowed)(const struct request_user *user, int capability);
+    /* The site's configured public address ("https://lms.example.org"), or NULL: a form
+     * posted from there is the site's own even when the Host header says otherwise (origin.c).
+     * Asked only when the request's own host does not match. May be NULL. */
+    const char *(*site_address)(struct request *req);
 };
 struct server_config {
     const char *host;            /* "127.0.0.1" */
@@ -272,6 +285,19 @@ lerr http_metrics_write(struct buf *out);
  * [*start, *end] to answer 206; 0 to answer the whole body (no header, another unit, several
  * ranges, or a malformed one); -1 when it cannot be satisfied (416 with "bytes * /size"). */
 int http_range_parse(const char *header, int64_t size, int64_t *start, int64_t *end);
+
+/* ---- Where a form came from (origin.c) ----
+ * A state-changing request that no session's CSRF token protects (no session yet, or a
+ * CSRF-exempt route such as the sign-in form) must come from the site itself: its Origin
+ * header, else its Referer, names this site (the scheme and host the request came to, as a
+ * trusted proxy's X-Forwarded-Proto and X-Forwarded-Host say, or the configured site address).
+ * Without either header, an API request (a program, not a browser) passes, and a form passes
+ * when its "_csrf" field matches the pre-session cookie (res_form_token). */
+enum form_origin { FORM_FROM_SITE, FORM_CROSS_SITE, FORM_ORIGIN_UNKNOWN };
+enum form_origin http_form_origin(struct request *req, const char *form_field);
+/* "scheme://host[:port]" of a URL, lower-cased and without a default port (":80" for http,
+ * ":443" for https), in a; NULL when url has no scheme and host (e.g. Origin: null). */
+const char *http_origin_of(struct arena *a, const char *url);
 
 /* ---- Router (router.c), usable on its own in tests ---- */
 struct route_match {

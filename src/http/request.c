@@ -9,6 +9,7 @@
 #include "internal.h"
 
 #define SESSION_COOKIE "lectern_session"
+#define FORM_COOKIE "lectern_form"
 #define TOKEN_MAX 512
 
 static const char *header(struct MHD_Connection *conn, const char *name)
@@ -61,7 +62,7 @@ bool http_addr_in_list(const char *list, const char *addr, size_t n)
 static const char *forwarded_ip(struct request *req, struct MHD_Connection *conn, const char *peer)
 {
     const char *list = req->cfg ? req->cfg->trusted_proxies : NULL;
-    if (!list || !http_addr_in_list(list, peer, strlen(peer))) return peer;
+    if (!req->peer_trusted) return peer;
     const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
     if (!xff) return peer;
     size_t end = strlen(xff);
@@ -98,11 +99,10 @@ static bool token_ok(const char *t)
 
 /* Whether the client's connection was TLS: configured (--secure-cookies), or said by a
  * trusted proxy in X-Forwarded-Proto (anyone else's header proves nothing). */
-static bool forwarded_https(struct request *req, struct MHD_Connection *conn, const char *peer)
+static bool forwarded_https(struct request *req, struct MHD_Connection *conn)
 {
     if (req->cfg && req->cfg->secure_cookies) return true;
-    const char *list = req->cfg ? req->cfg->trusted_proxies : NULL;
-    if (!list || !http_addr_in_list(list, peer, strlen(peer))) return false;
+    if (!req->peer_trusted) return false;
     const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
     return proto && strcasecmp(proto, "https") == 0;
 }
@@ -114,13 +114,18 @@ void request_fill(struct request *req, struct MHD_Connection *conn, const char *
     req->method = arena_strdup(req->arena, method);
     req->path = arena_strdup(req->arena, path);
     const char *peer = client_ip(req, conn);
+    const char *proxies = req->cfg ? req->cfg->trusted_proxies : NULL;
+    req->peer_trusted = proxies && http_addr_in_list(proxies, peer, strlen(peer));
     req->ip = forwarded_ip(req, conn, peer);
-    req->https = forwarded_https(req, conn, peer);
+    req->https = forwarded_https(req, conn);
     req->user_agent = clean_header(conn, MHD_HTTP_HEADER_USER_AGENT);
     req->accept = clean_header(conn, MHD_HTTP_HEADER_ACCEPT);
     req->content_type = clean_header(conn, MHD_HTTP_HEADER_CONTENT_TYPE);
     req->is_api = strncmp(path, "/api/v1/", 8) == 0 ||
                   (req->accept && strstr(req->accept, "application/json"));
+
+    const char *form = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, FORM_COOKIE);
+    if (form && token_ok(form)) req->form_token = form;
 
     /* An API client's bearer token wins over a cookie; only a cookie needs CSRF protection,
      * because a browser never adds an Authorization header to a cross-site request. */

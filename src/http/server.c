@@ -385,6 +385,30 @@ static size_t route_body_cap(const struct server *s, const char *method, const c
     return cap;
 }
 
+/* A post that no session's CSRF token protects (anonymous, or a CSRF-exempt route such as the
+ * sign-in form) must come from the site itself (origin.c); a refusal says what to do and
+ * links back to the form's page. */
+static bool form_from_site(struct conn_state *st)
+{
+    struct request *req = &st->req;
+    struct response *res = &st->res;
+    bool token_protected = req->user && !(req->route->flags & ROUTE_CSRF_EXEMPT);
+    if (token_protected || (req->user && req->via_bearer)) return true;
+    enum form_origin from = http_form_origin(req, raw_get(&st->raw, "_csrf"));
+    if (from == FORM_FROM_SITE) return true;
+    if (from == FORM_CROSS_SITE)
+        fail(res, 403, LE_FORBIDDEN, "cross_site", NULL,
+             "This form was sent from another site, so it was not accepted; open this site's own "
+             "page and send the form from there.");
+    else
+        fail(res, 403, LE_FORBIDDEN, "form_origin_unknown", NULL,
+             "Your browser did not say which site this form came from; reload the page and send "
+             "the form again.");
+    const struct server_config *cfg = &st->s->cfg;
+    res->model = json_pack("{s:s}", "form_page", router_page_above(cfg->routes, cfg->n_routes, req->path, req->arena));
+    return false;
+}
+
 /* Everything up to the handler; returns true when the handler may run. */
 static bool admit(struct conn_state *st, struct route_match *m, bool *began)
 {
@@ -476,6 +500,7 @@ static bool admit(struct conn_state *st, struct route_match *m, bool *began)
             return false;
         }
     }
+    if (state_changing(req->method) && !form_from_site(st)) return false;
     if (params_apply(rt->params, m, &st->raw, req->arena, &req->params, &req->n_params, &p)) {
         fail_problem(res, &p);
         return false;

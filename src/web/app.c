@@ -142,6 +142,13 @@ static bool hook_allowed(const struct request_user *user, int capability)
 
 lerr web_render(struct request *req, struct response *res, struct buf *out, const char **ctype);
 
+/* The site address set for links in messages (Settings, Mail) is also where the site's own
+ * forms come from when a proxy rewrites the Host header (origin.c). */
+static const char *hook_site_address(struct request *req)
+{
+    return req->db ? mail_base_url(req->db, req->arena) : NULL;
+}
+
 struct server_hooks web_hooks(void)
 {
     return (struct server_hooks){
@@ -149,6 +156,7 @@ struct server_hooks web_hooks(void)
         .end = hook_end,
         .render = web_render,
         .allowed = hook_allowed,
+        .site_address = hook_site_address,
     };
 }
 

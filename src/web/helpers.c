@@ -1,4 +1,5 @@
 /* Small helpers shared by the handlers. */
+#include <stdio.h>
 #include <string.h>
 #include "web.h"
 
@@ -26,6 +27,24 @@ json_t *web_model(struct response *res)
 {
     if (!res->model) res->model = json_object();
     return res->model;
+}
+
+void web_public_form(struct request *req, struct response *res)
+{
+    if (!req->user && !req->is_api) res_form_token(req, res);
+}
+
+void web_wait(struct request *req, struct response *res, int64_t seconds, const char *key, struct problem *p)
+{
+    if (seconds < 1) seconds = 1;
+    res_header(res, "Retry-After", arena_sprintf(req->arena, "%lld", (long long)seconds));
+    if (req->is_api) return;
+    const char *text = T(req, key), *at = strstr(text, "{wait}");
+    if (at)
+        snprintf(p->message, sizeof p->message, "%.*s%s%s", (int)(at - text), text, web_duration(req, seconds),
+                 at + strlen("{wait}"));
+    else
+        snprintf(p->message, sizeof p->message, "%s", text);
 }
 
 void web_fail(struct response *res, const struct problem *p)

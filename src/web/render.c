@@ -70,7 +70,9 @@ static json_t *chrome(struct request *req, struct response *res)
     jset_int(brand, "version", s ? s->version : 0);
     jset(c, "site", brand);
     jset(c, "me", chrome_me(req));
-    jset_str(c, "csrf", req->user && req->user->csrf ? req->user->csrf : "");
+    /* Signed in: the session's token; else the pre-session token a public form's page set. */
+    const char *csrf = req->user ? req->user->csrf : req->form_token;
+    jset_str(c, "csrf", csrf ? csrf : "");
     if (site && site->flash) json_object_set_new(c, "flash", json_string(site->flash));
     /* "Log in as" (support.c): the banner on every page. */
     if (req->user && req->user->impersonator_id) {
@@ -178,6 +180,17 @@ static lerr localise_times(struct request *req, struct buf *out)
     return LE_OK;
 }
 
+/* The server's own refusals of a form (src/http) in the reader's language; the model's
+ * messages come translated already, or are the field-level English the API documents.
+ * words: problem.cross_site problem.form_origin_unknown */
+static const char *problem_text(struct request *req, const struct problem *p)
+{
+    static const char *const translated[] = {"cross_site", "form_origin_unknown"};
+    for (size_t i = 0; i < sizeof translated / sizeof translated[0]; i++)
+        if (str_eq(p->reason, translated[i])) return T(req, arena_sprintf(req->arena, "problem.%s", p->reason));
+    return p->message;
+}
+
 static lerr render_html(struct request *req, struct response *res, struct buf *out)
 {
     const char *tpl = res->template;
@@ -187,7 +200,7 @@ static lerr render_html(struct request *req, struct response *res, struct buf *o
     stack[n++] = chrome(req, res);
     stack[n++] = res->model ? json_incref(res->model) : json_object();
     if (res->problem.code) {
-        json_t *err = json_pack("{s:s, s:i}", "message", res->problem.message, "status", res->status);
+        json_t *err = json_pack("{s:s, s:i}", "message", problem_text(req, &res->problem), "status", res->status);
         /* Always set, so the layout's {{#field}} never finds another "field" further down. */
         json_object_set_new(err, "field", json_string(res->problem.field));
         json_t *top = json_pack("{s:o}", "error", err);

@@ -54,6 +54,13 @@ const char *T(struct request *req, const char *key);   /* translated text */
 /* The zone a page shows times in: the viewer's own, else the site's, else UTC (an API request
  * has no site settings, so its own zone or UTC; the JSON itself is always UTC). */
 const struct tz *web_zone(struct request *req);
+/* A page with a form anyone may send (sign-in, forgotten password, a reset link): gives an
+ * anonymous visitor the pre-session token its hidden "_csrf" field carries (origin.c). */
+void web_public_form(struct request *req, struct response *res);
+/* A refusal to listen yet (429, docs/people.md): sets Retry-After to the seconds left and, for
+ * a page, puts the translated text of key, its "{wait}" replaced by the time left, in
+ * p->message. */
+void web_wait(struct request *req, struct response *res, int64_t seconds, const char *key, struct problem *p);
 /* Answers a problem from the model: keeps res->template so a form re-renders with the error. */
 void web_fail(struct response *res, const struct problem *p);
 /* For a page shown with a problem (render.c; form.c describes it): adds "errors" by field to

@@ -38,16 +38,36 @@ test('behind a trusted proxy, the rightmost untrusted X-Forwarded-For entry is t
   assertCleanShutdown(server, result);
 });
 
-/** Signs in through the sign-in form (which sets the session cookie), with extra headers. */
+/** Signs in through the sign-in form (which sets the session cookie), with extra headers; like a
+ *  browser, it says where the form comes from (this server, unless headers name an Origin). */
 function formSignIn(server, headers = {}) {
   const body = `username=admin&password=${encodeURIComponent(server.adminPassword)}`;
-  return api(server, 'POST', '/signin', { body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', ...headers } });
+  return api(server, 'POST', '/signin', {
+    body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', Origin: server.url, ...headers },
+  });
 }
+
+test('a form posted through a trusted proxy is the site\'s own when Origin matches X-Forwarded-Proto and -Host; from anyone else those headers prove nothing', async () => {
+  const server = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
+  servers.push(server);
+  const viaProxy = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'learn.example.org', Origin: 'https://learn.example.org' };
+  let r = await formSignIn(server, viaProxy);
+  assert.equal(r.status, 303, show(r));
+  r = await formSignIn(server, { ...viaProxy, Origin: 'https://elsewhere.example.org' });
+  assert.equal(r.status, 403, show(r));
+  assert.equal(r.headers['set-cookie'], undefined);
+
+  const direct = await startServer();
+  servers.push(direct);
+  r = await formSignIn(direct, viaProxy);
+  assert.equal(r.status, 403, show(r));
+  assert.equal(r.headers['set-cookie'], undefined);
+});
 
 test('behind a trusted TLS proxy (X-Forwarded-Proto: https) cookies are Secure and HSTS is sent; from anyone else the header proves nothing', async () => {
   const server = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
   servers.push(server);
-  let r = await formSignIn(server, { 'X-Forwarded-Proto': 'https' });
+  let r = await formSignIn(server, { 'X-Forwarded-Proto': 'https', Origin: server.url.replace('http:', 'https:') });
   assert.equal(r.status, 303, show(r));
   assert.match(String(r.headers['set-cookie']), /lectern_session=[^;]+;.*; Secure/);
   assert.equal(r.headers['strict-transport-security'], 'max-age=31536000');

@@ -109,7 +109,7 @@ test('a fresh sign-in after the change has must_change_password false', async ()
   assert.ok(d.json && typeof d.json === 'object', show(d));
 });
 
-test('bad password, unknown user and locked account all answer 401 with the same message', async () => {
+test('bad password and unknown user answer 401 with the same message; a waiting account and a waiting unknown name answer the same 429', async () => {
   const tok = await adminToken(server);
   await createUser(server, {
     username: 'locky', email: 'locky@example.com', first_name: 'Lock', last_name: 'Y', roles: ['learner'],
@@ -119,21 +119,31 @@ test('bad password, unknown user and locked account all answer 401 with the same
 
   const badPassword = await attempt('admin', 'Wrong-Password-999');
   const unknownUser = await attempt('nobody-here', 'Whatever-Password-999');
-  for (let i = 0; i < 5; i++) {
-    const r = await attempt('locky', `Wrong-Password-${i}`);
-    assert.equal(r.status, 401, show(r));
-  }
-  const locked = await attempt('locky', 'Velvet-Otter-Stone-12');
-
-  for (const [what, r] of [['bad password', badPassword], ['unknown user', unknownUser], ['locked account', locked]]) {
+  for (const [what, r] of [['bad password', badPassword], ['unknown user', unknownUser]]) {
     assert.equal(r.status, 401, `${what}: ${show(r)}`);
     assert.equal(r.json?.error?.code, 'unauthorized', `${what}: ${show(r)}`);
     assert.ok(!('token' in r.json), what);
   }
-  assert.equal(unknownUser.json.error.message, badPassword.json.error.message);
-  assert.equal(locked.json.error.message, badPassword.json.error.message);
   assert.equal(unknownUser.text, badPassword.text, 'the whole answer is the same');
-  assert.equal(locked.text, badPassword.text, 'the whole answer is the same');
+
+  // Five failures make an account wait, and a name that is no account just the same, so the
+  // wait tells nobody which usernames exist.
+  for (const name of ['locky', 'nobody-here']) {
+    for (let i = name === 'nobody-here' ? 1 : 0; i < 5; i++) {
+      const r = await attempt(name, `Wrong-Password-${i}`);
+      assert.equal(r.status, 401, `${name} ${i}: ${show(r)}`);
+    }
+  }
+  const locked = await attempt('locky', 'Velvet-Otter-Stone-12');
+  const lockedUnknown = await attempt('nobody-here', 'Whatever-Password-999');
+  for (const [what, r] of [['waiting account', locked], ['waiting unknown name', lockedUnknown]]) {
+    assert.equal(r.status, 429, `${what}: ${show(r)}`);
+    assert.equal(r.json?.error?.code, 'rate_limited', `${what}: ${show(r)}`);
+    assert.ok(!('token' in r.json), what);
+    const wait = Number(r.headers['retry-after']);
+    assert.ok(wait >= 55 && wait <= 60, `${what}: Retry-After ${r.headers['retry-after']}`);
+  }
+  assert.equal(lockedUnknown.json.error.message, locked.json.error.message);
 });
 
 test('a suspended account answers 401 with the same message', async () => {
@@ -224,7 +234,7 @@ test('signing in through a browser that holds another session ends that session'
   await createUser(server, { username: 'kim', email: 'kim@example.org', roles: ['learner'], password: 'Shared-Desk-Password-31' }, token);
   const form = (username, password, cookie) => api(server, 'POST', '/signin', {
     body: `username=${username}&password=${encodeURIComponent(password)}`,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', ...(cookie ? { Cookie: cookie } : {}) },
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', Origin: server.url, ...(cookie ? { Cookie: cookie } : {}) },
   });
   let r = await form('admin', ADMIN_PASSWORD);
   const earlier = /lectern_session=([0-9a-f]+)/.exec(String(r.headers['set-cookie']))?.[1];

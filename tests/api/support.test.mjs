@@ -347,12 +347,22 @@ describe('link expiry and rate limits (a server with 3-second links)', () => {
       'every message sent arrived, and no other');
   });
 
-  test('ten requests per address per hour; after that the same answer and no mail, for any account', async () => {
+  test('ten requests per address per hour; after that 429 with Retry-After and no mail, for any account', async () => {
     // Four requests so far from 127.0.0.1; six more are allowed.
     const before = sink.count();
     for (let i = 0; i < 6; i++) assert.equal((await forgot(server, `unknown-${i}`)).status, 202);
     const limited = await forgot(server, 'sam');
-    assert.equal(limited.status, 202, show(limited));
+    assert.equal(limited.status, 429, show(limited));
+    assert.equal(limited.json.error.code, 'rate_limited');
+    const wait = Number(limited.headers['retry-after']);
+    assert.ok(wait > 3000 && wait <= 3600, `Retry-After is the rest of the hour: ${limited.headers['retry-after']}`);
+    // The same for an unknown name: the refusal is about the address, never the account.
+    assert.equal((await forgot(server, 'nobody-at-all')).status, 429);
+    // The form says so in words, with the time to wait.
+    const form = await page(server, 'POST', '/forgot-password', { form: { login: 'sam' } });
+    assert.equal(form.status, 429, show(form));
+    assert.ok(Number(form.headers['retry-after']) > 3000);
+    assert.match(form.text, /Too many requests from your network address\. Wait (1 hour|59 minutes) and try again\./);
     await new Promise((res) => setTimeout(res, 2500));
     assert.equal(sink.count(), before, 'sam gets nothing once the address is over its limit');
     // The administrator's "send reset link" is not limited.

@@ -1,4 +1,5 @@
-// In a browser: five wrong passwords lock an account; the administrator sees "Locked" and unlocks it.
+// In a browser: five wrong passwords make an account wait, and the page says how long; the
+// administrator sees "Locked" and unlocks it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, adminToken, createUser, ADMIN_PASSWORD, assertCleanShutdown } from '../lib/server.mjs';
@@ -21,7 +22,7 @@ after(async () => {
   if (server) await server.stop();
 });
 
-test('five wrong passwords each show the alert; then the right password fails too', { timeout: 120000 }, async () => {
+test('five wrong passwords each show the alert; then even the right password is told to wait a minute', { timeout: 120000 }, async () => {
   const page = await newPage(browser, server);
   for (let i = 1; i <= 5; i++) {
     await signInUI(page, 'leo', `Wrong-Password-${i}`);
@@ -29,7 +30,12 @@ test('five wrong passwords each show the alert; then the right password fails to
     assert.notEqual(pathOf(page), '/', `attempt ${i} did not sign in`);
   }
   await signInUI(page, 'leo', PW);
-  await expectSignInFailed(page);
+  const alert = page.getByRole('alert').first();
+  await alert.waitFor();
+  assert.match((await alert.innerText()).trim(),
+    /^Too many failed sign-ins\. Wait 1 minute and try again, or choose a new password with “Forgot your password\?”\.$/);
+  await page.getByLabel('Username', { exact: true }).waitFor();
+  assert.notEqual(pathOf(page), '/', 'not signed in while waiting');
   // The password field is not refilled after a failure.
   assert.equal(await page.getByLabel('Password', { exact: true }).inputValue(), '');
   await page.context().close();

@@ -61,9 +61,13 @@ export function setCookie(headers, name) {
 }
 
 /** An HTML request (Accept: text/html). form: an object sent urlencoded. Resolves with
- *  { status, headers, text }. */
-export async function page(server, method, path, { cookie, form, headers = {} } = {}) {
+ *  { status, headers, text }. Like a browser, anything but GET and HEAD says where it comes
+ *  from: origin 'same' (the default) sends the server's own Origin, a string sends that one,
+ *  null sends none. */
+export async function page(server, method, path, { cookie, form, headers = {}, origin = 'same' } = {}) {
+  const target = /^https?:/.test(path) ? path : server.url + path;
   const h = { accept: 'text/html,application/xhtml+xml', ...headers };
+  if (origin && !['GET', 'HEAD'].includes(method)) h.origin = origin === 'same' ? new URL(target).origin : origin;
   let body;
   if (cookie) h.cookie = cookie;
   if (form) {
@@ -71,7 +75,6 @@ export async function page(server, method, path, { cookie, form, headers = {} } 
     h['content-type'] = 'application/x-www-form-urlencoded';
     h['content-length'] = String(Buffer.byteLength(body));
   }
-  const target = /^https?:/.test(path) ? path : server.url + path;
   const r = await rawRequest(target, { method, headers: h, body });
   return { status: r.status, headers: r.headers, text: r.body.toString('utf8') };
 }

@@ -1,6 +1,6 @@
 // Two `lectern serve` nodes on one PostgreSQL database, as behind a load balancer: they start
 // together (migrating once), a session made on one works on the other and follows changes made
-// on the other at once, as does a dashboard, failed sign-ins on both count toward one lockout,
+// on the other at once, as does a dashboard, failed sign-ins on both count toward one wait,
 // concurrent writes on both keep one valid audit chain, a job queued once runs exactly once with
 // both nodes' workers running, and a job whose node is killed mid-job is finished by the other
 // node once its lease runs out.
@@ -21,13 +21,17 @@ const skip = !testPg && 'LECTERN_TEST_PG is not set (run under scripts/pg-test-c
 // Short enough for a quick takeover test, long enough that a worker's heartbeat (every third of
 // the lease) survives the stalls of a loaded two-core machine running sanitizer builds.
 const LEASE_S = 4;
+const ADDRESS_LIMIT = 16;
 let db;
 let a;
 let b;
 const dirs = [];
 
 function nodeArgs(name) {
-  return ['--node-name', name, '--job-lease', String(LEASE_S), '--job-poll', '100', '--lockout-threshold', '5'];
+  // The address limit is low enough to fill in a test (the failures the tests make from
+  // 127.0.0.1 stay below it); the nodes believe X-Forwarded-For from the test, their proxy.
+  return ['--node-name', name, '--job-lease', String(LEASE_S), '--job-poll', '100', '--lockout-threshold', '5',
+    '--signin-limit', String(ADDRESS_LIMIT), '--signin-limit-window', '3600', '--trusted-proxy', '127.0.0.1'];
 }
 
 before(async () => {
@@ -110,22 +114,35 @@ test('a dashboard on one node shows a course renamed on the other at once', { sk
   assert.deepEqual(await titles(), ['NODE-1 After']);
 });
 
-test('failed sign-ins on both nodes count toward one lockout', { skip }, async () => {
+test('failed sign-ins on both nodes count toward one wait, and from one address toward one limit', { skip }, async () => {
   const admin = await adminToken(a);
   await createUser(a, { username: 'lou', email: 'lou@example.com', first_name: 'Lou', last_name: 'L', roles: ['learner'], password: 'Juniper-Quartz-77-x' }, admin);
   const results = await Promise.all([a, b, a, b, a].map((s) => api(s, 'POST', '/api/v1/sessions', { body: { username: 'lou', password: 'Wrong-Password-123' } })));
   for (const r of results) assert.equal(r.status, 401, show(r));
-  // Five failures across the two nodes: locked on both, even with the right password.
+  // Five failures across the two nodes: both make lou wait, even with the right password.
   for (const s of [b, a]) {
     const r = await api(s, 'POST', '/api/v1/sessions', { body: { username: 'lou', password: 'Juniper-Quartz-77-x' } });
-    assert.equal(r.status, 401, show(r));
+    assert.equal(r.status, 429, show(r));
+    assert.ok(Number(r.headers['retry-after']) > 0, show(r));
   }
   const u = await api(b, 'GET', '/api/v1/users/lou', { token: admin });
   assert.equal(u.status, 200, show(u));
   assert.equal(u.json.user.locked, true, show(u));
   const audit = await api(a, 'GET', '/api/v1/audit?limit=100', { token: admin });
   const locks = audit.json.items.filter((e) => e.action === 'user.locked' && e.target === `user:${u.json.user.id}`);
-  assert.equal(locks.length, 1, `one lock, not one per node: ${JSON.stringify(locks)}`);
+  assert.equal(locks.length, 1, `one wait, not one per node: ${JSON.stringify(locks)}`);
+  // The per-address limit is one count too: failures on either node fill it, and then both
+  // refuse the address (one behind the trusted proxy, so the other tests' address is spared).
+  const from = { 'X-Forwarded-For': '203.0.113.77' };
+  for (let i = 0; i < ADDRESS_LIMIT; i++) {
+    const r = await api([a, b][i % 2], 'POST', '/api/v1/sessions', { body: { username: `x${i}`, password: 'Wrong-Password-123' }, headers: from });
+    assert.equal(r.status, 401, show(r));
+  }
+  for (const s of [a, b]) {
+    const r = await api(s, 'POST', '/api/v1/sessions', { body: { username: 'admin', password: ADMIN_PASSWORD }, headers: from });
+    assert.equal(r.status, 429, show(r));
+  }
+  assert.equal((await api(b, 'POST', '/api/v1/sessions', { body: { username: 'admin', password: ADMIN_PASSWORD } })).status, 201);
 });
 
 test('both nodes append to the audit log at once and `lectern audit verify` passes', { skip }, async () => {

@@ -72,10 +72,16 @@ json_t *user_to_json(const struct user *u);   /* never includes secrets */
 int user_count(struct db *db);
 
 /* ---- Sign-in, lockout and sessions (auth.c, session.c) ---- */
+/* Throttling (auth.c says how it works; docs/people.md): */
 struct auth_config {
-    int lockout_threshold;        /* failed sign-ins ... (default 5) */
-    int lockout_window_s;         /* ... within this window (default 900) lock the account */
-    int lockout_duration_s;       /* for this long, or until an administrator unlocks (900) */
+    int lockout_threshold;        /* failed passwords of an account before it waits (5) ... */
+    int lockout_window_s;         /* ... counted within this window since the last success,
+                                   * unlock or reset (one day) */
+    int lockout_first_delay_s;    /* the first wait (60); each further failure doubles it ... */
+    int lockout_duration_s;       /* ... up to this (900); an administrator's unlock or a
+                                   * password reset ends it at once */
+    int signin_ip_limit;          /* failed sign-ins one client address may make ... (20) */
+    int signin_ip_window_s;       /* ... within this window (300) before it is refused */
     int session_idle_s;           /* default 2 hours */
     int session_absolute_s;       /* default 12 hours */
 };
@@ -86,10 +92,13 @@ struct session_new {
     char csrf[65];
     int64_t user_id;
     bool must_change_password;
+    int64_t retry_after_s;        /* with LE_RATELIMIT: seconds until the next attempt is heard */
 };
 /* Checks the password, records the attempt (time, ip, user agent, outcome, reason), applies
- * lockout, audits, and on success creates a session. Every failure is LE_AUTH with the same
- * message, whether the user exists, the password is wrong, the account is locked or suspended. */
+ * the waits, audits, and on success creates a session. Every checked failure is LE_AUTH with
+ * the same message, whether the user exists, the password is wrong or the account is
+ * suspended. An attempt that must wait (too many failures from its address, or on its account
+ * or unknown name) is not checked: LE_RATELIMIT with out->retry_after_s. */
 lerr auth_sign_in(struct db *db, const char *username, const char *password, const char *ip,
                   const char *user_agent, struct session_new *out, struct problem *p);
 
@@ -187,11 +196,14 @@ lerr signin_link_check(struct db *db, struct arena *a, const char *token, struct
  * ends every session of the user, retires the user's other links, audits. */
 lerr signin_link_use(struct db *db, const char *token, const char *new_password, const char *ip,
                      int64_t *user_id_out, struct problem *p);
-/* Forgot password, by username or email. Always LE_OK unless the database fails, so the
- * answer is the same whether or not the account exists; *outcome tells the logs and tests
- * what happened: "sent", "unknown", "no_email", "suspended", "ip_limited", "account_limited", "failed" (no site address). */
+/* Forgot password, by username or email. LE_OK unless the database fails or the address has
+ * made reset_per_ip_hour requests within the hour, so the answer is the same whether or not
+ * the account exists; *outcome tells the logs and tests what happened: "sent", "unknown",
+ * "no_email", "suspended", "ip_limited", "account_limited", "failed" (no site address). Too
+ * many requests from the address: LE_RATELIMIT with *retry_after_s (may be NULL); too many
+ * for one account stays silent, as answering would tell that the account exists. */
 lerr password_reset_request(struct db *db, const char *login, const char *ip, const char **outcome,
-                            struct problem *p);
+                            int64_t *retry_after_s, struct problem *p);
 /* The newest n links of a user for the support page: purpose, created, expires, used, by. */
 json_t *signin_links_json(struct db *db, int64_t user_id, int n);
 /* An administrator types a temporary password: the policy applies, the user must change it

@@ -364,37 +364,27 @@ static lerr record_request(struct db *db, int64_t now, const char *ip, int64_t u
     return rc == DB_DONE ? LE_OK : LE_DB;
 }
 
-lerr password_reset_request(struct db *db, const char *login, const char *ip, const char **outcome,
-                            struct problem *p)
+/* Requests from one address within the hour (those refused for the limit not counted), and
+ * when the oldest of them leaves the hour. */
+static lerr address_requests(struct db *db, const char *ip, int64_t now, int64_t *n, int64_t *oldest)
 {
-    const char *dummy;
-    if (!outcome) outcome = &dummy;
-    *outcome = "unknown";
-    char ipc[64];
-    clip(ipc, sizeof ipc, ip ? ip : "unknown");
-    struct account acc[MAX_ACCOUNTS_PER_EMAIL];
-    int n = find_accounts(db, login ? login : "", acc, MAX_ACCOUNTS_PER_EMAIL);
-    if (n < 0) return model_db_problem(p);
-    struct arena *a = arena_new(2048);
-    int64_t now = time_now();
-    if (db_tx_begin(db)) {
-        arena_free(a);
-        return model_db_problem(p);
-    }
-    lerr e = db_run(db, "DELETE FROM reset_requests WHERE at < ?1", "i", now - REQUESTS_KEPT_S) ? LE_DB : LE_OK;
-    int64_t from_ip = 0;
-    if (!e)
-        e = db_query_int(db, &from_ip, "SELECT COUNT(*) FROM reset_requests WHERE ip = ?1 AND at > ?2", "si",
-                         (const char *)ipc, now - HOUR);
-    if (!e && from_ip >= support_config.reset_per_ip_hour) {
-        *outcome = "ip_limited";
-        e = record_request(db, now, ipc, n > 0 ? acc[0].id : 0, *outcome);
-        log_info("forgot password: address %s made %lld requests within the hour; nothing sent", ipc,
-                 (long long)from_ip);
-    } else if (!e && n == 0) {
-        e = record_request(db, now, ipc, 0, "unknown");
-    }
-    for (int i = 0; !e && i < n && from_ip < support_config.reset_per_ip_hour; i++) {
+    struct db_stmt *st = db_query(db,
+                                  "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM reset_requests WHERE ip = ?1 AND at > ?2 "
+                                  "AND outcome <> 'ip_limited'",
+                                  "si", ip, now - HOUR);
+    int rc = db_step(st);
+    *n = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    *oldest = rc == DB_ROW ? db_col_int(st, 1) : 0;
+    db_done(st);
+    return rc == DB_ROW ? LE_OK : LE_DB;
+}
+
+/* Sends a link to each matching account that may have one, recording every outcome. */
+static lerr answer_accounts(struct db *db, struct arena *a, const struct account *acc, int n, const char *ipc,
+                            int64_t now, const char **outcome)
+{
+    lerr e = LE_OK;
+    for (int i = 0; !e && i < n; i++) {
         const char *what;
         int64_t sent = 0;
         if (strcmp(acc[i].status, "active") != 0) {
@@ -427,6 +417,53 @@ lerr password_reset_request(struct db *db, const char *login, const char *ip, co
         }
         if (i == 0) *outcome = what;
         e = record_request(db, now, ipc, acc[i].id, what);
+    }
+    return e;
+}
+
+lerr password_reset_request(struct db *db, const char *login, const char *ip, const char **outcome,
+                            int64_t *retry_after_s, struct problem *p)
+{
+    const char *dummy;
+    if (!outcome) outcome = &dummy;
+    *outcome = "unknown";
+    int64_t wait_s = 0;
+    char ipc[64];
+    clip(ipc, sizeof ipc, ip ? ip : "unknown");
+    struct account acc[MAX_ACCOUNTS_PER_EMAIL];
+    int n = find_accounts(db, login ? login : "", acc, MAX_ACCOUNTS_PER_EMAIL);
+    if (n < 0) return model_db_problem(p);
+    struct arena *a = arena_new(2048);
+    int64_t now = time_now();
+    if (db_tx_begin(db)) {
+        arena_free(a);
+        return model_db_problem(p);
+    }
+    lerr e = db_run(db, "DELETE FROM reset_requests WHERE at < ?1", "i", now - REQUESTS_KEPT_S) ? LE_DB : LE_OK;
+    int64_t from_ip = 0, oldest = 0;
+    if (!e) e = address_requests(db, ipc, now, &from_ip, &oldest);
+    if (!e && from_ip >= support_config.reset_per_ip_hour) {
+        /* The address is told to wait: that says nothing about any account. */
+        *outcome = "ip_limited";
+        e = record_request(db, now, ipc, n > 0 ? acc[0].id : 0, *outcome);
+        log_info("forgot password: address %s made %lld requests within the hour; nothing sent", ipc,
+                 (long long)from_ip);
+        wait_s = oldest + HOUR - now > 0 ? oldest + HOUR - now : 1;
+        if (!e) e = LE_RATELIMIT;
+    } else if (!e && n == 0) {
+        e = record_request(db, now, ipc, 0, "unknown");
+    }
+    if (!e && from_ip < support_config.reset_per_ip_hour) e = answer_accounts(db, a, acc, n, ipc, now, outcome);
+    if (retry_after_s) *retry_after_s = wait_s;
+    if (e == LE_RATELIMIT) {
+        /* Kept: the refusal counts nothing, but it is on record. */
+        if (db_tx_end(db, LE_OK))
+            e = model_db_problem(p);
+        else
+            problem_set(p, LE_RATELIMIT, "", "Too many requests from your address. Wait %lld minutes and try again.",
+                        (long long)((wait_s + 59) / 60));
+        arena_free(a);
+        return e;
     }
     if (e) e = model_db_problem(p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);

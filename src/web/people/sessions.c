@@ -18,6 +18,7 @@ void h_signin_page(struct request *req, struct response *res)
     }
     res->template = "signin";
     res->title = T(req, "signin.title");
+    web_public_form(req, res);
     json_t *m = web_model(res);
     const char *next = req_param(req, "next");
     if (next) json_object_set_new(m, "next", json_string(safe_next(next)));
@@ -43,8 +44,10 @@ void h_signin(struct request *req, struct response *res)
     struct problem p = {0};
     lerr e = auth_sign_in(req->db, username, req_param(req, "password"), req->ip, req->user_agent, &sn, &p);
     if (e) {
+        if (e == LE_RATELIMIT) web_wait(req, res, sn.retry_after_s, "signin.wait", &p);
         res->template = "signin";
         res->title = T(req, "signin.title");
+        web_public_form(req, res);
         json_t *m = web_model(res);
         json_object_set_new(m, "username", json_string(username));
         const char *next = req_param(req, "next");

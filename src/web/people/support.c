@@ -11,6 +11,7 @@ void h_forgot_page(struct request *req, struct response *res)
 {
     res->template = "forgot";
     res->title = T(req, "forgot.title");
+    web_public_form(req, res);
     web_model(res);
 }
 
@@ -21,7 +22,11 @@ void h_forgot(struct request *req, struct response *res)
     struct problem p = {0};
     res->template = "forgot";
     res->title = T(req, "forgot.title");
-    if (password_reset_request(req->db, req_param(req, "login"), req->ip, &outcome, &p)) {
+    int64_t wait = 0;
+    lerr e = password_reset_request(req->db, req_param(req, "login"), req->ip, &outcome, &wait, &p);
+    if (e) {
+        if (e == LE_RATELIMIT) web_wait(req, res, wait, "forgot.wait", &p);
+        web_public_form(req, res);
         web_fail(res, &p);
         return;
     }
@@ -36,6 +41,7 @@ static void reset_model(struct request *req, struct response *res, const struct 
 {
     res->template = "reset";
     res->title = T(req, l && str_eq(l->purpose, "welcome") ? "reset.welcome_title" : "reset.title");
+    web_public_form(req, res);
     json_t *m = web_model(res);
     if (!l) {
         json_object_set_new(m, "invalid", json_true());

@@ -175,7 +175,11 @@ static const char *request(struct fx *f, const char *login, const char *ip)
 {
     const char *outcome = NULL;
     struct problem p = {0};
-    assert_int_equal(password_reset_request(f->db, login, ip, &outcome, &p), LE_OK);
+    int64_t wait = -1;
+    lerr e = password_reset_request(f->db, login, ip, &outcome, &wait, &p);
+    /* Only the address's limit is answered; an account's stays silent. */
+    assert_int_equal(e, str_eq(outcome, "ip_limited") ? LE_RATELIMIT : LE_OK);
+    assert_true(str_eq(outcome, "ip_limited") ? wait > 0 : wait == 0);
     return outcome;
 }
 
@@ -216,6 +220,16 @@ static void test_ip_limit(void **state)
     assert_string_equal(request(f, "kim", "198.51.100.7"), "ip_limited");
     assert_string_equal(request(f, "kim", "198.51.100.8"), "sent");
     assert_int_equal(count(f, "SELECT COUNT(*) FROM mail_outbox"), 1);
+    /* The refusal says how long until the oldest request leaves the hour, and refusals do
+     * not count, so asking again while waiting does not push that further. */
+    time_set_fake(T0 + 600);
+    const char *outcome = NULL;
+    struct problem p = {0};
+    int64_t wait = 0;
+    assert_int_equal(password_reset_request(f->db, "kim", "198.51.100.7", &outcome, &wait, &p), LE_RATELIMIT);
+    assert_int_equal(wait, 3600 - 600);
+    assert_non_null(strstr(p.message, "Wait 50 minutes"));
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM reset_requests WHERE outcome = 'ip_limited'"), 2);
     time_set_fake(T0 + 3601);
     assert_string_equal(request(f, "kim", "198.51.100.7"), "sent");
 }

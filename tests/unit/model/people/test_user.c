@@ -360,9 +360,9 @@ static void test_passwords(void **state)
     struct problem p = {0};
     struct session_new s;
     struct session_user su;
-    /* Lock the account, then an administrator resets the password. */
+    /* Make the account wait, then an administrator resets the password. */
     for (int i = 0; i < 5; i++) auth_sign_in(f->db, "forgetful", "not the password", NULL, NULL, &s, &p);
-    assert_int_equal(auth_sign_in(f->db, "forgetful", PW, NULL, NULL, &s, &p), LE_AUTH);
+    assert_int_equal(auth_sign_in(f->db, "forgetful", PW, NULL, NULL, &s, &p), LE_RATELIMIT);
     char *otp = NULL;
     assert_int_equal(user_reset_password(f->db, f->a, id, f->admin, &otp, &p), LE_OK);
     assert_non_null(otp);
