@@ -298,7 +298,9 @@ static void question_rules(void **state)
                 "answers", "Answer 1 of a true/false question must be \"true\"");
     check_fails("{\"type\":\"truefalse\",\"text\":\"Q\",\"answers\":[{\"text\":\"true\",\"fraction\":100},{\"text\":\"false\",\"fraction\":100}]}",
                 "answers", "exactly one of true and false");
-    check_fails("{\"type\":\"short\",\"text\":\"Q\",\"answers\":[{\"text\":\"a\",\"fraction\":0}]}", "answers", "from 1% to 100%");
+    check_fails("{\"type\":\"short\",\"text\":\"Q\",\"answers\":[{\"text\":\"a\",\"fraction\":-10}]}", "answers", "from 0% to 100%");
+    /* A 0% answer is a known wrong answer with its feedback; one worth 100% is still needed. */
+    check_fails("{\"type\":\"short\",\"text\":\"Q\",\"answers\":[{\"text\":\"a\",\"fraction\":0}]}", "answers", "worth 100%");
     check_fails("{\"type\":\"short\",\"text\":\"Q\",\"answers\":[{\"text\":\"a\",\"fraction\":50}]}", "answers", "worth 100%");
     check_fails("{\"type\":\"numerical\",\"text\":\"Q\",\"answers\":[{\"value\":\"3\",\"fraction\":100}]}", "answers",
                 "needs \"value\" as a number");
