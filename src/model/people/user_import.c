@@ -650,14 +650,6 @@ struct cells {
     int64_t dept, role;           /* -1 = not given */
 };
 
-static bool line_is_empty(const struct csv_record *rec)
-{
-    for (int i = 0; i < rec->n; i++)
-        for (const char *s = rec->fields[i]; *s; s++)
-            if (*s != ' ' && *s != '\t') return false;
-    return true;
-}
-
 /* The names, email and organisation text cells. */
 static void check_text_cells(struct ctx *c, struct import_row *row, struct rowx *x, struct cells *v)
 {
@@ -1034,14 +1026,14 @@ static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const
     x->susp = -1;
     x->manager = OWNER_NONE;
     buf_init(&x->changes, 4096);
-    if (line_is_empty(rec)) {
+    if (csv_record_blank(rec)) {
         row->outcome = IO_SKIP;
         row->note = "empty line";
         return;
     }
-    if (rec->n != c->r->n_columns) {
-        row_error(c, row, "", "This line has %d fields but the header has %d: check the delimiters and quotes.", rec->n,
-                  c->r->n_columns);
+    const char *width = csv_record_width_error(c->a, rec, c->r->n_columns, c->r->delimiter);
+    if (width) {
+        row_error(c, row, "", "%s", width);
         return;
     }
     for (int f = 0; f < F__COUNT; f++) x->v[f] = cell(c, rec, (enum ufield)f);
@@ -1253,8 +1245,9 @@ static lerr run_preview(struct ctx *c, const char *data, size_t len, struct prob
     r->ms_parse = ms_since(t0);
     if (e == LE_NOMEM) return problem_set(p, LE_NOMEM, "", "out of memory reading the file");
     if (e) {
+        /* The rows before a broken quote are still checked: their own problems show too. */
         file_error(c, doc.error_line, "", "%s", cp.message);
-        return LE_OK;
+        if (!doc.partial) return LE_OK;
     }
     if (doc.n_records < 1) {
         file_error(c, 1, "", "The file is empty: it needs a header line naming the columns.");
