@@ -60,10 +60,18 @@ static const char *date_of(struct arena *a, const char *s)
 
 /* ---- Categories: by Moodle's id, idnumber or path, or Canvas's account ---- */
 
-static lerr category_by(struct db *db, const char *sql, const char *fmt, const char *key, int64_t n, int64_t *id)
+/* The category with that idnumber, or with that id; *id 0 when there is none. */
+static lerr category_with_idnumber(struct db *db, const char *idnumber, int64_t *id)
 {
     *id = 0;
-    lerr q = str_eq(fmt, "s") ? db_query_int(db, id, sql, "s", key) : db_query_int(db, id, sql, "i", n);
+    lerr q = db_query_int(db, id, "SELECT id FROM course_categories WHERE idnumber = ?1", "s", idnumber);
+    return q == LE_NOTFOUND ? LE_OK : q;
+}
+
+static lerr category_with_id(struct db *db, int64_t n, int64_t *id)
+{
+    *id = 0;
+    lerr q = db_query_int(db, id, "SELECT id FROM course_categories WHERE id = ?1", "i", n);
     return q == LE_NOTFOUND ? LE_OK : q;
 }
 
@@ -105,18 +113,16 @@ static void category_by_idnumber(struct db *db, struct arena *a, const struct up
                                  struct course_import_row *row, int64_t actor, int64_t *id)
 {
     const char *col = upload_header(u, C_CATEGORY_IDNUMBER, "category_idnumber");
-    if (category_by(db, "SELECT id FROM course_categories WHERE idnumber = ?1", "s", v[C_CATEGORY_IDNUMBER], 0, id))
-        {
+    if (category_with_idnumber(db, v[C_CATEGORY_IDNUMBER], id)) {
         upload_row_error(a, row, col, "The database could not look up the category.");
         return;
     }
     if (*id) return;
-    if (!*v[C_CATEGORY_PATH])
-        {
+    if (!*v[C_CATEGORY_PATH]) {
         upload_row_error(a, row, col,
-                                "There is no category with the idnumber '%s'. Give its path in category_path (such "
-                                "as 'Staff / Safety') and it is created with this idnumber.",
-                                v[C_CATEGORY_IDNUMBER]);
+                         "There is no category with the idnumber '%s'. Give its path in category_path (such as "
+                         "'Staff / Safety') and it is created with this idnumber.",
+                         v[C_CATEGORY_IDNUMBER]);
         return;
     }
     struct problem p = {0};
@@ -138,8 +144,7 @@ static void category_by_moodle_column(struct db *db, struct arena *a, const stru
         if (category_for_path(db, a, cell, actor, id, &p)) upload_row_error(a, row, col, "%s", p.message);
         return;
     }
-    if (category_by(db, "SELECT id FROM course_categories WHERE id = ?1", "i", NULL, strtoll(cell, NULL, 10), id))
-        {
+    if (category_with_id(db, strtoll(cell, NULL, 10), id)) {
         upload_row_error(a, row, col, "The database could not look up the category.");
         return;
     }
@@ -157,8 +162,7 @@ static void category_by_account(struct db *db, struct arena *a, const char *acco
 {
     const char *col = upload_header(u, C_ACCOUNT, "account_id");
     struct problem p = {0};
-    if (category_by(db, "SELECT id FROM course_categories WHERE idnumber = ?1", "s", account, 0, id))
-        {
+    if (category_with_idnumber(db, account, id)) {
         upload_row_error(a, row, col, "The database could not look up the category.");
         return;
     }
@@ -240,7 +244,7 @@ static void check_cells(struct arena *a, const struct upload *u, const char **v,
     else if (*v[C_VISIBLE]) upload_row_error(a, row, u->header[C_VISIBLE], "Give visible as 1 (listed) or 0 (hidden).");
 }
 
-/* What a course's JSON-free identity is for "unchanged": every field the upload can set. */
+/* Whether an update left the course as it was: every field the upload can set. */
 static bool course_same(const struct course *x, const struct course *y)
 {
     return str_eq(x->title, y->title) && str_eq(x->summary, y->summary) && x->category_id == y->category_id &&

@@ -217,7 +217,8 @@ static void apply(struct enrol_upload *eu, struct course_import_row *row, const 
     } else if (!e && !l.id) {
         row->outcome = "enrol";
         char due[21] = "";
-        if (er->due_at) time_iso8601(er->due_at, due), due[10] = '\0';
+        if (er->due_at) time_iso8601(er->due_at, due);
+        due[10] = '\0'; /* the date of the ISO time */
         e = enrol_user(eu->db, eu->a, er->course.id, er->person.username, er->role ? er->role : "learner", due,
                        eu->actor_id, eu->actor_roles, &l.id, &p);
     } else if (!e) {
