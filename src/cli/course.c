@@ -9,11 +9,17 @@
 static const char course_usage[] =
     "usage: lectern course import FILE [--dry-run]\n"
     "\n"
-    "Creates or updates courses from a CSV file (FILE '-' reads standard input). Columns, by\n"
-    "their header: shortname (the course code, required), fullname, category (\"Parent / Child\",\n"
+    "Creates or updates courses from a CSV file (FILE '-' reads standard input), with Moodle's\n"
+    "course upload columns or Canvas's courses.csv. Columns, by their header: shortname (Canvas:\n"
+    "course_id; the course code, required), fullname (Canvas: long_name, or short_name), category\n"
+    "(Moodle's numeric category id, or a \"Parent / Child\" path), category_path (\"Staff / Safety\",\n"
+    "created when missing), category_idnumber, account_id (Canvas: the category with that idnumber,\n"
     "created when missing), summary (Markdown), visible (1 or 0), startdate, enddate (epoch seconds\n"
-    "or YYYY-MM-DD), kind, status, tags. A row whose shortname exists updates that course.\n"
-    "Every row's outcome is printed first; then all rows are written, or none when any has an error.\n"
+    "or YYYY-MM-DD), kind (Canvas: course_format), status (draft, published, archived; Canvas:\n"
+    "active, published, completed, deleted), tags. A row whose code exists updates that course;\n"
+    "the same file again leaves every course unchanged. Blank lines are skipped.\n"
+    "Every row's outcome and all its problems are printed first; then all rows are written, or\n"
+    "none when any has an error.\n"
     "\n"
     "  --dry-run   print the outcome and write nothing\n"
     "\n"
@@ -22,6 +28,21 @@ static const char course_usage[] =
 
 typedef lerr (*import_fn)(struct db *, struct arena *, const char *, size_t, bool, int64_t,
                           struct course_import_result *, struct problem *);
+
+/* Every row's outcome (and what it means), then its problems, each on its line. */
+static void print_rows(const struct course_import_result *r)
+{
+    size_t i;
+    json_t *u;
+    json_array_foreach(r->unknown, i, u) printf("column '%s' is not known and is ignored\n", json_string_value(u));
+    for (int k = 0; k < r->n_rows; k++) {
+        const struct course_import_row *row = &r->rows[k];
+        printf("line %d: %s %s%s%s\n", row->line, row->outcome, row->code, row->note ? ": " : "",
+               row->note ? row->note : "");
+        for (int j = 0; j < row->n_errors; j++)
+            printf("line %d: column %s: %s\n", row->line, row->errors[j].column, row->errors[j].message);
+    }
+}
 
 static int run_import(int argc, char **argv, struct cli_ctx *ctx, const char *usage, const char *what,
                       import_fn run, const char *create_word, const char *update_word)
@@ -64,22 +85,17 @@ static int run_import(int argc, char **argv, struct cli_ctx *ctx, const char *us
     if (e) {
         fprintf(stderr, "lectern %s import: %s\n", what, p.message);
         status = EXIT_FAIL;
-    } else if (r.file_error) {
-        fprintf(stderr, "lectern %s import: %s: %s\n", what, file, r.file_error);
-        status = EXIT_FAIL;
     } else {
-        size_t i;
-        json_t *u;
-        json_array_foreach(r.unknown, i, u) printf("column '%s' is not known and is ignored\n", json_string_value(u));
-        for (int k = 0; k < r.n_rows; k++) {
-            const struct course_import_row *row = &r.rows[k];
-            printf("line %d: %s %s\n", row->line, row->outcome, row->code);
-            for (int j = 0; j < row->n_errors; j++)
-                printf("line %d: column %s: %s\n", row->line, row->errors[j].column, row->errors[j].message);
+        print_rows(&r);
+        if (r.file_error) {
+            fprintf(stderr, "lectern %s import: %s: %s\n", what, file, r.file_error);
+            status = EXIT_FAIL;
         }
-        printf("%d to %s, %d to %s, %d with errors; %s\n", r.n_create, create_word, r.n_update, update_word, r.n_errors,
-               r.committed ? "written" : r.n_errors ? "nothing written: fix the errors and run again"
-                                                    : "nothing written (--dry-run)");
+        printf("%d to %s, %d to %s, %d unchanged, %d skipped, %d with errors; %s\n", r.n_create, create_word,
+               r.n_update, update_word, r.n_unchanged, r.n_skip, r.n_errors,
+               r.committed                      ? "written"
+               : r.n_errors || r.file_error     ? "nothing written: fix the errors and run again"
+                                                : "nothing written (--dry-run)");
         if (r.n_errors) status = EXIT_FAIL;
     }
     json_decref(r.unknown);
@@ -97,10 +113,13 @@ static const char enrol_usage[] =
     "\n"
     "Enrols people from a CSV file (FILE '-' reads standard input). Columns, by their header:\n"
     "course (the course code; also shortname), username or idnumber, role (learner or instructor),\n"
-    "due (YYYY-MM-DD). Canvas's enrollments.csv works as it is: course_id, user_id (the person's\n"
-    "idnumber), role (student, teacher, ta), status (active, or deleted to unenrol).\n"
-    "Every row's outcome is printed first; then all rows are written, or none when any has an error\n"
-    "(an unknown course or person, someone already enrolled, a due date before the course starts).\n"
+    "due (YYYY-MM-DD), status. Canvas's enrollments.csv works as it is: course_id, user_id (the\n"
+    "person's idnumber), role (student, teacher, ta, designer) or role_id, status (active: enrolled;\n"
+    "deleted or inactive: unenrolled; completed: enrolled and marked completed). Each row says what\n"
+    "should be: someone already so is 'unchanged', so the same file again changes nothing.\n"
+    "Every row's outcome and all its problems are printed first; then all rows are written, or\n"
+    "none when any has an error (an unknown course, person, role or status, a due date before the\n"
+    "course starts).\n"
     "\n"
     "  --dry-run   print the outcome and write nothing\n"
     "\n"
@@ -109,5 +128,5 @@ static const char enrol_usage[] =
 
 int cmd_enrol(int argc, char **argv, struct cli_ctx *ctx)
 {
-    return run_import(argc, argv, ctx, enrol_usage, "enrol", enrol_import_run, "enrol", "unenrol");
+    return run_import(argc, argv, ctx, enrol_usage, "enrol", enrol_import_run, "enrol", "change");
 }

@@ -14,7 +14,8 @@
 const char cli_user_import_usage[] =
     "usage: lectern user import FILE [--mode add|upsert|update] [--dry-run] [--skip-errors]\n"
     "                           [--allow-renames] [--allow-suspend] [--allow-delete]\n"
-    "                           [--force-password-change] [--username-template TEMPLATE]\n"
+    "                           [--force-password-change] [--weak-password-link]\n"
+    "                           [--create-departments] [--username-template TEMPLATE]\n"
     "                           [--threads N] [--quiet] [--json]\n"
     "\n"
     "Creates and updates accounts from a CSV file (FILE, or - for standard input). The header\n"
@@ -33,6 +34,10 @@ const char cli_user_import_usage[] =
     "                           suspended and anonymised; their training records stay\n"
     "  --force-password-change  new accounts with a password from the file must change it at\n"
     "                           first sign-in\n"
+    "  --weak-password-link     a new account whose password fails the password policy is made\n"
+    "                           without one and gets a sign-in link (instead of a row error)\n"
+    "  --create-departments     departments the file names that do not exist are created\n"
+    "                           (\"Operations / Sales\" level by level)\n"
     "  --username-template T    for rows without a username: {first} {last} {f} {l} {idnumber}\n"
     "                           (default {f}{last}: jsmith), made unique with 2, 3, ...\n"
     "  --threads N              threads hashing passwords (default: one per core)\n"
@@ -106,6 +111,8 @@ static void print_result(const struct import_result *r, bool quiet)
             printf("    %s%s%s%s\n", *e->column ? "column " : "", e->column, *e->column ? ": " : "", e->message);
         }
     }
+    for (int i = 0; i < r->n_new_departments; i++)
+        printf("%s %s\n", i ? "                        " : "Departments to create:", r->new_departments[i]);
     printf("Rows: %d: create %lld, update %lld, unchanged %lld, skip %lld, error %lld\n", r->n_rows,
            (long long)r->counts[IO_CREATE], (long long)r->counts[IO_UPDATE],
            (long long)r->counts[IO_UNCHANGED], (long long)r->counts[IO_SKIP], (long long)r->counts[IO_ERROR]);
@@ -115,7 +122,7 @@ int cli_user_import(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
 {
     const char *cmd = "user import";
     enum {
-        OPT_MODE = 1, OPT_DRY, OPT_SKIP, OPT_RENAMES, OPT_SUSPEND, OPT_DELETE, OPT_FORCE, OPT_TEMPLATE,
+        OPT_MODE = 1, OPT_DRY, OPT_SKIP, OPT_RENAMES, OPT_SUSPEND, OPT_DELETE, OPT_FORCE, OPT_WEAK_LINK, OPT_DEPARTMENTS, OPT_TEMPLATE,
         OPT_THREADS, OPT_QUIET, OPT_JSON
     };
     static const struct cli_opt opts[] = {
@@ -126,6 +133,8 @@ int cli_user_import(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
         {"allow-suspend", 0, false, OPT_SUSPEND},
         {"allow-delete", 0, false, OPT_DELETE},
         {"force-password-change", 0, false, OPT_FORCE},
+        {"weak-password-link", 0, false, OPT_WEAK_LINK},
+        {"create-departments", 0, false, OPT_DEPARTMENTS},
         {"username-template", 0, true, OPT_TEMPLATE},
         {"threads", 0, true, OPT_THREADS},
         {"quiet", 'q', false, OPT_QUIET},
@@ -154,6 +163,8 @@ int cli_user_import(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
         case OPT_SUSPEND: o.allow_suspend = true; break;
         case OPT_DELETE: o.allow_delete = true; break;
         case OPT_FORCE: o.force_password_change = true; break;
+        case OPT_WEAK_LINK: o.weak_password_link = true; break;
+        case OPT_DEPARTMENTS: o.create_departments = true; break;
         case OPT_TEMPLATE: o.username_template = ps.value; break;
         case OPT_THREADS:
             if (!cli_parse_int(cmd, "--threads", ps.value, 1, 64, &o.threads)) return EXIT_USAGE;

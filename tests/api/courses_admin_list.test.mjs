@@ -111,10 +111,14 @@ test('the management overview counts the content and the people', async () => {
 
 test('an enrolment upload on the course: preview, all or nothing, then commit', async () => {
   const upload = (data, commit) => post('/api/v1/courses/DELTA/enrolments/import', { data, commit });
-  let r = await upload('username,role\nomar,learner\nlena,learner\n', true);
+  // lena is enrolled already: her row is unchanged; the unknown person stops the whole file.
+  let r = await upload('username,role\nomar,learner\nlena,learner\nnobody,learner\n', true);
   assert.equal(r.status, 422, show(r));
+  assert.match(r.json.error.message, /1 row\(s\) have errors/);
   assert.equal(r.json.error.field, 'file');
   assert.equal((await get('/api/v1/courses/DELTA/enrolments')).json.items.length, 1, 'nothing was written');
+  r = await upload('username,role\nomar,learner\nlena,learner\nnobody,learner\n', false);
+  assert.deepEqual(r.json.upload.rows.map((x) => x.outcome), ['enrol', 'unchanged', 'error']);
   r = await upload('course,username\nALPHA,pia\n', false);
   assert.match(r.json.upload.rows[0].errors[0].message, /for DELTA only/);
   r = await upload('username,due\nomar,2031-01-31\npia,\n', false);

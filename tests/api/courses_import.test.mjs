@@ -4,27 +4,21 @@
 // it covers whichever engine the suite runs on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, api, show, adminToken, lecternBin } from '../lib/server.mjs';
+import { startServer, api, show, adminToken } from '../lib/server.mjs';
+import { onServer } from '../lib/cli.mjs';
 
 let server;
 let admin;
+let lectern;
 before(async () => {
   server = await startServer();
   admin = await adminToken(server);
+  lectern = onServer(server);
 });
 after(async () => { if (server) await server.stop(); });
 
-function lectern(args, expectCode) {
-  const db = server.dbUrl ? ['--db', server.dbUrl] : [];
-  const r = spawnSync(lecternBin(), ['--data', server.dataDir, ...db, ...args], {
-    encoding: 'utf8', timeout: 60000, env: { ...process.env, LECTERN_DATA: '', LECTERN_DB: '', LECTERN_DEV_ASSETS: '' },
-  });
-  assert.equal(r.status, expectCode, `lectern ${args.join(' ')}: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout + r.stderr;
-}
 function file(name, text) {
   const p = path.join(server.dataDir, name);
   fs.writeFileSync(p, text);
@@ -41,14 +35,14 @@ test('a preview prints every row and writes nothing', async () => {
   assert.match(out, /line 2: create FIRE-101/);
   assert.match(out, /line 3: create FORK-201/);
   assert.match(out, /column 'idnumber' is not known/);
-  assert.match(out, /2 to create, 0 to update, 0 with errors; nothing written \(--dry-run\)/);
+  assert.match(out, /2 to create, 0 to update, 0 unchanged, 0 skipped, 0 with errors; nothing written \(--dry-run\)/);
   assert.equal((await get('/api/v1/courses/FIRE-101')).status, 404);
   assert.deepEqual((await get('/api/v1/categories')).json.items, []);
 });
 
 test('a commit writes the courses and their categories', async () => {
   const out = lectern(['course', 'import', file('good.csv', GOOD)], 0);
-  assert.match(out, /2 to create, 0 to update, 0 with errors; written/);
+  assert.match(out, /2 to create, 0 to update, 0 unchanged, 0 skipped, 0 with errors; written/);
   const fire = (await get('/api/v1/courses/FIRE-101')).json.course;
   assert.equal(fire.title, 'Fire safety');
   assert.equal(fire.category, 'Health / Fire');
@@ -110,9 +104,9 @@ test('lectern enrol import: Lectern columns and Canvas enrollments.csv; located 
   assert.match(out, /line 6: column due: The due date cannot be before the course starts/);
   assert.deepEqual((await get('/api/v1/courses/FIRE-101/enrolments')).json.items, [], 'nothing written');
   out = lectern(['enrol', 'import', file('e2.csv', 'course,username,role,due\nFIRE-101,ana,learner,2027-02-01\n')], 0);
-  assert.match(out, /1 to enrol, 0 to unenrol, 0 with errors; written/);
-  out = lectern(['enrol', 'import', file('e3.csv', 'course,username\nFIRE-101,ana\n'), '--dry-run'], 1);
-  assert.match(out, /line 2: column username: 'ana' is already enrolled in FIRE-101/);
+  assert.match(out, /1 to enrol, 0 to change, 0 unchanged, 0 skipped, 0 with errors; written/);
+  out = lectern(['enrol', 'import', file('e3.csv', 'course,username\nFIRE-101,ana\n'), '--dry-run'], 0);
+  assert.match(out, /line 2: unchanged FIRE-101 ana/, 'someone already enrolled is unchanged, not an error');
   // Canvas: course_id, user_id (idnumber), role, status.
   const canvas = 'course_id,user_id,role,section_id,status\nFIRE-101,E-200,teacher,,active\nFIRE-101,E-999,student,,active\n';
   assert.match(lectern(['enrol', 'import', file('c1.csv', canvas)], 1), /line 3: column user_id: Nobody has the idnumber 'E-999'/);

@@ -95,6 +95,42 @@ test('upload a CSV, read the preview and its errors, commit the valid rows, find
   await page.context().close();
 });
 
+test("the preview's options: a weak password and a missing department turn into a sign-in link and a new department", { timeout: 120000 }, async () => {
+  const csv = 'username,password,firstname,lastname,email,department\n'
+    + 'rosa.t,Password1,Rosa,Tate,rosa@example.org,Warehouse / Night shift\n';
+  const page = await newPage(browser, server);
+  await signInUI(page, 'admin', ADMIN_PASSWORD);
+  await page.goto('/admin/user-imports');
+  // The upload form offers both options unticked.
+  assert.equal(await page.getByLabel('Create the departments the file names that do not exist yet').isChecked(), false);
+  await page.getByLabel('CSV file').setInputFiles({ name: 'moodle.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await submit(page, () => page.getByRole('button', { name: 'Upload and preview' }).click());
+  await page.getByRole('heading', { name: 'Preview: moodle.csv' }).waitFor();
+  const row = page.locator('#import-rows tbody tr').first();
+  assert.match(await row.innerText(), /password[\s\S]*option to create such accounts without a password/);
+  assert.match(await row.innerText(), /department[\s\S]*option to create missing departments/);
+  // The preview shows the options as checkboxes; ticking them previews the same file again.
+  const weak = page.getByLabel('Create accounts whose password from the file is too weak without a password, and send them a sign-in link');
+  const depts = page.getByLabel('Create the departments the file names that do not exist yet');
+  assert.equal(await weak.isChecked(), false);
+  await weak.check();
+  await depts.check();
+  await submit(page, () => page.getByRole('button', { name: 'Preview again with these options' }).click());
+  await page.getByRole('heading', { name: 'Preview: moodle.csv' }).waitFor();
+  assert.equal(await weak.isChecked(), true, 'the options are kept with the upload');
+  assert.equal(await depts.isChecked(), true);
+  assert.match(await page.locator('#import-new-departments').innerText(), /Warehouse \/ Night shift/);
+  assert.match(await page.locator('#import-rows tbody tr').first().innerText(), /create[\s\S]*sign-in link is sent instead/);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await submit(page, () => page.getByRole('button', { name: 'Commit all rows' }).click());
+  await page.getByRole('heading', { name: 'Uploaded: moodle.csv' }).waitFor({ timeout: 60000 });
+  const admin = await adminToken(server);
+  const rosa = (await api(server, 'GET', '/api/v1/users/rosa.t', { token: admin })).json.user;
+  assert.equal(rosa.department.name, 'Night shift');
+  assert.deepEqual(page.consoleErrors, [], 'no console errors');
+  await page.context().close();
+});
+
 test('a file with passwords commits in the background with a progress bar', { timeout: 180000 }, async () => {
   const lines = ['username,password,firstname,lastname,email'];
   for (let i = 1; i <= 40; i++) lines.push(`bar${i},Copper-Meadow-Kite-${i},Bar,Person${i},bar${i}@example.org`);

@@ -54,3 +54,19 @@ test('the export imports back unchanged', (t) => {
   const back = lectern(['user', 'import', file('export.csv', out), '--quiet'], 0);
   assert.match(back.stdout, /create 0, update 0, unchanged 3/);
 });
+
+test('--weak-password-link and --create-departments: without them the rows say which option helps', (t) => {
+  const { lectern, file } = setup(t, 'import');
+  const f = file('moodle.csv', 'username,password,firstname,lastname,email,department\n' +
+    'weak.one,Password1,Weak,One,weak.one@example.org,Operations / Sales\n');
+  const refused = lectern(['user', 'import', f, '--dry-run'], 1);
+  assert.match(refused.stdout, /column password: .*option to create such accounts without a password/);
+  assert.match(refused.stdout, /column department: Department 'Operations \/ Sales': .*option to create missing departments/);
+  const ok = lectern(['user', 'import', f, '--weak-password-link', '--create-departments'], 0);
+  assert.match(ok.stdout, /Departments to create: Operations \/ Sales/);
+  assert.match(ok.stdout, /line 2\s+create\s+weak\.one\s+\(the file's password is too weak: a sign-in link is sent instead\)/);
+  assert.match(ok.stdout, /1 created \(0 with a password, 1 need a sign-in link\)/);
+  const again = lectern(['user', 'import', f, '--weak-password-link', '--create-departments'], 0);
+  assert.doesNotMatch(again.stdout, /Departments to create/);
+  assert.match(again.stdout, /create 0, update 0, unchanged 1/);
+});

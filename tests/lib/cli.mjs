@@ -45,3 +45,20 @@ export function setup(t, suite) {
   };
   return { lectern, file };
 }
+
+/** `lectern ARGS` on the database of a running server (started by startServer), so a suite can
+ *  check a command's work through the API on whichever engine the suite runs on. Returns
+ *  stdout and stderr together; checks the exit code. */
+export function onServer(server) {
+  const db = server.dbUrl ? ['--db', server.dbUrl] : [];
+  return (args, expectCode) => {
+    const r = run(['--data', server.dataDir, ...db, ...args]);
+    assert.equal(r.code, expectCode, `lectern ${args.join(' ')}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+    return r.stdout + r.stderr;
+  };
+}
+
+/** The path of a file under tests/fixtures: CSV files as Moodle, Canvas and spreadsheets write them. */
+export function fixture(name) {
+  return path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', name);
+}

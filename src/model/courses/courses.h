@@ -177,31 +177,37 @@ lerr enrolments_bulk(struct db *db, struct arena *a, const struct course *c, con
 /* Live enrolments of a course as a JSON array of {username, name, role, due, overdue, ...}. */
 json_t *course_enrolments_json(struct db *db, struct arena *a, int64_t course_id);
 bool course_teaches(struct db *db, int64_t course_id, int64_t user_id);
-/* Course upload from CSV (course_import.c): Moodle's shortname, fullname, category ("Parent /
- * Child", created when missing), summary, visible, startdate, enddate (epoch seconds or
- * YYYY-MM-DD), and Lectern's kind, status, tags. A row whose shortname exists updates that
- * course. commit false = preview. Every row is checked; a commit writes all rows or, when any
- * has an error, nothing. */
+/* Course upload from CSV (course_import.c; docs/courses.md): Moodle's shortname, fullname,
+ * category (Moodle's numeric id, or a "Parent / Child" path), category_path, category_idnumber,
+ * summary, visible, startdate, enddate; Canvas's courses.csv (course_id, short_name, long_name,
+ * account_id, status, start_date, end_date, course_format); and Lectern's kind, status, tags. A
+ * row whose code exists updates that course (or leaves it unchanged). commit false = preview.
+ * Every row is checked and shows all its problems; a commit writes all rows or, when any has an
+ * error, nothing. */
 struct course_import_row {
     int line;
     const char *code;
-    const char *outcome;          /* "create", "update" or "error" */
+    const char *outcome;          /* "create", "update", "unchanged", "skip" or "error";
+                                     enrolments: "enrol", "unenrol", "update", "unchanged", ... */
+    const char *note;             /* what the outcome means for the row, NULL when plain */
     struct import_issue *errors;
     int n_errors;
 };
 struct course_import_result {
-    const char *file_error;       /* the file cannot be read at all; NULL otherwise */
+    const char *file_error;       /* the file's own problem (a broken quote...); NULL otherwise */
+    int file_error_line;          /* its line, 0 when it is about the whole file */
     json_t *unknown;              /* unknown columns (ignored), owned */
     struct course_import_row *rows;
-    int n_rows, n_create, n_update, n_errors;
+    int n_rows, n_create, n_update, n_unchanged, n_skip, n_errors;
     bool committed;
 };
 lerr course_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
                        struct course_import_result *r, struct problem *p);
-/* Enrolments from CSV: course (or shortname), username or idnumber, role (learner, instructor),
- * due (YYYY-MM-DD); or Canvas's enrollments.csv (course_id, user_id = idnumber, role student /
- * teacher / ta, status active / deleted). Rows are "enrol" (n_create) or "unenrol" (n_update);
- * an unknown course or person, enrolling someone twice or a due date before the start is a
+/* Enrolments from CSV (enrol_import.c): course (or shortname), username or idnumber, role,
+ * due (YYYY-MM-DD), status; or Canvas's enrollments.csv (course_id, user_id = idnumber, role or
+ * role_id, status active / deleted / inactive / completed), a feed: the same file again changes
+ * nothing. Rows are "enrol" (n_create), "unenrol", "update", "complete" (n_update), "unchanged" or
+ * "skip"; an unknown course, person, role or status or a due date before the start is a
  * located error, and then nothing is written. */
 lerr enrol_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
                       struct course_import_result *r, struct problem *p);

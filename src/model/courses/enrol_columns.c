@@ -1,8 +1,9 @@
 /* Moodle's courseN / roleN columns of the user upload (docs/people.md): the courses to enrol
  * each person in, with the course role. Courses plugs them into the people domain's upload
  * (user_import_columns_register, from courses_init), so people never names a course.
- * The course must exist and not be archived; Moodle's role names are mapped (student ->
- * learner; editingteacher, teacher -> instructor; empty -> learner). Someone already enrolled
+ * The course must exist and not be archived; Moodle's role names, or its default role ids, are
+ * mapped (student, 5 -> learner; editingteacher, 3, teacher, 4 -> instructor; empty -> learner;
+ * manager, coursecreator, guest, user and their ids 1, 2, 6, 7 are errors). Someone already enrolled
  * stays as they are. */
 #include <stdio.h>
 #include <string.h>
@@ -92,12 +93,27 @@ static char *trim_spaces(struct arena *a, const char *s)
     return arena_strndup(a, s, n);
 }
 
-/* "student", "teacher", ... (trimmed, any case) to the course role; NULL when it is none. */
-static const char *course_role(struct arena *a, const char *cell)
+/* Moodle's default roles by id, as its user upload also takes them in roleN. */
+static const char *const moodle_role_ids[] = {NULL,      "manager", "coursecreator", "editingteacher",
+                                              "teacher", "student", "guest",         "user"};
+
+/* Moodle's role for a roleN cell: its name, or the name of a default role's id ("5" ->
+ * "student"); trimmed, lower case. */
+static const char *moodle_role(struct arena *a, const char *cell)
 {
     char *role = trim_spaces(a, cell);
     for (char *p = role; *p; p++)
         if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+    size_t n = sizeof moodle_role_ids / sizeof moodle_role_ids[0];
+    if (role[0] >= '1' && role[0] <= '9' && !role[1] && (size_t)(role[0] - '0') < n) return moodle_role_ids[role[0] - '0'];
+    return role;
+}
+
+/* "student", "teacher", ... or Moodle's role id (trimmed, any case) to the course role; NULL
+ * when it is none. */
+static const char *course_role(struct arena *a, const char *cell)
+{
+    const char *role = moodle_role(a, cell);
     if (!*role || str_eq(role, "student") || str_eq(role, "learner")) return "learner";
     if (str_eq(role, "editingteacher") || str_eq(role, "teacher") || str_eq(role, "instructor")) return "instructor";
     return NULL;
@@ -160,11 +176,13 @@ static void check_row(void *state, struct import_report *r, int row, char *const
         const char *cell = ec->role_col >= 0 && ec->role_col < n_fields ? fields[ec->role_col] : "";
         const char *role = course_role(s->a, cell);
         if (!role) {
+            const char *name = moodle_role(s->a, cell);
             while (*cell == ' ') cell++;
             import_report_row_error(r, row, ec->role_header,
-                                    "The role '%s' is not a course role: use student (or learner), or editingteacher, "
-                                    "teacher (or instructor).",
-                                    cell);
+                                    "The role '%s'%s%s%s is not a course role Lectern has: use student (or learner, "
+                                    "Moodle's id 5), or editingteacher, teacher (or instructor, Moodle's ids 3 and 4).",
+                                    cell, str_eq(name, cell) ? "" : " (Moodle's ", str_eq(name, cell) ? "" : name,
+                                    str_eq(name, cell) ? "" : ")");
             continue;
         }
         int64_t id = course_by_code(s, code);

@@ -386,6 +386,9 @@ struct import_options {
     bool allow_suspend;           /* suspended / status columns may suspend and reactivate */
     bool allow_delete;            /* deleted / status=deleted: suspend and anonymise */
     bool force_password_change;   /* new users with a password from the file must change it */
+    bool weak_password_link;      /* a new account whose password fails the policy is made
+                                     without one and gets a sign-in link, instead of an error */
+    bool create_departments;      /* departments the file names that do not exist are created */
     bool valid_only;              /* commit: write the valid rows, leave the rows with errors */
     const char *username_template; /* for rows without a username; NULL = "{f}{last}" */
     int64_t actor_id;             /* who runs it; 0 = the command line */
@@ -420,6 +423,8 @@ struct import_result {
     struct import_row *rows;
     int n_rows;
     int64_t counts[IO__COUNT];
+    const char **new_departments; /* with create_departments: the paths the commit creates */
+    int n_new_departments;
     bool committed;
     /* what a commit wrote */
     int64_t n_created, n_updated, n_suspended, n_reactivated, n_deleted, n_renamed;
@@ -471,6 +476,10 @@ struct stored_import {
 };
 /* True while a commit job is queued or running for it. */
 bool stored_import_committing(const struct stored_import *si);
+/* Changes a previewed upload's options (the preview page's checkboxes); LE_CONFLICT once it is
+ * committed or being committed. */
+lerr user_import_set_options(struct db *db, const struct stored_import *si, const struct import_options *o,
+                             struct problem *p);
 lerr user_import_store(struct db *db, struct arena *a, const char *data_dir, const char *data,
                        size_t len, const char *filename, json_t *options, int64_t actor_id,
                        const char **token_out, struct problem *p);

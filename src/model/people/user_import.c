@@ -120,6 +120,7 @@ struct rowx {                     /* import_row.priv */
     int manager;                  /* an owner, or OWNER_NONE */
     bool manager_given;
     const char *password;         /* for a new account, NULL for none */
+    bool weak_password;           /* the file's password failed the policy: a sign-in link instead */
     char *hash;
     int64_t id;                   /* after the insert */
     bool manager_at_insert;       /* the manager's id was known when the row was inserted */
@@ -151,6 +152,7 @@ struct ctx {
     struct department *depts;
     int n_depts;
     struct strmap dept_by_idnumber, dept_by_path, dept_by_name;
+    struct strmap new_dept_by_path; /* departments to create (create_departments): path -> index */
     struct job_role *roles;
     int n_roles;
     struct strmap role_by_idnumber, role_by_name;
@@ -346,6 +348,8 @@ static lerr load_site(struct ctx *c, int n_rows)
     c->n_ex = k;
 
     if (department_list(db, a, &c->depts, &c->n_depts)) return LE_DB;
+    strmap_init(&c->new_dept_by_path, a, (size_t)n_rows, OWNER_NONE);
+    c->r->new_departments = arena_alloc(a, sizeof *c->r->new_departments * (size_t)(n_rows + 1));
     strmap_init(&c->dept_by_idnumber, a, (size_t)c->n_depts, OWNER_NONE);
     strmap_init(&c->dept_by_path, a, (size_t)c->n_depts, OWNER_NONE);
     strmap_init(&c->dept_by_name, a, (size_t)c->n_depts, OWNER_NONE);
@@ -505,12 +509,10 @@ static int flag_value(const char *v)
     return -2;
 }
 
-static int find_department(struct ctx *c, const char *v, const char **why)
+/* "Operations/Sales" and "Operations / Sales" are the same path: the second, as the site
+ * writes it. */
+static char *department_path(struct arena *a, const char *v)
 {
-    *why = NULL;
-    int i = strmap_get(&c->dept_by_idnumber, v);
-    if (i >= 0) return i;
-    /* "Operations/Sales" and "operations / sales" are the same path. */
     struct buf b;
     buf_init(&b, 4096);
     for (const char *s = v; *s;) {
@@ -523,8 +525,17 @@ static int find_department(struct ctx *c, const char *v, const char **why)
         if (!slash) break;
         s = slash + 1;
     }
-    char *path = lower_dup(c->a, b.data ? b.data : "");
+    char *path = arena_strdup(a, b.data ? b.data : "");
     buf_release(&b);
+    return path;
+}
+
+static int find_department(struct ctx *c, const char *v, const char **why)
+{
+    *why = NULL;
+    int i = strmap_get(&c->dept_by_idnumber, v);
+    if (i >= 0) return i;
+    char *path = lower_dup(c->a, department_path(c->a, v));
     i = strmap_get(&c->dept_by_path, path);
     if (i >= 0) return i;
     i = strmap_get(&c->dept_by_name, path);
@@ -532,8 +543,80 @@ static int find_department(struct ctx *c, const char *v, const char **why)
         *why = "several departments have this name: give its idnumber or its path, such as 'Operations / Sales'";
         return -1;
     }
-    if (i < 0) *why = "there is no such department (by idnumber, path or name): create it first under Departments";
+    if (i < 0)
+        *why = "there is no such department (by idnumber, path or name): create it first under Departments, or "
+               "choose the option to create missing departments";
     return i;
+}
+
+/* A department the file names and the site lacks (create_departments): its place in the list
+ * the commit creates, as the id -(k + 2) until then (-1 means "not given"). */
+static int64_t new_department(struct ctx *c, const char *v)
+{
+    struct import_result *r = c->r;
+    char *path = department_path(c->a, v);
+    char *key = lower_dup(c->a, path);
+    int k = strmap_get(&c->new_dept_by_path, key);
+    if (k == OWNER_NONE) {
+        k = r->n_new_departments++;
+        r->new_departments[k] = path;
+        strmap_put(&c->new_dept_by_path, key, k);
+    }
+    return -(int64_t)k - 2;
+}
+
+/* The department at path (the site's, or made earlier in this commit, in made), created under
+ * parent when there is none. */
+static lerr department_at(struct ctx *c, struct strmap *made, int64_t *made_ids, int *n_made, const char *path,
+                          const char *name, int64_t *parent)
+{
+    const char *key = lower_dup(c->a, path);
+    int known = strmap_get(&c->dept_by_path, key);
+    int k = strmap_get(made, key);
+    if (known >= 0 || k >= 0) {
+        *parent = known >= 0 ? c->depts[known].id : made_ids[k];
+        return LE_OK;
+    }
+    struct problem p = {0};
+    if (department_create(c->db, name, "", *parent, c->o->actor_id, parent, &p)) return LE_DB;
+    made_ids[*n_made] = *parent;
+    strmap_put(made, key, (*n_made)++);
+    return LE_OK;
+}
+
+/* The commit's first step with create_departments: each new path level by level, then the
+ * rows' placeholders become the departments' ids. */
+static lerr create_departments(struct ctx *c)
+{
+    struct import_result *r = c->r;
+    if (!r->n_new_departments) return LE_OK;
+    int64_t *ids = arena_alloc(c->a, sizeof *ids * (size_t)r->n_new_departments);
+    size_t levels = 0;
+    for (int k = 0; k < r->n_new_departments; k++)
+        for (const char *s = r->new_departments[k]; s; s = strstr(s, " / ") ? strstr(s, " / ") + 3 : NULL) levels++;
+    struct strmap made;
+    strmap_init(&made, c->a, levels, OWNER_NONE);
+    int64_t *made_ids = arena_alloc(c->a, sizeof *made_ids * levels);
+    int n_made = 0;
+    for (int k = 0; k < r->n_new_departments; k++) {
+        const char *path = r->new_departments[k];
+        int64_t parent = 0;
+        for (const char *s = path;;) {
+            const char *end = strstr(s, " / ");
+            size_t n = end ? (size_t)(end - s) : strlen(s);
+            const char *prefix = arena_strndup(c->a, path, (size_t)(s - path) + n);
+            lerr e = department_at(c, &made, made_ids, &n_made, prefix, arena_strndup(c->a, s, n), &parent);
+            if (e) return e;
+            if (!end) break;
+            s = end + 3;
+        }
+        ids[k] = parent;
+    }
+    for (int i = 0; i < r->n_rows; i++) {
+        struct rowx *x = r->rows[i].priv;
+        if (x && x->dept <= -2) x->dept = ids[-x->dept - 2];
+    }
+    return LE_OK;
 }
 
 static int find_job_role(struct ctx *c, const char *v)
@@ -654,14 +737,6 @@ struct cells {
     int64_t dept, role;           /* -1 = not given */
 };
 
-static bool line_is_empty(const struct csv_record *rec)
-{
-    for (int i = 0; i < rec->n; i++)
-        for (const char *s = rec->fields[i]; *s; s++)
-            if (*s != ' ' && *s != '\t') return false;
-    return true;
-}
-
 /* The names, email and organisation text cells. */
 static void check_text_cells(struct ctx *c, struct import_row *row, struct rowx *x, struct cells *v)
 {
@@ -734,8 +809,9 @@ static void check_org_cells(struct ctx *c, struct import_row *row, struct rowx *
     if (given(x->v[F_DEPARTMENT])) {
         const char *why;
         int d = find_department(c, x->v[F_DEPARTMENT], &why);
-        if (d < 0) row_error(c, row, c->header[F_DEPARTMENT], "Department '%s': %s.", x->v[F_DEPARTMENT], why);
-        else v->dept = c->depts[d].id;
+        if (d >= 0) v->dept = c->depts[d].id;
+        else if (c->o->create_departments && d == OWNER_NONE) v->dept = new_department(c, x->v[F_DEPARTMENT]);
+        else row_error(c, row, c->header[F_DEPARTMENT], "Department '%s': %s.", x->v[F_DEPARTMENT], why);
     }
     if (given(x->v[F_JOBROLE])) {
         int j = find_job_role(c, x->v[F_JOBROLE]);
@@ -823,6 +899,22 @@ static int find_target(struct ctx *c, struct import_row *row, struct rowx *x, co
     return target;
 }
 
+/* The password from the file for a new account ("changeme", Moodle's placeholder, is none):
+ * kept when it meets the policy; else a row error, or with weak_password_link none at all (the
+ * account gets a sign-in link like one without a password). */
+static void check_password(struct ctx *c, struct import_row *row, struct rowx *x, const char *username)
+{
+    const char *pw = x->v[F_PASSWORD];
+    if (!given(pw) || strcmp(pw, "changeme") == 0) return;
+    struct problem p = {0};
+    if (!password_check_policy(pw, username, &p)) x->password = pw;
+    else if (c->o->weak_password_link) x->weak_password = true;
+    else
+        row_error(c, row, c->header[F_PASSWORD],
+                  "%s Or choose the option to create such accounts without a password and send a sign-in link.",
+                  p.message);
+}
+
 /* A row that creates an account: what a new account needs, and its claims on the username,
  * email and idnumber. */
 static void check_new_account(struct ctx *c, int ri, struct import_row *row, struct rowx *x, struct cells *v)
@@ -851,12 +943,7 @@ static void check_new_account(struct ctx *c, int ri, struct import_row *row, str
     }
     x->username = username;
     row->username = username ? username : "";
-    const char *pw = x->v[F_PASSWORD];
-    if (given(pw) && strcmp(pw, "changeme") != 0) {
-        struct problem p = {0};
-        if (password_check_policy(pw, username, &p)) row_error(c, row, c->header[F_PASSWORD], "%s", p.message);
-        else x->password = pw;
-    }
+    check_password(c, row, x, username);
     if (!x->password && !given(v->email))
         row_error(c, row, c->header[F_EMAIL],
                   "A new account without a password needs an email address: the sign-in link "
@@ -871,7 +958,7 @@ static void check_new_account(struct ctx *c, int ri, struct import_row *row, str
     x->country = v->country ? v->country : "";
     x->lang = v->lang ? v->lang : "";
     x->tz = v->tz ? v->tz : "";
-    x->dept = v->dept > 0 ? v->dept : 0;
+    x->dept = v->dept != -1 ? v->dept : 0;
     x->role = v->role > 0 ? v->role : 0;
     x->roles = v->roles ? v->roles : ROLE_LEARNER;
     x->susp = v->susp == 1 ? 1 : -1;
@@ -922,7 +1009,7 @@ static void merge_existing(struct rowx *x, const struct ex *e, const struct cell
     x->country = ex_or(v->country, e->country);
     x->lang = ex_or(v->lang, e->lang);
     x->tz = ex_or(v->tz, e->tz);
-    x->dept = v->dept > 0 ? v->dept : e->dept;
+    x->dept = v->dept != -1 ? v->dept : e->dept;
     x->role = v->role > 0 ? v->role : e->role;
     x->roles = v->roles ? v->roles : e->roles;
     if (x->rename) note_change(x, "username");
@@ -985,6 +1072,18 @@ static bool check_suspension(struct ctx *c, struct import_row *row, struct rowx 
     return true;
 }
 
+/* An administrator's account is changed on its own page, never by an upload: a user download
+ * from Moodle carries Moodle's own 'admin' row, which must not overwrite Lectern's
+ * administrator. A row that would change one is skipped with a note; one that changes
+ * nothing stays "unchanged" (an export of the site imports back as it is). */
+static bool skip_administrator(struct import_row *row, const struct ex *e, bool changes)
+{
+    if (!(e->roles & ROLE_ADMIN) || e->deleted || !changes) return false;
+    row->outcome = IO_SKIP;
+    row->note = "an administrator: an upload never changes an administrator's account (change it on its page)";
+    return true;
+}
+
 /* A row about an existing account (its index target): the mode, a deletion, or the changes. */
 static void check_existing_account(struct ctx *c, int ri, struct import_row *row, struct rowx *x,
                                    const struct cells *v, int target, const char **pvals)
@@ -1007,16 +1106,18 @@ static void check_existing_account(struct ctx *c, int ri, struct import_row *row
         }
     }
     if (v->del == 1) {
-        check_deletion(c, row, x, e);
+        if (!skip_administrator(row, e, true)) check_deletion(c, row, x, e);
         return;
     }
     merge_existing(x, e, v);
-    if (!check_roles_change(c, row, x, e) || !check_suspension(c, row, x, e, v->susp)) return;
     for (int k = 0; k < c->n_pf; k++) {
         const char *cur = pvals ? pvals[(size_t)target * (size_t)c->n_pf + (size_t)k] : NULL;
         if (x->pv[k] && !str_eq(x->pv[k], cur ? cur : "")) note_change(x, c->pf[k].header);
         else x->pv[k] = NULL; /* nothing to write */
     }
+    bool suspension = v->susp >= 0 && v->susp != (int)e->suspended;
+    if (skip_administrator(row, e, x->changes.len || x->roles != e->roles || suspension)) return;
+    if (!check_roles_change(c, row, x, e) || !check_suspension(c, row, x, e, v->susp)) return;
     if (x->rename) claim(c, row, &c->by_username, x->username, target, F_USERNAME, "username");
     if (!str_eq(x->email, e->email)) claim(c, row, &c->by_email, lower_dup(c->a, x->email), target, F_EMAIL, "email");
     if (!str_eq(x->idnumber, e->idnumber)) claim(c, row, &c->by_idnumber, x->idnumber, target, F_IDNUMBER, "idnumber");
@@ -1038,14 +1139,14 @@ static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const
     x->susp = -1;
     x->manager = OWNER_NONE;
     buf_init(&x->changes, 4096);
-    if (line_is_empty(rec)) {
+    if (csv_record_blank(rec)) {
         row->outcome = IO_SKIP;
         row->note = "empty line";
         return;
     }
-    if (rec->n != c->r->n_columns) {
-        row_error(c, row, "", "This line has %d fields but the header has %d: check the delimiters and quotes.", rec->n,
-                  c->r->n_columns);
+    const char *width = csv_record_width_error(c->a, rec, c->r->n_columns, c->r->delimiter);
+    if (width) {
+        row_error(c, row, "", "%s", width);
         return;
     }
     for (int f = 0; f < F__COUNT; f++) x->v[f] = cell(c, rec, (enum ufield)f);
@@ -1054,7 +1155,11 @@ static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const
     check_text_cells(c, row, x, &v);
     check_account_cells(c, row, x, &v);
     check_org_cells(c, row, x, rec, &v);
-    if (row->outcome == IO_ERROR) return;
+    if (row->outcome == IO_ERROR) {
+        /* The row stops here, but a new account's password problem is shown with the others. */
+        if (!v.username || strmap_get(&c->by_username, v.username) == OWNER_NONE) check_password(c, row, x, v.username);
+        return;
+    }
     int target = find_target(c, row, x, &v);
     if (target == TARGET_REFUSED) return;
     if (target < 0) check_new_account(c, ri, row, x, &v);
@@ -1128,7 +1233,7 @@ static void resolve_managers(struct ctx *c)
         if (!x->create) {
             const struct ex *e = &c->ex[x->ex];
             int64_t now_id = m >= 0 ? c->ex[m].id : 0;
-            if (m < 0 || now_id != e->manager) {
+            if ((m < 0 || now_id != e->manager) && !skip_administrator(row, e, true)) {
                 note_change(x, "manager");
                 if (row->outcome == IO_UNCHANGED) row->outcome = IO_UPDATE;
             }
@@ -1257,8 +1362,9 @@ static lerr run_preview(struct ctx *c, const char *data, size_t len, struct prob
     r->ms_parse = ms_since(t0);
     if (e == LE_NOMEM) return problem_set(p, LE_NOMEM, "", "out of memory reading the file");
     if (e) {
+        /* The rows before a broken quote are still checked: their own problems show too. */
         file_error(c, doc.error_line, "", "%s", cp.message);
-        return LE_OK;
+        if (!doc.partial) return LE_OK;
     }
     if (doc.n_records < 1) {
         file_error(c, 1, "", "The file is empty: it needs a header line naming the columns.");
@@ -1290,7 +1396,9 @@ static lerr run_preview(struct ctx *c, const char *data, size_t len, struct prob
         if ((row->outcome == IO_UPDATE) && !x->del && x->changes.len)
             row->note = arena_sprintf(a, "changes: %s", x->changes.data);
         if (row->outcome == IO_CREATE && x->create)
-            row->note = x->password ? "with the password from the file" : "needs a sign-in link to choose a password";
+            row->note = x->password        ? "with the password from the file"
+                        : x->weak_password ? "the file's password is too weak: a sign-in link is sent instead"
+                                           : "needs a sign-in link to choose a password";
         r->counts[row->outcome]++;
     }
     r->ms_check = ms_since(t0);
@@ -1778,7 +1886,8 @@ lerr user_import_commit(struct db *db, struct arena *a, const char *data, size_t
     double t0 = time_monotonic_ms();
     lerr w = chunk_begin(&c);
     if (w) return problem_set(p, LE_DB, "", "The database is busy; nothing was written. Try again.");
-    w = write_rows(&c);
+    w = create_departments(&c);
+    if (!w) w = write_rows(&c);
     if (!w) w = write_tail(&c);
     w = chunk_end(&c, w);
     wipe_passwords(r);
@@ -1824,6 +1933,9 @@ json_t *import_result_to_json(const struct import_result *r, int offset, int lim
     json_object_set_new(o, "columns", cols);
     json_object_set_new(o, "unknown_columns", unknown);
     json_object_set_new(o, "file_errors", issues_json(r->file_errors, r->n_file_errors));
+    json_t *depts = json_array();
+    for (int i = 0; i < r->n_new_departments; i++) json_array_append_new(depts, jstr(r->new_departments[i]));
+    json_object_set_new(o, "new_departments", depts);
     json_t *sum = json_pack("{s:i}", "rows", r->n_rows);
     for (int k = 0; k < IO__COUNT; k++)
         json_object_set_new(sum, import_outcome_name((enum import_outcome)k), json_integer(r->counts[k]));
@@ -1959,9 +2071,10 @@ lerr user_export_csv(struct db *db, struct arena *a, lerr (*write)(void *ctx, co
 
 json_t *import_options_to_json(const struct import_options *o)
 {
-    return json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "mode", import_mode_name(o->mode), "allow_renames",
-                     o->allow_renames, "allow_suspend", o->allow_suspend, "allow_delete", o->allow_delete,
-                     "force_password_change", o->force_password_change, "username_template",
+    return json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:s}", "mode", import_mode_name(o->mode),
+                     "allow_renames", o->allow_renames, "allow_suspend", o->allow_suspend, "allow_delete",
+                     o->allow_delete, "force_password_change", o->force_password_change, "weak_password_link",
+                     o->weak_password_link, "create_departments", o->create_departments, "username_template",
                      o->username_template && *o->username_template ? o->username_template : DEFAULT_TEMPLATE);
 }
 
@@ -1972,6 +2085,8 @@ void import_options_from_json(json_t *j, struct import_options *o)
     o->allow_suspend = json_is_true(json_object_get(j, "allow_suspend"));
     o->allow_delete = json_is_true(json_object_get(j, "allow_delete"));
     o->force_password_change = json_is_true(json_object_get(j, "force_password_change"));
+    o->weak_password_link = json_is_true(json_object_get(j, "weak_password_link"));
+    o->create_departments = json_is_true(json_object_get(j, "create_departments"));
     o->username_template = json_string_value(json_object_get(j, "username_template"));
 }
 
@@ -2137,6 +2252,20 @@ bool stored_import_committing(const struct stored_import *si)
     return str_eq(si->status, "previewed") &&
            (str_eq(si->commit_phase, "queued") || str_eq(si->commit_phase, "hashing") ||
             str_eq(si->commit_phase, "writing"));
+}
+
+lerr user_import_set_options(struct db *db, const struct stored_import *si, const struct import_options *o,
+                             struct problem *p)
+{
+    if (!str_eq(si->status, "previewed") || stored_import_committing(si))
+        return problem_set(p, LE_CONFLICT, "", "This upload is committed or being committed; its options stay.");
+    json_t *j = import_options_to_json(o);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(j);
+    lerr e = db_run(db, "UPDATE user_imports SET options = ?2 WHERE id = ?1 AND status = 'previewed'", "is", si->id,
+                    text ? text : "{}");
+    json_text_free(text);
+    return e ? problem_set(p, LE_DB, "", "The options could not be saved; try again.") : LE_OK;
 }
 
 lerr user_import_queue_commit(struct db *db, const struct stored_import *si, bool valid_only, int64_t actor_id,

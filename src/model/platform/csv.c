@@ -236,10 +236,36 @@ lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc 
     csv_free(&cp);
     free(r.fields);
     if (r.records) arena_defer(a, free_ptr, r.records);
-    if (e) return e;
+    /* After a quote error the records before it are whole: the importer reports them too. */
+    out->partial = e == LE_INVALID && r.n_records > 0 && !r.too_many_fields && !r.field_too_long;
+    if (e && !out->partial) return e;
     out->records = r.records;
     out->n_records = r.n_records;
-    return LE_OK;
+    return e;
+}
+
+bool csv_record_blank(const struct csv_record *rec)
+{
+    for (int i = 0; i < rec->n; i++)
+        for (const char *s = rec->fields[i]; *s; s++)
+            if (*s != ' ' && *s != '\t') return false;
+    return true;
+}
+
+const char *csv_record_width_error(struct arena *a, const struct csv_record *rec, int n_header, char delimiter)
+{
+    const char *shown = delimiter == '\t' ? "tab" : delimiter == ';' ? "';'" : "','";
+    if (rec->n > n_header)
+        return arena_sprintf(a,
+                             "Line %d has %d fields but the header has %d: a field holds the delimiter %s "
+                             "without quotes. Put that field in double quotes.",
+                             rec->line, rec->n, n_header, shown);
+    if (rec->n < n_header)
+        return arena_sprintf(a,
+                             "Line %d has %d fields but the header has %d: the line is cut short. Give every "
+                             "column a field, empty ones too (separated by %s).",
+                             rec->line, rec->n, n_header, shown);
+    return NULL;
 }
 
 /* ---- Writing ---- */

@@ -242,13 +242,22 @@ struct csv_doc {
     struct csv_record *records;   /* records[0] is the header; blank lines are skipped */
     int n_records;
     int error_line;               /* with an error: the line it is on, 0 if none */
+    bool partial;                 /* a quote error: records holds the records before it */
 };
 /* Reads a whole file (a leading apostrophe before = + - @, a tab or a carriage return is
  * taken off, as csv_write_field adds it). LE_INVALID with p saying what and on which line for: invalid UTF-8,
  * UTF-16, NUL bytes, misplaced or unbalanced quotes, too many fields; LE_TOOBIG for too many
- * records. Field text is as in the file (no trimming beyond libcsv's spaces). */
+ * records. Field text is as in the file (no trimming beyond libcsv's spaces). After a misplaced
+ * or unbalanced quote, records still holds the records that end before it (partial is set), so
+ * an importer can report those rows with their own problems as well as the broken line. */
 lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc *out,
                   struct problem *p);
+/* True when every field of rec is empty or spaces: a blank line, or one of the ";;;;" lines a
+ * spreadsheet writes below its data. Importers skip such rows. */
+bool csv_record_blank(const struct csv_record *rec);
+/* NULL when rec has the header's n_header fields; else what is wrong, naming the line: too many
+ * (a delimiter inside an unquoted field) or too few (a line cut short). */
+const char *csv_record_width_error(struct arena *a, const struct csv_record *rec, int n_header, char delimiter);
 /* Appends one field, quoted (by libcsv) only when it must be. A cell a spreadsheet would run
  * as a formula (starting with = + - @, a tab or a carriage return, and not a plain number)
  * gets a leading apostrophe; csv_doc_read removes it again. */

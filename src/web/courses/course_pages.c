@@ -429,12 +429,13 @@ void h_course_import(struct request *req, struct response *res)
         for (int k = 0; k < r.rows[i].n_errors; k++)
             json_array_append_new(errs, json_pack("{s:i, s:s, s:s}", "line", r.rows[i].errors[k].line, "column",
                                                   r.rows[i].errors[k].column, "message", r.rows[i].errors[k].message));
-        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:o, s:b}", "line", r.rows[i].line, "code",
+        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s?, s:o, s:b}", "line", r.rows[i].line, "code",
                                               r.rows[i].code ? r.rows[i].code : "", "outcome", r.rows[i].outcome,
-                                              "errors", errs, "error", r.rows[i].n_errors > 0));
+                                              "note", r.rows[i].note, "errors", errs, "error",
+                                              r.rows[i].n_errors > 0));
     }
-    res->model = json_pack("{s:o, s:i, s:i, s:i, s:b, s:o, s:s?, s:b, s:b}", "rows", rows, "n_create", r.n_create,
-                           "n_update", r.n_update, "n_errors", r.n_errors, "committed", r.committed, "unknown",
+    res->model = json_pack("{s:o, s:i, s:i, s:i, s:i, s:b, s:o, s:s?, s:b, s:b}", "rows", rows, "n_create",
+                           r.n_create, "n_update", r.n_update, "n_unchanged", r.n_unchanged, "n_errors", r.n_errors, "committed", r.committed, "unknown",
                            r.unknown ? r.unknown : json_array(), "file_error", r.file_error, "previewed", true,
                            "can_commit", !r.file_error && !r.n_errors && !r.committed);
     if (!req->is_api && !r.committed) json_object_set_new(res->model, "data", json_stringn(data, len));

@@ -138,9 +138,10 @@ static json_t *import_rows_json(const struct course_import_result *r)
             json_array_append_new(errs, json_pack("{s:i, s:s, s:s}", "line", r->rows[i].errors[k].line, "column",
                                                   r->rows[i].errors[k].column, "message",
                                                   r->rows[i].errors[k].message));
-        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:o, s:b}", "line", r->rows[i].line, "who",
+        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s?, s:o, s:b}", "line", r->rows[i].line, "who",
                                               r->rows[i].code ? r->rows[i].code : "", "outcome", r->rows[i].outcome,
-                                              "errors", errs, "error", r->rows[i].n_errors > 0));
+                                              "note", r->rows[i].note, "errors", errs, "error",
+                                              r->rows[i].n_errors > 0));
     }
     return rows;
 }

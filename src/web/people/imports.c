@@ -45,6 +45,8 @@ static void read_options(struct request *req, struct import_options *o)
     o->allow_suspend = req_param_bool(req, "allow_suspend");
     o->allow_delete = req_param_bool(req, "allow_delete");
     o->force_password_change = req_param_bool(req, "force_password_change");
+    o->weak_password_link = req_param_bool(req, "weak_password_link");
+    o->create_departments = req_param_bool(req, "create_departments");
     const char *t = req_param(req, "username_template");
     o->username_template = t && *t ? t : NULL;
 }
@@ -219,6 +221,27 @@ void h_import_show(struct request *req, struct response *res)
         return;
     }
     import_model(req, res, &si, &r, NULL);
+}
+
+/* The preview page's checkboxes: the options are kept with the upload and the preview is made
+ * again from the same file (the page after a redirect; the preview itself for the API). */
+void h_import_options(struct request *req, struct response *res)
+{
+    struct stored_import si;
+    struct import_options o;
+    if (!load(req, res, &si, NULL, NULL, &o)) return;
+    o.weak_password_link = req_param_bool(req, "weak_password_link");
+    o.create_departments = req_param_bool(req, "create_departments");
+    struct problem p = {0};
+    if (user_import_set_options(req->db, &si, &o, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    if (!req->is_api) {
+        res->redirect = arena_sprintf(req->arena, "/admin/user-imports/%s", si.token);
+        return;
+    }
+    h_import_show(req, res);
 }
 
 /* Checks the file again (a refusal answers at once, with the preview) and queues the

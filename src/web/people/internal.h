@@ -65,6 +65,7 @@ void h_import_page(struct request *req, struct response *res);
 void h_import_upload(struct request *req, struct response *res);
 void h_import_show(struct request *req, struct response *res);
 void h_import_commit(struct request *req, struct response *res);
+void h_import_options(struct request *req, struct response *res);
 void h_user_export(struct request *req, struct response *res);
 
 #endif

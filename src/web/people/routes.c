@@ -144,7 +144,17 @@ static const struct param_spec p_import_upload[] = {
     {"allow_suspend", P_BOOL, 0, 0, 0},
     {"allow_delete", P_BOOL, 0, 0, 0},
     {"force_password_change", P_BOOL, 0, 0, 0},
+    {"weak_password_link", P_BOOL, 0, 0, 0},
+    {"create_departments", P_BOOL, 0, 0, 0},
     {"username_template", P_STR, 0, 0, 100},
+    PARAMS_END,
+};
+/* The preview page's options that change the outcome of rows (the others are chosen with the
+ * file); the preview is then made again from the same file. */
+static const struct param_spec p_import_options[] = {
+    {"id", P_STR, PARAM_REQUIRED, 32, 32},
+    {"weak_password_link", P_BOOL, 0, 0, 0},
+    {"create_departments", P_BOOL, 0, 0, 0},
     PARAMS_END,
 };
 static const struct param_spec p_import_show[] = {
@@ -253,6 +263,8 @@ static const struct route routes[] = {
     {"GET", "/admin/user-imports/{id:str}", h_import_show, CAP_USERS_MANAGE, p_import_show, 0},
     {"GET", "/api/v1/user-imports/{id:str}", h_import_show, CAP_USERS_MANAGE, p_import_show, 0},
     {"POST", "/admin/user-imports/{id:str}/commit", h_import_commit, CAP_USERS_MANAGE, p_import_commit, 0},
+    {"POST", "/admin/user-imports/{id:str}/options", h_import_options, CAP_USERS_MANAGE, p_import_options, 0},
+    {"POST", "/api/v1/user-imports/{id:str}/options", h_import_options, CAP_USERS_MANAGE, p_import_options, 0},
     {"POST", "/api/v1/user-imports/{id:str}/commit", h_import_commit, CAP_USERS_MANAGE, p_import_commit, 0},
     {"GET", "/api/v1/user-export", h_user_export, CAP_USERS_MANAGE, NULL, 0},
 };

@@ -52,6 +52,28 @@ static void test_csv_delimiters_bom_quotes(void **state)
     assert_int_equal(d.records[3].line, 6); /* the blank line 5 is skipped */
 }
 
+/* After a broken quote the records before it are kept for the importers to check; a blank
+ * line of delimiters is blank; a record's width against the header names its line. */
+static void test_csv_partial_blank_width(void **state)
+{
+    struct fx *f = *state;
+    struct csv_doc d;
+    struct problem p;
+    assert_int_equal(read_csv(f, "a;b;c\n1;2;3\n;;\n1;2\n1;2;3;4\n\"open;5;6\n", &d, &p), LE_INVALID);
+    assert_int_equal(d.error_line, 6);
+    assert_true(d.partial);
+    assert_int_equal(d.n_records, 5);
+    assert_false(csv_record_blank(&d.records[1]));
+    assert_true(csv_record_blank(&d.records[2]));
+    assert_null(csv_record_width_error(f->a, &d.records[1], 3, d.delimiter));
+    assert_non_null(strstr(csv_record_width_error(f->a, &d.records[3], 3, d.delimiter), "Line 4 has 2 fields"));
+    assert_non_null(strstr(csv_record_width_error(f->a, &d.records[4], 3, d.delimiter), "delimiter ';' without quotes"));
+    /* Invalid UTF-8 keeps nothing: the whole file is in another encoding. */
+    assert_int_equal(read_csv(f, "a,b\n1,2\nRen\xe9,3\n", &d, &p), LE_INVALID);
+    assert_false(d.partial);
+    assert_int_equal(d.n_records, 0);
+}
+
 static void test_csv_malformed(void **state)
 {
     struct fx *f = *state;
@@ -194,10 +216,14 @@ static void test_header_columns(void **state)
     assert_int_equal(r.file_errors[0].line, 1);
     /* In mode update only an identifying column is needed. */
     o = opts(IMPORT_UPDATE);
+    preview(f, "username,city\ncara.new,Oslo\n", &o, &r);
+    assert_int_equal(r.n_file_errors, 0);
+    assert_int_equal(r.rows[0].outcome, IO_SKIP); /* no such account in mode update */
+    /* An administrator is never changed by an upload: skipped, with a note. */
     preview(f, "username,city\nroot.admin,Oslo\n", &o, &r);
     assert_int_equal(r.n_file_errors, 0);
-    assert_int_equal(r.rows[0].outcome, IO_UPDATE);
-    assert_string_equal(r.rows[0].note, "changes: city");
+    assert_int_equal(r.rows[0].outcome, IO_SKIP);
+    assert_non_null(strstr(r.rows[0].note, "administrator"));
     preview(f, "city\nOslo\n", &o, &r);
     assert_int_equal(r.n_file_errors, 1);
     /* A profile field that does not exist. */
@@ -247,7 +273,7 @@ static void test_row_errors_located(void **state)
     assert_string_equal(error_of(&r, 6)->column, "password");
     assert_string_equal(error_of(&r, 7)->column, "manager");
     assert_string_equal(error_of(&r, 8)->column, "department");
-    assert_int_equal(r.rows[9].outcome, IO_UPDATE); /* root.admin gets an email */
+    assert_int_equal(r.rows[9].outcome, IO_SKIP); /* root.admin is an administrator: left alone */
     assert_string_equal(error_of(&r, 10)->column, "username"); /* ok1 twice */
     assert_non_null(strstr(error_of(&r, 10)->message, "line 2"));
     assert_non_null(strstr(error_of(&r, 11)->message, "fields"));
@@ -474,7 +500,7 @@ static void test_renames_suspensions_deletions(void **state)
     get(f, "tia", &u);
     assert_string_equal(u.status, "active");
     preview(f, "username,suspended\nroot.admin,1\n", &(struct import_options){.mode = IMPORT_UPDATE, .allow_suspend = true, .actor_id = f->admin}, &r);
-    assert_int_equal(r.rows[0].outcome, IO_ERROR); /* not your own, not the last admin */
+    assert_int_equal(r.rows[0].outcome, IO_SKIP); /* an administrator: an upload never changes one */
     /* Deletion: suspended and anonymised, the row stays (training records keep their user). */
     const char *del = "username,deleted\numa,1\n";
     o = opts(IMPORT_UPDATE);
@@ -564,6 +590,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_csv_delimiters_bom_quotes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_malformed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_partial_blank_width, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_write_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_header_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_row_errors_located, setup, teardown),
