@@ -684,4 +684,5 @@ void assessments_init(void)
 {
     activity_kind_register(&quiz_kind);
     course_on_copy(quizzes_copy);
+    enrolment_on_end(attempts_close_unenrolled);
 }
