@@ -247,7 +247,8 @@ struct grading_waiting {
 lerr grading_waiting_counts(struct db *db, struct arena *a, int64_t instructor_id, struct grading_waiting **out,
                             size_t *n_out);
 /* {"attempts": [{"id","user","name","number","state","submitted_at","percent","passed",
- * "needs_grading"}], "summary": {"attempts","learners","mean","median","pass_rate",
+ * "needs_grading","unenrolled" (closed when the learner was unenrolled)}],
+ * "summary": {"attempts","learners","mean","median","pass_rate",
  * "histogram": [10 buckets of percent]}, "questions": [{"slot"/"question_id","title","type",
  * "attempts","facility","discrimination"}]} over submitted attempts. Facility = mean fraction;
  * discrimination = correlation of the question's fraction with the rest of the attempt's
