@@ -152,8 +152,6 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
         else
             row.last_seen = now;
     }
-    /* The version read before the rows: a close just written changed it, so this copy would
-     * never be used; a live session wrote nothing that the version covers. */
     if (cacheable) session_cache_put(token_hash, version, row.last_seen, row.expires, now, out);
     return LE_OK;
 }
