@@ -28,6 +28,7 @@ int cmd_migrate(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_user(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_routes(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_backup(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_restore(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_jobs(int argc, char **argv, struct cli_ctx *ctx);

@@ -42,6 +42,7 @@ static const struct cli_command {
     {"restore", cmd_restore, 0, "Put a backup in place as the database (Lectern stopped)"},
     {"bench-data", cmd_bench_data, CLI_NEEDS_DB | CLI_CREATES_DATA,
      "Fill an empty database with generated data for 'make bench'"},
+    {"routes", cmd_routes, 0, "Print the route table as JSON (method, pattern, capability)"},
     {"version", cmd_version, 0, "Print the version"},
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

@@ -38,6 +38,7 @@ static const char usage[] =
     "  --node-name NAME     this node's name in job leases and logs (default HOST:PID;\n"
     "                       env LECTERN_NODE_NAME)\n"
     "  --reset-link-lifetime SECONDS  how long a password-reset link works (default 1800)\n"
+    "  --impersonation-lifetime SECONDS  how long a \"log in as\" session lasts at most (default 3600)\n"
     "  --mail-attempts N    tries to send a message before it is marked failed (default 8)\n"
     "  --max-connections N  connections in all (default 10000; the open-file limit is raised to fit)\n"
     "  --max-connections-per-ip N  connections one client address may hold (default 256;\n"
@@ -109,6 +110,7 @@ static int *seconds_option(const char *a, struct serve_options *o)
         {"--session-idle", &auth_config.session_idle_s},
         {"--session-absolute", &auth_config.session_absolute_s},
         {"--reset-link-lifetime", &support_config.reset_link_s},
+        {"--impersonation-lifetime", &support_config.impersonation_s},
     };
     for (size_t k = 0; k < sizeof table / sizeof table[0]; k++)
         if (strcmp(a, table[k].name) == 0) return table[k].target;

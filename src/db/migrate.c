@@ -127,7 +127,37 @@ int db_schema_version(struct db *db)
     return e ? -1 : (int)v;
 }
 
+/* SQLite can change a table's constraints only by building it again, and dropping the old
+ * table while foreign keys are on deletes (or refuses) the rows that refer to it. So, as SQLite
+ * documents for schema changes, a migration runs with foreign keys off and is checked with
+ * PRAGMA foreign_key_check before it commits: a migration that leaves a dangling reference
+ * still fails. (PRAGMA foreign_keys is ignored inside a transaction, hence before BEGIN.) */
+static bool is_sqlite(const struct db *db)
+{
+    return strcmp(db->engine->name, "sqlite") == 0;
+}
+
+static lerr foreign_keys_intact(struct db *db)
+{
+    int64_t any;
+    lerr e = db_query_int(db, &any, "PRAGMA foreign_key_check", "");
+    return e == LE_NOTFOUND ? LE_OK : e ? e : LE_SCHEMA;
+}
+
+static lerr apply_once(struct db *db, const struct migration *m, struct problem *p);
+
 static lerr apply(struct db *db, const struct migration *m, struct problem *p)
+{
+    if (!is_sqlite(db)) return apply_once(db, m, p);
+    if (db_exec(db, "PRAGMA foreign_keys = OFF"))
+        return problem_set(p, LE_SCHEMA, "", "cannot prepare migration %s: %s", m->name, db_errmsg(db));
+    lerr e = apply_once(db, m, p);
+    if (db_exec(db, "PRAGMA foreign_keys = ON") && !e)
+        e = problem_set(p, LE_SCHEMA, "", "cannot end migration %s: %s", m->name, db_errmsg(db));
+    return e;
+}
+
+static lerr apply_once(struct db *db, const struct migration *m, struct problem *p)
 {
     lerr e = db_begin(db);
     if (e) return problem_set(p, LE_SCHEMA, "", "cannot start migration %s: %s", m->name, db_errmsg(db));
@@ -142,6 +172,11 @@ static lerr apply(struct db *db, const struct migration *m, struct problem *p)
     if (e != LE_NOTFOUND) goto fail;
     e = db_exec(db, m->sql);
     if (e) goto fail;
+    if (is_sqlite(db) && foreign_keys_intact(db)) {
+        problem_set(p, LE_SCHEMA, "", "migration %s leaves rows referring to rows that are gone", m->name);
+        db_rollback(db);
+        return LE_SCHEMA;
+    }
     e = db_run(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                "isi", (int64_t)m->version, m->name, time_now());
     if (e) goto fail;

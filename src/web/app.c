@@ -73,15 +73,40 @@ static const char *read_flash(struct request *req)
     return T(req, key);
 }
 
+/* A "log in as" session that ended on its own (its administrator suspended or signed out,
+ * its time up...): a browser forgets the cookie and lands on the sign-in page with the reason
+ * in words; an API client gets 401 with the reason as the error's code. Public pages go on,
+ * signed out. */
+static void impersonation_ended(struct request *req, struct response *res, const char *reason)
+{
+    /* words: flash.impersonation_ended_{expired,impersonator_suspended,impersonator_capability}
+     * words: flash.impersonation_ended_{impersonator_signed_out,target_privileged} */
+    const char *key = arena_sprintf(req->arena, "flash.impersonation_ended_%s", reason);
+    bool needs_user = req->route && req->route->capability != CAP_PUBLIC;
+    if (req->is_api) {
+        if (!needs_user) return;
+        problem_set(&res->problem, LE_AUTH, NULL, "%s", T(req, key));
+        snprintf(res->problem.reason, sizeof res->problem.reason, "impersonation_ended");
+        res->status = 401;
+        return;
+    }
+    res_set_session_cookie(req, res, NULL);
+    web_flash(req, res, key);
+    if (needs_user) res->redirect = "/signin";
+}
+
 static int hook_begin(struct request *req, struct response *res)
 {
     req->db = db_pool_get(web_app.pool);
     req->nqueries_start = req->db->nqueries;
+    const char *ended = NULL;
     /* A page view reads from one snapshot (a form post writes, which ends it at once). */
     if (str_eq(req->method, "GET") || str_eq(req->method, "HEAD")) db_read_begin(req->db);
     if (req->session_token) {
         struct session_user su;
-        if (session_lookup(req->db, req->arena, req->session_token, &su) == LE_OK) {
+        lerr found = session_lookup(req->db, req->arena, req->session_token, &su);
+        if (found == LE_AUTH) ended = su.impersonation_ended;
+        if (found == LE_OK) {
             struct request_user *u = arena_alloc(req->arena, sizeof *u);
             u->id = su.user_id;
             u->session_id = su.session_id;
@@ -121,6 +146,7 @@ static int hook_begin(struct request *req, struct response *res)
             res_header(res, "Set-Cookie", "lectern_flash=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
         req->site = site;
     }
+    if (ended) impersonation_ended(req, res, ended);
     return 0;
 }
 

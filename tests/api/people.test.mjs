@@ -161,6 +161,24 @@ test('a manager sees their whole reporting line and nobody else', async () => {
   // The administrator sees everyone.
   const all = await names(admin, '&q=rl.');
   assert.deepEqual(all, ['rl.boss', 'rl.lead', 'rl.other', 'rl.outsider', 'rl.worker']);
+  // A manager reads the person, never how they sign in: no sign-in history, lockout or
+  // support links, and none of the administrators' support actions on the page.
+  const asBoss = await get('/api/v1/users/rl.lead', boss);
+  assert.equal(asBoss.status, 200, show(asBoss));
+  assert.equal(asBoss.json.user.username, 'rl.lead');
+  for (const key of ['signins', 'support']) assert.equal(key in asBoss.json, false, `no ${key}: ${show(asBoss)}`);
+  for (const key of ['locked', 'locked_until', 'must_change_password']) assert.equal(key in asBoss.json.user, false, key);
+  const asAdmin = await get('/api/v1/users/rl.lead');
+  assert.ok(asAdmin.json.signins.length >= 1, 'rl.lead has signed in: the administrator sees it');
+  assert.equal(asAdmin.json.user.locked, false);
+  assert.ok(asAdmin.json.support);
+  const bossPage = await api(server, 'GET', '/admin/users/rl.lead', { token: boss, headers: { accept: 'text/html' } });
+  assert.equal(bossPage.status, 200);
+  assert.match(bossPage.text, /rl\.lead/);
+  assert.doesNotMatch(bossPage.text, /signins-heading|support-heading|support-more-heading|Not locked|Send reset link/);
+  const adminPage = await api(server, 'GET', '/admin/users/rl.lead', { token: admin, headers: { accept: 'text/html' } });
+  assert.match(adminPage.text, /signins-heading/);
+  assert.match(adminPage.text, /support-heading/);
   // Moving the worker under the other line takes them out of boss's view.
   await patch('/api/v1/users/rl.worker/profile', { manager: 'rl.other' });
   assert.deepEqual(await names(boss), ['rl.lead']);

@@ -1,6 +1,7 @@
 // In a browser, with a local SMTP sink: "Forgot your password?" from the sign-in page, the
 // link read from the message, a new password, signing in with it; the used link refused;
-// "Cannot sign in?"; and "log in as" with its banner and the way back, audited.
+// "Cannot sign in?"; and "log in as" with its banner and the way back, audited, and its end
+// when the administrator behind it is suspended.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, adminToken, createUser, ADMIN_PASSWORD, assertCleanShutdown } from '../lib/server.mjs';
@@ -131,6 +132,29 @@ test('log in as: the banner on every page, then back to the administrator; audit
   const actions = audit.json.items.map((e) => e.action);
   assert.ok(actions.includes('auth.impersonate_start'), actions.join(', '));
   assert.ok(actions.includes('auth.impersonate_end'), actions.join(', '));
+});
+
+test('log in as ends when its administrator is suspended: the next page is the sign-in page saying why', { timeout: 120000 }, async () => {
+  await createUser(server, { username: 'hana', email: 'hana@example.org', first_name: 'Hana', last_name: 'Help', roles: ['admin'], password: PW }, admin);
+  const page = await newPage(browser, server);
+  await signInUI(page, 'hana', PW);
+  await page.goto('/admin/users/leo');
+  await submit(page, () => page.getByRole('button', { name: 'Log in as this user' }).click());
+  await page.getByRole('complementary', { name: 'Logged in as someone else' }).waitFor();
+
+  const r = await api(server, 'POST', '/api/v1/users/hana/suspend', { token: admin });
+  assert.equal(r.status, 200, show(r));
+  const landed = await page.goto('/profile');
+  assert.equal(landed.status(), 200, 'a page, not an error');
+  assert.equal(pathOf(page), '/signin');
+  await page.getByText('The "log in as" session has ended because the administrator who started it is suspended.').waitFor();
+  await page.getByLabel('Username').waitFor();
+  // Signed out: the next page asks for a sign-in again, without the message.
+  await page.goto('/profile');
+  assert.equal(pathOf(page), '/signin');
+  assert.equal(await page.getByText('The "log in as" session has ended').count(), 0);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
 });
 
 test('the administrator types a temporary password on the support page', { timeout: 60000 }, async () => {

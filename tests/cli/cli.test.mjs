@@ -10,7 +10,7 @@ import path from 'node:path';
 import { run } from '../lib/cli.mjs';
 
 const BIN = path.resolve(process.env.LECTERN_BIN || 'build/test/lectern');
-const COMMANDS = ['serve', 'init', 'migrate', 'user', 'audit', 'version'];
+const COMMANDS = ['serve', 'init', 'migrate', 'user', 'audit', 'routes', 'version'];
 const USER_SUBCOMMANDS = ['add', 'list', 'show', 'passwd', 'unlock', 'suspend', 'reactivate'];
 const GOOD_PASSWORD = 'vivid-Orbit-7291-canal';
 
@@ -90,7 +90,7 @@ test('unknown commands and options exit 2 with a message on stderr', (t) => {
   for (const args of [['frobnicate'], ['--frobnicate'], ['user', 'frobnicate'],
     ['user', 'list', '--frobnicate'], ['audit', 'frobnicate'], ['audit', 'tail', '-n', 'lots'],
     ['migrate', 'extra'], ['user', 'show'], ['user', 'add', 'zoe', '--role', 'learner'],
-    ['user', 'list', '--page'], ['version', 'extra'], ['help', 'frobnicate']]) {
+    ['user', 'list', '--page'], ['version', 'extra'], ['routes', 'extra'], ['help', 'frobnicate']]) {
     const r = lectern(data, args, 2);
     assert.notEqual(r.stderr, '', `${args.join(' ')} says nothing`);
     assert.equal(r.stdout, '');
@@ -100,6 +100,24 @@ test('unknown commands and options exit 2 with a message on stderr', (t) => {
     /unknown option '--frobnicate'/);
   assert.match(run(['--data']).stderr, /--data needs a directory/);
   assert.equal(run(['--data']).code, 2);
+});
+
+test('routes prints the route table as JSON: method, pattern and capability of each, none twice', () => {
+  const r = run(['routes']);
+  assert.equal(r.code, 0, r.stderr);
+  const routes = JSON.parse(r.stdout);
+  assert.ok(routes.length > 100, `${routes.length} routes`);
+  for (const x of routes) {
+    assert.deepEqual(Object.keys(x).sort(), ['capability', 'method', 'pattern']);
+    assert.match(x.method, /^(GET|POST|PUT|PATCH|DELETE)$/);
+    assert.match(x.pattern, /^\//);
+    assert.notEqual(x.capability, 'unknown', `${x.method} ${x.pattern}`);
+  }
+  const key = (x) => `${x.method} ${x.pattern}`;
+  assert.equal(new Set(routes.map(key)).size, routes.length);
+  const users = routes.find((x) => key(x) === 'GET /api/v1/users/{username:name}');
+  assert.equal(users.capability, 'users.view');
+  assert.equal(routes.find((x) => key(x) === 'GET /healthz').capability, 'public');
 });
 
 test('version and --version print "lectern VERSION"', () => {

@@ -1,6 +1,7 @@
 // Two `lectern serve` nodes on one PostgreSQL database, as behind a load balancer: they start
 // together (migrating once), a session made on one works on the other and follows changes made
-// on the other at once, as does a dashboard, failed sign-ins on both count toward one wait,
+// on the other at once (a "log in as" session too), as does a dashboard, failed sign-ins on both
+// count toward one wait,
 // concurrent writes on both keep one valid audit chain, a job queued once runs exactly once with
 // both nodes' workers running, and a job whose node is killed mid-job is finished by the other
 // node once its lease runs out.
@@ -99,6 +100,22 @@ test('a node holding a session in memory sees a change made on the other node at
   const out = await api(a, 'DELETE', '/api/v1/sessions/current', { token });
   assert.equal(out.status, 200, show(out));
   assert.equal((await api(b, 'GET', '/api/v1/dashboard', { token })).status, 401, 'node b still let the signed-out session in');
+});
+
+test('a log-in-as session held in memory on one node ends at once when its administrator is suspended on the other', { skip }, async () => {
+  const admin = await adminToken(a);
+  const PW = 'Quartz-Heron-Maple-36';
+  await createUser(a, { username: 'helen', email: 'helen@example.com', roles: ['admin'], password: PW }, admin);
+  await createUser(a, { username: 'liam', email: 'liam@example.com', roles: ['learner'], password: PW }, admin);
+  const helen = await signIn(a, 'helen', PW);
+  const r = await api(a, 'POST', '/api/v1/users/liam/impersonate', { token: helen });
+  assert.equal(r.status, 201, show(r));
+  for (let i = 0; i < 2; i++) assert.equal((await api(b, 'GET', '/api/v1/me', { token: r.json.token })).status, 200);
+  const suspended = await api(a, 'POST', '/api/v1/users/helen/suspend', { token: admin });
+  assert.equal(suspended.status, 200, show(suspended));
+  const me = await api(b, 'GET', '/api/v1/me', { token: r.json.token });
+  assert.equal(me.status, 401, `node b still let the session in: ${show(me)}`);
+  assert.equal(me.json.error.code, 'impersonation_ended');
 });
 
 test('a dashboard on one node shows a course renamed on the other at once', { skip }, async () => {

@@ -206,15 +206,19 @@ lerr attempt_start(struct db *db, struct arena *a, int64_t activity_id, int64_t 
  * "correct" (the full-marks response in the shape above),"feedback","general_feedback",
  * "comment"}], "score","max_score","percent","passed" (null while an essay waits),
  * "review": {"answers","correct","feedback"} (what is shown now)}. An in-progress attempt past
- * its deadline is submitted first (as the deadline sweep would). LE_NOTFOUND for someone
- * else's attempt (never revealing that it exists). */
+ * its deadline is submitted first (as the deadline sweep would), and an open one whose person
+ * left the course is closed (submitted_by "unenrolled"). LE_NOTFOUND for someone else's
+ * attempt (never revealing that it exists); LE_FORBIDDEN with reason "not_enrolled" for the
+ * owner once they are no longer enrolled in the course (a grader still sees it). */
 json_t *attempt_json(struct db *db, struct arena *a, int64_t attempt_id, int64_t viewer_id, bool grader,
                      struct problem *p);
 /* Saves responses: answers is {"<slot>": response, ...} (the shapes above); page (>= 0) is
  * where the learner is. Refuses (nothing saved) answers after the deadline (LE_CONFLICT,
  * reason "deadline_passed"; the attempt is submitted by the server), for a slot not in the
  * attempt (LE_INVALID, field "answers.<slot>"), for a submitted attempt (LE_CONFLICT, reason
- * "attempt_submitted"), and someone else's attempt (LE_NOTFOUND). *saved_at_out = the time;
+ * "attempt_submitted"), someone else's attempt (LE_NOTFOUND), and anything from a person no
+ * longer enrolled in the course (LE_FORBIDDEN, reason "not_enrolled"; an open attempt is
+ * closed then, submitted_by "unenrolled"; the same for a submit). *saved_at_out = the time;
  * *seconds_left_out = the seconds to the deadline, -1 without one (either may be NULL). */
 lerr attempt_save(struct db *db, struct arena *a, int64_t attempt_id, int64_t user_id, const json_t *answers,
                   int page, int64_t *saved_at_out, int64_t *seconds_left_out, struct problem *p);
@@ -227,6 +231,10 @@ lerr attempt_submit(struct db *db, struct arena *a, int64_t attempt_id, int64_t 
 /* Submits every in-progress attempt whose deadline has passed, with what was saved
  * (submitted_by "deadline"). Run by serve's sweeper; returns how many. */
 int attempt_submit_overdue(struct db *db, struct arena *a);
+/* The person left the course (the courses domain's enrolment_on_end): their open attempts in
+ * its quizzes are submitted with what was saved, graded, and marked submitted_by
+ * 'unenrolled'. Runs in the caller's transaction. */
+lerr attempts_close_unenrolled(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
 /* Grades one slot of a submitted attempt by hand (an essay, or any slot as an override that
  * regrading then leaves alone): fraction 0..1 (mark = fraction * points) and a comment.
  * The attempt's score is recomputed; once nothing waits, needs_grading is 0 and the quiz may
@@ -250,7 +258,8 @@ struct grading_waiting {
 lerr grading_waiting_counts(struct db *db, struct arena *a, int64_t instructor_id, struct grading_waiting **out,
                             size_t *n_out);
 /* {"attempts": [{"id","user","name","number","state","submitted_at","percent","passed",
- * "needs_grading"}], "summary": {"attempts","learners","mean","median","pass_rate",
+ * "needs_grading","unenrolled" (closed when the learner was unenrolled)}],
+ * "summary": {"attempts","learners","mean","median","pass_rate",
  * "histogram": [10 buckets of percent]}, "questions": [{"slot"/"question_id","title","type",
  * "attempts","facility","discrimination"}]} over submitted attempts. Facility = mean fraction;
  * discrimination = correlation of the question's fraction with the rest of the attempt's

@@ -41,6 +41,7 @@ struct attempt {
     const char *state, *submitted_by;
     int64_t started_at, deadline_at, submitted_at; /* 0 = none */
     bool scored;                                   /* score is not NULL */
+    bool enrolled;                                 /* its person still holds a live enrolment in the course */
     double score, max_score, percent;
     /* the quiz's */
     int per_page;
@@ -67,7 +68,9 @@ static lerr attempt_get(struct db *db, struct arena *a, int64_t id, struct attem
         "SELECT t.id, t.quiz_id, t.user_id, t.number, t.state, t.started_at, COALESCE(t.deadline_at, 0), "
         "COALESCE(t.submitted_at, 0), t.submitted_by, t.page, t.score, t.max_score, t.percent, t.needs_grading, "
         "q.per_page, q.review_answers, q.review_correct, q.review_feedback, q.complete_on, q.pass_percent, "
-        "COALESCE(q.close_at, 0), x.title, x.course_id, c.code, c.title FROM quiz_attempts t JOIN quizzes q ON "
+        "COALESCE(q.close_at, 0), x.title, x.course_id, c.code, c.title, EXISTS (SELECT 1 FROM enrolments e WHERE "
+        "e.course_id = x.course_id AND e.user_id = t.user_id AND e.unenrolled_at IS NULL) FROM quiz_attempts t JOIN "
+        "quizzes q ON "
         "q.activity_id = t.quiz_id JOIN activities x ON x.id = t.quiz_id JOIN courses c ON c.id = x.course_id WHERE "
         "t.id = ?1",
         "i", id);
@@ -100,6 +103,7 @@ static lerr attempt_get(struct db *db, struct arena *a, int64_t id, struct attem
             .course_id = db_col_int(st, 22),
             .course_code = model_col_str(a, st, 23),
             .course_title = model_col_str(a, st, 24),
+            .enrolled = db_col_int(st, 25) != 0,
         };
     db_done(st);
     if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "This attempt no longer exists; open the quiz again.");
@@ -322,6 +326,29 @@ static lerr deadline_passed(struct problem *p, const struct attempt *t)
                 "The time for this attempt ran out at %s; it was submitted with the answers saved before then.", at);
     snprintf(p->reason, sizeof p->reason, "deadline_passed");
     return LE_CONFLICT;
+}
+
+/* The attempt's person is no longer enrolled in its course: nothing they send is taken. */
+static lerr not_enrolled(struct problem *p, const struct attempt *t)
+{
+    problem_set(p, LE_FORBIDDEN, "id",
+                "You are no longer enrolled in %s, so this attempt is closed; it keeps the answers saved before.",
+                t->course_code);
+    snprintf(p->reason, sizeof p->reason, "not_enrolled");
+    return LE_FORBIDDEN;
+}
+
+/* Closes an open attempt whose person has left the course (submitted as 'unenrolled' with
+ * what was saved), in its own transaction; a no-op when it is closed already or they are back.
+ * The enrolment hook closes attempts as people leave; this catches any it could not reach. */
+static lerr close_if_unenrolled(struct db *db, struct arena *a, int64_t attempt_id, struct problem *p)
+{
+    if (db_tx_begin(db)) return model_db_problem(p);
+    struct attempt t;
+    lerr e = attempt_get(db, a, attempt_id, &t, p);
+    if (!e && attempt_open(&t) && !t.enrolled) e = submit_locked(db, a, &t, "unenrolled", 0, p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    return e;
 }
 
 static lerr already_submitted(struct problem *p)
@@ -727,6 +754,13 @@ json_t *attempt_json(struct db *db, struct arena *a, int64_t attempt_id, int64_t
     struct attempt t;
     lerr e = grader ? attempt_get(db, a, attempt_id, &t, p) : attempt_get_own(db, a, attempt_id, viewer_id, &t, p);
     if (e) return NULL;
+    if (!t.enrolled && attempt_open(&t) &&
+        (close_if_unenrolled(db, a, attempt_id, p) || attempt_get(db, a, attempt_id, &t, p)))
+        return NULL;
+    if (!t.enrolled && !grader) {
+        not_enrolled(p, &t);
+        return NULL;
+    }
     int64_t now = time_now();
     if (attempt_overdue(&t, now)) {
         bool done;
@@ -841,6 +875,7 @@ static lerr still_open(struct db *db, struct arena *a, struct attempt *t, int64_
     lerr e = attempt_get(db, a, t->id, t, p);
     if (e) return e;
     if (!attempt_open(t)) return already_submitted(p);
+    if (!t->enrolled) return not_enrolled(p, t);
     if (attempt_overdue(t, now)) return deadline_passed(p, t);
     return LE_OK;
 }
@@ -855,6 +890,10 @@ static lerr answers_store(struct db *db, struct arena *a, int64_t attempt_id, in
 {
     lerr e = attempt_get_own(db, a, attempt_id, user_id, t, p);
     if (e) return e;
+    if (!t->enrolled) {
+        if (attempt_open(t) && (e = close_if_unenrolled(db, a, attempt_id, p))) return e;
+        return not_enrolled(p, t);
+    }
     if (!attempt_open(t)) return already_submitted(p);
     if (attempt_overdue(t, now)) {
         if ((e = submit_if_overdue(db, a, attempt_id, NULL, p))) return e;
@@ -927,6 +966,29 @@ int attempt_submit_overdue(struct db *db, struct arena *a)
         if (n < BATCH || !done_now) break;
     }
     return total;
+}
+
+lerr attempts_close_unenrolled(struct db *db, int64_t course_id, int64_t user_id, struct problem *p)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT t.id FROM quiz_attempts t JOIN activities x ON x.id = t.quiz_id WHERE "
+                                  "t.user_id = ?2 AND t.state = 'in_progress' AND x.course_id = ?1 ORDER BY t.id",
+                                  "ii", course_id, user_id);
+    int64_t ids[64];
+    int n = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW)
+        if (n < 64) ids[n++] = db_col_int(st, 0); /* one open attempt per quiz: a course has few */
+    db_done(st);
+    if (rc != DB_DONE) return model_db_problem(p);
+    struct arena *a = arena_new(8192);
+    lerr e = LE_OK;
+    for (int i = 0; i < n && !e; i++) {
+        struct attempt t;
+        e = attempt_get(db, a, ids[i], &t, p);
+        if (!e && attempt_open(&t)) e = submit_locked(db, a, &t, "unenrolled", 0, p);
+    }
+    arena_free(a);
+    return e;
 }
 
 /* ---- Grading by hand and regrading ---- */

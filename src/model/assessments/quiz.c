@@ -520,7 +520,7 @@ json_t *quiz_json(struct db *db, struct arena *a, int64_t course_id, int64_t act
         int64_t overdue = 0;
         struct db_stmt *st = db_query(db,
                                       "SELECT id, number, state, started_at, COALESCE(submitted_at, 0), percent, "
-                                      "needs_grading, COALESCE(deadline_at, 0) FROM quiz_attempts WHERE quiz_id = ?1 "
+                                      "needs_grading, COALESCE(deadline_at, 0), submitted_by FROM quiz_attempts WHERE quiz_id = ?1 "
                                       "AND user_id = ?2 ORDER BY number",
                                       "ii", activity_id, viewer_id);
         int rc;
@@ -528,12 +528,12 @@ json_t *quiz_json(struct db *db, struct arena *a, int64_t course_id, int64_t act
             bool submitted = str_eq(db_col_text(st, 2), "submitted");
             bool waiting = db_col_int(st, 6) != 0;
             double percent = db_col_double(st, 5);
-            json_t *t = json_pack("{s:I, s:i, s:s, s:o, s:o, s:o, s:o, s:b}", "id", (json_int_t)db_col_int(st, 0),
+            json_t *t = json_pack("{s:I, s:i, s:s, s:o, s:o, s:o, s:o, s:b, s:b}", "id", (json_int_t)db_col_int(st, 0),
                                   "number", (int)db_col_int(st, 1), "state", db_col_text(st, 2), "started_at",
                                   model_json_time(db_col_int(st, 3)), "submitted_at", model_json_time(db_col_int(st, 4)),
                                   "percent", submitted && !db_col_is_null(st, 5) ? json_real(percent) : json_null(),
                                   "passed", submitted && !waiting ? json_boolean(percent >= r.pass_percent) : json_null(),
-                                  "needs_grading", waiting);
+                                  "needs_grading", waiting, "unenrolled", str_eq(db_col_text(st, 8), "unenrolled"));
             json_array_append_new(attempts, t);
             n_attempts++;
             if (!submitted) {
@@ -684,4 +684,5 @@ void assessments_init(void)
 {
     activity_kind_register(&quiz_kind);
     course_on_copy(quizzes_copy);
+    enrolment_on_end(attempts_close_unenrolled);
 }

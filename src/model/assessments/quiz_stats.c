@@ -103,6 +103,7 @@ lerr grading_waiting_counts(struct db *db, struct arena *a, int64_t instructor_i
 struct att {
     int64_t id;
     const char *username, *name, *state;
+    bool unenrolled;         /* closed when its person was unenrolled (submitted_by) */
     int number;
     int64_t started_at, submitted_at;
     bool graded;             /* score and percent are set */
@@ -194,7 +195,7 @@ static bool results_load(struct db *db, struct arena *a, int64_t quiz_id, struct
     st = db_query(db,
                   "SELECT t.id, u.username, u.first_name, u.last_name, t.number, t.state, t.started_at, "
                   "COALESCE(t.submitted_at, 0), CASE WHEN t.score IS NULL OR t.percent IS NULL THEN 0 ELSE 1 END, "
-                  "t.score, t.max_score, t.percent, t.needs_grading FROM quiz_attempts t JOIN users u ON u.id = "
+                  "t.score, t.max_score, t.percent, t.needs_grading, t.submitted_by FROM quiz_attempts t JOIN users u ON u.id = "
                   "t.user_id WHERE t.quiz_id = ?1 ORDER BY u.last_name, u.first_name, u.username, t.number, t.id",
                   "i", quiz_id);
     int rc;
@@ -213,6 +214,7 @@ static bool results_load(struct db *db, struct arena *a, int64_t quiz_id, struct
             .max_score = db_col_double(st, 10),
             .percent = db_col_double(st, 11),
             .needs_grading = (int)db_col_int(st, 12),
+            .unenrolled = str_eq(db_col_text(st, 13), "unenrolled"),
         };
         bool submitted = str_eq(t->state, "submitted");
         t->passed = !submitted || !t->graded || t->needs_grading ? -1 : t->percent + 1e-9 >= r->pass_percent;
@@ -323,12 +325,12 @@ json_t *quiz_results_json(struct db *db, struct arena *a, int64_t activity_id)
     for (int i = 0; i < r.n_atts; i++) {
         struct att *t = &r.atts[i];
         json_array_append_new(
-            atts, json_pack("{s:I, s:s, s:s, s:i, s:s, s:o, s:o, s:o, s:b}", "id", (json_int_t)t->id, "user",
+            atts, json_pack("{s:I, s:s, s:s, s:i, s:s, s:o, s:o, s:o, s:b, s:b}", "id", (json_int_t)t->id, "user",
                             t->username, "name", t->name, "number", t->number, "state", t->state, "submitted_at",
                             t->submitted_at ? json_integer(t->submitted_at) : json_null(), "percent",
                             t->graded ? json_real(t->percent) : json_null(), "passed",
                             t->passed < 0 ? json_null() : json_boolean(t->passed), "needs_grading",
-                            t->needs_grading > 0));
+                            t->needs_grading > 0, "unenrolled", t->unenrolled));
         if (!str_eq(t->state, "submitted") || !t->graded) continue;
         json_object_set_new(learners, t->username, json_true());
         pcts[n++] = t->percent;

@@ -924,6 +924,26 @@ lerr enrol_users(struct db *db, struct arena *a, int64_t course_id, const char *
     return e;
 }
 
+/* What domains above courses do when an enrolment ends (enrolment_on_end), filled at start. */
+#define END_HOOKS_MAX 8
+static enrolment_end_fn end_hooks[END_HOOKS_MAX];
+static int n_end_hooks;
+
+void enrolment_on_end(enrolment_end_fn fn)
+{
+    if (n_end_hooks == END_HOOKS_MAX) abort(); /* a programming error: raise END_HOOKS_MAX */
+    end_hooks[n_end_hooks++] = fn;
+}
+
+/* Tells the registered domains that user_id's enrolment in course_id ended, inside the
+ * transaction that ended it. */
+static lerr enrolment_ended(struct db *db, int64_t course_id, int64_t user_id, struct problem *p)
+{
+    lerr e = LE_OK;
+    for (int i = 0; i < n_end_hooks && !e; i++) e = end_hooks[i](db, course_id, user_id, p);
+    return e;
+}
+
 lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t actor_id, unsigned actor_roles,
                struct problem *p)
 {
@@ -946,6 +966,7 @@ lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t a
     }
     if (!e && db_run(db, "UPDATE enrolments SET unenrolled_at = ?2 WHERE id = ?1", "ii", eid, time_now()))
         e = model_db_problem(p);
+    if (!e) e = enrolment_ended(db, course_id, u.id, p);
     if (!e)
         e = audit(db, actor_id, "enrolment.end", arena_sprintf(a, "course:%s", c.code),
                   json_pack("{s:s}", "username", u.username), p);
@@ -976,6 +997,35 @@ static lerr count_rows(struct db *db, const char *sql, int64_t course_id, int64_
     return rc == DB_DONE ? LE_OK : LE_DB;
 }
 
+/* Ends the rule enrolments whose rules no longer match their person, and tells the domains
+ * above (enrolment_ended) of each. */
+static lerr end_unmatched(struct db *db, int64_t course_id, int64_t user_id, int64_t *n_end, struct problem *p)
+{
+    struct db_stmt *st = db_query(
+        db,
+        RULE_SUBTREE "UPDATE enrolments SET unenrolled_at = CAST(?3 AS BIGINT) WHERE source = 'rule' AND "
+        "unenrolled_at IS NULL AND (?1 = 0 OR course_id = ?1) AND (?2 = 0 OR user_id = ?2) AND NOT EXISTS "
+        "(SELECT 1 FROM enrolment_rules r JOIN users u ON u.id = enrolments.user_id WHERE r.course_id = "
+        "enrolments.course_id AND " RULE_MATCHES ") RETURNING course_id, user_id",
+        "iii", course_id, user_id, time_now());
+    struct buf ended; /* pairs of int64_t: course, person */
+    buf_init(&ended, (size_t)1 << 28);
+    int rc;
+    lerr e = LE_OK;
+    *n_end = 0;
+    while (!e && (rc = db_step(st)) == DB_ROW) {
+        int64_t pair[2] = {db_col_int(st, 0), db_col_int(st, 1)};
+        e = buf_add(&ended, (const char *)pair, sizeof pair);
+        (*n_end)++;
+    }
+    db_done(st);
+    if (!e && rc != DB_DONE) e = LE_DB;
+    const int64_t *pairs = (const int64_t *)ended.data;
+    for (int64_t i = 0; i < *n_end && !e; i++) e = enrolment_ended(db, pairs[2 * i], pairs[2 * i + 1], p);
+    buf_release(&ended);
+    return e;
+}
+
 lerr enrol_rules_sync(struct db *db, int64_t course_id, int64_t user_id, int64_t *added, int64_t *ended,
                       struct problem *p)
 {
@@ -991,13 +1041,8 @@ lerr enrol_rules_sync(struct db *db, int64_t course_id, int64_t user_id, int64_t
                    "enrolments e WHERE e.course_id = r.course_id AND e.user_id = u.id AND e.unenrolled_at IS NULL) "
                    "GROUP BY r.course_id, u.id RETURNING id",
                    course_id, user_id, &n_add) ||
-        count_rows(db,
-                   RULE_SUBTREE "UPDATE enrolments SET unenrolled_at = CAST(?3 AS BIGINT) WHERE source = 'rule' AND "
-                   "unenrolled_at IS NULL AND (?1 = 0 OR course_id = ?1) AND (?2 = 0 OR user_id = ?2) AND NOT EXISTS "
-                   "(SELECT 1 FROM enrolment_rules r JOIN users u ON u.id = enrolments.user_id WHERE r.course_id = "
-                   "enrolments.course_id AND " RULE_MATCHES ") RETURNING id",
-                   course_id, user_id, &n_end))
-        e = model_db_problem(p);
+        end_unmatched(db, course_id, user_id, &n_end, p))
+        e = p->code ? p->code : model_db_problem(p);
     if (!e && (n_add || n_end)) {
         json_t *d = json_pack("{s:I, s:I, s:I, s:I}", "course_id", (json_int_t)course_id, "user_id",
                               (json_int_t)user_id, "added", (json_int_t)n_add, "ended", (json_int_t)n_end);

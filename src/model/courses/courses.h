@@ -2,7 +2,7 @@
  * enrolment (by hand, by rule, by request, by CSV), course content with its activity kinds,
  * completion and progress, and the learner's dashboard. It uses people and platform; domains
  * above it plug in activity kinds (activity_kind_register) and what a course copy takes along
- * (course_on_copy). */
+ * (course_on_copy, enrolment_on_end). */
 #ifndef LECTERN_MODEL_COURSES_H
 #define LECTERN_MODEL_COURSES_H
 
@@ -375,5 +375,10 @@ void courses_init(void);
 typedef lerr (*course_copy_fn)(struct db *db, struct arena *a, int64_t from_course, int64_t to_course,
                                struct problem *p);
 void course_on_copy(course_copy_fn fn);
+/* What ends with someone's enrolment (by hand, in bulk, by a course upload, or a rule that no
+ * longer matches them): called inside the transaction that ends it, for each person and
+ * course, in registration order (assessments closes the person's open quiz attempts there). */
+typedef lerr (*enrolment_end_fn)(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
+void enrolment_on_end(enrolment_end_fn fn);
 
 #endif

@@ -17,6 +17,12 @@ void session_cache_put(const char *token_hash, int64_t version, int64_t last_see
 /* Drops a session the database no longer has alive. */
 void session_cache_forget(const char *token_hash);
 
+/* ---- "Log in as" sessions ending on their own (support.c), for session.c ----
+ * Why a live impersonation may not go on with these people as they are now, or NULL. */
+const char *impersonation_end_reason(bool admin_active, unsigned admin_roles, unsigned target_roles);
+/* Records that the session ended for reason (once: a session already ended is left alone),
+ * audited as auth.impersonate_end with the reason. */
+lerr impersonation_close(struct db *db, int64_t session_id, const char *reason);
 
 /* LE_OK when no other domain refers to the department or job role `name`; otherwise
  * LE_CONFLICT with p saying what does and what to do (moved.c). */

@@ -114,6 +114,9 @@ struct session_user {
     int64_t impersonator_id;      /* "log in as": the administrator behind it; 0 = none */
     const char *impersonator_name; /* their name (or username); NULL when not impersonated */
     const char *timezone;          /* the user's IANA time zone; "" = the site's */
+    /* When session_lookup answers LE_AUTH for a "log in as" session that has ended on its own:
+     * why (IMPERSONATION_ENDED_*), so the person is told in words; NULL otherwise. */
+    const char *impersonation_ended;
 };
 /* Finds the live session for a token (idle and absolute expiry checked; last-seen touched at
  * most once a minute). LE_AUTH when missing or expired. */
@@ -221,6 +224,18 @@ lerr impersonation_start(struct db *db, int64_t admin_id, int64_t target_id, int
  * administrator, so that the web layer can give them a session back. LE_CONFLICT when the
  * session is not an impersonation. */
 lerr impersonation_end(struct db *db, int64_t session_id, int64_t *admin_id_out, struct problem *p);
+/* Why a "log in as" session ended without its holder ending it (sessions.end_reason, the
+ * audit's auth.impersonate_end "reason", and session_user.impersonation_ended). */
+#define IMPERSONATION_ENDED_EXPIRED "expired"                 /* its time is up (impersonation_s) */
+#define IMPERSONATION_ENDED_ADMIN_SUSPENDED "impersonator_suspended"
+#define IMPERSONATION_ENDED_ADMIN_CAPABILITY "impersonator_capability" /* lost users.impersonate */
+#define IMPERSONATION_ENDED_ADMIN_SIGNED_OUT "impersonator_signed_out"
+#define IMPERSONATION_ENDED_TARGET_PRIVILEGED "target_privileged" /* may no longer be impersonated */
+/* Whether someone with these roles may be logged in as: never an administrator, nor anyone
+ * who may log in as others. */
+bool impersonation_target_allowed(unsigned roles);
+/* The administrator signed out: the "log in as" sessions they started end too (audited). */
+lerr impersonations_end_by(struct db *db, int64_t admin_id);
 /* The "cannot sign in?" contact text (plain text, line breaks kept; "" when unset). */
 lerr signin_help_get(struct db *db, struct arena *a, const char **text);
 lerr signin_help_set(struct db *db, const char *text, int64_t actor_id, struct problem *p);

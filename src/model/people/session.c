@@ -49,6 +49,74 @@ static bool is_token(const char *t)
     return true;
 }
 
+/* The session row and its people, as session_lookup reads them. */
+struct session_row {
+    int64_t last_seen, expires;
+    bool ended, active;
+    bool impersonated, impersonator_active;
+    unsigned impersonator_roles;
+    const char *end_reason;
+};
+
+#define SESSION_SELECT                                                                             \
+    "SELECT s.id, s.user_id, s.csrf, s.last_seen_at, s.expires_at, s.ended_at, "                  \
+    "u.username, u.first_name, u.last_name, u.roles, u.must_change_password, "                    \
+    "u.status, s.impersonator_id, iu.username, iu.first_name, iu.last_name, "                     \
+    "u.timezone, iu.status, iu.roles, s.end_reason "                                              \
+    "FROM sessions s JOIN users u ON u.id = s.user_id "                                           \
+    "LEFT JOIN users iu ON iu.id = s.impersonator_id "                                            \
+    "WHERE s.token_hash = ?1"
+
+static void read_row(struct db_stmt *st, struct arena *a, struct session_row *row, struct session_user *out)
+{
+    row->last_seen = db_col_int(st, 3);
+    row->expires = db_col_int(st, 4);
+    row->ended = !db_col_is_null(st, 5);
+    row->active = db_col_text(st, 11) && strcmp(db_col_text(st, 11), "active") == 0;
+    row->impersonated = !db_col_is_null(st, 12);
+    row->impersonator_active = db_col_text(st, 17) && strcmp(db_col_text(st, 17), "active") == 0;
+    row->impersonator_roles = (unsigned)db_col_int(st, 18);
+    row->end_reason = arena_strdup(a, db_col_text(st, 19) ? db_col_text(st, 19) : "");
+    out->session_id = db_col_int(st, 0);
+    out->user_id = db_col_int(st, 1);
+    out->csrf = arena_strdup(a, db_col_text(st, 2));
+    out->username = arena_strdup(a, db_col_text(st, 6));
+    out->first_name = arena_strdup(a, db_col_text(st, 7));
+    out->last_name = arena_strdup(a, db_col_text(st, 8));
+    out->roles = (unsigned)db_col_int(st, 9);
+    out->must_change_password = db_col_int(st, 10) != 0;
+    out->timezone = arena_strdup(a, db_col_text(st, 16) ? db_col_text(st, 16) : "");
+    /* "Log in as" (support.c): the administrator behind the session, for the banner. */
+    if (row->impersonated && db_col_text(st, 13)) {
+        const char *first = db_col_text(st, 14) ? db_col_text(st, 14) : "";
+        const char *last = db_col_text(st, 15) ? db_col_text(st, 15) : "";
+        out->impersonator_id = db_col_int(st, 12);
+        out->impersonator_name = (*first || *last) ? arena_sprintf(a, "%s%s%s", first, *first && *last ? " " : "", last)
+                                                   : arena_strdup(a, db_col_text(st, 13));
+    }
+}
+
+/* Whether the session may serve a request at now. A "log in as" session checks both people
+ * on every lookup that reaches the database, which is every lookup after either of them
+ * changed (their roles and status are under auth_version); when it may not go on, its end is
+ * recorded once (impersonation_close) and out->impersonation_ended says why. */
+static bool session_live(struct db *db, struct session_row *row, int64_t now, struct session_user *out)
+{
+    bool alive = !row->ended && now < row->expires && now - row->last_seen < auth_config.session_idle_s &&
+                 row->active;
+    if (!row->impersonated) return alive;
+    const char *reason = row->ended ? row->end_reason : NULL;
+    if (!row->ended) {
+        reason = impersonation_end_reason(row->impersonator_active, row->impersonator_roles, out->roles);
+        if (!reason && !alive) reason = row->active ? "expired" : "";
+        if (reason && impersonation_close(db, out->session_id, reason))
+            log_error("session: cannot record the end of session %lld", (long long)out->session_id);
+    }
+    if (!reason) return true;
+    out->impersonation_ended = *reason ? reason : NULL;
+    return false;
+}
+
 lerr session_lookup(struct db *db, struct arena *a, const char *token, struct session_user *out)
 {
     memset(out, 0, sizeof *out);
@@ -61,57 +129,30 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
     int64_t now = time_now();
     if (cacheable && session_cache_get(token_hash, version, now, auth_config.session_idle_s, TOUCH_INTERVAL_S, a, out))
         return LE_OK;
-    struct db_stmt *st = db_query(db,
-                                  "SELECT s.id, s.user_id, s.csrf, s.last_seen_at, s.expires_at, s.ended_at, "
-                                  "u.username, u.first_name, u.last_name, u.roles, u.must_change_password, "
-                                  "u.status, s.impersonator_id, iu.username, iu.first_name, iu.last_name, "
-                                  "u.timezone "
-                                  "FROM sessions s JOIN users u ON u.id = s.user_id "
-                                  "LEFT JOIN users iu ON iu.id = s.impersonator_id "
-                                  "WHERE s.token_hash = ?1",
-                                  "s", (const char *)token_hash);
+    struct db_stmt *st = db_query(db, SESSION_SELECT, "s", (const char *)token_hash);
     int rc = db_step(st);
+    struct session_row row = {0};
+    if (rc == DB_ROW) read_row(st, a, &row, out);
+    db_done(st);
     if (rc != DB_ROW) {
-        db_done(st);
         if (rc != DB_DONE) return LE_DB;
         session_cache_forget(token_hash);
         return LE_AUTH;
     }
-    int64_t last_seen = db_col_int(st, 3), expires = db_col_int(st, 4);
-    const char *status = db_col_text(st, 11);
-    bool live = db_col_is_null(st, 5) && now < expires && now - last_seen < auth_config.session_idle_s &&
-                status && strcmp(status, "active") == 0;
-    if (live) {
-        out->session_id = db_col_int(st, 0);
-        out->user_id = db_col_int(st, 1);
-        out->csrf = arena_strdup(a, db_col_text(st, 2));
-        out->username = arena_strdup(a, db_col_text(st, 6));
-        out->first_name = arena_strdup(a, db_col_text(st, 7));
-        out->last_name = arena_strdup(a, db_col_text(st, 8));
-        out->roles = (unsigned)db_col_int(st, 9);
-        out->must_change_password = db_col_int(st, 10) != 0;
-        out->timezone = arena_strdup(a, db_col_text(st, 16) ? db_col_text(st, 16) : "");
-        /* "Log in as" (support.c): the administrator behind the session, for the banner. */
-        if (!db_col_is_null(st, 12) && db_col_text(st, 13)) {
-            const char *first = db_col_text(st, 14) ? db_col_text(st, 14) : "";
-            const char *last = db_col_text(st, 15) ? db_col_text(st, 15) : "";
-            out->impersonator_id = db_col_int(st, 12);
-            out->impersonator_name = (*first || *last) ? arena_sprintf(a, "%s%s%s", first, *first && *last ? " " : "", last)
-                                                       : arena_strdup(a, db_col_text(st, 13));
-        }
-    }
-    db_done(st);
-    if (!live) {
+    if (!session_live(db, &row, now, out)) {
+        const char *ended = out->impersonation_ended;
+        memset(out, 0, sizeof *out);
+        out->impersonation_ended = ended;
         session_cache_forget(token_hash);
         return LE_AUTH;
     }
-    if (now - last_seen >= TOUCH_INTERVAL_S) {
+    if (now - row.last_seen >= TOUCH_INTERVAL_S) {
         if (db_run(db, "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1", "ii", out->session_id, now))
             log_error("session: cannot update last_seen_at of session %lld", (long long)out->session_id);
         else
-            last_seen = now;
+            row.last_seen = now;
     }
-    if (cacheable) session_cache_put(token_hash, version, last_seen, expires, now, out);
+    if (cacheable) session_cache_put(token_hash, version, row.last_seen, row.expires, now, out);
     return LE_OK;
 }
 

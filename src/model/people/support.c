@@ -520,9 +520,9 @@ lerr impersonation_start(struct db *db, int64_t admin_id, int64_t target_id, int
     struct user target, admin;
     lerr e = user_get(db, a, target_id, &target, p);
     if (!e && user_get(db, a, admin_id, &admin, p)) e = LE_FORBIDDEN;
-    if (!e && (!(admin.roles & ROLE_ADMIN) || strcmp(admin.status, "active") != 0))
+    if (!e && (!role_has_cap(admin.roles, CAP_USERS_IMPERSONATE) || strcmp(admin.status, "active") != 0))
         e = problem_set(p, LE_FORBIDDEN, "", "Only an active administrator may log in as someone else.");
-    if (!e && (target.roles & ROLE_ADMIN))
+    if (!e && !impersonation_target_allowed(target.roles))
         e = problem_set(p, LE_FORBIDDEN, "",
                         "'%s' is an administrator; logging in as another administrator is never allowed.",
                         target.username);
@@ -565,38 +565,93 @@ lerr impersonation_start(struct db *db, int64_t admin_id, int64_t target_id, int
     return e;
 }
 
-lerr impersonation_end(struct db *db, int64_t session_id, int64_t *admin_id_out, struct problem *p)
+bool impersonation_target_allowed(unsigned roles)
 {
-    if (admin_id_out) *admin_id_out = 0;
-    if (db_tx_begin(db)) return model_db_problem(p);
+    return !(roles & ROLE_ADMIN) && !role_has_cap(roles, CAP_USERS_IMPERSONATE);
+}
+
+const char *impersonation_end_reason(bool admin_active, unsigned admin_roles, unsigned target_roles)
+{
+    if (!admin_active) return IMPERSONATION_ENDED_ADMIN_SUSPENDED;
+    if (!role_has_cap(admin_roles, CAP_USERS_IMPERSONATE)) return IMPERSONATION_ENDED_ADMIN_CAPABILITY;
+    if (!impersonation_target_allowed(target_roles)) return IMPERSONATION_ENDED_TARGET_PRIVILEGED;
+    return NULL;
+}
+
+/* Ends the open impersonation session_id for reason ("" = by its holder) and audits it, in
+ * the caller's transaction. *admin_id: the administrator, 0 when the session is not an open
+ * impersonation (nothing is written then). */
+static lerr close_impersonation(struct db *db, int64_t session_id, const char *reason, int64_t *admin_id)
+{
+    *admin_id = 0;
     struct db_stmt *st = db_query(db,
                                   "SELECT s.user_id, s.impersonator_id, u.username FROM sessions s "
                                   "JOIN users u ON u.id = s.user_id WHERE s.id = ?1 AND s.ended_at IS NULL",
                                   "i", session_id);
     int rc = db_step(st);
-    int64_t user_id = 0, admin_id = 0;
+    int64_t user_id = 0;
     char username[128] = "";
     if (rc == DB_ROW) {
         user_id = db_col_int(st, 0);
-        admin_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
+        *admin_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
         snprintf(username, sizeof username, "%s", db_col_text(st, 2) ? db_col_text(st, 2) : "");
     }
     db_done(st);
-    lerr e = LE_OK;
-    if (rc != DB_ROW && rc != DB_DONE)
-        e = model_db_problem(p);
-    else if (!admin_id)
-        e = problem_set(p, LE_CONFLICT, "", "You are not logged in as someone else.");
-    if (!e && db_run(db, "UPDATE sessions SET ended_at = ?2 WHERE id = ?1", "ii", session_id, time_now()))
-        e = model_db_problem(p);
-    if (!e) {
-        char t[32];
-        json_t *d = json_pack("{s:s}", "username", username);
-        if (audit_append(db, admin_id, "auth.impersonate_end", target_of(t, user_id), d)) e = model_db_problem(p);
-        json_decref(d);
-    }
+    if (rc != DB_ROW && rc != DB_DONE) return LE_DB;
+    if (!*admin_id) return LE_OK;
+    if (db_run(db, "UPDATE sessions SET ended_at = ?2, end_reason = ?3 WHERE id = ?1", "iis", session_id, time_now(),
+               reason))
+        return LE_DB;
+    char t[32];
+    json_t *d = *reason ? json_pack("{s:s, s:s}", "username", username, "reason", reason)
+                        : json_pack("{s:s}", "username", username);
+    lerr e = audit_append(db, *admin_id, "auth.impersonate_end", target_of(t, user_id), d) ? LE_DB : LE_OK;
+    json_decref(d);
+    return e;
+}
+
+lerr impersonation_end(struct db *db, int64_t session_id, int64_t *admin_id_out, struct problem *p)
+{
+    if (admin_id_out) *admin_id_out = 0;
+    if (db_tx_begin(db)) return model_db_problem(p);
+    int64_t admin_id = 0;
+    lerr e = close_impersonation(db, session_id, "", &admin_id) ? model_db_problem(p) : LE_OK;
+    if (!e && !admin_id) e = problem_set(p, LE_CONFLICT, "", "You are not logged in as someone else.");
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && admin_id_out) *admin_id_out = admin_id;
+    return e;
+}
+
+lerr impersonation_close(struct db *db, int64_t session_id, const char *reason)
+{
+    if (db_tx_begin(db)) return LE_DB;
+    int64_t admin_id;
+    lerr e = close_impersonation(db, session_id, reason, &admin_id);
+    if (db_tx_end(db, e) && !e) e = LE_DB;
+    if (!e && admin_id)
+        log_info("auth: the log-in-as session %lld ended (%s)", (long long)session_id, reason);
+    return e;
+}
+
+lerr impersonations_end_by(struct db *db, int64_t admin_id)
+{
+    if (db_tx_begin(db)) return LE_DB;
+    lerr e = LE_OK;
+    int n;
+    do { /* a hundred at a time: an administrator has few open at once */
+        struct db_stmt *st = db_query(db,
+                                      "SELECT id FROM sessions WHERE impersonator_id = ?1 AND ended_at IS NULL "
+                                      "ORDER BY id LIMIT 100",
+                                      "i", admin_id);
+        int64_t ids[100], found;
+        int rc;
+        for (n = 0; n < 100 && (rc = db_step(st)) == DB_ROW; n++) ids[n] = db_col_int(st, 0);
+        db_done(st);
+        if (n < 100 && rc != DB_DONE) e = LE_DB;
+        for (int i = 0; i < n && !e; i++)
+            e = close_impersonation(db, ids[i], IMPERSONATION_ENDED_ADMIN_SIGNED_OUT, &found);
+    } while (!e && n == 100);
+    if (db_tx_end(db, e) && !e) e = LE_DB;
     return e;
 }
 

@@ -163,11 +163,22 @@ static void show_course(struct request *req, struct response *res, struct course
 static void fail_on_tab(struct request *req, struct response *res, struct course *c, const struct problem *p,
                         void (*tab)(struct request *, struct response *, const struct course *))
 {
-    if (req->is_api)
+    /* Only those who manage the course see its management tab again; anyone else who got
+     * this far (a form sent with a field missing) sees the course as they may see it. */
+    if (req->is_api || !web_may_manage_course(req, c))
         show_course(req, res, c);
     else
         tab(req, res, c);
     web_fail(res, p);
+}
+
+/* Enrolling and unenrolling are for the course's managers: anyone else is refused before the
+ * form's fields are looked at, so the answer says nothing about the course's people. */
+static bool enrolment_manager(struct request *req, struct response *res, const struct course *c)
+{
+    if (web_may_manage_course(req, c)) return true;
+    res_error(res, LE_FORBIDDEN, NULL, "Only administrators and the course's instructors enrol people in it.");
+    return false;
 }
 
 void h_course_show(struct request *req, struct response *res)
@@ -284,7 +295,7 @@ void h_course_policy_ack(struct request *req, struct response *res)
 void h_course_enrol(struct request *req, struct response *res)
 {
     struct course c;
-    if (!find_course(req, res, &c)) return;
+    if (!find_course(req, res, &c) || !enrolment_manager(req, res, &c)) return;
     struct problem p = {0};
     int64_t id;
     const char *username = req_param(req, "username");
@@ -323,7 +334,7 @@ void h_course_enrol(struct request *req, struct response *res)
 void h_course_unenrol(struct request *req, struct response *res)
 {
     struct course c;
-    if (!find_course(req, res, &c)) return;
+    if (!find_course(req, res, &c) || !enrolment_manager(req, res, &c)) return;
     struct problem p = {0};
     if (enrol_end(req->db, c.id, req_param(req, "username"), req->user->id, req->user->roles, &p)) {
         fail_on_tab(req, res, &c, &p, web_manage_participants);

@@ -75,9 +75,11 @@ void h_signout(struct request *req, struct response *res)
 {
     struct problem p = {0};
     int64_t admin_id;
-    /* Signing out of a "log in as" session ends the impersonation (audited). */
+    /* Signing out of a "log in as" session ends the impersonation (audited); an administrator
+     * who signs out ends the ones they started too. */
     lerr e = req->user->impersonator_id ? impersonation_end(req->db, req->user->session_id, &admin_id, &p)
                                         : session_end(req->db, req->user->session_id, req->user->id);
+    if (!e && !req->user->impersonator_id) e = impersonations_end_by(req->db, req->user->id);
     if (e) {
         problem_set(&p, LE_DB, NULL, "signing out failed; try again");
         web_fail(res, &p);

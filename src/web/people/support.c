@@ -126,7 +126,7 @@ void h_signin_help(struct request *req, struct response *res)
 /* What the user page adds for support: recent links and whether "log in as" is offered. */
 json_t *web_support_user_model(struct request *req, const struct user *u)
 {
-    bool can = req->user && role_has_cap(req->user->roles, CAP_USERS_IMPERSONATE) && !(u->roles & ROLE_ADMIN) &&
+    bool can = req->user && role_has_cap(req->user->roles, CAP_USERS_IMPERSONATE) && impersonation_target_allowed(u->roles) &&
                str_eq(u->status, "active") && u->id != req->user->id;
     json_t *links = signin_links_json(req->db, u->id, 5);
     if (!req->is_api) {

@@ -221,7 +221,10 @@ void h_user_create(struct request *req, struct response *res)
     if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));
 }
 
-static void show_user(struct request *req, struct response *res, const struct user *u, const char *otp)
+/* The administrators' support block: sign-in history, lockout, links and the actions on them.
+ * Only those who may act on accounts (users.manage) receive it; a line manager reading a
+ * person of their team sees the person, not how they sign in. */
+static void add_support(struct request *req, const struct user *u, json_t *model)
 {
     json_t *signins = signin_history(req->db, u->id, 20);
     if (!req->is_api) {
@@ -235,8 +238,21 @@ static void show_user(struct request *req, struct response *res, const struct us
             json_object_set_new(s, "reason_text", json_string(T(req, key)));
         }
     }
-    res->model = json_pack("{s:o, s:o}", "user", user_to_json(u), "signins", signins);
-    json_object_set_new(res->model, "support", web_support_user_model(req, u)); /* support.c */
+    json_object_set_new(model, "signins", signins);
+    json_object_set_new(model, "support", web_support_user_model(req, u)); /* support.c */
+}
+
+static void show_user(struct request *req, struct response *res, const struct user *u, const char *otp)
+{
+    res->model = json_pack("{s:o}", "user", user_to_json(u));
+    if (role_has_cap(req->user->roles, CAP_USERS_MANAGE)) {
+        add_support(req, u, res->model);
+    } else {
+        json_t *user = json_object_get(res->model, "user");
+        json_object_del(user, "locked");
+        json_object_del(user, "locked_until");
+        json_object_del(user, "must_change_password");
+    }
     web_user_org_model(req, res->model, u); /* organisation.c */
     for (int i = 0; i < n_user_sections; i++) user_sections[i](req, res->model, u);
     if (otp) json_object_set_new(res->model, "one_time_password", json_string(otp));

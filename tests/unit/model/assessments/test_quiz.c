@@ -181,6 +181,32 @@ static json_t *qjson(struct fx *f, struct world *w, int64_t quiz, int64_t user)
 
 /* ---- Settings ---- */
 
+/* A migration that builds quiz_attempts again (0028 widens a CHECK, which SQLite cannot do in
+ * place) keeps every attempt and the questions that refer to it, on a database in use. */
+static void test_migration_keeps_attempts(void **state)
+{
+    struct fx *f = *state;
+    struct world w = make_world(f);
+    struct problem p = {0};
+    int64_t quiz = make_quiz(f, &w, "Quiz");
+    int64_t q1 = add_q(f, w.course, Q_SINGLE), q2 = add_q(f, w.course, Q_TF);
+    set_questions(f, &w, quiz, arena_sprintf(f->a, "%lld,%lld", (long long)q1, (long long)q2), NULL);
+    bool resumed;
+    int64_t t1 = start(f, quiz, w.learner, &resumed);
+    assert_int_equal(save(f, t1, w.learner, "{\"1\": {\"choice\": 1}}", &p), LE_OK);
+    int64_t attempts = 0, questions = 0, after = 0;
+    assert_int_equal(db_query_int(f->db, &attempts, "SELECT COUNT(*) FROM quiz_attempts", ""), LE_OK);
+    assert_int_equal(db_query_int(f->db, &questions, "SELECT COUNT(*) FROM attempt_questions", ""), LE_OK);
+    assert_true(questions == 2);
+    assert_int_equal(db_run(f->db, "DELETE FROM schema_migrations WHERE version >= 28", ""), LE_OK);
+    if (db_migrate(f->db, &p)) fail_msg("migrating again: %s", p.message);
+    assert_int_equal(db_query_int(f->db, &after, "SELECT COUNT(*) FROM quiz_attempts", ""), LE_OK);
+    assert_int_equal(after, attempts);
+    assert_int_equal(db_query_int(f->db, &after, "SELECT COUNT(*) FROM attempt_questions", ""), LE_OK);
+    assert_int_equal(after, questions);
+    assert_int_equal(submit(f, t1, w.learner, "{\"2\": {\"value\": true}}", &p), LE_OK);
+}
+
 static void test_settings(void **state)
 {
     struct fx *f = *state;
@@ -708,6 +734,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_settings, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_keeps_attempts, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_start_resume_attempts, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_start_race, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_open_close, setup_any, teardown),

@@ -334,16 +334,21 @@ static void test_impersonation(void **state)
     int64_t imp_session = who.session_id;
     /* The administrator's browser session was swapped for it. */
     assert_int_equal(session_lookup(f->db, f->a, admin_s.token, &su), LE_AUTH);
-    /* It ends after an hour at most. */
+    /* It ends after an hour at most, recorded when it is next used. */
     time_set_fake(T0 + 3600);
     assert_int_equal(session_lookup(f->db, f->a, imp.token, &who), LE_AUTH);
+    assert_string_equal(who.impersonation_ended, IMPERSONATION_ENDED_EXPIRED);
     time_set_fake(T0 + 10);
     int64_t admin_id = 0;
-    assert_int_equal(impersonation_end(f->db, imp_session, &admin_id, &p), LE_OK);
-    assert_int_equal(admin_id, f->admin);
     assert_int_equal(impersonation_end(f->db, imp_session, &admin_id, &p), LE_CONFLICT);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.impersonate_start'"), 1);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.impersonate_end'"), 1);
+    /* Ended by the administrator ("return to your account"). */
+    assert_int_equal(impersonation_start(f->db, f->admin, f->kim, 0, "192.0.2.1", "t", &imp, &p), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, imp.token, &who), LE_OK);
+    assert_int_equal(impersonation_end(f->db, who.session_id, &admin_id, &p), LE_OK);
+    assert_int_equal(admin_id, f->admin);
+    assert_int_equal(impersonation_end(f->db, who.session_id, &admin_id, &p), LE_CONFLICT);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.impersonate_start'"), 2);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.impersonate_end'"), 2);
     assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'auth.impersonate%' AND actor_id <> 3"), 0);
     /* A suspended user cannot be impersonated. */
     assert_int_equal(user_suspend(f->db, f->kim, f->admin, &p), LE_OK);

@@ -1,6 +1,7 @@
 /* Sessions: created by sign-in, found by token, idle and absolute expiry on a fake clock,
  * last-seen touched at most once a minute, ended one by one, all at once or all but one (the
- * profile's "sign out everywhere else"), and the profile's own changes. */
+ * profile's "sign out everywhere else"), the profile's own changes, and "log in as" sessions
+ * that end with the people behind them. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../../../src/model/people/people.h"
+#include "../../../../src/model/people/internal.h"
 
 #define T0 1800000000LL
 #define PW "violet kettle ferry 42"
@@ -372,6 +373,127 @@ static void test_profile_update(void **state)
     }
 }
 
+
+/* ---- "Log in as" ---- */
+
+static void test_impersonation_end_reason(void **state)
+{
+    (void)state;
+    assert_null(impersonation_end_reason(true, ROLE_ADMIN, ROLE_LEARNER));
+    assert_null(impersonation_end_reason(true, ROLE_ADMIN, ROLE_MANAGER | ROLE_INSTRUCTOR));
+    assert_string_equal(impersonation_end_reason(false, ROLE_ADMIN, ROLE_LEARNER), IMPERSONATION_ENDED_ADMIN_SUSPENDED);
+    assert_string_equal(impersonation_end_reason(true, ROLE_MANAGER, ROLE_LEARNER), IMPERSONATION_ENDED_ADMIN_CAPABILITY);
+    assert_string_equal(impersonation_end_reason(true, ROLE_ADMIN, ROLE_LEARNER | ROLE_ADMIN),
+                        IMPERSONATION_ENDED_TARGET_PRIVILEGED);
+    assert_true(impersonation_target_allowed(ROLE_LEARNER | ROLE_MANAGER));
+    assert_false(impersonation_target_allowed(ROLE_ADMIN));
+}
+
+/* An administrator "ada" logged in as sam: the token in *token, ada's id returned. */
+static int64_t log_in_as_sam(struct fx *f, char token[65])
+{
+    struct problem p = {0};
+    struct user_input in = {.username = "ada", .first_name = "Ada", .last_name = "Ng", .roles = "admin"};
+    int64_t ada = 0;
+    assert_int_equal(user_create(f->db, f->a, &in, PW, false, 0, &ada, NULL, &p), LE_OK);
+    struct session_new sn;
+    assert_int_equal(impersonation_start(f->db, ada, f->uid, 0, "192.0.2.9", "agent", &sn, &p), LE_OK);
+    memcpy(token, sn.token, 65);
+    struct session_user su;
+    assert_int_equal(session_lookup(f->db, f->a, token, &su), LE_OK);
+    assert_int_equal(su.impersonator_id, ada);
+    assert_int_equal(session_lookup(f->db, f->a, token, &su), LE_OK); /* now from memory */
+    return ada;
+}
+
+static void assert_ended(struct fx *f, const char *token, const char *reason)
+{
+    struct session_user su;
+    assert_int_equal(session_lookup(f->db, f->a, token, &su), LE_AUTH);
+    assert_non_null(su.impersonation_ended);
+    assert_string_equal(su.impersonation_ended, reason);
+    assert_int_equal(su.user_id, 0);
+    struct db_stmt *st = db_query(f->db, "SELECT end_reason, ended_at IS NOT NULL FROM sessions "
+                                         "WHERE impersonator_id IS NOT NULL", "");
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal(db_col_text(st, 0), reason);
+    assert_int_equal(db_col_int(st, 1), 1);
+    db_done(st);
+    int64_t n = 0;
+    assert_int_equal(db_query_int(f->db, &n, "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.impersonate_end'", ""),
+                     LE_OK);
+    assert_int_equal(n, 1);
+    /* Asked again, the same answer and no second record. */
+    assert_int_equal(session_lookup(f->db, f->a, token, &su), LE_AUTH);
+    assert_string_equal(su.impersonation_ended, reason);
+    assert_int_equal(db_query_int(f->db, &n, "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.impersonate_end'", ""),
+                     LE_OK);
+    assert_int_equal(n, 1);
+}
+
+static void test_impersonation_ends_when_admin_suspended(void **state)
+{
+    struct fx *f = *state;
+    char token[65];
+    int64_t ada = log_in_as_sam(f, token);
+    assert_int_equal(db_run(f->db, "UPDATE users SET status = 'suspended' WHERE id = ?1", "i", ada), LE_OK);
+    assert_ended(f, token, IMPERSONATION_ENDED_ADMIN_SUSPENDED);
+}
+
+static void test_impersonation_ends_when_admin_demoted(void **state)
+{
+    struct fx *f = *state;
+    char token[65];
+    int64_t ada = log_in_as_sam(f, token);
+    assert_int_equal(db_run(f->db, "UPDATE users SET roles = ?2 WHERE id = ?1", "ii", ada, (int64_t)ROLE_MANAGER), LE_OK);
+    assert_ended(f, token, IMPERSONATION_ENDED_ADMIN_CAPABILITY);
+}
+
+static void test_impersonation_ends_when_target_promoted(void **state)
+{
+    struct fx *f = *state;
+    char token[65];
+    log_in_as_sam(f, token);
+    assert_int_equal(db_run(f->db, "UPDATE users SET roles = ?2 WHERE id = ?1", "ii", f->uid,
+                            (int64_t)(ROLE_LEARNER | ROLE_ADMIN)),
+                     LE_OK);
+    assert_ended(f, token, IMPERSONATION_ENDED_TARGET_PRIVILEGED);
+}
+
+static void test_impersonation_ends_with_admin_sign_out(void **state)
+{
+    struct fx *f = *state;
+    char token[65];
+    int64_t ada = log_in_as_sam(f, token);
+    assert_int_equal(impersonations_end_by(f->db, ada), LE_OK);
+    assert_ended(f, token, IMPERSONATION_ENDED_ADMIN_SIGNED_OUT);
+}
+
+static void test_impersonation_ends_after_its_lifetime(void **state)
+{
+    struct fx *f = *state;
+    char token[65];
+    log_in_as_sam(f, token);
+    struct session_user su;
+    time_set_fake(T0 + support_config.impersonation_s - 1);
+    assert_int_equal(session_lookup(f->db, f->a, token, &su), LE_OK);
+    time_set_fake(T0 + support_config.impersonation_s);
+    assert_ended(f, token, IMPERSONATION_ENDED_EXPIRED);
+}
+
+static void test_impersonation_ended_by_its_holder_says_nothing(void **state)
+{
+    struct fx *f = *state;
+    char token[65];
+    log_in_as_sam(f, token);
+    struct session_user su;
+    assert_int_equal(session_lookup(f->db, f->a, token, &su), LE_OK);
+    struct problem p = {0};
+    assert_int_equal(impersonation_end(f->db, su.session_id, NULL, &p), LE_OK);
+    assert_int_equal(session_lookup(f->db, f->a, token, &su), LE_AUTH);
+    assert_null(su.impersonation_ended);
+}
+
 int main(void)
 {
     if (core_init()) return 1;
@@ -386,6 +508,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lookup_carries_the_time_zone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_end_others, setup, teardown),
         cmocka_unit_test_setup_teardown(test_profile_update, setup, teardown),
+        cmocka_unit_test(test_impersonation_end_reason),
+        cmocka_unit_test_setup_teardown(test_impersonation_ends_when_admin_suspended, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_impersonation_ends_when_admin_demoted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_impersonation_ends_when_target_promoted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_impersonation_ends_with_admin_sign_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_impersonation_ends_after_its_lifetime, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_impersonation_ended_by_its_holder_says_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
