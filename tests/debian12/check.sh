@@ -95,6 +95,13 @@ deb $mirror bookworm-updates main
 deb $security_mirror bookworm-security main
 EOF
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+  # Certificate authorities added to this machine (Debian keeps them in
+  # /usr/local/share/ca-certificates, e.g. a company's TLS proxy) are trusted in the root too,
+  # so that npm reaches the registry as it does here.
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+    in_root update-ca-certificates > "$logs/ca.log" 2>&1
+  fi
   # Packages' services (PostgreSQL's main cluster, nginx) stay stopped: the root shares this
   # machine's ports, and the tests start the servers they need themselves.
   printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
