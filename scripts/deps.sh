@@ -30,6 +30,10 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(n
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  if [ -n "$SUDO" ] && ! command -v sudo >/dev/null; then
+    echo "deps: installing Debian packages needs root: run this as root, or install sudo" >&2
+    exit 1
+  fi
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
