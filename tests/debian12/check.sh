@@ -9,6 +9,8 @@
 #   MIRROR, SECURITY_MIRROR  Debian mirrors (default deb.debian.org's debian and debian-security)
 #   RUN_ONLY=1               stop after `make run` (a few minutes instead of the whole suite)
 #   KEEP=1                   keep the root afterwards (by default it is removed)
+#   BASE=FILE.tar            the fresh debootstrap kept as a tar: made there the first time,
+#                            unpacked instead of running debootstrap again the next times
 # Runs as root (debootstrap, chroot, mount) on a Debian host. The logs go to
 # build/debian12/{run,test}.log. Everything mounted into the root is unmounted, and every process
 # running inside it is ended, on every exit, also on failure or Ctrl-C.
@@ -78,16 +80,26 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-in_root() {
-  chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
+# A root login's environment, not this shell's.
+root_env=(/usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb
+          PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+in_root() { chroot "$root" "${root_env[@]}" "$@"; }
+
+debootstrap_root() {
+  if [ -n "${BASE:-}" ] && [ -f "$BASE" ]; then
+    say "unpacking the debootstrap kept in $BASE into $root"
+    mkdir -p "$root"
+    tar -C "$root" -xpf "$BASE"
+    return
+  fi
+  say "debootstrap bookworm into $root from $mirror"
+  debootstrap bookworm "$root" "$mirror" > "$logs/debootstrap.log" 2>&1 ||
+    die "debootstrap failed; see $logs/debootstrap.log"
+  if [ -n "${BASE:-}" ]; then tar -C "$root" -cpf "$BASE" .; fi
 }
 
 make_root() {
-  say "debootstrap bookworm into $root from $mirror"
-  mkdir -p "$logs"
-  debootstrap bookworm "$root" "$mirror" > "$logs/debootstrap.log" 2>&1 ||
-    die "debootstrap failed; see $logs/debootstrap.log"
+  debootstrap_root
   # The suites a Debian 12 installation has.
   cat > "$root/etc/apt/sources.list" <<EOF
 deb $mirror bookworm main
@@ -95,13 +107,6 @@ deb $mirror bookworm-updates main
 deb $security_mirror bookworm-security main
 EOF
   cp /etc/resolv.conf "$root/etc/resolv.conf"
-  # Certificate authorities added to this machine (Debian keeps them in
-  # /usr/local/share/ca-certificates, e.g. a company's TLS proxy) are trusted in the root too,
-  # so that npm reaches the registry as it does here.
-  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
-    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
-    in_root update-ca-certificates > "$logs/ca.log" 2>&1
-  fi
   # Packages' services (PostgreSQL's main cluster, nginx) stay stopped: the root shares this
   # machine's ports, and the tests start the servers they need themselves.
   printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
@@ -115,6 +120,13 @@ EOF
   in_root apt-get update -q > "$logs/apt.log" 2>&1
   in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q make git ca-certificates \
     >> "$logs/apt.log" 2>&1 || die "installing make and git failed; see $logs/apt.log"
+  # Certificate authorities added to this machine (Debian keeps them in
+  # /usr/local/share/ca-certificates, e.g. a company's TLS proxy) are trusted in the root too,
+  # so that npm reaches the registry as it does here.
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+    in_root update-ca-certificates >> "$logs/apt.log" 2>&1
+  fi
   git clone --quiet "$repo" "$root/root/lectern"
   say "cloned $(git -C "$root/root/lectern" log --oneline -1)"
 }
@@ -125,9 +137,7 @@ check_run() {
   local port log=$logs/run.log pid code=000 i
   port=$(free_port)
   say "make run LISTEN=127.0.0.1:$port (log: $log)"
-  setsid chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    sh -c "cd /root/lectern && exec make run LISTEN=127.0.0.1:$port" > "$log" 2>&1 < /dev/null &
+  setsid chroot "$root" "${root_env[@]}" sh -c "cd /root/lectern && exec make run LISTEN=127.0.0.1:$port" > "$log" 2>&1 < /dev/null &
   pid=$!
   # The first run installs packages and builds: allow it half an hour.
   for ((i = 0; i < 1800; i++)); do
