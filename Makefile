@@ -166,6 +166,15 @@ bench: build/lectern deps-bench
 bench-smoke: build/test/lectern deps-bench
 	LECTERN_BIN=build/test/lectern node bench/bench.mjs --smoke --size S
 
+# ---- the README's commands on a clean Debian 12 (docs/deploy.md) ----
+# Not part of `make test`: a fresh Debian 12 root (debootstrap, Debian's packages only, its
+# Node.js 18), where `make run` must serve and `make test` pass, as root inside chroot. Needs
+# root and about as long as `make test`; RUN_ONLY=1 stops after `make run`.
+DEBIAN12_ROOT ?= /var/tmp/lectern-debian12
+.PHONY: check-debian12
+check-debian12:
+	tests/debian12/check.sh $(DEBIAN12_ROOT)
+
 format:
 	clang-format -i $(wildcard src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h tests/unit/*/*.c tests/unit/*/*/*.c)
 

@@ -30,8 +30,20 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(n
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  if [ -n "$SUDO" ] && ! command -v sudo >/dev/null; then
+    echo "deps: installing Debian packages needs root: run this as root, or install sudo" >&2
+    exit 1
+  fi
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Debian 12's nodejs (18) is the oldest the tools support: node's test runner with
+# --test-concurrency, and playwright-core, pinned in package.json to a release that runs on it.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 18 ]; then
+  echo "deps: Node.js 18 or newer is needed, found $(node --version); install Debian 12's nodejs package or newer" >&2
+  exit 1
 fi
 
 # Browser-side packages (Bootstrap for the pages, playwright-core for the browser tests) come
