@@ -68,6 +68,9 @@ static bool qsrc_add_line(struct qsrc *q, const char *s, size_t len, int line)
     else if (!qsrc_push(q, '\n', false, line)) return false;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
+        /* A carriage return that ends no line (a stray byte, an old Mac file) is dropped: the
+         * writer cannot write one, so the question would change on its way out and back. */
+        if (c == '\r') continue;
         if (c != '\\') {
             if (!qsrc_push(q, c, false, line)) return false;
             continue;
