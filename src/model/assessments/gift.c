@@ -808,5 +808,14 @@ char *gift_write(const json_t *questions)
         }
         put_question(&b, q);
     }
+    /* A file that would start with a byte order mark (a text that starts with U+FEFF) gets one
+     * of its own, for the reader to take off instead of the text's. */
+    if (b.len >= 3 && memcmp(b.data, "\xEF\xBB\xBF", 3) == 0) {
+        char *text = buf_detach(&b);
+        buf_init(&b, 0);
+        buf_adds(&b, "\xEF\xBB\xBF");
+        buf_adds(&b, text);
+        free(text);
+    }
     return buf_detach(&b);
 }

@@ -628,6 +628,17 @@ static void a_lone_carriage_return_is_dropped(void **state)
     gift_file_free(&f);
 }
 
+/* Found by fuzzing: a text starting with U+FEFF, written first in the file, lost it to the
+ * reader's byte-order-mark check. The file then starts with a mark of its own. */
+static void a_text_starting_with_a_byte_order_mark_keeps_it(void **state)
+{
+    (void)state;
+    struct gift_file f;
+    assert_round_trip("\xEF\xBB\xBF" "\xEF\xBB\xBF" "Zero width first\n", &f);
+    assert_string_equal(str(question(&f, 0), "text"), "\xEF\xBB\xBF" "Zero width first");
+    gift_file_free(&f);
+}
+
 static void writes_readable_gift(void **state)
 {
     (void)state;
@@ -663,6 +674,7 @@ int main(void)
         cmocka_unit_test(round_trip_every_type),
         cmocka_unit_test(round_trip_a_hand_written_file),
         cmocka_unit_test(a_lone_carriage_return_is_dropped),
+        cmocka_unit_test(a_text_starting_with_a_byte_order_mark_keeps_it),
         cmocka_unit_test(writes_readable_gift),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
