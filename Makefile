@@ -99,20 +99,21 @@ build/test/test_%: test_%.c $(TEST_OBJ) build/test/obj/assets.o
 -include $(wildcard build/obj/*.d build/obj/*/*.d build/obj/*/*/*.d build/test/*.d)
 -include $(wildcard build/test/obj/*.d build/test/obj/*/*.d build/test/obj/*/*/*.d)
 
-# ---- fuzzing: libFuzzer targets for every parser of outside input (tests/fuzz, docs/testing.md) ----
+# ---- fuzzing: libFuzzer targets for every parser of outside input (tests/fuzz, docs/fuzzing.md) ----
 # Built with clang (libFuzzer, AddressSanitizer, UndefinedBehaviorSanitizer) into build/fuzz/.
 # `make fuzz` runs each target for FUZZ_SECONDS (300); `make fuzz-smoke`, part of `make test`,
-# runs each for FUZZ_SMOKE_SECONDS (12) from its seed corpus. FUZZ_TARGETS picks some.
+# runs each for FUZZ_SMOKE_SECONDS (10) from its seed corpus. FUZZ_TARGETS picks some.
 FUZZ_CC  ?= clang
 FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 300
-FUZZ_SMOKE_SECONDS ?= 12
+FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
 FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
 
-build/fuzz/obj/%.o: src/%.c | deps-stamp
+# Order-only on deps-test: clang and its libFuzzer are test packages.
+build/fuzz/obj/%.o: src/%.c | deps-test
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
@@ -125,11 +126,11 @@ build/fuzz/liblectern.a: $(FUZZ_OBJ) build/fuzz/obj/assets.o
 	rm -f $@
 	ar rcs $@ $^
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h build/fuzz/liblectern.a
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) build/fuzz/liblectern.a
 	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
 	    build/fuzz/liblectern.a $(PKG_LIBS)
 
-fuzz-build: deps-test $(FUZZ_BIN)
+fuzz-build: $(FUZZ_BIN)
 
 fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

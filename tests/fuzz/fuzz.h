@@ -1,4 +1,4 @@
-/* What every fuzz target shares (docs/testing.md). A target is one file, fuzz_<name>.c, with
+/* What every fuzz target shares (docs/fuzzing.md). A target is one file, fuzz_<name>.c, with
  * LLVMFuzzerTestOneInput; it feeds the bytes to one parser of outside input and aborts, which
  * libFuzzer reports as a crash and saves the input for, when the parser breaks a promise:
  * memory errors and undefined behaviour are the sanitizers' to find; these helpers catch an
