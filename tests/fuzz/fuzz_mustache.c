@@ -2,7 +2,7 @@
  * "--partial--" becomes the partial "p" instead), then it renders against a model with text
  * to escape, numbers, lists and nested objects, beside a parent and a partial of the site's
  * shape. Compiling bad syntax is an error naming its line; rendering fails only on the output
- * cap or on partials nested past the engine's limit. */
+ * cap or on partials nested past the engine's limit; values are escaped unless a tag says not. */
 #include "../../src/view/view.h"
 #include "fuzz.h"
 
@@ -21,6 +21,14 @@ static void add(struct tpl_set *set, const char *name, const char *src, size_t l
     lerr e = tpl_set_add(set, name, src, len, &p);
     fuzz_expect_clean(e, &p, "tpl_set_add");
     if (e && !strstr(p.message, "line")) fuzz_fail("compile error names no line: %s", p.message);
+}
+
+/* Values are escaped by default: a template with no raw tag ({{{ }}} or &), no delimiter
+ * change (=) and no < of its own can put "<Admin>" (the model's name) out only unescaped. */
+static bool escapes_everything(const char *src, size_t size)
+{
+    return !memchr(src, '&', size) && !memchr(src, '=', size) && !memchr(src, '<', size) &&
+           !memmem(src, size, "{{{", 3);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -51,6 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_fail("rendering failed: %s", lerr_code(e));
         if (!e && out.data && !utf8_valid(out.data, out.len) && utf8_valid(src, size))
             fuzz_fail("a UTF-8 template rendered text that is not UTF-8");
+        if (!e && out.data && strstr(out.data, "<Admin>") && escapes_everything(src, size))
+            fuzz_fail("{{name}} was not escaped:\n%s", out.data);
         buf_release(&out);
     }
     tpl_set_free(set);
