@@ -14,7 +14,8 @@
 static char root[] = "/tmp/lectern-fuzz-XXXXXX";
 static struct db *db;
 static int64_t admin_id;
-static struct course course;
+static struct course course;    /* FIRE-101, read into course_arena for the whole process */
+static struct arena *course_arena;
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -24,6 +25,7 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 
 static void cleanup(void)
 {
+    arena_free(course_arena);
     db_close(db);
     nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -56,10 +58,8 @@ static void setup_database(void)
     in.status = "published";
     must(course_create(db, a, &in, admin_id, &id, &p), &p, "course_create");
     arena_free(a);
-    /* The course outlives the arena its strings were read into. */
-    static struct arena *keep;
-    keep = arena_new(0);
-    must(course_get(db, keep, "FIRE-101", 0, &course, &p), &p, "course_get");
+    course_arena = arena_new(0);
+    must(course_get(db, course_arena, "FIRE-101", 0, &course, &p), &p, "course_get");
 }
 
 static void users(struct arena *a, const char *data, size_t size)
