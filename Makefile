@@ -27,6 +27,7 @@ TEST_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC))
 UNIT_BIN := $(patsubst %.c,build/test/%,$(notdir $(UNIT_SRC)))
 
 .PHONY: all run deps deps-test test test-pg unit unit-pg cli cli-pg api browser words multinode clean format
+.PHONY: fuzz fuzz-smoke fuzz-build
 all: build/lectern
 
 deps:
@@ -98,6 +99,47 @@ build/test/test_%: test_%.c $(TEST_OBJ) build/test/obj/assets.o
 -include $(wildcard build/obj/*.d build/obj/*/*.d build/obj/*/*/*.d build/test/*.d)
 -include $(wildcard build/test/obj/*.d build/test/obj/*/*.d build/test/obj/*/*/*.d)
 
+# ---- fuzzing: libFuzzer targets for every parser of outside input (tests/fuzz, docs/fuzzing.md) ----
+# Built with clang (libFuzzer, AddressSanitizer, UndefinedBehaviorSanitizer) into build/fuzz/.
+# `make fuzz` runs each target for FUZZ_SECONDS (300); `make fuzz-smoke`, part of `make test`,
+# runs each for FUZZ_SMOKE_SECONDS (10) from its seed corpus. FUZZ_TARGETS picks some.
+FUZZ_CC  ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+
+# Order-only on deps-test: clang and its libFuzzer are test packages.
+build/fuzz/obj/%.o: src/%.c | deps-test
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+build/fuzz/obj/assets.o: build/assets.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) -O1 -c $< -o $@
+
+# An archive, so that a target links only the objects it reaches.
+build/fuzz/liblectern.a: $(FUZZ_OBJ) build/fuzz/obj/assets.o
+	rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) build/fuzz/liblectern.a
+	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
+	    build/fuzz/liblectern.a $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+
+-include $(wildcard build/fuzz/obj/*.d build/fuzz/obj/*/*.d build/fuzz/obj/*/*/*.d)
+
 # ---- running ----
 DATA ?= ./data
 LISTEN ?= 127.0.0.1:8080
@@ -109,7 +151,7 @@ run: build/lectern
 # release binary too: -O2 finds warnings (uninitialised values) that the test build's -O1 misses.
 test: deps-test
 	@status=0; \
-	$(MAKE) --no-print-directory -k build/lectern words unit cli api browser bench-smoke || status=1; \
+	$(MAKE) --no-print-directory -k build/lectern words unit fuzz-smoke cli api browser bench-smoke || status=1; \
 	$(MAKE) --no-print-directory test-pg || status=1; \
 	exit $$status
 

@@ -2,7 +2,8 @@
 # Installs what Lectern needs to build, run and test, and nothing that is already there.
 # Idempotent: a machine that has everything is left untouched (no apt-get update, no network).
 #   scripts/deps.sh          build and run dependencies
-#   scripts/deps.sh test     also what the test suites need (cmocka, chromium, npm packages)
+#   scripts/deps.sh test     also what the test suites need (cmocka, chromium, clang with its
+#                            libFuzzer and llvm-symbolizer for the fuzz targets, npm packages)
 #   scripts/deps.sh bench    also what `make bench` needs (nginx as the reference, wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,8 @@ cd "$(dirname "$0")/.."
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev
             libsodium-dev libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
             libcsv-dev libcurl4-openssl-dev libxml2-dev)
-test_pkgs=(libcmocka-dev chromium sqlite3 curl postgresql python3-aiosmtpd)
+test_pkgs=(libcmocka-dev chromium sqlite3 curl postgresql python3-aiosmtpd
+           clang libclang-rt-14-dev llvm)
 bench_pkgs=(nginx wrk)
 
 want=("${build_pkgs[@]}")

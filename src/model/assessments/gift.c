@@ -80,6 +80,9 @@ static bool qsrc_add_line(struct qsrc *q, const char *s, size_t len, int line)
     else if (!qsrc_push(q, '\n', false, line)) return false;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
+        /* A carriage return that ends no line (a stray byte, an old Mac file) is dropped: the
+         * writer cannot write one, so the question would change on its way out and back. */
+        if (c == '\r') continue;
         if (c != '\\') {
             if (!qsrc_push(q, c, false, line)) return false;
             continue;
@@ -1047,6 +1050,15 @@ char *gift_write(const json_t *questions)
             buf_adds(&b, "\n\n");
         }
         put_question(&b, q);
+    }
+    /* A file that would start with a byte order mark (a text that starts with U+FEFF) gets one
+     * of its own, for the reader to take off instead of the text's. */
+    if (b.len >= 3 && memcmp(b.data, "\xEF\xBB\xBF", 3) == 0) {
+        char *text = buf_detach(&b);
+        buf_init(&b, 0);
+        buf_adds(&b, "\xEF\xBB\xBF");
+        buf_adds(&b, text);
+        free(text);
     }
     return buf_detach(&b);
 }
