@@ -308,8 +308,9 @@ static json_t *fraction_json(double fraction)
 static void add_feedback(const struct qsrc *q, json_t *a, size_t fb, size_t fe)
 {
     const char *format;
-    json_object_set_new(a, "feedback", formatted(q, fb, fe, &format));
-    if (fb < fe) set_format(a, "feedback_format", format);
+    json_t *feedback = formatted(q, fb, fe, &format);
+    if (json_string_length(feedback)) set_format(a, "feedback_format", format);
+    json_object_set_new(a, "feedback", feedback);
 }
 
 /* {"text", "fraction", "feedback"} with their formats; fractions are integers when whole, as
@@ -590,8 +591,9 @@ static json_t *parse_question(struct qsrc *q, const char *category)
     size_t bb = ob + 1, be = cb, gf = rfind(q, bb, be, "####");
     if (gf < be) {
         const char *format;
-        json_object_set_new(qj, "general_feedback", formatted(q, gf + 4, be, &format));
-        set_format(qj, "general_feedback_format", format);
+        json_t *gfb = formatted(q, gf + 4, be, &format);
+        if (json_string_length(gfb)) set_format(qj, "general_feedback_format", format);
+        json_object_set_new(qj, "general_feedback", gfb);
         be = gf;
     }
     trim(q, &bb, &be);
