@@ -432,7 +432,7 @@ static void read_category(struct mx_reader *r, const xmlNode *qn)
     size_t len = strlen(path);
     path = moodle_category_path(path, &len);
     r->category = arena_strndup(r->a, path, len);
-    r->category_line = (int)xmlGetLineNo(qn);
+    r->category_line = (int)xmlGetLineNo(c ? c : qn);
 }
 
 static lerr read_entry(struct mx_reader *r, xmlNode *qn)
@@ -477,15 +477,20 @@ static lerr read_entry(struct mx_reader *r, xmlNode *qn)
 
 static pthread_once_t parser_ready = PTHREAD_ONCE_INIT;
 
-/* The parse error as "line N: message" for the person who made the file. */
-static lerr xml_problem(xmlParserCtxt *ctx, struct problem *p)
+/* The first parse error, kept by the context's error callback: later ones follow from it
+ * (libxml2's last error is often only "premature end of data" at the end of the file). */
+struct first_error {
+    int line;
+    char message[200];
+};
+
+static void keep_first_error(void *ctx, xmlErrorPtr err)
 {
-    const xmlError *err = xmlCtxtGetLastError(ctx);
-    char msg[200] = "it is not well-formed";
-    if (err && err->message) snprintf(msg, sizeof msg, "%s", err->message);
-    msg[strcspn(msg, "\n")] = '\0';
-    return problem_set(p, LE_INVALID, "file", "The file is not well-formed XML at line %d: %s. Save it from Moodle again.",
-                       err ? err->line : 0, msg);
+    struct first_error *fe = ((xmlParserCtxt *)ctx)->_private;
+    if (!fe || fe->line || !err || err->level < XML_ERR_ERROR) return;
+    fe->line = err->line > 0 ? err->line : 1;
+    snprintf(fe->message, sizeof fe->message, "%s", err->message ? err->message : "it is not well-formed");
+    fe->message[strcspn(fe->message, "\n")] = '\0';
 }
 
 lerr moodlexml_parse(const char *text, size_t len, struct gift_file *out, struct problem *p)
@@ -494,13 +499,16 @@ lerr moodlexml_parse(const char *text, size_t len, struct gift_file *out, struct
     pthread_once(&parser_ready, xmlInitParser);
     xmlParserCtxt *ctx = xmlNewParserCtxt();
     if (!ctx) return problem_set(p, LE_NOMEM, "file", "Out of memory while reading the Moodle XML file.");
+    struct first_error fe = {0};
+    ctx->_private = &fe;
+    ctx->sax->serror = keep_first_error;
     /* No network, no external entities or DTDs: the file is all there is. */
     xmlDoc *doc = xmlCtxtReadMemory(ctx, text ? text : "", (int)(text && len < INT32_MAX ? len : 0), NULL, NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                                    XML_PARSE_NONET | XML_PARSE_NOWARNING);
     if (!doc) {
-        lerr e = xml_problem(ctx, p);
         xmlFreeParserCtxt(ctx);
-        return e;
+        return problem_set(p, LE_INVALID, "file", "The file is not well-formed XML at line %d: %s. Save it from Moodle "
+                           "again, or correct that line.", fe.line, fe.line ? fe.message : "it could not be read");
     }
     xmlFreeParserCtxt(ctx);
     xmlNode *root = xmlDocGetRootElement(doc);
@@ -545,6 +553,21 @@ static void put_cdata(struct buf *b, const char *s)
     }
     buf_adds(b, s);
     buf_adds(b, "]]></text>");
+}
+
+/* Text in an element of its own (Moodle writes <idnumber> without <text>). */
+static void put_escaped(struct buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<')
+            buf_adds(b, "&lt;");
+        else if (*s == '>')
+            buf_adds(b, "&gt;");
+        else if (*s == '&')
+            buf_adds(b, "&amp;");
+        else
+            buf_addc(b, *s);
+    }
 }
 
 /* Text with its inline data: pictures moved into <file> elements (image1.png, ...), as Moodle
@@ -691,7 +714,7 @@ static void put_question(struct buf *b, const json_t *q)
                   json_string_value(json_object_get(q, "general_feedback_format")));
     buf_adds(b, "<defaultgrade>1</defaultgrade>\n<penalty>0.3333333</penalty>\n<hidden>0</hidden>\n");
     buf_adds(b, "<idnumber>");
-    put_cdata(b, str(q, "idnumber"));
+    put_escaped(b, str(q, "idnumber"));
     buf_adds(b, "</idnumber>\n");
     put_answers(b, q, type);
     const json_t *tags = json_object_get(q, "tags"), *tag;
