@@ -59,8 +59,8 @@ test('questions from Moodle\'s editor are imported on the page and shown to a le
   await ivan.goto(`/courses/${CODE}`);
   await ivan.getByRole('link', { name: 'Manage course' }).click();
   await ivan.getByRole('link', { name: 'Question bank', exact: true }).click();
-  await ivan.getByRole('link', { name: 'Import GIFT' }).click();
-  await ivan.getByLabel('Or paste GIFT text').fill(GIFT);
+  await ivan.getByRole('link', { name: 'Import questions' }).click();
+  await ivan.getByLabel('Or paste the text').fill(GIFT);
   await submit(ivan, () => ivan.getByRole('button', { name: 'Import', exact: true }).click());
   await ivan.getByText('The questions were imported into the bank.').waitFor();
   for (const title of ['Exits', 'Stars']) await ivan.getByRole('link', { name: title, exact: true }).waitFor();

@@ -267,7 +267,7 @@ test('the question bank, import, settings and results pages', { timeout: 120000 
   // The import page: a check-only run with one bad question reports each one with its line.
   await ivan.goto(`/courses/${CODE}/questions/import`);
   await expectAccessible(ivan);
-  await ivan.getByLabel('Or paste GIFT text').fill('::Good:: Two and two? {=4 ~5}\n\n::Bad:: Unclosed {=x ~y\n');
+  await ivan.getByLabel('Or paste the text').fill('::Good:: Two and two? {=4 ~5}\n\n::Bad:: Unclosed {=x ~y\n');
   await ivan.getByLabel('Check only').check();
   await submit(ivan, () => ivan.getByRole('button', { name: 'Import', exact: true }).click());
   const report = ivan.locator('#import-report');

@@ -98,5 +98,40 @@ test('usage and failures', (t) => {
   assert.match(lectern(['question', 'export', 'NOPE'], 1).stderr, /no course with the code 'NOPE'/);
   assert.match(lectern(['question', 'import', 'Q-101', '/nonexistent/file.gift'], 1).stderr, /cannot read/);
   assert.match(lectern(['question', 'import', 'Q-101', file('latin1.gift', Buffer.from('::T::Caf\xe9 {T}\n', 'latin1'))], 1).stderr, /UTF-8/);
-  assert.match(lectern(['--help'], 0).stdout, /question\s+Import a course's question bank from GIFT/);
+  assert.match(lectern(['--help'], 0).stdout, /question\s+Import a course's question bank from GIFT, Moodle XML or Aiken/);
+  assert.match(lectern(['question', 'import', 'Q-101', file('g.gift', GOOD), '--format', 'qti'], 2).stderr, /--format is gift, moodlexml or aiken, not 'qti'/);
+  assert.match(lectern(['question', 'export', 'Q-101', '--format', 'aiken'], 2).stderr, /--format is gift or moodlexml, not 'aiken'/);
+});
+
+const MOODLE_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="category"><category><text>$course$/top/Signs</text></category></question>
+  <question type="truefalse">
+    <name><text>Green means go</text></name>
+    <questiontext format="html"><text><![CDATA[<p>A green sign shows the way out.</p>]]></text></questiontext>
+    <answer fraction="100"><text>true</text></answer>
+    <answer fraction="0"><text>false</text></answer>
+  </question>
+  <question type="calculatedsimple">
+    <name><text>Area</text></name>
+  </question>
+</quiz>
+`;
+
+test('Moodle XML and Aiken files: told by their content, or by --format; export --format moodlexml', (t) => {
+  const { lectern, file } = withCourses(t);
+  const refused = lectern(['question', 'import', 'Q-101', file('bank.xml', MOODLE_XML)], 1);
+  assert.match(refused.stdout, /line 4: ok  truefalse  Green means go/);
+  assert.match(refused.stdout, /line 10: error: "Area" is a Moodle calculatedsimple question, a type Lectern does not have/);
+  assert.match(refused.stdout, /nothing saved/);
+  assert.match(lectern(['question', 'import', 'Q-101', file('bank.xml', MOODLE_XML), '--skip-bad'], 0).stdout, /the good ones were saved/);
+  const aiken = file('bank.txt', 'Which way out?\nA. The lift\nB. The stairs\nANSWER: B\n');
+  assert.match(lectern(['question', 'import', 'Q-101', aiken, '--format', 'aiken'], 0).stdout, /line 1: ok  single/);
+  const xml = lectern(['question', 'export', 'Q-101', '--format', 'moodlexml'], 0).stdout;
+  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<quiz>/);
+  assert.match(xml, /<question type="truefalse">/);
+  assert.match(xml, /<question type="multichoice">/);
+  const back = lectern(['question', 'import', 'Q-102', '-'], 0, { input: xml });
+  assert.match(back.stdout, /2 questions ok, 0 with errors; saved/);
+  assert.equal(lectern(['question', 'export', 'Q-102', '--format', 'moodlexml'], 0).stdout, xml);
 });

@@ -90,6 +90,8 @@ struct gift_entry {
     char error[400];       /* when question is NULL: "line 12: ..." naming what is wrong */
     int error_line;        /* the line the error is on (a question's own line, or its $CATEGORY: line) */
     int category_line;     /* the $CATEGORY: line the question's category came from; 0 = none */
+    char title[256];       /* Moodle XML: the question's name and type as the file gives them, */
+    char type[40];         /* so a question that could not be read is still named */
 };
 struct gift_file {
     struct gift_entry *entries;  /* one per question in the file, in order */
@@ -110,6 +112,36 @@ void gift_file_free(struct gift_file *f);
  * category changes, escaping what needs it, so that gift_parse gives the same questions back.
  * Returns a malloc'd string. */
 char *gift_write(const json_t *questions);
+
+/* ---- Moodle XML (moodle_xml.c) and Aiken (aiken.c): the other formats Moodle exchanges ----
+ * Both read into the GIFT reader's struct gift_file (an entry per question, with its line), so
+ * an import reports them alike. */
+/* Parses Moodle XML (<quiz><question type="...">): multichoice (single or not), truefalse,
+ * shortanswer (usecase), numerical (answer with tolerance; "*" is any other number), matching
+ * (a subquestion without text is a distractor), essay, description, and category questions
+ * (the category of those that follow); name, questiontext and its format, generalfeedback,
+ * idnumber, tags, each answer's fraction, text, feedback and formats. Pictures embedded as
+ * base64 <file>s (PNG, GIF, JPEG, WebP up to 64 KB) become data: addresses where the HTML
+ * links them (@@PLUGINFILE@@/name). Any other type (calculated, cloze, drag and drop, ...)
+ * becomes an entry with its name, type, line and error. LE_INVALID (p says where) when the
+ * file is not well-formed XML or not <quiz>. */
+lerr moodlexml_parse(const char *text, size_t len, struct gift_file *out, struct problem *p);
+/* Writes questions as Moodle XML that Moodle's importer reads: a category question whenever
+ * the category changes, CDATA text with format attributes, fractions in percent, data:
+ * pictures as <file> elements; moodlexml_parse gives the same questions back (a numerical
+ * range min..max comes back as its middle with a tolerance). Returns a malloc'd string. */
+char *moodlexml_write(const json_t *questions);
+/* Parses Aiken: a question's text (one or more lines), options "A. text" or "A) text" with
+ * consecutive capital letters, then "ANSWER: B"; blank lines between questions. Each becomes a
+ * single-choice question in plain text, the named option right. A question that does not
+ * follow this is an entry with its line and what to fix. LE_INVALID when it is not UTF-8. */
+lerr aiken_parse(const char *text, size_t len, struct gift_file *out, struct problem *p);
+
+/* The formats a question file may be in: "gift", "moodlexml", "aiken". */
+bool question_format_known(const char *format);
+/* Which format a file is in, by its content: XML (<?xml or <quiz at the start) is Moodle XML;
+ * lines "A. ..." and "ANSWER: A" are Aiken; anything else GIFT. */
+const char *question_format_detect(const char *text, size_t len);
 
 /* ---- Question bank (question_bank.c) ----
  * Categories belong to a course (course_id) or are shared by all courses (course_id 0); a
@@ -137,14 +169,18 @@ json_t *question_get_json(struct db *db, struct arena *a, int64_t course_id, int
  * titles and text; newest first, a page of per_page. */
 json_t *questions_json(struct db *db, struct arena *a, int64_t course_id, int64_t category_id, const char *q, int page,
                        int per_page);
-/* A GIFT import into a course: parses, reports each question ({"line","title","type","status":
+/* An import into a course from a file in format ("gift", "moodlexml", "aiken"; NULL or "" =
+ * question_format_detect): parses, reports each question ({"line","title","type","status":
  * "ok"|"error","error"}) and, unless dry_run, saves. With errors nothing is saved unless
- * skip_bad (then the good ones are). {"questions": [...], "imported", "errors", "saved": bool}.
- * LE_INVALID (with the report in *report_out) when errors stopped the import. */
-lerr question_import_gift(struct db *db, struct arena *a, int64_t course_id, const char *text, size_t len,
-                          bool dry_run, bool skip_bad, int64_t actor_id, json_t **report_out, struct problem *p);
-/* The course's own live questions (not shared ones) as GIFT text (malloc'd). */
-char *question_export_gift(struct db *db, struct arena *a, int64_t course_id, struct problem *p);
+ * skip_bad (then the good ones are). {"format", "questions": [...], "imported", "errors",
+ * "saved": bool}. LE_INVALID (with the report in *report_out) when errors stopped the import;
+ * LE_INVALID without a report when the format is unknown or the file cannot be read at all. */
+lerr question_import(struct db *db, struct arena *a, int64_t course_id, const char *format, const char *text,
+                     size_t len, bool dry_run, bool skip_bad, int64_t actor_id, json_t **report_out,
+                     struct problem *p);
+/* The course's own live questions (not shared ones) in format ("gift" or "moodlexml"; NULL =
+ * gift) as text (malloc'd). */
+char *question_export(struct db *db, struct arena *a, int64_t course_id, const char *format, struct problem *p);
 
 /* ---- Quizzes (quiz.c): the 'quiz' activity kind and its settings ---- */
 struct quiz_settings {            /* for quiz_save: NULL / negative = unchanged */

@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "assessments.h"
+#include "internal.h"
 
 #define ANSWERS_MAX 100
 #define BLANK "_____"
@@ -694,11 +694,10 @@ static lerr flush(struct reader *r)
     return e;
 }
 
-/* "$CATEGORY: $course$/top/Safety/Fire" → "Safety/Fire": Moodle's context and "top" are
- * where every category lives, so they say nothing here. */
-static lerr set_category(struct reader *r, const char *s, size_t len)
+const char *moodle_category_path(const char *s, size_t *len_io)
 {
     static const char *const contexts[] = {"$course$", "$system$", "$module$", "$coursecategory$"};
+    size_t len = *len_io;
     while (len && is_space(*s)) s++, len--;
     while (len && is_space(s[len - 1])) len--;
     for (size_t i = 0; i < sizeof contexts / sizeof contexts[0]; i++) {
@@ -709,6 +708,13 @@ static lerr set_category(struct reader *r, const char *s, size_t len)
         }
     }
     if (len >= 3 && memcmp(s, "top", 3) == 0 && (len == 3 || s[3] == '/')) s += len == 3 ? 3 : 4, len -= len == 3 ? 3 : 4;
+    *len_io = len;
+    return s;
+}
+
+static lerr set_category(struct reader *r, const char *s, size_t len)
+{
+    s = moodle_category_path(s, &len);
     free(r->category);
     r->category = strndup(s, len);
     return r->category ? LE_OK : LE_NOMEM;

@@ -1,6 +1,6 @@
 /* The question bank (assessments.h; docs/assessments.md): categories per course or shared by every
  * course, questions stored as their assessments.h object (JSON text in questions.data, with the
- * type and title beside it for queries), GIFT import and export.
+ * type and title beside it for queries), import and export (GIFT, Moodle XML, Aiken).
  *
  * Who may change what: a course changes only its own questions; shared ones (category with no
  * course) are changed through course_id 0, the shared bank. Every course may read and use the
@@ -406,9 +406,9 @@ json_t *questions_json(struct db *db, struct arena *a, int64_t course_id, int64_
                      per_page);
 }
 
-/* ---- GIFT ---- */
+/* ---- Import and export (GIFT, Moodle XML, Aiken: question_formats.c) ---- */
 
-/* The error without gift_parse's "line N: " prefix: the report carries the line by itself. */
+/* The error without the reader's "line N: " prefix: the report carries the line by itself. */
 static const char *error_text(const char *e)
 {
     int off = 0;
@@ -416,37 +416,68 @@ static const char *error_text(const char *e)
     return e;
 }
 
-lerr question_import_gift(struct db *db, struct arena *a, int64_t course_id, const char *text, size_t len,
-                          bool dry_run, bool skip_bad, int64_t actor_id, json_t **report_out, struct problem *p)
+/* One report row per entry; each question is checked as it would be saved (cats, datas), so a
+ * dry run tells the whole truth. Returns the number of errors. */
+static int import_report(struct arena *a, const struct gift_file *f, const char **cats, const char **datas,
+                         json_t *rows)
 {
-    *report_out = NULL;
-    struct gift_file f = {0};
-    lerr e = gift_parse(text ? text : "", text ? len : 0, &f, p);
-    if (e) return e;
-    /* First every question is checked as it would be saved, so a dry run tells the whole truth. */
-    const char **cats = arena_alloc(a, sizeof *cats * (f.n + 1));
-    const char **datas = arena_alloc(a, sizeof *datas * (f.n + 1));
-    json_t *rows = json_array();
-    int ok = 0, bad = 0;
-    for (size_t i = 0; i < f.n; i++) {
-        struct gift_entry *g = &f.entries[i];
+    int bad = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const struct gift_entry *g = &f->entries[i];
         struct problem qp = {0};
         lerr qe = g->question ? question_prepare(a, g->question, &cats[i], &datas[i], &qp) : LE_INVALID;
         const char *err = g->question ? qp.message : error_text(g->error);
-        /* An error is reported on its own line: a category's on its $CATEGORY: line. */
+        /* An error is reported on its own line: a category's on the line that set it. */
         int line = !qe ? g->line
                    : !g->question ? (g->error_line ? g->error_line : g->line)
                    : str_eq(qp.field, "category") && g->category_line ? g->category_line : g->line;
         if (qe) datas[i] = NULL;
         json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s, s:s}", "line", line, "title",
-                                              g->question ? jstr(g->question, "title") : "", "type",
-                                              g->question ? jstr(g->question, "type") : "", "status",
+                                              g->question ? jstr(g->question, "title") : g->title, "type",
+                                              g->question ? jstr(g->question, "type") : g->type, "status",
                                               qe ? "error" : "ok", "error", qe ? err : ""));
-        if (qe)
-            bad++;
-        else
-            ok++;
+        bad += qe != LE_OK;
     }
+    return bad;
+}
+
+/* Saves the entries that passed (datas[i] set) in one transaction, audited. */
+static lerr import_save(struct db *db, struct arena *a, int64_t course_id, const struct gift_file *f,
+                        const char **cats, const char **datas, int ok, int bad, int64_t actor_id, struct problem *p)
+{
+    if (db_tx_begin(db)) return model_db_problem(p);
+    int64_t cache_id = 0, id;
+    const char *cache_name = NULL;
+    lerr e = course_exists(db, course_id, p);
+    for (size_t i = 0; i < f->n && !e; i++)
+        if (datas[i])
+            e = question_insert(db, course_id, cats[i], f->entries[i].question, datas[i], actor_id, &cache_id,
+                                &cache_name, &id, p);
+    if (!e)
+        e = audit(db, actor_id, "question.import", arena_sprintf(a, "course:%lld", (long long)course_id),
+                  json_pack("{s:i, s:i}", "imported", ok, "skipped", bad), p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    return e;
+}
+
+lerr question_import(struct db *db, struct arena *a, int64_t course_id, const char *format, const char *text,
+                     size_t len, bool dry_run, bool skip_bad, int64_t actor_id, json_t **report_out,
+                     struct problem *p)
+{
+    *report_out = NULL;
+    if (!text) text = "", len = 0;
+    if (!format || !*format) format = question_format_detect(text, len);
+    const struct question_format *fmt = question_format_find(format);
+    if (!fmt)
+        return problem_set(p, LE_INVALID, "format", "The format \"%.40s\" is not one Lectern reads; use gift, "
+                           "moodlexml or aiken (or leave it out to tell from the file).", format);
+    struct gift_file f = {0};
+    lerr e = fmt->parse(text, len, &f, p);
+    if (e) return e;
+    const char **cats = arena_alloc(a, sizeof *cats * (f.n + 1));
+    const char **datas = arena_alloc(a, sizeof *datas * (f.n + 1));
+    json_t *rows = json_array();
+    int bad = import_report(a, &f, cats, datas, rows), ok = (int)f.n - bad;
     bool saved = false;
     if (bad && !skip_bad) {
         e = problem_set(p, LE_INVALID, "file",
@@ -454,31 +485,24 @@ lerr question_import_gift(struct db *db, struct arena *a, int64_t course_id, con
                         "and import again.",
                         bad, bad == 1 ? "" : "s", bad == 1 ? "has" : "have", bad == 1 ? "it" : "them");
     } else if (!dry_run && ok) {
-        if (db_tx_begin(db)) {
-            e = model_db_problem(p);
-        } else {
-            int64_t cache_id = 0, id;
-            const char *cache_name = NULL;
-            e = course_exists(db, course_id, p);
-            for (size_t i = 0; i < f.n && !e; i++)
-                if (datas[i])
-                    e = question_insert(db, course_id, cats[i], f.entries[i].question, datas[i], actor_id, &cache_id,
-                                        &cache_name, &id, p);
-            if (!e)
-                e = audit(db, actor_id, "question.import", arena_sprintf(a, "course:%lld", (long long)course_id),
-                          json_pack("{s:i, s:i}", "imported", ok, "skipped", bad), p);
-            if (db_tx_end(db, e) && !e) e = model_db_problem(p);
-            saved = !e;
-        }
+        e = import_save(db, a, course_id, &f, cats, datas, ok, bad, actor_id, p);
+        saved = !e;
     }
     gift_file_free(&f);
-    *report_out = json_pack("{s:o, s:i, s:i, s:b}", "questions", rows, "imported", ok, "errors", bad, "saved", saved);
+    *report_out = json_pack("{s:s, s:o, s:i, s:i, s:b}", "format", fmt->name, "questions", rows, "imported", ok,
+                            "errors", bad, "saved", saved);
     return e;
 }
 
-char *question_export_gift(struct db *db, struct arena *a, int64_t course_id, struct problem *p)
+char *question_export(struct db *db, struct arena *a, int64_t course_id, const char *format, struct problem *p)
 {
     (void)a;
+    const struct question_format *fmt = question_format_find(format ? format : "gift");
+    if (!fmt || !fmt->write) {
+        problem_set(p, LE_INVALID, "format", "Questions are exported as gift or moodlexml, not \"%.40s\".",
+                    format ? format : "");
+        return NULL;
+    }
     json_t *list = json_array();
     struct db_stmt *st = db_query(db,
                                   "SELECT " QUESTION_COLS " FROM questions q JOIN question_categories c ON c.id = "
@@ -498,8 +522,8 @@ char *question_export_gift(struct db *db, struct arena *a, int64_t course_id, st
         problem_set(p, LE_DB, "", "The question bank could not be read; try again.");
         return NULL;
     }
-    char *out = gift_write(list);
+    char *out = fmt->write(list);
     json_decref(list);
-    if (!out) problem_set(p, LE_NOMEM, "", "The questions could not be written as GIFT.");
+    if (!out) problem_set(p, LE_NOMEM, "", "The questions could not be written.");
     return out;
 }

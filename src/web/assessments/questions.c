@@ -256,7 +256,7 @@ void h_question_categories(struct request *req, struct response *res)
     res->model = qcategories_json(req->db, req->arena, c.id);
 }
 
-/* ---- GIFT import and export ---- */
+/* ---- Import (GIFT, Moodle XML, Aiken) and export (GIFT, Moodle XML) ---- */
 
 void h_questions_import_page(struct request *req, struct response *res)
 {
@@ -279,13 +279,14 @@ void h_questions_import(struct request *req, struct response *res)
     struct problem p = {0};
     if (!data || !len) {
         res->model = json_pack("{s:o}", "course", web_assess_course_json(&c));
-        problem_set(&p, LE_INVALID, "file", "Choose a GIFT file (or paste its text) to import.");
+        problem_set(&p, LE_INVALID, "file", "Choose a GIFT, Moodle XML or Aiken file (or paste its text) to import.");
         web_fail(res, &p);
         return;
     }
     bool dry_run = req_param_bool(req, "dry_run"), skip_bad = req_param_bool(req, "skip_bad");
     json_t *report = NULL;
-    lerr e = question_import_gift(req->db, req->arena, c.id, data, len, dry_run, skip_bad, req->user->id, &report, &p);
+    lerr e = question_import(req->db, req->arena, c.id, req_param(req, "format"), data, len, dry_run, skip_bad,
+                             req->user->id, &report, &p);
     if (e && !report) {
         res->model = json_pack("{s:o}", "course", web_assess_course_json(&c));
         web_fail(res, &p);
@@ -294,6 +295,9 @@ void h_questions_import(struct request *req, struct response *res)
     res->model = report;
     json_object_set_new(res->model, "course", web_assess_course_json(&c));
     json_object_set_new(res->model, "dry_run", json_boolean(dry_run));
+    /* the page names the format it read ({{#format_moodlexml}}) */
+    if (!req->is_api)
+        json_object_set_new(res->model, arena_sprintf(req->arena, "format_%s", json_string_value(json_object_get(report, "format"))), json_true());
     if (e) {
         /* Errors stopped the import: 422 with the report, so the client sees every line. */
         json_t *err = json_pack("{s:s, s:s, s:s}", "code", lerr_code(e), "message", p.message, "field",
@@ -318,15 +322,18 @@ void h_questions_export(struct request *req, struct response *res)
     struct course c;
     if (!web_assess_manage_course(req, res, &c)) return;
     struct problem p = {0};
-    char *text = question_export_gift(req->db, req->arena, c.id, &p);
+    const char *format = req_param(req, "format") && *req_param(req, "format") ? req_param(req, "format") : "gift";
+    char *text = question_export(req->db, req->arena, c.id, format, &p);
     if (!text) {
         web_fail(res, &p);
         return;
     }
+    bool xml = !strcmp(format, "moodlexml");
     res->body = text;
     res->body_len = strlen(text);
     res->body_owned = true;
-    res->content_type = "text/plain; charset=utf-8";
+    res->content_type = xml ? "application/xml; charset=utf-8" : "text/plain; charset=utf-8";
     if (!req->is_api)
-        res_header(res, "Content-Disposition", arena_sprintf(req->arena, "attachment; filename=\"%s.gift\"", c.code));
+        res_header(res, "Content-Disposition",
+                   arena_sprintf(req->arena, "attachment; filename=\"%s.%s\"", c.code, xml ? "xml" : "gift"));
 }

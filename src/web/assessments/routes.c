@@ -49,8 +49,14 @@ static const struct param_spec p_questions_import[] = {
     {"course", P_STR, PARAM_REQUIRED, 1, 100},
     {"file", P_FILE, 0, 0, 8 * 1024 * 1024},
     {"data", P_TEXT, 0, 0, 4 * 1024 * 1024},
+    {"format", P_STR, 0, 0, 20},
     {"dry_run", P_BOOL, 0, 0, 0},
     {"skip_bad", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
+static const struct param_spec p_questions_export[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"format", P_STR, 0, 0, 20},
     PARAMS_END,
 };
 static const struct param_spec p_quiz[] = {
@@ -131,8 +137,8 @@ static const struct route routes[] = {
     {"GET", "/courses/{course:str}/questions/import", h_questions_import_page, QM, p_question, 0},
     {"POST", "/courses/{course:str}/questions/import", h_questions_import, QM, p_questions_import, 0},
     {"POST", "/api/v1/courses/{course:str}/questions/import", h_questions_import, QM, p_questions_import, 0},
-    {"GET", "/courses/{course:str}/questions/export", h_questions_export, QM, p_question, 0},
-    {"GET", "/api/v1/courses/{course:str}/questions/export", h_questions_export, QM, p_question, 0},
+    {"GET", "/courses/{course:str}/questions/export", h_questions_export, QM, p_questions_export, 0},
+    {"GET", "/api/v1/courses/{course:str}/questions/export", h_questions_export, QM, p_questions_export, 0},
     {"GET", "/courses/{course:str}/questions/{id:int}", h_question_show, QM, p_question_form, 0},
     {"GET", "/api/v1/courses/{course:str}/questions/{id:int}", h_question_show, QM, p_question, 0},
     {"POST", "/courses/{course:str}/questions/{id:int}", h_question_update, QM, p_question_form, 0},

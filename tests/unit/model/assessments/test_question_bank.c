@@ -223,7 +223,7 @@ static void test_shared_and_course_banks(void **state)
     json_decref(q);
 
     /* export holds only the course's own questions */
-    char *gift = question_export_gift(f->db, f->a, ca, &p);
+    char *gift = question_export(f->db, f->a, ca, "gift", &p);
     assert_non_null(gift);
     assert_non_null(strstr(gift, "Only in A"));
     assert_null(strstr(gift, "everyone"));
@@ -263,7 +263,7 @@ static void test_import(void **state)
     json_t *r = NULL;
 
     /* dry run: the report, nothing saved */
-    lerr e = question_import_gift(f->db, f->a, course, good_gift, strlen(good_gift), true, false, f->admin, &r, &p);
+    lerr e = question_import(f->db, f->a, course, "gift", good_gift, strlen(good_gift), true, false, f->admin, &r, &p);
     assert_int_equal(e, LE_OK);
     assert_int_equal(json_integer_value(json_object_get(r, "imported")), 3);
     assert_int_equal(json_integer_value(json_object_get(r, "errors")), 0);
@@ -278,7 +278,7 @@ static void test_import(void **state)
     assert_int_equal(bank_total(f, course), 0);
 
     /* a file with an error: nothing saved, the error on its line */
-    e = question_import_gift(f->db, f->a, course, bad_gift, strlen(bad_gift), false, false, f->admin, &r, &p);
+    e = question_import(f->db, f->a, course, "gift", bad_gift, strlen(bad_gift), false, false, f->admin, &r, &p);
     assert_int_equal(e, LE_INVALID);
     assert_non_null(r);
     assert_int_equal(json_integer_value(json_object_get(r, "errors")), 1);
@@ -292,7 +292,7 @@ static void test_import(void **state)
     assert_int_equal(bank_total(f, course), 0);
 
     /* --skip-bad: the good ones are saved */
-    e = question_import_gift(f->db, f->a, course, bad_gift, strlen(bad_gift), false, true, f->admin, &r, &p);
+    e = question_import(f->db, f->a, course, "gift", bad_gift, strlen(bad_gift), false, true, f->admin, &r, &p);
     assert_int_equal(e, LE_OK);
     assert_true(json_is_true(json_object_get(r, "saved")));
     json_decref(r);
@@ -300,7 +300,7 @@ static void test_import(void **state)
 
     /* a good file: saved, categories from $CATEGORY, audited once */
     int64_t before = audit_count(f, "question.import");
-    e = question_import_gift(f->db, f->a, course, good_gift, strlen(good_gift), false, false, f->admin, &r, &p);
+    e = question_import(f->db, f->a, course, "gift", good_gift, strlen(good_gift), false, false, f->admin, &r, &p);
     assert_int_equal(e, LE_OK);
     assert_true(json_is_true(json_object_get(r, "saved")));
     json_decref(r);
@@ -322,7 +322,7 @@ static void test_import(void **state)
 
     /* not UTF-8: refused as a whole */
     static const char latin1[] = "::T::Caf\xe9 {T}\n";
-    assert_int_equal(question_import_gift(f->db, f->a, course, latin1, strlen(latin1), false, false, f->admin, &r, &p),
+    assert_int_equal(question_import(f->db, f->a, course, "gift", latin1, strlen(latin1), false, false, f->admin, &r, &p),
                      LE_INVALID);
     assert_null(r);
 }
@@ -361,20 +361,20 @@ static void test_export_round_trip(void **state)
     struct problem p = {0};
     int64_t ca = make_course(f, "QB-X"), cb = make_course(f, "QB-Y");
     json_t *r = NULL;
-    lerr e = question_import_gift(f->db, f->a, ca, good_gift, strlen(good_gift), false, false, f->admin, &r, &p);
+    lerr e = question_import(f->db, f->a, ca, "gift", good_gift, strlen(good_gift), false, false, f->admin, &r, &p);
     assert_int_equal(e, LE_OK);
     json_decref(r);
     json_t *q = single("Default one", "In no category {braces} and = signs ~ tildes # hash", "");
     assert_int_equal(question_create(f->db, f->a, ca, false, q, f->admin, NULL, &p), LE_OK);
     json_decref(q);
 
-    char *gift = question_export_gift(f->db, f->a, ca, &p);
+    char *gift = question_export(f->db, f->a, ca, "gift", &p);
     assert_non_null(gift);
     /* gift_write writes Moodle's form, "$CATEGORY: $course$/top/Safety/Fire" */
     assert_non_null(strstr(gift, "$CATEGORY:"));
     assert_non_null(strstr(gift, "/Safety/Fire\n"));
     assert_non_null(strstr(gift, "/Safety/First aid\n"));
-    e = question_import_gift(f->db, f->a, cb, gift, strlen(gift), false, false, f->admin, &r, &p);
+    e = question_import(f->db, f->a, cb, "gift", gift, strlen(gift), false, false, f->admin, &r, &p);
     if (e) print_message("%s\n%s\n", p.message, gift);
     assert_int_equal(e, LE_OK);
     assert_int_equal(json_integer_value(json_object_get(r, "imported")), 4);
