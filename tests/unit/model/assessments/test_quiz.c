@@ -186,6 +186,8 @@ static json_t *qjson(struct fx *f, struct world *w, int64_t quiz, int64_t user)
 static void test_migration_keeps_attempts(void **state)
 {
     struct fx *f = *state;
+    /* PostgreSQL changes the CHECK in place (its own 0028), which is not run twice. */
+    if (strcmp(f->db->engine->name, "sqlite") != 0) skip();
     struct world w = make_world(f);
     struct problem p = {0};
     int64_t quiz = make_quiz(f, &w, "Quiz");
