@@ -15,7 +15,8 @@ static const char question_usage[] =
     "\n"
     "import adds the questions of a GIFT file (FILE '-' reads standard input) to the course's\n"
     "question bank, in the categories its $CATEGORY: lines name (created when missing). Every\n"
-    "question's outcome is printed first, with the line it starts on; then all are saved, or none\n"
+    "question's outcome is printed first, with the line it starts on (every error up to 1,000 and\n"
+    "the first 1,000 questions that are ok; the rest are counted); then all are saved, or none\n"
     "when any has an error.\n"
     "\n"
     "  --dry-run    print the outcome and save nothing\n"
@@ -82,6 +83,11 @@ static int question_import(int argc, char **argv, struct cli_ctx *ctx, struct ar
         else
             printf("line %d: error: %s\n", line, json_string_value(json_object_get(q, "error")));
     }
+    int not_listed = (int)json_integer_value(json_object_get(report, "not_listed"));
+    if (not_listed)
+        printf("(%d more question%s not listed, of which %d with errors: the report lists every error up to "
+               "1,000 and the first 1,000 questions that are ok)\n",
+               not_listed, not_listed == 1 ? "" : "s", (int)json_integer_value(json_object_get(report, "errors_not_listed")));
     int imported = (int)json_integer_value(json_object_get(report, "imported"));
     int errors = (int)json_integer_value(json_object_get(report, "errors"));
     bool saved = json_is_true(json_object_get(report, "saved"));

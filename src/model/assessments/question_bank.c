@@ -416,63 +416,139 @@ static const char *error_text(const char *e)
     return e;
 }
 
+/* A file may hold hundreds of thousands of questions: the report keeps every error up to
+ * GIFT_REPORT_ERRORS_MAX and the questions that went well among the first GIFT_REPORT_OK_MAX,
+ * and counts the rest, so that it stays small whatever the file's size. */
+#define GIFT_REPORT_ERRORS_MAX 1000
+#define GIFT_REPORT_OK_MAX 1000
+
+struct gift_report_row {
+    int line;
+    const char *title, *type, *error; /* error NULL = ok */
+};
+
+/* One GIFT import: two readings of the same text, one question at a time. The first checks
+ * and prepares every question as it would be saved (so a dry run tells the whole truth) and
+ * reports; the second, only when the import goes ahead, prepares and inserts them again. */
+struct gift_import {
+    struct db *db;
+    struct arena *a;
+    int64_t course_id, actor_id;
+    bool writing;                     /* the second reading */
+    struct gift_report_row *rows;
+    int n_rows, n_questions, ok, bad, n_errors_listed;
+    int64_t cat_cache_id;             /* question_insert's cache of the last category */
+    const char *cat_cache_name;
+    struct problem *p;
+};
+
+/* Prepares one question in a's scratch arena; *err gets what is wrong and *line where. */
+static lerr gift_prepare(struct arena *scratch, const struct gift_entry *g, const char **cat, const char **data,
+                         const char **err, int *line)
+{
+    struct problem qp = {0};
+    lerr qe = g->question ? question_prepare(scratch, g->question, cat, data, &qp) : LE_INVALID;
+    *err = g->question ? arena_strdup(scratch, qp.message) : error_text(g->error);
+    /* An error is reported on its own line: a category's on its $CATEGORY: line. */
+    *line = !qe ? g->line
+            : !g->question ? (g->error_line ? g->error_line : g->line)
+            : str_eq(qp.field, "category") && g->category_line ? g->category_line : g->line;
+    return qe;
+}
+
+static void gift_report(struct gift_import *im, const struct gift_entry *g, int line, const char *err)
+{
+    bool listed = err ? im->n_errors_listed < GIFT_REPORT_ERRORS_MAX : im->n_questions <= GIFT_REPORT_OK_MAX;
+    if (!listed) return;
+    if (err) im->n_errors_listed++;
+    struct gift_report_row *row = &im->rows[im->n_rows++];
+    row->line = line;
+    row->title = arena_strdup(im->a, g->question ? jstr(g->question, "title") : "");
+    row->type = arena_strdup(im->a, g->question ? jstr(g->question, "type") : "");
+    row->error = err ? arena_strdup(im->a, err) : NULL;
+}
+
+static lerr gift_import_one(void *ctx, struct gift_entry *g)
+{
+    struct gift_import *im = ctx;
+    struct arena *scratch = arena_new(4096);
+    const char *cat = NULL, *data = NULL, *err;
+    int line;
+    lerr e = LE_OK, qe = gift_prepare(scratch, g, &cat, &data, &err, &line);
+    im->n_questions++;
+    if (!im->writing) {
+        gift_report(im, g, line, qe ? err : NULL);
+        if (qe) im->bad++;
+        else im->ok++;
+    } else if (!qe) {
+        int64_t id;
+        e = question_insert(im->db, im->course_id, cat, g->question, data, im->actor_id, &im->cat_cache_id,
+                            &im->cat_cache_name, &id, im->p);
+        /* the cache must outlive this question's scratch arena; categories change seldom */
+        if (!e && im->cat_cache_name == cat) im->cat_cache_name = arena_strdup(im->a, cat);
+    }
+    arena_free(scratch);
+    return e;
+}
+
+static lerr gift_import_write(struct gift_import *im, const char *text, size_t len)
+{
+    if (db_tx_begin(im->db)) return model_db_problem(im->p);
+    im->writing = true;
+    im->n_questions = 0;
+    lerr e = course_exists(im->db, im->course_id, im->p);
+    if (!e) e = gift_parse_each(text, len, gift_import_one, im, im->p);
+    if (!e)
+        e = audit(im->db, im->actor_id, "question.import", arena_sprintf(im->a, "course:%lld", (long long)im->course_id),
+                  json_pack("{s:i, s:i}", "imported", im->ok, "skipped", im->bad), im->p);
+    if (db_tx_end(im->db, e) && !e) e = model_db_problem(im->p);
+    return e;
+}
+
+static json_t *gift_report_json(const struct gift_import *im, bool saved)
+{
+    json_t *rows = json_array();
+    for (int i = 0; i < im->n_rows; i++) {
+        const struct gift_report_row *r = &im->rows[i];
+        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s, s:s}", "line", r->line, "title", r->title, "type",
+                                              r->type, "status", r->error ? "error" : "ok", "error",
+                                              r->error ? r->error : ""));
+    }
+    return json_pack("{s:o, s:i, s:i, s:b, s:i, s:i}", "questions", rows, "imported", im->ok, "errors", im->bad,
+                     "saved", saved, "not_listed", im->n_questions - im->n_rows, "errors_not_listed",
+                     im->bad - im->n_errors_listed);
+}
+
 lerr question_import_gift(struct db *db, struct arena *a, int64_t course_id, const char *text, size_t len,
                           bool dry_run, bool skip_bad, int64_t actor_id, json_t **report_out, struct problem *p)
 {
     *report_out = NULL;
-    struct gift_file f = {0};
-    lerr e = gift_parse(text ? text : "", text ? len : 0, &f, p);
-    if (e) return e;
-    /* First every question is checked as it would be saved, so a dry run tells the whole truth. */
-    const char **cats = arena_alloc(a, sizeof *cats * (f.n + 1));
-    const char **datas = arena_alloc(a, sizeof *datas * (f.n + 1));
-    json_t *rows = json_array();
-    int ok = 0, bad = 0;
-    for (size_t i = 0; i < f.n; i++) {
-        struct gift_entry *g = &f.entries[i];
-        struct problem qp = {0};
-        lerr qe = g->question ? question_prepare(a, g->question, &cats[i], &datas[i], &qp) : LE_INVALID;
-        const char *err = g->question ? qp.message : error_text(g->error);
-        /* An error is reported on its own line: a category's on its $CATEGORY: line. */
-        int line = !qe ? g->line
-                   : !g->question ? (g->error_line ? g->error_line : g->line)
-                   : str_eq(qp.field, "category") && g->category_line ? g->category_line : g->line;
-        if (qe) datas[i] = NULL;
-        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s, s:s}", "line", line, "title",
-                                              g->question ? jstr(g->question, "title") : "", "type",
-                                              g->question ? jstr(g->question, "type") : "", "status",
-                                              qe ? "error" : "ok", "error", qe ? err : ""));
-        if (qe)
-            bad++;
-        else
-            ok++;
-    }
+    if (!text) text = "", len = 0;
+    struct gift_import im = {.db = db, .a = a, .course_id = course_id, .actor_id = actor_id, .p = p};
+    im.rows = arena_alloc(a, sizeof *im.rows * (GIFT_REPORT_ERRORS_MAX + GIFT_REPORT_OK_MAX));
+    /* Each question's JSON is made and dropped in turn: from malloc, not the request's arena,
+     * which would hold every one of them until the request ends. */
+    struct arena *json_arena = json_memory_pause();
+    lerr e = gift_parse_each(text, len, gift_import_one, &im, p);
     bool saved = false;
+    if (e) {
+        json_memory_resume(json_arena);
+        return e;
+    }
+    int bad = im.bad;
     if (bad && !skip_bad) {
         e = problem_set(p, LE_INVALID, "file",
                         "%d question%s in the file %s errors; nothing was imported. Fix %s (or skip the bad ones) "
                         "and import again.",
                         bad, bad == 1 ? "" : "s", bad == 1 ? "has" : "have", bad == 1 ? "it" : "them");
-    } else if (!dry_run && ok) {
-        if (db_tx_begin(db)) {
-            e = model_db_problem(p);
-        } else {
-            int64_t cache_id = 0, id;
-            const char *cache_name = NULL;
-            e = course_exists(db, course_id, p);
-            for (size_t i = 0; i < f.n && !e; i++)
-                if (datas[i])
-                    e = question_insert(db, course_id, cats[i], f.entries[i].question, datas[i], actor_id, &cache_id,
-                                        &cache_name, &id, p);
-            if (!e)
-                e = audit(db, actor_id, "question.import", arena_sprintf(a, "course:%lld", (long long)course_id),
-                          json_pack("{s:i, s:i}", "imported", ok, "skipped", bad), p);
-            if (db_tx_end(db, e) && !e) e = model_db_problem(p);
-            saved = !e;
-        }
+    } else if (!dry_run && im.ok) {
+        int n_read = im.n_questions;
+        e = gift_import_write(&im, text, len);
+        im.n_questions = n_read;
+        saved = !e;
     }
-    gift_file_free(&f);
-    *report_out = json_pack("{s:o, s:i, s:i, s:b}", "questions", rows, "imported", ok, "errors", bad, "saved", saved);
+    json_memory_resume(json_arena);
+    *report_out = gift_report_json(&im, saved);
     return e;
 }
 

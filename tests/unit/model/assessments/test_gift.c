@@ -611,6 +611,36 @@ static void round_trip_a_hand_written_file(void **state)
     gift_file_free(&g);
 }
 
+/* gift_parse_each hands over one question at a time, in order, and stops at the first error
+ * its callback returns. */
+struct seen {
+    int n;
+    int lines[4];
+    bool ok[4];
+};
+
+static lerr see_two(void *ctx, struct gift_entry *ent)
+{
+    struct seen *s = ctx;
+    s->lines[s->n] = ent->line;
+    s->ok[s->n] = ent->question != NULL;
+    return ++s->n == 2 ? LE_DB : LE_OK;
+}
+
+static void streams_one_question_at_a_time(void **state)
+{
+    (void)state;
+    const char *text = "::A::One {T}\n\n::B::Two {= ~x}\n\n::C::Three {F}\n";
+    struct seen s = {0};
+    struct problem p = {0};
+    assert_int_equal(gift_parse_each(text, strlen(text), see_two, &s, &p), LE_DB);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.lines[0], 1);
+    assert_true(s.ok[0]);
+    assert_int_equal(s.lines[1], 3);
+    assert_false(s.ok[1]);
+}
+
 static void writes_readable_gift(void **state)
 {
     (void)state;
@@ -648,6 +678,7 @@ int main(void)
         cmocka_unit_test(round_trip_every_type),
         cmocka_unit_test(round_trip_a_hand_written_file),
         cmocka_unit_test(writes_readable_gift),
+        cmocka_unit_test(streams_one_question_at_a_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
