@@ -108,7 +108,9 @@ struct ex {                       /* an existing account */
 };
 
 struct rowx {                     /* import_row.priv */
-    const char *v[F__COUNT];      /* the cell, trimmed; NULL = no such column */
+    const char **v;               /* while the row is checked: its cells, trimmed, per field (NULL =
+                                   * no such column); they are gone after check_row */
+    const char *manager_cell;     /* the manager cell, kept for resolve_managers */
     const char **pv;              /* profile values (normalised) per profile column */
     int ex;                       /* target account, -1 for a new one */
     bool create, del, rename;
@@ -132,6 +134,11 @@ struct pfcol {                    /* a profile_field_<shortname> column */
     struct profile_field f;
     int col;
     const char *header;
+};
+
+struct rows_ref {
+    struct import_row *rows;
+    int n;
 };
 
 struct ctx {
@@ -159,6 +166,15 @@ struct ctx {
     struct profile_field *fields;
     int n_fields;
     int64_t active_admins;
+    /* The preview reads the file one record at a time (csv_each): the row being checked's
+     * cells, and whether the header was usable and the site could be read. */
+    const char *cells[F__COUNT];
+    const char **pvals;
+    const struct csv_doc *doc;    /* its delimiter and BOM are known before the first record */
+    bool seen_header, header_ok, db_failed;
+    struct rows_ref *rows_ref;
+    int rows_cap;                 /* rows allocated: at most one per line of the file */
+    struct arena *tmp;            /* what only the row being checked needs; emptied after each */
     /* Audit entries of a commit's chunk, appended together at its end (audit_append_many). */
     struct audit_entry *audit;
     size_t n_audit, cap_audit;
@@ -182,6 +198,19 @@ static void file_error(struct ctx *c, int line, const char *column, const char *
     va_end(ap);
     r->file_errors[r->n_file_errors++] =
         (struct import_issue){line, arena_strdup(c->a, column ? column : ""), arena_strdup(c->a, msg)};
+}
+
+/* A problem found while reading the file, which is reported before those of its header (the
+ * header was checked as it was read). */
+static void file_error_first(struct ctx *c, int line, const char *message)
+{
+    struct import_result *r = c->r;
+    int before = r->n_file_errors;
+    file_error(c, line, "", "%s", message);
+    if (r->n_file_errors == before || r->n_file_errors < 2) return;
+    struct import_issue last = r->file_errors[r->n_file_errors - 1];
+    memmove(r->file_errors + 1, r->file_errors, sizeof *r->file_errors * (size_t)(r->n_file_errors - 1));
+    r->file_errors[0] = last;
 }
 
 static void row_error(struct ctx *c, struct import_row *row, const char *column, const char *fmt, ...)
@@ -488,7 +517,7 @@ static const char *cell(struct ctx *c, const struct csv_record *rec, enum ufield
     while (*s == ' ' || *s == '\t') s++;
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
-    return s[n] ? arena_strndup(c->a, s, n) : s;
+    return s[n] ? arena_strndup(c->tmp, s, n) : s;
 }
 
 static bool given(const char *v)
@@ -535,7 +564,7 @@ static int find_department(struct ctx *c, const char *v, const char **why)
     *why = NULL;
     int i = strmap_get(&c->dept_by_idnumber, v);
     if (i >= 0) return i;
-    char *path = lower_dup(c->a, department_path(c->a, v));
+    char *path = lower_dup(c->tmp, department_path(c->tmp, v));
     i = strmap_get(&c->dept_by_path, path);
     if (i >= 0) return i;
     i = strmap_get(&c->dept_by_name, path);
@@ -622,7 +651,7 @@ static lerr create_departments(struct ctx *c)
 static int find_job_role(struct ctx *c, const char *v)
 {
     int i = strmap_get(&c->role_by_idnumber, v);
-    return i >= 0 ? i : strmap_get(&c->role_by_name, lower_dup(c->a, v));
+    return i >= 0 ? i : strmap_get(&c->role_by_name, lower_dup(c->tmp, v));
 }
 
 /* ---- Usernames from a template ---- */
@@ -746,8 +775,9 @@ static void check_text_cells(struct ctx *c, struct import_row *row, struct rowx 
         cell_error(c, row, F_USERNAME, &p), v->username = NULL;
     if (given(x->v[F_OLDUSERNAME]) && user_check_username(a, x->v[F_OLDUSERNAME], &v->oldusername, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_OLDUSERNAME, &p), v->oldusername = NULL;
-    row->username = v->username ? v->username : x->v[F_USERNAME] ? x->v[F_USERNAME] : "";
-    v->email = x->v[F_EMAIL];
+    /* the cells go when the row has been checked: what the row keeps is copied */
+    row->username = v->username ? v->username : x->v[F_USERNAME] ? arena_strdup(a, x->v[F_USERNAME]) : "";
+    v->email = x->v[F_EMAIL] ? arena_strdup(a, x->v[F_EMAIL]) : NULL;
     if (given(v->email) && !user_email_valid(v->email)) {
         row_error(c, row, c->header[F_EMAIL], "'%s' is not an email address: write it like name@example.org.", v->email);
         v->email = NULL;
@@ -831,6 +861,7 @@ static void check_org_cells(struct ctx *c, struct import_row *row, struct rowx *
         }
     }
     x->manager_given = given(x->v[F_MANAGER]);
+    if (x->manager_given) x->manager_cell = arena_strdup(c->a, x->v[F_MANAGER]);
 }
 
 /* A rename through oldusername, for a row whose username names no account: the account to
@@ -907,7 +938,7 @@ static void check_password(struct ctx *c, struct import_row *row, struct rowx *x
     const char *pw = x->v[F_PASSWORD];
     if (!given(pw) || strcmp(pw, "changeme") == 0) return;
     struct problem p = {0};
-    if (!password_check_policy(pw, username, &p)) x->password = pw;
+    if (!password_check_policy(pw, username, &p)) x->password = arena_strdup(c->a, pw);
     else if (c->o->weak_password_link) x->weak_password = true;
     else
         row_error(c, row, c->header[F_PASSWORD],
@@ -1149,6 +1180,7 @@ static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const
         row_error(c, row, "", "%s", width);
         return;
     }
+    x->v = c->cells;
     for (int f = 0; f < F__COUNT; f++) x->v[f] = cell(c, rec, (enum ufield)f);
     columns_check_row(c, ri, rec);
     struct cells v = {0};
@@ -1209,7 +1241,7 @@ static void resolve_managers(struct ctx *c)
         if (!x->manager_given || (row->outcome != IO_CREATE && row->outcome != IO_UPDATE &&
                                   row->outcome != IO_UNCHANGED) || x->del)
             continue;
-        const char *v = x->v[F_MANAGER];
+        const char *v = x->manager_cell;
         char *uname = NULL;
         int m = OWNER_NONE;
         if (!user_check_username(c->a, v, &uname, NULL)) m = strmap_get(&c->by_username, uname);
@@ -1322,18 +1354,13 @@ static void spread_errors(struct ctx *c)
             const struct import_row *mrow = &r->rows[OWNER_ROW(x->manager)];
             if (mrow->outcome != IO_ERROR) continue;
             row_error(c, row, c->header[F_MANAGER], "The manager '%s' is on line %d, which has an error.",
-                      x->v[F_MANAGER], mrow->line);
+                      x->manager_cell, mrow->line);
             again = true;
         }
     }
 }
 
 /* ---- Preview ---- */
-
-struct rows_ref {
-    struct import_row *rows;
-    int n;
-};
 
 static void release_changes(void *p)
 {
@@ -1349,62 +1376,115 @@ static double ms_since(double t0)
     return time_monotonic_ms() - t0;
 }
 
-static lerr run_preview(struct ctx *c, const char *data, size_t len, struct problem *p)
+/* At most one record per line: the rows are allocated once, before the first is read. */
+static int count_lines(const char *data, size_t len)
+{
+    int n = 1;
+    for (const char *s = data, *end = data + len; (s = memchr(s, '\n', (size_t)(end - s))); s++) n++;
+    for (const char *s = data, *end = data + len; (s = memchr(s, '\r', (size_t)(end - s))); s++) n++;
+    return n;
+}
+
+/* The header: the columns, then what the site holds that the rows are checked against. */
+static void preview_header(struct ctx *c, const struct csv_record *rec)
 {
     struct import_result *r = c->r;
-    struct arena *a = c->a;
-    double t0 = time_monotonic_ms();
-    struct csv_doc doc;
-    struct problem cp = {0};
-    lerr e = csv_doc_read(a, data, len, &doc, &cp);
-    r->delimiter = doc.delimiter;
-    r->bom = doc.bom;
-    r->ms_parse = ms_since(t0);
-    if (e == LE_NOMEM) return problem_set(p, LE_NOMEM, "", "out of memory reading the file");
-    if (e) {
-        /* The rows before a broken quote are still checked: their own problems show too. */
-        file_error(c, doc.error_line, "", "%s", cp.message);
-        if (!doc.partial) return LE_OK;
+    r->delimiter = c->doc->delimiter;
+    r->bom = c->doc->bom;
+    if (profile_field_list(c->db, c->a, &c->fields, &c->n_fields)) {
+        c->db_failed = true;
+        return;
     }
-    if (doc.n_records < 1) {
-        file_error(c, 1, "", "The file is empty: it needs a header line naming the columns.");
-        return LE_OK;
+    if (!map_header(c, rec)) return;
+    if (load_site(c, c->rows_cap) || load_profile_values(c, &c->pvals)) {
+        c->db_failed = true;
+        return;
     }
-    t0 = time_monotonic_ms();
-    if (profile_field_list(c->db, a, &c->fields, &c->n_fields)) goto db_failed;
-    if (!map_header(c, &doc.records[0])) return LE_OK;
-    if (load_site(c, doc.n_records)) goto db_failed;
-    const char **pvals = NULL;
-    if (load_profile_values(c, &pvals)) goto db_failed;
-    r->n_rows = doc.n_records - 1;
-    r->rows = arena_alloc(a, sizeof *r->rows * (size_t)(r->n_rows + 1));
-    struct rowx *xs = arena_alloc(a, sizeof *xs * (size_t)(r->n_rows + 1));
-    struct rows_ref *ref = arena_alloc(a, sizeof *ref);
-    *ref = (struct rows_ref){r->rows, r->n_rows};
-    arena_defer(a, release_changes, ref);
-    for (int i = 0; i < r->n_rows; i++) {
-        r->rows[i].priv = &xs[i];
-        xs[i].pv = arena_alloc(a, sizeof *xs[i].pv * (size_t)(c->n_pf + 1));
-        check_row(c, i, &doc.records[i + 1], pvals);
+    r->rows = arena_alloc(c->a, sizeof *r->rows * (size_t)(c->rows_cap + 1));
+    struct rows_ref *ref = arena_alloc(c->a, sizeof *ref);
+    *ref = (struct rows_ref){r->rows, 0};
+    arena_defer(c->a, release_changes, ref);
+    c->rows_ref = ref;
+    c->header_ok = true;
+}
+
+/* One record of the file, as soon as it is read (csv_each); its cells are gone afterwards. */
+static void preview_record(void *ctx, const struct csv_record *rec)
+{
+    struct ctx *c = ctx;
+    struct import_result *r = c->r;
+    if (!c->header_ok && !c->db_failed && !c->seen_header) {
+        c->seen_header = true;
+        preview_header(c, rec);
+        return;
     }
-    resolve_managers(c);
-    find_loops(c);
-    spread_errors(c);
+    if (!c->header_ok || c->db_failed || r->n_rows >= c->rows_cap) return;
+    int i = r->n_rows++;
+    c->rows_ref->n = r->n_rows;
+    struct rowx *x = arena_alloc(c->a, sizeof *x);
+    r->rows[i].priv = x;
+    if (c->n_pf) x->pv = arena_alloc(c->a, sizeof *x->pv * (size_t)c->n_pf);
+    check_row(c, i, rec, c->pvals);
+    x->v = NULL;
+    arena_free(c->tmp);
+    c->tmp = arena_new(1024);
+}
+
+/* The rows' notes and the counts, once every row is known. */
+static void sum_up(struct ctx *c)
+{
+    struct import_result *r = c->r;
     for (int i = 0; i < r->n_rows; i++) {
         struct import_row *row = &r->rows[i];
         struct rowx *x = row->priv;
         if ((row->outcome == IO_UPDATE) && !x->del && x->changes.len)
-            row->note = arena_sprintf(a, "changes: %s", x->changes.data);
+            row->note = arena_sprintf(c->a, "changes: %s", x->changes.data);
         if (row->outcome == IO_CREATE && x->create)
             row->note = x->password        ? "with the password from the file"
                         : x->weak_password ? "the file's password is too weak: a sign-in link is sent instead"
                                            : "needs a sign-in link to choose a password";
         r->counts[row->outcome]++;
     }
+}
+
+/* The file is read one record at a time and each row is checked as it comes, keeping only
+ * what the rows need later (their outcome, the values they write, their claims on
+ * usernames, emails and idnumbers): never every cell of the file at once. */
+static lerr run_preview(struct ctx *c, const char *data, size_t len, struct problem *p)
+{
+    struct import_result *r = c->r;
+    double t0 = time_monotonic_ms();
+    struct csv_doc doc;
+    struct problem cp = {0};
+    c->rows_cap = count_lines(data, len);
+    c->tmp = arena_new(1024);
+    c->doc = &doc;
+    lerr e = csv_each(c->a, data, len, preview_record, c, &doc, &cp);
+    arena_free(c->tmp);
+    c->tmp = NULL;
+    r->delimiter = doc.delimiter;
+    r->bom = doc.bom;
+    r->ms_parse = ms_since(t0); /* reading and checking go together now; ms_check is the rest */
+    if (e == LE_NOMEM) return problem_set(p, LE_NOMEM, "", "out of memory reading the file");
+    if (c->db_failed) return problem_set(p, LE_DB, "", "The database could not be read; nothing was changed. Try again.");
+    if (e) {
+        /* The rows before a broken quote are still checked: their own problems show too. */
+        file_error_first(c, doc.error_line, cp.message);
+        if (!doc.partial) r->n_rows = 0;
+        if (!doc.partial) return LE_OK;
+    }
+    if (doc.n_records < 1) {
+        file_error(c, 1, "", "The file is empty: it needs a header line naming the columns.");
+        return LE_OK;
+    }
+    if (!c->header_ok) return LE_OK;
+    t0 = time_monotonic_ms();
+    resolve_managers(c);
+    find_loops(c);
+    spread_errors(c);
+    sum_up(c);
     r->ms_check = ms_since(t0);
     return LE_OK;
-db_failed:
-    return problem_set(p, LE_DB, "", "The database could not be read; nothing was changed. Try again.");
 }
 
 static void ctx_init(struct ctx *c, struct db *db, struct arena *a, const struct import_options *o,
