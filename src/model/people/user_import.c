@@ -95,6 +95,14 @@ static char *lower_dup(struct arena *a, const char *s)
     return d;
 }
 
+/* s in lower case: s itself when it has no capital (most emails), so that it is not kept twice. */
+static const char *lower_or_same(struct arena *a, const char *s)
+{
+    for (const char *c = s; *c; c++)
+        if (*c >= 'A' && *c <= 'Z') return lower_dup(a, s);
+    return s;
+}
+
 /* ---- What the importer knows about the site ---- */
 
 struct ex {                       /* an existing account */
@@ -175,9 +183,11 @@ struct ctx {
     struct rows_ref *rows_ref;
     int rows_cap;                 /* rows allocated: at most one per line of the file */
     struct arena *tmp;            /* what only the row being checked needs; emptied after each */
+    const char *repeated[6];      /* keep_repeated: the last value kept per kind */
     /* Audit entries of a commit's chunk, appended together at its end (audit_append_many). */
     struct audit_entry *audit;
     size_t n_audit, cap_audit;
+    struct arena *audit_a;        /* their targets' text, freed with them */
     /* The commit's current chunk: its transaction is open, and rows written in it. */
     bool chunk_open;
     int chunk_rows;
@@ -377,8 +387,10 @@ static lerr load_site(struct ctx *c, int n_rows)
     c->n_ex = k;
 
     if (department_list(db, a, &c->depts, &c->n_depts)) return LE_DB;
-    strmap_init(&c->new_dept_by_path, a, (size_t)n_rows, OWNER_NONE);
-    c->r->new_departments = arena_alloc(a, sizeof *c->r->new_departments * (size_t)(n_rows + 1));
+    /* departments to create: only with the option (each row names at most one) */
+    size_t n_new = c->o->create_departments ? (size_t)n_rows : 0;
+    strmap_init(&c->new_dept_by_path, a, n_new, OWNER_NONE);
+    c->r->new_departments = arena_alloc(a, sizeof *c->r->new_departments * (n_new + 1));
     strmap_init(&c->dept_by_idnumber, a, (size_t)c->n_depts, OWNER_NONE);
     strmap_init(&c->dept_by_path, a, (size_t)c->n_depts, OWNER_NONE);
     strmap_init(&c->dept_by_name, a, (size_t)c->n_depts, OWNER_NONE);
@@ -766,6 +778,37 @@ struct cells {
     int64_t dept, role;           /* -1 = not given */
 };
 
+/* A value many rows share (a city, a country, a time zone...), kept once while consecutive
+ * rows repeat it: at 300,000 rows a copy per row would be most of the preview's memory. v was
+ * made in c->tmp; the result lives as long as the import. */
+static const char *keep_repeated(struct ctx *c, int slot, const char *v)
+{
+    if (!v) return NULL;
+    if (!c->repeated[slot] || !str_eq(c->repeated[slot], v)) c->repeated[slot] = arena_strdup(c->a, v);
+    return c->repeated[slot];
+}
+
+/* Institution, phone, city, country, language and time zone. */
+static void check_place_cells(struct ctx *c, struct import_row *row, struct rowx *x, struct cells *v)
+{
+    struct arena *a = c->tmp;
+    struct problem p;
+    if (given(x->v[F_INSTITUTION]) && org_check_text(a, x->v[F_INSTITUTION], "institution", 255, &v->institution, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_INSTITUTION, &p);
+    if (given(x->v[F_PHONE]) && org_check_text(a, x->v[F_PHONE], "phone", 50, &v->phone, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_PHONE, &p);
+    if (given(x->v[F_CITY]) && org_check_text(a, x->v[F_CITY], "city", 120, &v->city, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_CITY, &p);
+    if (given(x->v[F_COUNTRY]) && org_check_country(a, x->v[F_COUNTRY], &v->country, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_COUNTRY, &p);
+    if (given(x->v[F_LANG]) && org_check_lang(a, x->v[F_LANG], &v->lang, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_LANG, &p);
+    if (given(x->v[F_TIMEZONE]) && org_check_timezone(a, x->v[F_TIMEZONE], &v->tz, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_TIMEZONE, &p);
+    const char **kept[] = {&v->institution, &v->phone, &v->city, &v->country, &v->lang, &v->tz};
+    for (int k = 0; k < (int)(sizeof kept / sizeof kept[0]); k++) *kept[k] = keep_repeated(c, k, *kept[k]);
+}
+
 /* The names, email and organisation text cells. */
 static void check_text_cells(struct ctx *c, struct import_row *row, struct rowx *x, struct cells *v)
 {
@@ -788,18 +831,7 @@ static void check_text_cells(struct ctx *c, struct import_row *row, struct rowx 
         cell_error(c, row, F_LASTNAME, &p);
     if (given(x->v[F_IDNUMBER]) && org_check_idnumber(a, x->v[F_IDNUMBER], &v->idnumber, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_IDNUMBER, &p), v->idnumber = NULL;
-    if (given(x->v[F_INSTITUTION]) && org_check_text(a, x->v[F_INSTITUTION], "institution", 255, &v->institution, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_INSTITUTION, &p);
-    if (given(x->v[F_PHONE]) && org_check_text(a, x->v[F_PHONE], "phone", 50, &v->phone, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_PHONE, &p);
-    if (given(x->v[F_CITY]) && org_check_text(a, x->v[F_CITY], "city", 120, &v->city, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_CITY, &p);
-    if (given(x->v[F_COUNTRY]) && org_check_country(a, x->v[F_COUNTRY], &v->country, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_COUNTRY, &p);
-    if (given(x->v[F_LANG]) && org_check_lang(a, x->v[F_LANG], &v->lang, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_LANG, &p);
-    if (given(x->v[F_TIMEZONE]) && org_check_timezone(a, x->v[F_TIMEZONE], &v->tz, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_TIMEZONE, &p);
+    check_place_cells(c, row, x, v);
 }
 
 /* auth, suspended, deleted, status and roles. */
@@ -910,7 +942,7 @@ static int find_target(struct ctx *c, struct import_row *row, struct rowx *x, co
     } else if (v->idnumber) {
         target = strmap_get(&c->by_idnumber, v->idnumber);
     } else if (v->email) {
-        target = strmap_get(&c->by_email, lower_dup(c->a, v->email));
+        target = strmap_get(&c->by_email, lower_dup(c->tmp, v->email));
     } else {
         row_error(c, row, "", "Nothing identifies this person: give a username, an idnumber or an email.");
         return TARGET_REFUSED;
@@ -995,7 +1027,7 @@ static void check_new_account(struct ctx *c, int ri, struct import_row *row, str
     x->susp = v->susp == 1 ? 1 : -1;
     int me = ROW_OWNER(ri);
     if (username) claim(c, row, &c->by_username, username, me, F_USERNAME, "username");
-    if (*x->email) claim(c, row, &c->by_email, lower_dup(c->a, x->email), me, F_EMAIL, "email");
+    if (*x->email) claim(c, row, &c->by_email, lower_or_same(c->a, x->email), me, F_EMAIL, "email");
     if (v->idnumber) claim(c, row, &c->by_idnumber, v->idnumber, me, F_IDNUMBER, "idnumber");
     if (row->outcome != IO_ERROR) row->outcome = IO_CREATE;
 }
@@ -1150,7 +1182,7 @@ static void check_existing_account(struct ctx *c, int ri, struct import_row *row
     if (skip_administrator(row, e, x->changes.len || x->roles != e->roles || suspension)) return;
     if (!check_roles_change(c, row, x, e) || !check_suspension(c, row, x, e, v->susp)) return;
     if (x->rename) claim(c, row, &c->by_username, x->username, target, F_USERNAME, "username");
-    if (!str_eq(x->email, e->email)) claim(c, row, &c->by_email, lower_dup(c->a, x->email), target, F_EMAIL, "email");
+    if (!str_eq(x->email, e->email)) claim(c, row, &c->by_email, lower_or_same(c->a, x->email), target, F_EMAIL, "email");
     if (!str_eq(x->idnumber, e->idnumber)) claim(c, row, &c->by_idnumber, x->idnumber, target, F_IDNUMBER, "idnumber");
     if (row->outcome == IO_ERROR) return;
     row->username = x->username;
@@ -1599,13 +1631,17 @@ static lerr audit_push(struct ctx *c, const char *action, const char *target, js
 
 static lerr audit_row(struct ctx *c, const char *action, int64_t id, json_t *d)
 {
-    return audit_push(c, action, arena_sprintf(c->a, "user:%lld", (long long)id), d);
+    /* the chunk's own arena: a target per row would otherwise stay until the import ends */
+    if (!c->audit_a) c->audit_a = arena_new(4096);
+    return audit_push(c, action, arena_sprintf(c->audit_a, "user:%lld", (long long)id), d);
 }
 
 static void release_audit(struct ctx *c)
 {
     for (size_t i = 0; i < c->n_audit; i++) json_decref(c->audit[i].details);
     c->n_audit = 0;
+    arena_free(c->audit_a);
+    c->audit_a = NULL;
 }
 
 /* Statements carry at most 99 placeholders (the PostgreSQL engine's ?1..?99): ?1 is the time,
