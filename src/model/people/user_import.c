@@ -6,6 +6,8 @@
  * so a duplicate inside the file and one against the site are found the same way. Managers
  * are resolved after all rows are read (a manager may be created further down the file), then
  * the manager graph is checked for loops, then rows whose manager's own row failed fail too.
+ * The file is read one record at a time (csv_each): a row's cells are gone once it has been
+ * checked, and it keeps only its outcome, the values it writes and its claims ("Preview").
  *
  * A commit runs the same preview again on the same bytes, hashes the passwords on one thread
  * per core (argon2id is deliberately slow and must not hold the write lock), then writes the
