@@ -15,8 +15,9 @@ static const char question_usage[] =
     "\n"
     "import adds the questions of a GIFT, Moodle XML or Aiken file (FILE '-' reads standard\n"
     "input) to the course's question bank, in the categories the file names (created when\n"
-    "missing). Every question's outcome is printed first, with the line it starts on; then all\n"
-    "are saved, or none when any has an error.\n"
+    "missing). Every question's outcome is printed first, with the line it starts on (every\n"
+    "error up to 1,000 and the first 1,000 questions that are ok; the rest are counted); then\n"
+    "all are saved, or none when any has an error.\n"
     "\n"
     "  --format F   gift, moodlexml or aiken; without it the file's content tells (XML is Moodle\n"
     "               XML, lines 'A. ...' with 'ANSWER: A' are Aiken, anything else GIFT)\n"
@@ -90,6 +91,11 @@ static int cmd_question_import(int argc, char **argv, struct cli_ctx *ctx, struc
         else
             printf("line %d: error: %s\n", line, json_string_value(json_object_get(q, "error")));
     }
+    int not_listed = (int)json_integer_value(json_object_get(report, "not_listed"));
+    if (not_listed)
+        printf("(%d more question%s not listed, of which %d with errors: the report lists every error up to "
+               "1,000 and the first 1,000 questions that are ok)\n",
+               not_listed, not_listed == 1 ? "" : "s", (int)json_integer_value(json_object_get(report, "errors_not_listed")));
     int imported = (int)json_integer_value(json_object_get(report, "imported"));
     int errors = (int)json_integer_value(json_object_get(report, "errors"));
     bool saved = json_is_true(json_object_get(report, "saved"));

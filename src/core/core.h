@@ -65,6 +65,12 @@ void *arena_alloc_uninit(struct arena *a, size_t n); /* as arena_alloc, not zero
 void json_memory_install(void);
 struct arena *json_memory_use(struct arena *a);
 void json_text_free(char *text);
+/* Until json_memory_resume(a), values come from malloc even during a request, and are freed
+ * one by one: for a loop that makes and drops a tree per item of a large file (an import),
+ * which the request's arena would otherwise hold until the request ends. Returns the arena to
+ * resume with. */
+struct arena *json_memory_pause(void);
+void json_memory_resume(struct arena *a);
 /* Drops the last reference to a tree made during the request (a page's model): nothing to do
  * when all of the request's JSON came from its arena, json_decref otherwise. A tree released
  * so may hold references to values from outside the request only if those live as long as

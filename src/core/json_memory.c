@@ -66,6 +66,19 @@ struct arena *json_memory_use(struct arena *a)
     return before;
 }
 
+struct arena *json_memory_pause(void)
+{
+    struct arena *before = current;
+    current = NULL;
+    return before;
+}
+
+/* Unlike json_memory_use, keeps what the request has spilled so far. */
+void json_memory_resume(struct arena *a)
+{
+    current = a;
+}
+
 static bool from_arena(const json_t *v)
 {
     return ((const uint64_t *)(const void *)((const char *)v - HEADER))[0] == FROM_ARENA;

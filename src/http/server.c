@@ -51,6 +51,8 @@ struct conn_state {
     struct raw_params raw;
     struct buf body;
     size_t max_body;         /* this request's body cap (its route's, see struct route) */
+    size_t max_file;         /* the route's declared file cap that set max_body, 0 = none */
+    const char *file_param;  /* that file's parameter */
     size_t discarded;        /* bytes thrown away after the body went over the cap */
     bool too_big;
     bool answered;
@@ -365,6 +367,14 @@ static lerr read_params(struct conn_state *st, struct problem *p)
 static void too_big(struct conn_state *st)
 {
     char limit[32];
+    /* An upload route's body cap is its file's cap plus room for the form: the limit people
+     * are told (and the documentation gives) is the file's. */
+    if (st->max_file) {
+        size_text(st->max_file, limit, sizeof limit);
+        fail(&st->res, 413, LE_TOOBIG, NULL, st->file_param, "The file is larger than the limit of %s; send a smaller file",
+             limit);
+        return;
+    }
     size_text(st->max_body ? st->max_body : st->s->cfg.max_body, limit, sizeof limit);
     fail(&st->res, 413, LE_TOOBIG, NULL, NULL,
          "The request body is larger than the limit of %s; send less data", limit);
@@ -373,15 +383,19 @@ static void too_big(struct conn_state *st)
 /* The body cap of the route a request is for (struct route): the server's, or a larger
  * declared file plus room for the form around it. */
 static size_t route_body_cap(const struct server *s, const char *method, const char *url,
-                             struct arena *a)
+                             struct arena *a, size_t *file_max, const char **file_param)
 {
     size_t cap = s->cfg.max_body;
+    *file_max = 0;
     struct route_match m;
     memset(&m, 0, sizeof m);
     if (!router_match(s->cfg.routes, s->cfg.n_routes, method, url, a, &m)) return cap;
     for (const struct param_spec *ps = m.route->params; ps && ps->name; ps++)
-        if (ps->type == P_FILE && ps->max > 0 && (size_t)ps->max + HTTP_BODY_SLACK > cap)
+        if (ps->type == P_FILE && ps->max > 0 && (size_t)ps->max + HTTP_BODY_SLACK > cap) {
             cap = (size_t)ps->max + HTTP_BODY_SLACK;
+            *file_max = (size_t)ps->max;
+            *file_param = ps->name;
+        }
     return cap;
 }
 
@@ -620,7 +634,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         st->req.cfg = &s->cfg;
         st->req.start_ms = time_monotonic_ms();
         st->res.status = 200;
-        st->max_body = route_body_cap(s, method, url, a);
+        st->max_body = route_body_cap(s, method, url, a, &st->max_file, &st->file_param);
         buf_init(&st->body, st->max_body);
         arena_defer(a, release_buf, &st->body);
         request_fill(&st->req, conn, method, url);

@@ -292,7 +292,7 @@ test('the upload route takes files over 4 MiB; 200 MB is refused with 413', asyn
     headers: { authorization: `Bearer ${admin}`, 'content-type': 'multipart/form-data; boundary=zzz', 'content-length': String(200 * 1024 * 1024) },
   });
   assert.equal(huge.status, 413);
-  assert.match(JSON.parse(huge.text).error.message, /larger than the limit of 65 MiB/);
+  assert.match(JSON.parse(huge.text).error.message, /The file is larger than the limit of 64 MiB/);
 });
 
 test('the export reads back unchanged, and a manager or learner cannot upload', async () => {

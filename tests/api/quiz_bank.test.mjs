@@ -4,7 +4,7 @@
 // course's question; learners and instructors of other courses are refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, show, signIn, adminToken, createUser } from '../lib/server.mjs';
+import { startServer, api, show, signIn, adminToken, createUser, socketRequest } from '../lib/server.mjs';
 
 let server;
 let admin;
@@ -222,6 +222,30 @@ test('GIFT import: errors stop everything; dry_run saves nothing; skip_bad saves
   r = await imp({});
   assert.equal(r.status, 422, show(r));
   assert.equal(r.json.error.field, 'file');
+});
+
+test('GIFT import of a large bank: every error listed up to 1,000, the rest counted; a file over 8 MiB is refused naming 8 MiB', async () => {
+  // 1,600 questions: the first 1,200 good, then 400 broken ones (an answer block never closed).
+  const parts = [];
+  for (let i = 1; i <= 1600; i++) parts.push(i <= 1200 ? `::Big ${i}::Is ${i} a number? {T}` : `::Big ${i}::Broken ${i} {=yes ~no`);
+  let r = await api(server, 'POST', `${base}/import`, { token: teacher, body: { data: parts.join('\n\n') + '\n', dry_run: true } });
+  assert.equal(r.status, 422, show(r));
+  assert.equal(r.json.imported, 1200);
+  assert.equal(r.json.errors, 400);
+  const ok = r.json.questions.filter((q) => q.status === 'ok');
+  const bad = r.json.questions.filter((q) => q.status === 'error');
+  assert.equal(ok.length, 1000, 'the good questions among the first 1,000');
+  assert.equal(bad.length, 400, 'every error, with its line');
+  assert.equal(bad[0].line, 2 * 1200 + 1);
+  assert.equal(r.json.not_listed, 200);
+  assert.equal(r.json.errors_not_listed, 0);
+
+  const boundary = 'lecternbig';
+  const big = await socketRequest(`${server.url}${base}/import`, {
+    headers: { authorization: `Bearer ${teacher}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(20 * 1024 * 1024) },
+  });
+  assert.equal(big.status, 413);
+  assert.match(JSON.parse(big.text).error.message, /The file is larger than the limit of 8 MiB/);
 });
 
 test('export writes GIFT that imports back into another course with the same questions', async () => {

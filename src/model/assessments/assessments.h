@@ -107,6 +107,12 @@ struct gift_file {
  * no question and the error; the rest still parse. LE_INVALID only when the text is not UTF-8
  * (p says so). */
 lerr gift_parse(const char *text, size_t len, struct gift_file *out, struct problem *p);
+/* The same reading, one question at a time: each(ctx, entry) is called as soon as a question
+ * has been read, and the entry's question is released when it returns (json_incref it to keep
+ * it), so a large file takes the memory of one question rather than all of them. An error
+ * from each stops the reading and is returned as it is (each sets p itself). */
+typedef lerr (*gift_each_fn)(void *ctx, struct gift_entry *entry);
+lerr gift_parse_each(const char *text, size_t len, gift_each_fn each, void *ctx, struct problem *p);
 void gift_file_free(struct gift_file *f);
 /* Writes questions (an array of question objects) as GIFT, with a $CATEGORY: line whenever the
  * category changes, escaping what needs it, so that gift_parse gives the same questions back.

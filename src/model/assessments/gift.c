@@ -606,8 +606,8 @@ fail:
 /* ---- the file ---- */
 
 struct reader {
-    struct gift_file *out;
-    size_t cap;
+    gift_each_fn each;  /* called with every question as soon as it is read */
+    void *each_ctx;
     char *category;
     int category_line;  /* the $CATEGORY: line that set it */
     json_t *labels;     /* {"idnumber", "tags"} from "// [id:...] [tag:...]" comments, for the next question */
@@ -649,17 +649,9 @@ static void entry_error(struct gift_entry *ent, int line, const char *message)
     snprintf(ent->error, sizeof ent->error, "line %d: %.380s", line, message);
 }
 
-static lerr add_entry(struct reader *r)
+/* The entry for the question just read: the question checked, or the first problem found. */
+static void read_entry(struct reader *r, struct gift_entry *ent)
 {
-    struct gift_file *f = r->out;
-    if (f->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        struct gift_entry *e = realloc(f->entries, cap * sizeof *e);
-        if (!e) return LE_NOMEM;
-        f->entries = e, r->cap = cap;
-    }
-    struct gift_entry *ent = &f->entries[f->n++];
-    memset(ent, 0, sizeof *ent);
     struct qsrc *q = &r->q;
     ent->line = q->start;
     ent->category_line = r->category_line;
@@ -679,8 +671,17 @@ static lerr add_entry(struct reader *r)
     } else {
         entry_error(ent, q->start, "this question could not be read; check its syntax");
     }
-    if (!ent->question) f->n_errors++;
-    return LE_OK;
+}
+
+/* Hands the question to the caller, then lets it go: only one question is ever held, so a
+ * file of any size is read in the memory of its largest question. */
+static lerr add_entry(struct reader *r)
+{
+    struct gift_entry ent = {0};
+    read_entry(r, &ent);
+    lerr e = r->each(r->each_ctx, &ent);
+    json_decref(ent.question);
+    return e;
 }
 
 /* Ends the question being read, if any. */
@@ -691,6 +692,9 @@ static lerr flush(struct reader *r)
     r->q.n = 0, r->q.start = 0, r->q.err[0] = '\0', r->q.err_line = 0;
     json_decref(r->labels);
     r->labels = NULL;
+    /* text taken out of HTML lives as long as its question */
+    arena_free(r->q.a);
+    r->q.a = arena_new(4096);
     return e;
 }
 
@@ -781,9 +785,8 @@ static lerr read_line(struct reader *r, const char *s, size_t len, int line)
     return qsrc_add_line(&r->q, s, len, line) ? LE_OK : LE_NOMEM;
 }
 
-lerr gift_parse(const char *text, size_t len, struct gift_file *out, struct problem *p)
+lerr gift_parse_each(const char *text, size_t len, gift_each_fn each, void *ctx, struct problem *p)
 {
-    memset(out, 0, sizeof *out);
     if (!text) text = "", len = 0;
     if (looks_utf16(text, len))
         return problem_set(p, LE_INVALID, "file",
@@ -792,7 +795,7 @@ lerr gift_parse(const char *text, size_t len, struct gift_file *out, struct prob
     int bad = bad_line(text, len);
     if (bad) return problem_set(p, LE_INVALID, "file", "Line %d is not UTF-8 text; save the file as UTF-8 and upload it again.", bad);
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3;
-    struct reader r = {.out = out, .q = {.a = arena_new(4096)}};
+    struct reader r = {.each = each, .each_ctx = ctx, .q = {.a = arena_new(4096)}};
     lerr e = LE_OK;
     int line = 1;
     for (size_t i = 0, next; i <= len && !e; i = next, line++) {
@@ -804,11 +807,39 @@ lerr gift_parse(const char *text, size_t len, struct gift_file *out, struct prob
     arena_free(r.q.a);
     free(r.category);
     free(r.q.c), free(r.q.lit), free(r.q.line);
-    if (e) {
-        gift_file_free(out);
-        return problem_set(p, e, "file", "Out of memory while reading the GIFT file.");
+    if (e == LE_NOMEM && p && !p->message[0]) problem_set(p, e, "file", "Out of memory while reading the GIFT file.");
+    return e;
+}
+
+struct collect {
+    struct gift_file *out;
+    size_t cap;
+};
+
+static lerr collect_entry(void *ctx, struct gift_entry *ent)
+{
+    struct collect *c = ctx;
+    struct gift_file *f = c->out;
+    if (f->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        struct gift_entry *e = realloc(f->entries, cap * sizeof *e);
+        if (!e) return LE_NOMEM;
+        f->entries = e, c->cap = cap;
     }
+    f->entries[f->n] = *ent;
+    json_incref(ent->question);
+    if (!ent->question) f->n_errors++;
+    f->n++;
     return LE_OK;
+}
+
+lerr gift_parse(const char *text, size_t len, struct gift_file *out, struct problem *p)
+{
+    memset(out, 0, sizeof *out);
+    struct collect c = {.out = out};
+    lerr e = gift_parse_each(text, len, collect_entry, &c, p);
+    if (e) gift_file_free(out);
+    return e;
 }
 
 void gift_file_free(struct gift_file *f)

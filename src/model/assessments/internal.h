@@ -14,7 +14,8 @@ const char *moodle_category_path(const char *s, size_t *len);
  * only reads it). */
 struct question_format {
     const char *name;
-    lerr (*parse)(const char *text, size_t len, struct gift_file *out, struct problem *p);
+    /* Reads the text one question at a time (as gift_parse_each). */
+    lerr (*parse_each)(const char *text, size_t len, gift_each_fn each, void *ctx, struct problem *p);
     char *(*write)(const json_t *questions);
 };
 const struct question_format *question_format_find(const char *name);

@@ -416,48 +416,110 @@ static const char *error_text(const char *e)
     return e;
 }
 
-/* One report row per entry; each question is checked as it would be saved (cats, datas), so a
- * dry run tells the whole truth. Returns the number of errors. */
-static int import_report(struct arena *a, const struct gift_file *f, const char **cats, const char **datas,
-                         json_t *rows)
+/* A file may hold hundreds of thousands of questions: the report keeps every error up to
+ * IMPORT_REPORT_ERRORS_MAX and the questions that went well among the first IMPORT_REPORT_OK_MAX,
+ * and counts the rest, so that it stays small whatever the file's size. */
+#define IMPORT_REPORT_ERRORS_MAX 1000
+#define IMPORT_REPORT_OK_MAX 1000
+
+struct import_report_row {
+    int line;
+    const char *title, *type, *error; /* error NULL = ok */
+};
+
+/* One import: two readings of the same text, one question at a time (the format's
+ * parse_each). The first checks and prepares every question as it would be saved (so a dry run
+ * tells the whole truth) and reports; the second, only when the import goes ahead, prepares
+ * and inserts them again. */
+struct question_import {
+    struct db *db;
+    struct arena *a;
+    const struct question_format *fmt;
+    int64_t course_id, actor_id;
+    bool writing;                     /* the second reading */
+    struct import_report_row *rows;
+    int n_rows, n_questions, ok, bad, n_errors_listed;
+    int64_t cat_cache_id;             /* question_insert's cache of the last category */
+    const char *cat_cache_name;
+    struct problem *p;
+};
+
+/* Prepares one question in a scratch arena; *err gets what is wrong and *line where. */
+static lerr import_prepare(struct arena *scratch, const struct gift_entry *g, const char **cat, const char **data,
+                           const char **err, int *line)
 {
-    int bad = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        const struct gift_entry *g = &f->entries[i];
-        struct problem qp = {0};
-        lerr qe = g->question ? question_prepare(a, g->question, &cats[i], &datas[i], &qp) : LE_INVALID;
-        const char *err = g->question ? qp.message : error_text(g->error);
-        /* An error is reported on its own line: a category's on the line that set it. */
-        int line = !qe ? g->line
-                   : !g->question ? (g->error_line ? g->error_line : g->line)
-                   : str_eq(qp.field, "category") && g->category_line ? g->category_line : g->line;
-        if (qe) datas[i] = NULL;
-        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s, s:s}", "line", line, "title",
-                                              g->question ? jstr(g->question, "title") : g->title, "type",
-                                              g->question ? jstr(g->question, "type") : g->type, "status",
-                                              qe ? "error" : "ok", "error", qe ? err : ""));
-        bad += qe != LE_OK;
-    }
-    return bad;
+    struct problem qp = {0};
+    lerr qe = g->question ? question_prepare(scratch, g->question, cat, data, &qp) : LE_INVALID;
+    *err = g->question ? arena_strdup(scratch, qp.message) : error_text(g->error);
+    /* An error is reported on its own line: a category's on the line that set it. */
+    *line = !qe ? g->line
+            : !g->question ? (g->error_line ? g->error_line : g->line)
+            : str_eq(qp.field, "category") && g->category_line ? g->category_line : g->line;
+    return qe;
 }
 
-/* Saves the entries that passed (datas[i] set) in one transaction, audited. */
-static lerr import_save(struct db *db, struct arena *a, int64_t course_id, const struct gift_file *f,
-                        const char **cats, const char **datas, int ok, int bad, int64_t actor_id, struct problem *p)
+static void import_report(struct question_import *im, const struct gift_entry *g, int line, const char *err)
 {
-    if (db_tx_begin(db)) return model_db_problem(p);
-    int64_t cache_id = 0, id;
-    const char *cache_name = NULL;
-    lerr e = course_exists(db, course_id, p);
-    for (size_t i = 0; i < f->n && !e; i++)
-        if (datas[i])
-            e = question_insert(db, course_id, cats[i], f->entries[i].question, datas[i], actor_id, &cache_id,
-                                &cache_name, &id, p);
-    if (!e)
-        e = audit(db, actor_id, "question.import", arena_sprintf(a, "course:%lld", (long long)course_id),
-                  json_pack("{s:i, s:i}", "imported", ok, "skipped", bad), p);
-    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    bool listed = err ? im->n_errors_listed < IMPORT_REPORT_ERRORS_MAX : im->n_questions <= IMPORT_REPORT_OK_MAX;
+    if (!listed) return;
+    if (err) im->n_errors_listed++;
+    struct import_report_row *row = &im->rows[im->n_rows++];
+    row->line = line;
+    /* A question that could not be read is still named when the file names it (Moodle XML). */
+    row->title = arena_strdup(im->a, g->question ? jstr(g->question, "title") : g->title);
+    row->type = arena_strdup(im->a, g->question ? jstr(g->question, "type") : g->type);
+    row->error = err ? arena_strdup(im->a, err) : NULL;
+}
+
+static lerr import_one(void *ctx, struct gift_entry *g)
+{
+    struct question_import *im = ctx;
+    struct arena *scratch = arena_new(4096);
+    const char *cat = NULL, *data = NULL, *err;
+    int line;
+    lerr e = LE_OK, qe = import_prepare(scratch, g, &cat, &data, &err, &line);
+    im->n_questions++;
+    if (!im->writing) {
+        import_report(im, g, line, qe ? err : NULL);
+        if (qe) im->bad++;
+        else im->ok++;
+    } else if (!qe) {
+        int64_t id;
+        e = question_insert(im->db, im->course_id, cat, g->question, data, im->actor_id, &im->cat_cache_id,
+                            &im->cat_cache_name, &id, im->p);
+        /* the cache must outlive this question's scratch arena; categories change seldom */
+        if (!e && im->cat_cache_name == cat) im->cat_cache_name = arena_strdup(im->a, cat);
+    }
+    arena_free(scratch);
     return e;
+}
+
+static lerr import_write(struct question_import *im, const char *text, size_t len)
+{
+    if (db_tx_begin(im->db)) return model_db_problem(im->p);
+    im->writing = true;
+    im->n_questions = 0;
+    lerr e = course_exists(im->db, im->course_id, im->p);
+    if (!e) e = im->fmt->parse_each(text, len, import_one, im, im->p);
+    if (!e)
+        e = audit(im->db, im->actor_id, "question.import", arena_sprintf(im->a, "course:%lld", (long long)im->course_id),
+                  json_pack("{s:i, s:i}", "imported", im->ok, "skipped", im->bad), im->p);
+    if (db_tx_end(im->db, e) && !e) e = model_db_problem(im->p);
+    return e;
+}
+
+static json_t *import_report_json(const struct question_import *im, bool saved)
+{
+    json_t *rows = json_array();
+    for (int i = 0; i < im->n_rows; i++) {
+        const struct import_report_row *r = &im->rows[i];
+        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s, s:s}", "line", r->line, "title", r->title, "type",
+                                              r->type, "status", r->error ? "error" : "ok", "error",
+                                              r->error ? r->error : ""));
+    }
+    return json_pack("{s:s, s:o, s:i, s:i, s:b, s:i, s:i}", "format", im->fmt->name, "questions", rows, "imported",
+                     im->ok, "errors", im->bad, "saved", saved, "not_listed", im->n_questions - im->n_rows,
+                     "errors_not_listed", im->bad - im->n_errors_listed);
 }
 
 lerr question_import(struct db *db, struct arena *a, int64_t course_id, const char *format, const char *text,
@@ -471,26 +533,31 @@ lerr question_import(struct db *db, struct arena *a, int64_t course_id, const ch
     if (!fmt)
         return problem_set(p, LE_INVALID, "format", "The format \"%.40s\" is not one Lectern reads; use gift, "
                            "moodlexml or aiken (or leave it out to tell from the file).", format);
-    struct gift_file f = {0};
-    lerr e = fmt->parse(text, len, &f, p);
-    if (e) return e;
-    const char **cats = arena_alloc(a, sizeof *cats * (f.n + 1));
-    const char **datas = arena_alloc(a, sizeof *datas * (f.n + 1));
-    json_t *rows = json_array();
-    int bad = import_report(a, &f, cats, datas, rows), ok = (int)f.n - bad;
+    struct question_import im = {.db = db, .a = a, .fmt = fmt, .course_id = course_id, .actor_id = actor_id, .p = p};
+    im.rows = arena_alloc(a, sizeof *im.rows * (IMPORT_REPORT_ERRORS_MAX + IMPORT_REPORT_OK_MAX));
+    /* Each question's JSON is made and dropped in turn: from malloc, not the request's arena,
+     * which would hold every one of them until the request ends. */
+    struct arena *json_arena = json_memory_pause();
+    lerr e = fmt->parse_each(text, len, import_one, &im, p);
     bool saved = false;
+    if (e) {
+        json_memory_resume(json_arena);
+        return e;
+    }
+    int bad = im.bad;
     if (bad && !skip_bad) {
         e = problem_set(p, LE_INVALID, "file",
                         "%d question%s in the file %s errors; nothing was imported. Fix %s (or skip the bad ones) "
                         "and import again.",
                         bad, bad == 1 ? "" : "s", bad == 1 ? "has" : "have", bad == 1 ? "it" : "them");
-    } else if (!dry_run && ok) {
-        e = import_save(db, a, course_id, &f, cats, datas, ok, bad, actor_id, p);
+    } else if (!dry_run && im.ok) {
+        int n_read = im.n_questions;
+        e = import_write(&im, text, len);
+        im.n_questions = n_read;
         saved = !e;
     }
-    gift_file_free(&f);
-    *report_out = json_pack("{s:s, s:o, s:i, s:i, s:b}", "format", fmt->name, "questions", rows, "imported", ok,
-                            "errors", bad, "saved", saved);
+    json_memory_resume(json_arena);
+    *report_out = import_report_json(&im, saved);
     return e;
 }
 

@@ -4,10 +4,32 @@
 #include <string.h>
 #include "internal.h"
 
+/* A format read whole (Moodle XML: one document; Aiken files are small), handed over a
+ * question at a time as GIFT is. */
+static lerr each_of_file(lerr (*parse)(const char *, size_t, struct gift_file *, struct problem *), const char *text,
+                         size_t len, gift_each_fn each, void *ctx, struct problem *p)
+{
+    struct gift_file f = {0};
+    lerr e = parse(text, len, &f, p);
+    for (size_t i = 0; !e && i < f.n; i++) e = each(ctx, &f.entries[i]);
+    gift_file_free(&f);
+    return e;
+}
+
+static lerr moodlexml_each(const char *text, size_t len, gift_each_fn each, void *ctx, struct problem *p)
+{
+    return each_of_file(moodlexml_parse, text, len, each, ctx, p);
+}
+
+static lerr aiken_each(const char *text, size_t len, gift_each_fn each, void *ctx, struct problem *p)
+{
+    return each_of_file(aiken_parse, text, len, each, ctx, p);
+}
+
 static const struct question_format formats[] = {
-    {"gift", gift_parse, gift_write},
-    {"moodlexml", moodlexml_parse, moodlexml_write},
-    {"aiken", aiken_parse, NULL},
+    {"gift", gift_parse_each, gift_write},
+    {"moodlexml", moodlexml_each, moodlexml_write},
+    {"aiken", aiken_each, NULL},
 };
 
 const struct question_format *question_format_find(const char *name)

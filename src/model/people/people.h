@@ -444,6 +444,7 @@ struct import_result {
     /* what a commit wrote */
     int64_t n_created, n_updated, n_suspended, n_reactivated, n_deleted, n_renamed;
     int64_t n_passwords, n_signin_links;
+    /* ms_parse: reading the file and checking each row as it is read; ms_check: managers, loops */
     double ms_parse, ms_check, ms_hash, ms_write;
 };
 lerr import_mode_parse(const char *s, enum import_mode *out);
@@ -536,7 +537,8 @@ struct import_columns {
     /* After the header, with the columns it took: false when they do not go together (the
      * reasons reported as file errors on header_line). */
     bool (*header_done)(void *state, struct import_report *r, int header_line);
-    /* Checks row `row`'s cells and keeps what it will write. */
+    /* Checks row `row`'s cells and keeps what it will write: a copy, since the cells are gone
+     * once the call returns (the file is read one record at a time). */
     void (*check_row)(void *state, struct import_report *r, int row, char *const *fields, int n_fields);
     /* After the accounts were written: user_ids[row] is each row's account, 0 for a row that
      * wrote none (refused, skipped or deleted). */

@@ -6,6 +6,8 @@
  * so a duplicate inside the file and one against the site are found the same way. Managers
  * are resolved after all rows are read (a manager may be created further down the file), then
  * the manager graph is checked for loops, then rows whose manager's own row failed fail too.
+ * The file is read one record at a time (csv_each): a row's cells are gone once it has been
+ * checked, and it keeps only its outcome, the values it writes and its claims ("Preview").
  *
  * A commit runs the same preview again on the same bytes, hashes the passwords on one thread
  * per core (argon2id is deliberately slow and must not hold the write lock), then writes the
@@ -95,6 +97,14 @@ static char *lower_dup(struct arena *a, const char *s)
     return d;
 }
 
+/* s in lower case: s itself when it has no capital (most emails), so that it is not kept twice. */
+static const char *lower_or_same(struct arena *a, const char *s)
+{
+    for (const char *c = s; *c; c++)
+        if (*c >= 'A' && *c <= 'Z') return lower_dup(a, s);
+    return s;
+}
+
 /* ---- What the importer knows about the site ---- */
 
 struct ex {                       /* an existing account */
@@ -108,7 +118,9 @@ struct ex {                       /* an existing account */
 };
 
 struct rowx {                     /* import_row.priv */
-    const char *v[F__COUNT];      /* the cell, trimmed; NULL = no such column */
+    const char **v;               /* while the row is checked: its cells, trimmed, per field (NULL =
+                                   * no such column); they are gone after check_row */
+    const char *manager_cell;     /* the manager cell, kept for resolve_managers */
     const char **pv;              /* profile values (normalised) per profile column */
     int ex;                       /* target account, -1 for a new one */
     bool create, del, rename;
@@ -132,6 +144,11 @@ struct pfcol {                    /* a profile_field_<shortname> column */
     struct profile_field f;
     int col;
     const char *header;
+};
+
+struct rows_ref {
+    struct import_row *rows;
+    int n;
 };
 
 struct ctx {
@@ -159,9 +176,20 @@ struct ctx {
     struct profile_field *fields;
     int n_fields;
     int64_t active_admins;
+    /* The preview reads the file one record at a time (csv_each): the row being checked's
+     * cells, and whether the header was usable and the site could be read. */
+    const char *cells[F__COUNT];
+    const char **pvals;
+    const struct csv_doc *doc;    /* its delimiter and BOM are known before the first record */
+    bool seen_header, header_ok, db_failed;
+    struct rows_ref *rows_ref;
+    int rows_cap;                 /* rows allocated: at most one per line of the file */
+    struct arena *tmp;            /* what only the row being checked needs; emptied after each */
+    const char *repeated[6];      /* keep_repeated: the last value kept per kind */
     /* Audit entries of a commit's chunk, appended together at its end (audit_append_many). */
     struct audit_entry *audit;
     size_t n_audit, cap_audit;
+    struct arena *audit_a;        /* their targets' text, freed with them */
     /* The commit's current chunk: its transaction is open, and rows written in it. */
     bool chunk_open;
     int chunk_rows;
@@ -182,6 +210,19 @@ static void file_error(struct ctx *c, int line, const char *column, const char *
     va_end(ap);
     r->file_errors[r->n_file_errors++] =
         (struct import_issue){line, arena_strdup(c->a, column ? column : ""), arena_strdup(c->a, msg)};
+}
+
+/* A problem found while reading the file, which is reported before those of its header (the
+ * header was checked as it was read). */
+static void file_error_first(struct ctx *c, int line, const char *message)
+{
+    struct import_result *r = c->r;
+    int before = r->n_file_errors;
+    file_error(c, line, "", "%s", message);
+    if (r->n_file_errors == before || r->n_file_errors < 2) return;
+    struct import_issue last = r->file_errors[r->n_file_errors - 1];
+    memmove(r->file_errors + 1, r->file_errors, sizeof *r->file_errors * (size_t)(r->n_file_errors - 1));
+    r->file_errors[0] = last;
 }
 
 static void row_error(struct ctx *c, struct import_row *row, const char *column, const char *fmt, ...)
@@ -348,8 +389,10 @@ static lerr load_site(struct ctx *c, int n_rows)
     c->n_ex = k;
 
     if (department_list(db, a, &c->depts, &c->n_depts)) return LE_DB;
-    strmap_init(&c->new_dept_by_path, a, (size_t)n_rows, OWNER_NONE);
-    c->r->new_departments = arena_alloc(a, sizeof *c->r->new_departments * (size_t)(n_rows + 1));
+    /* departments to create: only with the option (each row names at most one) */
+    size_t n_new = c->o->create_departments ? (size_t)n_rows : 0;
+    strmap_init(&c->new_dept_by_path, a, n_new, OWNER_NONE);
+    c->r->new_departments = arena_alloc(a, sizeof *c->r->new_departments * (n_new + 1));
     strmap_init(&c->dept_by_idnumber, a, (size_t)c->n_depts, OWNER_NONE);
     strmap_init(&c->dept_by_path, a, (size_t)c->n_depts, OWNER_NONE);
     strmap_init(&c->dept_by_name, a, (size_t)c->n_depts, OWNER_NONE);
@@ -488,7 +531,7 @@ static const char *cell(struct ctx *c, const struct csv_record *rec, enum ufield
     while (*s == ' ' || *s == '\t') s++;
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
-    return s[n] ? arena_strndup(c->a, s, n) : s;
+    return s[n] ? arena_strndup(c->tmp, s, n) : s;
 }
 
 static bool given(const char *v)
@@ -535,7 +578,7 @@ static int find_department(struct ctx *c, const char *v, const char **why)
     *why = NULL;
     int i = strmap_get(&c->dept_by_idnumber, v);
     if (i >= 0) return i;
-    char *path = lower_dup(c->a, department_path(c->a, v));
+    char *path = lower_dup(c->tmp, department_path(c->tmp, v));
     i = strmap_get(&c->dept_by_path, path);
     if (i >= 0) return i;
     i = strmap_get(&c->dept_by_name, path);
@@ -622,7 +665,7 @@ static lerr create_departments(struct ctx *c)
 static int find_job_role(struct ctx *c, const char *v)
 {
     int i = strmap_get(&c->role_by_idnumber, v);
-    return i >= 0 ? i : strmap_get(&c->role_by_name, lower_dup(c->a, v));
+    return i >= 0 ? i : strmap_get(&c->role_by_name, lower_dup(c->tmp, v));
 }
 
 /* ---- Usernames from a template ---- */
@@ -737,27 +780,21 @@ struct cells {
     int64_t dept, role;           /* -1 = not given */
 };
 
-/* The names, email and organisation text cells. */
-static void check_text_cells(struct ctx *c, struct import_row *row, struct rowx *x, struct cells *v)
+/* A value many rows share (a city, a country, a time zone...), kept once while consecutive
+ * rows repeat it: at 300,000 rows a copy per row would be most of the preview's memory. v was
+ * made in c->tmp; the result lives as long as the import. */
+static const char *keep_repeated(struct ctx *c, int slot, const char *v)
 {
-    struct arena *a = c->a;
+    if (!v) return NULL;
+    if (!c->repeated[slot] || !str_eq(c->repeated[slot], v)) c->repeated[slot] = arena_strdup(c->a, v);
+    return c->repeated[slot];
+}
+
+/* Institution, phone, city, country, language and time zone. */
+static void check_place_cells(struct ctx *c, struct import_row *row, struct rowx *x, struct cells *v)
+{
+    struct arena *a = c->tmp;
     struct problem p;
-    if (given(x->v[F_USERNAME]) && user_check_username(a, x->v[F_USERNAME], &v->username, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_USERNAME, &p), v->username = NULL;
-    if (given(x->v[F_OLDUSERNAME]) && user_check_username(a, x->v[F_OLDUSERNAME], &v->oldusername, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_OLDUSERNAME, &p), v->oldusername = NULL;
-    row->username = v->username ? v->username : x->v[F_USERNAME] ? x->v[F_USERNAME] : "";
-    v->email = x->v[F_EMAIL];
-    if (given(v->email) && !user_email_valid(v->email)) {
-        row_error(c, row, c->header[F_EMAIL], "'%s' is not an email address: write it like name@example.org.", v->email);
-        v->email = NULL;
-    }
-    if (given(x->v[F_FIRSTNAME]) && user_check_name(a, x->v[F_FIRSTNAME], "first_name", "first name", &v->first, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_FIRSTNAME, &p);
-    if (given(x->v[F_LASTNAME]) && user_check_name(a, x->v[F_LASTNAME], "last_name", "last name", &v->last, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_LASTNAME, &p);
-    if (given(x->v[F_IDNUMBER]) && org_check_idnumber(a, x->v[F_IDNUMBER], &v->idnumber, (p = (struct problem){0}, &p)))
-        cell_error(c, row, F_IDNUMBER, &p), v->idnumber = NULL;
     if (given(x->v[F_INSTITUTION]) && org_check_text(a, x->v[F_INSTITUTION], "institution", 255, &v->institution, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_INSTITUTION, &p);
     if (given(x->v[F_PHONE]) && org_check_text(a, x->v[F_PHONE], "phone", 50, &v->phone, (p = (struct problem){0}, &p)))
@@ -770,6 +807,33 @@ static void check_text_cells(struct ctx *c, struct import_row *row, struct rowx 
         cell_error(c, row, F_LANG, &p);
     if (given(x->v[F_TIMEZONE]) && org_check_timezone(a, x->v[F_TIMEZONE], &v->tz, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_TIMEZONE, &p);
+    const char **kept[] = {&v->institution, &v->phone, &v->city, &v->country, &v->lang, &v->tz};
+    for (int k = 0; k < (int)(sizeof kept / sizeof kept[0]); k++) *kept[k] = keep_repeated(c, k, *kept[k]);
+}
+
+/* The names, email and organisation text cells. */
+static void check_text_cells(struct ctx *c, struct import_row *row, struct rowx *x, struct cells *v)
+{
+    struct arena *a = c->a;
+    struct problem p;
+    if (given(x->v[F_USERNAME]) && user_check_username(a, x->v[F_USERNAME], &v->username, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_USERNAME, &p), v->username = NULL;
+    if (given(x->v[F_OLDUSERNAME]) && user_check_username(a, x->v[F_OLDUSERNAME], &v->oldusername, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_OLDUSERNAME, &p), v->oldusername = NULL;
+    /* the cells go when the row has been checked: what the row keeps is copied */
+    row->username = v->username ? v->username : x->v[F_USERNAME] ? arena_strdup(a, x->v[F_USERNAME]) : "";
+    v->email = x->v[F_EMAIL] ? arena_strdup(a, x->v[F_EMAIL]) : NULL;
+    if (given(v->email) && !user_email_valid(v->email)) {
+        row_error(c, row, c->header[F_EMAIL], "'%s' is not an email address: write it like name@example.org.", v->email);
+        v->email = NULL;
+    }
+    if (given(x->v[F_FIRSTNAME]) && user_check_name(a, x->v[F_FIRSTNAME], "first_name", "first name", &v->first, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_FIRSTNAME, &p);
+    if (given(x->v[F_LASTNAME]) && user_check_name(a, x->v[F_LASTNAME], "last_name", "last name", &v->last, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_LASTNAME, &p);
+    if (given(x->v[F_IDNUMBER]) && org_check_idnumber(a, x->v[F_IDNUMBER], &v->idnumber, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_IDNUMBER, &p), v->idnumber = NULL;
+    check_place_cells(c, row, x, v);
 }
 
 /* auth, suspended, deleted, status and roles. */
@@ -831,6 +895,7 @@ static void check_org_cells(struct ctx *c, struct import_row *row, struct rowx *
         }
     }
     x->manager_given = given(x->v[F_MANAGER]);
+    if (x->manager_given) x->manager_cell = arena_strdup(c->a, x->v[F_MANAGER]);
 }
 
 /* A rename through oldusername, for a row whose username names no account: the account to
@@ -879,7 +944,7 @@ static int find_target(struct ctx *c, struct import_row *row, struct rowx *x, co
     } else if (v->idnumber) {
         target = strmap_get(&c->by_idnumber, v->idnumber);
     } else if (v->email) {
-        target = strmap_get(&c->by_email, lower_dup(c->a, v->email));
+        target = strmap_get(&c->by_email, lower_dup(c->tmp, v->email));
     } else {
         row_error(c, row, "", "Nothing identifies this person: give a username, an idnumber or an email.");
         return TARGET_REFUSED;
@@ -907,7 +972,7 @@ static void check_password(struct ctx *c, struct import_row *row, struct rowx *x
     const char *pw = x->v[F_PASSWORD];
     if (!given(pw) || strcmp(pw, "changeme") == 0) return;
     struct problem p = {0};
-    if (!password_check_policy(pw, username, &p)) x->password = pw;
+    if (!password_check_policy(pw, username, &p)) x->password = arena_strdup(c->a, pw);
     else if (c->o->weak_password_link) x->weak_password = true;
     else
         row_error(c, row, c->header[F_PASSWORD],
@@ -964,7 +1029,7 @@ static void check_new_account(struct ctx *c, int ri, struct import_row *row, str
     x->susp = v->susp == 1 ? 1 : -1;
     int me = ROW_OWNER(ri);
     if (username) claim(c, row, &c->by_username, username, me, F_USERNAME, "username");
-    if (*x->email) claim(c, row, &c->by_email, lower_dup(c->a, x->email), me, F_EMAIL, "email");
+    if (*x->email) claim(c, row, &c->by_email, lower_or_same(c->a, x->email), me, F_EMAIL, "email");
     if (v->idnumber) claim(c, row, &c->by_idnumber, v->idnumber, me, F_IDNUMBER, "idnumber");
     if (row->outcome != IO_ERROR) row->outcome = IO_CREATE;
 }
@@ -1119,7 +1184,7 @@ static void check_existing_account(struct ctx *c, int ri, struct import_row *row
     if (skip_administrator(row, e, x->changes.len || x->roles != e->roles || suspension)) return;
     if (!check_roles_change(c, row, x, e) || !check_suspension(c, row, x, e, v->susp)) return;
     if (x->rename) claim(c, row, &c->by_username, x->username, target, F_USERNAME, "username");
-    if (!str_eq(x->email, e->email)) claim(c, row, &c->by_email, lower_dup(c->a, x->email), target, F_EMAIL, "email");
+    if (!str_eq(x->email, e->email)) claim(c, row, &c->by_email, lower_or_same(c->a, x->email), target, F_EMAIL, "email");
     if (!str_eq(x->idnumber, e->idnumber)) claim(c, row, &c->by_idnumber, x->idnumber, target, F_IDNUMBER, "idnumber");
     if (row->outcome == IO_ERROR) return;
     row->username = x->username;
@@ -1149,6 +1214,7 @@ static void check_row(struct ctx *c, int ri, const struct csv_record *rec, const
         row_error(c, row, "", "%s", width);
         return;
     }
+    x->v = c->cells;
     for (int f = 0; f < F__COUNT; f++) x->v[f] = cell(c, rec, (enum ufield)f);
     columns_check_row(c, ri, rec);
     struct cells v = {0};
@@ -1209,7 +1275,7 @@ static void resolve_managers(struct ctx *c)
         if (!x->manager_given || (row->outcome != IO_CREATE && row->outcome != IO_UPDATE &&
                                   row->outcome != IO_UNCHANGED) || x->del)
             continue;
-        const char *v = x->v[F_MANAGER];
+        const char *v = x->manager_cell;
         char *uname = NULL;
         int m = OWNER_NONE;
         if (!user_check_username(c->a, v, &uname, NULL)) m = strmap_get(&c->by_username, uname);
@@ -1322,18 +1388,13 @@ static void spread_errors(struct ctx *c)
             const struct import_row *mrow = &r->rows[OWNER_ROW(x->manager)];
             if (mrow->outcome != IO_ERROR) continue;
             row_error(c, row, c->header[F_MANAGER], "The manager '%s' is on line %d, which has an error.",
-                      x->v[F_MANAGER], mrow->line);
+                      x->manager_cell, mrow->line);
             again = true;
         }
     }
 }
 
 /* ---- Preview ---- */
-
-struct rows_ref {
-    struct import_row *rows;
-    int n;
-};
 
 static void release_changes(void *p)
 {
@@ -1349,62 +1410,115 @@ static double ms_since(double t0)
     return time_monotonic_ms() - t0;
 }
 
-static lerr run_preview(struct ctx *c, const char *data, size_t len, struct problem *p)
+/* At most one record per line: the rows are allocated once, before the first is read. */
+static int count_lines(const char *data, size_t len)
+{
+    int n = 1;
+    for (const char *s = data, *end = data + len; (s = memchr(s, '\n', (size_t)(end - s))); s++) n++;
+    for (const char *s = data, *end = data + len; (s = memchr(s, '\r', (size_t)(end - s))); s++) n++;
+    return n;
+}
+
+/* The header: the columns, then what the site holds that the rows are checked against. */
+static void preview_header(struct ctx *c, const struct csv_record *rec)
 {
     struct import_result *r = c->r;
-    struct arena *a = c->a;
-    double t0 = time_monotonic_ms();
-    struct csv_doc doc;
-    struct problem cp = {0};
-    lerr e = csv_doc_read(a, data, len, &doc, &cp);
-    r->delimiter = doc.delimiter;
-    r->bom = doc.bom;
-    r->ms_parse = ms_since(t0);
-    if (e == LE_NOMEM) return problem_set(p, LE_NOMEM, "", "out of memory reading the file");
-    if (e) {
-        /* The rows before a broken quote are still checked: their own problems show too. */
-        file_error(c, doc.error_line, "", "%s", cp.message);
-        if (!doc.partial) return LE_OK;
+    r->delimiter = c->doc->delimiter;
+    r->bom = c->doc->bom;
+    if (profile_field_list(c->db, c->a, &c->fields, &c->n_fields)) {
+        c->db_failed = true;
+        return;
     }
-    if (doc.n_records < 1) {
-        file_error(c, 1, "", "The file is empty: it needs a header line naming the columns.");
-        return LE_OK;
+    if (!map_header(c, rec)) return;
+    if (load_site(c, c->rows_cap) || load_profile_values(c, &c->pvals)) {
+        c->db_failed = true;
+        return;
     }
-    t0 = time_monotonic_ms();
-    if (profile_field_list(c->db, a, &c->fields, &c->n_fields)) goto db_failed;
-    if (!map_header(c, &doc.records[0])) return LE_OK;
-    if (load_site(c, doc.n_records)) goto db_failed;
-    const char **pvals = NULL;
-    if (load_profile_values(c, &pvals)) goto db_failed;
-    r->n_rows = doc.n_records - 1;
-    r->rows = arena_alloc(a, sizeof *r->rows * (size_t)(r->n_rows + 1));
-    struct rowx *xs = arena_alloc(a, sizeof *xs * (size_t)(r->n_rows + 1));
-    struct rows_ref *ref = arena_alloc(a, sizeof *ref);
-    *ref = (struct rows_ref){r->rows, r->n_rows};
-    arena_defer(a, release_changes, ref);
-    for (int i = 0; i < r->n_rows; i++) {
-        r->rows[i].priv = &xs[i];
-        xs[i].pv = arena_alloc(a, sizeof *xs[i].pv * (size_t)(c->n_pf + 1));
-        check_row(c, i, &doc.records[i + 1], pvals);
+    r->rows = arena_alloc(c->a, sizeof *r->rows * (size_t)(c->rows_cap + 1));
+    struct rows_ref *ref = arena_alloc(c->a, sizeof *ref);
+    *ref = (struct rows_ref){r->rows, 0};
+    arena_defer(c->a, release_changes, ref);
+    c->rows_ref = ref;
+    c->header_ok = true;
+}
+
+/* One record of the file, as soon as it is read (csv_each); its cells are gone afterwards. */
+static void preview_record(void *ctx, const struct csv_record *rec)
+{
+    struct ctx *c = ctx;
+    struct import_result *r = c->r;
+    if (!c->header_ok && !c->db_failed && !c->seen_header) {
+        c->seen_header = true;
+        preview_header(c, rec);
+        return;
     }
-    resolve_managers(c);
-    find_loops(c);
-    spread_errors(c);
+    if (!c->header_ok || c->db_failed || r->n_rows >= c->rows_cap) return;
+    int i = r->n_rows++;
+    c->rows_ref->n = r->n_rows;
+    struct rowx *x = arena_alloc(c->a, sizeof *x);
+    r->rows[i].priv = x;
+    if (c->n_pf) x->pv = arena_alloc(c->a, sizeof *x->pv * (size_t)c->n_pf);
+    check_row(c, i, rec, c->pvals);
+    x->v = NULL;
+    arena_free(c->tmp);
+    c->tmp = arena_new(1024);
+}
+
+/* The rows' notes and the counts, once every row is known. */
+static void sum_up(struct ctx *c)
+{
+    struct import_result *r = c->r;
     for (int i = 0; i < r->n_rows; i++) {
         struct import_row *row = &r->rows[i];
         struct rowx *x = row->priv;
         if ((row->outcome == IO_UPDATE) && !x->del && x->changes.len)
-            row->note = arena_sprintf(a, "changes: %s", x->changes.data);
+            row->note = arena_sprintf(c->a, "changes: %s", x->changes.data);
         if (row->outcome == IO_CREATE && x->create)
             row->note = x->password        ? "with the password from the file"
                         : x->weak_password ? "the file's password is too weak: a sign-in link is sent instead"
                                            : "needs a sign-in link to choose a password";
         r->counts[row->outcome]++;
     }
+}
+
+/* The file is read one record at a time and each row is checked as it comes, keeping only
+ * what the rows need later (their outcome, the values they write, their claims on
+ * usernames, emails and idnumbers): never every cell of the file at once. */
+static lerr run_preview(struct ctx *c, const char *data, size_t len, struct problem *p)
+{
+    struct import_result *r = c->r;
+    double t0 = time_monotonic_ms();
+    struct csv_doc doc;
+    struct problem cp = {0};
+    c->rows_cap = count_lines(data, len);
+    c->tmp = arena_new(1024);
+    c->doc = &doc;
+    lerr e = csv_each(c->a, data, len, preview_record, c, &doc, &cp);
+    arena_free(c->tmp);
+    c->tmp = NULL;
+    r->delimiter = doc.delimiter;
+    r->bom = doc.bom;
+    r->ms_parse = ms_since(t0); /* reading and checking go together now; ms_check is the rest */
+    if (e == LE_NOMEM) return problem_set(p, LE_NOMEM, "", "out of memory reading the file");
+    if (c->db_failed) return problem_set(p, LE_DB, "", "The database could not be read; nothing was changed. Try again.");
+    if (e) {
+        /* The rows before a broken quote are still checked: their own problems show too. */
+        file_error_first(c, doc.error_line, cp.message);
+        if (!doc.partial) r->n_rows = 0;
+        if (!doc.partial) return LE_OK;
+    }
+    if (doc.n_records < 1) {
+        file_error(c, 1, "", "The file is empty: it needs a header line naming the columns.");
+        return LE_OK;
+    }
+    if (!c->header_ok) return LE_OK;
+    t0 = time_monotonic_ms();
+    resolve_managers(c);
+    find_loops(c);
+    spread_errors(c);
+    sum_up(c);
     r->ms_check = ms_since(t0);
     return LE_OK;
-db_failed:
-    return problem_set(p, LE_DB, "", "The database could not be read; nothing was changed. Try again.");
 }
 
 static void ctx_init(struct ctx *c, struct db *db, struct arena *a, const struct import_options *o,
@@ -1519,13 +1633,17 @@ static lerr audit_push(struct ctx *c, const char *action, const char *target, js
 
 static lerr audit_row(struct ctx *c, const char *action, int64_t id, json_t *d)
 {
-    return audit_push(c, action, arena_sprintf(c->a, "user:%lld", (long long)id), d);
+    /* the chunk's own arena: a target per row would otherwise stay until the import ends */
+    if (!c->audit_a) c->audit_a = arena_new(4096);
+    return audit_push(c, action, arena_sprintf(c->audit_a, "user:%lld", (long long)id), d);
 }
 
 static void release_audit(struct ctx *c)
 {
     for (size_t i = 0; i < c->n_audit; i++) json_decref(c->audit[i].details);
     c->n_audit = 0;
+    arena_free(c->audit_a);
+    c->audit_a = NULL;
 }
 
 /* Statements carry at most 99 placeholders (the PostgreSQL engine's ?1..?99): ?1 is the time,

@@ -20,7 +20,12 @@ struct reader {
     int record_line;
     bool too_many_fields;
     bool field_too_long;
-    /* the records so far */
+    /* csv_each: each record goes to each(each_ctx, rec) and its fields live in scratch until
+     * it returns; the header's fields (the first record's) live in a */
+    csv_record_fn each;
+    void *each_ctx;
+    struct arena *scratch;
+    /* the records so far (csv_doc_read) */
     struct csv_record *records;
     int n_records, cap_records;
     bool too_many_records;
@@ -49,7 +54,8 @@ static void on_field(void *data, size_t len, void *ctx)
     const char *d = data ? data : "";
     /* An apostrophe that csv_write_field put before a formula-like cell comes off again. */
     if (len >= 2 && d[0] == '\'' && strchr("=+-@\t\r", d[1])) d++, len--;
-    r->fields[r->n_fields++] = arena_strndup(r->a, d, data ? len : 0);
+    struct arena *a = r->each && r->n_records > 0 ? r->scratch : r->a;
+    r->fields[r->n_fields++] = arena_strndup(a, d, data ? len : 0);
 }
 
 static void on_record(int term, void *ctx)
@@ -60,6 +66,15 @@ static void on_record(int term, void *ctx)
     if (r->oom || r->too_many_records) return;
     if (r->n_records >= CSV_MAX_RECORDS) {
         r->too_many_records = true;
+        return;
+    }
+    if (r->each) {
+        struct csv_record rec = {.line = r->record_line, .n = r->n_fields, .fields = r->fields};
+        r->each(r->each_ctx, &rec);
+        r->n_records++;
+        r->n_fields = 0;
+        arena_free(r->scratch);
+        r->scratch = arena_new(2048);
         return;
     }
     if (r->n_records == r->cap_records) {
@@ -122,10 +137,12 @@ static bool blank_line(const char *s, size_t n)
     return true;
 }
 
-lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc *out,
-                  struct problem *p)
+/* What is wrong with the file as a whole (UTF-16, not UTF-8, NUL bytes, empty), before any
+ * record is read: a file in another encoding is wrong everywhere. Takes a BOM off. */
+static lerr check_text(const char **data_io, size_t *len_io, struct csv_doc *out, struct problem *p)
 {
-    memset(out, 0, sizeof *out);
+    const char *data = *data_io;
+    size_t len = *len_io;
     if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
                      ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF))) {
         out->error_line = 1;
@@ -135,8 +152,8 @@ lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc 
     }
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
         out->bom = true;
-        data += 3;
-        len -= 3;
+        *data_io = data += 3;
+        *len_io = len -= 3;
     }
     /* Encoding first, for the whole file: a file in another encoding is wrong everywhere. */
     int line = 1, bad_line = 0, n_bad = 0, nul_line = 0;
@@ -175,6 +192,12 @@ lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc 
                            "The file is empty: it needs a header line naming the columns, then "
                            "one line per person.");
 
+    return LE_OK;
+}
+
+/* Feeds the text to libcsv one physical line at a time (see the top of the file). */
+static lerr parse_lines(struct reader *r, const char *data, size_t len, struct csv_doc *out, struct problem *p)
+{
     out->delimiter = detect_delimiter(data, len);
     struct csv_parser cp;
     if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
@@ -182,19 +205,18 @@ lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc 
     csv_set_delim(&cp, (unsigned char)out->delimiter);
     csv_set_space_func(&cp, is_space);
     csv_set_term_func(&cp, is_term);
-    struct reader r = {.a = a};
     lerr e = LE_OK;
-    line = 1;
+    int line = 1;
     for (size_t i = 0; i < len && !e; line++) {
         size_t j = i;
         while (j < len && data[j] != '\n' && data[j] != '\r') j++;
         if (j < len && data[j] == '\r' && j + 1 < len && data[j + 1] == '\n') j++;
         size_t n = j < len ? j + 1 - i : j - i;
-        if (!r.in_record && !blank_line(data + i, n)) {
-            r.in_record = true;
-            r.record_line = line;
+        if (!r->in_record && !blank_line(data + i, n)) {
+            r->in_record = true;
+            r->record_line = line;
         }
-        if (csv_parse(&cp, data + i, n, on_field, on_record, &r) != n) {
+        if (csv_parse(&cp, data + i, n, on_field, on_record, r) != n) {
             out->error_line = line;
             if (csv_error(&cp) == CSV_EPARSE)
                 e = problem_set(p, LE_INVALID, "file",
@@ -206,14 +228,14 @@ lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc 
                 e = problem_set(p, LE_NOMEM, "", "out of memory reading the file");
         }
         i += n;
-        if (!e && r.oom) e = problem_set(p, LE_NOMEM, "", "out of memory reading the file");
-        if (!e && (r.too_many_fields || r.field_too_long || r.too_many_records)) {
-            out->error_line = r.in_record ? r.record_line : line;
-            if (r.too_many_records)
+        if (!e && r->oom) e = problem_set(p, LE_NOMEM, "", "out of memory reading the file");
+        if (!e && (r->too_many_fields || r->field_too_long || r->too_many_records)) {
+            out->error_line = r->in_record ? r->record_line : line;
+            if (r->too_many_records)
                 e = problem_set(p, LE_TOOBIG, "file",
                                 "The file has more than %d lines; split it into several files.",
                                 CSV_MAX_RECORDS);
-            else if (r.too_many_fields)
+            else if (r->too_many_fields)
                 e = problem_set(p, LE_INVALID, "file",
                                 "Line %d has more than %d fields; check the delimiter and the "
                                 "quotes.",
@@ -225,21 +247,48 @@ lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc 
                                 out->error_line, CSV_MAX_FIELD);
         }
     }
-    if (!e && csv_fini(&cp, on_field, on_record, &r) != 0) {
-        out->error_line = r.record_line;
+    if (!e && csv_fini(&cp, on_field, on_record, r) != 0) {
+        out->error_line = r->record_line;
         e = problem_set(p, LE_INVALID, "file",
                         "Line %d: a quoted field starts here and its closing quote is missing "
                         "(unbalanced quotes). Close the quote, or double a quote meant as text.",
-                        r.record_line);
+                        r->record_line);
     }
-    if (!e && r.oom) e = problem_set(p, LE_NOMEM, "", "out of memory reading the file");
+    if (!e && r->oom) e = problem_set(p, LE_NOMEM, "", "out of memory reading the file");
     csv_free(&cp);
-    free(r.fields);
-    if (r.records) arena_defer(a, free_ptr, r.records);
+    return e;
+}
+
+static lerr read_file(struct reader *r, const char *data, size_t len, struct csv_doc *out, struct problem *p)
+{
+    memset(out, 0, sizeof *out);
+    lerr e = check_text(&data, &len, out, p);
+    if (e) return e;
+    e = parse_lines(r, data, len, out, p);
+    free(r->fields);
     /* After a quote error the records before it are whole: the importer reports them too. */
-    out->partial = e == LE_INVALID && r.n_records > 0 && !r.too_many_fields && !r.field_too_long;
+    out->partial = e == LE_INVALID && r->n_records > 0 && !r->too_many_fields && !r->field_too_long;
+    return e;
+}
+
+lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc *out,
+                  struct problem *p)
+{
+    struct reader r = {.a = a};
+    lerr e = read_file(&r, data, len, out, p);
+    if (r.records) arena_defer(a, free_ptr, r.records);
     if (e && !out->partial) return e;
     out->records = r.records;
+    out->n_records = r.n_records;
+    return e;
+}
+
+lerr csv_each(struct arena *a, const char *data, size_t len, csv_record_fn each, void *ctx, struct csv_doc *out,
+              struct problem *p)
+{
+    struct reader r = {.a = a, .each = each, .each_ctx = ctx, .scratch = arena_new(2048)};
+    lerr e = read_file(&r, data, len, out, p);
+    arena_free(r.scratch);
     out->n_records = r.n_records;
     return e;
 }

@@ -252,6 +252,15 @@ struct csv_doc {
  * an importer can report those rows with their own problems as well as the broken line. */
 lerr csv_doc_read(struct arena *a, const char *data, size_t len, struct csv_doc *out,
                   struct problem *p);
+/* Reads a file as csv_doc_read does, but hands each record to each(ctx, rec) as soon as it is
+ * read and keeps none: the first record's (the header's) fields are in a, every other
+ * record's fields only until each returns, so a large file is read in the memory of one
+ * record. out gets the delimiter, bom, error_line, partial and n_records (the records handed
+ * over); out->records stays NULL. After an error that is not partial, records handed over
+ * before it are to be disregarded, as csv_doc_read would not have returned them. */
+typedef void (*csv_record_fn)(void *ctx, const struct csv_record *rec);
+lerr csv_each(struct arena *a, const char *data, size_t len, csv_record_fn each, void *ctx, struct csv_doc *out,
+              struct problem *p);
 /* True when every field of rec is empty or spaces: a blank line, or one of the ";;;;" lines a
  * spreadsheet writes below its data. Importers skip such rows. */
 bool csv_record_blank(const struct csv_record *rec);

@@ -641,6 +641,36 @@ static void a_text_starting_with_a_byte_order_mark_keeps_it(void **state)
     gift_file_free(&f);
 }
 
+/* gift_parse_each hands over one question at a time, in order, and stops at the first error
+ * its callback returns. */
+struct seen {
+    int n;
+    int lines[4];
+    bool ok[4];
+};
+
+static lerr see_two(void *ctx, struct gift_entry *ent)
+{
+    struct seen *s = ctx;
+    s->lines[s->n] = ent->line;
+    s->ok[s->n] = ent->question != NULL;
+    return ++s->n == 2 ? LE_DB : LE_OK;
+}
+
+static void streams_one_question_at_a_time(void **state)
+{
+    (void)state;
+    const char *text = "::A::One {T}\n\n::B::Two {= ~x}\n\n::C::Three {F}\n";
+    struct seen s = {0};
+    struct problem p = {0};
+    assert_int_equal(gift_parse_each(text, strlen(text), see_two, &s, &p), LE_DB);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.lines[0], 1);
+    assert_true(s.ok[0]);
+    assert_int_equal(s.lines[1], 3);
+    assert_false(s.ok[1]);
+}
+
 static void writes_readable_gift(void **state)
 {
     (void)state;
@@ -680,6 +710,7 @@ int main(void)
         cmocka_unit_test(a_lone_carriage_return_ends_a_line),
         cmocka_unit_test(a_text_starting_with_a_byte_order_mark_keeps_it),
         cmocka_unit_test(writes_readable_gift),
+        cmocka_unit_test(streams_one_question_at_a_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

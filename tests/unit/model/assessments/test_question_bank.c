@@ -255,6 +255,51 @@ static int64_t bank_total(struct fx *f, int64_t course)
     return n;
 }
 
+/* A large file's report stays small: every error up to 1,000 and the first 1,000 questions
+ * that are ok are listed, in the file's order; the rest are counted. With skip_bad every good
+ * question is still saved, though most are not listed. */
+static void test_import_report_is_capped(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    int64_t course = make_course(f, "QB-BIG");
+    struct buf g;
+    buf_init(&g, 1 << 20);
+    /* 2,400 questions: every other one is broken (no answer after =), 1,200 of each */
+    for (int i = 1; i <= 2400; i++)
+        buf_addf(&g, i % 2 ? "::Q%d::Is %d odd? {T}\n\n" : "::Q%d::Pick %d {= ~x}\n\n", i, i);
+    json_t *r = NULL;
+    lerr e = question_import(f->db, f->a, course, "gift", g.data, g.len, true, false, f->admin, &r, &p);
+    assert_int_equal(e, LE_INVALID);
+    assert_int_equal(json_integer_value(json_object_get(r, "imported")), 1200);
+    assert_int_equal(json_integer_value(json_object_get(r, "errors")), 1200);
+    json_t *rows = json_object_get(r, "questions");
+    int n_ok = 0, n_err = 0, last_line = 0;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        int line = (int)json_integer_value(json_object_get(row, "line"));
+        assert_true(line > last_line);
+        last_line = line;
+        if (str_eq(json_string_value(json_object_get(row, "status")), "ok")) n_ok++;
+        else n_err++;
+    }
+    assert_int_equal(n_ok, 500);   /* the ok ones among the first 1,000 questions */
+    assert_int_equal(n_err, 1000); /* the errors, capped */
+    assert_int_equal(json_integer_value(json_object_get(r, "not_listed")), 2400 - 1500);
+    assert_int_equal(json_integer_value(json_object_get(r, "errors_not_listed")), 200);
+    json_decref(r);
+    assert_int_equal(bank_total(f, course), 0);
+
+    e = question_import(f->db, f->a, course, "gift", g.data, g.len, false, true, f->admin, &r, &p);
+    assert_int_equal(e, LE_OK);
+    assert_true(json_is_true(json_object_get(r, "saved")));
+    json_decref(r);
+    assert_int_equal(bank_total(f, course), 1200);
+    buf_release(&g);
+}
+
 static void test_import(void **state)
 {
     struct fx *f = *state;
@@ -693,6 +738,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_results, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_results_edges_and_grading_queue, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_update_regrades, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_import_report_is_capped, setup_any, teardown),
     };
     if (pg_admin_url()) fprintf(stderr, "test_question_bank: on PostgreSQL (LECTERN_TEST_PG)\n");
     return cmocka_run_group_tests(tests, NULL, NULL);

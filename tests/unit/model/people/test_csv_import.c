@@ -74,6 +74,44 @@ static void test_csv_partial_blank_width(void **state)
     assert_int_equal(d.n_records, 0);
 }
 
+/* csv_each hands the records over one at a time, in order, with their lines; the header's
+ * fields outlive the reading, the others' are the reader's own (only the callback sees them). */
+struct each_seen {
+    const char *header0;
+    int n, lines[8];
+    char first_cells[8][16];
+};
+
+static void on_each(void *ctx, const struct csv_record *rec)
+{
+    struct each_seen *s = ctx;
+    if (s->n == 0) s->header0 = rec->fields[0];
+    s->lines[s->n] = rec->line;
+    snprintf(s->first_cells[s->n], sizeof s->first_cells[0], "%s", rec->n ? rec->fields[0] : "");
+    s->n++;
+}
+
+static void test_csv_each(void **state)
+{
+    struct fx *f = *state;
+    const char *text = "name;city\nAna;\"Lis\nbon\"\n\nBen;Porto\n\"open;x\n";
+    struct each_seen s = {0};
+    struct csv_doc d;
+    struct problem p = {0};
+    assert_int_equal(csv_each(f->a, text, strlen(text), on_each, &s, &d, &p), LE_INVALID);
+    assert_true(d.partial);
+    assert_int_equal(d.error_line, 6);
+    assert_int_equal(d.delimiter, ';');
+    assert_null(d.records);
+    assert_int_equal(d.n_records, 3);
+    assert_int_equal(s.n, 3);
+    assert_int_equal(s.lines[0], 1);
+    assert_int_equal(s.lines[1], 2);
+    assert_int_equal(s.lines[2], 5);
+    assert_string_equal(s.first_cells[2], "Ben");
+    assert_string_equal(s.header0, "name"); /* still readable after the reading */
+}
+
 static void test_csv_malformed(void **state)
 {
     struct fx *f = *state;
@@ -589,6 +627,7 @@ int main(void)
     if (core_init()) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_csv_delimiters_bom_quotes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_each, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_partial_blank_width, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_write_field, setup, teardown),
