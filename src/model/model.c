@@ -4,6 +4,7 @@
 #include "model.h"
 #include "courses/courses.h"
 #include "assessments/assessments.h"
+#include "planning/planning.h"
 
 void model_init(void)
 {
@@ -12,4 +13,5 @@ void model_init(void)
     done = true;
     courses_init();
     assessments_init();
+    planning_init();
 }

@@ -1,0 +1,90 @@
+/* Bookings and attendance of an event: a learner books or cancels their own place; the
+ * course's instructors and administrators book and cancel for others, and with the event's
+ * trainers take attendance. */
+#include "internal.h"
+
+/* The person a booking request is about: the one named, else the viewer. Booking someone else
+ * takes managing the course. */
+static bool booking_person(struct request *req, struct response *res, const struct event_access *ev, int64_t *user_id)
+{
+    const char *username = req_param(req, "username");
+    if (!username || !*username || str_eq(username, req->user->username)) {
+        *user_id = req->user->id;
+        return true;
+    }
+    if (!ev->manager) {
+        res_error(res, LE_FORBIDDEN, "username", "You can book and cancel only your own place.");
+        return false;
+    }
+    struct user u;
+    struct problem p = {0};
+    if (user_get_by_username(req->db, req->arena, username, &u, &p)) {
+        res_error(res, LE_INVALID, "username", "There is no account '%s'.", username);
+        return false;
+    }
+    *user_id = u.id;
+    return true;
+}
+
+void h_bookings_list(struct request *req, struct response *res)
+{
+    struct event_access ev;
+    if (!web_event_access(req, res, &ev)) return;
+    if (!ev.manager && !ev.trainer) {
+        res_error(res, LE_FORBIDDEN, "id", "Only the event's trainers, the course's instructors and administrators see its bookings.");
+        return;
+    }
+    res->model = json_pack("{s:o}", "bookings", bookings_json(req->db, ev.ref.id));
+}
+
+void h_booking_create(struct request *req, struct response *res)
+{
+    struct event_access ev;
+    int64_t user_id;
+    if (!web_event_access(req, res, &ev) || !booking_person(req, res, &ev, &user_id)) return;
+    struct problem p = {0};
+    const char *state;
+    if (booking_create(req->db, req->arena, ev.ref.id, user_id, req->user->id, &state, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:s}", "state", state);
+    web_flash(req, res, str_eq(state, "booked") ? "flash.event_booked" : "flash.event_waitlisted");
+    res->redirect = web_session_href(req, &ev);
+}
+
+void h_booking_delete(struct request *req, struct response *res)
+{
+    struct event_access ev;
+    int64_t user_id;
+    if (!web_event_access(req, res, &ev) || !booking_person(req, res, &ev, &user_id)) return;
+    struct problem p = {0};
+    bool admin = (req->user->roles & ROLE_ADMIN) != 0;
+    if (booking_cancel(req->db, req->arena, ev.ref.id, user_id, admin, req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:s}", "state", "cancelled");
+    web_flash(req, res, "flash.booking_cancelled");
+    res->redirect = web_session_href(req, &ev);
+}
+
+void h_attendance(struct request *req, struct response *res)
+{
+    struct event_access ev;
+    if (!web_event_access(req, res, &ev)) return;
+    if (!ev.manager && !ev.trainer) {
+        res_error(res, LE_FORBIDDEN, "id", "Only the event's trainers, the course's instructors and administrators take attendance.");
+        return;
+    }
+    struct problem p = {0};
+    const char *username = req_param(req, "username"), *status = req_param(req, "status");
+    if (attendance_record(req->db, req->arena, ev.ref.id, username, status, req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:s, s:s}", "username", username, "status", status);
+    web_flash(req, res, "flash.attendance_saved");
+    res->redirect = web_session_href(req, &ev);
+}

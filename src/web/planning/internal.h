@@ -1,0 +1,41 @@
+/* What only the planning domain's pages share (docs/planning.md): the event access check and
+ * the handlers the route table names. */
+#ifndef LECTERN_WEB_PLANNING_INTERNAL_H
+#define LECTERN_WEB_PLANNING_INTERNAL_H
+
+#include "planning.h"
+#include "../courses/courses.h"
+#include "../../model/planning/planning.h"
+
+/* Plugs the session page into the course pages (web_activity_view_register). */
+void web_planning_init(void);
+
+/* The event a request names ("event", else "id") and the viewer's relation to it. */
+struct event_access {
+    struct event_ref ref;
+    struct course course;
+    bool manager;                 /* an administrator or the course's instructor */
+    bool trainer;                 /* one of the event's trainers */
+};
+/* False (the answer set: 404 for people outside the course) when the viewer may not see it. */
+bool web_event_access(struct request *req, struct response *res, struct event_access *ev);
+/* Where a page's form about an event goes back to: the session page. */
+const char *web_session_href(struct request *req, const struct event_access *ev);
+
+void h_rooms_list(struct request *req, struct response *res);
+void h_room_create(struct request *req, struct response *res);
+void h_room_show(struct request *req, struct response *res);
+void h_room_update(struct request *req, struct response *res);
+void h_room_delete(struct request *req, struct response *res);
+void h_session_show(struct request *req, struct response *res);
+void h_events_list(struct request *req, struct response *res);
+void h_event_create(struct request *req, struct response *res);
+void h_event_show(struct request *req, struct response *res);
+void h_event_update(struct request *req, struct response *res);
+void h_event_cancel(struct request *req, struct response *res);
+void h_bookings_list(struct request *req, struct response *res);
+void h_booking_create(struct request *req, struct response *res);
+void h_booking_delete(struct request *req, struct response *res);
+void h_attendance(struct request *req, struct response *res);
+
+#endif
