@@ -106,6 +106,7 @@ void h_session_show(struct request *req, struct response *res)
     res->model = json_pack("{s:{s:s, s:s}, s:{s:I, s:s, s:b}, s:o, s:b}", "course", "code", c.code, "title", c.title,
                            "activity", "id", (json_int_t)x.id, "title", x.title, "completed", x.completed_at != 0,
                            "events", session_events(req, &c, x.id, manager), "is_manager", manager);
+    if (!req->is_api) json_object_set_new(res->model, "kind_label", json_string(T(req, "courses.kind_session")));
     if (manager && !req->is_api) {
         json_object_set_new(res->model, "rooms", rooms_json(req->db, false));
         struct enrolment_filter f = {.role = "instructor", .sort = "name"};
@@ -210,7 +211,6 @@ static json_t *session_json(struct request *req, struct course *c, int64_t activ
     return json_pack("{s:o}", "events", session_events(req, c, activity_id, web_may_manage_course(req, c)));
 }
 
-/* The kind's label on the course's activity form. words: courses.kind_session */
 static const struct web_activity_view session_view = {"session", "session", "/courses/%s/sessions/%lld", session_json};
 
 void web_planning_init(void)
