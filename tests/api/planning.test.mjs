@@ -151,3 +151,19 @@ test('attendance by the trainer completes the session activity for that learner 
   const list = (await call(ivy, 'GET', `/api/v1/events/${id}/bookings`, undefined, 200)).json.bookings;
   assert.equal(list.find((b) => b.username === 'lea').attendance, 'attended');
 });
+
+test('the session page lists events with free seats, Book for a learner and the new-event form for an instructor', async () => {
+  await call(ivy, 'POST', `/api/v1/courses/${COURSE}/events`, eventBody({ title: 'Page event', seats: 3 }), 201);
+  const asLearner = await api(server, 'GET', `/courses/${COURSE}/sessions/${session}`, { token: lea, headers: { accept: 'text/html' } });
+  assert.equal(asLearner.status, 200, show(asLearner));
+  assert.match(asLearner.text, /Page event/);
+  assert.match(asLearner.text, /<span class="free-seats">3<\/span>/);
+  assert.match(asLearner.text, />Book</);
+  assert.doesNotMatch(asLearner.text, /New event/);
+  const asTrainer = await api(server, 'GET', `/courses/${COURSE}/sessions/${session}`, { token: ivy, headers: { accept: 'text/html' } });
+  assert.match(asTrainer.text, /New event/);
+  assert.match(asTrainer.text, /<option value="ivy">/);
+  const rooms = await api(server, 'GET', '/admin/rooms', { token: admin, headers: { accept: 'text/html' } });
+  assert.equal(rooms.status, 200);
+  assert.match(rooms.text, /Room 2/);
+});
