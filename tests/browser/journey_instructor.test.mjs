@@ -88,7 +88,7 @@ test('the instructor finds the course from the dashboard and builds its content'
   await ivan.getByLabel('Section title', { exact: true }).last().fill('Before the drill');
   await submit(ivan, () => ivan.getByRole('button', { name: 'Add section' }).click());
   const kinds = await ivan.getByLabel('Kind of activity').locator('option').evaluateAll((os) => os.map((o) => o.value));
-  assert.deepEqual(kinds, ['page', 'file', 'link', 'quiz']);
+  assert.deepEqual(kinds, ['page', 'file', 'link', 'quiz', 'session']);
   const add = async (kind, title, fill) => {
     await ivan.getByLabel('Kind of activity').selectOption(kind);
     await ivan.locator('#act-title').fill(title);

@@ -72,6 +72,23 @@ static bool session_of(struct request *req, struct response *res, struct course 
     return true;
 }
 
+/* A booking's state and attendance in words, for the page. */
+static json_t *bookings_in_words(struct request *req, json_t *bookings)
+{
+    size_t i;
+    json_t *b;
+    json_array_foreach(bookings, i, b) {
+        const char *state = json_string_value(json_object_get(b, "state"));
+        const char *att = json_string_value(json_object_get(b, "attendance"));
+        /* words: session.state_{booked,waitlisted,cancelled} */
+        if (state) json_object_set_new(b, "state_text", json_string(T(req, arena_sprintf(req->arena, "session.state_%s", state))));
+        /* words: session.attendance_{attended,partly,no_show,excused} */
+        if (att && *att)
+            json_object_set_new(b, "attendance_text", json_string(T(req, arena_sprintf(req->arena, "session.attendance_%s", att))));
+    }
+    return bookings;
+}
+
 /* The events for a page: each with its bookings when the viewer manages or trains it. */
 static json_t *session_events(struct request *req, const struct course *c, int64_t activity_id, bool manager)
 {
@@ -91,7 +108,7 @@ static json_t *session_events(struct request *req, const struct course *c, int64
         json_object_set_new(e, "is_cancelled", json_boolean(!scheduled));
         if ((manager || trains) && !req->is_api) {
             json_object_set_new(e, "can_manage", json_boolean(manager && scheduled));
-            json_object_set_new(e, "bookings", bookings_json(req->db, id));
+            json_object_set_new(e, "bookings", bookings_in_words(req, bookings_json(req->db, id)));
         }
     }
     return events;
