@@ -89,7 +89,7 @@ test('content: sections, an activity of every kind offered, reordered and moved'
     await submit(admin, () => admin.getByRole('button', { name: 'Add section' }).click());
   }
   const kinds = await admin.getByLabel('Kind of activity').locator('option').evaluateAll((os) => os.map((o) => o.value));
-  assert.deepEqual(kinds, ['page', 'file', 'link', 'quiz'], 'the kinds come from the kinds table');
+  assert.deepEqual(kinds, ['page', 'file', 'link', 'quiz', 'session'], 'the kinds come from the kinds table');
   const add = async (kind, title, fill, section = 'Week one') => {
     await admin.getByLabel('Section', { exact: true }).selectOption({ label: section });
     await admin.getByLabel('Kind of activity').selectOption(kind);
