@@ -2,7 +2,7 @@
 # Runs fuzz targets one after another, each for SECONDS, from its seed corpus
 # (tests/fuzz/corpus/<target>/) and its dictionary (tests/fuzz/<target>.dict) when there is one.
 #   tests/fuzz/run.sh SECONDS TARGET...      (targets as in build/fuzz/fuzz_<target>)
-# Inputs a run finds go to build/fuzz/work/<target>/ (not committed); an input that crashes,
+# Inputs a run finds go to build/fuzz/found/<target>/ (not committed); an input that crashes,
 # leaks, hangs or breaks a target's checks is saved under build/fuzz/crashes/<target>/ and
 # fails the target. Ends with "N passed, N failed"; exits 1 when any failed.
 set -uo pipefail
@@ -13,14 +13,14 @@ passed=0
 failed=0
 for t in "$@"; do
   bin=build/fuzz/fuzz_$t
-  work=build/fuzz/work/$t
+  found=build/fuzz/found/$t
   crashes=build/fuzz/crashes/$t/
   log=build/fuzz/$t.log
-  mkdir -p "$work" "$crashes"
+  mkdir -p "$found" "$crashes"
   opts=(-max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048
         -print_final_stats=1 -artifact_prefix="$crashes")
   if [ -f "tests/fuzz/$t.dict" ]; then opts+=(-dict="tests/fuzz/$t.dict"); fi
-  if "$bin" "${opts[@]}" "$work" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
+  if "$bin" "${opts[@]}" "$found" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     echo "ok   $t: ${runs:-?} inputs in ${seconds} s"
     passed=$((passed + 1))
