@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev
             libsodium-dev libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-            libcsv-dev libcurl4-openssl-dev libxml2-dev)
+            libcsv-dev libcurl4-openssl-dev libxml2-dev libical-dev)
 test_pkgs=(libcmocka-dev chromium sqlite3 curl postgresql python3-aiosmtpd
            clang libclang-rt-14-dev llvm)
 bench_pkgs=(nginx wrk)
