@@ -63,6 +63,8 @@ void jobs_stop(struct jobs *jobs);
 struct mail_rendered {
     char *subject, *text;          /* in the arena */
     char *html;                    /* NULL when the template has no HTML part */
+    const char *attachment_type;   /* NULL or "" = none; else sent beside the body (an invitation) */
+    const char *attachment;
 };
 /* Renders templates/mail/<template>.txt.mustache (and .html.mustache) with data (JSON object
  * text), the site's name and address, and the translations. LE_INVALID when the template is

@@ -204,6 +204,52 @@ static lerr add_part_headers(struct buf *out, const char *type, bool qp)
                     qp ? "quoted-printable" : "7bit");
 }
 
+static void new_boundary(char out[48])
+{
+    char rnd[25];
+    random_hex(rnd, 12);
+    snprintf(out, 48, "=_lectern_%s", rnd);
+}
+
+/* The body's Content-Type header and content: the text alone, or text and HTML as alternatives. */
+static lerr add_body_parts(struct buf *out, const struct mail_rendered *m)
+{
+    bool qp_text = needs_qp(m->text ? m->text : "");
+    if (!m->html) {
+        lerr e = add_part_headers(out, "text/plain", qp_text);
+        return e ? e : add_body(out, m->text ? m->text : "", qp_text);
+    }
+    bool qp_html = needs_qp(m->html);
+    char boundary[48];
+    new_boundary(boundary);
+    lerr e = buf_addf(out, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n--%s\r\n", boundary, boundary);
+    if (!e) e = add_part_headers(out, "text/plain", qp_text);
+    if (!e) e = add_body(out, m->text ? m->text : "", qp_text);
+    if (!e) e = buf_addf(out, "--%s\r\n", boundary);
+    if (!e) e = add_part_headers(out, "text/html", qp_html);
+    if (!e) e = add_body(out, m->html, qp_html);
+    if (!e) e = buf_addf(out, "--%s--\r\n", boundary);
+    return e;
+}
+
+/* multipart/mixed: the body, then the attachment (a calendar invitation carries its method in
+ * its type, "text/calendar; method=REQUEST", which calendar programs read to offer "accept"). */
+static lerr add_with_attachment(struct buf *out, const struct mail_rendered *m)
+{
+    char boundary[48];
+    new_boundary(boundary);
+    bool qp = needs_qp(m->attachment ? m->attachment : "");
+    bool calendar = strncmp(m->attachment_type, "text/calendar", 13) == 0;
+    lerr e = buf_addf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n", boundary, boundary);
+    if (!e) e = add_body_parts(out, m);
+    if (!e) e = buf_addf(out, "--%s\r\n", boundary);
+    if (!e) e = buf_addf(out, "Content-Disposition: attachment; filename=\"%s\"\r\n", calendar ? "invite.ics" : "attachment.txt");
+    if (!e) e = add_part_headers(out, m->attachment_type, qp);
+    if (!e) e = add_body(out, m->attachment ? m->attachment : "", qp);
+    if (!e) e = buf_addf(out, "--%s--\r\n", boundary);
+    return e;
+}
+
 lerr mail_format_message(struct buf *out, const struct mail_settings *s, const char *to,
                          const struct mail_rendered *m, int64_t now, struct problem *p)
 {
@@ -241,23 +287,8 @@ lerr mail_format_message(struct buf *out, const struct mail_settings *s, const c
     if (!e)
         e = buf_addf(out, "\r\nDate: %s\r\nMessage-ID: <%s@%s>\r\nMIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n",
                      date, rnd, domain);
-    bool qp_text = needs_qp(m->text ? m->text : "");
-    if (!e && !m->html) {
-        e = add_part_headers(out, "text/plain", qp_text);
-        if (!e) e = add_body(out, m->text ? m->text : "", qp_text);
-    } else if (!e) {
-        bool qp_html = needs_qp(m->html);
-        char boundary[48];
-        random_hex(rnd, 12);
-        snprintf(boundary, sizeof boundary, "=_lectern_%s", rnd);
-        e = buf_addf(out, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n--%s\r\n", boundary, boundary);
-        if (!e) e = add_part_headers(out, "text/plain", qp_text);
-        if (!e) e = add_body(out, m->text ? m->text : "", qp_text);
-        if (!e) e = buf_addf(out, "--%s\r\n", boundary);
-        if (!e) e = add_part_headers(out, "text/html", qp_html);
-        if (!e) e = add_body(out, m->html, qp_html);
-        if (!e) e = buf_addf(out, "--%s--\r\n", boundary);
-    }
+    if (!e && m->attachment_type && *m->attachment_type) e = add_with_attachment(out, m);
+    else if (!e) e = add_body_parts(out, m);
     if (e) return problem_set(p, LE_INVALID, "", "the message is larger than %d KiB", MAIL_MAX / 1024);
     return LE_OK;
 }
@@ -402,6 +433,8 @@ lerr mail_deliver(struct db *db, int64_t outbox_id, int64_t job_id, bool final_a
     struct mail_rendered r = {0};
     const char *base = mail_base_url(db, a);
     if (!e) e = mail_render(a, m.template, data, site.site_name, base ? base : "", &r, p);
+    r.attachment_type = m.attachment_type;
+    r.attachment = m.attachment;
     struct buf msg;
     buf_init(&msg, MAIL_MAX + 64 * 1024);
     if (!e) e = mail_format_message(&msg, &s, m.to_addr, &r, time_now(), p);

@@ -69,6 +69,7 @@ lerr booking_create(struct db *db, struct arena *a, int64_t event_id, int64_t us
             : r              ? model_db_problem(p)
                              : LE_OK;
     }
+    if (!e && taken) e = planning_tell(db, a, event_id, user_id, "confirmed", p);
     if (!e)
         e = planning_audit(db, a, actor_id, "booking.create", "event", event_id,
                            json_pack("{s:I, s:s}", "user_id", (json_int_t)user_id, "state", state), p);
@@ -120,6 +121,9 @@ lerr booking_cancel(struct db *db, struct arena *a, int64_t event_id, int64_t us
     if (!e && db_run(db, "UPDATE event_bookings SET state = 'cancelled', updated_at = ?2 WHERE id = ?1", "ii", booking,
                      time_now()))
         e = model_db_problem(p);
+    /* The person's calendar program removes the event (METHOD:CANCEL, a higher SEQUENCE). */
+    if (!e && db_run(db, "UPDATE events SET sequence = sequence + 1 WHERE id = ?1", "i", event_id)) e = model_db_problem(p);
+    if (!e) e = planning_tell(db, a, event_id, user_id, "booking_cancelled", p);
     int64_t promoted = 0;
     if (!e && str_eq(was, "booked")) {
         if (db_run(db, "UPDATE events SET seats_taken = seats_taken - 1 WHERE id = ?1 AND seats_taken > 0", "i", event_id))

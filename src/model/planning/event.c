@@ -264,7 +264,14 @@ lerr event_update(struct db *db, struct arena *a, int64_t id, const struct event
         return problem_set(p, LE_CONFLICT, "id", "This event is cancelled; plan a new one instead.");
     if (db_tx_begin(db)) return model_db_problem(p);
     /* Read again inside the write transaction: seats_taken may have moved since. */
-    if (!(e = event_row_get(db, a, id, &r, p)) && !(e = event_apply(db, a, in, &r, p))) e = event_write(db, actor_id, &r, p);
+    if (!(e = event_row_get(db, a, id, &r, p))) {
+        struct event_row before = r;
+        if (!(e = event_apply(db, a, in, &r, p))) e = event_write(db, actor_id, &r, p);
+        /* A new date or place: a higher SEQUENCE, and the booked are sent the invitation again. */
+        bool moved = before.starts_at != r.starts_at || before.ends_at != r.ends_at || before.room_id != r.room_id ||
+                     !str_eq(before.meeting_url, r.meeting_url) || !str_eq(before.timezone, r.timezone);
+        if (!e && moved) e = planning_event_changed(db, a, id, p);
+    }
     /* More seats: the waitlist moves up, first come first served. */
     for (int64_t promoted = 1; !e && promoted;) e = booking_promote(db, a, id, &promoted, p);
     if (!e) e = planning_audit(db, a, actor_id, "event.update", "event", id, json_pack("{s:s}", "title", r.title), p);
@@ -280,7 +287,7 @@ lerr event_cancel(struct db *db, struct arena *a, int64_t id, int64_t actor_id, 
     if (db_tx_begin(db)) return model_db_problem(p);
     int64_t cancelled = 0;
     if (db_query_int(db, &cancelled,
-                     "UPDATE events SET state = 'cancelled', seats_taken = 0, updated_at = ?2 WHERE id = ?1 AND "
+                     "UPDATE events SET state = 'cancelled', seats_taken = 0, sequence = sequence + 1, updated_at = ?2 WHERE id = ?1 AND "
                      "state = 'scheduled' RETURNING id",
                      "ii", id, time_now()))
         e = problem_set(p, LE_CONFLICT, "id", "This event is cancelled already.");

@@ -18,4 +18,16 @@ lerr booking_promote(struct db *db, struct arena *a, int64_t event_id, int64_t *
 lerr planning_tell(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, const char *what,
                    struct problem *p);
 
+/* An event's dated parts as rows (event_id, position, starts_at, ends_at). Every calendar and
+ * invitation reads an event's dates from here: today each event has one part, its own start
+ * and end; multi-part events change this one place. */
+#define EVENT_PARTS "(SELECT id AS event_id, 1 AS position, starts_at, ends_at FROM events)"
+/* The event's date or place changed: its sequence rises and every booked person is told
+ * ("changed", with the invitation again). Inside the caller's transaction. */
+lerr planning_event_changed(struct db *db, struct arena *a, int64_t event_id, struct problem *p);
+/* The invitation about event_id for people told "what" ("booked", "confirmed" and "changed": REQUEST;
+ * "cancelled" and "booking_cancelled": CANCEL), or *out->type NULL when "what" carries none. */
+lerr planning_invitation(struct db *db, struct arena *a, int64_t event_id, const char *what,
+                         struct mail_attachment *out, struct problem *p);
+
 #endif

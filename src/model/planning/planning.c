@@ -115,9 +115,13 @@ lerr planning_tell(struct db *db, struct arena *a, int64_t event_id, int64_t use
                           model_col_str(a, st, 4), "course_code", model_col_str(a, st, 5), "starts_at",
                           local_time(a, db_col_int(st, 6), model_col_str(a, st, 7)));
     db_done(st);
-    lerr e = LE_OK;
-    /* templates/mail/event_booked.txt.mustache, event_cancelled.txt.mustache */
-    if (*email) e = mail_enqueue(db, email, arena_sprintf(a, "event_%s", what), d, user_id, true, NULL, p);
+    /* Booking, change and cancellation messages carry the invitation (calendar.c). */
+    struct mail_attachment invitation;
+    lerr e = *email ? planning_invitation(db, a, event_id, what, &invitation, p) : LE_OK;
+    /* templates/mail/event_{booked,cancelled,changed,booking_cancelled}.txt.mustache */
+    if (*email && !e)
+        e = mail_enqueue_attached(db, email, arena_sprintf(a, "event_%s", what), d, user_id,
+                                  invitation.type ? &invitation : NULL, p);
     json_decref(d);
     return e;
 }

@@ -100,4 +100,55 @@ json_t *bookings_json(struct db *db, int64_t event_id);
 lerr attendance_record(struct db *db, struct arena *a, int64_t event_id, const char *username, const char *status,
                        int64_t actor_id, struct problem *p);
 
+/* ---- Calendars (calendar.c) and iCalendar (ical.c) ---- */
+#define CALENDAR_RANGE_MAX_DAYS 366
+/* One entry of a calendar: a dated part of an event, a course's due date or a quiz's close. */
+struct cal_item {
+    const char *kind;             /* "event", "due" or "quiz" */
+    int64_t event_id, activity_id;
+    int position;                 /* an event's part, from 1 */
+    int64_t starts_at, ends_at;   /* a due date or a quiz's close: both the moment */
+    const char *title, *course_code, *course_title;
+    /* events: "booked", "waitlisted", "trains", "scheduled" or "cancelled"; due: "open" or
+     * "completed" (a person's own), "" (a course's, with people counted) */
+    const char *state;
+    const char *timezone, *room, *site, *address, *meeting_url, *note;
+    int64_t sequence, people;
+};
+struct cal_items {
+    struct cal_item *items;       /* in the arena, by time */
+    size_t n;
+};
+/* A person's calendar between from and to (UTC, to excluded): the events they are booked or
+ * waitlisted on and those they train, the due dates of their enrolments and the closing times
+ * of their courses' quizzes. One query. */
+lerr calendar_person(struct db *db, struct arena *a, int64_t user_id, int64_t from, int64_t to,
+                     struct cal_items *out, struct problem *p);
+/* A course's events, its quizzes' closes and its learners' due dates (counted by date), or
+ * only learner_id's own due date when learner_id is given. One query. */
+lerr calendar_course(struct db *db, struct arena *a, int64_t course_id, int64_t learner_id, int64_t from, int64_t to,
+                     struct cal_items *out, struct problem *p);
+/* The events planned in a room (its occupancy). One query. */
+lerr calendar_room(struct db *db, struct arena *a, int64_t room_id, int64_t from, int64_t to, struct cal_items *out,
+                   struct problem *p);
+/* The items as JSON: [{"kind", "title", "starts_at", "ends_at", "course": {"code", "title"},
+ * "state", "event_id", "part", "location", "path"}]. */
+json_t *cal_items_json(const struct cal_items *c);
+/* Where an item's page is: "/courses/CODE/sessions/N", ".../quizzes/N" or "/courses/CODE". */
+const char *cal_item_path(struct arena *a, const struct cal_item *it);
+/* A new secret address for user_id's feed; the one before stops working. *token_out (64 hex
+ * characters) is shown once: only its SHA-256 is kept. */
+lerr calendar_feed_renew(struct db *db, struct arena *a, int64_t user_id, const char **token_out, struct problem *p);
+/* Whose feed token is: LE_NOTFOUND for a wrong or replaced one. */
+lerr calendar_feed_owner(struct db *db, const char *token, int64_t *user_id);
+/* When user_id's feed address was made; 0 when they have none. */
+int64_t calendar_feed_created(struct db *db, int64_t user_id);
+/* A VCALENDAR with a VEVENT per event part (UID "event-ID-part-N@host", DTSTART and DTEND in
+ * the event's zone with its VTIMEZONE, SUMMARY, LOCATION, DESCRIPTION, URL, ORGANIZER,
+ * SEQUENCE, STATUS). method: NULL for a feed, "REQUEST" or "CANCEL" for an invitation.
+ * base_url: the site's address (links and the UIDs' host); organizer: "mailto:..." or "". Items
+ * that are not events are left out. NULL when libical fails. */
+const char *ical_build(struct arena *a, const struct cal_items *c, const char *method, const char *base_url,
+                       const char *organizer, const char *name);
+
 #endif

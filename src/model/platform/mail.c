@@ -235,7 +235,8 @@ const char *mail_base_url(struct db *db, struct arena *a)
     "SELECT o.id, o.to_addr, o.template, o.data, o.subject, "                                      \
     "CASE WHEN o.state <> 'sent' AND j.state = 'failed' THEN 'failed' ELSE o.state END, "          \
     "o.attempts, CASE WHEN o.last_error = '' AND j.state = 'failed' THEN j.last_error "            \
-    "ELSE o.last_error END, o.user_id, o.job_id, o.created_at, o.updated_at, o.sent_at "           \
+    "ELSE o.last_error END, o.user_id, o.job_id, o.created_at, o.updated_at, o.sent_at, "         \
+    "o.attachment_type, o.attachment "                                                              \
     "FROM mail_outbox o LEFT JOIN jobs j ON j.id = o.job_id "
 #define MAIL_STATE                                                                                 \
     "(CASE WHEN o.state <> 'sent' AND j.state = 'failed' THEN 'failed' ELSE o.state END)"
@@ -256,6 +257,8 @@ static void mail_fill(struct db_stmt *st, struct arena *a, struct mail_message *
     m->created_at = db_col_int(st, 10);
     m->updated_at = db_col_int(st, 11);
     m->sent_at = db_col_is_null(st, 12) ? 0 : db_col_int(st, 12);
+    m->attachment_type = arena_strdup(a, db_col_text(st, 13) ? db_col_text(st, 13) : "");
+    m->attachment = arena_strdup(a, db_col_text(st, 14) ? db_col_text(st, 14) : "");
 }
 
 static bool template_ok(const char *t)
@@ -316,6 +319,24 @@ lerr mail_enqueue(struct db *db, const char *to, const char *template, json_t *d
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     json_text_free(text);
     if (!e && id_out) *id_out = id;
+    return e;
+}
+
+lerr mail_enqueue_attached(struct db *db, const char *to, const char *template, json_t *data, int64_t user_id,
+                           const struct mail_attachment *att, struct problem *p)
+{
+    if (!att) return mail_enqueue(db, to, template, data, user_id, true, NULL, p);
+    if (!att->type || !*att->type || strpbrk(att->type, "\r\n") || !att->text || strlen(att->text) > MAIL_ATTACHMENT_MAX)
+        return problem_set(p, LE_INVALID, "attachment", "a mail attachment needs a content type and at most %d KiB of text",
+                           MAIL_ATTACHMENT_MAX / 1024);
+    if (db_tx_begin(db)) return model_db_problem(p);
+    int64_t id = 0, job_id = 0;
+    lerr e = mail_enqueue(db, to, template, data, user_id, false, &id, p);
+    if (!e && db_run(db, "UPDATE mail_outbox SET attachment_type = ?2, attachment = ?3 WHERE id = ?1", "iss", id, att->type,
+                     att->text))
+        e = model_db_problem(p);
+    if (!e) e = queue_job(db, id, &job_id, p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
 

@@ -200,12 +200,23 @@ struct mail_message {
     int attempts;
     const char *last_error;
     int64_t user_id, job_id, created_at, updated_at, sent_at;
+    const char *attachment_type;  /* "" = none; else its content type, such as an invitation's */
+    const char *attachment;       /* "text/calendar; method=REQUEST" */
 };
 #define MAIL_TEMPLATE_MAX 64
 /* Puts a message in the outbox (data: a JSON object for the template, borrowed) and, with
  * queue_job, the 'mail.send' job that sends it, in one transaction. */
 lerr mail_enqueue(struct db *db, const char *to, const char *template, json_t *data, int64_t user_id,
                   bool queue_job, int64_t *id_out, struct problem *p);
+/* A text part sent beside the body, such as a calendar invitation. */
+struct mail_attachment {
+    const char *type;             /* the content type with its parameters, without charset */
+    const char *text;             /* UTF-8 */
+};
+#define MAIL_ATTACHMENT_MAX (256 * 1024)
+/* mail_enqueue with the 'mail.send' job and an attachment (NULL = none), in one transaction. */
+lerr mail_enqueue_attached(struct db *db, const char *to, const char *template, json_t *data, int64_t user_id,
+                           const struct mail_attachment *att, struct problem *p);
 lerr mail_get(struct db *db, struct arena *a, int64_t id, struct mail_message *out);
 /* Newest first; state NULL for all. */
 lerr mail_list(struct db *db, struct arena *a, const char *state, int page, int per_page,

@@ -37,5 +37,11 @@ void h_bookings_list(struct request *req, struct response *res);
 void h_booking_create(struct request *req, struct response *res);
 void h_booking_delete(struct request *req, struct response *res);
 void h_attendance(struct request *req, struct response *res);
+void h_my_calendar(struct request *req, struct response *res);
+void h_feed_renew(struct request *req, struct response *res);
+void h_feed(struct request *req, struct response *res);
+void h_course_calendar(struct request *req, struct response *res);
+void h_room_calendar(struct request *req, struct response *res);
+void h_trainer_calendar(struct request *req, struct response *res);
 
 #endif

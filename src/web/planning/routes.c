@@ -54,6 +54,21 @@ static const struct param_spec p_event[] = {
     {"status", P_STR, 0, 0, 20},
     PARAMS_END,
 };
+/* A calendar page's view and day, or the API's range (calendar.c). */
+static const struct param_spec p_calendar[] = {
+    {"course", P_STR, 0, 1, 100},
+    {"id", P_INT, 0, 1, 0},
+    {"username", P_USERNAME, 0, 0, 100},
+    {"view", P_STR, 0, 0, 10},
+    {"date", P_STR, 0, 0, 10},
+    {"from", P_STR, 0, 0, 40},
+    {"to", P_STR, 0, 0, 40},
+    PARAMS_END,
+};
+static const struct param_spec p_feed[] = {
+    {"token", P_STR, PARAM_REQUIRED, 1, 100},
+    PARAMS_END,
+};
 
 /* Pages post under the session they are shown on (/courses/X/sessions/ID/events/EVENT/...), so
  * a refused form shows that page again; the API names the event alone. */
@@ -85,6 +100,17 @@ static const struct route routes[] = {
     {"POST", "/api/v1/events/{id:int}/bookings", h_booking_create, CAP_SIGNED_IN, p_event, 0},
     {"DELETE", "/api/v1/events/{id:int}/bookings/{username:name}", h_booking_delete, CAP_SIGNED_IN, p_event, 0},
     {"POST", "/api/v1/events/{id:int}/attendance", h_attendance, CAP_SIGNED_IN, p_event, 0},
+    {"GET", "/calendar", h_my_calendar, CAP_SIGNED_IN, p_calendar, 0},
+    {"POST", "/calendar/feed", h_feed_renew, CAP_SIGNED_IN, NULL, 0},
+    /* The feed is read by calendar programs, which hold no session: the token is the key. */
+    {"GET", "/calendar/feed/{token:str}", h_feed, CAP_PUBLIC, p_feed, 0},
+    {"GET", "/courses/{course:str}/calendar", h_course_calendar, CAP_SIGNED_IN, p_calendar, 0},
+    {"GET", "/admin/rooms/{id:int}/calendar", h_room_calendar, CAP_ROOMS_MANAGE, p_calendar, 0},
+    {"GET", "/admin/trainers/{username:name}/calendar", h_trainer_calendar, CAP_ROOMS_MANAGE, p_calendar, 0},
+    {"GET", "/api/v1/me/calendar", h_my_calendar, CAP_SIGNED_IN, p_calendar, 0},
+    {"POST", "/api/v1/me/calendar/feed", h_feed_renew, CAP_SIGNED_IN, NULL, 0},
+    {"GET", "/api/v1/courses/{course:str}/calendar", h_course_calendar, CAP_SIGNED_IN, p_calendar, 0},
+    {"GET", "/api/v1/rooms/{id:int}/calendar", h_room_calendar, CAP_COURSES_CONTENT, p_calendar, 0},
 };
 #undef S
 #undef SE
