@@ -208,7 +208,7 @@ static void calendar_answer(struct request *req, struct response *res, const str
     struct tm first = day_tm(v->first), last = day_tm(v->last - 1);
     json_t *cal = view_json(req, v, c);
     json_object_update_missing_new(cal, json_pack(
-        "{s:s, s:s, s:b, s:b, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", title, "view", v->view, "is_month",
+        "{s:s, s:s, s:b, s:b, s:b, s:s, s:s, s:s, s:s, s:s, s:s}", "title", title, "view", v->view, "is_month",
         str_eq(v->view, "month"), "is_week", str_eq(v->view, "week"), "is_agenda", str_eq(v->view, "agenda"), "prev",
         arena_sprintf(req->arena, "%s?view=%s&date=%s", base, v->view, day_iso(req->arena, v->prev)), "next",
         arena_sprintf(req->arena, "%s?view=%s&date=%s", base, v->view, day_iso(req->arena, v->next)), "month_href",
