@@ -4,6 +4,7 @@
  * change to summer time. Invitations (RFC 5546) carry METHOD:REQUEST or METHOD:CANCEL; a
  * part's UID never changes, and its SEQUENCE is the event's, which rises with every change. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libical/ical.h>
@@ -18,6 +19,7 @@ struct ical_zones {
     const char *names[ICAL_ZONES_MAX];
     icaltimezone *zones[ICAL_ZONES_MAX];
     int n;
+    int64_t since;                /* the earliest time written: older rules are left out */
 };
 
 /* "lectern.example.org" from "https://lectern.example.org:8080/x": the UIDs' host. */
@@ -41,6 +43,10 @@ static icaltimezone *zone_for(icalcomponent *cal, struct ical_zones *z, const ch
     icalcomponent *vtz = tz ? icaltimezone_get_component(tz) : NULL;
     if (!vtz || z->n == ICAL_ZONES_MAX) return NULL;
     icalcomponent *copy = icalcomponent_new_clone(vtz);
+    /* The zone's whole history since 1847 is kilobytes; from a year before the first event is enough. */
+    icaltimezone_truncate_vtimezone(
+        copy, icaltime_from_timet_with_zone((time_t)(z->since - 366 * 86400), 0, icaltimezone_get_utc_timezone()),
+        icaltime_null_time(), 1);
     icalproperty *id = icalcomponent_get_first_property(copy, ICAL_TZID_PROPERTY);
     if (id) icalproperty_set_tzid(id, name);
     icalcomponent_add_component(cal, copy);
@@ -54,7 +60,10 @@ static icalproperty *time_prop(icalproperty *(*make)(struct icaltimetype), int64
                                const char *name)
 {
     if (!tz) return make(icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone()));
-    icalproperty *prop = make(icaltime_from_timet_with_zone((time_t)t, 0, tz));
+    /* The wall-clock time, written without a zone of its own: the TZID parameter names it. */
+    struct icaltimetype local = icaltime_from_timet_with_zone((time_t)t, 0, tz);
+    local.zone = NULL;
+    icalproperty *prop = make(local);
     icalproperty_remove_parameter_by_kind(prop, ICAL_TZID_PARAMETER);
     icalproperty_add_parameter(prop, icalparameter_new_tzid(name));
     return prop;
@@ -129,7 +138,9 @@ const char *ical_build(struct arena *a, const struct cal_items *c, const char *m
     const char *host = url_host(a, base_url);
     pthread_mutex_lock(&ical_lock);
     icalcomponent *cal = calendar_new(method, name);
-    struct ical_zones z = {0};
+    struct ical_zones z = {.since = INT64_MAX};
+    for (size_t i = 0; i < c->n; i++)
+        if (c->items[i].starts_at < z.since) z.since = c->items[i].starts_at;
     for (size_t i = 0; i < c->n; i++)
         if (str_eq(c->items[i].kind, "event")) add_event(cal, &z, a, &c->items[i], method, base_url, host, organizer);
     char *text = icalcomponent_as_ical_string_r(cal);
