@@ -16,6 +16,7 @@
 #include <string.h>
 #include <libpq-fe.h>
 #include "../../../src/model/platform/platform.h"
+#include "../../../src/core/asset.h"
 
 #include "../fixture.h"
 
@@ -81,6 +82,20 @@ static void test_placeholders_and_types(void **state)
     db_done(s);
 }
 
+/* One for each migration the binary carries (migrations/NNNN_*.sql; a PostgreSQL version of one
+ * replaces it): numbers may have gaps, where a branch took a number that another one fills. */
+static void count_migration(const struct asset *a, void *ctx)
+{
+    if (!strchr(a->path + strlen("migrations/"), '/')) (*(int64_t *)ctx)++;
+}
+
+static int64_t known_migrations(void)
+{
+    int64_t n = 0;
+    asset_each("migrations/", count_migration, &n);
+    return n;
+}
+
 static void test_migrate_and_newer_schema(void **state)
 {
     NEED_PG();
@@ -90,7 +105,7 @@ static void test_migrate_and_newer_schema(void **state)
     migrate(f);
     assert_int_equal(db_schema_version(f->db), db_known_version());
     migrate(f); /* again: nothing to do */
-    assert_int_equal(count(f->db, "SELECT COUNT(*) FROM schema_migrations"), db_known_version());
+    assert_int_equal(count(f->db, "SELECT COUNT(*) FROM schema_migrations"), known_migrations());
     assert_true(db_table_exists(f->db, "jobs"));
     assert_false(db_table_exists(f->db, "no_such_table"));
     assert_int_equal(db_run(f->db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'x', 1)", ""),
@@ -238,7 +253,7 @@ static void test_concurrent_migrations(void **state)
         pthread_join(t[i], NULL);
         assert_int_equal(w[i].failures, 0);
     }
-    assert_int_equal(count(f->db, "SELECT COUNT(*) FROM schema_migrations"), db_known_version());
+    assert_int_equal(count(f->db, "SELECT COUNT(*) FROM schema_migrations"), known_migrations());
 }
 
 static void *do_appends(void *arg)
