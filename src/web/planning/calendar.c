@@ -80,6 +80,17 @@ static void view_range(struct cal_view *v)
     }
 }
 
+/* "2027-03-29" as a day; false for anything else, 30 February included. */
+static bool parse_day(const char *s, int64_t *day)
+{
+    int y, m, d;
+    char extra;
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 || d > 31) return false;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    *day = (int64_t)timegm(&tm) / DAY;
+    return day_tm(*day).tm_mday == d;
+}
+
 /* ?view= and ?date= of a page: false with a 400 naming the field. */
 static bool read_view(struct request *req, struct response *res, struct cal_view *v)
 {
@@ -92,17 +103,10 @@ static bool read_view(struct request *req, struct response *res, struct cal_view
     }
     const char *date = req_param(req, "date");
     v->anchor = day_of(web_zone(req), time_now());
-    int y, m, d;
-    char extra;
-    if (date && *date) {
-        struct tm tm = {0};
-        if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 || d > 31 ||
-            (tm = (struct tm){.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d}, day_tm(timegm(&tm) / DAY).tm_mday != d)) {
-            res_error(res, LE_INVALID, "date", "Give the date as YYYY-MM-DD, such as 2027-03-29.");
-            res->status = 400;
-            return false;
-        }
-        v->anchor = (int64_t)timegm(&tm) / DAY;
+    if (date && *date && !parse_day(date, &v->anchor)) {
+        res_error(res, LE_INVALID, "date", "Give the date as YYYY-MM-DD, such as 2027-03-29.");
+        res->status = 400;
+        return false;
     }
     view_range(v);
     return true;
