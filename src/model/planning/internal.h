@@ -17,5 +17,16 @@ lerr booking_promote(struct db *db, struct arena *a, int64_t event_id, int64_t *
 /* Puts a message to the person about the event in the outbox (template "event_<what>"). */
 lerr planning_tell(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, const char *what,
                    struct problem *p);
+/* The same to to_user_id about about_user_id (the learner, named in the message; 0 = none),
+ * with extra fields for the template (borrowed; NULL = none). */
+lerr planning_tell_about(struct db *db, struct arena *a, int64_t event_id, int64_t to_user_id, int64_t about_user_id,
+                         const char *what, json_t *extra, struct problem *p);
+/* Takes a seat on the event if one is free (*taken), inside the caller's transaction. */
+lerr booking_take_seat(struct db *db, int64_t event_id, bool *taken, struct problem *p);
+/* Whether the event's session asks the line manager to approve bookings (approval.c). */
+lerr booking_needs_approval(struct db *db, int64_t event_id, bool *needs, struct problem *p);
+/* Tells the learner's line manager that a request awaits them (none: administrators decide,
+ * from their approvals page). Inside the booking's transaction. */
+lerr approval_requested(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, struct problem *p);
 
 #endif
