@@ -75,7 +75,7 @@ lerr booking_approve(struct db *db, struct arena *a, int64_t event_id, int64_t u
     if (!e) e = booking_take_seat(db, event_id, &taken, p);
     const char *state = taken ? "booked" : "waitlisted";
     if (!e) e = write_decision(db, booking, state, "", actor_id, p);
-    if (!e) e = planning_tell(db, a, event_id, user_id, state, p);
+    if (!e) e = planning_tell(db, a, event_id, user_id, taken ? "approved" : "waitlisted", p);
     if (!e)
         e = planning_audit(db, a, actor_id, "booking.approve", "event", event_id,
                            json_pack("{s:I, s:s}", "user_id", (json_int_t)user_id, "state", state), p);

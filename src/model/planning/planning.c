@@ -132,7 +132,7 @@ lerr planning_tell_about(struct db *db, struct arena *a, int64_t event_id, int64
     db_done(st);
     if (extra) json_object_update(d, extra);
     lerr e = about_user_id ? add_about(db, a, about_user_id, d, p) : LE_OK;
-    /* templates/mail/event_<what>.txt.mustache: booked, cancelled, waitlisted, declined,
+    /* templates/mail/event_<what>.txt.mustache: booked, cancelled, approved, waitlisted, declined,
      * approval_request, approval_reminder, reminder, reminder_trainer, no_show */
     if (!e && *email) e = mail_enqueue(db, email, arena_sprintf(a, "event_%s", what), d, to_user_id, true, NULL, p);
     json_decref(d);

@@ -37,5 +37,10 @@ void h_bookings_list(struct request *req, struct response *res);
 void h_booking_create(struct request *req, struct response *res);
 void h_booking_delete(struct request *req, struct response *res);
 void h_attendance(struct request *req, struct response *res);
+void h_approvals_list(struct request *req, struct response *res);
+void h_booking_approve(struct request *req, struct response *res);
+void h_booking_decline(struct request *req, struct response *res);
+void h_session_settings_update(struct request *req, struct response *res);
+void h_attendance_all(struct request *req, struct response *res);
 
 #endif

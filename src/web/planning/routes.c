@@ -54,6 +54,21 @@ static const struct param_spec p_event[] = {
     {"status", P_STR, 0, 0, 20},
     PARAMS_END,
 };
+static const struct param_spec p_decision[] = {
+    {"id", P_INT, 0, 1, 0},
+    {"event", P_INT, 0, 1, 0},
+    {"username", P_USERNAME, PARAM_REQUIRED, 1, 100},
+    {"reason", P_TEXT, 0, 0, DECLINE_REASON_MAX + 100},
+    PARAMS_END,
+};
+static const struct param_spec p_session_settings[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"needs_approval", P_BOOL, 0, 0, 0},
+    {"partly_completes", P_BOOL, 0, 0, 0},
+    {"reminders", P_STR, 0, 0, 100},
+    PARAMS_END,
+};
 
 /* Pages post under the session they are shown on (/courses/X/sessions/ID/events/EVENT/...), so
  * a refused form shows that page again; the API names the event alone. */
@@ -85,6 +100,20 @@ static const struct route routes[] = {
     {"POST", "/api/v1/events/{id:int}/bookings", h_booking_create, CAP_SIGNED_IN, p_event, 0},
     {"DELETE", "/api/v1/events/{id:int}/bookings/{username:name}", h_booking_delete, CAP_SIGNED_IN, p_event, 0},
     {"POST", "/api/v1/events/{id:int}/attendance", h_attendance, CAP_SIGNED_IN, p_event, 0},
+    /* Approvals (approvals.c): any line manager decides for their reports, so signed in is
+     * enough to ask; the model answers 404 for anyone else's. */
+    {"GET", "/approvals", h_approvals_list, CAP_SIGNED_IN, NULL, 0},
+    {"POST", "/approvals/{event:int}/{username:name}/approve", h_booking_approve, CAP_SIGNED_IN, p_decision, 0},
+    {"POST", "/approvals/{event:int}/{username:name}/decline", h_booking_decline, CAP_SIGNED_IN, p_decision, 0},
+    {"GET", "/api/v1/me/approvals", h_approvals_list, CAP_SIGNED_IN, NULL, 0},
+    {"POST", "/api/v1/events/{id:int}/bookings/{username:name}/approve", h_booking_approve, CAP_SIGNED_IN, p_decision, 0},
+    {"POST", "/api/v1/events/{id:int}/bookings/{username:name}/decline", h_booking_decline, CAP_SIGNED_IN, p_decision, 0},
+    /* A session's settings and the one-click "all attended" (session_settings.c). */
+    {"POST", S "/settings", h_session_settings_update, CAP_COURSES_CONTENT, p_session_settings, 0},
+    {"PATCH", "/api/v1/courses/{course:str}/sessions/{id:int}/settings", h_session_settings_update, CAP_COURSES_CONTENT,
+     p_session_settings, 0},
+    {"POST", SE "/attendance/all", h_attendance_all, CAP_SIGNED_IN, p_event, 0},
+    {"POST", "/api/v1/events/{id:int}/attendance/all", h_attendance_all, CAP_SIGNED_IN, p_event, 0},
 };
 #undef S
 #undef SE
