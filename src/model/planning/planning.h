@@ -117,10 +117,10 @@ lerr session_settings_get(struct db *db, int64_t activity_id, struct session_set
 lerr session_offsets_parse(const char *text, struct session_settings *out, struct problem *p);
 /* "2d, 2h": the offsets as session_offsets_parse reads them. */
 const char *session_offsets_text(struct arena *a, const struct session_settings *s);
-/* Saves the settings of a session activity (LE_NOTFOUND when activity_id is no session).
- * Audited. */
-lerr session_settings_save(struct db *db, struct arena *a, int64_t activity_id, const struct session_settings *in,
-                           int64_t actor_id, struct problem *p);
+/* Saves the settings of a session activity of the course (LE_NOTFOUND when activity_id is no
+ * session of it). Audited. */
+lerr session_settings_save(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id,
+                           const struct session_settings *in, int64_t actor_id, struct problem *p);
 /* {"needs_approval", "partly_completes", "reminders": "2d, 2h", "reminder_offsets": [s]}. */
 json_t *session_settings_json(struct arena *a, const struct session_settings *s);
 

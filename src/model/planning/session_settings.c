@@ -100,11 +100,13 @@ lerr session_settings_get(struct db *db, int64_t activity_id, struct session_set
     return rc < 0 ? model_db_problem(p) : LE_OK;
 }
 
-lerr session_settings_save(struct db *db, struct arena *a, int64_t activity_id, const struct session_settings *in,
-                           int64_t actor_id, struct problem *p)
+lerr session_settings_save(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id,
+                           const struct session_settings *in, int64_t actor_id, struct problem *p)
 {
     int64_t found = 0;
-    if (db_query_int(db, &found, "SELECT id FROM activities WHERE id = ?1 AND kind = 'session'", "i", activity_id))
+    if (db_query_int(db, &found,
+                     "SELECT id FROM activities WHERE id = ?1 AND course_id = ?2 AND kind = 'session' AND deleted_at IS NULL",
+                     "ii", activity_id, course_id))
         return problem_set(p, LE_NOTFOUND, "id", "There is no session activity %lld.", (long long)activity_id);
     char offsets[SESSION_OFFSETS_MAX * 24] = "";
     size_t len = 0;

@@ -30,7 +30,7 @@ void h_session_settings_update(struct request *req, struct response *res)
     if (!req->is_api || req_has_param(req, "partly_completes"))
         s.partly_completes = req_param_bool(req, "partly_completes");
     if ((req_has_param(req, "reminders") && session_offsets_parse(req_param(req, "reminders"), &s, &p)) ||
-        session_settings_save(req->db, req->arena, activity_id, &s, req->user->id, &p)) {
+        session_settings_save(req->db, req->arena, c.id, activity_id, &s, req->user->id, &p)) {
         web_fail(res, &p);
         return;
     }
