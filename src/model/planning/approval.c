@@ -32,14 +32,16 @@ static lerr find_request(struct db *db, struct arena *a, int64_t event_id, int64
                          bool admin, int64_t *booking_out, struct problem *p)
 {
     struct db_stmt *st = db_query(db,
-                                  "SELECT b.id, b.state, COALESCE(u.manager_id, 0) FROM event_bookings b JOIN users u ON "
-                                  "u.id = b.user_id WHERE b.event_id = ?1 AND b.user_id = ?2 AND (b.state = "
+                                  "SELECT b.id, b.state, COALESCE(u.manager_id, 0), e.starts_at FROM event_bookings b JOIN "
+                                  "users u ON u.id = b.user_id JOIN events e ON e.id = b.event_id WHERE b.event_id = ?1 AND "
+                                  "b.user_id = ?2 AND (b.state = "
                                   "'awaiting_approval' OR b.decided_at IS NOT NULL) ORDER BY b.id DESC LIMIT 1",
                                   "ii", event_id, user_id);
     if (!st) return model_db_problem(p);
     int rc = db_step(st);
     int64_t booking = rc == DB_ROW ? db_col_int(st, 0) : 0, manager = rc == DB_ROW ? db_col_int(st, 2) : 0;
     const char *state = rc == DB_ROW ? model_col_str(a, st, 1) : "";
+    int64_t starts = rc == DB_ROW ? db_col_int(st, 3) : 0;
     db_done(st);
     if (rc < 0) return model_db_problem(p);
     /* Someone else's report is none of the viewer's business: the same answer as no request. */
@@ -50,6 +52,7 @@ static lerr find_request(struct db *db, struct arena *a, int64_t event_id, int64
         return problem_set(p, LE_CONFLICT, "username", "This booking was approved and has since been cancelled; there is nothing to decide.");
     if (!str_eq(state, "awaiting_approval"))
         return problem_set(p, LE_CONFLICT, "username", "This request was approved already.");
+    if (starts <= time_now()) return problem_set(p, LE_CONFLICT, "id", "This event has started; it is too late to decide.");
     *booking_out = booking;
     return LE_OK;
 }
@@ -113,9 +116,9 @@ json_t *approvals_json(struct db *db, int64_t viewer_id, bool admin)
                                   "u.first_name, u.last_name, b.created_at, m.username FROM event_bookings b JOIN users u "
                                   "ON u.id = b.user_id LEFT JOIN users m ON m.id = u.manager_id JOIN events e ON e.id = "
                                   "b.event_id JOIN courses c ON c.id = e.course_id WHERE b.state = 'awaiting_approval' AND "
-                                  "e.state = 'scheduled' AND (?2 = 1 OR u.manager_id = ?1) ORDER BY b.created_at, b.id "
-                                  "LIMIT 500",
-                                  "ii", viewer_id, (int64_t)admin);
+                                  "e.state = 'scheduled' AND e.starts_at > ?3 AND (?2 = 1 OR u.manager_id = ?1) ORDER BY "
+                                  "b.created_at, b.id LIMIT 500",
+                                  "iii", viewer_id, (int64_t)admin, time_now());
     if (!st) return list;
     while (db_step(st) == DB_ROW) {
         json_t *r = json_pack("{s:I, s:s, s:o, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:s?}", "event_id",
