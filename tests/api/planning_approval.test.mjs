@@ -124,6 +124,10 @@ test('an administrator decides instead of the manager, and for a learner without
   // The only seat went to nia: lou's approval puts lou on the waitlist.
   assert.equal((await call(admin, 'POST', `/api/v1/events/${ev}/bookings/lou/approve`, undefined, 200)).json.state, 'waitlisted');
   await call(tokens.mark, 'POST', `/api/v1/events/${ev}/bookings/lou/decline`, { reason: 'Too late' }, 409);
+  // The session's page tells a learner without a manager who decides; not one with a manager.
+  const page = async (who) => (await api(server, 'GET', `/courses/${COURSE}/sessions/${session}`, { token: tokens[who], headers: { accept: 'text/html' } })).text;
+  assert.match(await page('nia'), /an administrator decides instead/);
+  assert.doesNotMatch(await page('lou'), /an administrator decides instead/);
   await call(admin, 'PATCH', `/api/v1/courses/${COURSE}/sessions/${session}/settings`, { needs_approval: false }, 200);
 });
 

@@ -130,6 +130,10 @@ void h_session_show(struct request *req, struct response *res)
     struct problem sp = {0};
     if (!session_settings_get(req->db, x.id, &settings, &sp))
         json_object_set_new(res->model, "settings", session_settings_json(req->arena, &settings));
+    /* A learner without a line manager is told who decides instead. */
+    struct user me;
+    if (settings.needs_approval && !req->is_api && !user_get(req->db, req->arena, req->user->id, &me, &sp))
+        json_object_set_new(res->model, "no_manager", json_boolean(me.manager_id == 0));
     if (manager && !req->is_api) {
         json_object_set_new(res->model, "rooms", rooms_json(req->db, false));
         struct enrolment_filter f = {.role = "instructor", .sort = "name"};
