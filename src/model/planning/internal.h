@@ -23,6 +23,9 @@ lerr planning_tell_about(struct db *db, struct arena *a, int64_t event_id, int64
                          const char *what, json_t *extra, struct problem *p);
 /* Takes a seat on the event if one is free (*taken), inside the caller's transaction. */
 lerr booking_take_seat(struct db *db, int64_t event_id, bool *taken, struct problem *p);
+/* The reminder offsets as stored (seconds, comma-separated; "" or NULL = the defaults) into s,
+ * whose other settings are reset to the defaults (session_settings.c). */
+void session_offsets_from_column(const char *col, struct session_settings *s);
 /* Whether the event's session asks the line manager to approve bookings (approval.c). */
 lerr booking_needs_approval(struct db *db, int64_t event_id, bool *needs, struct problem *p);
 /* Tells the learner's line manager that a request awaits them (none: administrators decide,

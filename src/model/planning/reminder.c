@@ -6,10 +6,12 @@
  * second record, so a message goes out once. */
 #include "internal.h"
 
+/* Events of the coming month looked at per scan, soonest first: the reminders due soonest are
+ * never crowded out; a month with more events than this reaches the later ones as they near. */
 #define SCAN_EVENTS_MAX 2000
 
 struct due_event {
-    int64_t id, activity_id, starts_at;
+    int64_t id, starts_at, offset; /* offset: the nearest reminder that has passed, 0 = none */
 };
 
 /* Records the reminder and queues its message, once: false in *sent when it was sent before. */
@@ -36,21 +38,22 @@ static lerr send_once(struct db *db, struct arena *a, const char *kind, int64_t 
     return e;
 }
 
-/* The nearest of the session's offsets that has passed at now (0: none yet). */
-static int64_t due_offset(struct db *db, const struct due_event *ev, int64_t now, struct problem *p)
+/* The nearest of the session's offsets (as stored) that has passed at now (0: none yet). */
+static int64_t due_offset(const char *offsets, int64_t starts_at, int64_t now)
 {
     struct session_settings s;
-    if (session_settings_get(db, ev->activity_id, &s, p)) return -1;
+    session_offsets_from_column(offsets, &s);
     int64_t due = 0;
     for (int i = 0; i < s.n_offsets; i++)
-        if (now >= ev->starts_at - s.offsets[i]) due = s.offsets[i];
+        if (now >= starts_at - s.offsets[i]) due = s.offsets[i];
     return due;
 }
 
 /* The event's booked learners and trainers not yet reminded at this offset, then reminded. */
-static lerr remind_event(struct db *db, struct arena *a, const struct due_event *ev, int64_t offset, int64_t now,
-                         int *sent_out, struct problem *p)
+static lerr remind_event(struct db *db, struct arena *a, const struct due_event *ev, int64_t now, int *sent_out,
+                         struct problem *p)
 {
+    int64_t offset = ev->offset;
     struct db_stmt *st = db_query(
         db,
         "SELECT x.user_id, x.kind FROM (SELECT user_id, 'event_learner' AS kind FROM event_bookings WHERE event_id = ?1 "
@@ -80,22 +83,23 @@ static lerr remind_event(struct db *db, struct arena *a, const struct due_event 
 
 static lerr event_reminders(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p)
 {
+    /* One query for the coming month's events with their sessions' offsets; only the events
+     * with a reminder due are looked at further. */
     struct db_stmt *st = db_query(db,
-                                  "SELECT id, activity_id, starts_at FROM events WHERE state = 'scheduled' AND starts_at > "
-                                  "?1 AND starts_at <= ?2 ORDER BY starts_at, id LIMIT ?3",
+                                  "SELECT e.id, e.starts_at, s.reminder_offsets FROM events e LEFT JOIN session_settings s "
+                                  "ON s.activity_id = e.activity_id WHERE e.state = 'scheduled' AND e.starts_at > ?1 AND "
+                                  "e.starts_at <= ?2 ORDER BY e.starts_at, e.id LIMIT ?3",
                                   "iii", now, now + SESSION_OFFSET_LONGEST, (int64_t)SCAN_EVENTS_MAX);
     if (!st) return model_db_problem(p);
     struct due_event *events = arena_alloc(a, SCAN_EVENTS_MAX * sizeof *events);
     size_t n = 0;
-    while (n < SCAN_EVENTS_MAX && db_step(st) == DB_ROW)
-        events[n++] = (struct due_event){db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2)};
+    while (n < SCAN_EVENTS_MAX && db_step(st) == DB_ROW) {
+        int64_t starts = db_col_int(st, 1), offset = due_offset(db_col_text(st, 2), starts, now);
+        if (offset) events[n++] = (struct due_event){db_col_int(st, 0), starts, offset};
+    }
     db_done(st);
     lerr e = LE_OK;
-    for (size_t i = 0; !e && i < n; i++) {
-        int64_t offset = due_offset(db, &events[i], now, p);
-        if (offset < 0) e = p->code ? p->code : LE_DB;
-        else if (offset > 0) e = remind_event(db, a, &events[i], offset, now, sent_out, p);
-    }
+    for (size_t i = 0; !e && i < n; i++) e = remind_event(db, a, &events[i], now, sent_out, p);
     return e;
 }
 

@@ -69,9 +69,9 @@ const char *session_offsets_text(struct arena *a, const struct session_settings 
     return arena_strdup(a, text);
 }
 
-/* The stored form: seconds, comma-separated. */
-static void offsets_from_column(const char *col, struct session_settings *s)
+void session_offsets_from_column(const char *col, struct session_settings *s)
 {
+    set_defaults(s);
     if (!col || !*col) return;
     int n = 0;
     for (const char *c = col; *c && n < SESSION_OFFSETS_MAX; c++) {
@@ -92,9 +92,9 @@ lerr session_settings_get(struct db *db, int64_t activity_id, struct session_set
     if (!st) return model_db_problem(p);
     int rc = db_step(st);
     if (rc == DB_ROW) {
+        session_offsets_from_column(db_col_text(st, 2), out);
         out->needs_approval = db_col_int(st, 0) != 0;
         out->partly_completes = db_col_int(st, 1) != 0;
-        offsets_from_column(db_col_text(st, 2), out);
     }
     db_done(st);
     return rc < 0 ? model_db_problem(p) : LE_OK;
