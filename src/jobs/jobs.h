@@ -84,6 +84,10 @@ lerr mail_smtp_send(const struct mail_settings *s, const char *to, const char *m
 lerr mail_deliver(struct db *db, int64_t outbox_id, int64_t job_id, bool final_attempt, bool *skipped,
                   struct problem *p);
 lerr job_mail_send(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+/* planning.reminders (reminders.c): the reminder scan now; reminders_sweep runs it from the
+ * workers' sweep once a minute. */
+lerr job_planning_reminders(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+void reminders_sweep(struct db *db, const char *owner);
 /* signin_links.welcome (welcome.c): links for accounts created without a password. */
 lerr job_welcome_links(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 

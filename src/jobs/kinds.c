@@ -42,6 +42,8 @@ const struct job_kind job_kinds[] = {
     {"mail.send", job_mail_send, "sends one outbox message over SMTP (src/jobs/mail.c)"},
     {"signin_links.welcome", job_welcome_links,
      "sends accounts created without a password a link to choose one (src/jobs/welcome.c)"},
+    {"planning.reminders", job_planning_reminders,
+     "sends the reminders due now before events and about pending approvals, each once (src/jobs/reminders.c)"},
     {"user_import.commit", job_user_import_commit,
      "writes a previewed bulk user upload, hashing its passwords on every core (src/jobs/import.c)"},
 };

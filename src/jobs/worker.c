@@ -35,6 +35,7 @@ struct jobs {
     int n;
     struct worker *workers;
     atomic_llong last_sweep_ms;   /* when a worker of this node last ran the deadline sweep */
+    atomic_llong last_reminders_ms; /* ... and the reminder scan (reminders.c) */
 };
 
 /* Quiz attempts past their deadline are submitted by the server even if nobody opens them
@@ -43,6 +44,7 @@ struct jobs {
  * grading queue current. Nodes sweeping together are safe: a submit re-checks the attempt
  * inside its write transaction. */
 #define SWEEP_MS 5000
+#define REMINDERS_MS 60000
 
 static void sweep_if_due(struct worker *w)
 {
@@ -54,6 +56,10 @@ static void sweep_if_due(struct worker *w)
     int n = attempt_submit_overdue(w->db, a);
     arena_free(a);
     if (n > 0) log_info("quiz: %d attempt%s past the deadline submitted by %s", n, n == 1 ? "" : "s", w->owner);
+    /* Reminders before events are due to the minute at most, so the scan runs once a minute. */
+    last = atomic_load(&jobs->last_reminders_ms);
+    if ((!last || now - last >= REMINDERS_MS) && atomic_compare_exchange_strong(&jobs->last_reminders_ms, &last, now))
+        reminders_sweep(w->db, w->owner);
 }
 
 static bool stopping(struct jobs *jobs)

@@ -5,8 +5,7 @@
  * book at once. A seat that frees goes to the first on the waitlist in the same transaction. */
 #include "internal.h"
 
-/* Takes a seat if one is free: true when taken. */
-static lerr take_seat(struct db *db, int64_t event_id, bool *taken, struct problem *p)
+lerr booking_take_seat(struct db *db, int64_t event_id, bool *taken, struct problem *p)
 {
     struct db_stmt *st = db_query(db,
                                   "UPDATE events SET seats_taken = seats_taken + 1 WHERE id = ?1 AND seats_taken < seats "
@@ -28,7 +27,7 @@ static lerr check_open(struct db *db, struct arena *a, int64_t event_id, int64_t
                                   "COALESCE(e.signup_closes_at, e.starts_at), (SELECT n.role FROM enrolments n WHERE "
                                   "n.course_id = e.course_id AND n.user_id = ?2 AND n.unenrolled_at IS NULL), "
                                   "(SELECT b.state FROM event_bookings b WHERE b.event_id = e.id AND b.user_id = ?2 AND "
-                                  "b.state <> 'cancelled') FROM events e WHERE e.id = ?1",
+                                  "b.state NOT IN ('cancelled', 'declined')) FROM events e WHERE e.id = ?1",
                                   "ii", event_id, user_id);
     if (!st) return model_db_problem(p);
     if (db_step(st) != DB_ROW) {
@@ -45,8 +44,10 @@ static lerr check_open(struct db *db, struct arena *a, int64_t event_id, int64_t
     if (!str_eq(role, "learner"))
         return problem_set(p, LE_INVALID, "username", "Only learners enrolled in the course can book its events; enrol them first.");
     if (*mine)
-        return problem_set(p, LE_CONFLICT, "username", str_eq(mine, "booked") ? "Already booked on this event."
-                                                                                : "Already on this event's waitlist.");
+        return problem_set(p, LE_CONFLICT, "username",
+                           str_eq(mine, "booked")       ? "Already booked on this event."
+                           : str_eq(mine, "waitlisted") ? "Already on this event's waitlist."
+                                                        : "Already asked for this event; the request awaits the line manager's approval.");
     return LE_OK;
 }
 
@@ -54,10 +55,12 @@ lerr booking_create(struct db *db, struct arena *a, int64_t event_id, int64_t us
                     const char **state_out, struct problem *p)
 {
     if (db_tx_begin(db)) return model_db_problem(p);
-    bool taken = false;
+    bool taken = false, approval = false;
     lerr e = check_open(db, a, event_id, user_id, p);
-    if (!e) e = take_seat(db, event_id, &taken, p);
-    const char *state = taken ? "booked" : "waitlisted";
+    if (!e) e = booking_needs_approval(db, event_id, &approval, p);
+    /* A request for approval takes no seat until the manager says yes (approval.c). */
+    if (!e && !approval) e = booking_take_seat(db, event_id, &taken, p);
+    const char *state = approval ? "awaiting_approval" : taken ? "booked" : "waitlisted";
     int64_t now = time_now();
     if (!e) {
         lerr r = db_run(db,
@@ -70,6 +73,7 @@ lerr booking_create(struct db *db, struct arena *a, int64_t event_id, int64_t us
                              : LE_OK;
     }
     if (!e && taken) e = planning_tell(db, a, event_id, user_id, "confirmed", p);
+    if (!e && approval) e = approval_requested(db, a, event_id, user_id, p);
     if (!e)
         e = planning_audit(db, a, actor_id, "booking.create", "event", event_id,
                            json_pack("{s:I, s:s}", "user_id", (json_int_t)user_id, "state", state), p);
@@ -91,7 +95,7 @@ lerr booking_promote(struct db *db, struct arena *a, int64_t event_id, int64_t *
     db_done(st);
     if (!booking) return LE_OK;
     bool taken = false;
-    lerr e = take_seat(db, event_id, &taken, p);
+    lerr e = booking_take_seat(db, event_id, &taken, p);
     if (e || !taken) return e;
     if (db_run(db, "UPDATE event_bookings SET state = 'booked', updated_at = ?2 WHERE id = ?1", "ii", booking, time_now()))
         return model_db_problem(p);
@@ -107,7 +111,7 @@ lerr booking_cancel(struct db *db, struct arena *a, int64_t event_id, int64_t us
     struct db_stmt *st = db_query(db,
                                   "SELECT b.id, b.state, COALESCE(e.cancel_cutoff_at, e.starts_at) FROM event_bookings b "
                                   "JOIN events e ON e.id = b.event_id WHERE b.event_id = ?1 AND b.user_id = ?2 AND "
-                                  "b.state <> 'cancelled'",
+                                  "b.state NOT IN ('cancelled', 'declined')",
                                   "ii", event_id, user_id);
     if (!st) e = model_db_problem(p);
     int64_t booking = 0, cutoff = 0;
@@ -144,8 +148,8 @@ json_t *bookings_json(struct db *db, int64_t event_id)
     json_t *list = json_array();
     struct db_stmt *st = db_query(db,
                                   "SELECT u.username, u.first_name, u.last_name, b.state, b.attendance FROM "
-                                  "event_bookings b JOIN users u ON u.id = b.user_id WHERE b.event_id = ?1 AND b.state <> "
-                                  "'cancelled' ORDER BY CASE b.state WHEN 'booked' THEN 0 ELSE 1 END, b.id",
+                                  "event_bookings b JOIN users u ON u.id = b.user_id WHERE b.event_id = ?1 AND b.state NOT IN "
+                                  "('cancelled', 'declined') ORDER BY CASE b.state WHEN 'booked' THEN 0 ELSE 1 END, b.id",
                                   "i", event_id);
     if (!st) return list;
     int position = 0;

@@ -183,7 +183,7 @@ lerr planning_invitation(struct db *db, struct arena *a, int64_t event_id, const
                          struct mail_attachment *out, struct problem *p)
 {
     *out = (struct mail_attachment){0};
-    const char *method = str_eq(what, "booked") || str_eq(what, "confirmed") || str_eq(what, "changed") ? "REQUEST"
+    const char *method = str_eq(what, "booked") || str_eq(what, "confirmed") || str_eq(what, "approved") || str_eq(what, "changed") ? "REQUEST"
                          : str_eq(what, "cancelled") || str_eq(what, "booking_cancelled") ? "CANCEL"
                                                                                            : NULL;
     if (!method) return LE_OK;

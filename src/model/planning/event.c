@@ -292,7 +292,11 @@ lerr event_cancel(struct db *db, struct arena *a, int64_t id, int64_t actor_id, 
                      "ii", id, time_now()))
         e = problem_set(p, LE_CONFLICT, "id", "This event is cancelled already.");
     /* Everyone booked or waiting is told, then their places end. */
-    struct db_stmt *st = e ? NULL : db_query(db, "SELECT user_id FROM event_bookings WHERE event_id = ?1 AND state <> 'cancelled' ORDER BY id", "i", id);
+    struct db_stmt *st = e ? NULL
+                           : db_query(db,
+                                      "SELECT user_id FROM event_bookings WHERE event_id = ?1 AND state NOT IN "
+                                      "('cancelled', 'declined') ORDER BY id",
+                                      "i", id);
     if (!e && !st) e = model_db_problem(p);
     int64_t *people = NULL;
     size_t n = 0, cap = 0;
@@ -306,8 +310,8 @@ lerr event_cancel(struct db *db, struct arena *a, int64_t id, int64_t actor_id, 
     }
     if (st) db_done(st);
     for (size_t i = 0; !e && i < n; i++) e = planning_tell(db, a, id, people[i], "cancelled", p);
-    if (!e && db_run(db, "UPDATE event_bookings SET state = 'cancelled', updated_at = ?2 WHERE event_id = ?1 AND state <> "
-                         "'cancelled'",
+    if (!e && db_run(db, "UPDATE event_bookings SET state = 'cancelled', updated_at = ?2 WHERE event_id = ?1 AND state NOT IN "
+                         "('cancelled', 'declined')",
                      "ii", id, time_now()))
         e = model_db_problem(p);
     if (!e)

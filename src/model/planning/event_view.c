@@ -8,7 +8,7 @@
     "e.min_seats, e.seats_taken, e.signup_opens_at, e.signup_closes_at, e.cancel_cutoff_at, e.cost_per_seat, "      \
     "e.note, e.state, r.id, r.name, r.site, r.address, r.capacity, r.meeting_url, "                                  \
     "(SELECT COUNT(*) FROM event_bookings w WHERE w.event_id = e.id AND w.state = 'waitlisted'), "                 \
-    "(SELECT b.state FROM event_bookings b WHERE b.event_id = e.id AND b.user_id = ?1 AND b.state <> 'cancelled') " \
+    "(SELECT b.state FROM event_bookings b WHERE b.event_id = e.id AND b.user_id = ?1 AND b.state NOT IN ('cancelled', 'declined')) " \
     "FROM events e JOIN courses c ON c.id = e.course_id LEFT JOIN rooms r ON r.id = e.room_id "
 
 static json_t *opt_time(struct db_stmt *st, int col)

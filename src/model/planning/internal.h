@@ -17,6 +17,20 @@ lerr booking_promote(struct db *db, struct arena *a, int64_t event_id, int64_t *
 /* Puts a message to the person about the event in the outbox (template "event_<what>"). */
 lerr planning_tell(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, const char *what,
                    struct problem *p);
+/* The same to to_user_id about about_user_id (the learner, named in the message; 0 = none),
+ * with extra fields for the template (borrowed; NULL = none). */
+lerr planning_tell_about(struct db *db, struct arena *a, int64_t event_id, int64_t to_user_id, int64_t about_user_id,
+                         const char *what, json_t *extra, struct problem *p);
+/* Takes a seat on the event if one is free (*taken), inside the caller's transaction. */
+lerr booking_take_seat(struct db *db, int64_t event_id, bool *taken, struct problem *p);
+/* The reminder offsets as stored (seconds, comma-separated; "" or NULL = the defaults) into s,
+ * whose other settings are reset to the defaults (session_settings.c). */
+void session_offsets_from_column(const char *col, struct session_settings *s);
+/* Whether the event's session asks the line manager to approve bookings (approval.c). */
+lerr booking_needs_approval(struct db *db, int64_t event_id, bool *needs, struct problem *p);
+/* Tells the learner's line manager that a request awaits them (none: administrators decide,
+ * from their approvals page). Inside the booking's transaction. */
+lerr approval_requested(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, struct problem *p);
 
 /* An event's dated parts as rows (event_id, position, starts_at, ends_at). Every calendar and
  * invitation reads an event's dates from here: today each event has one part, its own start

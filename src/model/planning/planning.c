@@ -95,14 +95,28 @@ static const char *local_time(struct arena *a, int64_t t, const char *zone_name)
                          tm.tm_min, abbr ? abbr : "", zone_name);
 }
 
-lerr planning_tell(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, const char *what,
-                   struct problem *p)
+/* The person a message is about, when it goes to someone else (their line manager). */
+static lerr add_about(struct db *db, struct arena *a, int64_t about_user_id, json_t *d, struct problem *p)
+{
+    struct db_stmt *st = db_query(db, "SELECT username, first_name, last_name FROM users WHERE id = ?1", "i", about_user_id);
+    if (!st) return model_db_problem(p);
+    if (db_step(st) == DB_ROW) {
+        const char *first = model_col_str(a, st, 1), *last = model_col_str(a, st, 2);
+        json_object_set_new(d, "learner_username", json_string(model_col_str(a, st, 0)));
+        json_object_set_new(d, "learner_name", json_string(arena_sprintf(a, "%s%s%s", first, *first && *last ? " " : "", last)));
+    }
+    db_done(st);
+    return LE_OK;
+}
+
+lerr planning_tell_about(struct db *db, struct arena *a, int64_t event_id, int64_t to_user_id, int64_t about_user_id,
+                         const char *what, json_t *extra, struct problem *p)
 {
     struct db_stmt *st = db_query(db,
                                   "SELECT u.email, u.username, u.first_name, e.title, c.title, c.code, e.starts_at, "
-                                  "e.timezone FROM users u, events e JOIN courses c ON c.id = e.course_id "
+                                  "e.timezone, e.activity_id FROM users u, events e JOIN courses c ON c.id = e.course_id "
                                   "WHERE u.id = ?1 AND e.id = ?2",
-                                  "ii", user_id, event_id);
+                                  "ii", to_user_id, event_id);
     if (!st) return model_db_problem(p);
     int rc = db_step(st);
     if (rc != DB_ROW) {
@@ -110,18 +124,30 @@ lerr planning_tell(struct db *db, struct arena *a, int64_t event_id, int64_t use
         return rc == DB_DONE ? LE_OK : model_db_problem(p);
     }
     const char *email = model_col_str(a, st, 0);
-    json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "username", model_col_str(a, st, 1), "first_name",
+    json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "username", model_col_str(a, st, 1), "first_name",
                           model_col_str(a, st, 2), "event_title", model_col_str(a, st, 3), "course_title",
                           model_col_str(a, st, 4), "course_code", model_col_str(a, st, 5), "starts_at",
-                          local_time(a, db_col_int(st, 6), model_col_str(a, st, 7)));
+                          local_time(a, db_col_int(st, 6), model_col_str(a, st, 7)), "activity_id",
+                          (json_int_t)db_col_int(st, 8));
     db_done(st);
-    /* Booking, change and cancellation messages carry the invitation (calendar.c). */
-    struct mail_attachment invitation;
-    lerr e = *email ? planning_invitation(db, a, event_id, what, &invitation, p) : LE_OK;
-    /* templates/mail/event_{booked,cancelled,changed,booking_cancelled}.txt.mustache */
-    if (*email && !e)
-        e = mail_enqueue_attached(db, email, arena_sprintf(a, "event_%s", what), d, user_id,
+    if (extra) json_object_update(d, extra);
+    lerr e = about_user_id ? add_about(db, a, about_user_id, d, p) : LE_OK;
+    /* A person's own booking, change and cancellation messages carry the invitation
+     * (calendar.c); messages about someone else (to their manager) do not. */
+    struct mail_attachment invitation = {0};
+    if (!e && *email && !about_user_id) e = planning_invitation(db, a, event_id, what, &invitation, p);
+    /* templates/mail/event_<what>.txt.mustache: booked, confirmed, changed, cancelled,
+     * booking_cancelled, approved, waitlisted, declined, approval_request, approval_reminder,
+     * reminder, reminder_trainer, no_show */
+    if (!e && *email)
+        e = mail_enqueue_attached(db, email, arena_sprintf(a, "event_%s", what), d, to_user_id,
                                   invitation.type ? &invitation : NULL, p);
     json_decref(d);
     return e;
+}
+
+lerr planning_tell(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, const char *what,
+                   struct problem *p)
+{
+    return planning_tell_about(db, a, event_id, user_id, 0, what, NULL, p);
 }

@@ -150,5 +150,62 @@ int64_t calendar_feed_created(struct db *db, int64_t user_id);
  * that are not events are left out. NULL when libical fails. */
 const char *ical_build(struct arena *a, const struct cal_items *c, const char *method, const char *base_url,
                        const char *organizer, const char *name);
+/* ---- A session activity's settings (session_settings.c) ---- */
+#define SESSION_OFFSETS_MAX 5
+#define SESSION_OFFSET_LONGEST (30 * 86400)
+struct session_settings {
+    bool needs_approval;          /* bookings wait for the learner's line manager */
+    bool partly_completes;        /* "partly attended" completes the session as "attended" does */
+    int n_offsets;                /* reminders, in seconds before an event's start, longest first */
+    int64_t offsets[SESSION_OFFSETS_MAX];
+};
+/* The activity's settings; the defaults (no approval, reminders 2 days and 2 hours before,
+ * only "attended" completes) when none were saved. */
+lerr session_settings_get(struct db *db, int64_t activity_id, struct session_settings *out, struct problem *p);
+/* Reads "2d, 2h, 30m" (days, hours, minutes; "" = the defaults) into out; LE_INVALID naming
+ * the field "reminders" and what to write. */
+lerr session_offsets_parse(const char *text, struct session_settings *out, struct problem *p);
+/* "2d, 2h": the offsets as session_offsets_parse reads them. */
+const char *session_offsets_text(struct arena *a, const struct session_settings *s);
+/* Saves the settings of a session activity of the course (LE_NOTFOUND when activity_id is no
+ * session of it). Audited. */
+lerr session_settings_save(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id,
+                           const struct session_settings *in, int64_t actor_id, struct problem *p);
+/* {"needs_approval", "partly_completes", "reminders": "2d, 2h", "reminder_offsets": [s]}. */
+json_t *session_settings_json(struct arena *a, const struct session_settings *s);
+
+/* ---- Line-manager approval (approval.c) ---- */
+#define DECLINE_REASON_MAX 2000
+/* Approves user_id's request for the event: a seat when one is free, else the waitlist; the
+ * learner is told by mail. Only the learner's line manager or an administrator (admin true)
+ * decides: anyone else gets LE_NOTFOUND. LE_CONFLICT when the request was decided already.
+ * *state_out: "booked" or "waitlisted". Audited. */
+lerr booking_approve(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, int64_t actor_id, bool admin,
+                     const char **state_out, struct problem *p);
+/* Declines it with a reason (required, LE_INVALID field "reason"), which the learner is told by
+ * mail. As booking_approve otherwise. */
+lerr booking_decline(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, const char *reason,
+                     int64_t actor_id, bool admin, struct problem *p);
+/* The requests awaiting viewer_id's decision, oldest first: their reports', and for an
+ * administrator (admin true) everyone's. [{"event_id", "event_title", "starts_at", "course",
+ * "course_title", "activity_id", "username", "first_name", "last_name", "requested_at",
+ * "manager": username|null}]. */
+json_t *approvals_json(struct db *db, int64_t viewer_id, bool admin);
+
+/* ---- Reminders (reminder.c) ---- */
+/* Sends what is due at `now`: to booked learners and trainers before each scheduled event, at
+ * the session's offsets (only the nearest offset that has passed, so an event booked late
+ * reminds once), and to line managers of requests pending two days. Each message goes out
+ * once: a row in planning_reminders_sent, unique per person, event, kind, offset and the
+ * event's start, is written in the transaction that queues the message. *sent_out counts the
+ * messages queued. */
+#define APPROVAL_REMINDER_AFTER (2 * 86400)
+lerr planning_reminders_scan(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p);
+
+/* ---- Attendance extras (attendance.c) ---- */
+/* Marks every booked person without attendance as attended, in one transaction, completing
+ * the session for each. *n_out: how many were marked. Audited. */
+lerr attendance_all_attended(struct db *db, struct arena *a, int64_t event_id, int64_t actor_id, int *n_out,
+                             struct problem *p);
 
 #endif

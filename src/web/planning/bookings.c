@@ -50,7 +50,9 @@ void h_booking_create(struct request *req, struct response *res)
     }
     res->status = 201;
     res->model = json_pack("{s:s}", "state", state);
-    web_flash(req, res, str_eq(state, "booked") ? "flash.event_booked" : "flash.event_waitlisted");
+    web_flash(req, res, str_eq(state, "booked")       ? "flash.event_booked"
+                        : str_eq(state, "waitlisted") ? "flash.event_waitlisted"
+                                                      : "flash.event_awaiting_approval");
     res->redirect = web_session_href(req, &ev);
 }
 

@@ -80,7 +80,8 @@ static json_t *bookings_in_words(struct request *req, json_t *bookings)
     json_array_foreach(bookings, i, b) {
         const char *state = json_string_value(json_object_get(b, "state"));
         const char *att = json_string_value(json_object_get(b, "attendance"));
-        /* words: session.state_{booked,waitlisted,cancelled} */
+        /* words: session.state_{booked,waitlisted,cancelled,awaiting_approval,declined} */
+        json_object_set_new(b, "can_mark", json_boolean(str_eq(state, "booked")));
         if (state) json_object_set_new(b, "state_text", json_string(T(req, arena_sprintf(req->arena, "session.state_%s", state))));
         /* words: session.attendance_{attended,partly,no_show,excused} */
         if (att && *att)
@@ -105,6 +106,7 @@ static json_t *session_events(struct request *req, const struct course *c, int64
         json_object_set_new(e, "is_full", json_boolean(json_integer_value(json_object_get(e, "free")) == 0));
         json_object_set_new(e, "is_booked", json_boolean(str_eq(mine, "booked")));
         json_object_set_new(e, "is_waitlisted", json_boolean(str_eq(mine, "waitlisted")));
+        json_object_set_new(e, "is_awaiting", json_boolean(str_eq(mine, "awaiting_approval")));
         json_object_set_new(e, "is_cancelled", json_boolean(!scheduled));
         if ((manager || trains) && !req->is_api) {
             json_object_set_new(e, "can_manage", json_boolean(manager && scheduled));
@@ -124,6 +126,14 @@ void h_session_show(struct request *req, struct response *res)
                            "activity", "id", (json_int_t)x.id, "title", x.title, "completed", x.completed_at != 0,
                            "events", session_events(req, &c, x.id, manager), "is_manager", manager);
     if (!req->is_api) json_object_set_new(res->model, "kind_label", json_string(T(req, "courses.kind_session")));
+    struct session_settings settings;
+    struct problem sp = {0};
+    if (!session_settings_get(req->db, x.id, &settings, &sp))
+        json_object_set_new(res->model, "settings", session_settings_json(req->arena, &settings));
+    /* A learner without a line manager is told who decides instead. */
+    struct user me;
+    if (settings.needs_approval && !req->is_api && !user_get(req->db, req->arena, req->user->id, &me, &sp))
+        json_object_set_new(res->model, "no_manager", json_boolean(me.manager_id == 0));
     if (manager && !req->is_api) {
         json_object_set_new(res->model, "rooms", rooms_json(req->db, false));
         struct enrolment_filter f = {.role = "instructor", .sort = "name"};

@@ -43,5 +43,10 @@ void h_feed(struct request *req, struct response *res);
 void h_course_calendar(struct request *req, struct response *res);
 void h_room_calendar(struct request *req, struct response *res);
 void h_trainer_calendar(struct request *req, struct response *res);
+void h_approvals_list(struct request *req, struct response *res);
+void h_booking_approve(struct request *req, struct response *res);
+void h_booking_decline(struct request *req, struct response *res);
+void h_session_settings_update(struct request *req, struct response *res);
+void h_attendance_all(struct request *req, struct response *res);
 
 #endif

@@ -54,6 +54,21 @@ static const struct param_spec p_event[] = {
     {"status", P_STR, 0, 0, 20},
     PARAMS_END,
 };
+static const struct param_spec p_decision[] = {
+    {"id", P_INT, 0, 1, 0},
+    {"event", P_INT, 0, 1, 0},
+    {"username", P_USERNAME, PARAM_REQUIRED, 1, 100},
+    {"reason", P_TEXT, 0, 0, DECLINE_REASON_MAX + 100},
+    PARAMS_END,
+};
+static const struct param_spec p_session_settings[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"needs_approval", P_BOOL, 0, 0, 0},
+    {"partly_completes", P_BOOL, 0, 0, 0},
+    {"reminders", P_STR, 0, 0, 100},
+    PARAMS_END,
+};
 /* A calendar page's view and day, or the API's range (calendar.c). */
 static const struct param_spec p_calendar[] = {
     {"course", P_STR, 0, 1, 100},
@@ -100,6 +115,22 @@ static const struct route routes[] = {
     {"POST", "/api/v1/events/{id:int}/bookings", h_booking_create, CAP_SIGNED_IN, p_event, 0},
     {"DELETE", "/api/v1/events/{id:int}/bookings/{username:name}", h_booking_delete, CAP_SIGNED_IN, p_event, 0},
     {"POST", "/api/v1/events/{id:int}/attendance", h_attendance, CAP_SIGNED_IN, p_event, 0},
+    /* Approvals (approvals.c): any line manager decides for their reports, so signed in is
+     * enough to ask; the model answers 404 for anyone else's. */
+    {"GET", "/approvals", h_approvals_list, CAP_SIGNED_IN, NULL, 0},
+    {"POST", "/approvals/{event:int}/{username:name}/approve", h_booking_approve, CAP_SIGNED_IN, p_decision, 0},
+    {"POST", "/approvals/{event:int}/{username:name}/decline", h_booking_decline, CAP_SIGNED_IN, p_decision, 0},
+    {"GET", "/api/v1/me/approvals", h_approvals_list, CAP_SIGNED_IN, NULL, 0},
+    {"POST", "/api/v1/events/{id:int}/bookings/{username:name}/approve", h_booking_approve, CAP_SIGNED_IN, p_decision, 0},
+    {"POST", "/api/v1/events/{id:int}/bookings/{username:name}/decline", h_booking_decline, CAP_SIGNED_IN, p_decision, 0},
+    /* A session's settings and the one-click "all attended" (session_settings.c). */
+    {"POST", S "/settings", h_session_settings_update, CAP_COURSES_CONTENT, p_session_settings, 0},
+    {"PATCH", "/api/v1/courses/{course:str}/sessions/{id:int}/settings", h_session_settings_update, CAP_COURSES_CONTENT,
+     p_session_settings, 0},
+    {"POST", SE "/attendance/all", h_attendance_all, CAP_SIGNED_IN, p_event, 0},
+    {"POST", "/api/v1/events/{id:int}/attendance/all", h_attendance_all, CAP_SIGNED_IN, p_event, 0},
+    PARAMS_END,
+};
     {"GET", "/calendar", h_my_calendar, CAP_SIGNED_IN, p_calendar, 0},
     {"POST", "/calendar/feed", h_feed_renew, CAP_SIGNED_IN, NULL, 0},
     /* The feed is read by calendar programs, which hold no session: the token is the key. */
