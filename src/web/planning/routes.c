@@ -129,8 +129,7 @@ static const struct route routes[] = {
      p_session_settings, 0},
     {"POST", SE "/attendance/all", h_attendance_all, CAP_SIGNED_IN, p_event, 0},
     {"POST", "/api/v1/events/{id:int}/attendance/all", h_attendance_all, CAP_SIGNED_IN, p_event, 0},
-    PARAMS_END,
-};
+    /* Calendars (calendar.c). */
     {"GET", "/calendar", h_my_calendar, CAP_SIGNED_IN, p_calendar, 0},
     {"POST", "/calendar/feed", h_feed_renew, CAP_SIGNED_IN, NULL, 0},
     /* The feed is read by calendar programs, which hold no session: the token is the key. */
