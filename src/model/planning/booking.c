@@ -50,12 +50,32 @@ static lerr check_open(struct db *db, struct arena *a, int64_t event_id, int64_t
     return LE_OK;
 }
 
+/* The person's overlapping bookings (conflict.c): refused unless overridden, audited when so. */
+static lerr check_overlaps(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, int64_t actor_id,
+                           const struct booking_options *o, struct problem *p)
+{
+    json_t *found = booking_clashes(db, a, event_id, user_id, p);
+    if (!found) return LE_DB;
+    const char *reason = o ? o->override_reason : NULL;
+    lerr e = planning_conflicts_settle(found, reason, o && o->may_override, o ? o->conflicts_out : NULL, p);
+    if (!e) e = planning_override_audit(db, a, actor_id, event_id, reason, found, p);
+    json_decref(found);
+    return e;
+}
+
 lerr booking_create(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, int64_t actor_id,
                     const char **state_out, struct problem *p)
+{
+    return booking_create_with(db, a, event_id, user_id, actor_id, NULL, state_out, p);
+}
+
+lerr booking_create_with(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, int64_t actor_id,
+                         const struct booking_options *o, const char **state_out, struct problem *p)
 {
     if (db_tx_begin(db)) return model_db_problem(p);
     bool taken = false;
     lerr e = check_open(db, a, event_id, user_id, p);
+    if (!e) e = check_overlaps(db, a, event_id, user_id, actor_id, o, p);
     if (!e) e = take_seat(db, event_id, &taken, p);
     const char *state = taken ? "booked" : "waitlisted";
     int64_t now = time_now();

@@ -17,5 +17,23 @@ lerr booking_promote(struct db *db, struct arena *a, int64_t event_id, int64_t *
 /* Puts a message to the person about the event in the outbox (template "event_<what>"). */
 lerr planning_tell(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, const char *what,
                    struct problem *p);
+/* An event's parts as stored (event_parts.c): its span as one part when it has none. */
+lerr event_parts_load(struct db *db, int64_t event_id, struct event_part *out, int *n_out, struct problem *p);
+/* Replaces the event's parts with these (inside the caller's transaction). */
+lerr event_parts_write(struct db *db, int64_t event_id, const struct event_part *parts, int n, struct problem *p);
+/* [{"starts_at", "ends_at"}] */
+json_t *event_parts_json(const struct event_part *parts, int n);
+
+/* The person's live bookings on other scheduled events overlapping a part of this one, as
+ * conflicts of kind "booking" (conflict.c); NULL with p set on a database failure. */
+json_t *booking_clashes(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, struct problem *p);
+/* LE_OK when there are no conflicts, or a reason is given by someone who may override; else
+ * LE_CONFLICT (no reason) or LE_FORBIDDEN (not theirs to override), reason "conflicts". *out
+ * (when out is set) gets a reference to conflicts either way. */
+lerr planning_conflicts_settle(json_t *conflicts, const char *reason, bool may_override, json_t **out,
+                               struct problem *p);
+/* Audits an override ("conflict.override") with its reason and the conflicts, if any. */
+lerr planning_override_audit(struct db *db, struct arena *a, int64_t actor_id, int64_t event_id, const char *reason,
+                             json_t *conflicts, struct problem *p);
 
 #endif
