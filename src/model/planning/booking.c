@@ -3,6 +3,7 @@
  * booking's write transaction (write transactions run one at a time on both engines, and the
  * guard would hold even if they did not), so an event is never oversold however many people
  * book at once. A seat that frees goes to the first on the waitlist in the same transaction. */
+#include <stdio.h>
 #include "internal.h"
 
 /* Takes a seat if one is free: true when taken. */
@@ -57,7 +58,13 @@ static lerr check_overlaps(struct db *db, struct arena *a, int64_t event_id, int
     json_t *found = booking_clashes(db, a, event_id, user_id, p);
     if (!found) return LE_DB;
     const char *reason = o ? o->override_reason : NULL;
-    lerr e = planning_conflicts_settle(found, reason, o && o->may_override, o ? o->conflicts_out : NULL, p);
+    bool may_override = o && o->may_override;
+    lerr e = planning_conflicts_settle(found, reason, may_override, o ? o->conflicts_out : NULL, p);
+    if (e == LE_CONFLICT)
+        snprintf(p->message, sizeof p->message, "%s",
+                 may_override ? "Already booked on another event at that time (listed); cancel that place first, or "
+                                "give a reason to override."
+                              : "Already booked on another event at that time (listed); cancel that place first.");
     if (!e) e = planning_override_audit(db, a, actor_id, event_id, reason, found, p);
     json_decref(found);
     return e;
