@@ -281,6 +281,9 @@ static lerr check_conflicts(struct db *db, struct arena *a, const struct event_i
                             json_t **found, struct problem *p)
 {
     *found = NULL;
+    /* A change that moves none of times, room, trainers or seats (a new title, a note) is not
+     * held up by a clash an administrator let stand before. */
+    if (r->id && !r->parts_given && in->room_id < 0 && !in->trainers && in->seats < 0) return LE_OK;
     if (!r->parts_given && event_parts_load(db, r->id, r->parts, &r->n_parts, p)) return LE_DB;
     struct conflict_subject s = {r->id,     r->parts,   r->n_parts, r->room_id, r->seats,
                                  r->trainers_given ? r->trainer_ids : NULL, r->n_trainers};
