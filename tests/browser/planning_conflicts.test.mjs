@@ -1,8 +1,10 @@
 // In a browser: an administrator plans an event in a room another course uses at that time,
 // sees the clash named (the other course, its event and the time), overrides it with a reason,
 // then books a department through "Book people": a preview person by person, then the booking,
-// with the seats filled and the rest on the waitlist. The people, courses and the other event
-// are set up through the API: they are other tests' subject.
+// with the seats filled and the rest on the waitlist; a learner already booked at an
+// overlapping time is refused with the clash named, and a person is moved to another event of
+// the course. The people, courses and the other events are set up through the API: they are
+// other tests' subject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, adminToken, createUser, ADMIN_PASSWORD } from '../lib/server.mjs';
@@ -53,7 +55,7 @@ async function expectClean(page) {
 
 const eventOf = (page) => page.getByRole('region', { name: /Forklift day/ });
 
-test('a room clash is named, overridden with a reason, and a department is booked after a preview', { timeout: 180000 }, async () => {
+test('a room clash is named and overridden, a department booked after a preview, a learner\'s clash refused, a person moved', { timeout: 180000 }, async () => {
   const page = await newPage(browser, server);
   await signInUI(page, 'admin', ADMIN_PASSWORD);
   await page.goto(sessionPath);
@@ -107,5 +109,28 @@ test('a room clash is named, overridden with a reason, and a department is booke
   assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.username)), ['walt', 'wanda', 'wes']);
   assert.match(await eventOf(page).locator('tr[data-username="wes"]').innerText(), /#1/);
   assert.match(await eventOf(page).locator('.free-seats').innerText(), /^0$/);
+  await expectClean(page);
+
+  // A second event of the course overlapping the first: Wes, waiting on the first, is refused.
+  const refresher = await api(server, 'POST', `/api/v1/courses/${CODE}/events`, { token: admin, body: { title: 'Forklift refresher', starts_at: '2031-05-06T11:00:00Z', ends_at: '2031-05-06T12:00:00Z', timezone: 'UTC', meeting_url: 'https://meet.example.org/f', seats: 5 } });
+  assert.equal(refresher.status, 201, show(refresher));
+  const wes = await newPage(browser, server);
+  await signInUI(wes, 'wes', PW);
+  await wes.goto(sessionPath);
+  await submit(wes, () => wes.getByRole('region', { name: /Forklift refresher/ }).getByRole('button', { name: 'Book' }).click());
+  const refused = await wes.locator('#conflicts').innerText();
+  assert.match(refused, /Already booked at that time/);
+  assert.match(refused, /FORK-1 Forklift safety, “Forklift day”/);
+  await wes.getByText('Already booked on another event at that time').first().waitFor();
+  await expectClean(wes);
+
+  // The administrator moves Walt to the refresher: Wes takes his seat on the first.
+  await page.goto(sessionPath);
+  const walt = eventOf(page).locator('tr[data-username="walt"]');
+  await walt.getByLabel('Move to another event').selectOption({ label: 'Forklift refresher · 6 May 2031, 11:00' });
+  await submit(page, () => walt.getByRole('button', { name: 'Move' }).click());
+  await page.getByText('The person was moved and booked on the other event.').waitFor();
+  assert.match(await eventOf(page).locator('tr[data-username="wes"]').innerText(), /Booked/);
+  assert.match(await page.getByRole('region', { name: /Forklift refresher/ }).locator('tr[data-username="walt"]').innerText(), /Booked/);
   await expectClean(page);
 });

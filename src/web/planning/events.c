@@ -101,7 +101,7 @@ static json_t *move_targets(struct request *req, json_t *events, int64_t id)
             continue;
         int64_t starts = 0;
         planning_parse_time(json_string_value(json_object_get(e, "starts_at")), NULL, &starts);
-        json_array_append_new(list, json_pack("{s:O, s:O, s:s}", "id", json_object_get(e, "id"), "title",
+        json_array_append_new(list, json_pack("{s:O, s:O, s:s}", "to_id", json_object_get(e, "id"), "title",
                                               json_object_get(e, "title"), "starts_text", web_time_text(req, starts)));
     }
     return list;
