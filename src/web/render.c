@@ -27,6 +27,9 @@ static lerr render_json(struct request *req, struct response *res, struct buf *o
                                 "message", res->problem.message);
         if (res->problem.field[0]) json_object_set_new(err, "field", json_string(res->problem.field));
         body = json_pack("{s:o}", "error", err);
+        /* A refusal for conflicts lists them beside the error (planning.md). */
+        json_t *conflicts = res->model ? json_object_get(res->model, "conflicts") : NULL;
+        if (conflicts) json_object_set(body, "conflicts", conflicts);
     } else {
         body = res->model ? json_incref(res->model) : json_object();
     }
@@ -141,6 +144,15 @@ static lerr time_text(struct request *req, const struct tz *z, int64_t t, bool d
     if (date_only) return buf_addf(out, "%d %s %d", tm.tm_mday, month, tm.tm_year + 1900);
     return buf_addf(out, "%d %s %d, %02d:%02d%s%s", tm.tm_mday, month, tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
                     zoned ? " " : "", zoned ? abbr : "");
+}
+
+const char *web_time_text(struct request *req, int64_t t)
+{
+    struct buf b;
+    buf_init(&b, 128);
+    const char *text = time_text(req, web_zone(req), t, false, false, &b) ? "" : arena_strndup(req->arena, b.data, b.len);
+    buf_release(&b);
+    return text;
 }
 
 /* Rewrites the page's <time> elements (above); a page without any is left as it is. */

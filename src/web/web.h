@@ -71,6 +71,9 @@ json_t *web_model(struct response *res);
 /* A duration as people read it, in whole minutes rounded up: "20 minutes", "1 hour",
  * "1 hour 30 minutes". The one style for every duration a page shows. */
 const char *web_duration(struct request *req, int64_t seconds);
+/* A time in the viewer's zone as pages show it ("7 Dec 2026, 14:05"), for text that cannot
+ * hold a <time> element (an option of a select). */
+const char *web_time_text(struct request *req, int64_t t);
 /* A flash message for the next HTML page (ignored by the API). */
 void web_flash(struct request *req, struct response *res, const char *key);
 /* Builds the {"items","page","per_page","total","next"} list model. */

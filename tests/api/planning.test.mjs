@@ -46,9 +46,12 @@ before(async () => {
 });
 after(async () => { if (server) await server.stop(); });
 
-const eventBody = (over = {}) => ({
-  title: 'Day one', starts_at: later(10), ends_at: later(10, 17), timezone: 'Europe/London', room_id: room, seats: 10, trainers: ['ivy'], ...over,
-});
+// Each event on a day of its own: one room and one trainer at the same time would clash.
+let day = 10;
+const eventBody = (over = {}) => {
+  day += 1;
+  return { title: 'Day one', starts_at: later(day), ends_at: later(day, 17), timezone: 'Europe/London', room_id: room, seats: 10, trainers: ['ivy'], ...over };
+};
 
 test('rooms are listed, changed, refused with a located error, and never deleted while used', async () => {
   const bad = await call(admin, 'POST', '/api/v1/rooms', { name: 'Online', meeting_url: 'http://meet.example.org/x' }, 422);

@@ -3,6 +3,7 @@
  * booking's write transaction (write transactions run one at a time on both engines, and the
  * guard would hold even if they did not), so an event is never oversold however many people
  * book at once. A seat that frees goes to the first on the waitlist in the same transaction. */
+#include <stdio.h>
 #include "internal.h"
 
 lerr booking_take_seat(struct db *db, int64_t event_id, bool *taken, struct problem *p)
@@ -51,12 +52,38 @@ static lerr check_open(struct db *db, struct arena *a, int64_t event_id, int64_t
     return LE_OK;
 }
 
+/* The person's overlapping bookings (conflict.c): refused unless overridden, audited when so. */
+static lerr check_overlaps(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, int64_t actor_id,
+                           const struct booking_options *o, struct problem *p)
+{
+    json_t *found = booking_clashes(db, a, event_id, user_id, p);
+    if (!found) return LE_DB;
+    const char *reason = o ? o->override_reason : NULL;
+    bool may_override = o && o->may_override;
+    lerr e = planning_conflicts_settle(found, reason, may_override, o ? o->conflicts_out : NULL, p);
+    if (e == LE_CONFLICT)
+        snprintf(p->message, sizeof p->message, "%s",
+                 may_override ? "Already booked on another event at that time (listed); cancel that place first, or "
+                                "give a reason to override."
+                              : "Already booked on another event at that time (listed); cancel that place first.");
+    if (!e) e = planning_override_audit(db, a, actor_id, event_id, reason, found, p);
+    json_decref(found);
+    return e;
+}
+
 lerr booking_create(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, int64_t actor_id,
                     const char **state_out, struct problem *p)
+{
+    return booking_create_with(db, a, event_id, user_id, actor_id, NULL, state_out, p);
+}
+
+lerr booking_create_with(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, int64_t actor_id,
+                         const struct booking_options *o, const char **state_out, struct problem *p)
 {
     if (db_tx_begin(db)) return model_db_problem(p);
     bool taken = false, approval = false;
     lerr e = check_open(db, a, event_id, user_id, p);
+    if (!e) e = check_overlaps(db, a, event_id, user_id, actor_id, o, p);
     if (!e) e = booking_needs_approval(db, event_id, &approval, p);
     /* A request for approval takes no seat until the manager says yes (approval.c). */
     if (!e && !approval) e = booking_take_seat(db, event_id, &taken, p);

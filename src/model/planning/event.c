@@ -13,6 +13,10 @@ struct event_row {
     int64_t trainer_ids[EVENT_TRAINERS_MAX];
     int n_trainers;
     bool trainers_given;
+    struct event_part parts[EVENT_PARTS_MAX]; /* loaded for conflicts when not given */
+    int n_parts;
+    bool parts_given;
+    const char *external_trainers;            /* names, one a line; NULL = unchanged */
 };
 
 static lerr event_row_get(struct db *db, struct arena *a, int64_t id, struct event_row *r, struct problem *p)
@@ -69,6 +73,13 @@ static lerr apply_zone_and_times(const struct event_input *in, struct event_row 
     if (!r->timezone || !*r->timezone) return problem_set(p, LE_INVALID, "timezone", "Choose the event's time zone.");
     const struct tz *zone = tz_get(r->timezone);
     lerr e;
+    /* Parts sent set the span; plain starts_at/ends_at are the one part. */
+    if (in->parts) {
+        if ((e = event_parts_parse(in->parts, in->n_parts, zone, r->parts, &r->n_parts, p))) return e;
+        r->starts_at = r->parts[0].starts_at;
+        r->ends_at = r->parts[r->n_parts - 1].ends_at;
+        r->parts_given = true;
+    }
     if ((e = read_time(in->starts_at, "starts_at", zone, false, &r->starts_at, p)) ||
         (e = read_time(in->ends_at, "ends_at", zone, false, &r->ends_at, p)) ||
         (e = read_time(in->signup_opens, "signup_opens", zone, true, &r->signup_opens_at, p)) ||
@@ -78,6 +89,11 @@ static lerr apply_zone_and_times(const struct event_input *in, struct event_row 
     if (!r->starts_at) return problem_set(p, LE_INVALID, "starts_at", "Give the date and time the event starts.");
     if (!r->ends_at) return problem_set(p, LE_INVALID, "ends_at", "Give the date and time the event ends.");
     if (r->ends_at <= r->starts_at) return problem_set(p, LE_INVALID, "ends_at", "The event must end after it starts.");
+    if (!in->parts && (in->starts_at || in->ends_at || !r->id)) {
+        r->parts[0] = (struct event_part){r->starts_at, r->ends_at};
+        r->n_parts = 1;
+        r->parts_given = true;
+    }
     if (r->signup_closes_at && r->signup_opens_at && r->signup_closes_at <= r->signup_opens_at)
         return problem_set(p, LE_INVALID, "signup_closes", "Sign-up must close after it opens.");
     return LE_OK;
@@ -172,6 +188,27 @@ static lerr apply_trainers(struct db *db, const struct event_input *in, struct e
     return LE_OK;
 }
 
+/* Trainers from outside, by name: kept one a line. */
+static lerr apply_external_trainers(struct arena *a, const struct event_input *in, struct event_row *r,
+                                    struct problem *p)
+{
+    if (!in->external_trainers) return LE_OK;
+    if (in->n_external_trainers > EVENT_EXTERNAL_TRAINERS_MAX)
+        return problem_set(p, LE_INVALID, "external_trainers", "An event has at most %d external trainers.",
+                           EVENT_EXTERNAL_TRAINERS_MAX);
+    const char *lines = "";
+    for (int i = 0; i < in->n_external_trainers; i++) {
+        const char *name = arena_trim(a, in->external_trainers[i]);
+        if (!*name) continue;
+        if (utf8_chars(name) > 200 || strpbrk(name, "\r\n"))
+            return problem_set(p, LE_INVALID, "external_trainers",
+                               "Give each external trainer's name on one line, in at most 200 characters.");
+        lines = *lines ? arena_sprintf(a, "%s\n%s", lines, name) : name;
+    }
+    r->external_trainers = lines;
+    return LE_OK;
+}
+
 static lerr event_apply(struct db *db, struct arena *a, const struct event_input *in, struct event_row *r,
                         struct problem *p)
 {
@@ -186,7 +223,8 @@ static lerr event_apply(struct db *db, struct arena *a, const struct event_input
     }
     lerr e;
     if ((e = apply_zone_and_times(in, r, p)) || (e = apply_room(db, in, r, p)) || (e = apply_numbers(in, r, p)) ||
-        (e = apply_activity(db, in, r, p)) || (e = apply_trainers(db, in, r, p)))
+        (e = apply_activity(db, in, r, p)) || (e = apply_trainers(db, in, r, p)) ||
+        (e = apply_external_trainers(a, in, r, p)))
         return e;
     return LE_OK;
 }
@@ -237,6 +275,33 @@ static lerr event_write(struct db *db, int64_t actor_id, struct event_row *r, st
     return LE_OK;
 }
 
+/* What the plan clashes with (conflict.c), settled before anything is written: *found gets
+ * the conflicts (a new reference) for the override's audit entry. */
+static lerr check_conflicts(struct db *db, struct arena *a, const struct event_input *in, struct event_row *r,
+                            json_t **found, struct problem *p)
+{
+    *found = NULL;
+    /* A change that moves none of times, room, trainers or seats (a new title, a note) is not
+     * held up by a clash an administrator let stand before. */
+    if (r->id && !r->parts_given && in->room_id < 0 && !in->trainers && in->seats < 0) return LE_OK;
+    if (!r->parts_given && event_parts_load(db, r->id, r->parts, &r->n_parts, p)) return LE_DB;
+    struct conflict_subject s = {r->id,     r->parts,   r->n_parts, r->room_id, r->seats,
+                                 r->trainers_given ? r->trainer_ids : NULL, r->n_trainers};
+    *found = event_conflicts(db, a, &s);
+    return planning_conflicts_settle(*found, in->override_reason, in->may_override, in->conflicts_out, p);
+}
+
+/* The parts and external trainers, when given, after the row; and an override's audit entry. */
+static lerr event_write_extras(struct db *db, struct arena *a, const struct event_input *in, struct event_row *r,
+                               json_t *conflicts, int64_t actor_id, struct problem *p)
+{
+    if (r->parts_given && event_parts_write(db, r->id, r->parts, r->n_parts, p)) return LE_DB;
+    if (r->external_trainers && db_run(db, "UPDATE events SET external_trainers = ?2 WHERE id = ?1", "is", r->id,
+                                       r->external_trainers))
+        return model_db_problem(p);
+    return planning_override_audit(db, a, actor_id, r->id, in->override_reason, conflicts, p);
+}
+
 lerr event_create(struct db *db, struct arena *a, int64_t course_id, const struct event_input *in, int64_t actor_id,
                   int64_t *id_out, struct problem *p)
 {
@@ -245,12 +310,35 @@ lerr event_create(struct db *db, struct arena *a, int64_t course_id, const struc
     lerr e = event_apply(db, a, in, &r, p);
     if (e) return e;
     if (db_tx_begin(db)) return model_db_problem(p);
-    e = event_write(db, actor_id, &r, p);
+    json_t *conflicts = NULL;
+    e = check_conflicts(db, a, in, &r, &conflicts, p);
+    if (!e) e = event_write(db, actor_id, &r, p);
+    if (!e) e = event_write_extras(db, a, in, &r, conflicts, actor_id, p);
+    json_decref(conflicts);
     if (!e)
         e = planning_audit(db, a, actor_id, "event.create", "event", r.id,
                            json_pack("{s:I, s:s}", "course_id", (json_int_t)course_id, "title", r.title), p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e) *id_out = r.id;
+    return e;
+}
+
+/* Whether the update moves the event in people's calendars: another time, zone, room or
+ * meeting address, or other dated parts. Before the write, while the old row and parts stand. */
+static lerr event_moved(struct db *db, struct arena *a, int64_t id, const struct event_row *r, bool *moved,
+                        struct problem *p)
+{
+    struct event_row before;
+    lerr e = event_row_get(db, a, id, &before, p);
+    if (!e)
+        *moved = before.starts_at != r->starts_at || before.ends_at != r->ends_at || before.room_id != r->room_id ||
+                 !str_eq(before.meeting_url, r->meeting_url) || !str_eq(before.timezone, r->timezone);
+    if (!e && !*moved && r->parts_given) {
+        struct event_part old[EVENT_PARTS_MAX];
+        int n_old = 0;
+        if (!(e = event_parts_load(db, id, old, &n_old, p)))
+            *moved = n_old != r->n_parts || memcmp(old, r->parts, (size_t)n_old * sizeof *old) != 0;
+    }
     return e;
 }
 
@@ -264,14 +352,15 @@ lerr event_update(struct db *db, struct arena *a, int64_t id, const struct event
         return problem_set(p, LE_CONFLICT, "id", "This event is cancelled; plan a new one instead.");
     if (db_tx_begin(db)) return model_db_problem(p);
     /* Read again inside the write transaction: seats_taken may have moved since. */
-    if (!(e = event_row_get(db, a, id, &r, p))) {
-        struct event_row before = r;
-        if (!(e = event_apply(db, a, in, &r, p))) e = event_write(db, actor_id, &r, p);
-        /* A new date or place: a higher SEQUENCE, and the booked are sent the invitation again. */
-        bool moved = before.starts_at != r.starts_at || before.ends_at != r.ends_at || before.room_id != r.room_id ||
-                     !str_eq(before.meeting_url, r.meeting_url) || !str_eq(before.timezone, r.timezone);
-        if (!e && moved) e = planning_event_changed(db, a, id, p);
-    }
+    json_t *conflicts = NULL;
+    bool moved = false;
+    if (!(e = event_row_get(db, a, id, &r, p)) && !(e = event_apply(db, a, in, &r, p)) &&
+        !(e = check_conflicts(db, a, in, &r, &conflicts, p)) && !(e = event_moved(db, a, id, &r, &moved, p)) &&
+        !(e = event_write(db, actor_id, &r, p)))
+        e = event_write_extras(db, a, in, &r, conflicts, actor_id, p);
+    json_decref(conflicts);
+    /* A new date or place: a higher SEQUENCE, and the booked are sent the invitation again. */
+    if (!e && moved) e = planning_event_changed(db, a, id, p);
     /* More seats: the waitlist moves up, first come first served. */
     for (int64_t promoted = 1; !e && promoted;) e = booking_promote(db, a, id, &promoted, p);
     if (!e) e = planning_audit(db, a, actor_id, "event.update", "event", id, json_pack("{s:s}", "title", r.title), p);

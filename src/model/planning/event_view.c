@@ -1,5 +1,6 @@
 /* Events as JSON for the API and the session page: a course's events in two queries (the
  * events with their rooms and counts, then every trainer of those events), however many. */
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -8,7 +9,8 @@
     "e.min_seats, e.seats_taken, e.signup_opens_at, e.signup_closes_at, e.cancel_cutoff_at, e.cost_per_seat, "      \
     "e.note, e.state, r.id, r.name, r.site, r.address, r.capacity, r.meeting_url, "                                  \
     "(SELECT COUNT(*) FROM event_bookings w WHERE w.event_id = e.id AND w.state = 'waitlisted'), "                 \
-    "(SELECT b.state FROM event_bookings b WHERE b.event_id = e.id AND b.user_id = ?1 AND b.state NOT IN ('cancelled', 'declined')) " \
+    "(SELECT b.state FROM event_bookings b WHERE b.event_id = e.id AND b.user_id = ?1 AND b.state NOT IN ('cancelled', 'declined')), " \
+    "e.external_trainers "                                                                                           \
     "FROM events e JOIN courses c ON c.id = e.course_id LEFT JOIN rooms r ON r.id = e.room_id "
 
 static json_t *opt_time(struct db_stmt *st, int col)
@@ -42,6 +44,13 @@ static json_t *event_row_json(struct db_stmt *st, int64_t now)
                           scheduled && opened && !closed, "my_booking", db_col_text(st, 24));
     if (!json_object_get(j, "my_booking")) json_object_set_new(j, "my_booking", json_null());
     json_object_set_new(j, "trainers", json_array());
+    json_object_set_new(j, "parts", json_array());
+    json_t *external = json_array();
+    char *names = strdup(db_col_text(st, 25)), *save = NULL;
+    for (char *n = names ? strtok_r(names, "\n", &save) : NULL; n; n = strtok_r(NULL, "\n", &save))
+        json_array_append_new(external, json_string(n));
+    free(names);
+    json_object_set_new(j, "external_trainers", external);
     return j;
 }
 
@@ -57,6 +66,28 @@ static void add_trainers(struct db *db, json_t *events, const char *where, int64
             json_array_append_new(json_object_get(e, "trainers"), json_string(db_col_text(st, 1)));
     }
     db_done(st);
+}
+
+/* Each event's "parts" from one query over the events the condition selects; an event stored
+ * without parts has its span as its one part. */
+static void add_parts(struct db *db, json_t *events, const char *where, int64_t key)
+{
+    struct db_stmt *st = db_query(db, where, "i", key);
+    while (st && db_step(st) == DB_ROW) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(events, i, e) if (json_integer_value(json_object_get(e, "id")) == db_col_int(st, 0))
+            json_array_append_new(json_object_get(e, "parts"),
+                                  json_pack("{s:o, s:o}", "starts_at", model_json_time(db_col_int(st, 1)), "ends_at",
+                                            model_json_time(db_col_int(st, 2))));
+    }
+    if (st) db_done(st);
+    size_t i;
+    json_t *e;
+    json_array_foreach(events, i, e) if (!json_array_size(json_object_get(e, "parts")))
+        json_array_append_new(json_object_get(e, "parts"),
+                              json_pack("{s:O, s:O}", "starts_at", json_object_get(e, "starts_at"), "ends_at",
+                                        json_object_get(e, "ends_at")));
 }
 
 json_t *event_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id, struct problem *p)
@@ -79,6 +110,7 @@ json_t *event_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id
                  "SELECT t.event_id, u.username FROM event_trainers t JOIN users u ON u.id = t.user_id WHERE "
                  "t.event_id = ?1 ORDER BY u.username",
                  id);
+    add_parts(db, list, "SELECT event_id, starts_at, ends_at FROM event_parts WHERE event_id = ?1 ORDER BY position", id);
     json_t *e = json_incref(json_array_get(list, 0));
     json_decref(list);
     return e;
@@ -99,5 +131,9 @@ json_t *events_json(struct db *db, struct arena *a, int64_t course_id, int64_t a
                  "SELECT t.event_id, u.username FROM event_trainers t JOIN users u ON u.id = t.user_id JOIN events e "
                  "ON e.id = t.event_id WHERE e.course_id = ?1 ORDER BY u.username",
                  course_id);
+    add_parts(db, list,
+              "SELECT p.event_id, p.starts_at, p.ends_at FROM event_parts p JOIN events e ON e.id = p.event_id WHERE "
+              "e.course_id = ?1 ORDER BY p.event_id, p.position",
+              course_id);
     return list;
 }

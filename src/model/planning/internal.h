@@ -32,10 +32,10 @@ lerr booking_needs_approval(struct db *db, int64_t event_id, bool *needs, struct
  * from their approvals page). Inside the booking's transaction. */
 lerr approval_requested(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, struct problem *p);
 
-/* An event's dated parts as rows (event_id, position, starts_at, ends_at). Every calendar and
- * invitation reads an event's dates from here: today each event has one part, its own start
- * and end; multi-part events change this one place. */
-#define EVENT_PARTS "(SELECT id AS event_id, 1 AS position, starts_at, ends_at FROM events)"
+/* An event's dated parts as rows (event_id, position, starts_at, ends_at): every calendar and
+ * invitation reads an event's dates from here (migration 0030 gave each older event one part,
+ * its span). */
+#define EVENT_PARTS "(SELECT event_id, position, starts_at, ends_at FROM event_parts)"
 /* The event's date or place changed: its sequence rises and every booked person is told
  * ("changed", with the invitation again). Inside the caller's transaction. */
 lerr planning_event_changed(struct db *db, struct arena *a, int64_t event_id, struct problem *p);
@@ -43,5 +43,23 @@ lerr planning_event_changed(struct db *db, struct arena *a, int64_t event_id, st
  * "cancelled" and "booking_cancelled": CANCEL), or *out->type NULL when "what" carries none. */
 lerr planning_invitation(struct db *db, struct arena *a, int64_t event_id, const char *what,
                          struct mail_attachment *out, struct problem *p);
+/* An event's parts as stored (event_parts.c): its span as one part when it has none. */
+lerr event_parts_load(struct db *db, int64_t event_id, struct event_part *out, int *n_out, struct problem *p);
+/* Replaces the event's parts with these (inside the caller's transaction). */
+lerr event_parts_write(struct db *db, int64_t event_id, const struct event_part *parts, int n, struct problem *p);
+/* [{"starts_at", "ends_at"}] */
+json_t *event_parts_json(const struct event_part *parts, int n);
+
+/* The person's live bookings on other scheduled events overlapping a part of this one, as
+ * conflicts of kind "booking" (conflict.c); NULL with p set on a database failure. */
+json_t *booking_clashes(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, struct problem *p);
+/* LE_OK when there are no conflicts, or a reason is given by someone who may override; else
+ * LE_CONFLICT (no reason) or LE_FORBIDDEN (not theirs to override), reason "conflicts". *out
+ * (when out is set) gets a reference to conflicts either way. */
+lerr planning_conflicts_settle(json_t *conflicts, const char *reason, bool may_override, json_t **out,
+                               struct problem *p);
+/* Audits an override ("conflict.override") with its reason and the conflicts, if any. */
+lerr planning_override_audit(struct db *db, struct arena *a, int64_t actor_id, int64_t event_id, const char *reason,
+                             json_t *conflicts, struct problem *p);
 
 #endif

@@ -36,6 +36,21 @@ json_t *room_json(struct db *db, int64_t id, struct problem *p);
 /* Every room by site and name; archived ones only with include_archived. */
 json_t *rooms_json(struct db *db, bool include_archived);
 
+/* ---- An event's dated parts (event_parts.c) ---- */
+#define EVENT_PARTS_MAX 20
+#define EVENT_EXTERNAL_TRAINERS_MAX 20
+struct event_part_text {
+    const char *starts_at, *ends_at;  /* as sent (planning_parse_time); both "" = an empty row */
+    const char *starts_field, *ends_field; /* the fields an error names; NULL = "parts" */
+};
+struct event_part {
+    int64_t starts_at, ends_at;
+};
+/* Reads the parts sent in zone into out (at most EVENT_PARTS_MAX), by start: empty rows are
+ * skipped, each part ends after it starts and overlaps no other. LE_INVALID naming the field. */
+lerr event_parts_parse(const struct event_part_text *in, int n, const struct tz *zone, struct event_part *out,
+                       int *n_out, struct problem *p);
+
 /* ---- Events (event.c) ---- */
 #define EVENT_TITLE_MAX 255
 #define EVENT_TRAINERS_MAX 20
@@ -49,6 +64,16 @@ struct event_input {
     int64_t room_id;              /* -1 = unchanged / none; 0 = none */
     int64_t seats, min_seats;     /* -1 = unchanged; seats required at create */
     double cost_per_seat;         /* < 0 = unchanged / 0 */
+    /* Dated parts (event_parts.c); NULL = starts_at/ends_at as the one part, or unchanged. */
+    const struct event_part_text *parts;
+    int n_parts;
+    const char *const *external_trainers; /* names; NULL = unchanged / none */
+    int n_external_trainers;
+    /* Conflicts (conflict.c) refuse the save unless override_reason is given by someone who
+     * may_override (an administrator); *conflicts_out (when set) gets them either way. */
+    const char *override_reason;
+    bool may_override;
+    json_t **conflicts_out;
 };
 #define EVENT_INPUT_INIT {.room_id = -1, .seats = -1, .min_seats = -1, .cost_per_seat = -1}
 /* Checks everything before writing (end after start, a real time zone, a room that exists and
@@ -70,7 +95,8 @@ lerr event_ref_get(struct db *db, struct arena *a, int64_t id, struct event_ref 
 /* Whether user_id trains the event. */
 bool event_has_trainer(struct db *db, int64_t event_id, int64_t user_id);
 /* The event: {"id", "course", "activity_id", "title", "starts_at", "ends_at", "timezone",
- * "room": {...}|null, "meeting_url", "trainers": [username], "seats", "min_seats", "booked",
+ * "parts": [{"starts_at", "ends_at"}], "room": {...}|null, "meeting_url", "trainers": [username],
+ * "external_trainers": [name], "seats", "min_seats", "booked",
  * "waitlisted", "free", "signup_opens", "signup_closes", "cancel_cutoff", "cost_per_seat",
  * "note", "state", "my_booking": state|null (viewer_id's)}. */
 json_t *event_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id, struct problem *p);
@@ -85,6 +111,56 @@ json_t *events_json(struct db *db, struct arena *a, int64_t course_id, int64_t a
  * (LE_CONFLICT). *state_out: "booked" or "waitlisted". Audited. */
 lerr booking_create(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, int64_t actor_id,
                     const char **state_out, struct problem *p);
+/* A person's live booking on another scheduled event that overlaps a part of this one refuses
+ * the booking (LE_CONFLICT, reason "conflicts") unless override_reason is given by someone who
+ * may_override (booking someone else); the override is audited with the conflicts. */
+struct booking_options {
+    const char *override_reason;
+    bool may_override;
+    json_t **conflicts_out;       /* when set: the conflicts found (a new reference), or NULL */
+};
+lerr booking_create_with(struct db *db, struct arena *a, int64_t event_id, int64_t user_id, int64_t actor_id,
+                         const struct booking_options *o, const char **state_out, struct problem *p);
+/* Moves user_id's place from one event to another of the same course in one transaction: the
+ * freed seat goes to the first on the waitlist, and the person is booked or waitlisted on the
+ * other (booking_move.c). Audited. */
+lerr booking_move(struct db *db, struct arena *a, int64_t from_event, int64_t user_id, int64_t to_event,
+                  int64_t actor_id, const struct booking_options *o, const char **state_out, struct problem *p);
+
+/* ---- Booking many people at once (bulk_booking.c) ---- */
+#define BULK_BOOKING_MAX 1000
+struct bulk_booking_input {
+    const char *usernames;        /* separated by commas, spaces or lines; or */
+    int64_t department_id;        /* everyone active in the department and below it; or */
+    int64_t job_role_id;          /* everyone active holding the job role */
+    bool dry_run;                 /* work it all out, then write nothing */
+    const char *override_reason;  /* book those with overlapping bookings too */
+    bool may_override;
+};
+/* Books the people chosen in the order listed (usernames as given, else by name), in one
+ * transaction: seats go first come first served, the rest to the waitlist. *results_out:
+ * [{"username", "name", "outcome": "booked" | "waitlisted" | "already_booked" |
+ * "already_waitlisted" | "not_enrolled" | "no_account" | "conflict" | "refused", "message",
+ * "conflicts": [...]}]; with dry_run the same answer, and nothing is written. */
+lerr booking_bulk(struct db *db, struct arena *a, int64_t event_id, const struct bulk_booking_input *in,
+                  int64_t actor_id, json_t **results_out, struct problem *p);
+
+/* ---- Conflicts (conflict.c) ---- */
+/* What an event's plan clashes with: its room used by another scheduled event at an
+ * overlapping time (parts compared, not spans; times that only touch do not clash), a trainer
+ * training another event then or booked on one, and a room smaller than its seats. Each:
+ * {"kind": "room" | "trainer_teaching" | "trainer_booked" | "capacity" | "booking", "course":
+ * {"code", "title"}, "event": {"id", "title"}, "starts_at", "ends_at" (the overlap, UTC),
+ * "trainer" | "username", "room": {"id", "name"}, "capacity", "seats"}. */
+struct conflict_subject {
+    int64_t event_id;             /* 0 = a new event */
+    const struct event_part *parts;
+    int n_parts;
+    int64_t room_id, seats;       /* 0 = none */
+    const int64_t *trainer_ids;
+    int n_trainers;
+};
+json_t *event_conflicts(struct db *db, struct arena *a, const struct conflict_subject *s);
 /* Cancels user_id's booking or waitlist place. Before the event's cancel cut-off anyone may;
  * after it only with override (an administrator). A seat that frees goes to the first on the
  * waitlist in the same transaction. Audited. */

@@ -44,10 +44,16 @@ void h_booking_create(struct request *req, struct response *res)
     if (!web_event_access(req, res, &ev) || !booking_person(req, res, &ev, &user_id)) return;
     struct problem p = {0};
     const char *state;
-    if (booking_create(req->db, req->arena, ev.ref.id, user_id, req->user->id, &state, &p)) {
-        web_fail(res, &p);
+    json_t *conflicts = NULL;
+    /* Whoever books someone else may book them despite an overlapping booking, with a reason. */
+    struct booking_options o = {req_param(req, "override_reason"), ev.manager && user_id != req->user->id, &conflicts};
+    if (booking_create_with(req->db, req->arena, ev.ref.id, user_id, req->user->id, &o, &state, &p)) {
+        /* A page: the session's page again, with the clashing bookings listed. */
+        if (str_eq(p.reason, "conflicts") && !req->is_api) h_session_show(req, res);
+        web_fail_with_conflicts(req, res, &p, conflicts);
         return;
     }
+    json_decref(conflicts);
     res->status = 201;
     res->model = json_pack("{s:s}", "state", state);
     web_flash(req, res, str_eq(state, "booked")       ? "flash.event_booked"

@@ -90,6 +90,24 @@ static json_t *bookings_in_words(struct request *req, json_t *bookings)
     return bookings;
 }
 
+/* The other scheduled events a booked person can be moved to. */
+static json_t *move_targets(struct request *req, json_t *events, int64_t id)
+{
+    json_t *list = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(events, i, e) {
+        if (json_integer_value(json_object_get(e, "id")) == id ||
+            !str_eq(json_string_value(json_object_get(e, "state")), "scheduled"))
+            continue;
+        int64_t starts = 0;
+        planning_parse_time(json_string_value(json_object_get(e, "starts_at")), NULL, &starts);
+        json_array_append_new(list, json_pack("{s:O, s:O, s:s}", "to_id", json_object_get(e, "id"), "title",
+                                              json_object_get(e, "title"), "starts_text", web_time_text(req, starts)));
+    }
+    return list;
+}
+
 /* The events for a page: each with its bookings when the viewer manages or trains it. */
 static json_t *session_events(struct request *req, const struct course *c, int64_t activity_id, bool manager)
 {
@@ -110,6 +128,7 @@ static json_t *session_events(struct request *req, const struct course *c, int64
         json_object_set_new(e, "is_cancelled", json_boolean(!scheduled));
         if ((manager || trains) && !req->is_api) {
             json_object_set_new(e, "can_manage", json_boolean(manager && scheduled));
+            if (manager && scheduled) json_object_set_new(e, "move_to", move_targets(req, events, id));
             json_object_set_new(e, "bookings", bookings_in_words(req, bookings_json(req->db, id)));
         }
     }
@@ -168,15 +187,20 @@ void h_event_create(struct request *req, struct response *res)
     }
     struct event_input in = EVENT_INPUT_INIT;
     read_event(req, &in);
+    json_t *conflicts = NULL;
+    web_read_event_extras(req, &in, &conflicts);
     /* A page's form posts under its session: that is the activity. */
     if (!req->is_api) in.activity_id = req_param_int(req, "id", 0);
     if (!in.timezone || !*in.timezone) in.timezone = req->is_api ? in.timezone : tz_name(web_zone(req));
     struct problem p = {0};
     int64_t id;
     if (event_create(req->db, req->arena, c.id, &in, req->user->id, &id, &p)) {
-        web_fail(res, &p);
+        /* The session's page again, with what the plan clashes with listed at the form. */
+        if (str_eq(p.reason, "conflicts") && !req->is_api) h_session_show(req, res);
+        web_fail_with_conflicts(req, res, &p, conflicts);
         return;
     }
+    json_decref(conflicts);
     res->status = 201;
     res->model = json_pack("{s:I}", "id", (json_int_t)id);
     web_flash(req, res, "flash.event_saved");
@@ -206,11 +230,14 @@ void h_event_update(struct request *req, struct response *res)
     }
     struct event_input in = EVENT_INPUT_INIT;
     read_event(req, &in);
+    json_t *conflicts = NULL;
+    web_read_event_extras(req, &in, &conflicts);
     struct problem p = {0};
     if (event_update(req->db, req->arena, ev.ref.id, &in, req->user->id, &p)) {
-        web_fail(res, &p);
+        web_fail_with_conflicts(req, res, &p, conflicts);
         return;
     }
+    json_decref(conflicts);
     res->model = json_pack("{s:o}", "event", event_json(req->db, req->arena, ev.ref.id, req->user->id, &p));
 }
 

@@ -22,6 +22,17 @@ bool web_event_access(struct request *req, struct response *res, struct event_ac
 /* Where a page's form about an event goes back to: the session page. */
 const char *web_session_href(struct request *req, const struct event_access *ev);
 
+/* Whether the viewer may override a conflict with a reason: an administrator. */
+bool web_may_override(struct request *req);
+/* Reads the parts (the API's "parts", or the form's extra rows), external trainers and the
+ * override of an event's form or API body into in (event_extras.c). */
+void web_read_event_extras(struct request *req, struct event_input *in, json_t **conflicts_out);
+/* Conflicts with words for the page: each one's "kind_text" (stolen and returned). */
+json_t *web_conflicts_in_words(struct request *req, json_t *conflicts);
+/* Fails with p; when p is about conflicts, the API's answer carries them as "conflicts" and a
+ * page (res->model already the page's) lists them in words. conflicts is stolen (NULL = none). */
+void web_fail_with_conflicts(struct request *req, struct response *res, const struct problem *p, json_t *conflicts);
+
 void h_rooms_list(struct request *req, struct response *res);
 void h_room_create(struct request *req, struct response *res);
 void h_room_show(struct request *req, struct response *res);
@@ -48,5 +59,8 @@ void h_booking_approve(struct request *req, struct response *res);
 void h_booking_decline(struct request *req, struct response *res);
 void h_session_settings_update(struct request *req, struct response *res);
 void h_attendance_all(struct request *req, struct response *res);
+void h_bulk_booking_page(struct request *req, struct response *res);
+void h_bulk_booking(struct request *req, struct response *res);
+void h_booking_move(struct request *req, struct response *res);
 
 #endif

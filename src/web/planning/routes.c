@@ -33,7 +33,11 @@ static const struct param_spec p_session[] = {
         {"seats", P_INT, 0, 0, 100000}, {"min_seats", P_INT, 0, 0, 100000},                                \
         {"trainers", P_STR, 0, 0, 2000}, {"activity_id", P_INT, 0, 0, 0},                                 \
         {"signup_opens", P_STR, 0, 0, 40}, {"signup_closes", P_STR, 0, 0, 40},                            \
-        {"cancel_cutoff", P_STR, 0, 0, 40}, {"cost_per_seat", P_STR, 0, 0, 40}, {"note", P_TEXT, 0, 0, 20000}
+        {"cancel_cutoff", P_STR, 0, 0, 40}, {"cost_per_seat", P_STR, 0, 0, 40}, {"note", P_TEXT, 0, 0, 20000}, \
+        {"external_trainers", P_STR, 0, 0, 4200}, {"override_reason", P_STR, 0, 0, 1000},                    \
+        {"part2_starts_at", P_STR, 0, 0, 40}, {"part2_ends_at", P_STR, 0, 0, 40},                            \
+        {"part3_starts_at", P_STR, 0, 0, 40}, {"part3_ends_at", P_STR, 0, 0, 40},                            \
+        {"part4_starts_at", P_STR, 0, 0, 40}, {"part4_ends_at", P_STR, 0, 0, 40}
 static const struct param_spec p_event_new[] = {
     {"course", P_STR, PARAM_REQUIRED, 1, 100},
     {"id", P_INT, 0, 1, 0},
@@ -52,6 +56,31 @@ static const struct param_spec p_event[] = {
     {"event", P_INT, 0, 1, 0},
     {"username", P_USERNAME, 0, 0, 100},
     {"status", P_STR, 0, 0, 20},
+    {"override_reason", P_STR, 0, 0, 1000},
+    PARAMS_END,
+};
+/* The API's "usernames" may be a list, which the handler reads from the body itself. */
+#define BULK_FIELDS                                                                                  \
+    {"id", P_INT, PARAM_REQUIRED, 1, 0}, {"course", P_STR, 0, 1, 100}, {"event", P_INT, 0, 1, 0},   \
+        {"department", P_INT, 0, 0, 0}, {"job_role", P_INT, 0, 0, 0}, {"dry_run", P_BOOL, 0, 0, 0}, \
+        {"confirm", P_BOOL, 0, 0, 0}, {"override_reason", P_STR, 0, 0, 1000}
+static const struct param_spec p_bulk_page[] = {
+    BULK_FIELDS,
+    {"usernames", P_TEXT, 0, 0, 40000},
+    PARAMS_END,
+};
+static const struct param_spec p_bulk_api[] = {
+    BULK_FIELDS,
+    PARAMS_END,
+};
+#undef BULK_FIELDS
+static const struct param_spec p_move[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"course", P_STR, 0, 1, 100},
+    {"event", P_INT, 0, 1, 0},
+    {"username", P_USERNAME, PARAM_REQUIRED, 1, 100},
+    {"to_event", P_INT, PARAM_REQUIRED, 1, 0},
+    {"override_reason", P_STR, 0, 0, 1000},
     PARAMS_END,
 };
 static const struct param_spec p_decision[] = {
@@ -106,6 +135,9 @@ static const struct route routes[] = {
     {"POST", SE "/bookings", h_booking_create, CAP_SIGNED_IN, p_event, 0},
     {"POST", SE "/bookings/cancel", h_booking_delete, CAP_SIGNED_IN, p_event, 0},
     {"POST", SE "/attendance", h_attendance, CAP_SIGNED_IN, p_event, 0},
+    {"GET", SE "/book-people", h_bulk_booking_page, CAP_COURSES_CONTENT, p_bulk_page, 0},
+    {"POST", SE "/book-people", h_bulk_booking, CAP_COURSES_CONTENT, p_bulk_page, 0},
+    {"POST", SE "/bookings/move", h_booking_move, CAP_COURSES_CONTENT, p_move, 0},
     {"GET", "/api/v1/courses/{course:str}/events", h_events_list, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/api/v1/courses/{course:str}/events", h_event_create, CAP_COURSES_CONTENT, p_event_new, 0},
     {"GET", "/api/v1/events/{id:int}", h_event_show, CAP_SIGNED_IN, p_event, 0},
@@ -141,6 +173,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/me/calendar/feed", h_feed_renew, CAP_SIGNED_IN, NULL, 0},
     {"GET", "/api/v1/courses/{course:str}/calendar", h_course_calendar, CAP_SIGNED_IN, p_calendar, 0},
     {"GET", "/api/v1/rooms/{id:int}/calendar", h_room_calendar, CAP_COURSES_CONTENT, p_calendar, 0},
+    {"POST", "/api/v1/events/{id:int}/bookings/bulk", h_bulk_booking, CAP_COURSES_CONTENT, p_bulk_api, 0},
+    {"POST", "/api/v1/events/{id:int}/bookings/{username:name}/move", h_booking_move, CAP_COURSES_CONTENT, p_move, 0},
 };
 #undef S
 #undef SE
