@@ -1,5 +1,5 @@
-/* Events as JSON for the API and the session page: a course's events in two queries (the
- * events with their rooms and counts, then every trainer of those events), however many. */
+/* Events as JSON for the API and the session page: a course's events in one query (the events
+ * with their rooms, counts and trainers, a row per event and trainer), however many. */
 #include <string.h>
 #include "internal.h"
 
@@ -8,8 +8,9 @@
     "e.min_seats, e.seats_taken, e.signup_opens_at, e.signup_closes_at, e.cancel_cutoff_at, e.cost_per_seat, "      \
     "e.note, e.state, r.id, r.name, r.site, r.address, r.capacity, r.meeting_url, "                                  \
     "(SELECT COUNT(*) FROM event_bookings w WHERE w.event_id = e.id AND w.state = 'waitlisted'), "                 \
-    "(SELECT b.state FROM event_bookings b WHERE b.event_id = e.id AND b.user_id = ?1 AND b.state <> 'cancelled') " \
-    "FROM events e JOIN courses c ON c.id = e.course_id LEFT JOIN rooms r ON r.id = e.room_id "
+    "(SELECT b.state FROM event_bookings b WHERE b.event_id = e.id AND b.user_id = ?1 AND b.state <> 'cancelled'), " \
+    "tu.username FROM events e JOIN courses c ON c.id = e.course_id LEFT JOIN rooms r ON r.id = e.room_id "         \
+    "LEFT JOIN event_trainers t ON t.event_id = e.id LEFT JOIN users tu ON tu.id = t.user_id "
 
 static json_t *opt_time(struct db_stmt *st, int col)
 {
@@ -45,40 +46,38 @@ static json_t *event_row_json(struct db_stmt *st, int64_t now)
     return j;
 }
 
-/* Each event's "trainers" from one query over the events the condition selects. */
-static void add_trainers(struct db *db, json_t *events, const char *where, int64_t key)
+/* EVENT_SELECT's rows, one per event and trainer (grouped by event), as a list of events. */
+static json_t *events_from_rows(struct db_stmt *st)
 {
-    struct db_stmt *st = db_query(db, where, "i", key);
-    if (!st) return;
+    json_t *list = json_array(), *last = NULL;
+    int64_t now = time_now(), last_id = 0;
     while (db_step(st) == DB_ROW) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(events, i, e) if (json_integer_value(json_object_get(e, "id")) == db_col_int(st, 0))
-            json_array_append_new(json_object_get(e, "trainers"), json_string(db_col_text(st, 1)));
+        if (!last || db_col_int(st, 0) != last_id) {
+            last_id = db_col_int(st, 0);
+            last = event_row_json(st, now);
+            json_array_append_new(list, last);
+        }
+        if (!db_col_is_null(st, 25))
+            json_array_append_new(json_object_get(last, "trainers"), json_string(db_col_text(st, 25)));
     }
     db_done(st);
+    return list;
 }
 
 json_t *event_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id, struct problem *p)
 {
     (void)a;
-    struct db_stmt *st = db_query(db, EVENT_SELECT "WHERE e.id = ?2", "ii", viewer_id, id);
+    struct db_stmt *st = db_query(db, EVENT_SELECT "WHERE e.id = ?2 ORDER BY tu.username", "ii", viewer_id, id);
     if (!st) {
         model_db_problem(p);
         return NULL;
     }
-    json_t *list = json_array();
-    if (db_step(st) == DB_ROW) json_array_append_new(list, event_row_json(st, time_now()));
-    db_done(st);
+    json_t *list = events_from_rows(st);
     if (!json_array_size(list)) {
         json_decref(list);
         problem_set(p, LE_NOTFOUND, "id", "There is no event %lld.", (long long)id);
         return NULL;
     }
-    add_trainers(db, list,
-                 "SELECT t.event_id, u.username FROM event_trainers t JOIN users u ON u.id = t.user_id WHERE "
-                 "t.event_id = ?1 ORDER BY u.username",
-                 id);
     json_t *e = json_incref(json_array_get(list, 0));
     json_decref(list);
     return e;
@@ -87,17 +86,8 @@ json_t *event_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id
 json_t *events_json(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id, int64_t viewer_id)
 {
     (void)a;
-    json_t *list = json_array();
     struct db_stmt *st = db_query(db, EVENT_SELECT "WHERE e.course_id = ?2 AND (?3 = 0 OR e.activity_id = ?3) "
-                                                   "ORDER BY e.starts_at, e.id",
+                                                   "ORDER BY e.starts_at, e.id, tu.username",
                                   "iii", viewer_id, course_id, activity_id);
-    if (!st) return list;
-    int64_t now = time_now();
-    while (db_step(st) == DB_ROW) json_array_append_new(list, event_row_json(st, now));
-    db_done(st);
-    add_trainers(db, list,
-                 "SELECT t.event_id, u.username FROM event_trainers t JOIN users u ON u.id = t.user_id JOIN events e "
-                 "ON e.id = t.event_id WHERE e.course_id = ?1 ORDER BY u.username",
-                 course_id);
-    return list;
+    return st ? events_from_rows(st) : json_array();
 }
