@@ -34,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { scenarios, processTargets } from './scenarios.mjs';
 import { quizBurst, readBurstData, burstTable, burstErrors, percentile } from './quiz_burst.mjs';
 import { importLoad, importRows } from './import_load.mjs';
+import { readSignupData, signupBurst, signupSummary } from './signup_burst.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -340,6 +341,23 @@ function machine() {
   };
 }
 
+/** The sign-up burst's row of the table, from its rounds: medians of rate and latencies. */
+function signupRow(s, r) {
+  const bs = r.bursts;
+  const st = bs.map((b) => b.steps.book);
+  const first = bs[0] || { learners: 0, nodes: 1 };
+  return {
+    id: s.id, name: `sign-up burst: booking, ${fmtInt(first.learners)} learners on ${first.nodes} node${first.nodes > 1 ? 's' : ''} (POST /api/v1/events/ID/bookings)`,
+    rps: median(bs.map((b) => b.steps.book.requests / b.wallS)), ratio: NaN,
+    p50: median(st.map((x) => percentile(x.lat, 50) * 1000)), p95: median(st.map((x) => percentile(x.lat, 95) * 1000)),
+    p99: median(st.map((x) => percentile(x.lat, 99) * 1000)),
+    qpr: st.reduce((a, x) => a + x.queries, 0) / Math.max(1, st.reduce((a, x) => a + x.queried, 0)),
+    peakKiB: Math.max(...r.peaks.filter(Number.isFinite)), requests: st.reduce((a, x) => a + x.requests, 0),
+    errors: st.reduce((a, x) => a + x.errors, 0), problems: bs.flatMap((b) => b.problems),
+    booked: bs.reduce((a, b) => a + b.booked, 0),
+  };
+}
+
 // ---- the run ----
 async function main() {
   const o = parseArgs(process.argv.slice(2));
@@ -360,6 +378,7 @@ async function main() {
   if (dbUrl) env.LECTERN_DB = dbUrl;
 
   let lectern = null;
+  let lectern2 = null;
   let nginx = null;
   const started = new Date();
   const m0 = machine();
@@ -385,11 +404,12 @@ async function main() {
       const n = fs.readFileSync(tokenFile(pool), 'utf8').split('\n').filter(Boolean).length;
       check(n > 0, `${n} ${pool} session tokens written`);
     }
-    // "TOKEN CODE" lines: the courses each pooled learner is enrolled in (scenarios with `pairs`).
-    const pairsFile = (pool) => path.join(dataDir, `${pool}.courses`);
-    for (const pool of new Set(scenarios.filter((s) => s.pairs && !s.pending).map((s) => s.pairs))) {
-      const n = fs.existsSync(pairsFile(pool)) ? fs.readFileSync(pairsFile(pool), 'utf8').split('\n').filter(Boolean).length : 0;
-      check(n > 0, `${n} ${pool} token and course pairs written`);
+    // "TOKEN CODE" lines: the courses each pooled learner is enrolled in (scenarios with `pairs`;
+    // `pairsFile` names another such file, as learner.sessions: "TOKEN CODE/sessions/ID").
+    const pairsFile = (s) => path.join(dataDir, s.pairsFile || `${s.pairs}.courses`);
+    for (const file of new Set(scenarios.filter((s) => s.pairs && !s.pending).map(pairsFile))) {
+      const n = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+      check(n > 0, `${n} token and path pairs written to ${path.basename(file)}`);
     }
 
     // 2. the two servers
@@ -416,7 +436,7 @@ async function main() {
     const firstToken = (pool) => fs.readFileSync(tokenFile(pool), 'utf8').split('\n')[0];
     // Driver scenarios: their data must be in the dataset, and their first request must work.
     const burstData = readBurstData(dataDir);
-    for (const s of scenarios.filter((x) => x.driver && !x.pending)) {
+    for (const s of scenarios.filter((x) => x.driver && x.probe && !x.pending)) {
       if (!burstData) throw new Error(`${s.id}: the dataset in ${dataDir} has no burst course; remove the directory to generate it again`);
       const [method, pattern] = s.probe;
       const p = pattern.replace('%s', encodeURIComponent(burstData.code)).replace('%d', String(burstData.quizId));
@@ -424,12 +444,29 @@ async function main() {
       check([200, 201].includes(r.status), `${s.id}: ${method} ${p} answers 200 or 201 (got ${r.status}${r.status >= 300 ? `: ${r.text.slice(0, 200)}` : ''})`);
     }
     const active = scenarios.filter((s) => !s.pending);
+    // The sign-up burst: its course must be in the dataset; on PostgreSQL it books through two
+    // nodes of the one database, the second started here.
+    const signupData = active.some((x) => x.driver === 'signup-burst') ? readSignupData(dataDir) : null;
+    if (active.some((x) => x.driver === 'signup-burst') && !signupData)
+      throw new Error(`signup-burst: the dataset in ${dataDir} has no sign-up course; remove the directory to generate it again`);
+    const signupBases = [base];
+    if (signupData && dbUrl) {
+      const port2 = await freePort();
+      const dir2 = path.join(work, 'node-b');
+      fs.mkdirSync(dir2, { mode: 0o700 });
+      lectern2 = startLogged(bin, ['--data', dir2, 'serve', '--listen', `127.0.0.1:${port2}`, '--quiet'], { env });
+      signupBases.push(`http://127.0.0.1:${port2}`);
+      await waitFor('the second lectern serve', async () => {
+        if (lectern2.exitCode !== null) throw new Error('exited');
+        return (await get(`${signupBases[1]}/healthz`)).status === 200;
+      }).catch((e) => { throw new Error(`the second lectern serve: ${e.message}\n${lectern2.output()}`); });
+    }
     for (const s of active.filter((x) => !x.driver)) {
       const headers = {};
       let t = s.tokens ? firstToken(s.tokens) : null;
       let p = s.path || (s.paths && s.paths[0]);
       if (s.pairs) {
-        const [tok, code] = fs.readFileSync(pairsFile(s.pairs), 'utf8').split('\n')[0].split(' ');
+        const [tok, code] = fs.readFileSync(pairsFile(s), 'utf8').split('\n')[0].split(' ');
         t = tok;
         p = s.pattern.replace('%s', encodeURIComponent(code));
       }
@@ -451,6 +488,22 @@ async function main() {
     for (let round = 1; round <= o.rounds; round++) {
       for (const s of active) {
         const res = results.get(s.id);
+        if (s.driver === 'signup-burst') {
+          canReset = resetPeak(lectern.pid) && canReset;
+          const b = await signupBurst({
+            bases: signupBases, data: signupData, spreadS: o.smoke ? s.smokeSpreadS : s.spreadS,
+            events: o.smoke ? s.smokeEvents : s.events, seats: s.seats, learners: o.smoke ? s.smokeLearners : null,
+            connections: o.connections, tag: `${started.toISOString()} round ${round}`,
+            log: (line) => console.log(`round ${round}/${o.rounds} ${line}`),
+          });
+          res.peaks.push(readStatusKiB(lectern.pid, 'VmHWM'));
+          await drain(scrape);
+          res.bursts.push(b);
+          console.log(`round ${round}/${o.rounds} ${s.id}: ${signupSummary(b)}`);
+          for (const e of b.errorSamples) console.log(`  ${e}`);
+          if (lectern.exitCode !== null) throw new Error(`lectern serve exited during ${s.id}:\n${lectern.output()}`);
+          continue;
+        }
         if (s.driver === 'import-load') {
           res.refs.push(wrk(o, nginxUrl, [], 'report.lua'));
           canReset = resetPeak(lectern.pid) && canReset;
@@ -489,7 +542,7 @@ async function main() {
         canReset = resetPeak(lectern.pid) && canReset;
         let w;
         if (s.pairs) {
-          w = wrk(o, base + '/', [`pairs=${pairsFile(s.pairs)}`, `pattern=${s.pattern}`, `auth=${s.auth}`], 'sessions.lua');
+          w = wrk(o, base + '/', [`pairs=${pairsFile(s)}`, `pattern=${s.pattern}`, `auth=${s.auth}`], 'sessions.lua');
         } else if (s.tokens) {
           const args = [`tokens=${tokenFile(s.tokens)}`, `auth=${s.auth}`];
           if (pathsFiles[s.id]) args.push(`paths=${pathsFiles[s.id]}`);
@@ -516,6 +569,17 @@ async function main() {
     for (const s of scenarios) {
       if (s.pending) { rows.push({ name: s.name, pending: s.pending }); continue; }
       const r = results.get(s.id);
+      if (s.driver === 'signup-burst') {
+        const row = signupRow(s, r);
+        overallPeak = Math.max(overallPeak, row.peakKiB);
+        rows.push(row);
+        check(row.requests > 0 && row.errors === 0 && row.problems.length === 0,
+          `${s.id}: ${fmtInt(row.requests)} bookings, no errors, ${row.booked} booked and the rest waitlisted in order` +
+          (row.errors || row.problems.length ? ` (${[...r.bursts.flatMap((b) => b.errorSamples), ...row.problems].slice(0, 3).join('; ')})` : ''));
+        r.bursts.forEach((b, i) => notes.push(`Sign-up burst, round ${i + 1}: ${signupSummary(b)}.`));
+        burstTargets.set(s.id, row);
+        continue;
+      }
       if (s.driver === 'import-load') {
         const peakKiB = Math.max(...r.peaks.filter(Number.isFinite));
         overallPeak = Math.max(overallPeak, peakKiB);
@@ -612,6 +676,12 @@ async function main() {
       if (s.driver) {
         const bt = burstTargets.get(s.id);
         if (!bt) { targetLines.push(`- ${s.name}: ${s.pending}`); continue; }
+        if (s.driver === 'signup-burst') {
+          const ok = bt.errors <= t.maxErrors && bt.problems.length === 0;
+          targetLines.push(`- ${s.name}: errors ≤ ${t.maxErrors} and every event's list right: ${bt.errors} errors, ` +
+            `${bt.problems.length} wrong in the lists, ${ok ? 'met' : 'missed'}; p95 of the booking ${fmtMs(bt.p95)} ms (no target)`);
+          continue;
+        }
         if (s.driver === 'import-load') {
           targetLines.push(`- ${s.name}: errors ≤ ${t.maxErrors}: ${bt.errors}, ${bt.errors <= t.maxErrors ? 'met' : 'missed'}; ` +
             `p99 of the sign-in ${fmtMs(bt.signin.p99)} ms and of the answer save ${fmtMs(bt.save.p99)} ms (no target)`);
@@ -667,6 +737,7 @@ async function main() {
     check(false, `the benchmark ran to the end: ${err.stack || err}`);
   } finally {
     await stopProcess(nginx, 'SIGQUIT');
+    await stopProcess(lectern2, 'SIGTERM');
     if (lectern) {
       await stopProcess(lectern, 'SIGTERM');
       const code = lectern.exitCode;
