@@ -37,5 +37,7 @@ void h_bookings_list(struct request *req, struct response *res);
 void h_booking_create(struct request *req, struct response *res);
 void h_booking_delete(struct request *req, struct response *res);
 void h_attendance(struct request *req, struct response *res);
+void h_event_import_page(struct request *req, struct response *res);
+void h_event_import(struct request *req, struct response *res);
 
 #endif
