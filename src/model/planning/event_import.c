@@ -123,9 +123,9 @@ static void check_room(struct event_upload *eu, struct course_import_row *row, c
     const char *site = slash ? arena_trim(eu->a, arena_strndup(eu->a, text, (size_t)(slash - text))) : NULL;
     const char *name = slash ? arena_trim(eu->a, slash + 3) : text;
     struct db_stmt *st = db_query(eu->db,
-                                  "SELECT id, site, archived FROM rooms WHERE name = ?1 AND (?2 IS NULL OR site = ?2) "
+                                  "SELECT id, site, archived FROM rooms WHERE name = ?1 AND (?3 = 0 OR site = ?2) "
                                   "ORDER BY site",
-                                  "ss", name, site);
+                                  "ssi", name, site ? site : "", (int64_t)(site != NULL));
     int n = 0, archived = 0;
     const char *sites = "";
     while (st && db_step(st) == DB_ROW) {
