@@ -21,11 +21,7 @@ static const char course_usage[] =
     "the same file again leaves every course unchanged. Blank lines are skipped.\n"
     "Every row's outcome and all its problems are printed first; then all rows are written, or\n"
     "none when any has an error.\n"
-    "\n"
-    "  --dry-run   print the outcome and write nothing\n"
-    "\n"
-    "Exit status: 0 when written (or, with --dry-run, when no row has an error); 1 when the file\n"
-    "or a row has an error (nothing is written); 2 for a usage error.\n";
+    CLI_CSV_IMPORT_OPTIONS;
 
 /* Every row's outcome (and what it means), then its problems, each on its line. */
 static void print_rows(const struct course_import_result *r)
@@ -118,11 +114,7 @@ static const char enrol_usage[] =
     "Every row's outcome and all its problems are printed first; then all rows are written, or\n"
     "none when any has an error (an unknown course, person, role or status, a due date before the\n"
     "course starts).\n"
-    "\n"
-    "  --dry-run   print the outcome and write nothing\n"
-    "\n"
-    "Exit status: 0 when written (or, with --dry-run, when no row has an error); 1 when the file\n"
-    "or a row has an error (nothing is written); 2 for a usage error.\n";
+    CLI_CSV_IMPORT_OPTIONS;
 
 int cmd_enrol(int argc, char **argv, struct cli_ctx *ctx)
 {

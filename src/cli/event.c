@@ -19,11 +19,7 @@ static const char event_usage[] =
     "same file again changes nothing. Blank lines are skipped.\n"
     "Every row's outcome and all its problems are printed first; then all rows are written, or\n"
     "none when any has an error.\n"
-    "\n"
-    "  --dry-run   print the outcome and write nothing\n"
-    "\n"
-    "Exit status: 0 when written (or, with --dry-run, when no row has an error); 1 when the file\n"
-    "or a row has an error (nothing is written); 2 for a usage error.\n";
+    CLI_CSV_IMPORT_OPTIONS;
 
 int cmd_event(int argc, char **argv, struct cli_ctx *ctx)
 {
