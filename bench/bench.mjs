@@ -2,7 +2,7 @@
 // `make bench`: Lectern side by side with nginx serving a static file, under wrk, on loopback.
 //
 //   node bench/bench.mjs [--size S|M|L] [--seed N] [--rounds N] [--duration S]
-//                        [--connections N] [--threads N] [--out FILE] [--smoke]
+//                        [--connections N] [--threads N] [--out FILE] [--smoke] [--only ID,...]
 //
 // 1. Generates the dataset with `lectern bench-data` (cached under bench/data/<size>/; the
 //    generator reuses a database that already holds the same size and seed).
@@ -20,6 +20,8 @@
 // --smoke: one short round at the given size in a fresh temporary dataset, for `make test`:
 // no timing is judged, only that every scenario answered 200 without errors and the table was
 // written; ends with "N passed, N failed".
+//
+// --only ID,...: only those scenarios of bench/scenarios.mjs (the others show as not run).
 //
 // Environment: LECTERN_BIN (default build/lectern), BENCH_DB (a PostgreSQL URL: generate into
 // and serve from that empty database instead of SQLite).
@@ -43,7 +45,7 @@ const repoRoot = path.resolve(benchDir, '..');
 function parseArgs(argv) {
   const o = {
     size: process.env.BENCH_SIZE || 'S', seed: 1, rounds: null, duration: null, connections: null,
-    threads: 2, out: null, smoke: false,
+    threads: 2, out: null, smoke: false, only: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -59,10 +61,13 @@ function parseArgs(argv) {
     else if (a === '--threads') o.threads = Number(val());
     else if (a === '--out') o.out = val();
     else if (a === '--smoke') o.smoke = true;
-    else if (a === '-h' || a === '--help') { console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 25).map((l) => l.replace(/^\/\/ ?/, '')).join('\n')); process.exit(0); }
+    else if (a === '--only') o.only = val().split(',').filter(Boolean);
+    else if (a === '-h' || a === '--help') { console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 27).map((l) => l.replace(/^\/\/ ?/, '')).join('\n')); process.exit(0); }
     else throw usage(`unknown option ${a}`);
   }
   if (!['S', 'M', 'L'].includes(o.size)) throw usage('--size takes S, M or L');
+  for (const id of o.only || [])
+    if (!scenarios.some((s) => s.id === id)) throw usage(`--only: no scenario ${id}`);
   // Smoke: a few seconds in all. Full: several rounds; S is quick to run, M and L longer.
   o.rounds ??= o.smoke ? 1 : 3;
   o.duration ??= o.smoke ? 1 : (o.size === 'S' ? 3 : 5);
@@ -341,6 +346,23 @@ function machine() {
   };
 }
 
+/** A second `lectern serve` on the same PostgreSQL database (env.LECTERN_DB), with a data
+ *  directory of its own, as a second node behind a load balancer: { proc, base }. */
+async function startSecondNode(bin, dir, env) {
+  const port = await freePort();
+  fs.mkdirSync(dir, { mode: 0o700 });
+  const proc = startLogged(bin, ['--data', dir, 'serve', '--listen', `127.0.0.1:${port}`, '--quiet'], { env });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('the second lectern serve', async () => {
+    if (proc.exitCode !== null) throw new Error('exited');
+    return (await get(`${base}/healthz`)).status === 200;
+  }).catch(async (e) => {
+    await stopProcess(proc, 'SIGTERM');
+    throw new Error(`the second lectern serve: ${e.message}\n${proc.output()}`);
+  });
+  return { proc, base };
+}
+
 /** The sign-up burst's row of the table, from its rounds: medians of rate and latencies. */
 function signupRow(s, r) {
   const bs = r.bursts;
@@ -361,6 +383,7 @@ function signupRow(s, r) {
 // ---- the run ----
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  for (const s of scenarios) if (o.only && !o.only.includes(s.id) && !s.pending) s.pending = 'not run (--only)';
   const checks = [];
   const check = (ok, what) => { checks.push({ ok, what }); console.log(`${ok ? 'ok' : 'not ok'} - ${what}`); };
 
@@ -451,15 +474,9 @@ async function main() {
       throw new Error(`signup-burst: the dataset in ${dataDir} has no sign-up course; remove the directory to generate it again`);
     const signupBases = [base];
     if (signupData && dbUrl) {
-      const port2 = await freePort();
-      const dir2 = path.join(work, 'node-b');
-      fs.mkdirSync(dir2, { mode: 0o700 });
-      lectern2 = startLogged(bin, ['--data', dir2, 'serve', '--listen', `127.0.0.1:${port2}`, '--quiet'], { env });
-      signupBases.push(`http://127.0.0.1:${port2}`);
-      await waitFor('the second lectern serve', async () => {
-        if (lectern2.exitCode !== null) throw new Error('exited');
-        return (await get(`${signupBases[1]}/healthz`)).status === 200;
-      }).catch((e) => { throw new Error(`the second lectern serve: ${e.message}\n${lectern2.output()}`); });
+      const second = await startSecondNode(bin, path.join(work, 'node-b'), env);
+      lectern2 = second.proc;
+      signupBases.push(second.base);
     }
     for (const s of active.filter((x) => !x.driver)) {
       const headers = {};
