@@ -35,7 +35,10 @@ const BAD = GOOD + 'UP-1,Clock change,2030-03-31 01:15,2030-03-31 04:00,Europe/L
 const events = async () => (await call('GET', '/api/v1/courses/UP-1/events', undefined, 200)).events;
 
 test('the JSON twin previews with located errors, refuses a commit with errors, then commits', async () => {
-  let r = await api(server, 'POST', '/api/v1/events/import', { token: admin, body: { data: BAD } });
+  let r = await api(server, 'POST', '/api/v1/events/import', { token: admin, body: {} });
+  assert.equal(r.status, 422, show(r));
+  assert.deepEqual([r.json.error.field, r.json.error.message], ['file', 'Choose a CSV file of events to upload.']);
+  r = await api(server, 'POST', '/api/v1/events/import', { token: admin, body: { data: BAD } });
   assert.equal(r.status, 200, show(r));
   assert.deepEqual([r.json.n_create, r.json.n_errors, r.json.committed], [1, 1, false]);
   const bad = r.json.rows.find((x) => x.error);

@@ -40,7 +40,7 @@ before(async () => {
     for (const username of ['ivy', 'ola'])
       await call('POST', `/api/v1/courses/${code}/enrolments`, { username, role: 'instructor' }, 201);
   await call('POST', `/api/v1/courses/IMP-1/enrolments`, { username: 'lea', role: 'learner' }, 201);
-  for (const [name, site] of [['Lab', 'Head office'], ['Room 1', 'Head office'], ['Room 1', 'Lisbon']])
+  for (const [name, site] of [['Lab', 'Head office'], ['Room 1', 'Head office'], ['Room 1', 'Lisbon'], ['Studio A / B', 'Lisbon']])
     await call('POST', '/api/v1/rooms', { name, site, capacity: 20 }, 201);
 });
 after(async () => { if (server) await server.stop(); });
@@ -57,20 +57,23 @@ test('a file of events: previewed, written in the rows\' zones, and the same fil
     'IMP-1,Day one,2030-03-04 09:00,2030-03-04 17:00,Europe/London,Lab,12,ivy,,4,Bring a pen\n' +
     'IMP-1,Day two,2030-07-01 09:30,2030-07-01 12:00,Europe/London,Lisbon / Room 1,8,ivy; ola,,,\n' +
     '\n' + // a blank line is passed over
-    'IMP-1,Online catch-up,2030-07-02T10:00,2030-07-02T11:00,America/New_York,,30,ola,https://meet.example.org/x,,\n');
+    'IMP-1,Online catch-up,2030-07-02T10:00,2030-07-02T11:00,America/New_York,,30,ola,https://meet.example.org/x,,\n' +
+    'IMP-1,Studio day,2030-07-03 09:00,2030-07-03 12:00,Europe/Lisbon,Studio A / B,6,ola,,,\n'); // a name holding " / "
   const dry = lectern(['event', 'import', f, '--dry-run'], 0);
   assert.match(dry, /^line 2: create IMP-1 2030-03-04 09:00 Day one$/m);
-  assert.match(dry, /3 to create, 0 to update, 0 unchanged, 0 skipped, 0 with errors; nothing written \(--dry-run\)/);
+  assert.match(dry, /4 to create, 0 to update, 0 unchanged, 0 skipped, 0 with errors; nothing written \(--dry-run\)/);
   assert.deepEqual(await events('IMP-1'), [], '--dry-run wrote nothing');
 
-  assert.match(lectern(['event', 'import', f], 0), /3 to create, .* 0 with errors; written/);
+  assert.match(lectern(['event', 'import', f], 0), /4 to create, .* 0 with errors; written/);
   const list = await events('IMP-1');
   assert.deepEqual(list.map((e) => [e.title, e.starts_at, e.ends_at, e.timezone]), [
     ['Day one', '2030-03-04T09:00:00Z', '2030-03-04T17:00:00Z', 'Europe/London'],
     ['Day two', '2030-07-01T08:30:00Z', '2030-07-01T11:00:00Z', 'Europe/London'], // summer time
     ['Online catch-up', '2030-07-02T14:00:00Z', '2030-07-02T15:00:00Z', 'America/New_York'],
+    ['Studio day', '2030-07-03T08:00:00Z', '2030-07-03T11:00:00Z', 'Europe/Lisbon'],
   ]);
-  const [one, two, online] = list;
+  const [one, two, online, studio] = list;
+  assert.equal(studio.room.name, 'Studio A / B');
   assert.equal(one.room.name, 'Lab');
   assert.deepEqual([one.seats, one.min_seats, one.note, one.trainers], [12, 4, 'Bring a pen', ['ivy']]);
   assert.deepEqual([two.room.name, two.room.site, two.trainers.sort()], ['Room 1', 'Lisbon', ['ivy', 'ola']]);
@@ -78,8 +81,8 @@ test('a file of events: previewed, written in the rows\' zones, and the same fil
 
   const again = lectern(['event', 'import', f], 0);
   assert.match(again, /^line 2: unchanged IMP-1 2030-03-04 09:00 Day one: already planned$/m);
-  assert.match(again, /0 to create, 0 to update, 3 unchanged/);
-  assert.equal((await events('IMP-1')).length, 3);
+  assert.match(again, /0 to create, 0 to update, 4 unchanged/);
+  assert.equal((await events('IMP-1')).length, 4);
 });
 
 test('every problem is named by line and column, and one bad row writes nothing at all', async () => {

@@ -114,33 +114,51 @@ static void check_zone_and_times(struct event_upload *eu, struct course_import_r
     er->in.ends_at = v[I_END];
 }
 
-/* A room by name, or "site / name" where rooms of several sites share the name. */
+struct room_match {
+    int n;                        /* rooms of that name (at that site) */
+    int64_t id;                   /* the last of them */
+    bool archived;
+    const char *sites;            /* their sites, quoted, for the message */
+};
+
+static struct room_match find_room(struct event_upload *eu, const char *name, const char *site)
+{
+    struct room_match m = {.sites = ""};
+    struct db_stmt *st = db_query(eu->db,
+                                  "SELECT id, site, archived FROM rooms WHERE name = ?1 AND (?3 = 0 OR site = ?2) "
+                                  "ORDER BY site",
+                                  "ssi", name, site ? site : "", (int64_t)(site != NULL));
+    while (st && db_step(st) == DB_ROW) {
+        m.id = db_col_int(st, 0);
+        m.archived = db_col_int(st, 2) != 0;
+        m.sites = arena_sprintf(eu->a, "%s%s'%s'", m.sites, m.n++ ? ", " : "", db_col_text(st, 1));
+    }
+    if (st) db_done(st);
+    return m;
+}
+
+/* A room by name, or "site / name" where rooms of several sites share the name (a room whose
+ * own name holds " / " is found by its whole name too). */
 static void check_room(struct event_upload *eu, struct course_import_row *row, const char *text, struct event_row *er)
 {
     er->in.room_id = 0;
     if (!*text) return; /* a virtual event: event_create asks for the meeting address */
     const char *slash = strstr(text, " / ");
-    const char *site = slash ? arena_trim(eu->a, arena_strndup(eu->a, text, (size_t)(slash - text))) : NULL;
     const char *name = slash ? arena_trim(eu->a, slash + 3) : text;
-    struct db_stmt *st = db_query(eu->db,
-                                  "SELECT id, site, archived FROM rooms WHERE name = ?1 AND (?3 = 0 OR site = ?2) "
-                                  "ORDER BY site",
-                                  "ssi", name, site ? site : "", (int64_t)(site != NULL));
-    int n = 0, archived = 0;
-    const char *sites = "";
-    while (st && db_step(st) == DB_ROW) {
-        er->in.room_id = db_col_int(st, 0);
-        archived = (int)db_col_int(st, 2);
-        sites = arena_sprintf(eu->a, "%s%s'%s'", sites, n++ ? ", " : "", db_col_text(st, 1));
+    const char *site = slash ? arena_trim(eu->a, arena_strndup(eu->a, text, (size_t)(slash - text))) : NULL;
+    struct room_match m = find_room(eu, name, site);
+    if (slash && m.n == 0) { /* perhaps the room's own name holds " / " */
+        name = text;
+        m = find_room(eu, name, NULL);
     }
-    if (st) db_done(st);
-    if (n == 0)
+    er->in.room_id = m.id;
+    if (m.n == 0)
         upload_row_error(eu->a, row, col(eu, I_ROOM),
                          "There is no room '%s'; add it under Rooms first, or write the room as 'site / name'.", text);
-    else if (n > 1)
+    else if (m.n > 1)
         upload_row_error(eu->a, row, col(eu, I_ROOM),
-                         "Rooms at several sites are called '%s' (%s); write it as 'site / name'.", name, sites);
-    else if (archived)
+                         "Rooms at several sites are called '%s' (%s); write it as 'site / name'.", name, m.sites);
+    else if (m.archived)
         upload_row_error(eu->a, row, col(eu, I_ROOM), "The room '%s' is archived; choose another.", text);
 }
 
