@@ -2,7 +2,7 @@
 // `make bench`: Lectern side by side with nginx serving a static file, under wrk, on loopback.
 //
 //   node bench/bench.mjs [--size S|M|L] [--seed N] [--rounds N] [--duration S]
-//                        [--connections N] [--threads N] [--out FILE] [--smoke]
+//                        [--connections N] [--threads N] [--out FILE] [--smoke] [--only ID,...]
 //
 // 1. Generates the dataset with `lectern bench-data` (cached under bench/data/<size>/; the
 //    generator reuses a database that already holds the same size and seed).
@@ -21,6 +21,8 @@
 // no timing is judged, only that every scenario answered 200 without errors and the table was
 // written; ends with "N passed, N failed".
 //
+// --only ID,...: only those scenarios of bench/scenarios.mjs (the others show as not run).
+//
 // Environment: LECTERN_BIN (default build/lectern), BENCH_DB (a PostgreSQL URL: generate into
 // and serve from that empty database instead of SQLite).
 import { spawn, spawnSync } from 'node:child_process';
@@ -34,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { scenarios, processTargets } from './scenarios.mjs';
 import { quizBurst, readBurstData, burstTable, burstErrors, percentile } from './quiz_burst.mjs';
 import { importLoad, importRows } from './import_load.mjs';
+import { readSignupData, signupBurst, signupSummary } from './signup_burst.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -42,7 +45,7 @@ const repoRoot = path.resolve(benchDir, '..');
 function parseArgs(argv) {
   const o = {
     size: process.env.BENCH_SIZE || 'S', seed: 1, rounds: null, duration: null, connections: null,
-    threads: 2, out: null, smoke: false,
+    threads: 2, out: null, smoke: false, only: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -58,10 +61,13 @@ function parseArgs(argv) {
     else if (a === '--threads') o.threads = Number(val());
     else if (a === '--out') o.out = val();
     else if (a === '--smoke') o.smoke = true;
-    else if (a === '-h' || a === '--help') { console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 25).map((l) => l.replace(/^\/\/ ?/, '')).join('\n')); process.exit(0); }
+    else if (a === '--only') o.only = val().split(',').filter(Boolean);
+    else if (a === '-h' || a === '--help') { console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 27).map((l) => l.replace(/^\/\/ ?/, '')).join('\n')); process.exit(0); }
     else throw usage(`unknown option ${a}`);
   }
   if (!['S', 'M', 'L'].includes(o.size)) throw usage('--size takes S, M or L');
+  for (const id of o.only || [])
+    if (!scenarios.some((s) => s.id === id)) throw usage(`--only: no scenario ${id}`);
   // Smoke: a few seconds in all. Full: several rounds; S is quick to run, M and L longer.
   o.rounds ??= o.smoke ? 1 : 3;
   o.duration ??= o.smoke ? 1 : (o.size === 'S' ? 3 : 5);
@@ -340,9 +346,44 @@ function machine() {
   };
 }
 
+/** A second `lectern serve` on the same PostgreSQL database (env.LECTERN_DB), with a data
+ *  directory of its own, as a second node behind a load balancer: { proc, base }. */
+async function startSecondNode(bin, dir, env) {
+  const port = await freePort();
+  fs.mkdirSync(dir, { mode: 0o700 });
+  const proc = startLogged(bin, ['--data', dir, 'serve', '--listen', `127.0.0.1:${port}`, '--quiet'], { env });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('the second lectern serve', async () => {
+    if (proc.exitCode !== null) throw new Error('exited');
+    return (await get(`${base}/healthz`)).status === 200;
+  }).catch(async (e) => {
+    await stopProcess(proc, 'SIGTERM');
+    throw new Error(`the second lectern serve: ${e.message}\n${proc.output()}`);
+  });
+  return { proc, base };
+}
+
+/** The sign-up burst's row of the table, from its rounds: medians of rate and latencies. */
+function signupRow(s, r) {
+  const bs = r.bursts;
+  const st = bs.map((b) => b.steps.book);
+  const first = bs[0] || { learners: 0, nodes: 1 };
+  return {
+    id: s.id, name: `sign-up burst: booking, ${fmtInt(first.learners)} learners on ${first.nodes} node${first.nodes > 1 ? 's' : ''} (POST /api/v1/events/ID/bookings)`,
+    rps: median(bs.map((b) => b.steps.book.requests / b.wallS)), ratio: NaN,
+    p50: median(st.map((x) => percentile(x.lat, 50) * 1000)), p95: median(st.map((x) => percentile(x.lat, 95) * 1000)),
+    p99: median(st.map((x) => percentile(x.lat, 99) * 1000)),
+    qpr: st.reduce((a, x) => a + x.queries, 0) / Math.max(1, st.reduce((a, x) => a + x.queried, 0)),
+    peakKiB: Math.max(...r.peaks.filter(Number.isFinite)), requests: st.reduce((a, x) => a + x.requests, 0),
+    errors: st.reduce((a, x) => a + x.errors, 0), problems: bs.flatMap((b) => b.problems),
+    booked: bs.reduce((a, b) => a + b.booked, 0),
+  };
+}
+
 // ---- the run ----
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  for (const s of scenarios) if (o.only && !o.only.includes(s.id) && !s.pending) s.pending = 'not run (--only)';
   const checks = [];
   const check = (ok, what) => { checks.push({ ok, what }); console.log(`${ok ? 'ok' : 'not ok'} - ${what}`); };
 
@@ -360,6 +401,7 @@ async function main() {
   if (dbUrl) env.LECTERN_DB = dbUrl;
 
   let lectern = null;
+  let lectern2 = null;
   let nginx = null;
   const started = new Date();
   const m0 = machine();
@@ -385,11 +427,12 @@ async function main() {
       const n = fs.readFileSync(tokenFile(pool), 'utf8').split('\n').filter(Boolean).length;
       check(n > 0, `${n} ${pool} session tokens written`);
     }
-    // "TOKEN CODE" lines: the courses each pooled learner is enrolled in (scenarios with `pairs`).
-    const pairsFile = (pool) => path.join(dataDir, `${pool}.courses`);
-    for (const pool of new Set(scenarios.filter((s) => s.pairs && !s.pending).map((s) => s.pairs))) {
-      const n = fs.existsSync(pairsFile(pool)) ? fs.readFileSync(pairsFile(pool), 'utf8').split('\n').filter(Boolean).length : 0;
-      check(n > 0, `${n} ${pool} token and course pairs written`);
+    // "TOKEN CODE" lines: the courses each pooled learner is enrolled in (scenarios with `pairs`;
+    // `pairsFile` names another such file, as learner.sessions: "TOKEN CODE/sessions/ID").
+    const pairsFile = (s) => path.join(dataDir, s.pairsFile || `${s.pairs}.courses`);
+    for (const file of new Set(scenarios.filter((s) => s.pairs && !s.pending).map(pairsFile))) {
+      const n = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+      check(n > 0, `${n} token and path pairs written to ${path.basename(file)}`);
     }
 
     // 2. the two servers
@@ -416,7 +459,7 @@ async function main() {
     const firstToken = (pool) => fs.readFileSync(tokenFile(pool), 'utf8').split('\n')[0];
     // Driver scenarios: their data must be in the dataset, and their first request must work.
     const burstData = readBurstData(dataDir);
-    for (const s of scenarios.filter((x) => x.driver && !x.pending)) {
+    for (const s of scenarios.filter((x) => x.driver && x.probe && !x.pending)) {
       if (!burstData) throw new Error(`${s.id}: the dataset in ${dataDir} has no burst course; remove the directory to generate it again`);
       const [method, pattern] = s.probe;
       const p = pattern.replace('%s', encodeURIComponent(burstData.code)).replace('%d', String(burstData.quizId));
@@ -424,12 +467,23 @@ async function main() {
       check([200, 201].includes(r.status), `${s.id}: ${method} ${p} answers 200 or 201 (got ${r.status}${r.status >= 300 ? `: ${r.text.slice(0, 200)}` : ''})`);
     }
     const active = scenarios.filter((s) => !s.pending);
+    // The sign-up burst: its course must be in the dataset; on PostgreSQL it books through two
+    // nodes of the one database, the second started here.
+    const signupData = active.some((x) => x.driver === 'signup-burst') ? readSignupData(dataDir) : null;
+    if (active.some((x) => x.driver === 'signup-burst') && !signupData)
+      throw new Error(`signup-burst: the dataset in ${dataDir} has no sign-up course; remove the directory to generate it again`);
+    const signupBases = [base];
+    if (signupData && dbUrl) {
+      const second = await startSecondNode(bin, path.join(work, 'node-b'), env);
+      lectern2 = second.proc;
+      signupBases.push(second.base);
+    }
     for (const s of active.filter((x) => !x.driver)) {
       const headers = {};
       let t = s.tokens ? firstToken(s.tokens) : null;
       let p = s.path || (s.paths && s.paths[0]);
       if (s.pairs) {
-        const [tok, code] = fs.readFileSync(pairsFile(s.pairs), 'utf8').split('\n')[0].split(' ');
+        const [tok, code] = fs.readFileSync(pairsFile(s), 'utf8').split('\n')[0].split(' ');
         t = tok;
         p = s.pattern.replace('%s', encodeURIComponent(code));
       }
@@ -451,6 +505,22 @@ async function main() {
     for (let round = 1; round <= o.rounds; round++) {
       for (const s of active) {
         const res = results.get(s.id);
+        if (s.driver === 'signup-burst') {
+          canReset = resetPeak(lectern.pid) && canReset;
+          const b = await signupBurst({
+            bases: signupBases, data: signupData, spreadS: o.smoke ? s.smokeSpreadS : s.spreadS,
+            events: o.smoke ? s.smokeEvents : s.events, seats: s.seats, learners: o.smoke ? s.smokeLearners : null,
+            connections: o.connections, tag: `${started.toISOString()} round ${round}`,
+            log: (line) => console.log(`round ${round}/${o.rounds} ${line}`),
+          });
+          res.peaks.push(readStatusKiB(lectern.pid, 'VmHWM'));
+          await drain(scrape);
+          res.bursts.push(b);
+          console.log(`round ${round}/${o.rounds} ${s.id}: ${signupSummary(b)}`);
+          for (const e of b.errorSamples) console.log(`  ${e}`);
+          if (lectern.exitCode !== null) throw new Error(`lectern serve exited during ${s.id}:\n${lectern.output()}`);
+          continue;
+        }
         if (s.driver === 'import-load') {
           res.refs.push(wrk(o, nginxUrl, [], 'report.lua'));
           canReset = resetPeak(lectern.pid) && canReset;
@@ -489,7 +559,7 @@ async function main() {
         canReset = resetPeak(lectern.pid) && canReset;
         let w;
         if (s.pairs) {
-          w = wrk(o, base + '/', [`pairs=${pairsFile(s.pairs)}`, `pattern=${s.pattern}`, `auth=${s.auth}`], 'sessions.lua');
+          w = wrk(o, base + '/', [`pairs=${pairsFile(s)}`, `pattern=${s.pattern}`, `auth=${s.auth}`], 'sessions.lua');
         } else if (s.tokens) {
           const args = [`tokens=${tokenFile(s.tokens)}`, `auth=${s.auth}`];
           if (pathsFiles[s.id]) args.push(`paths=${pathsFiles[s.id]}`);
@@ -516,6 +586,17 @@ async function main() {
     for (const s of scenarios) {
       if (s.pending) { rows.push({ name: s.name, pending: s.pending }); continue; }
       const r = results.get(s.id);
+      if (s.driver === 'signup-burst') {
+        const row = signupRow(s, r);
+        overallPeak = Math.max(overallPeak, row.peakKiB);
+        rows.push(row);
+        check(row.requests > 0 && row.errors === 0 && row.problems.length === 0,
+          `${s.id}: ${fmtInt(row.requests)} bookings, no errors, ${row.booked} booked and the rest waitlisted in order` +
+          (row.errors || row.problems.length ? ` (${[...r.bursts.flatMap((b) => b.errorSamples), ...row.problems].slice(0, 3).join('; ')})` : ''));
+        r.bursts.forEach((b, i) => notes.push(`Sign-up burst, round ${i + 1}: ${signupSummary(b)}.`));
+        burstTargets.set(s.id, row);
+        continue;
+      }
       if (s.driver === 'import-load') {
         const peakKiB = Math.max(...r.peaks.filter(Number.isFinite));
         overallPeak = Math.max(overallPeak, peakKiB);
@@ -612,6 +693,12 @@ async function main() {
       if (s.driver) {
         const bt = burstTargets.get(s.id);
         if (!bt) { targetLines.push(`- ${s.name}: ${s.pending}`); continue; }
+        if (s.driver === 'signup-burst') {
+          const ok = bt.errors <= t.maxErrors && bt.problems.length === 0;
+          targetLines.push(`- ${s.name}: errors ≤ ${t.maxErrors} and every event's list right: ${bt.errors} errors, ` +
+            `${bt.problems.length} wrong in the lists, ${ok ? 'met' : 'missed'}; p95 of the booking ${fmtMs(bt.p95)} ms (no target)`);
+          continue;
+        }
         if (s.driver === 'import-load') {
           targetLines.push(`- ${s.name}: errors ≤ ${t.maxErrors}: ${bt.errors}, ${bt.errors <= t.maxErrors ? 'met' : 'missed'}; ` +
             `p99 of the sign-in ${fmtMs(bt.signin.p99)} ms and of the answer save ${fmtMs(bt.save.p99)} ms (no target)`);
@@ -667,6 +754,7 @@ async function main() {
     check(false, `the benchmark ran to the end: ${err.stack || err}`);
   } finally {
     await stopProcess(nginx, 'SIGQUIT');
+    await stopProcess(lectern2, 'SIGTERM');
     if (lectern) {
       await stopProcess(lectern, 'SIGTERM');
       const code = lectern.exitCode;

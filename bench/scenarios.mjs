@@ -9,6 +9,8 @@
 //   pairs, pattern instead of tokens and path: pairs 'learner' reads DIR/learner.courses
 //                  ("TOKEN CODE" lines, the courses each pooled learner is enrolled in) and
 //                  every request takes a random line: that session, pattern with %s = CODE
+//   pairsFile      with pairs: another file of such lines in DIR (learner.sessions: "TOKEN
+//                  CODE/sessions/ID", the session pages of each pooled learner's courses)
 //   tokens         'learner' or 'admin': sign in with a random session from that pool
 //   auth           'cookie' (pages) or 'bearer' (API)
 //   route          [method, pattern] as /metrics labels it: queries per request and status
@@ -25,6 +27,11 @@
 //                  importRows(size) rows commits while `workers` loops sign in and save an
 //                  answer); it gives two rows, sign-in and answer save, each with its ratio to
 //                  the nginx run just before it
+//                  'signup-burst' runs bench/signup_burst.mjs once per round: an administrator
+//                  plans `events` new events of `seats` seats in SIGNUP's session, then its
+//                  learners book them within spreadS seconds (on PostgreSQL through two nodes);
+//                  the smoke run takes smokeLearners over smokeEvents events in smokeSpreadS
+//                  seconds; one row, with p95 in the notes and the targets
 //   probe          for a driver: [method, path pattern] asked once before the rounds, which must
 //                  answer 200 or 201
 
@@ -127,6 +134,17 @@ export const scenarios = [
     target: { maxQueries: 5 },
   },
   {
+    id: 'session', name: 'session page of a course with events, random learners on their courses (GET /courses/CODE/sessions/ID)',
+    pairs: 'learner', pairsFile: 'learner.sessions', pattern: '/courses/%s', auth: 'cookie',
+    route: ['GET', '/courses/{course:str}/sessions/{id:int}'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'rooms', name: 'administrator: rooms register (GET /admin/rooms)',
+    path: '/admin/rooms', tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/rooms'],
+    target: { maxQueries: 5 },
+  },
+  {
     id: 'quiz-burst', name: 'quiz burst: the learners of BURST start one quiz within 10 s, 16 answers each',
     driver: 'quiz-burst', spreadS: 10, smokeSpreadS: 2, smokeLearners: 50,
     probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],
@@ -139,6 +157,13 @@ export const scenarios = [
     driver: 'import-load', workers: 4,
     probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],
     // No request may fail while the import's job writes (interactive writes go first).
+    target: { maxErrors: 0 },
+  },
+  {
+    id: 'signup-burst', name: 'sign-up burst: 1,000 learners of SIGNUP book 10 events of 30 seats within 5 s',
+    driver: 'signup-burst', spreadS: 5, events: 10, seats: 30, smokeLearners: 100, smokeEvents: 2, smokeSpreadS: 1,
+    // Exactly the seats booked on each event, the rest waitlisted 1..N in the order the server
+    // took them, every learner told where they are, and no request failing.
     target: { maxErrors: 0 },
   },
 ];

@@ -26,13 +26,15 @@
 #include "../model/benchdata/benchdata.h"
 
 /* Bump when the generated data changes: cached datasets of another format are refused. */
-#define DATASET_FORMAT 3        /* 2: courses, enrolments and progress (issue 5); 3: quizzes,
-                                 * attempts and the burst course (issue 6) */
+#define DATASET_FORMAT 4        /* 2: courses, enrolments and progress (issue 5); 3: quizzes,
+                                 * attempts and the burst course (issue 6); 4: rooms, sessions,
+                                 * events and the sign-up course */
 #define DATASET_KEY "bench.dataset"
 #define TX_ROWS 10000            /* rows per transaction */
 #define BASE_TIME 1767225600     /* 2026-01-01T00:00:00Z: generated times are relative to it */
 #define SESSION_LIFETIME_S (10LL * 365 * 86400)
 #define BURST_CODE "BURST"       /* the quiz burst scenario's course (gen_quizzes) */
+#define SIGNUP_CODE "SIGNUP"     /* the sign-up burst scenario's course (gen_planning) */
 
 static const char usage[] =
     "usage: lectern bench-data --size S|M|L [--seed N] [--out DIR]\n"
@@ -57,6 +59,11 @@ static const char usage[] =
     "and a quiz of 10 that some learners attempted (passed, failed, in progress), and a course\n"
     "BURST has a 16-question quiz and 200 (S) or 3,000 (M, L) learners with sessions, whose\n"
     "tokens go to DIR/burst.tokens and the course code and quiz id to DIR/burst.quiz.\n"
+    "Once the planning tables exist, there are 20 (S), 60 (M) or 200 (L) rooms over four sites,\n"
+    "every classroom and blended course has a session of four events with some learners booked\n"
+    "(the pooled learners' session pages go to DIR/learner.sessions, 'TOKEN CODE/sessions/ID'),\n"
+    "and a course SIGNUP has a session without events and 1,000 learners with sessions, whose\n"
+    "tokens go to DIR/signup.tokens and the course code and session id to DIR/signup.course.\n"
     "\n"
     "  --size S|M|L   how much to generate\n"
     "  --seed N       the random seed (default 1)\n"
@@ -72,10 +79,12 @@ static const struct bench_size {
     int courses;             /* once the courses tables exist (issue 5) */
     int enrolments;          /* learner enrolments, spread over the learners */
     int burst_learners;      /* enrolled in the burst course, each with a session (issue 6) */
+    int rooms;               /* once the planning tables exist */
+    int signup_learners;     /* enrolled in the sign-up course, each with a session */
 } sizes[] = {
-    {"S", 1000, 5, 200, 5, 4, 50, 10000, 200},
-    {"M", 10000, 10, 1000, 10, 6, 200, 100000, 3000},
-    {"L", 100000, 20, 5000, 20, 10, 1000, 1000000, 3000},
+    {"S", 1000, 5, 200, 5, 4, 50, 10000, 200, 20, 1000},
+    {"M", 10000, 10, 1000, 10, 6, 200, 100000, 3000, 60, 1000},
+    {"L", 100000, 20, 5000, 20, 10, 1000, 1000000, 3000, 200, 1000},
 };
 
 /* ---- the seed's random stream (splitmix64: small, fast, and the same everywhere) ---- */
@@ -311,17 +320,19 @@ static lerr write_tokens(const char *dir, const char *name, const char (*tokens)
 }
 
 /* DIR/learner.courses: "TOKEN CODE" for every course each pooled learner is enrolled in, so
- * that the course page scenario asks for courses the learner may open. */
-static lerr write_course_pairs(struct gen *g, const char (*tokens)[65], const int64_t *users,
-                               size_t n, struct problem *p)
+ * that the course page scenario asks for courses the learner may open; DIR/learner.sessions
+ * the same for the session pages of those courses ("TOKEN CODE/sessions/ID"). */
+typedef lerr (*pair_lines_fn)(struct db *db, int64_t user_id, const char *prefix, struct buf *out);
+static lerr write_course_pairs(struct gen *g, const char *name, pair_lines_fn lines, const char (*tokens)[65],
+                               const int64_t *users, size_t n, struct problem *p)
 {
     char path[4096], tmp[4200];
-    snprintf(path, sizeof path, "%s/learner.courses", g->out_dir);
+    snprintf(path, sizeof path, "%s/%s", g->out_dir, name);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     struct buf b;
     buf_init(&b, (size_t)256 << 20);
     lerr e = LE_OK;
-    for (size_t i = 0; i < n && !e; i++) e = bulk_user_course_lines(g->db, users[i], tokens[i], &b);
+    for (size_t i = 0; i < n && !e; i++) e = lines(g->db, users[i], tokens[i], &b);
     if (e) {
         buf_release(&b);
         return problem_set(p, e, "", "cannot read the enrolments: %s", db_errmsg(g->db));
@@ -342,18 +353,33 @@ static lerr write_course_pairs(struct gen *g, const char (*tokens)[65], const in
     return LE_OK;
 }
 
-/* The burst course's learners (gen_quizzes enrolled them in a seeded order) get sessions of
- * their own: DIR/burst.tokens, one token a line in enrolment order, and DIR/burst.quiz, a
- * line "CODE QUIZ_ID", for the quiz burst scenario. With insert false only the files are
- * written (a reused dataset). Nothing when the dataset has no burst course. */
-static lerr gen_burst_sessions(struct gen *g, bool insert, struct problem *p)
+/* A burst scenario's course and the activity its learners rush at: the quiz burst's BURST
+ * and its quiz (gen_quizzes), the sign-up burst's SIGNUP and its session (gen_planning). */
+struct burst_course {
+    const char *code, *kind, *table; /* the activity's kind; table: the dataset has such courses */
+    const char *label;                /* tokens derive from "<label>-session", "<label>-csrf" */
+    const char *tokens_file, *course_file;
+};
+static const struct burst_course bursts[] = {
+    {BURST_CODE, "quiz", "quiz_attempts", "burst", "burst.tokens", "burst.quiz"},
+    {SIGNUP_CODE, "session", "events", "signup", "signup.tokens", "signup.course"},
+};
+
+/* A burst course's learners (enrolled by the generator in a seeded order) get sessions of
+ * their own: DIR/<tokens_file>, one token a line in enrolment order, and DIR/<course_file>,
+ * a line "CODE ACTIVITY_ID", for the burst scenario. With insert false only the files are
+ * written (a reused dataset). Nothing when the dataset has no such course. */
+static lerr gen_burst_sessions(struct gen *g, const struct burst_course *bc, bool insert, struct problem *p)
 {
-    if (!db_table_exists(g->db, "quiz_attempts")) return LE_OK;
+    if (!db_table_exists(g->db, bc->table)) return LE_OK;
     int64_t quiz_id = 0, *users = NULL;
     size_t n = 0;
-    lerr e = bulk_course_quiz_learners(g->db, BURST_CODE, &quiz_id, &users, &n);
+    lerr e = bulk_course_learners(g->db, bc->code, bc->kind, &quiz_id, &users, &n);
     if (e == LE_NOTFOUND) return LE_OK;
-    if (e) return problem_set(p, e, "", "cannot read the burst course: %s", db_errmsg(g->db));
+    if (e) return problem_set(p, e, "", "cannot read the course %s: %s", bc->code, db_errmsg(g->db));
+    char session_what[40], csrf_what[40];
+    snprintf(session_what, sizeof session_what, "%s-session", bc->label);
+    snprintf(csrf_what, sizeof csrf_what, "%s-csrf", bc->label);
     char(*tokens)[65] = calloc(n ? n : 1, sizeof *tokens);
     char(*hashes)[2][65] = calloc(n ? n : 1, sizeof *hashes);
     struct bulk_session *rows = calloc(n ? n : 1, sizeof *rows);
@@ -362,9 +388,9 @@ static lerr gen_burst_sessions(struct gen *g, bool insert, struct problem *p)
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        derived_hex("burst-session", g->seed, i, tokens[i]);
+        derived_hex(session_what, g->seed, i, tokens[i]);
         sha256_hex(tokens[i], 64, hashes[i][0]);
-        derived_hex("burst-csrf", g->seed, i, hashes[i][1]);
+        derived_hex(csrf_what, g->seed, i, hashes[i][1]);
         rows[i] = (struct bulk_session){.token_hash = hashes[i][0], .csrf = hashes[i][1], .user_id = users[i],
                                         .created_at = g->now, .expires_at = g->now + SESSION_LIFETIME_S};
     }
@@ -374,17 +400,17 @@ static lerr gen_burst_sessions(struct gen *g, bool insert, struct problem *p)
             goto out;
         }
         if ((e = db_tx_end(g->db, bulk_insert_sessions(g->db, rows, n)))) {
-            problem_set(p, e, "", "inserting the burst sessions failed: %s", db_errmsg(g->db));
+            problem_set(p, e, "", "inserting the %s sessions failed: %s", bc->label, db_errmsg(g->db));
             goto out;
         }
     }
-    e = write_tokens(g->out_dir, "burst.tokens", (const char(*)[65])tokens, n, p);
+    e = write_tokens(g->out_dir, bc->tokens_file, (const char(*)[65])tokens, n, p);
     if (!e) {
         char line[1][65];
-        snprintf(line[0], sizeof line[0], "%s %lld", BURST_CODE, (long long)quiz_id);
-        e = write_tokens(g->out_dir, "burst.quiz", (const char(*)[65])line, 1, p);
+        snprintf(line[0], sizeof line[0], "%s %lld", bc->code, (long long)quiz_id);
+        e = write_tokens(g->out_dir, bc->course_file, (const char(*)[65])line, 1, p);
     }
-    if (!e) printf("  burst sessions: %zu learners of %s%s\n", n, BURST_CODE, insert ? "" : " (tokens only)");
+    if (!e) printf("  %s sessions: %zu learners of %s%s\n", bc->label, n, bc->code, insert ? "" : " (tokens only)");
 out:
     free(users);
     free(tokens);
@@ -451,11 +477,15 @@ static lerr gen_sessions(struct gen *g, bool insert, struct problem *p)
     e = write_tokens(g->out_dir, "learner.tokens", (const char(*)[65])tokens, n_l, p);
     if (!e) e = write_tokens(g->out_dir, "admin.tokens", (const char(*)[65])tokens + n_l, n_a, p);
     if (!e && (g->courses || (!insert && db_table_exists(g->db, "enrolments"))))
-        e = write_course_pairs(g, (const char(*)[65])tokens, learners, n_l, p);
+        e = write_course_pairs(g, "learner.courses", bulk_user_course_lines, (const char(*)[65])tokens, learners,
+                               n_l, p);
+    if (!e && db_table_exists(g->db, "events"))
+        e = write_course_pairs(g, "learner.sessions", bulk_user_session_lines, (const char(*)[65])tokens, learners,
+                               n_l, p);
     if (!e)
         printf("  sessions: %zu learners, %zu administrators%s in %.1f s\n", n_l, n_a,
                insert ? "" : " (tokens only)", elapsed_s(t0));
-    if (!e) e = gen_burst_sessions(g, insert, p);
+    for (size_t k = 0; !e && k < sizeof bursts / sizeof bursts[0]; k++) e = gen_burst_sessions(g, &bursts[k], insert, p);
 out:
     free(learners);
     free(admins);
@@ -1226,6 +1256,59 @@ out:
     return e;
 }
 
+/* ---- planning: rooms, sessions with events, and the sign-up burst's course ---- */
+
+/* SIGNUP: a classroom course whose one session has no events yet (the sign-up burst plans its
+ * own each round), with signup_learners learners, the first by id, in that order. */
+static lerr gen_signup_course(struct gen *g, struct problem *p)
+{
+    int64_t *learners = NULL, course_id = 0, section_id = 0, session_id = 0;
+    size_t n = 0;
+    struct bulk_enrolment *enr = NULL;
+    struct bulk_course bc = {
+        .code = SIGNUP_CODE,
+        .title = "Sign-up Rush Rehearsal",
+        .summary = "A classroom day that a thousand learners try to book in the same five seconds: the "
+                   "sign-up burst scenario of make bench.",
+        .kind = "classroom",
+        .duration_minutes = 480,
+        .start_at = BASE_TIME,
+        .created_at = BASE_TIME - 86400LL * 60,
+    };
+    lerr e = bulk_user_ids(g->db, ROLE_LEARNER, (size_t)g->size->signup_learners, &learners, &n);
+    if (!e) e = bulk_insert_course(g->db, &bc, &course_id);
+    if (!e) e = bulk_insert_section(g->db, course_id, "The class", 1, bc.created_at, &section_id);
+    if (!e)
+        e = bulk_insert_activity(g->db, course_id, section_id, "session", "Classroom day", 1, "", "", bc.created_at,
+                                 &session_id);
+    if (!e && !(enr = calloc(n ? n : 1, sizeof *enr))) e = LE_NOMEM;
+    for (size_t i = 0; !e && i < n; i++)
+        enr[i] = (struct bulk_enrolment){.course_id = course_id, .user_id = learners[i],
+                                         .enrolled_at = BASE_TIME - 86400LL * 7};
+    if (!e) e = bulk_insert_enrolments(g->db, enr, n);
+    if (e) problem_set(p, e, "", "inserting the sign-up course failed: %s", db_errmsg(g->db));
+    else printf("  sign-up course: %s, a session (id %lld), %zu learners\n", SIGNUP_CODE, (long long)session_id, n);
+    free(learners);
+    free(enr);
+    return e;
+}
+
+/* Rooms, a session of four events in every classroom and blended course (a year after the
+ * base time, so they stay ahead), about fifteen learners booked on each, then SIGNUP. */
+static lerr gen_planning(struct gen *g, struct problem *p)
+{
+    double t0 = time_monotonic_ms();
+    int64_t n_events = 0, per_course = g->size->enrolments / (g->size->courses ? g->size->courses : 1);
+    if (db_tx_begin(g->db)) return problem_set(p, LE_DB, "", "%s", db_errmsg(g->db));
+    lerr e = bulk_insert_rooms(g->db, g->size->rooms, g->now);
+    if (!e) e = bulk_plan_sessions(g->db, BASE_TIME + 86400LL * 365 * 2, per_course / 15, g->now, &n_events);
+    if (e) problem_set(p, e, "", "inserting rooms and events failed: %s", db_errmsg(g->db));
+    if (!e) e = gen_signup_course(g, p);
+    if (db_tx_end(g->db, e) && !e) e = problem_set(p, LE_DB, "", "%s", db_errmsg(g->db));
+    if (!e) printf("  planning: %d rooms, %lld events in %.1f s\n", g->size->rooms, (long long)n_events, elapsed_s(t0));
+    return e;
+}
+
 static lerr step_users(struct gen *g, struct problem *p)
 {
     return gen_users(g, p);
@@ -1248,6 +1331,7 @@ static const struct gen_step {
     {"line managers", "departments", gen_managers},
     {"courses and enrolments", "courses", gen_courses},
     {"quizzes and attempts", "quiz_attempts", gen_quizzes},
+    {"rooms, sessions and events", "events", gen_planning},
     {"sessions", NULL, step_sessions},
 };
 

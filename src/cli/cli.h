@@ -42,6 +42,23 @@ int cmd_bench_data(int argc, char **argv, struct cli_ctx *ctx);
 /* lectern course import, lectern enrol import (course.c; docs/courses.md). */
 int cmd_course(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_enrol(int argc, char **argv, struct cli_ctx *ctx);
+/* The end of the CSV imports' usage texts: the --dry-run option and the exit statuses. */
+#define CLI_CSV_IMPORT_OPTIONS                                                                          \
+    "\n"                                                                                                \
+    "  --dry-run   print the outcome and write nothing\n"                                               \
+    "\n"                                                                                                \
+    "Exit status: 0 when written (or, with --dry-run, when no row has an error); 1 when the file\n"     \
+    "or a row has an error (nothing is written); 2 for a usage error.\n"
+/* What the CSV imports of courses, enrolments and events share (course.c): reads "import FILE
+ * [--dry-run]" from argv, runs run as a preview or a commit, prints every row's outcome and
+ * problems by line and column and a summary, and returns the exit status. */
+struct course_import_result;
+typedef lerr (*cli_import_fn)(struct db *, struct arena *, const char *, size_t, bool, int64_t,
+                              struct course_import_result *, struct problem *);
+int cli_csv_import(int argc, char **argv, struct cli_ctx *ctx, const char *usage, const char *what,
+                   cli_import_fn run, const char *create_word, const char *update_word);
+/* lectern event import (event.c; docs/planning.md). */
+int cmd_event(int argc, char **argv, struct cli_ctx *ctx);
 /* lectern question import | export: a course's question bank as GIFT (question.c). */
 int cmd_question(int argc, char **argv, struct cli_ctx *ctx);
 

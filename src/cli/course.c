@@ -1,5 +1,6 @@
 /* lectern course import FILE [--dry-run]: courses from CSV with Moodle's columns, with the same
- * preview and exit-status rules as `lectern user import` (docs/courses.md). */
+ * preview and exit-status rules as `lectern user import` (docs/courses.md); the enrolment and
+ * event imports run through the same cli_csv_import. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +21,7 @@ static const char course_usage[] =
     "the same file again leaves every course unchanged. Blank lines are skipped.\n"
     "Every row's outcome and all its problems are printed first; then all rows are written, or\n"
     "none when any has an error.\n"
-    "\n"
-    "  --dry-run   print the outcome and write nothing\n"
-    "\n"
-    "Exit status: 0 when written (or, with --dry-run, when no row has an error); 1 when the file\n"
-    "or a row has an error (nothing is written); 2 for a usage error.\n";
-
-typedef lerr (*import_fn)(struct db *, struct arena *, const char *, size_t, bool, int64_t,
-                          struct course_import_result *, struct problem *);
+    CLI_CSV_IMPORT_OPTIONS;
 
 /* Every row's outcome (and what it means), then its problems, each on its line. */
 static void print_rows(const struct course_import_result *r)
@@ -44,8 +38,8 @@ static void print_rows(const struct course_import_result *r)
     }
 }
 
-static int run_import(int argc, char **argv, struct cli_ctx *ctx, const char *usage, const char *what,
-                      import_fn run, const char *create_word, const char *update_word)
+int cli_csv_import(int argc, char **argv, struct cli_ctx *ctx, const char *usage, const char *what,
+                   cli_import_fn run, const char *create_word, const char *update_word)
 {
     if (cli_wants_help(argc, argv)) {
         fputs(usage, stdout);
@@ -105,7 +99,7 @@ static int run_import(int argc, char **argv, struct cli_ctx *ctx, const char *us
 
 int cmd_course(int argc, char **argv, struct cli_ctx *ctx)
 {
-    return run_import(argc, argv, ctx, course_usage, "course", course_import_run, "create", "update");
+    return cli_csv_import(argc, argv, ctx, course_usage, "course", course_import_run, "create", "update");
 }
 
 static const char enrol_usage[] =
@@ -120,13 +114,9 @@ static const char enrol_usage[] =
     "Every row's outcome and all its problems are printed first; then all rows are written, or\n"
     "none when any has an error (an unknown course, person, role or status, a due date before the\n"
     "course starts).\n"
-    "\n"
-    "  --dry-run   print the outcome and write nothing\n"
-    "\n"
-    "Exit status: 0 when written (or, with --dry-run, when no row has an error); 1 when the file\n"
-    "or a row has an error (nothing is written); 2 for a usage error.\n";
+    CLI_CSV_IMPORT_OPTIONS;
 
 int cmd_enrol(int argc, char **argv, struct cli_ctx *ctx)
 {
-    return run_import(argc, argv, ctx, enrol_usage, "enrol", enrol_import_run, "enrol", "change");
+    return cli_csv_import(argc, argv, ctx, enrol_usage, "enrol", enrol_import_run, "enrol", "change");
 }

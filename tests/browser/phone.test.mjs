@@ -129,7 +129,7 @@ test('an administrator on a phone: people, settings, audit, mail and course admi
   await expectMenuOpens(page);
   await expectFits(page, ['/', '/admin/users', '/admin/users/new', '/admin/users/lena', '/admin/settings',
     '/admin/audit', '/admin/mail', '/admin/departments', '/admin/job-roles', '/admin/profile-fields',
-    '/admin/user-imports', '/admin/courses/new', '/admin/courses/import', '/admin/categories', '/courses',
+    '/admin/user-imports', '/admin/courses/new', '/admin/courses/import', '/admin/events/import', '/admin/categories', '/courses',
     `/courses/${CODE}`, `/courses/${CODE}/enrol`]);
   await page.close();
 });

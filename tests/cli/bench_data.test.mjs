@@ -48,9 +48,9 @@ test('size S: users, departments, managers and sessions, the same for the same s
   assert.equal(read(a, 'learner.courses'), read(b, 'learner.courses'));
   const courses = "SELECT code, title, category_id FROM courses ORDER BY id";
   assert.equal(sqlite(a, courses), sqlite(b, courses));
-  // The 50 courses of size S and the quiz burst's course.
-  assert.equal(sqlite(a, "SELECT COUNT(*) FROM courses WHERE status = 'published' AND visible = 1"), '51');
-  assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'learner'"), '10200');
+  // The 50 courses of size S, the quiz burst's course and the sign-up burst's.
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM courses WHERE status = 'published' AND visible = 1"), '52');
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'learner'"), String(10200 + 995));
   assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'instructor'"), '50');
   assert.ok(Number(sqlite(a, 'SELECT COUNT(*) FROM activity_progress')) > 10000);
   assert.ok(Number(sqlite(a, 'SELECT COUNT(*) FROM enrolments WHERE completed_at IS NOT NULL')) > 1000);
@@ -77,6 +77,22 @@ test('size S: users, departments, managers and sessions, the same for the same s
   const [code, quizId] = read(a, 'burst.quiz').trim().split(' ');
   assert.equal(code, 'BURST');
   assert.equal(sqlite(a, `SELECT COUNT(*) FROM quiz_questions WHERE quiz_id = ${Number(quizId)}`), '16');
+  // Planning: rooms over four sites, four events in each classroom and blended course's session,
+  // never more booked than seats, the same every time; the sign-up course's 995 learners (all
+  // the learners of size S) signed in, and its session without events.
+  assert.equal(sqlite(a, 'SELECT COUNT(*), COUNT(DISTINCT site) FROM rooms'), '20|4');
+  const events = 'SELECT activity_id, title, starts_at, room_id, seats, seats_taken FROM events ORDER BY id';
+  assert.equal(sqlite(a, events), sqlite(b, events));
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM events") , String(4 * Number(sqlite(a, "SELECT COUNT(*) FROM activities WHERE kind = 'session'")) - 4));
+  assert.equal(sqlite(a, 'SELECT COUNT(*) FROM events WHERE seats_taken > seats OR seats_taken <> (SELECT COUNT(*) FROM ' +
+    "event_bookings b WHERE b.event_id = events.id AND b.state = 'booked')"), '0');
+  assert.equal(read(a, 'learner.sessions'), read(b, 'learner.sessions'));
+  assert.match(read(a, 'learner.sessions'), /^[0-9a-f]{64} [A-Z]{3}-\d{4}\/sessions\/\d+$/m);
+  assert.equal(read(a, 'signup.tokens'), read(b, 'signup.tokens'));
+  assert.equal(read(a, 'signup.tokens').split('\n').filter(Boolean).length, 995);
+  const [signup, sessionId] = read(a, 'signup.course').trim().split(' ');
+  assert.equal(signup, 'SIGNUP');
+  assert.equal(sqlite(a, `SELECT kind, (SELECT COUNT(*) FROM events WHERE activity_id = ${Number(sessionId)}) FROM activities WHERE id = ${Number(sessionId)}`), 'session|0');
   const other = path.join(tmpdir(t), 'c');
   assert.equal(lectern(['--data', other, 'bench-data', '--size', 'S', '--seed', '8']).code, 0);
   assert.notEqual(read(other, 'learner.tokens'), read(a, 'learner.tokens'), 'another seed, other tokens');

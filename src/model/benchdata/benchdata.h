@@ -73,6 +73,15 @@ lerr bulk_insert_progress(struct db *db, const struct bulk_progress *rows, size_
 /* The codes of the courses user_id is enrolled in as a learner, in course order, each as a
  * line "PREFIX CODE\n" appended to out. */
 lerr bulk_user_course_lines(struct db *db, int64_t user_id, const char *prefix, struct buf *out);
+/* Planning (bulk_planning.c): n rooms over four sites (room numbers repeat across sites); a
+ * session activity in every classroom and blended course with four weekly events from
+ * first_start in rooms taken in turn, the course's first instructor training, and about one
+ * learner of the course in book_every booked on each (*n_events: the events made). */
+lerr bulk_insert_rooms(struct db *db, int n, int64_t now);
+lerr bulk_plan_sessions(struct db *db, int64_t first_start, int64_t book_every, int64_t now, int64_t *n_events);
+/* The session pages of the courses user_id learns in that have events, each as a line
+ * "PREFIX CODE/sessions/ID\n" appended to out. */
+lerr bulk_user_session_lines(struct db *db, int64_t user_id, const char *prefix, struct buf *out);
 /* A small named value in settings (e.g. "bench.dataset"): get (LE_NOTFOUND when absent; the
  * text is allocated in a) and set (insert or replace). */
 lerr bulk_setting_get(struct db *db, struct arena *a, const char *key, const char **value);
@@ -144,8 +153,9 @@ struct bulk_enrolment_row {
 };
 lerr bulk_learner_enrolments(struct db *db, struct bulk_enrolment_row **out, size_t *n_out);
 /* The learners of the course with this code in enrolment order (malloc'd into *ids_out), and
- * the id of its first quiz activity; LE_NOTFOUND when there is no such course or quiz. */
-lerr bulk_course_quiz_learners(struct db *db, const char *code, int64_t *quiz_id_out, int64_t **ids_out,
-                               size_t *n_out);
+ * the id of its first activity of the kind ("quiz", "session"); LE_NOTFOUND when there is no
+ * such course or activity. */
+lerr bulk_course_learners(struct db *db, const char *code, const char *kind, int64_t *activity_id_out,
+                          int64_t **ids_out, size_t *n_out);
 
 #endif

@@ -230,18 +230,18 @@ lerr bulk_learner_enrolments(struct db *db, struct bulk_enrolment_row **out, siz
                      sizeof **out, fill_enrolment_row, (void **)out, n_out);
 }
 
-lerr bulk_course_quiz_learners(struct db *db, const char *code, int64_t *quiz_id_out, int64_t **ids_out,
-                               size_t *n_out)
+lerr bulk_course_learners(struct db *db, const char *code, const char *kind, int64_t *activity_id_out,
+                          int64_t **ids_out, size_t *n_out)
 {
     *ids_out = NULL;
     *n_out = 0;
     int64_t course_id = 0, count = 0;
     lerr e = db_query_int(db, &course_id, "SELECT id FROM courses WHERE code = ?1", "s", code);
     if (!e)
-        e = db_query_int(db, quiz_id_out,
-                         "SELECT MIN(x.id) FROM activities x JOIN quizzes q ON q.activity_id = x.id "
-                         "WHERE x.course_id = ?1 AND x.deleted_at IS NULL",
-                         "i", course_id);
+        e = db_query_int(db, activity_id_out,
+                         "SELECT MIN(id) FROM activities WHERE course_id = ?1 AND kind = ?2 AND deleted_at IS NULL "
+                         "HAVING MIN(id) IS NOT NULL",
+                         "is", course_id, kind);
     if (!e)
         e = db_query_int(db, &count,
                          "SELECT COUNT(*) FROM enrolments WHERE course_id = ?1 AND role = 'learner' "

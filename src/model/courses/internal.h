@@ -45,36 +45,6 @@ lerr learner_outlines(struct db *db, struct arena *a, int64_t user_id, size_t n,
                       const int64_t *versions, const struct outline **out);
 
 
-/* ---- What the course and enrolment uploads share (csv_upload.c) ---- */
-struct upload_column {            /* a header name (lower case) and the upload's column it gives */
-    const char *name;
-    int col;
-};
-struct upload {
-    struct arena *a;
-    struct csv_doc doc;
-    int n_cols;
-    int *idx;                     /* per column: the field's index in a record, -1 when absent */
-    const char **header;          /* per column: the name the header gives it, "" when absent */
-};
-/* Reads the file and maps its header through names (unknown names go to r->unknown). A file
- * that cannot be read sets r->file_error and returns false; after a broken quote the error is
- * set and the rows before it are still there to check (true). */
-bool upload_open(struct upload *u, struct arena *a, const char *data, size_t len, const struct upload_column *names,
-                 size_t n_names, int n_cols, struct course_import_result *r);
-/* Row k's values per column, trimmed ("" when absent), into v. false when there is nothing more
- * to check: a blank line (skipped) or a wrong number of fields (the row's error). */
-bool upload_row(struct upload *u, struct course_import_result *r, int k, const char **v);
-/* The header's name for column col, or fallback when the file has no such column. */
-const char *upload_header(const struct upload *u, int col, const char *fallback);
-void upload_row_error(struct arena *a, struct course_import_row *row, const char *column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-bool upload_row_has_error(const struct course_import_row *row, const char *column);
-/* Counts the outcomes (a row with errors becomes "error") and ends the upload's transaction:
- * written only for a commit without any error. */
-lerr upload_finish(struct db *db, struct course_import_result *r, const char *create_outcome, bool commit,
-                   struct problem *p);
-
 /* Plugs Moodle's courseN / roleN columns into the user upload (enrol_columns.c). */
 void enrol_columns_register(void);
 

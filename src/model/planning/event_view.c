@@ -1,5 +1,6 @@
-/* Events as JSON for the API and the session page: a course's events in two queries (the
- * events with their rooms and counts, then every trainer of those events), however many. */
+/* Events as JSON for the API and the session page: a course's events in one query (the events
+ * with their rooms, counts, trainers and dated parts, a row per event, trainer and part),
+ * however many. */
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -10,8 +11,13 @@
     "e.note, e.state, r.id, r.name, r.site, r.address, r.capacity, r.meeting_url, "                                  \
     "(SELECT COUNT(*) FROM event_bookings w WHERE w.event_id = e.id AND w.state = 'waitlisted'), "                 \
     "(SELECT b.state FROM event_bookings b WHERE b.event_id = e.id AND b.user_id = ?1 AND b.state NOT IN ('cancelled', 'declined')), " \
-    "e.external_trainers "                                                                                           \
-    "FROM events e JOIN courses c ON c.id = e.course_id LEFT JOIN rooms r ON r.id = e.room_id "
+    "e.external_trainers, tu.username, pt.position, pt.starts_at, pt.ends_at "                                     \
+    "FROM events e JOIN courses c ON c.id = e.course_id LEFT JOIN rooms r ON r.id = e.room_id "                     \
+    "LEFT JOIN event_trainers t ON t.event_id = e.id LEFT JOIN users tu ON tu.id = t.user_id "                      \
+    "LEFT JOIN event_parts pt ON pt.event_id = e.id "
+/* Columns after EVENT_SELECT's event columns. */
+enum { COL_EXTERNAL = 25, COL_TRAINER, COL_PART_POSITION, COL_PART_START, COL_PART_END };
+#define EVENT_ROW_ORDER "tu.username, pt.position"
 
 static json_t *opt_time(struct db_stmt *st, int col)
 {
@@ -46,7 +52,7 @@ static json_t *event_row_json(struct db_stmt *st, int64_t now)
     json_object_set_new(j, "trainers", json_array());
     json_object_set_new(j, "parts", json_array());
     json_t *external = json_array();
-    char *names = strdup(db_col_text(st, 25)), *save = NULL;
+    char *names = strdup(db_col_text(st, COL_EXTERNAL)), *save = NULL;
     for (char *n = names ? strtok_r(names, "\n", &save) : NULL; n; n = strtok_r(NULL, "\n", &save))
         json_array_append_new(external, json_string(n));
     free(names);
@@ -54,63 +60,58 @@ static json_t *event_row_json(struct db_stmt *st, int64_t now)
     return j;
 }
 
-/* Each event's "trainers" from one query over the events the condition selects. */
-static void add_trainers(struct db *db, json_t *events, const char *where, int64_t key)
+/* One row's trainer and part into its event. The rows are every trainer times every part, by
+ * trainer and then part: a trainer is taken from their first part's row, and the parts from the
+ * first trainer's rows (or the one row of an event without trainers). An event stored without
+ * parts has its span as its one part. */
+static void add_row(struct db_stmt *st, json_t *event)
 {
-    struct db_stmt *st = db_query(db, where, "i", key);
-    if (!st) return;
-    while (db_step(st) == DB_ROW) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(events, i, e) if (json_integer_value(json_object_get(e, "id")) == db_col_int(st, 0))
-            json_array_append_new(json_object_get(e, "trainers"), json_string(db_col_text(st, 1)));
-    }
-    db_done(st);
+    bool no_part = db_col_is_null(st, COL_PART_POSITION);
+    const char *trainer = db_col_is_null(st, COL_TRAINER) ? "" : db_col_text(st, COL_TRAINER);
+    json_t *trainers = json_object_get(event, "trainers"), *parts = json_object_get(event, "parts");
+    if (*trainer && (no_part || db_col_int(st, COL_PART_POSITION) == 1))
+        json_array_append_new(trainers, json_string(trainer));
+    const char *first = json_string_value(json_array_get(trainers, 0));
+    if ((*trainer && !str_eq(trainer, first)) || (no_part && json_array_size(parts))) return;
+    json_array_append_new(parts, no_part ? json_pack("{s:O, s:O}", "starts_at", json_object_get(event, "starts_at"),
+                                                     "ends_at", json_object_get(event, "ends_at"))
+                                         : json_pack("{s:o, s:o}", "starts_at",
+                                                     model_json_time(db_col_int(st, COL_PART_START)), "ends_at",
+                                                     model_json_time(db_col_int(st, COL_PART_END))));
 }
 
-/* Each event's "parts" from one query over the events the condition selects; an event stored
- * without parts has its span as its one part. */
-static void add_parts(struct db *db, json_t *events, const char *where, int64_t key)
+/* EVENT_SELECT's rows, grouped by event (ordered by EVENT_ROW_ORDER within it), as a list of
+ * events. */
+static json_t *events_from_rows(struct db_stmt *st)
 {
-    struct db_stmt *st = db_query(db, where, "i", key);
-    while (st && db_step(st) == DB_ROW) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(events, i, e) if (json_integer_value(json_object_get(e, "id")) == db_col_int(st, 0))
-            json_array_append_new(json_object_get(e, "parts"),
-                                  json_pack("{s:o, s:o}", "starts_at", model_json_time(db_col_int(st, 1)), "ends_at",
-                                            model_json_time(db_col_int(st, 2))));
+    json_t *list = json_array(), *last = NULL;
+    int64_t now = time_now(), last_id = 0;
+    while (db_step(st) == DB_ROW) {
+        if (!last || db_col_int(st, 0) != last_id) {
+            last_id = db_col_int(st, 0);
+            last = event_row_json(st, now);
+            json_array_append_new(list, last);
+        }
+        add_row(st, last);
     }
-    if (st) db_done(st);
-    size_t i;
-    json_t *e;
-    json_array_foreach(events, i, e) if (!json_array_size(json_object_get(e, "parts")))
-        json_array_append_new(json_object_get(e, "parts"),
-                              json_pack("{s:O, s:O}", "starts_at", json_object_get(e, "starts_at"), "ends_at",
-                                        json_object_get(e, "ends_at")));
+    db_done(st);
+    return list;
 }
 
 json_t *event_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id, struct problem *p)
 {
     (void)a;
-    struct db_stmt *st = db_query(db, EVENT_SELECT "WHERE e.id = ?2", "ii", viewer_id, id);
+    struct db_stmt *st = db_query(db, EVENT_SELECT "WHERE e.id = ?2 ORDER BY " EVENT_ROW_ORDER, "ii", viewer_id, id);
     if (!st) {
         model_db_problem(p);
         return NULL;
     }
-    json_t *list = json_array();
-    if (db_step(st) == DB_ROW) json_array_append_new(list, event_row_json(st, time_now()));
-    db_done(st);
+    json_t *list = events_from_rows(st);
     if (!json_array_size(list)) {
         json_decref(list);
         problem_set(p, LE_NOTFOUND, "id", "There is no event %lld.", (long long)id);
         return NULL;
     }
-    add_trainers(db, list,
-                 "SELECT t.event_id, u.username FROM event_trainers t JOIN users u ON u.id = t.user_id WHERE "
-                 "t.event_id = ?1 ORDER BY u.username",
-                 id);
-    add_parts(db, list, "SELECT event_id, starts_at, ends_at FROM event_parts WHERE event_id = ?1 ORDER BY position", id);
     json_t *e = json_incref(json_array_get(list, 0));
     json_decref(list);
     return e;
@@ -119,21 +120,8 @@ json_t *event_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id
 json_t *events_json(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id, int64_t viewer_id)
 {
     (void)a;
-    json_t *list = json_array();
     struct db_stmt *st = db_query(db, EVENT_SELECT "WHERE e.course_id = ?2 AND (?3 = 0 OR e.activity_id = ?3) "
-                                                   "ORDER BY e.starts_at, e.id",
+                                                   "ORDER BY e.starts_at, e.id, " EVENT_ROW_ORDER,
                                   "iii", viewer_id, course_id, activity_id);
-    if (!st) return list;
-    int64_t now = time_now();
-    while (db_step(st) == DB_ROW) json_array_append_new(list, event_row_json(st, now));
-    db_done(st);
-    add_trainers(db, list,
-                 "SELECT t.event_id, u.username FROM event_trainers t JOIN users u ON u.id = t.user_id JOIN events e "
-                 "ON e.id = t.event_id WHERE e.course_id = ?1 ORDER BY u.username",
-                 course_id);
-    add_parts(db, list,
-              "SELECT p.event_id, p.starts_at, p.ends_at FROM event_parts p JOIN events e ON e.id = p.event_id WHERE "
-              "e.course_id = ?1 ORDER BY p.event_id, p.position",
-              course_id);
-    return list;
+    return st ? events_from_rows(st) : json_array();
 }

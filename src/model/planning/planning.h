@@ -104,6 +104,16 @@ json_t *event_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id
  * in a fixed number of queries. */
 json_t *events_json(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id, int64_t viewer_id);
 
+/* ---- Events from CSV (event_import.c; docs/planning.md, "Import") ---- */
+/* Columns: course (code), title, start, end, timezone, room (name, or "site / name"), seats,
+ * trainers (usernames), and optionally meeting_url, min_seats, note, session (the session
+ * activity's title). Each row goes through event_create; a wall-clock time the clocks skip or
+ * pass twice in the row's zone is a located error. A course without a session activity gets
+ * one. Rows are "create" or "unchanged" (the same title and start in the same session); a
+ * commit writes all rows or, when any has an error, nothing; commit false = preview. */
+lerr event_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
+                      struct course_import_result *r, struct problem *p);
+
 /* ---- Bookings (booking.c) ---- */
 /* Books user_id on the event, or puts them on its waitlist when every seat is taken: one write
  * transaction, the seat taken with a guarded counter. The person must be enrolled in the

@@ -394,73 +394,30 @@ void h_course_candidates(struct request *req, struct response *res)
     res->title = T(req, "courses.enrol_people");
 }
 
-/* ---- Course upload from CSV: the page and its JSON twin ----
- * The same shape as the user upload: send the file, see every row's outcome (create, update,
- * errors by line and column), then write all rows or nothing. The preview carries the file's
- * text in a hidden field to the commit, so nothing is kept on the server in between. */
+/* ---- Course upload from CSV: the page and its JSON twin (csv_upload.c) ---- */
+
+static const struct web_csv_upload course_upload = {
+    .action = "/admin/courses/import",
+    .title_key = "courses.import",
+    .help_key = "courses.import_help",
+    .code_key = "courses.code",
+    .commit_key = "courses.import_commit",
+    .back_href = "/courses",
+    .back_key = "courses.catalogue",
+    .flash_key = "flash.courses_imported",
+    .done_href = "/courses?all=true",
+    .missing_file = "Choose a CSV file of courses to upload.",
+    .run = course_import_run,
+};
 
 void h_course_import_page(struct request *req, struct response *res)
 {
-    res->model = json_object();
-    res->template = "courses/import";
-    res->title = T(req, "courses.import");
+    web_csv_upload_page(req, res, &course_upload);
 }
 
 void h_course_import(struct request *req, struct response *res)
 {
-    const struct uploaded_file *f = req_file(req, "file");
-    const char *data = f && f->len ? (const char *)f->data : req_param(req, "data");
-    size_t len = f && f->len ? f->len : data ? strlen(data) : 0;
-    bool commit = req_param_bool(req, "commit");
-    struct problem p = {0};
-    res->template = "courses/import";
-    res->title = T(req, "courses.import");
-    if (!data || !len) {
-        res->model = json_object();
-        problem_set(&p, LE_INVALID, "file", "Choose a CSV file of courses to upload.");
-        web_fail(res, &p);
-        return;
-    }
-    struct course_import_result r;
-    /* A commit is checked first as a preview, so a file with errors writes nothing and shows why. */
-    lerr e = course_import_run(req->db, req->arena, data, len, false, req->user->id, &r, &p);
-    bool write = !e && commit && !r.file_error && !r.n_errors;
-    if (write) {
-        json_decref(r.unknown);
-        e = course_import_run(req->db, req->arena, data, len, true, req->user->id, &r, &p);
-    }
-    if (e) {
-        res->model = json_object();
-        web_fail(res, &p);
-        return;
-    }
-    json_t *rows = json_array();
-    for (int i = 0; i < r.n_rows; i++) {
-        json_t *errs = json_array();
-        for (int k = 0; k < r.rows[i].n_errors; k++)
-            json_array_append_new(errs, json_pack("{s:i, s:s, s:s}", "line", r.rows[i].errors[k].line, "column",
-                                                  r.rows[i].errors[k].column, "message", r.rows[i].errors[k].message));
-        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s?, s:o, s:b}", "line", r.rows[i].line, "code",
-                                              r.rows[i].code ? r.rows[i].code : "", "outcome", r.rows[i].outcome,
-                                              "note", r.rows[i].note, "errors", errs, "error",
-                                              r.rows[i].n_errors > 0));
-    }
-    res->model = json_pack("{s:o, s:i, s:i, s:i, s:i, s:b, s:o, s:s?, s:b, s:b}", "rows", rows, "n_create",
-                           r.n_create, "n_update", r.n_update, "n_unchanged", r.n_unchanged, "n_errors", r.n_errors, "committed", r.committed, "unknown",
-                           r.unknown ? r.unknown : json_array(), "file_error", r.file_error, "previewed", true,
-                           "can_commit", !r.file_error && !r.n_errors && !r.committed);
-    if (!req->is_api && !r.committed) json_object_set_new(res->model, "data", json_stringn(data, len));
-    if (r.file_error) {
-        problem_set(&p, LE_INVALID, "file", "%s", r.file_error);
-        web_fail(res, &p);
-    } else if (commit && !r.committed) {
-        problem_set(&p, LE_INVALID, "file", "Nothing was written: %d row(s) have errors; fix them and upload again.",
-                    r.n_errors);
-        web_fail(res, &p);
-    } else if (r.committed) {
-        web_flash(req, res, "flash.courses_imported");
-        res->redirect = "/courses?all=true";
-    }
+    web_csv_upload(req, res, &course_upload);
 }
 
 /* ---- Cover image ---- */

@@ -31,4 +31,20 @@ struct web_activity_view {
 };
 void web_activity_view_register(const struct web_activity_view *view);
 
+/* A CSV upload page and its JSON twin (csv_upload.c): the courses' own, and those of the
+ * domains above (planning's events). The page previews every row's outcome and problems by line
+ * and column, then writes all rows or none with one button; the words come from the keys. */
+struct web_csv_upload {
+    const char *action;                       /* where the page's forms post: "/admin/courses/import" */
+    const char *title_key, *help_key, *code_key, *commit_key; /* the heading, the help under it,
+                                               * the heading of the rows' column, the commit button */
+    const char *back_href, *back_key;         /* the breadcrumb's page above */
+    const char *flash_key, *done_href;        /* after a commit: the message and where it lands */
+    const char *missing_file;                 /* the error when no file came */
+    lerr (*run)(struct db *db, struct arena *a, const char *data, size_t len, bool commit, int64_t actor_id,
+                struct course_import_result *r, struct problem *p);
+};
+void web_csv_upload_page(struct request *req, struct response *res, const struct web_csv_upload *u);
+void web_csv_upload(struct request *req, struct response *res, const struct web_csv_upload *u);
+
 #endif

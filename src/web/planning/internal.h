@@ -62,5 +62,7 @@ void h_attendance_all(struct request *req, struct response *res);
 void h_bulk_booking_page(struct request *req, struct response *res);
 void h_bulk_booking(struct request *req, struct response *res);
 void h_booking_move(struct request *req, struct response *res);
+void h_event_import_page(struct request *req, struct response *res);
+void h_event_import(struct request *req, struct response *res);
 
 #endif

@@ -116,6 +116,13 @@ static const struct param_spec p_feed[] = {
 
 /* Pages post under the session they are shown on (/courses/X/sessions/ID/events/EVENT/...), so
  * a refused form shows that page again; the API names the event alone. */
+static const struct param_spec p_event_import[] = {
+    {"file", P_FILE, 0, 0, 16 * 1024 * 1024},
+    {"data", P_TEXT, 0, 0, 16 * 1024 * 1024},
+    {"commit", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
+
 #define S "/courses/{course:str}/sessions/{id:int}"
 #define SE S "/events/{event:int}"
 static const struct route routes[] = {
@@ -129,6 +136,10 @@ static const struct route routes[] = {
     {"GET", "/api/v1/rooms/{id:int}", h_room_show, CAP_COURSES_CONTENT, p_room, 0},
     {"PATCH", "/api/v1/rooms/{id:int}", h_room_update, CAP_ROOMS_MANAGE, p_room, 0},
     {"DELETE", "/api/v1/rooms/{id:int}", h_room_delete, CAP_ROOMS_MANAGE, p_room, 0},
+    /* Events from CSV (event_import.c), as `lectern event import`. */
+    {"GET", "/admin/events/import", h_event_import_page, CAP_COURSES_MANAGE, NULL, 0},
+    {"POST", "/admin/events/import", h_event_import, CAP_COURSES_MANAGE, p_event_import, 0},
+    {"POST", "/api/v1/events/import", h_event_import, CAP_COURSES_MANAGE, p_event_import, 0},
     {"GET", S, h_session_show, CAP_SIGNED_IN, p_session, 0},
     {"POST", S "/events", h_event_create, CAP_COURSES_CONTENT, p_event_new, 0},
     {"POST", SE "/cancel", h_event_cancel, CAP_COURSES_CONTENT, p_event, 0},
