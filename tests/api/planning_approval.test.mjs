@@ -44,8 +44,11 @@ async function runReminderScan() {
   }, { timeoutMs: 20000, intervalMs: 200, what: `reminder job ${id} done` });
 }
 
+// Each event on a day of its own: one trainer teaching two at once is a conflict.
+let nextDay = 10;
 async function newEvent(over = {}) {
-  const body = { title: 'Safety day', starts_at: at(10 * DAY), ends_at: at(10 * DAY + 3600000), timezone: 'Europe/London', meeting_url: 'https://meet.example.org/safety', seats: 1, trainers: ['ivy'], ...over };
+  const day = nextDay++;
+  const body = { title: 'Safety day', starts_at: at(day * DAY), ends_at: at(day * DAY + 3600000), timezone: 'Europe/London', meeting_url: 'https://meet.example.org/safety', seats: 1, trainers: ['ivy'], ...over };
   return (await call(tokens.ivy, 'POST', `/api/v1/courses/${COURSE}/events`, body, 201)).json.id;
 }
 
