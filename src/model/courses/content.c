@@ -381,6 +381,36 @@ json_t *course_content_json(struct db *db, struct arena *a, const struct course 
     return out;
 }
 
+/* What domains above courses do when someone completes a course (course_on_complete). */
+#define COMPLETE_HOOKS_MAX 8
+static course_complete_fn complete_hooks[COMPLETE_HOOKS_MAX];
+static int n_complete_hooks;
+
+void course_on_complete(course_complete_fn fn)
+{
+    if (n_complete_hooks == COMPLETE_HOOKS_MAX) abort(); /* a programming error: raise COMPLETE_HOOKS_MAX */
+    complete_hooks[n_complete_hooks++] = fn;
+}
+
+lerr course_completed(struct db *db, int64_t course_id, int64_t user_id, struct problem *p)
+{
+    lerr e = LE_OK;
+    for (int i = 0; i < n_complete_hooks && !e; i++) e = complete_hooks[i](db, course_id, user_id, p);
+    return e;
+}
+
+/* Records the enrolment's completion once; the domains above hear of it the first time only. */
+static lerr enrolment_complete(struct db *db, int64_t course_id, int64_t user_id, int64_t enrolment, int64_t now,
+                               struct problem *p)
+{
+    struct db_stmt *st = db_query(db, "UPDATE enrolments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL "
+                                      "RETURNING id", "ii", enrolment, now);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return model_db_problem(p);
+    return rc == DB_ROW ? course_completed(db, course_id, user_id, p) : LE_OK;
+}
+
 lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, const char *how, struct problem *p)
 {
     int64_t now = time_now(), course_id = 0, enrolment = 0;
@@ -405,9 +435,7 @@ lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, cons
                             "(SELECT 1 FROM activity_progress g WHERE g.activity_id = x.id AND g.user_id = ?2)",
                             "ii", course_id, user_id)))
         e = model_db_problem(p);
-    if (!e && total > 0 && missing == 0 &&
-        db_run(db, "UPDATE enrolments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL", "ii", enrolment, now))
-        e = model_db_problem(p);
+    if (!e && total > 0 && missing == 0) e = enrolment_complete(db, course_id, user_id, enrolment, now, p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }

@@ -44,6 +44,9 @@ lerr course_outline(struct db *db, struct arena *a, int64_t course_id, int64_t v
 lerr learner_outlines(struct db *db, struct arena *a, int64_t user_id, size_t n, const int64_t *course_ids,
                       const int64_t *versions, const struct outline **out);
 
+/* Tells the domains above (course_on_complete) that user_id completed course_id, inside the
+ * transaction that recorded it (content.c). */
+lerr course_completed(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
 
 /* ---- What the course and enrolment uploads share (csv_upload.c) ---- */
 struct upload_column {            /* a header name (lower case) and the upload's column it gives */
