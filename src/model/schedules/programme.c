@@ -15,14 +15,14 @@ static bool code_ok(const char *s)
 }
 
 /* A set's courses, checked: each code names a course that is not archived, none twice, at
- * least one, and the require asks no more than there are. field is where an error points and
- * what ("Set 2: ") starts its message. */
+ * least one, and the require asks no more than there are. field and require_field are where
+ * an error about the courses and about the number points; what ("Set 2: ") starts its message. */
 struct checked_set {
     int64_t course_ids[PROGRAMME_SET_COURSES_MAX];
     int n;
 };
 static lerr set_check(struct db *db, struct arena *a, const struct programme_set_input *in, const char *field,
-                      const char *what, struct checked_set *out, struct problem *p)
+                      const char *require_field, const char *what, struct checked_set *out, struct problem *p)
 {
     out->n = 0;
     const char *s = in->courses ? in->courses : "";
@@ -35,19 +35,19 @@ static lerr set_check(struct db *db, struct arena *a, const struct programme_set
         int64_t id;
         lerr q = db_query_int(db, &id, "SELECT id FROM courses WHERE code = ?1 AND status <> 'archived'", "s", code);
         if (q == LE_NOTFOUND)
-            return problem_set(p, LE_INVALID, field, "%sthere is no course '%s' (or it is archived); check the code.",
+            return problem_set(p, LE_INVALID, field, "%sThere is no course '%s' (or it is archived); check the code.",
                                what, code);
         if (q) return model_db_problem(p);
         bool twice = false;
         for (int i = 0; i < out->n; i++) twice |= out->course_ids[i] == id;
         if (twice) continue;
         if (out->n == PROGRAMME_SET_COURSES_MAX)
-            return problem_set(p, LE_INVALID, field, "%sa set holds at most %d courses.", what, PROGRAMME_SET_COURSES_MAX);
+            return problem_set(p, LE_INVALID, field, "%sA set holds at most %d courses.", what, PROGRAMME_SET_COURSES_MAX);
         out->course_ids[out->n++] = id;
     }
-    if (!out->n) return problem_set(p, LE_INVALID, field, "%schoose at least one course for the set.", what);
+    if (!out->n) return problem_set(p, LE_INVALID, field, "%sChoose at least one course for the set.", what);
     if (in->require_n < 0 || in->require_n > out->n)
-        return problem_set(p, LE_INVALID, field, "%sthe set has %d course%s, so it cannot require %d; choose all or 1 to %d.",
+        return problem_set(p, LE_INVALID, require_field, "%sThe set has %d course%s, so it cannot require %d; choose all or 1 to %d.",
                            what, out->n, out->n == 1 ? "" : "s", in->require_n, out->n);
     return LE_OK;
 }
@@ -106,7 +106,8 @@ static lerr sets_insert_all(struct db *db, struct arena *a, int64_t id, const st
     lerr e = LE_OK;
     for (int i = 0; i < in->n_sets && !e; i++) {
         struct checked_set cs;
-        e = set_check(db, a, &in->sets[i], arena_sprintf(a, "sets[%d]", i), arena_sprintf(a, "Set %d: ", i + 1), &cs, p);
+        const char *field = arena_sprintf(a, "sets[%d]", i);
+        e = set_check(db, a, &in->sets[i], field, field, arena_sprintf(a, "Set %d: ", i + 1), &cs, p);
         if (!e) e = set_insert(db, id, &in->sets[i], &cs, p);
     }
     return e;
@@ -195,9 +196,7 @@ lerr programme_set_add(struct db *db, struct arena *a, int64_t programme_id, con
         e = model_db_problem(p);
     if (!e && n_sets >= PROGRAMME_SETS_MAX)
         e = problem_set(p, LE_INVALID, "courses", "A programme holds at most %d course sets.", PROGRAMME_SETS_MAX);
-    if (!e) e = set_check(db, a, in, "courses", "", &cs, p);
-    /* The set's own form has a field for the number required. */
-    if (e == LE_INVALID && in->require_n > cs.n && cs.n) p->field = "require";
+    if (!e) e = set_check(db, a, in, "courses", "require", "", &cs, p);
     if (!e) e = set_insert(db, programme_id, in, &cs, p);
     if (!e)
         e = schedules_audit(db, a, actor_id, "programme.set_add", code,
@@ -303,6 +302,16 @@ json_t *programmes_json(struct db *db, struct arena *a)
                                               db_col_text(st, 1), "status", db_col_text(st, 2), "due",
                                               due_json(a, db_col_int(st, 3), db_col_int(st, 4)), "sets",
                                               (json_int_t)db_col_int(st, 5), "assigned", (json_int_t)db_col_int(st, 6)));
+    db_done(st);
+    return list;
+}
+
+json_t *programme_course_choices(struct db *db)
+{
+    json_t *list = json_array();
+    struct db_stmt *st = db_query(db, "SELECT code, title FROM courses WHERE status <> 'archived' ORDER BY code LIMIT 1000", "");
+    while (db_step(st) == DB_ROW)
+        json_array_append_new(list, json_pack("{s:s, s:s}", "code", db_col_text(st, 0), "title", db_col_text(st, 1)));
     db_done(st);
     return list;
 }

@@ -72,6 +72,8 @@ lerr programme_id_by_code(struct db *db, const char *code, int64_t *id_out, stru
 json_t *programme_json(struct db *db, struct arena *a, int64_t id);
 /* Every programme, by code: code, title, status, sets, assigned. */
 json_t *programmes_json(struct db *db, struct arena *a);
+/* The courses a set may hold (not archived), by code: [{code, title}], at most 1000. */
+json_t *programme_course_choices(struct db *db);
 
 /* ---- Assignments (assignment.c) ---- */
 /* kind "user" (username), "department" (its whole subtree), "job_role" or "everyone".

@@ -1,0 +1,44 @@
+/* My plan (/plan, /api/v1/me/plan): the learner's assigned programmes with the next due date,
+ * progress and the next course; and the team's plan (/team/plan): a manager's people with what
+ * is due and overdue, and the control to extend a due date. */
+#include "internal.h"
+
+void web_assignment_labels(struct request *req, json_t *list)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(list, i, x)
+    {
+        /* words: schedules.state_{assigned,in_progress,complete,overdue} */
+        const char *state = json_string_value(json_object_get(x, "state"));
+        json_object_set_new(x, "state_label", json_string(T(req, arena_sprintf(req->arena, "schedules.state_%s", state))));
+        /* the progress bar's width class, in steps of 5 (lectern.css) */
+        json_object_set_new(x, "step", json_integer(json_integer_value(json_object_get(x, "percent")) / 5 * 5));
+    }
+}
+
+void h_my_plan(struct request *req, struct response *res)
+{
+    json_t *list = plan_json(req->db, req->arena, req->user->id);
+    if (!list) {
+        res_error(res, LE_DB, NULL, "Your plan could not be read; try again.");
+        return;
+    }
+    if (!req->is_api) web_assignment_labels(req, list);
+    res->model = json_pack("{s:o}", "programmes", list);
+    res->template = "schedules/plan";
+    res->title = T(req, "plan.title");
+}
+
+void h_team_plan(struct request *req, struct response *res)
+{
+    json_t *list = team_plan_json(req->db, req->arena, req->user->id, req->user->roles);
+    if (!list) {
+        res_error(res, LE_DB, NULL, "The team's plan could not be read; try again.");
+        return;
+    }
+    if (!req->is_api) web_assignment_labels(req, list);
+    res->model = json_pack("{s:o}", "items", list);
+    res->template = "schedules/team";
+    res->title = T(req, "team_plan.title");
+}
