@@ -159,7 +159,7 @@ test: deps-test
 # removes: the engine's unit tests and the model tests that also run on PostgreSQL (each test
 # on a fresh database), its CLI tests, the whole API and browser suites (each server on a fresh
 # database) and the two-node tests.
-UNIT_PG_BIN = build/test/test_pg build/test/test_question_bank build/test/test_quiz build/test/test_planning
+UNIT_PG_BIN = build/test/test_pg build/test/test_question_bank build/test/test_quiz build/test/test_planning build/test/test_schedules
 
 test-pg: build/test/lectern $(UNIT_PG_BIN)
 	@scripts/pg-test-cluster.sh $(MAKE) --no-print-directory -k unit-pg cli-pg api browser multinode
