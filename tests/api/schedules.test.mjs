@@ -101,6 +101,11 @@ test('assigned to a department: newcomers are assigned and enrolled in the open 
   const token = await signIn(server, 'nia', PW);
   let plan = (await call(token, 'GET', '/api/v1/me/plan', undefined, 200)).json.programmes;
   assert.deepEqual(plan.map((p) => [p.code, p.state, p.percent, p.next.code]), [['IND', 'assigned', 0, 'IND-A1']]);
+  // The dashboard carries the same plan, within its budget of queries.
+  const dashboard = await call(token, 'GET', '/api/v1/me/dashboard', undefined, 200);
+  assert.deepEqual(dashboard.json.plan.map((p) => [p.code, p.next.code]), [['IND', 'IND-A1']]);
+  const queries = Number(dashboard.headers['x-lectern-queries']);
+  assert.ok(queries >= 1 && queries <= 5, `${queries} queries`);
   await complete(token, 'IND-A1');
   plan = (await call(token, 'GET', '/api/v1/me/plan', undefined, 200)).json.programmes;
   assert.deepEqual([plan[0].state, plan[0].done, plan[0].required, plan[0].next.code], ['in_progress', 1, 3, 'IND-A2']);

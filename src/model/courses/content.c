@@ -644,38 +644,41 @@ static int cmp_dash_course(const void *x, const void *y)
     return t ? t : (a->course_id > b->course_id) - (a->course_id < b->course_id);
 }
 
-/* The codes, titles and outline versions of v's courses: from memory while courses_version
- * is still `version`, else in one query for all of them (stored for the next dashboards). */
-static void dash_course_names(struct db *db, struct arena *a, int64_t user_id, int64_t version,
-                              struct dash_course *v, size_t n)
+/* The codes, titles and outline versions of v's courses from memory while courses_version is
+ * still `version`; how many are not there. */
+static size_t dash_course_names(struct arena *a, int64_t version, struct dash_course *v, size_t n)
 {
     size_t missing = 0;
     for (size_t i = 0; i < n; i++) {
         struct course_name cn;
-        if (course_name_get(a, v[i].course_id, version, &cn)) {
+        if (course_name_get(a, v[i].course_id, version, &cn))
             v[i].code = cn.code, v[i].title = cn.title, v[i].outline_version = cn.outline_version;
-        } else {
+        else
             missing++;
+    }
+    return missing;
+}
+
+struct dash_names {
+    struct arena *a;
+    int64_t version;
+    struct dash_course *v;
+    size_t n;
+};
+
+/* A course's name as the outlines' query read it: given to the dashboard's course and stored
+ * for the next dashboards. */
+static void dash_course_named(void *ctx, int64_t course_id, int64_t outline_version, const char *code,
+                              const char *title)
+{
+    struct dash_names *d = ctx;
+    struct course_name cn = {.course_id = course_id, .code = arena_strdup(d->a, code),
+                             .title = arena_strdup(d->a, title), .outline_version = outline_version};
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].course_id == course_id && !d->v[i].code) {
+            d->v[i].code = cn.code, d->v[i].title = cn.title, d->v[i].outline_version = outline_version;
+            course_name_put(&cn, d->version);
         }
-    }
-    if (!missing) return;
-    struct db_stmt *st = db_query(db,
-                                  "SELECT c.id, c.code, c.title, c.outline_version FROM enrolments e "
-                                  "JOIN courses c ON c.id = e.course_id WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL",
-                                  "i", user_id);
-    while (db_step(st) == DB_ROW) {
-        struct course_name cn = {.course_id = db_col_int(st, 0), .code = model_col_str(a, st, 1),
-                                 .title = model_col_str(a, st, 2), .outline_version = db_col_int(st, 3)};
-        for (size_t i = 0; i < n; i++)
-            if (v[i].course_id == cn.course_id && !v[i].code) {
-                v[i].code = cn.code, v[i].title = cn.title, v[i].outline_version = cn.outline_version;
-                course_name_put(&cn, version);
-            }
-    }
-    db_done(st);
-    /* A course deleted between the two reads (PostgreSQL's page views are not one snapshot). */
-    for (size_t i = 0; i < n; i++)
-        if (!v[i].code) v[i].code = v[i].title = "";
 }
 
 /* Every live enrolment with its course's progress: the enrolments from their covering index,
@@ -705,13 +708,24 @@ static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t 
         version = db_col_int(st, 5);
     }
     db_done(st);
-    dash_course_names(db, a, user_id, version, v, n);
     size_t size = (n ? n : 1) * sizeof(int64_t);
     int64_t *ids = arena_alloc(a, size), *versions = arena_alloc(a, size);
-    for (size_t i = 0; i < n; i++) ids[i] = v[i].course_id, versions[i] = v[i].outline_version;
     const struct outline **outlines = arena_alloc(a, (n ? n : 1) * sizeof *outlines);
-    if (learner_outlines(db, a, user_id, n, ids, versions, outlines))
-        log_error("dashboard: cannot read the course outlines of user %lld", (long long)user_id);
+    /* Names missing from memory (a first visit, or after a course changed): the outlines are
+     * read with them in one query, fresh, rather than in a query each. */
+    lerr e;
+    if (dash_course_names(a, version, v, n)) {
+        for (size_t i = 0; i < n; i++) ids[i] = v[i].course_id;
+        e = learner_outlines_named(db, a, user_id, n, ids, outlines, dash_course_named,
+                                   &(struct dash_names){a, version, v, n});
+        /* A course deleted between the two reads (PostgreSQL's page views are not one snapshot). */
+        for (size_t i = 0; i < n; i++)
+            if (!v[i].code) v[i].code = v[i].title = "";
+    } else {
+        for (size_t i = 0; i < n; i++) ids[i] = v[i].course_id, versions[i] = v[i].outline_version;
+        e = learner_outlines(db, a, user_id, n, ids, versions, outlines);
+    }
+    if (e) log_error("dashboard: cannot read the course outlines of user %lld", (long long)user_id);
     for (size_t i = 0; i < n; i++) {
         struct dash_course *c = &v[i];
         const struct outline *o = outlines[i];
