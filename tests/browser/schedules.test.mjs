@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, adminToken, createUser, ADMIN_PASSWORD } from '../lib/server.mjs';
-import { launchBrowser, newPage, submit, pathOf, signInUI, mainNav, accessibilityProblems } from '../lib/browser.mjs';
+import { launchBrowser, newPage, submit, pathOf, signInUI, mainNav, expectClean } from '../lib/browser.mjs';
 
 const PW = 'Amber-Falcon-Ridge-24';
 let server;
@@ -32,11 +32,6 @@ after(async () => {
   if (browser) await browser.close();
   if (server) await server.stop();
 });
-
-async function expectClean(page) {
-  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${page.url()}`);
-  assert.deepEqual(page.consoleErrors, [], `console errors on ${page.url()}`);
-}
 
 test('a programme of two sets built by clicking, assigned to a job role, on the learner\'s plan', { timeout: 180000 }, async () => {
   const admin = await newPage(browser, server);

@@ -17,28 +17,29 @@ void web_assignment_labels(struct request *req, json_t *list)
     }
 }
 
-void h_my_plan(struct request *req, struct response *res)
+/* The page or JSON of a list of assignments under key; a 500 saying `what` when it could not be
+ * read. */
+static void plan_answer(struct request *req, struct response *res, json_t *list, const char *key,
+                        const char *template, const char *title_key, const char *what)
 {
-    json_t *list = plan_json(req->db, req->arena, req->user->id);
     if (!list) {
-        res_error(res, LE_DB, NULL, "Your plan could not be read; try again.");
+        res_error(res, LE_DB, NULL, "%s could not be read; try again.", what);
         return;
     }
     if (!req->is_api) web_assignment_labels(req, list);
-    res->model = json_pack("{s:o}", "programmes", list);
-    res->template = "schedules/plan";
-    res->title = T(req, "plan.title");
+    res->model = json_pack("{s:o}", key, list);
+    res->template = template;
+    res->title = T(req, title_key);
+}
+
+void h_my_plan(struct request *req, struct response *res)
+{
+    plan_answer(req, res, plan_json(req->db, req->arena, req->user->id), "programmes", "schedules/plan", "plan.title",
+                "Your plan");
 }
 
 void h_team_plan(struct request *req, struct response *res)
 {
-    json_t *list = team_plan_json(req->db, req->arena, req->user->id, req->user->roles);
-    if (!list) {
-        res_error(res, LE_DB, NULL, "The team's plan could not be read; try again.");
-        return;
-    }
-    if (!req->is_api) web_assignment_labels(req, list);
-    res->model = json_pack("{s:o}", "items", list);
-    res->template = "schedules/team";
-    res->title = T(req, "team_plan.title");
+    plan_answer(req, res, team_plan_json(req->db, req->arena, req->user->id, req->user->roles), "items",
+                "schedules/team", "team_plan.title", "The team's plan");
 }

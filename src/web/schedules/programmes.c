@@ -95,6 +95,17 @@ static const char *status_label(struct request *req, json_t *j)
     return T(req, arena_sprintf(req->arena, "programmes.status_%s", json_string_value(json_object_get(j, "status"))));
 }
 
+/* After a change: the programme as it is now, and for a page its address with a flash. */
+static void programme_changed(struct request *req, struct response *res, int64_t id, int status, const char *flash)
+{
+    json_t *programme = programme_json(req->db, req->arena, id);
+    if (status) res->status = status;
+    const char *code = json_string_value(json_object_get(programme, "code"));
+    res->redirect = code ? arena_sprintf(req->arena, "/admin/programmes/%s", code) : "/admin/programmes";
+    res->model = json_pack("{s:o*}", "programme", programme);
+    web_flash(req, res, flash);
+}
+
 void h_programmes_list(struct request *req, struct response *res)
 {
     json_t *list = programmes_json(req->db, req->arena);
@@ -118,10 +129,7 @@ void h_programme_create(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
-    res->status = 201;
-    res->model = json_pack("{s:o}", "programme", programme_json(req->db, req->arena, id));
-    web_flash(req, res, "flash.programme_saved");
-    res->redirect = arena_sprintf(req->arena, "/admin/programmes/%s", in.code);
+    programme_changed(req, res, id, 201, "flash.programme_saved");
 }
 
 /* The programme's status, its sets' requirements and its rules in words, and the choices of
@@ -224,9 +232,7 @@ void h_programme_update(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
-    res->model = json_pack("{s:o}", "programme", programme_json(req->db, req->arena, id));
-    web_flash(req, res, "flash.programme_saved");
-    res->redirect = arena_sprintf(req->arena, "/admin/programmes/%s", req_param(req, "code"));
+    programme_changed(req, res, id, 0, "flash.programme_saved");
 }
 
 void h_programme_set_add(struct request *req, struct response *res)
@@ -243,10 +249,7 @@ void h_programme_set_add(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
-    res->status = 201;
-    res->model = json_pack("{s:o}", "programme", programme_json(req->db, req->arena, id));
-    web_flash(req, res, "flash.programme_set_added");
-    res->redirect = arena_sprintf(req->arena, "/admin/programmes/%s", req_param(req, "code"));
+    programme_changed(req, res, id, 201, "flash.programme_set_added");
 }
 
 void h_programme_set_delete(struct request *req, struct response *res)
@@ -258,9 +261,7 @@ void h_programme_set_delete(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
-    res->model = json_pack("{s:o}", "programme", programme_json(req->db, req->arena, id));
-    web_flash(req, res, "flash.programme_set_deleted");
-    res->redirect = arena_sprintf(req->arena, "/admin/programmes/%s", req_param(req, "code"));
+    programme_changed(req, res, id, 0, "flash.programme_set_deleted");
 }
 
 /* Whom to assign: the kind sent, or the one the API body's field implies. */
@@ -293,19 +294,22 @@ void h_programme_assign(struct request *req, struct response *res)
     res->redirect = arena_sprintf(req->arena, "/admin/programmes/%s", req_param(req, "code"));
 }
 
-void h_programme_assignments(struct request *req, struct response *res)
+/* The assignments of the programme the path names, as the request asks; NULL when answered. */
+static json_t *programme_assignments_asked(struct request *req, struct response *res)
 {
     int64_t id;
-    if (!find_programme(req, res, &id)) return;
-    json_t *list = assignments_asked(req, res, id);
+    return find_programme(req, res, &id) ? assignments_asked(req, res, id) : NULL;
+}
+
+void h_programme_assignments(struct request *req, struct response *res)
+{
+    json_t *list = programme_assignments_asked(req, res);
     if (list) res->model = json_pack("{s:o}", "items", list);
 }
 
 void h_programme_assignments_csv(struct request *req, struct response *res)
 {
-    int64_t id;
-    if (!find_programme(req, res, &id)) return;
-    json_t *list = assignments_asked(req, res, id);
+    json_t *list = programme_assignments_asked(req, res);
     if (!list) return;
     static const char *const cols[] = {"username", "name", "state", "due", "assigned_at", "completed_at",
                                        "done", "required", "percent"};
