@@ -7,24 +7,28 @@
 #define REPORTING_LINE                                                                                 \
     "WITH RECURSIVE line(id) AS (SELECT id FROM users WHERE manager_id = ?3 UNION SELECT u.id FROM users u " \
     "JOIN line ON u.manager_id = line.id) "
+#define ASSIGNMENTS_SELECT                                                                                         \
+    "SELECT a.id, a.programme_id, a.user_id, a.assigned_at, COALESCE(a.due_at, 0), COALESCE(a.completed_at, 0), "    \
+    "COALESCE(a.ended_at, 0), p.code, p.title, p.status, u.username, u.first_name || ' ' || u.last_name, "           \
+    "COALESCE(s.id, 0), COALESCE(s.require_n, 0), COALESCE(s.after_previous, 0), COALESCE(c.id, 0), "               \
+    "COALESCE(c.code, ''), COALESCE(c.title, ''), COALESCE(c.status, ''), "                                         \
+    "CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = c.id AND e.user_id = a.user_id AND "          \
+    "e.completed_at IS NOT NULL) THEN 1 ELSE 0 END, "                                                               \
+    "CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = c.id AND e.user_id = a.user_id AND "          \
+    "e.unenrolled_at IS NULL) THEN 1 ELSE 0 END "                                                                   \
+    "FROM programme_assignments a JOIN programmes p ON p.id = a.programme_id JOIN users u ON u.id = a.user_id "     \
+    "LEFT JOIN programme_sets s ON s.programme_id = a.programme_id LEFT JOIN programme_set_courses sc ON "          \
+    "sc.set_id = s.id LEFT JOIN courses c ON c.id = sc.course_id "                                                  \
+    "WHERE (?1 = 0 OR a.programme_id = ?1) AND (?2 = 0 OR a.user_id = ?2) AND (?4 = 0 OR p.status = 'active') "     \
+    "AND (?5 = 1 OR a.ended_at IS NULL) "
+#define ASSIGNMENTS_ORDER                                                                                          \
+    " ORDER BY CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at, p.code, u.username, a.id, s.position, "     \
+    "sc.position"
 
-static const char *const assignments_sql =
-    REPORTING_LINE
-    "SELECT a.id, a.programme_id, a.user_id, a.assigned_at, COALESCE(a.due_at, 0), COALESCE(a.completed_at, 0), "
-    "COALESCE(a.ended_at, 0), p.code, p.title, p.status, u.username, u.first_name || ' ' || u.last_name, "
-    "COALESCE(s.id, 0), COALESCE(s.require_n, 0), COALESCE(s.after_previous, 0), COALESCE(c.id, 0), "
-    "COALESCE(c.code, ''), COALESCE(c.title, ''), COALESCE(c.status, ''), "
-    "CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = c.id AND e.user_id = a.user_id AND "
-    "e.completed_at IS NOT NULL) THEN 1 ELSE 0 END, "
-    "CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = c.id AND e.user_id = a.user_id AND "
-    "e.unenrolled_at IS NULL) THEN 1 ELSE 0 END "
-    "FROM programme_assignments a JOIN programmes p ON p.id = a.programme_id JOIN users u ON u.id = a.user_id "
-    "LEFT JOIN programme_sets s ON s.programme_id = a.programme_id LEFT JOIN programme_set_courses sc ON "
-    "sc.set_id = s.id LEFT JOIN courses c ON c.id = sc.course_id "
-    "WHERE (?1 = 0 OR a.programme_id = ?1) AND (?2 = 0 OR a.user_id = ?2) AND (?3 = 0 OR a.user_id IN (SELECT id "
-    "FROM line)) AND (?4 = 0 OR p.status = 'active') AND (?5 = 1 OR a.ended_at IS NULL) "
-    "ORDER BY CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at, p.code, u.username, a.id, s.position, "
-    "sc.position";
+/* Two statements, so that a person's own plan (the dashboard) never walks the reporting lines. */
+static const char *const assignments_sql = ASSIGNMENTS_SELECT "AND ?3 = 0" ASSIGNMENTS_ORDER;
+static const char *const line_assignments_sql =
+    REPORTING_LINE ASSIGNMENTS_SELECT "AND a.user_id IN (SELECT id FROM line)" ASSIGNMENTS_ORDER;
 
 /* Works out a read assignment's sets, progress, next course and state. */
 static void assignment_finish(struct assignment_view *v, int64_t now)
@@ -85,7 +89,7 @@ static void assignment_start(struct arena *a, struct assignment_view *v, struct 
 lerr assignments_read(struct db *db, struct arena *a, const struct assignment_filter *f, struct assignment_view **out,
                       int *n_out)
 {
-    struct db_stmt *st = db_query(db, assignments_sql, "iiiii", f->programme_id, f->user_id, f->manager_id,
+    struct db_stmt *st = db_query(db, f->manager_id ? line_assignments_sql : assignments_sql, "iiiii", f->programme_id, f->user_id, f->manager_id,
                                   (int64_t)f->active_only, (int64_t)f->with_ended);
     struct assignment_view *views = NULL, *v = NULL;
     int n = 0, cap = 0, course_cap = 0, rc;
