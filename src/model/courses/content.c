@@ -445,15 +445,29 @@ lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, cons
 /* After required activities go away, people who have done all the rest have completed. */
 static lerr completions_refresh(struct db *db, int64_t course_id, struct problem *p)
 {
-    if (db_run(db,
-               "UPDATE enrolments SET completed_at = ?2 WHERE course_id = ?1 AND unenrolled_at IS NULL AND "
-               "completed_at IS NULL AND EXISTS (SELECT 1 FROM activities x WHERE x.course_id = ?1 AND x.required = 1 "
-               "AND x.deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM activities x WHERE x.course_id = ?1 AND "
-               "x.required = 1 AND x.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM activity_progress g WHERE "
-               "g.activity_id = x.id AND g.user_id = enrolments.user_id))",
-               "ii", course_id, time_now()))
-        return model_db_problem(p);
-    return LE_OK;
+    struct db_stmt *st = db_query(
+        db,
+        "UPDATE enrolments SET completed_at = ?2 WHERE course_id = ?1 AND unenrolled_at IS NULL AND "
+        "completed_at IS NULL AND EXISTS (SELECT 1 FROM activities x WHERE x.course_id = ?1 AND x.required = 1 "
+        "AND x.deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM activities x WHERE x.course_id = ?1 AND "
+        "x.required = 1 AND x.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM activity_progress g WHERE "
+        "g.activity_id = x.id AND g.user_id = enrolments.user_id)) RETURNING user_id",
+        "ii", course_id, time_now());
+    /* The people completed now, told to the domains above once the statement is done. */
+    struct buf completed;
+    buf_init(&completed, (size_t)1 << 28);
+    int rc;
+    lerr e = LE_OK;
+    while (!e && (rc = db_step(st)) == DB_ROW) {
+        int64_t user_id = db_col_int(st, 0);
+        e = buf_add(&completed, (const char *)&user_id, sizeof user_id);
+    }
+    db_done(st);
+    if (!e && rc != DB_DONE) e = model_db_problem(p);
+    const int64_t *users = (const int64_t *)completed.data;
+    for (size_t i = 0; !e && i < completed.len / sizeof *users; i++) e = course_completed(db, course_id, users[i], p);
+    buf_release(&completed);
+    return e;
 }
 
 static lerr structure_audit(struct db *db, struct arena *a, int64_t actor_id, const char *action, const char *what,

@@ -1,8 +1,9 @@
 /* Schedules (progress.c, programme.c, assignment.c, extension.c): the set logic (all of these,
  * any N of these, a set opening only when the one before is complete), the assignment states,
  * and on a database: a job-role assignment enrolling in the open set, the next set opening on
- * completion, the programme completing, a person who moves away keeping their history, a bad
- * set writing nothing, and an extension that must move the date later. On SQLite, or with
+ * completion (also when the missing required activity is deleted), the programme completing, a
+ * person who moves away keeping their history, a bad set writing nothing, and an extension that
+ * must move the date later. On SQLite, or with
  * LECTERN_TEST_PG on a fresh PostgreSQL database (fixture.h). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -154,6 +155,34 @@ static void test_assignment_follows_and_completes(void **state)
     json_decref(list);
 }
 
+/* A course completed because its last missing required activity was deleted completes the
+ * programme too (courses tell of completions made in bulk). */
+static void test_completion_by_deleted_activity(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    int64_t c1, page1, page2, section, lea, prog;
+    make_course(f, "SC-1", &c1, &page1);
+    assert_int_equal(db_query_int(f->db, &section, "SELECT section_id FROM activities WHERE id = ?1", "i", page1), LE_OK);
+    struct activity_input x = {.kind = "page", .title = "More", .body = "Text", .required = -1, .allow_mark_done = -1};
+    assert_int_equal(activity_create(f->db, f->a, f->root, c1, section, &x, f->admin, &page2, &p), LE_OK);
+    struct user_input u = {.username = "lea", .first_name = "Lea", .last_name = "Learner", .roles = "learner"};
+    assert_int_equal(user_create(f->db, f->a, &u, PW, false, 0, &lea, NULL, &p), LE_OK);
+    struct programme_set_input sets[] = {{.courses = "SC-1"}};
+    struct programme_input in = PROGRAMME_INPUT_INIT;
+    in.code = "ONE";
+    in.title = "One course";
+    in.sets = sets;
+    in.n_sets = 1;
+    assert_int_equal(programme_create(f->db, f->a, &in, f->admin, &prog, &p), LE_OK);
+    struct programme_rule_input rule = {.kind = "everyone"};
+    assert_int_equal(programme_assign(f->db, f->a, prog, &rule, f->admin, NULL, &p), LE_OK);
+    assert_int_equal(activity_complete(f->db, page1, lea, "viewed", &p), LE_OK);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM programme_assignments WHERE user_id = ?1 AND completed_at IS NULL", lea), 1);
+    assert_int_equal(activity_delete(f->db, f->a, c1, page2, f->admin, &p), LE_OK);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM programme_assignments WHERE user_id = ?1 AND completed_at IS NULL", lea), 0);
+}
+
 static void test_bad_set_writes_nothing(void **state)
 {
     struct fx *f = *state;
@@ -216,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_order_between_sets),
         cmocka_unit_test(test_states),
         cmocka_unit_test_setup_teardown(test_assignment_follows_and_completes, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_completion_by_deleted_activity, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_bad_set_writes_nothing, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_extension_moves_later_only, setup_any, teardown),
     };
