@@ -5,6 +5,7 @@
 #include "courses/courses.h"
 #include "assessments/assessments.h"
 #include "planning/planning.h"
+#include "schedules/schedules.h"
 
 void model_init(void)
 {
@@ -14,4 +15,5 @@ void model_init(void)
     courses_init();
     assessments_init();
     planning_init();
+    schedules_init();
 }

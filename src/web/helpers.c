@@ -236,3 +236,35 @@ const char *web_query_value(struct arena *a, const char *s)
 {
     return url_encode(a, s ? s : "");
 }
+
+void web_csv_answer(struct request *req, struct response *res, const char *const *cols, size_t n, json_t *rows,
+                    const char *filename)
+{
+    struct buf b;
+    buf_init(&b, 64 * 1024 * 1024);
+    for (size_t i = 0; i < n; i++) {
+        if (i) buf_addc(&b, ',');
+        csv_write_field(&b, cols[i], ',');
+    }
+    buf_adds(&b, "\r\n");
+    size_t k;
+    json_t *r;
+    json_array_foreach(rows, k, r) {
+        for (size_t i = 0; i < n; i++) {
+            json_t *v = json_object_get(r, cols[i]);
+            const char *s = json_is_string(v)    ? json_string_value(v)
+                            : json_is_true(v)    ? "yes"
+                            : json_is_false(v)   ? "no"
+                            : json_is_integer(v) ? arena_sprintf(req->arena, "%lld", (long long)json_integer_value(v))
+                                                 : "";
+            if (i) buf_addc(&b, ',');
+            csv_write_field(&b, s, ',');
+        }
+        buf_adds(&b, "\r\n");
+    }
+    res->body = buf_detach(&b);
+    res->body_len = strlen(res->body);
+    res->body_owned = true;
+    res->content_type = "text/csv; charset=utf-8";
+    res_header(res, "Content-Disposition", arena_sprintf(req->arena, "attachment; filename=\"%s\"", filename));
+}

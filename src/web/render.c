@@ -54,6 +54,7 @@ static json_t *chrome_me(struct request *req)
     jset_bool(me, "can_settings", role_has_cap(u->roles, CAP_SETTINGS_MANAGE));
     jset_bool(me, "can_courses", role_has_cap(u->roles, CAP_COURSES_MANAGE));
     jset_bool(me, "can_rooms", role_has_cap(u->roles, CAP_ROOMS_MANAGE));
+    jset_bool(me, "can_programmes", role_has_cap(u->roles, CAP_PROGRAMMES_MANAGE));
     jset_bool(me, "can_audit", role_has_cap(u->roles, CAP_AUDIT_VIEW));
     jset_bool(me, "is_admin", (u->roles & ROLE_ADMIN) != 0);
     /* enrolment requests to decide (courses.md): administrators and managers */

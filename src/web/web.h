@@ -120,4 +120,10 @@ json_t *web_sort_headers(struct request *req, const struct list_link *l, const s
  * (25, 50, 100). */
 json_t *web_list_model(struct request *req, json_t *items, int page, int total, const struct list_link *l);
 
+/* Answers a CSV file (an attachment named filename) of rows, a JSON array of objects: a header
+ * of the n column keys, then each row's values (text as is, true/false as yes/no, integers in
+ * digits, anything else empty). */
+void web_csv_answer(struct request *req, struct response *res, const char *const *cols, size_t n, json_t *rows,
+                    const char *filename);
+
 #endif

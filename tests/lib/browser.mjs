@@ -104,3 +104,9 @@ export async function accessibilityProblems(page) {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`).join("; ")}`);
 }
+
+/** Expects no serious accessibility problem and no console error on the page as it is. */
+export async function expectClean(page) {
+  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${page.url()}`);
+  assert.deepEqual(page.consoleErrors, [], `console errors on ${page.url()}`);
+}

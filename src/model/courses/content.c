@@ -381,6 +381,36 @@ json_t *course_content_json(struct db *db, struct arena *a, const struct course 
     return out;
 }
 
+/* What domains above courses do when someone completes a course (course_on_complete). */
+#define COMPLETE_HOOKS_MAX 8
+static course_complete_fn complete_hooks[COMPLETE_HOOKS_MAX];
+static int n_complete_hooks;
+
+void course_on_complete(course_complete_fn fn)
+{
+    if (n_complete_hooks == COMPLETE_HOOKS_MAX) abort(); /* a programming error: raise COMPLETE_HOOKS_MAX */
+    complete_hooks[n_complete_hooks++] = fn;
+}
+
+lerr course_completed(struct db *db, int64_t course_id, int64_t user_id, struct problem *p)
+{
+    lerr e = LE_OK;
+    for (int i = 0; i < n_complete_hooks && !e; i++) e = complete_hooks[i](db, course_id, user_id, p);
+    return e;
+}
+
+/* Records the enrolment's completion once; the domains above hear of it the first time only. */
+static lerr enrolment_complete(struct db *db, int64_t course_id, int64_t user_id, int64_t enrolment, int64_t now,
+                               struct problem *p)
+{
+    struct db_stmt *st = db_query(db, "UPDATE enrolments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL "
+                                      "RETURNING id", "ii", enrolment, now);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return model_db_problem(p);
+    return rc == DB_ROW ? course_completed(db, course_id, user_id, p) : LE_OK;
+}
+
 lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, const char *how, struct problem *p)
 {
     int64_t now = time_now(), course_id = 0, enrolment = 0;
@@ -405,9 +435,7 @@ lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, cons
                             "(SELECT 1 FROM activity_progress g WHERE g.activity_id = x.id AND g.user_id = ?2)",
                             "ii", course_id, user_id)))
         e = model_db_problem(p);
-    if (!e && total > 0 && missing == 0 &&
-        db_run(db, "UPDATE enrolments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL", "ii", enrolment, now))
-        e = model_db_problem(p);
+    if (!e && total > 0 && missing == 0) e = enrolment_complete(db, course_id, user_id, enrolment, now, p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }
@@ -417,15 +445,29 @@ lerr activity_complete(struct db *db, int64_t activity_id, int64_t user_id, cons
 /* After required activities go away, people who have done all the rest have completed. */
 static lerr completions_refresh(struct db *db, int64_t course_id, struct problem *p)
 {
-    if (db_run(db,
-               "UPDATE enrolments SET completed_at = ?2 WHERE course_id = ?1 AND unenrolled_at IS NULL AND "
-               "completed_at IS NULL AND EXISTS (SELECT 1 FROM activities x WHERE x.course_id = ?1 AND x.required = 1 "
-               "AND x.deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM activities x WHERE x.course_id = ?1 AND "
-               "x.required = 1 AND x.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM activity_progress g WHERE "
-               "g.activity_id = x.id AND g.user_id = enrolments.user_id))",
-               "ii", course_id, time_now()))
-        return model_db_problem(p);
-    return LE_OK;
+    struct db_stmt *st = db_query(
+        db,
+        "UPDATE enrolments SET completed_at = ?2 WHERE course_id = ?1 AND unenrolled_at IS NULL AND "
+        "completed_at IS NULL AND EXISTS (SELECT 1 FROM activities x WHERE x.course_id = ?1 AND x.required = 1 "
+        "AND x.deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM activities x WHERE x.course_id = ?1 AND "
+        "x.required = 1 AND x.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM activity_progress g WHERE "
+        "g.activity_id = x.id AND g.user_id = enrolments.user_id)) RETURNING user_id",
+        "ii", course_id, time_now());
+    /* The people completed now, told to the domains above once the statement is done. */
+    struct buf completed;
+    buf_init(&completed, (size_t)1 << 28);
+    int rc;
+    lerr e = LE_OK;
+    while (!e && (rc = db_step(st)) == DB_ROW) {
+        int64_t user_id = db_col_int(st, 0);
+        e = buf_add(&completed, (const char *)&user_id, sizeof user_id);
+    }
+    db_done(st);
+    if (!e && rc != DB_DONE) e = model_db_problem(p);
+    const int64_t *users = (const int64_t *)completed.data;
+    for (size_t i = 0; !e && i < completed.len / sizeof *users; i++) e = course_completed(db, course_id, users[i], p);
+    buf_release(&completed);
+    return e;
 }
 
 static lerr structure_audit(struct db *db, struct arena *a, int64_t actor_id, const char *action, const char *what,
@@ -616,38 +658,41 @@ static int cmp_dash_course(const void *x, const void *y)
     return t ? t : (a->course_id > b->course_id) - (a->course_id < b->course_id);
 }
 
-/* The codes, titles and outline versions of v's courses: from memory while courses_version
- * is still `version`, else in one query for all of them (stored for the next dashboards). */
-static void dash_course_names(struct db *db, struct arena *a, int64_t user_id, int64_t version,
-                              struct dash_course *v, size_t n)
+/* The codes, titles and outline versions of v's courses from memory while courses_version is
+ * still `version`; how many are not there. */
+static size_t dash_course_names(struct arena *a, int64_t version, struct dash_course *v, size_t n)
 {
     size_t missing = 0;
     for (size_t i = 0; i < n; i++) {
         struct course_name cn;
-        if (course_name_get(a, v[i].course_id, version, &cn)) {
+        if (course_name_get(a, v[i].course_id, version, &cn))
             v[i].code = cn.code, v[i].title = cn.title, v[i].outline_version = cn.outline_version;
-        } else {
+        else
             missing++;
+    }
+    return missing;
+}
+
+struct dash_names {
+    struct arena *a;
+    int64_t version;
+    struct dash_course *v;
+    size_t n;
+};
+
+/* A course's name as the outlines' query read it: given to the dashboard's course and stored
+ * for the next dashboards. */
+static void dash_course_named(void *ctx, int64_t course_id, int64_t outline_version, const char *code,
+                              const char *title)
+{
+    struct dash_names *d = ctx;
+    struct course_name cn = {.course_id = course_id, .code = arena_strdup(d->a, code),
+                             .title = arena_strdup(d->a, title), .outline_version = outline_version};
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].course_id == course_id && !d->v[i].code) {
+            d->v[i].code = cn.code, d->v[i].title = cn.title, d->v[i].outline_version = outline_version;
+            course_name_put(&cn, d->version);
         }
-    }
-    if (!missing) return;
-    struct db_stmt *st = db_query(db,
-                                  "SELECT c.id, c.code, c.title, c.outline_version FROM enrolments e "
-                                  "JOIN courses c ON c.id = e.course_id WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL",
-                                  "i", user_id);
-    while (db_step(st) == DB_ROW) {
-        struct course_name cn = {.course_id = db_col_int(st, 0), .code = model_col_str(a, st, 1),
-                                 .title = model_col_str(a, st, 2), .outline_version = db_col_int(st, 3)};
-        for (size_t i = 0; i < n; i++)
-            if (v[i].course_id == cn.course_id && !v[i].code) {
-                v[i].code = cn.code, v[i].title = cn.title, v[i].outline_version = cn.outline_version;
-                course_name_put(&cn, version);
-            }
-    }
-    db_done(st);
-    /* A course deleted between the two reads (PostgreSQL's page views are not one snapshot). */
-    for (size_t i = 0; i < n; i++)
-        if (!v[i].code) v[i].code = v[i].title = "";
 }
 
 /* Every live enrolment with its course's progress: the enrolments from their covering index,
@@ -677,13 +722,24 @@ static struct dash_course *dash_courses(struct db *db, struct arena *a, int64_t 
         version = db_col_int(st, 5);
     }
     db_done(st);
-    dash_course_names(db, a, user_id, version, v, n);
     size_t size = (n ? n : 1) * sizeof(int64_t);
     int64_t *ids = arena_alloc(a, size), *versions = arena_alloc(a, size);
-    for (size_t i = 0; i < n; i++) ids[i] = v[i].course_id, versions[i] = v[i].outline_version;
     const struct outline **outlines = arena_alloc(a, (n ? n : 1) * sizeof *outlines);
-    if (learner_outlines(db, a, user_id, n, ids, versions, outlines))
-        log_error("dashboard: cannot read the course outlines of user %lld", (long long)user_id);
+    /* Names missing from memory (a first visit, or after a course changed): the outlines are
+     * read with them in one query, fresh, rather than in a query each. */
+    lerr e;
+    if (dash_course_names(a, version, v, n)) {
+        for (size_t i = 0; i < n; i++) ids[i] = v[i].course_id;
+        e = learner_outlines_named(db, a, user_id, n, ids, outlines, dash_course_named,
+                                   &(struct dash_names){a, version, v, n});
+        /* A course deleted between the two reads (PostgreSQL's page views are not one snapshot). */
+        for (size_t i = 0; i < n; i++)
+            if (!v[i].code) v[i].code = v[i].title = "";
+    } else {
+        for (size_t i = 0; i < n; i++) ids[i] = v[i].course_id, versions[i] = v[i].outline_version;
+        e = learner_outlines(db, a, user_id, n, ids, versions, outlines);
+    }
+    if (e) log_error("dashboard: cannot read the course outlines of user %lld", (long long)user_id);
     for (size_t i = 0; i < n; i++) {
         struct dash_course *c = &v[i];
         const struct outline *o = outlines[i];

@@ -2,7 +2,7 @@
  * enrolment (by hand, by rule, by request, by CSV), course content with its activity kinds,
  * completion and progress, and the learner's dashboard. It uses people and platform; domains
  * above it plug in activity kinds (activity_kind_register) and what a course copy takes along
- * (course_on_copy, enrolment_on_end). */
+ * (course_on_copy, enrolment_on_end, course_on_complete). */
 #ifndef LECTERN_MODEL_COURSES_H
 #define LECTERN_MODEL_COURSES_H
 
@@ -410,5 +410,10 @@ void course_on_copy(course_copy_fn fn);
  * course, in registration order (assessments closes the person's open quiz attempts there). */
 typedef lerr (*enrolment_end_fn)(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
 void enrolment_on_end(enrolment_end_fn fn);
+/* What follows a person's completion of a course (all its required activities done, or marked
+ * completed by an enrolment upload): called inside the transaction that records it, in
+ * registration order (schedules opens the next course set of the person's programmes). */
+typedef lerr (*course_complete_fn)(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
+void course_on_complete(course_complete_fn fn);
 
 #endif

@@ -198,6 +198,8 @@ static lerr complete(struct enrol_upload *eu, struct course_import_row *row, con
     if (db_run(eu->db, "UPDATE enrolments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL", "ii", id,
                time_now()))
         return LE_DB;
+    struct problem hp = {0};
+    if (course_completed(eu->db, er->course.id, er->person.id, &hp)) return LE_DB;
     return audited(eu, "enrolment.complete", er, json_object());
 }
 

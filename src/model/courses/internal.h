@@ -43,7 +43,17 @@ lerr course_outline(struct db *db, struct arena *a, int64_t course_id, int64_t v
  * enrolments. LE_DB, LE_NOMEM. */
 lerr learner_outlines(struct db *db, struct arena *a, int64_t user_id, size_t n, const int64_t *course_ids,
                       const int64_t *versions, const struct outline **out);
+/* The same read from the database for all of them (a dashboard whose courses' names are not in
+ * memory either), in the one query that also gives each course's name: named(ctx, course_id,
+ * outline_version, code, title) for each. */
+typedef void (*outline_named_fn)(void *ctx, int64_t course_id, int64_t outline_version, const char *code,
+                                 const char *title);
+lerr learner_outlines_named(struct db *db, struct arena *a, int64_t user_id, size_t n, const int64_t *course_ids,
+                            const struct outline **out, outline_named_fn named, void *ctx);
 
+/* Tells the domains above (course_on_complete) that user_id completed course_id, inside the
+ * transaction that recorded it (content.c). */
+lerr course_completed(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
 
 /* Plugs Moodle's courseN / roleN columns into the user upload (enrol_columns.c). */
 void enrol_columns_register(void);

@@ -162,8 +162,10 @@ static struct outline_entry *build(int64_t course_id, int64_t version, const str
 #define OUTLINE_ORDER " ORDER BY c.id, s.position, s.id, x.position, x.id"
 
 /* Builds and publishes an entry for each course in the statement's rows; `want` (may be NULL)
- * is called with each, to take the ones the caller asked for. */
-static lerr load(struct db_stmt *st, struct arena *a, void (*want)(void *ctx, struct outline_entry *e), void *ctx)
+ * is called with each, to take the ones the caller asked for, and `named` (may be NULL, then
+ * the statement need not select them) with each course's code and title, columns 9 and 10. */
+static lerr load(struct db_stmt *st, struct arena *a, void (*want)(void *ctx, struct outline_entry *e), void *ctx,
+                 outline_named_fn named, void *named_ctx)
 {
     size_t n = 0, cap = 32;
     struct row *rows = arena_alloc(a, cap * sizeof *rows);
@@ -184,6 +186,7 @@ static lerr load(struct db_stmt *st, struct arena *a, void (*want)(void *ctx, st
             n = 0;
         }
         if (rc != DB_ROW) break;
+        if (named && next != course_id) named(named_ctx, next, db_col_int(st, 1), db_col_text(st, 9), db_col_text(st, 10));
         course_id = next;
         version = db_col_int(st, 1);
         if (db_col_is_null(st, 2)) continue; /* a course without sections */
@@ -228,7 +231,7 @@ lerr course_outline(struct db *db, struct arena *a, int64_t course_id, int64_t v
     struct want_one w = {a, NULL};
     lerr err = load(db_query(db, "SELECT " OUTLINE_COLS " FROM courses c" OUTLINE_JOIN " WHERE c.id = ?1" OUTLINE_ORDER,
                              "i", course_id),
-                    a, want_one, &w);
+                    a, want_one, &w, NULL, NULL);
     if (!err && !w.found) err = LE_NOTFOUND;
     *out = err ? NULL : w.found;
     return err;
@@ -261,5 +264,17 @@ lerr learner_outlines(struct db *db, struct arena *a, int64_t user_id, size_t n,
                          "SELECT " OUTLINE_COLS " FROM enrolments e JOIN courses c ON c.id = e.course_id" OUTLINE_JOIN
                          " WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL" OUTLINE_ORDER,
                          "i", user_id),
-                a, want_many, &w);
+                a, want_many, &w, NULL, NULL);
+}
+
+lerr learner_outlines_named(struct db *db, struct arena *a, int64_t user_id, size_t n, const int64_t *course_ids,
+                            const struct outline **out, outline_named_fn named, void *ctx)
+{
+    struct want_many w = {a, n, course_ids, out};
+    for (size_t i = 0; i < n; i++) out[i] = NULL;
+    return load(db_query(db,
+                         "SELECT " OUTLINE_COLS ", c.code, c.title FROM enrolments e JOIN courses c ON c.id = "
+                         "e.course_id" OUTLINE_JOIN " WHERE e.user_id = ?1 AND e.unenrolled_at IS NULL" OUTLINE_ORDER,
+                         "i", user_id),
+                a, want_many, &w, named, ctx);
 }

@@ -36,6 +36,7 @@ enum capability {
     CAP_COURSES_CONTENT,     /* a course's sections and activities: administrators, and instructors
                               * in courses they teach (the handlers check the course) */
     CAP_ROOMS_MANAGE,        /* the register of rooms (planning.md): administrators */
+    CAP_PROGRAMMES_MANAGE,   /* programmes and their assignments (schedules.md): administrators */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */

@@ -38,6 +38,7 @@ static const struct {
     /* Instructors only in the courses they teach (src/web/courses/content.c checks the course role). */
     [CAP_COURSES_CONTENT] = {"courses.content", ROLE_ADMIN | ROLE_INSTRUCTOR},
     [CAP_ROOMS_MANAGE] = {"rooms.manage", ROLE_ADMIN},
+    [CAP_PROGRAMMES_MANAGE] = {"programmes.manage", ROLE_ADMIN},
 };
 
 unsigned role_parse(const char *name)

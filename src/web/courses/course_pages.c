@@ -563,38 +563,10 @@ void h_course_learners_csv(struct request *req, struct response *res)
     struct course c;
     if (!find_course(req, res, &c) || !may_see_learners(req, res, &c)) return;
     json_t *rows = course_learners_json(req->db, req->arena, c.id, req_param(req, "q"), req_param(req, "state"));
-    struct buf b;
-    buf_init(&b, 64 * 1024 * 1024);
     static const char *const cols[] = {"username", "first_name", "last_name", "role",         "due",
                                        "overdue",  "percent",    "completed", "completed_at", "last_access_at"};
-    size_t nc = sizeof cols / sizeof cols[0];
-    for (size_t i = 0; i < nc; i++) {
-        if (i) buf_addc(&b, ',');
-        csv_write_field(&b, cols[i], ',');
-    }
-    buf_adds(&b, "\r\n");
-    size_t k;
-    json_t *r;
-    json_array_foreach(rows, k, r) {
-        for (size_t i = 0; i < nc; i++) {
-            json_t *v = json_object_get(r, cols[i]);
-            const char *s = json_is_string(v)    ? json_string_value(v)
-                            : json_is_true(v)    ? "yes"
-                            : json_is_false(v)   ? "no"
-                            : json_is_integer(v) ? arena_sprintf(req->arena, "%lld", (long long)json_integer_value(v))
-                                                 : "";
-            if (i) buf_addc(&b, ',');
-            csv_write_field(&b, s, ',');
-        }
-        buf_adds(&b, "\r\n");
-    }
+    web_csv_answer(req, res, cols, sizeof cols / sizeof cols[0], rows, arena_sprintf(req->arena, "%s-learners.csv", c.code));
     json_decref(rows);
-    res->body = buf_detach(&b);
-    res->body_len = strlen(res->body);
-    res->body_owned = true;
-    res->content_type = "text/csv; charset=utf-8";
-    res_header(res, "Content-Disposition",
-               arena_sprintf(req->arena, "attachment; filename=\"%s-learners.csv\"", c.code));
 }
 
 void h_course_rules(struct request *req, struct response *res)

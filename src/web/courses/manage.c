@@ -4,6 +4,7 @@
  * what a learner sees stays on the course page. */
 #include <string.h>
 #include "internal.h"
+#include "../people/people.h"
 
 bool web_may_manage_course(struct request *req, const struct course *c)
 {
@@ -208,19 +209,7 @@ void h_course_manage_rules(struct request *req, struct response *res)
     manage_page(req, res, &c, "rules", "manage.rules");
     json_object_set_new(res->model, "rules", enrol_rules_json(req->db, c.id));
     if (!role_has_cap(req->user->roles, CAP_COURSES_MANAGE)) return; /* the rules' routes need it */
-    struct department *depts;
-    struct job_role *jobs;
-    int nd = 0, nj = 0;
-    json_t *dc = json_array(), *jc = json_array();
-    if (department_list(req->db, req->arena, &depts, &nd) == LE_OK)
-        for (int i = 0; i < nd; i++)
-            json_array_append_new(dc, json_pack("{s:I, s:s}", "id", (json_int_t)depts[i].id, "path",
-                                                depts[i].path ? depts[i].path : depts[i].name));
-    if (job_role_list(req->db, req->arena, &jobs, &nj) == LE_OK)
-        for (int i = 0; i < nj; i++)
-            json_array_append_new(jc, json_pack("{s:I, s:s}", "id", (json_int_t)jobs[i].id, "name", jobs[i].name));
-    json_object_set_new(res->model, "departments", dc);
-    json_object_set_new(res->model, "job_roles", jc);
+    web_org_choices(req, res->model);
 }
 
 /* ---- Settings ---- */

@@ -6,6 +6,7 @@
 #include "../../model/assessments/assessments.h"
 #include "../../model/courses/courses.h"
 #include "../../model/people/people.h"
+#include "../../model/schedules/schedules.h"
 #include "../platform/platform.h"
 
 #define RECENT_ACTIVITY 8 /* audit entries on the administrator's card */
@@ -94,6 +95,10 @@ void h_dashboard(struct request *req, struct response *res)
     if ((roles & ROLE_INSTRUCTOR) || json_array_size(teaching))
         json_object_set_new(m, "instructor", instructor_part(req, teaching));
     json_decref(teaching);
+    /* My plan: the programmes assigned to the person, with the next due date and course (one query). */
+    json_t *plan = plan_json(req->db, req->arena, req->user->id);
+    if (json_array_size(plan)) json_object_set_new(m, "plan", plan);
+    else json_decref(plan);
     if ((roles & ROLE_LEARNER) || json_array_size(json_object_get(mine, "courses")) ||
         json_array_size(json_object_get(mine, "recently_completed")))
         json_object_set_new(m, "learner", mine);

@@ -19,4 +19,9 @@ void web_user_section_register(web_user_section_fn fn);
 typedef void (*web_users_list_section_fn)(struct request *req, json_t *model);
 void web_users_list_section_register(web_users_list_section_fn fn);
 
+/* The organisation as a form's choices: "departments" [{id, path}] and "job_roles" [{id,
+ * name}], added to model (a rule's form: a course's enrolment rules, a programme's
+ * assignment). */
+void web_org_choices(struct request *req, json_t *model);
+
 #endif

@@ -1,0 +1,218 @@
+/* Assigning programmes: rules (a person, a department's subtree, a job role, everyone) kept in
+ * step with the organisation like the courses' enrolment rules, and each assignment advanced:
+ * the person enrolled in the courses of the sets open to them, the programme completed when
+ * every set is. People who leave keep their assignment row, marked ended, and their courses. */
+#include <string.h>
+#include "internal.h"
+
+/* Which people a programme's rules match; "u" is the person and "r" the rule. */
+#define RULE_SUBTREE                                                                                        \
+    "WITH RECURSIVE sub(rule_id, dept_id) AS (SELECT r.id, r.department_id FROM programme_rules r WHERE "   \
+    "r.kind = 'department' UNION ALL SELECT sub.rule_id, d.id FROM departments d JOIN sub ON d.parent_id = " \
+    "sub.dept_id) "
+#define RULE_MATCHES                                                                                        \
+    "u.status = 'active' AND u.deleted_at IS NULL AND (r.kind = 'everyone' OR (r.kind = 'user' AND u.id = "   \
+    "r.user_id) OR (r.kind = 'job_role' AND u.job_role_id = r.job_role_id) OR (r.kind = 'department' AND "    \
+    "u.department_id IN (SELECT dept_id FROM sub WHERE sub.rule_id = r.id)))"
+
+lerr programme_rules_sync(struct db *db, int64_t programme_id, int64_t user_id, struct problem *p)
+{
+    int64_t now = time_now();
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
+    if (e) return e;
+    /* New people; people who came back (their row again, with their history); people who left. */
+    if (db_run(db,
+               "INSERT INTO programme_assignments (programme_id, user_id, assigned_at, due_at) " RULE_SUBTREE
+               "SELECT r.programme_id, u.id, CAST(?3 AS BIGINT), CASE WHEN MAX(p.due_days) IS NOT NULL THEN CAST(?3 AS "
+               "BIGINT) + MAX(p.due_days) * 86400 ELSE MAX(p.due_at) END FROM programme_rules r JOIN programmes p ON "
+               "p.id = r.programme_id AND p.status = 'active' JOIN users u ON " RULE_MATCHES " WHERE (?1 = 0 OR "
+               "r.programme_id = ?1) AND (?2 = 0 OR u.id = ?2) AND NOT EXISTS (SELECT 1 FROM programme_assignments x "
+               "WHERE x.programme_id = r.programme_id AND x.user_id = u.id) GROUP BY r.programme_id, u.id",
+               "iii", programme_id, user_id, now) ||
+        db_run(db,
+               RULE_SUBTREE "UPDATE programme_assignments SET ended_at = NULL WHERE ended_at IS NOT NULL AND (?1 = 0 OR "
+               "programme_id = ?1) AND (?2 = 0 OR user_id = ?2) AND EXISTS (SELECT 1 FROM programme_rules r JOIN "
+               "programmes p ON p.id = r.programme_id AND p.status = 'active' JOIN users u ON u.id = "
+               "programme_assignments.user_id WHERE r.programme_id = programme_assignments.programme_id AND " RULE_MATCHES
+               ")",
+               "ii", programme_id, user_id) ||
+        db_run(db,
+               RULE_SUBTREE "UPDATE programme_assignments SET ended_at = CAST(?3 AS BIGINT) WHERE ended_at IS NULL AND "
+               "(?1 = 0 OR programme_id = ?1) AND (?2 = 0 OR user_id = ?2) AND NOT EXISTS (SELECT 1 FROM programme_rules "
+               "r JOIN users u ON u.id = programme_assignments.user_id WHERE r.programme_id = "
+               "programme_assignments.programme_id AND " RULE_MATCHES ")",
+               "iii", programme_id, user_id, now))
+        e = model_db_problem(p);
+    if (!e) e = assignments_advance(db, programme_id, user_id, p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    return e;
+}
+
+/* Enrols the person in the open sets' courses they have neither done nor are enrolled in, and
+ * completes the assignment whose sets are all complete. */
+static lerr assignment_advance(struct db *db, const struct assignment_view *v, int64_t now, struct problem *p)
+{
+    if (v->all_complete)
+        return db_run(db, "UPDATE programme_assignments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL",
+                      "ii", v->id, now)
+                   ? model_db_problem(p)
+                   : LE_OK;
+    for (int c = 0; c < v->n_courses; c++) {
+        const struct assigned_course *ac = &v->courses[c];
+        const struct set_progress *s = &v->sets[ac->set];
+        if (!s->open || s->complete || ac->done || ac->enrolled || ac->archived) continue;
+        /* An enrolment like one an administrator makes by hand: no rule of the course ends it,
+         * so it stays when the person leaves the programme's group. */
+        if (db_run(db,
+                   "INSERT INTO enrolments (course_id, user_id, role, source, due_at, enrolled_at, enrolled_by) VALUES "
+                   "(?1, ?2, 'learner', 'manual', NULLIF(CAST(?3 AS BIGINT), 0), ?4, 0)",
+                   "iiii", ac->course_id, v->user_id, v->due_at, now))
+            return model_db_problem(p);
+    }
+    return LE_OK;
+}
+
+lerr assignments_advance(struct db *db, int64_t programme_id, int64_t user_id, struct problem *p)
+{
+    struct arena *a = arena_new(8192);
+    struct assignment_view *views;
+    int n;
+    lerr e = assignments_read(db, a,
+                              &(struct assignment_filter){.programme_id = programme_id, .user_id = user_id,
+                                                          .active_only = true},
+                              &views, &n)
+                 ? model_db_problem(p)
+                 : LE_OK;
+    int64_t now = time_now();
+    for (int i = 0; i < n && !e; i++)
+        if (!views[i].completed_at) e = assignment_advance(db, &views[i], now, p);
+    arena_free(a);
+    return e;
+}
+
+lerr programme_course_completed(struct db *db, int64_t course_id, int64_t user_id, struct problem *p)
+{
+    int64_t x;
+    lerr q = db_query_int(db, &x,
+                          "SELECT a.id FROM programme_assignments a JOIN programme_sets s ON s.programme_id = "
+                          "a.programme_id JOIN programme_set_courses sc ON sc.set_id = s.id WHERE a.user_id = ?1 AND "
+                          "sc.course_id = ?2 AND a.ended_at IS NULL AND a.completed_at IS NULL LIMIT 1",
+                          "ii", user_id, course_id);
+    if (q == LE_NOTFOUND) return LE_OK; /* the course is in none of the person's programmes */
+    if (q) return model_db_problem(p);
+    return assignments_advance(db, 0, user_id, p);
+}
+
+/* The rule's target checked, with its id; kind "user" finds the person by username. */
+static lerr rule_check(struct db *db, struct arena *a, const struct programme_rule_input *in, int64_t *user_id,
+                       struct problem *p)
+{
+    int64_t x;
+    const char *kind = in->kind ? in->kind : "";
+    if (str_eq(kind, "user")) {
+        struct user u;
+        if (user_get_by_username(db, a, in->username ? in->username : "", &u, p) == LE_OK) {
+            *user_id = u.id;
+            return LE_OK;
+        }
+        return problem_set(p, LE_INVALID, "username", "There is no user '%s'; check the username.",
+                           in->username ? in->username : "");
+    }
+    if (str_eq(kind, "department"))
+        return db_query_int(db, &x, "SELECT id FROM departments WHERE id = ?1", "i", in->department_id)
+                   ? problem_set(p, LE_INVALID, "department_id", "Choose the department whose people the programme is for.")
+                   : LE_OK;
+    if (str_eq(kind, "job_role"))
+        return db_query_int(db, &x, "SELECT id FROM job_roles WHERE id = ?1", "i", in->job_role_id)
+                   ? problem_set(p, LE_INVALID, "job_role_id", "Choose the job role whose people the programme is for.")
+                   : LE_OK;
+    if (str_eq(kind, "everyone")) return LE_OK;
+    return problem_set(p, LE_INVALID, "kind", "Choose whom to assign it to: a person, a department, a job role or everyone.");
+}
+
+static lerr rule_insert(struct db *db, int64_t programme_id, const struct programme_rule_input *in, int64_t user_id,
+                        int64_t actor_id, struct problem *p)
+{
+    int64_t x, dept = str_eq(in->kind, "department") ? in->department_id : 0,
+               role = str_eq(in->kind, "job_role") ? in->job_role_id : 0;
+    lerr q = db_query_int(db, &x,
+                          "SELECT id FROM programme_rules WHERE programme_id = ?1 AND kind = ?2 AND COALESCE(user_id, 0) "
+                          "= ?3 AND COALESCE(department_id, 0) = ?4 AND COALESCE(job_role_id, 0) = ?5",
+                          "isiii", programme_id, in->kind, user_id, dept, role);
+    if (q == LE_OK)
+        return problem_set(p, LE_CONFLICT, str_eq(in->kind, "user") ? "username" : "kind",
+                           "The programme is already assigned to them.");
+    if (q != LE_NOTFOUND) return model_db_problem(p);
+    return db_run(db,
+                  "INSERT INTO programme_rules (programme_id, kind, user_id, department_id, job_role_id, created_at, "
+                  "created_by) VALUES (?1, ?2, NULLIF(?3, 0), NULLIF(?4, 0), NULLIF(?5, 0), ?6, ?7)",
+                  "isiiiii", programme_id, in->kind, user_id, dept, role, time_now(), actor_id)
+               ? model_db_problem(p)
+               : LE_OK;
+}
+
+lerr programme_assign(struct db *db, struct arena *a, int64_t programme_id, const struct programme_rule_input *in,
+                      int64_t actor_id, int64_t *added_out, struct problem *p)
+{
+    int64_t user_id = 0, before = 0, after = 0;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
+    if (e) return e;
+    struct db_stmt *st = db_query(db, "SELECT code, status FROM programmes WHERE id = ?1", "i", programme_id);
+    const char *code = db_step(st) == DB_ROW ? arena_strdup(a, db_col_text(st, 0)) : NULL;
+    bool archived = code && str_eq(db_col_text(st, 1), "archived");
+    db_done(st);
+    if (!code) e = problem_set(p, LE_NOTFOUND, "code", "This programme no longer exists.");
+    if (!e && archived)
+        e = problem_set(p, LE_CONFLICT, "kind", "The programme '%s' is archived; make it active to assign it.", code);
+    if (!e) e = rule_check(db, a, in, &user_id, p);
+    const char *count = "SELECT COUNT(*) FROM programme_assignments WHERE programme_id = ?1 AND ended_at IS NULL";
+    if (!e && db_query_int(db, &before, count, "i", programme_id)) e = model_db_problem(p);
+    if (!e) e = rule_insert(db, programme_id, in, user_id, actor_id, p);
+    if (!e) e = programme_rules_sync(db, programme_id, 0, p);
+    if (!e && db_query_int(db, &after, count, "i", programme_id)) e = model_db_problem(p);
+    if (!e)
+        e = schedules_audit(db, a, actor_id, "programme.assign", code,
+                            json_pack("{s:s, s:s?, s:I, s:I, s:I}", "kind", in->kind, "username", in->username,
+                                      "department_id", (json_int_t)in->department_id, "job_role_id",
+                                      (json_int_t)in->job_role_id, "added", (json_int_t)(after - before)),
+                            p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    if (added_out) *added_out = e ? 0 : after - before;
+    return e;
+}
+
+json_t *programme_rules_json(struct db *db, struct arena *a, int64_t programme_id)
+{
+    json_t *list = json_array();
+    struct db_stmt *st = db_query(db,
+                                  "SELECT r.id, r.kind, COALESCE(u.username, ''), COALESCE(d.name, ''), COALESCE(j.name, "
+                                  "'') FROM programme_rules r LEFT JOIN users u ON u.id = r.user_id LEFT JOIN departments "
+                                  "d ON d.id = r.department_id LEFT JOIN job_roles j ON j.id = r.job_role_id WHERE "
+                                  "r.programme_id = ?1 ORDER BY r.id",
+                                  "i", programme_id);
+    while (db_step(st) == DB_ROW) {
+        const char *kind = db_col_text(st, 1);
+        const char *who = str_eq(kind, "user") ? db_col_text(st, 2)
+                          : str_eq(kind, "department") ? db_col_text(st, 3)
+                          : str_eq(kind, "job_role")   ? db_col_text(st, 4)
+                                                       : "";
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "kind", kind,
+                                              "who", who));
+    }
+    db_done(st);
+    (void)a;
+    return list;
+}
+
+json_t *programme_assignments_json(struct db *db, struct arena *a, int64_t programme_id, const char *state)
+{
+    struct assignment_view *views;
+    int n;
+    enum assignment_state want = STATE_ASSIGNED;
+    bool filter = state && *state && assignment_state_parse(state, &want);
+    if (assignments_read(db, a, &(struct assignment_filter){.programme_id = programme_id}, &views, &n)) return NULL;
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++)
+        if (!filter || views[i].state == want) json_array_append_new(list, assignment_view_json(a, &views[i]));
+    return list;
+}

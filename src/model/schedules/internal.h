@@ -1,0 +1,57 @@
+/* What only the schedules domain's files share. */
+#ifndef LECTERN_MODEL_SCHEDULES_INTERNAL_H
+#define LECTERN_MODEL_SCHEDULES_INTERNAL_H
+
+#include "schedules.h"
+#include "../internal.h"
+#include "../people/people.h"
+#include "../platform/platform.h"
+
+/* Appends an audit entry about programme `code` with details d (stolen): LE_DB problem on
+ * failure. */
+lerr schedules_audit(struct db *db, struct arena *a, int64_t actor_id, const char *action, const char *code,
+                     json_t *d, struct problem *p);
+/* "2027-01-31" for a time (UTC), or NULL for 0. */
+const char *schedules_date(struct arena *a, int64_t t);
+/* Enrols the person of each given live assignment (0 = all of the programme's, or of the
+ * person's when programme_id is 0) in the courses of their open sets, and records the
+ * completion of those whose sets are all complete (assignment.c). */
+lerr assignments_advance(struct db *db, int64_t programme_id, int64_t user_id, struct problem *p);
+
+/* ---- Assignments as read with their progress (reading.c) ---- */
+struct assigned_course {
+    int64_t course_id;
+    const char *code, *title;
+    int set;                      /* index into the view's sets */
+    bool done;                    /* completed, in any enrolment of the person's */
+    bool enrolled;                /* a live enrolment */
+    bool archived;                /* the course is archived: nobody is enrolled in it any more */
+};
+struct assignment_view {
+    int64_t id, programme_id, user_id, assigned_at, due_at, completed_at, ended_at;
+    const char *code, *title, *status;          /* the programme's */
+    const char *username, *name;                /* the person's */
+    struct set_progress sets[PROGRAMME_SETS_MAX];
+    int n_sets;
+    struct assigned_course *courses;
+    int n_courses;
+    /* filled by the reader from the sets: */
+    bool all_complete;
+    int done, required;           /* courses counted towards the sets, and needed */
+    const struct assigned_course *next;         /* the first course to do in an open set */
+    enum assignment_state state;
+};
+struct assignment_filter {
+    int64_t programme_id, user_id;  /* 0 = any */
+    int64_t manager_id;             /* 0 = anyone's; else only their reporting line */
+    bool active_only;               /* only active programmes */
+    bool with_ended;                /* also people who left the assigned group */
+};
+/* The assignments the filter selects, in one query: by due date (none last), programme code
+ * and person. */
+lerr assignments_read(struct db *db, struct arena *a, const struct assignment_filter *f, struct assignment_view **out,
+                      int *n_out);
+/* The JSON of one assignment: programme, person, state, due, progress and what to do next. */
+json_t *assignment_view_json(struct arena *a, const struct assignment_view *v);
+
+#endif

@@ -1,0 +1,116 @@
+/* The schedules domain (docs/schedules.md): programmes, each an ordered list of course sets
+ * ("all of these" or "any N of these", optionally closed until the set before is complete),
+ * assigned to people by rules that follow them as they join, move and leave, with due dates,
+ * extensions and each person's state. It uses courses, people and platform, and hears from them
+ * through their tables (schedules_init): people moving, courses completed. */
+#ifndef LECTERN_MODEL_SCHEDULES_H
+#define LECTERN_MODEL_SCHEDULES_H
+
+#include "../courses/courses.h"
+
+/* Registers with the domains below: assignments follow people who move (people_on_moved), a
+ * completed course opens the next set (course_on_complete), and a department or job role a
+ * programme is assigned to cannot be deleted. model_init calls it after courses_init. */
+void schedules_init(void);
+
+/* ---- Set logic and states (progress.c): no database, so unit tests call them ---- */
+struct set_progress {
+    int n_courses;                /* the set's courses */
+    int n_done;                   /* how many of them the person has completed */
+    int require_n;                /* 0 = all of them */
+    bool after_previous;          /* closed until the set before it is complete */
+    bool open, complete;          /* filled by programme_progress */
+};
+/* Fills each set's open and complete in order; true when every set is complete (and there is
+ * at least one). A set asking more courses than it has asks all of them. */
+bool programme_progress(struct set_progress *sets, int n);
+enum assignment_state { STATE_ASSIGNED, STATE_IN_PROGRESS, STATE_COMPLETE, STATE_OVERDUE };
+/* Complete when completed_at is set; else overdue once due_at (0 = none) has passed; else in
+ * progress when something is done, or assigned. */
+enum assignment_state assignment_state(int64_t completed_at, int64_t due_at, bool started, int64_t now);
+/* "assigned", "in_progress", "complete", "overdue" */
+const char *assignment_state_name(enum assignment_state s);
+/* The state a name means; false for none. */
+bool assignment_state_parse(const char *name, enum assignment_state *out);
+
+/* ---- Programmes (programme.c) ---- */
+#define PROGRAMME_SETS_MAX 20
+#define PROGRAMME_SET_COURSES_MAX 50
+struct programme_set_input {
+    const char *courses;          /* course codes separated by commas, spaces or new lines */
+    int require_n;                /* 0 = all */
+    bool after_previous;
+};
+struct programme_input {
+    const char *code, *title, *summary, *status;  /* NULL = unchanged (create: "", "active") */
+    int due_days;                 /* -1 = unchanged, 0 = none, N days after assignment */
+    const char *due_date;         /* "YYYY-MM-DD" fixed due date; "" = none; NULL = unchanged */
+    const struct programme_set_input *sets;       /* create only */
+    int n_sets;
+};
+#define PROGRAMME_INPUT_INIT {.due_days = -1}
+/* A code, a title and good sets are required; each set's unknown course, a require larger
+ * than its courses or an empty set is an error naming "sets[i]" (and nothing is written).
+ * Audited. */
+lerr programme_create(struct db *db, struct arena *a, const struct programme_input *in, int64_t actor_id,
+                      int64_t *id_out, struct problem *p);
+/* Title, summary, status and due date; a due date rule changes future assignments only. An
+ * active programme's rules are applied again (drafts and archived ones assign nobody new). */
+lerr programme_update(struct db *db, struct arena *a, int64_t id, const struct programme_input *in,
+                      int64_t actor_id, struct problem *p);
+/* Adds a set at the end; its people are enrolled in it when it is open. Errors name the
+ * set's own fields ("courses", "require"). */
+lerr programme_set_add(struct db *db, struct arena *a, int64_t programme_id, const struct programme_set_input *in,
+                       int64_t actor_id, struct problem *p);
+/* Removes a set (completions stay in the courses). */
+lerr programme_set_delete(struct db *db, struct arena *a, int64_t programme_id, int64_t set_id, int64_t actor_id,
+                          struct problem *p);
+/* The programme's id by code: LE_NOTFOUND (field "code") when there is none. */
+lerr programme_id_by_code(struct db *db, const char *code, int64_t *id_out, struct problem *p);
+/* {code, title, summary, summary_html, status, due: {days_after_assignment}|{date}|null,
+ * sets: [{id, position, require, after_previous, courses: [{code, title}]}], assigned} */
+json_t *programme_json(struct db *db, struct arena *a, int64_t id);
+/* Every programme, by code: code, title, status, sets, assigned. */
+json_t *programmes_json(struct db *db, struct arena *a);
+/* The courses a set may hold (not archived), by code: [{code, title}], at most 1000. */
+json_t *programme_course_choices(struct db *db);
+
+/* ---- Assignments (assignment.c) ---- */
+/* kind "user" (username), "department" (its whole subtree), "job_role" or "everyone".
+ * Assigning enrols the people it matches in the courses of the sets open to them. Audited. */
+struct programme_rule_input {
+    const char *kind;
+    const char *username;
+    int64_t department_id, job_role_id;
+};
+lerr programme_assign(struct db *db, struct arena *a, int64_t programme_id, const struct programme_rule_input *in,
+                      int64_t actor_id, int64_t *added_out, struct problem *p);
+/* Brings assignments in step with the rules: assigns the people an active programme's rules
+ * match, ends (keeping the row and its history) those no rule matches any more, and enrols the
+ * assigned in the courses of their open sets. programme_id / user_id 0 = all. */
+lerr programme_rules_sync(struct db *db, int64_t programme_id, int64_t user_id, struct problem *p);
+/* Looks again at user_id's assignments that hold course_id: enrols them in sets that opened
+ * and records the programme's completion. */
+lerr programme_course_completed(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
+/* The programme's rules: [{id, kind, username | department | job_role}]. */
+json_t *programme_rules_json(struct db *db, struct arena *a, int64_t programme_id);
+/* The programme's live assignments, by name: [{username, name, state, due, assigned_at,
+ * completed_at, done, required}]; state NULL = any. */
+json_t *programme_assignments_json(struct db *db, struct arena *a, int64_t programme_id, const char *state);
+
+/* ---- Extensions (extension.c) ---- */
+/* Moves the person's due date later (due "YYYY-MM-DD", the end of that day UTC), with a
+ * reason. Administrators extend anyone's; a manager only for people in their reporting line.
+ * A date not after the current due date is refused (field "due"). Audited. */
+lerr programme_extend(struct db *db, struct arena *a, int64_t programme_id, const char *username, const char *due,
+                      const char *reason, int64_t actor_id, unsigned actor_roles, struct problem *p);
+
+/* ---- My plan and the team's (plan.c) ---- */
+/* The person's assigned active programmes, soonest due first: [{code, title, state, due,
+ * overdue, percent, done, required, next: {code, title} | null, sets: [...]}], in one query. */
+json_t *plan_json(struct db *db, struct arena *a, int64_t user_id);
+/* For a manager: the live assignments of their reporting line that are not complete, overdue
+ * first then by due date (administrators: everyone's). */
+json_t *team_plan_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles);
+
+#endif

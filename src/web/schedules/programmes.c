@@ -1,0 +1,334 @@
+/* Programmes for administrators: /admin/programmes (the list and a form for a new one), a
+ * programme's page (its settings, course sets, assignment rules and the people assigned, with
+ * their state, filterable and exported as CSV), and /api/v1/programmes. */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+#include "../people/people.h"
+
+/* The programme the path names; false with a 404 answered when there is none. */
+static bool find_programme(struct request *req, struct response *res, int64_t *id)
+{
+    struct problem p = {0};
+    if (programme_id_by_code(req->db, req_param(req, "code"), id, &p) == LE_OK) return true;
+    web_fail(res, &p);
+    return false;
+}
+
+/* "all" (or nothing) is 0; a number of courses from 1; anything else -1. */
+static int require_parse(const char *s)
+{
+    if (!s || !*s || str_eq(s, "all")) return 0;
+    char *end;
+    long n = strtol(s, &end, 10);
+    return *end || n < 1 || n > 1000 ? -1 : (int)n;
+}
+
+/* One set of an API body: {"courses": [CODE] or "A, B", "require": "all" | N, "after_previous"}. */
+static bool set_from_json(struct request *req, json_t *j, int i, struct programme_set_input *out, struct problem *p)
+{
+    const char *field = arena_sprintf(req->arena, "sets[%d]", i);
+    json_t *courses = json_object_get(j, "courses"), *req_n = json_object_get(j, "require");
+    if (!json_is_object(j) || !(json_is_array(courses) || json_is_string(courses))) {
+        problem_set(p, LE_INVALID, field, "Set %d: give its courses as a list of course codes.", i + 1);
+        return false;
+    }
+    const char *list = json_is_string(courses) ? json_string_value(courses) : "";
+    size_t k;
+    json_t *c;
+    json_array_foreach(courses, k, c) list = arena_sprintf(req->arena, "%s%s%s", list, k ? "," : "",
+                                                           json_is_string(c) ? json_string_value(c) : "?");
+    out->courses = list;
+    out->require_n = json_is_integer(req_n) ? (int)json_integer_value(req_n)
+                     : json_is_string(req_n) ? require_parse(json_string_value(req_n))
+                     : req_n ? -1 : 0;
+    if (out->require_n < 0 || (json_is_integer(req_n) && json_integer_value(req_n) < 1)) {
+        problem_set(p, LE_INVALID, field, "Set %d: require is \"all\" or how many of its courses (from 1).", i + 1);
+        return false;
+    }
+    out->after_previous = json_is_true(json_object_get(j, "after_previous"));
+    return true;
+}
+
+/* The sets and the due date of an API body into in. */
+static bool programme_from_json(struct request *req, struct programme_input *in, struct problem *p)
+{
+    json_t *body = req_json(req);
+    json_t *sets = json_object_get(body, "sets"), *due = json_object_get(body, "due");
+    if (sets && !json_is_array(sets)) {
+        problem_set(p, LE_INVALID, "sets", "Give the sets as a list: [{\"courses\": [...], \"require\": \"all\"}].");
+        return false;
+    }
+    in->n_sets = (int)json_array_size(sets);
+    if (in->n_sets > PROGRAMME_SETS_MAX) return true; /* the model says so */
+    struct programme_set_input *list = arena_alloc(req->arena, (size_t)(in->n_sets + 1) * sizeof *list);
+    for (int i = 0; i < in->n_sets; i++)
+        if (!set_from_json(req, json_array_get(sets, (size_t)i), i, &list[i], p)) return false;
+    in->sets = list;
+    if (!due || json_is_null(due)) return true;
+    json_t *days = json_object_get(due, "days_after_assignment"), *date = json_object_get(due, "date");
+    if (json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 3650 && !date)
+        in->due_days = (int)json_integer_value(days);
+    else if (json_is_string(date) && !days)
+        in->due_date = json_string_value(date);
+    else {
+        problem_set(p, LE_INVALID, "due", "Give the due date as {\"days_after_assignment\": N} (1 to 3650) or {\"date\": \"YYYY-MM-DD\"}.");
+        return false;
+    }
+    return true;
+}
+
+/* A page's form: its fields as sent (an empty number or date is none). */
+static void programme_from_form(struct request *req, struct programme_input *in)
+{
+    in->title = req_param(req, "title");
+    in->summary = req_param(req, "summary");
+    in->status = req_param(req, "status");
+    if (req_has_param(req, "due_days") || !req->is_api) in->due_days = (int)req_param_int(req, "due_days", 0);
+    in->due_date = req_param(req, "due_date");
+    if (!in->due_date && !req->is_api) in->due_date = "";
+}
+
+/* words: programmes.status_{draft,active,archived} */
+static const char *status_label(struct request *req, json_t *j)
+{
+    return T(req, arena_sprintf(req->arena, "programmes.status_%s", json_string_value(json_object_get(j, "status"))));
+}
+
+/* After a change: the programme as it is now, and for a page its address with a flash. */
+static void programme_changed(struct request *req, struct response *res, int64_t id, int status, const char *flash)
+{
+    json_t *programme = programme_json(req->db, req->arena, id);
+    if (status) res->status = status;
+    const char *code = json_string_value(json_object_get(programme, "code"));
+    res->redirect = code ? arena_sprintf(req->arena, "/admin/programmes/%s", code) : "/admin/programmes";
+    res->model = json_pack("{s:o*}", "programme", programme);
+    web_flash(req, res, flash);
+}
+
+void h_programmes_list(struct request *req, struct response *res)
+{
+    json_t *list = programmes_json(req->db, req->arena);
+    size_t i;
+    json_t *x;
+    if (!req->is_api) json_array_foreach(list, i, x) json_object_set_new(x, "status_label", json_string(status_label(req, x)));
+    res->model = json_pack("{s:o}", "programmes", list);
+    res->template = "schedules/programmes";
+    res->title = T(req, "programmes.title");
+}
+
+void h_programme_create(struct request *req, struct response *res)
+{
+    struct programme_input in = PROGRAMME_INPUT_INIT;
+    struct problem p = {0};
+    programme_from_form(req, &in);
+    in.code = req_param(req, "code");
+    int64_t id;
+    if ((req_json(req) && !programme_from_json(req, &in, &p)) ||
+        programme_create(req->db, req->arena, &in, req->user->id, &id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    programme_changed(req, res, id, 201, "flash.programme_saved");
+}
+
+/* The programme's status, its sets' requirements and its rules in words, and the choices of
+ * the forms that change them. */
+static void programme_page_words(struct request *req, json_t *model)
+{
+    json_t *programme = json_object_get(model, "programme"), *x;
+    size_t i;
+    json_object_set_new(programme, "status_label", json_string(status_label(req, programme)));
+    json_object_set(model, "programme_code", json_object_get(programme, "code"));
+    json_array_foreach(json_object_get(programme, "sets"), i, x)
+    {
+        json_t *require = json_object_get(x, "require");
+        if (json_is_integer(require)) json_object_set(x, "require_any", require);
+    }
+    /* words: programmes.kind_{user,department,job_role,everyone} */
+    static const char *const kinds[] = {"job_role", "department", "user", "everyone"};
+    json_array_foreach(json_object_get(model, "rules"), i, x) json_object_set_new(
+        x, "kind_label",
+        json_string(T(req, arena_sprintf(req->arena, "programmes.kind_%s", json_string_value(json_object_get(x, "kind"))))));
+    json_t *kind_options = json_array(), *status_options = json_array();
+    for (i = 0; i < 4; i++)
+        json_array_append_new(kind_options, json_pack("{s:s, s:s}", "value", kinds[i], "label",
+                                                      T(req, arena_sprintf(req->arena, "programmes.kind_%s", kinds[i]))));
+    static const char *const statuses[] = {"draft", "active", "archived"};
+    const char *status = json_string_value(json_object_get(programme, "status"));
+    for (i = 0; i < 3; i++)
+        json_array_append_new(status_options,
+                              json_pack("{s:s, s:s, s:b}", "value", statuses[i], "label",
+                                        T(req, arena_sprintf(req->arena, "programmes.status_%s", statuses[i])), "selected",
+                                        str_eq(status, statuses[i])));
+    json_object_set_new(model, "kinds", kind_options);
+    json_object_set_new(model, "statuses", status_options);
+}
+
+/* The page's choices and words: courses for a new set, the organisation for an assignment,
+ * the states to filter by. */
+static void programme_page(struct request *req, struct response *res, int64_t id, json_t *assignments)
+{
+    /* words: schedules.state_{assigned,in_progress,complete,overdue} */
+    static const char *const states[] = {"assigned", "in_progress", "complete", "overdue"};
+    const char *chosen = req_param(req, "state");
+    json_t *filter = json_array();
+    for (size_t i = 0; i < 4; i++)
+        json_array_append_new(filter, json_pack("{s:s, s:s, s:b}", "value", states[i], "label",
+                                                T(req, arena_sprintf(req->arena, "schedules.state_%s", states[i])),
+                                                "selected", str_eq(chosen, states[i])));
+    web_assignment_labels(req, assignments);
+    json_object_set_new(res->model, "states", filter);
+    programme_page_words(req, res->model);
+    json_object_set_new(res->model, "courses", programme_course_choices(req->db));
+    json_object_set_new(res->model, "csv_href",
+                        json_string(arena_sprintf(req->arena, "/admin/programmes/%s/assignments.csv%s%s",
+                                                  req_param(req, "code"), chosen && *chosen ? "?state=" : "",
+                                                  chosen && *chosen ? web_query_value(req->arena, chosen) : "")));
+    web_org_choices(req, res->model);
+    res->template = "schedules/programme";
+}
+
+/* The assignments the request asks for (?state=); false with a 422 for an unknown state. */
+static json_t *assignments_asked(struct request *req, struct response *res, int64_t id)
+{
+    const char *state = req_param(req, "state");
+    enum assignment_state s;
+    if (state && *state && !assignment_state_parse(state, &s)) {
+        res_error(res, LE_INVALID, "state", "Choose the state: assigned, in_progress, complete or overdue.");
+        return NULL;
+    }
+    json_t *list = programme_assignments_json(req->db, req->arena, id, state);
+    if (!list) res_error(res, LE_DB, NULL, "The assignments could not be read; try again.");
+    return list;
+}
+
+void h_programme_show(struct request *req, struct response *res)
+{
+    int64_t id;
+    if (!find_programme(req, res, &id)) return;
+    json_t *programme = programme_json(req->db, req->arena, id);
+    json_t *assignments = req->is_api ? NULL : assignments_asked(req, res, id);
+    if (!programme || (!req->is_api && !assignments)) {
+        json_decref(programme);
+        if (!res->problem.code) res_error(res, LE_DB, NULL, "The programme could not be read; try again.");
+        return;
+    }
+    res->model = json_pack("{s:o, s:o}", "programme", programme, "rules", programme_rules_json(req->db, req->arena, id));
+    res->title = json_string_value(json_object_get(programme, "title"));
+    if (req->is_api) return;
+    json_object_set_new(res->model, "assignments", assignments);
+    programme_page(req, res, id, assignments);
+}
+
+void h_programme_update(struct request *req, struct response *res)
+{
+    int64_t id;
+    if (!find_programme(req, res, &id)) return;
+    struct programme_input in = PROGRAMME_INPUT_INIT;
+    programme_from_form(req, &in);
+    struct problem p = {0};
+    if (programme_update(req->db, req->arena, id, &in, req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    programme_changed(req, res, id, 0, "flash.programme_saved");
+}
+
+void h_programme_set_add(struct request *req, struct response *res)
+{
+    int64_t id;
+    if (!find_programme(req, res, &id)) return;
+    struct programme_set_input in = {.courses = req_param(req, "courses"),
+                                     .require_n = require_parse(req_param(req, "require")),
+                                     .after_previous = req_param_bool(req, "after_previous")};
+    struct problem p = {0};
+    if (in.require_n < 0)
+        problem_set(&p, LE_INVALID, "require", "Leave how many empty for all of the courses, or give a number from 1.");
+    if (p.code || programme_set_add(req->db, req->arena, id, &in, req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    programme_changed(req, res, id, 201, "flash.programme_set_added");
+}
+
+void h_programme_set_delete(struct request *req, struct response *res)
+{
+    int64_t id;
+    if (!find_programme(req, res, &id)) return;
+    struct problem p = {0};
+    if (programme_set_delete(req->db, req->arena, id, req_param_int(req, "id", 0), req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    programme_changed(req, res, id, 0, "flash.programme_set_deleted");
+}
+
+/* Whom to assign: the kind sent, or the one the API body's field implies. */
+static const char *assign_kind(struct request *req)
+{
+    const char *kind = req_param(req, "kind");
+    if (kind && *kind) return kind;
+    if (req_param(req, "username")) return "user";
+    if (req_has_param(req, "department_id")) return "department";
+    if (req_has_param(req, "job_role_id")) return "job_role";
+    if (req_param_bool(req, "everyone")) return "everyone";
+    return "";
+}
+
+void h_programme_assign(struct request *req, struct response *res)
+{
+    int64_t id, added = 0;
+    if (!find_programme(req, res, &id)) return;
+    struct programme_rule_input in = {.kind = assign_kind(req), .username = req_param(req, "username"),
+                                      .department_id = req_param_int(req, "department_id", 0),
+                                      .job_role_id = req_param_int(req, "job_role_id", 0)};
+    struct problem p = {0};
+    if (programme_assign(req->db, req->arena, id, &in, req->user->id, &added, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = json_pack("{s:I, s:o}", "added", (json_int_t)added, "rules", programme_rules_json(req->db, req->arena, id));
+    web_flash(req, res, "flash.programme_assigned");
+    res->redirect = arena_sprintf(req->arena, "/admin/programmes/%s", req_param(req, "code"));
+}
+
+/* The assignments of the programme the path names, as the request asks; NULL when answered. */
+static json_t *programme_assignments_asked(struct request *req, struct response *res)
+{
+    int64_t id;
+    return find_programme(req, res, &id) ? assignments_asked(req, res, id) : NULL;
+}
+
+void h_programme_assignments(struct request *req, struct response *res)
+{
+    json_t *list = programme_assignments_asked(req, res);
+    if (list) res->model = json_pack("{s:o}", "items", list);
+}
+
+void h_programme_assignments_csv(struct request *req, struct response *res)
+{
+    json_t *list = programme_assignments_asked(req, res);
+    if (!list) return;
+    static const char *const cols[] = {"username", "name", "state", "due", "assigned_at", "completed_at",
+                                       "done", "required", "percent"};
+    web_csv_answer(req, res, cols, sizeof cols / sizeof cols[0], list,
+                   arena_sprintf(req->arena, "%s-assignments.csv", req_param(req, "code")));
+    json_decref(list);
+}
+
+void h_programme_extend(struct request *req, struct response *res)
+{
+    int64_t id;
+    if (!find_programme(req, res, &id)) return;
+    struct problem p = {0};
+    if (programme_extend(req->db, req->arena, id, req_param(req, "username"), req_param(req, "due"),
+                         req_param(req, "reason"), req->user->id, req->user->roles, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:s, s:s}", "username", req_param(req, "username"), "due", req_param(req, "due"));
+    web_flash(req, res, "flash.programme_extended");
+    res->redirect = "/team/plan";
+}
