@@ -23,6 +23,39 @@ static lerr attendance_follow_up(struct db *db, struct arena *a, int64_t event_i
     return manager ? planning_tell_about(db, a, event_id, manager, user, "no_show", NULL, p) : LE_OK;
 }
 
+lerr attendance_find_booked(struct db *db, int64_t event_id, const char *username, struct booked_person *out,
+                            struct problem *p)
+{
+    *out = (struct booked_person){0};
+    struct db_stmt *st = db_query(db,
+                                  "SELECT b.id, b.user_id, e.activity_id FROM event_bookings b JOIN users u ON u.id = "
+                                  "b.user_id JOIN events e ON e.id = b.event_id WHERE b.event_id = ?1 AND u.username = ?2 "
+                                  "AND b.state = 'booked'",
+                                  "is", event_id, username ? username : "");
+    if (!st) return model_db_problem(p);
+    if (db_step(st) == DB_ROW)
+        out->booking_id = db_col_int(st, 0), out->user_id = db_col_int(st, 1), out->activity_id = db_col_int(st, 2);
+    db_done(st);
+    if (!out->booking_id)
+        return problem_set(p, LE_NOTFOUND, "username", "'%s' holds no seat on this event; only booked people have attendance.",
+                           username ? username : "");
+    return LE_OK;
+}
+
+lerr attendance_set(struct db *db, struct arena *a, int64_t event_id, const struct booked_person *who,
+                    const char *status, int64_t actor_id, struct problem *p)
+{
+    lerr e = db_run(db, "UPDATE event_bookings SET attendance = ?2, attendance_by = ?3, attendance_at = ?4 WHERE id = ?1",
+                    "isii", who->booking_id, status, actor_id, time_now())
+                 ? model_db_problem(p)
+                 : LE_OK;
+    if (!e) e = attendance_follow_up(db, a, event_id, who->activity_id, who->user_id, status, p);
+    if (!e)
+        e = planning_audit(db, a, actor_id, "event.attendance", "event", event_id,
+                           json_pack("{s:I, s:s}", "user_id", (json_int_t)who->user_id, "status", status), p);
+    return e;
+}
+
 lerr attendance_record(struct db *db, struct arena *a, int64_t event_id, const char *username, const char *status,
                        int64_t actor_id, struct problem *p)
 {
@@ -30,27 +63,11 @@ lerr attendance_record(struct db *db, struct arena *a, int64_t event_id, const c
     for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) known |= str_eq(status, statuses[i]);
     if (!known)
         return problem_set(p, LE_INVALID, "status", "Give the attendance as attended, partly, no_show or excused.");
-    int64_t booking = 0, user = 0, activity = 0;
-    struct db_stmt *st = db_query(db,
-                                  "SELECT b.id, b.user_id, e.activity_id FROM event_bookings b JOIN users u ON u.id = "
-                                  "b.user_id JOIN events e ON e.id = b.event_id WHERE b.event_id = ?1 AND u.username = ?2 "
-                                  "AND b.state = 'booked'",
-                                  "is", event_id, username ? username : "");
-    if (!st) return model_db_problem(p);
-    if (db_step(st) == DB_ROW) booking = db_col_int(st, 0), user = db_col_int(st, 1), activity = db_col_int(st, 2);
-    db_done(st);
-    if (!booking)
-        return problem_set(p, LE_NOTFOUND, "username", "'%s' holds no seat on this event; only booked people have attendance.",
-                           username ? username : "");
+    struct booked_person who;
+    lerr e = attendance_find_booked(db, event_id, username, &who, p);
+    if (e) return e;
     if (db_tx_begin(db)) return model_db_problem(p);
-    lerr e = db_run(db, "UPDATE event_bookings SET attendance = ?2, attendance_by = ?3, attendance_at = ?4 WHERE id = ?1",
-                    "isii", booking, status, actor_id, time_now())
-                 ? model_db_problem(p)
-                 : LE_OK;
-    if (!e) e = attendance_follow_up(db, a, event_id, activity, user, status, p);
-    if (!e)
-        e = planning_audit(db, a, actor_id, "event.attendance", "event", event_id,
-                           json_pack("{s:I, s:s}", "user_id", (json_int_t)user, "status", status), p);
+    e = attendance_set(db, a, event_id, &who, status, actor_id, p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;
 }

@@ -62,4 +62,16 @@ lerr planning_conflicts_settle(json_t *conflicts, const char *reason, bool may_o
 lerr planning_override_audit(struct db *db, struct arena *a, int64_t actor_id, int64_t event_id, const char *reason,
                              json_t *conflicts, struct problem *p);
 
+/* A booked person of an event (attendance.c). */
+struct booked_person {
+    int64_t booking_id, user_id, activity_id;
+};
+/* username's live, booked place on the event: LE_NOTFOUND (field "username") when they hold none. */
+lerr attendance_find_booked(struct db *db, int64_t event_id, const char *username, struct booked_person *out,
+                            struct problem *p);
+/* Records the event's attendance for them and what it sets off (completion, the no-show
+ * report), audited; inside the caller's transaction. */
+lerr attendance_set(struct db *db, struct arena *a, int64_t event_id, const struct booked_person *who,
+                    const char *status, int64_t actor_id, struct problem *p);
+
 #endif

@@ -288,6 +288,18 @@ json_t *approvals_json(struct db *db, int64_t viewer_id, bool admin);
 #define APPROVAL_REMINDER_AFTER (2 * 86400)
 lerr planning_reminders_scan(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p);
 
+/* ---- Attendance by dated part (attendance_parts.c) ---- */
+/* Records a booked person's attendance at one part (1 = the first) of the event: "attended",
+ * "no_show" or "excused". When every part is marked, the event's attendance follows (every
+ * part attended: "attended"; some: "partly"; every part excused: "excused"; else "no_show")
+ * with what attendance_record sets off. LE_INVALID naming "status" or "part". Audited. */
+lerr attendance_record_part(struct db *db, struct arena *a, int64_t event_id, const char *username, int64_t position,
+                            const char *status, int64_t actor_id, struct problem *p);
+/* {"parts": [{"position", "starts_at", "ends_at"}], "people": [{"username", "first_name",
+ * "last_name", "attendance" (the event's, or null), "parts": [{"position", "status"|null}]}]},
+ * the booked people by name. Two queries. */
+json_t *attendance_parts_json(struct db *db, int64_t event_id);
+
 /* ---- Attendance extras (attendance.c) ---- */
 /* Marks every booked person without attendance as attended, in one transaction, completing
  * the session for each. *n_out: how many were marked. Audited. */

@@ -81,18 +81,19 @@ void h_booking_delete(struct request *req, struct response *res)
 void h_attendance(struct request *req, struct response *res)
 {
     struct event_access ev;
-    if (!web_event_access(req, res, &ev)) return;
-    if (!ev.manager && !ev.trainer) {
-        res_error(res, LE_FORBIDDEN, "id", "Only the event's trainers, the course's instructors and administrators take attendance.");
-        return;
-    }
+    if (!web_event_access(req, res, &ev) || !web_may_take_attendance(res, &ev)) return;
     struct problem p = {0};
     const char *username = req_param(req, "username"), *status = req_param(req, "status");
-    if (attendance_record(req->db, req->arena, ev.ref.id, username, status, req->user->id, &p)) {
+    int64_t part = req_param_int(req, "part", 0);
+    lerr e = req_has_param(req, "part")
+                 ? attendance_record_part(req->db, req->arena, ev.ref.id, username, part, status, req->user->id, &p)
+                 : attendance_record(req->db, req->arena, ev.ref.id, username, status, req->user->id, &p);
+    if (e) {
         web_fail(res, &p);
         return;
     }
     res->model = json_pack("{s:s, s:s}", "username", username, "status", status);
+    if (req_has_param(req, "part")) json_object_set_new(res->model, "part", json_integer(part));
     web_flash(req, res, "flash.attendance_saved");
-    res->redirect = web_session_href(req, &ev);
+    res->redirect = req_has_param(req, "part") ? web_attendance_href(req, &ev) : web_session_href(req, &ev);
 }

@@ -48,6 +48,12 @@ void h_bookings_list(struct request *req, struct response *res);
 void h_booking_create(struct request *req, struct response *res);
 void h_booking_delete(struct request *req, struct response *res);
 void h_attendance(struct request *req, struct response *res);
+void h_attendance_parts(struct request *req, struct response *res);
+/* Whether the viewer takes the event's attendance (its trainers, the course's instructors,
+ * administrators); false with the answer set (attendance.c). */
+bool web_may_take_attendance(struct response *res, const struct event_access *ev);
+/* The event's attendance sheet page. */
+const char *web_attendance_href(struct request *req, const struct event_access *ev);
 void h_my_calendar(struct request *req, struct response *res);
 void h_feed_renew(struct request *req, struct response *res);
 void h_feed(struct request *req, struct response *res);

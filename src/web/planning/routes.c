@@ -57,6 +57,7 @@ static const struct param_spec p_event[] = {
     {"username", P_USERNAME, 0, 0, 100},
     {"status", P_STR, 0, 0, 20},
     {"override_reason", P_STR, 0, 0, 1000},
+    {"part", P_INT, 0, 1, EVENT_PARTS_MAX},
     PARAMS_END,
 };
 /* The API's "usernames" may be a list, which the handler reads from the body itself. */
@@ -146,6 +147,7 @@ static const struct route routes[] = {
     {"POST", SE "/bookings", h_booking_create, CAP_SIGNED_IN, p_event, 0},
     {"POST", SE "/bookings/cancel", h_booking_delete, CAP_SIGNED_IN, p_event, 0},
     {"POST", SE "/attendance", h_attendance, CAP_SIGNED_IN, p_event, 0},
+    {"GET", SE "/attendance", h_attendance_parts, CAP_SIGNED_IN, p_event, 0},
     {"GET", SE "/book-people", h_bulk_booking_page, CAP_COURSES_CONTENT, p_bulk_page, 0},
     {"POST", SE "/book-people", h_bulk_booking, CAP_COURSES_CONTENT, p_bulk_page, 0},
     {"POST", SE "/bookings/move", h_booking_move, CAP_COURSES_CONTENT, p_move, 0},
@@ -158,6 +160,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/events/{id:int}/bookings", h_booking_create, CAP_SIGNED_IN, p_event, 0},
     {"DELETE", "/api/v1/events/{id:int}/bookings/{username:name}", h_booking_delete, CAP_SIGNED_IN, p_event, 0},
     {"POST", "/api/v1/events/{id:int}/attendance", h_attendance, CAP_SIGNED_IN, p_event, 0},
+    {"GET", "/api/v1/events/{id:int}/attendance", h_attendance_parts, CAP_SIGNED_IN, p_event, 0},
     /* Approvals (approvals.c): any line manager decides for their reports, so signed in is
      * enough to ask; the model answers 404 for anyone else's. */
     {"GET", "/approvals", h_approvals_list, CAP_SIGNED_IN, NULL, 0},
