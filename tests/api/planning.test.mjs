@@ -67,6 +67,19 @@ test('rooms are listed, changed, refused with a located error, and never deleted
   await call(ivy, 'POST', `/api/v1/events/${ev}/cancel`, undefined, 200);
 });
 
+test('a virtual room keeps its meeting address and dial-in text, and its events show them', async () => {
+  const dial = 'Dial +44 20 7946 0000\nAccess code 123 456';
+  assert.equal((await call(admin, 'POST', '/api/v1/rooms', { name: 'Online 1', meeting_url: 'https://meet.example.org/one', dial_in: 'x'.repeat(2001) }, 422)).json.error.field, 'dial_in');
+  const online = (await call(admin, 'POST', '/api/v1/rooms', { name: 'Online 1', meeting_url: 'https://meet.example.org/one', dial_in: dial }, 201)).json.id;
+  assert.equal((await call(ivy, 'GET', `/api/v1/rooms/${online}`, undefined, 200)).json.room.dial_in, dial);
+  const ev = (await call(ivy, 'POST', `/api/v1/courses/${COURSE}/events`, eventBody({ title: 'Online briefing', room_id: online, starts_at: later(30), ends_at: later(30, 17) }), 201)).json.id;
+  const shown = (await call(lea, 'GET', `/api/v1/events/${ev}`, undefined, 200)).json.event.room;
+  assert.deepEqual([shown.meeting_url, shown.dial_in], ['https://meet.example.org/one', dial]);
+  await call(admin, 'PATCH', `/api/v1/rooms/${online}`, { dial_in: 'Dial +44 20 7946 0001' }, 200);
+  assert.equal((await call(ivy, 'GET', `/api/v1/rooms/${online}`, undefined, 200)).json.room.dial_in, 'Dial +44 20 7946 0001');
+  await call(ivy, 'POST', `/api/v1/events/${ev}/cancel`, undefined, 200);
+});
+
 test('an event is refused, naming the field, for an end before its start, an unknown zone, room or trainer', async () => {
   const cases = [
     [{ ends_at: later(9) }, 'ends_at'],

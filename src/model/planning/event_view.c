@@ -11,12 +11,12 @@
     "e.note, e.state, r.id, r.name, r.site, r.address, r.capacity, r.meeting_url, "                                  \
     "(SELECT COUNT(*) FROM event_bookings w WHERE w.event_id = e.id AND w.state = 'waitlisted'), "                 \
     "(SELECT b.state FROM event_bookings b WHERE b.event_id = e.id AND b.user_id = ?1 AND b.state NOT IN ('cancelled', 'declined')), " \
-    "e.external_trainers, tu.username, pt.position, pt.starts_at, pt.ends_at "                                     \
+    "e.external_trainers, tu.username, pt.position, pt.starts_at, pt.ends_at, r.dial_in "                                     \
     "FROM events e JOIN courses c ON c.id = e.course_id LEFT JOIN rooms r ON r.id = e.room_id "                     \
     "LEFT JOIN event_trainers t ON t.event_id = e.id LEFT JOIN users tu ON tu.id = t.user_id "                      \
     "LEFT JOIN event_parts pt ON pt.event_id = e.id "
 /* Columns after EVENT_SELECT's event columns. */
-enum { COL_EXTERNAL = 25, COL_TRAINER, COL_PART_POSITION, COL_PART_START, COL_PART_END };
+enum { COL_EXTERNAL = 25, COL_TRAINER, COL_PART_POSITION, COL_PART_START, COL_PART_END, COL_ROOM_DIAL_IN };
 #define EVENT_ROW_ORDER "tu.username, pt.position"
 
 static json_t *opt_time(struct db_stmt *st, int col)
@@ -29,9 +29,10 @@ static json_t *event_row_json(struct db_stmt *st, int64_t now)
     int64_t seats = db_col_int(st, 8), taken = db_col_int(st, 10), starts = db_col_int(st, 4);
     json_t *room = json_null();
     if (!db_col_is_null(st, 17))
-        room = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)db_col_int(st, 17), "name",
+        room = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 17), "name",
                          db_col_text(st, 18), "site", db_col_text(st, 19), "address", db_col_text(st, 20), "capacity",
-                         (json_int_t)db_col_int(st, 21), "meeting_url", db_col_text(st, 22));
+                         (json_int_t)db_col_int(st, 21), "meeting_url", db_col_text(st, 22), "dial_in",
+                         db_col_text(st, COL_ROOM_DIAL_IN));
     const char *state = db_col_text(st, 16);
     bool scheduled = str_eq(state, "scheduled");
     bool opened = db_col_is_null(st, 11) || db_col_int(st, 11) <= now;

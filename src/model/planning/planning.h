@@ -19,6 +19,7 @@ bool planning_parse_time(const char *s, const struct tz *zone, int64_t *out);
 #define ROOM_TEXT_MAX 2000
 struct room_input {
     const char *name, *site, *address, *resources, *notes, *meeting_url; /* NULL = unchanged / "" */
+    const char *dial_in;          /* a virtual room's dial-in text (numbers, access code) */
     int64_t capacity;             /* -1 = unchanged / 0 */
     int archived;                 /* -1 = unchanged / no */
 };

@@ -3,7 +3,7 @@
 #include <string.h>
 #include "internal.h"
 
-#define ROOM_COLS "id, name, site, address, capacity, resources, notes, meeting_url, archived"
+#define ROOM_COLS "id, name, site, address, capacity, resources, notes, meeting_url, archived, dial_in"
 
 static json_t *room_row_json(struct db_stmt *st)
 {
@@ -14,6 +14,7 @@ static json_t *room_row_json(struct db_stmt *st)
     const char *more[] = {"resources", "notes", "meeting_url"};
     for (int i = 0; i < 3; i++) json_object_set_new(r, more[i], json_string(db_col_text(st, 5 + i) ? db_col_text(st, 5 + i) : ""));
     json_object_set_new(r, "archived", json_boolean(db_col_int(st, 8)));
+    json_object_set_new(r, "dial_in", json_string(db_col_text(st, 9) ? db_col_text(st, 9) : ""));
     return r;
 }
 
@@ -48,9 +49,9 @@ static lerr room_check(struct arena *a, const struct room_input *in, bool creati
     if ((creating || name) && (!name || !*name))
         return problem_set(p, LE_INVALID, "name", "Give the room a name, such as \"Training room 2\".");
     if (name && utf8_chars(name) > 200) return problem_set(p, LE_INVALID, "name", "A room's name has at most 200 characters.");
-    const char *texts[] = {in->site, in->address, in->resources, in->notes};
-    const char *fields[] = {"site", "address", "resources", "notes"};
-    for (int i = 0; i < 4; i++)
+    const char *texts[] = {in->site, in->address, in->resources, in->notes, in->dial_in};
+    const char *fields[] = {"site", "address", "resources", "notes", "dial_in"};
+    for (int i = 0; i < 5; i++)
         if (texts[i] && strlen(texts[i]) > ROOM_TEXT_MAX)
             return problem_set(p, LE_INVALID, fields[i], "Write at most %d characters in %s.", ROOM_TEXT_MAX, fields[i]);
     if (in->capacity < -1 || in->capacity > 100000)
@@ -74,12 +75,13 @@ lerr room_create(struct db *db, struct arena *a, const struct room_input *in, in
     if (db_tx_begin(db)) return model_db_problem(p);
     struct db_stmt *st = db_query(db,
                                   "INSERT INTO rooms (name, site, address, capacity, resources, notes, meeting_url, "
-                                  "archived, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) "
-                                  "RETURNING id",
-                                  "sssisssii", arena_trim(a, in->name), in->site ? arena_trim(a, in->site) : "",
+                                  "archived, created_at, updated_at, dial_in) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                                  "?9, ?10) RETURNING id",
+                                  "sssisssiis", arena_trim(a, in->name), in->site ? arena_trim(a, in->site) : "",
                                   in->address ? in->address : "", in->capacity < 0 ? (int64_t)0 : in->capacity,
                                   in->resources ? in->resources : "", in->notes ? in->notes : "",
-                                  in->meeting_url ? in->meeting_url : "", (int64_t)(in->archived == 1), now);
+                                  in->meeting_url ? in->meeting_url : "", (int64_t)(in->archived == 1), now,
+                                  in->dial_in ? in->dial_in : "");
     e = st ? bulk_step_id(st, id_out) : LE_DB;
     if (e == LE_CONFLICT) e = room_name_taken(p);
     else if (e) e = model_db_problem(p);
@@ -102,10 +104,11 @@ lerr room_update(struct db *db, struct arena *a, int64_t id, const struct room_i
                     "UPDATE rooms SET name = COALESCE(?2, name), site = COALESCE(?3, site), address = COALESCE(?4, "
                     "address), capacity = CASE WHEN ?5 < 0 THEN capacity ELSE ?5 END, resources = COALESCE(?6, "
                     "resources), notes = COALESCE(?7, notes), meeting_url = COALESCE(?8, meeting_url), archived = "
-                    "CASE WHEN ?9 < 0 THEN archived ELSE ?9 END, updated_at = ?10 WHERE id = ?1",
-                    "isssisssii", id, in->name ? arena_trim(a, in->name) : NULL, in->site ? arena_trim(a, in->site) : NULL,
+                    "CASE WHEN ?9 < 0 THEN archived ELSE ?9 END, updated_at = ?10, dial_in = COALESCE(?11, dial_in) "
+                    "WHERE id = ?1",
+                    "isssisssiis", id, in->name ? arena_trim(a, in->name) : NULL, in->site ? arena_trim(a, in->site) : NULL,
                     in->address, in->capacity, in->resources, in->notes, in->meeting_url, (int64_t)in->archived,
-                    time_now());
+                    time_now(), in->dial_in);
     e = r == LE_CONFLICT ? room_name_taken(p) : r ? model_db_problem(p) : LE_OK;
     if (!e) e = planning_audit(db, a, actor_id, "room.update", "room", id, NULL, p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);

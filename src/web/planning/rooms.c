@@ -11,6 +11,7 @@ static void read_room(struct request *req, struct room_input *in)
     in->resources = req_param(req, "resources");
     in->notes = req_param(req, "notes");
     in->meeting_url = req_param(req, "meeting_url");
+    in->dial_in = req_param(req, "dial_in");
     if (req_has_param(req, "capacity")) in->capacity = req_param_int(req, "capacity", 0);
     /* A page's form always sends its checkbox's state; the API only when it is given. */
     if (req_has_param(req, "archived") || !req->is_api) in->archived = str_eq(req_param(req, "archived"), "true");

@@ -15,6 +15,7 @@ static const struct param_spec p_room[] = {
     {"resources", P_TEXT, 0, 0, ROOM_TEXT_MAX},
     {"notes", P_TEXT, 0, 0, ROOM_TEXT_MAX},
     {"meeting_url", P_STR, 0, 0, 2000},
+    {"dial_in", P_TEXT, 0, 0, ROOM_TEXT_MAX},
     {"archived", P_BOOL, 0, 0, 0},
     PARAMS_END,
 };
