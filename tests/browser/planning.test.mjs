@@ -2,20 +2,25 @@
 // session activity; the administrator sets it to need the line manager's approval and adds an
 // event with one seat in that room, trained by the instructor, through the pages; two learners
 // ask to book; their manager approves both on the approvals page (the first is booked, the
-// second joins the waitlist); the first cancels and the second is booked in their place; the
-// trainer marks everyone attended and the course is complete for the second. The people, their
+// second joins the waitlist); the first cancels and the second is booked in their place and
+// mailed an invitation (read from an SMTP sink and parsed with ical.js); the trainer marks
+// everyone attended and the course is complete for the second. The people, their
 // manager and the course are set up through the API: they are other tests' subject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, adminToken, createUser, ADMIN_PASSWORD } from '../lib/server.mjs';
 import { launchBrowser, newPage, submit, pathOf, signInUI, mainNav, accessibilityProblems } from '../lib/browser.mjs';
+import { startSmtpSink } from '../lib/smtp.mjs';
+import { invitationOf, firstEvent } from '../lib/ical.mjs';
 
 const PW = 'Amber-Falcon-Ridge-24';
 const CODE = 'FIRE-7';
 let server;
 let browser;
+let sink;
 
 before(async () => {
+  sink = await startSmtpSink();
   server = await startServer();
   const admin = await adminToken(server);
   for (const [username, role] of [['ivan', 'instructor'], ['mona', 'manager'], ['lena', 'learner'], ['omar', 'learner']])
@@ -26,6 +31,7 @@ before(async () => {
     return r.json;
   };
   for (const username of ['lena', 'omar']) await call('PATCH', `/api/v1/users/${username}/profile`, { manager: 'mona' });
+  await call('PATCH', '/api/v1/settings/mail', { smtp_host: '127.0.0.1', smtp_port: sink.port, smtp_tls: 'none', from_address: 'training@example.org', site_url: server.url });
   await call('POST', '/api/v1/courses', { code: CODE, title: 'Fire warden training', status: 'published' });
   for (const [username, role] of [['ivan', 'instructor'], ['lena', 'learner'], ['omar', 'learner']])
     await call('POST', `/api/v1/courses/${CODE}/enrolments`, { username, role });
@@ -34,6 +40,7 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close();
   if (server) await server.stop();
+  if (sink) await sink.stop();
 });
 
 async function expectClean(page) {
@@ -136,6 +143,17 @@ test('a room, an event with one seat and manager approval, a waitlist that moves
   await lena.getByText('The booking was cancelled.').waitFor();
   await omar.goto(sessionPath);
   await omar.getByText('You are booked on this event.').waitFor();
+
+  // Omar's message carries the invitation: a REQUEST for 18:00 London time (UTC in winter),
+  // read with an independent parser.
+  const booked = await sink.waitFor((m) => m.to.includes('omar@example.com') && m.subject.startsWith('You are booked'), { what: "Omar's booking message" });
+  const { type, cal } = invitationOf(booked);
+  assert.match(type, /method=REQUEST/i);
+  assert.equal(cal.getFirstPropertyValue('method'), 'REQUEST');
+  const vevent = firstEvent(cal);
+  assert.equal(vevent.summary, 'Evening drill');
+  assert.equal(vevent.startDate.toJSDate().toISOString(), '2031-03-04T18:00:00.000Z');
+  assert.match(String(vevent.location), /Training room 2/);
 
   // The trainer sees Omar booked and marks everyone attended.
   await ivan.goto(sessionPath);
