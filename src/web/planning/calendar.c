@@ -313,7 +313,7 @@ void h_feed(struct request *req, struct response *res)
                                 ? arena_sprintf(req->arena, "mailto:%s", s.from_address)
                                 : "";
     const char *text = ical_build(req->arena, &c, NULL, mail_base_url(req->db, req->arena), organizer,
-                                  T(req, "calendar.my_title"));
+                                  T(req, "calendar.my_title"), NULL);
     if (!text) {
         res_error(res, LE_INTERNAL, "", "The calendar could not be written.");
         return;
