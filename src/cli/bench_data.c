@@ -1275,14 +1275,17 @@ out:
 
 /* ---- planning: rooms, sessions with events, and the sign-up burst's course ---- */
 
-/* A classroom course of the planning scenarios with one session and n learners, the first by
- * id, enrolled in that order. */
+/* A classroom course of the planning scenarios (bc: its code, title, summary and duration) with
+ * one session and n learners, the first by id, enrolled in that order. */
 static lerr insert_session_course(struct gen *g, struct bulk_course *bc, size_t n_wanted, int64_t *course_id,
                                   int64_t *session_id, size_t *n)
 {
     int64_t *learners = NULL, section_id = 0;
     struct bulk_enrolment *enr = NULL;
     *n = 0;
+    bc->kind = "classroom";
+    bc->start_at = BASE_TIME;
+    bc->created_at = BASE_TIME - 86400LL * 60;
     lerr e = bulk_user_ids(g->db, ROLE_LEARNER, n_wanted, &learners, n);
     if (!e) e = bulk_insert_course(g->db, bc, course_id);
     if (!e) e = bulk_insert_section(g->db, *course_id, "The class", 1, bc->created_at, &section_id);
@@ -1299,53 +1302,34 @@ static lerr insert_session_course(struct gen *g, struct bulk_course *bc, size_t 
     return e;
 }
 
-/* SIGNUP: a classroom course whose one session has no events yet (the sign-up burst plans its
- * own each round), with signup_learners learners, the first by id, in that order. */
-static lerr gen_signup_course(struct gen *g, struct problem *p)
+/* The planning scenarios' own courses: SIGNUP, whose one session has no events yet (the sign-up
+ * burst plans its own each round), and CALENDAR, with MONTH_EVENTS evening classes in the month
+ * after the dataset is made (so that the personal feed, which looks 90 days back and a year
+ * ahead, shows them for a while after) that all its learners are booked on. */
+static lerr gen_session_course(struct gen *g, bool calendar, struct problem *p)
 {
     int64_t course_id = 0, session_id = 0;
     size_t n = 0;
-    struct bulk_course bc = {
-        .code = SIGNUP_CODE,
-        .title = "Sign-up Rush Rehearsal",
-        .summary = "A classroom day that a thousand learners try to book in the same five seconds: the "
-                   "sign-up burst scenario of make bench.",
-        .kind = "classroom",
-        .duration_minutes = 480,
-        .start_at = BASE_TIME,
-        .created_at = BASE_TIME - 86400LL * 60,
-    };
-    lerr e = insert_session_course(g, &bc, (size_t)g->size->signup_learners, &course_id, &session_id, &n);
-    if (e) problem_set(p, e, "", "inserting the sign-up course failed: %s", db_errmsg(g->db));
-    else printf("  sign-up course: %s, a session (id %lld), %zu learners\n", SIGNUP_CODE, (long long)session_id, n);
-    return e;
-}
-
-/* CALENDAR: evening classes that calendar_learners learners are all booked on, MONTH_EVENTS of
- * them in the month after the dataset is made (so that the personal feed, which looks 90 days
- * back and a year ahead, shows them for a while after); the calendar scenarios sign them in. */
-static lerr gen_calendar_course(struct gen *g, struct problem *p)
-{
-    int64_t course_id = 0, session_id = 0;
-    size_t n = 0;
-    struct bulk_course bc = {
-        .code = CALENDAR_CODE,
-        .title = "Evening Classes Month",
-        .summary = "Twenty evening classes in one month, every learner booked on each: the calendar and feed "
-                   "scenarios of make bench.",
-        .kind = "classroom",
-        .duration_minutes = 60,
-        .start_at = BASE_TIME,
-        .created_at = BASE_TIME - 86400LL * 60,
-    };
-    time_t now = (time_t)g->now;
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    struct tm next = {.tm_year = tm.tm_year, .tm_mon = tm.tm_mon + 1, .tm_mday = 1};
-    lerr e = insert_session_course(g, &bc, (size_t)g->size->calendar_learners, &course_id, &session_id, &n);
-    if (!e) e = bulk_plan_month(g->db, course_id, session_id, (int64_t)timegm(&next), MONTH_EVENTS, g->now);
-    if (e) problem_set(p, e, "", "inserting the calendar course failed: %s", db_errmsg(g->db));
-    else printf("  calendar course: %s, %d events, %zu learners booked on each\n", CALENDAR_CODE, MONTH_EVENTS, n);
+    struct bulk_course bc = {.code = SIGNUP_CODE, .title = "Sign-up Rush Rehearsal", .duration_minutes = 480,
+                             .summary = "A classroom day that a thousand learners try to book in the same five "
+                                        "seconds: the sign-up burst scenario of make bench."};
+    if (calendar)
+        bc = (struct bulk_course){.code = CALENDAR_CODE, .title = "Evening Classes Month", .duration_minutes = 60,
+                                  .summary = "Twenty evening classes in one month, every learner booked on each: "
+                                             "the calendar and feed scenarios of make bench."};
+    int wanted = calendar ? g->size->calendar_learners : g->size->signup_learners;
+    lerr e = insert_session_course(g, &bc, (size_t)wanted, &course_id, &session_id, &n);
+    if (!e && calendar) {
+        time_t now = (time_t)g->now;
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        struct tm next = {.tm_year = tm.tm_year, .tm_mon = tm.tm_mon + 1, .tm_mday = 1};
+        e = bulk_plan_month(g->db, course_id, session_id, (int64_t)timegm(&next), MONTH_EVENTS, g->now);
+    }
+    if (e) problem_set(p, e, "", "inserting the course %s failed: %s", bc.code, db_errmsg(g->db));
+    else
+        printf("  %s course: a session (id %lld) with %d events, %zu learners\n", bc.code, (long long)session_id,
+               calendar ? MONTH_EVENTS : 0, n);
     return e;
 }
 
@@ -1359,8 +1343,8 @@ static lerr gen_planning(struct gen *g, struct problem *p)
     lerr e = bulk_insert_rooms(g->db, g->size->rooms, g->now);
     if (!e) e = bulk_plan_sessions(g->db, BASE_TIME + 86400LL * 365 * 2, per_course / 15, g->now, &n_events);
     if (e) problem_set(p, e, "", "inserting rooms and events failed: %s", db_errmsg(g->db));
-    if (!e) e = gen_signup_course(g, p);
-    if (!e) e = gen_calendar_course(g, p);
+    if (!e) e = gen_session_course(g, false, p);
+    if (!e) e = gen_session_course(g, true, p);
     if (db_tx_end(g->db, e) && !e) e = problem_set(p, LE_DB, "", "%s", db_errmsg(g->db));
     if (!e) printf("  planning: %d rooms, %lld events in %.1f s\n", g->size->rooms, (long long)n_events, elapsed_s(t0));
     return e;
