@@ -380,6 +380,30 @@ function signupRow(s, r) {
   };
 }
 
+// Scenarios whose paths come from the dataset or the server, filled in before the first
+// requests: `pathsFromPairs` (the distinct paths of a pairs file, for another pool of people)
+// and `feeds` (each person of a token pool makes their calendar feed through the API, and the
+// feed addresses are the paths).
+async function preparePaths(active, { base, dataDir, pairsFile, check }) {
+  for (const s of active.filter((x) => x.pathsFromPairs)) {
+    const codes = fs.readFileSync(pairsFile({ pairsFile: s.pathsFromPairs }), 'utf8').split('\n').filter(Boolean)
+      .map((l) => l.split(' ')[1]);
+    s.paths = [...new Set(codes)].slice(0, 200).map((c) => s.pattern.replace('%s', c));
+    check(s.paths.length > 0, `${s.id}: ${s.paths.length} paths from ${s.pathsFromPairs}`);
+  }
+  for (const s of active.filter((x) => x.feeds)) {
+    const tokens = fs.readFileSync(path.join(dataDir, `${s.feeds}.tokens`), 'utf8').split('\n').filter(Boolean)
+      .slice(0, s.feedPeople || 50);
+    s.paths = [];
+    for (const t of tokens) {
+      const r = await request('POST', `${base}/api/v1/me/calendar/feed`, { authorization: `Bearer ${t}` }, '{}');
+      if (r.status !== 201) throw new Error(`${s.id}: POST /api/v1/me/calendar/feed answered ${r.status}: ${r.text.slice(0, 200)}`);
+      s.paths.push(new URL(JSON.parse(r.text).feed_url, base).pathname);
+    }
+    check(s.paths.length > 0, `${s.id}: ${s.paths.length} calendar feeds made through the API`);
+  }
+}
+
 // ---- the run ----
 async function main() {
   const o = parseArgs(process.argv.slice(2));
@@ -478,6 +502,7 @@ async function main() {
       lectern2 = second.proc;
       signupBases.push(second.base);
     }
+    await preparePaths(active, { base, dataDir, pairsFile, check });
     for (const s of active.filter((x) => !x.driver)) {
       const headers = {};
       let t = s.tokens ? firstToken(s.tokens) : null;
@@ -564,6 +589,8 @@ async function main() {
           const args = [`tokens=${tokenFile(s.tokens)}`, `auth=${s.auth}`];
           if (pathsFiles[s.id]) args.push(`paths=${pathsFiles[s.id]}`);
           w = wrk(o, base + (s.path || '/'), args, 'sessions.lua');
+        } else if (pathsFiles[s.id]) {
+          w = wrk(o, base + '/', [`paths=${pathsFiles[s.id]}`, 'auth=none'], 'sessions.lua');
         } else {
           w = wrk(o, base + s.path, [], 'report.lua');
         }

@@ -11,7 +11,13 @@
 //                  every request takes a random line: that session, pattern with %s = CODE
 //   pairsFile      with pairs: another file of such lines in DIR (learner.sessions: "TOKEN
 //                  CODE/sessions/ID", the session pages of each pooled learner's courses)
-//   tokens         'learner' or 'admin': sign in with a random session from that pool
+//   pathsFromPairs instead of paths: the distinct paths of such a pairs file (pattern with %s =
+//                  its second column), asked for by another pool (tokens)
+//   feeds          instead of path and tokens: the first feedPeople of DIR/<feeds>.tokens each
+//                  make their calendar feed (POST /api/v1/me/calendar/feed) before the rounds, and
+//                  every request asks for one of those feeds, with no session
+//   tokens         'learner', 'admin' or another pool of DIR/<pool>.tokens ('calendar'): sign in
+//                  with a random session from that pool
 //   auth           'cookie' (pages) or 'bearer' (API)
 //   route          [method, pattern] as /metrics labels it: queries per request and status
 //                  counts are read from Lectern's own counters for it
@@ -137,6 +143,23 @@ export const scenarios = [
     id: 'session', name: 'session page of a course with events, random learners on their courses (GET /courses/CODE/sessions/ID)',
     pairs: 'learner', pairsFile: 'learner.sessions', pattern: '/courses/%s', auth: 'cookie',
     route: ['GET', '/courses/{course:str}/sessions/{id:int}'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'session-manager', name: "session page as a course's manager: every event's bookings (GET /courses/CODE/sessions/ID)",
+    pathsFromPairs: 'learner.sessions', pattern: '/courses/%s', tokens: 'admin', auth: 'cookie',
+    route: ['GET', '/courses/{course:str}/sessions/{id:int}'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'calendar', name: "learner's calendar month with 20 bookings (GET /calendar?view=month&date=...)",
+    pairs: 'calendar', pairsFile: 'calendar.month', pattern: '/calendar?view=month&date=%s', auth: 'cookie',
+    route: ['GET', '/calendar'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'feed', name: 'personal calendar feed with 20 bookings (GET /calendar/feed/TOKEN.ics)',
+    feeds: 'calendar', feedPeople: 50, route: ['GET', '/calendar/feed/{token:str}'],
     target: { maxQueries: 5 },
   },
   {

@@ -1,6 +1,7 @@
 -- wrk script for signed-in scenarios: every request picks a random session token from a pool
 -- (written by `lectern bench-data`) and, when a paths file is given, a random path.
 -- Arguments after "--":  tokens=FILE  auth=cookie|bearer  [paths=FILE]
+-- or, for addresses that are their own key (the calendar feed):  paths=FILE  auth=none
 -- or, for a path that depends on the session:  pairs=FILE pattern=/courses/%s  auth=...
 -- where FILE holds "TOKEN CODE" lines (learner.courses from `lectern bench-data`: the courses
 -- each learner is enrolled in) and every request picks a random line.
@@ -30,7 +31,7 @@ function init(args)
       end
     end
   end
-  if #tokens == 0 then error("sessions.lua: no tokens (pass tokens=FILE)") end
+  if #tokens == 0 and auth ~= "none" then error("sessions.lua: no tokens (pass tokens=FILE)") end
   -- A different sequence per thread (setup() gave each its id), the same from run to run.
   math.randomseed(#tokens * 7919 + (id or 0))
 end
@@ -42,9 +43,12 @@ function setup(thread)
 end
 
 function request()
+  local headers = {}
+  if auth == "none" then
+    return wrk.format("GET", paths[math.random(#paths)], headers)
+  end
   local i = math.random(#tokens)
   local t = tokens[i]
-  local headers = {}
   if auth == "bearer" then
     headers["Authorization"] = "Bearer " .. t
   else

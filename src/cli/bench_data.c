@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "../model/platform/platform.h"
@@ -26,15 +27,17 @@
 #include "../model/benchdata/benchdata.h"
 
 /* Bump when the generated data changes: cached datasets of another format are refused. */
-#define DATASET_FORMAT 4        /* 2: courses, enrolments and progress (issue 5); 3: quizzes,
+#define DATASET_FORMAT 5        /* 2: courses, enrolments and progress (issue 5); 3: quizzes,
                                  * attempts and the burst course (issue 6); 4: rooms, sessions,
-                                 * events and the sign-up course */
+                                 * events and the sign-up course; 5: the calendar course */
 #define DATASET_KEY "bench.dataset"
 #define TX_ROWS 10000            /* rows per transaction */
 #define BASE_TIME 1767225600     /* 2026-01-01T00:00:00Z: generated times are relative to it */
 #define SESSION_LIFETIME_S (10LL * 365 * 86400)
 #define BURST_CODE "BURST"       /* the quiz burst scenario's course (gen_quizzes) */
 #define SIGNUP_CODE "SIGNUP"     /* the sign-up burst scenario's course (gen_planning) */
+#define CALENDAR_CODE "CALENDAR" /* the calendar scenarios' course (gen_planning) */
+#define MONTH_EVENTS 20          /* its events, each learner of it booked on all */
 
 static const char usage[] =
     "usage: lectern bench-data --size S|M|L [--seed N] [--out DIR]\n"
@@ -64,6 +67,9 @@ static const char usage[] =
     "(the pooled learners' session pages go to DIR/learner.sessions, 'TOKEN CODE/sessions/ID'),\n"
     "and a course SIGNUP has a session without events and 1,000 learners with sessions, whose\n"
     "tokens go to DIR/signup.tokens and the course code and session id to DIR/signup.course.\n"
+    "A course CALENDAR has 20 evening events in the month after today, 100 (S), 200 (M) or 500\n"
+    "(L) learners booked on each, whose tokens go to DIR/calendar.tokens and, with the day of\n"
+    "their month, to DIR/calendar.month ('TOKEN YYYY-MM-DD').\n"
     "\n"
     "  --size S|M|L   how much to generate\n"
     "  --seed N       the random seed (default 1)\n"
@@ -81,10 +87,11 @@ static const struct bench_size {
     int burst_learners;      /* enrolled in the burst course, each with a session (issue 6) */
     int rooms;               /* once the planning tables exist */
     int signup_learners;     /* enrolled in the sign-up course, each with a session */
+    int calendar_learners;   /* booked on the calendar course's every event, each with a session */
 } sizes[] = {
-    {"S", 1000, 5, 200, 5, 4, 50, 10000, 200, 20, 1000},
-    {"M", 10000, 10, 1000, 10, 6, 200, 100000, 3000, 60, 1000},
-    {"L", 100000, 20, 5000, 20, 10, 1000, 1000000, 3000, 200, 1000},
+    {"S", 1000, 5, 200, 5, 4, 50, 10000, 200, 20, 1000, 100},
+    {"M", 10000, 10, 1000, 10, 6, 200, 100000, 3000, 60, 1000, 200},
+    {"L", 100000, 20, 5000, 20, 10, 1000, 1000000, 3000, 200, 1000, 500},
 };
 
 /* ---- the seed's random stream (splitmix64: small, fast, and the same everywhere) ---- */
@@ -359,10 +366,18 @@ struct burst_course {
     const char *code, *kind, *table; /* the activity's kind; table: the dataset has such courses */
     const char *label;                /* tokens derive from "<label>-session", "<label>-csrf" */
     const char *tokens_file, *course_file;
+    const char *pairs_file;           /* or NULL: "TOKEN X" lines of pair_lines, for a pairs scenario */
+    pair_lines_fn pair_lines;
 };
+static lerr calendar_month_lines(struct db *db, int64_t user_id, const char *prefix, struct buf *out)
+{
+    return bulk_user_month_lines(db, user_id, prefix, CALENDAR_CODE, out);
+}
 static const struct burst_course bursts[] = {
-    {BURST_CODE, "quiz", "quiz_attempts", "burst", "burst.tokens", "burst.quiz"},
-    {SIGNUP_CODE, "session", "events", "signup", "signup.tokens", "signup.course"},
+    {BURST_CODE, "quiz", "quiz_attempts", "burst", "burst.tokens", "burst.quiz", NULL, NULL},
+    {SIGNUP_CODE, "session", "events", "signup", "signup.tokens", "signup.course", NULL, NULL},
+    {CALENDAR_CODE, "session", "events", "calendar", "calendar.tokens", "calendar.course", "calendar.month",
+     calendar_month_lines},
 };
 
 /* A burst course's learners (enrolled by the generator in a seeded order) get sessions of
@@ -410,6 +425,8 @@ static lerr gen_burst_sessions(struct gen *g, const struct burst_course *bc, boo
         snprintf(line[0], sizeof line[0], "%s %lld", bc->code, (long long)quiz_id);
         e = write_tokens(g->out_dir, bc->course_file, (const char(*)[65])line, 1, p);
     }
+    if (!e && bc->pairs_file)
+        e = write_course_pairs(g, bc->pairs_file, bc->pair_lines, (const char(*)[65])tokens, users, n, p);
     if (!e) printf("  %s sessions: %zu learners of %s%s\n", bc->label, n, bc->code, insert ? "" : " (tokens only)");
 out:
     free(users);
@@ -1258,38 +1275,61 @@ out:
 
 /* ---- planning: rooms, sessions with events, and the sign-up burst's course ---- */
 
-/* SIGNUP: a classroom course whose one session has no events yet (the sign-up burst plans its
- * own each round), with signup_learners learners, the first by id, in that order. */
-static lerr gen_signup_course(struct gen *g, struct problem *p)
+/* A classroom course of the planning scenarios (bc: its code, title, summary and duration) with
+ * one session and n learners, the first by id, enrolled in that order. */
+static lerr insert_session_course(struct gen *g, struct bulk_course *bc, size_t n_wanted, int64_t *course_id,
+                                  int64_t *session_id, size_t *n)
 {
-    int64_t *learners = NULL, course_id = 0, section_id = 0, session_id = 0;
-    size_t n = 0;
+    int64_t *learners = NULL, section_id = 0;
     struct bulk_enrolment *enr = NULL;
-    struct bulk_course bc = {
-        .code = SIGNUP_CODE,
-        .title = "Sign-up Rush Rehearsal",
-        .summary = "A classroom day that a thousand learners try to book in the same five seconds: the "
-                   "sign-up burst scenario of make bench.",
-        .kind = "classroom",
-        .duration_minutes = 480,
-        .start_at = BASE_TIME,
-        .created_at = BASE_TIME - 86400LL * 60,
-    };
-    lerr e = bulk_user_ids(g->db, ROLE_LEARNER, (size_t)g->size->signup_learners, &learners, &n);
-    if (!e) e = bulk_insert_course(g->db, &bc, &course_id);
-    if (!e) e = bulk_insert_section(g->db, course_id, "The class", 1, bc.created_at, &section_id);
+    *n = 0;
+    bc->kind = "classroom";
+    bc->start_at = BASE_TIME;
+    bc->created_at = BASE_TIME - 86400LL * 60;
+    lerr e = bulk_user_ids(g->db, ROLE_LEARNER, n_wanted, &learners, n);
+    if (!e) e = bulk_insert_course(g->db, bc, course_id);
+    if (!e) e = bulk_insert_section(g->db, *course_id, "The class", 1, bc->created_at, &section_id);
     if (!e)
-        e = bulk_insert_activity(g->db, course_id, section_id, "session", "Classroom day", 1, "", "", bc.created_at,
-                                 &session_id);
-    if (!e && !(enr = calloc(n ? n : 1, sizeof *enr))) e = LE_NOMEM;
-    for (size_t i = 0; !e && i < n; i++)
-        enr[i] = (struct bulk_enrolment){.course_id = course_id, .user_id = learners[i],
+        e = bulk_insert_activity(g->db, *course_id, section_id, "session", "Classroom day", 1, "", "", bc->created_at,
+                                 session_id);
+    if (!e && !(enr = calloc(*n ? *n : 1, sizeof *enr))) e = LE_NOMEM;
+    for (size_t i = 0; !e && i < *n; i++)
+        enr[i] = (struct bulk_enrolment){.course_id = *course_id, .user_id = learners[i],
                                          .enrolled_at = BASE_TIME - 86400LL * 7};
-    if (!e) e = bulk_insert_enrolments(g->db, enr, n);
-    if (e) problem_set(p, e, "", "inserting the sign-up course failed: %s", db_errmsg(g->db));
-    else printf("  sign-up course: %s, a session (id %lld), %zu learners\n", SIGNUP_CODE, (long long)session_id, n);
+    if (!e) e = bulk_insert_enrolments(g->db, enr, *n);
     free(learners);
     free(enr);
+    return e;
+}
+
+/* The planning scenarios' own courses: SIGNUP, whose one session has no events yet (the sign-up
+ * burst plans its own each round), and CALENDAR, with MONTH_EVENTS evening classes in the month
+ * after the dataset is made (so that the personal feed, which looks 90 days back and a year
+ * ahead, shows them for a while after) that all its learners are booked on. */
+static lerr gen_session_course(struct gen *g, bool calendar, struct problem *p)
+{
+    int64_t course_id = 0, session_id = 0;
+    size_t n = 0;
+    struct bulk_course bc = {.code = SIGNUP_CODE, .title = "Sign-up Rush Rehearsal", .duration_minutes = 480,
+                             .summary = "A classroom day that a thousand learners try to book in the same five "
+                                        "seconds: the sign-up burst scenario of make bench."};
+    if (calendar)
+        bc = (struct bulk_course){.code = CALENDAR_CODE, .title = "Evening Classes Month", .duration_minutes = 60,
+                                  .summary = "Twenty evening classes in one month, every learner booked on each: "
+                                             "the calendar and feed scenarios of make bench."};
+    int wanted = calendar ? g->size->calendar_learners : g->size->signup_learners;
+    lerr e = insert_session_course(g, &bc, (size_t)wanted, &course_id, &session_id, &n);
+    if (!e && calendar) {
+        time_t now = (time_t)g->now;
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        struct tm next = {.tm_year = tm.tm_year, .tm_mon = tm.tm_mon + 1, .tm_mday = 1};
+        e = bulk_plan_month(g->db, course_id, session_id, (int64_t)timegm(&next), MONTH_EVENTS, g->now);
+    }
+    if (e) problem_set(p, e, "", "inserting the course %s failed: %s", bc.code, db_errmsg(g->db));
+    else
+        printf("  %s course: a session (id %lld) with %d events, %zu learners\n", bc.code, (long long)session_id,
+               calendar ? MONTH_EVENTS : 0, n);
     return e;
 }
 
@@ -1303,7 +1343,8 @@ static lerr gen_planning(struct gen *g, struct problem *p)
     lerr e = bulk_insert_rooms(g->db, g->size->rooms, g->now);
     if (!e) e = bulk_plan_sessions(g->db, BASE_TIME + 86400LL * 365 * 2, per_course / 15, g->now, &n_events);
     if (e) problem_set(p, e, "", "inserting rooms and events failed: %s", db_errmsg(g->db));
-    if (!e) e = gen_signup_course(g, p);
+    if (!e) e = gen_session_course(g, false, p);
+    if (!e) e = gen_session_course(g, true, p);
     if (db_tx_end(g->db, e) && !e) e = problem_set(p, LE_DB, "", "%s", db_errmsg(g->db));
     if (!e) printf("  planning: %d rooms, %lld events in %.1f s\n", g->size->rooms, (long long)n_events, elapsed_s(t0));
     return e;

@@ -70,6 +70,16 @@ function parse(text) {
 }
 
 const veventOf = (cal) => new ICAL.Event(cal.getFirstSubcomponent('vevent'));
+
+/** The one ATTENDEE of an invitation's event: Lea, by address and name, as a required participant. */
+function assertAttendee(cal, partstat) {
+  const atts = cal.getFirstSubcomponent('vevent').getAllProperties('attendee');
+  assert.equal(atts.length, 1, 'one ATTENDEE: the person the invitation was sent to');
+  assert.equal(atts[0].getFirstValue(), 'mailto:lea@example.org');
+  assert.equal(atts[0].getParameter('cn'), 'Lea Learner');
+  assert.equal(atts[0].getParameter('role'), 'REQ-PARTICIPANT');
+  assert.equal(atts[0].getParameter('partstat'), partstat);
+}
 const mailTo = (who, subject) => sink.waitFor((m) => m.to.includes(who) && m.subject.includes(subject), { what: `${subject} to ${who}` });
 
 test('booking, change and cancellation mails carry invitations: one UID, SEQUENCE rising, times right across the change to summer time', async () => {
@@ -95,6 +105,7 @@ test('booking, change and cancellation mails carry invitations: one UID, SEQUENC
   assert.equal(w.component.getFirstPropertyValue('url'), `${server.url}/courses/${COURSE}/sessions/${(await call(lea, 'GET', `/api/v1/events/${winter}`, undefined, 200)).json.event.activity_id}`);
   assert.equal(w.component.getFirstPropertyValue('organizer'), 'mailto:training@example.org');
   assert.equal(w.component.getFirstPropertyValue('status'), 'CONFIRMED');
+  assertAttendee(booked.cal, 'ACCEPTED');
 
   const first = invitation(await mailTo('lea@example.org', 'After the change'));
   const s = veventOf(first.cal);
@@ -110,6 +121,7 @@ test('booking, change and cancellation mails carry invitations: one UID, SEQUENC
   assert.equal(c.uid, s.uid);
   assert.ok(c.sequence > s.sequence, `${c.sequence} > ${s.sequence}`);
   assert.equal(c.startDate.toJSDate().toISOString(), '2030-04-01T09:00:00.000Z');
+  assertAttendee(changed.cal, 'ACCEPTED');
 
   // Her own booking cancelled: METHOD:CANCEL, same UID, higher again.
   await call(lea, 'DELETE', `/api/v1/events/${summer}/bookings/lea`, undefined, 200);
@@ -120,6 +132,7 @@ test('booking, change and cancellation mails carry invitations: one UID, SEQUENC
   assert.equal(k.uid, s.uid);
   assert.ok(k.sequence > c.sequence, `${k.sequence} > ${c.sequence}`);
   assert.equal(k.component.getFirstPropertyValue('status'), 'CANCELLED');
+  assertAttendee(mine.cal, 'DECLINED');
 
   // The whole event cancelled.
   await call(ivy, 'POST', `/api/v1/events/${winter}/cancel`, undefined, 200);
@@ -127,6 +140,7 @@ test('booking, change and cancellation mails carry invitations: one UID, SEQUENC
   assert.equal(gone.cal.getFirstPropertyValue('method'), 'CANCEL');
   assert.equal(veventOf(gone.cal).uid, w.uid);
   assert.ok(veventOf(gone.cal).sequence > w.sequence);
+  assertAttendee(gone.cal, 'DECLINED');
 });
 
 test('the feed: a secret address answers text/calendar without a session; a wrong or replaced one answers 404', async () => {
@@ -144,6 +158,8 @@ test('the feed: a secret address answers text/calendar without a session; a wron
   assert.equal(cal.getFirstPropertyValue('method'), null);
   const uids = cal.getAllSubcomponents('vevent').map((v) => v.getFirstPropertyValue('uid'));
   assert.ok(uids.includes(`event-${id}-part-1@127.0.0.1`), uids.join(' '));
+  // The feed is the person's own calendar, not an invitation: no ATTENDEE.
+  assert.ok(cal.getAllSubcomponents('vevent').every((v) => v.getAllProperties('attendee').length === 0));
   const after1 = (await call(lea, 'GET', '/api/v1/me/calendar', undefined, 200)).json.feed;
   assert.equal(after1.exists, true);
   assert.equal(after1.feed_url, null, 'the address is shown only when made');
@@ -185,6 +201,26 @@ test('calendar JSON in range: a person\'s events, due date and quiz close; a cou
   const rooms = (await call(admin, 'GET', `/api/v1/rooms/${room}/calendar?from=2030-03-28&to=2030-03-29`, undefined, 200)).json.entries;
   assert.deepEqual(rooms.map((e) => e.title), ['Spring class']);
   await call(lea, 'GET', `/api/v1/rooms/${room}/calendar`, undefined, 403);
+});
+
+test('a part spanning several days shows on each day it covers, in the month and the week views', async () => {
+  // 09:00 Monday 3 June 2030 to 17:00 Wednesday 5 June in London, shown in Lea's zone (the site's, UTC): 08:00 to 16:00.
+  const id = await newEvent('Three-day course', '2030-06-03T09:00', '2030-06-05T17:00');
+  await call(lea, 'POST', `/api/v1/events/${id}/bookings`, undefined, 201);
+  for (const view of ['month', 'week']) {
+    const page = await api(server, 'GET', `/calendar?view=${view}&date=2030-06-04`, { token: lea, headers: { accept: 'text/html' } });
+    assert.equal(page.status, 200, show(page));
+    const cell = (date) => {
+      const m = new RegExp(`<td[^>]*data-date="${date}"[^>]*>([\\s\\S]*?)</td>`).exec(page.text);
+      assert.ok(m, `${view}: a cell for ${date}`);
+      return m[1];
+    };
+    assert.match(cell('2030-06-03'), /08:00<\/time> Three-day course/, `${view}: the first day shows the start`);
+    assert.match(cell('2030-06-04'), /all day<\/time> Three-day course/, `${view}: the middle day`);
+    assert.match(cell('2030-06-05'), /until 16:00<\/time> Three-day course/, `${view}: the last day shows the end`);
+    // The week starts on Monday: Sunday the 2nd is in the month view only.
+    for (const d of view === 'month' ? ['2030-06-02', '2030-06-06'] : ['2030-06-06']) assert.doesNotMatch(cell(d), /Three-day course/, `${view}: not on ${d}`);
+  }
 });
 
 test('a bad range answers 400 naming the field', async () => {

@@ -48,9 +48,9 @@ test('size S: users, departments, managers and sessions, the same for the same s
   assert.equal(read(a, 'learner.courses'), read(b, 'learner.courses'));
   const courses = "SELECT code, title, category_id FROM courses ORDER BY id";
   assert.equal(sqlite(a, courses), sqlite(b, courses));
-  // The 50 courses of size S, the quiz burst's course and the sign-up burst's.
-  assert.equal(sqlite(a, "SELECT COUNT(*) FROM courses WHERE status = 'published' AND visible = 1"), '52');
-  assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'learner'"), String(10200 + 995));
+  // The 50 courses of size S, the quiz burst's course, the sign-up burst's and the calendar's.
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM courses WHERE status = 'published' AND visible = 1"), '53');
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'learner'"), String(10200 + 995 + 100));
   assert.equal(sqlite(a, "SELECT COUNT(*) FROM enrolments WHERE role = 'instructor'"), '50');
   assert.ok(Number(sqlite(a, 'SELECT COUNT(*) FROM activity_progress')) > 10000);
   assert.ok(Number(sqlite(a, 'SELECT COUNT(*) FROM enrolments WHERE completed_at IS NOT NULL')) > 1000);
@@ -83,7 +83,8 @@ test('size S: users, departments, managers and sessions, the same for the same s
   assert.equal(sqlite(a, 'SELECT COUNT(*), COUNT(DISTINCT site) FROM rooms'), '20|4');
   const events = 'SELECT activity_id, title, starts_at, room_id, seats, seats_taken FROM events ORDER BY id';
   assert.equal(sqlite(a, events), sqlite(b, events));
-  assert.equal(sqlite(a, "SELECT COUNT(*) FROM events") , String(4 * Number(sqlite(a, "SELECT COUNT(*) FROM activities WHERE kind = 'session'")) - 4));
+  // Four in each session but SIGNUP's (none) and CALENDAR's (20).
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM events") , String(4 * Number(sqlite(a, "SELECT COUNT(*) FROM activities WHERE kind = 'session'")) - 8 + 20));
   assert.equal(sqlite(a, 'SELECT COUNT(*) FROM events WHERE seats_taken > seats OR seats_taken <> (SELECT COUNT(*) FROM ' +
     "event_bookings b WHERE b.event_id = events.id AND b.state = 'booked')"), '0');
   assert.equal(read(a, 'learner.sessions'), read(b, 'learner.sessions'));
@@ -93,6 +94,20 @@ test('size S: users, departments, managers and sessions, the same for the same s
   const [signup, sessionId] = read(a, 'signup.course').trim().split(' ');
   assert.equal(signup, 'SIGNUP');
   assert.equal(sqlite(a, `SELECT kind, (SELECT COUNT(*) FROM events WHERE activity_id = ${Number(sessionId)}) FROM activities WHERE id = ${Number(sessionId)}`), 'session|0');
+  // The calendar course: 100 learners signed in, each booked on 20 events that do not overlap,
+  // all in the month calendar.month names for them.
+  assert.equal(read(a, 'calendar.tokens'), read(b, 'calendar.tokens'));
+  const months = read(a, 'calendar.month').split('\n').filter(Boolean);
+  assert.equal(months.length, 100);
+  const [token, day] = months[0].split(' ');
+  assert.match(token, /^[0-9a-f]{64}$/);
+  assert.match(day, /^\d{4}-\d{2}-01$/, 'the first event is on the first of the month');
+  assert.equal(sqlite(a, "SELECT COUNT(DISTINCT b.user_id), COUNT(*) FROM event_bookings b JOIN events e ON e.id = b.event_id " +
+    "JOIN courses c ON c.id = e.course_id WHERE c.code = 'CALENDAR' AND b.state = 'booked'"), `100|${100 * 20}`);
+  assert.equal(sqlite(a, "SELECT COUNT(*) FROM events e JOIN events f ON f.activity_id = e.activity_id AND f.id < e.id " +
+    "AND f.starts_at < e.ends_at AND e.starts_at < f.ends_at JOIN courses c ON c.id = e.course_id WHERE c.code = 'CALENDAR'"), '0');
+  assert.equal(sqlite(a, "SELECT COUNT(DISTINCT strftime('%Y-%m', e.starts_at, 'unixepoch')) || '|' || MIN(date(e.starts_at, 'unixepoch')) " +
+    "FROM events e JOIN courses c ON c.id = e.course_id WHERE c.code = 'CALENDAR'"), `1|${day}`);
   const other = path.join(tmpdir(t), 'c');
   assert.equal(lectern(['--data', other, 'bench-data', '--size', 'S', '--seed', '8']).code, 0);
   assert.notEqual(read(other, 'learner.tokens'), read(a, 'learner.tokens'), 'another seed, other tokens');

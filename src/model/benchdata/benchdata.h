@@ -79,6 +79,12 @@ lerr bulk_user_course_lines(struct db *db, int64_t user_id, const char *prefix, 
  * learner of the course in book_every booked on each (*n_events: the events made). */
 lerr bulk_insert_rooms(struct db *db, int n, int64_t now);
 lerr bulk_plan_sessions(struct db *db, int64_t first_start, int64_t book_every, int64_t now, int64_t *n_events);
+/* A learner's month (the calendar scenarios): n_events one-hour events of activity_id spread
+ * over the four weeks from month_start, every learner of course_id booked on each. */
+lerr bulk_plan_month(struct db *db, int64_t course_id, int64_t activity_id, int64_t month_start, int n_events,
+                     int64_t now);
+/* "PREFIX YYYY-MM-DD\n": the UTC day of user_id's first booked event in the course `code`. */
+lerr bulk_user_month_lines(struct db *db, int64_t user_id, const char *prefix, const char *code, struct buf *out);
 /* The session pages of the courses user_id learns in that have events, each as a line
  * "PREFIX CODE/sessions/ID\n" appended to out. */
 lerr bulk_user_session_lines(struct db *db, int64_t user_id, const char *prefix, struct buf *out);

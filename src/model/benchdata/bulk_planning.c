@@ -2,6 +2,7 @@
  * with dated events in every classroom and blended course, their trainers and some bookings,
  * written set by set (INSERT ... SELECT) inside the caller's transaction. */
 #include <stdio.h>
+#include <time.h>
 #include "benchdata.h"
 #include "../internal.h"
 
@@ -90,6 +91,59 @@ lerr bulk_plan_sessions(struct db *db, int64_t first_start, int64_t book_every, 
         (e = insert_bookings(db, book_every > 0 ? book_every : 1, now)))
         return e;
     return db_query_int(db, n_events, "SELECT COUNT(*) FROM events", "") ? LE_DB : LE_OK;
+}
+
+/* A learner's month: n_events one-hour evening classes (17:30 UTC, after the sign-up burst's
+ * 09:00 to 17:00 days, so booking those never clashes with these) on days spread over the first
+ * four weeks from month_start, every learner of the course booked on each. */
+lerr bulk_plan_month(struct db *db, int64_t course_id, int64_t activity_id, int64_t month_start, int n_events,
+                     int64_t now)
+{
+    for (int k = 0; k < n_events; k++) {
+        int64_t starts = month_start + (int64_t)(k * 28 / n_events) * 86400 + 17 * 3600 + 1800;
+        char title[32];
+        snprintf(title, sizeof title, "Evening class %d", k + 1);
+        if (db_run(db,
+                   "INSERT INTO events (course_id, activity_id, title, starts_at, ends_at, timezone, meeting_url, "
+                   "seats, min_seats, note, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'Europe/London', "
+                   "'https://meet.example.org/evening-class', 1, 0, '', ?6, ?6)",
+                   "iisiii", course_id, activity_id, title, starts, starts + 3600, now))
+            return LE_DB;
+    }
+    if (db_run(db, "INSERT INTO event_parts (event_id, position, starts_at, ends_at) SELECT id, 1, starts_at, ends_at "
+                   "FROM events WHERE activity_id = ?1",
+               "i", activity_id) ||
+        db_run(db,
+               "INSERT INTO event_bookings (event_id, user_id, state, booked_by, created_at, updated_at) SELECT e.id, "
+               "n.user_id, 'booked', 0, ?2, ?2 FROM events e JOIN enrolments n ON n.course_id = e.course_id AND "
+               "n.role = 'learner' AND n.unenrolled_at IS NULL WHERE e.activity_id = ?1",
+               "ii", activity_id, now) ||
+        db_run(db,
+               "UPDATE events SET seats_taken = (SELECT COUNT(*) FROM event_bookings b WHERE b.event_id = events.id "
+               "AND b.state = 'booked') WHERE activity_id = ?1",
+               "i", activity_id) ||
+        db_run(db, "UPDATE events SET seats = seats_taken WHERE activity_id = ?1 AND seats_taken > seats", "i",
+               activity_id))
+        return LE_DB;
+    return LE_OK;
+}
+
+/* "TOKEN YYYY-MM-DD": the day of the person's first booking in the course `code` (prefix's
+ * month page shows the rest). */
+lerr bulk_user_month_lines(struct db *db, int64_t user_id, const char *prefix, const char *code, struct buf *out)
+{
+    int64_t first = 0;
+    if (db_query_int(db, &first,
+                     "SELECT MIN(e.starts_at) FROM event_bookings b JOIN events e ON e.id = b.event_id JOIN courses c "
+                     "ON c.id = e.course_id WHERE b.user_id = ?1 AND c.code = ?2 AND b.state = 'booked' HAVING "
+                     "MIN(e.starts_at) IS NOT NULL",
+                     "is", user_id, code))
+        return LE_DB;
+    time_t t = (time_t)first;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    buf_addf(out, "%s %04d-%02d-%02d\n", prefix, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return LE_OK;
 }
 
 lerr bulk_user_session_lines(struct db *db, int64_t user_id, const char *prefix, struct buf *out)

@@ -170,25 +170,54 @@ lerr booking_cancel(struct db *db, struct arena *a, int64_t event_id, int64_t us
     return e;
 }
 
-json_t *bookings_json(struct db *db, int64_t event_id)
+/* The bookings of the events that `where` picks (bound: ?1), as {"EVENT_ID": [booking...]};
+ * the waitlist positions count per event. */
+static json_t *bookings_by_event(struct db *db, const char *where, int64_t key)
 {
-    json_t *list = json_array();
-    struct db_stmt *st = db_query(db,
-                                  "SELECT u.username, u.first_name, u.last_name, b.state, b.attendance FROM "
-                                  "event_bookings b JOIN users u ON u.id = b.user_id WHERE b.event_id = ?1 AND b.state NOT IN "
-                                  "('cancelled', 'declined') ORDER BY CASE b.state WHEN 'booked' THEN 0 ELSE 1 END, b.id",
-                                  "i", event_id);
-    if (!st) return list;
+    json_t *by_event = json_object();
+    char sql[640];
+    snprintf(sql, sizeof sql,
+             "SELECT b.event_id, u.username, u.first_name, u.last_name, b.state, b.attendance FROM event_bookings b "
+             "JOIN users u ON u.id = b.user_id WHERE %s AND b.state NOT IN ('cancelled', 'declined') ORDER BY "
+             "b.event_id, CASE b.state WHEN 'booked' THEN 0 ELSE 1 END, b.id",
+             where);
+    struct db_stmt *st = db_query(db, sql, "i", key);
+    if (!st) return by_event;
+    int64_t event_id = 0;
+    json_t *list = NULL;
     int position = 0;
     while (db_step(st) == DB_ROW) {
-        const char *state = db_col_text(st, 3);
+        if (!list || db_col_int(st, 0) != event_id) {
+            event_id = db_col_int(st, 0);
+            char id[24];
+            snprintf(id, sizeof id, "%lld", (long long)event_id);
+            json_object_set_new(by_event, id, list = json_array());
+            position = 0;
+        }
+        const char *state = db_col_text(st, 4);
         bool waiting = str_eq(state, "waitlisted");
-        json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s?}", "username", db_col_text(st, 0), "first_name",
-                              db_col_text(st, 1), "last_name", db_col_text(st, 2), "state", state, "position",
-                              waiting ? ++position : 0, "attendance", db_col_text(st, 4));
+        json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s?}", "username", db_col_text(st, 1), "first_name",
+                              db_col_text(st, 2), "last_name", db_col_text(st, 3), "state", state, "position",
+                              waiting ? ++position : 0, "attendance", db_col_text(st, 5));
         if (!json_object_get(b, "attendance")) json_object_set_new(b, "attendance", json_null());
         json_array_append_new(list, b);
     }
     db_done(st);
-    return list;
+    return by_event;
+}
+
+json_t *bookings_json(struct db *db, int64_t event_id)
+{
+    json_t *by_event = bookings_by_event(db, "b.event_id = ?1", event_id);
+    const char *key;
+    json_t *list, *found = NULL;
+    json_object_foreach(by_event, key, list) found = json_incref(list);
+    json_decref(by_event);
+    return found ? found : json_array();
+}
+
+json_t *session_bookings_json(struct db *db, int64_t activity_id)
+{
+    /* One query for the page, however many events the session has. */
+    return bookings_by_event(db, "b.event_id IN (SELECT e.id FROM events e WHERE e.activity_id = ?1)", activity_id);
 }

@@ -180,7 +180,7 @@ static lerr calendar_event(struct db *db, struct arena *a, int64_t event_id, str
 }
 
 lerr planning_invitation(struct db *db, struct arena *a, int64_t event_id, const char *what,
-                         struct mail_attachment *out, struct problem *p)
+                         const struct ical_attendee *who, struct mail_attachment *out, struct problem *p)
 {
     *out = (struct mail_attachment){0};
     const char *method = str_eq(what, "booked") || str_eq(what, "confirmed") || str_eq(what, "approved") || str_eq(what, "changed") ? "REQUEST"
@@ -193,7 +193,9 @@ lerr planning_invitation(struct db *db, struct arena *a, int64_t event_id, const
     if (e) return e;
     if (mail_settings_get(db, a, &s)) return model_db_problem(p);
     const char *organizer = mail_address_ok(s.from_address) ? arena_sprintf(a, "mailto:%s", s.from_address) : "";
-    const char *text = ical_build(a, &items, method, mail_base_url(db, a), organizer, NULL);
+    struct ical_attendee attendee = *who;
+    attendee.accepted = str_eq(method, "REQUEST");
+    const char *text = ical_build(a, &items, method, mail_base_url(db, a), organizer, NULL, &attendee);
     if (!text) return problem_set(p, LE_NOMEM, "", "the invitation could not be written");
     out->type = str_eq(method, "CANCEL") ? "text/calendar; method=CANCEL" : "text/calendar; method=REQUEST";
     out->text = text;

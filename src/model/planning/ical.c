@@ -91,9 +91,26 @@ static icalproperty_status status_of(const struct cal_item *it, const char *meth
     return str_eq(it->state, "waitlisted") ? ICAL_STATUS_TENTATIVE : ICAL_STATUS_CONFIRMED;
 }
 
-static void add_event(icalcomponent *cal, struct ical_zones *z, struct arena *a, const struct cal_item *it,
-                      const char *method, const char *base_url, const char *host, const char *organizer)
+/* The person an invitation is for: their answer is the booking itself. */
+static icalproperty *attendee_prop(struct arena *a, const struct ical_attendee *who)
 {
+    icalproperty *prop = icalproperty_new_attendee(arena_sprintf(a, "mailto:%s", who->email));
+    if (who->name && *who->name) icalproperty_add_parameter(prop, icalparameter_new_cn(who->name));
+    icalproperty_add_parameter(prop, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+    icalproperty_add_parameter(prop, icalparameter_new_partstat(who->accepted ? ICAL_PARTSTAT_ACCEPTED
+                                                                              : ICAL_PARTSTAT_DECLINED));
+    return prop;
+}
+
+struct ical_context {
+    const char *method, *base_url, *host, *organizer;
+    const struct ical_attendee *who;
+};
+
+static void add_event(icalcomponent *cal, struct ical_zones *z, struct arena *a, const struct cal_item *it,
+                      const struct ical_context *x)
+{
+    const char *method = x->method, *base_url = x->base_url, *host = x->host, *organizer = x->organizer;
     icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
     icaltimezone *tz = zone_for(cal, z, it->timezone);
     const char *page = arena_sprintf(a, "%s%s", base_url ? base_url : "", cal_item_path(a, it));
@@ -109,6 +126,7 @@ static void add_event(icalcomponent *cal, struct ical_zones *z, struct arena *a,
     icalcomponent_add_property(ev, icalproperty_new_description(description_of(a, it, page)));
     icalcomponent_add_property(ev, icalproperty_new_url(page));
     if (organizer && *organizer) icalcomponent_add_property(ev, icalproperty_new_organizer(organizer));
+    if (x->who && x->who->email && *x->who->email) icalcomponent_add_property(ev, attendee_prop(a, x->who));
     icalcomponent_add_property(ev, icalproperty_new_sequence((int)it->sequence));
     icalcomponent_add_property(ev, icalproperty_new_status(status_of(it, method)));
     icalcomponent_add_component(cal, ev);
@@ -133,16 +151,16 @@ static icalcomponent *calendar_new(const char *method, const char *name)
 }
 
 const char *ical_build(struct arena *a, const struct cal_items *c, const char *method, const char *base_url,
-                       const char *organizer, const char *name)
+                       const char *organizer, const char *name, const struct ical_attendee *who)
 {
-    const char *host = url_host(a, base_url);
+    struct ical_context x = {method, base_url, url_host(a, base_url), organizer, who};
     pthread_mutex_lock(&ical_lock);
     icalcomponent *cal = calendar_new(method, name);
     struct ical_zones z = {.since = INT64_MAX};
     for (size_t i = 0; i < c->n; i++)
         if (c->items[i].starts_at < z.since) z.since = c->items[i].starts_at;
     for (size_t i = 0; i < c->n; i++)
-        if (str_eq(c->items[i].kind, "event")) add_event(cal, &z, a, &c->items[i], method, base_url, host, organizer);
+        if (str_eq(c->items[i].kind, "event")) add_event(cal, &z, a, &c->items[i], &x);
     char *text = icalcomponent_as_ical_string_r(cal);
     icalcomponent_free(cal);
     pthread_mutex_unlock(&ical_lock);

@@ -39,10 +39,10 @@ lerr approval_requested(struct db *db, struct arena *a, int64_t event_id, int64_
 /* The event's date or place changed: its sequence rises and every booked person is told
  * ("changed", with the invitation again). Inside the caller's transaction. */
 lerr planning_event_changed(struct db *db, struct arena *a, int64_t event_id, struct problem *p);
-/* The invitation about event_id for people told "what" ("booked", "confirmed" and "changed": REQUEST;
+/* The invitation about event_id for the person `who` told "what" ("booked", "confirmed" and "changed": REQUEST;
  * "cancelled" and "booking_cancelled": CANCEL), or *out->type NULL when "what" carries none. */
 lerr planning_invitation(struct db *db, struct arena *a, int64_t event_id, const char *what,
-                         struct mail_attachment *out, struct problem *p);
+                         const struct ical_attendee *who, struct mail_attachment *out, struct problem *p);
 /* An event's parts as stored (event_parts.c): its span as one part when it has none. */
 lerr event_parts_load(struct db *db, int64_t event_id, struct event_part *out, int *n_out, struct problem *p);
 /* Replaces the event's parts with these (inside the caller's transaction). */

@@ -114,7 +114,7 @@ lerr planning_tell_about(struct db *db, struct arena *a, int64_t event_id, int64
 {
     struct db_stmt *st = db_query(db,
                                   "SELECT u.email, u.username, u.first_name, e.title, c.title, c.code, e.starts_at, "
-                                  "e.timezone, e.activity_id FROM users u, events e JOIN courses c ON c.id = e.course_id "
+                                  "e.timezone, e.activity_id, u.last_name FROM users u, events e JOIN courses c ON c.id = e.course_id "
                                   "WHERE u.id = ?1 AND e.id = ?2",
                                   "ii", to_user_id, event_id);
     if (!st) return model_db_problem(p);
@@ -129,13 +129,15 @@ lerr planning_tell_about(struct db *db, struct arena *a, int64_t event_id, int64
                           model_col_str(a, st, 4), "course_code", model_col_str(a, st, 5), "starts_at",
                           local_time(a, db_col_int(st, 6), model_col_str(a, st, 7)), "activity_id",
                           (json_int_t)db_col_int(st, 8));
+    struct ical_attendee who = {.email = email,
+                                .name = arena_sprintf(a, "%s %s", model_col_str(a, st, 2), model_col_str(a, st, 9))};
     db_done(st);
     if (extra) json_object_update(d, extra);
     lerr e = about_user_id ? add_about(db, a, about_user_id, d, p) : LE_OK;
     /* A person's own booking, change and cancellation messages carry the invitation
      * (calendar.c); messages about someone else (to their manager) do not. */
     struct mail_attachment invitation = {0};
-    if (!e && *email && !about_user_id) e = planning_invitation(db, a, event_id, what, &invitation, p);
+    if (!e && *email && !about_user_id) e = planning_invitation(db, a, event_id, what, &who, &invitation, p);
     /* templates/mail/event_<what>.txt.mustache: booked, confirmed, changed, cancelled,
      * booking_cancelled, approved, waitlisted, declined, approval_request, approval_reminder,
      * reminder, reminder_trainer, no_show */

@@ -180,6 +180,12 @@ lerr booking_cancel(struct db *db, struct arena *a, int64_t event_id, int64_t us
 /* [{"username", "name", "state", "position" (waitlist place, 1 = next; 0 when booked),
  * "attendance"|null}], booked first, then the waitlist in order. */
 json_t *bookings_json(struct db *db, int64_t event_id);
+/* The same for every event of a session activity in one query: {"EVENT_ID": [...]}, events
+ * without bookings absent. */
+json_t *session_bookings_json(struct db *db, int64_t activity_id);
+/* The choices of the new-event form: {"rooms": [{id, name, site}] (not archived, by site and
+ * name), "instructors": [{username, name}] (the course's, by name)}. */
+json_t *event_form_choices(struct db *db, int64_t course_id);
 
 /* ---- Attendance (attendance.c) ---- */
 /* Records a booked person's attendance: "attended", "partly", "no_show" or "excused".
@@ -235,8 +241,13 @@ int64_t calendar_feed_created(struct db *db, int64_t user_id);
  * SEQUENCE, STATUS). method: NULL for a feed, "REQUEST" or "CANCEL" for an invitation.
  * base_url: the site's address (links and the UIDs' host); organizer: "mailto:..." or "". Items
  * that are not events are left out. NULL when libical fails. */
+struct ical_attendee {
+    const char *email, *name; /* ATTENDEE:mailto:email with CN=name */
+    bool accepted;            /* PARTSTAT=ACCEPTED (a booking), else DECLINED (a cancelled one) */
+};
+/* who: the person an invitation is for (ATTENDEE, ROLE=REQ-PARTICIPANT), or NULL (a feed). */
 const char *ical_build(struct arena *a, const struct cal_items *c, const char *method, const char *base_url,
-                       const char *organizer, const char *name);
+                       const char *organizer, const char *name, const struct ical_attendee *who);
 /* ---- A session activity's settings (session_settings.c) ---- */
 #define SESSION_OFFSETS_MAX 5
 #define SESSION_OFFSET_LONGEST (30 * 86400)

@@ -143,8 +143,9 @@ static bool read_range(struct request *req, struct response *res, int64_t *from,
     return !why;
 }
 
-/* An entry as a page shows it: its time in the viewer's zone and its kind in words. */
-static json_t *entry_json(struct request *req, const struct tz *z, const struct cal_item *it)
+/* An entry as a page shows it: its time in the viewer's zone (or `when`, on the later days of a
+ * part that spans several) and its kind in words. */
+static json_t *entry_json(struct request *req, const struct tz *z, const struct cal_item *it, const char *when)
 {
     const char *abbr = "";
     time_t w = (time_t)(it->starts_at + tz_offset(z, it->starts_at, &abbr));
@@ -154,7 +155,7 @@ static json_t *entry_json(struct request *req, const struct tz *z, const struct 
     time_iso8601(it->starts_at, iso);
     /* words: calendar.kind_{event,due,quiz} calendar.state_{booked,waitlisted,trains,scheduled,cancelled,open,completed} */
     json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "title", it->title, "course", it->course_title,
-                          "time", arena_sprintf(req->arena, "%02d:%02d", tm.tm_hour, tm.tm_min), "datetime",
+                          "time", when ? when : arena_sprintf(req->arena, "%02d:%02d", tm.tm_hour, tm.tm_min), "datetime",
                           arena_strdup(req->arena, iso), "path", cal_item_path(req->arena, it), "kind_text",
                           T(req, arena_sprintf(req->arena, "calendar.kind_%s", it->kind)), "waitlisted",
                           str_eq(it->state, "waitlisted"));
@@ -176,6 +177,29 @@ static json_t *day_json(struct request *req, const struct cal_view *v, int64_t d
                      day == today, "entries");
 }
 
+/* What a later day of a part spanning several days shows instead of the start: "all day", or
+ * "until 17:00" on its last day. */
+static const char *continued_text(struct request *req, const struct tz *z, const struct cal_item *it, bool last)
+{
+    if (!last) return T(req, "calendar.all_day");
+    time_t w = (time_t)(it->ends_at + tz_offset(z, it->ends_at, NULL));
+    struct tm tm;
+    gmtime_r(&w, &tm);
+    return arena_sprintf(req->arena, "%s %02d:%02d", T(req, "calendar.until"), tm.tm_hour, tm.tm_min);
+}
+
+/* Puts an entry on every day of the page it covers: a part from 09:00 Monday to 17:00
+ * Wednesday shows on all three days. */
+static void place_entry(struct request *req, const struct tz *z, const struct cal_view *v, json_t *days,
+                        const struct cal_item *it)
+{
+    int64_t first = day_of(z, it->starts_at);
+    int64_t last = it->ends_at > it->starts_at ? day_of(z, it->ends_at - 1) : first;
+    for (int64_t d = first > v->first ? first : v->first; d <= last && d < v->last; d++)
+        json_array_append_new(json_object_get(json_array_get(days, (size_t)(d - v->first)), "entries"),
+                              entry_json(req, z, it, d == first ? NULL : continued_text(req, z, it, d == last)));
+}
+
 /* The weeks (month, week) or the days with entries (agenda) of the page. */
 static json_t *view_json(struct request *req, const struct cal_view *v, const struct cal_items *c)
 {
@@ -183,12 +207,7 @@ static json_t *view_json(struct request *req, const struct cal_view *v, const st
     int64_t today = day_of(z, time_now()), n = v->last - v->first;
     json_t *days = json_array();
     for (int64_t d = v->first; d < v->last; d++) json_array_append_new(days, day_json(req, v, d, today));
-    for (size_t i = 0; i < c->n; i++) {
-        int64_t d = day_of(z, c->items[i].starts_at);
-        if (d >= v->first && d < v->last)
-            json_array_append_new(json_object_get(json_array_get(days, (size_t)(d - v->first)), "entries"),
-                                  entry_json(req, z, &c->items[i]));
-    }
+    for (size_t i = 0; i < c->n; i++) place_entry(req, z, v, days, &c->items[i]);
     json_t *weeks = json_array(), *agenda = json_array();
     for (int64_t k = 0; k < n; k++) {
         json_t *day = json_array_get(days, (size_t)k);
@@ -313,7 +332,7 @@ void h_feed(struct request *req, struct response *res)
                                 ? arena_sprintf(req->arena, "mailto:%s", s.from_address)
                                 : "";
     const char *text = ical_build(req->arena, &c, NULL, mail_base_url(req->db, req->arena), organizer,
-                                  T(req, "calendar.my_title"));
+                                  T(req, "calendar.my_title"), NULL);
     if (!text) {
         res_error(res, LE_INTERNAL, "", "The calendar could not be written.");
         return;

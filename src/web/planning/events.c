@@ -122,6 +122,7 @@ static bool viewer_trains(struct request *req, json_t *event)
 static json_t *session_events(struct request *req, const struct course *c, int64_t activity_id, bool manager)
 {
     json_t *events = events_json(req->db, req->arena, c->id, activity_id, req->user->id);
+    json_t *bookings = NULL; /* every event's, read once when the first event shows them */
     size_t i;
     json_t *e;
     json_array_foreach(events, i, e) {
@@ -139,9 +140,12 @@ static json_t *session_events(struct request *req, const struct course *c, int64
         if ((manager || trains) && !req->is_api) {
             json_object_set_new(e, "can_manage", json_boolean(manager && scheduled));
             if (manager && scheduled) json_object_set_new(e, "move_to", move_targets(req, events, id));
-            json_object_set_new(e, "bookings", bookings_in_words(req, bookings_json(req->db, id)));
+            if (!bookings) bookings = session_bookings_json(req->db, activity_id);
+            json_t *mine_list = json_object_get(bookings, arena_sprintf(req->arena, "%lld", (long long)id));
+            json_object_set_new(e, "bookings", bookings_in_words(req, mine_list ? json_incref(mine_list) : json_array()));
         }
     }
+    json_decref(bookings);
     return events;
 }
 
@@ -164,11 +168,9 @@ void h_session_show(struct request *req, struct response *res)
     if (settings.needs_approval && !req->is_api && !user_get(req->db, req->arena, req->user->id, &me, &sp))
         json_object_set_new(res->model, "no_manager", json_boolean(me.manager_id == 0));
     if (manager && !req->is_api) {
-        json_object_set_new(res->model, "rooms", rooms_json(req->db, false));
-        struct enrolment_filter f = {.role = "instructor", .sort = "name"};
-        int total = 0;
-        json_t *teachers = course_enrolments_page(req->db, req->arena, c.id, &f, 1, 100, &total);
-        if (teachers) json_object_set_new(res->model, "instructors", teachers);
+        json_t *choices = event_form_choices(req->db, c.id);
+        json_object_update(res->model, choices);
+        json_decref(choices);
         json_object_set_new(res->model, "zone", json_string(tz_name(web_zone(req))));
     }
     res->template = "courses/session";

@@ -57,7 +57,7 @@ static void test_dst_and_vtimezone(void **state)
     struct arena *a = arena_new(0);
     struct cal_item items[] = {london_item(7, WINTER, "booked", 0), london_item(8, SUMMER, "waitlisted", 4)};
     struct cal_items c = {items, 2};
-    icalcomponent *cal = parse(ical_build(a, &c, "REQUEST", "https://lectern.example.org", "mailto:t@example.org", NULL));
+    icalcomponent *cal = parse(ical_build(a, &c, "REQUEST", "https://lectern.example.org", "mailto:t@example.org", NULL, NULL));
     assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_REQUEST);
     assert_int_equal(icalcomponent_count_components(cal, ICAL_VTIMEZONE_COMPONENT), 1);
     icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
@@ -86,15 +86,18 @@ static void test_cancel_and_feed_shape(void **state)
     struct arena *a = arena_new(0);
     struct cal_item items[] = {london_item(7, WINTER, "booked", 2), {.kind = "due", .title = "Fire", .state = "open"}};
     struct cal_items c = {items, 2};
-    icalcomponent *cal = parse(ical_build(a, &c, "CANCEL", "https://lectern.example.org", "", NULL));
+    icalcomponent *cal = parse(ical_build(a, &c, "CANCEL", "https://lectern.example.org", "", NULL, NULL));
     assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_CANCEL);
     assert_int_equal(icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT), 1); /* a due date is no event */
     icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
     assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CANCELLED);
     assert_int_equal(icalcomponent_get_sequence(ev), 2);
     icalcomponent_free(cal);
-    cal = parse(ical_build(a, &c, NULL, "https://lectern.example.org", "", "My calendar"));
+    cal = parse(ical_build(a, &c, NULL, "https://lectern.example.org", "", "My calendar", NULL));
     assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_NONE);
+    /* A feed is the person's own calendar: it names no attendee. */
+    ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+    assert_null(icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY));
     icalcomponent_free(cal);
     arena_free(a);
 }
@@ -153,6 +156,24 @@ static icalcomponent *outbox_invitation(struct fx *f, const char *tpl, const cha
     return cal;
 }
 
+/* The invitation names the person it was sent to: their address, their name, and whether they hold the seat. */
+static void assert_attendee(icalcomponent *ev, icalparameter_partstat partstat)
+{
+    icalproperty *att = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
+    assert_non_null(att);
+    assert_string_equal(icalproperty_get_attendee(att), "mailto:lea@example.org");
+    icalparameter *cn = icalproperty_get_first_parameter(att, ICAL_CN_PARAMETER);
+    assert_non_null(cn);
+    assert_string_equal(icalparameter_get_cn(cn), "Lea L");
+    icalparameter *role = icalproperty_get_first_parameter(att, ICAL_ROLE_PARAMETER);
+    assert_non_null(role);
+    assert_int_equal(icalparameter_get_role(role), ICAL_ROLE_REQPARTICIPANT);
+    icalparameter *ps = icalproperty_get_first_parameter(att, ICAL_PARTSTAT_PARAMETER);
+    assert_non_null(ps);
+    assert_int_equal(icalparameter_get_partstat(ps), partstat);
+    assert_null(icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY));
+}
+
 static void test_invitations_in_outbox(void **state)
 {
     struct fx *f = *state;
@@ -163,6 +184,7 @@ static void test_invitations_in_outbox(void **state)
     icalcomponent *ev, *cal = outbox_invitation(f, "event_confirmed", "text/calendar; method=REQUEST", &ev);
     const char *uid = arena_strdup(f->a, icalcomponent_get_uid(ev));
     int seq = icalcomponent_get_sequence(ev);
+    assert_attendee(ev, ICAL_PARTSTAT_ACCEPTED);
     icalcomponent_free(cal);
 
     char start[21];
@@ -175,6 +197,7 @@ static void test_invitations_in_outbox(void **state)
     assert_string_equal(icalcomponent_get_uid(ev), uid);
     assert_true(icalcomponent_get_sequence(ev) > seq);
     seq = icalcomponent_get_sequence(ev);
+    assert_attendee(ev, ICAL_PARTSTAT_ACCEPTED);
     icalcomponent_free(cal);
 
     /* A change of title alone moves nothing in anyone's calendar: no message. */
@@ -191,6 +214,7 @@ static void test_invitations_in_outbox(void **state)
     assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_CANCEL);
     assert_string_equal(icalcomponent_get_uid(ev), uid);
     assert_true(icalcomponent_get_sequence(ev) > seq);
+    assert_attendee(ev, ICAL_PARTSTAT_DECLINED);
     icalcomponent_free(cal);
 }
 
