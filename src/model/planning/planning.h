@@ -271,6 +271,19 @@ lerr session_settings_save(struct db *db, struct arena *a, int64_t course_id, in
                            const struct session_settings *in, int64_t actor_id, struct problem *p);
 /* {"needs_approval", "partly_completes", "reminders": "2d, 2h", "reminder_offsets": [s]}. */
 json_t *session_settings_json(struct arena *a, const struct session_settings *s);
+/* A session activity as its page shows it. */
+struct session_view {
+    int64_t id;
+    const char *title;
+    int64_t completed_at;         /* the viewer's; 0 = not completed */
+    bool viewer_has_manager;      /* whether the viewer has a line manager (who approves) */
+    struct session_settings settings;
+};
+/* The course's session activity id with the viewer's completion, its settings and whether the
+ * viewer has a line manager, in one query (the page's budget is five). LE_NOTFOUND (field
+ * "id") when it is no session activity of the course. */
+lerr session_view_get(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t viewer_id,
+                      struct session_view *out, struct problem *p);
 
 /* ---- Line-manager approval (approval.c) ---- */
 #define DECLINE_REASON_MAX 2000

@@ -100,6 +100,37 @@ lerr session_settings_get(struct db *db, int64_t activity_id, struct session_set
     return rc < 0 ? model_db_problem(p) : LE_OK;
 }
 
+lerr session_view_get(struct db *db, struct arena *a, int64_t course_id, int64_t id, int64_t viewer_id,
+                      struct session_view *out, struct problem *p)
+{
+    *out = (struct session_view){.id = id};
+    set_defaults(&out->settings);
+    /* The activity and the viewer's progress are courses' rows, read here with the settings so
+     * the session page keeps to its budget. */
+    struct db_stmt *st = db_query(db,
+                                  "SELECT x.title, COALESCE(g.completed_at, 0), s.needs_approval, s.partly_completes, "
+                                  "s.reminder_offsets, (SELECT COALESCE(manager_id, 0) FROM users WHERE id = ?3) "
+                                  "FROM activities x LEFT JOIN activity_progress g ON g.activity_id = x.id AND "
+                                  "g.user_id = ?3 LEFT JOIN session_settings s ON s.activity_id = x.id WHERE x.id = ?1 "
+                                  "AND x.course_id = ?2 AND x.kind = 'session' AND x.deleted_at IS NULL",
+                                  "iii", id, course_id, viewer_id);
+    if (!st) return model_db_problem(p);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->title = model_col_str(a, st, 0);
+        out->completed_at = db_col_int(st, 1);
+        if (!db_col_is_null(st, 2)) {
+            session_offsets_from_column(db_col_text(st, 4), &out->settings);
+            out->settings.needs_approval = db_col_int(st, 2) != 0;
+            out->settings.partly_completes = db_col_int(st, 3) != 0;
+        }
+        out->viewer_has_manager = !db_col_is_null(st, 5) && db_col_int(st, 5) != 0;
+    }
+    db_done(st);
+    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "id", "This activity is not a session of the course.");
+    return rc == DB_ROW ? LE_OK : model_db_problem(p);
+}
+
 lerr session_settings_save(struct db *db, struct arena *a, int64_t course_id, int64_t activity_id,
                            const struct session_settings *in, int64_t actor_id, struct problem *p)
 {

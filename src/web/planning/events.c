@@ -56,22 +56,6 @@ static void read_event(struct request *req, struct event_input *in)
     in->n_trainers = n;
 }
 
-/* The session activity the page's path names, in a course the viewer may see. */
-static bool session_of(struct request *req, struct response *res, struct course *c, struct activity *x)
-{
-    if (!web_visible_course(req, res, c)) return false;
-    struct problem p = {0};
-    if (activity_get(req->db, req->arena, c->id, req_param_int(req, "id", 0), req->user->id, x, &p)) {
-        web_fail(res, &p);
-        return false;
-    }
-    if (!str_eq(x->kind, "session")) {
-        res_error(res, LE_NOTFOUND, "id", "This activity is not a session.");
-        return false;
-    }
-    return true;
-}
-
 /* A booking's state and attendance in words, for the page. */
 static json_t *bookings_in_words(struct request *req, json_t *bookings)
 {
@@ -152,21 +136,22 @@ static json_t *session_events(struct request *req, const struct course *c, int64
 void h_session_show(struct request *req, struct response *res)
 {
     struct course c;
-    struct activity x;
-    if (!session_of(req, res, &c, &x)) return;
+    struct session_view x;
+    struct problem p = {0};
+    if (!web_visible_course(req, res, &c)) return;
+    if (session_view_get(req->db, req->arena, c.id, req_param_int(req, "id", 0), req->user->id, &x, &p)) {
+        web_fail(res, &p);
+        return;
+    }
     bool manager = web_may_manage_course(req, &c);
     res->model = json_pack("{s:{s:s, s:s}, s:{s:I, s:s, s:b}, s:o, s:b}", "course", "code", c.code, "title", c.title,
                            "activity", "id", (json_int_t)x.id, "title", x.title, "completed", x.completed_at != 0,
                            "events", session_events(req, &c, x.id, manager), "is_manager", manager);
     if (!req->is_api) json_object_set_new(res->model, "kind_label", json_string(T(req, "courses.kind_session")));
-    struct session_settings settings;
-    struct problem sp = {0};
-    if (!session_settings_get(req->db, x.id, &settings, &sp))
-        json_object_set_new(res->model, "settings", session_settings_json(req->arena, &settings));
+    json_object_set_new(res->model, "settings", session_settings_json(req->arena, &x.settings));
     /* A learner without a line manager is told who decides instead. */
-    struct user me;
-    if (settings.needs_approval && !req->is_api && !user_get(req->db, req->arena, req->user->id, &me, &sp))
-        json_object_set_new(res->model, "no_manager", json_boolean(me.manager_id == 0));
+    if (x.settings.needs_approval && !req->is_api)
+        json_object_set_new(res->model, "no_manager", json_boolean(!x.viewer_has_manager));
     if (manager && !req->is_api) {
         json_t *choices = event_form_choices(req->db, c.id);
         json_object_update(res->model, choices);
