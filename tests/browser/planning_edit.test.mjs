@@ -3,9 +3,9 @@
 // the "changed" mail with an updated invitation (METHOD:REQUEST, the same UID, a higher
 // SEQUENCE, the new time; read from a local SMTP sink and parsed with ical.js); a change that
 // puts the event in a room another course uses then shows the clash and is saved after an
-// override reason; Copy plans the next run a week later; a change ending before it starts is
-// refused at the field with what was typed kept. People, courses and the booking are set up
-// through the API: they are other tests' subject.
+// override reason; Copy plans the next run a week later; a change ending before it starts, or
+// leaving fewer seats than people booked, is refused at the field with what was typed kept.
+// People, courses and the bookings are set up through the API: they are other tests' subject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
@@ -38,6 +38,7 @@ before(async () => {
   });
   await createUser(server, { username: 'ivy', first_name: 'Ivy', last_name: 'Trainer', roles: ['instructor'], password: PW, email: 'ivy@example.org' }, admin);
   await createUser(server, { username: 'lea', first_name: 'Lea', last_name: 'Learner', roles: ['learner'], password: PW, email: 'lea@example.org' }, admin);
+  await createUser(server, { username: 'leo', first_name: 'Leo', last_name: 'Learner', roles: ['learner'], password: PW, email: 'leo@example.org' }, admin);
   const activities = {};
   for (const [code, title] of [[CODE, 'First aid'], [OTHER, 'Fire wardens']]) {
     await call('POST', '/api/v1/courses', { code, title, kind: 'classroom', status: 'published' });
@@ -46,6 +47,7 @@ before(async () => {
   }
   await call('POST', `/api/v1/courses/${CODE}/enrolments`, { username: 'ivy', role: 'instructor' });
   await call('POST', `/api/v1/courses/${CODE}/enrolments`, { username: 'lea', role: 'learner' });
+  await call('POST', `/api/v1/courses/${CODE}/enrolments`, { username: 'leo', role: 'learner' });
   const annex = (await call('POST', '/api/v1/rooms', { name: 'Annex', site: 'Head office', capacity: 10 })).id;
   const hall = (await call('POST', '/api/v1/rooms', { name: 'Hall', site: 'Head office', capacity: 20 })).id;
   await call('POST', `/api/v1/courses/${OTHER}/events`, { title: 'Warden drill', starts_at: '2031-06-10T08:00:00Z', ends_at: '2031-06-10T12:00:00Z', timezone: 'UTC', room_id: hall, seats: 10 });
@@ -54,7 +56,7 @@ before(async () => {
     title: 'First aid day', starts_at: '2031-06-03T09:00', ends_at: '2031-06-03T12:00', timezone: 'Europe/London', room_id: annex, seats: 5,
     trainers: ['ivy'], external_trainers: ['Dana Smith (Acme Safety)'], note: 'Bring boots.',
   })).id;
-  await call('POST', `/api/v1/events/${eventId}/bookings`, { username: 'lea' });
+  for (const username of ['lea', 'leo']) await call('POST', `/api/v1/events/${eventId}/bookings`, { username });
   sessionPath = `/courses/${CODE}/sessions/${activities[CODE]}`;
   browser = await launchBrowser();
 });
@@ -180,7 +182,7 @@ test('copying an event plans a second one a week later', { timeout: 120000 }, as
   assert.equal(copy.booked, 0, 'nobody is booked on the copy');
 });
 
-test('a change that ends before it starts is refused at the field, with what was typed kept', { timeout: 120000 }, async () => {
+test('a change that ends before it starts, or leaves fewer seats than booked, is refused at the field with what was typed kept', { timeout: 120000 }, async () => {
   const page = await adminOnEditPage();
   await page.getByLabel('Title', { exact: true }).fill('First aid day, moved');
   await page.getByLabel('Ends', { exact: true }).fill('2031-06-10T09:00');
@@ -194,4 +196,14 @@ test('a change that ends before it starts is refused at the field, with what was
   assert.equal(await page.getByLabel('Title', { exact: true }).inputValue(), 'First aid day, moved');
   assert.equal((await eventNow()).title, 'First aid day', 'nothing is saved');
   await expectClean(page);
+
+  // Fewer seats than people booked: the seats field says how many are booked.
+  await page.getByLabel('Ends', { exact: true }).fill('2031-06-10T11:00');
+  await page.getByLabel('Seats', { exact: true }).fill('1');
+  await submit(page, () => page.getByRole('button', { name: 'Save changes' }).click());
+  await page.locator('#error-summary').waitFor();
+  assert.equal(await page.getByLabel('Seats', { exact: true }).getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#event-seats-error').innerText(), /2 people are booked; give at least that many seats/);
+  assert.equal(await page.getByLabel('Seats', { exact: true }).inputValue(), '1');
+  assert.equal((await eventNow()).seats, 5, 'nothing is saved');
 });
