@@ -4,9 +4,6 @@
 #include <string.h>
 #include "internal.h"
 
-/* The form's extra part rows: part 1 is starts_at/ends_at. */
-#define FORM_PARTS 4
-
 bool web_may_override(struct request *req)
 {
     return role_has_cap(req->user->roles, CAP_USERS_MANAGE);
@@ -39,10 +36,10 @@ static bool parts_from_json(struct request *req, struct event_input *in)
  * skipped. Only when a second row is filled in do the rows stand for parts. */
 static void parts_from_form(struct request *req, struct event_input *in)
 {
-    struct event_part_text *parts = arena_alloc(req->arena, FORM_PARTS * sizeof *parts);
+    struct event_part_text *parts = arena_alloc(req->arena, EVENT_FORM_PARTS * sizeof *parts);
     parts[0] = (struct event_part_text){in->starts_at, in->ends_at, "starts_at", "ends_at"};
     bool more = false;
-    for (int i = 1; i < FORM_PARTS; i++) {
+    for (int i = 1; i < EVENT_FORM_PARTS; i++) {
         const char *sf = arena_sprintf(req->arena, "part%d_starts_at", i + 1);
         const char *ef = arena_sprintf(req->arena, "part%d_ends_at", i + 1);
         const char *s = req_param(req, sf), *e = req_param(req, ef);
@@ -51,7 +48,7 @@ static void parts_from_form(struct request *req, struct event_input *in)
     }
     if (!more) return;
     in->parts = parts;
-    in->n_parts = FORM_PARTS;
+    in->n_parts = EVENT_FORM_PARTS;
 }
 
 /* Names as a JSON list, or text with one name a line or separated by ";". */

@@ -3,6 +3,11 @@
 #include <string.h>
 #include "internal.h"
 
+struct sent_list {
+    struct arena *arena;
+    const char *name, *text;
+};
+
 bool web_event_access(struct request *req, struct response *res, struct event_access *ev)
 {
     struct problem p = {0};
@@ -27,8 +32,15 @@ const char *web_session_href(struct request *req, const struct event_access *ev)
     return arena_sprintf(req->arena, "/courses/%s/sessions/%lld", ev->course.code, (long long)ev->ref.activity_id);
 }
 
-/* The input of the new-event form and the API: trainers as a list or comma-separated names. */
-static void read_event(struct request *req, struct event_input *in)
+/* Every value a form sent under name (ticked boxes), joined by commas; NULL when none. */
+static void join_sent(void *ctx, const char *name, const char *value)
+{
+    struct sent_list *l = ctx;
+    if (!str_eq(name, l->name)) return;
+    l->text = l->text ? arena_sprintf(l->arena, "%s,%s", l->text, value) : arena_strdup(l->arena, value);
+}
+
+void web_read_event(struct request *req, struct event_input *in)
 {
     in->title = req_param(req, "title");
     in->timezone = req_param(req, "timezone");
@@ -45,7 +57,10 @@ static void read_event(struct request *req, struct event_input *in)
     in->activity_id = req_param_int(req, "activity_id", 0);
     const char *cost = req_param(req, "cost_per_seat");
     if (cost && *cost) in->cost_per_seat = strtod(cost, NULL);
-    const char *names = req_param(req, "trainers");
+    /* A page's trainers are a choice or boxes ticked (each sent under the one name). */
+    struct sent_list sent = {req->arena, "trainers", NULL};
+    if (!req->is_api) req_each_sent(req, join_sent, &sent);
+    const char *names = req->is_api ? req_param(req, "trainers") : sent.text;
     if (!names) return;
     const char **list = arena_alloc(req->arena, (EVENT_TRAINERS_MAX + 1) * sizeof *list);
     char *copy = arena_strdup(req->arena, names), *save = NULL;
@@ -123,6 +138,7 @@ static json_t *session_events(struct request *req, const struct course *c, int64
         json_object_set_new(e, "is_cancelled", json_boolean(!scheduled));
         if ((manager || trains) && !req->is_api) {
             json_object_set_new(e, "can_manage", json_boolean(manager && scheduled));
+            json_object_set_new(e, "can_copy", json_boolean(manager));
             if (manager && scheduled) json_object_set_new(e, "move_to", move_targets(req, events, id));
             if (!bookings) bookings = session_bookings_json(req->db, activity_id);
             json_t *mine_list = json_object_get(bookings, arena_sprintf(req->arena, "%lld", (long long)id));
@@ -183,7 +199,7 @@ void h_event_create(struct request *req, struct response *res)
         return;
     }
     struct event_input in = EVENT_INPUT_INIT;
-    read_event(req, &in);
+    web_read_event(req, &in);
     json_t *conflicts = NULL;
     web_read_event_extras(req, &in, &conflicts);
     /* A page's form posts under its session: that is the activity. */
@@ -226,7 +242,7 @@ void h_event_update(struct request *req, struct response *res)
         return;
     }
     struct event_input in = EVENT_INPUT_INIT;
-    read_event(req, &in);
+    web_read_event(req, &in);
     json_t *conflicts = NULL;
     web_read_event_extras(req, &in, &conflicts);
     struct problem p = {0};

@@ -22,6 +22,12 @@ bool web_event_access(struct request *req, struct response *res, struct event_ac
 /* Where a page's form about an event goes back to: the session page. */
 const char *web_session_href(struct request *req, const struct event_access *ev);
 
+/* The fields of the event form or the API body (trainers as a list, comma-separated names or
+ * ticked boxes) into in (events.c). */
+void web_read_event(struct request *req, struct event_input *in);
+/* The event form's rows of dates: starts_at/ends_at, then part2_ ... part4_ (event_extras.c). */
+#define EVENT_FORM_PARTS 4
+
 /* Whether the viewer may override a conflict with a reason: an administrator. */
 bool web_may_override(struct request *req);
 /* Reads the parts (the API's "parts", or the form's extra rows), external trainers and the
@@ -70,5 +76,9 @@ void h_bulk_booking(struct request *req, struct response *res);
 void h_booking_move(struct request *req, struct response *res);
 void h_event_import_page(struct request *req, struct response *res);
 void h_event_import(struct request *req, struct response *res);
+void h_event_edit_page(struct request *req, struct response *res);
+void h_event_edit(struct request *req, struct response *res);
+void h_event_copy_page(struct request *req, struct response *res);
+void h_event_copy(struct request *req, struct response *res);
 
 #endif

@@ -45,6 +45,14 @@ static const struct param_spec p_event_new[] = {
     EVENT_FIELDS,
     PARAMS_END,
 };
+/* The pages that change or copy an event (event_edit.c): the event's form under its session. */
+static const struct param_spec p_event_page[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"event", P_INT, PARAM_REQUIRED, 1, 0},
+    EVENT_FIELDS,
+    PARAMS_END,
+};
 static const struct param_spec p_event_edit[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     EVENT_FIELDS,
@@ -152,6 +160,10 @@ static const struct route routes[] = {
     {"GET", SE "/book-people", h_bulk_booking_page, CAP_COURSES_CONTENT, p_bulk_page, 0},
     {"POST", SE "/book-people", h_bulk_booking, CAP_COURSES_CONTENT, p_bulk_page, 0},
     {"POST", SE "/bookings/move", h_booking_move, CAP_COURSES_CONTENT, p_move, 0},
+    {"GET", SE "/edit", h_event_edit_page, CAP_COURSES_CONTENT, p_event_page, 0},
+    {"POST", SE "/edit", h_event_edit, CAP_COURSES_CONTENT, p_event_page, 0},
+    {"GET", SE "/copy", h_event_copy_page, CAP_COURSES_CONTENT, p_event_page, 0},
+    {"POST", SE "/copy", h_event_copy, CAP_COURSES_CONTENT, p_event_page, 0},
     {"GET", "/api/v1/courses/{course:str}/events", h_events_list, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/api/v1/courses/{course:str}/events", h_event_create, CAP_COURSES_CONTENT, p_event_new, 0},
     {"GET", "/api/v1/events/{id:int}", h_event_show, CAP_SIGNED_IN, p_event, 0},
