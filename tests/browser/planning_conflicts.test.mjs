@@ -59,6 +59,7 @@ test('a room clash is named and overridden, a department booked after a preview,
   const page = await newPage(browser, server);
   await signInUI(page, 'admin', ADMIN_PASSWORD);
   await page.goto(sessionPath);
+  await submit(page, () => page.getByRole('link', { name: 'New event' }).click());
   await page.getByLabel('Title', { exact: true }).fill('Forklift day');
   await page.getByLabel('Time zone').fill('UTC');
   await page.getByLabel('Starts', { exact: true }).fill('2031-05-06T10:00');

@@ -126,25 +126,3 @@ json_t *events_json(struct db *db, struct arena *a, int64_t course_id, int64_t a
                                   "iii", viewer_id, course_id, activity_id);
     return st ? events_from_rows(st) : json_array();
 }
-
-json_t *event_form_choices(struct db *db, int64_t course_id)
-{
-    /* Both lists of the new-event form in one query: the page's budget is five. */
-    json_t *rooms = json_array(), *instructors = json_array();
-    struct db_stmt *st = db_query(db,
-                                  "SELECT 0, r.id, r.name, r.site, '' FROM rooms r WHERE r.archived = 0 UNION ALL "
-                                  "SELECT 1, u.id, u.username, u.last_name, u.first_name FROM enrolments n JOIN users "
-                                  "u ON u.id = n.user_id WHERE n.course_id = ?1 AND n.role = 'instructor' AND "
-                                  "n.unenrolled_at IS NULL ORDER BY 1, 4, 5, 3, 2",
-                                  "i", course_id);
-    while (st && db_step(st) == DB_ROW) {
-        if (db_col_int(st, 0) == 0)
-            json_array_append_new(rooms, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 1), "name",
-                                                   db_col_text(st, 2), "site", db_col_text(st, 3)));
-        else
-            json_array_append_new(instructors, json_pack("{s:s, s:s++}", "username", db_col_text(st, 2), "name",
-                                                         db_col_text(st, 4), " ", db_col_text(st, 3)));
-    }
-    db_done(st);
-    return json_pack("{s:o, s:o}", "rooms", rooms, "instructors", instructors);
-}

@@ -183,9 +183,6 @@ json_t *bookings_json(struct db *db, int64_t event_id);
 /* The same for every event of a session activity in one query: {"EVENT_ID": [...]}, events
  * without bookings absent. */
 json_t *session_bookings_json(struct db *db, int64_t activity_id);
-/* The choices of the new-event form: {"rooms": [{id, name, site}] (not archived, by site and
- * name), "instructors": [{username, name}] (the course's, by name)}. */
-json_t *event_form_choices(struct db *db, int64_t course_id);
 
 /* ---- Attendance (attendance.c) ---- */
 /* Records a booked person's attendance: "attended", "partly", "no_show" or "excused".

@@ -152,6 +152,33 @@ void h_event_copy_page(struct request *req, struct response *res)
     json_decref(e);
 }
 
+/* The new-event page of a session: the same form, empty, its times in the viewer's zone. */
+void h_event_new_page(struct request *req, struct response *res)
+{
+    struct course c;
+    struct session_view x;
+    struct problem p = {0};
+    if (!web_visible_course(req, res, &c)) return;
+    if (session_view_get(req->db, req->arena, c.id, req_param_int(req, "id", 0), req->user->id, &x, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    if (!web_may_manage_course(req, &c)) {
+        res_error(res, LE_FORBIDDEN, "course", "Only the course's instructors and administrators plan its events.");
+        return;
+    }
+    const char *session = arena_sprintf(req->arena, "/courses/%s/sessions/%lld", c.code, (long long)x.id);
+    json_t *none = json_object();
+    res->model = json_pack("{s:{s:s, s:s}, s:s, s:{s:s}, s:{s:s}, s:o, s:o, s:b, s:b, s:s}", "course", "code", c.code,
+                           "title", c.title, "session_href", session, "event", "title", x.title, "form", "timezone",
+                           tz_name(web_zone(req)), "rooms", rooms_marked(req, none), "instructors",
+                           instructors_marked(req, &c, none), "is_new", true, "dates_editable", true, "action",
+                           arena_sprintf(req->arena, "%s/events", session));
+    json_decref(none);
+    res->template = "planning/event_form";
+    res->title = T(req, "session.new_event");
+}
+
 /* Saves the form: a change of the event, or (copy) a new event in the same session. A refusal
  * shows the page again with what was typed, the conflicts in words and the field marked. */
 static void save(struct request *req, struct response *res, bool copy)

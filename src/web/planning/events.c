@@ -168,12 +168,6 @@ void h_session_show(struct request *req, struct response *res)
     /* A learner without a line manager is told who decides instead. */
     if (x.settings.needs_approval && !req->is_api)
         json_object_set_new(res->model, "no_manager", json_boolean(!x.viewer_has_manager));
-    if (manager && !req->is_api) {
-        json_t *choices = event_form_choices(req->db, c.id);
-        json_object_update(res->model, choices);
-        json_decref(choices);
-        json_object_set_new(res->model, "zone", json_string(tz_name(web_zone(req))));
-    }
     res->template = "courses/session";
     res->title = x.title;
 }
@@ -208,8 +202,8 @@ void h_event_create(struct request *req, struct response *res)
     struct problem p = {0};
     int64_t id;
     if (event_create(req->db, req->arena, c.id, &in, req->user->id, &id, &p)) {
-        /* The session's page again, with what the plan clashes with listed at the form. */
-        if (str_eq(p.reason, "conflicts") && !req->is_api) h_session_show(req, res);
+        /* The new-event page again, with what the plan clashes with listed above the form. */
+        if (str_eq(p.reason, "conflicts") && !req->is_api) h_event_new_page(req, res);
         web_fail_with_conflicts(req, res, &p, conflicts);
         return;
     }

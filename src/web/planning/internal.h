@@ -47,6 +47,7 @@ void h_room_delete(struct request *req, struct response *res);
 void h_session_show(struct request *req, struct response *res);
 void h_events_list(struct request *req, struct response *res);
 void h_event_create(struct request *req, struct response *res);
+void h_event_new_page(struct request *req, struct response *res);
 void h_event_show(struct request *req, struct response *res);
 void h_event_update(struct request *req, struct response *res);
 void h_event_cancel(struct request *req, struct response *res);

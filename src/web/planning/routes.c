@@ -151,6 +151,7 @@ static const struct route routes[] = {
     {"POST", "/admin/events/import", h_event_import, CAP_COURSES_MANAGE, p_event_import, 0},
     {"POST", "/api/v1/events/import", h_event_import, CAP_COURSES_MANAGE, p_event_import, 0},
     {"GET", S, h_session_show, CAP_SIGNED_IN, p_session, 0},
+    {"GET", S "/events/new", h_event_new_page, CAP_COURSES_CONTENT, p_session, 0},
     {"POST", S "/events", h_event_create, CAP_COURSES_CONTENT, p_event_new, 0},
     {"POST", SE "/cancel", h_event_cancel, CAP_COURSES_CONTENT, p_event, 0},
     {"POST", SE "/bookings", h_booking_create, CAP_SIGNED_IN, p_event, 0},
