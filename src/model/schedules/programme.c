@@ -105,10 +105,14 @@ static lerr sets_insert_all(struct db *db, struct arena *a, int64_t id, const st
                             struct problem *p)
 {
     lerr e = LE_OK;
+    int n_path = 0, n_renewal = 0; /* renewal sets are numbered in their own list */
     for (int i = 0; i < in->n_sets && !e; i++) {
         struct checked_set cs;
-        const char *field = arena_sprintf(a, "sets[%d]", i);
-        e = set_check(db, a, &in->sets[i], field, field, arena_sprintf(a, "Set %d: ", i + 1), &cs, p);
+        bool renewal = in->sets[i].renewal;
+        int k = renewal ? n_renewal++ : n_path++;
+        const char *field = arena_sprintf(a, "%s[%d]", renewal ? "certification.renewal_sets" : "sets", k);
+        const char *what = arena_sprintf(a, "%s %d: ", renewal ? "Renewal set" : "Set", k + 1);
+        e = set_check(db, a, &in->sets[i], field, field, what, &cs, p);
         if (!e) e = set_insert(db, id, &in->sets[i], &cs, p);
     }
     return e;
