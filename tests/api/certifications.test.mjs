@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, signIn, adminToken, createUser, ADMIN_PASSWORD } from '../lib/server.mjs';
 import { advanceClock, runRenewalScan } from '../lib/clock.mjs';
+import { courseWithPage } from '../lib/courses.mjs';
 
 const PW = 'Copper-Lantern-Orchard-47';
 const DAY = 86400000;
@@ -19,13 +20,6 @@ async function call(token, method, path, body, status) {
   const r = await api(server, method, path, { token, body });
   if (status) assert.equal(r.status, status, `${method} ${path}: ${show(r)}`);
   return r;
-}
-
-/** A published course with one page; viewing the page completes the course. */
-async function course(code) {
-  await call(admin, 'POST', '/api/v1/courses', { code, title: `Course ${code}`, status: 'published' }, 201);
-  const section = (await call(admin, 'POST', `/api/v1/courses/${code}/sections`, { title: 'Part one' }, 201)).json.id;
-  pages[code] = (await call(admin, 'POST', `/api/v1/courses/${code}/activities`, { section_id: section, kind: 'page', title: `Read ${code}`, body: 'Text' }, 201)).json.activity.id;
 }
 
 /** Tokens again after the clock has moved (sessions may have expired), and the learner's plan. */
@@ -41,7 +35,7 @@ const days = (a, b) => Math.round((Date.parse(b) - Date.parse(a)) / DAY);
 before(async () => {
   server = await startServer();
   admin = await adminToken(server);
-  for (const code of ['SAFE-FULL', 'SAFE-REFRESH']) await course(code);
+  for (const code of ['SAFE-FULL', 'SAFE-REFRESH']) pages[code] = await courseWithPage(server, admin, code);
   role = (await call(admin, 'POST', '/api/v1/job-roles', { name: 'Electrician' }, 201)).json.job_role.id;
   await createUser(server, { username: 'max', first_name: 'Max', last_name: 'Manager', roles: ['manager'], password: PW }, admin);
   await createUser(server, { username: 'eve', first_name: 'Eve', last_name: 'Learner', roles: ['learner'], password: PW }, admin);

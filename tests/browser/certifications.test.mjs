@@ -7,7 +7,8 @@
 // learner's history. Courses and people are set up through the API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, show, adminToken, createUser, signIn, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { startServer, api, adminToken, createUser, signIn, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { caller, courseWithPage } from '../lib/courses.mjs';
 import { launchBrowser, newPage, submit, pathOf, signInUI, mainNav, expectClean } from '../lib/browser.mjs';
 import { advanceClock, runRenewalScan } from '../lib/clock.mjs';
 
@@ -19,15 +20,9 @@ let page;
 before(async () => {
   server = await startServer();
   const admin = await adminToken(server);
-  const call = async (method, path, body) => {
-    const r = await api(server, method, path, { token: admin, body });
-    assert.ok(r.status >= 200 && r.status < 300, `${method} ${path}: ${show(r)}`);
-    return r.json;
-  };
-  for (const [code, title] of [['ELEC-1', 'Electrical safety'], ['ELEC-R', 'Electrical refresher']])
-    await call('POST', '/api/v1/courses', { code, title, status: 'published' });
-  const section = (await call('POST', '/api/v1/courses/ELEC-1/sections', { title: 'Part one' })).id;
-  page = (await call('POST', '/api/v1/courses/ELEC-1/activities', { section_id: section, kind: 'page', title: 'Isolation', body: 'Text' })).activity.id;
+  const call = caller(server, admin);
+  page = await courseWithPage(server, admin, 'ELEC-1', 'Electrical safety');
+  await courseWithPage(server, admin, 'ELEC-R', 'Electrical refresher');
   const role = (await call('POST', '/api/v1/job-roles', { name: 'Electrician' })).job_role.id;
   await createUser(server, { username: 'mia', email: 'mia@example.com', first_name: 'Mia', last_name: 'Hale', roles: ['manager'], password: PW }, admin);
   await createUser(server, { username: 'liam', email: 'liam@example.com', first_name: 'Liam', last_name: 'Reed', roles: ['learner'], password: PW }, admin);
