@@ -8,6 +8,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libcsv (libcsv-dev) ships no pkg-config file.
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lcsv -lcmark-gfm-extensions -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# Test builds only: a clock tests can move (src/core/clock.c, `lectern clock`).
+TEST_DEFS := -DLECTERN_TEST_CLOCK
 
 # Sources one level down (src/<layer>/) and, in model and web, one more (src/<layer>/<domain>/).
 LIB_SRC  := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c src/*/*/*.c)))
@@ -82,18 +84,18 @@ build/test/lectern: $(TEST_OBJ) build/test/obj/main.o build/test/obj/assets.o
 
 build/test/obj/%.o: src/%.c | deps-stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(TEST_DEFS) $(DEPFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 build/test/obj/main.o: src/cli/main.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(TEST_DEFS) $(DEPFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 build/test/obj/assets.o: build/assets.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) -O1 -c $< -o $@
 
 build/test/test_%: test_%.c $(TEST_OBJ) build/test/obj/assets.o
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(DEPFLAGS) -MF $@.d -MT $@ $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(TEST_DEFS) $(DEPFLAGS) -MF $@.d -MT $@ $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 	    -o $@ $< $(TEST_OBJ) build/test/obj/assets.o $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 -include $(wildcard build/obj/*.d build/obj/*/*.d build/obj/*/*/*.d build/test/*.d)

@@ -29,6 +29,9 @@ int cmd_user(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_routes(int argc, char **argv, struct cli_ctx *ctx);
+#ifdef LECTERN_TEST_CLOCK
+int cmd_clock(int argc, char **argv, struct cli_ctx *ctx); /* test builds only */
+#endif
 int cmd_backup(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_restore(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_jobs(int argc, char **argv, struct cli_ctx *ctx);

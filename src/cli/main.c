@@ -45,6 +45,9 @@ static const struct cli_command {
      "Fill an empty database with generated data for 'make bench'"},
     {"routes", cmd_routes, 0, "Print the route table as JSON (method, pattern, capability)"},
     {"version", cmd_version, 0, "Print the version"},
+#ifdef LECTERN_TEST_CLOCK
+    {"clock", cmd_clock, 0, "Test builds only: move the clock of the servers on a data directory"},
+#endif
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
 
@@ -213,6 +216,7 @@ int main(int argc, char **argv)
         if (g == 0) args[nargs++] = argv[i];
     }
 
+    time_clock_use(ctx.data_dir); /* the test clock, in test builds only */
     int rc;
     if (nargs == 0) {
         usage(stderr);

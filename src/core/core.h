@@ -135,6 +135,14 @@ bool secret_eq(const char *a, const char *b);
 /* ---- Time: UTC everywhere; epoch seconds inside, ISO 8601 outside. ---- */
 int64_t time_now(void);            /* seconds since the epoch; overridable in tests */
 void time_set_fake(int64_t t);     /* tests only: 0 restores the real clock */
+/* The test clock (clock.c): in builds with LECTERN_TEST_CLOCK, the offset in DATA_DIR/test-clock
+ * that time_now() adds, read at most once a second; elsewhere 0. */
+void time_clock_use(const char *data_dir);
+int64_t time_clock_offset(void);
+#ifdef LECTERN_TEST_CLOCK
+/* Writes the offset (seconds) for data_dir's servers and this process: LE_IO on failure. */
+lerr time_clock_write(const char *data_dir, int64_t offset, struct problem *p);
+#endif
 /* "2026-11-28T10:58:39Z" into out (at least 21 bytes). */
 void time_iso8601(int64_t t, char out[static 21]);
 double time_monotonic_ms(void);

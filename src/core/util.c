@@ -11,7 +11,7 @@ static _Atomic int64_t fake_now;
 int64_t time_now(void)
 {
     int64_t f = atomic_load(&fake_now);
-    return f ? f : (int64_t)time(NULL);
+    return f ? f : (int64_t)time(NULL) + time_clock_offset();
 }
 
 void time_set_fake(int64_t t)

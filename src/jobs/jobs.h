@@ -88,6 +88,10 @@ lerr job_mail_send(struct job_run *r, json_t *payload, json_t **result, struct p
  * workers' sweep once a minute. */
 lerr job_planning_reminders(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 void reminders_sweep(struct db *db, const char *owner);
+/* certifications.renew (certifications.c): the renewal scan now; certifications_sweep runs it
+ * from the workers' sweep once a minute. */
+lerr job_certifications_renew(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+void certifications_sweep(struct db *db, const char *owner);
 /* signin_links.welcome (welcome.c): links for accounts created without a password. */
 lerr job_welcome_links(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 

@@ -59,7 +59,10 @@ static void sweep_if_due(struct worker *w)
     /* Reminders before events are due to the minute at most, so the scan runs once a minute. */
     last = atomic_load(&jobs->last_reminders_ms);
     if ((!last || now - last >= REMINDERS_MS) && atomic_compare_exchange_strong(&jobs->last_reminders_ms, &last, now))
+    {
         reminders_sweep(w->db, w->owner);
+        certifications_sweep(w->db, w->owner); /* renewal windows open by the day: once a minute is plenty */
+    }
 }
 
 static bool stopping(struct jobs *jobs)

@@ -937,7 +937,7 @@ void enrolment_on_end(enrolment_end_fn fn)
 
 /* Tells the registered domains that user_id's enrolment in course_id ended, inside the
  * transaction that ended it. */
-static lerr enrolment_ended(struct db *db, int64_t course_id, int64_t user_id, struct problem *p)
+lerr enrolment_ended(struct db *db, int64_t course_id, int64_t user_id, struct problem *p)
 {
     lerr e = LE_OK;
     for (int i = 0; i < n_end_hooks && !e; i++) e = end_hooks[i](db, course_id, user_id, p);

@@ -415,5 +415,9 @@ void enrolment_on_end(enrolment_end_fn fn);
  * registration order (schedules opens the next course set of the person's programmes). */
 typedef lerr (*course_complete_fn)(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
 void course_on_complete(course_complete_fn fn);
+/* Lets user_id take course_id again (a certification's renewal, retake.c): their activity
+ * progress moves to activity_progress_archive and a completed live enrolment is ended, keeping
+ * its completion, so a new enrolment starts empty. Earlier records are never deleted. */
+lerr course_retake(struct db *db, int64_t course_id, int64_t user_id, int64_t now, struct problem *p);
 
 #endif

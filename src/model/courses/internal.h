@@ -55,6 +55,9 @@ lerr learner_outlines_named(struct db *db, struct arena *a, int64_t user_id, siz
  * transaction that recorded it (content.c). */
 lerr course_completed(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
 
+/* Tells the domains above that user_id's enrolment in course_id ended (course.c). */
+lerr enrolment_ended(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
+
 /* Plugs Moodle's courseN / roleN columns into the user upload (enrol_columns.c). */
 void enrol_columns_register(void);
 

@@ -48,15 +48,28 @@ lerr programme_rules_sync(struct db *db, int64_t programme_id, int64_t user_id, 
     return e;
 }
 
+/* Records the completion of an assignment whose sets are all complete; a certification's also
+ * gets its expiry (one completed before the programme became a certification, from that date). */
+static lerr assignment_complete(struct db *db, const struct assignment_view *v, int64_t now, struct problem *p)
+{
+    if (v->completed_at && (v->expires_at || !cert_rule_on(&v->cert))) return LE_OK;
+    int64_t at = v->completed_at ? v->completed_at : now;
+    int64_t expires = cert_rule_on(&v->cert) ? certification_expiry(&v->cert, at, v->expires_at) : 0;
+    return db_run(db,
+                  "UPDATE programme_assignments SET completed_at = ?2, expires_at = COALESCE(NULLIF(CAST(?3 AS BIGINT), "
+                  "0), expires_at) WHERE id = ?1",
+                  "iii", v->id, at, expires)
+               ? model_db_problem(p)
+               : LE_OK;
+}
+
 /* Enrols the person in the open sets' courses they have neither done nor are enrolled in, and
  * completes the assignment whose sets are all complete. */
 static lerr assignment_advance(struct db *db, const struct assignment_view *v, int64_t now, struct problem *p)
 {
-    if (v->all_complete)
-        return db_run(db, "UPDATE programme_assignments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL",
-                      "ii", v->id, now)
-                   ? model_db_problem(p)
-                   : LE_OK;
+    if (v->all_complete) return assignment_complete(db, v, now, p);
+    /* A renewal's courses fall due when the certification expires. */
+    int64_t due = v->cycle > 0 && v->expires_at ? v->expires_at : v->due_at;
     for (int c = 0; c < v->n_courses; c++) {
         const struct assigned_course *ac = &v->courses[c];
         const struct set_progress *s = &v->sets[ac->set];
@@ -66,7 +79,7 @@ static lerr assignment_advance(struct db *db, const struct assignment_view *v, i
         if (db_run(db,
                    "INSERT INTO enrolments (course_id, user_id, role, source, due_at, enrolled_at, enrolled_by) VALUES "
                    "(?1, ?2, 'learner', 'manual', NULLIF(CAST(?3 AS BIGINT), 0), ?4, 0)",
-                   "iiii", ac->course_id, v->user_id, v->due_at, now))
+                   "iiii", ac->course_id, v->user_id, due, now))
             return model_db_problem(p);
     }
     return LE_OK;

@@ -18,6 +18,15 @@ const char *schedules_date(struct arena *a, int64_t t);
  * completion of those whose sets are all complete (assignment.c). */
 lerr assignments_advance(struct db *db, int64_t programme_id, int64_t user_id, struct problem *p);
 
+/* ---- Certifications (certification.c, renewal.c) ---- */
+/* Writes the rule on the programme (a rule that is off makes it a plain programme again). */
+lerr certification_save(struct db *db, int64_t programme_id, const struct cert_rule *r, struct problem *p);
+/* The rule from the programme's columns (cert_valid_days, cert_valid_until, ...). */
+void cert_rule_from_columns(struct cert_rule *r, int64_t valid_days, const char *valid_until, int64_t window_days,
+                            const char *rhythm);
+/* {valid_days, valid_until?, renew_window_days, rhythm}, or null for a plain programme. */
+json_t *cert_rule_json(const struct cert_rule *r);
+
 /* ---- Assignments as read with their progress (reading.c) ---- */
 struct assigned_course {
     int64_t course_id;
@@ -40,7 +49,13 @@ struct assignment_view {
     int done, required;           /* courses counted towards the sets, and needed */
     const struct assigned_course *next;         /* the first course to do in an open set */
     enum assignment_state state;
+    /* a certification's: */
+    struct cert_rule cert;        /* off for a plain programme */
+    int64_t expires_at;           /* 0 = never certified */
+    int cycle;                    /* 0 = the first certification, then each renewal */
+    bool expiring;                /* expires within EXPIRING_DAYS (and has not yet) */
 };
+#define EXPIRING_DAYS 60
 struct assignment_filter {
     int64_t programme_id, user_id;  /* 0 = any */
     int64_t manager_id;             /* 0 = anyone's; else only their reporting line */

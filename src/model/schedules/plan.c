@@ -1,5 +1,6 @@
 /* My plan (a learner's assigned programmes) and the team's plan (a manager's people): read
- * with their progress in one query each (reading.c). */
+ * with their progress in one query each (reading.c). The team's plan holds what is not done
+ * yet, and certifications that have expired or expire within EXPIRING_DAYS. */
 #include "internal.h"
 
 json_t *plan_json(struct db *db, struct arena *a, int64_t user_id)
@@ -21,8 +22,12 @@ json_t *team_plan_json(struct db *db, struct arena *a, int64_t viewer_id, unsign
     if (assignments_read(db, a, &f, &views, &n)) return NULL;
     json_t *overdue = json_array(), *due = json_array();
     for (int i = 0; i < n; i++) {
-        if (views[i].state == STATE_COMPLETE || views[i].user_id == viewer_id) continue;
-        json_array_append_new(views[i].state == STATE_OVERDUE ? overdue : due, assignment_view_json(a, &views[i]));
+        const struct assignment_view *v = &views[i];
+        /* Done is done, unless a certification expires soon. */
+        bool settled = v->state == STATE_COMPLETE || (v->state == STATE_CERTIFIED && !v->expiring);
+        if (settled || v->user_id == viewer_id) continue;
+        bool late = v->state == STATE_OVERDUE || v->state == STATE_EXPIRED;
+        json_array_append_new(late ? overdue : due, assignment_view_json(a, v));
     }
     json_array_extend(overdue, due);
     json_decref(due);

@@ -57,10 +57,11 @@ static lerr set_insert(struct db *db, int64_t programme_id, const struct program
 {
     int64_t set_id = 0;
     struct db_stmt *st = db_query(db,
-                                  "INSERT INTO programme_sets (programme_id, position, require_n, after_previous) VALUES "
-                                  "(?1, (SELECT COALESCE(MAX(position), 0) + 1 FROM programme_sets WHERE programme_id = ?1), "
-                                  "?2, ?3) RETURNING id",
-                                  "iii", programme_id, (int64_t)in->require_n, (int64_t)in->after_previous);
+                                  "INSERT INTO programme_sets (programme_id, position, require_n, after_previous, renewal) "
+                                  "VALUES (?1, (SELECT COALESCE(MAX(position), 0) + 1 FROM programme_sets WHERE "
+                                  "programme_id = ?1), ?2, ?3, ?4) RETURNING id",
+                                  "iiii", programme_id, (int64_t)in->require_n, (int64_t)in->after_previous,
+                                  (int64_t)in->renewal);
     int rc = db_step(st);
     if (rc == DB_ROW) set_id = db_col_int(st, 0);
     db_done(st);
@@ -104,10 +105,14 @@ static lerr sets_insert_all(struct db *db, struct arena *a, int64_t id, const st
                             struct problem *p)
 {
     lerr e = LE_OK;
+    int n_path = 0, n_renewal = 0; /* renewal sets are numbered in their own list */
     for (int i = 0; i < in->n_sets && !e; i++) {
         struct checked_set cs;
-        const char *field = arena_sprintf(a, "sets[%d]", i);
-        e = set_check(db, a, &in->sets[i], field, field, arena_sprintf(a, "Set %d: ", i + 1), &cs, p);
+        bool renewal = in->sets[i].renewal;
+        int k = renewal ? n_renewal++ : n_path++;
+        const char *field = arena_sprintf(a, "%s[%d]", renewal ? "certification.renewal_sets" : "sets", k);
+        const char *what = arena_sprintf(a, "%s %d: ", renewal ? "Renewal set" : "Set", k + 1);
+        e = set_check(db, a, &in->sets[i], field, field, what, &cs, p);
         if (!e) e = set_insert(db, id, &in->sets[i], &cs, p);
     }
     return e;
@@ -117,8 +122,10 @@ lerr programme_create(struct db *db, struct arena *a, const struct programme_inp
                       int64_t *id_out, struct problem *p)
 {
     int64_t id = 0, due_at = 0, now = time_now(), x;
+    struct cert_rule cert = {0};
     lerr e = programme_check(in, true, p);
     if (!e) e = due_check(in, &due_at, p);
+    if (!e && in->certification.set) e = certification_check(a, &in->certification, "certification.", &cert, p);
     if (e) return e;
     if (!(e = db_tx_begin(db) ? model_db_problem(p) : LE_OK) &&
         db_query_int(db, &x, "SELECT id FROM programmes WHERE code = ?1", "s", in->code) == LE_OK)
@@ -136,6 +143,7 @@ lerr programme_create(struct db *db, struct arena *a, const struct programme_inp
         db_done(st);
     }
     if (!e) e = sets_insert_all(db, a, id, in, p);
+    if (!e && cert_rule_on(&cert)) e = certification_save(db, id, &cert, p);
     if (!e)
         e = schedules_audit(db, a, actor_id, "programme.create", in->code,
                             json_pack("{s:s, s:i}", "title", in->title, "sets", in->n_sets), p);
@@ -148,8 +156,10 @@ lerr programme_update(struct db *db, struct arena *a, int64_t id, const struct p
                       int64_t actor_id, struct problem *p)
 {
     int64_t due_at = 0;
+    struct cert_rule cert = {0};
     lerr e = programme_check(in, false, p);
     if (!e) e = due_check(in, &due_at, p);
+    if (!e && in->certification.set) e = certification_check(a, &in->certification, "", &cert, p);
     if (e) return e;
     bool due_changed = in->due_days >= 0 || in->due_date;
     if (db_tx_begin(db)) return model_db_problem(p);
@@ -165,6 +175,7 @@ lerr programme_update(struct db *db, struct arena *a, int64_t id, const struct p
     const char *code = st && db_step(st) == DB_ROW ? arena_strdup(a, db_col_text(st, 0)) : NULL;
     if (st) db_done(st);
     if (!e && !code) e = problem_set(p, LE_NOTFOUND, "code", "This programme no longer exists.");
+    if (!e && in->certification.set) e = certification_save(db, id, &cert, p);
     if (!e)
         e = schedules_audit(db, a, actor_id, "programme.update", code,
                             json_pack("{s:s?, s:s?, s:s?}", "title", in->title, "status", in->status, "due_date",
@@ -238,7 +249,7 @@ static json_t *sets_json(struct db *db, struct arena *a, int64_t id)
 {
     json_t *sets = json_array(), *set = NULL;
     struct db_stmt *st = db_query(db,
-                                  "SELECT s.id, s.position, s.require_n, s.after_previous, c.code, c.title FROM "
+                                  "SELECT s.id, s.position, s.require_n, s.after_previous, c.code, c.title, s.renewal FROM "
                                   "programme_sets s JOIN programme_set_courses sc ON sc.set_id = s.id JOIN courses c ON "
                                   "c.id = sc.course_id WHERE s.programme_id = ?1 ORDER BY s.position, sc.position",
                                   "i", id);
@@ -250,6 +261,7 @@ static json_t *sets_json(struct db *db, struct arena *a, int64_t id)
             set = json_pack("{s:I, s:I, s:o, s:b, s:[]}", "id", (json_int_t)last, "position",
                             (json_int_t)json_array_size(sets) + 1, "require",
                             n ? json_integer(n) : json_string("all"), "after_previous", (int)db_col_int(st, 3), "courses");
+            json_object_set_new(set, "renewal", json_boolean(db_col_int(st, 6)));
             json_array_append_new(sets, set);
         }
         json_array_append_new(json_object_get(set, "courses"),
@@ -272,7 +284,8 @@ json_t *programme_json(struct db *db, struct arena *a, int64_t id)
     struct db_stmt *st = db_query(db,
                                   "SELECT code, title, summary, status, COALESCE(due_days, 0), COALESCE(due_at, 0), "
                                   "(SELECT COUNT(*) FROM programme_assignments x WHERE x.programme_id = p.id AND "
-                                  "x.ended_at IS NULL) FROM programmes p WHERE id = ?1",
+                                  "x.ended_at IS NULL), COALESCE(cert_valid_days, 0), COALESCE(cert_valid_until, ''), "
+                                  "cert_window_days, cert_rhythm FROM programmes p WHERE id = ?1",
                                   "i", id);
     if (db_step(st) != DB_ROW) {
         db_done(st);
@@ -283,6 +296,9 @@ json_t *programme_json(struct db *db, struct arena *a, int64_t id)
                           "summary", summary, "summary_html", markdown_to_html(a, summary), "status",
                           db_col_text(st, 3), "due", due_json(a, db_col_int(st, 4), db_col_int(st, 5)), "assigned",
                           (json_int_t)db_col_int(st, 6));
+    struct cert_rule cert;
+    cert_rule_from_columns(&cert, db_col_int(st, 7), db_col_text(st, 8), db_col_int(st, 9), db_col_text(st, 10));
+    json_object_set_new(j, "certification", cert_rule_json(&cert));
     db_done(st);
     json_object_set_new(j, "sets", sets_json(db, a, id));
     return j;

@@ -25,7 +25,9 @@ enum assignment_state assignment_state(int64_t completed_at, int64_t due_at, boo
     return started ? STATE_IN_PROGRESS : STATE_ASSIGNED;
 }
 
-static const char *const state_names[] = {"assigned", "in_progress", "complete", "overdue"};
+static const char *const state_names[] = {"assigned",  "in_progress",  "complete", "overdue",
+                                          "certified", "renewal_open", "expired"};
+#define N_STATES (int)(sizeof state_names / sizeof *state_names)
 
 const char *assignment_state_name(enum assignment_state s)
 {
@@ -34,7 +36,7 @@ const char *assignment_state_name(enum assignment_state s)
 
 bool assignment_state_parse(const char *name, enum assignment_state *out)
 {
-    for (int i = 0; name && i < 4; i++)
+    for (int i = 0; name && i < N_STATES; i++)
         if (!strcmp(name, state_names[i])) {
             *out = (enum assignment_state)i;
             return true;

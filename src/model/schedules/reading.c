@@ -7,17 +7,25 @@
 #define REPORTING_LINE                                                                                 \
     "WITH RECURSIVE line(id) AS (SELECT id FROM users WHERE manager_id = ?3 UNION SELECT u.id FROM users u " \
     "JOIN line ON u.manager_id = line.id) "
+/* Which sets a cycle takes: after the first certification, the renewal path when it has one. */
+#define CYCLE_PATH                                                                                                 \
+    "CASE WHEN a.cycle > 0 AND EXISTS (SELECT 1 FROM programme_sets r WHERE r.programme_id = a.programme_id AND "   \
+    "r.renewal = 1) THEN 1 ELSE 0 END"
+/* Completions count in the cycle they were made in: earlier ones are in the history. */
 #define ASSIGNMENTS_SELECT                                                                                         \
     "SELECT a.id, a.programme_id, a.user_id, a.assigned_at, COALESCE(a.due_at, 0), COALESCE(a.completed_at, 0), "    \
     "COALESCE(a.ended_at, 0), p.code, p.title, p.status, u.username, u.first_name || ' ' || u.last_name, "           \
     "COALESCE(s.id, 0), COALESCE(s.require_n, 0), COALESCE(s.after_previous, 0), COALESCE(c.id, 0), "               \
     "COALESCE(c.code, ''), COALESCE(c.title, ''), COALESCE(c.status, ''), "                                         \
     "CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = c.id AND e.user_id = a.user_id AND "          \
-    "e.completed_at IS NOT NULL) THEN 1 ELSE 0 END, "                                                               \
+    "e.completed_at >= a.cycle_started_at) THEN 1 ELSE 0 END, "                                                     \
     "CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = c.id AND e.user_id = a.user_id AND "          \
-    "e.unenrolled_at IS NULL) THEN 1 ELSE 0 END "                                                                   \
+    "e.unenrolled_at IS NULL) THEN 1 ELSE 0 END, "                                                                  \
+    "COALESCE(p.cert_valid_days, 0), COALESCE(p.cert_valid_until, ''), p.cert_window_days, p.cert_rhythm, "         \
+    "COALESCE(a.expires_at, 0), a.cycle "                                                                           \
     "FROM programme_assignments a JOIN programmes p ON p.id = a.programme_id JOIN users u ON u.id = a.user_id "     \
-    "LEFT JOIN programme_sets s ON s.programme_id = a.programme_id LEFT JOIN programme_set_courses sc ON "          \
+    "LEFT JOIN programme_sets s ON s.programme_id = a.programme_id AND s.renewal = " CYCLE_PATH " "                 \
+    "LEFT JOIN programme_set_courses sc ON "                                                                        \
     "sc.set_id = s.id LEFT JOIN courses c ON c.id = sc.course_id "                                                  \
     "WHERE (?1 = 0 OR a.programme_id = ?1) AND (?2 = 0 OR a.user_id = ?2) AND (?4 = 0 OR p.status = 'active') "     \
     "AND (?5 = 1 OR a.ended_at IS NULL) "
@@ -48,7 +56,11 @@ static void assignment_finish(struct assignment_view *v, int64_t now)
         const struct assigned_course *ac = &v->courses[c];
         if (!ac->done && !ac->archived && v->sets[ac->set].open && !v->sets[ac->set].complete) v->next = ac;
     }
-    v->state = assignment_state(v->completed_at, v->due_at, started, now);
+    v->state = !cert_rule_on(&v->cert) ? assignment_state(v->completed_at, v->due_at, started, now)
+               : v->expires_at        ? certification_state(&v->cert, v->expires_at, v->due_at, started, now)
+               : v->completed_at      ? STATE_CERTIFIED /* completed before it was a certification */
+                                      : assignment_state(0, v->due_at, started, now);
+    v->expiring = v->expires_at && v->state != STATE_EXPIRED && v->expires_at - now <= EXPIRING_DAYS * 86400;
 }
 
 /* Adds the row's course to the view, starting a new set when the row's set is new. */
@@ -83,7 +95,9 @@ static void assignment_start(struct arena *a, struct assignment_view *v, struct 
         .id = db_col_int(st, 0), .programme_id = db_col_int(st, 1), .user_id = db_col_int(st, 2),
         .assigned_at = db_col_int(st, 3), .due_at = db_col_int(st, 4), .completed_at = db_col_int(st, 5),
         .ended_at = db_col_int(st, 6), .code = model_col_str(a, st, 7), .title = model_col_str(a, st, 8),
-        .status = model_col_str(a, st, 9), .username = model_col_str(a, st, 10), .name = model_col_str(a, st, 11)};
+        .status = model_col_str(a, st, 9), .username = model_col_str(a, st, 10), .name = model_col_str(a, st, 11),
+        .expires_at = db_col_int(st, 25), .cycle = (int)db_col_int(st, 26)};
+    cert_rule_from_columns(&v->cert, db_col_int(st, 21), db_col_text(st, 22), db_col_int(st, 23), db_col_text(st, 24));
 }
 
 lerr assignments_read(struct db *db, struct arena *a, const struct assignment_filter *f, struct assignment_view **out,
@@ -122,9 +136,18 @@ json_t *assignment_view_json(struct arena *a, const struct assignment_view *v)
 {
     json_t *next = v->next ? json_pack("{s:s, s:s}", "code", v->next->code, "title", v->next->title) : json_null();
     const char *due = schedules_date(a, v->due_at);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:b, s:o, s:o, s:i, s:i, s:i, s:o}", "code", v->code, "title",
-                     v->title, "username", v->username, "name", v->name, "state", assignment_state_name(v->state), "due",
-                     due, "due_at", model_json_time(v->due_at), "overdue", v->state == STATE_OVERDUE, "assigned_at",
-                     model_json_time(v->assigned_at), "completed_at", model_json_time(v->completed_at), "done", v->done,
-                     "required", v->required, "percent", v->required ? v->done * 100 / v->required : 0, "next", next);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:b, s:o, s:o, s:i, s:i, s:i, s:o}", "code", v->code,
+                          "title", v->title, "username", v->username, "name", v->name, "state",
+                          assignment_state_name(v->state), "due", due, "due_at", model_json_time(v->due_at), "overdue",
+                          v->state == STATE_OVERDUE || v->state == STATE_EXPIRED, "assigned_at",
+                          model_json_time(v->assigned_at), "completed_at", model_json_time(v->completed_at), "done",
+                          v->done, "required", v->required, "percent", v->required ? v->done * 100 / v->required : 0,
+                          "next", next);
+    /* A certification's: when it expires, whether that is soon, and which renewal this is. */
+    json_object_set_new(j, "certification", json_boolean(cert_rule_on(&v->cert)));
+    json_object_set_new(j, "expires_at", model_json_time(v->expires_at));
+    if (v->expires_at) json_object_set_new(j, "expires", json_string(schedules_date(a, v->expires_at)));
+    json_object_set_new(j, "expiring", json_boolean(v->expiring));
+    json_object_set_new(j, "cycle", json_integer(v->cycle));
+    return j;
 }

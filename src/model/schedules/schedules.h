@@ -24,11 +24,15 @@ struct set_progress {
 /* Fills each set's open and complete in order; true when every set is complete (and there is
  * at least one). A set asking more courses than it has asks all of them. */
 bool programme_progress(struct set_progress *sets, int n);
-enum assignment_state { STATE_ASSIGNED, STATE_IN_PROGRESS, STATE_COMPLETE, STATE_OVERDUE };
+enum assignment_state {
+    STATE_ASSIGNED, STATE_IN_PROGRESS, STATE_COMPLETE, STATE_OVERDUE,
+    /* a certification's (certification.c): */
+    STATE_CERTIFIED, STATE_RENEWAL_OPEN, STATE_EXPIRED
+};
 /* Complete when completed_at is set; else overdue once due_at (0 = none) has passed; else in
  * progress when something is done, or assigned. */
 enum assignment_state assignment_state(int64_t completed_at, int64_t due_at, bool started, int64_t now);
-/* "assigned", "in_progress", "complete", "overdue" */
+/* "assigned", "in_progress", "complete", "overdue", "certified", "renewal_open", "expired" */
 const char *assignment_state_name(enum assignment_state s);
 /* The state a name means; false for none. */
 bool assignment_state_parse(const char *name, enum assignment_state *out);
@@ -40,13 +44,57 @@ struct programme_set_input {
     const char *courses;          /* course codes separated by commas, spaces or new lines */
     int require_n;                /* 0 = all */
     bool after_previous;
+    bool renewal;                 /* a set of the certification's renewal path */
 };
+/* ---- Certifications (certification.c) ---- */
+enum cert_rhythm { RHYTHM_EXPIRY, RHYTHM_COMPLETION };
+/* A programme's certification rule; valid_days 0 and valid_month 0 = not a certification. */
+struct cert_rule {
+    int valid_days;               /* valid N days, or */
+    int valid_month, valid_day;   /* until this date (the end of the day, UTC) each year */
+    int window_days;              /* the renewal window opens this many days before expiry */
+    enum cert_rhythm rhythm;      /* an early renewal counts from the old expiry or the completion */
+};
+static inline bool cert_rule_on(const struct cert_rule *r)
+{
+    return r->valid_days > 0 || r->valid_month > 0;
+}
+/* The expiry a completion at completed_at gives. previous_expiry (0 = first certification): with
+ * the rhythm "expiry", a renewal completed before it counts from it, so the dates keep their rhythm. */
+int64_t certification_expiry(const struct cert_rule *r, int64_t completed_at, int64_t previous_expiry);
+/* When the renewal window opens for an expiry. */
+int64_t certification_window_opens(const struct cert_rule *r, int64_t expires_at);
+/* A certification's state: never certified, as assignment_state (assigned, in progress, overdue);
+ * else expired once expires_at has passed, renewal open inside the window, else certified. */
+enum assignment_state certification_state(const struct cert_rule *r, int64_t expires_at, int64_t due_at, bool started,
+                                          int64_t now);
+/* What a form or request gives: valid_days or valid_until ("MM-DD"), window, rhythm. */
+struct certification_input {
+    bool set;                     /* false = leave as it is */
+    int valid_days;               /* 0 = none */
+    const char *valid_until;      /* "MM-DD" or "" */
+    int window_days;
+    const char *rhythm;           /* "expiry" (default) or "completion" */
+};
+/* Checks a certification's input into a rule: errors name certification.valid_days,
+ * certification.valid_until, certification.renew_window_days or certification.rhythm (prefix
+ * given as field_prefix, "" for a page's form). */
+lerr certification_check(struct arena *a, const struct certification_input *in, const char *field_prefix,
+                         struct cert_rule *out, struct problem *p);
+/* Opens the renewal of every certified assignment whose window has opened by now: the cycle's
+ * completion is archived in its history, the renewal path's courses are taken again (their
+ * earlier records kept) and the person enrolled on them. Running it twice does nothing more. */
+lerr certifications_renew(struct db *db, struct arena *a, int64_t now, int *renewed_out, struct problem *p);
+/* A person's archived completions, newest first: [{code, title, cycle, completed_at, score,
+ * expires_at}]. */
+json_t *plan_history_json(struct db *db, struct arena *a, int64_t user_id);
 struct programme_input {
     const char *code, *title, *summary, *status;  /* NULL = unchanged (create: "", "active") */
     int due_days;                 /* -1 = unchanged, 0 = none, N days after assignment */
     const char *due_date;         /* "YYYY-MM-DD" fixed due date; "" = none; NULL = unchanged */
     const struct programme_set_input *sets;       /* create only */
     int n_sets;
+    struct certification_input certification;     /* .set false = unchanged (create: none) */
 };
 #define PROGRAMME_INPUT_INIT {.due_days = -1}
 /* A code, a title and good sets are required; each set's unknown course, a require larger
@@ -109,8 +157,9 @@ lerr programme_extend(struct db *db, struct arena *a, int64_t programme_id, cons
 /* The person's assigned active programmes, soonest due first: [{code, title, state, due,
  * overdue, percent, done, required, next: {code, title} | null, sets: [...]}], in one query. */
 json_t *plan_json(struct db *db, struct arena *a, int64_t user_id);
-/* For a manager: the live assignments of their reporting line that are not complete, overdue
- * first then by due date (administrators: everyone's). */
+/* For a manager: the live assignments of their reporting line that are not complete, and the
+ * certifications expiring within 60 days or expired; overdue and expired first, then by due date
+ * (administrators: everyone's). */
 json_t *team_plan_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles);
 
 #endif

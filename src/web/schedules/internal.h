@@ -8,6 +8,21 @@
 /* Adds "state_label" (the state in words) to each assignment of list, for a page. */
 void web_assignment_labels(struct request *req, json_t *list);
 
+/* One set of an API body: {"courses": [CODE] or "A, B", "require": "all" | N, "after_previous"};
+ * errors name list_name[i] ("sets[1]"). */
+bool web_programme_set_from_json(struct request *req, json_t *j, const char *list_name, int i,
+                                 struct programme_set_input *out, struct problem *p);
+/* An API body's "certification" {valid_days | valid_until, renew_window_days, rhythm,
+ * renewal_sets} into in (its renewal sets after in's sets); false with p set on bad input
+ * (certification.c). */
+bool web_certification_from_json(struct request *req, json_t *body, struct programme_input *in, struct problem *p);
+/* The programme form's certification fields (valid_days, valid_until, renew_window_days, rhythm). */
+void web_certification_from_form(struct request *req, struct programme_input *in);
+/* The choices of the programme form's certification fields, into the page's model. */
+void web_certification_choices(struct request *req, json_t *model);
+/* A score in words ("87%") on each archived completion of a page's history. */
+void web_history_labels(struct request *req, json_t *history);
+
 void h_programmes_list(struct request *req, struct response *res);
 void h_programme_create(struct request *req, struct response *res);
 void h_programme_show(struct request *req, struct response *res);

@@ -9,7 +9,7 @@ void web_assignment_labels(struct request *req, json_t *list)
     json_t *x;
     json_array_foreach(list, i, x)
     {
-        /* words: schedules.state_{assigned,in_progress,complete,overdue} */
+        /* words: schedules.state_{assigned,in_progress,complete,overdue,certified,renewal_open,expired} */
         const char *state = json_string_value(json_object_get(x, "state"));
         json_object_set_new(x, "state_label", json_string(T(req, arena_sprintf(req->arena, "schedules.state_%s", state))));
         /* the progress bar's width class, in steps of 5 (lectern.css) */
@@ -36,6 +36,11 @@ void h_my_plan(struct request *req, struct response *res)
 {
     plan_answer(req, res, plan_json(req->db, req->arena, req->user->id), "programmes", "schedules/plan", "plan.title",
                 "Your plan");
+    if (res->problem.code) return;
+    /* The completions archived when certifications were renewed: never lost, shown here. */
+    json_t *history = plan_history_json(req->db, req->arena, req->user->id);
+    if (history && !req->is_api) web_history_labels(req, history);
+    json_object_set_new(res->model, "history", history ? history : json_array());
 }
 
 void h_team_plan(struct request *req, struct response *res)

@@ -24,10 +24,10 @@ static int require_parse(const char *s)
     return *end || n < 1 || n > 1000 ? -1 : (int)n;
 }
 
-/* One set of an API body: {"courses": [CODE] or "A, B", "require": "all" | N, "after_previous"}. */
-static bool set_from_json(struct request *req, json_t *j, int i, struct programme_set_input *out, struct problem *p)
+bool web_programme_set_from_json(struct request *req, json_t *j, const char *list_name, int i,
+                                 struct programme_set_input *out, struct problem *p)
 {
-    const char *field = arena_sprintf(req->arena, "sets[%d]", i);
+    const char *field = arena_sprintf(req->arena, "%s[%d]", list_name, i);
     json_t *courses = json_object_get(j, "courses"), *req_n = json_object_get(j, "require");
     if (!json_is_object(j) || !(json_is_array(courses) || json_is_string(courses))) {
         problem_set(p, LE_INVALID, field, "Set %d: give its courses as a list of course codes.", i + 1);
@@ -63,8 +63,9 @@ static bool programme_from_json(struct request *req, struct programme_input *in,
     if (in->n_sets > PROGRAMME_SETS_MAX) return true; /* the model says so */
     struct programme_set_input *list = arena_alloc(req->arena, (size_t)(in->n_sets + 1) * sizeof *list);
     for (int i = 0; i < in->n_sets; i++)
-        if (!set_from_json(req, json_array_get(sets, (size_t)i), i, &list[i], p)) return false;
+        if (!web_programme_set_from_json(req, json_array_get(sets, (size_t)i), "sets", i, &list[i], p)) return false;
     in->sets = list;
+    if (!web_certification_from_json(req, body, in, p)) return false;
     if (!due || json_is_null(due)) return true;
     json_t *days = json_object_get(due, "days_after_assignment"), *date = json_object_get(due, "date");
     if (json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 3650 && !date)
@@ -87,6 +88,7 @@ static void programme_from_form(struct request *req, struct programme_input *in)
     if (req_has_param(req, "due_days") || !req->is_api) in->due_days = (int)req_param_int(req, "due_days", 0);
     in->due_date = req_param(req, "due_date");
     if (!in->due_date && !req->is_api) in->due_date = "";
+    web_certification_from_form(req, in);
 }
 
 /* words: programmes.status_{draft,active,archived} */
@@ -169,11 +171,12 @@ static void programme_page_words(struct request *req, json_t *model)
  * the states to filter by. */
 static void programme_page(struct request *req, struct response *res, int64_t id, json_t *assignments)
 {
-    /* words: schedules.state_{assigned,in_progress,complete,overdue} */
-    static const char *const states[] = {"assigned", "in_progress", "complete", "overdue"};
+    /* words: schedules.state_{assigned,in_progress,complete,overdue,certified,renewal_open,expired} */
+    static const char *const states[] = {"assigned",  "in_progress",  "complete", "overdue",
+                                         "certified", "renewal_open", "expired"};
     const char *chosen = req_param(req, "state");
     json_t *filter = json_array();
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < sizeof states / sizeof *states; i++)
         json_array_append_new(filter, json_pack("{s:s, s:s, s:b}", "value", states[i], "label",
                                                 T(req, arena_sprintf(req->arena, "schedules.state_%s", states[i])),
                                                 "selected", str_eq(chosen, states[i])));
@@ -186,6 +189,7 @@ static void programme_page(struct request *req, struct response *res, int64_t id
                                                   req_param(req, "code"), chosen && *chosen ? "?state=" : "",
                                                   chosen && *chosen ? web_query_value(req->arena, chosen) : "")));
     web_org_choices(req, res->model);
+    web_certification_choices(req, res->model);
     res->template = "schedules/programme";
 }
 
@@ -195,7 +199,7 @@ static json_t *assignments_asked(struct request *req, struct response *res, int6
     const char *state = req_param(req, "state");
     enum assignment_state s;
     if (state && *state && !assignment_state_parse(state, &s)) {
-        res_error(res, LE_INVALID, "state", "Choose the state: assigned, in_progress, complete or overdue.");
+        res_error(res, LE_INVALID, "state", "Choose the state: assigned, in_progress, complete, overdue, certified, renewal_open or expired.");
         return NULL;
     }
     json_t *list = programme_assignments_json(req->db, req->arena, id, state);
@@ -241,7 +245,8 @@ void h_programme_set_add(struct request *req, struct response *res)
     if (!find_programme(req, res, &id)) return;
     struct programme_set_input in = {.courses = req_param(req, "courses"),
                                      .require_n = require_parse(req_param(req, "require")),
-                                     .after_previous = req_param_bool(req, "after_previous")};
+                                     .after_previous = req_param_bool(req, "after_previous"),
+                                     .renewal = req_param_bool(req, "renewal")};
     struct problem p = {0};
     if (in.require_n < 0)
         problem_set(&p, LE_INVALID, "require", "Leave how many empty for all of the courses, or give a number from 1.");
@@ -312,7 +317,7 @@ void h_programme_assignments_csv(struct request *req, struct response *res)
     json_t *list = programme_assignments_asked(req, res);
     if (!list) return;
     static const char *const cols[] = {"username", "name", "state", "due", "assigned_at", "completed_at",
-                                       "done", "required", "percent"};
+                                       "expires", "done", "required", "percent"};
     web_csv_answer(req, res, cols, sizeof cols / sizeof cols[0], list,
                    arena_sprintf(req->arena, "%s-assignments.csv", req_param(req, "code")));
     json_decref(list);

@@ -4,7 +4,9 @@
 
 #define PROGRAMME_FIELDS                                                                                 \
     {"code", P_STR, 0, 0, 100}, {"title", P_STR, 0, 0, 200}, {"summary", P_TEXT, 0, 0, 20000},          \
-        {"status", P_STR, 0, 0, 20}, {"due_days", P_INT, 0, 0, 100000}, {"due_date", P_STR, 0, 0, 20}
+        {"status", P_STR, 0, 0, 20}, {"due_days", P_INT, 0, 0, 100000}, {"due_date", P_STR, 0, 0, 20},     \
+        {"valid_days", P_INT, 0, 0, 100000}, {"valid_until", P_STR, 0, 0, 10},                             \
+        {"renew_window_days", P_INT, 0, 0, 100000}, {"rhythm", P_STR, 0, 0, 20}
 static const struct param_spec p_programme[] = {
     PROGRAMME_FIELDS,
     {"state", P_STR, 0, 0, 20},
@@ -17,6 +19,7 @@ static const struct param_spec p_set[] = {
     {"courses", P_STR, 0, 0, 10000},
     {"require", P_STR, 0, 0, 10},
     {"after_previous", P_BOOL, 0, 0, 0},
+    {"renewal", P_BOOL, 0, 0, 0},
     PARAMS_END,
 };
 static const struct param_spec p_assign[] = {

@@ -15,6 +15,7 @@
 #include "../../../../src/model/schedules/schedules.h"
 
 #include "../../fixture.h"
+#include "schedules_fixture.h"
 
 static void test_all_and_any(void **state)
 {
@@ -76,32 +77,10 @@ static void test_states(void **state)
     assert_false(assignment_state_parse("late", &s));
 }
 
-/* A published course with one required page; its id and the page's. */
-static void make_course(struct fx *f, const char *code, int64_t *id, int64_t *page)
-{
-    struct problem p = {0};
-    struct course_input in = COURSE_INPUT_INIT;
-    in.code = code;
-    in.title = code;
-    in.status = "published";
-    assert_int_equal(course_create(f->db, f->a, &in, f->admin, id, &p), LE_OK);
-    int64_t section;
-    assert_int_equal(section_create(f->db, f->a, *id, "One", f->admin, &section, &p), LE_OK);
-    struct activity_input x = {.kind = "page", .title = "Read", .body = "Text", .required = -1, .allow_mark_done = -1};
-    assert_int_equal(activity_create(f->db, f->a, f->root, *id, section, &x, f->admin, page, &p), LE_OK);
-}
-
 static bool live_enrolment(struct fx *f, int64_t course, int64_t user)
 {
     int64_t id;
     return enrolment_live_id(f->db, course, user, &id) == LE_OK;
-}
-
-static int64_t count(struct fx *f, const char *sql, int64_t id)
-{
-    int64_t n = -1;
-    assert_int_equal(db_query_int(f->db, &n, sql, "i", id), LE_OK);
-    return n;
 }
 
 static void set_job_role(struct fx *f, int64_t user, int64_t role)
