@@ -36,6 +36,7 @@ struct jobs {
     struct worker *workers;
     atomic_llong last_sweep_ms;   /* when a worker of this node last ran the deadline sweep */
     atomic_llong last_reminders_ms; /* ... and the reminder scan (reminders.c) */
+    atomic_llong last_schedule_ms;  /* ... and the programmes' reminder scan (schedule_reminders.c) */
 };
 
 /* Quiz attempts past their deadline are submitted by the server even if nobody opens them
@@ -45,6 +46,7 @@ struct jobs {
  * inside its write transaction. */
 #define SWEEP_MS 5000
 #define REMINDERS_MS 60000
+#define SCHEDULE_REMINDERS_MS 3600000
 
 static void sweep_if_due(struct worker *w)
 {
@@ -60,6 +62,11 @@ static void sweep_if_due(struct worker *w)
     last = atomic_load(&jobs->last_reminders_ms);
     if ((!last || now - last >= REMINDERS_MS) && atomic_compare_exchange_strong(&jobs->last_reminders_ms, &last, now))
         reminders_sweep(w->db, w->owner);
+    /* Programme reminders are counted in days: once an hour (and at start) is enough. */
+    last = atomic_load(&jobs->last_schedule_ms);
+    if ((!last || now - last >= SCHEDULE_REMINDERS_MS) &&
+        atomic_compare_exchange_strong(&jobs->last_schedule_ms, &last, now))
+        schedule_reminders_sweep(w->db, w->owner);
 }
 
 static bool stopping(struct jobs *jobs)

@@ -113,4 +113,25 @@ json_t *plan_json(struct db *db, struct arena *a, int64_t user_id);
  * first then by due date (administrators: everyone's). */
 json_t *team_plan_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles);
 
+/* ---- Reminders and escalation (reminder.c, reminder_settings.c) ---- */
+#define REMINDER_BEFORE_MAX 10    /* "days before the due date" a programme may list */
+#define REMINDER_DAYS_LIMIT 365
+/* Sends every reminder due at now, each once (keyed by person, assignment, kind, days and due
+ * date): before the due date, the overdue notice, and escalation to the line manager. Safe on
+ * several nodes at once and after a crash. *sent_out: how many messages were queued. */
+lerr schedules_reminders_scan(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p);
+/* "14, 7,1" into distinct days 1..REMINDER_DAYS_LIMIT, largest first: how many, or -1 when
+ * the text is not such a list ("" is none). */
+int reminder_days_parse(const char *text, int *out, int max);
+struct programme_reminders {
+    const char *before;           /* days before the due date, "14,7,1"; "" = none */
+    bool overdue;                 /* a notice once the due date has passed */
+    int escalate_days;            /* the line manager told after N days overdue; 0 = never */
+};
+/* Errors name "remind_before" or "escalate_days". Audited (programme.reminders). */
+lerr programme_reminders_update(struct db *db, struct arena *a, int64_t id, const struct programme_reminders *in,
+                                int64_t actor_id, struct problem *p);
+/* {before_days: [14, 7, 1], before: "14,7,1", overdue, escalate_days}, or NULL. */
+json_t *programme_reminders_json(struct db *db, int64_t id);
+
 #endif
