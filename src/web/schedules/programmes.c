@@ -214,7 +214,8 @@ void h_programme_show(struct request *req, struct response *res)
         if (!res->problem.code) res_error(res, LE_DB, NULL, "The programme could not be read; try again.");
         return;
     }
-    res->model = json_pack("{s:o, s:o}", "programme", programme, "rules", programme_rules_json(req->db, req->arena, id));
+    res->model = json_pack("{s:o, s:o, s:o*}", "programme", programme, "rules", programme_rules_json(req->db, req->arena, id),
+                           "reminders", programme_reminders_json(req->db, id));
     res->title = json_string_value(json_object_get(programme, "title"));
     if (req->is_api) return;
     json_object_set_new(res->model, "assignments", assignments);
