@@ -17,6 +17,8 @@ const char *schedules_date(struct arena *a, int64_t t);
  * person's when programme_id is 0) in the courses of their open sets, and records the
  * completion of those whose sets are all complete (assignment.c). */
 lerr assignments_advance(struct db *db, int64_t programme_id, int64_t user_id, struct problem *p);
+/* Declares the reminder kinds' mail templates as ones administrators may rewrite (reminder.c). */
+void schedules_messages_declare(void);
 
 /* ---- Assignments as read with their progress (reading.c) ---- */
 struct assigned_course {

@@ -65,6 +65,24 @@ static const struct reminder_kind {
 };
 #define N_KINDS (int)(sizeof KINDS / sizeof KINDS[0])
 
+/* The kinds' templates, for administrators to rewrite (platform's mail_template.c), with the
+ * data a preview shows. words: messages.programme_{due_soon,overdue,escalation} */
+#define SAMPLE                                                                                                   \
+    "{\"username\": \"sam.sample\", \"first_name\": \"Sam\", \"learner_username\": \"lee.learner\", "           \
+    "\"learner_name\": \"Lee Learner\", \"programme_code\": \"IND\", \"programme_title\": \"Induction\", \"due\": "  \
+    "\"2027-01-31\", \"days\": 7, \"days_overdue\": 8}"
+static const struct mail_template_decl MESSAGES[] = {
+    {"programme_due_soon", "messages.programme_due_soon", SAMPLE},
+    {"programme_overdue", "messages.programme_overdue", SAMPLE},
+    {"programme_escalation", "messages.programme_escalation", SAMPLE},
+};
+#undef SAMPLE
+
+void schedules_messages_declare(void)
+{
+    mail_templates_declare(MESSAGES, sizeof MESSAGES / sizeof MESSAGES[0]);
+}
+
 static int kind_index(const char *name)
 {
     for (int i = 0; i < N_KINDS; i++)
