@@ -110,3 +110,20 @@ test('reminder settings: read with the programme, changed, and bad input refused
   assert.deepEqual(set.json.reminders, { before_days: [30, 1], before: '30,1', overdue: false, escalate_days: 7 });
   await call(admin, 'POST', '/api/v1/programmes/NOPE/reminders', { escalate_days: 3 }, 404);
 });
+
+test('an administrator\'s own text is used for the next message, and a text that does not render is refused', async () => {
+  const broken = await call(admin, 'POST', '/admin/messages/programme_overdue', { body: 'Subject: {{#due}}\n\nNever closed' }, 422);
+  assert.equal(broken.json.error.field, 'body');
+  const noSubject = await call(admin, 'POST', '/admin/messages/programme_overdue', { body: 'Hello {{{first_name}}}' }, 422);
+  assert.equal(noSubject.json.error.field, 'body');
+  await call(admin, 'POST', '/admin/messages/no_such_message', { body: 'Subject: x\n\ny' }, 404);
+  await call(admin, 'POST', '/admin/messages/programme_overdue', { body: 'Subject: Late: {{{programme_code}}} for {{{username}}}\n\n{{{programme_title}}} was due {{{due}}}.\n' }, 200);
+  await programme('OWN', day(-2), 'lea');
+  await runScan();
+  const own = await sink.waitFor((m) => to('lea')(m) && m.subject === 'Late: OWN for lea', { what: 'the overdue notice in the administrator\'s words' });
+  assert.match(own.text, new RegExp(`Programme OWN was due ${day(-2)}\\.`));
+  await call(admin, 'POST', '/admin/messages/programme_overdue/reset', undefined, 200);
+  await programme('BACK', day(-2), 'lea');
+  await runScan();
+  await sink.waitFor((m) => to('lea')(m) && /^Training overdue: Programme BACK/.test(m.subject), { what: 'the built-in text again' });
+});
