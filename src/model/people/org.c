@@ -823,6 +823,8 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
     if (in->country && (e = org_check_country(a, in->country, &country, p))) return e;
     if (in->lang && (e = org_check_lang(a, in->lang, &lang, p))) return e;
     if (in->timezone && (e = org_check_timezone(a, in->timezone, &tz, p))) return e;
+    const char *start = NULL;
+    if (in->start_date && (e = user_start_date_check(a, in->start_date, &start, p))) return e;
     struct profile_field *fields = NULL;
     int n_fields = 0;
     if (in->profile && profile_field_list(db, a, &fields, &n_fields)) return model_db_problem(p);
@@ -925,11 +927,14 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
                                 user_id, fields[i].id))
             e = model_db_problem(p);
     }
+    bool start_changed = false;
+    if (!e && start) e = user_start_date_write(db, a, user_id, start, d, &start_changed, p);
     if (!e && json_object_size(d) &&
         audit_append(db, actor_id, "user.update", arena_sprintf(a, "user:%lld", (long long)user_id), d))
         e = model_db_problem(p);
-    /* Enrolment rules follow people as they move between departments and job roles. */
-    if (!e && (dept != u.department_id || role != u.job_role_id))
+    /* Enrolment rules follow people as they move between departments and job roles (and due
+     * dates counted from the start date follow it). */
+    if (!e && (dept != u.department_id || role != u.job_role_id || start_changed))
         e = people_moved(db, user_id, p);
     json_decref(d);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);

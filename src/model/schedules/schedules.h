@@ -45,10 +45,11 @@ struct programme_input {
     const char *code, *title, *summary, *status;  /* NULL = unchanged (create: "", "active") */
     int due_days;                 /* -1 = unchanged, 0 = none, N days after assignment */
     const char *due_date;         /* "YYYY-MM-DD" fixed due date; "" = none; NULL = unchanged */
+    int due_start_days;           /* -1 = unchanged, 0 = none, N days after the person's start date */
     const struct programme_set_input *sets;       /* create only */
     int n_sets;
 };
-#define PROGRAMME_INPUT_INIT {.due_days = -1}
+#define PROGRAMME_INPUT_INIT {.due_days = -1, .due_start_days = -1}
 /* A code, a title and good sets are required; each set's unknown course, a require larger
  * than its courses or an empty set is an error naming "sets[i]" (and nothing is written).
  * Audited. */

@@ -4,7 +4,8 @@
 
 #define PROGRAMME_FIELDS                                                                                 \
     {"code", P_STR, 0, 0, 100}, {"title", P_STR, 0, 0, 200}, {"summary", P_TEXT, 0, 0, 20000},          \
-        {"status", P_STR, 0, 0, 20}, {"due_days", P_INT, 0, 0, 100000}, {"due_date", P_STR, 0, 0, 20}
+        {"status", P_STR, 0, 0, 20}, {"due_days", P_INT, 0, 0, 100000}, {"due_date", P_STR, 0, 0, 20},   \
+        {"due_start_days", P_INT, 0, 0, 100000}
 static const struct param_spec p_programme[] = {
     PROGRAMME_FIELDS,
     {"state", P_STR, 0, 0, 20},

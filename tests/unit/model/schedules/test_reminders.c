@@ -2,7 +2,7 @@
  * before the due date once (two scans send one message), reminds again when an extension moves
  * the due date, sends the overdue notice and tells the line manager after the days set, and
  * sends nothing to people whose assignment ended or who completed. Also the reminder settings
- * and their bad input. On SQLite, or with LECTERN_TEST_PG on a fresh PostgreSQL database
+ * and their bad input, and due dates counted from the person's start date. On SQLite, or with LECTERN_TEST_PG on a fresh PostgreSQL database
  * (fixture.h). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,7 +77,7 @@ static int64_t make_programme(struct fx *f, int64_t *course)
 static int64_t due_at(struct fx *f)
 {
     int64_t due = 0;
-    assert_int_equal(db_query_int(f->db, &due, "SELECT due_at FROM programme_assignments WHERE id > ?1", "i", 0), LE_OK);
+    assert_int_equal(db_query_int(f->db, &due, "SELECT COALESCE(due_at, 0) FROM programme_assignments WHERE id > ?1", "i", 0), LE_OK);
     return due;
 }
 
@@ -205,6 +205,52 @@ static void test_settings_refuse_bad_input(void **state)
     json_decref(j);
 }
 
+static void test_due_after_start_date(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    int64_t course, lea, id;
+    struct course_input c = COURSE_INPUT_INIT;
+    c.code = "ST-1";
+    c.title = "Started";
+    c.status = "published";
+    assert_int_equal(course_create(f->db, f->a, &c, f->admin, &course, &p), LE_OK);
+    make_user(f, "mona", NULL);
+    lea = make_user(f, "lea", "mona");
+    struct programme_set_input sets[] = {{.courses = "ST-1"}};
+    struct programme_input in = PROGRAMME_INPUT_INIT;
+    in.code = "START";
+    in.title = "Start";
+    in.sets = sets;
+    in.n_sets = 1;
+    in.due_start_days = 30;
+    in.due_days = 10;
+    assert_int_equal(programme_create(f->db, f->a, &in, f->admin, &id, &p), LE_INVALID); /* two rules */
+    assert_string_equal(p.field, "due_start_days");
+    in.due_days = -1;
+    assert_int_equal(programme_create(f->db, f->a, &in, f->admin, &id, &p), LE_OK);
+    json_t *j = programme_json(f->db, f->a, id);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "due"), "days_after_start")), 30);
+    json_decref(j);
+    struct programme_rule_input rule = {.kind = "user", .username = "lea"};
+    assert_int_equal(programme_assign(f->db, f->a, id, &rule, f->admin, NULL, &p), LE_OK);
+    assert_int_equal(due_at(f), 0); /* no start date known yet: no due date */
+
+    struct user_org_input o = {.department_id = -1, .job_role_id = -1, .start_date = "2027-02-30"};
+    assert_int_equal(user_org_update(f->db, f->a, lea, &o, f->admin, &p), LE_INVALID);
+    assert_string_equal(p.field, "start_date");
+    o.start_date = "2027-01-01";
+    assert_int_equal(user_org_update(f->db, f->a, lea, &o, f->admin, &p), LE_OK);
+    assert_string_equal(user_start_date(f->db, f->a, lea), "2027-01-01");
+    int64_t start;
+    assert_true(course_parse_date("2027-01-01", &start));
+    assert_int_equal(due_at(f), start + 30 * DAY);
+    /* A later change of the start date keeps the date given, as a changed programme rule does. */
+    o.start_date = "2027-03-01";
+    assert_int_equal(user_org_update(f->db, f->a, lea, &o, f->admin, &p), LE_OK);
+    assert_int_equal(due_at(f), start + 30 * DAY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +260,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_escalation_to_manager, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_ended_and_completed_get_nothing, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_settings_refuse_bad_input, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_due_after_start_date, setup_any, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
