@@ -1,5 +1,6 @@
 -- 0037_reminders: reminders and escalation for programmes, the messages administrators
--- rewrite, and the person's start date (docs/schedules.md, docs/people.md).
+-- rewrite, completions brought in from another system, and the person's start date
+-- (docs/schedules.md, docs/people.md).
 
 -- Each programme's reminders: days before the due date (comma-separated, '' = none), an
 -- overdue notice, and the line manager told after escalate_days overdue (0 = never).
@@ -36,3 +37,21 @@ CREATE TABLE mail_template_overrides (
 
 -- The day the person started (YYYY-MM-DD), for due dates counted from it; NULL = not known.
 ALTER TABLE users ADD COLUMN start_date TEXT CHECK (start_date IS NULL OR length(start_date) = 10);
+
+-- Completions brought in by `lectern completion import` (from another LMS): a course's or a
+-- programme's, with the date, and the expiry and score the file gave. The enrolment or
+-- assignment they complete is marked too; these rows keep what the file said, so the same file
+-- again changes nothing and the history keeps the score.
+CREATE TABLE completion_history (
+    id INTEGER PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    course_id BIGINT REFERENCES courses (id),
+    programme_id BIGINT REFERENCES programmes (id),
+    completed_at BIGINT NOT NULL,
+    expires_at BIGINT,
+    score REAL,
+    recorded_at BIGINT NOT NULL,
+    recorded_by BIGINT NOT NULL DEFAULT 0,
+    CHECK ((course_id IS NULL) <> (programme_id IS NULL))
+);
+CREATE INDEX completion_history_by_user ON completion_history (user_id, completed_at);

@@ -114,6 +114,14 @@ json_t *plan_json(struct db *db, struct arena *a, int64_t user_id);
  * first then by due date (administrators: everyone's). */
 json_t *team_plan_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles);
 
+/* ---- Completions from another system (completion_import.c) ---- */
+/* `lectern completion import`: rows of username or idnumber, course or programme, completed
+ * (YYYY-MM-DD, not in the future), and optionally expiry and score (0 to 100). An unknown
+ * person, course or programme, a bad or future date is a located error, and then nothing is
+ * written. Rows are "record" or "unchanged" (recorded before). */
+lerr completion_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit,
+                           int64_t actor_id, struct course_import_result *r, struct problem *p);
+
 /* ---- Reminders and escalation (reminder.c, reminder_settings.c) ---- */
 #define REMINDER_BEFORE_MAX 10    /* "days before the due date" a programme may list */
 #define REMINDER_DAYS_LIMIT 365
