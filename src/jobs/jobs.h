@@ -88,7 +88,7 @@ lerr job_mail_send(struct job_run *r, json_t *payload, json_t **result, struct p
  * workers' sweep once a minute. */
 lerr job_planning_reminders(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 void reminders_sweep(struct db *db, const char *owner);
-/* schedules.reminders (schedule_reminders.c): the programmes' reminder scan now;
+/* schedules.reminders (reminders.c): the programmes' reminder scan now;
  * schedule_reminders_sweep runs it from the workers' idle sweep once an hour. */
 lerr job_schedule_reminders(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 void schedule_reminders_sweep(struct db *db, const char *owner);

@@ -45,7 +45,7 @@ const struct job_kind job_kinds[] = {
     {"planning.reminders", job_planning_reminders,
      "sends the reminders due now before events and about pending approvals, each once (src/jobs/reminders.c)"},
     {"schedules.reminders", job_schedule_reminders,
-     "sends the programmes' reminders and escalations due now, each once (src/jobs/schedule_reminders.c)"},
+     "sends the programmes' reminders and escalations due now, each once (src/jobs/reminders.c)"},
     {"user_import.commit", job_user_import_commit,
      "writes a previewed bulk user upload, hashing its passwords on every core (src/jobs/import.c)"},
 };

@@ -36,7 +36,7 @@ struct jobs {
     struct worker *workers;
     atomic_llong last_sweep_ms;   /* when a worker of this node last ran the deadline sweep */
     atomic_llong last_reminders_ms; /* ... and the reminder scan (reminders.c) */
-    atomic_llong last_schedule_ms;  /* ... and the programmes' reminder scan (schedule_reminders.c) */
+    atomic_llong last_schedule_ms;  /* ... and the programmes' reminder scan (reminders.c) */
 };
 
 /* Quiz attempts past their deadline are submitted by the server even if nobody opens them

@@ -734,7 +734,7 @@ json_t *profile_field_to_json(const struct profile_field *f)
                      "sort_order", f->sort_order);
 }
 
-static bool date_valid(const char *s)
+bool org_date_valid(const char *s)
 {
     if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
     for (int i = 0; i < 10; i++)
@@ -766,7 +766,7 @@ lerr profile_value_check(const struct profile_field *f, struct arena *a, const c
         return problem_set(p, LE_INVALID, field, "%s is a checkbox: give 1 or 0 (yes or no).", f->name);
     }
     if (str_eq(f->type, "date")) {
-        if (!date_valid(v))
+        if (!org_date_valid(v))
             return problem_set(p, LE_INVALID, field, "%s is a date: give it as YYYY-MM-DD, such as 2024-03-31.",
                                f->name);
         return LE_OK;

@@ -2,28 +2,13 @@
  * administrator on the person's page, through the API or a bulk upload's start_date column,
  * and read by the domains above (a programme may fall due N days after it). A date, not a
  * moment: no time zone applies. */
-#include <stdlib.h>
-#include <string.h>
-#include "../internal.h"
-#include "people.h"
-
-/* A real calendar date as YYYY-MM-DD. */
-static bool real_date(const char *s)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || m < 1 || m > 12 || d < 1) return false;
-    return d <= days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-}
+#include "internal.h"
 
 lerr user_start_date_check(struct arena *a, const char *in, const char **out, struct problem *p)
 {
     char *v = arena_trim(a, in ? in : "");
     *out = v;
-    if (!*v || real_date(v)) return LE_OK;
+    if (!*v || org_date_valid(v)) return LE_OK;
     return problem_set(p, LE_INVALID, "start_date", "Give the start date as YYYY-MM-DD, such as 2024-09-02, or leave it empty.");
 }
 
