@@ -11,7 +11,7 @@ ALTER TABLE programmes ADD COLUMN remind_overdue INTEGER NOT NULL DEFAULT 1 CHEC
 ALTER TABLE programmes ADD COLUMN escalate_days INTEGER NOT NULL DEFAULT 7 CHECK (escalate_days >= 0);
 ALTER TABLE programmes ADD COLUMN due_start_days INTEGER CHECK (due_start_days IS NULL OR due_start_days >= 1);
 
--- Every reminder sent, once: the unique key (person, assignment, kind, days, due date) is
+-- Every reminder sent, once: the unique key (assignment, due date, kind, days, person) is
 -- inserted in the transaction that queues the message, so a second scan, a retry or another
 -- node sends nothing twice, and an extension (a new due date) reminds again.
 CREATE TABLE programme_reminders_sent (
@@ -24,7 +24,7 @@ CREATE TABLE programme_reminders_sent (
     to_user_id BIGINT NOT NULL REFERENCES users (id),
     sent_at BIGINT NOT NULL
 );
-CREATE UNIQUE INDEX programme_reminders_once ON programme_reminders_sent (user_id, assignment_id, kind, days, due_at);
+CREATE UNIQUE INDEX programme_reminders_once ON programme_reminders_sent (assignment_id, due_at, kind, days, user_id);
 
 -- An administrator's text for a mail template (templates/mail/NAME.txt.mustache), used instead
 -- of the built-in one until reset (deleted).

@@ -133,9 +133,11 @@ static lerr complete_programme(struct completion_upload *cu, const struct comple
     return programme_rules_sync(cu->db, cr->programme_id, cr->user_id, p);
 }
 
+/* In a savepoint of its own: a row the database refuses leaves the others to be checked. */
 static lerr record(struct completion_upload *cu, const struct completion_row *cr, struct problem *p)
 {
     bool changed;
+    if (db_tx_begin(cu->db)) return model_db_problem(p);
     lerr e = cr->course_id ? enrolment_complete_on(cu->db, cu->a, cr->course_id, cr->username, cr->user_id,
                                                    cr->completed_at, cu->actor_id, &changed, p)
                            : complete_programme(cu, cr, p);
@@ -143,12 +145,13 @@ static lerr record(struct completion_upload *cu, const struct completion_row *cr
                            : db_query(cu->db,
                                       "INSERT INTO completion_history (user_id, course_id, programme_id, completed_at, "
                                       "expires_at, score, recorded_at, recorded_by) VALUES (?1, NULLIF(?2, 0), "
-                                      "NULLIF(?3, 0), ?4, NULLIF(?5, 0), CASE WHEN ?6 = 1 THEN ?7 END, ?8, ?9) "
+                                      "NULLIF(?3, 0), ?4, NULLIF(?5, 0), CASE WHEN ?6 = 1 THEN CAST(?7 AS DOUBLE PRECISION) END, ?8, ?9) "
                                       "RETURNING id",
                                       "iiiiiidii", cr->user_id, cr->course_id, cr->programme_id, cr->completed_at,
                                       cr->expires_at, (int64_t)cr->has_score, cr->score, time_now(), cu->actor_id);
     if (!e && (!st || db_step(st) != DB_ROW)) e = model_db_problem(p);
     if (st) db_done(st);
+    if (db_tx_end(cu->db, e) && !e) e = model_db_problem(p);
     return e;
 }
 

@@ -203,21 +203,30 @@ static void read_row(struct db_stmt *st, struct reminder_candidate *list, int *n
     if (str_eq(KINDS[k].name, "due_soon") && days < c->sent_before_days) c->sent_before_days = days;
 }
 
+/* A message of this kind was sent for the assignment's current due date. */
+#define SENT(kind)                                                                                           \
+    "EXISTS (SELECT 1 FROM programme_reminders_sent s WHERE s.assignment_id = a.id AND s.due_at = a.due_at AND " \
+    "s.kind = '" kind "')"
+
 /* Live, incomplete assignments of active programmes due within the longest "days before",
- * with the keys already sent for their current due date, in one query. */
+ * with the keys already sent for their current due date, in one query. Those overdue with
+ * everything sent that ever will be are left out, so years of old overdue assignments never
+ * crowd out the ones whose reminders are due. */
 static lerr read_candidates(struct db *db, struct arena *a, int64_t now, struct reminder_candidate **out, int *n_out,
                             struct problem *p)
 {
     *n_out = 0;
     struct db_stmt *st = db_query(
         db,
-        "SELECT a.id, a.user_id, a.due_at, COALESCE(u.manager_id, 0), x.remind_before, x.remind_overdue, "
-        "x.escalate_days, r.kind, r.days FROM (SELECT id, user_id, due_at, programme_id FROM programme_assignments "
-        "WHERE ended_at IS NULL AND completed_at IS NULL AND due_at IS NOT NULL AND due_at <= ?1 ORDER BY due_at, id "
-        "LIMIT ?2) a JOIN programmes x ON x.id = a.programme_id JOIN users u ON u.id = a.user_id LEFT JOIN "
-        "programme_reminders_sent r ON r.assignment_id = a.id AND r.due_at = a.due_at WHERE x.status = 'active' AND "
-        "u.status = 'active' ORDER BY a.due_at, a.id",
-        "ii", now + (int64_t)REMINDER_DAYS_LIMIT * DAY, (int64_t)SCAN_MAX);
+        "SELECT a.id, a.user_id, a.due_at, a.manager_id, a.remind_before, a.remind_overdue, a.escalate_days, r.kind, "
+        "r.days FROM (SELECT a.id, a.user_id, a.due_at, COALESCE(u.manager_id, 0) AS manager_id, x.remind_before, "
+        "x.remind_overdue, x.escalate_days FROM programme_assignments a JOIN programmes x ON x.id = a.programme_id AND "
+        "x.status = 'active' JOIN users u ON u.id = a.user_id AND u.status = 'active' WHERE a.ended_at IS NULL AND "
+        "a.completed_at IS NULL AND a.due_at IS NOT NULL AND a.due_at <= ?1 AND NOT (a.due_at <= ?3 AND "
+        "(x.remind_overdue = 0 OR " SENT("overdue") ") AND (x.escalate_days = 0 OR u.manager_id IS NULL OR "
+        SENT("escalation") ")) ORDER BY a.due_at, a.id LIMIT ?2) a LEFT JOIN programme_reminders_sent r ON "
+        "r.assignment_id = a.id AND r.due_at = a.due_at ORDER BY a.due_at, a.id",
+        "iii", now + (int64_t)REMINDER_DAYS_LIMIT * DAY, (int64_t)SCAN_MAX, now);
     if (!st) return model_db_problem(p);
     int cap = 256, n = 0;
     struct reminder_candidate *list = arena_alloc(a, (size_t)cap * sizeof *list);
