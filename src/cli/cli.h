@@ -62,6 +62,8 @@ int cli_csv_import(int argc, char **argv, struct cli_ctx *ctx, const char *usage
                    cli_import_fn run, const char *create_word, const char *update_word);
 /* lectern event import (event.c; docs/planning.md). */
 int cmd_event(int argc, char **argv, struct cli_ctx *ctx);
+/* lectern completion import (completion.c; docs/schedules.md). */
+int cmd_completion(int argc, char **argv, struct cli_ctx *ctx);
 /* lectern question import | export: a course's question bank as GIFT (question.c). */
 int cmd_question(int argc, char **argv, struct cli_ctx *ctx);
 

@@ -33,6 +33,7 @@ static const struct cli_command {
     {"course", cmd_course, CLI_NEEDS_DB, "Import courses from CSV (Moodle's columns)"},
     {"enrol", cmd_enrol, CLI_NEEDS_DB, "Import enrolments from CSV (Lectern's or Canvas's columns)"},
     {"event", cmd_event, CLI_NEEDS_DB, "Import the events of session activities from CSV"},
+    {"completion", cmd_completion, CLI_NEEDS_DB, "Import completions of courses and programmes from CSV"},
     {"question", cmd_question, CLI_NEEDS_DB, "Import a course's question bank from GIFT, Moodle XML or Aiken, or export it"},
     {"audit", cmd_audit, CLI_NEEDS_DB,
      "Verify the audit log's hash chain, or show its newest entries"},

@@ -92,6 +92,10 @@ void reminders_sweep(struct db *db, const char *owner);
  * from the workers' sweep once a minute. */
 lerr job_certifications_renew(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 void certifications_sweep(struct db *db, const char *owner);
+/* schedules.reminders (reminders.c): the programmes' reminder scan now;
+ * schedule_reminders_sweep runs it from the workers' idle sweep once an hour. */
+lerr job_schedule_reminders(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+void schedule_reminders_sweep(struct db *db, const char *owner);
 /* signin_links.welcome (welcome.c): links for accounts created without a password. */
 lerr job_welcome_links(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 

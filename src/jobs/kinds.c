@@ -46,6 +46,8 @@ const struct job_kind job_kinds[] = {
      "sends the reminders due now before events and about pending approvals, each once (src/jobs/reminders.c)"},
     {"certifications.renew", job_certifications_renew,
      "opens the renewal of certifications whose window has opened, each once (src/jobs/certifications.c)"},
+    {"schedules.reminders", job_schedule_reminders,
+     "sends the programmes' reminders and escalations due now, each once (src/jobs/reminders.c)"},
     {"user_import.commit", job_user_import_commit,
      "writes a previewed bulk user upload, hashing its passwords on every core (src/jobs/import.c)"},
 };

@@ -78,8 +78,10 @@ static lerr render_one(struct arena *a, const char *name, json_t *const *stack, 
     return LE_OK;
 }
 
-lerr mail_render(struct arena *a, const char *template, const char *data_json, const char *site_name,
-                 const char *site_url, struct mail_rendered *out, struct problem *p)
+/* The built-in template, or own_text instead of its text part (an administrator's version,
+ * mail_template.c; it has no HTML part). */
+static lerr render_message(struct arena *a, const char *template, const char *own_text, const char *data_json,
+                           const char *site_name, const char *site_url, struct mail_rendered *out, struct problem *p)
 {
     memset(out, 0, sizeof *out);
     pthread_once(&mail_tpl.once, compile_all);
@@ -99,27 +101,24 @@ lerr mail_render(struct arena *a, const char *template, const char *data_json, c
     if (catalog) json_object_set(base, "t", catalog);
     json_t *stack[2] = {base, data};
     char *text = NULL;
-    lerr e = render_one(a, txt, stack, 2, &text, p);
-    if (!e && tpl_set_has(mail_tpl.set, html)) e = render_one(a, html, stack, 2, &out->html, p);
+    lerr e;
+    if (own_text) {
+        e = mail_text_render(a, own_text, stack, 2, &out->subject, &out->text, p);
+    } else {
+        e = render_one(a, txt, stack, 2, &text, p);
+        if (!e && tpl_set_has(mail_tpl.set, html)) e = render_one(a, html, stack, 2, &out->html, p);
+        if (!e) e = mail_text_split(a, text, arena_sprintf(a, "templates/mail/%s.mustache", txt), &out->subject,
+                                    &out->text, p);
+    }
     json_decref(base);
     json_decref(data);
-    if (e) return e;
-    /* The first line is "Subject: ...", then a blank line, then the body. */
-    if (strncmp(text, "Subject:", 8) != 0)
-        return problem_set(p, LE_INVALID, "template", "templates/mail/%s.mustache must start with a Subject: line", txt);
-    char *nl = strchr(text, '\n');
-    char *subject = arena_strndup(a, text + 8, nl ? (size_t)(nl - text - 8) : strlen(text + 8));
-    /* One line, no control characters: the subject goes into a header. */
-    for (char *c = subject; *c; c++)
-        if ((unsigned char)*c < 0x20) *c = ' ';
-    while (*subject == ' ') subject++;
-    size_t sn = strlen(subject);
-    while (sn && subject[sn - 1] == ' ') subject[--sn] = '\0';
-    char *body = nl ? nl + 1 : text + strlen(text);
-    while (*body == '\n' || *body == '\r') body++;
-    out->subject = subject;
-    out->text = body;
-    return LE_OK;
+    return e;
+}
+
+lerr mail_render(struct arena *a, const char *template, const char *data_json, const char *site_name,
+                 const char *site_url, struct mail_rendered *out, struct problem *p)
+{
+    return render_message(a, template, NULL, data_json, site_name, site_url, out, p);
 }
 
 /* ---- The message: RFC 5322 with MIME ---- */
@@ -432,7 +431,10 @@ lerr mail_deliver(struct db *db, int64_t outbox_id, int64_t job_id, bool final_a
     }
     struct mail_rendered r = {0};
     const char *base = mail_base_url(db, a);
-    if (!e) e = mail_render(a, m.template, data, site.site_name, base ? base : "", &r, p);
+    const char *own_text = NULL;
+    if (!e && mail_template_own(db, a, m.template, &own_text))
+        e = problem_set(p, LE_DB, "", "cannot read the text of mail template %s: %s", m.template, db_errmsg(db));
+    if (!e) e = render_message(a, m.template, own_text, data, site.site_name, base ? base : "", &r, p);
     r.attachment_type = m.attachment_type;
     r.attachment = m.attachment;
     struct buf msg;

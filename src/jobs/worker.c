@@ -36,6 +36,7 @@ struct jobs {
     struct worker *workers;
     atomic_llong last_sweep_ms;   /* when a worker of this node last ran the deadline sweep */
     atomic_llong last_reminders_ms; /* ... and the reminder scan (reminders.c) */
+    atomic_llong last_schedule_ms;  /* ... and the programmes' reminder scan (reminders.c) */
 };
 
 /* Quiz attempts past their deadline are submitted by the server even if nobody opens them
@@ -45,6 +46,7 @@ struct jobs {
  * inside its write transaction. */
 #define SWEEP_MS 5000
 #define REMINDERS_MS 60000
+#define SCHEDULE_REMINDERS_MS 3600000
 
 static void sweep_if_due(struct worker *w)
 {
@@ -63,6 +65,11 @@ static void sweep_if_due(struct worker *w)
         reminders_sweep(w->db, w->owner);
         certifications_sweep(w->db, w->owner); /* renewal windows open by the day: once a minute is plenty */
     }
+    /* Programme reminders are counted in days: once an hour (and at start) is enough. */
+    last = atomic_load(&jobs->last_schedule_ms);
+    if ((!last || now - last >= SCHEDULE_REMINDERS_MS) &&
+        atomic_compare_exchange_strong(&jobs->last_schedule_ms, &last, now))
+        schedule_reminders_sweep(w->db, w->owner);
 }
 
 static bool stopping(struct jobs *jobs)

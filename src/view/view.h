@@ -48,4 +48,13 @@ const char *i18n_text(const char *lang, const char *key);
  * resolves {{t.nav.sign_in}} part by part. Same fallbacks as i18n_text; NULL before a load. */
 json_t *i18n_catalog(const char *lang);
 
+/* ---- Mail texts (mail_text.c): "Subject: ..." on the first line, a blank line, the body ---- */
+/* Splits a rendered text (changed in place) into its subject (one line, trimmed) and body;
+ * LE_INVALID naming `name` when the first line is not "Subject: ...". */
+lerr mail_text_split(struct arena *a, char *text, const char *name, char **subject, char **body, struct problem *p);
+/* Compiles src (Mustache) and renders it against the stack, then splits it as above. A
+ * template that does not compile is LE_INVALID with the line and what is wrong. */
+lerr mail_text_render(struct arena *a, const char *src, json_t *const *stack, size_t n, char **subject, char **body,
+                      struct problem *p);
+
 #endif

@@ -299,7 +299,7 @@ test('the export reads back unchanged, and a manager or learner cannot upload', 
   const r = await api(server, 'GET', '/api/v1/user-export', { token: admin, headers: { accept: 'text/csv' } });
   assert.equal(r.status, 200);
   assert.match(r.headers['content-type'], /^text\/csv/);
-  assert.match(r.text, /^username,firstname,lastname,email,idnumber,institution,department,city,country,lang,timezone,phone1,suspended,job_role,manager,roles\n/);
+  assert.match(r.text, /^username,firstname,lastname,email,idnumber,institution,department,city,country,lang,timezone,phone1,suspended,job_role,manager,roles,start_date\n/);
   assert.ok(!/deleted-/.test(r.text), 'deleted accounts are left out');
   assert.ok(!/\$argon2/.test(r.text), 'no password hashes');
   const back = await preview(server, admin, r.text);

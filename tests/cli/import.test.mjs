@@ -1,5 +1,5 @@
 // lectern user import | export: the preview printed, exit statuses, --dry-run, --skip-errors,
-// --json, standard input, and an export that imports back unchanged.
+// --json, standard input, an export that imports back unchanged, and the start_date column.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup } from '../lib/cli.mjs';
@@ -49,10 +49,24 @@ test('the export imports back unchanged', (t) => {
   const { lectern, file } = setup(t, 'import');
   lectern(['user', 'import', '-', '--skip-errors'], 0, { input: CSV });
   const out = lectern(['user', 'export'], 0).stdout;
-  assert.match(out, /^username,firstname,lastname,email,idnumber,institution,department,city,country,lang,timezone,phone1,suspended,job_role,manager,roles\n/);
-  assert.match(out, /\ncli\.b,Cli,B,clib@example\.org,.*,cli\.a,learner\n/);
+  assert.match(out, /^username,firstname,lastname,email,idnumber,institution,department,city,country,lang,timezone,phone1,suspended,job_role,manager,roles,start_date\n/);
+  assert.match(out, /\ncli\.b,Cli,B,clib@example\.org,.*,cli\.a,learner,\n/);
   const back = lectern(['user', 'import', file('export.csv', out), '--quiet'], 0);
   assert.match(back.stdout, /create 0, update 0, unchanged 3/);
+});
+
+test('the optional start_date column: a bad date is located, a good one is kept and exported', (t) => {
+  const { lectern, file } = setup(t, 'import');
+  const f = file('starts.csv', 'username,firstname,lastname,email,start_date\n' +
+    'new.a,New,A,newa@example.org,2026-09-01\n' +
+    'new.b,New,B,newb@example.org,01/09/2026\n');
+  const bad = lectern(['user', 'import', f], 1);
+  assert.match(bad.stdout, /^line 3\s+error\s+new\.b\n\s+column start_date: Give the start date as YYYY-MM-DD/m);
+  lectern(['user', 'import', '-'], 0, { input: 'username,firstname,lastname,email,start_date\nnew.a,New,A,newa@example.org,2026-09-01\n' });
+  assert.match(lectern(['user', 'export'], 0).stdout, /\nnew\.a,New,A,newa@example\.org,.*,learner,2026-09-01\n/);
+  const moved = lectern(['user', 'import', '-', '--mode', 'update'], 0, { input: 'username,start_date\nnew.a,2026-10-01\n' });
+  assert.match(moved.stdout, /^line 2\s+update\s+new\.a.*start date/m);
+  assert.match(lectern(['user', 'export'], 0).stdout, /\nnew\.a,.*,2026-10-01\n/);
 });
 
 test('--weak-password-link and --create-departments: without them the rows say which option helps', (t) => {

@@ -153,6 +153,11 @@ lerr enrol_user(struct db *db, struct arena *a, int64_t course_id, const char *u
  * first that cannot be enrolled is reported (p names it) and nobody is enrolled. */
 lerr enrol_users(struct db *db, struct arena *a, int64_t course_id, const char *usernames, const char *role,
                  const char *due, int64_t actor_id, unsigned actor_roles, int *n_out, struct problem *p);
+/* Marks the person's live enrolment completed at completed_at (enrolling them as a learner
+ * first when they are not), and tells the domains above (course_on_complete); *changed false
+ * when it was completed already (completion_record.c). */
+lerr enrolment_complete_on(struct db *db, struct arena *a, int64_t course_id, const char *username, int64_t user_id,
+                           int64_t completed_at, int64_t actor_id, bool *changed, struct problem *p);
 /* Ends a live enrolment; the row and its history stay. */
 lerr enrol_end(struct db *db, int64_t course_id, const char *username, int64_t actor_id,
                unsigned actor_roles, struct problem *p);

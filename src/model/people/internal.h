@@ -24,6 +24,9 @@ const char *impersonation_end_reason(bool admin_active, unsigned admin_roles, un
  * audited as auth.impersonate_end with the reason. */
 lerr impersonation_close(struct db *db, int64_t session_id, const char *reason);
 
+/* A real calendar date written YYYY-MM-DD (org.c): profile date fields and the start date. */
+bool org_date_valid(const char *s);
+
 /* LE_OK when no other domain refers to the department or job role `name`; otherwise
  * LE_CONFLICT with p saying what does and what to do (moved.c). */
 lerr org_check_unreferenced(struct db *db, struct arena *a, enum org_kind kind, int64_t id, const char *name,

@@ -734,7 +734,7 @@ json_t *profile_field_to_json(const struct profile_field *f)
                      "sort_order", f->sort_order);
 }
 
-static bool date_valid(const char *s)
+bool org_date_valid(const char *s)
 {
     if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
     for (int i = 0; i < 10; i++)
@@ -766,7 +766,7 @@ lerr profile_value_check(const struct profile_field *f, struct arena *a, const c
         return problem_set(p, LE_INVALID, field, "%s is a checkbox: give 1 or 0 (yes or no).", f->name);
     }
     if (str_eq(f->type, "date")) {
-        if (!date_valid(v))
+        if (!org_date_valid(v))
             return problem_set(p, LE_INVALID, field, "%s is a date: give it as YYYY-MM-DD, such as 2024-03-31.",
                                f->name);
         return LE_OK;
@@ -807,22 +807,13 @@ static void change(json_t *d, const char *field, const char *from, const char *t
     json_object_set_new(d, field, json_pack("{s:s, s:s}", "from", from ? from : "", "to", to ? to : ""));
 }
 
-lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const struct user_org_input *in,
-                     int64_t actor_id, struct problem *p)
+/* The profile values in->profile gives, checked against the defined fields: values[k] for
+ * fields[k], NULL where the request leaves it alone. */
+static lerr profile_values_asked(struct db *db, struct arena *a, const struct user_org_input *in,
+                                 struct profile_field **fields_out, int *n_out, const char ***values_out,
+                                 struct problem *p)
 {
-    struct user u;
-    lerr e = user_get(db, a, user_id, &u, p);
-    if (e) return e;
-    /* Shapes first, outside the transaction. */
-    const char *idnumber = u.idnumber, *institution = u.institution, *phone = u.phone, *city = u.city,
-               *country = u.country, *lang = u.lang, *tz = u.timezone;
-    if (in->idnumber && (e = org_check_idnumber(a, in->idnumber, &idnumber, p))) return e;
-    if (in->institution && (e = org_check_text(a, in->institution, "institution", 255, &institution, p))) return e;
-    if (in->phone && (e = org_check_text(a, in->phone, "phone", 50, &phone, p))) return e;
-    if (in->city && (e = org_check_text(a, in->city, "city", 120, &city, p))) return e;
-    if (in->country && (e = org_check_country(a, in->country, &country, p))) return e;
-    if (in->lang && (e = org_check_lang(a, in->lang, &lang, p))) return e;
-    if (in->timezone && (e = org_check_timezone(a, in->timezone, &tz, p))) return e;
+    lerr e = LE_OK;
     struct profile_field *fields = NULL;
     int n_fields = 0;
     if (in->profile && profile_field_list(db, a, &fields, &n_fields)) return model_db_problem(p);
@@ -850,24 +841,33 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
                                    "%s is required.", fields[k].name);
         }
     }
+    *fields_out = fields;
+    *n_out = n_fields;
+    *values_out = values;
+    return LE_OK;
+}
 
-    if (db_tx_begin(db)) return model_db_problem(p);
-    json_t *d = json_object();
-    int64_t dept = in->department_id >= 0 ? in->department_id : u.department_id;
-    int64_t role = in->job_role_id >= 0 ? in->job_role_id : u.job_role_id;
-    int64_t manager = u.manager_id;
+/* Inside the update's transaction: the idnumber is free, the department and job role exist,
+ * and the manager named (in->manager) exists, is not the person and makes no loop; *manager
+ * gets the manager's id. */
+static lerr org_references_check(struct db *db, struct arena *a, int64_t user_id, const struct user *u,
+                                 const struct user_org_input *in, const char *idnumber, int64_t dept, int64_t role,
+                                 int64_t *manager_out, struct problem *p)
+{
+    lerr e = LE_OK;
+    int64_t manager = u->manager_id;
     int64_t one;
-    if (*idnumber && !str_eq(idnumber, u.idnumber)) {
+    if (*idnumber && !str_eq(idnumber, u->idnumber)) {
         lerr q = db_query_int(db, &one, "SELECT id FROM users WHERE idnumber = ?1 AND id <> ?2", "si", idnumber, user_id);
         if (q == LE_OK) e = problem_set(p, LE_CONFLICT, "idnumber", "Another user already has the idnumber '%s'.", idnumber);
         else if (q != LE_NOTFOUND) e = model_db_problem(p);
     }
-    if (!e && dept && dept != u.department_id) {
+    if (!e && dept && dept != u->department_id) {
         lerr q = db_query_int(db, &one, "SELECT id FROM departments WHERE id = ?1", "i", dept);
         if (q == LE_NOTFOUND) e = problem_set(p, LE_INVALID, "department_id", "The chosen department no longer exists; choose another.");
         else if (q) e = model_db_problem(p);
     }
-    if (!e && role && role != u.job_role_id) {
+    if (!e && role && role != u->job_role_id) {
         lerr q = db_query_int(db, &one, "SELECT id FROM job_roles WHERE id = ?1", "i", role);
         if (q == LE_NOTFOUND) e = problem_set(p, LE_INVALID, "job_role_id", "The chosen job role no longer exists; choose another.");
         else if (q) e = model_db_problem(p);
@@ -883,7 +883,7 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
             else if (manager == user_id) e = problem_set(p, LE_INVALID, "manager", "A person cannot be their own manager.");
         }
         /* A loop: the new manager reports (directly or not) to this user. */
-        if (!e && manager && manager != u.manager_id &&
+        if (!e && manager && manager != u->manager_id &&
             db_query_int(db, &one,
                          "WITH RECURSIVE up(id) AS (SELECT id FROM users WHERE id = ?1 UNION "
                          "SELECT u.manager_id FROM users u JOIN up ON u.id = up.id WHERE u.manager_id IS NOT NULL) "
@@ -892,8 +892,40 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
             e = problem_set(p, LE_INVALID, "manager",
                             "'%s' reports to %s already (directly or through others), so cannot be "
                             "their manager: that would make a loop.",
-                            m, u.username);
+                            m, u->username);
     }
+    *manager_out = manager;
+    return e;
+}
+
+lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const struct user_org_input *in,
+                     int64_t actor_id, struct problem *p)
+{
+    struct user u;
+    lerr e = user_get(db, a, user_id, &u, p);
+    if (e) return e;
+    /* Shapes first, outside the transaction. */
+    const char *idnumber = u.idnumber, *institution = u.institution, *phone = u.phone, *city = u.city,
+               *country = u.country, *lang = u.lang, *tz = u.timezone;
+    if (in->idnumber && (e = org_check_idnumber(a, in->idnumber, &idnumber, p))) return e;
+    if (in->institution && (e = org_check_text(a, in->institution, "institution", 255, &institution, p))) return e;
+    if (in->phone && (e = org_check_text(a, in->phone, "phone", 50, &phone, p))) return e;
+    if (in->city && (e = org_check_text(a, in->city, "city", 120, &city, p))) return e;
+    if (in->country && (e = org_check_country(a, in->country, &country, p))) return e;
+    if (in->lang && (e = org_check_lang(a, in->lang, &lang, p))) return e;
+    if (in->timezone && (e = org_check_timezone(a, in->timezone, &tz, p))) return e;
+    const char *start = NULL;
+    if (in->start_date && (e = user_start_date_check(a, in->start_date, &start, p))) return e;
+    struct profile_field *fields = NULL;
+    int n_fields = 0;
+    const char **values = NULL;
+    if ((e = profile_values_asked(db, a, in, &fields, &n_fields, &values, p))) return e;
+    if (db_tx_begin(db)) return model_db_problem(p);
+    json_t *d = json_object();
+    int64_t dept = in->department_id >= 0 ? in->department_id : u.department_id;
+    int64_t role = in->job_role_id >= 0 ? in->job_role_id : u.job_role_id;
+    int64_t manager = u.manager_id;
+    if (!e) e = org_references_check(db, a, user_id, &u, in, idnumber, dept, role, &manager, p);
     if (!e) {
         if (!str_eq(idnumber, u.idnumber)) change(d, "idnumber", u.idnumber, idnumber);
         if (!str_eq(institution, u.institution)) change(d, "institution", u.institution, institution);
@@ -925,11 +957,14 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
                                 user_id, fields[i].id))
             e = model_db_problem(p);
     }
+    bool start_changed = false;
+    if (!e && start) e = user_start_date_write(db, a, user_id, start, d, &start_changed, p);
     if (!e && json_object_size(d) &&
         audit_append(db, actor_id, "user.update", arena_sprintf(a, "user:%lld", (long long)user_id), d))
         e = model_db_problem(p);
-    /* Enrolment rules follow people as they move between departments and job roles. */
-    if (!e && (dept != u.department_id || role != u.job_role_id))
+    /* Enrolment rules follow people as they move between departments and job roles (and due
+     * dates counted from the start date follow it). */
+    if (!e && (dept != u.department_id || role != u.job_role_id || start_changed))
         e = people_moved(db, user_id, p);
     json_decref(d);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);

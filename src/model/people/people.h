@@ -377,9 +377,19 @@ struct user_org_input {
     int64_t department_id, job_role_id;
     const char *manager;
     json_t *profile;
+    const char *start_date;       /* "YYYY-MM-DD", "" = not known, NULL = unchanged */
 };
 lerr user_org_update(struct db *db, struct arena *a, int64_t user_id,
                      const struct user_org_input *in, int64_t actor_id, struct problem *p);
+/* The start date (start_date.c): "" or a real date as YYYY-MM-DD into *out (trimmed), else
+ * LE_INVALID naming "start_date". */
+lerr user_start_date_check(struct arena *a, const char *in, const char **out, struct problem *p);
+/* The person's start date, "" when not known. */
+const char *user_start_date(struct db *db, struct arena *a, int64_t user_id);
+/* Sets a checked start date inside the caller's transaction: *changed, and the change added
+ * to changes (for the audit entry). */
+lerr user_start_date_write(struct db *db, struct arena *a, int64_t user_id, const char *date, json_t *changes,
+                           bool *changed, struct problem *p);
 /* Shape checks shared with the importer; each fills p naming `field` on failure. */
 lerr org_check_country(struct arena *a, const char *in, const char **out, struct problem *p);
 lerr org_check_lang(struct arena *a, const char *in, const char **out, struct problem *p);

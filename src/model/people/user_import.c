@@ -31,7 +31,7 @@
 enum ufield {
     F_USERNAME, F_PASSWORD, F_FIRSTNAME, F_LASTNAME, F_EMAIL, F_IDNUMBER, F_INSTITUTION,
     F_DEPARTMENT, F_CITY, F_COUNTRY, F_LANG, F_TIMEZONE, F_PHONE, F_AUTH, F_SUSPENDED, F_DELETED,
-    F_OLDUSERNAME, F_STATUS, F_JOBROLE, F_MANAGER, F_ROLES, F__COUNT
+    F_OLDUSERNAME, F_STATUS, F_JOBROLE, F_MANAGER, F_ROLES, F_STARTDATE, F__COUNT
 };
 
 /* Moodle's bulk upload names, Canvas SIS users.csv names, and Lectern's own. */
@@ -48,6 +48,7 @@ static const struct {
     {"auth", F_AUTH},               {"suspended", F_SUSPENDED},   {"deleted", F_DELETED},
     {"oldusername", F_OLDUSERNAME}, {"status", F_STATUS},         {"job_role", F_JOBROLE},
     {"jobrole", F_JOBROLE},         {"manager", F_MANAGER},       {"roles", F_ROLES},
+    {"start_date", F_STARTDATE},
 };
 
 /* The columns `lectern user export` writes, in order (profile fields follow). */
@@ -60,7 +61,7 @@ static const struct {
     {"department", F_DEPARTMENT}, {"city", F_CITY},         {"country", F_COUNTRY},
     {"lang", F_LANG},           {"timezone", F_TIMEZONE},   {"phone1", F_PHONE},
     {"suspended", F_SUSPENDED}, {"job_role", F_JOBROLE},    {"manager", F_MANAGER},
-    {"roles", F_ROLES},
+    {"roles", F_ROLES},         {"start_date", F_STARTDATE},
 };
 
 #define DEFAULT_TEMPLATE "{f}{last}"
@@ -110,7 +111,7 @@ static const char *lower_or_same(struct arena *a, const char *s)
 struct ex {                       /* an existing account */
     int64_t id;
     const char *username, *email, *idnumber, *first, *last, *institution, *phone, *city, *country,
-        *lang, *tz;
+        *lang, *tz, *start;
     int64_t dept, role, manager;
     unsigned roles;
     bool suspended, deleted;
@@ -126,7 +127,7 @@ struct rowx {                     /* import_row.priv */
     bool create, del, rename;
     int susp;                     /* -1 unchanged, 0 reactivate, 1 suspend */
     const char *username, *email, *first, *last, *idnumber, *institution, *phone, *city,
-        *country, *lang, *tz;
+        *country, *lang, *tz, *start;
     int64_t dept, role;
     unsigned roles;
     int manager;                  /* an owner, or OWNER_NONE */
@@ -185,7 +186,7 @@ struct ctx {
     struct rows_ref *rows_ref;
     int rows_cap;                 /* rows allocated: at most one per line of the file */
     struct arena *tmp;            /* what only the row being checked needs; emptied after each */
-    const char *repeated[6];      /* keep_repeated: the last value kept per kind */
+    const char *repeated[7];      /* keep_repeated: the last value kept per kind */
     /* Audit entries of a commit's chunk, appended together at its end (audit_append_many). */
     struct audit_entry *audit;
     size_t n_audit, cap_audit;
@@ -354,7 +355,7 @@ static lerr load_site(struct ctx *c, int n_rows)
                                   "SELECT id, username, email, idnumber, first_name, last_name, institution, "
                                   "phone, city, country, lang, timezone, COALESCE(department_id, 0), "
                                   "COALESCE(job_role_id, 0), COALESCE(manager_id, 0), roles, status, "
-                                  "deleted_at FROM users ORDER BY id",
+                                  "deleted_at, COALESCE(start_date, '') FROM users ORDER BY id",
                                   "");
     int k = 0, rc;
     while ((rc = db_step(st)) == DB_ROW && k < n) {
@@ -377,6 +378,7 @@ static lerr load_site(struct ctx *c, int n_rows)
         e->roles = (unsigned)db_col_int(st, 15);
         e->suspended = !str_eq(db_col_text(st, 16), "active");
         e->deleted = !db_col_is_null(st, 17);
+        e->start = model_col_str(a, st, 18);
         e->row = -1;
         strmap_put(&c->by_username, e->username, k);
         if (*e->email) strmap_put(&c->by_email, lower_dup(a, e->email), k);
@@ -774,7 +776,7 @@ static bool claim(struct ctx *c, struct import_row *row, struct strmap *m, const
 /* A row's cells after their shapes were checked: NULL (or -1) where a cell is empty or wrong. */
 struct cells {
     char *username, *oldusername, *first, *last;
-    const char *email, *idnumber, *institution, *phone, *city, *country, *lang, *tz;
+    const char *email, *idnumber, *institution, *phone, *city, *country, *lang, *tz, *start;
     int susp, del;                /* flag_value: 1, 0, -1 not given (-2 wrong, reported) */
     unsigned roles;               /* 0 = not given */
     int64_t dept, role;           /* -1 = not given */
@@ -807,7 +809,9 @@ static void check_place_cells(struct ctx *c, struct import_row *row, struct rowx
         cell_error(c, row, F_LANG, &p);
     if (given(x->v[F_TIMEZONE]) && org_check_timezone(a, x->v[F_TIMEZONE], &v->tz, (p = (struct problem){0}, &p)))
         cell_error(c, row, F_TIMEZONE, &p);
-    const char **kept[] = {&v->institution, &v->phone, &v->city, &v->country, &v->lang, &v->tz};
+    if (given(x->v[F_STARTDATE]) && user_start_date_check(a, x->v[F_STARTDATE], &v->start, (p = (struct problem){0}, &p)))
+        cell_error(c, row, F_STARTDATE, &p);
+    const char **kept[] = {&v->institution, &v->phone, &v->city, &v->country, &v->lang, &v->tz, &v->start};
     for (int k = 0; k < (int)(sizeof kept / sizeof kept[0]); k++) *kept[k] = keep_repeated(c, k, *kept[k]);
 }
 
@@ -1023,6 +1027,7 @@ static void check_new_account(struct ctx *c, int ri, struct import_row *row, str
     x->country = v->country ? v->country : "";
     x->lang = v->lang ? v->lang : "";
     x->tz = v->tz ? v->tz : "";
+    x->start = v->start ? v->start : "";
     x->dept = v->dept != -1 ? v->dept : 0;
     x->role = v->role > 0 ? v->role : 0;
     x->roles = v->roles ? v->roles : ROLE_LEARNER;
@@ -1074,6 +1079,7 @@ static void merge_existing(struct rowx *x, const struct ex *e, const struct cell
     x->country = ex_or(v->country, e->country);
     x->lang = ex_or(v->lang, e->lang);
     x->tz = ex_or(v->tz, e->tz);
+    x->start = ex_or(v->start, e->start);
     x->dept = v->dept != -1 ? v->dept : e->dept;
     x->role = v->role > 0 ? v->role : e->role;
     x->roles = v->roles ? v->roles : e->roles;
@@ -1088,6 +1094,7 @@ static void merge_existing(struct rowx *x, const struct ex *e, const struct cell
     if (!str_eq(x->country, e->country)) note_change(x, "country");
     if (!str_eq(x->lang, e->lang)) note_change(x, "lang");
     if (!str_eq(x->tz, e->tz)) note_change(x, "timezone");
+    if (!str_eq(x->start, e->start)) note_change(x, "start date");
     if (x->dept != e->dept) note_change(x, "department");
     if (x->role != e->role) note_change(x, "job role");
 }
@@ -1649,7 +1656,7 @@ static void release_audit(struct ctx *c)
 /* Statements carry at most 99 placeholders (the PostgreSQL engine's ?1..?99): ?1 is the time,
  * shared; each row binds INSERT_COLS more. */
 #define MAX_PARAMS 99
-#define INSERT_COLS 19
+#define INSERT_COLS 20
 #define BATCH ((MAX_PARAMS - 1) / INSERT_COLS)
 
 /* One multi-row INSERT for rows batch[0..nb): the SQL's shape depends only on nb (so at most
@@ -1661,14 +1668,15 @@ static lerr insert_batch(struct ctx *c, const int *batch, int nb, int64_t now, s
     buf_reset(sql);
     buf_adds(sql, "INSERT INTO users (username, email, first_name, last_name, roles, password_hash, "
                   "must_change_password, needs_signin_link, status, idnumber, institution, department_id, "
-                  "job_role_id, manager_id, phone, city, country, lang, timezone, created_at, updated_at) VALUES ");
+                  "job_role_id, manager_id, phone, city, country, lang, timezone, start_date, created_at, updated_at) "
+                  "VALUES ");
     for (int k = 0; k < nb; k++) {
         int b = 1 + k * INSERT_COLS;
         buf_addf(sql,
                  "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, NULLIF(?%d, ''), ?%d, NULLIF(?%d, 0), "
-                 "NULLIF(?%d, 0), NULLIF(?%d, 0), ?%d, ?%d, ?%d, ?%d, ?%d, ?1, ?1)",
+                 "NULLIF(?%d, 0), NULLIF(?%d, 0), ?%d, ?%d, ?%d, ?%d, ?%d, NULLIF(?%d, ''), ?1, ?1)",
                  k ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11,
-                 b + 12, b + 13, b + 14, b + 15, b + 16, b + 17, b + 18, b + 19);
+                 b + 12, b + 13, b + 14, b + 15, b + 16, b + 17, b + 18, b + 19, b + 20);
     }
     buf_adds(sql, " RETURNING id, username");
     if (!sql->data) return LE_NOMEM;
@@ -1699,6 +1707,7 @@ static lerr insert_batch(struct ctx *c, const int *batch, int nb, int64_t now, s
         db_bind_text(st, b + 17, x->country);
         db_bind_text(st, b + 18, x->lang);
         db_bind_text(st, b + 19, x->tz);
+        db_bind_text(st, b + 20, x->start ? x->start : "");
     }
     int rc, got = 0;
     while ((rc = db_step(st)) == DB_ROW) {
@@ -1826,11 +1835,11 @@ static lerr write_update(struct ctx *c, struct rowx *x, struct ex *ex, int64_t n
                     "UPDATE users SET username = ?2, email = ?3, first_name = ?4, last_name = ?5, "
                     "idnumber = NULLIF(?6, ''), institution = ?7, department_id = NULLIF(?8, 0), "
                     "job_role_id = NULLIF(?9, 0), manager_id = NULLIF(?10, 0), phone = ?11, city = ?12, "
-                    "country = ?13, lang = ?14, timezone = ?15, roles = ?16, status = ?17, updated_at = ?18 "
-                    "WHERE id = ?1",
-                    "issssssiiisssssisi", ex->id, x->username, x->email, x->first, x->last, x->idnumber,
+                    "country = ?13, lang = ?14, timezone = ?15, roles = ?16, status = ?17, updated_at = ?18, "
+                    "start_date = NULLIF(?19, '') WHERE id = ?1",
+                    "issssssiiisssssisis", ex->id, x->username, x->email, x->first, x->last, x->idnumber,
                     x->institution, x->dept, x->role, manager, x->phone, x->city, x->country, x->lang, x->tz,
-                    (int64_t)x->roles, status, now);
+                    (int64_t)x->roles, status, now, x->start ? x->start : "");
     if (!e && x->susp == 1) e = session_end_all(c->db, ex->id);
     if (!e)
         e = audit_row(c, "user.update", ex->id,
@@ -2121,16 +2130,16 @@ lerr user_export_csv(struct db *db, struct arena *a, lerr (*write)(void *ctx, co
     struct db_stmt *st = db_query(db,
                                   "SELECT u.id, u.username, u.first_name, u.last_name, u.email, u.idnumber, "
                                   "u.institution, COALESCE(u.department_id, 0), u.city, u.country, u.lang, "
-                                  "u.timezone, u.phone, u.status, COALESCE(u.job_role_id, 0), m.username, u.roles "
-                                  "FROM users u LEFT JOIN users m ON m.id = u.manager_id "
+                                  "u.timezone, u.phone, u.status, COALESCE(u.job_role_id, 0), m.username, u.roles, "
+                                  "COALESCE(u.start_date, '') FROM users u LEFT JOIN users m ON m.id = u.manager_id "
                                   "WHERE u.deleted_at IS NULL ORDER BY u.id",
                                   "");
     int rc;
     const char **vals = arena_alloc(a, sizeof *vals * (size_t)(n_fields + 1));
     while (!e && (rc = db_step(st)) == DB_ROW) {
         int64_t id = db_col_int(st, 0);
-        const char *cells[16];
-        for (int k = 0; k < 16; k++) cells[k] = "";
+        const char *cells[17];
+        for (int k = 0; k < 17; k++) cells[k] = "";
         cells[0] = db_col_text(st, 1);
         cells[1] = db_col_text(st, 2);
         cells[2] = db_col_text(st, 3);
@@ -2155,6 +2164,7 @@ lerr user_export_csv(struct db *db, struct arena *a, lerr (*write)(void *ctx, co
         for (unsigned bit = ROLE_ADMIN; bit <= ROLE_LEARNER; bit <<= 1)
             if (rmask & bit) snprintf(rl + strlen(rl), sizeof rl - strlen(rl), "%s%s", rl[0] ? "," : "", role_name(bit));
         cells[15] = rl;
+        cells[16] = db_col_text(st, 17);
         for (size_t k = 0; k < nc && !e; k++) {
             if (k) buf_addc(&b, ',');
             e = csv_write_field(&b, cells[k] ? cells[k] : "", ',');

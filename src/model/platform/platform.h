@@ -233,6 +233,28 @@ lerr mail_mark_failed(struct db *db, int64_t id, const char *subject, const char
 /* A message that must not go out any more (its single-use link was replaced): 'superseded',
  * with why in last_error. Not sent, and not offered again. */
 lerr mail_mark_superseded(struct db *db, int64_t id, const char *why);
+
+/* ---- Mail texts administrators rewrite (mail_template.c) ---- */
+struct mail_template_decl {
+    const char *name;             /* templates/mail/NAME.txt.mustache */
+    const char *label;            /* translation key of its name on the messages page */
+    const char *sample;           /* JSON object: the data its preview is rendered with */
+};
+#define MAIL_TEMPLATE_TEXT_MAX 20000
+/* Declares templates administrators may rewrite (list kept, not copied); a domain calls it
+ * from its init, so other features add theirs the same way. */
+void mail_templates_declare(const struct mail_template_decl *list, size_t n);
+/* The declaration of name, or NULL when it is not one administrators may rewrite. */
+const struct mail_template_decl *mail_template_declared(const char *name);
+/* Every declared template, in the order declared: how many, into *out. */
+size_t mail_templates_each(const struct mail_template_decl *const **out);
+/* The administrator's own text for name, or NULL in *text when the built-in one is used. */
+lerr mail_template_own(struct db *db, struct arena *a, const char *name, const char **text);
+/* Saves the administrator's text (first line "Subject: ..."; the caller has checked that it
+ * renders). LE_NOTFOUND for an undeclared name; errors name "body". Audited. */
+lerr mail_template_save(struct db *db, const char *name, const char *text, int64_t actor_id, struct problem *p);
+/* Back to the built-in text. Audited. */
+lerr mail_template_reset(struct db *db, const char *name, int64_t actor_id, struct problem *p);
 json_t *mail_to_json(const struct mail_message *m);   /* never the data (it may hold a link) */
 bool mail_address_ok(const char *addr);
 

@@ -43,6 +43,7 @@ lerr programme_rules_sync(struct db *db, int64_t programme_id, int64_t user_id, 
                "programme_assignments.programme_id AND " RULE_MATCHES ")",
                "iii", programme_id, user_id, now))
         e = model_db_problem(p);
+    if (!e) e = assignments_due_from_start(db, programme_id, user_id, p);
     if (!e) e = assignments_advance(db, programme_id, user_id, p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     return e;

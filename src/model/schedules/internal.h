@@ -17,6 +17,17 @@ const char *schedules_date(struct arena *a, int64_t t);
  * person's when programme_id is 0) in the courses of their open sets, and records the
  * completion of those whose sets are all complete (assignment.c). */
 lerr assignments_advance(struct db *db, int64_t programme_id, int64_t user_id, struct problem *p);
+/* ---- Due dates counted from the person's start date (start_date.c) ---- */
+/* in's days after the start date: 1 to 3650, and not with another due date rule. */
+lerr due_start_check(const struct programme_input *in, struct problem *p);
+/* Records in's rule on the programme: days after the start date replace the other rules, and
+ * another rule given replaces them. Inside the caller's transaction. */
+lerr due_start_write(struct db *db, int64_t programme_id, const struct programme_input *in, struct problem *p);
+/* Gives live, incomplete assignments of programmes due after the start date, that have no due
+ * date yet and whose person has a start date, their due date (0 = all programmes / people). */
+lerr assignments_due_from_start(struct db *db, int64_t programme_id, int64_t user_id, struct problem *p);
+/* Declares the reminder kinds' mail templates as ones administrators may rewrite (reminder.c). */
+void schedules_messages_declare(void);
 
 /* ---- Certifications (certification.c, renewal.c) ---- */
 /* Writes the rule on the programme (a rule that is off makes it a plain programme again). */

@@ -73,7 +73,8 @@ static lerr set_insert(struct db *db, int64_t programme_id, const struct program
     return LE_OK;
 }
 
-/* The due date rule: days after assignment (1 to 3650) or a fixed date, not both. */
+/* The due date rule: days after assignment (1 to 3650), a fixed date or days after the start
+ * date (start_date.c), only one. */
 static lerr due_check(const struct programme_input *in, int64_t *due_at, struct problem *p)
 {
     *due_at = 0;
@@ -84,7 +85,7 @@ static lerr due_check(const struct programme_input *in, int64_t *due_at, struct 
         if (in->due_days > 0)
             return problem_set(p, LE_INVALID, "due_date", "Choose either a due date or days after assignment, not both.");
     }
-    return LE_OK;
+    return due_start_check(in, p);
 }
 
 static lerr programme_check(const struct programme_input *in, bool creating, struct problem *p)
@@ -142,6 +143,7 @@ lerr programme_create(struct db *db, struct arena *a, const struct programme_inp
         else e = model_db_problem(p);
         db_done(st);
     }
+    if (!e) e = due_start_write(db, id, in, p);
     if (!e) e = sets_insert_all(db, a, id, in, p);
     if (!e && cert_rule_on(&cert)) e = certification_save(db, id, &cert, p);
     if (!e)
@@ -171,6 +173,7 @@ lerr programme_update(struct db *db, struct arena *a, int64_t id, const struct p
                "isssiiii", id, in->title, in->summary, in->status, (int64_t)due_changed,
                (int64_t)(in->due_days > 0 ? in->due_days : 0), due_at, time_now()))
         e = model_db_problem(p);
+    if (!e) e = due_start_write(db, id, in, p);
     struct db_stmt *st = e ? NULL : db_query(db, "SELECT code FROM programmes WHERE id = ?1", "i", id);
     const char *code = st && db_step(st) == DB_ROW ? arena_strdup(a, db_col_text(st, 0)) : NULL;
     if (st) db_done(st);
@@ -272,8 +275,9 @@ static json_t *sets_json(struct db *db, struct arena *a, int64_t id)
     return sets;
 }
 
-static json_t *due_json(struct arena *a, int64_t due_days, int64_t due_at)
+static json_t *due_json(struct arena *a, int64_t due_days, int64_t due_at, int64_t due_start_days)
 {
+    if (due_start_days) return json_pack("{s:I}", "days_after_start", (json_int_t)due_start_days);
     if (due_days) return json_pack("{s:I}", "days_after_assignment", (json_int_t)due_days);
     if (due_at) return json_pack("{s:s}", "date", schedules_date(a, due_at));
     return json_null();
@@ -285,7 +289,7 @@ json_t *programme_json(struct db *db, struct arena *a, int64_t id)
                                   "SELECT code, title, summary, status, COALESCE(due_days, 0), COALESCE(due_at, 0), "
                                   "(SELECT COUNT(*) FROM programme_assignments x WHERE x.programme_id = p.id AND "
                                   "x.ended_at IS NULL), COALESCE(cert_valid_days, 0), COALESCE(cert_valid_until, ''), "
-                                  "cert_window_days, cert_rhythm FROM programmes p WHERE id = ?1",
+                                  "cert_window_days, cert_rhythm, COALESCE(due_start_days, 0) FROM programmes p WHERE id = ?1",
                                   "i", id);
     if (db_step(st) != DB_ROW) {
         db_done(st);
@@ -294,7 +298,7 @@ json_t *programme_json(struct db *db, struct arena *a, int64_t id)
     const char *summary = model_col_str(a, st, 2);
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:I}", "code", db_col_text(st, 0), "title", db_col_text(st, 1),
                           "summary", summary, "summary_html", markdown_to_html(a, summary), "status",
-                          db_col_text(st, 3), "due", due_json(a, db_col_int(st, 4), db_col_int(st, 5)), "assigned",
+                          db_col_text(st, 3), "due", due_json(a, db_col_int(st, 4), db_col_int(st, 5), db_col_int(st, 11)), "assigned",
                           (json_int_t)db_col_int(st, 6));
     struct cert_rule cert;
     cert_rule_from_columns(&cert, db_col_int(st, 7), db_col_text(st, 8), db_col_int(st, 9), db_col_text(st, 10));
@@ -310,13 +314,13 @@ json_t *programmes_json(struct db *db, struct arena *a)
     struct db_stmt *st = db_query(db,
                                   "SELECT code, title, status, COALESCE(due_days, 0), COALESCE(due_at, 0), (SELECT "
                                   "COUNT(*) FROM programme_sets s WHERE s.programme_id = p.id), (SELECT COUNT(*) FROM "
-                                  "programme_assignments x WHERE x.programme_id = p.id AND x.ended_at IS NULL) FROM "
-                                  "programmes p ORDER BY code",
+                                  "programme_assignments x WHERE x.programme_id = p.id AND x.ended_at IS NULL), "
+                                  "COALESCE(due_start_days, 0) FROM programmes p ORDER BY code",
                                   "");
     while (db_step(st) == DB_ROW)
         json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:o, s:I, s:I}", "code", db_col_text(st, 0), "title",
                                               db_col_text(st, 1), "status", db_col_text(st, 2), "due",
-                                              due_json(a, db_col_int(st, 3), db_col_int(st, 4)), "sets",
+                                              due_json(a, db_col_int(st, 3), db_col_int(st, 4), db_col_int(st, 7)), "sets",
                                               (json_int_t)db_col_int(st, 5), "assigned", (json_int_t)db_col_int(st, 6)));
     db_done(st);
     return list;

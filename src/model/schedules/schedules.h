@@ -92,11 +92,12 @@ struct programme_input {
     const char *code, *title, *summary, *status;  /* NULL = unchanged (create: "", "active") */
     int due_days;                 /* -1 = unchanged, 0 = none, N days after assignment */
     const char *due_date;         /* "YYYY-MM-DD" fixed due date; "" = none; NULL = unchanged */
+    int due_start_days;           /* -1 = unchanged, 0 = none, N days after the person's start date */
     const struct programme_set_input *sets;       /* create only */
     int n_sets;
     struct certification_input certification;     /* .set false = unchanged (create: none) */
 };
-#define PROGRAMME_INPUT_INIT {.due_days = -1}
+#define PROGRAMME_INPUT_INIT {.due_days = -1, .due_start_days = -1}
 /* A code, a title and good sets are required; each set's unknown course, a require larger
  * than its courses or an empty set is an error naming "sets[i]" (and nothing is written).
  * Audited. */
@@ -161,5 +162,34 @@ json_t *plan_json(struct db *db, struct arena *a, int64_t user_id);
  * certifications expiring within 60 days or expired; overdue and expired first, then by due date
  * (administrators: everyone's). */
 json_t *team_plan_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles);
+
+/* ---- Completions from another system (completion_import.c) ---- */
+/* `lectern completion import`: rows of username or idnumber, course or programme, completed
+ * (YYYY-MM-DD, not in the future), and optionally expiry and score (0 to 100). An unknown
+ * person, course or programme, a bad or future date is a located error, and then nothing is
+ * written. Rows are "record" or "unchanged" (recorded before). */
+lerr completion_import_run(struct db *db, struct arena *a, const char *data, size_t len, bool commit,
+                           int64_t actor_id, struct course_import_result *r, struct problem *p);
+
+/* ---- Reminders and escalation (reminder.c, reminder_settings.c) ---- */
+#define REMINDER_BEFORE_MAX 10    /* "days before the due date" a programme may list */
+#define REMINDER_DAYS_LIMIT 365
+/* Sends every reminder due at now, each once (keyed by person, assignment, kind, days and due
+ * date): before the due date, the overdue notice, and escalation to the line manager. Safe on
+ * several nodes at once and after a crash. *sent_out: how many messages were queued. */
+lerr schedules_reminders_scan(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p);
+/* "14, 7,1" into distinct days 1..REMINDER_DAYS_LIMIT, largest first: how many, or -1 when
+ * the text is not such a list ("" is none). */
+int reminder_days_parse(const char *text, int *out, int max);
+struct programme_reminders {
+    const char *before;           /* days before the due date, "14,7,1"; "" = none */
+    bool overdue;                 /* a notice once the due date has passed */
+    int escalate_days;            /* the line manager told after N days overdue; 0 = never */
+};
+/* Errors name "remind_before" or "escalate_days". Audited (programme.reminders). */
+lerr programme_reminders_update(struct db *db, struct arena *a, int64_t id, const struct programme_reminders *in,
+                                int64_t actor_id, struct problem *p);
+/* {before_days: [14, 7, 1], before: "14,7,1", overdue, escalate_days}, or NULL. */
+json_t *programme_reminders_json(struct db *db, int64_t id);
 
 #endif

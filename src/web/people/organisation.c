@@ -300,6 +300,8 @@ void web_user_org_model(struct request *req, json_t *model, const struct user *u
 {
     json_t *values = user_profile_values(req->db, u->id);
     json_object_set_new(model, "profile", values);
+    json_t *user = json_object_get(model, "user");
+    if (user) json_object_set_new(user, "start_date", json_string(user_start_date(req->db, req->arena, u->id)));
     if (req->is_api || !req->user || !role_has_cap(req->user->roles, CAP_USERS_MANAGE)) return;
     struct department *depts;
     struct job_role *roles;
@@ -384,6 +386,7 @@ void h_user_org_update(struct request *req, struct response *res)
         .department_id = req_has_param(req, "department_id") ? req_param_int(req, "department_id", 0) : -1,
         .job_role_id = req_has_param(req, "job_role_id") ? req_param_int(req, "job_role_id", 0) : -1,
         .manager = req_param(req, "manager"),
+        .start_date = req_param(req, "start_date"),
     };
     json_t *profile = NULL;
     if (req->is_api) {
@@ -425,6 +428,8 @@ void h_user_org_update(struct request *req, struct response *res)
     user_get(req->db, req->arena, u.id, &u, &p);
     res->model = json_pack("{s:o}", "user", user_to_json(&u));
     json_object_set_new(res->model, "profile", user_profile_values(req->db, u.id));
+    json_object_set_new(json_object_get(res->model, "user"), "start_date",
+                        json_string(user_start_date(req->db, req->arena, u.id)));
     web_flash(req, res, "flash.user_saved");
     res->redirect = arena_sprintf(req->arena, "/admin/users/%s", u.username);
 }

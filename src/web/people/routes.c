@@ -126,6 +126,7 @@ static const struct param_spec p_user_org[] = {
     {"country", P_STR, 0, 0, 10},
     {"lang", P_STR, 0, 0, 20},
     {"timezone", P_STR, 0, 0, 64},
+    {"start_date", P_STR, 0, 0, 20},
     {"department_id", P_INT, 0, 0, 0},
     {"job_role_id", P_INT, 0, 0, 0},
     {"manager", P_STR, 0, 0, 100},

@@ -19,5 +19,10 @@ void h_mail_settings_update(struct request *req, struct response *res);
 void h_outbox_list(struct request *req, struct response *res);
 void h_outbox_retry(struct request *req, struct response *res);
 void h_mail_test(struct request *req, struct response *res);
+/* The messages administrators rewrite, with a preview and a reset (messages.c). */
+void h_messages_list(struct request *req, struct response *res);
+void h_message_show(struct request *req, struct response *res);
+void h_message_save(struct request *req, struct response *res);
+void h_message_reset(struct request *req, struct response *res);
 
 #endif

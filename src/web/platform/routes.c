@@ -50,6 +50,13 @@ static const struct param_spec p_mail_test[] = {
     PARAMS_END,
 };
 
+static const struct param_spec p_message[] = {
+    {"name", P_STR, PARAM_REQUIRED, 1, MAIL_TEMPLATE_MAX},
+    {"body", P_TEXT, 0, 0, MAIL_TEMPLATE_TEXT_MAX},
+    {"preview", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
+
 static const struct route routes[] = {
     /* health and branding */
     {"GET", "/healthz", h_healthz, CAP_PUBLIC, NULL, 0},
@@ -79,6 +86,11 @@ static const struct route routes[] = {
     {"GET", "/api/v1/mail/outbox", h_outbox_list, CAP_SETTINGS_MANAGE, p_outbox, 0},
     {"POST", "/admin/mail/{id:int}/retry", h_outbox_retry, CAP_SETTINGS_MANAGE, p_outbox_retry, 0},
     {"POST", "/api/v1/mail/outbox/{id:int}/retry", h_outbox_retry, CAP_SETTINGS_MANAGE, p_outbox_retry, 0},
+    /* messages administrators rewrite (messages.c, docs/support.md) */
+    {"GET", "/admin/messages", h_messages_list, CAP_SETTINGS_MANAGE, NULL, 0},
+    {"GET", "/admin/messages/{name:str}", h_message_show, CAP_SETTINGS_MANAGE, p_message, 0},
+    {"POST", "/admin/messages/{name:str}", h_message_save, CAP_SETTINGS_MANAGE, p_message, 0},
+    {"POST", "/admin/messages/{name:str}/reset", h_message_reset, CAP_SETTINGS_MANAGE, p_message, 0},
     {"POST", "/admin/mail/test", h_mail_test, CAP_SETTINGS_MANAGE, p_mail_test, 0},
     {"POST", "/api/v1/mail/test", h_mail_test, CAP_SETTINGS_MANAGE, p_mail_test, 0},
 };

@@ -33,6 +33,7 @@ void h_programme_assign(struct request *req, struct response *res);
 void h_programme_assignments(struct request *req, struct response *res);
 void h_programme_assignments_csv(struct request *req, struct response *res);
 void h_programme_extend(struct request *req, struct response *res);
+void h_programme_reminders_update(struct request *req, struct response *res);
 void h_my_plan(struct request *req, struct response *res);
 void h_team_plan(struct request *req, struct response *res);
 

@@ -68,12 +68,18 @@ static bool programme_from_json(struct request *req, struct programme_input *in,
     if (!web_certification_from_json(req, body, in, p)) return false;
     if (!due || json_is_null(due)) return true;
     json_t *days = json_object_get(due, "days_after_assignment"), *date = json_object_get(due, "date");
-    if (json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 3650 && !date)
+    json_t *start = json_object_get(due, "days_after_start");
+    int rules = !!days + !!date + !!start;
+    if (rules == 1 && json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 3650)
         in->due_days = (int)json_integer_value(days);
-    else if (json_is_string(date) && !days)
+    else if (rules == 1 && json_is_integer(start) && json_integer_value(start) >= 1 && json_integer_value(start) <= 3650)
+        in->due_start_days = (int)json_integer_value(start);
+    else if (rules == 1 && json_is_string(date))
         in->due_date = json_string_value(date);
     else {
-        problem_set(p, LE_INVALID, "due", "Give the due date as {\"days_after_assignment\": N} (1 to 3650) or {\"date\": \"YYYY-MM-DD\"}.");
+        problem_set(p, LE_INVALID, "due",
+                    "Give the due date as {\"days_after_assignment\": N} or {\"days_after_start\": N} (1 to 3650), or "
+                    "{\"date\": \"YYYY-MM-DD\"}.");
         return false;
     }
     return true;
@@ -86,6 +92,8 @@ static void programme_from_form(struct request *req, struct programme_input *in)
     in->summary = req_param(req, "summary");
     in->status = req_param(req, "status");
     if (req_has_param(req, "due_days") || !req->is_api) in->due_days = (int)req_param_int(req, "due_days", 0);
+    if (req_has_param(req, "due_start_days") || !req->is_api)
+        in->due_start_days = (int)req_param_int(req, "due_start_days", 0);
     in->due_date = req_param(req, "due_date");
     if (!in->due_date && !req->is_api) in->due_date = "";
     web_certification_from_form(req, in);
@@ -218,7 +226,8 @@ void h_programme_show(struct request *req, struct response *res)
         if (!res->problem.code) res_error(res, LE_DB, NULL, "The programme could not be read; try again.");
         return;
     }
-    res->model = json_pack("{s:o, s:o}", "programme", programme, "rules", programme_rules_json(req->db, req->arena, id));
+    res->model = json_pack("{s:o, s:o, s:o*}", "programme", programme, "rules", programme_rules_json(req->db, req->arena, id),
+                           "reminders", programme_reminders_json(req->db, id));
     res->title = json_string_value(json_object_get(programme, "title"));
     if (req->is_api) return;
     json_object_set_new(res->model, "assignments", assignments);

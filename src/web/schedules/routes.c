@@ -6,7 +6,8 @@
     {"code", P_STR, 0, 0, 100}, {"title", P_STR, 0, 0, 200}, {"summary", P_TEXT, 0, 0, 20000},          \
         {"status", P_STR, 0, 0, 20}, {"due_days", P_INT, 0, 0, 100000}, {"due_date", P_STR, 0, 0, 20},     \
         {"valid_days", P_INT, 0, 0, 100000}, {"valid_until", P_STR, 0, 0, 10},                             \
-        {"renew_window_days", P_INT, 0, 0, 100000}, {"rhythm", P_STR, 0, 0, 20}
+        {"renew_window_days", P_INT, 0, 0, 100000}, {"rhythm", P_STR, 0, 0, 20},                          \
+        {"due_start_days", P_INT, 0, 0, 100000}
 static const struct param_spec p_programme[] = {
     PROGRAMME_FIELDS,
     {"state", P_STR, 0, 0, 20},
@@ -38,6 +39,13 @@ static const struct param_spec p_extend[] = {
     {"reason", P_TEXT, 0, 0, 2000},
     PARAMS_END,
 };
+static const struct param_spec p_reminders[] = {
+    {"code", P_STR, PARAM_REQUIRED, 1, 100},
+    {"remind_before", P_STR, 0, 0, 100},
+    {"remind_overdue", P_BOOL, 0, 0, 0},
+    {"escalate_days", P_INT, 0, 0, 0},
+    PARAMS_END,
+};
 static const struct param_spec p_none[] = {
     PARAMS_END,
 };
@@ -53,6 +61,7 @@ static const struct route routes[] = {
     {"POST", P "/sets/{id:int}/delete", h_programme_set_delete, CAP_PROGRAMMES_MANAGE, p_set, 0},
     {"POST", P "/assignments", h_programme_assign, CAP_PROGRAMMES_MANAGE, p_assign, 0},
     {"GET", P "/assignments.csv", h_programme_assignments_csv, CAP_PROGRAMMES_MANAGE, p_programme, 0},
+    {"POST", P "/reminders", h_programme_reminders_update, CAP_PROGRAMMES_MANAGE, p_reminders, 0},
     {"GET", "/plan", h_my_plan, CAP_SIGNED_IN, p_none, 0},
     /* Managers see their reporting line; the handler and the model check the person. */
     {"GET", "/team/plan", h_team_plan, CAP_USERS_VIEW, p_none, 0},
@@ -63,6 +72,7 @@ static const struct route routes[] = {
     {"GET", A "/assignments", h_programme_assignments, CAP_PROGRAMMES_MANAGE, p_programme, 0},
     {"POST", A "/assignments", h_programme_assign, CAP_PROGRAMMES_MANAGE, p_assign, 0},
     {"POST", A "/assignments/{username:name}/extension", h_programme_extend, CAP_USERS_VIEW, p_extend, 0},
+    {"POST", A "/reminders", h_programme_reminders_update, CAP_PROGRAMMES_MANAGE, p_reminders, 0},
     {"GET", "/api/v1/me/plan", h_my_plan, CAP_SIGNED_IN, p_none, 0},
 };
 #undef P

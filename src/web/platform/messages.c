@@ -1,0 +1,128 @@
+/* The messages administrators rewrite (docs/support.md, "Messages"): /admin/messages lists the
+ * mail templates the domains declare (mail_templates_declare); each one's page shows its text
+ * (the administrator's own or the built-in one) in an editor with a preview rendered from
+ * sample data, saves a text only when it renders, and resets to the built-in text. */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+#include "../../core/asset.h"
+
+/* The built-in text of templates/mail/NAME.txt.mustache ("" when missing). */
+static const char *builtin_text(struct request *req, const char *name)
+{
+    const struct asset *as = asset_find(arena_sprintf(req->arena, "templates/mail/%s.txt.mustache", name));
+    return as ? arena_strndup(req->arena, (const char *)as->data, as->len) : "";
+}
+
+void h_messages_list(struct request *req, struct response *res)
+{
+    const struct mail_template_decl *const *list;
+    size_t n = mail_templates_each(&list);
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const char *own = NULL;
+        mail_template_own(req->db, req->arena, list[i]->name, &own);
+        json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "name", list[i]->name, "label",
+                                               T(req, list[i]->label), "own", own != NULL));
+    }
+    res->model = json_pack("{s:o}", "messages", items);
+    res->template = "admin/messages";
+    res->title = T(req, "messages.title");
+}
+
+/* The text rendered with the template's sample data, the site's name and address and the
+ * translations, as a mail is: {subject, text}, or LE_INVALID with p saying what is wrong. */
+static lerr preview(struct request *req, const struct mail_template_decl *d, const char *text, json_t **out,
+                    struct problem *p)
+{
+    struct site_settings site;
+    if (settings_get(req->db, req->arena, &site)) return problem_set(p, LE_DB, "", "The settings could not be read; try again.");
+    const char *url = mail_base_url(req->db, req->arena);
+    json_t *base = json_pack("{s:{s:s, s:s}}", "site", "name", site.site_name ? site.site_name : "Lectern", "url",
+                             url ? url : "");
+    json_t *catalog = i18n_catalog("en");
+    if (catalog) json_object_set(base, "t", catalog);
+    json_t *sample = json_loads(d->sample ? d->sample : "{}", 0, NULL);
+    json_t *stack[2] = {base, sample ? sample : json_object()};
+    char *subject, *body;
+    lerr e = mail_text_render(req->arena, text, stack, 2, &subject, &body, p);
+    json_decref(base);
+    json_decref(stack[1]);
+    if (e) {
+        /* The engine's words name the line; the field is the editor. */
+        snprintf(p->field, sizeof p->field, "body");
+        return e;
+    }
+    *out = json_pack("{s:s, s:s}", "subject", subject, "text", body);
+    return LE_OK;
+}
+
+/* The page of one message: its text (as typed when given), the preview and where it stands. */
+static void message_page(struct request *req, struct response *res, const struct mail_template_decl *d,
+                         const char *typed)
+{
+    const char *own = NULL;
+    mail_template_own(req->db, req->arena, d->name, &own);
+    const char *text = typed ? typed : own ? own : builtin_text(req, d->name);
+    json_t *shown = NULL;
+    struct problem p = {0};
+    if (preview(req, d, text, &shown, &p)) shown = json_pack("{s:s}", "error", p.message);
+    res->model = json_pack("{s:{s:s, s:s, s:b, s:s, s:s, s:o}}", "message", "name", d->name, "label", T(req, d->label),
+                           "own", own != NULL, "body", text, "builtin", builtin_text(req, d->name), "preview", shown);
+    res->template = "admin/message";
+    res->title = T(req, d->label);
+}
+
+/* The declared template the path names; false with a 404 answered when there is none. */
+static const struct mail_template_decl *find_message(struct request *req, struct response *res)
+{
+    const struct mail_template_decl *d = mail_template_declared(req_param(req, "name"));
+    if (!d) res_error(res, LE_NOTFOUND, "name", "There is no such message to edit.");
+    return d;
+}
+
+void h_message_show(struct request *req, struct response *res)
+{
+    const struct mail_template_decl *d = find_message(req, res);
+    if (d) message_page(req, res, d, NULL);
+}
+
+/* Saves the text when it renders; with "preview", only shows it rendered, keeping the text as
+ * typed. A text that does not render is shown again with the error at the editor. */
+void h_message_save(struct request *req, struct response *res)
+{
+    const struct mail_template_decl *d = find_message(req, res);
+    if (!d) return;
+    const char *text = req_param(req, "body");
+    if (!text) text = "";
+    struct problem p = {0};
+    json_t *shown = NULL;
+    lerr e = preview(req, d, text, &shown, &p);
+    json_decref(shown);
+    if (!e && req_param_bool(req, "preview")) {
+        message_page(req, res, d, text);
+        return;
+    }
+    if (e || mail_template_save(req->db, d->name, text, req->user->id, &p)) {
+        message_page(req, res, d, text);
+        res_problem(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:s, s:b}", "name", d->name, "own", 1);
+    res->redirect = arena_sprintf(req->arena, "/admin/messages/%s", d->name);
+    web_flash(req, res, "flash.message_saved");
+}
+
+void h_message_reset(struct request *req, struct response *res)
+{
+    const struct mail_template_decl *d = find_message(req, res);
+    if (!d) return;
+    struct problem p = {0};
+    if (mail_template_reset(req->db, d->name, req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:s, s:b}", "name", d->name, "own", 0);
+    res->redirect = arena_sprintf(req->arena, "/admin/messages/%s", d->name);
+    web_flash(req, res, "flash.message_reset");
+}
