@@ -89,9 +89,20 @@ async function paced(n, limit, startAt, fn) {
   }));
 }
 
+/** The day a run's events take place: a day after every event planned in the course so far,
+ * since a learner booked by an earlier run holds a place at that run's time, and a booking
+ * that overlaps it is refused. */
+async function freeDay(c, data) {
+  const r = await c.request(0, 'GET', `/api/v1/courses/${encodeURIComponent(data.code)}/events`, data.admin);
+  if (r.status !== 200 || !r.json) throw new Error(`sign-up burst: the course's events answered ${r.status}: ${r.error || r.text.slice(0, 200)}`);
+  let after = Date.now() + 30 * 86400000;
+  for (const e of r.json.events || []) after = Math.max(after, Date.parse(e.ends_at) + 86400000);
+  return new Date(after).toISOString().slice(0, 10);
+}
+
 /** Plans the events of one run: their ids. */
 async function planEvents(c, data, n, seats, tag) {
-  const day = new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);
+  const day = await freeDay(c, data);
   const ids = [];
   for (let k = 0; k < n; k++) {
     const body = { title: `Sign-up burst ${tag}, group ${k + 1}`, starts_at: `${day}T09:00`, ends_at: `${day}T17:00`,
