@@ -32,6 +32,7 @@ int cmd_routes(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_backup(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_restore(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_jobs(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_maintenance(int argc, char **argv, struct cli_ctx *ctx);
 /* lectern user import | export (user_import.c), dispatched from user.c. */
 int cli_user_import(int argc, char **argv, struct cli_ctx *ctx, struct arena *a);
 int cli_user_export(int argc, char **argv, struct cli_ctx *ctx, struct arena *a);

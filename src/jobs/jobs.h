@@ -88,6 +88,8 @@ lerr job_mail_send(struct job_run *r, json_t *payload, json_t **result, struct p
  * workers' sweep once a minute. */
 lerr job_planning_reminders(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 void reminders_sweep(struct db *db, const char *owner);
+/* maintenance.notices (maintenance.c): {"window_id": N}, a batch of a window's notices. */
+lerr job_maintenance_notices(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 /* signin_links.welcome (welcome.c): links for accounts created without a password. */
 lerr job_welcome_links(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 

@@ -44,6 +44,8 @@ const struct job_kind job_kinds[] = {
      "sends accounts created without a password a link to choose one (src/jobs/welcome.c)"},
     {"planning.reminders", job_planning_reminders,
      "sends the reminders due now before events and about pending approvals, each once (src/jobs/reminders.c)"},
+    {"maintenance.notices", job_maintenance_notices,
+     "tells everyone active in the last 90 days of a maintenance window, a batch at a time (src/jobs/maintenance.c)"},
     {"user_import.commit", job_user_import_commit,
      "writes a previewed bulk user upload, hashing its passwords on every core (src/jobs/import.c)"},
 };
