@@ -36,9 +36,9 @@ int cmd_migrate(int argc, char **argv, struct cli_ctx *ctx)
 
     if (status) {
         printf("current version: %d\nknown version: %d\n", current, known);
+        int pending = db_known_above(current);
         if (current < known)
-            printf("%d migration%s pending: run 'lectern migrate' to apply\n", known - current,
-                   known - current == 1 ? "" : "s");
+            printf("%d migration%s pending: run 'lectern migrate' to apply\n", pending, pending == 1 ? "" : "s");
         else if (current > known)
             printf("the database is newer than this binary: use a newer release of lectern\n");
         else

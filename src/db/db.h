@@ -166,6 +166,7 @@ uint64_t db_pool_total_queries(struct db_pool *pool);
  * replaces the portable file of the same version for that engine only. */
 int db_schema_version(struct db *db);  /* 0 for an empty database, -1 on error */
 int db_known_version(void);            /* highest migration this binary carries */
+int db_known_above(int version);       /* how many it carries above version (numbers may skip) */
 /* Applies pending migrations, each in its own transaction, under the engine's migration lock
  * (so nodes starting together migrate once). Refuses (LE_SCHEMA) a database whose version is
  * newer than this binary knows, before changing anything. */

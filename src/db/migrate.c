@@ -118,6 +118,16 @@ int db_known_version(void)
     return v;
 }
 
+int db_known_above(int version)
+{
+    struct mlist l;
+    list_load(&l, NULL);
+    int n = 0;
+    for (int i = 0; i < l.n; i++) n += l.items[i].version > version;
+    free(l.items);
+    return n;
+}
+
 int db_schema_version(struct db *db)
 {
     if (!db_table_exists(db, "schema_migrations")) return 0;
