@@ -2,7 +2,9 @@
 // what the window overlaps: a quiz that closes during it), the window's page lists it again;
 // a learner sees the banner on every page; with read-only mode on (`lectern maintenance on
 // --until` a few seconds ahead) the learner's profile change meets the maintenance page with
-// nothing saved, and once the mode has ended by itself the same change is saved.
+// nothing saved, and once the mode has ended by itself the same change is saved. A quiz's
+// autosave refused by read-only mode keeps the answer in the page, says it will be saved when
+// the site is back, and saves it then.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, adminToken, createUser, poll, ADMIN_PASSWORD } from '../lib/server.mjs';
@@ -13,6 +15,7 @@ const PW = 'Amber-Falcon-Ridge-24';
 const CODE = 'MAINT-1';
 let server;
 let browser;
+let quizId;
 
 // "2031-01-01T09:00" as a datetime-local field takes it (the site's zone is UTC).
 const local = (ms) => new Date(ms).toISOString().slice(0, 16);
@@ -29,8 +32,14 @@ before(async () => {
   };
   await call('POST', '/api/v1/courses', { code: CODE, title: 'Data protection', status: 'published' });
   const section = (await call('POST', `/api/v1/courses/${CODE}/sections`, { title: 'Part one' })).id;
-  const quiz = (await call('POST', `/api/v1/courses/${CODE}/activities`, { section_id: section, kind: 'quiz', title: 'Data quiz' })).activity.id;
-  await call('PUT', `/api/v1/courses/${CODE}/quizzes/${quiz}`, { close_at: new Date(startsAt + 30 * 60 * 1000).toISOString().replace(/\.\d+Z$/, 'Z') });
+  await call('POST', `/api/v1/courses/${CODE}/enrolments`, { username: 'lena', role: 'learner' });
+  await call('POST', `/api/v1/courses/${CODE}/questions/import`, { data: '::Exits::Where is the nearest exit? {=Left ~Right}\n' });
+  const bank = await call('GET', `/api/v1/courses/${CODE}/questions?per_page=10`);
+  quizId = (await call('POST', `/api/v1/courses/${CODE}/activities`, { section_id: section, kind: 'quiz', title: 'Data quiz' })).activity.id;
+  await call('PUT', `/api/v1/courses/${CODE}/quizzes/${quizId}`, {
+    close_at: new Date(startsAt + 30 * 60 * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    question_ids: String(bank.questions[0].id), attempts_allowed: 0,
+  });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -95,4 +104,28 @@ test('maintenance scheduled on its page shows a banner; read-only mode refuses a
   await lena.getByLabel('First name').fill('Helena');
   await submit(lena, () => lena.getByRole('button', { name: 'Save' }).first().click());
   assert.equal(await lena.getByLabel('First name').inputValue(), 'Helena');
+});
+
+test('a quiz answer refused by read-only mode stays in the page and is saved when the site is back', { timeout: 120000 }, async () => {
+  const lena = await newPage(browser, server);
+  await signInUI(lena, 'lena', PW);
+  await lena.goto(`/courses/${CODE}/quizzes/${quizId}`);
+  await submit(lena, () => lena.getByRole('button', { name: /Start/ }).click());
+  assert.match(pathOf(lena), /^\/attempts\/\d+$/);
+
+  const until = new Date(Date.now() + 6000).toISOString().replace(/\.\d+Z$/, 'Z');
+  onServer(server)(['maintenance', 'on', '--until', until], 0);
+  await poll(async () => (await api(server, 'GET', '/api/v1/status')).json.status === 'read_only', { what: 'read-only mode' });
+  const refused = lena.waitForResponse((r) => r.url().endsWith('/answers') && r.status() === 503);
+  await lena.getByRole('radio', { name: 'Left', exact: true }).check();
+  await refused;
+  await lena.locator('#quiz-save-status', { hasText: 'your answers will be saved when the site is back' }).waitFor();
+  assert.equal(await lena.getByRole('radio', { name: 'Left', exact: true }).isChecked(), true);
+
+  // When read-only mode has ended, the page sends the answer again by itself.
+  const saved = lena.waitForResponse((r) => r.url().endsWith('/answers') && r.request().method() === 'PUT' && r.status() === 200, { timeout: 60000 });
+  await saved;
+  await lena.locator('#quiz-save-status', { hasText: /^Saved at/ }).waitFor();
+  await lena.reload();
+  assert.equal(await lena.getByRole('radio', { name: 'Left', exact: true }).isChecked(), true);
 });
