@@ -54,23 +54,46 @@ static const char *window_ical(struct arena *a, const struct window_text *w, con
     return out;
 }
 
-static lerr notice_one(struct db *db, struct arena *a, const struct window_text *w, struct db_stmt *person,
+struct person {
+    int64_t id;
+    const char *username, *first_name, *email;
+};
+
+static lerr notice_one(struct db *db, struct arena *a, const struct window_text *w, const struct person *to,
                        const struct mail_attachment *att, struct problem *p)
 {
-    int64_t user_id = db_col_int(person, 0);
-    const char *email = model_col_str(a, person, 3);
-    char from[21], to[21];
+    char from[21], until[21];
     time_iso8601(w->starts_at, from);
-    time_iso8601(w->ends_at, to);
-    json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "username", model_col_str(a, person, 1), "first_name",
-                          model_col_str(a, person, 2), "message", w->message, "affected", w->affected, "starts_at",
-                          from, "ends_at", to);
+    time_iso8601(w->ends_at, until);
+    json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "username", to->username, "first_name", to->first_name,
+                          "message", w->message, "affected", w->affected, "starts_at", from, "ends_at", until);
     lerr e = db_run(db, "INSERT INTO maintenance_notices (window_id, user_id, queued_at) VALUES (?1, ?2, ?3)", "iii",
-                    w->id, user_id, time_now());
+                    w->id, to->id, time_now());
     if (e) e = model_db_problem(p);
-    if (!e) e = mail_enqueue_attached(db, email, "maintenance_notice", d, user_id, att, p);
+    if (!e) e = mail_enqueue_attached(db, to->email, "maintenance_notice", d, to->id, att, p);
     json_decref(d);
     return e;
+}
+
+/* Up to MAINTENANCE_NOTICE_BATCH + 1 people still to tell (one more says whether any are
+ * left), read whole before anything is written. */
+static lerr people_to_tell(struct db *db, struct arena *a, int64_t window_id, struct person *out, int *n)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT u.id, u.username, u.first_name, u.email FROM users u WHERE u.status = "
+                                  "'active' AND u.email <> '' AND u.last_signin_at >= ?2 AND NOT EXISTS (SELECT 1 "
+                                  "FROM maintenance_notices n WHERE n.window_id = ?1 AND n.user_id = u.id) ORDER BY "
+                                  "u.id LIMIT ?3",
+                                  "iii", window_id, time_now() - (int64_t)ACTIVE_DAYS * 86400,
+                                  (int64_t)MAINTENANCE_NOTICE_BATCH + 1);
+    if (!st) return LE_DB;
+    int rc = DB_DONE;
+    *n = 0;
+    while (*n <= MAINTENANCE_NOTICE_BATCH && (rc = db_step(st)) == DB_ROW)
+        out[(*n)++] = (struct person){db_col_int(st, 0), model_col_str(a, st, 1), model_col_str(a, st, 2),
+                                      model_col_str(a, st, 3)};
+    db_done(st);
+    return rc == DB_ROW || rc == DB_DONE ? LE_OK : LE_DB;
 }
 
 lerr maintenance_notices_batch(struct db *db, struct arena *a, int64_t window_id, int *queued, bool *more,
@@ -86,26 +109,13 @@ lerr maintenance_notices_batch(struct db *db, struct arena *a, int64_t window_id
     struct site_settings site;
     const char *name = settings_get(db, a, &site) == LE_OK && site.site_name ? site.site_name : "Lectern";
     struct mail_attachment att = {"text/calendar; method=PUBLISH", window_ical(a, &w, name)};
-    if (db_tx_begin(db)) return model_db_problem(p);
-    struct db_stmt *st = db_query(db,
-                                  "SELECT u.id, u.username, u.first_name, u.email FROM users u WHERE u.status = "
-                                  "'active' AND u.email <> '' AND u.last_signin_at >= ?2 AND NOT EXISTS (SELECT 1 "
-                                  "FROM maintenance_notices n WHERE n.window_id = ?1 AND n.user_id = u.id) ORDER BY "
-                                  "u.id LIMIT ?3",
-                                  "iii", window_id, time_now() - (int64_t)ACTIVE_DAYS * 86400,
-                                  (int64_t)MAINTENANCE_NOTICE_BATCH + 1);
-    if (!st) e = model_db_problem(p);
-    /* The rows are read first: a statement stays open while others run only on some engines. */
+    struct person *people = arena_alloc(a, (MAINTENANCE_NOTICE_BATCH + 1) * sizeof *people);
     int n = 0;
-    int64_t ids[MAINTENANCE_NOTICE_BATCH + 1];
-    while (!e && n <= MAINTENANCE_NOTICE_BATCH && db_step(st) == DB_ROW) ids[n++] = db_col_int(st, 0);
-    if (st) db_done(st);
+    if (db_tx_begin(db)) return model_db_problem(p);
+    if (people_to_tell(db, a, window_id, people, &n)) e = model_db_problem(p);
     *more = n > MAINTENANCE_NOTICE_BATCH;
     for (int i = 0; !e && i < n && i < MAINTENANCE_NOTICE_BATCH; i++) {
-        struct db_stmt *person = db_query(db, "SELECT id, username, first_name, email FROM users WHERE id = ?1", "i", ids[i]);
-        if (!person || db_step(person) != DB_ROW) e = model_db_problem(p);
-        else e = notice_one(db, a, &w, person, att.text ? &att : NULL, p);
-        if (person) db_done(person);
+        e = notice_one(db, a, &w, &people[i], att.text ? &att : NULL, p);
         if (!e) (*queued)++;
     }
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
