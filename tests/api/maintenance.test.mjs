@@ -113,6 +113,20 @@ test('a window soon shows in the status, on every page and in one mail to each p
   assert.equal(sink.messages().filter((m) => /nia@example\.org/.test(m.raw)).length, 0);
 });
 
+test('during a window the status says maintenance, with the window; deleted, it says ok', async () => {
+  const now = Date.now();
+  const r = await call(admin, 'POST', '/api/v1/maintenance', { starts_at: iso(now - 60000), ends_at: iso(now + 1800000), message: 'Index rebuild', affected: 'Search' }, 201);
+  const during = await call(undefined, 'GET', '/api/v1/status', undefined, 200);
+  assert.equal(during.json.status, 'maintenance', show(during));
+  assert.deepEqual(during.json.window, { starts_at: iso(now - 60000), ends_at: iso(now + 1800000), message: 'Index rebuild', affected: 'Search' });
+  // Writes still work: this window does not read only.
+  await call(lea, 'PATCH', '/api/v1/me', { last_name: 'Learner' }, 200);
+  await call(lea, 'DELETE', `/api/v1/maintenance/${r.json.window.id}`, undefined, 403);
+  await call(admin, 'DELETE', `/api/v1/maintenance/${r.json.window.id}`, undefined, 200);
+  await call(admin, 'GET', `/api/v1/maintenance/${r.json.window.id}`, undefined, 404);
+  assert.notEqual((await call(undefined, 'GET', '/api/v1/status', undefined, 200)).json.status, 'maintenance');
+});
+
 test('read-only mode refuses writes with 503 and Retry-After, keeps reads and sign-in, and an administrator ends it', async () => {
   await call(admin, 'POST', '/api/v1/maintenance/read-only', { on: true, until: iso(Date.now() + 2 * HOUR), message: 'Moving servers' }, 200);
   const status = await call(undefined, 'GET', '/api/v1/status', undefined, 200);
