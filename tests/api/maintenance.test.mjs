@@ -146,6 +146,10 @@ test('read-only mode refuses writes with 503 and Retry-After, keeps reads and si
   // A browser's form post meets the maintenance page.
   const form = await rawRequest(server.url + '/profile', { method: 'POST', headers: { authorization: `Bearer ${lea}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'first_name=Leah' });
   assert.equal(form.status, 503);
+  assert.match(form.body.toString('utf8'), /The site is in read-only mode/);
+  // The settings page says so and leads to the maintenance page.
+  const settings = (await rawRequest(server.url + '/admin/settings', { headers: { authorization: `Bearer ${admin}` } })).body.toString('utf8');
+  assert.match(settings, /id="settings-maintenance"[^]*Read-only mode is on[^]*href="\/admin\/maintenance"/);
 
   // The administrator can still sign in, and ends it.
   const again = await signIn(server, 'admin', ADMIN_PASSWORD);

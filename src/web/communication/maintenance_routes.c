@@ -1,6 +1,20 @@
 /* Maintenance's routes (docs/communication.md): the administrators' page and API, read-only
  * mode, and the public status endpoint for monitoring. */
 #include "maintenance.h"
+#include "../platform/platform.h"
+
+/* The settings page says whether the site reads only and leads to the maintenance page. */
+static void settings_section(struct request *req, json_t *model)
+{
+    struct maintenance_state s;
+    web_maintenance_load(req, &s);
+    json_object_set_new(model, "maintenance_settings", json_pack("{s:b}", "read_only", s.read_only));
+}
+
+static void maintenance_init(void)
+{
+    web_settings_section_register(settings_section);
+}
 
 static const struct param_spec p_window[] = {
     {"starts_at", P_STR, 0, 0, 40},
@@ -47,5 +61,5 @@ const struct web_domain web_maintenance = {
     .name = "maintenance",
     .routes = routes,
     .n_routes = sizeof routes / sizeof routes[0],
-    .init = NULL,
+    .init = maintenance_init,
 };
