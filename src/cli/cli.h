@@ -35,6 +35,7 @@ int cmd_clock(int argc, char **argv, struct cli_ctx *ctx); /* test builds only *
 int cmd_backup(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_restore(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_jobs(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_maintenance(int argc, char **argv, struct cli_ctx *ctx);
 /* lectern user import | export (user_import.c), dispatched from user.c. */
 int cli_user_import(int argc, char **argv, struct cli_ctx *ctx, struct arena *a);
 int cli_user_export(int argc, char **argv, struct cli_ctx *ctx, struct arena *a);

@@ -39,6 +39,7 @@ static const struct cli_command {
      "Verify the audit log's hash chain, or show its newest entries"},
     {"jobs", cmd_jobs, CLI_NEEDS_DB, "List background jobs, or queue one"},
     {"mail", cmd_mail, CLI_NEEDS_DB, "Send a test message; list or retry the mail outbox"},
+    {"maintenance", cmd_maintenance, CLI_NEEDS_DB, "Turn read-only mode on or off, or show it"},
     {"backup", cmd_backup, CLI_NEEDS_DB | CLI_NO_MIGRATE,
      "Copy the database to a file while Lectern serves (PostgreSQL: pg_dump)"},
     {"restore", cmd_restore, 0, "Put a backup in place as the database (Lectern stopped)"},

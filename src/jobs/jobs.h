@@ -96,6 +96,8 @@ void certifications_sweep(struct db *db, const char *owner);
  * schedule_reminders_sweep runs it from the workers' idle sweep once an hour. */
 lerr job_schedule_reminders(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 void schedule_reminders_sweep(struct db *db, const char *owner);
+/* maintenance.notices (maintenance.c): {"window_id": N}, a batch of a window's notices. */
+lerr job_maintenance_notices(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 /* signin_links.welcome (welcome.c): links for accounts created without a password. */
 lerr job_welcome_links(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 

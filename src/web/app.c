@@ -6,6 +6,7 @@
 #include <string.h>
 #include "web.h"
 #include "../model/people/people.h"
+#include "communication/maintenance.h"
 #include "../core/asset.h"
 
 struct web_app web_app;
@@ -98,6 +99,9 @@ static void impersonation_ended(struct request *req, struct response *res, const
 static int hook_begin(struct request *req, struct response *res)
 {
     req->db = db_pool_get(web_app.pool);
+    /* Read before the count starts: its refresh, once a second, is no page's own query. */
+    struct maintenance_state maintenance;
+    web_maintenance_load(req, &maintenance);
     req->nqueries_start = req->db->nqueries;
     const char *ended = NULL;
     /* A page view reads from one snapshot (a form post writes, which ends it at once). */
@@ -142,11 +146,13 @@ static int hook_begin(struct request *req, struct response *res)
         struct web_site *site = arena_alloc(req->arena, sizeof *site);
         load_settings(req, &site->settings);
         site->flash = read_flash(req);
+        site->maintenance = web_maintenance_banner(req, &maintenance);
         if (site->flash)
             res_header(res, "Set-Cookie", "lectern_flash=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
         req->site = site;
     }
     if (ended) impersonation_ended(req, res, ended);
+    else web_maintenance_refuse(req, res, &maintenance);
     return 0;
 }
 

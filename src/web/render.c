@@ -81,6 +81,7 @@ static json_t *chrome(struct request *req, struct response *res)
     const char *csrf = req->user ? req->user->csrf : req->form_token;
     jset_str(c, "csrf", csrf ? csrf : "");
     if (site && site->flash) json_object_set_new(c, "flash", json_string(site->flash));
+    if (site && site->maintenance) jset(c, "maintenance", json_incref(site->maintenance));
     /* "Log in as" (support.c): the banner on every page. */
     if (req->user && req->user->impersonator_id) {
         json_t *banner = json_object();

@@ -44,6 +44,7 @@ extern size_t web_n_routes;
 struct web_site {
     struct site_settings settings;
     const char *flash;            /* the flash message carried by cookie, if any */
+    json_t *maintenance;          /* the maintenance banner (communication/maintenance_guard.c), or NULL */
 };
 /* Forgets cached settings after a change, so the next page shows it. */
 void web_settings_changed(void);

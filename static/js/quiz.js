@@ -189,6 +189,15 @@ if (form) {
       if (r.status === 422) dirty.clear();
       return;
     }
+    if (r && r.status === 503 && status.dataset.readOnly) {
+      // The site reads only for maintenance: the answers stay in the page and are sent again
+      // when it is back (Retry-After says when, within reason).
+      say(status.dataset.readOnly, 'read-only');
+      const after = Number(r.headers.get('retry-after'));
+      if (after > 0) retryDelay = Math.min(Math.max(after * 1000, 1000), 60000);
+      scheduleRetry();
+      return;
+    }
     say(status.dataset.retrying, 'retrying');
     scheduleRetry();
   }

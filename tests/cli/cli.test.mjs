@@ -10,7 +10,7 @@ import path from 'node:path';
 import { run } from '../lib/cli.mjs';
 
 const BIN = path.resolve(process.env.LECTERN_BIN || 'build/test/lectern');
-const COMMANDS = ['serve', 'init', 'migrate', 'user', 'audit', 'routes', 'version'];
+const COMMANDS = ['serve', 'init', 'migrate', 'user', 'audit', 'maintenance', 'routes', 'version'];
 const USER_SUBCOMMANDS = ['add', 'list', 'show', 'passwd', 'unlock', 'suspend', 'reactivate'];
 const GOOD_PASSWORD = 'vivid-Orbit-7291-canal';
 
