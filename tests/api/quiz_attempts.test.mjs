@@ -568,7 +568,8 @@ test('the deadline sweep submits an abandoned attempt with what was saved', asyn
     r = await as(adm, 'POST', '/api/v1/courses/SW-1/activities', { section_id: sec, kind: 'quiz', title: 'Sweep quiz' });
     assert.equal(r.status, 201, show(r));
     const quiz = r.json.activity.id;
-    r = await as(adm, 'PUT', `/api/v1/courses/SW-1/quizzes/${quiz}`, { question_ids: [qid], time_limit_seconds: 1 });
+    // A short limit, but long enough for the one answer below to be saved first on a busy machine.
+    r = await as(adm, 'PUT', `/api/v1/courses/SW-1/quizzes/${quiz}`, { question_ids: [qid], time_limit_seconds: 4 });
     assert.equal(r.status, 200, show(r));
     r = await as(gus, 'POST', `/api/v1/courses/SW-1/quizzes/${quiz}/attempts`);
     assert.equal(r.status, 201, show(r));
