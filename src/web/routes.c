@@ -16,12 +16,14 @@
 #include "assessments/assessments.h"
 #include "planning/planning.h"
 #include "schedules/schedules.h"
+#include "communication/communication.h"
 
 /* In order: a domain's init may use what the domains before it registered. The router tries
  * routes in table order, so home (the dashboard, the page most asked for) comes first; it
  * registers nothing. */
 static const struct web_domain *const domains[] = {
     &web_home, &web_platform, &web_people, &web_courses, &web_assessments, &web_planning, &web_schedules,
+    &web_announcements,
 };
 
 const struct route *web_routes;

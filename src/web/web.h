@@ -47,6 +47,10 @@ struct web_site {
 };
 /* Forgets cached settings after a change, so the next page shows it. */
 void web_settings_changed(void);
+/* Parts of every page's chrome from a domain (communication: the urgent announcements'
+ * banner), added for signed-in pages only, never to the JSON. Registered by the domain's init. */
+typedef void (*web_chrome_part_fn)(struct request *req, json_t *chrome);
+void web_chrome_part_register(web_chrome_part_fn fn);
 
 /* Helpers for handlers. */
 const char *web_lang(struct request *req);
