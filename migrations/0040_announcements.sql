@@ -43,3 +43,20 @@ CREATE TABLE announcement_emails (
     queued_at BIGINT NOT NULL,
     PRIMARY KEY (announcement_id, user_id)
 );
+
+-- Every signed-in request reads auth_version (0018) with its session; a change to any
+-- announcement gives it a new value, so each node knows from that one read whether its summary
+-- of what may be showing (announcement_summary.c) is still current, and the dashboard, course
+-- pages and the urgent banner ask nothing while no announcement is live.
+CREATE TRIGGER announcements_auth_insert AFTER INSERT ON announcements
+BEGIN
+    UPDATE auth_version SET version = random() WHERE id = 1;
+END;
+CREATE TRIGGER announcements_auth_update AFTER UPDATE ON announcements
+BEGIN
+    UPDATE auth_version SET version = random() WHERE id = 1;
+END;
+CREATE TRIGGER announcements_auth_delete AFTER DELETE ON announcements
+BEGIN
+    UPDATE auth_version SET version = random() WHERE id = 1;
+END;

@@ -43,3 +43,11 @@ CREATE TABLE announcement_emails (
     queued_at BIGINT NOT NULL,
     PRIMARY KEY (announcement_id, user_id)
 );
+
+-- Every signed-in request reads auth_version (0018) with its session; a change to any
+-- announcement gives it a new value, so each node knows from that one read whether its summary
+-- of what may be showing (announcement_summary.c) is still current, and the dashboard, course
+-- pages and the urgent banner ask nothing while no announcement is live.
+CREATE TRIGGER announcements_auth
+AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON announcements
+FOR EACH STATEMENT EXECUTE FUNCTION auth_changed();

@@ -124,6 +124,7 @@ static int hook_begin(struct request *req, struct response *res)
             u->impersonator_name = su.impersonator_name;
             u->csrf = su.csrf;
             u->timezone = su.timezone;
+            u->auth_version = su.auth_version;
             u->via_bearer = req->via_bearer; /* the server knows whether it was a Bearer token */
             req->user = u;
         }

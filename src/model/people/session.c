@@ -127,8 +127,10 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
     int64_t version = 0;
     bool cacheable = db_query_int(db, &version, "SELECT version FROM auth_version WHERE id = 1", "") == LE_OK;
     int64_t now = time_now();
-    if (cacheable && session_cache_get(token_hash, version, now, auth_config.session_idle_s, TOUCH_INTERVAL_S, a, out))
+    if (cacheable && session_cache_get(token_hash, version, now, auth_config.session_idle_s, TOUCH_INTERVAL_S, a, out)) {
+        out->auth_version = version;
         return LE_OK;
+    }
     struct db_stmt *st = db_query(db, SESSION_SELECT, "s", (const char *)token_hash);
     int rc = db_step(st);
     struct session_row row = {0};
@@ -153,6 +155,7 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
             row.last_seen = now;
     }
     if (cacheable) session_cache_put(token_hash, version, row.last_seen, row.expires, now, out);
+    if (cacheable) out->auth_version = version;
     return LE_OK;
 }
 

@@ -107,9 +107,11 @@ void h_dashboard(struct request *req, struct response *res)
         json_object_set_new(m, "learner", mine);
     else
         json_decref(mine);
-    /* Announcements for the person, pinned first (one query; the first showing records them
-     * as seen). */
-    json_t *news = announcements_for_user(req->db, req->arena, req->user->id, 0, false, DASHBOARD_ANNOUNCEMENTS);
+    /* Announcements for the person, pinned first: no query while none is live for anybody,
+     * else one (and the first showing records them as seen). */
+    json_t *news = announcements_may_be_live(req->db, req->user->auth_version)
+                       ? announcements_for_user(req->db, req->arena, req->user->id, 0, false, DASHBOARD_ANNOUNCEMENTS)
+                       : json_array();
     if (!req->is_api) web_announcement_labels(req, news);
     json_object_set_new(m, "announcements", news);
     res->model = m;
