@@ -118,6 +118,30 @@ static void test_schedule_on_database(void **state)
     assert_true(sees(f, lea, "Later"));
 }
 
+/* The summary answers "none can be live" without a query under one version, and follows
+ * the clock and a new version. */
+static void test_summary(void **state)
+{
+    struct fx *f = *state;
+    person(f, "lea", "learner", 0, NULL);
+    assert_true(announcements_may_be_live(f->db, 0, false)); /* unknown version: ask */
+    assert_false(announcements_may_be_live(f->db, 11, false));
+    struct announcement_input in = {.title = "Soon", .body = "x", .audience = "site", .importance = "urgent",
+                                    .publish_at = T0 + 100, .expire_at = T0 + 200};
+    reach(f, &in, f->admin, ROLE_ADMIN, LE_OK);
+    assert_false(announcements_may_be_live(f->db, 11, false)); /* the same version: kept */
+    assert_false(announcements_may_be_live(f->db, 12, false)); /* read again: not yet published */
+    time_set_fake(T0 + 100);
+    assert_true(announcements_may_be_live(f->db, 12, false));
+    assert_true(announcements_may_be_live(f->db, 12, true));
+    time_set_fake(T0 + 200);
+    assert_false(announcements_may_be_live(f->db, 12, true)); /* expired by the clock */
+    in = (struct announcement_input){.title = "Plain", .body = "x", .audience = "site"};
+    reach(f, &in, f->admin, ROLE_ADMIN, LE_OK);
+    assert_true(announcements_may_be_live(f->db, 13, false));
+    assert_false(announcements_may_be_live(f->db, 13, true)); /* nothing urgent: no banner query */
+}
+
 static void test_email_once(void **state)
 {
     struct fx *f = *state;
@@ -162,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_scheduling),
         cmocka_unit_test_setup_teardown(test_audiences, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_schedule_on_database, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_summary, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_email_once, setup_any, teardown),
     };
     if (core_init()) return 1;
