@@ -44,19 +44,22 @@ CREATE TABLE announcement_emails (
     PRIMARY KEY (announcement_id, user_id)
 );
 
--- Every signed-in request reads auth_version (0018) with its session; a change to any
--- announcement gives it a new value, so each node knows from that one read whether its summary
--- of what may be showing (announcement_summary.c) is still current, and the dashboard, course
--- pages and the urgent banner ask nothing while no announcement is live.
-CREATE TRIGGER announcements_auth_insert AFTER INSERT ON announcements
+-- Every signed-in request reads auth_version (0018) with its session; shown_version beside it
+-- changes with every change to an announcement, so each node knows from that one read whether
+-- its summary of what may be showing (announcement_summary.c) is still current, and the
+-- dashboard, course pages and the urgent banner ask nothing while no announcement is live.
+-- It leaves version alone: the sessions' cached lookups stay good.
+ALTER TABLE auth_version ADD COLUMN shown_version BIGINT NOT NULL DEFAULT 0;
+UPDATE auth_version SET shown_version = random() WHERE id = 1;
+CREATE TRIGGER announcements_shown_insert AFTER INSERT ON announcements
 BEGIN
-    UPDATE auth_version SET version = random() WHERE id = 1;
+    UPDATE auth_version SET shown_version = random() WHERE id = 1;
 END;
-CREATE TRIGGER announcements_auth_update AFTER UPDATE ON announcements
+CREATE TRIGGER announcements_shown_update AFTER UPDATE ON announcements
 BEGIN
-    UPDATE auth_version SET version = random() WHERE id = 1;
+    UPDATE auth_version SET shown_version = random() WHERE id = 1;
 END;
-CREATE TRIGGER announcements_auth_delete AFTER DELETE ON announcements
+CREATE TRIGGER announcements_shown_delete AFTER DELETE ON announcements
 BEGIN
-    UPDATE auth_version SET version = random() WHERE id = 1;
+    UPDATE auth_version SET shown_version = random() WHERE id = 1;
 END;

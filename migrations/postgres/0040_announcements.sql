@@ -44,10 +44,19 @@ CREATE TABLE announcement_emails (
     PRIMARY KEY (announcement_id, user_id)
 );
 
--- Every signed-in request reads auth_version (0018) with its session; a change to any
--- announcement gives it a new value, so each node knows from that one read whether its summary
--- of what may be showing (announcement_summary.c) is still current, and the dashboard, course
--- pages and the urgent banner ask nothing while no announcement is live.
-CREATE TRIGGER announcements_auth
+-- Every signed-in request reads auth_version (0018) with its session; shown_version beside it
+-- changes with every change to an announcement, so each node knows from that one read whether
+-- its summary of what may be showing (announcement_summary.c) is still current, and the
+-- dashboard, course pages and the urgent banner ask nothing while no announcement is live.
+-- It leaves version alone: the sessions' cached lookups stay good.
+ALTER TABLE auth_version ADD COLUMN shown_version BIGINT NOT NULL DEFAULT 0;
+UPDATE auth_version SET shown_version = floor(random() * 9.2e18)::bigint WHERE id = 1;
+CREATE FUNCTION announcements_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE auth_version SET shown_version = floor(random() * 9.2e18)::bigint WHERE id = 1;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER announcements_shown
 AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON announcements
-FOR EACH STATEMENT EXECUTE FUNCTION auth_changed();
+FOR EACH STATEMENT EXECUTE FUNCTION announcements_changed();

@@ -46,3 +46,9 @@ lerr web_routes_join(struct problem *p)
     web_n_routes = n;
     return LE_OK;
 }
+
+void web_domains_warm(struct db *db)
+{
+    for (size_t d = 0; d < sizeof domains / sizeof domains[0]; d++)
+        if (domains[d]->warm) domains[d]->warm(db);
+}

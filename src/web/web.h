@@ -30,6 +30,9 @@ struct web_domain {
     const struct route *routes;
     size_t n_routes;
     void (*init)(void);
+    /* Reads what the domain keeps in memory before the first request (NULL = nothing), so the
+     * first pages cost no more than later ones; web_init calls it with a pooled connection. */
+    void (*warm)(struct db *db);
 };
 /* Joins the domains' routes, in the domains' order and each domain's own order, into
  * web_routes (web_init calls it; calling it again does nothing) and runs their inits. The
@@ -37,6 +40,8 @@ struct web_domain {
  * capture at the same place, and no route of a later domain may be reached by an earlier
  * one's pattern (tests/unit/web/test_routes.c checks it). */
 lerr web_routes_join(struct problem *p);
+/* Runs each domain's warm (web_init calls it). */
+void web_domains_warm(struct db *db);
 extern const struct route *web_routes;
 extern size_t web_n_routes;
 

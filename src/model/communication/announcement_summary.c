@@ -1,10 +1,11 @@
 /* Whether any announcement can be showing now, known without a query on most requests: a
- * summary of the announcements not yet expired (the earliest publish time, the latest expiry)
- * kept in memory under the auth_version it was read with. Migration 0040's triggers give
- * auth_version a new value with every change to an announcement, on any node, and every
- * signed-in request reads it with its session, so a stale summary is noticed on the next
- * request. Expiry by the clock needs no write: the summary only says "maybe", and the real
- * query decides. */
+ * summary of the announcements not yet expired (the earliest publish time, the latest expiry;
+ * the same of the urgent ones) kept in memory under the auth_version.shown_version it was read
+ * with. Migration 0040's triggers give shown_version a new value with every change to an
+ * announcement, on any node, and every signed-in request reads it with its session, so a stale
+ * summary is noticed on the next request. Expiry by the clock needs no write: the summary only
+ * says "maybe", and the real query decides. serve reads it once at start
+ * (announcements_summary_warm), so the first pages cost nothing more either. */
 #include <pthread.h>
 #include "internal.h"
 
@@ -45,6 +46,13 @@ static bool read_spans(struct db *db, int64_t now, struct span *all, struct span
     }
     if (st) db_done(st);
     return ok;
+}
+
+void announcements_summary_warm(struct db *db)
+{
+    int64_t version = 0;
+    if (db_query_int(db, &version, "SELECT shown_version FROM auth_version WHERE id = 1", "") == LE_OK)
+        announcements_may_be_live(db, version, false);
 }
 
 bool announcements_may_be_live(struct db *db, int64_t version, bool urgent)

@@ -41,11 +41,13 @@ lerr announcement_audience_count(struct db *db, int64_t id, int64_t *n_out);
 lerr announcement_expire(struct db *db, int64_t id, int64_t actor_id, unsigned actor_roles, struct problem *p);
 
 /* Whether any announcement may be showing now, from a summary kept in memory while
- * auth_version is still `version` (migration 0040's triggers change it with every change to an
- * announcement; announcement_summary.c): false means none is live for anybody, so the
+ * auth_version.shown_version (read with the session) is still `version` (migration 0040's
+ * triggers change it with every change to an announcement; announcement_summary.c): false means none is live for anybody, so the
  * dashboard, a course page and the banner need not ask; with urgent, the same of the urgent
  * ones (the banner). version 0 (unknown) answers true. One query when the summary is stale. */
 bool announcements_may_be_live(struct db *db, int64_t version, bool urgent);
+/* Reads the summary now (serve calls it at start through the web domain's warm). */
+void announcements_summary_warm(struct db *db);
 /* What a person sees now, in one query: pinned first, then newest. course_id 0 = all they may
  * see (the dashboard and the archive); else only that course's. expired adds those expired
  * (the archive). Items: {id, title, body_html, importance, pinned, audience, course, publish_at,

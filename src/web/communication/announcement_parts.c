@@ -8,7 +8,7 @@
 
 static void banner_part(struct request *req, json_t *chrome)
 {
-    if (!announcements_may_be_live(req->db, req->user->auth_version, true)) return;
+    if (!announcements_may_be_live(req->db, req->user->shown_version, true)) return;
     json_t *list = announcement_banners(req->db, req->arena, req->user->id);
     if (json_array_size(list)) json_object_set_new(chrome, "announcement_banners", list);
     else json_decref(list);
@@ -17,7 +17,7 @@ static void banner_part(struct request *req, json_t *chrome)
 static void course_part(struct request *req, const struct course *c, json_t *model)
 {
     if (!req->user) return;
-    json_t *list = announcements_may_be_live(req->db, req->user->auth_version, false)
+    json_t *list = announcements_may_be_live(req->db, req->user->shown_version, false)
                        ? announcements_for_user(req->db, req->arena, req->user->id, c->id, false, COURSE_PAGE_MAX)
                        : json_array();
     if (!req->is_api) web_announcement_labels(req, list);

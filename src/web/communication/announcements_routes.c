@@ -53,4 +53,5 @@ const struct web_domain web_announcements = {
     .routes = routes,
     .n_routes = sizeof routes / sizeof routes[0],
     .init = web_announcements_init,
+    .warm = announcements_summary_warm,
 };

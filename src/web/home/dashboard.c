@@ -109,7 +109,7 @@ void h_dashboard(struct request *req, struct response *res)
         json_decref(mine);
     /* Announcements for the person, pinned first: no query while none is live for anybody,
      * else one (and the first showing records them as seen). */
-    json_t *news = announcements_may_be_live(req->db, req->user->auth_version, false)
+    json_t *news = announcements_may_be_live(req->db, req->user->shown_version, false)
                        ? announcements_for_user(req->db, req->arena, req->user->id, 0, false, DASHBOARD_ANNOUNCEMENTS)
                        : json_array();
     if (!req->is_api) web_announcement_labels(req, news);
