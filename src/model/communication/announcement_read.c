@@ -41,20 +41,23 @@ static json_t *item_json(struct db_stmt *st)
 }
 
 /* One INSERT for the announcements shown for the first time; a second showing (or another
- * node's at the same moment) meets the key and writes nothing. */
+ * node's at the same moment) meets the key and writes nothing. The text holds placeholders
+ * only, so there is one shape per count (at most SEEN_MAX) in each connection's statement
+ * cache; a failure costs only the count, never the page. */
+#define SEEN_MAX 97 /* ?1 the person, ?2 the time, ?3 ... the announcements: the engines' 99 */
 static void record_seen(struct db *db, struct arena *a, int64_t user_id, const int64_t *ids, size_t n, int64_t now)
 {
     if (!n) return;
-    struct buf sql;
-    buf_init(&sql, 64 * 1024);
-    buf_addf(&sql, "INSERT INTO announcement_views (announcement_id, user_id, seen_at) VALUES ");
-    for (size_t i = 0; i < n; i++)
-        buf_addf(&sql, "%s(%lld, %lld, %lld)", i ? ", " : "", (long long)ids[i], (long long)user_id, (long long)now);
-    buf_addf(&sql, " ON CONFLICT DO NOTHING");
-    /* Only integers read from the database are written into the text; a failure costs only
-     * the count, never the page. */
-    if (sql.data) db_run(db, arena_strndup(a, sql.data, sql.len), "");
-    buf_release(&sql);
+    if (n > SEEN_MAX) n = SEEN_MAX;
+    const char *sql = "INSERT INTO announcement_views (announcement_id, user_id, seen_at) VALUES (?3, ?1, ?2)";
+    for (size_t i = 1; i < n; i++) sql = arena_sprintf(a, "%s, (?%zu, ?1, ?2)", sql, i + 3);
+    struct db_stmt *st = db_prepare(db, arena_sprintf(a, "%s ON CONFLICT DO NOTHING", sql));
+    if (!st) return;
+    db_bind_int(st, 1, user_id);
+    db_bind_int(st, 2, now);
+    for (size_t i = 0; i < n; i++) db_bind_int(st, (int)i + 3, ids[i]);
+    db_step(st);
+    db_done(st);
 }
 
 json_t *announcements_for_user(struct db *db, struct arena *a, int64_t user_id, int64_t course_id, bool expired,
