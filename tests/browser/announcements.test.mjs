@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, adminToken, createUser, ADMIN_PASSWORD } from '../lib/server.mjs';
-import { launchBrowser, newPage, submit, pathOf, signInUI, mainNav, accessibilityProblems } from '../lib/browser.mjs';
+import { launchBrowser, newPage, submit, pathOf, signInUI, mainNav, expectClean } from '../lib/browser.mjs';
 
 const PW = 'Copper-Lantern-Field-31';
 let server;
@@ -34,11 +34,6 @@ after(async () => {
   if (browser) await browser.close();
   if (server) await server.stop();
 });
-
-async function expectClean(page) {
-  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${page.url()}`);
-  assert.deepEqual(page.consoleErrors, [], `console errors on ${page.url()}`);
-}
 
 async function announce(page, { title, text, department, importance = 'Information' }) {
   await page.getByLabel('Title', { exact: true }).fill(title);
