@@ -80,7 +80,10 @@ static lerr read_time(struct request *req, const char *name, int64_t *out, struc
     char *end;
     if (!strchr(v, '-')) {
         long long n = strtoll(v, &end, 10);
-        if (!*end && n > 0) return (*out = n), LE_OK;
+        if (!*end && n > 0) {
+            *out = n;
+            return LE_OK;
+        }
     } else {
         struct tm tm = {0};
         int sec = 0, used = 0;
@@ -90,7 +93,8 @@ static lerr read_time(struct request *req, const char *name, int64_t *out, struc
             bool utc = *rest == 'Z';
             tm.tm_year -= 1900, tm.tm_mon -= 1, tm.tm_sec = sec;
             int64_t wall = (int64_t)timegm(&tm);
-            if (!rest[utc] && tm.tm_mon >= 0 && tm.tm_mon < 12 && tm.tm_hour < 24 && tm.tm_min < 60) {
+            if (!rest[utc] && tm.tm_mon >= 0 && tm.tm_mon < 12 && tm.tm_mday >= 1 && tm.tm_mday <= 31 &&
+                tm.tm_hour < 24 && tm.tm_min < 60 && sec < 60) {
                 *out = utc || req->is_api ? wall : tz_to_utc(web_zone(req), wall);
                 return LE_OK;
             }
