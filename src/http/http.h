@@ -96,6 +96,7 @@ struct request_user {
     int64_t impersonator_id;     /* "log in as": the administrator behind the session, 0 = none */
     const char *impersonator_name;
     const char *timezone;        /* the user's IANA time zone; "" = the site's */
+    int64_t shown_version;       /* auth_version.shown_version, read with the session; 0 = unknown */
 };
 
 struct MHD_Connection;

@@ -104,6 +104,10 @@ lerr job_welcome_links(struct job_run *r, json_t *payload, json_t **result, stru
 /* user_import.commit (import.c): writes a previewed bulk upload, {"import": token,
  * "valid_only": bool, "actor_id": N}, reporting its progress (docs/people.md). */
 lerr job_user_import_commit(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+
+/* announcements.c: emails one batch of an announcement's audience, {"announcement_id": N},
+ * and queues the next batch while people remain. */
+lerr job_announcement_email(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 /* The progress of a commit running on this node, kept in memory because the row cannot show
  * it while the writing transaction is open. false when this node is not committing it. */
 struct import_progress {

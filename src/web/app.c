@@ -128,6 +128,7 @@ static int hook_begin(struct request *req, struct response *res)
             u->impersonator_name = su.impersonator_name;
             u->csrf = su.csrf;
             u->timezone = su.timezone;
+            u->shown_version = su.shown_version;
             u->via_bearer = req->via_bearer; /* the server knows whether it was a Bearer token */
             req->user = u;
         }
@@ -224,7 +225,13 @@ lerr web_init(struct db_pool *pool, const char *data_dir, struct problem *p)
     if (c.err) return c.err;
     lerr e = i18n_load();
     if (e) return problem_set(p, e, NULL, "the translation catalogues could not be loaded");
-    return web_routes_join(p);
+    if (web_routes_join(p)) return p->code;
+    struct db *db = pool ? db_pool_get(pool) : NULL;
+    if (db) {
+        web_domains_warm(db);
+        db_pool_put(pool, db);
+    }
+    return LE_OK;
 }
 
 void web_shutdown(void)

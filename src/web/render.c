@@ -64,6 +64,15 @@ static json_t *chrome_me(struct request *req)
     return me;
 }
 
+#define CHROME_PARTS_MAX 8
+static web_chrome_part_fn chrome_parts[CHROME_PARTS_MAX];
+static size_t n_chrome_parts;
+
+void web_chrome_part_register(web_chrome_part_fn fn)
+{
+    if (n_chrome_parts < CHROME_PARTS_MAX) chrome_parts[n_chrome_parts++] = fn;
+}
+
 /* Set without json_pack on every page (json_set.h); the request path alone is checked, as a
  * URL may carry bytes that are not UTF-8. */
 static json_t *chrome(struct request *req, struct response *res)
@@ -89,6 +98,7 @@ static json_t *chrome(struct request *req, struct response *res)
         jset_str(banner, "by", req->user->impersonator_name ? req->user->impersonator_name : "");
         jset(c, "impersonation", banner);
     }
+    for (size_t i = 0; req->user && i < n_chrome_parts; i++) chrome_parts[i](req, c);
     jset(c, "t", json_incref(i18n_catalog(web_lang(req))));
     jset_str(c, "lang", web_lang(req));
     jset_str(c, "page_title", res->title ? res->title : "");

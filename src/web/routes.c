@@ -17,6 +17,7 @@
 #include "planning/planning.h"
 #include "schedules/schedules.h"
 #include "communication/maintenance.h"
+#include "communication/communication.h"
 
 /* In order: a domain's init may use what the domains before it registered. The router tries
  * routes in table order, so home (the dashboard, the page most asked for) comes first; it
@@ -24,6 +25,7 @@
 static const struct web_domain *const domains[] = {
     &web_home, &web_platform, &web_people, &web_courses, &web_assessments, &web_planning, &web_schedules,
     &web_maintenance,
+    &web_announcements,
 };
 
 const struct route *web_routes;
@@ -45,4 +47,10 @@ lerr web_routes_join(struct problem *p)
     web_routes = all;
     web_n_routes = n;
     return LE_OK;
+}
+
+void web_domains_warm(struct db *db)
+{
+    for (size_t d = 0; d < sizeof domains / sizeof domains[0]; d++)
+        if (domains[d]->warm) domains[d]->warm(db);
 }

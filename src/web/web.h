@@ -30,6 +30,9 @@ struct web_domain {
     const struct route *routes;
     size_t n_routes;
     void (*init)(void);
+    /* Reads what the domain keeps in memory before the first request (NULL = nothing), so the
+     * first pages cost no more than later ones; web_init calls it with a pooled connection. */
+    void (*warm)(struct db *db);
 };
 /* Joins the domains' routes, in the domains' order and each domain's own order, into
  * web_routes (web_init calls it; calling it again does nothing) and runs their inits. The
@@ -37,6 +40,8 @@ struct web_domain {
  * capture at the same place, and no route of a later domain may be reached by an earlier
  * one's pattern (tests/unit/web/test_routes.c checks it). */
 lerr web_routes_join(struct problem *p);
+/* Runs each domain's warm (web_init calls it). */
+void web_domains_warm(struct db *db);
 extern const struct route *web_routes;
 extern size_t web_n_routes;
 
@@ -48,6 +53,10 @@ struct web_site {
 };
 /* Forgets cached settings after a change, so the next page shows it. */
 void web_settings_changed(void);
+/* Parts of every page's chrome from a domain (communication: the urgent announcements'
+ * banner), added for signed-in pages only, never to the JSON. Registered by the domain's init. */
+typedef void (*web_chrome_part_fn)(struct request *req, json_t *chrome);
+void web_chrome_part_register(web_chrome_part_fn fn);
 
 /* Helpers for handlers. */
 const char *web_lang(struct request *req);

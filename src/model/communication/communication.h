@@ -1,9 +1,81 @@
-/* The communication domain (docs/communication.md). It uses planning, courses, people and
- * platform. */
+/* The communication domain (docs/communication.md): announcements to the site, a course or an
+ * audience, shown on the dashboard, the course page and an archive, urgent ones as a banner,
+ * optionally emailed once to each person; maintenance windows, read-only mode and the site's
+ * status. It uses planning, courses, people and platform. */
 #ifndef LECTERN_MODEL_COMMUNICATION_H
 #define LECTERN_MODEL_COMMUNICATION_H
 
 #include "../planning/planning.h"
+
+/* ---- Announcements (announcement.c, announcement_read.c, announcement_email.c) ---- */
+#define ANNOUNCEMENT_TITLE_MAX 200
+#define ANNOUNCEMENT_BODY_MAX 20000
+#define ANNOUNCEMENT_EMAIL_BATCH 500  /* people one 'announcement.email' job queues */
+
+/* Who an announcement is for: audience "site", "course" (course_code), "department"
+ * (department_id and its whole subtree), "job_role" (job_role_id), "role" (site role names,
+ * "learner" or "instructor, manager") or "team" (the author's reporting line). */
+struct announcement_input {
+    const char *title, *body;     /* body: Markdown, shown through the safe renderer */
+    const char *audience;
+    const char *course_code, *role;
+    int64_t department_id, job_role_id;
+    const char *importance;       /* "information" (NULL), "important" or "urgent" */
+    bool pinned, email;
+    int64_t publish_at;           /* 0 = now */
+    int64_t expire_at;            /* 0 = none */
+};
+/* Administrators announce to any audience; instructors to the courses they teach; managers
+ * to their team. An audience without anybody in it, an end not after the start, a missing
+ * title or body is an error naming the field, and nothing is written. With email, the
+ * 'announcement.email' job is queued for the publish time. Audited. */
+lerr announcement_create(struct db *db, struct arena *a, const struct announcement_input *in, int64_t actor_id,
+                         unsigned actor_roles, int64_t *id_out, struct problem *p);
+/* Shown at now: published and not yet expired. */
+bool announcement_live(int64_t publish_at, int64_t expire_at, int64_t now);
+/* The importance name as stored, or NULL when unknown (NULL or "" is "information"). */
+const char *announcement_importance(const char *name);
+/* How many people the announcement reaches now (active accounts only). */
+lerr announcement_audience_count(struct db *db, int64_t id, int64_t *n_out);
+/* Ends it now (expire_at = now) for its author or an administrator: LE_FORBIDDEN otherwise,
+ * LE_NOTFOUND when there is none. Audited. */
+lerr announcement_expire(struct db *db, int64_t id, int64_t actor_id, unsigned actor_roles, struct problem *p);
+
+/* Whether any announcement may be showing now, from a summary kept in memory while
+ * auth_version.shown_version (read with the session) is still `version` (migration 0040's
+ * triggers change it with every change to an announcement; announcement_summary.c): false means none is live for anybody, so the
+ * dashboard, a course page and the banner need not ask; with urgent, the same of the urgent
+ * ones (the banner). version 0 (unknown) answers true. One query when the summary is stale. */
+bool announcements_may_be_live(struct db *db, int64_t version, bool urgent);
+/* Reads the summary now (serve calls it at start through the web domain's warm). */
+void announcements_summary_warm(struct db *db);
+/* What a person sees now, in one query: pinned first, then newest. course_id 0 = all they may
+ * see (the dashboard and the archive); else only that course's. expired adds those expired
+ * (the archive). Items: {id, title, body_html, importance, pinned, audience, course, publish_at,
+ * expire_at, author, dismissed}. The first time one is shown, it is recorded as seen (one
+ * statement for all of them, only when something is new). */
+json_t *announcements_for_user(struct db *db, struct arena *a, int64_t user_id, int64_t course_id, bool expired,
+                               int limit);
+/* The live urgent announcements the person has not dismissed: [{id, title, body_html}]. */
+json_t *announcement_banners(struct db *db, struct arena *a, int64_t user_id);
+/* Closes the banner for the person (and counts it seen). LE_NOTFOUND when they cannot see it. */
+lerr announcement_dismiss(struct db *db, int64_t id, int64_t user_id, struct problem *p);
+/* One announcement: for its author and administrators with {audience_size, seen} (and for
+ * administrators per person: seen_by [{username, name, seen_at}]); for the people it is
+ * shown to, without. LE_NOTFOUND for anyone else. */
+lerr announcement_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id, unsigned viewer_roles,
+                       json_t **out, struct problem *p);
+/* The announcements viewer_id wrote (administrators: everyone's), newest first, with seen
+ * counts: the author's view of the archive. */
+json_t *announcements_written(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles, int limit);
+
+/* Queues the email of up to batch people of the audience not yet emailed: each person's
+ * record in announcement_emails and their outbox row go in one transaction, and the record's
+ * key refuses a second, so running it twice (or at once on two nodes) emails nobody twice.
+ * *more is true when people remain. An announcement not live (expired, or deleted) sends
+ * nothing more. */
+lerr announcement_email_batch(struct db *db, struct arena *a, int64_t id, int batch, int *queued_out, bool *more,
+                              struct problem *p);
 
 /* ---- Maintenance windows (maintenance.c) ---- */
 struct maintenance_input {

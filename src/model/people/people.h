@@ -117,6 +117,10 @@ struct session_user {
     /* When session_lookup answers LE_AUTH for a "log in as" session that has ended on its own:
      * why (IMPERSONATION_ENDED_*), so the person is told in words; NULL otherwise. */
     const char *impersonation_ended;
+    /* auth_version.shown_version as read with the lookup (0 = not read): it changes with
+     * whatever every signed-in page may show beside the person (migration 0040: the
+     * announcements), so other domains key their summaries of it on this one read. */
+    int64_t shown_version;
 };
 /* Finds the live session for a token (idle and absolute expiry checked; last-seen touched at
  * most once a minute). LE_AUTH when missing or expired. */

@@ -37,6 +37,8 @@ enum capability {
                               * in courses they teach (the handlers check the course) */
     CAP_ROOMS_MANAGE,        /* the register of rooms (planning.md): administrators */
     CAP_PROGRAMMES_MANAGE,   /* programmes and their assignments (schedules.md): administrators */
+    CAP_ANNOUNCE,            /* write announcements (communication.md): administrators to anyone,
+                              * instructors to their courses, managers to their team (the model checks) */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */

@@ -39,6 +39,7 @@ static const struct {
     [CAP_COURSES_CONTENT] = {"courses.content", ROLE_ADMIN | ROLE_INSTRUCTOR},
     [CAP_ROOMS_MANAGE] = {"rooms.manage", ROLE_ADMIN},
     [CAP_PROGRAMMES_MANAGE] = {"programmes.manage", ROLE_ADMIN},
+    [CAP_ANNOUNCE] = {"announcements.write", ROLE_ADMIN | ROLE_INSTRUCTOR | ROLE_MANAGER},
 };
 
 unsigned role_parse(const char *name)

@@ -135,6 +135,15 @@ static bool find_course(struct request *req, struct response *res, struct course
     return false;
 }
 
+#define COURSE_PARTS_MAX 8
+static web_course_part_fn course_parts[COURSE_PARTS_MAX];
+static size_t n_course_parts;
+
+void web_course_part_register(web_course_part_fn fn)
+{
+    if (n_course_parts < COURSE_PARTS_MAX) course_parts[n_course_parts++] = fn;
+}
+
 static void show_course(struct request *req, struct response *res, struct course *c)
 {
     json_t *course = course_to_json(req->arena, c);
@@ -142,6 +151,7 @@ static void show_course(struct request *req, struct response *res, struct course
     json_t *content = course_content_json(req->db, req->arena, c, req->user->id);
     json_object_update(res->model, content);
     json_decref(content);
+    for (size_t i = 0; i < n_course_parts; i++) course_parts[i](req, c, res->model);
     bool manage = web_may_manage_course(req, c);
     /* The page shows what a learner sees; managing is on the management tabs (manage.c). */
     if (manage && req->is_api)

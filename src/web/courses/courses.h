@@ -31,6 +31,11 @@ struct web_activity_view {
 };
 void web_activity_view_register(const struct web_activity_view *view);
 
+/* A part of a course's page (and its JSON) from a domain above courses (communication: the
+ * course's announcements), added to the page's model. Registered by the domain's init. */
+typedef void (*web_course_part_fn)(struct request *req, const struct course *c, json_t *model);
+void web_course_part_register(web_course_part_fn fn);
+
 /* A CSV upload page and its JSON twin (csv_upload.c): the courses' own, and those of the
  * domains above (planning's events). The page previews every row's outcome and problems by line
  * and column, then writes all rows or none with one button; the words come from the keys. */

@@ -7,9 +7,12 @@
 #include "../../model/courses/courses.h"
 #include "../../model/people/people.h"
 #include "../../model/schedules/schedules.h"
+#include "../../model/communication/communication.h"
+#include "../communication/communication.h"
 #include "../platform/platform.h"
 
 #define RECENT_ACTIVITY 8 /* audit entries on the administrator's card */
+#define DASHBOARD_ANNOUNCEMENTS 5
 
 /* The first second of the current month, UTC. */
 static int64_t month_start(void)
@@ -104,6 +107,13 @@ void h_dashboard(struct request *req, struct response *res)
         json_object_set_new(m, "learner", mine);
     else
         json_decref(mine);
+    /* Announcements for the person, pinned first: no query while none is live for anybody,
+     * else one (and the first showing records them as seen). */
+    json_t *news = announcements_may_be_live(req->db, req->user->shown_version, false)
+                       ? announcements_for_user(req->db, req->arena, req->user->id, 0, false, DASHBOARD_ANNOUNCEMENTS)
+                       : json_array();
+    if (!req->is_api) web_announcement_labels(req, news);
+    json_object_set_new(m, "announcements", news);
     res->model = m;
     res->template = "dashboard";
     res->title = T(req, "dashboard.title");

@@ -1,0 +1,16 @@
+/* The communication domain's pages (web/communication/): announcements (the archive, the
+ * author's view, dismissing a banner) and their API (docs/communication.md). Each concept keeps
+ * its own route table, each a struct web_domain of its own. */
+#ifndef LECTERN_WEB_COMMUNICATION_H
+#define LECTERN_WEB_COMMUNICATION_H
+
+#include "../web.h"
+
+/* Announcements (announcements_routes.c); its init adds the urgent banner to every page and
+ * a course's announcements to its page. */
+extern const struct web_domain web_announcements;
+/* Adds the words a page shows to a list of announcements (importance_label, is_urgent,
+ * is_important): the dashboard's block uses it too. */
+void web_announcement_labels(struct request *req, json_t *list);
+
+#endif
