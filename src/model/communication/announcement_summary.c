@@ -1,7 +1,7 @@
 /* Whether any announcement can be showing now, known without a query on most requests: a
  * summary of the announcements not yet expired (the earliest publish time, the latest expiry;
  * the same of the urgent ones) kept in memory under the auth_version.shown_version it was read
- * with. Migration 0040's triggers give shown_version a new value with every change to an
+ * with. Migration 0038's triggers give shown_version a new value with every change to an
  * announcement, on any node, and every signed-in request reads it with its session, so a stale
  * summary is noticed on the next request. Expiry by the clock needs no write: the summary only
  * says "maybe", and the real query decides. serve reads it once at start

@@ -42,7 +42,7 @@ lerr announcement_audience_count(struct db *db, int64_t id, int64_t *n_out);
 lerr announcement_expire(struct db *db, int64_t id, int64_t actor_id, unsigned actor_roles, struct problem *p);
 
 /* Whether any announcement may be showing now, from a summary kept in memory while
- * auth_version.shown_version (read with the session) is still `version` (migration 0040's
+ * auth_version.shown_version (read with the session) is still `version` (migration 0038's
  * triggers change it with every change to an announcement; announcement_summary.c): false means none is live for anybody, so the
  * dashboard, a course page and the banner need not ask; with urgent, the same of the urgent
  * ones (the banner). version 0 (unknown) answers true. One query when the summary is stale. */

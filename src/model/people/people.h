@@ -118,7 +118,7 @@ struct session_user {
      * why (IMPERSONATION_ENDED_*), so the person is told in words; NULL otherwise. */
     const char *impersonation_ended;
     /* auth_version.shown_version as read with the lookup (0 = not read): it changes with
-     * whatever every signed-in page may show beside the person (migration 0040: the
+     * whatever every signed-in page may show beside the person (migration 0038: the
      * announcements), so other domains key their summaries of it on this one read. */
     int64_t shown_version;
 };

@@ -1,4 +1,4 @@
--- 0041_maintenance for PostgreSQL (the same schema as migrations/0041_maintenance.sql):
+-- 0039_maintenance for PostgreSQL (the same schema as migrations/0039_maintenance.sql):
 -- maintenance windows an administrator schedules, the messages sent about
 -- them (one per person and window), and the site's maintenance settings: read-only mode and the
 -- banner's lead time (docs/communication.md). Times are epoch seconds UTC.

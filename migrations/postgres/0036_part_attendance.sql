@@ -1,4 +1,4 @@
--- 0038_part_attendance: attendance taken by dated part of an event (a class over several days
+-- 0036_part_attendance: attendance taken by dated part of an event (a class over several days
 -- is taken day by day; docs/planning.md). When every part of a booking is marked, the
 -- booking's own attendance follows from them.
 

@@ -1,4 +1,4 @@
--- 0040_announcements: announcements to the whole site, a course's people or an audience (a
+-- 0038_announcements: announcements to the whole site, a course's people or an audience (a
 -- department's subtree, a job role, a site role, a manager's team), with publish and expire
 -- times, importance and pinning; who has seen or dismissed each one; and the once-only record
 -- of each person's email (docs/communication.md). Times are epoch seconds UTC.
