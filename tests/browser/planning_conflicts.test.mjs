@@ -127,9 +127,10 @@ test('a room clash is named and overridden, a department booked after a preview,
 
   // The administrator moves Walt to the refresher: Wes takes his seat on the first.
   await page.goto(sessionPath);
-  const walt = eventOf(page).locator('tr[data-username="walt"]');
-  await walt.getByLabel('Move to another event').selectOption({ label: 'Forklift refresher · 6 May 2031, 11:00' });
-  await submit(page, () => walt.getByRole('button', { name: 'Move' }).click());
+  const move = eventOf(page).locator('form.move-booking');
+  await move.getByLabel('Move this person').selectOption('walt');
+  await move.getByLabel('Move to another event').selectOption({ label: 'Forklift refresher · 6 May 2031, 11:00' });
+  await submit(page, () => move.getByRole('button', { name: 'Move' }).click());
   await page.getByText('The person was moved and booked on the other event.').waitFor();
   assert.match(await eventOf(page).locator('tr[data-username="wes"]').innerText(), /Booked/);
   assert.match(await page.getByRole('region', { name: /Forklift refresher/ }).locator('tr[data-username="walt"]').innerText(), /Booked/);
