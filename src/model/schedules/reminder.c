@@ -5,7 +5,9 @@
  * each message is queued in the transaction that records its key (person, assignment, kind,
  * days, due date) in programme_reminders_sent, whose unique index refuses a second record. The
  * due date is in the key, so an extension reminds again; ended and completed assignments are
- * never read, so people who left the group or finished hear nothing more. */
+ * never read, so people who left the group or finished hear nothing more. Certifications'
+ * expiry warnings ride on the same machinery with the expiry in the place of the due date, so a
+ * renewal that moves the expiry warns again. */
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -13,11 +15,17 @@
 #define DAY 86400
 /* Assignments looked at per scan, soonest due first; more wait for the next scan. */
 #define SCAN_MAX 20000
+/* Days before a certification expires that its warnings go out, largest first: fixed for every
+ * certification (docs/schedules.md). */
+#define EXPIRY_WARNING_DAYS "60,30"
+#define EXPIRY_WARNING_MAX 60
 
-/* One live, incomplete assignment with a due date, as the kinds decide on it. */
+/* One live, incomplete assignment with a due date, or a certified one nearing its expiry
+ * (expiring: due_at is then the expiry), as the kinds decide on it. */
 struct reminder_candidate {
     int64_t assignment_id, user_id, manager_id, due_at;
-    int before[REMINDER_BEFORE_MAX], n_before; /* the programme's days before, largest first */
+    bool expiring;
+    int before[REMINDER_BEFORE_MAX], n_before; /* the days before due_at that remind, largest first */
     bool overdue_notice;
     int escalate_days;                         /* 0 = never */
     unsigned sent;                             /* bit k: kind k already sent for this due date ... */
@@ -27,7 +35,7 @@ struct reminder_candidate {
 /* Whether a kind is due at now for c; *days gets the days of its key (0 when it has none). */
 typedef bool (*reminder_due_fn)(const struct reminder_candidate *c, int64_t now, int *days);
 
-static bool due_soon(const struct reminder_candidate *c, int64_t now, int *days)
+static bool days_before(const struct reminder_candidate *c, int64_t now, int *days)
 {
     *days = 0;
     if (now >= c->due_at) return false;
@@ -50,23 +58,24 @@ static bool escalation(const struct reminder_candidate *c, int64_t now, int *day
 }
 
 /* The kinds of message the scan sends, each with the mail template it renders
- * (templates/mail/NAME.txt.mustache, editable: mail_template.c) and whom it goes to.
- * Certifications add their expiry warnings here (60 and 30 days before a certification
- * expires): a kind whose due function reads the expiry date, recorded with the same key. */
+ * (templates/mail/NAME.txt.mustache, editable: mail_template.c), whom it goes to, and whether
+ * it is about the expiry of a certification (read from expiring candidates only) or the due
+ * date. A kind counted in days before its date keeps the smallest days sent (by_days). */
 static const struct reminder_kind {
     const char *name;          /* programme_reminders_sent.kind */
     const char *template;
-    bool to_manager;
+    bool to_manager, on_expiry, by_days;
     reminder_due_fn due;
 } KINDS[] = {
-    {"due_soon", "programme_due_soon", false, due_soon},
-    {"overdue", "programme_overdue", false, overdue},
-    {"escalation", "programme_escalation", true, escalation},
+    {"due_soon", "programme_due_soon", false, false, true, days_before},
+    {"overdue", "programme_overdue", false, false, false, overdue},
+    {"escalation", "programme_escalation", true, false, false, escalation},
+    {"expiry", "programme_expiring", false, true, true, days_before},
 };
 #define N_KINDS (int)(sizeof KINDS / sizeof KINDS[0])
 
 /* The kinds' templates, for administrators to rewrite (platform's mail_template.c), with the
- * data a preview shows. words: messages.programme_{due_soon,overdue,escalation} */
+ * data a preview shows. words: messages.programme_{due_soon,overdue,escalation,expiring} */
 #define SAMPLE                                                                                                   \
     "{\"username\": \"sam.sample\", \"first_name\": \"Sam\", \"learner_username\": \"lee.learner\", "           \
     "\"learner_name\": \"Lee Learner\", \"programme_code\": \"IND\", \"programme_title\": \"Induction\", \"due\": "  \
@@ -75,6 +84,7 @@ static const struct mail_template_decl MESSAGES[] = {
     {"programme_due_soon", "messages.programme_due_soon", SAMPLE},
     {"programme_overdue", "messages.programme_overdue", SAMPLE},
     {"programme_escalation", "messages.programme_escalation", SAMPLE},
+    {"programme_expiring", "messages.programme_expiring", SAMPLE},
 };
 #undef SAMPLE
 
@@ -143,12 +153,12 @@ static lerr send_once(struct db *db, struct arena *a, const struct reminder_kind
     return e;
 }
 
-/* Whether the kind's key (with days) is among those already sent for the candidate. Rows of
- * "due_soon" are read as the smallest days sent: the days only shrink as the date nears. */
+/* Whether the kind's key (with days) is among those already sent for the candidate. Rows of a
+ * kind counted in days are read as the smallest days sent: the days only shrink as the date nears. */
 static bool already_sent(const struct reminder_candidate *c, int k, int days)
 {
     if (!(c->sent & (1u << k))) return false;
-    return !str_eq(KINDS[k].name, "due_soon") || c->sent_before_days <= days;
+    return !KINDS[k].by_days || c->sent_before_days <= days;
 }
 
 int reminder_days_parse(const char *text, int *out, int max)
@@ -177,15 +187,22 @@ int reminder_days_parse(const char *text, int *out, int max)
     return n;
 }
 
+/* The candidates read so far, growing in the scan's arena. */
+struct candidate_list {
+    struct reminder_candidate *items;
+    int n, cap;
+};
+
 /* Adds the row (one candidate, perhaps with a key already sent) to the list, or marks the key
  * on the candidate it continues. */
-static void read_row(struct db_stmt *st, struct reminder_candidate *list, int *n)
+static void read_row(struct db_stmt *st, bool expiring, struct reminder_candidate *list, int *n)
 {
     int64_t id = db_col_int(st, 0);
-    if (!*n || list[*n - 1].assignment_id != id) {
+    if (!*n || list[*n - 1].assignment_id != id || list[*n - 1].expiring != expiring) {
         struct reminder_candidate *c = &list[(*n)++];
         memset(c, 0, sizeof *c);
         c->assignment_id = id;
+        c->expiring = expiring;
         c->user_id = db_col_int(st, 1);
         c->due_at = db_col_int(st, 2);
         c->manager_id = db_col_int(st, 3);
@@ -200,7 +217,25 @@ static void read_row(struct db_stmt *st, struct reminder_candidate *list, int *n
     if (k < 0) return;
     c->sent |= 1u << k;
     int days = (int)db_col_int(st, 8);
-    if (str_eq(KINDS[k].name, "due_soon") && days < c->sent_before_days) c->sent_before_days = days;
+    if (KINDS[k].by_days && days < c->sent_before_days) c->sent_before_days = days;
+}
+
+/* Reads the statement's rows (as read_row takes them) onto the list, and finishes it. */
+static lerr read_rows(struct db_stmt *st, struct arena *a, bool expiring, struct candidate_list *l, struct problem *p)
+{
+    if (!st) return model_db_problem(p);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (l->n == l->cap) { /* room for a new candidate on the next row */
+            int cap = l->cap ? l->cap * 2 : 256;
+            struct reminder_candidate *bigger = arena_alloc(a, (size_t)cap * sizeof *bigger);
+            if (l->n) memcpy(bigger, l->items, (size_t)l->n * sizeof *bigger);
+            l->items = bigger, l->cap = cap;
+        }
+        read_row(st, expiring, l->items, &l->n);
+    }
+    db_done(st);
+    return rc < 0 ? model_db_problem(p) : LE_OK;
 }
 
 /* A message of this kind was sent for the assignment's current due date. */
@@ -212,10 +247,9 @@ static void read_row(struct db_stmt *st, struct reminder_candidate *list, int *n
  * with the keys already sent for their current due date, in one query. Those overdue with
  * everything sent that ever will be are left out, so years of old overdue assignments never
  * crowd out the ones whose reminders are due. */
-static lerr read_candidates(struct db *db, struct arena *a, int64_t now, struct reminder_candidate **out, int *n_out,
-                            struct problem *p)
+static lerr read_due_candidates(struct db *db, struct arena *a, int64_t now, struct candidate_list *l,
+                                struct problem *p)
 {
-    *n_out = 0;
     struct db_stmt *st = db_query(
         db,
         "SELECT a.id, a.user_id, a.due_at, a.manager_id, a.remind_before, a.remind_overdue, a.escalate_days, r.kind, "
@@ -227,37 +261,41 @@ static lerr read_candidates(struct db *db, struct arena *a, int64_t now, struct 
         SENT("escalation") ")) ORDER BY a.due_at, a.id LIMIT ?2) a LEFT JOIN programme_reminders_sent r ON "
         "r.assignment_id = a.id AND r.due_at = a.due_at ORDER BY a.due_at, a.id",
         "iii", now + (int64_t)REMINDER_DAYS_LIMIT * DAY, (int64_t)SCAN_MAX, now);
-    if (!st) return model_db_problem(p);
-    int cap = 256, n = 0;
-    struct reminder_candidate *list = arena_alloc(a, (size_t)cap * sizeof *list);
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (n == cap) { /* room for a new candidate on the next row */
-            struct reminder_candidate *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *list);
-            memcpy(bigger, list, (size_t)n * sizeof *list);
-            list = bigger, cap *= 2;
-        }
-        read_row(st, list, &n);
-    }
-    db_done(st);
-    if (rc < 0) return model_db_problem(p);
-    *out = list;
-    *n_out = n;
-    return LE_OK;
+    return read_rows(st, a, false, l, p);
+}
+
+/* Live assignments of active programmes certified until within EXPIRY_WARNING_MAX days from now
+ * (complete, or with the renewal open: certified until the expiry all the same), with the
+ * warnings already sent for their current expiry. An expired certification is not read. */
+static lerr read_expiring_candidates(struct db *db, struct arena *a, int64_t now, struct candidate_list *l,
+                                     struct problem *p)
+{
+    struct db_stmt *st = db_query(
+        db,
+        "SELECT a.id, a.user_id, a.expires_at, 0, '" EXPIRY_WARNING_DAYS "', 0, 0, r.kind, r.days FROM (SELECT a.id, "
+        "a.user_id, a.expires_at FROM programme_assignments a JOIN programmes x ON x.id = a.programme_id AND x.status "
+        "= 'active' JOIN users u ON u.id = a.user_id AND u.status = 'active' WHERE a.ended_at IS NULL AND "
+        "a.expires_at > ?1 AND a.expires_at <= ?2 ORDER BY a.expires_at, a.id LIMIT ?3) a LEFT JOIN "
+        "programme_reminders_sent r ON r.assignment_id = a.id AND r.due_at = a.expires_at AND r.kind = 'expiry' "
+        "ORDER BY a.expires_at, a.id",
+        "iii", now, now + (int64_t)EXPIRY_WARNING_MAX * DAY, (int64_t)SCAN_MAX);
+    return read_rows(st, a, true, l, p);
 }
 
 lerr schedules_reminders_scan(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p)
 {
     *sent_out = 0;
-    struct reminder_candidate *list;
-    int n;
-    lerr e = read_candidates(db, a, now, &list, &n, p);
-    for (int i = 0; !e && i < n; i++)
+    struct candidate_list l = {0};
+    lerr e = read_due_candidates(db, a, now, &l, p);
+    if (!e) e = read_expiring_candidates(db, a, now, &l, p);
+    for (int i = 0; !e && i < l.n; i++)
         for (int k = 0; !e && k < N_KINDS; k++) {
+            const struct reminder_candidate *c = &l.items[i];
             int days;
-            if (!KINDS[k].due(&list[i], now, &days) || already_sent(&list[i], k, days)) continue;
+            if (KINDS[k].on_expiry != c->expiring || !KINDS[k].due(c, now, &days) || already_sent(c, k, days))
+                continue;
             bool sent;
-            e = send_once(db, a, &KINDS[k], &list[i], days, now, &sent, p);
+            e = send_once(db, a, &KINDS[k], c, days, now, &sent, p);
             *sent_out += sent;
         }
     return e;

@@ -2,7 +2,9 @@
  * before the due date once (two scans send one message), reminds again when an extension moves
  * the due date, sends the overdue notice and tells the line manager after the days set, and
  * sends nothing to people whose assignment ended or who completed. Also the reminder settings
- * and their bad input, and due dates counted from the person's start date. On SQLite, or with LECTERN_TEST_PG on a fresh PostgreSQL database
+ * and their bad input, and due dates counted from the person's start date. Certifications'
+ * expiry warnings: 60 and 30 days before the expiry, each once, again after a renewal moves the
+ * expiry, and none once the assignment ended. On SQLite, or with LECTERN_TEST_PG on a fresh PostgreSQL database
  * (fixture.h). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include "../../../../src/model/schedules/schedules.h"
 
 #include "../../fixture.h"
+#include "schedules_fixture.h"
 
 #define DAY 86400
 
@@ -182,6 +185,75 @@ static void test_ended_and_completed_get_nothing(void **state)
     (void)prog, (void)p;
 }
 
+/* A certification valid for 365 days (renewal window 30 days) on its own course, assigned to
+ * lea (managed by mona) and completed at T0; the id of the course's page through *page. */
+static void make_certified(struct fx *f, int64_t *page)
+{
+    struct problem p = {0};
+    int64_t course, prog;
+    make_course(f, "EXP-1", &course, page);
+    make_user(f, "mona", NULL);
+    int64_t lea = make_user(f, "lea", "mona");
+    struct programme_set_input sets[] = {{.courses = "EXP-1"}};
+    struct programme_input in = PROGRAMME_INPUT_INIT;
+    in.code = "EXP";
+    in.title = "Expiring";
+    in.sets = sets;
+    in.n_sets = 1;
+    in.certification = (struct certification_input){.set = true, .valid_days = 365, .window_days = 30};
+    assert_int_equal(programme_create(f->db, f->a, &in, f->admin, &prog, &p), LE_OK);
+    struct programme_rule_input rule = {.kind = "user", .username = "lea"};
+    assert_int_equal(programme_assign(f->db, f->a, prog, &rule, f->admin, NULL, &p), LE_OK);
+    assert_int_equal(activity_complete(f->db, *page, lea, "viewed", &p), LE_OK);
+}
+
+static int64_t expires_at(struct fx *f)
+{
+    return count(f, "SELECT COALESCE(MAX(expires_at), 0) FROM programme_assignments WHERE id > ?1", 0);
+}
+
+static void test_expiry_warnings_once_each(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    int64_t page;
+    make_certified(f, &page);
+    int64_t expiry = expires_at(f);
+    assert_int_equal(expiry, T0 + 365 * DAY);
+    assert_int_equal(scan(f, expiry - 61 * DAY), 0);        /* not yet within 60 days */
+    assert_int_equal(scan(f, expiry - 59 * DAY), 1);        /* the 60-day warning */
+    assert_int_equal(scan(f, expiry - 59 * DAY + 3600), 0); /* the next scan: already sent */
+    assert_int_equal(scan(f, expiry - 31 * DAY), 0);
+    assert_int_equal(scan(f, expiry - 29 * DAY), 1);        /* the 30-day warning */
+    assert_int_equal(scan(f, expiry - 28 * DAY), 0);
+    assert_int_equal(outbox(f, "programme_expiring", "lea@example.org"), 2);
+    assert_int_equal(outbox(f, "programme_expiring", "mona@example.org"), 0);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM mail_outbox WHERE template = 'programme_expiring' AND data LIKE "
+                              "'%\"days\":30%' AND ?1 > 0", 1),
+                     1);
+
+    /* Renewed: the window opened, lea completes the course again, the expiry moves a year on. */
+    int renewed = -1;
+    time_set_fake(expiry - 20 * DAY);
+    assert_int_equal(certifications_renew(f->db, f->a, time_now(), &renewed, &p), LE_OK);
+    assert_int_equal(renewed, 1);
+    int64_t lea = count(f, "SELECT id FROM users WHERE username = 'lea' AND ?1 > 0", 1);
+    assert_int_equal(activity_complete(f->db, page, lea, "viewed", &p), LE_OK);
+    int64_t next = expires_at(f);
+    assert_int_equal(next, expiry + 365 * DAY);
+    assert_int_equal(scan(f, expiry - 19 * DAY), 0);        /* the new expiry is far off */
+    assert_int_equal(scan(f, next - 59 * DAY), 1);          /* the new expiry warns again */
+    assert_int_equal(scan(f, next - 59 * DAY), 0);
+    assert_int_equal(outbox(f, "programme_expiring", "lea@example.org"), 3);
+
+    /* lea leaves the assigned group: no warning more, and none after the expiry either. */
+    assert_int_equal(db_run(f->db, "UPDATE programme_assignments SET ended_at = ?1", "i", next - 40 * DAY), LE_OK);
+    assert_int_equal(scan(f, next - 29 * DAY), 0);
+    assert_int_equal(db_run(f->db, "UPDATE programme_assignments SET ended_at = NULL", ""), LE_OK);
+    assert_int_equal(scan(f, next + DAY), 0);
+    assert_int_equal(outbox(f, "programme_expiring", "lea@example.org"), 3);
+}
+
 static void test_settings_refuse_bad_input(void **state)
 {
     struct fx *f = *state;
@@ -261,6 +333,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ended_and_completed_get_nothing, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_settings_refuse_bad_input, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_due_after_start_date, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_expiry_warnings_once_each, setup_any, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
