@@ -2,25 +2,32 @@
 // certification valid for 365 days with a renewal window of 30 days on its page, with a short
 // refresher as the renewal path, and assigns it to a job role; a learner in that role completes
 // it (through the API: course completion is another test's subject) and is certified on My plan;
-// eleven months and more later the renewal is open on My plan and the manager sees it expiring
+// eleven months and more later the renewal is open on My plan, the learner has received one
+// expiry warning in the SMTP sink (not two after a second scan) and the manager sees it expiring
 // on the team plan; past the expiry it shows as expired, with the earlier completion in the
 // learner's history. Courses and people are set up through the API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, adminToken, createUser, signIn, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { startServer, api, adminToken, createUser, signIn, poll, ADMIN_PASSWORD } from '../lib/server.mjs';
 import { caller, courseWithPage } from '../lib/courses.mjs';
 import { launchBrowser, newPage, submit, pathOf, signInUI, mainNav, expectClean } from '../lib/browser.mjs';
-import { advanceClock, runRenewalScan } from '../lib/clock.mjs';
+import { advanceClock, runRenewalScan, runReminderScan } from '../lib/clock.mjs';
+import { startSmtpSink } from '../lib/smtp.mjs';
 
 const PW = 'Amber-Falcon-Ridge-24';
 let server;
+let sink;
 let browser;
 let page;
 
 before(async () => {
+  sink = await startSmtpSink();
   server = await startServer();
   const admin = await adminToken(server);
   const call = caller(server, admin);
+  await call('PATCH', '/api/v1/settings/mail', {
+    smtp_host: '127.0.0.1', smtp_port: sink.port, smtp_tls: 'none', from_address: 'training@example.com', site_url: server.url,
+  });
   page = await courseWithPage(server, admin, 'ELEC-1', 'Electrical safety');
   await courseWithPage(server, admin, 'ELEC-R', 'Electrical refresher');
   const role = (await call('POST', '/api/v1/job-roles', { name: 'Electrician' })).job_role.id;
@@ -32,7 +39,17 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close();
   if (server) await server.stop();
+  if (sink) await sink.stop();
 });
+
+const isExpiryWarning = (m) => (m.to || '').includes('liam@example.com') && (m.subject || '').startsWith('Certification expiring');
+
+/** Waits until the outbox has sent everything queued (asked with a fresh token: the clock moved). */
+async function outboxEmptied() {
+  const token = await signIn(server, 'admin', ADMIN_PASSWORD);
+  await poll(async () => (await api(server, 'GET', '/api/v1/mail/outbox?state=queued', { token })).json.items.length === 0,
+    { timeoutMs: 20000, intervalMs: 200, what: 'the outbox emptied' });
+}
 
 /** A fresh page signed in as username: after the clock moves, earlier sessions may have ended. */
 async function signedIn(username, password = PW) {
@@ -95,6 +112,13 @@ test('a certification built on its page renews after eleven months and expires, 
   await runRenewalScan(server);
   learner = await signedIn('liam');
   assert.match(await planItem(learner), /Renewal open[\s\S]*expires[\s\S]*Next: Electrical refresher/);
+  // 25 days before the expiry: one warning (the 30-day one), and a second scan sends nothing.
+  await runReminderScan(server);
+  const warning = await sink.waitFor(isExpiryWarning, { what: 'the expiry warning to liam' });
+  assert.match(warning.text, /Electrical certification \(ELEC\)[\s\S]*Expires: \d{4}-\d{2}-\d{2}[\s\S]*\/plan/);
+  await runReminderScan(server);
+  await outboxEmptied();
+  assert.equal(sink.messages().filter(isExpiryWarning).length, 1);
   const manager = await signedIn('mia');
   await manager.goto(`${server.url}/team/plan`);
   const row = manager.locator('#team-plan tbody tr');

@@ -1,6 +1,6 @@
 // The test clock (src/core/clock.c): `lectern clock` moves "now" for a server's data directory
-// (test builds only); the server reads it within a second. And the certification renewal scan,
-// run now on the server's workers through the job queue.
+// (test builds only); the server reads it within a second. And the certification renewal scan
+// and the reminder scan, run now on the server's workers through the job queue.
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { lecternBin, poll } from './server.mjs';
@@ -18,11 +18,21 @@ export async function advanceClock(server, span) {
   await new Promise((resolve) => setTimeout(resolve, 1100)); // the server reads the file at most once a second
 }
 
-/** Runs the certification renewal scan now and waits until its job is done; returns its result. */
-export async function runRenewalScan(server) {
-  const id = /queued job (\d+)/.exec(lectern(server, ['jobs', 'enqueue', 'certifications.renew']))[1];
+/** Runs the job of this kind now on the server's workers and waits until it is done; returns the job. */
+async function runJobNow(server, kind) {
+  const id = /queued job (\d+)/.exec(lectern(server, ['jobs', 'enqueue', kind]))[1];
   return poll(() => {
     const job = JSON.parse(lectern(server, ['jobs', 'show', id, '--json']));
     return job.state === 'done' ? job : null;
-  }, { timeoutMs: 20000, intervalMs: 200, what: `renewal job ${id} done` });
+  }, { timeoutMs: 20000, intervalMs: 200, what: `${kind} job ${id} done` });
+}
+
+/** Runs the certification renewal scan now and waits until its job is done; returns its result. */
+export function runRenewalScan(server) {
+  return runJobNow(server, 'certifications.renew');
+}
+
+/** Runs the programmes' reminder scan (due dates and expiry warnings) now; returns its job. */
+export function runReminderScan(server) {
+  return runJobNow(server, 'schedules.reminders');
 }
