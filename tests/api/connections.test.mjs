@@ -45,7 +45,7 @@ async function flood(server, from, n) {
     // A busy machine may take a while to run the server's accept loop over a whole batch.
     const open = () => sockets.filter((s) => !s.closedByServer).length;
     await poll(() => open() <= PER_IP,
-      { timeoutMs: 60000, what: `connections beyond the per-address limit closed (after ${sockets.length} opened, ${open()} still open)` });
+      { timeoutMs: 60000, what: `connections beyond the per-address limit closed (after ${sockets.length} opened; ${open()} were open when the wait began)` });
   }
   return sockets;
 }
