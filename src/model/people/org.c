@@ -963,8 +963,9 @@ lerr user_org_update(struct db *db, struct arena *a, int64_t user_id, const stru
         audit_append(db, actor_id, "user.update", arena_sprintf(a, "user:%lld", (long long)user_id), d))
         e = model_db_problem(p);
     /* Enrolment rules follow people as they move between departments and job roles (and due
-     * dates counted from the start date follow it). */
-    if (!e && (dept != u.department_id || role != u.job_role_id || start_changed))
+     * dates counted from the start date follow it; programmes assigned to a manager's reporting
+     * line follow a new manager). */
+    if (!e && (dept != u.department_id || role != u.job_role_id || manager != u.manager_id || start_changed))
         e = people_moved(db, user_id, p);
     json_decref(d);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);

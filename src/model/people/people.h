@@ -568,7 +568,8 @@ json_t *import_options_to_json(const struct import_options *o);
  * A domain above people that keeps something in step with departments, job roles and
  * suspension (course enrolment rules; later programme assignments) registers a function at
  * start (model_init). people_moved calls each, in registration order and in the caller's
- * transaction, after a person is suspended, reactivated or moved (user_id), or after a bulk
+ * transaction, after a person is suspended, reactivated, moved or given another manager
+ * (user_id), or after a bulk
  * upload (user_id 0: anyone may have changed). p may be NULL. */
 typedef lerr (*people_moved_fn)(struct db *db, int64_t user_id, struct problem *p);
 void people_on_moved(people_moved_fn fn);

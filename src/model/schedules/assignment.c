@@ -1,19 +1,25 @@
-/* Assigning programmes: rules (a person, a department's subtree, a job role, everyone) kept in
+/* Assigning programmes: rules (a person, a department's subtree, a job role, a manager's
+ * reporting line, everyone) kept in
  * step with the organisation like the courses' enrolment rules, and each assignment advanced:
  * the person enrolled in the courses of the sets open to them, the programme completed when
  * every set is. People who leave keep their assignment row, marked ended, and their courses. */
 #include <string.h>
 #include "internal.h"
 
-/* Which people a programme's rules match; "u" is the person and "r" the rule. */
+/* Which people a programme's rules match; "u" is the person and "r" the rule. A team rule's
+ * user_id is the manager: "team" walks down the reporting lines (UNION, so even a loop the
+ * people domain failed to refuse ends). */
 #define RULE_SUBTREE                                                                                        \
     "WITH RECURSIVE sub(rule_id, dept_id) AS (SELECT r.id, r.department_id FROM programme_rules r WHERE "   \
     "r.kind = 'department' UNION ALL SELECT sub.rule_id, d.id FROM departments d JOIN sub ON d.parent_id = " \
-    "sub.dept_id) "
+    "sub.dept_id), team(rule_id, member_id) AS (SELECT r.id, m.id FROM programme_rules r JOIN users m ON "    \
+    "m.manager_id = r.user_id WHERE r.kind = 'team' UNION SELECT team.rule_id, m.id FROM users m JOIN team "  \
+    "ON m.manager_id = team.member_id) "
 #define RULE_MATCHES                                                                                        \
     "u.status = 'active' AND u.deleted_at IS NULL AND (r.kind = 'everyone' OR (r.kind = 'user' AND u.id = "   \
     "r.user_id) OR (r.kind = 'job_role' AND u.job_role_id = r.job_role_id) OR (r.kind = 'department' AND "    \
-    "u.department_id IN (SELECT dept_id FROM sub WHERE sub.rule_id = r.id)))"
+    "u.department_id IN (SELECT dept_id FROM sub WHERE sub.rule_id = r.id)) OR (r.kind = 'team' AND u.id IN " \
+    "(SELECT member_id FROM team WHERE team.rule_id = r.id)))"
 
 lerr programme_rules_sync(struct db *db, int64_t programme_id, int64_t user_id, struct problem *p)
 {
@@ -132,6 +138,17 @@ static lerr rule_check(struct db *db, struct arena *a, const struct programme_ru
         return problem_set(p, LE_INVALID, "username", "There is no user '%s'; check the username.",
                            in->username ? in->username : "");
     }
+    if (str_eq(kind, "team")) {
+        struct user u;
+        const char *manager = in->manager ? in->manager : "";
+        if (*manager && user_get_by_username(db, a, manager, &u, p) == LE_OK) {
+            *user_id = u.id;
+            return LE_OK;
+        }
+        return *manager ? problem_set(p, LE_INVALID, "manager", "There is no user '%s' to be the manager; choose one "
+                                                                "from the list.", manager)
+                        : problem_set(p, LE_INVALID, "manager", "Choose the manager whose reporting line the programme is for.");
+    }
     if (str_eq(kind, "department"))
         return db_query_int(db, &x, "SELECT id FROM departments WHERE id = ?1", "i", in->department_id)
                    ? problem_set(p, LE_INVALID, "department_id", "Choose the department whose people the programme is for.")
@@ -141,7 +158,8 @@ static lerr rule_check(struct db *db, struct arena *a, const struct programme_ru
                    ? problem_set(p, LE_INVALID, "job_role_id", "Choose the job role whose people the programme is for.")
                    : LE_OK;
     if (str_eq(kind, "everyone")) return LE_OK;
-    return problem_set(p, LE_INVALID, "kind", "Choose whom to assign it to: a person, a department, a job role or everyone.");
+    return problem_set(p, LE_INVALID, "kind", "Choose whom to assign it to: a person, a department, a job role, a manager's reporting line or "
+                       "everyone.");
 }
 
 static lerr rule_insert(struct db *db, int64_t programme_id, const struct programme_rule_input *in, int64_t user_id,
@@ -154,13 +172,22 @@ static lerr rule_insert(struct db *db, int64_t programme_id, const struct progra
                           "= ?3 AND COALESCE(department_id, 0) = ?4 AND COALESCE(job_role_id, 0) = ?5",
                           "isiii", programme_id, in->kind, user_id, dept, role);
     if (q == LE_OK)
-        return problem_set(p, LE_CONFLICT, str_eq(in->kind, "user") ? "username" : "kind",
+        return problem_set(p, LE_CONFLICT, str_eq(in->kind, "user") ? "username" : str_eq(in->kind, "team") ? "manager" : "kind",
                            "The programme is already assigned to them.");
     if (q != LE_NOTFOUND) return model_db_problem(p);
     return db_run(db,
                   "INSERT INTO programme_rules (programme_id, kind, user_id, department_id, job_role_id, created_at, "
                   "created_by) VALUES (?1, ?2, NULLIF(?3, 0), NULLIF(?4, 0), NULLIF(?5, 0), ?6, ?7)",
                   "isiiiii", programme_id, in->kind, user_id, dept, role, time_now(), actor_id)
+               ? model_db_problem(p)
+               : LE_OK;
+}
+
+/* Live assignments of the programme: how many people it is assigned to now. */
+static lerr live_count(struct db *db, int64_t programme_id, int64_t *n, struct problem *p)
+{
+    return db_query_int(db, n, "SELECT COUNT(*) FROM programme_assignments WHERE programme_id = ?1 AND ended_at IS NULL",
+                        "i", programme_id)
                ? model_db_problem(p)
                : LE_OK;
 }
@@ -179,15 +206,14 @@ lerr programme_assign(struct db *db, struct arena *a, int64_t programme_id, cons
     if (!e && archived)
         e = problem_set(p, LE_CONFLICT, "kind", "The programme '%s' is archived; make it active to assign it.", code);
     if (!e) e = rule_check(db, a, in, &user_id, p);
-    const char *count = "SELECT COUNT(*) FROM programme_assignments WHERE programme_id = ?1 AND ended_at IS NULL";
-    if (!e && db_query_int(db, &before, count, "i", programme_id)) e = model_db_problem(p);
+    if (!e) e = live_count(db, programme_id, &before, p);
     if (!e) e = rule_insert(db, programme_id, in, user_id, actor_id, p);
     if (!e) e = programme_rules_sync(db, programme_id, 0, p);
-    if (!e && db_query_int(db, &after, count, "i", programme_id)) e = model_db_problem(p);
+    if (!e) e = live_count(db, programme_id, &after, p);
     if (!e)
         e = schedules_audit(db, a, actor_id, "programme.assign", code,
-                            json_pack("{s:s, s:s?, s:I, s:I, s:I}", "kind", in->kind, "username", in->username,
-                                      "department_id", (json_int_t)in->department_id, "job_role_id",
+                            json_pack("{s:s, s:s?, s:s?, s:I, s:I, s:I}", "kind", in->kind, "username", in->username,
+                                      "manager", str_eq(in->kind, "team") ? in->manager : NULL, "department_id", (json_int_t)in->department_id, "job_role_id",
                                       (json_int_t)in->job_role_id, "added", (json_int_t)(after - before)),
                             p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
@@ -200,22 +226,54 @@ json_t *programme_rules_json(struct db *db, struct arena *a, int64_t programme_i
     json_t *list = json_array();
     struct db_stmt *st = db_query(db,
                                   "SELECT r.id, r.kind, COALESCE(u.username, ''), COALESCE(d.name, ''), COALESCE(j.name, "
-                                  "'') FROM programme_rules r LEFT JOIN users u ON u.id = r.user_id LEFT JOIN departments "
-                                  "d ON d.id = r.department_id LEFT JOIN job_roles j ON j.id = r.job_role_id WHERE "
-                                  "r.programme_id = ?1 ORDER BY r.id",
+                                  "''), COALESCE(u.first_name || ' ' || u.last_name, '') FROM programme_rules r LEFT JOIN "
+                                  "users u ON u.id = r.user_id LEFT JOIN departments d ON d.id = r.department_id LEFT "
+                                  "JOIN job_roles j ON j.id = r.job_role_id WHERE r.programme_id = ?1 ORDER BY r.id",
                                   "i", programme_id);
     while (db_step(st) == DB_ROW) {
         const char *kind = db_col_text(st, 1);
-        const char *who = str_eq(kind, "user") ? db_col_text(st, 2)
+        /* A manager is named as people know them, with the username that tells two apart. */
+        const char *who = str_eq(kind, "user")         ? db_col_text(st, 2)
+                          : str_eq(kind, "team")       ? arena_sprintf(a, "%s (%s)", db_col_text(st, 5), db_col_text(st, 2))
                           : str_eq(kind, "department") ? db_col_text(st, 3)
                           : str_eq(kind, "job_role")   ? db_col_text(st, 4)
                                                        : "";
-        json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "kind", kind,
-                                              "who", who));
+        json_t *rule = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "kind", kind, "who", who);
+        if (str_eq(kind, "team")) json_object_set_new(rule, "manager", json_string(db_col_text(st, 2)));
+        json_array_append_new(list, rule);
     }
     db_done(st);
-    (void)a;
     return list;
+}
+
+lerr programme_rule_delete(struct db *db, struct arena *a, int64_t programme_id, int64_t rule_id, bool dry_run,
+                           int64_t actor_id, int64_t *ended_out, struct problem *p)
+{
+    int64_t before = 0, after = 0, x;
+    lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
+    if (e) return e;
+    const char *code = NULL;
+    struct db_stmt *st = db_query(db, "SELECT code FROM programmes WHERE id = ?1", "i", programme_id);
+    if (db_step(st) == DB_ROW) code = arena_strdup(a, db_col_text(st, 0));
+    db_done(st);
+    if (!code || db_query_int(db, &x, "SELECT id FROM programme_rules WHERE id = ?1 AND programme_id = ?2", "ii", rule_id,
+                              programme_id))
+        e = problem_set(p, LE_NOTFOUND, "id", "This assignment rule no longer exists; open the programme again.");
+    if (!e) e = live_count(db, programme_id, &before, p);
+    if (!e && db_run(db, "DELETE FROM programme_rules WHERE id = ?1", "i", rule_id)) e = model_db_problem(p);
+    /* The sync ends the assignments no other rule holds: the same code as someone moving away. */
+    if (!e) e = programme_rules_sync(db, programme_id, 0, p);
+    if (!e) e = live_count(db, programme_id, &after, p);
+    if (!e && !dry_run)
+        e = schedules_audit(db, a, actor_id, "programme.unassign", code,
+                            json_pack("{s:I, s:I}", "rule_id", (json_int_t)rule_id, "ended", (json_int_t)(before - after)), p);
+    if (ended_out) *ended_out = e ? 0 : before - after;
+    /* A dry run is the same change rolled back, so its count is the real one's. */
+    if (dry_run || e) {
+        db_tx_end(db, e ? e : LE_CONFLICT);
+        return e;
+    }
+    return db_tx_end(db, LE_OK) ? model_db_problem(p) : LE_OK;
 }
 
 json_t *programme_assignments_json(struct db *db, struct arena *a, int64_t programme_id, const char *state)

@@ -125,11 +125,13 @@ json_t *programmes_json(struct db *db, struct arena *a);
 json_t *programme_course_choices(struct db *db);
 
 /* ---- Assignments (assignment.c) ---- */
-/* kind "user" (username), "department" (its whole subtree), "job_role" or "everyone".
- * Assigning enrols the people it matches in the courses of the sets open to them. Audited. */
+/* kind "user" (username), "department" (its whole subtree), "job_role", "team" (everyone below
+ * the manager, direct and indirect) or "everyone". Assigning enrols the people it matches in
+ * the courses of the sets open to them. Audited. */
 struct programme_rule_input {
     const char *kind;
     const char *username;
+    const char *manager;          /* a team's manager, by username */
     int64_t department_id, job_role_id;
 };
 lerr programme_assign(struct db *db, struct arena *a, int64_t programme_id, const struct programme_rule_input *in,
@@ -141,7 +143,13 @@ lerr programme_rules_sync(struct db *db, int64_t programme_id, int64_t user_id, 
 /* Looks again at user_id's assignments that hold course_id: enrols them in sets that opened
  * and records the programme's completion. */
 lerr programme_course_completed(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
-/* The programme's rules: [{id, kind, username | department | job_role}]. */
+/* Removes a rule: the people no other rule holds leave the programme (their assignment ended,
+ * history kept, reminders stopped). dry_run does the same and rolls it back, so *ended_out
+ * says how many people it would affect. Audited (programme.unassign). */
+lerr programme_rule_delete(struct db *db, struct arena *a, int64_t programme_id, int64_t rule_id, bool dry_run,
+                           int64_t actor_id, int64_t *ended_out, struct problem *p);
+/* The programme's rules: [{id, kind, who, manager?}]; who is the username, the department, the
+ * job role or the manager's name and username. */
 json_t *programme_rules_json(struct db *db, struct arena *a, int64_t programme_id);
 /* The programme's live assignments, by name: [{username, name, state, due, assigned_at,
  * completed_at, done, required}]; state NULL = any. */

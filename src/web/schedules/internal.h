@@ -23,6 +23,26 @@ void web_certification_choices(struct request *req, json_t *model);
 /* A score in words ("87%") on each archived completion of a page's history. */
 void web_history_labels(struct request *req, json_t *history);
 
+/* The programme the path names ("code"); false with a 404 answered when there is none. */
+bool web_find_programme(struct request *req, struct response *res, int64_t *id);
+/* A rule's kind in words ("A manager's reporting line"). */
+const char *web_rule_kind_label(struct request *req, const char *kind);
+
+/* A confirm step before a change that affects people (rules.c): what it is, how many people,
+ * what happens to them, and a button that sends the same request again with confirm=true. */
+struct programme_confirm {
+    const char *heading_key, *consequence_key, *button_key;   /* translation keys */
+    const char *what;             /* the thing changed, in words */
+    int64_t affected;             /* how many people */
+    const char *due;              /* a due date that has passed (YYYY-MM-DD), or NULL */
+    const char *action;           /* where the button posts */
+    const struct {
+        const char *name, *value;
+    } *fields;                    /* what the request sent, sent again */
+    int n_fields;
+};
+void web_programme_confirm(struct request *req, struct response *res, const struct programme_confirm *c);
+
 void h_programmes_list(struct request *req, struct response *res);
 void h_programme_create(struct request *req, struct response *res);
 void h_programme_show(struct request *req, struct response *res);
@@ -30,6 +50,8 @@ void h_programme_update(struct request *req, struct response *res);
 void h_programme_set_add(struct request *req, struct response *res);
 void h_programme_set_delete(struct request *req, struct response *res);
 void h_programme_assign(struct request *req, struct response *res);
+void h_programme_rule_confirm(struct request *req, struct response *res);
+void h_programme_rule_delete(struct request *req, struct response *res);
 void h_programme_assignments(struct request *req, struct response *res);
 void h_programme_assignments_csv(struct request *req, struct response *res);
 void h_programme_extend(struct request *req, struct response *res);

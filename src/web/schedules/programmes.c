@@ -6,8 +6,7 @@
 #include "internal.h"
 #include "../people/people.h"
 
-/* The programme the path names; false with a 404 answered when there is none. */
-static bool find_programme(struct request *req, struct response *res, int64_t *id)
+bool web_find_programme(struct request *req, struct response *res, int64_t *id)
 {
     struct problem p = {0};
     if (programme_id_by_code(req->db, req_param(req, "code"), id, &p) == LE_OK) return true;
@@ -99,6 +98,12 @@ static void programme_from_form(struct request *req, struct programme_input *in)
     web_certification_from_form(req, in);
 }
 
+/* words: programmes.kind_{user,department,job_role,team,everyone} */
+const char *web_rule_kind_label(struct request *req, const char *kind)
+{
+    return T(req, arena_sprintf(req->arena, "programmes.kind_%s", kind ? kind : ""));
+}
+
 /* words: programmes.status_{draft,active,archived} */
 static const char *status_label(struct request *req, json_t *j)
 {
@@ -155,15 +160,13 @@ static void programme_page_words(struct request *req, json_t *model)
         json_t *require = json_object_get(x, "require");
         if (json_is_integer(require)) json_object_set(x, "require_any", require);
     }
-    /* words: programmes.kind_{user,department,job_role,everyone} */
-    static const char *const kinds[] = {"job_role", "department", "user", "everyone"};
+    static const char *const kinds[] = {"job_role", "department", "team", "user", "everyone"};
     json_array_foreach(json_object_get(model, "rules"), i, x) json_object_set_new(
-        x, "kind_label",
-        json_string(T(req, arena_sprintf(req->arena, "programmes.kind_%s", json_string_value(json_object_get(x, "kind"))))));
+        x, "kind_label", json_string(web_rule_kind_label(req, json_string_value(json_object_get(x, "kind")))));
     json_t *kind_options = json_array(), *status_options = json_array();
-    for (i = 0; i < 4; i++)
-        json_array_append_new(kind_options, json_pack("{s:s, s:s}", "value", kinds[i], "label",
-                                                      T(req, arena_sprintf(req->arena, "programmes.kind_%s", kinds[i]))));
+    for (i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        json_array_append_new(kind_options,
+                              json_pack("{s:s, s:s}", "value", kinds[i], "label", web_rule_kind_label(req, kinds[i])));
     static const char *const statuses[] = {"draft", "active", "archived"};
     const char *status = json_string_value(json_object_get(programme, "status"));
     for (i = 0; i < 3; i++)
@@ -173,6 +176,22 @@ static void programme_page_words(struct request *req, json_t *model)
                                         str_eq(status, statuses[i])));
     json_object_set_new(model, "kinds", kind_options);
     json_object_set_new(model, "statuses", status_options);
+}
+
+/* The managers a reporting line may be assigned by, by name, so nobody copies a username. */
+static void web_manager_choices(struct request *req, json_t *model)
+{
+    struct user_filter mf = {.role = ROLE_MANAGER, .status = "active", .sort = "name"};
+    struct user *managers;
+    int n = 0, total = 0;
+    json_t *list = json_array();
+    if (user_list_filtered(req->db, req->arena, req->user->id, req->user->roles, &mf, 1, 200, &managers, &n, &total))
+        n = 0;
+    for (int i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s}", "username", managers[i].username, "name",
+                                              arena_sprintf(req->arena, "%s %s", managers[i].first_name,
+                                                            managers[i].last_name)));
+    json_object_set_new(model, "managers", list);
 }
 
 /* The page's choices and words: courses for a new set, the organisation for an assignment,
@@ -197,6 +216,7 @@ static void programme_page(struct request *req, struct response *res, int64_t id
                                                   req_param(req, "code"), chosen && *chosen ? "?state=" : "",
                                                   chosen && *chosen ? web_query_value(req->arena, chosen) : "")));
     web_org_choices(req, res->model);
+    web_manager_choices(req, res->model);
     web_certification_choices(req, res->model);
     res->template = "schedules/programme";
 }
@@ -218,7 +238,7 @@ static json_t *assignments_asked(struct request *req, struct response *res, int6
 void h_programme_show(struct request *req, struct response *res)
 {
     int64_t id;
-    if (!find_programme(req, res, &id)) return;
+    if (!web_find_programme(req, res, &id)) return;
     json_t *programme = programme_json(req->db, req->arena, id);
     json_t *assignments = req->is_api ? NULL : assignments_asked(req, res, id);
     if (!programme || (!req->is_api && !assignments)) {
@@ -237,7 +257,7 @@ void h_programme_show(struct request *req, struct response *res)
 void h_programme_update(struct request *req, struct response *res)
 {
     int64_t id;
-    if (!find_programme(req, res, &id)) return;
+    if (!web_find_programme(req, res, &id)) return;
     struct programme_input in = PROGRAMME_INPUT_INIT;
     programme_from_form(req, &in);
     struct problem p = {0};
@@ -251,7 +271,7 @@ void h_programme_update(struct request *req, struct response *res)
 void h_programme_set_add(struct request *req, struct response *res)
 {
     int64_t id;
-    if (!find_programme(req, res, &id)) return;
+    if (!web_find_programme(req, res, &id)) return;
     struct programme_set_input in = {.courses = req_param(req, "courses"),
                                      .require_n = require_parse(req_param(req, "require")),
                                      .after_previous = req_param_bool(req, "after_previous"),
@@ -269,7 +289,7 @@ void h_programme_set_add(struct request *req, struct response *res)
 void h_programme_set_delete(struct request *req, struct response *res)
 {
     int64_t id;
-    if (!find_programme(req, res, &id)) return;
+    if (!web_find_programme(req, res, &id)) return;
     struct problem p = {0};
     if (programme_set_delete(req->db, req->arena, id, req_param_int(req, "id", 0), req->user->id, &p)) {
         web_fail(res, &p);
@@ -284,6 +304,7 @@ static const char *assign_kind(struct request *req)
     const char *kind = req_param(req, "kind");
     if (kind && *kind) return kind;
     if (req_param(req, "username")) return "user";
+    if (req_param(req, "manager")) return "team";
     if (req_has_param(req, "department_id")) return "department";
     if (req_has_param(req, "job_role_id")) return "job_role";
     if (req_param_bool(req, "everyone")) return "everyone";
@@ -293,8 +314,9 @@ static const char *assign_kind(struct request *req)
 void h_programme_assign(struct request *req, struct response *res)
 {
     int64_t id, added = 0;
-    if (!find_programme(req, res, &id)) return;
+    if (!web_find_programme(req, res, &id)) return;
     struct programme_rule_input in = {.kind = assign_kind(req), .username = req_param(req, "username"),
+                                      .manager = req_param(req, "manager"),
                                       .department_id = req_param_int(req, "department_id", 0),
                                       .job_role_id = req_param_int(req, "job_role_id", 0)};
     struct problem p = {0};
@@ -312,7 +334,7 @@ void h_programme_assign(struct request *req, struct response *res)
 static json_t *programme_assignments_asked(struct request *req, struct response *res)
 {
     int64_t id;
-    return find_programme(req, res, &id) ? assignments_asked(req, res, id) : NULL;
+    return web_find_programme(req, res, &id) ? assignments_asked(req, res, id) : NULL;
 }
 
 void h_programme_assignments(struct request *req, struct response *res)
@@ -335,7 +357,7 @@ void h_programme_assignments_csv(struct request *req, struct response *res)
 void h_programme_extend(struct request *req, struct response *res)
 {
     int64_t id;
-    if (!find_programme(req, res, &id)) return;
+    if (!web_find_programme(req, res, &id)) return;
     struct problem p = {0};
     if (programme_extend(req->db, req->arena, id, req_param(req, "username"), req_param(req, "due"),
                          req_param(req, "reason"), req->user->id, req->user->roles, &p)) {

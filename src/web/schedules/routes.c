@@ -29,7 +29,16 @@ static const struct param_spec p_assign[] = {
     {"username", P_USERNAME, 0, 0, 100},
     {"department_id", P_INT, 0, 0, 0},
     {"job_role_id", P_INT, 0, 0, 0},
+    {"manager", P_USERNAME, 0, 0, 100},
     {"everyone", P_BOOL, 0, 0, 0},
+    {"confirm", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
+static const struct param_spec p_rule[] = {
+    {"code", P_STR, PARAM_REQUIRED, 1, 100},
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"dry_run", P_BOOL, 0, 0, 0},
+    {"confirm", P_BOOL, 0, 0, 0},
     PARAMS_END,
 };
 static const struct param_spec p_extend[] = {
@@ -60,6 +69,8 @@ static const struct route routes[] = {
     {"POST", P "/sets", h_programme_set_add, CAP_PROGRAMMES_MANAGE, p_set, 0},
     {"POST", P "/sets/{id:int}/delete", h_programme_set_delete, CAP_PROGRAMMES_MANAGE, p_set, 0},
     {"POST", P "/assignments", h_programme_assign, CAP_PROGRAMMES_MANAGE, p_assign, 0},
+    {"GET", P "/rules/{id:int}/delete", h_programme_rule_confirm, CAP_PROGRAMMES_MANAGE, p_rule, 0},
+    {"POST", P "/rules/{id:int}/delete", h_programme_rule_delete, CAP_PROGRAMMES_MANAGE, p_rule, 0},
     {"GET", P "/assignments.csv", h_programme_assignments_csv, CAP_PROGRAMMES_MANAGE, p_programme, 0},
     {"POST", P "/reminders", h_programme_reminders_update, CAP_PROGRAMMES_MANAGE, p_reminders, 0},
     {"GET", "/plan", h_my_plan, CAP_SIGNED_IN, p_none, 0},
@@ -71,6 +82,7 @@ static const struct route routes[] = {
     {"GET", A, h_programme_show, CAP_PROGRAMMES_MANAGE, p_programme, 0},
     {"GET", A "/assignments", h_programme_assignments, CAP_PROGRAMMES_MANAGE, p_programme, 0},
     {"POST", A "/assignments", h_programme_assign, CAP_PROGRAMMES_MANAGE, p_assign, 0},
+    {"DELETE", A "/rules/{id:int}", h_programme_rule_delete, CAP_PROGRAMMES_MANAGE, p_rule, 0},
     {"POST", A "/assignments/{username:name}/extension", h_programme_extend, CAP_USERS_VIEW, p_extend, 0},
     {"POST", A "/reminders", h_programme_reminders_update, CAP_PROGRAMMES_MANAGE, p_reminders, 0},
     {"GET", "/api/v1/me/plan", h_my_plan, CAP_SIGNED_IN, p_none, 0},

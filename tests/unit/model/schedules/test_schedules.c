@@ -134,6 +134,76 @@ static void test_assignment_follows_and_completes(void **state)
     json_decref(list);
 }
 
+static int64_t person(struct fx *f, const char *username)
+{
+    struct problem p = {0};
+    int64_t id;
+    struct user_input u = {.username = username, .first_name = username, .last_name = "Person", .roles = "learner"};
+    assert_int_equal(user_create(f->db, f->a, &u, PW, false, 0, &id, NULL, &p), LE_OK);
+    return id;
+}
+
+static void set_manager(struct fx *f, int64_t user, const char *manager)
+{
+    struct problem p = {0};
+    struct user_org_input o = {.department_id = -1, .job_role_id = -1, .manager = manager};
+    assert_int_equal(user_org_update(f->db, f->a, user, &o, f->admin, &p), LE_OK);
+}
+
+static int64_t live(struct fx *f, int64_t prog)
+{
+    return count(f, "SELECT COUNT(*) FROM programme_assignments WHERE programme_id = ?1 AND ended_at IS NULL", prog);
+}
+
+/* A manager's reporting line: direct and indirect reports; a person given another manager
+ * takes the people below them along; removing the rule (counted first by a dry run) ends only
+ * the assignments no other rule holds, keeping the rows. */
+static void test_team_rule_follows_the_line(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    int64_t c1, page1, prog, added = -1, ended = -1;
+    make_course(f, "TM-1", &c1, &page1);
+    person(f, "boss");
+    person(f, "other");
+    int64_t mid = person(f, "mid"), ann = person(f, "ann");
+    set_manager(f, mid, "boss");
+    set_manager(f, ann, "mid");
+    struct programme_set_input sets[] = {{.courses = "TM-1"}};
+    struct programme_input in = PROGRAMME_INPUT_INIT;
+    in.code = "TM";
+    in.title = "Team";
+    in.sets = sets;
+    in.n_sets = 1;
+    assert_int_equal(programme_create(f->db, f->a, &in, f->admin, &prog, &p), LE_OK);
+    struct programme_rule_input team = {.kind = "team", .manager = "boss"};
+    assert_int_equal(programme_assign(f->db, f->a, prog, &team, f->admin, &added, &p), LE_OK);
+    assert_int_equal(added, 2);
+    assert_true(live_enrolment(f, c1, ann));
+    struct programme_rule_input nobody = {.kind = "team", .manager = "ghost"};
+    assert_int_equal(programme_assign(f->db, f->a, prog, &nobody, f->admin, &added, &p), LE_INVALID);
+    assert_string_equal(p.field, "manager");
+
+    set_manager(f, mid, "other"); /* mid leaves the line, and ann below them with them */
+    assert_int_equal(live(f, prog), 0);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM programme_assignments WHERE programme_id = ?1", prog), 2);
+    set_manager(f, mid, "boss");
+    assert_int_equal(live(f, prog), 2);
+
+    struct programme_rule_input by_name = {.kind = "user", .username = "ann"};
+    assert_int_equal(programme_assign(f->db, f->a, prog, &by_name, f->admin, &added, &p), LE_OK);
+    int64_t rule = count(f, "SELECT id FROM programme_rules WHERE programme_id = ?1 AND kind = 'team'", prog);
+    assert_int_equal(programme_rule_delete(f->db, f->a, prog, rule, true, f->admin, &ended, &p), LE_OK);
+    assert_int_equal(ended, 1); /* mid; ann is assigned by name too */
+    assert_int_equal(live(f, prog), 2);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM programme_rules WHERE programme_id = ?1", prog), 2);
+    assert_int_equal(programme_rule_delete(f->db, f->a, prog, rule, false, f->admin, &ended, &p), LE_OK);
+    assert_int_equal(ended, 1);
+    assert_int_equal(live(f, prog), 1);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM programme_assignments WHERE user_id = ?1 AND ended_at IS NOT NULL", mid), 1);
+    assert_int_equal(programme_rule_delete(f->db, f->a, prog, rule, false, f->admin, &ended, &p), LE_NOTFOUND);
+}
+
 /* A course completed because its last missing required activity was deleted completes the
  * programme too (courses tell of completions made in bulk). */
 static void test_completion_by_deleted_activity(void **state)
@@ -225,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_states),
         cmocka_unit_test_setup_teardown(test_assignment_follows_and_completes, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_completion_by_deleted_activity, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_team_rule_follows_the_line, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_bad_set_writes_nothing, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_extension_moves_later_only, setup_any, teardown),
     };

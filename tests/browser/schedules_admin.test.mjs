@@ -1,0 +1,81 @@
+// In a browser: an administrator assigns a programme to a manager's reporting line, picking
+// the manager by name, sees everyone below the manager assigned, and removes the rule through
+// its confirm step, which says how many people it affects. People and courses are set up
+// through the API: they are other tests' subject.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, api, show, adminToken, createUser, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { launchBrowser, newPage, submit, pathOf, signInUI, expectClean } from '../lib/browser.mjs';
+
+const PW = 'Willow-Copper-Tide-83';
+let server;
+let browser;
+let admin;
+
+async function call(method, path, body) {
+  const r = await api(server, method, path, { token: admin, body });
+  assert.ok(r.status >= 200 && r.status < 300, `${method} ${path}: ${show(r)}`);
+  return r.json;
+}
+
+before(async () => {
+  server = await startServer({ args: ['--job-workers', '0'] });
+  admin = await adminToken(server);
+  for (const [code, title] of [['FLR-1', 'Floor safety'], ['FLR-2', 'Forklifts']])
+    await call('POST', '/api/v1/courses', { code, title, status: 'published' });
+  for (const [username, first, roles] of [['bella', 'Bella', ['manager']], ['ivo', 'Ivo', ['manager']], ['jo', 'Jo', ['learner']]])
+    await createUser(server, { username, email: `${username}@example.com`, first_name: first, last_name: 'Lund', roles, password: PW }, admin);
+  await call('PATCH', '/api/v1/users/ivo/profile', { manager: 'bella' });
+  await call('PATCH', '/api/v1/users/jo/profile', { manager: 'ivo' });
+  browser = await launchBrowser();
+});
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+/** A programme of one set of both courses, built on its pages. */
+async function buildProgramme(page, code, title) {
+  await page.goto(`${server.url}/admin/programmes`);
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await page.getByLabel('Title', { exact: true }).fill(title);
+  await submit(page, () => page.getByRole('button', { name: 'Add programme' }).click());
+  await page.getByLabel('Floor safety (FLR-1)').check();
+  await page.getByLabel('Forklifts (FLR-2)').check();
+  await submit(page, () => page.getByRole('button', { name: 'Add set' }).click());
+  await page.getByText('The course set was added.').waitFor();
+}
+
+test('a reporting line assigned by the manager\'s name, and the rule removed after its confirm step', { timeout: 180000 }, async () => {
+  const page = await newPage(browser, server);
+  await signInUI(page, 'admin', ADMIN_PASSWORD);
+  await buildProgramme(page, 'FLR', 'Floor induction');
+
+  await page.getByLabel('Assign to').selectOption({ label: "A manager's reporting line" });
+  await page.getByLabel('Manager (for their reporting line)').selectOption({ label: 'Bella Lund (bella)' });
+  await submit(page, () => page.getByRole('button', { name: 'Assign', exact: true }).click());
+  await page.getByText('The programme was assigned.').waitFor();
+  assert.match(await page.locator('#rules').innerText(), /A manager's reporting line: Bella Lund \(bella\)/);
+  const rows = page.locator('#assignments tbody tr');
+  assert.equal(await rows.count(), 2);
+  assert.match(await page.locator('#assignments').innerText(), /Ivo Lund[\s\S]*Jo Lund|Jo Lund[\s\S]*Ivo Lund/);
+  await expectClean(page);
+
+  await submit(page, () => page.locator('#rules').getByRole('link', { name: /Remove/ }).click());
+  await page.getByRole('heading', { name: 'Remove an assignment rule', level: 1 }).waitFor();
+  const message = await page.locator('#confirm-message').innerText();
+  assert.match(message, /A manager's reporting line: Bella Lund \(bella\)/);
+  assert.match(message, /People affected: 2/);
+  assert.match(message, /history stay/);
+  await expectClean(page);
+  // Cancelling changes nothing.
+  await submit(page, () => page.getByRole('link', { name: 'Cancel' }).click());
+  assert.equal(pathOf(page), '/admin/programmes/FLR');
+  assert.equal(await rows.count(), 2);
+  await submit(page, () => page.locator('#rules').getByRole('link', { name: /Remove/ }).click());
+  await submit(page, () => page.getByRole('button', { name: 'Remove the rule' }).click());
+  assert.equal(pathOf(page), '/admin/programmes/FLR');
+  await page.getByText('The assignment rule was removed.').waitFor();
+  assert.equal(await page.locator('#rules').count(), 0);
+  await page.getByText('Nobody is assigned in this state.').waitFor();
+});
