@@ -1,6 +1,7 @@
 // In a browser: an administrator assigns a programme to a manager's reporting line, picking
 // the manager by name, sees everyone below the manager assigned, and removes the rule through
-// its confirm step, which says how many people it affects. People and courses are set up
+// its confirm step, which says how many people it affects; and reads the schedule week by week,
+// filtered by programme and job role, with a CSV of what it shows. People and courses are set up
 // through the API: they are other tests' subject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,4 +79,44 @@ test('a reporting line assigned by the manager\'s name, and the rule removed aft
   await page.getByText('The assignment rule was removed.').waitFor();
   assert.equal(await page.locator('#rules').count(), 0);
   await page.getByText('Nobody is assigned in this state.').waitFor();
+});
+
+test('the schedule: due week by week, overdue, filtered by job role, and its CSV', { timeout: 180000 }, async () => {
+  const role = (await call('POST', '/api/v1/job-roles', { name: 'Forklift driver' })).job_role.id;
+  await call('PATCH', '/api/v1/users/jo/profile', { job_role_id: role });
+  const page = await newPage(browser, server);
+  await signInUI(page, 'admin', ADMIN_PASSWORD);
+  await buildProgramme(page, 'FLR-W', 'Forklift week');
+  await page.locator('details summary').click();
+  await page.getByLabel('Due days after assignment').fill('10');
+  await submit(page, () => page.locator('#programme-save').click());
+  await page.getByText('The programme was saved.').waitFor();
+  await page.getByLabel('Assign to').selectOption({ label: 'A job role' });
+  await page.getByLabel('Job role', { exact: true }).selectOption({ label: 'Forklift driver' });
+  await submit(page, () => page.getByRole('button', { name: 'Assign', exact: true }).click());
+  await page.getByText('The programme was assigned.').waitFor();
+
+  await submit(page, () => page.getByRole('link', { name: "This programme's schedule, week by week" }).click());
+  assert.equal(pathOf(page), '/admin/schedule');
+  await page.getByRole('heading', { name: 'Schedule', level: 1 }).waitFor();
+  assert.equal(await page.getByLabel('Programme', { exact: true }).inputValue(), 'FLR-W');
+  const weeks = page.locator('#schedule-weeks-list');
+  assert.match(await weeks.innerText(), /Week 1:[^\n]*\(0\)[\s\S]*Week 2:[^\n]*\(1\)[\s\S]*Jo Lund · Forklift week/);
+  await page.getByText('Nobody is overdue.').waitFor();
+  await expectClean(page);
+
+  // Every programme, only the job role's people, four weeks ahead.
+  await page.getByLabel('Programme', { exact: true }).selectOption({ label: 'Every programme' });
+  await page.getByLabel('Job role', { exact: true }).selectOption({ label: 'Forklift driver' });
+  await page.getByLabel('Weeks ahead').fill('4');
+  await submit(page, () => page.getByRole('button', { name: 'Show' }).click());
+  assert.equal(await page.locator('#schedule-weeks-list h3').count(), 4);
+  assert.match(await weeks.innerText(), /Week 2:[^\n]*\(1\)[\s\S]*Jo Lund/);
+  const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+  assert.equal(href, `/admin/schedule.csv?job_role_id=${role}&weeks=4`);
+  const csv = await page.request.get(`${server.url}${href}`);
+  assert.equal(csv.status(), 200);
+  const lines = (await csv.text()).trim().split('\r\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[1], /^due,2,.*,FLR-W,Forklift week,jo,Jo Lund,/);
 });

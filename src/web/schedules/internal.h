@@ -57,6 +57,8 @@ void h_programme_assignments_csv(struct request *req, struct response *res);
 void h_programme_extend(struct request *req, struct response *res);
 void h_programme_reminders_update(struct request *req, struct response *res);
 void h_my_plan(struct request *req, struct response *res);
+void h_schedule(struct request *req, struct response *res);
+void h_schedule_csv(struct request *req, struct response *res);
 void h_team_plan(struct request *req, struct response *res);
 
 #endif

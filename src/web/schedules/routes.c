@@ -55,6 +55,13 @@ static const struct param_spec p_reminders[] = {
     {"escalate_days", P_INT, 0, 0, 0},
     PARAMS_END,
 };
+static const struct param_spec p_schedule[] = {
+    {"programme", P_STR, 0, 0, 100},
+    {"department_id", P_INT, 0, 0, 0},
+    {"job_role_id", P_INT, 0, 0, 0},
+    {"weeks", P_INT, 0, 0, 0},
+    PARAMS_END,
+};
 static const struct param_spec p_none[] = {
     PARAMS_END,
 };
@@ -73,6 +80,8 @@ static const struct route routes[] = {
     {"POST", P "/rules/{id:int}/delete", h_programme_rule_delete, CAP_PROGRAMMES_MANAGE, p_rule, 0},
     {"GET", P "/assignments.csv", h_programme_assignments_csv, CAP_PROGRAMMES_MANAGE, p_programme, 0},
     {"POST", P "/reminders", h_programme_reminders_update, CAP_PROGRAMMES_MANAGE, p_reminders, 0},
+    {"GET", "/admin/schedule", h_schedule, CAP_PROGRAMMES_MANAGE, p_schedule, 0},
+    {"GET", "/admin/schedule.csv", h_schedule_csv, CAP_PROGRAMMES_MANAGE, p_schedule, 0},
     {"GET", "/plan", h_my_plan, CAP_SIGNED_IN, p_none, 0},
     /* Managers see their reporting line; the handler and the model check the person. */
     {"GET", "/team/plan", h_team_plan, CAP_USERS_VIEW, p_none, 0},
@@ -85,6 +94,7 @@ static const struct route routes[] = {
     {"DELETE", A "/rules/{id:int}", h_programme_rule_delete, CAP_PROGRAMMES_MANAGE, p_rule, 0},
     {"POST", A "/assignments/{username:name}/extension", h_programme_extend, CAP_USERS_VIEW, p_extend, 0},
     {"POST", A "/reminders", h_programme_reminders_update, CAP_PROGRAMMES_MANAGE, p_reminders, 0},
+    {"GET", "/api/v1/schedule", h_schedule, CAP_PROGRAMMES_MANAGE, p_schedule, 0},
     {"GET", "/api/v1/me/plan", h_my_plan, CAP_SIGNED_IN, p_none, 0},
 };
 #undef P

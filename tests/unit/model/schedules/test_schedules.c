@@ -77,6 +77,30 @@ static void test_states(void **state)
     assert_false(assignment_state_parse("late", &s));
 }
 
+/* The schedule's parts: a week by the due date counted from the start of today, overdue once
+ * the date has passed, a certification by its expiry whatever its first due date. */
+static void test_schedule_buckets(void **state)
+{
+    (void)state;
+    int64_t now = T0, week0 = T0 - 3600, day = 86400;
+    int k;
+    assert_int_equal(schedule_bucket(now + day, 0, 0, now, week0, 8, &k), BUCKET_WEEK);
+    assert_int_equal(k, 0);
+    assert_int_equal(schedule_bucket(week0 + 7 * day, 0, 0, now, week0, 8, &k), BUCKET_WEEK);
+    assert_int_equal(k, 1);
+    assert_int_equal(schedule_bucket(week0 + 56 * day - 1, 0, 0, now, week0, 8, &k), BUCKET_WEEK);
+    assert_int_equal(k, 7);
+    assert_int_equal(schedule_bucket(week0 + 56 * day, 0, 0, now, week0, 8, &k), BUCKET_NONE);
+    assert_int_equal(schedule_bucket(now, 0, 0, now, week0, 8, &k), BUCKET_OVERDUE);
+    assert_int_equal(k, -1);
+    assert_int_equal(schedule_bucket(now - day, now - 2 * day, 0, now, week0, 8, &k), BUCKET_NONE); /* complete */
+    assert_int_equal(schedule_bucket(0, 0, 0, now, week0, 8, &k), BUCKET_NONE);                     /* no due date */
+    /* Certified: the expiry counts, not the first due date long passed. */
+    assert_int_equal(schedule_bucket(now - 400 * day, 0, now + 30 * day, now, week0, 8, &k), BUCKET_EXPIRING);
+    assert_int_equal(schedule_bucket(now - 400 * day, 0, now + 30 * day, now, week0, 4, &k), BUCKET_NONE);
+    assert_int_equal(schedule_bucket(0, now - day, now, now, week0, 8, &k), BUCKET_EXPIRED);
+}
+
 static bool live_enrolment(struct fx *f, int64_t course, int64_t user)
 {
     int64_t id;
@@ -293,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_all_and_any),
         cmocka_unit_test(test_order_between_sets),
         cmocka_unit_test(test_states),
+        cmocka_unit_test(test_schedule_buckets),
         cmocka_unit_test_setup_teardown(test_assignment_follows_and_completes, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_completion_by_deleted_activity, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_team_rule_follows_the_line, setup_any, teardown),
