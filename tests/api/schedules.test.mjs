@@ -1,7 +1,8 @@
 // Training schedules through the API: programmes of course sets refused with located errors,
 // assignment to a department that follows people who join and leave, the next set opening
 // when the one before is complete, the programme completing, a fixed due date that has passed
-// (overdue), and an extension by the person's manager (a shorter one refused).
+// (overdue, assigned only once confirmed), and an extension by the person's manager (a shorter
+// one refused).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, signIn, adminToken, createUser } from '../lib/server.mjs';
@@ -137,7 +138,13 @@ test('a fixed due date that has passed is overdue; the manager extends it, and a
   await call(admin, 'POST', '/api/v1/programmes', {
     code: 'FIX', title: 'Fire safety', sets: [{ courses: ['IND-B1'] }], due: { date: '2020-01-31' },
   }, 201);
-  await call(admin, 'POST', '/api/v1/programmes/FIX/assignments', { username: 'cat' }, 201);
+  // The date has passed: assigning asks for confirmation first, and writes nothing until then.
+  const unconfirmed = await call(admin, 'POST', '/api/v1/programmes/FIX/assignments', { username: 'cat' }, 409);
+  assert.equal(unconfirmed.json.error.field, 'confirm');
+  assert.match(unconfirmed.json.error.message, /due date, 2020-01-31, has passed: the 1 people this assigns would be overdue/);
+  assert.deepEqual((await call(admin, 'GET', '/api/v1/programmes/FIX', undefined, 200)).json.rules, []);
+  assert.deepEqual(await assignments('FIX'), []);
+  await call(admin, 'POST', '/api/v1/programmes/FIX/assignments', { username: 'cat', confirm: true }, 201);
   assert.equal((await call(admin, 'POST', '/api/v1/programmes/FIX/assignments', { username: 'cat' }, 409)).json.error.field, 'username');
   assert.equal((await call(admin, 'POST', '/api/v1/programmes/FIX/assignments', { username: 'nobody' }, 422)).json.error.field, 'username');
   let cat = (await assignments('FIX'))[0];

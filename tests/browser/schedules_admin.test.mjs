@@ -2,10 +2,12 @@
 // the manager by name, sees everyone below the manager assigned, and removes the rule through
 // its confirm step, which says how many people it affects; and reads the schedule week by week,
 // filtered by programme and job role, with a CSV of what it shows. People and courses are set up
-// through the API: they are other tests' subject.
+// through the API: they are other tests' subject. Changes that affect people go through a
+// confirm step: assigning a programme whose due date has passed, and removing a set someone is
+// part-way through.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, show, adminToken, createUser, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { startServer, api, show, signIn, adminToken, createUser, ADMIN_PASSWORD } from '../lib/server.mjs';
 import { launchBrowser, newPage, submit, pathOf, signInUI, expectClean } from '../lib/browser.mjs';
 
 const PW = 'Willow-Copper-Tide-83';
@@ -119,4 +121,51 @@ test('the schedule: due week by week, overdue, filtered by job role, and its CSV
   const lines = (await csv.text()).trim().split('\r\n');
   assert.equal(lines.length, 2);
   assert.match(lines[1], /^due,2,.*,FLR-W,Forklift week,jo,Jo Lund,/);
+});
+
+test('confirm steps: assigning after the due date, removing a set someone is part-way through', { timeout: 180000 }, async () => {
+  const role = (await call('POST', '/api/v1/job-roles', { name: 'Loader' })).job_role.id;
+  await call('PATCH', '/api/v1/users/jo/profile', { job_role_id: role });
+  const page = await newPage(browser, server);
+  await signInUI(page, 'admin', ADMIN_PASSWORD);
+  await page.goto(`${server.url}/admin/programmes`);
+  await page.getByLabel('Code', { exact: true }).fill('LATE');
+  await page.getByLabel('Title', { exact: true }).fill('Late loading');
+  await page.getByLabel('Due date', { exact: true }).fill('2020-01-31');
+  await submit(page, () => page.getByRole('button', { name: 'Add programme' }).click());
+  for (const label of ['Floor safety (FLR-1)', 'Forklifts (FLR-2)']) {
+    await page.getByLabel(label).check();
+    await submit(page, () => page.getByRole('button', { name: 'Add set' }).click());
+    await page.getByText('The course set was added.').waitFor();
+  }
+
+  // The due date has passed: the assignment waits for a confirmation, then is made.
+  await page.getByLabel('Assign to').selectOption({ label: 'A job role' });
+  await page.getByLabel('Job role', { exact: true }).selectOption({ label: 'Loader' });
+  await submit(page, () => page.getByRole('button', { name: 'Assign', exact: true }).click());
+  await page.getByRole('heading', { name: 'Assign after the due date', level: 1 }).waitFor();
+  const message = await page.locator('#confirm-message').innerText();
+  assert.match(message, /2020-01-31, has passed[\s\S]*People affected: 1[\s\S]*shown as overdue/);
+  await expectClean(page);
+  await submit(page, () => page.getByRole('button', { name: 'Assign anyway' }).click());
+  assert.equal(pathOf(page), '/admin/programmes/LATE');
+  await page.getByText('The programme was assigned.').waitFor();
+  assert.match(await page.locator('#assignments tbody tr').innerText(), /Jo Lund[\s\S]*Overdue/);
+
+  // Jo completes the first set's course; removing the second set says it affects her.
+  const jo = await signIn(server, 'jo', PW);
+  const section = (await call('POST', '/api/v1/courses/FLR-1/sections', { title: 'One' })).id;
+  const activity = (await call('POST', '/api/v1/courses/FLR-1/activities', { section_id: section, kind: 'page', title: 'Read', body: 'Text' })).activity.id;
+  const viewed = await api(server, 'GET', `/api/v1/courses/FLR-1/activities/${activity}`, { token: jo });
+  assert.equal(viewed.status, 200, show(viewed));
+  await page.reload();
+  assert.match(await page.locator('#assignments tbody tr').innerText(), /Jo Lund[\s\S]*1 \/ 2/);
+  await submit(page, () => page.locator('#sets > li').nth(1).getByRole('button', { name: 'Remove this set' }).click());
+  await page.getByRole('heading', { name: 'Remove a course set', level: 1 }).waitFor();
+  assert.match(await page.locator('#confirm-message').innerText(), /People affected: 1[\s\S]*completes the programme/);
+  await expectClean(page);
+  await submit(page, () => page.getByRole('button', { name: 'Remove the set' }).click());
+  await page.getByText('The course set was removed.').waitFor();
+  assert.equal(await page.locator('#sets > li').count(), 1);
+  assert.match(await page.locator('#assignments tbody tr').innerText(), /Jo Lund[\s\S]*Complete/);
 });

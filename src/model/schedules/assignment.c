@@ -110,6 +110,18 @@ lerr assignments_advance(struct db *db, int64_t programme_id, int64_t user_id, s
     return e;
 }
 
+lerr programme_part_way(struct db *db, struct arena *a, int64_t programme_id, int64_t *n_out, struct problem *p)
+{
+    struct assignment_view *views;
+    int n;
+    *n_out = 0;
+    if (assignments_read(db, a, &(struct assignment_filter){.programme_id = programme_id}, &views, &n))
+        return model_db_problem(p);
+    for (int i = 0; i < n; i++)
+        if (!views[i].completed_at && views[i].done > 0) (*n_out)++;
+    return LE_OK;
+}
+
 lerr programme_course_completed(struct db *db, int64_t course_id, int64_t user_id, struct problem *p)
 {
     int64_t x;
@@ -198,9 +210,13 @@ lerr programme_assign(struct db *db, struct arena *a, int64_t programme_id, cons
     int64_t user_id = 0, before = 0, after = 0;
     lerr e = db_tx_begin(db) ? model_db_problem(p) : LE_OK;
     if (e) return e;
-    struct db_stmt *st = db_query(db, "SELECT code, status FROM programmes WHERE id = ?1", "i", programme_id);
+    struct db_stmt *st = db_query(db,
+                                  "SELECT code, status, CASE WHEN due_days IS NULL AND due_start_days IS NULL THEN "
+                                  "COALESCE(due_at, 0) ELSE 0 END FROM programmes WHERE id = ?1",
+                                  "i", programme_id);
     const char *code = db_step(st) == DB_ROW ? arena_strdup(a, db_col_text(st, 0)) : NULL;
     bool archived = code && str_eq(db_col_text(st, 1), "archived");
+    int64_t fixed_due = code ? db_col_int(st, 2) : 0;
     db_done(st);
     if (!code) e = problem_set(p, LE_NOTFOUND, "code", "This programme no longer exists.");
     if (!e && archived)
@@ -210,6 +226,13 @@ lerr programme_assign(struct db *db, struct arena *a, int64_t programme_id, cons
     if (!e) e = rule_insert(db, programme_id, in, user_id, actor_id, p);
     if (!e) e = programme_rules_sync(db, programme_id, 0, p);
     if (!e) e = live_count(db, programme_id, &after, p);
+    /* A fixed due date already passed makes everyone assigned overdue at once: say so first
+     * (the assignment is rolled back), and assign when confirmed. */
+    if (!e && fixed_due && fixed_due <= time_now() && after > before && !in->confirm_past_due)
+        e = problem_set(p, LE_CONFLICT, "confirm",
+                        "The programme's due date, %s, has passed: the %lld people this assigns would be overdue at "
+                        "once. Confirm to assign them anyway.",
+                        schedules_date(a, fixed_due), (long long)(after - before));
     if (!e)
         e = schedules_audit(db, a, actor_id, "programme.assign", code,
                             json_pack("{s:s, s:s?, s:s?, s:I, s:I, s:I}", "kind", in->kind, "username", in->username,
@@ -217,7 +240,8 @@ lerr programme_assign(struct db *db, struct arena *a, int64_t programme_id, cons
                                       (json_int_t)in->job_role_id, "added", (json_int_t)(after - before)),
                             p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
-    if (added_out) *added_out = e ? 0 : after - before;
+    /* Refused for the due date: how many it would have assigned, for the confirm step. */
+    if (added_out) *added_out = !e || str_eq(p->field, "confirm") ? after - before : 0;
     return e;
 }
 

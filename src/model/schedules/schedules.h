@@ -111,6 +111,9 @@ lerr programme_update(struct db *db, struct arena *a, int64_t id, const struct p
  * set's own fields ("courses", "require"). */
 lerr programme_set_add(struct db *db, struct arena *a, int64_t programme_id, const struct programme_set_input *in,
                        int64_t actor_id, struct problem *p);
+/* How many people are part-way through the programme (assigned now, not complete, with at least
+ * one of its courses done): who a removed set or course changes things for. */
+lerr programme_part_way(struct db *db, struct arena *a, int64_t programme_id, int64_t *n_out, struct problem *p);
 /* Removes a set (completions stay in the courses). */
 lerr programme_set_delete(struct db *db, struct arena *a, int64_t programme_id, int64_t set_id, int64_t actor_id,
                           struct problem *p);
@@ -132,8 +135,12 @@ struct programme_rule_input {
     const char *kind;
     const char *username;
     const char *manager;          /* a team's manager, by username */
+    bool confirm_past_due;        /* assign even when the fixed due date has passed */
     int64_t department_id, job_role_id;
 };
+/* A programme whose fixed due date has passed is not assigned to anyone new without
+ * confirm_past_due: LE_CONFLICT naming "confirm", nothing written, *added_out saying how many
+ * people it would assign. */
 lerr programme_assign(struct db *db, struct arena *a, int64_t programme_id, const struct programme_rule_input *in,
                       int64_t actor_id, int64_t *added_out, struct problem *p);
 /* Brings assignments in step with the rules: assigns the people an active programme's rules

@@ -30,15 +30,15 @@ const char *web_rule_kind_label(struct request *req, const char *kind);
 
 /* A confirm step before a change that affects people (rules.c): what it is, how many people,
  * what happens to them, and a button that sends the same request again with confirm=true. */
+struct confirm_field {
+    const char *name, *value;
+};
 struct programme_confirm {
     const char *heading_key, *consequence_key, *button_key;   /* translation keys */
     const char *what;             /* the thing changed, in words */
     int64_t affected;             /* how many people */
-    const char *due;              /* a due date that has passed (YYYY-MM-DD), or NULL */
     const char *action;           /* where the button posts */
-    const struct {
-        const char *name, *value;
-    } *fields;                    /* what the request sent, sent again */
+    const struct confirm_field *fields;   /* what the request sent, sent again */
     int n_fields;
 };
 void web_programme_confirm(struct request *req, struct response *res, const struct programme_confirm *c);

@@ -286,12 +286,44 @@ void h_programme_set_add(struct request *req, struct response *res)
     programme_changed(req, res, id, 201, "flash.programme_set_added");
 }
 
+/* Before a set is removed from a programme people are part-way through: how many, and what
+ * becomes of them; true when the request is answered with that confirm step (a page) or a 409
+ * naming "confirm" (the API). */
+static bool set_delete_needs_confirm(struct request *req, struct response *res, int64_t id, int64_t set_id)
+{
+    int64_t part_way = 0;
+    struct problem p = {0};
+    if (req_param_bool(req, "confirm")) return false;
+    if (programme_part_way(req->db, req->arena, id, &part_way, &p)) {
+        web_fail(res, &p);
+        return true;
+    }
+    if (!part_way) return false;
+    if (req->is_api) {
+        res_error(res, LE_CONFLICT, "confirm",
+                  "%lld people are part-way through this programme: the set stops counting for them (their courses "
+                  "and completions stay). Send confirm: true to remove it.",
+                  (long long)part_way);
+        return true;
+    }
+    web_programme_confirm(req, res,
+                          &(struct programme_confirm){
+                              .heading_key = "programmes.set_remove_heading",
+                              .what = T(req, "programmes.set_remove_what"),
+                              .consequence_key = "programmes.set_remove_consequence",
+                              .affected = part_way,
+                              .button_key = "programmes.set_remove_button",
+                              .action = arena_sprintf(req->arena, "/admin/programmes/%s/sets/%lld/delete",
+                                                      req_param(req, "code"), (long long)set_id)});
+    return true;
+}
+
 void h_programme_set_delete(struct request *req, struct response *res)
 {
-    int64_t id;
-    if (!web_find_programme(req, res, &id)) return;
+    int64_t id, set_id = req_param_int(req, "id", 0);
+    if (!web_find_programme(req, res, &id) || set_delete_needs_confirm(req, res, id, set_id)) return;
     struct problem p = {0};
-    if (programme_set_delete(req->db, req->arena, id, req_param_int(req, "id", 0), req->user->id, &p)) {
+    if (programme_set_delete(req->db, req->arena, id, set_id, req->user->id, &p)) {
         web_fail(res, &p);
         return;
     }
@@ -311,6 +343,29 @@ static const char *assign_kind(struct request *req)
     return "";
 }
 
+/* The confirm step of an assignment whose fixed due date has passed: the same choice sent again. */
+static void assign_confirm(struct request *req, struct response *res, const struct programme_rule_input *in,
+                           int64_t added, const char *message)
+{
+    static const char *const names[] = {"kind", "username", "department_id", "job_role_id", "manager"};
+    struct confirm_field fields[5];
+    int n = 0;
+    for (int i = 0; i < 5; i++) {
+        const char *v = str_eq(names[i], "kind") ? in->kind : req_param(req, names[i]);
+        if (v && *v) fields[n++] = (struct confirm_field){names[i], v};
+    }
+    web_programme_confirm(req, res,
+                          &(struct programme_confirm){.heading_key = "programmes.assign_past_due_heading",
+                                                      .what = message,
+                                                      .consequence_key = "programmes.assign_past_due_consequence",
+                                                      .affected = added,
+                                                      .button_key = "programmes.assign_past_due_button",
+                                                      .action = arena_sprintf(req->arena, "/admin/programmes/%s/assignments",
+                                                                              req_param(req, "code")),
+                                                      .fields = fields,
+                                                      .n_fields = n});
+}
+
 void h_programme_assign(struct request *req, struct response *res)
 {
     int64_t id, added = 0;
@@ -319,9 +374,11 @@ void h_programme_assign(struct request *req, struct response *res)
                                       .manager = req_param(req, "manager"),
                                       .department_id = req_param_int(req, "department_id", 0),
                                       .job_role_id = req_param_int(req, "job_role_id", 0)};
+    in.confirm_past_due = req_param_bool(req, "confirm");
     struct problem p = {0};
     if (programme_assign(req->db, req->arena, id, &in, req->user->id, &added, &p)) {
-        web_fail(res, &p);
+        if (!req->is_api && str_eq(p.field, "confirm")) assign_confirm(req, res, &in, added, p.message);
+        else web_fail(res, &p);
         return;
     }
     res->status = 201;

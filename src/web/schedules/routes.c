@@ -21,6 +21,7 @@ static const struct param_spec p_set[] = {
     {"require", P_STR, 0, 0, 10},
     {"after_previous", P_BOOL, 0, 0, 0},
     {"renewal", P_BOOL, 0, 0, 0},
+    {"confirm", P_BOOL, 0, 0, 0},
     PARAMS_END,
 };
 static const struct param_spec p_assign[] = {
@@ -91,6 +92,7 @@ static const struct route routes[] = {
     {"GET", A, h_programme_show, CAP_PROGRAMMES_MANAGE, p_programme, 0},
     {"GET", A "/assignments", h_programme_assignments, CAP_PROGRAMMES_MANAGE, p_programme, 0},
     {"POST", A "/assignments", h_programme_assign, CAP_PROGRAMMES_MANAGE, p_assign, 0},
+    {"DELETE", A "/sets/{id:int}", h_programme_set_delete, CAP_PROGRAMMES_MANAGE, p_set, 0},
     {"DELETE", A "/rules/{id:int}", h_programme_rule_delete, CAP_PROGRAMMES_MANAGE, p_rule, 0},
     {"POST", A "/assignments/{username:name}/extension", h_programme_extend, CAP_USERS_VIEW, p_extend, 0},
     {"POST", A "/reminders", h_programme_reminders_update, CAP_PROGRAMMES_MANAGE, p_reminders, 0},

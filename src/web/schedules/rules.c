@@ -8,10 +8,10 @@ void web_programme_confirm(struct request *req, struct response *res, const stru
     json_t *fields = json_array();
     for (int i = 0; i < c->n_fields; i++)
         json_array_append_new(fields, json_pack("{s:s, s:s}", "name", c->fields[i].name, "value", c->fields[i].value));
-    res->model = json_pack("{s:{s:s, s:s, s:s, s:s, s:I, s:s?, s:s, s:s, s:o}}", "confirm", "code", req_param(req, "code"),
+    res->model = json_pack("{s:{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o}}", "confirm", "code", req_param(req, "code"),
                            "heading", T(req, c->heading_key), "what", c->what, "consequence", T(req, c->consequence_key),
-                           "affected", (json_int_t)c->affected, "due", c->due, "action", c->action, "button",
-                           T(req, c->button_key), "fields", fields);
+                           "affected", (json_int_t)c->affected, "action", c->action, "button", T(req, c->button_key),
+                           "fields", fields);
     res->template = "schedules/confirm";
     res->title = T(req, c->heading_key);
 }

@@ -228,6 +228,46 @@ static void test_team_rule_follows_the_line(void **state)
     assert_int_equal(programme_rule_delete(f->db, f->a, prog, rule, false, f->admin, &ended, &p), LE_NOTFOUND);
 }
 
+/* A fixed due date already passed: the assignment is refused until confirmed (saying how many
+ * it would assign, nothing written); and who is part-way through a programme. */
+static void test_past_due_confirm_and_part_way(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    int64_t c1, c2, page1, page2, prog, added = -1, part_way = -1;
+    make_course(f, "PD-1", &c1, &page1);
+    make_course(f, "PD-2", &c2, &page2);
+    int64_t pia = person(f, "pia");
+    person(f, "quin");
+    struct programme_set_input sets[] = {{.courses = "PD-1"}, {.courses = "PD-2"}};
+    struct programme_input in = PROGRAMME_INPUT_INIT;
+    in.code = "PD";
+    in.title = "Past due";
+    in.sets = sets;
+    in.n_sets = 2;
+    in.due_date = "2020-01-31";
+    assert_int_equal(programme_create(f->db, f->a, &in, f->admin, &prog, &p), LE_OK);
+    struct programme_rule_input everyone = {.kind = "everyone"};
+    assert_int_equal(programme_assign(f->db, f->a, prog, &everyone, f->admin, &added, &p), LE_CONFLICT);
+    assert_string_equal(p.field, "confirm");
+    assert_non_null(strstr(p.message, "2020-01-31"));
+    assert_int_equal(added, 3); /* the administrator, pia and quin */
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM programme_rules WHERE programme_id = ?1", prog), 0);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM programme_assignments WHERE programme_id = ?1", prog), 0);
+    everyone.confirm_past_due = true;
+    assert_int_equal(programme_assign(f->db, f->a, prog, &everyone, f->admin, &added, &p), LE_OK);
+    assert_int_equal(added, 3);
+
+    assert_int_equal(programme_part_way(f->db, f->a, prog, &part_way, &p), LE_OK);
+    assert_int_equal(part_way, 0);
+    assert_int_equal(activity_complete(f->db, page1, pia, "viewed", &p), LE_OK);
+    assert_int_equal(programme_part_way(f->db, f->a, prog, &part_way, &p), LE_OK);
+    assert_int_equal(part_way, 1);
+    assert_int_equal(activity_complete(f->db, page2, pia, "viewed", &p), LE_OK); /* complete: no longer part-way */
+    assert_int_equal(programme_part_way(f->db, f->a, prog, &part_way, &p), LE_OK);
+    assert_int_equal(part_way, 0);
+}
+
 /* A course completed because its last missing required activity was deleted completes the
  * programme too (courses tell of completions made in bulk). */
 static void test_completion_by_deleted_activity(void **state)
@@ -321,6 +361,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_assignment_follows_and_completes, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_completion_by_deleted_activity, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_team_rule_follows_the_line, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_past_due_confirm_and_part_way, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_bad_set_writes_nothing, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_extension_moves_later_only, setup_any, teardown),
     };
