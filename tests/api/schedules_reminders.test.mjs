@@ -48,7 +48,7 @@ async function runScan() {
 
 async function programme(code, due, username) {
   await call(admin, 'POST', '/api/v1/programmes', { code, title: `Programme ${code}`, sets: [{ courses: ['REM-C'] }], due: { date: due } }, 201);
-  await call(admin, 'POST', `/api/v1/programmes/${code}/assignments`, { username }, 201);
+  await call(admin, 'POST', `/api/v1/programmes/${code}/assignments`, { username, confirm: true }, 201);
 }
 
 before(async () => {
@@ -99,7 +99,7 @@ test('an extension reminds again, of the new due date', async () => {
 
 test('reminder settings: read with the programme, changed, and bad input refused with the field', async () => {
   const shown = (await call(admin, 'GET', '/api/v1/programmes/SOON', undefined, 200)).json;
-  assert.deepEqual(shown.reminders, { before_days: [14, 7, 1], before: '14,7,1', overdue: true, escalate_days: 7 });
+  assert.deepEqual(shown.reminders, { before_days: [14, 7, 1], before: '14,7,1', overdue: true, escalate_days: 7, expiry_days: [60, 30], expiry: '60,30' });
   const bad = await call(admin, 'POST', '/api/v1/programmes/SOON/reminders', { remind_before: '14, soon' }, 422);
   assert.equal(bad.json.error.field, 'remind_before');
   const badList = await call(admin, 'POST', '/api/v1/programmes/SOON/reminders', { before_days: ['x'] }, 422);
@@ -107,7 +107,11 @@ test('reminder settings: read with the programme, changed, and bad input refused
   const badDays = await call(admin, 'POST', '/api/v1/programmes/SOON/reminders', { escalate_days: -2 }, 422);
   assert.equal(badDays.json.error.field, 'escalate_days');
   const set = await call(admin, 'POST', '/api/v1/programmes/SOON/reminders', { before_days: [1, 30], remind_overdue: false }, 200);
-  assert.deepEqual(set.json.reminders, { before_days: [30, 1], before: '30,1', overdue: false, escalate_days: 7 });
+  assert.deepEqual(set.json.reminders, { before_days: [30, 1], before: '30,1', overdue: false, escalate_days: 7, expiry_days: [60, 30], expiry: '60,30' });
+  const badExpiry = await call(admin, 'POST', '/api/v1/programmes/SOON/reminders', { expiry_days: [60, 400] }, 422);
+  assert.equal(badExpiry.json.error.field, 'remind_expiry');
+  const expiry = await call(admin, 'POST', '/api/v1/programmes/SOON/reminders', { remind_expiry: '10, 45' }, 200);
+  assert.deepEqual([expiry.json.reminders.expiry_days, expiry.json.reminders.before], [[45, 10], '30,1']);
   await call(admin, 'POST', '/api/v1/programmes/NOPE/reminders', { escalate_days: 3 }, 404);
 });
 

@@ -36,6 +36,7 @@ test('a programme\'s reminders set on its page; a reminder\'s text rewritten wit
   assert.equal(await reminders.getByLabel('Days before the due date').inputValue(), '14,7,1');
   assert.equal(await reminders.getByLabel('Tell the line manager after days overdue').inputValue(), '7');
   assert.equal(await reminders.getByLabel('Send a notice when the due date has passed').isChecked(), true);
+  assert.equal(await reminders.getByLabel('Days before a certification expires').inputValue(), '60,30');
 
   // Days that are not numbers: the same page, the error at the field, the text kept.
   await reminders.getByLabel('Days before the due date').fill('10, soon');
@@ -45,7 +46,13 @@ test('a programme\'s reminders set on its page; a reminder\'s text rewritten wit
   assert.match(await summary.innerText(), /Give the days before the due date as up to 10 different numbers/);
   assert.equal(await page.getByLabel('Days before the due date').inputValue(), '10, soon');
 
+  // The expiry warnings' days, refused the same way, the text kept.
   await page.getByLabel('Days before the due date').fill('10, 3');
+  await page.getByLabel('Days before a certification expires').fill('45, never');
+  await submit(page, () => page.getByRole('button', { name: 'Save reminders' }).click());
+  assert.match(await page.locator('#error-summary').innerText(), /Give the days before a certification expires/);
+  assert.equal(await page.getByLabel('Days before a certification expires').inputValue(), '45, never');
+  await page.getByLabel('Days before a certification expires').fill('10, 45');
   await page.getByLabel('Tell the line manager after days overdue').fill('5');
   await page.getByLabel('Send a notice when the due date has passed').uncheck();
   await submit(page, () => page.getByRole('button', { name: 'Save reminders' }).click());
@@ -54,6 +61,7 @@ test('a programme\'s reminders set on its page; a reminder\'s text rewritten wit
   assert.equal(await page.getByLabel('Days before the due date').inputValue(), '10,3');
   assert.equal(await page.getByLabel('Tell the line manager after days overdue').inputValue(), '5');
   assert.equal(await page.getByLabel('Send a notice when the due date has passed').isChecked(), false);
+  assert.equal(await page.getByLabel('Days before a certification expires').inputValue(), '45,10');
   await expectClean(page);
 
   // The messages, from the reminders' section.

@@ -120,8 +120,35 @@ static bool already_recorded(struct completion_upload *cu, const struct completi
                         "iiii", cr->user_id, cr->course_id, cr->programme_id, cr->completed_at) == LE_OK;
 }
 
+/* A certification's expiry from the import: the file's, else its validity counted from the
+ * imported completion. It becomes the assignment's expiry (a later one it has already stays), so
+ * the expiry warnings, the renewal window and the states follow it as if certified in Lectern.
+ * A plain programme's expiry stays in completion_history: nothing renews it. */
+static lerr imported_expiry(struct completion_upload *cu, const struct completion_row *cr, struct problem *p)
+{
+    struct cert_rule rule;
+    struct db_stmt *st = db_query(cu->db,
+                                  "SELECT COALESCE(cert_valid_days, 0), COALESCE(cert_valid_until, ''), cert_window_days, "
+                                  "cert_rhythm FROM programmes WHERE id = ?1",
+                                  "i", cr->programme_id);
+    if (!st || db_step(st) != DB_ROW) {
+        if (st) db_done(st);
+        return model_db_problem(p);
+    }
+    cert_rule_from_columns(&rule, db_col_int(st, 0), db_col_text(st, 1), db_col_int(st, 2), db_col_text(st, 3));
+    db_done(st);
+    if (!cert_rule_on(&rule)) return LE_OK;
+    int64_t expires = cr->expires_at ? cr->expires_at : certification_expiry(&rule, cr->completed_at, 0);
+    return db_run(cu->db,
+                  "UPDATE programme_assignments SET expires_at = ?3 WHERE programme_id = ?1 AND user_id = ?2 AND "
+                  "(expires_at IS NULL OR expires_at < ?3)",
+                  "iii", cr->programme_id, cr->user_id, expires)
+               ? model_db_problem(p)
+               : LE_OK;
+}
+
 /* The person's assignment completed at the date: recorded (and ended when no rule matches
- * them) when they had none. */
+ * them) when they had none; a certification's with its expiry. */
 static lerr complete_programme(struct completion_upload *cu, const struct completion_row *cr, struct problem *p)
 {
     if (db_run(cu->db,
@@ -130,7 +157,8 @@ static lerr complete_programme(struct completion_upload *cu, const struct comple
                "programme_assignments.completed_at IS NULL",
                "iii", cr->programme_id, cr->user_id, cr->completed_at))
         return model_db_problem(p);
-    return programme_rules_sync(cu->db, cr->programme_id, cr->user_id, p);
+    lerr e = imported_expiry(cu, cr, p);
+    return e ? e : programme_rules_sync(cu->db, cr->programme_id, cr->user_id, p);
 }
 
 /* In a savepoint of its own: a row the database refuses leaves the others to be checked. */

@@ -15,10 +15,6 @@
 #define DAY 86400
 /* Assignments looked at per scan, soonest due first; more wait for the next scan. */
 #define SCAN_MAX 20000
-/* Days before a certification expires that its warnings go out, largest first: fixed for every
- * certification (docs/schedules.md). */
-#define EXPIRY_WARNING_DAYS "60,30"
-#define EXPIRY_WARNING_MAX 60
 
 /* One live, incomplete assignment with a due date, or a certified one nearing its expiry
  * (expiring: due_at is then the expiry), as the kinds decide on it. */
@@ -264,21 +260,23 @@ static lerr read_due_candidates(struct db *db, struct arena *a, int64_t now, str
     return read_rows(st, a, false, l, p);
 }
 
-/* Live assignments of active programmes certified until within EXPIRY_WARNING_MAX days from now
- * (complete, or with the renewal open: certified until the expiry all the same), with the
- * warnings already sent for their current expiry. An expired certification is not read. */
+/* Live assignments of active programmes certified until within a year from now (the most a
+ * programme's expiry warning days may say; complete, or with the renewal open: certified until
+ * the expiry all the same), with the programme's warning days and the warnings already sent for
+ * their current expiry. An expired certification, or one of a programme that warns on no day,
+ * is not read. */
 static lerr read_expiring_candidates(struct db *db, struct arena *a, int64_t now, struct candidate_list *l,
                                      struct problem *p)
 {
     struct db_stmt *st = db_query(
         db,
-        "SELECT a.id, a.user_id, a.expires_at, 0, '" EXPIRY_WARNING_DAYS "', 0, 0, r.kind, r.days FROM (SELECT a.id, "
-        "a.user_id, a.expires_at FROM programme_assignments a JOIN programmes x ON x.id = a.programme_id AND x.status "
-        "= 'active' JOIN users u ON u.id = a.user_id AND u.status = 'active' WHERE a.ended_at IS NULL AND "
-        "a.expires_at > ?1 AND a.expires_at <= ?2 ORDER BY a.expires_at, a.id LIMIT ?3) a LEFT JOIN "
-        "programme_reminders_sent r ON r.assignment_id = a.id AND r.due_at = a.expires_at AND r.kind = 'expiry' "
-        "ORDER BY a.expires_at, a.id",
-        "iii", now, now + (int64_t)EXPIRY_WARNING_MAX * DAY, (int64_t)SCAN_MAX);
+        "SELECT a.id, a.user_id, a.expires_at, 0, a.remind_expiry, 0, 0, r.kind, r.days FROM (SELECT a.id, "
+        "a.user_id, a.expires_at, x.remind_expiry FROM programme_assignments a JOIN programmes x ON x.id = "
+        "a.programme_id AND x.status = 'active' AND x.remind_expiry <> '' JOIN users u ON u.id = a.user_id AND "
+        "u.status = 'active' WHERE a.ended_at IS NULL AND a.expires_at > ?1 AND a.expires_at <= ?2 ORDER BY "
+        "a.expires_at, a.id LIMIT ?3) a LEFT JOIN programme_reminders_sent r ON r.assignment_id = a.id AND r.due_at = "
+        "a.expires_at AND r.kind = 'expiry' ORDER BY a.expires_at, a.id",
+        "iii", now, now + (int64_t)REMINDER_DAYS_LIMIT * DAY, (int64_t)SCAN_MAX);
     return read_rows(st, a, true, l, p);
 }
 

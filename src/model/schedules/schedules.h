@@ -222,11 +222,13 @@ struct programme_reminders {
     const char *before;           /* days before the due date, "14,7,1"; "" = none */
     bool overdue;                 /* a notice once the due date has passed */
     int escalate_days;            /* the line manager told after N days overdue; 0 = never */
+    const char *expiry;           /* days before a certification's expiry it warns, "60,30"; "" = none; NULL = the default */
 };
-/* Errors name "remind_before" or "escalate_days". Audited (programme.reminders). */
+/* Errors name "remind_before", "remind_expiry" or "escalate_days". Audited (programme.reminders). */
 lerr programme_reminders_update(struct db *db, struct arena *a, int64_t id, const struct programme_reminders *in,
                                 int64_t actor_id, struct problem *p);
-/* {before_days: [14, 7, 1], before: "14,7,1", overdue, escalate_days}, or NULL. */
+/* {before_days: [14, 7, 1], before: "14,7,1", overdue, escalate_days, expiry_days: [60, 30],
+ * expiry: "60,30"}, or NULL. */
 json_t *programme_reminders_json(struct db *db, int64_t id);
 
 #endif

@@ -1,14 +1,14 @@
 /* A programme's reminder settings: the form on its page (POST /admin/programmes/CODE/reminders)
  * and POST /api/v1/programmes/CODE/reminders {remind_before: "14,7,1" | before_days: [14, 7,
- * 1], remind_overdue, escalate_days}. What a request leaves out stays as it was, except a
+ * 1], remind_overdue, escalate_days, remind_expiry: "60,30" | expiry_days: [60, 30]}. What a request leaves out stays as it was, except a
  * page's unticked box, which the browser does not send. */
 #include "internal.h"
 
-/* The API's before_days list as text ("14,7,1"), or NULL when absent; "?" for what is no list
- * of numbers, so the model refuses it with its own words. */
-static const char *before_days_text(struct request *req)
+/* The API's list of days (before_days, expiry_days) as text ("14,7,1"), or NULL when absent;
+ * "?" for what is no list of numbers, so the model refuses it with its own words. */
+static const char *days_list_text(struct request *req, const char *key)
 {
-    json_t *days = json_object_get(req_json(req), "before_days"), *d;
+    json_t *days = json_object_get(req_json(req), key), *d;
     if (!days) return NULL;
     if (!json_is_array(days)) return "?";
     const char *text = "";
@@ -27,9 +27,13 @@ static void reminders_asked(struct request *req, json_t *current, struct program
     in->before = json_string_value(json_object_get(current, "before"));
     in->overdue = json_is_true(json_object_get(current, "overdue"));
     in->escalate_days = (int)json_integer_value(json_object_get(current, "escalate_days"));
-    const char *before = req->is_api ? before_days_text(req) : NULL;
+    in->expiry = json_string_value(json_object_get(current, "expiry"));
+    const char *before = req->is_api ? days_list_text(req, "before_days") : NULL;
     if (!before) before = req_param(req, "remind_before");
     if (before) in->before = before;
+    const char *expiry = req->is_api ? days_list_text(req, "expiry_days") : NULL;
+    if (!expiry) expiry = req_param(req, "remind_expiry");
+    if (expiry) in->expiry = expiry;
     if (req_has_param(req, "remind_overdue") || !req->is_api) in->overdue = req_param_bool(req, "remind_overdue");
     if (req_has_param(req, "escalate_days")) in->escalate_days = (int)req_param_int(req, "escalate_days", -1);
 }

@@ -52,6 +52,7 @@ static const struct param_spec p_extend[] = {
 static const struct param_spec p_reminders[] = {
     {"code", P_STR, PARAM_REQUIRED, 1, 100},
     {"remind_before", P_STR, 0, 0, 100},
+    {"remind_expiry", P_STR, 0, 0, 100},
     {"remind_overdue", P_BOOL, 0, 0, 0},
     {"escalate_days", P_INT, 0, 0, 0},
     PARAMS_END,

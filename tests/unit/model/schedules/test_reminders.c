@@ -254,6 +254,79 @@ static void test_expiry_warnings_once_each(void **state)
     assert_int_equal(outbox(f, "programme_expiring", "lea@example.org"), 3);
 }
 
+/* A programme's own expiry warning days: 45 and 10 instead of 60 and 30; none at all when empty;
+ * a bad list refused naming remind_expiry. */
+static void test_expiry_days_per_programme(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    int64_t page;
+    make_certified(f, &page);
+    int64_t prog = count(f, "SELECT id FROM programmes WHERE code = 'EXP' AND ?1 > 0", 1), expiry = expires_at(f);
+    struct programme_reminders r = {.before = "14,7,1", .overdue = true, .escalate_days = 7, .expiry = "10, 61, soon"};
+    assert_int_equal(programme_reminders_update(f->db, f->a, prog, &r, f->admin, &p), LE_INVALID);
+    assert_string_equal(p.field, "remind_expiry");
+    r.expiry = "10, 45";
+    assert_int_equal(programme_reminders_update(f->db, f->a, prog, &r, f->admin, &p), LE_OK);
+    json_t *j = programme_reminders_json(f->db, prog);
+    assert_string_equal(json_string_value(json_object_get(j, "expiry")), "45,10");
+    json_decref(j);
+    assert_int_equal(scan(f, expiry - 59 * DAY), 0);   /* 60 days is no longer a warning day */
+    assert_int_equal(scan(f, expiry - 44 * DAY), 1);   /* the 45-day warning */
+    assert_int_equal(scan(f, expiry - 29 * DAY), 0);
+    assert_int_equal(scan(f, expiry - 9 * DAY), 1);    /* the 10-day warning */
+    assert_int_equal(scan(f, expiry - 8 * DAY), 0);
+    assert_int_equal(outbox(f, "programme_expiring", "lea@example.org"), 2);
+    r.expiry = "";
+    assert_int_equal(programme_reminders_update(f->db, f->a, prog, &r, f->admin, &p), LE_OK);
+    assert_int_equal(db_run(f->db, "DELETE FROM programme_reminders_sent", ""), LE_OK);
+    assert_int_equal(scan(f, expiry - 9 * DAY), 0);    /* warns on no day */
+}
+
+/* A certification's completion brought in by `lectern completion import` gives the assignment
+ * the file's expiry (or the validity counted from the imported date), and that expiry warns. */
+static void test_imported_expiry_warns(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    int64_t course, page, prog;
+    make_course(f, "IMP-1", &course, &page);
+    make_user(f, "ira", NULL);
+    make_user(f, "ike", NULL);
+    struct programme_set_input sets[] = {{.courses = "IMP-1"}};
+    struct programme_input in = PROGRAMME_INPUT_INIT;
+    in.code = "IMP";
+    in.title = "Imported";
+    in.sets = sets;
+    in.n_sets = 1;
+    in.certification = (struct certification_input){.set = true, .valid_days = 365, .window_days = 30};
+    assert_int_equal(programme_create(f->db, f->a, &in, f->admin, &prog, &p), LE_OK);
+    struct programme_rule_input everyone = {.kind = "everyone"};
+    assert_int_equal(programme_assign(f->db, f->a, prog, &everyone, f->admin, NULL, &p), LE_OK);
+    /* ira's file gives an expiry (earlier than the validity would); ike's none: 365 days from
+     * the imported completion. */
+    const char *csv = "username,programme,completed,expiry\nira,IMP,2026-01-10,2027-01-20\nike,IMP,2026-12-01,\n";
+    struct course_import_result r = {0};
+    assert_int_equal(completion_import_run(f->db, f->a, csv, strlen(csv), true, f->admin, &r, &p), LE_OK);
+    assert_int_equal(r.n_errors, 0);
+    assert_true(r.committed);
+    json_decref(r.unknown);
+    int64_t ira = count(f, "SELECT a.expires_at FROM programme_assignments a JOIN users u ON u.id = a.user_id WHERE "
+                           "u.username = 'ira' AND a.programme_id = ?1", prog);
+    int64_t ike = count(f, "SELECT a.expires_at FROM programme_assignments a JOIN users u ON u.id = a.user_id WHERE "
+                           "u.username = 'ike' AND a.programme_id = ?1", prog);
+    int64_t jan20, dec1;
+    assert_true(course_parse_date("2027-01-20", &jan20));
+    assert_true(course_parse_date("2026-12-01", &dec1));
+    assert_int_equal(ira, jan20);
+    assert_int_equal(ike, dec1 + 365 * DAY);
+    assert_int_equal(scan(f, jan20 - 59 * DAY), 1);   /* ira's 60-day warning, from the imported expiry */
+    assert_int_equal(scan(f, jan20 - 58 * DAY), 0);
+    assert_int_equal(outbox(f, "programme_expiring", "ira@example.org"), 1);
+    assert_int_equal(scan(f, ike - 59 * DAY), 1);     /* ike's 60-day warning; ira's certification has expired */
+    assert_int_equal(outbox(f, "programme_expiring", "ike@example.org"), 1);
+}
+
 static void test_settings_refuse_bad_input(void **state)
 {
     struct fx *f = *state;
@@ -334,6 +407,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_settings_refuse_bad_input, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_due_after_start_date, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_expiry_warnings_once_each, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_expiry_days_per_programme, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_imported_expiry_warns, setup_any, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
