@@ -57,6 +57,9 @@ export const USER_LIST_VIEWS = ['role=learner&status=active&sort=last_signin&dir
 /** The audit log's newest page and pages filtered by action family, action and date. */
 export const AUDIT_VIEWS = ['', '?action=auth', '?action=user.create', '?from=2020-01-01&limit=100', '?target=bench.admin1'];
 
+/** The schedule unfiltered, for one programme or certification, and other spans of weeks. */
+export const SCHEDULE_VIEWS = ['', '?programme=BENCH-P01', '?programme=BENCH-C03', '?programme=BENCH-P07&weeks=12', '?weeks=2'];
+
 export const scenarios = [
   {
     id: 'static', name: "Lectern's static asset (GET /static/lectern.css)",
@@ -78,6 +81,13 @@ export const scenarios = [
     id: 'dashboard-announcements', name: 'learner dashboard with three live announcements (GET /)',
     path: '/', tokens: 'learner', auth: 'cookie', route: ['GET', '/'], around: 'announcements',
     target: { size: 'L', maxQueries: 6, minRatio: 0.15 },
+  },
+  {
+    // Issue 18: the learner's programmes and certifications (about two each in the dataset),
+    // to the dashboard's budget.
+    id: 'my-plan', name: 'learner: My plan, random learners (GET /plan)',
+    path: '/plan', tokens: 'learner', auth: 'cookie', route: ['GET', '/plan'],
+    target: { size: 'L', maxQueries: 5, minRatio: 0.15 },
   },
   {
     id: 'dashboard-json', name: 'learner dashboard, JSON (GET /api/v1/dashboard)',
@@ -195,6 +205,25 @@ export const scenarios = [
     // Exactly the seats booked on each event, the rest waitlisted 1..N in the order the server
     // took them, every learner told where they are, and no request failing.
     target: { maxErrors: 0 },
+  },
+  {
+    id: 'programmes', name: 'administrator: programmes list, 30 with their sets and people (GET /admin/programmes)',
+    path: '/admin/programmes', tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/programmes'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'schedule', name: 'administrator: schedule, due week by week, overdue and expiring (GET /admin/schedule?...)',
+    paths: SCHEDULE_VIEWS.map((v) => `/admin/schedule${v}`),
+    tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/schedule'],
+    target: { maxQueries: 5 },
+  },
+  {
+    // Run twice before the server starts (its workers would scan at start), in the process of
+    // `lectern jobs run schedules.reminders`: the first queues what is due over every
+    // assignment of the 30 programmes, the second must queue nothing.
+    id: 'reminder-scan', name: "programmes' daily reminder scan over all assignments, run twice (lectern jobs run schedules.reminders)",
+    driver: 'reminder-scan',
+    target: { size: 'L', maxSeconds: 10 },
   },
   {
     // Last: its messages go on being sent by the job workers after the row. The smoke run

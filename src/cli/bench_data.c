@@ -27,9 +27,10 @@
 #include "../model/benchdata/benchdata.h"
 
 /* Bump when the generated data changes: cached datasets of another format are refused. */
-#define DATASET_FORMAT 5        /* 2: courses, enrolments and progress (issue 5); 3: quizzes,
+#define DATASET_FORMAT 6        /* 2: courses, enrolments and progress (issue 5); 3: quizzes,
                                  * attempts and the burst course (issue 6); 4: rooms, sessions,
-                                 * events and the sign-up course; 5: the calendar course */
+                                 * events and the sign-up course; 5: the calendar course; 6:
+                                 * programmes and certifications (issue 18) */
 #define DATASET_KEY "bench.dataset"
 #define TX_ROWS 10000            /* rows per transaction */
 #define BASE_TIME 1767225600     /* 2026-01-01T00:00:00Z: generated times are relative to it */
@@ -38,6 +39,8 @@
 #define SIGNUP_CODE "SIGNUP"     /* the sign-up burst scenario's course (gen_planning) */
 #define CALENDAR_CODE "CALENDAR" /* the calendar scenarios' course (gen_planning) */
 #define MONTH_EVENTS 20          /* its events, each learner of it booked on all */
+#define BENCH_PROGRAMMES 20      /* the schedules scenarios' programmes (gen_schedules) ... */
+#define BENCH_CERTIFICATIONS 10  /* ... and certifications */
 
 static const char usage[] =
     "usage: lectern bench-data --size S|M|L [--seed N] [--out DIR]\n"
@@ -70,6 +73,9 @@ static const char usage[] =
     "A course CALENDAR has 20 evening events in the month after today, 100 (S), 200 (M) or 500\n"
     "(L) learners booked on each, whose tokens go to DIR/calendar.tokens and, with the day of\n"
     "their month, to DIR/calendar.month ('TOKEN YYYY-MM-DD').\n"
+    "Once the programme tables exist, there are 20 programmes (BENCH-P01...) and 10\n"
+    "certifications (BENCH-C01...), each of three courses, assigned to a department's subtree,\n"
+    "with due dates from 20 days ago to a year ahead and most certifications held.\n"
     "\n"
     "  --size S|M|L   how much to generate\n"
     "  --seed N       the random seed (default 1)\n"
@@ -1350,6 +1356,36 @@ static lerr gen_planning(struct gen *g, struct problem *p)
     return e;
 }
 
+/* The schedules scenarios' programmes: BENCH_PROGRAMMES plain ones and BENCH_CERTIFICATIONS
+ * certifications, each of three of the generated courses, assigned to a department's subtree
+ * a level down the tree (a sixteenth of the people at size L, an eighth at S), so a learner
+ * holds about two and the reminder scan has every kind of assignment to read. */
+static lerr gen_schedules(struct gen *g, struct problem *p)
+{
+    double t0 = time_monotonic_ms();
+    struct bulk_course_row *courses = NULL;
+    size_t n_courses = 0;
+    int64_t n_assigned = 0;
+    lerr e = bulk_course_rows(g->db, &courses, &n_courses);
+    if (!e && (!n_courses || !g->n_depts)) e = LE_NOTFOUND;
+    int depth = g->size->department_depth, level = depth > 4 ? 4 : depth - 1;
+    size_t first = ((size_t)1 << level) - 1, width = (size_t)1 << level;
+    if (!e) e = db_tx_begin(g->db);
+    for (int k = 0; !e && k < BENCH_PROGRAMMES + BENCH_CERTIFICATIONS; k++) {
+        bool cert = k >= BENCH_PROGRAMMES;
+        int n = cert ? k - BENCH_PROGRAMMES : k;
+        struct bulk_programme bp = {.certification = cert, .department_id = g->dept_ids[first + (size_t)k % width]};
+        for (int c = 0; c < 3; c++) bp.course_ids[c] = courses[((size_t)k * 3 + (size_t)c) % n_courses].id;
+        e = bulk_insert_programme(g->db, &bp, n, g->now, &n_assigned);
+    }
+    if (e != LE_NOTFOUND && db_tx_end(g->db, e) && !e) e = LE_DB;
+    free(courses);
+    if (e) return problem_set(p, e, "", "inserting the programmes failed: %s", db_errmsg(g->db));
+    printf("  schedules: %d programmes and %d certifications, %lld assignments in %.1f s\n", BENCH_PROGRAMMES,
+           BENCH_CERTIFICATIONS, (long long)n_assigned, elapsed_s(t0));
+    return LE_OK;
+}
+
 static lerr step_users(struct gen *g, struct problem *p)
 {
     return gen_users(g, p);
@@ -1371,6 +1407,7 @@ static const struct gen_step {
     {"users", NULL, step_users},
     {"line managers", "departments", gen_managers},
     {"courses and enrolments", "courses", gen_courses},
+    {"programmes and certifications", "programme_rules", gen_schedules},
     {"quizzes and attempts", "quiz_attempts", gen_quizzes},
     {"rooms, sessions and events", "events", gen_planning},
     {"sessions", NULL, step_sessions},

@@ -11,6 +11,7 @@ static const char jobs_usage[] =
     "usage: lectern jobs list [--state STATE] [-n N] [--json]\n"
     "       lectern jobs show ID [--json]\n"
     "       lectern jobs enqueue KIND [--payload JSON] [--max-attempts N] [--delay SECONDS]\n"
+    "       lectern jobs run KIND [--payload JSON]\n"
     "\n"
     "The background job queue that the workers of every 'lectern serve' node take work from\n"
     "(docs/jobs.md).\n"
@@ -18,7 +19,10 @@ static const char jobs_usage[] =
     "  list      the newest jobs: id, kind, state, attempts, who holds the lease, last error\n"
     "            --state queued|running|done|failed, -n N (default 20, at most 1000)\n"
     "  show      one job with its payload and result\n"
-    "  enqueue   queue a job of KIND for any node's workers; prints its id\n";
+    "  enqueue   queue a job of KIND for any node's workers; prints its id\n"
+    "  run       run one job of KIND here and now, outside the queue, and print its result and\n"
+    "            how long it took as JSON: {\"kind\", \"ms\", \"result\"} (such as the daily\n"
+    "            reminder scan, schedules.reminders, for an operator or make bench)\n";
 
 static int list_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
 {
@@ -98,6 +102,19 @@ static int show_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
     return rc;
 }
 
+/* The kind named, or NULL after a usage error listing the kinds. */
+static const struct job_kind *kind_named(const char *cmd, const char *kind)
+{
+    const struct job_kind *k = kind ? job_kind_find(kind) : NULL;
+    if (k) return k;
+    char names[256] = "";
+    for (size_t i = 0; i < job_n_kinds; i++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "", job_kinds[i].name);
+    if (!kind) cli_usage_error(cmd, "which kind of job? (kinds: %s)", names);
+    else cli_usage_error(cmd, "there is no job kind '%s' (kinds: %s)", kind, names);
+    return NULL;
+}
+
 static int enqueue_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
 {
     (void)a;
@@ -128,12 +145,7 @@ static int enqueue_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena 
         }
     }
     if (!kind) return cli_usage_error(cmd, "which kind of job? for example noop");
-    if (!job_kind_find(kind)) {
-        char names[256] = "";
-        for (size_t i = 0; i < job_n_kinds; i++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "", job_kinds[i].name);
-        return cli_usage_error(cmd, "there is no job kind '%s' (kinds: %s)", kind, names);
-    }
+    if (!kind_named(cmd, kind)) return EXIT_USAGE;
     json_t *payload = NULL;
     if (payload_text) {
         json_error_t err;
@@ -152,12 +164,53 @@ static int enqueue_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena 
     return EXIT_OK;
 }
 
+/* One job run in this process, as a worker runs it but without claiming a row of the queue:
+ * its handler is safe to run anywhere (a reminder scan records what it sends). */
+static int run_cmd(int argc, char **argv, struct cli_ctx *ctx, struct arena *a)
+{
+    const char *cmd = "jobs run";
+    static const struct cli_opt opts[] = {{"payload", 0, true, 1}, {0}};
+    struct cli_parser ps;
+    cli_parser_init(&ps, cmd, argc, argv, opts);
+    const char *kind = NULL, *payload_text = NULL;
+    for (int o; (o = cli_next(&ps)) != CLI_OPT_END;) {
+        if (o == CLI_OPT_ERROR) return EXIT_USAGE;
+        if (o == 1) payload_text = ps.value;
+        else if (kind) return cli_usage_error(cmd, "unexpected argument '%s'", ps.value);
+        else kind = ps.value;
+    }
+    const struct job_kind *k = kind_named(cmd, kind);
+    if (!k) return EXIT_USAGE;
+    json_t *payload = payload_text ? json_loads(payload_text, 0, NULL) : json_object();
+    if (!json_is_object(payload)) {
+        json_decref(payload);
+        return cli_usage_error(cmd, "--payload must be a JSON object, like '{\"ms\": 500}'");
+    }
+    struct job j = {.kind = k->name, .payload = payload_text ? payload_text : "{}", .state = "running", .attempts = 1,
+                    .max_attempts = 1};
+    struct job_run r = {.db = ctx->db, .job = &j, .arena = a, .node = "cli", .data_dir = ctx->data_dir, .owner = "cli"};
+    json_t *result = NULL;
+    struct problem p = {0};
+    double t0 = time_monotonic_ms();
+    lerr e = k->run(&r, payload, &result, &p);
+    double ms = time_monotonic_ms() - t0;
+    json_decref(payload);
+    if (e) {
+        json_decref(result);
+        return cli_fail(cmd, "%s: %s", k->name, p.message);
+    }
+    json_t *out = json_pack("{s:s, s:f, s:o}", "kind", k->name, "ms", ms, "result", result ? result : json_null());
+    int rc = cli_print_json(out);
+    json_decref(out);
+    return rc;
+}
+
 int cmd_jobs(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct {
         const char *name;
         int (*fn)(int, char **, struct cli_ctx *, struct arena *);
-    } subs[] = {{"list", list_cmd}, {"show", show_cmd}, {"enqueue", enqueue_cmd}};
+    } subs[] = {{"list", list_cmd}, {"show", show_cmd}, {"enqueue", enqueue_cmd}, {"run", run_cmd}};
     if (argc < 2) {
         fputs(jobs_usage, stderr);
         return EXIT_USAGE;
@@ -175,5 +228,5 @@ int cmd_jobs(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     }
     if (sub[0] == '-') return cli_usage_error("jobs", "unknown option '%s'", sub);
-    return cli_usage_error("jobs", "'%s' is not a jobs subcommand (list, show or enqueue)", sub);
+    return cli_usage_error("jobs", "'%s' is not a jobs subcommand (list, show, enqueue or run)", sub);
 }

@@ -97,6 +97,8 @@ static void pause_ms(struct jobs *jobs, int ms)
 
 bool job_run_keepalive(struct job_run *r)
 {
+    /* Run in the foreground (`lectern jobs run`): no queue, no lease to keep. */
+    if (!r->jobs) return true;
     if (r->lost) return false;
     if (stopping(r->jobs)) return false;
     double now = time_monotonic_ms();

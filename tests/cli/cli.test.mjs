@@ -406,3 +406,16 @@ test('a missing --dev-assets directory is a clear error', (t) => {
   const r = lectern(data, ['--dev-assets', path.join(data, 'nope'), 'user', 'list'], 1);
   assert.match(r.stderr, /--dev-assets .* is not a directory/);
 });
+
+test('jobs run runs one job here and now, outside the queue, with its result and time as JSON', (t) => {
+  const data = path.join(tmpdir(t), 'data');
+  lectern(data, ['init'], 0);
+  const noop = JSON.parse(lectern(data, ['jobs', 'run', 'noop'], 0).stdout);
+  assert.equal(noop.kind, 'noop');
+  assert.equal(typeof noop.ms, 'number');
+  const scan = JSON.parse(lectern(data, ['jobs', 'run', 'schedules.reminders'], 0).stdout);
+  assert.deepEqual(scan.result, { sent: 0 }, 'no programme: nothing to remind');
+  assert.match(lectern(data, ['jobs', 'list'], 0).stdout, /No jobs\./, 'nothing was queued');
+  assert.match(lectern(data, ['jobs', 'run', 'nope'], 2).stderr, /no job kind 'nope' \(kinds: noop/);
+  assert.match(lectern(data, ['jobs', 'run', 'noop', '--payload', '[1]'], 2).stderr, /must be a JSON object/);
+});

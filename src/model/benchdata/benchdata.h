@@ -164,4 +164,16 @@ lerr bulk_learner_enrolments(struct db *db, struct bulk_enrolment_row **out, siz
 lerr bulk_course_learners(struct db *db, const char *code, const char *kind, int64_t *activity_id_out,
                           int64_t **ids_out, size_t *n_out);
 
+/* ---- Programmes for the schedules scenarios (bulk_schedules.c) ---- */
+struct bulk_programme {
+    bool certification;           /* valid 365 days, renewal window 30 */
+    int64_t course_ids[3];        /* its one set: all three */
+    int64_t department_id;        /* assigned to this department and its subtree */
+};
+/* Programme k (codes BENCH-P01... or BENCH-C01...), its set, its rule and its assignments:
+ * due dates spread from 20 days ago to a year ahead, four in five of a certification's people
+ * certified (expiring 35 days to a year ahead), one in five of a plain programme's complete;
+ * the others enrolled in its courses. *n_assigned grows by the people assigned. */
+lerr bulk_insert_programme(struct db *db, const struct bulk_programme *bp, int k, int64_t now, int64_t *n_assigned);
+
 #endif
