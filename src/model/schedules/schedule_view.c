@@ -62,10 +62,11 @@ json_t *schedule_json(struct db *db, struct arena *a, const struct schedule_filt
         json_array_append_new(week_list, json_pack("{s:i, s:s, s:s, s:[]}", "week", k + 1, "from",
                                                    schedules_date(a, week0 + (int64_t)k * WEEK), "to",
                                                    schedules_date(a, week0 + (int64_t)(k + 1) * WEEK - 1), "items"));
+    int max = f->max_rows > 0 ? f->max_rows : SCHEDULE_ROWS_MAX;
     struct db_stmt *st = db_query(db, schedule_sql, "iiiii", f->programme_id, f->job_role_id, f->department_id, horizon,
-                                  (int64_t)SCHEDULE_ROWS_MAX + 1);
+                                  (int64_t)max + 1);
     int n = 0, rc, k;
-    while ((rc = db_step(st)) == DB_ROW && n < SCHEDULE_ROWS_MAX) {
+    while ((rc = db_step(st)) == DB_ROW && n < max) {
         enum schedule_bucket b =
             schedule_bucket(db_col_int(st, 6), db_col_int(st, 7), db_col_int(st, 8), now, week0, weeks, &k);
         if (b == BUCKET_NONE) continue;

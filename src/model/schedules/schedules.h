@@ -182,6 +182,7 @@ json_t *team_plan_json(struct db *db, struct arena *a, int64_t viewer_id, unsign
 #define SCHEDULE_WEEKS_DEFAULT 8
 #define SCHEDULE_WEEKS_MAX 52
 #define SCHEDULE_ROWS_MAX 2000    /* a page's rows; the filters narrow it */
+#define SCHEDULE_CSV_ROWS_MAX 20000 /* the CSV's */
 enum schedule_bucket { BUCKET_NONE, BUCKET_WEEK, BUCKET_OVERDUE, BUCKET_EXPIRING, BUCKET_EXPIRED };
 /* Where an assignment goes: a certified one by its expiry (expired once passed, expiring before
  * the last week ends); else, not complete with a due date, overdue once it has passed or due in
@@ -191,10 +192,11 @@ enum schedule_bucket schedule_bucket(int64_t due_at, int64_t completed_at, int64
 struct schedule_filter {
     int64_t programme_id, department_id, job_role_id;  /* 0 = any; a department with its subtree */
     int weeks;                    /* 1 to SCHEDULE_WEEKS_MAX; other values the default */
+    int max_rows;                 /* 0 = SCHEDULE_ROWS_MAX */
 };
 /* {weeks, from, due: [{week, from, to, items}], overdue, expiring, truncated} in one query; each
  * item {code, title, username, name, department, job_role, state, due, expires}. NULL when the
- * database fails. At most SCHEDULE_ROWS_MAX items (truncated says more were left out). */
+ * database fails. At most max_rows items (truncated says more were left out). */
 json_t *schedule_json(struct db *db, struct arena *a, const struct schedule_filter *f, int64_t now);
 /* The filters' choices in one query: {programmes: [{id, code, title}] (active ones), departments: [{id, name,
  * parent_id}], job_roles: [{id, name}]}. */

@@ -133,7 +133,7 @@ void h_schedule(struct request *req, struct response *res)
  * person and the dates. */
 void h_schedule_csv(struct request *req, struct response *res)
 {
-    struct schedule_filter f = {0};
+    struct schedule_filter f = {.max_rows = SCHEDULE_CSV_ROWS_MAX};
     json_t *choices, *s = schedule_asked(req, res, &f, &choices);
     json_decref(choices);
     if (!s) return;
