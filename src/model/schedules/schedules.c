@@ -1,5 +1,4 @@
 /* The schedules domain's start and the helpers its files share. */
-#include <string.h>
 #include <time.h>
 #include "internal.h"
 
@@ -29,36 +28,27 @@ static lerr programmes_naming(struct db *db, struct arena *a, enum org_kind kind
 }
 
 /* A person moved: their assignments follow them. Someone with a new manager takes their whole
- * reporting line with them, so when a programme is assigned to a manager's line, everyone below
- * the person is brought in step too (only then: other rules never look at managers). */
+ * reporting line with them, so when they have people below them, the programmes assigned to a
+ * reporting line are brought in step for everyone (other rules never look at managers, and a
+ * programme's sync costs its own people, not a pass per person of the line). */
 static lerr assignments_follow_person(struct db *db, int64_t user_id, struct problem *p)
 {
     lerr e = programme_rules_sync(db, 0, user_id, p);
     int64_t x;
     if (e || !user_id) return e;
-    lerr q = db_query_int(db, &x, "SELECT 1 FROM programme_rules WHERE kind = 'team' LIMIT 1", "");
+    lerr q = db_query_int(db, &x, "SELECT 1 FROM users WHERE manager_id = ?1 LIMIT 1", "i", user_id);
     if (q == LE_NOTFOUND) return LE_OK;
     if (q) return model_db_problem(p);
-    struct arena *a = arena_new(4096);
-    int64_t *ids = NULL;
-    int n = 0, cap = 0, rc;
-    struct db_stmt *st = db_query(db,
-                                  "WITH RECURSIVE line(id) AS (SELECT id FROM users WHERE manager_id = ?1 UNION SELECT "
-                                  "u.id FROM users u JOIN line ON u.manager_id = line.id) SELECT id FROM line ORDER BY id",
-                                  "i", user_id);
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            int64_t *more = arena_alloc(a, (size_t)cap * sizeof *more);
-            if (n) memcpy(more, ids, (size_t)n * sizeof *more);
-            ids = more;
-        }
-        ids[n++] = db_col_int(st, 0);
-    }
+    int64_t ids[64];
+    int n = 0, rc;
+    struct db_stmt *st =
+        db_query(db, "SELECT DISTINCT programme_id FROM programme_rules WHERE kind = 'team' ORDER BY programme_id", "");
+    while ((rc = db_step(st)) == DB_ROW && n < 64) ids[n++] = db_col_int(st, 0);
     db_done(st);
-    if (rc != DB_DONE) e = model_db_problem(p);
-    for (int i = 0; i < n && !e; i++) e = programme_rules_sync(db, 0, ids[i], p);
-    arena_free(a);
+    if (rc != DB_ROW && rc != DB_DONE) return model_db_problem(p);
+    /* More programmes by reporting line than fit: one sync of all of them. */
+    if (rc == DB_ROW) return programme_rules_sync(db, 0, 0, p);
+    for (int i = 0; i < n && !e; i++) e = programme_rules_sync(db, ids[i], 0, p);
     return e;
 }
 

@@ -179,7 +179,7 @@ static void programme_page_words(struct request *req, json_t *model)
 }
 
 /* The managers a reporting line may be assigned by, by name, so nobody copies a username. */
-static void web_manager_choices(struct request *req, json_t *model)
+static void manager_choices(struct request *req, json_t *model)
 {
     struct user_filter mf = {.role = ROLE_MANAGER, .status = "active", .sort = "name"};
     struct user *managers;
@@ -216,7 +216,7 @@ static void programme_page(struct request *req, struct response *res, int64_t id
                                                   req_param(req, "code"), chosen && *chosen ? "?state=" : "",
                                                   chosen && *chosen ? web_query_value(req->arena, chosen) : "")));
     web_org_choices(req, res->model);
-    web_manager_choices(req, res->model);
+    manager_choices(req, res->model);
     web_certification_choices(req, res->model);
     res->template = "schedules/programme";
 }

@@ -1,6 +1,6 @@
-/* Whom a programme is assigned to: adding a rule (a person, a department, a job role, a
- * manager's reporting line, everyone) and removing one, and the confirm step a change that
- * affects people goes through first (docs/schedules.md). */
+/* Removing a programme's assignment rule, and the confirm step that a change affecting people
+ * goes through first (this one, a set removed, an assignment after its due date;
+ * docs/schedules.md). */
 #include "internal.h"
 
 void web_programme_confirm(struct request *req, struct response *res, const struct programme_confirm *c)
