@@ -141,7 +141,7 @@ test('a fixed due date that has passed is overdue; the manager extends it, and a
   // The date has passed: assigning asks for confirmation first, and writes nothing until then.
   const unconfirmed = await call(admin, 'POST', '/api/v1/programmes/FIX/assignments', { username: 'cat' }, 409);
   assert.equal(unconfirmed.json.error.field, 'confirm');
-  assert.match(unconfirmed.json.error.message, /due date, 2020-01-31, has passed: the 1 people this assigns would be overdue/);
+  assert.match(unconfirmed.json.error.message, /due date, 2020-01-31, has passed: the 1 person this assigns would be overdue/);
   assert.deepEqual((await call(admin, 'GET', '/api/v1/programmes/FIX', undefined, 200)).json.rules, []);
   assert.deepEqual(await assignments('FIX'), []);
   await call(admin, 'POST', '/api/v1/programmes/FIX/assignments', { username: 'cat', confirm: true }, 201);

@@ -42,7 +42,7 @@ test('removing a set people are part-way through asks first, then completes thos
   const [first, second] = (await programme('PART')).sets;
   const asked = await call(admin, 'DELETE', `/api/v1/programmes/PART/sets/${second.id}`, undefined, 409);
   assert.equal(asked.json.error.field, 'confirm');
-  assert.match(asked.json.error.message, /^1 people are part-way through this programme/);
+  assert.match(asked.json.error.message, /^1 person is part-way through this programme/);
   assert.equal((await programme('PART')).sets.length, 2, 'nothing removed yet');
   const una = (await assignments('PART')).find((x) => x.username === 'una');
   assert.equal(una.state, 'in_progress');

@@ -230,9 +230,10 @@ lerr programme_assign(struct db *db, struct arena *a, int64_t programme_id, cons
      * (the assignment is rolled back), and assign when confirmed. */
     if (!e && fixed_due && fixed_due <= time_now() && after > before && !in->confirm_past_due)
         e = problem_set(p, LE_CONFLICT, "confirm",
-                        "The programme's due date, %s, has passed: the %lld people this assigns would be overdue at "
-                        "once. Confirm to assign them anyway.",
-                        schedules_date(a, fixed_due), (long long)(after - before));
+                        "The programme's due date, %s, has passed: the %lld %s this assigns would be overdue at "
+                        "once. Confirm to assign anyway.",
+                        schedules_date(a, fixed_due), (long long)(after - before),
+                        after - before == 1 ? "person" : "people");
     if (!e)
         e = schedules_audit(db, a, actor_id, "programme.assign", code,
                             json_pack("{s:s, s:s?, s:s?, s:I, s:I, s:I}", "kind", in->kind, "username", in->username,

@@ -301,9 +301,9 @@ static bool set_delete_needs_confirm(struct request *req, struct response *res, 
     if (!part_way) return false;
     if (req->is_api) {
         res_error(res, LE_CONFLICT, "confirm",
-                  "%lld people are part-way through this programme: the set stops counting for them (their courses "
-                  "and completions stay). Send confirm: true to remove it.",
-                  (long long)part_way);
+                  "%lld %s part-way through this programme: the set stops counting for them (their courses and "
+                  "completions stay). Send confirm=true to remove it.",
+                  (long long)part_way, part_way == 1 ? "person is" : "people are");
         return true;
     }
     web_programme_confirm(req, res,
