@@ -64,7 +64,8 @@ struct assignment_view {
     struct cert_rule cert;        /* off for a plain programme */
     int64_t expires_at;           /* 0 = never certified */
     int cycle;                    /* 0 = the first certification, then each renewal */
-    bool expiring;                /* expires within EXPIRING_DAYS (and has not yet) */
+    int expiring_days;            /* the programme's first expiry warning day (EXPIRING_DAYS without one) */
+    bool expiring;                /* expires within expiring_days (and has not yet) */
 };
 #define EXPIRING_DAYS 60
 struct assignment_filter {

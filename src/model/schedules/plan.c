@@ -1,6 +1,7 @@
 /* My plan (a learner's assigned programmes) and the team's plan (a manager's people): read
  * with their progress in one query each (reading.c). The team's plan holds what is not done
- * yet, and certifications that have expired or expire within EXPIRING_DAYS. */
+ * yet, and certifications that have expired or expire within their programme's first expiry
+ * warning day (60 by default). */
 #include "internal.h"
 
 json_t *plan_json(struct db *db, struct arena *a, int64_t user_id)

@@ -22,7 +22,7 @@
     "CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = c.id AND e.user_id = a.user_id AND "          \
     "e.unenrolled_at IS NULL) THEN 1 ELSE 0 END, "                                                                  \
     "COALESCE(p.cert_valid_days, 0), COALESCE(p.cert_valid_until, ''), p.cert_window_days, p.cert_rhythm, "         \
-    "COALESCE(a.expires_at, 0), a.cycle "                                                                           \
+    "COALESCE(a.expires_at, 0), a.cycle, p.remind_expiry "                                                          \
     "FROM programme_assignments a JOIN programmes p ON p.id = a.programme_id JOIN users u ON u.id = a.user_id "     \
     "LEFT JOIN programme_sets s ON s.programme_id = a.programme_id AND s.renewal = " CYCLE_PATH " "                 \
     "LEFT JOIN programme_set_courses sc ON "                                                                        \
@@ -60,7 +60,7 @@ static void assignment_finish(struct assignment_view *v, int64_t now)
                : v->expires_at        ? certification_state(&v->cert, v->expires_at, v->due_at, started, now)
                : v->completed_at      ? STATE_CERTIFIED /* completed before it was a certification */
                                       : assignment_state(0, v->due_at, started, now);
-    v->expiring = v->expires_at && v->state != STATE_EXPIRED && v->expires_at - now <= EXPIRING_DAYS * 86400;
+    v->expiring = v->expires_at && v->state != STATE_EXPIRED && v->expires_at - now <= (int64_t)v->expiring_days * 86400;
 }
 
 /* Adds the row's course to the view, starting a new set when the row's set is new. */
@@ -97,6 +97,9 @@ static void assignment_start(struct arena *a, struct assignment_view *v, struct 
         .ended_at = db_col_int(st, 6), .code = model_col_str(a, st, 7), .title = model_col_str(a, st, 8),
         .status = model_col_str(a, st, 9), .username = model_col_str(a, st, 10), .name = model_col_str(a, st, 11),
         .expires_at = db_col_int(st, 25), .cycle = (int)db_col_int(st, 26)};
+    /* Expiring from the programme's first warning: what its people are told, the team plan shows. */
+    int days[REMINDER_BEFORE_MAX];
+    v->expiring_days = reminder_days_parse(db_col_text(st, 27), days, REMINDER_BEFORE_MAX) > 0 ? days[0] : EXPIRING_DAYS;
     cert_rule_from_columns(&v->cert, db_col_int(st, 21), db_col_text(st, 22), db_col_int(st, 23), db_col_text(st, 24));
 }
 

@@ -174,8 +174,8 @@ lerr programme_extend(struct db *db, struct arena *a, int64_t programme_id, cons
  * overdue, percent, done, required, next: {code, title} | null, sets: [...]}], in one query. */
 json_t *plan_json(struct db *db, struct arena *a, int64_t user_id);
 /* For a manager: the live assignments of their reporting line that are not complete, and the
- * certifications expiring within 60 days or expired; overdue and expired first, then by due date
- * (administrators: everyone's). */
+ * certifications expired or expiring within their programme's first warning day (60 by
+ * default); overdue and expired first, then by due date (administrators: everyone's). */
 json_t *team_plan_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles);
 
 /* ---- The administrators' schedule (schedule_view.c) ---- */

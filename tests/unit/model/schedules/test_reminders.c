@@ -271,6 +271,16 @@ static void test_expiry_days_per_programme(void **state)
     json_t *j = programme_reminders_json(f->db, prog);
     assert_string_equal(json_string_value(json_object_get(j, "expiry")), "45,10");
     json_decref(j);
+    /* The plans mark it expiring from the first warning day on. */
+    int64_t lea = count(f, "SELECT id FROM users WHERE username = 'lea' AND ?1 > 0", 1);
+    time_set_fake(expiry - 50 * DAY);
+    j = plan_json(f->db, f->a, lea);
+    assert_false(json_is_true(json_object_get(json_array_get(j, 0), "expiring")));
+    json_decref(j);
+    time_set_fake(expiry - 44 * DAY);
+    j = plan_json(f->db, f->a, lea);
+    assert_true(json_is_true(json_object_get(json_array_get(j, 0), "expiring")));
+    json_decref(j);
     assert_int_equal(scan(f, expiry - 59 * DAY), 0);   /* 60 days is no longer a warning day */
     assert_int_equal(scan(f, expiry - 44 * DAY), 1);   /* the 45-day warning */
     assert_int_equal(scan(f, expiry - 29 * DAY), 0);
