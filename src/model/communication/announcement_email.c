@@ -27,7 +27,7 @@ static lerr email_once(struct db *db, int64_t id, const struct recipient *r, jso
     if (!e && rc == DB_ROW) {
         json_object_set_new(data, "first_name", json_string(r->first_name));
         json_object_set_new(data, "username", json_string(r->username));
-        e = mail_enqueue(db, r->email, "announcement", data, r->user_id, true, &outbox_id, p);
+        e = notify_send(db, "announcement", r->user_id, r->email, data, NULL, &outbox_id, p);
         if (!e && db_run(db, "UPDATE announcement_emails SET outbox_id = ?3 WHERE announcement_id = ?1 AND user_id = ?2",
                          "iii", id, r->user_id, outbox_id))
             e = model_db_problem(p);

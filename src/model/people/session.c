@@ -124,14 +124,15 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
     char token_hash[65];
     sha256_hex(token, 64, token_hash);
     /* The version first, then the rows: rows read after it are at least as new as it is. */
-    int64_t version = 0, shown = 0;
-    struct db_stmt *vs = db_query(db, "SELECT version, shown_version FROM auth_version WHERE id = 1", "");
+    int64_t version = 0, shown = 0, notify = 0;
+    struct db_stmt *vs = db_query(db, "SELECT version, shown_version, notify_version FROM auth_version WHERE id = 1", "");
     bool cacheable = vs && db_step(vs) == DB_ROW;
-    if (cacheable) version = db_col_int(vs, 0), shown = db_col_int(vs, 1);
+    if (cacheable) version = db_col_int(vs, 0), shown = db_col_int(vs, 1), notify = db_col_int(vs, 2);
     if (vs) db_done(vs);
     int64_t now = time_now();
     if (cacheable && session_cache_get(token_hash, version, now, auth_config.session_idle_s, TOUCH_INTERVAL_S, a, out)) {
         out->shown_version = shown;
+        out->notify_version = notify;
         return LE_OK;
     }
     struct db_stmt *st = db_query(db, SESSION_SELECT, "s", (const char *)token_hash);
@@ -158,7 +159,7 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
             row.last_seen = now;
     }
     if (cacheable) session_cache_put(token_hash, version, row.last_seen, row.expires, now, out);
-    if (cacheable) out->shown_version = shown;
+    if (cacheable) out->shown_version = shown, out->notify_version = notify;
     return LE_OK;
 }
 

@@ -1,36 +1,11 @@
-/* Mail texts administrators may rewrite (docs/support.md, "Messages"): the templates a domain
- * declares (mail_templates_declare, at start-up) with sample data for a preview, and an
- * administrator's own text for one of them, kept in mail_template_overrides until reset. The
- * sender uses the own text instead of templates/mail/NAME.txt.mustache. */
+/* Mail texts administrators may rewrite (docs/support.md, "Messages"): the mail template of
+ * every notification type (notification_type.c, which holds the sample data for a preview),
+ * and an administrator's own text for one of them, kept in mail_template_overrides until
+ * reset. The sender uses the own text instead of templates/mail/NAME.txt.mustache. */
 #include <stdio.h>
 #include <string.h>
 #include "../internal.h"
 #include "platform.h"
-
-#define DECLARED_MAX 64
-static const struct mail_template_decl *declared[DECLARED_MAX];
-static size_t n_declared;
-
-void mail_templates_declare(const struct mail_template_decl *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (mail_template_declared(list[i].name)) continue; /* model_init may run again in tests */
-        if (n_declared < DECLARED_MAX) declared[n_declared++] = &list[i];
-    }
-}
-
-const struct mail_template_decl *mail_template_declared(const char *name)
-{
-    for (size_t i = 0; i < n_declared; i++)
-        if (str_eq(declared[i]->name, name)) return declared[i];
-    return NULL;
-}
-
-size_t mail_templates_each(const struct mail_template_decl *const **out)
-{
-    *out = declared;
-    return n_declared;
-}
 
 lerr mail_template_own(struct db *db, struct arena *a, const char *name, const char **text)
 {
@@ -45,7 +20,7 @@ lerr mail_template_own(struct db *db, struct arena *a, const char *name, const c
 
 static lerr declared_or_not_found(const char *name, struct problem *p)
 {
-    if (mail_template_declared(name)) return LE_OK;
+    if (notification_type_find(name)) return LE_OK;
     return problem_set(p, LE_NOTFOUND, "name", "There is no message called %s to edit.", name ? name : "");
 }
 

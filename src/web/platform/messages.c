@@ -1,5 +1,5 @@
 /* The messages administrators rewrite (docs/support.md, "Messages"): /admin/messages lists the
- * mail templates the domains declare (mail_templates_declare); each one's page shows its text
+ * notification types (platform's notification_type.c) with whom each goes to; each one's page shows its text
  * (the administrator's own or the built-in one) in an editor with a preview rendered from
  * sample data, saves a text only when it renders, and resets to the built-in text. */
 #include <stdio.h>
@@ -16,14 +16,15 @@ static const char *builtin_text(struct request *req, const char *name)
 
 void h_messages_list(struct request *req, struct response *res)
 {
-    const struct mail_template_decl *const *list;
-    size_t n = mail_templates_each(&list);
+    const struct notification_type *list;
+    size_t n = notification_types(&list);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         const char *own = NULL;
-        mail_template_own(req->db, req->arena, list[i]->name, &own);
-        json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "name", list[i]->name, "label",
-                                               T(req, list[i]->label), "own", own != NULL));
+        mail_template_own(req->db, req->arena, list[i].key, &own);
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:b}", "name", list[i].key, "label",
+                                               T(req, list[i].label), "to", T(req, list[i].recipient), "own",
+                                               own != NULL));
     }
     res->model = json_pack("{s:o}", "messages", items);
     res->template = "admin/messages";
@@ -32,7 +33,7 @@ void h_messages_list(struct request *req, struct response *res)
 
 /* The text rendered with the template's sample data, the site's name and address and the
  * translations, as a mail is: {subject, text}, or LE_INVALID with p saying what is wrong. */
-static lerr preview(struct request *req, const struct mail_template_decl *d, const char *text, json_t **out,
+static lerr preview(struct request *req, const struct notification_type *d, const char *text, json_t **out,
                     struct problem *p)
 {
     struct site_settings site;
@@ -58,32 +59,37 @@ static lerr preview(struct request *req, const struct mail_template_decl *d, con
 }
 
 /* The page of one message: its text (as typed when given), the preview and where it stands. */
-static void message_page(struct request *req, struct response *res, const struct mail_template_decl *d,
+static void message_page(struct request *req, struct response *res, const struct notification_type *d,
                          const char *typed)
 {
     const char *own = NULL;
-    mail_template_own(req->db, req->arena, d->name, &own);
-    const char *text = typed ? typed : own ? own : builtin_text(req, d->name);
+    mail_template_own(req->db, req->arena, d->key, &own);
+    const char *text = typed ? typed : own ? own : builtin_text(req, d->key);
     json_t *shown = NULL;
     struct problem p = {0};
     if (preview(req, d, text, &shown, &p)) shown = json_pack("{s:s}", "error", p.message);
-    res->model = json_pack("{s:{s:s, s:s, s:b, s:s, s:s, s:o}}", "message", "name", d->name, "label", T(req, d->label),
-                           "own", own != NULL, "body", text, "builtin", builtin_text(req, d->name), "preview", shown);
+    char *line, *link;
+    notification_render(req->arena, d->line, d->link, d->sample, web_site_name(req), &line,
+                        &link);
+    res->model = json_pack("{s:{s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:s, s:b}}", "message", "name", d->key, "label",
+                           T(req, d->label), "to", T(req, d->recipient), "own", own != NULL, "body", text, "builtin",
+                           builtin_text(req, d->key), "preview", shown, "line", line, "email_only",
+                           d->channels == NOTIFY_EMAIL);
     res->template = "admin/message";
     res->title = T(req, d->label);
 }
 
 /* The declared template the path names; false with a 404 answered when there is none. */
-static const struct mail_template_decl *find_message(struct request *req, struct response *res)
+static const struct notification_type *find_message(struct request *req, struct response *res)
 {
-    const struct mail_template_decl *d = mail_template_declared(req_param(req, "name"));
+    const struct notification_type *d = notification_type_find(req_param(req, "name"));
     if (!d) res_error(res, LE_NOTFOUND, "name", "There is no such message to edit.");
     return d;
 }
 
 void h_message_show(struct request *req, struct response *res)
 {
-    const struct mail_template_decl *d = find_message(req, res);
+    const struct notification_type *d = find_message(req, res);
     if (d) message_page(req, res, d, NULL);
 }
 
@@ -91,7 +97,7 @@ void h_message_show(struct request *req, struct response *res)
  * typed. A text that does not render is shown again with the error at the editor. */
 void h_message_save(struct request *req, struct response *res)
 {
-    const struct mail_template_decl *d = find_message(req, res);
+    const struct notification_type *d = find_message(req, res);
     if (!d) return;
     const char *text = req_param(req, "body");
     if (!text) text = "";
@@ -103,26 +109,26 @@ void h_message_save(struct request *req, struct response *res)
         message_page(req, res, d, text);
         return;
     }
-    if (e || mail_template_save(req->db, d->name, text, req->user->id, &p)) {
+    if (e || mail_template_save(req->db, d->key, text, req->user->id, &p)) {
         message_page(req, res, d, text);
         res_problem(res, &p);
         return;
     }
-    res->model = json_pack("{s:s, s:b}", "name", d->name, "own", 1);
-    res->redirect = arena_sprintf(req->arena, "/admin/messages/%s", d->name);
+    res->model = json_pack("{s:s, s:b}", "name", d->key, "own", 1);
+    res->redirect = arena_sprintf(req->arena, "/admin/messages/%s", d->key);
     web_flash(req, res, "flash.message_saved");
 }
 
 void h_message_reset(struct request *req, struct response *res)
 {
-    const struct mail_template_decl *d = find_message(req, res);
+    const struct notification_type *d = find_message(req, res);
     if (!d) return;
     struct problem p = {0};
-    if (mail_template_reset(req->db, d->name, req->user->id, &p)) {
+    if (mail_template_reset(req->db, d->key, req->user->id, &p)) {
         web_fail(res, &p);
         return;
     }
-    res->model = json_pack("{s:s, s:b}", "name", d->name, "own", 0);
-    res->redirect = arena_sprintf(req->arena, "/admin/messages/%s", d->name);
+    res->model = json_pack("{s:s, s:b}", "name", d->key, "own", 0);
+    res->redirect = arena_sprintf(req->arena, "/admin/messages/%s", d->key);
     web_flash(req, res, "flash.message_reset");
 }
