@@ -38,10 +38,13 @@ CREATE TABLE notification_digests (
     PRIMARY KEY (user_id, day)
 );
 
--- notify_version beside auth_version's other columns (read with every session) changes with
--- every change to notifications, so a node knows from that one read whether the unread counts
--- it keeps for the bell are still current; pages ask nothing while none changed. It leaves
--- version alone: the sessions' cached lookups stay good.
+-- The bell's count costs pages no query: users.notifications_unread (kept by notification.c in
+-- the transaction that changes notifications) is read with the session, and notify_version
+-- beside auth_version's other columns (read with every session) changes with every change to
+-- notifications, so a node knows from that one read whether the count it holds (with a cached
+-- session, or in the bell's own memory) is still current. Neither column is one the sessions'
+-- cache is keyed on (0018's triggers name theirs), so cached lookups stay good.
+ALTER TABLE users ADD COLUMN notifications_unread INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE auth_version ADD COLUMN notify_version BIGINT NOT NULL DEFAULT 0;
 UPDATE auth_version SET notify_version = random() WHERE id = 1;
 CREATE TRIGGER notifications_changed_insert AFTER INSERT ON notifications

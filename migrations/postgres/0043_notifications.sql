@@ -32,6 +32,7 @@ CREATE TABLE notification_digests (
 );
 
 -- Changed once per statement that changes notifications (see the SQLite file for why).
+ALTER TABLE users ADD COLUMN notifications_unread INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE auth_version ADD COLUMN notify_version BIGINT NOT NULL DEFAULT 0;
 UPDATE auth_version SET notify_version = floor(random() * 9.2e18)::bigint WHERE id = 1;
 CREATE FUNCTION notifications_changed() RETURNS trigger LANGUAGE plpgsql AS $$

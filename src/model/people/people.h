@@ -125,6 +125,9 @@ struct session_user {
      * every change to notifications (migration 0043), so the bell's unread counts kept in
      * memory are asked again only then. */
     int64_t notify_version;
+    /* users.notifications_unread, and the notify_version it was read under (0 = unknown): the
+     * count is current while that is still notify_version, whether read now or cached. */
+    int64_t unread, unread_version;
 };
 /* Finds the live session for a token (idle and absolute expiry checked; last-seen touched at
  * most once a minute). LE_AUTH when missing or expired. */

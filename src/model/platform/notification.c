@@ -29,11 +29,18 @@ static lerr keep(struct db *db, const struct notification_type *t, int64_t user_
 {
     char *text = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     if (data && !text) return problem_set(p, LE_NOMEM, "", "out of memory");
-    lerr e = db_run(db,
-                    "INSERT INTO notifications (user_id, type, channel, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    "isssi", user_id, t->key, notify_channel_name(channel), text ? text : "{}", time_now());
+    if (db_tx_begin(db)) {
+        json_text_free(text);
+        return model_db_problem(p);
+    }
+    lerr e = LE_OK;
+    if (db_run(db, "INSERT INTO notifications (user_id, type, channel, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+               "isssi", user_id, t->key, notify_channel_name(channel), text ? text : "{}", time_now()) ||
+        db_run(db, "UPDATE users SET notifications_unread = notifications_unread + 1 WHERE id = ?1", "i", user_id))
+        e = model_db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     json_text_free(text);
-    return e ? model_db_problem(p) : LE_OK;
+    return e;
 }
 
 lerr notify_send(struct db *db, const char *type, int64_t user_id, const char *email, json_t *data,
@@ -157,13 +164,23 @@ lerr notifications_mark_read(struct db *db, int64_t user_id, int64_t id, int *ch
             return model_db_problem(p);
         if (!mine) return problem_set(p, LE_NOTFOUND, "id", "There is no such notification of yours.");
     }
+    if (db_tx_begin(db)) return model_db_problem(p);
     struct db_stmt *st = db_query(db,
                                   "UPDATE notifications SET read_at = ?3 WHERE user_id = ?1 AND read_at IS NULL AND "
                                   "(?2 = 0 OR id = ?2) RETURNING id",
                                   "iii", user_id, id, time_now());
-    if (!st) return model_db_problem(p);
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) (*changed)++;
-    db_done(st);
-    return rc < 0 ? model_db_problem(p) : LE_OK;
+    int rc = st ? DB_DONE : DB_ERR;
+    while (st && (rc = db_step(st)) == DB_ROW) (*changed)++;
+    if (st) db_done(st);
+    lerr e = rc < 0 ? model_db_problem(p) : LE_OK;
+    /* The count the bell reads with the session; recounted, so it can never drift. */
+    if (!e && *changed &&
+        db_run(db,
+               "UPDATE users SET notifications_unread = (SELECT count(*) FROM notifications WHERE user_id = ?1 AND "
+               "read_at IS NULL) WHERE id = ?1",
+               "i", user_id))
+        e = model_db_problem(p);
+    if (db_tx_end(db, e) && !e) e = model_db_problem(p);
+    if (e) *changed = 0;
+    return e;
 }

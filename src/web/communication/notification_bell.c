@@ -1,9 +1,10 @@
 /* The bell in the navigation (docs/notifications.md): the person's unread count on every
- * signed-in page. It must not cost every page a query, so each node keeps the counts it last
- * read, with the auth_version.notify_version they were read under (read with the session
- * anyway; migration 0043's triggers change it with every change to notifications). While the
- * version stands, a page asks nothing; after a change, a person's next page reads their count
- * once. The table is direct-mapped by user id: a collision costs one query, never a wrong count. */
+ * signed-in page, at no query. The session lookup reads users.notifications_unread with the
+ * person, under an auth_version.notify_version (read with the session anyway; migration 0043's
+ * triggers change it with every change to notifications); while that version stands, the count
+ * is current, cached session or not. After a change, a person's next page reads their count
+ * once, and this node keeps it, with the version it was read under, until the next change. The
+ * table is direct-mapped by user id: a collision costs one query, never a wrong count. */
 #include <pthread.h>
 #include "internal.h"
 
@@ -35,6 +36,7 @@ static void remember(int64_t user_id, int64_t version, int64_t unread)
 int64_t web_notifications_unread(struct request *req)
 {
     int64_t version = req->user->notify_version, n = 0;
+    if (version && req->user->unread_version == version) return req->user->unread;
     if (version && cached(req->user->id, version, &n)) return n;
     if (notifications_unread(req->db, req->user->id, &n)) return 0;
     if (version) remember(req->user->id, version, n);
