@@ -13,8 +13,10 @@
 /* One person's digest of the day [from, from + DAY): the lines rendered here, where the
  * templates are. */
 static lerr digest_one(struct db *db, struct arena *a, int64_t user_id, const char *day, int64_t from,
-                       const char *site_name, bool *sent, struct problem *p)
+                       const char *site_name, const char *const *lines, bool *sent, struct problem *p)
 {
+    const struct notification_type *types;
+    notification_types(&types);
     struct notification *list;
     int n;
     if (notify_digest_items(db, a, user_id, from, from + DAY, &list, &n))
@@ -23,7 +25,7 @@ static lerr digest_one(struct db *db, struct arena *a, int64_t user_id, const ch
     for (int i = 0; i < n; i++) {
         const struct notification_type *t = notification_type_find(list[i].type);
         char *line = "", *link = "/";
-        if (t) notification_render(a, t->line, t->link, list[i].data, site_name, &line, &link);
+        if (t) notification_render(a, lines[t - types], t->link, list[i].data, site_name, &line, &link);
         items[i] = (struct digest_item){line, link};
     }
     return notify_digest_send(db, a, user_id, day, items, n, sent, p);
@@ -38,6 +40,10 @@ lerr notification_digest_run(struct db *db, struct arena *a, int64_t now, int *s
     day[10] = '\0';
     struct site_settings site;
     if (settings_get(db, a, &site)) return problem_set(p, LE_DB, "", "cannot read the settings: %s", db_errmsg(db));
+    bool *text_own;
+    const char **lines; /* the administrators' lines where they rewrote them */
+    if (notification_overrides(db, a, &text_own, &lines))
+        return problem_set(p, LE_DB, "", "cannot read the messages' texts: %s", db_errmsg(db));
     for (;;) {
         int64_t *people;
         int n;
@@ -45,7 +51,7 @@ lerr notification_digest_run(struct db *db, struct arena *a, int64_t now, int *s
             return problem_set(p, LE_DB, "", "cannot read who has a digest: %s", db_errmsg(db));
         for (int i = 0; i < n; i++) {
             bool sent = false;
-            lerr e = digest_one(db, a, people[i], day, from, site.site_name, &sent, p);
+            lerr e = digest_one(db, a, people[i], day, from, site.site_name, lines, &sent, p);
             if (e) return e;
             *sent_out += sent;
         }

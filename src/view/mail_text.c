@@ -81,3 +81,13 @@ void notification_render(struct arena *a, const char *line_src, const char *link
     if (!*link || (*link)[0] != '/' || (*link)[1] == '/') *link = "/";
     if (!*line || !**line) *line = arena_strdup(a, "");
 }
+
+lerr notification_line_check(const char *src, struct problem *p)
+{
+    struct tpl_set *set = tpl_set_new();
+    if (!set) return problem_set(p, LE_NOMEM, "", "out of memory");
+    lerr e = tpl_set_add(set, "line", src, strlen(src), p);
+    tpl_set_free(set);
+    if (e) snprintf(p->field, sizeof p->field, "line");
+    return e;
+}

@@ -61,5 +61,8 @@ lerr mail_text_render(struct arena *a, const char *src, json_t *const *stack, si
  * path on this site ("/" when the template gives anything else). */
 void notification_render(struct arena *a, const char *line_src, const char *link_src, const char *data_json,
                          const char *site_name, char **line, char **link);
+/* LE_OK when a line template compiles; otherwise LE_INVALID at "line" with the line and what
+ * is wrong. */
+lerr notification_line_check(const char *src, struct problem *p);
 
 #endif

@@ -87,6 +87,17 @@ test('an announcement reaches each person as they chose: e-mail, in Lectern, or 
   const read = await call(tokens.ina, 'POST', '/api/v1/me/notifications/read', { id: n.id }, 200);
   assert.deepEqual(read.json, { changed: 1, unread: 0 });
   assert.equal((await mine('ina')).notifications[0].read, true);
+
+  // An administrator's line is what the list shows from then on; a line that does not render is
+  // refused with nothing saved; the reset brings the table's line back.
+  const body = (await call(admin, 'GET', '/admin/messages/announcement', undefined, 200)).json.message.body;
+  const broken = await call(admin, 'POST', '/admin/messages/announcement', { body, line: 'News: {{#title}}' }, 422);
+  assert.equal(broken.json.error.field, 'line');
+  assert.match((await mine('ina')).notifications[0].line, /^Announcement: Forklift training$/);
+  await call(admin, 'POST', '/admin/messages/announcement', { body, line: 'News for {{{first_name}}}: {{{title}}}' }, 200);
+  assert.equal((await mine('ina')).notifications[0].line, 'News for ina: Forklift training');
+  await call(admin, 'POST', '/admin/messages/announcement/reset', undefined, 200);
+  assert.equal((await mine('ina')).notifications[0].line, 'Announcement: Forklift training');
 });
 
 test('the list is newest first and paged; "mark all read" clears the count', async () => {

@@ -91,14 +91,28 @@ test('an administrator rewrites the announcement\'s message with a preview, then
 
   const text = 'Subject: News: {{{title}}}\n\nDear {{{first_name}}},\n\n{{{body}}}\n';
   await page.getByLabel('Text', { exact: true }).fill(text);
+  await page.getByLabel('Line in Lectern').fill('News for {{{first_name}}}: {{{title}}}');
   await submit(page, () => page.getByRole('button', { name: 'Preview' }).click());
   assert.equal(await page.locator('#preview-subject').innerText(), 'News: New first aid room');
   assert.match(await page.locator('#preview-text').innerText(), /Dear Sam,\s+The first aid room has moved/);
+  assert.equal(await page.locator('#preview-line').innerText(), 'News for Sam: New first aid room');
   await page.getByText('This message uses the built-in text.').waitFor();
+
+  // A line that does not render: refused at its field, as typed.
+  await page.getByLabel('Line in Lectern').fill('News: {{#title}}');
+  await submit(page, () => page.getByRole('button', { name: 'Save', exact: true }).click());
+  await page.locator('#error-summary').waitFor();
+  assert.equal(await page.getByLabel('Line in Lectern').inputValue(), 'News: {{#title}}');
+  assert.equal(await page.getByLabel('Text', { exact: true }).inputValue(), text);
+  await page.getByText('This message uses the built-in text.').waitFor();
+
+  await page.getByLabel('Line in Lectern').fill('News for {{{first_name}}}: {{{title}}}');
   await submit(page, () => page.getByRole('button', { name: 'Save', exact: true }).click());
   await page.getByText('This message uses your text.').waitFor();
+  assert.equal(await page.getByLabel('Line in Lectern').inputValue(), 'News for {{{first_name}}}: {{{title}}}');
   await submit(page, () => page.getByRole('button', { name: 'Go back to the built-in text' }).click());
   await page.getByText('The message is back to its built-in text.').waitFor();
   assert.match(await page.getByLabel('Text', { exact: true }).inputValue(), /^Subject: \{\{\{t\.mail_msg\.announcement_subject\}\}\}/);
+  assert.equal(await page.getByLabel('Line in Lectern').inputValue(), '{{{t.mail_msg.announcement_subject}}}: {{{title}}}');
   await expectClean(page);
 });

@@ -245,6 +245,18 @@ lerr mail_template_own(struct db *db, struct arena *a, const char *name, const c
 lerr mail_template_save(struct db *db, const char *name, const char *text, int64_t actor_id, struct problem *p);
 /* Back to the built-in text. Audited. */
 lerr mail_template_reset(struct db *db, const char *name, int64_t actor_id, struct problem *p);
+/* A notification type's texts: the mail text as mail_template_save takes it and, unless NULL,
+ * its line in Lectern (Mustache, one line; the caller has checked that both render), kept as
+ * "KEY.line" (the table's own line keeps none), in one transaction. Errors name "body" or
+ * "line". Audited. */
+#define NOTIFICATION_LINE_MAX 500
+lerr notification_texts_save(struct db *db, const char *key, const char *text, const char *line, int64_t actor_id,
+                             struct problem *p);
+/* Both back to the built-in ones, in one transaction. Audited. */
+lerr notification_texts_reset(struct db *db, const char *key, int64_t actor_id, struct problem *p);
+/* For every type in the table's order: whether its mail text is rewritten, and the line in use
+ * (the administrator's or the table's). One query. */
+lerr notification_overrides(struct db *db, struct arena *a, bool **text_own, const char ***lines);
 json_t *mail_to_json(const struct mail_message *m);   /* never the data (it may hold a link) */
 
 /* ---- The notification centre (docs/notifications.md) ----

@@ -13,13 +13,14 @@ static const char *iso(struct request *req, int64_t t)
     return s;
 }
 
-/* One notification as the list shows it: its line and link rendered from its type. */
-static json_t *item_json(struct request *req, const struct notification *n)
+/* One notification as the list shows it: its line (the administrator's or the table's, in
+ * lines) and link rendered from its type. */
+static json_t *item_json(struct request *req, const struct notification *n, const char *const *lines)
 {
-    const struct notification_type *t = notification_type_find(n->type);
+    const struct notification_type *types, *t = notification_type_find(n->type);
+    notification_types(&types);
     char *line = "", *link = "/";
-    if (t) notification_render(req->arena, t->line, t->link, n->data, web_site_name(req),
-                               &line, &link);
+    if (t) notification_render(req->arena, lines[t - types], t->link, n->data, web_site_name(req), &line, &link);
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)n->id, "type", n->type, "channel",
                           n->channel, "line", line, "link", link, "created_at", iso(req, n->created_at), "read",
                           n->read_at != 0);
@@ -31,16 +32,18 @@ void h_notifications(struct request *req, struct response *res)
 {
     struct notification *list;
     int n;
-    int64_t older, unread = 0;
+    int64_t older, unread = web_notifications_unread(req);
     int limit = (int)req_param_int(req, "limit", PAGE_SIZE);
+    bool *text_own;
+    const char **lines;
     if (notifications_list(req->db, req->arena, req->user->id, req_param_int(req, "before", 0), limit, &list, &n,
                            &older) ||
-        notifications_unread(req->db, req->user->id, &unread)) {
+        (n && notification_overrides(req->db, req->arena, &text_own, &lines))) {
         res_error(res, LE_DB, "", "Your notifications could not be read; try again.");
         return;
     }
     json_t *items = json_array();
-    for (int i = 0; i < n; i++) json_array_append_new(items, item_json(req, &list[i]));
+    for (int i = 0; i < n; i++) json_array_append_new(items, item_json(req, &list[i], lines));
     json_t *m = json_pack("{s:o, s:I}", "notifications", items, "unread", (json_int_t)unread);
     json_object_set_new(m, "older", older ? json_integer(older) : json_null());
     if (!req->is_api) {

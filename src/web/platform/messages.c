@@ -18,14 +18,17 @@ void h_messages_list(struct request *req, struct response *res)
 {
     const struct notification_type *list;
     size_t n = notification_types(&list);
+    bool *text_own;
+    const char **lines;
+    if (notification_overrides(req->db, req->arena, &text_own, &lines)) {
+        res_error(res, LE_DB, "", "The messages could not be read; try again.");
+        return;
+    }
     json_t *items = json_array();
-    for (size_t i = 0; i < n; i++) {
-        const char *own = NULL;
-        mail_template_own(req->db, req->arena, list[i].key, &own);
+    for (size_t i = 0; i < n; i++)
         json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:b}", "name", list[i].key, "label",
                                                T(req, list[i].label), "to", T(req, list[i].recipient), "own",
-                                               own != NULL));
-    }
+                                               text_own[i] || lines[i] != list[i].line));
     res->model = json_pack("{s:o}", "messages", items);
     res->template = "admin/messages";
     res->title = T(req, "messages.title");
@@ -58,23 +61,36 @@ static lerr preview(struct request *req, const struct notification_type *d, cons
     return LE_OK;
 }
 
-/* The page of one message: its text (as typed when given), the preview and where it stands. */
+/* The line in use for d: the administrator's, or the table's. */
+static const char *line_in_use(struct request *req, const struct notification_type *d)
+{
+    const struct notification_type *types;
+    bool *text_own;
+    const char **lines;
+    if (notification_overrides(req->db, req->arena, &text_own, &lines)) return d->line;
+    notification_types(&types);
+    return lines[d - types];
+}
+
+/* The page of one message: its texts (as typed when given), the previews and where it stands. */
 static void message_page(struct request *req, struct response *res, const struct notification_type *d,
-                         const char *typed)
+                         const char *typed, const char *typed_line)
 {
     const char *own = NULL;
     mail_template_own(req->db, req->arena, d->key, &own);
     const char *text = typed ? typed : own ? own : builtin_text(req, d->key);
+    const char *line_src = line_in_use(req, d);
+    bool line_own = line_src != d->line;
+    if (typed_line) line_src = typed_line;
     json_t *shown = NULL;
     struct problem p = {0};
     if (preview(req, d, text, &shown, &p)) shown = json_pack("{s:s}", "error", p.message);
     char *line, *link;
-    notification_render(req->arena, d->line, d->link, d->sample, web_site_name(req), &line,
-                        &link);
-    res->model = json_pack("{s:{s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:s, s:b}}", "message", "name", d->key, "label",
-                           T(req, d->label), "to", T(req, d->recipient), "own", own != NULL, "body", text, "builtin",
-                           builtin_text(req, d->key), "preview", shown, "line", line, "email_only",
-                           d->channels == NOTIFY_EMAIL);
+    notification_render(req->arena, line_src, d->link, d->sample, web_site_name(req), &line, &link);
+    res->model = json_pack("{s:{s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:s, s:s, s:s, s:b}}", "message", "name", d->key,
+                           "label", T(req, d->label), "to", T(req, d->recipient), "own", own != NULL || line_own, "body",
+                           text, "builtin", builtin_text(req, d->key), "preview", shown, "line", line_src,
+                           "line_preview", line, "line_builtin", d->line, "email_only", d->channels == NOTIFY_EMAIL);
     res->template = "admin/message";
     res->title = T(req, d->label);
 }
@@ -90,27 +106,29 @@ static const struct notification_type *find_message(struct request *req, struct 
 void h_message_show(struct request *req, struct response *res)
 {
     const struct notification_type *d = find_message(req, res);
-    if (d) message_page(req, res, d, NULL);
+    if (d) message_page(req, res, d, NULL, NULL);
 }
 
-/* Saves the text when it renders; with "preview", only shows it rendered, keeping the text as
- * typed. A text that does not render is shown again with the error at the editor. */
+/* Saves the text (and the line in Lectern, when the form sends one) when they render; with
+ * "preview", only shows them rendered, keeping them as typed. A text that does not render is
+ * shown again with the error at its editor. */
 void h_message_save(struct request *req, struct response *res)
 {
     const struct notification_type *d = find_message(req, res);
     if (!d) return;
-    const char *text = req_param(req, "body");
+    const char *text = req_param(req, "body"), *line = req_param(req, "line");
     if (!text) text = "";
     struct problem p = {0};
     json_t *shown = NULL;
     lerr e = preview(req, d, text, &shown, &p);
     json_decref(shown);
+    if (!e && line) e = notification_line_check(line, &p);
     if (!e && req_param_bool(req, "preview")) {
-        message_page(req, res, d, text);
+        message_page(req, res, d, text, line);
         return;
     }
-    if (e || mail_template_save(req->db, d->key, text, req->user->id, &p)) {
-        message_page(req, res, d, text);
+    if (e || notification_texts_save(req->db, d->key, text, line, req->user->id, &p)) {
+        message_page(req, res, d, text, line);
         res_problem(res, &p);
         return;
     }
@@ -124,7 +142,7 @@ void h_message_reset(struct request *req, struct response *res)
     const struct notification_type *d = find_message(req, res);
     if (!d) return;
     struct problem p = {0};
-    if (mail_template_reset(req->db, d->key, req->user->id, &p)) {
+    if (notification_texts_reset(req->db, d->key, req->user->id, &p)) {
         web_fail(res, &p);
         return;
     }

@@ -175,6 +175,38 @@ static void test_digest_once(void **state)
                      1);
 }
 
+/* The administrator's line replaces the table's until reset; saving the table's own line keeps
+ * no rewrite; a line over two lines is refused with nothing saved, the text included. */
+static void test_line_rewrite(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    const struct notification_type *types, *t = notification_type_find("announcement");
+    notification_types(&types);
+    size_t i = (size_t)(t - types);
+    bool *own;
+    const char **lines;
+    const char *text = "Subject: {{{title}}}\n\nHello\n";
+    assert_int_equal(notification_texts_save(f->db, "announcement", text, "One\nTwo", f->admin, &p), LE_INVALID);
+    assert_string_equal(p.field, "line");
+    assert_int_equal(notification_overrides(f->db, f->a, &own, &lines), LE_OK);
+    assert_false(own[i]);
+    assert_ptr_equal(lines[i], t->line);
+    assert_int_equal(notification_texts_save(f->db, "announcement", text, "News: {{{title}}}", f->admin, &p), LE_OK);
+    assert_int_equal(notification_overrides(f->db, f->a, &own, &lines), LE_OK);
+    assert_true(own[i]);
+    assert_string_equal(lines[i], "News: {{{title}}}");
+    assert_ptr_equal(lines[0], types[0].line); /* the others keep the table's */
+    assert_int_equal(notification_texts_save(f->db, "announcement", text, t->line, f->admin, &p), LE_OK);
+    assert_int_equal(notification_overrides(f->db, f->a, &own, &lines), LE_OK);
+    assert_ptr_equal(lines[i], t->line);
+    assert_int_equal(notification_texts_save(f->db, "announcement", text, "Again", f->admin, &p), LE_OK);
+    assert_int_equal(notification_texts_reset(f->db, "announcement", f->admin, &p), LE_OK);
+    assert_int_equal(notification_overrides(f->db, f->a, &own, &lines), LE_OK);
+    assert_false(own[i]);
+    assert_ptr_equal(lines[i], t->line);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +215,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_send_as_chosen, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_list_and_read, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_digest_once, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_line_rewrite, setup_any, teardown),
     };
     if (core_init()) return 1;
     if (pg_admin_url()) fprintf(stderr, "test_notifications: on PostgreSQL (LECTERN_TEST_PG)\n");
