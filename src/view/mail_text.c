@@ -78,7 +78,7 @@ void notification_render(struct arena *a, const char *line_src, const char *link
     json_decref(base);
     json_decref(data);
     /* Only a path of this site: a link from data never leaves it. */
-    if (!*link || (*link)[0] != '/' || (*link)[1] == '/') *link = "/";
+    if (!*link || (*link)[0] != '/' || (*link)[1] == '/' || (*link)[1] == '\\') *link = "/";
     if (!*line || !**line) *line = arena_strdup(a, "");
 }
 

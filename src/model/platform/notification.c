@@ -58,6 +58,7 @@ lerr notify_send(struct db *db, const char *type, int64_t user_id, const char *e
     case NOTIFY_DIGEST:
         return keep(db, t, user_id, channel, data, p);
     default:
+        if (!email || !*email) return LE_OK; /* no address: nothing to send by e-mail */
         if (att) return mail_enqueue_attached(db, email, t->key, data, user_id, att, p);
         return mail_enqueue(db, email, t->key, data, user_id, true, outbox_id, p);
     }

@@ -284,7 +284,7 @@ unsigned notify_channel_parse(const char *name);   /* 0 when unknown */
 unsigned notify_channel_resolve(const struct notification_type *t, const char *chosen);
 
 /* Sends a message of `type` to the person user_id (0 = someone without an account: e-mail)
- * at email, with the template data (borrowed) and an attachment that only an e-mail carries
+ * at email ("" = they have none: nothing goes by e-mail, the other channels still work), with the template data (borrowed) and an attachment that only an e-mail carries
  * (NULL = none), as they chose: queued in the outbox (with *outbox_id, when given and there
  * is no attachment), kept in Lectern, kept for the digest, or dropped. Inside the caller's
  * transaction when there is one, so the caller's once-only record and the message are

@@ -105,7 +105,7 @@ static lerr queue_message(struct db *db, struct arena *a, const struct reminder_
                           "due", schedules_date(a, c->due_at), "days", days, "days_overdue",
                           (json_int_t)(now > c->due_at ? (now - c->due_at) / DAY : 0));
     db_done(st);
-    lerr e = *email ? notify_send(db, k->template, to, email, d, NULL, NULL, p) : LE_OK;
+    lerr e = notify_send(db, k->template, to, email, d, NULL, NULL, p);
     json_decref(d);
     return e;
 }

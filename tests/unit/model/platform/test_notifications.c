@@ -97,9 +97,16 @@ static void test_send_as_chosen(void **state)
     send(f, "announcement", ann);
     assert_int_equal(count(f, OUTBOX, ann), 1);
     assert_int_equal(count(f, KEPT, ann), 1);
+    /* Without an address: kept in Lectern all the same; by e-mail, nothing and no error. */
+    json_t *none = json_object();
+    assert_int_equal(notify_send(f->db, "announcement", ann, "", none, NULL, NULL, &p), LE_OK);
+    assert_int_equal(count(f, KEPT, ann), 2);
+    assert_int_equal(notify_send(f->db, "event_booked", ann, "", none, NULL, NULL, &p), LE_OK);
+    assert_int_equal(count(f, OUTBOX, ann), 1);
+    json_decref(none);
     choose(f, ann, "announcement", "off", LE_OK);
     send(f, "announcement", ann);
-    assert_int_equal(count(f, OUTBOX, ann) + count(f, KEPT, ann), 2);
+    assert_int_equal(count(f, OUTBOX, ann) + count(f, KEPT, ann), 3);
 
     /* A sign-in message cannot be turned off, nor kept in Lectern: refused, nothing saved. */
     const char *types[] = {"event_booked", "password_reset"}, *channels[] = {"inapp", "off"};
