@@ -43,14 +43,10 @@ static lerr keep(struct db *db, const struct notification_type *t, int64_t user_
     return e;
 }
 
-lerr notify_send(struct db *db, const char *type, int64_t user_id, const char *email, json_t *data,
-                 const struct mail_attachment *att, int64_t *outbox_id, struct problem *p)
+static lerr send_by(struct db *db, const struct notification_type *t, unsigned channel, int64_t user_id,
+                    const char *email, json_t *data, const struct mail_attachment *att, int64_t *outbox_id,
+                    struct problem *p)
 {
-    if (outbox_id) *outbox_id = 0;
-    const struct notification_type *t = notification_type_find(type);
-    if (!t) return problem_set(p, LE_INVALID, "type", "There is no notification type %s.", type ? type : "");
-    unsigned channel;
-    if (channel_of(db, user_id, t, &channel)) return model_db_problem(p);
     switch (channel) {
     case NOTIFY_OFF:
         return LE_OK;
@@ -62,6 +58,26 @@ lerr notify_send(struct db *db, const char *type, int64_t user_id, const char *e
         if (att) return mail_enqueue_attached(db, email, t->key, data, user_id, att, p);
         return mail_enqueue(db, email, t->key, data, user_id, true, outbox_id, p);
     }
+}
+
+lerr notify_send(struct db *db, const char *type, int64_t user_id, const char *email, json_t *data,
+                 const struct mail_attachment *att, int64_t *outbox_id, struct problem *p)
+{
+    if (outbox_id) *outbox_id = 0;
+    const struct notification_type *t = notification_type_find(type);
+    if (!t) return problem_set(p, LE_INVALID, "type", "There is no notification type %s.", type ? type : "");
+    unsigned channel;
+    if (channel_of(db, user_id, t, &channel)) return model_db_problem(p);
+    return send_by(db, t, channel, user_id, email, data, att, outbox_id, p);
+}
+
+lerr notify_send_chosen(struct db *db, const char *type, int64_t user_id, const char *email, const char *chosen,
+                        json_t *data, int64_t *outbox_id, struct problem *p)
+{
+    if (outbox_id) *outbox_id = 0;
+    const struct notification_type *t = notification_type_find(type);
+    if (!t) return problem_set(p, LE_INVALID, "type", "There is no notification type %s.", type ? type : "");
+    return send_by(db, t, notify_channel_resolve(t, chosen), user_id, email, data, NULL, outbox_id, p);
 }
 
 lerr notify_preferences_get(struct db *db, struct arena *a, int64_t user_id, const char ***out)

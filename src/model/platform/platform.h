@@ -291,6 +291,10 @@ unsigned notify_channel_resolve(const struct notification_type *t, const char *c
  * written together. LE_INVALID for an undeclared type. */
 lerr notify_send(struct db *db, const char *type, int64_t user_id, const char *email, json_t *data,
                  const struct mail_attachment *att, int64_t *outbox_id, struct problem *p);
+/* notify_send for a fan-out that read each person's choice with them (`chosen`: their
+ * notification_preferences.channel for the type, NULL when none), saving a query a person. */
+lerr notify_send_chosen(struct db *db, const char *type, int64_t user_id, const char *email, const char *chosen,
+                        json_t *data, int64_t *outbox_id, struct problem *p);
 /* The person's choice for every type, in the table's order: the channel's name, or NULL
  * when they never chose (the default). */
 lerr notify_preferences_get(struct db *db, struct arena *a, int64_t user_id, const char ***out);
