@@ -81,6 +81,16 @@ test('an announcement reaches each person as they chose: e-mail, in Lectern, or 
   assert.equal(mailTo('otto').length, 0, 'otto turned announcements off');
   assert.equal((await mine('otto')).notifications.length, 0);
 
+  // The bell on every page, at no query: a page with one unread costs what it costs without.
+  const page = async (who) => {
+    await api(server, 'GET', '/plan', { token: tokens[who], headers: { accept: 'text/html' } });
+    return api(server, 'GET', '/plan', { token: tokens[who], headers: { accept: 'text/html' } });
+  };
+  const withBell = await page('ina'), without = await page('otto');
+  assert.match(withBell.text, /id="nav-bell-count">1</);
+  assert.doesNotMatch(without.text, /nav-bell-count/);
+  assert.equal(withBell.headers['x-lectern-queries'], without.headers['x-lectern-queries']);
+
   // Nobody marks another's notification.
   await call(tokens.otto, 'POST', '/api/v1/me/notifications/read', { id: n.id }, 404);
   assert.equal((await mine('ina')).unread, 1);
