@@ -1,6 +1,6 @@
 /* The daily digest (docs/notifications.md): once a day each person who chose the digest for a
  * notification type gets one e-mail listing what came for them the day before (UTC midnight to
- * midnight). It runs from every node's idle workers once an hour (digest_sweep, called beside
+ * midnight; the day before that too, when it is still owed). It runs from every node's idle workers once an hour (digest_sweep, called beside
  * the programmes' reminders by worker.c) and as the 'notifications.digest' job. Each person's
  * digest of a day is recorded in the transaction that queues it (notification_digest.c), so
  * runs on every node, twice or again after a crash send each person one. */
@@ -31,19 +31,13 @@ static lerr digest_one(struct db *db, struct arena *a, int64_t user_id, const ch
     return notify_digest_send(db, a, user_id, day, items, n, sent, p);
 }
 
-lerr notification_digest_run(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p)
+/* The digests of the day from midnight `from`, a batch of people at a time. */
+static lerr digest_day(struct db *db, struct arena *a, int64_t from, const char *site_name, const char *const *lines,
+                       int *sent_out, struct problem *p)
 {
-    *sent_out = 0;
-    int64_t from = now - now % DAY - DAY;
     char day[21];
     time_iso8601(from, day);
     day[10] = '\0';
-    struct site_settings site;
-    if (settings_get(db, a, &site)) return problem_set(p, LE_DB, "", "cannot read the settings: %s", db_errmsg(db));
-    bool *text_own;
-    const char **lines; /* the administrators' lines where they rewrote them */
-    if (notification_overrides(db, a, &text_own, &lines))
-        return problem_set(p, LE_DB, "", "cannot read the messages' texts: %s", db_errmsg(db));
     for (;;) {
         int64_t *people;
         int n;
@@ -51,12 +45,33 @@ lerr notification_digest_run(struct db *db, struct arena *a, int64_t now, int *s
             return problem_set(p, LE_DB, "", "cannot read who has a digest: %s", db_errmsg(db));
         for (int i = 0; i < n; i++) {
             bool sent = false;
-            lerr e = digest_one(db, a, people[i], day, from, site.site_name, lines, &sent, p);
+            lerr e = digest_one(db, a, people[i], day, from, site_name, lines, &sent, p);
             if (e) return e;
             *sent_out += sent;
         }
         if (n < PEOPLE_BATCH) return LE_OK;
     }
+}
+
+/* Yesterday's digests, and the day before's that are still owed (a day on which no worker ran
+ * after midnight), oldest first. */
+#define DAYS_OWED 2
+
+lerr notification_digest_run(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p)
+{
+    *sent_out = 0;
+    struct site_settings site;
+    if (settings_get(db, a, &site)) return problem_set(p, LE_DB, "", "cannot read the settings: %s", db_errmsg(db));
+    bool *text_own;
+    const char **lines; /* the administrators' lines where they rewrote them */
+    if (notification_overrides(db, a, &text_own, &lines))
+        return problem_set(p, LE_DB, "", "cannot read the messages' texts: %s", db_errmsg(db));
+    int64_t today = now - now % DAY;
+    for (int back = DAYS_OWED; back >= 1; back--) {
+        lerr e = digest_day(db, a, today - back * DAY, site.site_name, lines, sent_out, p);
+        if (e) return e;
+    }
+    return LE_OK;
 }
 
 lerr job_notification_digest(struct job_run *r, json_t *payload, json_t **result, struct problem *p)

@@ -96,7 +96,8 @@ void certifications_sweep(struct db *db, const char *owner);
  * schedule_reminders_sweep runs it from the workers' idle sweep once an hour. */
 lerr job_schedule_reminders(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 void schedule_reminders_sweep(struct db *db, const char *owner);
-/* notifications.digest (digest.c): yesterday's digests (UTC), each person's once; digest_sweep
+/* notifications.digest (digest.c): yesterday's digests (UTC; the day before's when still owed),
+ * each person's once; digest_sweep
  * runs it from the workers' idle sweep once an hour. notification_digest_run is the scan at
  * now: how many digests it queued. */
 lerr job_notification_digest(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
