@@ -180,6 +180,18 @@ export const scenarios = [
     target: { maxQueries: 5 },
   },
   {
+    // The generated data gives learners no notifications: the page's fixed cost (the list and
+    // its unread count), and the bell every page carries, read with the session.
+    id: 'notifications', name: "learner's notifications, newest first (GET /notifications)",
+    path: '/notifications', tokens: 'learner', auth: 'cookie', route: ['GET', '/notifications'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'notification-preferences', name: 'how messages reach a learner, per type (GET /notifications/preferences)',
+    path: '/notifications/preferences', tokens: 'learner', auth: 'cookie', route: ['GET', '/notifications/preferences'],
+    target: { maxQueries: 5 },
+  },
+  {
     id: 'rooms', name: 'administrator: rooms register (GET /admin/rooms)',
     path: '/admin/rooms', tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/rooms'],
     target: { maxQueries: 5 },

@@ -97,6 +97,8 @@ struct request_user {
     const char *impersonator_name;
     const char *timezone;        /* the user's IANA time zone; "" = the site's */
     int64_t shown_version;       /* auth_version.shown_version, read with the session; 0 = unknown */
+    int64_t notify_version;      /* auth_version.notify_version, the same; 0 = unknown */
+    int64_t unread, unread_version; /* unread notifications as of notify_version unread_version */
 };
 
 struct MHD_Connection;

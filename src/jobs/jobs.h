@@ -96,6 +96,13 @@ void certifications_sweep(struct db *db, const char *owner);
  * schedule_reminders_sweep runs it from the workers' idle sweep once an hour. */
 lerr job_schedule_reminders(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 void schedule_reminders_sweep(struct db *db, const char *owner);
+/* notifications.digest (digest.c): yesterday's digests (UTC; the day before's when still owed),
+ * each person's once; digest_sweep
+ * runs it from the workers' idle sweep once an hour. notification_digest_run is the scan at
+ * now: how many digests it queued. */
+lerr job_notification_digest(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+void digest_sweep(struct db *db, const char *owner);
+lerr notification_digest_run(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p);
 /* maintenance.notices (maintenance.c): {"window_id": N}, a batch of a window's notices. */
 lerr job_maintenance_notices(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 /* signin_links.welcome (welcome.c): links for accounts created without a password. */

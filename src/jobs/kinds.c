@@ -52,6 +52,8 @@ const struct job_kind job_kinds[] = {
      "tells everyone active in the last 90 days of a maintenance window, a batch at a time (src/jobs/maintenance.c)"},
     {"user_import.commit", job_user_import_commit,
      "writes a previewed bulk user upload, hashing its passwords on every core (src/jobs/import.c)"},
+    {"notifications.digest", job_notification_digest,
+     "sends yesterday's daily digests of notifications, each person's once (src/jobs/digest.c)"},
     {"announcement.email", job_announcement_email,
      "emails a batch of an announcement's audience, once each, and queues the next (src/jobs/announcements.c)"},
 };

@@ -56,5 +56,13 @@ lerr mail_text_split(struct arena *a, char *text, const char *name, char **subje
  * template that does not compile is LE_INVALID with the line and what is wrong. */
 lerr mail_text_render(struct arena *a, const char *src, json_t *const *stack, size_t n, char **subject, char **body,
                       struct problem *p);
+/* A notification's line and link (docs/notifications.md) from its type's templates and its
+ * data (JSON text), with the site's name and the translations: one line each; the link is a
+ * path on this site ("/" when the template gives anything else). */
+void notification_render(struct arena *a, const char *line_src, const char *link_src, const char *data_json,
+                         const char *site_name, char **line, char **link);
+/* LE_OK when a line template compiles; otherwise LE_INVALID at "line" with the line and what
+ * is wrong. */
+lerr notification_line_check(const char *src, struct problem *p);
 
 #endif

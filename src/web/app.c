@@ -129,6 +129,9 @@ static int hook_begin(struct request *req, struct response *res)
             u->csrf = su.csrf;
             u->timezone = su.timezone;
             u->shown_version = su.shown_version;
+            u->notify_version = su.notify_version;
+            u->unread = su.unread;
+            u->unread_version = su.unread_version;
             u->via_bearer = req->via_bearer; /* the server knows whether it was a Bearer token */
             req->user = u;
         }

@@ -23,6 +23,12 @@ const struct tz *web_zone(struct request *req)
     return z ? z : tz_utc();
 }
 
+const char *web_site_name(struct request *req)
+{
+    const struct web_site *site = req->site;
+    return site ? site->settings.site_name : NULL;
+}
+
 json_t *web_model(struct response *res)
 {
     if (!res->model) res->model = json_object();

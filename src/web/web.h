@@ -51,6 +51,8 @@ struct web_site {
     const char *flash;            /* the flash message carried by cookie, if any */
     json_t *maintenance;          /* the maintenance banner (communication/maintenance_guard.c), or NULL */
 };
+/* The site's name as the settings give it (NULL before they are read). */
+const char *web_site_name(struct request *req);
 /* Forgets cached settings after a change, so the next page shows it. */
 void web_settings_changed(void);
 /* Parts of every page's chrome from a domain (communication: the urgent announcements'

@@ -19,7 +19,7 @@ export async function advanceClock(server, span) {
 }
 
 /** Runs the job of this kind now on the server's workers and waits until it is done; returns the job. */
-async function runJobNow(server, kind) {
+export async function runJobNow(server, kind) {
   const id = /queued job (\d+)/.exec(lectern(server, ['jobs', 'enqueue', kind]))[1];
   return poll(() => {
     const job = JSON.parse(lectern(server, ['jobs', 'show', id, '--json']));

@@ -7,6 +7,7 @@
 struct recipient {
     int64_t user_id;
     const char *email, *username, *first_name;
+    const char *chosen; /* their choice for announcements (notification centre), NULL = none */
 };
 
 /* Records the person's email, then queues it, in one transaction; false in *sent when the
@@ -27,7 +28,7 @@ static lerr email_once(struct db *db, int64_t id, const struct recipient *r, jso
     if (!e && rc == DB_ROW) {
         json_object_set_new(data, "first_name", json_string(r->first_name));
         json_object_set_new(data, "username", json_string(r->username));
-        e = mail_enqueue(db, r->email, "announcement", data, r->user_id, true, &outbox_id, p);
+        e = notify_send_chosen(db, "announcement", r->user_id, r->email, r->chosen, data, &outbox_id, p);
         if (!e && db_run(db, "UPDATE announcement_emails SET outbox_id = ?3 WHERE announcement_id = ?1 AND user_id = ?2",
                          "iii", id, r->user_id, outbox_id))
             e = model_db_problem(p);
@@ -69,8 +70,9 @@ lerr announcement_email_batch(struct db *db, struct arena *a, int64_t id, int ba
     struct recipient *list = arena_alloc(a, (size_t)batch * sizeof *list);
     int n = 0;
     struct db_stmt *st = db_query(db,
-                                  ANNOUNCEMENT_REACH "SELECT u.id, u.email, u.username, u.first_name FROM reach r JOIN "
-                                  "users u ON u.id = r.user_id WHERE u.email <> '' AND NOT EXISTS (SELECT 1 FROM "
+                                  ANNOUNCEMENT_REACH "SELECT u.id, u.email, u.username, u.first_name, np.channel FROM reach r "
+                                  "JOIN users u ON u.id = r.user_id LEFT JOIN notification_preferences np ON np.user_id = "
+                                  "u.id AND np.type = 'announcement' WHERE u.email <> '' AND NOT EXISTS (SELECT 1 FROM "
                                   "announcement_emails m WHERE m.announcement_id = ?1 AND m.user_id = u.id) ORDER BY "
                                   "u.id LIMIT ?2",
                                   "ii", id, (int64_t)batch + 1);
@@ -80,7 +82,8 @@ lerr announcement_email_batch(struct db *db, struct arena *a, int64_t id, int ba
             break;
         }
         list[n++] = (struct recipient){db_col_int(st, 0), model_col_str(a, st, 1), model_col_str(a, st, 2),
-                                       model_col_str(a, st, 3)};
+                                       model_col_str(a, st, 3),
+                                       db_col_is_null(st, 4) ? NULL : model_col_str(a, st, 4)};
     }
     if (st) db_done(st);
     lerr e = st ? LE_OK : model_db_problem(p);

@@ -70,7 +70,7 @@ static lerr notice_one(struct db *db, struct arena *a, const struct window_text 
     lerr e = db_run(db, "INSERT INTO maintenance_notices (window_id, user_id, queued_at) VALUES (?1, ?2, ?3)", "iii",
                     w->id, to->id, time_now());
     if (e) e = model_db_problem(p);
-    if (!e) e = mail_enqueue_attached(db, to->email, "maintenance_notice", d, to->id, att, p);
+    if (!e) e = notify_send(db, "maintenance_notice", to->id, to->email, d, att, NULL, p);
     json_decref(d);
     return e;
 }

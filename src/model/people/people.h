@@ -121,6 +121,13 @@ struct session_user {
      * whatever every signed-in page may show beside the person (migration 0038: the
      * announcements), so other domains key their summaries of it on this one read. */
     int64_t shown_version;
+    /* auth_version.notify_version as read with the lookup (0 = not read): it changes with
+     * every change to notifications (migration 0043), so the bell's unread counts kept in
+     * memory are asked again only then. */
+    int64_t notify_version;
+    /* users.notifications_unread, and the notify_version it was read under (0 = unknown): the
+     * count is current while that is still notify_version, whether read now or cached. */
+    int64_t unread, unread_version;
 };
 /* Finds the live session for a token (idle and absolute expiry checked; last-seen touched at
  * most once a minute). LE_AUTH when missing or expired. */

@@ -62,7 +62,7 @@ struct session_row {
     "SELECT s.id, s.user_id, s.csrf, s.last_seen_at, s.expires_at, s.ended_at, "                  \
     "u.username, u.first_name, u.last_name, u.roles, u.must_change_password, "                    \
     "u.status, s.impersonator_id, iu.username, iu.first_name, iu.last_name, "                     \
-    "u.timezone, iu.status, iu.roles, s.end_reason "                                              \
+    "u.timezone, iu.status, iu.roles, s.end_reason, u.notifications_unread "                      \
     "FROM sessions s JOIN users u ON u.id = s.user_id "                                           \
     "LEFT JOIN users iu ON iu.id = s.impersonator_id "                                            \
     "WHERE s.token_hash = ?1"
@@ -86,6 +86,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct session_row *ro
     out->roles = (unsigned)db_col_int(st, 9);
     out->must_change_password = db_col_int(st, 10) != 0;
     out->timezone = arena_strdup(a, db_col_text(st, 16) ? db_col_text(st, 16) : "");
+    out->unread = db_col_int(st, 20);
     /* "Log in as" (support.c): the administrator behind the session, for the banner. */
     if (row->impersonated && db_col_text(st, 13)) {
         const char *first = db_col_text(st, 14) ? db_col_text(st, 14) : "";
@@ -124,14 +125,15 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
     char token_hash[65];
     sha256_hex(token, 64, token_hash);
     /* The version first, then the rows: rows read after it are at least as new as it is. */
-    int64_t version = 0, shown = 0;
-    struct db_stmt *vs = db_query(db, "SELECT version, shown_version FROM auth_version WHERE id = 1", "");
+    int64_t version = 0, shown = 0, notify = 0;
+    struct db_stmt *vs = db_query(db, "SELECT version, shown_version, notify_version FROM auth_version WHERE id = 1", "");
     bool cacheable = vs && db_step(vs) == DB_ROW;
-    if (cacheable) version = db_col_int(vs, 0), shown = db_col_int(vs, 1);
+    if (cacheable) version = db_col_int(vs, 0), shown = db_col_int(vs, 1), notify = db_col_int(vs, 2);
     if (vs) db_done(vs);
     int64_t now = time_now();
     if (cacheable && session_cache_get(token_hash, version, now, auth_config.session_idle_s, TOUCH_INTERVAL_S, a, out)) {
         out->shown_version = shown;
+        out->notify_version = notify;
         return LE_OK;
     }
     struct db_stmt *st = db_query(db, SESSION_SELECT, "s", (const char *)token_hash);
@@ -157,8 +159,9 @@ lerr session_lookup(struct db *db, struct arena *a, const char *token, struct se
         else
             row.last_seen = now;
     }
+    if (cacheable) out->unread_version = notify; /* the count was read after the version */
     if (cacheable) session_cache_put(token_hash, version, row.last_seen, row.expires, now, out);
-    if (cacheable) out->shown_version = shown;
+    if (cacheable) out->shown_version = shown, out->notify_version = notify;
     return LE_OK;
 }
 

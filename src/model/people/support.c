@@ -173,8 +173,8 @@ static lerr send_link(struct db *db, struct arena *a, const struct user *u, enum
                               purpose_name(purpose), "username", u->username, "first_name", u->first_name,
                               "last_name", u->last_name, "valid_minutes", (json_int_t)(life / 60), "valid_hours",
                               (json_int_t)(life / 3600), "valid_days", (json_int_t)(life / 86400));
-        e = mail_enqueue(db, u->email, purpose == SIGNIN_LINK_WELCOME ? "signin_link" : "password_reset", d, u->id,
-                         true, outbox_id, p);
+        e = notify_send(db, purpose == SIGNIN_LINK_WELCOME ? "signin_link" : "password_reset", u->id, u->email, d,
+                        NULL, outbox_id, p);
         json_decref(d);
     }
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);

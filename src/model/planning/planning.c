@@ -141,9 +141,9 @@ lerr planning_tell_about(struct db *db, struct arena *a, int64_t event_id, int64
     /* templates/mail/event_<what>.txt.mustache: booked, confirmed, changed, cancelled,
      * booking_cancelled, approved, waitlisted, declined, approval_request, approval_reminder,
      * reminder, reminder_trainer, no_show */
-    if (!e && *email)
-        e = mail_enqueue_attached(db, email, arena_sprintf(a, "event_%s", what), d, to_user_id,
-                                  invitation.type ? &invitation : NULL, p);
+    if (!e)
+        e = notify_send(db, arena_sprintf(a, "event_%s", what), to_user_id, email, d,
+                        invitation.type ? &invitation : NULL, NULL, p);
     json_decref(d);
     return e;
 }

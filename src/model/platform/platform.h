@@ -236,28 +236,105 @@ lerr mail_mark_failed(struct db *db, int64_t id, const char *subject, const char
  * with why in last_error. Not sent, and not offered again. */
 lerr mail_mark_superseded(struct db *db, int64_t id, const char *why);
 
-/* ---- Mail texts administrators rewrite (mail_template.c) ---- */
-struct mail_template_decl {
-    const char *name;             /* templates/mail/NAME.txt.mustache */
-    const char *label;            /* translation key of its name on the messages page */
-    const char *sample;           /* JSON object: the data its preview is rendered with */
-};
+/* ---- Mail texts administrators rewrite (mail_template.c): those of the notification types ---- */
 #define MAIL_TEMPLATE_TEXT_MAX 20000
-/* Declares templates administrators may rewrite (list kept, not copied); a domain calls it
- * from its init, so other features add theirs the same way. */
-void mail_templates_declare(const struct mail_template_decl *list, size_t n);
-/* The declaration of name, or NULL when it is not one administrators may rewrite. */
-const struct mail_template_decl *mail_template_declared(const char *name);
-/* Every declared template, in the order declared: how many, into *out. */
-size_t mail_templates_each(const struct mail_template_decl *const **out);
 /* The administrator's own text for name, or NULL in *text when the built-in one is used. */
 lerr mail_template_own(struct db *db, struct arena *a, const char *name, const char **text);
 /* Saves the administrator's text (first line "Subject: ..."; the caller has checked that it
- * renders). LE_NOTFOUND for an undeclared name; errors name "body". Audited. */
+ * renders). LE_NOTFOUND for a name that is no notification type; errors name "body". Audited. */
 lerr mail_template_save(struct db *db, const char *name, const char *text, int64_t actor_id, struct problem *p);
 /* Back to the built-in text. Audited. */
 lerr mail_template_reset(struct db *db, const char *name, int64_t actor_id, struct problem *p);
+/* A notification type's texts: the mail text as mail_template_save takes it and, unless NULL,
+ * its line in Lectern (Mustache, one line; the caller has checked that both render), kept as
+ * "KEY.line" (the table's own line keeps none), in one transaction. Errors name "body" or
+ * "line". Audited. */
+#define NOTIFICATION_LINE_MAX 500
+lerr notification_texts_save(struct db *db, const char *key, const char *text, const char *line, int64_t actor_id,
+                             struct problem *p);
+/* Both back to the built-in ones, in one transaction. Audited. */
+lerr notification_texts_reset(struct db *db, const char *key, int64_t actor_id, struct problem *p);
+/* For every type in the table's order: whether its mail text is rewritten, and the line in use
+ * (the administrator's or the table's). One query. */
+lerr notification_overrides(struct db *db, struct arena *a, bool **text_own, const char ***lines);
 json_t *mail_to_json(const struct mail_message *m);   /* never the data (it may hold a link) */
+
+/* ---- The notification centre (docs/notifications.md) ----
+ * Every message Lectern sends to a person is a notification type, declared in one table
+ * (notification_type.c); notify_send is the one way to send one: it applies the person's
+ * choice for the type (an e-mail now, a notification in Lectern, the daily digest, or
+ * nothing). Notifications in Lectern live in notification.c, the digest in
+ * notification_digest.c. */
+enum notify_channel { NOTIFY_EMAIL = 1, NOTIFY_INAPP = 2, NOTIFY_DIGEST = 4, NOTIFY_OFF = 8 };
+struct notification_type {
+    const char *key;              /* also its mail template: templates/mail/KEY.txt.mustache */
+    const char *label;            /* translation key of its name */
+    const char *recipient;        /* translation key: whom it goes to */
+    unsigned channels;            /* the channels a person may choose (e-mail is the default) */
+    const char *line;             /* Mustache: the line shown in Lectern */
+    const char *link;             /* Mustache: the path that line links to */
+    const char *sample;           /* JSON object: the data its preview is rendered with */
+};
+size_t notification_types(const struct notification_type **out);
+const struct notification_type *notification_type_find(const char *key);
+const char *notify_channel_name(unsigned channel); /* "email", "inapp", "digest", "off" */
+unsigned notify_channel_parse(const char *name);   /* 0 when unknown */
+/* The channel a message of type t takes for a person who chose `chosen` (NULL = nothing):
+ * e-mail unless they chose a channel the type allows. */
+unsigned notify_channel_resolve(const struct notification_type *t, const char *chosen);
+
+/* Sends a message of `type` to the person user_id (0 = someone without an account: e-mail)
+ * at email ("" = they have none: nothing goes by e-mail, the other channels still work), with the template data (borrowed) and an attachment that only an e-mail carries
+ * (NULL = none), as they chose: queued in the outbox (with *outbox_id, when given and there
+ * is no attachment), kept in Lectern, kept for the digest, or dropped. Inside the caller's
+ * transaction when there is one, so the caller's once-only record and the message are
+ * written together. LE_INVALID for an undeclared type. */
+lerr notify_send(struct db *db, const char *type, int64_t user_id, const char *email, json_t *data,
+                 const struct mail_attachment *att, int64_t *outbox_id, struct problem *p);
+/* notify_send for a fan-out that read each person's choice with them (`chosen`: their
+ * notification_preferences.channel for the type, NULL when none), saving a query a person. */
+lerr notify_send_chosen(struct db *db, const char *type, int64_t user_id, const char *email, const char *chosen,
+                        json_t *data, int64_t *outbox_id, struct problem *p);
+/* The person's choice for every type, in the table's order: the channel's name, or NULL
+ * when they never chose (the default). */
+lerr notify_preferences_get(struct db *db, struct arena *a, int64_t user_id, const char ***out);
+/* Saves the person's choices (n types, each with a channel's name) in one transaction.
+ * LE_INVALID with the type as the field when a type is unknown or does not allow the
+ * channel; nothing is saved then. */
+lerr notify_preferences_save(struct db *db, int64_t user_id, const char *const *types, const char *const *channels,
+                             size_t n, struct problem *p);
+
+struct notification {
+    int64_t id;
+    const char *type, *channel;   /* channel: "inapp" or "digest" */
+    const char *data;             /* JSON object: the template data */
+    int64_t created_at, read_at;  /* read_at 0 = unread */
+};
+#define NOTIFICATIONS_PAGE_MAX 100
+/* A person's notifications, newest first, older than before_id (0 = the newest), up to
+ * limit; *older the before_id of the next page, 0 when there is none. One query. */
+lerr notifications_list(struct db *db, struct arena *a, int64_t user_id, int64_t before_id, int limit,
+                        struct notification **out, int *n_out, int64_t *older);
+lerr notifications_unread(struct db *db, int64_t user_id, int64_t *n);
+/* Marks one of the person's notifications read (id), or all of them (id 0); *changed how many
+ * were unread. LE_NOTFOUND when id is not one of theirs. */
+lerr notifications_mark_read(struct db *db, int64_t user_id, int64_t id, int *changed, struct problem *p);
+
+/* The daily digest (notification_digest.c): the day is a UTC date, "YYYY-MM-DD", its
+ * items those of channel 'digest' made from its midnight to the next. */
+struct digest_item {
+    const char *line, *link;      /* rendered by the caller from the type's templates */
+};
+/* Up to limit people with digest items in [from, to) and no digest for day yet. */
+lerr notify_digest_people(struct db *db, struct arena *a, const char *day, int64_t from, int64_t to, int limit,
+                          int64_t **out, int *n_out);
+/* A person's digest items in [from, to), oldest first. */
+lerr notify_digest_items(struct db *db, struct arena *a, int64_t user_id, int64_t from, int64_t to,
+                         struct notification **out, int *n_out);
+/* Records the person's digest of day and queues it (type notification_digest) in one
+ * transaction; *sent false when it was recorded before (another run, node or attempt). */
+lerr notify_digest_send(struct db *db, struct arena *a, int64_t user_id, const char *day,
+                        const struct digest_item *items, int n, bool *sent, struct problem *p);
 bool mail_address_ok(const char *addr);
 
 /* ---- Counts for /metrics (stats.c) ---- */

@@ -26,8 +26,6 @@ lerr due_start_write(struct db *db, int64_t programme_id, const struct programme
 /* Gives live, incomplete assignments of programmes due after the start date, that have no due
  * date yet and whose person has a start date, their due date (0 = all programmes / people). */
 lerr assignments_due_from_start(struct db *db, int64_t programme_id, int64_t user_id, struct problem *p);
-/* Declares the reminder kinds' mail templates as ones administrators may rewrite (reminder.c). */
-void schedules_messages_declare(void);
 
 /* ---- Certifications (certification.c, renewal.c) ---- */
 /* Writes the rule on the programme (a rule that is off makes it a plain programme again). */

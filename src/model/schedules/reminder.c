@@ -53,8 +53,8 @@ static bool escalation(const struct reminder_candidate *c, int64_t now, int *day
     return c->escalate_days > 0 && c->manager_id && now >= c->due_at + (int64_t)c->escalate_days * DAY;
 }
 
-/* The kinds of message the scan sends, each with the mail template it renders
- * (templates/mail/NAME.txt.mustache, editable: mail_template.c), whom it goes to, and whether
+/* The kinds of message the scan sends, each with the notification type it sends
+ * (platform's notification_type.c; also its mail template), whom it goes to, and whether
  * it is about the expiry of a certification (read from expiring candidates only) or the due
  * date. A kind counted in days before its date keeps the smallest days sent (by_days). */
 static const struct reminder_kind {
@@ -69,25 +69,6 @@ static const struct reminder_kind {
     {"expiry", "programme_expiring", false, true, true, days_before},
 };
 #define N_KINDS (int)(sizeof KINDS / sizeof KINDS[0])
-
-/* The kinds' templates, for administrators to rewrite (platform's mail_template.c), with the
- * data a preview shows. words: messages.programme_{due_soon,overdue,escalation,expiring} */
-#define SAMPLE                                                                                                   \
-    "{\"username\": \"sam.sample\", \"first_name\": \"Sam\", \"learner_username\": \"lee.learner\", "           \
-    "\"learner_name\": \"Lee Learner\", \"programme_code\": \"IND\", \"programme_title\": \"Induction\", \"due\": "  \
-    "\"2027-01-31\", \"days\": 7, \"days_overdue\": 8}"
-static const struct mail_template_decl MESSAGES[] = {
-    {"programme_due_soon", "messages.programme_due_soon", SAMPLE},
-    {"programme_overdue", "messages.programme_overdue", SAMPLE},
-    {"programme_escalation", "messages.programme_escalation", SAMPLE},
-    {"programme_expiring", "messages.programme_expiring", SAMPLE},
-};
-#undef SAMPLE
-
-void schedules_messages_declare(void)
-{
-    mail_templates_declare(MESSAGES, sizeof MESSAGES / sizeof MESSAGES[0]);
-}
 
 static int kind_index(const char *name)
 {
@@ -120,7 +101,7 @@ static lerr queue_message(struct db *db, struct arena *a, const struct reminder_
                           "due", schedules_date(a, c->due_at), "days", days, "days_overdue",
                           (json_int_t)(now > c->due_at ? (now - c->due_at) / DAY : 0));
     db_done(st);
-    lerr e = *email ? mail_enqueue(db, email, k->template, d, to, true, NULL, p) : LE_OK;
+    lerr e = notify_send(db, k->template, to, email, d, NULL, NULL, p);
     json_decref(d);
     return e;
 }

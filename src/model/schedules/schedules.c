@@ -57,7 +57,6 @@ void schedules_init(void)
     people_on_moved(assignments_follow_person);
     people_on_org_references(programmes_naming);
     course_on_complete(programme_course_completed);
-    schedules_messages_declare();
 }
 
 lerr schedules_audit(struct db *db, struct arena *a, int64_t actor_id, const char *action, const char *code,

@@ -13,4 +13,9 @@ extern const struct web_domain web_announcements;
  * is_important): the dashboard's block uses it too. */
 void web_announcement_labels(struct request *req, json_t *list);
 
+/* The notification centre (notifications_routes.c); its init puts the bell on every page. */
+extern const struct web_domain web_notifications;
+/* The person's unread notifications, from memory while nothing changed (notification_bell.c). */
+int64_t web_notifications_unread(struct request *req);
+
 #endif

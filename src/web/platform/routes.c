@@ -53,6 +53,7 @@ static const struct param_spec p_mail_test[] = {
 static const struct param_spec p_message[] = {
     {"name", P_STR, PARAM_REQUIRED, 1, MAIL_TEMPLATE_MAX},
     {"body", P_TEXT, 0, 0, MAIL_TEMPLATE_TEXT_MAX},
+    {"line", P_STR, 0, 0, NOTIFICATION_LINE_MAX},
     {"preview", P_BOOL, 0, 0, 0},
     PARAMS_END,
 };
