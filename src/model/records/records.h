@@ -1,0 +1,58 @@
+/* The records domain (docs/records.md): a person's training record, gathered from every domain
+ * below it through one table of record sources (record.c), and the training people did outside
+ * Lectern (external.c), which counts once their line manager or an administrator approves it.
+ * It uses people, courses, assessments, planning and schedules, and none of them knows it. */
+#ifndef LECTERN_MODEL_RECORDS_H
+#define LECTERN_MODEL_RECORDS_H
+
+#include "../schedules/schedules.h"
+
+/* ---- The training record (record.c) ----
+ * {courses, quizzes, classroom, history, policies, external}: each a list of rows
+ * {title, code, status, percent, started_at, finished_at, due_at, expires_at, score, hours, id,
+ * detail} (what a row holds depends on its section; see docs/records.md), read in one query,
+ * plus {programmes} (the schedules domain's plan, one query more) and {hours: {total, by_year:
+ * [{year, hours}]}} counted from the rows: completed courses, attended classes and approved
+ * external training. NULL on a database failure. */
+json_t *record_json(struct db *db, struct arena *a, int64_t user_id);
+/* Whether the viewer may read the person's record: themself, their managers up the line, and
+ * administrators (as user_visible_to). */
+bool record_visible_to(struct db *db, int64_t viewer_id, unsigned viewer_roles, int64_t user_id);
+
+/* ---- External training (external.c) ---- */
+#define EXTERNAL_TITLE_MAX 255
+#define EXTERNAL_PROVIDER_MAX 255
+#define EXTERNAL_REASON_MAX 1000
+struct external_input {
+    const char *title, *provider;
+    const char *date;             /* "YYYY-MM-DD", not in the future */
+    const char *hours;            /* a number of hours, more than 0 and at most 1000, e.g. "7.5" */
+    /* The evidence file, NULL data = none: a course file's types and size (content_file_max). */
+    const char *evidence_name, *evidence_mime;
+    const unsigned char *evidence_data;
+    size_t evidence_len;
+};
+/* Records training user_id did elsewhere, entered by actor (themself or an administrator;
+ * the caller checks who may), pending approval; an administrator's own entry for someone else
+ * is approved at once. Bad fields are refused at their field and nothing is written. Audited
+ * (record.external_add). */
+lerr external_add(struct db *db, struct arena *a, const char *data_dir, int64_t user_id,
+                  const struct external_input *in, int64_t actor_id, unsigned actor_roles, int64_t *id_out,
+                  struct problem *p);
+struct external_entry {
+    int64_t id, user_id, done_on, decided_by, decided_at, created_at;
+    const char *username, *display_name, *title, *provider, *state, *decline_reason;
+    const char *evidence_sha256, *evidence_name, *evidence_mime;  /* "" = no evidence */
+    double hours;
+};
+lerr external_get(struct db *db, struct arena *a, int64_t id, struct external_entry *out, struct problem *p);
+/* Approves (approve true) or declines with a reason a pending entry: its person's line manager
+ * (direct or not) or an administrator, never the person themself. A second decision is
+ * LE_CONFLICT. Audited (record.external_approve / record.external_decline). */
+lerr external_decide(struct db *db, struct arena *a, int64_t id, bool approve, const char *reason, int64_t actor_id,
+                     unsigned actor_roles, struct problem *p);
+/* The pending entries the viewer may decide, oldest first (administrators: everyone's). */
+json_t *external_pending_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles);
+json_t *external_entry_json(const struct external_entry *e);
+
+#endif

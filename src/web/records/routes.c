@@ -1,0 +1,53 @@
+/* The records domain's routes: the training record (record.c) and external training
+ * (external.c); docs/records.md. Who may read a record and decide an entry the model says:
+ * the person, their managers up the line and administrators. */
+#include "internal.h"
+
+static const struct param_spec p_person[] = {
+    {"username", P_USERNAME, PARAM_REQUIRED, 1, 100},
+    PARAMS_END,
+};
+static const struct param_spec p_none[] = {
+    PARAMS_END,
+};
+static const struct param_spec p_external[] = {
+    {"username", P_USERNAME, PARAM_REQUIRED, 1, 100},
+    {"title", P_STR, 0, 0, EXTERNAL_TITLE_MAX},
+    {"provider", P_STR, 0, 0, EXTERNAL_PROVIDER_MAX},
+    {"date", P_STR, 0, 0, 20},
+    {"hours", P_STR, 0, 0, 20},
+    {"evidence", P_FILE, 0, 0, 0},
+    PARAMS_END,
+};
+static const struct param_spec p_decide[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"reason", P_TEXT, 0, 0, EXTERNAL_REASON_MAX},
+    {"back", P_STR, 0, 0, 20},
+    PARAMS_END,
+};
+static const struct param_spec p_id[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    PARAMS_END,
+};
+
+static const struct route routes[] = {
+    {"GET", "/record", h_my_record, CAP_SIGNED_IN, p_none, 0},
+    {"GET", "/users/{username:name}/record", h_record, CAP_SIGNED_IN, p_person, 0},
+    {"POST", "/users/{username:name}/record/external", h_external_add, CAP_SIGNED_IN, p_external, 0},
+    {"GET", "/external-training", h_external_pending, CAP_SIGNED_IN, p_none, 0},
+    {"POST", "/external-training/{id:int}/approve", h_external_approve, CAP_SIGNED_IN, p_decide, 0},
+    {"POST", "/external-training/{id:int}/decline", h_external_decline, CAP_SIGNED_IN, p_decide, 0},
+    {"GET", "/external-training/{id:int}/evidence", h_external_evidence, CAP_SIGNED_IN, p_id, 0},
+    {"GET", "/api/v1/me/record", h_my_record, CAP_SIGNED_IN, p_none, 0},
+    {"GET", "/api/v1/users/{username:name}/record", h_record, CAP_SIGNED_IN, p_person, 0},
+    {"POST", "/api/v1/users/{username:name}/record/external", h_external_add, CAP_SIGNED_IN, p_external, 0},
+    {"GET", "/api/v1/external-training", h_external_pending, CAP_SIGNED_IN, p_none, 0},
+    {"POST", "/api/v1/external-training/{id:int}/approve", h_external_approve, CAP_SIGNED_IN, p_decide, 0},
+    {"POST", "/api/v1/external-training/{id:int}/decline", h_external_decline, CAP_SIGNED_IN, p_decide, 0},
+};
+
+const struct web_domain web_records = {
+    .name = "records",
+    .routes = routes,
+    .n_routes = sizeof routes / sizeof routes[0],
+};
