@@ -175,6 +175,11 @@ export const scenarios = [
     target: { maxQueries: 5 },
   },
   {
+    id: 'record', name: "learner's own training record (GET /record)",
+    path: '/record', tokens: 'learner', auth: 'cookie', route: ['GET', '/record'],
+    target: { maxQueries: 5 },
+  },
+  {
     id: 'quiz-burst', name: 'quiz burst: the learners of BURST start one quiz within 10 s, 16 answers each',
     driver: 'quiz-burst', spreadS: 10, smokeSpreadS: 2, smokeLearners: 50,
     probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],
