@@ -112,3 +112,23 @@ test('who reads a record: the person, managers up the line, administrators; nobo
   }
   assert.equal((await call(tokens.lea, 'GET', '/api/v1/users/max/record')).status, 404, 'not her manager\'s');
 });
+
+test("the manager's team: direct reports or everyone below, with their training and what waits for a decision", async () => {
+  await call(tokens.lea, 'POST', '/api/v1/users/lea/record/external', { title: 'Ladder safety', date: '2026-02-01', hours: 1 }, 201);
+  const direct = (await call(tokens.boss, 'GET', '/api/v1/me/team', undefined, 200)).json;
+  assert.equal(direct.scope, 'direct');
+  assert.deepEqual(direct.people.map((p) => p.username), ['max']);
+  const all = (await call(tokens.boss, 'GET', '/api/v1/me/team?scope=all', undefined, 200)).json;
+  assert.deepEqual(all.people.map((p) => [p.username, p.depth, p.manager]), [['lea', 2, 'max'], ['max', 1, 'boss']]);
+  const lea = all.people.find((p) => p.username === 'lea');
+  assert.deepEqual([lea.enrolled, lea.completed, lea.percent, lea.overdue], [2, 1, 50, 1]);
+  assert.equal(all.waiting.external_training, 1, 'the entry waits for anyone up the line');
+  assert.equal((await call(tokens.max, 'GET', '/api/v1/me/team', undefined, 200)).json.waiting.external_training, 1);
+  for (const who of ['mo', 'zed']) {
+    const team = (await call(tokens[who], 'GET', '/api/v1/me/team?scope=all', undefined, 200)).json;
+    assert.deepEqual(team.people, [], who);
+    assert.equal(team.waiting.total, 0, who);
+  }
+  const bad = await call(tokens.boss, 'GET', '/api/v1/me/team?scope=everybody');
+  assert.equal(bad.json.error.field, 'scope', show(bad));
+});

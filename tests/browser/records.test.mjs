@@ -1,7 +1,7 @@
 // In a browser: a learner opens My record and sees the course she completed; she records a
 // first-aid course she did elsewhere with its certificate as evidence (first with hours the
-// form refuses at the field, keeping what she typed); her line manager finds her from the
-// people list, opens her training record, downloads the evidence and approves the entry, after
+// form refuses at the field, keeping what she typed); her line manager sees it waiting on My
+// team, opens her training record from there, downloads the evidence and approves the entry, after
 // which it counts in her training hours; the record prints without navigation or forms. The
 // people and the course are set up through the API: they are other tests' subject.
 import { test, before, after } from 'node:test';
@@ -70,9 +70,12 @@ test("a learner records training done elsewhere; her manager approves it from he
 
   const max = await newPage(browser, server);
   await signInUI(max, 'max', PW);
-  await submit(max, () => mainNav(max).getByRole('link', { name: 'Users' }).click());
-  await submit(max, () => max.getByRole('link', { name: 'lena' }).first().click());
-  await submit(max, () => max.getByRole('link', { name: 'Training record' }).click());
+  await submit(max, () => mainNav(max).getByRole('link', { name: 'My team' }).click());
+  assert.match(await max.locator('#team-waiting').innerText(), /External training to approve: 1/);
+  const member = max.locator('#team tbody tr', { hasText: 'Lena Learner' });
+  assert.match(await member.innerText(), /1 \/ 1 completed/);
+  await expectClean(max);
+  await submit(max, () => member.getByRole('link', { name: 'Lena Learner' }).click());
   assert.equal(pathOf(max), '/users/lena/record');
   const row = max.locator('#record-external tbody tr', { hasText: 'First aid at work' });
   const evidence = await max.request.get(await row.getByRole('link', { name: 'first-aid.pdf' }).getAttribute('href'));

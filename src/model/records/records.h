@@ -19,6 +19,20 @@ json_t *record_json(struct db *db, struct arena *a, int64_t user_id);
  * administrators (as user_visible_to). */
 bool record_visible_to(struct db *db, int64_t viewer_id, unsigned viewer_roles, int64_t user_id);
 
+/* ---- The manager's team (team.c) ---- */
+/* Certifications expiring within this many days are shown as expiring. */
+#define TEAM_EXPIRING_DAYS 60
+/* A page (from 1) of the people below manager_id, by name: direct reports only, or everyone
+ * down the line: [{username, name, depth (1 = direct), manager, enrolled, completed, percent,
+ * overdue (courses and programmes past their due date), next_class (the next booked event's
+ * start, or null), certifications_expired, certifications_expiring}], in one query; *total_out
+ * the number on every page. NULL on a database failure. */
+json_t *team_json(struct db *db, struct arena *a, int64_t manager_id, bool direct_only, int page, int per_page,
+                  int *total_out);
+/* What waits for the manager's decision: {bookings, enrolment_requests, external_training,
+ * total}, in one query; NULL on a database failure. */
+json_t *team_waiting_json(struct db *db, int64_t manager_id);
+
 /* ---- External training (external.c) ---- */
 #define EXTERNAL_TITLE_MAX 255
 #define EXTERNAL_PROVIDER_MAX 255

@@ -12,6 +12,7 @@
 bool web_record_person(struct request *req, struct response *res, struct user *u);
 
 void h_record(struct request *req, struct response *res);
+void h_team(struct request *req, struct response *res);
 void h_my_record(struct request *req, struct response *res);
 void h_external_add(struct request *req, struct response *res);
 void h_external_pending(struct request *req, struct response *res);

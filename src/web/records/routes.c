@@ -25,6 +25,11 @@ static const struct param_spec p_decide[] = {
     {"back", P_STR, 0, 0, 20},
     PARAMS_END,
 };
+static const struct param_spec p_team[] = {
+    {"scope", P_STR, 0, 0, 10},
+    {"page", P_INT, 0, 1, 100000},
+    PARAMS_END,
+};
 static const struct param_spec p_id[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     PARAMS_END,
@@ -34,6 +39,7 @@ static const struct route routes[] = {
     {"GET", "/record", h_my_record, CAP_SIGNED_IN, p_none, 0},
     {"GET", "/users/{username:name}/record", h_record, CAP_SIGNED_IN, p_person, 0},
     {"POST", "/users/{username:name}/record/external", h_external_add, CAP_SIGNED_IN, p_external, 0},
+    {"GET", "/team", h_team, CAP_SIGNED_IN, p_team, 0},
     {"GET", "/external-training", h_external_pending, CAP_SIGNED_IN, p_none, 0},
     {"POST", "/external-training/{id:int}/approve", h_external_approve, CAP_SIGNED_IN, p_decide, 0},
     {"POST", "/external-training/{id:int}/decline", h_external_decline, CAP_SIGNED_IN, p_decide, 0},
@@ -41,6 +47,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/me/record", h_my_record, CAP_SIGNED_IN, p_none, 0},
     {"GET", "/api/v1/users/{username:name}/record", h_record, CAP_SIGNED_IN, p_person, 0},
     {"POST", "/api/v1/users/{username:name}/record/external", h_external_add, CAP_SIGNED_IN, p_external, 0},
+    {"GET", "/api/v1/me/team", h_team, CAP_SIGNED_IN, p_team, 0},
     {"GET", "/api/v1/external-training", h_external_pending, CAP_SIGNED_IN, p_none, 0},
     {"POST", "/api/v1/external-training/{id:int}/approve", h_external_approve, CAP_SIGNED_IN, p_decide, 0},
     {"POST", "/api/v1/external-training/{id:int}/decline", h_external_decline, CAP_SIGNED_IN, p_decide, 0},
