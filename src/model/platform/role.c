@@ -40,6 +40,11 @@ static const struct {
     [CAP_ROOMS_MANAGE] = {"rooms.manage", ROLE_ADMIN},
     [CAP_PROGRAMMES_MANAGE] = {"programmes.manage", ROLE_ADMIN},
     [CAP_ANNOUNCE] = {"announcements.write", ROLE_ADMIN | ROLE_INSTRUCTOR | ROLE_MANAGER},
+    [CAP_ANNOUNCE_ANYONE] = {"announcements.anyone", ROLE_ADMIN},
+    [CAP_ANNOUNCE_COURSE] = {"announcements.course", ROLE_ADMIN | ROLE_INSTRUCTOR},
+    [CAP_ANNOUNCE_TEAM] = {"announcements.team", ROLE_ADMIN | ROLE_MANAGER},
+    [CAP_APPROVALS_DECIDE] = {"approvals.decide", ROLE_ADMIN | ROLE_MANAGER},
+    [CAP_BOOKINGS_MANAGE] = {"bookings.manage", ROLE_ADMIN},
 };
 
 unsigned role_parse(const char *name)
