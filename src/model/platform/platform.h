@@ -46,6 +46,8 @@ enum capability {
                               * for their reports (the model checks the line), administrators for all */
     CAP_BOOKINGS_MANAGE,     /* every booking: decide any approval, cancel anyone's booking, override
                               * a conflict with a reason (planning.md): administrators */
+    CAP_REPORTS_VIEW,        /* run and save reports (reports.md), within the viewer's scope */
+    CAP_REPORTS_ALL,         /* reports over everyone, not only one's reporting line and courses */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */

@@ -45,6 +45,8 @@ static const struct {
     [CAP_ANNOUNCE_TEAM] = {"announcements.team", ROLE_ADMIN | ROLE_MANAGER},
     [CAP_APPROVALS_DECIDE] = {"approvals.decide", ROLE_ADMIN | ROLE_MANAGER},
     [CAP_BOOKINGS_MANAGE] = {"bookings.manage", ROLE_ADMIN},
+    [CAP_REPORTS_VIEW] = {"reports.view", ROLE_ADMIN | ROLE_MANAGER | ROLE_INSTRUCTOR},
+    [CAP_REPORTS_ALL] = {"reports.all", ROLE_ADMIN},
 };
 
 unsigned role_parse(const char *name)

@@ -69,4 +69,43 @@ lerr external_decide(struct db *db, struct arena *a, int64_t id, bool approve, c
 json_t *external_pending_json(struct db *db, struct arena *a, int64_t viewer_id, unsigned viewer_roles);
 json_t *external_entry_json(const struct external_entry *e);
 
+/* ---- Reports (report.c, report_sources.c, docs/reports.md) ----
+ * A report reads one source (enrolments, activity_progress, quiz_attempts, quiz_answers,
+ * people, signins, attendance, certifications, training_hours): a page of its rows with the
+ * chosen columns, or its rows grouped with aggregates (count, completion_rate, average_score,
+ * hours); always within the viewer's scope (administrators everything; managers their
+ * reporting line; instructors the courses they teach). The definition is JSON:
+ * {source, columns: [KEY], filters: {department: ID (its subtree), job_role: ID, manager:
+ * USERNAME (their line), course: CODE, category: ID, status: VALUE, username: NAME,
+ * <time column>: {from: DATE, to: DATE}}, group_by: [KEY or KEY:day|week|month|year],
+ * aggregates: [NAME], sort: KEY or -KEY, page, per_page}. */
+#define REPORT_PER_PAGE_MAX 1000
+#define REPORT_GROUPS_MAX 20000
+struct report_viewer {
+    int64_t id;
+    unsigned roles;
+};
+/* Checks def and runs it: out = {source, columns: [{key, type}], rows: [{key: value}], totals:
+ * {rows, <aggregates>}, page, per_page, total, grouped}. Bad definitions are LE_INVALID naming
+ * the field ("source", "columns[1]", "filters.department", "group_by[0]", "sort", ...). */
+lerr report_run(struct db *db, struct arena *a, json_t *def, const struct report_viewer *v, json_t **out,
+                struct problem *p);
+/* The whole report as CSV (UTF-8, CRLF; a byte order mark first when bom, for Excel): every row
+ * of a plain report (at most REPORT_EXPORT_MAX, else LE_TOOBIG), every group of a grouped one,
+ * in the report's order; the header row is the column keys. */
+#define REPORT_EXPORT_MAX 1000000
+lerr report_export_csv(struct db *db, struct arena *a, json_t *def, const struct report_viewer *v, bool bom,
+                       struct buf *out, struct problem *p);
+/* Every source with its columns, what they group by, its statuses and aggregates, for the
+ * builder's form and GET /api/v1/reports/sources. */
+json_t *report_sources_json(void);
+/* The ready-made reports (report_ready.c): [{id, source, definition}]. */
+struct report_ready {
+    const char *id;               /* "completion-by-course" */
+    const char *source;
+    const char *definition;       /* JSON, as report_run reads it */
+};
+const struct report_ready *report_ready_find(const char *id);
+json_t *report_ready_json(void);
+
 #endif
