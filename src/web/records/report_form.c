@@ -110,6 +110,16 @@ static void source_parts(struct request *req, json_t *m, json_t *def, const char
     json_decref(all);
 }
 
+/* Marks the choice whose id is the filter's. */
+static void mark_selected(json_t *choices, json_t *want)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(choices, i, c)
+        json_object_set_new(c, "selected", json_boolean(json_is_integer(want) &&
+                                                        json_integer_value(json_object_get(c, "id")) == json_integer_value(want)));
+}
+
 void web_report_form(struct request *req, json_t *m, json_t *def)
 {
     const char *chosen = json_string_value(json_object_get(def, "source"));
@@ -132,6 +142,8 @@ void web_report_form(struct request *req, json_t *m, json_t *def)
     json_object_set_new(m, "chosen", json_string(chosen));
     source_parts(req, m, def, chosen);
     web_org_choices(req, m);
+    mark_selected(json_object_get(m, "departments"), json_object_get(filters, "department"));
+    mark_selected(json_object_get(m, "job_roles"), json_object_get(filters, "job_role"));
     json_t *result = json_object_get(m, "result");
     if (result) web_report_result(req, m, result);
 }
