@@ -180,6 +180,21 @@ export const scenarios = [
     target: { maxQueries: 5 },
   },
   {
+    id: 'report-department', name: 'administrator: completion by department, every department with its subtree (GET /reports/builder?ready=completion-by-department)',
+    path: '/reports/builder?ready=completion-by-department', tokens: 'admin', auth: 'cookie', route: ['GET', '/reports/builder'],
+    target: { size: 'L', maxP99Ms: 200, maxQueries: 5 },
+  },
+  {
+    id: 'report-course', name: 'administrator: completion by course (GET /reports/builder?ready=completion-by-course)',
+    path: '/reports/builder?ready=completion-by-course', tokens: 'admin', auth: 'cookie', route: ['GET', '/reports/builder'],
+    target: { size: 'L', maxP99Ms: 200, maxQueries: 5 },
+  },
+  {
+    id: 'report-overdue', name: 'administrator: overdue, first page (GET /reports/builder?ready=overdue)',
+    path: '/reports/builder?ready=overdue', tokens: 'admin', auth: 'cookie', route: ['GET', '/reports/builder'],
+    target: { size: 'L', maxP99Ms: 200, maxQueries: 5 },
+  },
+  {
     id: 'announcements', name: "learner's announcements archive with three live announcements (GET /announcements)",
     path: '/announcements', tokens: 'learner', auth: 'cookie', route: ['GET', '/announcements'], around: 'announcements',
     target: { maxQueries: 5 },
