@@ -197,6 +197,46 @@ export const scenarios = [
     target: { maxQueries: 5 },
   },
   {
+    id: 'record', name: "learner's own training record (GET /record)",
+    path: '/record', tokens: 'learner', auth: 'cookie', route: ['GET', '/record'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'report-department', name: 'administrator: completion by department, every department with its subtree (GET /reports/builder?ready=completion-by-department)',
+    path: '/reports/builder?ready=completion-by-department', tokens: 'admin', auth: 'cookie', route: ['GET', '/reports/builder'],
+    target: { size: 'L', maxP99Ms: 200, maxQueries: 5 },
+  },
+  {
+    id: 'report-course', name: 'administrator: completion by course (GET /reports/builder?ready=completion-by-course)',
+    path: '/reports/builder?ready=completion-by-course', tokens: 'admin', auth: 'cookie', route: ['GET', '/reports/builder'],
+    target: { size: 'L', maxP99Ms: 200, maxQueries: 5 },
+  },
+  {
+    id: 'report-overdue', name: 'administrator: overdue, first page (GET /reports/builder?ready=overdue)',
+    path: '/reports/builder?ready=overdue', tokens: 'admin', auth: 'cookie', route: ['GET', '/reports/builder'],
+    target: { size: 'L', maxP99Ms: 200, maxQueries: 5 },
+  },
+  {
+    id: 'announcements', name: "learner's announcements archive with three live announcements (GET /announcements)",
+    path: '/announcements', tokens: 'learner', auth: 'cookie', route: ['GET', '/announcements'], around: 'announcements',
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'announcements-admin', name: 'administrator: announcements archive, the form and what they wrote, with counts (GET /announcements)',
+    path: '/announcements', tokens: 'admin', auth: 'cookie', route: ['GET', '/announcements'], around: 'announcements',
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'approvals', name: 'administrator: bookings awaiting approval (GET /approvals)',
+    path: '/approvals', tokens: 'admin', auth: 'cookie', route: ['GET', '/approvals'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'maintenance', name: 'administrator: maintenance windows (GET /admin/maintenance)',
+    path: '/admin/maintenance', tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/maintenance'],
+    target: { maxQueries: 5 },
+  },
+  {
     id: 'quiz-burst', name: 'quiz burst: the learners of BURST start one quiz within 10 s, 16 answers each',
     driver: 'quiz-burst', spreadS: 10, smokeSpreadS: 2, smokeLearners: 50,
     probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],

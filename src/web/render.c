@@ -56,11 +56,12 @@ static json_t *chrome_me(struct request *req)
     jset_bool(me, "can_rooms", role_has_cap(u->roles, CAP_ROOMS_MANAGE));
     jset_bool(me, "can_programmes", role_has_cap(u->roles, CAP_PROGRAMMES_MANAGE));
     jset_bool(me, "can_audit", role_has_cap(u->roles, CAP_AUDIT_VIEW));
+    jset_bool(me, "can_reports", role_has_cap(u->roles, CAP_REPORTS_VIEW));
     jset_bool(me, "is_admin", (u->roles & ROLE_ADMIN) != 0);
     /* enrolment requests to decide (courses.md): administrators and managers */
-    jset_bool(me, "can_requests", (u->roles & (ROLE_ADMIN | ROLE_MANAGER)) != 0);
+    jset_bool(me, "can_requests", role_has_cap(u->roles, CAP_APPROVALS_DECIDE));
     /* bookings awaiting a line manager's approval (planning.md): the same people */
-    jset_bool(me, "can_approvals", (u->roles & (ROLE_ADMIN | ROLE_MANAGER)) != 0);
+    jset_bool(me, "can_approvals", role_has_cap(u->roles, CAP_APPROVALS_DECIDE));
     return me;
 }
 

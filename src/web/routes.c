@@ -18,6 +18,7 @@
 #include "schedules/schedules.h"
 #include "communication/maintenance.h"
 #include "communication/communication.h"
+#include "records/records.h"
 
 /* In order: a domain's init may use what the domains before it registered. The router tries
  * routes in table order, so home (the dashboard, the page most asked for) comes first; it
@@ -25,7 +26,7 @@
 static const struct web_domain *const domains[] = {
     &web_home, &web_platform, &web_people, &web_courses, &web_assessments, &web_planning, &web_schedules,
     &web_maintenance,
-    &web_announcements, &web_notifications,
+    &web_announcements, &web_notifications, &web_records,
 };
 
 const struct route *web_routes;

@@ -75,6 +75,11 @@ void web_public_form(struct request *req, struct response *res);
 void web_wait(struct request *req, struct response *res, int64_t seconds, const char *key, struct problem *p);
 /* Answers a problem from the model: keeps res->template so a form re-renders with the error. */
 void web_fail(struct response *res, const struct problem *p);
+/* Sends the stored file sha256 (files.c) under file_name as mime: inline for PDF, images,
+ * video and audio, else as an attachment; one byte range when asked. False with the answer set
+ * (404, 416, a read error) when there is nothing to send. */
+bool web_send_stored_file(struct request *req, struct response *res, const char *sha256, const char *file_name,
+                          const char *mime);
 /* For a page shown with a problem (render.c; form.c describes it): adds "errors" by field to
  * top and, after a form post, what was typed ("form_echo", and into the model's "form"). */
 void web_form_failed(struct request *req, struct response *res, json_t *top);

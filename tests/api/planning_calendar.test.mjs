@@ -6,7 +6,7 @@
 // that names the field for a bad range.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import ICAL from 'ical.js';
+import { invitationOf as invitation, parseCalendar as parse, firstEvent as veventOf } from '../lib/ical.mjs';
 import { startServer, api, show, signIn, adminToken, createUser, rawRequest } from '../lib/server.mjs';
 import { startSmtpSink } from '../lib/smtp.mjs';
 
@@ -54,22 +54,6 @@ after(async () => {
 const newEvent = async (title, starts, ends) => (await call(ivy, 'POST', `/api/v1/courses/${COURSE}/events`, {
   title, starts_at: starts, ends_at: ends, timezone: 'Europe/London', room_id: room, seats: 5, trainers: ['ivy'], note: 'Bring boots.',
 }, 201)).json.id;
-
-/** The calendar part of a message: its content type and the parsed VCALENDAR. */
-function invitation(message) {
-  const m = /Content-Type: (text\/calendar[^\r\n]*)\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)\r?\n--/i.exec(message.raw);
-  assert.ok(m, `no text/calendar part in:\n${message.raw.slice(0, 2000)}`);
-  return { type: m[1], cal: parse(m[2].replace(/=\r?\n/g, '')) };
-}
-
-/** Parses iCalendar text, registering its VTIMEZONEs so times convert to UTC. */
-function parse(text) {
-  const cal = new ICAL.Component(ICAL.parse(text));
-  for (const vtz of cal.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(new ICAL.Timezone(vtz));
-  return cal;
-}
-
-const veventOf = (cal) => new ICAL.Event(cal.getFirstSubcomponent('vevent'));
 
 /** The one ATTENDEE of an invitation's event: Lea, by address and name, as a required participant. */
 function assertAttendee(cal, partstat) {

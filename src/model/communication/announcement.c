@@ -40,25 +40,43 @@ struct audience {
     unsigned role_mask;
 };
 
+/* Who may announce to each kind of audience: the one table the form's choices and the checks
+ * below read. */
+static const struct {
+    const char *kind;
+    enum capability cap;
+} audience_kinds[] = {
+    {"site", CAP_ANNOUNCE_ANYONE},       {"course", CAP_ANNOUNCE_COURSE}, {"department", CAP_ANNOUNCE_ANYONE},
+    {"job_role", CAP_ANNOUNCE_ANYONE},   {"role", CAP_ANNOUNCE_ANYONE},   {"team", CAP_ANNOUNCE_TEAM},
+};
+
+size_t announcement_audience_kinds(unsigned roles, const char **kinds, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof audience_kinds / sizeof audience_kinds[0] && n < max; i++)
+        if (role_has_cap(roles, audience_kinds[i].cap)) kinds[n++] = audience_kinds[i].kind;
+    return n;
+}
+
 /* Reads the audience of in, checking that actor may announce to it. */
 static lerr audience_resolve(struct db *db, struct arena *a, const struct announcement_input *in, int64_t actor_id,
                              unsigned actor_roles, struct audience *out, struct problem *p)
 {
     *out = (struct audience){.kind = in->audience ? in->audience : ""};
-    bool admin = actor_roles & ROLE_ADMIN;
+    bool admin = role_has_cap(actor_roles, CAP_ANNOUNCE_ANYONE);
     const char *k = out->kind;
     if (str_eq(k, "course")) {
         struct course c;
         if (!in->course_code || !*in->course_code)
             return problem_set(p, LE_INVALID, "course", "Choose the course the announcement is for.");
         if (course_get(db, a, in->course_code, actor_id, &c, p)) return p->code;
-        if (!admin && !course_teaches(db, c.id, actor_id))
+        if (!role_has_cap(actor_roles, CAP_ANNOUNCE_COURSE) || (!admin && !course_teaches(db, c.id, actor_id)))
             return problem_set(p, LE_FORBIDDEN, "course", "You may announce only to the courses you teach.");
         out->course_id = c.id;
         return LE_OK;
     }
     if (str_eq(k, "team")) {
-        if (!(actor_roles & (ROLE_ADMIN | ROLE_MANAGER)))
+        if (!role_has_cap(actor_roles, CAP_ANNOUNCE_TEAM))
             return problem_set(p, LE_FORBIDDEN, "audience", "Only managers may announce to their team.");
         return LE_OK;
     }

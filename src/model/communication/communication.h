@@ -36,6 +36,9 @@ bool announcement_live(int64_t publish_at, int64_t expire_at, int64_t now);
 /* The importance name as stored, or NULL when unknown (NULL or "" is "information"). */
 const char *announcement_importance(const char *name);
 /* How many people the announcement reaches now (active accounts only). */
+/* The audience kinds ("site", "course", ...) the roles may announce to, in the form's order;
+ * at most max of them into kinds. */
+size_t announcement_audience_kinds(unsigned roles, const char **kinds, size_t max);
 lerr announcement_audience_count(struct db *db, int64_t id, int64_t *n_out);
 /* Ends it now (expire_at = now) for its author or an administrator: LE_FORBIDDEN otherwise,
  * LE_NOTFOUND when there is none. Audited. */

@@ -159,6 +159,34 @@ static void dept_walk(struct dept_node *nodes, int i, int depth, const char *par
     }
 }
 
+/* Links nodes (read in descending name order) into their tree and lists them in tree order
+ * with their paths, in a. */
+static void dept_tree(struct dept_node *nodes, int n, struct arena *a, struct department **out, int *n_out)
+{
+    /* Rows came in descending name order, so pushing each on its parent's list leaves every
+     * list in ascending order. */
+    int roots = -1;
+    for (int i = 0; i < n; i++) {
+        int parent = -1;
+        for (int j = 0; nodes[i].d.parent_id && j < n; j++)
+            if (nodes[j].d.id == nodes[i].d.parent_id) parent = j;
+        if (parent < 0) {
+            nodes[i].next_sibling = roots;
+            roots = i;
+        } else {
+            nodes[i].next_sibling = nodes[parent].first_child;
+            nodes[parent].first_child = i;
+            nodes[parent].d.n_children++;
+        }
+    }
+    struct department *list = arena_alloc(a, sizeof *list * (size_t)(n + 1));
+    int k = 0;
+    dept_walk(nodes, roots, 0, NULL, a, list, &k);
+    *out = list;
+    *n_out = k;
+}
+
+
 lerr department_choices(struct db *db, struct arena *a, struct department **out, int *n_out)
 {
     *out = NULL;
@@ -207,28 +235,54 @@ lerr department_list(struct db *db, struct arena *a, struct department **out, in
     }
     db_done(st);
     if (rc != DB_DONE && rc != DB_ROW) return LE_DB;
-    /* Rows came in descending name order, so pushing each on its parent's list leaves every
-     * list in ascending order. */
-    int roots = -1;
-    for (int i = 0; i < n; i++) {
-        int parent = -1;
-        for (int j = 0; nodes[i].d.parent_id && j < n; j++)
-            if (nodes[j].d.id == nodes[i].d.parent_id) parent = j;
-        if (parent < 0) {
-            nodes[i].next_sibling = roots;
-            roots = i;
+    dept_tree(nodes, n, a, out, n_out);
+    return LE_OK;
+}
+
+/* Grows a malloc'd array of size elements to hold one more than n. */
+static void *grow(void *v, int n, int *cap, size_t size)
+{
+    if (n < *cap) return v;
+    *cap = *cap ? *cap * 2 : 16;
+    void *g = realloc(v, size * (size_t)*cap);
+    if (!g) free(v);
+    return g;
+}
+
+lerr org_choices(struct db *db, struct arena *a, struct department **depts, int *nd, struct job_role **jobs, int *nj)
+{
+    *depts = NULL, *jobs = NULL, *nd = *nj = 0;
+    struct db_stmt *st = db_query(db,
+                                  "SELECT 0, id, name, parent_id FROM departments UNION ALL "
+                                  "SELECT 1, id, name, NULL FROM job_roles ORDER BY 1, 3 DESC, 2 DESC",
+                                  "");
+    struct dept_node *nodes = NULL;
+    struct job_role *roles = NULL;
+    int n = 0, cap = 0, r = 0, rcap = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (db_col_int(st, 0) == 0) {
+            if (!(nodes = grow(nodes, n, &cap, sizeof *nodes))) break;
+            nodes[n++] = (struct dept_node){.d = {.id = db_col_int(st, 1), .name = model_col_str(a, st, 2),
+                                                   .idnumber = "",
+                                                   .parent_id = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3)},
+                                             .first_child = -1, .next_sibling = -1};
         } else {
-            nodes[i].next_sibling = nodes[parent].first_child;
-            nodes[parent].first_child = i;
-            nodes[parent].d.n_children++;
+            if (!(roles = grow(roles, r, &rcap, sizeof *roles))) break;
+            roles[r++] = (struct job_role){.id = db_col_int(st, 1), .name = model_col_str(a, st, 2), .idnumber = ""};
         }
     }
-    struct department *list = arena_alloc(a, sizeof *list * (size_t)(n + 1));
-    int k = 0;
-    dept_walk(nodes, roots, 0, NULL, a, list, &k);
-    *out = list;
-    *n_out = k;
-    return LE_OK;
+    db_done(st);
+    lerr e = rc == DB_DONE ? LE_OK : LE_DB;
+    if (!e) {
+        dept_tree(nodes, n, a, depts, nd);
+        /* Job roles came in descending name order too: listed ascending. */
+        struct job_role *list = arena_alloc(a, sizeof *list * (size_t)(r + 1));
+        for (int i = 0; i < r; i++) list[i] = roles[r - 1 - i];
+        *jobs = list, *nj = r;
+    }
+    free(nodes);
+    free(roles);
+    return e;
 }
 
 lerr department_get(struct db *db, struct arena *a, int64_t id, struct department *out,

@@ -339,6 +339,9 @@ struct job_role {
     int64_t n_users;
 };
 lerr job_role_list(struct db *db, struct arena *a, struct job_role **out, int *n_out);
+/* The choices of a form that names a department or a job role, in one query: every department
+ * in tree order with its path, every job role by name (no counts), in a. */
+lerr org_choices(struct db *db, struct arena *a, struct department **depts, int *nd, struct job_role **jobs, int *nj);
 lerr job_role_get(struct db *db, struct arena *a, int64_t id, struct job_role *out,
                   struct problem *p);
 lerr job_role_create(struct db *db, const char *name, const char *idnumber, int64_t actor_id,

@@ -39,6 +39,15 @@ enum capability {
     CAP_PROGRAMMES_MANAGE,   /* programmes and their assignments (schedules.md): administrators */
     CAP_ANNOUNCE,            /* write announcements (communication.md): administrators to anyone,
                               * instructors to their courses, managers to their team (the model checks) */
+    CAP_ANNOUNCE_ANYONE,     /* announce to the site, a department, a job role or a site role */
+    CAP_ANNOUNCE_COURSE,     /* announce to a course (instructors only to the courses they teach) */
+    CAP_ANNOUNCE_TEAM,       /* announce to one's own reporting line */
+    CAP_APPROVALS_DECIDE,    /* the approvals and enrolment-request queues: line managers decide
+                              * for their reports (the model checks the line), administrators for all */
+    CAP_BOOKINGS_MANAGE,     /* every booking: decide any approval, cancel anyone's booking, override
+                              * a conflict with a reason (planning.md): administrators */
+    CAP_REPORTS_VIEW,        /* run and save reports (reports.md), within the viewer's scope */
+    CAP_REPORTS_ALL,         /* reports over everyone, not only one's reporting line and courses */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */

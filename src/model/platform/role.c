@@ -40,6 +40,13 @@ static const struct {
     [CAP_ROOMS_MANAGE] = {"rooms.manage", ROLE_ADMIN},
     [CAP_PROGRAMMES_MANAGE] = {"programmes.manage", ROLE_ADMIN},
     [CAP_ANNOUNCE] = {"announcements.write", ROLE_ADMIN | ROLE_INSTRUCTOR | ROLE_MANAGER},
+    [CAP_ANNOUNCE_ANYONE] = {"announcements.anyone", ROLE_ADMIN},
+    [CAP_ANNOUNCE_COURSE] = {"announcements.course", ROLE_ADMIN | ROLE_INSTRUCTOR},
+    [CAP_ANNOUNCE_TEAM] = {"announcements.team", ROLE_ADMIN | ROLE_MANAGER},
+    [CAP_APPROVALS_DECIDE] = {"approvals.decide", ROLE_ADMIN | ROLE_MANAGER},
+    [CAP_BOOKINGS_MANAGE] = {"bookings.manage", ROLE_ADMIN},
+    [CAP_REPORTS_VIEW] = {"reports.view", ROLE_ADMIN | ROLE_MANAGER | ROLE_INSTRUCTOR},
+    [CAP_REPORTS_ALL] = {"reports.all", ROLE_ADMIN},
 };
 
 unsigned role_parse(const char *name)

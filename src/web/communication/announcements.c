@@ -27,20 +27,13 @@ void web_announcement_labels(struct request *req, json_t *list)
 /* The audiences the viewer may choose on the form, the first preselected. */
 static json_t *audience_choices(struct request *req)
 {
-    unsigned roles = req->user->roles;
-    json_t *list = json_array();
     /* words: announcements.audience_{site,course,department,job_role,role,team} */
-    static const struct {
-        const char *kind;
-        unsigned roles;
-    } kinds[] = {{"site", ROLE_ADMIN},       {"course", ROLE_ADMIN | ROLE_INSTRUCTOR},
-                 {"department", ROLE_ADMIN}, {"job_role", ROLE_ADMIN},
-                 {"role", ROLE_ADMIN},       {"team", ROLE_ADMIN | ROLE_MANAGER}};
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (roles & kinds[i].roles)
-            json_array_append_new(list, json_pack("{s:s, s:s}", "value", kinds[i].kind, "label",
-                                                  T(req, arena_sprintf(req->arena, "announcements.audience_%s",
-                                                                       kinds[i].kind))));
+    const char *kinds[8];
+    size_t n = announcement_audience_kinds(req->user->roles, kinds, 8);
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s}", "value", kinds[i], "label",
+                                              T(req, arena_sprintf(req->arena, "announcements.audience_%s", kinds[i]))));
     return list;
 }
 
@@ -53,7 +46,7 @@ void h_announcements(struct request *req, struct response *res)
         if (!req->is_api) {
             web_announcement_labels(req, written);
             json_object_set_new(m, "audiences", audience_choices(req));
-            if (req->user->roles & ROLE_ADMIN) web_org_choices(req, m);
+            if (role_has_cap(req->user->roles, CAP_ANNOUNCE_ANYONE)) web_org_choices(req, m);
             json_object_set_new(m, "form", json_object());
         }
         json_object_set_new(m, "written", written);

@@ -440,13 +440,13 @@ void web_org_choices(struct request *req, json_t *model)
     struct job_role *jobs;
     int nd = 0, nj = 0;
     json_t *dc = json_array(), *jc = json_array();
-    if (department_list(req->db, req->arena, &depts, &nd) == LE_OK)
+    if (org_choices(req->db, req->arena, &depts, &nd, &jobs, &nj) == LE_OK) {
         for (int i = 0; i < nd; i++)
             json_array_append_new(dc, json_pack("{s:I, s:s}", "id", (json_int_t)depts[i].id, "path",
                                                 depts[i].path ? depts[i].path : depts[i].name));
-    if (job_role_list(req->db, req->arena, &jobs, &nj) == LE_OK)
         for (int i = 0; i < nj; i++)
             json_array_append_new(jc, json_pack("{s:I, s:s}", "id", (json_int_t)jobs[i].id, "name", jobs[i].name));
+    }
     json_object_set_new(model, "departments", dc);
     json_object_set_new(model, "job_roles", jc);
 }

@@ -5,9 +5,10 @@
  * request at all. */
 #include "internal.h"
 
+/* Whether the viewer sees and decides every request, not only their reports'. */
 static bool is_admin(const struct request *req)
 {
-    return (req->user->roles & ROLE_ADMIN) != 0;
+    return role_has_cap(req->user->roles, CAP_BOOKINGS_MANAGE);
 }
 
 /* A request's names in words for the page, and where its session is. */

@@ -68,7 +68,7 @@ void h_booking_delete(struct request *req, struct response *res)
     int64_t user_id;
     if (!web_event_access(req, res, &ev) || !booking_person(req, res, &ev, &user_id)) return;
     struct problem p = {0};
-    bool admin = (req->user->roles & ROLE_ADMIN) != 0;
+    bool admin = role_has_cap(req->user->roles, CAP_BOOKINGS_MANAGE);
     if (booking_cancel(req->db, req->arena, ev.ref.id, user_id, admin, req->user->id, &p)) {
         web_fail(res, &p);
         return;

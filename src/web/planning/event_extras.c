@@ -6,7 +6,7 @@
 
 bool web_may_override(struct request *req)
 {
-    return role_has_cap(req->user->roles, CAP_USERS_MANAGE);
+    return role_has_cap(req->user->roles, CAP_BOOKINGS_MANAGE);
 }
 
 static const char *json_text(json_t *v)

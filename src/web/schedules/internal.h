@@ -5,8 +5,6 @@
 #include "schedules.h"
 #include "../../model/schedules/schedules.h"
 
-/* Adds "state_label" (the state in words) to each assignment of list, for a page. */
-void web_assignment_labels(struct request *req, json_t *list);
 
 /* One set of an API body: {"courses": [CODE] or "A, B", "require": "all" | N, "after_previous"};
  * errors name list_name[i] ("sets[1]"). */

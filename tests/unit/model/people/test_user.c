@@ -450,6 +450,38 @@ static void test_all_or_nothing_in_callers_transaction(void **state)
     assert_int_equal(audit_verify(f->db, &bad, NULL, &p), LE_OK);
 }
 
+/* A form's department and job role choices come in one query and in the same order as the
+ * departments page: the tree, parents first, siblings by name, each with its path. */
+static void test_org_choices(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    int64_t ops, sales, field, hr, j;
+    assert_int_equal(department_create(f->db, "Operations", "", 0, 0, &ops, &p), LE_OK);
+    assert_int_equal(department_create(f->db, "Sales", "", ops, 0, &sales, &p), LE_OK);
+    assert_int_equal(department_create(f->db, "Field", "", sales, 0, &field, &p), LE_OK);
+    assert_int_equal(department_create(f->db, "Finance", "", ops, 0, &hr, &p), LE_OK);
+    assert_int_equal(job_role_create(f->db, "Welder", "", 0, &j, &p), LE_OK);
+    assert_int_equal(job_role_create(f->db, "Accountant", "", 0, &j, &p), LE_OK);
+    struct department *d, *tree;
+    struct job_role *r;
+    int nd, nr, nt;
+    assert_int_equal(org_choices(f->db, f->a, &d, &nd, &r, &nr), LE_OK);
+    assert_int_equal(department_list(f->db, f->a, &tree, &nt), LE_OK);
+    assert_int_equal(nd, 4);
+    assert_int_equal(nd, nt);
+    for (int i = 0; i < nd; i++) {
+        assert_int_equal(d[i].id, tree[i].id);
+        assert_string_equal(d[i].path, tree[i].path);
+    }
+    assert_string_equal(d[0].path, "Operations");
+    assert_string_equal(d[1].path, "Operations / Finance");
+    assert_string_equal(d[3].path, "Operations / Sales / Field");
+    assert_int_equal(nr, 2);
+    assert_string_equal(r[0].name, "Accountant");
+    assert_string_equal(r[1].name, "Welder");
+}
+
 int main(void)
 {
     if (core_init()) return 1;
@@ -467,6 +499,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_passwords, setup, teardown),
         cmocka_unit_test_setup_teardown(test_to_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_or_nothing_in_callers_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_choices, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,16 @@
+/* Time buckets of a report's group by (report_time.c). */
+#ifndef LECTERN_MODEL_RECORDS_REPORT_TIME_H
+#define LECTERN_MODEL_RECORDS_REPORT_TIME_H
+
+#include "../../core/core.h"
+
+enum report_bucket { BUCKET_NONE, BUCKET_DAY, BUCKET_WEEK, BUCKET_MONTH, BUCKET_YEAR };
+/* The SQL of the bucket of epoch-seconds expression x: the day number, the week number (weeks
+ * from Monday), the month as YYYYMM, the year. */
+const char *report_bucket_sql(struct arena *a, const char *x, enum report_bucket b);
+/* A bucket's value in words: "2026-03-02" (a day, or a week's Monday), "2026-03", "2026". */
+const char *report_bucket_label(struct arena *a, int64_t v, enum report_bucket b);
+/* "day", "week", "month", "year"; false for anything else. */
+bool report_bucket_parse(const char *name, enum report_bucket *out);
+
+#endif
