@@ -63,7 +63,7 @@ struct binds {
 
 struct group_key {
     const struct report_column *col;
-    enum report_bucket bucket;
+    enum report_period bucket;
     const char *name;             /* as asked: "department", "completed_at:month" */
 };
 
