@@ -56,6 +56,7 @@ static json_t *chrome_me(struct request *req)
     jset_bool(me, "can_rooms", role_has_cap(u->roles, CAP_ROOMS_MANAGE));
     jset_bool(me, "can_programmes", role_has_cap(u->roles, CAP_PROGRAMMES_MANAGE));
     jset_bool(me, "can_audit", role_has_cap(u->roles, CAP_AUDIT_VIEW));
+    jset_bool(me, "can_admin_requests", role_has_cap(u->roles, CAP_REQUESTS_FILE));
     jset_bool(me, "is_admin", (u->roles & ROLE_ADMIN) != 0);
     /* enrolment requests to decide (courses.md): administrators and managers */
     jset_bool(me, "can_requests", (u->roles & (ROLE_ADMIN | ROLE_MANAGER)) != 0);

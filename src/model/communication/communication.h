@@ -140,4 +140,57 @@ json_t *maintenance_status_json(const struct maintenance_state *s, int64_t now);
 lerr maintenance_notices_batch(struct db *db, struct arena *a, int64_t window_id, int *queued, bool *more,
                                struct problem *p);
 
+/* ---- Requests to the administrators (request.c, request_state.c, request_read.c) ----
+ * An instructor or a manager asks the administrators to host a new course, enrol people or
+ * schedule a class, by a date; the administrators work the queue in that order. */
+#define REQUEST_TEXT_MAX 2000
+#define REQUEST_USERNAMES_MAX 500   /* people one enrolment request names */
+#define REQUEST_LIST_MAX 200
+#define REQUEST_MAIL_TEMPLATE "admin_request"
+struct request_input {
+    const char *kind;             /* "course", "enrol" or "class" */
+    const char *needed_by;        /* YYYY-MM-DD: the day it is needed by */
+    const char *title, *course_kind;  /* course: the title and elearning, classroom or blended */
+    const char *course_code;      /* enrol and class */
+    const char *usernames;        /* enrol: usernames a line (or separated by commas or spaces), or a
+                                   * CSV whose header has a username column */
+    const char *due_date;         /* enrol: YYYY-MM-DD or empty */
+    const char *wanted_dates;     /* class: the dates wanted, in words */
+    int64_t seats;                /* class: 0 = not said */
+    const char *notes;
+};
+/* Files a request (state new) and tells the requester it arrived. Every problem names its field
+ * (an unknown username is named too) and nothing is written. Audited. */
+lerr admin_request_create(struct db *db, struct arena *a, const struct request_input *in, int64_t actor_id,
+                          int64_t *id_out, struct problem *p);
+/* The usernames of a list or a CSV, one a line without repeats, into *out; the number in *n.
+ * A CSV (first line with a "username" column) gives that column. LE_INVALID naming
+ * "usernames" when there are none or more than REQUEST_USERNAMES_MAX. */
+lerr request_usernames_parse(struct arena *a, const char *text, const char **out, int *n, struct problem *p);
+/* Whether state is one a request may move to from `from`: new and in progress move to in
+ * progress, done or declined; done and declined are final. */
+bool request_state_allowed(const char *from, const char *to);
+/* An administrator moves a request to state ("in_progress", "done", "declined"; declined needs a
+ * reason) and the requester is told, in one transaction. LE_CONFLICT from a final state. Audited. */
+lerr admin_request_set_state(struct db *db, struct arena *a, int64_t id, const char *state, const char *reason,
+                             int64_t actor_id, struct problem *p);
+/* One request {id, kind, state, needed_by, overdue, title, course_kind, course {code, title},
+ * usernames, due_date, wanted_dates, seats, notes, reason, requester {username, name},
+ * handled_by, created_at, updated_at, session_id}: for its requester and administrators;
+ * LE_NOTFOUND for anyone else. One query. */
+lerr admin_request_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id, unsigned viewer_roles,
+                        json_t **out, struct problem *p);
+/* The administrators' queue: requests in state ("open" = new and in progress, "done",
+ * "declined", "all"), soonest needed first, at most limit. One query. */
+json_t *admin_requests_queue(struct db *db, struct arena *a, const char *state, int limit);
+/* The requests user_id filed, newest first. One query. */
+json_t *admin_requests_mine(struct db *db, struct arena *a, int64_t user_id, int limit);
+/* Open requests whose day has passed at now: the administrators' dashboard flags them. */
+lerr admin_requests_overdue_count(struct db *db, int64_t now, int64_t *n_out);
+/* The courses a request may name for user_id: published ones and those they are in, by title. */
+#define REQUEST_COURSE_CHOICES 500
+json_t *request_course_choices(struct db *db, struct arena *a, int64_t user_id);
+/* Declares the requests' mail template (model_init). */
+void communication_init(void);
+
 #endif

@@ -39,6 +39,8 @@ enum capability {
     CAP_PROGRAMMES_MANAGE,   /* programmes and their assignments (schedules.md): administrators */
     CAP_ANNOUNCE,            /* write announcements (communication.md): administrators to anyone,
                               * instructors to their courses, managers to their team (the model checks) */
+    CAP_REQUESTS_FILE,       /* send the administrators requests and follow them (communication.md) */
+    CAP_REQUESTS_WORK,       /* work the queue of requests: administrators */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */

@@ -40,6 +40,8 @@ static const struct {
     [CAP_ROOMS_MANAGE] = {"rooms.manage", ROLE_ADMIN},
     [CAP_PROGRAMMES_MANAGE] = {"programmes.manage", ROLE_ADMIN},
     [CAP_ANNOUNCE] = {"announcements.write", ROLE_ADMIN | ROLE_INSTRUCTOR | ROLE_MANAGER},
+    [CAP_REQUESTS_FILE] = {"requests.file", ROLE_ADMIN | ROLE_INSTRUCTOR | ROLE_MANAGER},
+    [CAP_REQUESTS_WORK] = {"requests.work", ROLE_ADMIN},
 };
 
 unsigned role_parse(const char *name)

@@ -12,5 +12,7 @@ extern const struct web_domain web_announcements;
 /* Adds the words a page shows to a list of announcements (importance_label, is_urgent,
  * is_important): the dashboard's block uses it too. */
 void web_announcement_labels(struct request *req, json_t *list);
+/* Requests to the administrators and their queue (requests_routes.c). */
+extern const struct web_domain web_requests;
 
 #endif

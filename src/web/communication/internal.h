@@ -15,4 +15,11 @@ void h_announcement_dismiss(struct request *req, struct response *res);
 /* Registers the banner and the course page's part (web_announcements.init). */
 void web_announcements_init(void);
 
+/* ---- Requests to the administrators (requests.c) ---- */
+void h_requests(struct request *req, struct response *res);
+void h_request_new(struct request *req, struct response *res);
+void h_request_create(struct request *req, struct response *res);
+void h_request_show(struct request *req, struct response *res);
+void h_request_state(struct request *req, struct response *res);
+
 #endif
