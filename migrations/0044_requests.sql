@@ -24,3 +24,20 @@ CREATE TABLE admin_requests (
 -- The queue: open requests by the date they are needed; and each requester's own list.
 CREATE INDEX admin_requests_queue ON admin_requests (state, needed_by);
 CREATE INDEX admin_requests_by_requester ON admin_requests (requester_id, created_at);
+
+-- The administrators' dashboard flags overdue requests from a summary each node keeps under
+-- auth_version.shown_version (request_summary.c): every change to a request gives it a new
+-- value, as every change to an announcement does (0038), so the dashboard counts only while a
+-- request may be overdue.
+CREATE TRIGGER admin_requests_shown_insert AFTER INSERT ON admin_requests
+BEGIN
+    UPDATE auth_version SET shown_version = random() WHERE id = 1;
+END;
+CREATE TRIGGER admin_requests_shown_update AFTER UPDATE ON admin_requests
+BEGIN
+    UPDATE auth_version SET shown_version = random() WHERE id = 1;
+END;
+CREATE TRIGGER admin_requests_shown_delete AFTER DELETE ON admin_requests
+BEGIN
+    UPDATE auth_version SET shown_version = random() WHERE id = 1;
+END;

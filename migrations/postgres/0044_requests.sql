@@ -25,3 +25,17 @@ CREATE TABLE admin_requests (
 -- The queue: open requests by the date they are needed; and each requester's own list.
 CREATE INDEX admin_requests_queue ON admin_requests (state, needed_by);
 CREATE INDEX admin_requests_by_requester ON admin_requests (requester_id, created_at);
+
+-- The administrators' dashboard flags overdue requests from a summary each node keeps under
+-- auth_version.shown_version (request_summary.c): every change to a request gives it a new
+-- value, as every change to an announcement does (0038), so the dashboard counts only while a
+-- request may be overdue.
+CREATE FUNCTION admin_requests_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE auth_version SET shown_version = floor(random() * 9.2e18)::bigint WHERE id = 1;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER admin_requests_shown
+AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON admin_requests
+FOR EACH STATEMENT EXECUTE FUNCTION admin_requests_changed();

@@ -112,6 +112,22 @@ test('a CSV with a username column is read as the list', async () => {
   assert.equal(r.json.request.usernames, 'lea\nleo');
 });
 
+test('the queue and a request run a fixed number of queries; open requests cost the dashboard none', async () => {
+  const queries = async (path) => {
+    await api(server, 'GET', path, { token: admin, headers: { accept: 'text/html' } }); // after a change, the summaries are read once
+    const r = await api(server, 'GET', path, { token: admin, headers: { accept: 'text/html' } });
+    assert.equal(r.status, 200, `${path}: ${show(r)}`);
+    return Number(r.headers['x-lectern-queries']);
+  };
+  const dashboardBefore = await queries('/');
+  for (let i = 0; i < 12; i++) await file('mona', { kind: 'class', course: 'REQ-1', wanted_dates: `Week ${i}`, needed_by: day(20 + i) });
+  const id = (await call(admin, 'GET', '/api/v1/requests', undefined, 200)).json.queue[0].id;
+  const counts = { queue: await queries('/requests'), request: await queries(`/requests/${id}`), dashboard: await queries('/') };
+  assert.ok(counts.queue >= 1 && counts.queue <= 5, JSON.stringify(counts));
+  assert.ok(counts.request >= 1 && counts.request <= 5, JSON.stringify(counts));
+  assert.equal(counts.dashboard, dashboardBefore, `no overdue request, no count: ${JSON.stringify(counts)}`);
+});
+
 test('an open request past its day is flagged on the administrators\' dashboard', async () => {
   const before = (await call(admin, 'GET', '/api/v1/dashboard', undefined, 200)).json.admin.overdue_requests;
   await file('ivy', { kind: 'course', title: 'Overdue soon', needed_by: day(0) });

@@ -185,6 +185,13 @@ lerr admin_request_json(struct db *db, struct arena *a, int64_t id, int64_t view
 json_t *admin_requests_queue(struct db *db, struct arena *a, const char *state, int limit);
 /* The requests user_id filed, newest first. One query. */
 json_t *admin_requests_mine(struct db *db, struct arena *a, int64_t user_id, int limit);
+/* Whether an open request may be overdue at now, from a summary kept in memory while
+ * auth_version.shown_version is still `version` (migration 0044's triggers change it with every
+ * change to a request; request_summary.c): false means none is, so the dashboard need not count.
+ * version 0 (unknown) answers true. One query when the summary is stale. */
+bool admin_requests_may_be_overdue(struct db *db, int64_t version, int64_t now);
+/* Reads the summary now (serve calls it at start through the web domain's warm). */
+void admin_requests_summary_warm(struct db *db);
 /* Open requests whose day has passed at now: the administrators' dashboard flags them. */
 lerr admin_requests_overdue_count(struct db *db, int64_t now, int64_t *n_out);
 /* The courses a request may name for user_id: published ones and those they are in, by title. */

@@ -52,4 +52,5 @@ const struct web_domain web_requests = {
     .name = "requests",
     .routes = routes,
     .n_routes = sizeof routes / sizeof routes[0],
+    .warm = admin_requests_summary_warm,
 };
