@@ -38,6 +38,7 @@ import { quizBurst, readBurstData, burstTable, burstErrors, percentile } from '.
 import { importLoad, importRows } from './import_load.mjs';
 import { readSignupData, signupBurst, signupSummary } from './signup_burst.mjs';
 import { liveAnnouncements, announcementFanout } from './announcements.mjs';
+import { openRequests } from './requests.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -588,6 +589,7 @@ async function main() {
         }
         res.refs.push(wrk(o, nginxUrl, [], 'report.lua'));
         const endAround = s.around === 'announcements' ? await liveAnnouncements({ base, admin: firstToken('admin') }) : null;
+        if (s.around === 'requests') await openRequests({ base, admin: firstToken('admin') });
         const before = await scrape();
         canReset = resetPeak(lectern.pid) && canReset;
         let w;

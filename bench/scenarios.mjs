@@ -23,6 +23,9 @@
 //                  counts are read from Lectern's own counters for it
 //   target         the issue's targets for this row: { size, minRps, maxP99Ms, maxQueries,
 //                  minRatio } (size: the dataset the target is stated for; absent = any)
+//   around         what is set up before the row's run: 'announcements' publishes three live
+//                  ones (ended after the run); 'requests' fills the administrators' queue to 100
+//                  open requests (kept for later rounds)
 //   pending        text shown instead of numbers (not built yet)
 //   driver         instead of wrk: 'quiz-burst' runs bench/quiz_burst.mjs once per round (the
 //                  learners of the burst course start one quiz within spreadS seconds, and each
@@ -172,6 +175,12 @@ export const scenarios = [
   {
     id: 'rooms', name: 'administrator: rooms register (GET /admin/rooms)',
     path: '/admin/rooms', tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/rooms'],
+    target: { maxQueries: 5 },
+  },
+  {
+    // The queue holds 100 open requests, filed before the row's first run (bench/requests.mjs).
+    id: 'requests-queue', name: 'administrator: queue of 100 requests, soonest needed first (GET /requests)',
+    path: '/requests', tokens: 'admin', auth: 'cookie', route: ['GET', '/requests'], around: 'requests',
     target: { maxQueries: 5 },
   },
   {
