@@ -69,7 +69,10 @@ static void sweep_if_due(struct worker *w)
     last = atomic_load(&jobs->last_schedule_ms);
     if ((!last || now - last >= SCHEDULE_REMINDERS_MS) &&
         atomic_compare_exchange_strong(&jobs->last_schedule_ms, &last, now))
+    {
         schedule_reminders_sweep(w->db, w->owner);
+        doc_review_sweep(w->db, w->owner); /* review dates are days too */
+    }
 }
 
 static bool stopping(struct jobs *jobs)

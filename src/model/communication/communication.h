@@ -197,7 +197,65 @@ lerr admin_requests_overdue_count(struct db *db, int64_t now, int64_t *n_out);
 /* The courses a request may name for user_id: published ones and those they are in, by title. */
 #define REQUEST_COURSE_CHOICES 500
 json_t *request_course_choices(struct db *db, struct arena *a, int64_t user_id);
-/* Declares the requests' mail template (model_init). */
+/* ---- Process documents (doc_page.c, doc_read.c, doc_diff.c, doc_review.c) ----
+ * The training department's documentation space: Markdown pages in a hierarchy at /docs/SLUG,
+ * each with an owner, a review date, the audience that may read it and every revision kept. */
+#define DOC_TITLE_MAX 200
+#define DOC_BODY_MAX 100000
+#define DOC_SLUG_MAX 80
+#define DOC_NOTE_MAX 500
+#define DOC_DEPTH_MAX 12            /* levels of the hierarchy */
+#define DOC_REVIEW_TEMPLATE "doc_review"
+struct doc_input {
+    const char *slug;             /* on create: lower-case letters, digits and '-'; empty = from the title */
+    const char *title, *body;     /* body: Markdown, shown through the safe renderer */
+    const char *parent;           /* the parent page's slug; empty = at the top */
+    const char *audience;         /* who may read it: "admin", "instructor", "manager" or "everyone" */
+    const char *owner;            /* a username; empty = the author */
+    const char *review_on;        /* YYYY-MM-DD; empty = no review date */
+    const char *note;             /* what this revision changes */
+};
+/* Whether a person with roles may read a page for audience: administrators read every page;
+ * instructors those for instructors, managers those for managers; everyone those for everyone. */
+bool doc_audience_allows(const char *audience, unsigned roles);
+/* A slug from a title ("Enrolment checklist" -> "enrolment-checklist"), into out (DOC_SLUG_MAX + 1). */
+void doc_slug_from_title(const char *title, char *out);
+/* Writes a page and its revision 1. Every problem names its field and nothing is written. The
+ * slug made or given in *slug_out. Audited. */
+lerr doc_create(struct db *db, struct arena *a, const struct doc_input *in, int64_t actor_id, const char **slug_out,
+                struct problem *p);
+/* Writes the next revision of the page (its title, text, parent, audience, owner and review
+ * date as given; the slug stays). A parent under the page itself is refused. Audited. */
+lerr doc_update(struct db *db, struct arena *a, const char *slug, const struct doc_input *in, int64_t actor_id,
+                struct problem *p);
+/* Writes revision `number`'s title and text again as the next revision. Audited. */
+lerr doc_restore(struct db *db, struct arena *a, const char *slug, int number, int64_t actor_id, struct problem *p);
+/* One page for a reader: {slug, title, body, body_html, audience, owner {username, name},
+ * review_on, review_due, revision, updated_at, parent {slug, title} | null, path [{slug, title}]
+ * (its ancestors, top first), children [{slug, title}]}. LE_NOTFOUND when there is none or the
+ * reader's roles may not read it. Three queries. */
+lerr doc_json(struct db *db, struct arena *a, const char *slug, unsigned viewer_roles, json_t **out,
+              struct problem *p);
+/* Every page the roles may read, each after its parent: [{slug, title, depth, audience,
+ * review_on, review_due}]. A page under one the reader may not read is left out with it. One query. */
+json_t *doc_tree(struct db *db, struct arena *a, unsigned viewer_roles, int64_t now);
+/* The revisions of a page, newest first: [{number, title, note, author, created_at}]. */
+lerr doc_revisions_json(struct db *db, struct arena *a, const char *slug, unsigned viewer_roles, json_t **out,
+                        struct problem *p);
+/* The line diff of revisions from and to of a page: {from, to, lines: [{op, text}]}. */
+lerr doc_diff_json(struct db *db, struct arena *a, const char *slug, int from, int to, unsigned viewer_roles,
+                   json_t **out, struct problem *p);
+/* The lines of a and b compared: [{op: "same" | "del" | "add", text}], the fewest lines marked
+ * (a longest common subsequence of lines, after the common head and tail); a middle part too
+ * long to compare is given as all deleted then all added. */
+json_t *line_diff(struct arena *a, const char *old_text, const char *new_text);
+/* Reminds each owner whose page's review date has come, once per page and review date (the
+ * key of doc_review_reminders, written in the message's transaction): safe twice or on two
+ * nodes at once. *sent_out: messages queued. */
+lerr doc_review_scan(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p);
+/* The owners the form offers: administrators, managers and instructors [{username, name}]. */
+json_t *doc_owner_choices(struct db *db, struct arena *a);
+/* Declares the requests' and the documents' mail templates (model_init). */
 void communication_init(void);
 
 #endif

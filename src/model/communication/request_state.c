@@ -5,13 +5,17 @@
 #include <string.h>
 #include "request_internal.h"
 
-/* The message's texts, for administrators to rewrite (platform's mail_template.c), with the data
+/* The messages' texts, for administrators to rewrite (platform's mail_template.c), with the data
  * a preview shows. words: messages.admin_request */
 static const struct mail_template_decl MESSAGES[] = {
     {REQUEST_MAIL_TEMPLATE, "messages.admin_request",
      "{\"username\": \"ivy.instructor\", \"first_name\": \"Ivy\", \"id\": 12, \"what\": \"Enrol 3 people in "
      "SAFE-1\", \"needed_by\": \"2027-01-31\", \"state\": \"declined\", \"is_declined\": true, \"reason\": \"The "
      "course closes in December.\"}"},
+    /* The process documents' review reminder (doc_review.c). words: messages.doc_review */
+    {DOC_REVIEW_TEMPLATE, "messages.doc_review",
+     "{\"username\": \"ada.admin\", \"first_name\": \"Ada\", \"slug\": \"enrolment-checklist\", \"title\": "
+     "\"Enrolment checklist\", \"review_on\": \"2027-06-30\"}"},
 };
 
 void communication_init(void)

@@ -41,6 +41,7 @@ enum capability {
                               * instructors to their courses, managers to their team (the model checks) */
     CAP_REQUESTS_FILE,       /* send the administrators requests and follow them (communication.md) */
     CAP_REQUESTS_WORK,       /* work the queue of requests: administrators */
+    CAP_DOCS_WRITE,          /* write process documents (communication.md): administrators */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */

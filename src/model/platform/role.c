@@ -42,6 +42,7 @@ static const struct {
     [CAP_ANNOUNCE] = {"announcements.write", ROLE_ADMIN | ROLE_INSTRUCTOR | ROLE_MANAGER},
     [CAP_REQUESTS_FILE] = {"requests.file", ROLE_ADMIN | ROLE_INSTRUCTOR | ROLE_MANAGER},
     [CAP_REQUESTS_WORK] = {"requests.work", ROLE_ADMIN},
+    [CAP_DOCS_WRITE] = {"docs.write", ROLE_ADMIN},
 };
 
 unsigned role_parse(const char *name)

@@ -14,5 +14,7 @@ extern const struct web_domain web_announcements;
 void web_announcement_labels(struct request *req, json_t *list);
 /* Requests to the administrators and their queue (requests_routes.c). */
 extern const struct web_domain web_requests;
+/* Process documents: pages at /docs/SLUG with revisions (docs_routes.c). */
+extern const struct web_domain web_docs;
 
 #endif

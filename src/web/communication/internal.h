@@ -22,4 +22,15 @@ void h_request_create(struct request *req, struct response *res);
 void h_request_show(struct request *req, struct response *res);
 void h_request_state(struct request *req, struct response *res);
 
+/* ---- Process documents (docs.c) ---- */
+void h_docs(struct request *req, struct response *res);
+void h_doc_new(struct request *req, struct response *res);
+void h_doc_create(struct request *req, struct response *res);
+void h_doc_show(struct request *req, struct response *res);
+void h_doc_edit(struct request *req, struct response *res);
+void h_doc_update(struct request *req, struct response *res);
+void h_doc_revisions(struct request *req, struct response *res);
+void h_doc_diff(struct request *req, struct response *res);
+void h_doc_restore(struct request *req, struct response *res);
+
 #endif
