@@ -39,6 +39,7 @@ import { importLoad, importRows } from './import_load.mjs';
 import { readSignupData, signupBurst, signupSummary } from './signup_burst.mjs';
 import { liveAnnouncements, announcementFanout } from './announcements.mjs';
 import { openRequests } from './requests.mjs';
+import { docPages } from './docs.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -590,6 +591,7 @@ async function main() {
         res.refs.push(wrk(o, nginxUrl, [], 'report.lua'));
         const endAround = s.around === 'announcements' ? await liveAnnouncements({ base, admin: firstToken('admin') }) : null;
         if (s.around === 'requests') await openRequests({ base, admin: firstToken('admin') });
+        if (s.around === 'docs') await docPages({ base, admin: firstToken('admin') });
         const before = await scrape();
         canReset = resetPeak(lectern.pid) && canReset;
         let w;

@@ -25,7 +25,8 @@
 //                  minRatio } (size: the dataset the target is stated for; absent = any)
 //   around         what is set up before the row's run: 'announcements' publishes three live
 //                  ones (ended after the run); 'requests' fills the administrators' queue to 100
-//                  open requests (kept for later rounds)
+//                  open requests (kept for later rounds); 'docs' writes the process documents
+//                  the document page's row reads (kept as well)
 //   pending        text shown instead of numbers (not built yet)
 //   driver         instead of wrk: 'quiz-burst' runs bench/quiz_burst.mjs once per round (the
 //                  learners of the burst course start one quiz within spreadS seconds, and each
@@ -181,6 +182,13 @@ export const scenarios = [
     // The queue holds 100 open requests, filed before the row's first run (bench/requests.mjs).
     id: 'requests-queue', name: 'administrator: queue of 100 requests, soonest needed first (GET /requests)',
     path: '/requests', tokens: 'admin', auth: 'cookie', route: ['GET', '/requests'], around: 'requests',
+    target: { maxQueries: 5 },
+  },
+  {
+    // A checklist of 200 Markdown lines under a handbook, written before the row's first run
+    // (bench/docs.mjs), read by random learners (its audience is everyone).
+    id: 'doc-page', name: 'process document page, random learners (GET /docs/SLUG)',
+    path: '/docs/bench-checklist', tokens: 'learner', auth: 'cookie', route: ['GET', '/docs/{slug:str}'], around: 'docs',
     target: { maxQueries: 5 },
   },
   {
