@@ -1,6 +1,6 @@
 -- 0045_process_documents: the training department's documentation space: pages in Markdown in a
--- hierarchy, each with an owner, a review date, the audience that may read it, and every
--- revision kept; the once-only record of each owner's review reminder (docs/communication.md).
+-- hierarchy, each with an owner, a review date, the audience that may read it, its attached
+-- files and every revision kept; the once-only record of each owner's review reminder (docs/communication.md).
 -- Times are epoch seconds UTC.
 
 CREATE TABLE doc_pages (
@@ -31,6 +31,20 @@ CREATE TABLE doc_revisions (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (page_id, number)
 );
+
+-- A page's files, kept in the content store (files, DATA_DIR/files/<sha256>) with the same
+-- size cap and type checks as course files; removing one leaves the stored file for others.
+CREATE TABLE doc_attachments (
+    id INTEGER PRIMARY KEY,
+    page_id BIGINT NOT NULL REFERENCES doc_pages (id),
+    sha256 TEXT NOT NULL REFERENCES files (sha256),
+    name TEXT NOT NULL,                        -- the file's name as uploaded
+    mime TEXT NOT NULL,                        -- the type detected from its bytes
+    size BIGINT NOT NULL,
+    created_by BIGINT NOT NULL REFERENCES users (id),
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX doc_attachments_by_page ON doc_attachments (page_id, name);
 
 -- The owner is reminded once per review date: the scan inserts here in the transaction that
 -- queues the message, and the key refuses a second one.

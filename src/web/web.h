@@ -130,6 +130,12 @@ json_t *web_sort_headers(struct request *req, const struct list_link *l, const s
  * (25, 50, 100). */
 json_t *web_list_model(struct request *req, json_t *items, int page, int total, const struct list_link *l);
 
+/* Answers the content store's file sha256 (stored_file.c) under name, with its type, inline for
+ * PDF and media, as a download otherwise, and one byte range when asked. False when it answered
+ * an error instead (the file missing, an unsatisfiable range). */
+bool web_send_stored_file(struct request *req, struct response *res, const char *sha256, const char *mime,
+                          const char *name);
+
 /* Answers a CSV file (an attachment named filename) of rows, a JSON array of objects: a header
  * of the n column keys, then each row's values (text as is, true/false as yes/no, integers in
  * digits, anything else empty). */

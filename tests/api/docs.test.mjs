@@ -100,6 +100,38 @@ test('every save is a revision; a diff between any two; a restore is a new revis
   await call(admin, 'POST', '/api/v1/docs/rooms/revisions/99/restore', undefined, 404);
 });
 
+function multipart(file) {
+  const boundary = '----lectern' + Math.random().toString(16).slice(2);
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`),
+    file.data, Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+const attach = (slug, file, token = admin) => api(server, 'POST', `/api/v1/docs/${slug}/attachments`, { token, ...multipart(file) });
+
+test('files attached through the content store, with the course files\' type checks, for the page\'s readers only', async () => {
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+  let r = await attach('enrolment-checklist', { name: 'Form A.pdf', type: 'application/pdf', data: pdf });
+  assert.equal(r.status, 201, show(r));
+  const id = r.json.attachment.id;
+  r = await attach('enrolment-checklist', { name: 'tool.exe', type: 'application/octet-stream', data: Buffer.from('MZ\x90\x00') });
+  assert.equal(r.status, 422, show(r));
+  assert.equal(r.json.error.field, 'file');
+  r = await attach('enrolment-checklist', { name: 'fake.pdf', type: 'application/pdf', data: Buffer.from('not a pdf at all') });
+  assert.equal(r.status, 422, show(r));
+  const listed = (await call(tokens.mona, 'GET', '/api/v1/docs/enrolment-checklist', undefined, 200)).json.page.attachments;
+  assert.deepEqual(listed.map((f) => [f.name, f.mime]), [['Form A.pdf', 'application/pdf']]);
+  const got = await api(server, 'GET', `/api/v1/docs/enrolment-checklist/attachments/${id}`, { token: tokens.mona });
+  assert.equal(got.status, 200);
+  assert.match(got.headers['content-type'], /application\/pdf/);
+  assert.match(got.headers['content-disposition'], /filename="Form_A.pdf"/);
+  await call(tokens.lea, 'GET', `/api/v1/docs/enrolment-checklist/attachments/${id}`, undefined, 404);
+  assert.equal((await attach('enrolment-checklist', { name: 'b.pdf', type: 'application/pdf', data: pdf }, tokens.mona)).status, 403);
+  await call(admin, 'DELETE', `/api/v1/docs/enrolment-checklist/attachments/${id}`, undefined, 200);
+  await call(tokens.mona, 'GET', `/api/v1/docs/enrolment-checklist/attachments/${id}`, undefined, 404);
+});
+
 test('bad input names its field and keeps nothing', async () => {
   const before = (await call(admin, 'GET', '/api/v1/docs', undefined, 200)).json.pages.length;
   const cases = [

@@ -1,7 +1,8 @@
 // In a browser: an administrator writes a process document for managers through the pages
 // (first with no text, which the form refuses keeping the title), edits it twice, compares the
-// first and the last revision, restores the first, and a manager reads it while a learner does
-// not find it. The people are set up through the API: they are other tests' subject.
+// first and the last revision, restores the first and attaches a file; a manager reads it with
+// its file while a learner does not find it. The people are set up through the API: they are
+// other tests' subject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, adminToken, createUser, ADMIN_PASSWORD } from '../lib/server.mjs';
@@ -72,13 +73,23 @@ test('an administrator writes, edits, compares and restores a page; a manager re
   assert.match(await admin.locator('#doc-meta').innerText(), /Revision 4/);
   await admin.locator('#doc-body').getByText('Upload the list').waitFor();
 
-  // The manager reads it from the documents' list.
+  // A file attached to the page, as course files are.
+  await admin.getByLabel('Attach a file').setInputFiles({ name: 'form-a.txt', mimeType: 'text/plain', buffer: Buffer.from('Form A: name, course, due date\n') });
+  await submit(admin, () => admin.getByRole('button', { name: 'Attach', exact: true }).click());
+  await admin.getByText('The file was attached.').waitFor();
+  await admin.locator('#doc-files').getByRole('link', { name: 'form-a.txt' }).waitFor();
+  await expectClean(admin);
+
+  // The manager reads it from the documents' list, with its file.
   const mona = await newPage(browser, server);
   await signInUI(mona, 'mona', PW);
   await submit(mona, () => mainNav(mona).getByRole('link', { name: 'Process documents' }).click());
   await submit(mona, () => mona.getByRole('link', { name: 'Enrolment checklist' }).click());
   await mona.locator('#doc-body').getByText('Upload the list').waitFor();
   assert.equal(await mona.getByRole('link', { name: 'Edit' }).count(), 0, 'only administrators write');
+  const file = await mona.request.get(server.url + (await mona.locator('#doc-files').getByRole('link', { name: 'form-a.txt' }).getAttribute('href')));
+  assert.equal(file.status(), 200);
+  assert.match(await file.text(), /Form A/);
   await expectClean(mona);
 
   // The learner does not see it listed, and its address is not found.

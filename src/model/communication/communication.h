@@ -232,8 +232,9 @@ lerr doc_update(struct db *db, struct arena *a, const char *slug, const struct d
 lerr doc_restore(struct db *db, struct arena *a, const char *slug, int number, int64_t actor_id, struct problem *p);
 /* One page for a reader: {slug, title, body, body_html, audience, owner {username, name},
  * review_on, review_due, revision, updated_at, parent {slug, title} | null, path [{slug, title}]
- * (its ancestors, top first), children [{slug, title}]}. LE_NOTFOUND when there is none or the
- * reader's roles may not read it. Three queries. */
+ * (its ancestors, top first), children [{slug, title}], attachments [...]}. LE_NOTFOUND when
+ * there is none or the reader's roles may not read it. Three queries, four for a page with a
+ * grandparent. */
 lerr doc_json(struct db *db, struct arena *a, const char *slug, unsigned viewer_roles, json_t **out,
               struct problem *p);
 /* Every page the roles may read, each after its parent: [{slug, title, depth, audience,
@@ -253,6 +254,28 @@ json_t *line_diff(struct arena *a, const char *old_text, const char *new_text);
  * key of doc_review_reminders, written in the message's transaction): safe twice or on two
  * nodes at once. *sent_out: messages queued. */
 lerr doc_review_scan(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p);
+/* A file to attach, as uploaded (its type is checked against its bytes). */
+struct doc_file {
+    const char *name, *mime;
+    const unsigned char *data;
+    size_t len;
+};
+/* A stored attachment: where to read it and how to name it. */
+struct doc_file_ref {
+    const char *sha256, *name, *mime;
+    int64_t size;
+};
+/* Attaches a file to the page: at most content_file_max bytes, a type course files accept
+ * (detected from the bytes), stored in the content store under data_dir. Audited. */
+lerr doc_attach(struct db *db, struct arena *a, const char *data_dir, const char *slug, const struct doc_file *f,
+                int64_t actor_id, int64_t *id_out, struct problem *p);
+/* Attachment id of the page, for a reader with roles: LE_NOTFOUND when either is not there for them. */
+lerr doc_attachment_get(struct db *db, struct arena *a, const char *slug, int64_t id, unsigned roles,
+                        struct doc_file_ref *out, struct problem *p);
+/* Removes the attachment from the page (the stored file stays for whoever shares it). Audited. */
+lerr doc_detach(struct db *db, struct arena *a, const char *slug, int64_t id, int64_t actor_id, struct problem *p);
+/* A page's attachments by name: [{id, name, mime, size}]. One query. */
+json_t *doc_attachments_json(struct db *db, struct arena *a, int64_t page_id);
 /* The owners the form offers: administrators, managers and instructors [{username, name}]. */
 json_t *doc_owner_choices(struct db *db, struct arena *a);
 /* Declares the requests' and the documents' mail templates (model_init). */

@@ -54,13 +54,17 @@ lerr doc_json(struct db *db, struct arena *a, const char *slug, unsigned viewer_
     struct db_stmt *st = db_query(db,
                                   "SELECT d.id, d.slug, d.title, d.body, d.body_html, d.audience, u.username, "
                                   "u.first_name, u.last_name, COALESCE(d.review_at, 0), d.revision, d.updated_at, "
-                                  "COALESCE(d.parent_id, 0) FROM doc_pages d JOIN users u ON u.id = d.owner_id WHERE "
-                                  "d.slug = ?1",
+                                  "COALESCE(d.parent_id, 0), COALESCE(pp.slug, ''), COALESCE(pp.title, ''), "
+                                  "COALESCE(pp.parent_id, 0) FROM doc_pages d JOIN users u ON u.id = d.owner_id LEFT "
+                                  "JOIN doc_pages pp ON pp.id = d.parent_id WHERE d.slug = ?1",
                                   "s", slug ? slug : "");
     if (!st) return model_db_problem(p);
-    int64_t id = 0, parent_id = 0;
+    int64_t id = 0, parent_id = 0, grandparent_id = 0;
+    json_t *parent = NULL;
     if (db_step(st) == DB_ROW && doc_audience_allows(model_col_str(a, st, 5), viewer_roles)) {
-        id = db_col_int(st, 0), parent_id = db_col_int(st, 12);
+        id = db_col_int(st, 0), parent_id = db_col_int(st, 12), grandparent_id = db_col_int(st, 15);
+        if (parent_id)
+            parent = json_pack("{s:s, s:s}", "slug", model_col_str(a, st, 13), "title", model_col_str(a, st, 14));
         int64_t review_at = db_col_int(st, 9);
         *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:b, s:I, s:o}", "slug", model_col_str(a, st, 1),
                          "title", model_col_str(a, st, 2), "body", model_col_str(a, st, 3), "body_html",
@@ -72,10 +76,13 @@ lerr doc_json(struct db *db, struct arena *a, const char *slug, unsigned viewer_
     }
     db_done(st);
     if (!*out) return problem_set(p, LE_NOTFOUND, "slug", "There is no such page.");
-    json_t *path = ancestors_json(db, a, parent_id);
-    json_object_set(*out, "parent", json_array_size(path) ? json_array_get(path, json_array_size(path) - 1) : json_null());
+    /* The parent came with the page; only a page deeper down asks for the rest of its path. */
+    json_t *path = grandparent_id ? ancestors_json(db, a, parent_id) : json_array();
+    if (parent && !grandparent_id) json_array_append(path, parent);
+    json_object_set_new(*out, "parent", parent ? parent : json_null());
     json_object_set_new(*out, "path", path);
     json_object_set_new(*out, "children", children_json(db, a, id, viewer_roles));
+    json_object_set_new(*out, "attachments", doc_attachments_json(db, a, id));
     return LE_OK;
 }
 

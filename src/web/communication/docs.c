@@ -137,6 +137,14 @@ void h_doc_create(struct request *req, struct response *res)
     answer_page(req, res, slug, 201, "flash.doc_saved");
 }
 
+/* A file's size as people read it: "820 B", "14 KiB", "2.5 MiB". */
+static const char *size_label(struct request *req, int64_t size)
+{
+    if (size < 1024) return arena_sprintf(req->arena, "%lld B", (long long)size);
+    if (size < 1024 * 1024) return arena_sprintf(req->arena, "%lld KiB", (long long)(size + 1023) / 1024);
+    return arena_sprintf(req->arena, "%.1f MiB", (double)size / 1048576.0);
+}
+
 void h_doc_show(struct request *req, struct response *res)
 {
     struct problem p = {0};
@@ -147,7 +155,12 @@ void h_doc_show(struct request *req, struct response *res)
     }
     if (!req->is_api) {
         audience_label(req, page);
-        json_object_set_new(page, "may_write", json_boolean(role_has_cap(req->user->roles, CAP_DOCS_WRITE)));
+        bool may_write = role_has_cap(req->user->roles, CAP_DOCS_WRITE);
+        json_object_set_new(page, "may_write", json_boolean(may_write));
+        size_t i;
+        json_t *x;
+        json_array_foreach(json_object_get(page, "attachments"), i, x) json_object_set_new(
+            x, "size_label", json_string(size_label(req, json_integer_value(json_object_get(x, "size")))));
     }
     res->model = json_pack("{s:o}", "page", page);
     res->template = "communication/doc";

@@ -1,5 +1,5 @@
 /* The process documents' routes (docs.c): the tree at /docs, a page at /docs/SLUG (the address
- * Markdown links to), its form, revisions, diff and restore; and the API (docs/communication.md,
+ * Markdown links to), its form, revisions, diff and restore, its attachments; and the API (docs/communication.md,
  * docs/api.md). Reading is for anyone signed in whom the page's audience includes (the model
  * checks); writing is administrators'. */
 #include "internal.h"
@@ -42,6 +42,17 @@ static const struct param_spec p_restore[] = {
     PARAMS_END,
 };
 
+static const struct param_spec p_attach[] = {
+    {"slug", P_STR, PARAM_REQUIRED, 1, 100},
+    {"file", P_FILE, 0, 0, 64 * 1024 * 1024},
+    PARAMS_END,
+};
+static const struct param_spec p_file[] = {
+    {"slug", P_STR, PARAM_REQUIRED, 1, 100},
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    PARAMS_END,
+};
+
 static const struct route routes[] = {
     {"GET", "/docs", h_docs, CAP_SIGNED_IN, p_none, 0},
     {"GET", "/docs/new", h_doc_new, CAP_DOCS_WRITE, p_new, 0},
@@ -52,6 +63,9 @@ static const struct route routes[] = {
     {"GET", "/docs/{slug:str}/revisions", h_doc_revisions, CAP_SIGNED_IN, p_slug, 0},
     {"GET", "/docs/{slug:str}/diff", h_doc_diff, CAP_SIGNED_IN, p_diff, 0},
     {"POST", "/docs/{slug:str}/revisions/{number:int}/restore", h_doc_restore, CAP_DOCS_WRITE, p_restore, 0},
+    {"POST", "/docs/{slug:str}/attachments", h_doc_attach, CAP_DOCS_WRITE, p_attach, 0},
+    {"GET", "/docs/{slug:str}/attachments/{id:int}", h_doc_file, CAP_SIGNED_IN, p_file, 0},
+    {"POST", "/docs/{slug:str}/attachments/{id:int}/delete", h_doc_detach, CAP_DOCS_WRITE, p_file, 0},
     {"GET", "/api/v1/docs", h_docs, CAP_SIGNED_IN, p_none, 0},
     {"POST", "/api/v1/docs", h_doc_create, CAP_DOCS_WRITE, p_create, 0},
     {"GET", "/api/v1/docs/{slug:str}", h_doc_show, CAP_SIGNED_IN, p_slug, 0},
@@ -59,6 +73,9 @@ static const struct route routes[] = {
     {"GET", "/api/v1/docs/{slug:str}/revisions", h_doc_revisions, CAP_SIGNED_IN, p_slug, 0},
     {"GET", "/api/v1/docs/{slug:str}/diff", h_doc_diff, CAP_SIGNED_IN, p_diff, 0},
     {"POST", "/api/v1/docs/{slug:str}/revisions/{number:int}/restore", h_doc_restore, CAP_DOCS_WRITE, p_restore, 0},
+    {"POST", "/api/v1/docs/{slug:str}/attachments", h_doc_attach, CAP_DOCS_WRITE, p_attach, 0},
+    {"GET", "/api/v1/docs/{slug:str}/attachments/{id:int}", h_doc_file, CAP_SIGNED_IN, p_file, 0},
+    {"DELETE", "/api/v1/docs/{slug:str}/attachments/{id:int}", h_doc_detach, CAP_DOCS_WRITE, p_file, 0},
 };
 
 const struct web_domain web_docs = {

@@ -32,5 +32,9 @@ void h_doc_update(struct request *req, struct response *res);
 void h_doc_revisions(struct request *req, struct response *res);
 void h_doc_diff(struct request *req, struct response *res);
 void h_doc_restore(struct request *req, struct response *res);
+/* ---- Process documents' attachments (doc_files.c) ---- */
+void h_doc_attach(struct request *req, struct response *res);
+void h_doc_file(struct request *req, struct response *res);
+void h_doc_detach(struct request *req, struct response *res);
 
 #endif

@@ -320,8 +320,8 @@ void h_activity_done(struct request *req, struct response *res)
     res->redirect = arena_sprintf(req->arena, "/courses/%s", c.code);
 }
 
-/* A course file: the right Content-Type and Content-Disposition (PDF, images, video and audio
- * inline; documents as attachments), and one byte range when asked, so video can seek. */
+/* A course file: the right Content-Type and Content-Disposition, and one byte range when asked
+ * (web_send_stored_file); opening it completes the activity. */
 void h_activity_file(struct request *req, struct response *res)
 {
     struct course c;
@@ -331,75 +331,8 @@ void h_activity_file(struct request *req, struct response *res)
         res_error(res, LE_NOTFOUND, "id", "This activity has no file.");
         return;
     }
-    char path[4200];
-    snprintf(path, sizeof path, "%s/files/%s", web_app.data_dir, x.file_sha256);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0) close(fd);
-        res_error(res, LE_NOTFOUND, NULL, "The file is missing from the data directory; ask an administrator.");
-        return;
-    }
-    int64_t size = st.st_size, start = 0, end = size - 1;
-    int r = http_range_parse(req_header(req, "Range"), size, &start, &end);
-    res_header(res, "Accept-Ranges", "bytes");
-    if (r < 0) {
-        close(fd);
-        res->status = 416;
-        res_header(res, "Content-Range", arena_sprintf(req->arena, "bytes */%lld", (long long)size));
-        res->body = "";
-        res->body_len = 0;
-        res->content_type = "text/plain";
-        return;
-    }
-    size_t n = size ? (size_t)(end - start + 1) : 0;
-    unsigned char *data = malloc(n ? n : 1);
-    size_t got = 0;
-    while (data && got < n) {
-        ssize_t k = pread(fd, data + got, n - got, (off_t)(start + (int64_t)got));
-        if (k <= 0) break;
-        got += (size_t)k;
-    }
-    close(fd);
-    if (!data || got != n) {
-        free(data);
-        res_error(res, LE_IO, NULL, "The file could not be read; try again.");
-        return;
-    }
     /* Opening the file completes the activity (a range request is opening too). */
     struct problem p = {0};
-    if (!x.completed_at) activity_complete(req->db, x.id, req->user->id, "opened", &p);
-    if (r > 0) {
-        res->status = 206;
-        res_header(res, "Content-Range",
-                   arena_sprintf(req->arena, "bytes %lld-%lld/%lld", (long long)start, (long long)end, (long long)size));
-    }
-    bool inline_ok = !strncmp(x.file_mime, "image/", 6) || !strncmp(x.file_mime, "video/", 6) ||
-                     !strncmp(x.file_mime, "audio/", 6) || str_eq(x.file_mime, "application/pdf");
-    /* The name: ASCII letters, digits and ._- in the plain form; the full name in filename*. */
-    char ascii[256];
-    size_t k = 0;
-    for (const char *s = x.file_name; *s && k < sizeof ascii - 1; s++)
-        ascii[k++] = ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-                      strchr("._-", *s))
-                         ? *s
-                         : '_';
-    ascii[k] = '\0';
-    struct buf enc;
-    buf_init(&enc, 4096);
-    for (const unsigned char *s = (const unsigned char *)x.file_name; *s; s++) {
-        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("._-", *s))
-            buf_addc(&enc, (char)*s);
-        else
-            buf_addf(&enc, "%%%02X", *s);
-    }
-    res_header(res, "Content-Disposition",
-               arena_sprintf(req->arena, "%s; filename=\"%s\"; filename*=UTF-8''%s", inline_ok ? "inline" : "attachment",
-                             ascii, enc.data ? enc.data : ""));
-    buf_release(&enc);
-    res_header(res, "Cache-Control", "private, max-age=3600");
-    res->body = data;
-    res->body_len = n;
-    res->body_owned = true;
-    res->content_type = x.file_mime;
+    if (web_send_stored_file(req, res, x.file_sha256, x.file_mime, x.file_name) && !x.completed_at)
+        activity_complete(req->db, x.id, req->user->id, "opened", &p);
 }
