@@ -132,6 +132,11 @@ test('files attached through the content store, with the course files\' type che
   await call(tokens.mona, 'GET', `/api/v1/docs/enrolment-checklist/attachments/${id}`, undefined, 404);
 });
 
+test('an announcement links to a page at /docs/SLUG', async () => {
+  const a = (await call(admin, 'POST', '/api/v1/announcements', { title: 'New checklist', body: 'Read [the checklist](/docs/enrolment-checklist).', audience: { site: true } }, 201)).json.announcement;
+  assert.match(a.body_html, /<a href="\/docs\/enrolment-checklist">the checklist<\/a>/);
+});
+
 test('bad input names its field and keeps nothing', async () => {
   const before = (await call(admin, 'GET', '/api/v1/docs', undefined, 200)).json.pages.length;
   const cases = [

@@ -112,6 +112,31 @@ test('a CSV with a username column is read as the list', async () => {
   assert.equal(r.json.request.usernames, 'lea\nleo');
 });
 
+test('an administrator acts in place: the new-course form and the new-event form open filled in', async () => {
+  const html = (path) => api(server, 'GET', path, { token: admin, headers: { accept: 'text/html' } });
+  const course = (await file('mona', { kind: 'course', title: 'Forklift & safety', course_kind: 'blended', needed_by: day(12) })).json.request;
+  let page = await html(`/requests/${course.id}`);
+  const href = /href="(\/admin\/courses\/new\?[^"]+)"/.exec(page.text)[1].replace(/&amp;/g, '&');
+  const form = await html(href);
+  assert.equal(form.status, 200, show(form));
+  assert.match(form.text, /name="title" class="form-control" value="Forklift &amp; safety"/);
+  assert.match(form.text, /<option value="blended" selected>/);
+
+  // A class: the course's first classroom session's new-event form, with the seats and the dates as its note.
+  const cls = (await file('mona', { kind: 'class', course: 'REQ-1', wanted_dates: 'Tuesdays in March', seats: 14, needed_by: day(12) })).json.request;
+  page = await html(`/requests/${cls.id}`);
+  assert.match(page.text, /no classroom session yet/, 'without a session the page says what to do first');
+  const section = (await call(admin, 'POST', '/api/v1/courses/REQ-1/sections', { title: 'Classes' }, 201)).json.id;
+  const session = (await call(admin, 'POST', '/api/v1/courses/REQ-1/activities', { section_id: section, kind: 'session', title: 'Classroom day' }, 201)).json.activity.id;
+  assert.equal((await call(admin, 'GET', `/api/v1/requests/${cls.id}`, undefined, 200)).json.request.session_id, session);
+  page = await html(`/requests/${cls.id}`);
+  const event = /href="(\/courses\/REQ-1\/sessions\/\d+\/events\/new\?[^"]+)"/.exec(page.text)[1].replace(/&amp;/g, '&');
+  const eventForm = await html(event);
+  assert.equal(eventForm.status, 200, show(eventForm));
+  assert.match(eventForm.text, /name="seats" type="number" min="1" class="form-control" value="14"/);
+  assert.match(eventForm.text, /Tuesdays in March<\/textarea>/);
+});
+
 test('the queue and a request run a fixed number of queries; open requests cost the dashboard none', async () => {
   const queries = async (path) => {
     await api(server, 'GET', path, { token: admin, headers: { accept: 'text/html' } }); // after a change, the summaries are read once

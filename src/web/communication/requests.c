@@ -143,6 +143,9 @@ static void request_actions(struct request *req, json_t *r)
                                                   web_query_value(req->arena,
                                                                   json_string_value(json_object_get(r, "title"))),
                                                   json_string_value(json_object_get(r, "course_kind")))));
+    const char *wanted = json_string_value(json_object_get(r, "wanted_dates"));
+    const char *notes = json_string_value(json_object_get(r, "notes"));
+    const char *note = notes && *notes ? arena_sprintf(req->arena, "%s\n%s", wanted, notes) : wanted;
     json_t *course = json_object_get(r, "course");
     json_int_t session = json_integer_value(json_object_get(r, "session_id"));
     if (json_is_object(course) && session)
@@ -151,10 +154,7 @@ static void request_actions(struct request *req, json_t *r)
                                 req->arena, "/courses/%s/sessions/%lld/events/new?seats=%lld&note=%s",
                                 json_string_value(json_object_get(course, "code")), (long long)session,
                                 (long long)json_integer_value(json_object_get(r, "seats")),
-                                web_query_value(req->arena,
-                                                arena_sprintf(req->arena, "%s\n%s",
-                                                              json_string_value(json_object_get(r, "wanted_dates")),
-                                                              json_string_value(json_object_get(r, "notes")))))));
+                                web_query_value(req->arena, note))));
 }
 
 void h_request_show(struct request *req, struct response *res)
