@@ -518,6 +518,9 @@ async function main() {
       if (t) {
         if (s.auth === 'bearer') headers.authorization = `Bearer ${t}`; else headers.cookie = `lectern_session=${t}`;
       }
+      // What a row reads and keeps (the queue's requests, the documents) is written before its first request.
+      if (s.around === 'requests') await openRequests({ base, admin: firstToken('admin') });
+      if (s.around === 'docs') await docPages({ base, admin: firstToken('admin') });
       const r = await get(base + p, headers);
       check(r.status === 200, `${s.id}: a first request answers 200 (got ${r.status})`);
     }
@@ -590,8 +593,6 @@ async function main() {
         }
         res.refs.push(wrk(o, nginxUrl, [], 'report.lua'));
         const endAround = s.around === 'announcements' ? await liveAnnouncements({ base, admin: firstToken('admin') }) : null;
-        if (s.around === 'requests') await openRequests({ base, admin: firstToken('admin') });
-        if (s.around === 'docs') await docPages({ base, admin: firstToken('admin') });
         const before = await scrape();
         canReset = resetPeak(lectern.pid) && canReset;
         let w;

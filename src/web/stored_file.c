@@ -9,6 +9,32 @@
 #include <unistd.h>
 #include "web.h"
 
+/* The Content-Disposition of a file called name: ASCII letters, digits and ._- in the plain
+ * form, the full name in filename*. */
+static const char *disposition(struct request *req, const char *name, bool inline_ok)
+{
+    char ascii[256];
+    size_t k = 0;
+    for (const char *s = name; *s && k < sizeof ascii - 1; s++)
+        ascii[k++] = ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+                      strchr("._-", *s))
+                         ? *s
+                         : '_';
+    ascii[k] = '\0';
+    struct buf enc;
+    buf_init(&enc, 4096);
+    for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("._-", *s))
+            buf_addc(&enc, (char)*s);
+        else
+            buf_addf(&enc, "%%%02X", *s);
+    }
+    const char *v = arena_sprintf(req->arena, "%s; filename=\"%s\"; filename*=UTF-8''%s",
+                                  inline_ok ? "inline" : "attachment", ascii, enc.data ? enc.data : "");
+    buf_release(&enc);
+    return v;
+}
+
 bool web_send_stored_file(struct request *req, struct response *res, const char *sha256, const char *mime,
                           const char *name)
 {
@@ -54,27 +80,7 @@ bool web_send_stored_file(struct request *req, struct response *res, const char 
     }
     bool inline_ok = !strncmp(mime, "image/", 6) || !strncmp(mime, "video/", 6) ||
                      !strncmp(mime, "audio/", 6) || str_eq(mime, "application/pdf");
-    /* The name: ASCII letters, digits and ._- in the plain form; the full name in filename*. */
-    char ascii[256];
-    size_t k = 0;
-    for (const char *s = name; *s && k < sizeof ascii - 1; s++)
-        ascii[k++] = ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-                      strchr("._-", *s))
-                         ? *s
-                         : '_';
-    ascii[k] = '\0';
-    struct buf enc;
-    buf_init(&enc, 4096);
-    for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
-        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("._-", *s))
-            buf_addc(&enc, (char)*s);
-        else
-            buf_addf(&enc, "%%%02X", *s);
-    }
-    res_header(res, "Content-Disposition",
-               arena_sprintf(req->arena, "%s; filename=\"%s\"; filename*=UTF-8''%s", inline_ok ? "inline" : "attachment",
-                             ascii, enc.data ? enc.data : ""));
-    buf_release(&enc);
+    res_header(res, "Content-Disposition", disposition(req, name, inline_ok));
     res_header(res, "Cache-Control", "private, max-age=3600");
     res->body = data;
     res->body_len = n;
