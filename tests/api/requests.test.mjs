@@ -162,4 +162,6 @@ test('an open request past its day is flagged on the administrators\' dashboard'
   assert.ok(dash.overdue_requests > before, `overdue ${dash.overdue_requests} after ${before}`);
   const queue = (await call(admin, 'GET', '/api/v1/requests', undefined, 200)).json.queue;
   assert.ok(queue.find((x) => x.title === 'Overdue soon').overdue);
+  const page = await api(server, 'GET', '/', { token: admin, headers: { accept: 'text/html' } });
+  assert.match(page.text, /id="overdue-requests">Requests past their day</, 'flagged on the dashboard page');
 });

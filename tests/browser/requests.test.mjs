@@ -2,8 +2,10 @@
 // a username nobody has, which the form refuses naming it and keeping the list); the
 // administrator finds it in the queue, opens the enrolment preview with the list filled in,
 // commits it, and marks the request done; the instructor sees it done and has the email in the
-// SMTP sink. The people, the course and the mail settings are set up through the API: they are
-// other tests' subject.
+// SMTP sink; a manager asks for a new course, which the administrator creates from the filled-in
+// form, and for a class, which the administrator declines with the reason the manager then reads.
+// The people, the course and the mail settings are set up through the API: they are other
+// tests' subject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, adminToken, createUser, poll, ADMIN_PASSWORD } from '../lib/server.mjs';
@@ -23,7 +25,7 @@ before(async () => {
     return r.json;
   };
   await call('PATCH', '/api/v1/settings/mail', { smtp_host: '127.0.0.1', smtp_port: sink.port, smtp_tls: 'none', from_address: 'training@example.org', site_url: server.url });
-  for (const [username, role] of [['ivy', 'instructor'], ['lena', 'learner'], ['omar', 'learner']])
+  for (const [username, role] of [['ivy', 'instructor'], ['mona', 'manager'], ['lena', 'learner'], ['omar', 'learner']])
     await createUser(server, { username, email: `${username}@example.com`, first_name: username[0].toUpperCase() + username.slice(1), last_name: 'Test', roles: [role], password: PW }, admin);
   await call('POST', '/api/v1/courses', { code: 'FIRST-AID', title: 'First aid', status: 'published' });
   browser = await launchBrowser();
@@ -90,4 +92,51 @@ test('an instructor asks for enrolments; the administrator previews, commits and
   const mail = await poll(() => sink.messages().find((m) => m.to.includes('ivy@') && /Done/.test(m.subject)), { timeoutMs: 30000, what: 'the email saying it is done' });
   assert.match(mail.text, /Enrol 2 people in FIRST-AID/);
   assert.match(mail.text, new RegExp(`${address}`));
+});
+
+test('a manager asks for a new course; the administrator creates it from the filled-in form and declines a class with a reason', { timeout: 180000 }, async () => {
+  const mona = await newPage(browser, server);
+  await signInUI(mona, 'mona', PW);
+  await submit(mona, () => mainNav(mona).getByRole('link', { name: 'Ask the administrators' }).click());
+  await submit(mona, () => mona.getByRole('link', { name: 'Ask for a new course' }).click());
+  await mona.getByLabel('Title of the course').fill('Forklift safety');
+  await mona.getByLabel('Kind of course').selectOption({ label: 'Classroom' });
+  await mona.getByLabel('Needed by').fill(day(14));
+  await submit(mona, () => mona.getByRole('button', { name: 'Send the request' }).click());
+  const courseRequest = pathOf(mona);
+  await submit(mona, () => mona.getByRole('link', { name: 'Requests to the administrators' }).click());
+  await submit(mona, () => mona.getByRole('link', { name: 'Ask for a class' }).click());
+  await mona.getByLabel('Course').selectOption({ label: 'First aid (FIRST-AID)' });
+  await mona.getByLabel('Dates you would like').fill('Any Tuesday in March');
+  await mona.getByLabel('Seats').fill('12');
+  await mona.getByLabel('Needed by').fill(day(3));
+  await submit(mona, () => mona.getByRole('button', { name: 'Send the request' }).click());
+  await expectClean(mona);
+
+  const admin = await newPage(browser, server);
+  await signInUI(admin, 'admin', ADMIN_PASSWORD);
+  await admin.goto(server.url + courseRequest);
+  await submit(admin, () => admin.getByRole('link', { name: 'Open the new-course form' }).click());
+  assert.equal(await admin.getByLabel('Title', { exact: true }).inputValue(), 'Forklift safety');
+  await admin.getByLabel('Code', { exact: true }).fill('FORK-1');
+  await submit(admin, () => admin.getByRole('button', { name: 'Create course' }).click());
+  assert.match(pathOf(admin), /FORK-1/, 'the course was created');
+  await admin.goto(server.url + courseRequest);
+  await submit(admin, () => admin.getByRole('button', { name: 'Mark done' }).click());
+
+  // The class request: first in the queue (needed sooner), declined with a reason.
+  await submit(admin, () => mainNav(admin).getByRole('link', { name: 'Ask the administrators' }).click());
+  const first = admin.getByRole('region', { name: 'Queue, soonest needed first' }).getByRole('link').filter({ hasText: 'Class' }).first();
+  await submit(admin, () => first.click());
+  await admin.getByText('This course has no classroom session yet').waitFor();
+  await admin.getByLabel('Why it is declined').fill('First aid runs as e-learning only this year.');
+  await submit(admin, () => admin.getByRole('button', { name: 'Decline' }).click());
+  assert.equal(await admin.locator('#request-state').innerText(), 'Declined');
+  await expectClean(admin);
+
+  await submit(mona, () => mainNav(mona).getByRole('link', { name: 'Ask the administrators' }).click());
+  const mine = mona.getByRole('region', { name: 'Your requests' });
+  await mine.getByText('First aid runs as e-learning only this year.').waitFor();
+  await mine.getByText('Done').waitFor();
+  await poll(() => sink.messages().find((m) => m.to.includes('mona@') && /Declined/.test(m.subject)), { timeoutMs: 30000, what: 'the email saying it was declined' });
 });
