@@ -82,6 +82,10 @@ test('every save is a revision; a diff between any two; a restore is a new revis
   const third = (await call(admin, 'PUT', '/api/v1/docs/rooms', { title: 'Booking rooms', body: 'Line one\nLine 2\nLine three\nLine four' }, 200)).json.page;
   assert.equal(third.revision, 3);
   assert.equal(third.slug, 'rooms', 'the address stays');
+  const moved = (await call(admin, 'PUT', '/api/v1/docs/enrolment-checklist', { title: 'Enrolment checklist', body: 'Text, again' }, 200)).json.page;
+  assert.equal(moved.parent.slug, 'enrolment-handbook', 'a parent left out stays');
+  assert.equal(moved.audience, 'manager', 'an audience left out stays');
+  assert.equal(moved.owner.username, 'mona', 'an owner left out stays');
   const revs = (await call(tokens.lea, 'GET', '/api/v1/docs/rooms/revisions', undefined, 200)).json;
   assert.deepEqual(revs.revisions.map((r) => r.number), [3, 2, 1]);
   assert.equal(revs.revisions[1].note, 'Numbers');

@@ -225,7 +225,8 @@ void doc_slug_from_title(const char *title, char *out);
 lerr doc_create(struct db *db, struct arena *a, const struct doc_input *in, int64_t actor_id, const char **slug_out,
                 struct problem *p);
 /* Writes the next revision of the page (its title, text, parent, audience, owner and review
- * date as given; the slug stays). A parent under the page itself is refused. Audited. */
+ * date as given; the slug stays; a parent, review date, owner or audience left out (NULL) stays
+ * as it was). A parent under the page itself is refused. Audited. */
 lerr doc_update(struct db *db, struct arena *a, const char *slug, const struct doc_input *in, int64_t actor_id,
                 struct problem *p);
 /* Writes revision `number`'s title and text again as the next revision. Audited. */

@@ -253,8 +253,10 @@ lerr doc_update(struct db *db, struct arena *a, const char *slug, const struct d
     if (!e) e = input_check(in, &review_at, p);
     if (!e) e = owner_resolve(db, in->owner, actor_id, &owner, p);
     if (!e && (!in->owner || !*in->owner)) owner = r.owner_id; /* left empty: the owner stays */
-    if (!e) e = parent_resolve(db, a, in->parent, r.id, &parent, p);
+    /* Left out (NULL), the parent and the review date stay; empty, they are cleared. */
+    if (!e) e = in->parent ? parent_resolve(db, a, in->parent, r.id, &parent, p) : (parent = r.parent_id, LE_OK);
     if (e) return e;
+    if (!in->review_on) review_at = r.review_at;
     return write_next(db, a, &r, in, owner, parent, review_at, actor_id, "doc.update", p);
 }
 

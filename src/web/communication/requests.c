@@ -15,6 +15,10 @@ static void request_labels(struct request *req, json_t *r)
     json_object_set_new(r, "kind_label", json_string(T(req, arena_sprintf(req->arena, "requests.kind_%s", kind))));
     json_object_set_new(r, "state_label",
                         json_string(T(req, arena_sprintf(req->arena, "requests.state_%s", state))));
+    const char *course_kind = json_string_value(json_object_get(r, "course_kind"));
+    if (course_kind && *course_kind) /* words: courses.kind_{elearning,classroom,blended} */
+        json_object_set_new(r, "course_kind_label",
+                            json_string(T(req, arena_sprintf(req->arena, "courses.kind_%s", course_kind))));
     json_object_set_new(r, "is_open", json_boolean(str_eq(state, "new") || str_eq(state, "in_progress")));
     json_object_set_new(r, "is_new", json_boolean(str_eq(state, "new")));
     json_object_set_new(r, "is_done", json_boolean(str_eq(state, "done")));
