@@ -11,12 +11,13 @@
 
 #define UNKNOWN_SHOWN 10 /* unknown usernames named in the error; the rest counted */
 
-/* Splits one CSV line's fields in place (no field of a username list holds a comma). */
+/* Splits one CSV line's fields in place, at commas or semicolons (as spreadsheets in some
+ * languages write them; no field of a username list holds either). */
 static int split_fields(char *line, char **fields, int max)
 {
     int n = 0;
     for (char *s = line; n < max;) {
-        char *end = strchr(s, ',');
+        char *end = strpbrk(s, ",;");
         if (end) *end = '\0';
         while (isspace((unsigned char)*s) || *s == '"') s++;
         char *t = s + strlen(s);
@@ -53,6 +54,7 @@ lerr request_usernames_parse(struct arena *a, const char *text, const char **out
     const char **names = arena_alloc(a, sizeof *names * (REQUEST_USERNAMES_MAX + 1));
     int n = 0;
     char *all = arena_strdup(a, text ? text : "");
+    if (strncmp(all, "\xEF\xBB\xBF", 3) == 0) all += 3; /* a spreadsheet's byte order mark */
     char *save = NULL, *line = strtok_r(all, "\r\n", &save);
     int column = line ? username_column(line, a) : -1;
     if (column >= 0) line = strtok_r(NULL, "\r\n", &save); /* the header */

@@ -30,6 +30,8 @@ static void test_usernames(void **state)
                                              &n, &p),
                      LE_OK);
     assert_string_equal(out, "ann\nbob");
+    assert_int_equal(request_usernames_parse(a, "\xEF\xBB\xBFusername;due\r\ncat;2027-01-01\r\n", &out, &n, &p), LE_OK);
+    assert_string_equal(out, "cat"); /* a spreadsheet's BOM and semicolons */
     assert_int_equal(request_usernames_parse(a, " \n ,", &out, &n, &p), LE_INVALID);
     assert_string_equal(p.field, "usernames");
     char *many = arena_alloc(a, 600 * 8);
