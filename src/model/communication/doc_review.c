@@ -8,8 +8,36 @@
 
 #define REVIEW_SCAN_MAX 500 /* pages looked at per scan; more wait for the next one */
 
-/* Records the key and queues the owner's message in one transaction; *sent false when the key
- * was there already (another scan sent it). */
+/* The one place the review reminders send mail: tells the page's owner its review date has
+ * come (nothing when they have no address). Inside the caller's transaction; a later
+ * notification type replaces this body alone. */
+static lerr doc_review_tell(struct db *db, struct arena *a, int64_t page_id, int64_t review_at, struct problem *p)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT u.id, u.email, u.username, u.first_name, d.slug, d.title FROM doc_pages d "
+                                  "JOIN users u ON u.id = d.owner_id WHERE d.id = ?1",
+                                  "i", page_id);
+    if (!st) return model_db_problem(p);
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        return LE_OK;
+    }
+    char day[21];
+    time_iso8601(review_at, day);
+    day[10] = '\0';
+    int64_t owner = db_col_int(st, 0);
+    const char *email = model_col_str(a, st, 1);
+    json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", model_col_str(a, st, 2), "first_name",
+                          model_col_str(a, st, 3), "slug", model_col_str(a, st, 4), "title", model_col_str(a, st, 5),
+                          "review_on", day);
+    db_done(st);
+    lerr e = *email ? mail_enqueue(db, email, DOC_REVIEW_TEMPLATE, d, owner, true, NULL, p) : LE_OK;
+    json_decref(d);
+    return e;
+}
+
+/* Records the key and tells the owner in one transaction; *sent false when the key was there
+ * already (another scan sent it). */
 static lerr remind_once(struct db *db, struct arena *a, int64_t page_id, int64_t review_at, int64_t now, bool *sent,
                         struct problem *p)
 {
@@ -21,25 +49,7 @@ static lerr remind_once(struct db *db, struct arena *a, int64_t page_id, int64_t
         db_tx_end(db, e);
         return e == LE_DB ? model_db_problem(p) : LE_OK; /* a conflict: reminded already */
     }
-    struct db_stmt *st = db_query(db,
-                                  "SELECT u.id, u.email, u.username, u.first_name, d.slug, d.title FROM doc_pages d "
-                                  "JOIN users u ON u.id = d.owner_id WHERE d.id = ?1",
-                                  "i", page_id);
-    if (!st) e = model_db_problem(p);
-    else if (db_step(st) == DB_ROW) {
-        char day[21];
-        time_iso8601(review_at, day);
-        day[10] = '\0';
-        int64_t owner = db_col_int(st, 0);
-        const char *email = model_col_str(a, st, 1);
-        json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", model_col_str(a, st, 2), "first_name",
-                              model_col_str(a, st, 3), "slug", model_col_str(a, st, 4), "title",
-                              model_col_str(a, st, 5), "review_on", day);
-        db_done(st);
-        if (*email) e = mail_enqueue(db, email, DOC_REVIEW_TEMPLATE, d, owner, true, NULL, p);
-        json_decref(d);
-    } else
-        db_done(st);
+    e = doc_review_tell(db, a, page_id, review_at, p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     *sent = !e;
     return e;
