@@ -51,6 +51,7 @@ test('an enrolment request: filed, queued, worked, done; the requester is emaile
   assert.ok(queue.some((x) => x.id === req.id));
   const theirs = (await call(tokens.ivy, 'GET', '/api/v1/requests', undefined, 200)).json;
   assert.equal(theirs.queue, undefined, 'only administrators see the queue');
+  assert.equal(theirs.mine_more, false);
   assert.deepEqual(theirs.mine.map((x) => x.id), [req.id]);
   await call(tokens.mona, 'GET', `/api/v1/requests/${req.id}`, undefined, 404);
   await call(tokens.ivy, 'POST', `/api/v1/requests/${req.id}/state`, { state: 'done' }, 403);

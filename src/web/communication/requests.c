@@ -35,13 +35,23 @@ static void list_labels(struct request *req, json_t *list)
     json_array_foreach(list, i, r) request_labels(req, r);
 }
 
+/* Cuts a list read with one row more than max back to max: true when there were more. */
+static bool cut(json_t *list, size_t max)
+{
+    if (json_array_size(list) <= max) return false;
+    while (json_array_size(list) > max) json_array_remove(list, json_array_size(list) - 1);
+    return true;
+}
+
 void h_requests(struct request *req, struct response *res)
 {
     const char *state = req_param(req, "state");
-    json_t *mine = admin_requests_mine(req->db, req->arena, req->user->id, REQUEST_LIST_MAX);
-    json_t *m = json_pack("{s:o}", "mine", mine);
+    json_t *mine = admin_requests_mine(req->db, req->arena, req->user->id, REQUEST_LIST_MAX + 1);
+    json_t *m = json_pack("{s:b}", "mine_more", cut(mine, REQUEST_LIST_MAX));
+    json_object_set_new(m, "mine", mine);
     if (role_has_cap(req->user->roles, CAP_REQUESTS_WORK)) {
-        json_t *queue = admin_requests_queue(req->db, req->arena, state ? state : "open", QUEUE_MAX);
+        json_t *queue = admin_requests_queue(req->db, req->arena, state ? state : "open", QUEUE_MAX + 1);
+        json_object_set_new(m, "queue_more", json_boolean(cut(queue, QUEUE_MAX)));
         if (!req->is_api) {
             list_labels(req, queue);
             /* words: requests.filter_{open,done,declined,all} */
