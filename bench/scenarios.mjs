@@ -192,6 +192,17 @@ export const scenarios = [
     target: { maxQueries: 5 },
   },
   {
+    id: 'doc-tree', name: 'process documents: the tree of pages a learner may read (GET /docs)',
+    path: '/docs', tokens: 'learner', auth: 'cookie', route: ['GET', '/docs'], around: 'docs',
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'doc-revisions', name: "process document's revisions, random learners (GET /docs/SLUG/revisions)",
+    path: '/docs/bench-checklist/revisions', tokens: 'learner', auth: 'cookie',
+    route: ['GET', '/docs/{slug:str}/revisions'], around: 'docs',
+    target: { maxQueries: 5 },
+  },
+  {
     id: 'quiz-burst', name: 'quiz burst: the learners of BURST start one quiz within 10 s, 16 answers each',
     driver: 'quiz-burst', spreadS: 10, smokeSpreadS: 2, smokeLearners: 50,
     probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],
