@@ -1,7 +1,8 @@
 /* The communication domain (docs/communication.md): announcements to the site, a course or an
  * audience, shown on the dashboard, the course page and an archive, urgent ones as a banner,
  * optionally emailed once to each person; maintenance windows, read-only mode and the site's
- * status. It uses planning, courses, people and platform. */
+ * status; requests to the administrators and their queue; process documents with revisions.
+ * It uses planning, courses, people and platform. */
 #ifndef LECTERN_MODEL_COMMUNICATION_H
 #define LECTERN_MODEL_COMMUNICATION_H
 

@@ -1,5 +1,6 @@
 /* The communication domain's pages (web/communication/): announcements (the archive, the
- * author's view, dismissing a banner) and their API (docs/communication.md). Each concept keeps
+ * author's view, dismissing a banner), maintenance, requests to the administrators and process
+ * documents, and their API (docs/communication.md). Each concept keeps
  * its own route table, each a struct web_domain of its own. */
 #ifndef LECTERN_WEB_COMMUNICATION_H
 #define LECTERN_WEB_COMMUNICATION_H
