@@ -38,6 +38,8 @@ import { quizBurst, readBurstData, burstTable, burstErrors, percentile } from '.
 import { importLoad, importRows } from './import_load.mjs';
 import { readSignupData, signupBurst, signupSummary } from './signup_burst.mjs';
 import { liveAnnouncements, announcementFanout } from './announcements.mjs';
+import { openRequests } from './requests.mjs';
+import { docPages } from './docs.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -534,6 +536,9 @@ async function main() {
       if (t) {
         if (s.auth === 'bearer') headers.authorization = `Bearer ${t}`; else headers.cookie = `lectern_session=${t}`;
       }
+      // What a row reads and keeps (the queue's requests, the documents) is written before its first request.
+      if (s.around === 'requests') await openRequests({ base, admin: firstToken('admin') });
+      if (s.around === 'docs') await docPages({ base, admin: firstToken('admin') });
       const r = await get(base + p, headers);
       check(r.status === 200, `${s.id}: a first request answers 200 (got ${r.status})`);
     }

@@ -23,6 +23,10 @@
 //                  counts are read from Lectern's own counters for it
 //   target         the issue's targets for this row: { size, minRps, maxP99Ms, maxQueries,
 //                  minRatio } (size: the dataset the target is stated for; absent = any)
+//   around         what is set up for the row: 'announcements' publishes three live ones before
+//                  each run (ended after it); 'requests' fills the administrators' queue to 100
+//                  open requests and 'docs' writes the process documents the row reads, both
+//                  once before the first request (kept for every round)
 //   pending        text shown instead of numbers (not built yet)
 //   driver         instead of wrk: 'quiz-burst' runs bench/quiz_burst.mjs once per round (the
 //                  learners of the burst course start one quiz within spreadS seconds, and each
@@ -234,6 +238,27 @@ export const scenarios = [
   {
     id: 'maintenance', name: 'administrator: maintenance windows (GET /admin/maintenance)',
     path: '/admin/maintenance', tokens: 'admin', auth: 'cookie', route: ['GET', '/admin/maintenance'],
+    // The queue holds 100 open requests, filed before the row's first request (bench/requests.mjs).
+    id: 'requests-queue', name: 'administrator: queue of 100 requests, soonest needed first (GET /requests)',
+    path: '/requests', tokens: 'admin', auth: 'cookie', route: ['GET', '/requests'], around: 'requests',
+    target: { maxQueries: 5 },
+  },
+  {
+    // A checklist of 200 Markdown lines under a handbook, written before the row's first request
+    // (bench/docs.mjs), read by random learners (its audience is everyone).
+    id: 'doc-page', name: 'process document page, random learners (GET /docs/SLUG)',
+    path: '/docs/bench-checklist', tokens: 'learner', auth: 'cookie', route: ['GET', '/docs/{slug:str}'], around: 'docs',
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'doc-tree', name: 'process documents: the tree of pages a learner may read (GET /docs)',
+    path: '/docs', tokens: 'learner', auth: 'cookie', route: ['GET', '/docs'], around: 'docs',
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'doc-revisions', name: "process document's revisions, random learners (GET /docs/SLUG/revisions)",
+    path: '/docs/bench-checklist/revisions', tokens: 'learner', auth: 'cookie',
+    route: ['GET', '/docs/{slug:str}/revisions'], around: 'docs',
     target: { maxQueries: 5 },
   },
   {

@@ -103,6 +103,10 @@ void schedule_reminders_sweep(struct db *db, const char *owner);
 lerr job_notification_digest(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 void digest_sweep(struct db *db, const char *owner);
 lerr notification_digest_run(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p);
+/* docs.review (reminders.c): the process documents' review reminders now; doc_review_sweep runs
+ * it from the workers' idle sweep once an hour, with the programmes' reminders. */
+lerr job_doc_review(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
+void doc_review_sweep(struct db *db, const char *owner);
 /* maintenance.notices (maintenance.c): {"window_id": N}, a batch of a window's notices. */
 lerr job_maintenance_notices(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 /* signin_links.welcome (welcome.c): links for accounts created without a password. */

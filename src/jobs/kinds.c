@@ -48,6 +48,8 @@ const struct job_kind job_kinds[] = {
      "opens the renewal of certifications whose window has opened, each once (src/jobs/certifications.c)"},
     {"schedules.reminders", job_schedule_reminders,
      "sends the programmes' reminders and escalations due now, each once (src/jobs/reminders.c)"},
+    {"docs.review", job_doc_review,
+     "reminds the owners of process documents whose review date has come, each once (src/jobs/reminders.c)"},
     {"maintenance.notices", job_maintenance_notices,
      "tells everyone active in the last 90 days of a maintenance window, a batch at a time (src/jobs/maintenance.c)"},
     {"user_import.commit", job_user_import_commit,

@@ -72,6 +72,7 @@ static void sweep_if_due(struct worker *w)
     {
         schedule_reminders_sweep(w->db, w->owner);
         digest_sweep(w->db, w->owner); /* yesterday's digests: hourly, so a start on any hour sends them */
+        doc_review_sweep(w->db, w->owner); /* review dates are days too */
     }
 }
 

@@ -6,6 +6,7 @@
 #include "assessments/assessments.h"
 #include "planning/planning.h"
 #include "schedules/schedules.h"
+#include "communication/communication.h"
 
 void model_init(void)
 {

@@ -57,6 +57,7 @@ static json_t *chrome_me(struct request *req)
     jset_bool(me, "can_programmes", role_has_cap(u->roles, CAP_PROGRAMMES_MANAGE));
     jset_bool(me, "can_audit", role_has_cap(u->roles, CAP_AUDIT_VIEW));
     jset_bool(me, "can_reports", role_has_cap(u->roles, CAP_REPORTS_VIEW));
+    jset_bool(me, "can_admin_requests", role_has_cap(u->roles, CAP_REQUESTS_FILE));
     jset_bool(me, "is_admin", (u->roles & ROLE_ADMIN) != 0);
     /* enrolment requests to decide (courses.md): administrators and managers */
     jset_bool(me, "can_requests", role_has_cap(u->roles, CAP_APPROVALS_DECIDE));

@@ -75,11 +75,6 @@ void web_public_form(struct request *req, struct response *res);
 void web_wait(struct request *req, struct response *res, int64_t seconds, const char *key, struct problem *p);
 /* Answers a problem from the model: keeps res->template so a form re-renders with the error. */
 void web_fail(struct response *res, const struct problem *p);
-/* Sends the stored file sha256 (files.c) under file_name as mime: inline for PDF, images,
- * video and audio, else as an attachment; one byte range when asked. False with the answer set
- * (404, 416, a read error) when there is nothing to send. */
-bool web_send_stored_file(struct request *req, struct response *res, const char *sha256, const char *file_name,
-                          const char *mime);
 /* For a page shown with a problem (render.c; form.c describes it): adds "errors" by field to
  * top and, after a form post, what was typed ("form_echo", and into the model's "form"). */
 void web_form_failed(struct request *req, struct response *res, json_t *top);
@@ -136,6 +131,12 @@ json_t *web_sort_headers(struct request *req, const struct list_link *l, const s
  * the filters kept), and for pages "pager" (numbered page links with gaps) and "page_sizes"
  * (25, 50, 100). */
 json_t *web_list_model(struct request *req, json_t *items, int page, int total, const struct list_link *l);
+
+/* Answers the content store's file sha256 (stored_file.c) under name, with its type, inline for
+ * PDF and media, as a download otherwise, and one byte range when asked. False when it answered
+ * an error instead (the file missing, an unsatisfiable range). */
+bool web_send_stored_file(struct request *req, struct response *res, const char *sha256, const char *mime,
+                          const char *name);
 
 /* Answers a CSV file (an attachment named filename) of rows, a JSON array of objects: a header
  * of the n column keys, then each row's values (text as is, true/false as yes/no, integers in

@@ -1,7 +1,8 @@
 /* The communication domain (docs/communication.md): announcements to the site, a course or an
  * audience, shown on the dashboard, the course page and an archive, urgent ones as a banner,
  * optionally emailed once to each person; maintenance windows, read-only mode and the site's
- * status. It uses planning, courses, people and platform. */
+ * status; requests to the administrators and their queue; process documents with revisions.
+ * It uses planning, courses, people and platform. */
 #ifndef LECTERN_MODEL_COMMUNICATION_H
 #define LECTERN_MODEL_COMMUNICATION_H
 
@@ -142,5 +143,145 @@ json_t *maintenance_status_json(const struct maintenance_state *s, int64_t now);
 /* Queues the next batch of notices for window id; *more is true when people are left. */
 lerr maintenance_notices_batch(struct db *db, struct arena *a, int64_t window_id, int *queued, bool *more,
                                struct problem *p);
+
+/* ---- Requests to the administrators (request.c, request_state.c, request_read.c) ----
+ * An instructor or a manager asks the administrators to host a new course, enrol people or
+ * schedule a class, by a date; the administrators work the queue in that order. */
+#define REQUEST_TEXT_MAX 2000
+#define REQUEST_USERNAMES_MAX 500   /* people one enrolment request names */
+#define REQUEST_LIST_MAX 200
+#define REQUEST_MAIL_TEMPLATE "admin_request"
+struct request_input {
+    const char *kind;             /* "course", "enrol" or "class" */
+    const char *needed_by;        /* YYYY-MM-DD: the day it is needed by */
+    const char *title, *course_kind;  /* course: the title and elearning, classroom or blended */
+    const char *course_code;      /* enrol and class */
+    const char *usernames;        /* enrol: usernames a line (or separated by commas or spaces), or a
+                                   * CSV whose header has a username column */
+    const char *due_date;         /* enrol: YYYY-MM-DD or empty */
+    const char *wanted_dates;     /* class: the dates wanted, in words */
+    int64_t seats;                /* class: 0 = not said */
+    const char *notes;
+};
+/* Files a request (state new) and tells the requester it arrived. Every problem names its field
+ * (an unknown username is named too) and nothing is written. Audited. */
+lerr admin_request_create(struct db *db, struct arena *a, const struct request_input *in, int64_t actor_id,
+                          int64_t *id_out, struct problem *p);
+/* The usernames of a list or a CSV, one a line without repeats, into *out; the number in *n.
+ * A CSV (first line with a "username" column) gives that column. LE_INVALID naming
+ * "usernames" when there are none or more than REQUEST_USERNAMES_MAX. */
+lerr request_usernames_parse(struct arena *a, const char *text, const char **out, int *n, struct problem *p);
+/* Whether state is one a request may move to from `from`: new and in progress move to in
+ * progress, done or declined; done and declined are final. */
+bool request_state_allowed(const char *from, const char *to);
+/* An administrator moves a request to state ("in_progress", "done", "declined"; declined needs a
+ * reason) and the requester is told, in one transaction. LE_CONFLICT from a final state. Audited. */
+lerr admin_request_set_state(struct db *db, struct arena *a, int64_t id, const char *state, const char *reason,
+                             int64_t actor_id, struct problem *p);
+/* One request {id, kind, state, needed_by, overdue, title, course_kind, course {code, title},
+ * usernames, due_date, wanted_dates, seats, notes, reason, requester {username, name},
+ * handled_by, created_at, updated_at, session_id}: for its requester and administrators;
+ * LE_NOTFOUND for anyone else. One query. */
+lerr admin_request_json(struct db *db, struct arena *a, int64_t id, int64_t viewer_id, unsigned viewer_roles,
+                        json_t **out, struct problem *p);
+/* The administrators' queue: requests in state ("open" = new and in progress, "done",
+ * "declined", "all"), soonest needed first, at most limit. One query. */
+json_t *admin_requests_queue(struct db *db, struct arena *a, const char *state, int limit);
+/* The requests user_id filed, newest first. One query. */
+json_t *admin_requests_mine(struct db *db, struct arena *a, int64_t user_id, int limit);
+/* Whether an open request may be overdue at now, from a summary kept in memory while
+ * auth_version.shown_version is still `version` (migration 0044's triggers change it with every
+ * change to a request; request_summary.c): false means none is, so the dashboard need not count.
+ * version 0 (unknown) answers true. One query when the summary is stale. */
+bool admin_requests_may_be_overdue(struct db *db, int64_t version, int64_t now);
+/* Reads the summary now (serve calls it at start through the web domain's warm). */
+void admin_requests_summary_warm(struct db *db);
+/* Open requests whose day has passed at now: the administrators' dashboard flags them. */
+lerr admin_requests_overdue_count(struct db *db, int64_t now, int64_t *n_out);
+/* The courses a request may name for user_id: published ones and those they are in, by title. */
+#define REQUEST_COURSE_CHOICES 500
+json_t *request_course_choices(struct db *db, struct arena *a, int64_t user_id);
+/* ---- Process documents (doc_page.c, doc_read.c, doc_diff.c, doc_review.c) ----
+ * The training department's documentation space: Markdown pages in a hierarchy at /docs/SLUG,
+ * each with an owner, a review date, the audience that may read it and every revision kept. */
+#define DOC_TITLE_MAX 200
+#define DOC_BODY_MAX 100000
+#define DOC_SLUG_MAX 80
+#define DOC_NOTE_MAX 500
+#define DOC_DEPTH_MAX 12            /* levels of the hierarchy */
+#define DOC_REVIEW_TEMPLATE "doc_review"
+struct doc_input {
+    const char *slug;             /* on create: lower-case letters, digits and '-'; empty = from the title */
+    const char *title, *body;     /* body: Markdown, shown through the safe renderer */
+    const char *parent;           /* the parent page's slug; empty = at the top */
+    const char *audience;         /* who may read it: "admin", "instructor", "manager" or "everyone" */
+    const char *owner;            /* a username; empty = the author */
+    const char *review_on;        /* YYYY-MM-DD; empty = no review date */
+    const char *note;             /* what this revision changes */
+};
+/* Whether a person with roles may read a page for audience: administrators read every page;
+ * instructors those for instructors, managers those for managers; everyone those for everyone. */
+bool doc_audience_allows(const char *audience, unsigned roles);
+/* A slug from a title ("Enrolment checklist" -> "enrolment-checklist"), into out (DOC_SLUG_MAX + 1). */
+void doc_slug_from_title(const char *title, char *out);
+/* Writes a page and its revision 1. Every problem names its field and nothing is written. The
+ * slug made or given in *slug_out. Audited. */
+lerr doc_create(struct db *db, struct arena *a, const struct doc_input *in, int64_t actor_id, const char **slug_out,
+                struct problem *p);
+/* Writes the next revision of the page (its title, text, parent, audience, owner and review
+ * date as given; the slug stays; a parent, review date, owner or audience left out (NULL) stays
+ * as it was). A parent under the page itself is refused. Audited. */
+lerr doc_update(struct db *db, struct arena *a, const char *slug, const struct doc_input *in, int64_t actor_id,
+                struct problem *p);
+/* Writes revision `number`'s title and text again as the next revision. Audited. */
+lerr doc_restore(struct db *db, struct arena *a, const char *slug, int number, int64_t actor_id, struct problem *p);
+/* One page for a reader: {slug, title, body, body_html, audience, owner {username, name},
+ * review_on, review_due, revision, updated_at, parent {slug, title} | null, path [{slug, title}]
+ * (its ancestors, top first), children [{slug, title}], attachments [...]}. LE_NOTFOUND when
+ * there is none or the reader's roles may not read it. Three queries, four for a page with a
+ * grandparent. */
+lerr doc_json(struct db *db, struct arena *a, const char *slug, unsigned viewer_roles, json_t **out,
+              struct problem *p);
+/* Every page the roles may read, each after its parent: [{slug, title, depth, audience,
+ * review_on, review_due}]. A page under one the reader may not read is left out with it. One query. */
+json_t *doc_tree(struct db *db, struct arena *a, unsigned viewer_roles, int64_t now);
+/* The revisions of a page, newest first: [{number, title, note, author, created_at}]. */
+lerr doc_revisions_json(struct db *db, struct arena *a, const char *slug, unsigned viewer_roles, json_t **out,
+                        struct problem *p);
+/* The line diff of revisions from and to of a page: {from, to, lines: [{op, text}]}. */
+lerr doc_diff_json(struct db *db, struct arena *a, const char *slug, int from, int to, unsigned viewer_roles,
+                   json_t **out, struct problem *p);
+/* The lines of a and b compared: [{op: "same" | "del" | "add", text}], the fewest lines marked
+ * (a longest common subsequence of lines, after the common head and tail); a middle part too
+ * long to compare is given as all deleted then all added. */
+json_t *line_diff(struct arena *a, const char *old_text, const char *new_text);
+/* Reminds each owner whose page's review date has come, once per page and review date (the
+ * key of doc_review_reminders, written in the message's transaction): safe twice or on two
+ * nodes at once. *sent_out: messages queued. */
+lerr doc_review_scan(struct db *db, struct arena *a, int64_t now, int *sent_out, struct problem *p);
+/* A file to attach, as uploaded (its type is checked against its bytes). */
+struct doc_file {
+    const char *name, *mime;
+    const unsigned char *data;
+    size_t len;
+};
+/* A stored attachment: where to read it and how to name it. */
+struct doc_file_ref {
+    const char *sha256, *name, *mime;
+    int64_t size;
+};
+/* Attaches a file to the page: at most content_file_max bytes, a type course files accept
+ * (detected from the bytes), stored in the content store under data_dir. Audited. */
+lerr doc_attach(struct db *db, struct arena *a, const char *data_dir, const char *slug, const struct doc_file *f,
+                int64_t actor_id, int64_t *id_out, struct problem *p);
+/* Attachment id of the page, for a reader with roles: LE_NOTFOUND when either is not there for them. */
+lerr doc_attachment_get(struct db *db, struct arena *a, const char *slug, int64_t id, unsigned roles,
+                        struct doc_file_ref *out, struct problem *p);
+/* Removes the attachment from the page (the stored file stays for whoever shares it). Audited. */
+lerr doc_detach(struct db *db, struct arena *a, const char *slug, int64_t id, int64_t actor_id, struct problem *p);
+/* A page's attachments by name: [{id, name, mime, size}]. One query. */
+json_t *doc_attachments_json(struct db *db, struct arena *a, int64_t page_id);
+/* The owners the form offers: administrators, managers and instructors [{username, name}]. */
+json_t *doc_owner_choices(struct db *db, struct arena *a);
 
 #endif

@@ -32,8 +32,9 @@
 /* words: notify.type_{password_reset,signin_link,announcement,maintenance_notice,notification_digest}
  * words: notify.type_event_{booked,confirmed,changed,cancelled,booking_cancelled,approved,waitlisted,declined}
  * words: notify.type_event_{approval_request,approval_reminder,reminder,reminder_trainer,no_show}
- * words: notify.to_{person,manager,trainer,audience,active}
- * words: messages.programme_{due_soon,overdue,escalation,expiring} */
+ * words: notify.to_{person,manager,trainer,audience,active,owner}
+ * words: messages.programme_{due_soon,overdue,escalation,expiring}
+ * words: mail_msg.{admin_request_line,doc_review_line} */
 static const struct notification_type TYPES[] = {
     {"password_reset", "notify.type_password_reset", "notify.to_person", NOTIFY_EMAIL,
      "{{{t.mail_msg.reset_subject}}}", "/", LINK_SAMPLE},
@@ -82,6 +83,17 @@ static const struct notification_type TYPES[] = {
      "{{{t.mail_msg.maintenance_subject}}}: {{{message}}}", "/",
      "{\"username\": \"sam.sample\", \"first_name\": \"Sam\", \"message\": \"Upgrade to the new version\", "
      "\"affected\": \"Everything\", \"starts_at\": \"2027-01-31T18:00:00Z\", \"ends_at\": \"2027-01-31T20:00:00Z\"}"},
+    /* Requests to the administrators (communication's request_state.c), to their sender at each step. */
+    {"admin_request", "messages.admin_request", "notify.to_person", ALL_CHANNELS,
+     "{{{t.mail_msg.admin_request_line}}} {{{what}}}", "/requests/{{{id}}}",
+     "{\"username\": \"ivy.instructor\", \"first_name\": \"Ivy\", \"id\": 12, \"what\": \"Enrol 3 people in "
+     "SAFE-1\", \"needed_by\": \"2027-01-31\", \"state\": \"declined\", \"is_declined\": true, \"reason\": \"The "
+     "course closes in December.\"}"},
+    /* A process document due for review (communication's doc_review.c), to its owner. */
+    {"doc_review", "messages.doc_review", "notify.to_owner", ALL_CHANNELS,
+     "{{{t.mail_msg.doc_review_line}}}: {{{title}}}", "/docs/{{{slug}}}",
+     "{\"username\": \"ada.admin\", \"first_name\": \"Ada\", \"slug\": \"enrolment-checklist\", \"title\": "
+     "\"Enrolment checklist\", \"review_on\": \"2027-06-30\"}"},
     /* The digest itself (notification_digest.c) goes by e-mail: it is what the others wait for. */
     {"notification_digest", "notify.type_notification_digest", "notify.to_person", NOTIFY_EMAIL,
      "{{{t.mail_msg.digest_subject}}} {{{day}}}", "/notifications",

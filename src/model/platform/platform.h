@@ -48,6 +48,9 @@ enum capability {
                               * a conflict with a reason (planning.md): administrators */
     CAP_REPORTS_VIEW,        /* run and save reports (reports.md), within the viewer's scope */
     CAP_REPORTS_ALL,         /* reports over everyone, not only one's reporting line and courses */
+    CAP_REQUESTS_FILE,       /* send the administrators requests and follow them (communication.md) */
+    CAP_REQUESTS_WORK,       /* work the queue of requests: administrators */
+    CAP_DOCS_WRITE,          /* write process documents (communication.md): administrators */
     CAP__COUNT
 };
 unsigned role_parse(const char *name);          /* "admin" -> ROLE_ADMIN, 0 if unknown */

@@ -47,6 +47,9 @@ static const struct {
     [CAP_BOOKINGS_MANAGE] = {"bookings.manage", ROLE_ADMIN},
     [CAP_REPORTS_VIEW] = {"reports.view", ROLE_ADMIN | ROLE_MANAGER | ROLE_INSTRUCTOR},
     [CAP_REPORTS_ALL] = {"reports.all", ROLE_ADMIN},
+    [CAP_REQUESTS_FILE] = {"requests.file", ROLE_ADMIN | ROLE_INSTRUCTOR | ROLE_MANAGER},
+    [CAP_REQUESTS_WORK] = {"requests.work", ROLE_ADMIN},
+    [CAP_DOCS_WRITE] = {"docs.write", ROLE_ADMIN},
 };
 
 unsigned role_parse(const char *name)

@@ -22,5 +22,26 @@ void h_notification_preferences(struct request *req, struct response *res);
 void h_notification_preferences_save(struct request *req, struct response *res);
 /* Registers the bell on every signed-in page (web_notifications' init). */
 void web_notifications_init(void);
+/* ---- Requests to the administrators (requests.c) ---- */
+void h_requests(struct request *req, struct response *res);
+void h_request_new(struct request *req, struct response *res);
+void h_request_create(struct request *req, struct response *res);
+void h_request_show(struct request *req, struct response *res);
+void h_request_state(struct request *req, struct response *res);
+
+/* ---- Process documents (docs.c) ---- */
+void h_docs(struct request *req, struct response *res);
+void h_doc_new(struct request *req, struct response *res);
+void h_doc_create(struct request *req, struct response *res);
+void h_doc_show(struct request *req, struct response *res);
+void h_doc_edit(struct request *req, struct response *res);
+void h_doc_update(struct request *req, struct response *res);
+void h_doc_revisions(struct request *req, struct response *res);
+void h_doc_diff(struct request *req, struct response *res);
+void h_doc_restore(struct request *req, struct response *res);
+/* ---- Process documents' attachments (doc_files.c) ---- */
+void h_doc_attach(struct request *req, struct response *res);
+void h_doc_file(struct request *req, struct response *res);
+void h_doc_detach(struct request *req, struct response *res);
 
 #endif

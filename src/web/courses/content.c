@@ -331,7 +331,7 @@ void h_activity_file(struct request *req, struct response *res)
         res_error(res, LE_NOTFOUND, "id", "This activity has no file.");
         return;
     }
-    if (!web_send_stored_file(req, res, x.file_sha256, x.file_name, x.file_mime)) return;
+    if (!web_send_stored_file(req, res, x.file_sha256, x.file_mime, x.file_name)) return;
     struct problem p = {0};
     if (!x.completed_at) activity_complete(req->db, x.id, req->user->id, "opened", &p);
 }

@@ -199,8 +199,11 @@ void h_course_show(struct request *req, struct response *res)
 
 void h_course_new_page(struct request *req, struct response *res)
 {
-    res->model = json_pack("{s:o, s:o, s:{s:b}, s:b}", "categories", web_category_choices(req, 0), "kinds",
-                           web_course_kind_choices(req, "elearning"), "form", "visible", 1, "is_draft", 1);
+    /* A request to host a course (communication's requests) opens the form with its title and kind. */
+    const char *kind = req_param(req, "kind");
+    res->model = json_pack("{s:o, s:o, s:{s:b, s:s?}, s:b}", "categories", web_category_choices(req, 0), "kinds",
+                           web_course_kind_choices(req, kind && *kind ? kind : "elearning"), "form", "visible", 1,
+                           "title", req_param(req, "title"), "is_draft", 1);
     res->template = "courses/new";
     res->title = T(req, "courses.new");
 }

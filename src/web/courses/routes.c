@@ -114,6 +114,12 @@ static const struct param_spec p_admin_courses[] = {
     {"per_page", P_INT, 0, 1, 100},
     PARAMS_END,
 };
+/* The new-course form, filled in from a request to host a course. */
+static const struct param_spec p_course_new[] = {
+    {"title", P_STR, 0, 0, 255},
+    {"kind", P_STR, 0, 0, 20},
+    PARAMS_END,
+};
 static const struct param_spec p_enrol_upload[] = {
     {"course", P_STR, PARAM_REQUIRED, 1, 100},
     {"file", P_FILE, 0, 0, 4 * 1024 * 1024},
@@ -200,7 +206,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/courses", h_courses_list, CAP_SIGNED_IN, p_courses, 0},
     {"GET", "/admin/courses", h_admin_courses, CAP_COURSES_MANAGE, p_admin_courses, 0},
     {"GET", "/api/v1/admin/courses", h_admin_courses, CAP_COURSES_MANAGE, p_admin_courses, 0},
-    {"GET", "/admin/courses/new", h_course_new_page, CAP_COURSES_MANAGE, NULL, 0},
+    {"GET", "/admin/courses/new", h_course_new_page, CAP_COURSES_MANAGE, p_course_new, 0},
     {"GET", "/admin/courses/import", h_course_import_page, CAP_COURSES_MANAGE, NULL, 0},
     {"POST", "/admin/courses/import", h_course_import, CAP_COURSES_MANAGE, p_course_import, 0},
     {"POST", "/api/v1/courses/import", h_course_import, CAP_COURSES_MANAGE, p_course_import, 0},

@@ -24,7 +24,8 @@ static int64_t month_start(void)
     return (int64_t)timegm(&tm);
 }
 
-/* The site at a glance and recent activity in words: two queries. */
+/* The site at a glance and recent activity in words: two queries, and a third while a request
+ * to the administrators is overdue. */
 static json_t *admin_part(struct request *req)
 {
     struct site_overview o;
@@ -33,7 +34,13 @@ static json_t *admin_part(struct request *req)
     json_t *items = recent ? json_incref(json_object_get(recent, "items")) : json_array();
     json_decref(recent);
     web_audit_describe(req, items);
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "active_people", (json_int_t)o.active_people,
+    /* Requests to the administrators still open after the day they were needed by: counted
+     * only while the summary says one may be (no query otherwise). */
+    int64_t overdue = 0, now = time_now();
+    if (admin_requests_may_be_overdue(req->db, req->user->shown_version, now) &&
+        admin_requests_overdue_count(req->db, now, &overdue))
+        overdue = 0;
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "overdue_requests", (json_int_t)overdue, "active_people", (json_int_t)o.active_people,
                      "user_count", (json_int_t)o.active_people, "courses", (json_int_t)o.courses,
                      "completions_this_month", (json_int_t)o.completions, "pending_requests",
                      (json_int_t)o.pending_requests, "failed_mail", (json_int_t)o.failed_mail, "recent_activity", items);

@@ -169,9 +169,12 @@ void h_event_new_page(struct request *req, struct response *res)
     }
     const char *session = arena_sprintf(req->arena, "/courses/%s/sessions/%lld", c.code, (long long)x.id);
     json_t *none = json_object();
-    res->model = json_pack("{s:{s:s, s:s}, s:s, s:{s:s}, s:{s:s}, s:o, s:o, s:b, s:b, s:s}", "course", "code", c.code,
-                           "title", c.title, "session_href", session, "event", "title", x.title, "form", "timezone",
-                           tz_name(web_zone(req)), "rooms", rooms_marked(req, none), "instructors",
+    /* A request for a class opens the form with its seats and its wanted dates as the note. */
+    int64_t seats = req_param_int(req, "seats", 0);
+    res->model = json_pack("{s:{s:s, s:s}, s:s, s:{s:s}, s:{s:s, s:s?, s:o}, s:o, s:o, s:b, s:b, s:s}", "course", "code",
+                           c.code, "title", c.title, "session_href", session, "event", "title", x.title, "form",
+                           "timezone", tz_name(web_zone(req)), "note", req_param(req, "note"), "seats",
+                           seats > 0 ? json_integer(seats) : json_null(), "rooms", rooms_marked(req, none), "instructors",
                            instructors_marked(req, &c, none), "is_new", true, "dates_editable", true, "action",
                            arena_sprintf(req->arena, "%s/events", session));
     json_decref(none);

@@ -28,6 +28,14 @@ static const struct param_spec p_session[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     PARAMS_END,
 };
+/* The new-event form, filled in from a request for a class (communication's requests). */
+static const struct param_spec p_event_new_page[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"seats", P_INT, 0, 0, 100000},
+    {"note", P_TEXT, 0, 0, 20000},
+    PARAMS_END,
+};
 #define EVENT_FIELDS                                                                                      \
     {"title", P_STR, 0, 0, EVENT_TITLE_MAX}, {"starts_at", P_STR, 0, 0, 40}, {"ends_at", P_STR, 0, 0, 40}, \
         {"timezone", P_STR, 0, 0, 64}, {"room_id", P_INT, 0, 0, 0}, {"meeting_url", P_STR, 0, 0, 2000},    \
@@ -151,7 +159,7 @@ static const struct route routes[] = {
     {"POST", "/admin/events/import", h_event_import, CAP_COURSES_MANAGE, p_event_import, 0},
     {"POST", "/api/v1/events/import", h_event_import, CAP_COURSES_MANAGE, p_event_import, 0},
     {"GET", S, h_session_show, CAP_SIGNED_IN, p_session, 0},
-    {"GET", S "/events/new", h_event_new_page, CAP_COURSES_CONTENT, p_session, 0},
+    {"GET", S "/events/new", h_event_new_page, CAP_COURSES_CONTENT, p_event_new_page, 0},
     {"POST", S "/events", h_event_create, CAP_COURSES_CONTENT, p_event_new, 0},
     {"POST", SE "/cancel", h_event_cancel, CAP_COURSES_CONTENT, p_event, 0},
     {"POST", SE "/bookings", h_booking_create, CAP_SIGNED_IN, p_event, 0},

@@ -58,7 +58,7 @@ static const char *target_words(struct request *req, json_t *e)
     if (!target || !*target) return T(req, "audit.no_target");
     if (!colon) return target;
     /* words: audit.kind.{activity,attempt,category,course,department,job_role,question,quiz,section}
-     * words: audit.kind.{user_import,username,programme,maintenance} */
+     * words: audit.kind.{user_import,username,programme,maintenance,request,doc} */
     const char *kind = text_or_null(req, arena_sprintf(req->arena, "audit.kind.%.*s", (int)(colon - target), target));
     return arena_sprintf(req->arena, "%s %s", kind ? kind : arena_strndup(req->arena, target, (size_t)(colon - target)),
                          colon + 1);
@@ -91,7 +91,9 @@ static const char *entry_words(struct request *req, json_t *e)
      * words: audit.says.{programme_create,programme_update,programme_set_add,programme_set_delete}
      * words: audit.says.{programme_assign,programme_extend}
      * words: audit.says.{maintenance_create,maintenance_delete,maintenance_read_only_on}
-     * words: audit.says.{maintenance_read_only_off,maintenance_lead_hours} */
+     * words: audit.says.{maintenance_read_only_off,maintenance_lead_hours}
+     * words: audit.says.{request_create,request_state,doc_create,doc_update,doc_restore,doc_attach}
+     * words: audit.says.{doc_detach} */
     if (self) pattern = text_or_null(req, arena_sprintf(req->arena, "audit.says.%s_self", key_action));
     if (!pattern) pattern = text_or_null(req, arena_sprintf(req->arena, "audit.says.%s", key_action));
     char *readable = arena_strdup(req->arena, action ? action : "");

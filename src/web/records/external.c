@@ -86,5 +86,5 @@ void h_external_evidence(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
-    web_send_stored_file(req, res, e.evidence_sha256, e.evidence_name, e.evidence_mime);
+    web_send_stored_file(req, res, e.evidence_sha256, e.evidence_mime, e.evidence_name);
 }

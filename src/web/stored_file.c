@@ -1,6 +1,6 @@
-/* Stored files (the content store, DATA_DIR/files/<sha256>) sent to the browser: the right
- * Content-Type and Content-Disposition (PDF, images, video and audio inline; documents as
- * attachments), and one byte range when asked, so video can seek. */
+/* Sending a file of the content store (DATA_DIR/files/<sha256>): the course files and the process
+ * documents' attachments. PDF, images, video and audio are shown inline, documents downloaded;
+ * one byte range is served when asked, so video can seek. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +9,34 @@
 #include <unistd.h>
 #include "web.h"
 
-bool web_send_stored_file(struct request *req, struct response *res, const char *sha256, const char *file_name,
-                          const char *mime)
+/* The Content-Disposition of a file called name: ASCII letters, digits and ._- in the plain
+ * form, the full name in filename*. */
+static const char *disposition(struct request *req, const char *name, bool inline_ok)
+{
+    char ascii[256];
+    size_t k = 0;
+    for (const char *s = name; *s && k < sizeof ascii - 1; s++)
+        ascii[k++] = ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+                      strchr("._-", *s))
+                         ? *s
+                         : '_';
+    ascii[k] = '\0';
+    struct buf enc;
+    buf_init(&enc, 4096);
+    for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("._-", *s))
+            buf_addc(&enc, (char)*s);
+        else
+            buf_addf(&enc, "%%%02X", *s);
+    }
+    const char *v = arena_sprintf(req->arena, "%s; filename=\"%s\"; filename*=UTF-8''%s",
+                                  inline_ok ? "inline" : "attachment", ascii, enc.data ? enc.data : "");
+    buf_release(&enc);
+    return v;
+}
+
+bool web_send_stored_file(struct request *req, struct response *res, const char *sha256, const char *mime,
+                          const char *name)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/files/%s", web_app.data_dir, sha256);
@@ -54,27 +80,7 @@ bool web_send_stored_file(struct request *req, struct response *res, const char 
     }
     bool inline_ok = !strncmp(mime, "image/", 6) || !strncmp(mime, "video/", 6) ||
                      !strncmp(mime, "audio/", 6) || str_eq(mime, "application/pdf");
-    /* The name: ASCII letters, digits and ._- in the plain form; the full name in filename*. */
-    char ascii[256];
-    size_t k = 0;
-    for (const char *s = file_name; *s && k < sizeof ascii - 1; s++)
-        ascii[k++] = ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-                      strchr("._-", *s))
-                         ? *s
-                         : '_';
-    ascii[k] = '\0';
-    struct buf enc;
-    buf_init(&enc, 4096);
-    for (const unsigned char *s = (const unsigned char *)file_name; *s; s++) {
-        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("._-", *s))
-            buf_addc(&enc, (char)*s);
-        else
-            buf_addf(&enc, "%%%02X", *s);
-    }
-    res_header(res, "Content-Disposition",
-               arena_sprintf(req->arena, "%s; filename=\"%s\"; filename*=UTF-8''%s", inline_ok ? "inline" : "attachment",
-                             ascii, enc.data ? enc.data : ""));
-    buf_release(&enc);
+    res_header(res, "Content-Disposition", disposition(req, name, inline_ok));
     res_header(res, "Cache-Control", "private, max-age=3600");
     res->body = data;
     res->body_len = n;
