@@ -140,4 +140,67 @@ json_t *maintenance_status_json(const struct maintenance_state *s, int64_t now);
 lerr maintenance_notices_batch(struct db *db, struct arena *a, int64_t window_id, int *queued, bool *more,
                                struct problem *p);
 
+/* ---- Discussions (forum.c, forum_read.c, forum_moderate.c) ----
+ * A forum per course (made when its first thread is started) and one for the site; threads
+ * of posts, the first post opening the thread and the rest replying to it (one level). */
+#define FORUM_TITLE_MAX 200
+#define FORUM_BODY_MAX 20000
+#define FORUM_EDIT_SECONDS 1800   /* an author may edit a post for 30 minutes */
+#define FORUM_PAGE_POSTS 50       /* posts on a page of a thread */
+#define FORUM_LIST_MAX 200        /* threads on a forum's page */
+
+/* Where a viewer stands in a forum. */
+struct forum_access {
+    int64_t forum_id;             /* 0 while no thread has been started in it */
+    int64_t course_id;            /* 0 = the site forum */
+    const char *course_code, *course_title; /* NULL for the site forum */
+    bool moderator;               /* the course's instructors and administrators */
+};
+/* course_code NULL = the site forum (every signed-in person reads and posts; administrators
+ * moderate). A course's forum is for its people (a live enrolment) and its moderators; anyone
+ * else gets LE_FORBIDDEN, an unknown course LE_NOTFOUND. */
+lerr forum_open(struct db *db, struct arena *a, const char *course_code, int64_t viewer_id, unsigned viewer_roles,
+                struct forum_access *out, struct problem *p);
+/* The same from a thread: also whether it is locked. LE_NOTFOUND for no such thread. */
+lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_t viewer_id, unsigned viewer_roles,
+                       struct forum_access *out, bool *locked, struct problem *p);
+
+/* The posting rules, without the database. A locked thread refuses every post (LE_CONFLICT,
+ * field "body"); an author may edit their own post until FORUM_EDIT_SECONDS after writing it;
+ * a hidden post is shown to moderators only. */
+lerr forum_check_open(bool locked, struct problem *p);
+bool forum_may_edit(int64_t author_id, int64_t actor_id, int64_t created_at, int64_t now);
+bool forum_post_shown(bool hidden, bool moderator);
+/* A title (threads) and a body: present and within their caps, else the field to fix. */
+lerr forum_check_text(const char *title, bool needs_title, const char *body, struct problem *p);
+
+/* Starts a thread with its first post in the forum of fa (making the forum on first use). */
+lerr forum_thread_create(struct db *db, struct arena *a, const struct forum_access *fa, const char *title,
+                         const char *body, int64_t actor_id, int64_t *thread_id_out, struct problem *p);
+/* Replies in a thread the viewer may read; a locked thread refuses it. */
+lerr forum_reply(struct db *db, struct arena *a, int64_t thread_id, const char *body, int64_t actor_id,
+                 unsigned actor_roles, int64_t *post_id_out, struct problem *p);
+/* The author's edit within the window (LE_FORBIDDEN after it, or for anyone else). *thread_out
+ * receives the post's thread. */
+lerr forum_post_edit(struct db *db, struct arena *a, int64_t post_id, const char *body, int64_t actor_id,
+                     unsigned actor_roles, int64_t *thread_out, struct problem *p);
+
+/* Moderation (forum_moderate.c), for the course's instructors and administrators, audited:
+ * action "pin", "unpin", "lock" or "unlock" on a thread; hiding or showing a post. */
+lerr forum_thread_moderate(struct db *db, struct arena *a, int64_t thread_id, const char *action, int64_t actor_id,
+                           unsigned actor_roles, struct problem *p);
+lerr forum_post_hide(struct db *db, struct arena *a, int64_t post_id, bool hidden, int64_t actor_id,
+                     unsigned actor_roles, int64_t *thread_out, struct problem *p);
+
+/* Reading (forum_read.c). The forum's threads, pinned first, then newest activity:
+ * [{id, title, pinned, locked, author, created_at, last_post_at, posts}]. One query. */
+json_t *forum_threads_json(struct db *db, const struct forum_access *fa, int limit);
+/* A page (from 1) of a thread: {thread: {id, title, pinned, locked, author, forum_path},
+ * posts: [{id, author, body_html, created_at, edited_at, hidden, editable, body?}], page,
+ * per_page, total}. Hidden posts only for moderators (marked hidden); body (the Markdown) only
+ * in the viewer's own posts they may still edit. Three queries. LE_NOTFOUND for a page past
+ * the end. */
+lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int page, int64_t viewer_id,
+                       unsigned viewer_roles, json_t **out, struct problem *p);
+
 #endif

@@ -1,0 +1,98 @@
+/* Reading discussions: a forum's threads (pinned first, then the newest activity) and a page of
+ * a thread's posts, hidden ones for moderators only. A thread's page is three queries whatever
+ * its length: who the viewer is in the forum, the thread, and one page of posts with the
+ * thread's total counted alongside. */
+#include "internal.h"
+
+static const char *author_name(struct arena *a, struct db_stmt *st, int first_col)
+{
+    return arena_sprintf(a, "%s %s", model_col_str(a, st, first_col), model_col_str(a, st, first_col + 1));
+}
+
+json_t *forum_threads_json(struct db *db, const struct forum_access *fa, int limit)
+{
+    json_t *list = json_array();
+    if (!fa->forum_id) return list; /* no thread started yet: nothing to ask */
+    struct db_stmt *st = db_query(
+        db,
+        "SELECT t.id, t.title, t.pinned, t.locked, u.first_name, u.last_name, t.created_at, t.last_post_at, (SELECT "
+        "COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND (p.hidden = 0 OR ?2 = 1)) FROM forum_threads t "
+        "JOIN users u ON u.id = t.author_id WHERE t.forum_id = ?1 ORDER BY t.pinned DESC, t.last_post_at DESC, "
+        "t.id DESC LIMIT ?3",
+        "iii", fa->forum_id, (int64_t)fa->moderator, (int64_t)limit);
+    while (st && db_step(st) == DB_ROW)
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:b, s:b, s:s++, s:o, s:o, s:I}", "id", (json_int_t)db_col_int(st, 0),
+                            "title", db_col_text(st, 1), "pinned", (int)db_col_int(st, 2), "locked",
+                            (int)db_col_int(st, 3), "author", db_col_text(st, 4), " ", db_col_text(st, 5),
+                            "created_at", model_json_time(db_col_int(st, 6)), "last_post_at",
+                            model_json_time(db_col_int(st, 7)), "posts", (json_int_t)db_col_int(st, 8)));
+    if (st) db_done(st);
+    return list;
+}
+
+/* The thread's own fields, with where its forum is. */
+static lerr thread_head(struct db *db, struct arena *a, int64_t thread_id, const struct forum_access *fa,
+                        json_t **out, struct problem *p)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT t.title, t.pinned, t.locked, u.first_name, u.last_name, t.created_at FROM "
+                                  "forum_threads t JOIN users u ON u.id = t.author_id WHERE t.id = ?1",
+                                  "i", thread_id);
+    if (!st || db_step(st) != DB_ROW) {
+        if (st) db_done(st);
+        return model_db_problem(p);
+    }
+    *out = json_pack("{s:I, s:s, s:b, s:b, s:s, s:o, s:s, s:s?, s:s?, s:b}", "id", (json_int_t)thread_id, "title",
+                     db_col_text(st, 0), "pinned", (int)db_col_int(st, 1), "locked", (int)db_col_int(st, 2), "author",
+                     author_name(a, st, 3), "created_at", model_json_time(db_col_int(st, 5)), "forum_path",
+                     fa->course_code ? arena_sprintf(a, "/courses/%s/forum", fa->course_code) : "/forum",
+                     "course_code", fa->course_code, "course_title", fa->course_title, "moderator", fa->moderator);
+    db_done(st);
+    return LE_OK;
+}
+
+static json_t *post_json(struct arena *a, struct db_stmt *st, int64_t viewer_id, int64_t now)
+{
+    int64_t author = db_col_int(st, 1), created = db_col_int(st, 5);
+    bool editable = forum_may_edit(author, viewer_id, created, now);
+    json_t *x = json_pack("{s:I, s:s, s:s, s:o, s:o, s:b, s:b}", "id", (json_int_t)db_col_int(st, 0), "author",
+                          author_name(a, st, 2), "body_html", db_col_text(st, 4), "created_at",
+                          model_json_time(created), "edited_at", model_json_time(db_col_int(st, 6)), "hidden",
+                          (int)db_col_int(st, 7), "editable", editable);
+    /* The Markdown as written, for the author's edit form only. */
+    if (editable) json_object_set_new(x, "body", json_string(db_col_text(st, 8)));
+    return x;
+}
+
+lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int page, int64_t viewer_id,
+                       unsigned viewer_roles, json_t **out, struct problem *p)
+{
+    struct forum_access fa;
+    json_t *head = NULL;
+    if (page < 1) return problem_set(p, LE_INVALID, "page", "Pages are numbered from 1.");
+    lerr e = forum_open_thread(db, a, thread_id, viewer_id, viewer_roles, &fa, NULL, p);
+    if (!e) e = thread_head(db, a, thread_id, &fa, &head, p);
+    if (e) return e;
+    struct db_stmt *st = db_query(
+        db,
+        "SELECT p.id, p.author_id, u.first_name, u.last_name, p.body_html, p.created_at, p.edited_at, p.hidden, "
+        "p.body, COUNT(*) OVER () FROM forum_posts p JOIN users u ON u.id = p.author_id WHERE p.thread_id = ?1 AND "
+        "(p.hidden = 0 OR ?2 = 1) ORDER BY p.id LIMIT ?3 OFFSET ?4",
+        "iiii", thread_id, (int64_t)fa.moderator, (int64_t)FORUM_PAGE_POSTS, (int64_t)(page - 1) * FORUM_PAGE_POSTS);
+    json_t *posts = json_array();
+    int64_t total = 0, now = time_now();
+    while (st && db_step(st) == DB_ROW) {
+        total = db_col_int(st, 9);
+        json_array_append_new(posts, post_json(a, st, viewer_id, now));
+    }
+    if (st) db_done(st);
+    *out = json_pack("{s:o, s:o, s:i, s:i, s:I}", "thread", head, "posts", posts, "page", page, "per_page",
+                     FORUM_PAGE_POSTS, "total", (json_int_t)total);
+    if (page > 1 && !json_array_size(posts)) {
+        json_decref(*out);
+        *out = NULL;
+        return problem_set(p, LE_NOTFOUND, "page", "The thread has no page %d.", page);
+    }
+    return LE_OK;
+}
