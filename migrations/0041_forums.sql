@@ -16,7 +16,8 @@ CREATE TABLE forum_threads (
     pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
     locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),  -- refuses new posts
     created_at BIGINT NOT NULL,
-    last_post_at BIGINT NOT NULL                 -- orders the forum's list: newest activity first
+    last_post_at BIGINT NOT NULL,                -- orders the forum's list: newest activity first,
+    last_post_id BIGINT NOT NULL DEFAULT 0       -- and the newest post within the same second
 );
 CREATE INDEX forum_threads_by_activity ON forum_threads (forum_id, pinned, last_post_at);
 

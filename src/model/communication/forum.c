@@ -126,7 +126,8 @@ lerr forum_thread_create(struct db *db, struct arena *a, const struct forum_acce
         db_bind_text(st, 2, title);
         db_bind_int(st, 3, actor_id);
         db_bind_int(st, 4, now);
-        if (bulk_step_id(st, &thread_id) || insert_post(db, a, thread_id, body, actor_id, now, &post_id))
+        if (bulk_step_id(st, &thread_id) || insert_post(db, a, thread_id, body, actor_id, now, &post_id) ||
+            db_run(db, "UPDATE forum_threads SET last_post_id = ?2 WHERE id = ?1", "ii", thread_id, post_id))
             e = model_db_problem(p);
     }
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
@@ -152,7 +153,8 @@ lerr forum_reply(struct db *db, struct arena *a, int64_t thread_id, const char *
         e = model_db_problem(p);
     if (!e) e = forum_check_open(still_locked != 0, p);
     if (!e && (insert_post(db, a, thread_id, body, actor_id, now, &id) ||
-               db_run(db, "UPDATE forum_threads SET last_post_at = ?2 WHERE id = ?1", "ii", thread_id, now)))
+               db_run(db, "UPDATE forum_threads SET last_post_at = ?2, last_post_id = ?3 WHERE id = ?1", "iii", thread_id,
+                      now, id)))
         e = model_db_problem(p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && post_id_out) *post_id_out = id;

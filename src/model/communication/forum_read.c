@@ -18,7 +18,7 @@ json_t *forum_threads_json(struct db *db, const struct forum_access *fa, int lim
         "SELECT t.id, t.title, t.pinned, t.locked, u.first_name, u.last_name, t.created_at, t.last_post_at, (SELECT "
         "COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND (p.hidden = 0 OR ?2 = 1)) FROM forum_threads t "
         "JOIN users u ON u.id = t.author_id WHERE t.forum_id = ?1 ORDER BY t.pinned DESC, t.last_post_at DESC, "
-        "t.id DESC LIMIT ?3",
+        "t.last_post_id DESC LIMIT ?3",
         "iii", fa->forum_id, (int64_t)fa->moderator, (int64_t)limit);
     while (st && db_step(st) == DB_ROW)
         json_array_append_new(

@@ -13,4 +13,8 @@ extern const struct web_domain web_announcements;
  * is_important): the dashboard's block uses it too. */
 void web_announcement_labels(struct request *req, json_t *list);
 
+/* Discussions: a forum per course and the site's, threads, replies and moderation
+ * (forum_routes.c). */
+extern const struct web_domain web_forums;
+
 #endif

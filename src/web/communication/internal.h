@@ -15,4 +15,13 @@ void h_announcement_dismiss(struct request *req, struct response *res);
 /* Registers the banner and the course page's part (web_announcements.init). */
 void web_announcements_init(void);
 
+/* ---- Discussions (forum_pages.c) ---- */
+void h_forum_show(struct request *req, struct response *res);
+void h_forum_thread_create(struct request *req, struct response *res);
+void h_thread_show(struct request *req, struct response *res);
+void h_thread_reply(struct request *req, struct response *res);
+void h_thread_moderate(struct request *req, struct response *res);
+void h_post_hide(struct request *req, struct response *res);
+void h_post_edit(struct request *req, struct response *res);
+
 #endif

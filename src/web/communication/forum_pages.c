@@ -1,0 +1,153 @@
+/* Discussions' pages and API (docs/communication.md): a forum (a course's or the site's) with
+ * its threads and the form to start one, a thread's page of posts with the reply form, and the
+ * moderators' pin, lock and hide. Who may read, post and moderate the model decides. */
+#include "internal.h"
+
+/* The forum named by the route: a course's ({course}) or, without one, the site's. */
+static lerr open_forum(struct request *req, struct forum_access *fa, struct problem *p)
+{
+    return forum_open(req->db, req->arena, req_param(req, "course"), req->user->id, req->user->roles, fa, p);
+}
+
+static const char *thread_path(struct request *req, int64_t id)
+{
+    return arena_sprintf(req->arena, "/threads/%lld", (long long)id);
+}
+
+void h_forum_show(struct request *req, struct response *res)
+{
+    struct forum_access fa;
+    struct problem p = {0};
+    if (open_forum(req, &fa, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    const char *path = fa.course_code ? arena_sprintf(req->arena, "/courses/%s/forum", fa.course_code) : "/forum";
+    const char *title = fa.course_title ? fa.course_title : T(req, "forums.site_title");
+    res->model = json_pack("{s:{s:s, s:s, s:s?, s:b}, s:o, s:{}}", "forum", "title", title, "path", path,
+                           "course_code", fa.course_code, "moderator", fa.moderator, "threads",
+                           forum_threads_json(req->db, &fa, FORUM_LIST_MAX), "form");
+    res->template = "communication/forum";
+    res->title = title;
+}
+
+void h_forum_thread_create(struct request *req, struct response *res)
+{
+    struct forum_access fa;
+    struct problem p = {0};
+    int64_t id = 0;
+    json_t *thread = NULL;
+    if (open_forum(req, &fa, &p) ||
+        forum_thread_create(req->db, req->arena, &fa, req_param(req, "title"), req_param(req, "body"), req->user->id,
+                            &id, &p) ||
+        forum_thread_json(req->db, req->arena, id, 1, req->user->id, req->user->roles, &thread, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    res->model = thread;
+    web_flash(req, res, "flash.thread_started");
+    res->redirect = thread_path(req, id);
+}
+
+/* Previous and next page links for a thread's page. */
+static void add_pager(struct request *req, json_t *m, int64_t id)
+{
+    int page = (int)json_integer_value(json_object_get(m, "page"));
+    int64_t total = json_integer_value(json_object_get(m, "total"));
+    int pages = (int)((total + FORUM_PAGE_POSTS - 1) / FORUM_PAGE_POSTS);
+    if (page > 1)
+        json_object_set_new(m, "prev_href",
+                            json_string(arena_sprintf(req->arena, "%s?page=%d", thread_path(req, id), page - 1)));
+    if (page < pages)
+        json_object_set_new(m, "next_href",
+                            json_string(arena_sprintf(req->arena, "%s?page=%d", thread_path(req, id), page + 1)));
+    json_object_set_new(m, "pages", json_integer(pages > 0 ? pages : 1));
+}
+
+void h_thread_show(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t id = req_param_int(req, "id", 0);
+    json_t *m = NULL;
+    if (forum_thread_json(req->db, req->arena, id, (int)req_param_int(req, "page", 1), req->user->id,
+                          req->user->roles, &m, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    if (!req->is_api) {
+        add_pager(req, m, id);
+        json_object_set_new(m, "form", json_object());
+    }
+    res->title = json_string_value(json_object_get(json_object_get(m, "thread"), "title"));
+    res->model = m;
+    res->template = "communication/thread";
+}
+
+/* After a change to a thread: the API gets the thread's first page, a page goes back to it
+ * (its last page after a reply, so the new post is in view). */
+static void back_to_thread(struct request *req, struct response *res, int64_t id, int64_t post_id, const char *flash)
+{
+    struct problem p = {0};
+    json_t *m = NULL;
+    if (forum_thread_json(req->db, req->arena, id, 1, req->user->id, req->user->roles, &m, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    int64_t total = json_integer_value(json_object_get(m, "total"));
+    int last = (int)((total + FORUM_PAGE_POSTS - 1) / FORUM_PAGE_POSTS);
+    if (post_id) json_object_set_new(m, "post_id", json_integer(post_id));
+    res->model = m;
+    web_flash(req, res, flash);
+    res->redirect = post_id ? arena_sprintf(req->arena, "%s?page=%d#post-%lld", thread_path(req, id),
+                                            last > 0 ? last : 1, (long long)post_id)
+                            : thread_path(req, id);
+}
+
+void h_thread_reply(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t id = req_param_int(req, "id", 0), post_id = 0;
+    if (forum_reply(req->db, req->arena, id, req_param(req, "body"), req->user->id, req->user->roles, &post_id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->status = 201;
+    back_to_thread(req, res, id, post_id, "flash.reply_posted");
+}
+
+void h_thread_moderate(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t id = req_param_int(req, "id", 0);
+    if (forum_thread_moderate(req->db, req->arena, id, req_param(req, "action"), req->user->id, req->user->roles,
+                              &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    back_to_thread(req, res, id, 0, "flash.thread_moderated");
+}
+
+void h_post_hide(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t thread = 0;
+    if (forum_post_hide(req->db, req->arena, req_param_int(req, "id", 0), req_param_bool(req, "hidden"),
+                        req->user->id, req->user->roles, &thread, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    back_to_thread(req, res, thread, 0, "flash.post_moderated");
+}
+
+void h_post_edit(struct request *req, struct response *res)
+{
+    struct problem p = {0};
+    int64_t thread = 0;
+    if (forum_post_edit(req->db, req->arena, req_param_int(req, "id", 0), req_param(req, "body"), req->user->id,
+                        req->user->roles, &thread, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    back_to_thread(req, res, thread, 0, "flash.post_edited");
+}

@@ -1,0 +1,73 @@
+/* Discussions' routes (forum_pages.c): a course's forum and the site's, starting a thread, a
+ * thread's pages, replying, editing within the window, and moderation; the same for the API
+ * (docs/communication.md, docs/api.md). Every route is for signed-in people: the model checks
+ * who belongs to the forum and who moderates it. */
+#include "internal.h"
+
+#define COURSE_PARAM {"course", P_STR, PARAM_REQUIRED, 1, 100}
+static const struct param_spec p_site[] = {
+    PARAMS_END,
+};
+static const struct param_spec p_course[] = {
+    COURSE_PARAM,
+    PARAMS_END,
+};
+static const struct param_spec p_site_thread[] = {
+    {"title", P_STR, 0, 0, FORUM_TITLE_MAX},
+    {"body", P_TEXT, 0, 0, FORUM_BODY_MAX},
+    PARAMS_END,
+};
+static const struct param_spec p_course_thread[] = {
+    COURSE_PARAM,
+    {"title", P_STR, 0, 0, FORUM_TITLE_MAX},
+    {"body", P_TEXT, 0, 0, FORUM_BODY_MAX},
+    PARAMS_END,
+};
+#undef COURSE_PARAM
+static const struct param_spec p_thread[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"page", P_INT, 0, 1, 1000000},
+    PARAMS_END,
+};
+static const struct param_spec p_body[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"body", P_TEXT, 0, 0, FORUM_BODY_MAX},
+    PARAMS_END,
+};
+static const struct param_spec p_moderate[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"action", P_STR, 0, 0, 20},
+    PARAMS_END,
+};
+static const struct param_spec p_hide[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"hidden", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
+
+static const struct route routes[] = {
+    {"GET", "/forum", h_forum_show, CAP_SIGNED_IN, p_site, 0},
+    {"POST", "/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_site_thread, 0},
+    {"GET", "/courses/{course:str}/forum", h_forum_show, CAP_SIGNED_IN, p_course, 0},
+    {"POST", "/courses/{course:str}/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_course_thread, 0},
+    {"GET", "/threads/{id:int}", h_thread_show, CAP_SIGNED_IN, p_thread, 0},
+    {"POST", "/threads/{id:int}/posts", h_thread_reply, CAP_SIGNED_IN, p_body, 0},
+    {"POST", "/threads/{id:int}/moderate", h_thread_moderate, CAP_SIGNED_IN, p_moderate, 0},
+    {"POST", "/posts/{id:int}/edit", h_post_edit, CAP_SIGNED_IN, p_body, 0},
+    {"POST", "/posts/{id:int}/hide", h_post_hide, CAP_SIGNED_IN, p_hide, 0},
+    {"GET", "/api/v1/forum", h_forum_show, CAP_SIGNED_IN, p_site, 0},
+    {"POST", "/api/v1/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_site_thread, 0},
+    {"GET", "/api/v1/courses/{course:str}/forum", h_forum_show, CAP_SIGNED_IN, p_course, 0},
+    {"POST", "/api/v1/courses/{course:str}/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_course_thread, 0},
+    {"GET", "/api/v1/threads/{id:int}", h_thread_show, CAP_SIGNED_IN, p_thread, 0},
+    {"POST", "/api/v1/threads/{id:int}/posts", h_thread_reply, CAP_SIGNED_IN, p_body, 0},
+    {"POST", "/api/v1/threads/{id:int}/moderate", h_thread_moderate, CAP_SIGNED_IN, p_moderate, 0},
+    {"PATCH", "/api/v1/posts/{id:int}", h_post_edit, CAP_SIGNED_IN, p_body, 0},
+    {"POST", "/api/v1/posts/{id:int}/hide", h_post_hide, CAP_SIGNED_IN, p_hide, 0},
+};
+
+const struct web_domain web_forums = {
+    .name = "forums",
+    .routes = routes,
+    .n_routes = sizeof routes / sizeof routes[0],
+};

@@ -1,0 +1,157 @@
+// Discussions through the API (docs/communication.md): a course's forum is for its people and
+// made on first use; threads list pinned first, then newest activity; replies page 50 at a
+// time within five queries a page; Markdown through the safe renderer with size caps; the
+// author's 30-minute edit window (on the test clock); a locked thread refuses posts; hidden
+// posts vanish for learners but stay, marked, for moderators; moderation is audited; the
+// site-wide forum is for everyone signed in. Runs on either engine (LECTERN_TEST_PG).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, api, show, signIn, adminToken, createUser } from '../lib/server.mjs';
+import { advanceClock } from '../lib/clock.mjs';
+
+const PW = 'Forum-Password-2026-x';
+let server, admin;
+const tokens = {};
+
+async function call(token, method, path, body, status) {
+  const r = await api(server, method, path, { token, body });
+  if (status) assert.equal(r.status, status, `${method} ${path}: ${show(r)}`);
+  return r;
+}
+const startThread = (who, body, status = 201, code = 'FOR-1') =>
+  call(tokens[who] ?? who, 'POST', `/api/v1/courses/${code}/forum/threads`, body, status);
+const reply = (who, id, body, status = 201) => call(tokens[who] ?? who, 'POST', `/api/v1/threads/${id}/posts`, { body }, status);
+const thread = async (who, id, page = 1) => (await call(tokens[who] ?? who, 'GET', `/api/v1/threads/${id}?page=${page}`, undefined, 200)).json;
+
+async function signInAll() {
+  for (const username of ['lea', 'leo', 'ivy', 'out']) tokens[username] = await signIn(server, username, PW);
+}
+
+before(async () => {
+  server = await startServer();
+  admin = await adminToken(server);
+  for (const [username, role] of [['lea', 'learner'], ['leo', 'learner'], ['ivy', 'instructor'], ['out', 'learner']])
+    await createUser(server, { username, first_name: username, last_name: 'Test', email: `${username}@example.org`, roles: [role], password: PW }, admin);
+  await call(admin, 'POST', '/api/v1/courses', { code: 'FOR-1', title: 'Forklift safety', status: 'published' }, 201);
+  for (const [username, role] of [['lea', 'learner'], ['leo', 'learner'], ['ivy', 'instructor']])
+    await call(admin, 'POST', '/api/v1/courses/FOR-1/enrolments', { username, role }, 201);
+  await signInAll();
+});
+after(async () => { if (server) await server.stop(); });
+
+test('the course forum is for its people; a thread starts with its first post, Markdown made safe', async () => {
+  const empty = await call(tokens.lea, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200);
+  assert.deepEqual(empty.json.threads, [], 'no forum row yet: nothing to list');
+  await call(tokens.out, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 403);
+  await startThread('out', { title: 'Let me in', body: 'Hello' }, 403);
+  await call(tokens.lea, 'GET', '/api/v1/courses/NOPE/forum', undefined, 404);
+
+  const r = await startThread('lea', { title: 'Brake checks', body: 'How **often**? <script>alert(1)</script> [x](javascript:alert(1))' });
+  const t = r.json;
+  assert.equal(t.thread.title, 'Brake checks');
+  assert.equal(t.thread.author, 'lea Test');
+  assert.equal(t.posts.length, 1);
+  assert.match(t.posts[0].body_html, /<strong>often<\/strong>/);
+  assert.doesNotMatch(t.posts[0].body_html, /<script|javascript:/);
+  const list = (await call(tokens.ivy, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200)).json;
+  assert.deepEqual(list.threads.map((x) => [x.title, x.posts]), [['Brake checks', 1]]);
+  assert.equal(list.forum.moderator, true, 'the course\'s instructor moderates');
+  await call(tokens.out, 'GET', `/api/v1/threads/${t.thread.id}`, undefined, 403);
+});
+
+test('bad input names the field and keeps nothing', async () => {
+  const before = (await call(tokens.lea, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200)).json.threads.length;
+  const noTitle = await startThread('lea', { title: '', body: 'x' }, 422);
+  assert.equal(noTitle.json.error.field, 'title');
+  const noBody = await startThread('lea', { title: 'Empty', body: '' }, 422);
+  assert.equal(noBody.json.error.field, 'body');
+  const huge = await startThread('lea', { title: 'Huge', body: 'a'.repeat(20001) }, 0);
+  assert.ok([413, 422].includes(huge.status), show(huge));
+  const after = (await call(tokens.lea, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200)).json.threads.length;
+  assert.equal(after, before);
+});
+
+test('replies page 50 at a time, in at most five queries a page; the list shows newest activity first, pinned above', async () => {
+  const a = (await startThread('leo', { title: 'Long one', body: 'Post 1' })).json.thread.id;
+  for (let i = 2; i <= 55; i++) await reply(i % 2 ? 'lea' : 'ivy', a, `Post ${i}`);
+  const b = (await startThread('lea', { title: 'Quiet one', body: 'Hi' })).json.thread.id;
+
+  const first = await call(tokens.leo, 'GET', `/api/v1/threads/${a}`, undefined, 200);
+  assert.equal(first.json.total, 55);
+  assert.equal(first.json.posts.length, 50);
+  const n = Number(first.headers['x-lectern-queries']);
+  assert.ok(n >= 1 && n <= 5, `${n} queries`);
+  const second = await thread('leo', a, 2);
+  assert.deepEqual(second.posts.map((p) => p.body_html.replace(/<[^>]+>|\n/g, '')), ['Post 51', 'Post 52', 'Post 53', 'Post 54', 'Post 55']);
+  await call(tokens.leo, 'GET', `/api/v1/threads/${a}?page=3`, undefined, 404);
+
+  let titles = (await call(tokens.lea, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200)).json.threads.map((x) => x.title);
+  assert.deepEqual(titles.slice(0, 2), ['Quiet one', 'Long one']);
+  await reply('leo', a, 'Bump');
+  titles = (await call(tokens.lea, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200)).json.threads.map((x) => x.title);
+  assert.deepEqual(titles.slice(0, 2), ['Long one', 'Quiet one']);
+  await call(tokens.lea, 'POST', `/api/v1/threads/${b}/moderate`, { action: 'pin' }, 403);
+  await call(tokens.ivy, 'POST', `/api/v1/threads/${b}/moderate`, { action: 'pin' }, 200);
+  const pinned = (await call(tokens.lea, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200)).json.threads;
+  assert.equal(pinned[0].title, 'Quiet one');
+  assert.equal(pinned[0].pinned, true);
+  const bad = await call(tokens.ivy, 'POST', `/api/v1/threads/${b}/moderate`, { action: 'delete' }, 422);
+  assert.equal(bad.json.error.field, 'action');
+});
+
+test('a locked thread refuses posts with a clear error; unlocking opens it again; both audited', async () => {
+  const id = (await startThread('lea', { title: 'Locks', body: 'Open?' })).json.thread.id;
+  await call(tokens.ivy, 'POST', `/api/v1/threads/${id}/moderate`, { action: 'lock' }, 200);
+  const refused = await reply('lea', id, 'Still there?', 409);
+  assert.equal(refused.json.error.field, 'body');
+  assert.match(refused.json.error.message, /locked/);
+  assert.equal((await thread('lea', id)).posts.length, 1, 'nothing was kept');
+  await call(tokens.ivy, 'POST', `/api/v1/threads/${id}/moderate`, { action: 'unlock' }, 200);
+  await reply('lea', id, 'Still there?');
+  const audit = await call(admin, 'GET', '/api/v1/audit?action=forum.lock', undefined, 200);
+  assert.ok(JSON.stringify(audit.json).includes(`forum_thread:${id}`), show(audit));
+});
+
+test('a hidden post is gone for learners and marked for moderators', async () => {
+  const t = (await startThread('leo', { title: 'Rude', body: 'Fine words' })).json.thread.id;
+  const post = (await reply('lea', t, 'Rude words')).json.post_id;
+  await call(tokens.leo, 'POST', `/api/v1/posts/${post}/hide`, { hidden: true }, 403);
+  await call(tokens.ivy, 'POST', `/api/v1/posts/${post}/hide`, { hidden: true }, 200);
+  const asLearner = await thread('leo', t);
+  assert.equal(asLearner.total, 1);
+  assert.ok(!JSON.stringify(asLearner).includes('Rude words'));
+  const asModerator = await thread('ivy', t);
+  assert.deepEqual(asModerator.posts.map((p) => p.hidden), [false, true]);
+  const asAdmin = await thread(admin, t);
+  assert.equal(asAdmin.posts.length, 2, 'administrators moderate every forum');
+});
+
+test('the author edits a post for 30 minutes, then not', async () => {
+  const t = (await startThread('lea', { title: 'Typo', body: 'Teh brakes' })).json;
+  const id = t.posts[0].id;
+  assert.equal(t.posts[0].editable, true);
+  await call(tokens.leo, 'PATCH', `/api/v1/posts/${id}`, { body: 'Hijacked' }, 403);
+  await call(tokens.lea, 'PATCH', `/api/v1/posts/${id}`, { body: 'The brakes' }, 200);
+  const shown = await thread('leo', t.thread.id);
+  assert.match(shown.posts[0].body_html, /The brakes/);
+  assert.ok(shown.posts[0].edited_at);
+  assert.equal(shown.posts[0].editable, false);
+  await advanceClock(server, '31m');
+  await signInAll();
+  const late = await call(tokens.lea, 'PATCH', `/api/v1/posts/${id}`, { body: 'Too late' }, 403);
+  assert.match(late.json.error.message, /30 minutes/);
+  assert.match((await thread('lea', t.thread.id)).posts[0].body_html, /The brakes/);
+});
+
+test('the site-wide forum is for everyone signed in; administrators moderate it', async () => {
+  const t = (await call(tokens.out, 'POST', '/api/v1/forum/threads', { title: 'Hello all', body: 'Hi' }, 201)).json;
+  assert.equal(t.thread.forum_path, '/forum');
+  const list = (await call(tokens.lea, 'GET', '/api/v1/forum', undefined, 200)).json;
+  assert.ok(list.threads.some((x) => x.title === 'Hello all'));
+  assert.equal(list.forum.moderator, false);
+  await call(tokens.ivy, 'POST', `/api/v1/threads/${t.thread.id}/moderate`, { action: 'lock' }, 403);
+  await call(admin, 'POST', `/api/v1/threads/${t.thread.id}/moderate`, { action: 'lock' }, 200);
+  await reply('lea', t.thread.id, 'Hi back', 409);
+  const anon = await api(server, 'GET', '/api/v1/forum');
+  assert.equal(anon.status, 401);
+});
