@@ -1,4 +1,4 @@
--- 0041_forums for PostgreSQL (the same schema as migrations/0041_forums.sql): discussions (docs/communication.md). A forum per course, made the first time
+-- 0040_forums for PostgreSQL (the same schema as migrations/0040_forums.sql): discussions (docs/communication.md). A forum per course, made the first time
 -- somebody opens or posts in it, and one for the whole site (course_id 0); threads in a forum;
 -- posts in a thread, the first being the thread's opening post. Times are epoch seconds UTC.
 
