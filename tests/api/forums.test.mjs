@@ -37,7 +37,7 @@ before(async () => {
     await call(admin, 'POST', '/api/v1/courses/FOR-1/enrolments', { username, role }, 201);
   await signInAll();
 });
-after(async () => { if (server) await server.stop(); });
+after(async () => { if (server) { if (process.env.SHOW_STDERR) console.log(server.stderr().slice(-4000)); await server.stop(); } });
 
 test('the course forum is for its people; a thread starts with its first post, Markdown made safe', async () => {
   const empty = await call(tokens.lea, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200);
@@ -154,4 +154,46 @@ test('the site-wide forum is for everyone signed in; administrators moderate it'
   await reply('lea', t.thread.id, 'Hi back', 409);
   const anon = await api(server, 'GET', '/api/v1/forum');
   assert.equal(anon.status, 401);
+});
+
+test('unread counts per person: a thread page marks what it showed read; the page without ?page= opens at the first unread; mark all read', async () => {
+  await call(admin, 'POST', '/api/v1/courses', { code: 'FOR-U', title: 'Unread', status: 'published' }, 201);
+  for (const [username, role] of [['lea', 'learner'], ['leo', 'learner'], ['ivy', 'instructor']])
+    await call(admin, 'POST', '/api/v1/courses/FOR-U/enrolments', { username, role }, 201);
+  const forum = async (who) => (await call(tokens[who], 'GET', '/api/v1/courses/FOR-U/forum', undefined, 200)).json;
+  const t = (await startThread('lea', { title: 'Reading', body: 'First' }, 201, 'FOR-U')).json.thread.id;
+  for (let i = 2; i <= 60; i++) await reply('ivy', t, `Post ${i}`);
+
+  let leo = await forum('leo');
+  assert.equal(leo.threads[0].unread, 60, 'never opened: every post is unread');
+  assert.equal(leo.unread, 60);
+  const first = await thread('leo', t);
+  assert.equal(first.posts[0].unread, true);
+  assert.equal((await forum('leo')).threads[0].unread, 10, 'page 1 showed 50 of 60');
+  assert.equal((await thread('leo', t)).first_unread_page, 2);
+  assert.equal((await forum('lea')).threads[0].unread, 59, 'the author read her own first post');
+
+  // The page without ?page= is the one holding the first unread post, with its anchor.
+  const html = await api(server, 'GET', `/threads/${t}`, { token: tokens.leo, headers: { accept: 'text/html' } });
+  assert.equal(html.status, 200, show(html));
+  assert.match(html.text, /<span id="unread"><\/span><article[^>]*id="post-\d+"/);
+  assert.match(html.text, /Page 2 \/ 2/);
+  assert.equal((await forum('leo')).threads[0].unread, 0);
+  await reply('ivy', t, 'One more');
+  assert.equal((await forum('leo')).threads[0].unread, 1);
+  const again = await thread('leo', t, 2);
+  assert.deepEqual(again.posts.filter((p) => p.unread).map((p) => p.body_html.replace(/<[^>]+>|\n/g, '')), ['One more']);
+
+  // Mark all read: every thread of the forum, for this person only.
+  await startThread('ivy', { title: 'Second', body: 'Hello' }, 201, 'FOR-U');
+  assert.deepEqual((await forum('lea')).threads.map((x) => x.unread), [1, 60]);
+  const r = await call(tokens.lea, 'POST', '/api/v1/courses/FOR-U/forum/read', {}, 200);
+  assert.equal(r.json.read, true);
+  assert.deepEqual((await forum('lea')).threads.map((x) => x.unread), [0, 0]);
+  assert.equal((await forum('leo')).threads[0].unread, 1, 'nobody else is marked');
+  await call(tokens.out, 'POST', '/api/v1/courses/FOR-U/forum/read', {}, 403);
+  const n = Number((await call(tokens.leo, 'GET', '/api/v1/courses/FOR-U/forum', undefined, 200)).headers['x-lectern-queries']);
+  assert.ok(n <= 5, `forum page: ${n} queries`);
+  const m = Number((await call(tokens.leo, 'GET', `/api/v1/threads/${t}`, undefined, 200)).headers['x-lectern-queries']);
+  assert.ok(m <= 5, `thread page writing its read row: ${m} queries`);
 });

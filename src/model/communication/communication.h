@@ -155,6 +155,10 @@ struct forum_access {
     int64_t course_id;            /* 0 = the site forum */
     const char *course_code, *course_title; /* NULL for the site forum */
     bool moderator;               /* the course's instructors and administrators */
+    int64_t viewer_id;
+    /* From a thread (forum_open_thread): the newest post the viewer has been shown (0 = never
+     * opened) and how many posts up to it they may see, which places the first unread one. */
+    int64_t last_read_post_id, n_read_shown;
 };
 /* course_code NULL = the site forum (every signed-in person reads and posts; administrators
  * moderate). A course's forum is for its people (a live enrolment) and its moderators; anyone
@@ -193,13 +197,20 @@ lerr forum_post_hide(struct db *db, struct arena *a, int64_t post_id, bool hidde
                      unsigned actor_roles, int64_t *thread_out, struct problem *p);
 
 /* Reading (forum_read.c). The forum's threads, pinned first, then newest activity:
- * [{id, title, pinned, locked, author, created_at, last_post_at, posts}]. One query. */
+ * [{id, title, pinned, locked, author, created_at, last_post_at, posts, unread}], unread
+ * counting the posts after the newest one the viewer was shown. One query. */
 json_t *forum_threads_json(struct db *db, const struct forum_access *fa, int limit);
-/* A page (from 1) of a thread: {thread: {id, title, pinned, locked, author, forum_path},
- * posts: [{id, author, body_html, created_at, edited_at, hidden, editable, body?}], page,
- * per_page, total}. Hidden posts only for moderators (marked hidden); body (the Markdown) only
- * in the viewer's own posts they may still edit. Three queries. LE_NOTFOUND for a page past
- * the end. */
+/* The page (from 1) holding the first post the viewer has not been shown; page 1 when the
+ * thread is new to them, the last page when everything is read. */
+int forum_first_unread_page(const struct forum_access *fa, int64_t total);
+/* Marks every thread of the forum read up to its newest post, for fa's viewer. */
+lerr forum_mark_read(struct db *db, const struct forum_access *fa, struct problem *p);
+/* A page (from 1; 0 = the page of the first unread post) of a thread: {thread: {id, title,
+ * pinned, locked, author, forum_path}, posts: [{id, author, body_html, created_at, edited_at,
+ * hidden, editable, unread, body?}], page, per_page, total, first_unread_page}. Hidden posts only
+ * for moderators (marked hidden); body (the Markdown) only in the viewer's own posts they may
+ * still edit. Records the newest post shown as read for the viewer. Three queries, and a fourth
+ * when the page shows something new to the viewer. LE_NOTFOUND for a page past the end. */
 lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int page, int64_t viewer_id,
                        unsigned viewer_roles, json_t **out, struct problem *p);
 

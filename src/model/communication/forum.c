@@ -47,7 +47,7 @@ static lerr viewer_standing(struct forum_access *fa, const char *enrol_role, uns
 lerr forum_open(struct db *db, struct arena *a, const char *course_code, int64_t viewer_id, unsigned viewer_roles,
                 struct forum_access *out, struct problem *p)
 {
-    *out = (struct forum_access){0};
+    *out = (struct forum_access){.viewer_id = viewer_id};
     const char *role = NULL;
     if (course_code) {
         struct course c;
@@ -63,12 +63,17 @@ lerr forum_open(struct db *db, struct arena *a, const char *course_code, int64_t
 lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_t viewer_id, unsigned viewer_roles,
                        struct forum_access *out, bool *locked, struct problem *p)
 {
-    *out = (struct forum_access){0};
+    *out = (struct forum_access){.viewer_id = viewer_id};
+    /* The posts up to the last one read are counted twice, with and without the hidden ones,
+     * because whether the viewer moderates is only known from this row. */
     struct db_stmt *st = db_query(
         db,
         "SELECT t.forum_id, f.course_id, c.code, c.title, t.locked, (SELECT e.role FROM enrolments e WHERE "
-        "e.course_id = f.course_id AND e.user_id = ?2 AND e.unenrolled_at IS NULL) FROM forum_threads t JOIN forums f "
-        "ON f.id = t.forum_id LEFT JOIN courses c ON c.id = f.course_id WHERE t.id = ?1",
+        "e.course_id = f.course_id AND e.user_id = ?2 AND e.unenrolled_at IS NULL), COALESCE(r.last_post_id, 0), "
+        "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id AND p.hidden = 0), "
+        "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id) FROM forum_threads t "
+        "JOIN forums f ON f.id = t.forum_id LEFT JOIN courses c ON c.id = f.course_id LEFT JOIN forum_reads r ON "
+        "r.thread_id = t.id AND r.user_id = ?2 WHERE t.id = ?1",
         "ii", thread_id, viewer_id);
     if (!st) return model_db_problem(p);
     int rc = db_step(st);
@@ -81,8 +86,12 @@ lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_
     if (out->course_id) out->course_code = model_col_str(a, st, 2), out->course_title = model_col_str(a, st, 3);
     if (locked) *locked = db_col_int(st, 4) != 0;
     const char *role = db_col_is_null(st, 5) ? NULL : model_col_str(a, st, 5);
+    out->last_read_post_id = db_col_int(st, 6);
+    int64_t read_shown = db_col_int(st, 7), read_all = db_col_int(st, 8);
     db_done(st);
-    return viewer_standing(out, role, viewer_roles, p);
+    lerr e = viewer_standing(out, role, viewer_roles, p);
+    out->n_read_shown = out->moderator ? read_all : read_shown;
+    return e;
 }
 
 static lerr insert_post(struct db *db, struct arena *a, int64_t thread_id, const char *body, int64_t actor_id,

@@ -13,22 +13,63 @@ json_t *forum_threads_json(struct db *db, const struct forum_access *fa, int lim
 {
     json_t *list = json_array();
     if (!fa->forum_id) return list; /* no thread started yet: nothing to ask */
+    /* Both counts read the posts index (thread_id, id); the unread ones start after the
+     * viewer's row in forum_reads, or at the first post of a thread they never opened. */
     struct db_stmt *st = db_query(
         db,
         "SELECT t.id, t.title, t.pinned, t.locked, u.first_name, u.last_name, t.created_at, t.last_post_at, (SELECT "
-        "COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND (p.hidden = 0 OR ?2 = 1)) FROM forum_threads t "
-        "JOIN users u ON u.id = t.author_id WHERE t.forum_id = ?1 ORDER BY t.pinned DESC, t.last_post_at DESC, "
-        "t.last_post_id DESC LIMIT ?3",
-        "iii", fa->forum_id, (int64_t)fa->moderator, (int64_t)limit);
+        "COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND (p.hidden = 0 OR ?2 = 1)), (SELECT COUNT(*) FROM "
+        "forum_posts p WHERE p.thread_id = t.id AND (p.hidden = 0 OR ?2 = 1) AND p.id > COALESCE(r.last_post_id, 0)) "
+        "FROM forum_threads t JOIN users u ON u.id = t.author_id LEFT JOIN forum_reads r ON r.thread_id = t.id AND "
+        "r.user_id = ?4 WHERE t.forum_id = ?1 ORDER BY t.pinned DESC, t.last_post_at DESC, t.last_post_id DESC "
+        "LIMIT ?3",
+        "iiii", fa->forum_id, (int64_t)fa->moderator, (int64_t)limit, fa->viewer_id);
     while (st && db_step(st) == DB_ROW)
         json_array_append_new(
-            list, json_pack("{s:I, s:s, s:b, s:b, s:s++, s:o, s:o, s:I}", "id", (json_int_t)db_col_int(st, 0),
+            list, json_pack("{s:I, s:s, s:b, s:b, s:s++, s:o, s:o, s:I, s:I}", "id", (json_int_t)db_col_int(st, 0),
                             "title", db_col_text(st, 1), "pinned", (int)db_col_int(st, 2), "locked",
                             (int)db_col_int(st, 3), "author", db_col_text(st, 4), " ", db_col_text(st, 5),
                             "created_at", model_json_time(db_col_int(st, 6)), "last_post_at",
-                            model_json_time(db_col_int(st, 7)), "posts", (json_int_t)db_col_int(st, 8)));
+                            model_json_time(db_col_int(st, 7)), "posts", (json_int_t)db_col_int(st, 8), "unread",
+                            (json_int_t)db_col_int(st, 9)));
     if (st) db_done(st);
     return list;
+}
+
+/* The page after the posts read, before the thread's length is known. */
+static int page_after_read(const struct forum_access *fa)
+{
+    return fa->last_read_post_id ? (int)(fa->n_read_shown / FORUM_PAGE_POSTS + 1) : 1;
+}
+
+int forum_first_unread_page(const struct forum_access *fa, int64_t total)
+{
+    int last = total > 0 ? (int)((total + FORUM_PAGE_POSTS - 1) / FORUM_PAGE_POSTS) : 1, page = page_after_read(fa);
+    return page < last ? page : last;
+}
+
+lerr forum_mark_read(struct db *db, const struct forum_access *fa, struct problem *p)
+{
+    if (!fa->forum_id) return LE_OK;
+    return db_run(db,
+                  "INSERT INTO forum_reads (user_id, thread_id, last_post_id) SELECT ?2, t.id, t.last_post_id FROM "
+                  "forum_threads t WHERE t.forum_id = ?1 ON CONFLICT (user_id, thread_id) DO UPDATE SET "
+                  "last_post_id = excluded.last_post_id",
+                  "ii", fa->forum_id, fa->viewer_id)
+               ? model_db_problem(p)
+               : LE_OK;
+}
+
+/* Remembers the newest post shown on a page, when it is newer than what was read before. A
+ * page that cannot write (read-only mode) still shows: the marker is a courtesy. */
+static void record_read(struct db *db, const struct forum_access *fa, int64_t thread_id, int64_t newest_shown)
+{
+    if (newest_shown <= fa->last_read_post_id) return;
+    db_run(db,
+           "INSERT INTO forum_reads (user_id, thread_id, last_post_id) VALUES (?1, ?2, ?3) ON CONFLICT (user_id, "
+           "thread_id) DO UPDATE SET last_post_id = excluded.last_post_id WHERE forum_reads.last_post_id < "
+           "excluded.last_post_id",
+           "iii", fa->viewer_id, thread_id, newest_shown);
 }
 
 /* The thread's own fields, with where its forum is. */
@@ -52,8 +93,9 @@ static lerr thread_head(struct db *db, struct arena *a, int64_t thread_id, const
     return LE_OK;
 }
 
-static json_t *post_json(struct arena *a, struct db_stmt *st, int64_t viewer_id, int64_t now)
+static json_t *post_json(struct arena *a, struct db_stmt *st, const struct forum_access *fa, int64_t now)
 {
+    int64_t viewer_id = fa->viewer_id;
     int64_t author = db_col_int(st, 1), created = db_col_int(st, 5);
     bool editable = forum_may_edit(author, viewer_id, created, now);
     json_t *x = json_pack("{s:I, s:s, s:s, s:o, s:o, s:b, s:b}", "id", (json_int_t)db_col_int(st, 0), "author",
@@ -62,6 +104,7 @@ static json_t *post_json(struct arena *a, struct db_stmt *st, int64_t viewer_id,
                           (int)db_col_int(st, 7), "editable", editable);
     /* The Markdown as written, for the author's edit form only. */
     if (editable) json_object_set_new(x, "body", json_string(db_col_text(st, 8)));
+    json_object_set_new(x, "unread", json_boolean(db_col_int(st, 0) > fa->last_read_post_id));
     return x;
 }
 
@@ -70,10 +113,14 @@ lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int pa
 {
     struct forum_access fa;
     json_t *head = NULL;
-    if (page < 1) return problem_set(p, LE_INVALID, "page", "Pages are numbered from 1.");
+    if (page < 0) return problem_set(p, LE_INVALID, "page", "Pages are numbered from 1.");
     lerr e = forum_open_thread(db, a, thread_id, viewer_id, viewer_roles, &fa, NULL, p);
     if (!e) e = thread_head(db, a, thread_id, &fa, &head, p);
     if (e) return e;
+    /* Without a page, the one holding the first unread post: the count of what was read says
+     * where it is, so no extra query finds it. */
+    bool to_unread = page == 0;
+    if (to_unread) page = page_after_read(&fa);
     struct db_stmt *st = db_query(
         db,
         "SELECT p.id, p.author_id, u.first_name, u.last_name, p.body_html, p.created_at, p.edited_at, p.hidden, "
@@ -81,18 +128,27 @@ lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int pa
         "(p.hidden = 0 OR ?2 = 1) ORDER BY p.id LIMIT ?3 OFFSET ?4",
         "iiii", thread_id, (int64_t)fa.moderator, (int64_t)FORUM_PAGE_POSTS, (int64_t)(page - 1) * FORUM_PAGE_POSTS);
     json_t *posts = json_array();
-    int64_t total = 0, now = time_now();
+    int64_t total = 0, now = time_now(), newest = 0;
+    bool marked = false;
     while (st && db_step(st) == DB_ROW) {
         total = db_col_int(st, 9);
-        json_array_append_new(posts, post_json(a, st, viewer_id, now));
+        newest = db_col_int(st, 0);
+        json_t *post = post_json(a, st, &fa, now);
+        /* The anchor a link to the first unread post lands on. */
+        if (!marked && newest > fa.last_read_post_id) json_object_set_new(post, "first_unread", json_true()), marked = true;
+        json_array_append_new(posts, post);
     }
     if (st) db_done(st);
-    *out = json_pack("{s:o, s:o, s:i, s:i, s:I}", "thread", head, "posts", posts, "page", page, "per_page",
-                     FORUM_PAGE_POSTS, "total", (json_int_t)total);
+    *out = json_pack("{s:o, s:o, s:i, s:i, s:I, s:i}", "thread", head, "posts", posts, "page", page, "per_page",
+                     FORUM_PAGE_POSTS, "total", (json_int_t)total, "first_unread_page",
+                     forum_first_unread_page(&fa, total));
     if (page > 1 && !json_array_size(posts)) {
         json_decref(*out);
         *out = NULL;
+        /* Everything read, and the read posts fill whole pages: the last of them. */
+        if (to_unread) return forum_thread_json(db, a, thread_id, page - 1, viewer_id, viewer_roles, out, p);
         return problem_set(p, LE_NOTFOUND, "page", "The thread has no page %d.", page);
     }
+    record_read(db, &fa, thread_id, newest);
     return LE_OK;
 }

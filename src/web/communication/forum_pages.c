@@ -24,11 +24,28 @@ void h_forum_show(struct request *req, struct response *res)
     }
     const char *path = fa.course_code ? arena_sprintf(req->arena, "/courses/%s/forum", fa.course_code) : "/forum";
     const char *title = fa.course_title ? fa.course_title : T(req, "forums.site_title");
-    res->model = json_pack("{s:{s:s, s:s, s:s?, s:b}, s:o, s:{}}", "forum", "title", title, "path", path,
-                           "course_code", fa.course_code, "moderator", fa.moderator, "threads",
-                           forum_threads_json(req->db, &fa, FORUM_LIST_MAX), "form");
+    json_t *threads = forum_threads_json(req->db, &fa, FORUM_LIST_MAX), *t;
+    json_int_t unread = 0;
+    size_t i;
+    json_array_foreach (threads, i, t) unread += json_integer_value(json_object_get(t, "unread"));
+    res->model = json_pack("{s:{s:s, s:s, s:s?, s:b}, s:o, s:I, s:{}}", "forum", "title", title, "path", path,
+                           "course_code", fa.course_code, "moderator", fa.moderator, "threads", threads, "unread",
+                           unread, "form");
     res->template = "communication/forum";
     res->title = title;
+}
+
+void h_forum_mark_read(struct request *req, struct response *res)
+{
+    struct forum_access fa;
+    struct problem p = {0};
+    if (open_forum(req, &fa, &p) || forum_mark_read(req->db, &fa, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:b}", "read", 1);
+    web_flash(req, res, "flash.forum_read");
+    res->redirect = fa.course_code ? arena_sprintf(req->arena, "/courses/%s/forum", fa.course_code) : "/forum";
 }
 
 void h_forum_thread_create(struct request *req, struct response *res)
@@ -70,7 +87,9 @@ void h_thread_show(struct request *req, struct response *res)
     struct problem p = {0};
     int64_t id = req_param_int(req, "id", 0);
     json_t *m = NULL;
-    if (forum_thread_json(req->db, req->arena, id, (int)req_param_int(req, "page", 1), req->user->id,
+    /* A page without ?page= opens where the viewer stopped reading; the API starts at page 1. */
+    int page = (int)req_param_int(req, "page", req->is_api ? 1 : 0);
+    if (forum_thread_json(req->db, req->arena, id, page, req->user->id,
                           req->user->roles, &m, &p)) {
         web_fail(res, &p);
         return;

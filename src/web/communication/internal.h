@@ -18,6 +18,7 @@ void web_announcements_init(void);
 /* ---- Discussions (forum_pages.c) ---- */
 void h_forum_show(struct request *req, struct response *res);
 void h_forum_thread_create(struct request *req, struct response *res);
+void h_forum_mark_read(struct request *req, struct response *res);
 void h_thread_show(struct request *req, struct response *res);
 void h_thread_reply(struct request *req, struct response *res);
 void h_thread_moderate(struct request *req, struct response *res);

@@ -147,12 +147,68 @@ static void test_edit_window_and_hiding(void **state)
     time_set_fake(T0);
 }
 
+/* Where the first unread post is: page 1 for a thread never opened, the page after the posts
+ * read, and the last page when everything is read. */
+static void test_first_unread_page(void **state)
+{
+    (void)state;
+    struct forum_access fa = {0};
+    assert_int_equal(forum_first_unread_page(&fa, 120), 1);
+    fa.last_read_post_id = 9, fa.n_read_shown = FORUM_PAGE_POSTS;
+    assert_int_equal(forum_first_unread_page(&fa, 120), 2);
+    fa.n_read_shown = FORUM_PAGE_POSTS - 1;
+    assert_int_equal(forum_first_unread_page(&fa, 120), 1);
+    fa.n_read_shown = 120;
+    assert_int_equal(forum_first_unread_page(&fa, 120), 3);
+    fa.n_read_shown = 100;
+    assert_int_equal(forum_first_unread_page(&fa, 100), 2); /* all read, whole pages: the last */
+}
+
+static int64_t unread_of(struct fx *f, int64_t viewer, unsigned roles)
+{
+    struct problem p = {0};
+    struct forum_access fa;
+    assert_int_equal(forum_open(f->db, f->a, "FO-1", viewer, roles, &fa, &p), LE_OK);
+    json_t *list = forum_threads_json(f->db, &fa, 10);
+    int64_t n = json_integer_value(json_object_get(json_array_get(list, 0), "unread"));
+    json_decref(list);
+    return n;
+}
+
+/* A thread's page records the newest post it showed; a hidden post is not unread for a
+ * learner; marking the forum read is for one person only. */
+static void test_unread(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    struct people who = course_with_people(f);
+    struct forum_access fa;
+    int64_t thread = 0, reply = 0;
+    assert_int_equal(forum_open(f->db, f->a, "FO-1", who.lea, ROLE_LEARNER, &fa, &p), LE_OK);
+    assert_int_equal(forum_thread_create(f->db, f->a, &fa, "Boots", "Steel caps?", who.lea, &thread, &p), LE_OK);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Yes.", who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Spam", who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
+    assert_int_equal(forum_post_hide(f->db, f->a, reply, true, who.ivy, ROLE_INSTRUCTOR, NULL, &p), LE_OK);
+    assert_int_equal(unread_of(f, who.lea, ROLE_LEARNER), 2); /* never opened; the hidden one not counted */
+    assert_int_equal(unread_of(f, who.ivy, ROLE_INSTRUCTOR), 3);
+    json_decref(page_of(f, thread, who.lea, ROLE_LEARNER));
+    assert_int_equal(unread_of(f, who.lea, ROLE_LEARNER), 0);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Also toes.", who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
+    assert_int_equal(unread_of(f, who.lea, ROLE_LEARNER), 1);
+    assert_int_equal(forum_open(f->db, f->a, "FO-1", who.lea, ROLE_LEARNER, &fa, &p), LE_OK);
+    assert_int_equal(forum_mark_read(f->db, &fa, &p), LE_OK);
+    assert_int_equal(unread_of(f, who.lea, ROLE_LEARNER), 0);
+    assert_int_equal(unread_of(f, who.ivy, ROLE_INSTRUCTOR), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rules),
         cmocka_unit_test_setup_teardown(test_course_forum, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_edit_window_and_hiding, setup_any, teardown),
+        cmocka_unit_test(test_first_unread_page),
+        cmocka_unit_test_setup_teardown(test_unread, setup_any, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
