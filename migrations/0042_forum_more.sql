@@ -8,3 +8,14 @@ CREATE TABLE forum_reads (
     last_post_id BIGINT NOT NULL,                -- posts after this one are unread
     PRIMARY KEY (user_id, thread_id)
 );
+
+-- A file attached to a post (one per post), its bytes in the content store (files) under their
+-- SHA-256, checked like course files. Readable by whoever may see the post.
+CREATE TABLE forum_attachments (
+    id INTEGER PRIMARY KEY,
+    post_id BIGINT NOT NULL UNIQUE REFERENCES forum_posts (id),
+    sha256 TEXT NOT NULL REFERENCES files (sha256),
+    file_name TEXT NOT NULL,                     -- as uploaded, shown and offered when downloading
+    mime TEXT NOT NULL,
+    size BIGINT NOT NULL
+);

@@ -197,3 +197,64 @@ test('unread counts per person: a thread page marks what it showed read; the pag
   const m = Number((await call(tokens.leo, 'GET', `/api/v1/threads/${t}`, undefined, 200)).headers['x-lectern-queries']);
   assert.ok(m <= 5, `thread page writing its read row: ${m} queries`);
 });
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+/** A reply with a file, as a browser's form sends it (multipart). */
+async function replyWithFile(who, id, body, name, type, data) {
+  const fd = new FormData();
+  fd.append('body', body);
+  fd.append('file', new Blob([data], { type }), name);
+  const r = await fetch(`${server.url}/api/v1/threads/${id}/posts`, {
+    method: 'POST', headers: { authorization: `Bearer ${tokens[who] ?? who}`, accept: 'application/json' }, body: fd,
+  });
+  const text = await r.text();
+  return { status: r.status, json: JSON.parse(text), text };
+}
+
+test('quoting: ?quote=POST gives the post as Markdown quoted, in the JSON and in the reply box of the page', async () => {
+  const t = (await startThread('lea', { title: 'Quotes', body: 'Line one\nLine **two**' })).json;
+  const id = t.posts[0].id;
+  const q = await thread('leo', t.thread.id);
+  assert.equal(q.quote, undefined);
+  const quoted = (await call(tokens.leo, 'GET', `/api/v1/threads/${t.thread.id}?page=1&quote=${id}`, undefined, 200)).json;
+  assert.equal(quoted.quote, '> **lea Test** wrote:\n>\n> Line one\n> Line **two**\n\n');
+  const page = await api(server, 'GET', `/threads/${t.thread.id}?page=1&quote=${id}`, { token: tokens.leo, headers: { accept: 'text/html' } });
+  assert.match(page.text, /<textarea[^>]*id="body"[^>]*>&gt; \*\*lea Test\*\* wrote:/);
+  assert.match(page.text, new RegExp(`href="/threads/${t.thread.id}\\?page=1&amp;quote=${id}#reply-form"`));
+  // A hidden post cannot be quoted by someone who may not see it.
+  const hidden = (await reply('ivy', t.thread.id, 'Secret')).json.post_id;
+  await call(tokens.ivy, 'POST', `/api/v1/posts/${hidden}/hide`, { hidden: true }, 200);
+  assert.equal((await call(tokens.leo, 'GET', `/api/v1/threads/${t.thread.id}?page=1&quote=${hidden}`, undefined, 200)).json.quote, undefined);
+  assert.match((await call(tokens.ivy, 'GET', `/api/v1/threads/${t.thread.id}?page=1&quote=${hidden}`, undefined, 200)).json.quote, /Secret/);
+  // The quoted reply is posted as written.
+  await reply('leo', t.thread.id, `${quoted.quote}Agreed.`);
+  const last = (await thread('leo', t.thread.id)).posts.at(-1);
+  assert.match(last.body_html, /<blockquote>[\s\S]*Line one[\s\S]*<\/blockquote>[\s\S]*Agreed\./);
+});
+
+test('attachments: checked like course files, shown under the post, downloadable only by people who may see the post', async () => {
+  const t = (await startThread('lea', { title: 'Files', body: 'Photos please' })).json.thread.id;
+  const before = (await thread('lea', t)).total;
+  const bad = await replyWithFile('ivy', t, 'Not a PDF', 'notes.pdf', 'application/pdf', Buffer.from('just text'));
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.json.error.field, 'file');
+  assert.equal((await thread('lea', t)).total, before, 'nothing was kept');
+
+  const ok = await replyWithFile('ivy', t, 'Here is one', 'dot.png', 'image/png', PNG);
+  assert.equal(ok.status, 201, ok.text);
+  const post = (await thread('lea', t)).posts.find((p) => p.id === ok.json.post_id);
+  assert.equal(post.attachment.name, 'dot.png');
+  assert.equal(post.attachment.mime, 'image/png');
+  assert.equal(post.attachment.size, PNG.length);
+  const a = post.attachment.id;
+  const got = await fetch(`${server.url}/api/v1/attachments/${a}`, { headers: { authorization: `Bearer ${tokens.lea}` } });
+  assert.equal(got.status, 200);
+  assert.equal(got.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await got.arrayBuffer()), PNG);
+  await call(tokens.out, 'GET', `/api/v1/attachments/${a}`, undefined, 403);
+  await call(tokens.lea, 'GET', '/api/v1/attachments/999999', undefined, 404);
+  await call(tokens.ivy, 'POST', `/api/v1/posts/${ok.json.post_id}/hide`, { hidden: true }, 200);
+  await call(tokens.lea, 'GET', `/api/v1/attachments/${a}`, undefined, 404);
+  const mod = await fetch(`${server.url}/api/v1/attachments/${a}`, { headers: { authorization: `Bearer ${tokens.ivy}` } });
+  assert.equal(mod.status, 200, 'moderators still see the hidden post and its file');
+});

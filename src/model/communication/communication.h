@@ -178,12 +178,38 @@ bool forum_post_shown(bool hidden, bool moderator);
 /* A title (threads) and a body: present and within their caps, else the field to fix. */
 lerr forum_check_text(const char *title, bool needs_title, const char *body, struct problem *p);
 
-/* Starts a thread with its first post in the forum of fa (making the forum on first use). */
+/* A file to attach to a post, as uploaded; stored under data_dir/files. */
+struct forum_file {
+    const char *data_dir, *name, *mime;
+    const unsigned char *data;
+    size_t len;
+};
+/* Starts a thread with its first post in the forum of fa (making the forum on first use),
+ * with file attached to it (NULL = none). */
 lerr forum_thread_create(struct db *db, struct arena *a, const struct forum_access *fa, const char *title,
-                         const char *body, int64_t actor_id, int64_t *thread_id_out, struct problem *p);
-/* Replies in a thread the viewer may read; a locked thread refuses it. */
-lerr forum_reply(struct db *db, struct arena *a, int64_t thread_id, const char *body, int64_t actor_id,
-                 unsigned actor_roles, int64_t *post_id_out, struct problem *p);
+                         const char *body, const struct forum_file *file, int64_t actor_id, int64_t *thread_id_out,
+                         struct problem *p);
+/* Replies in a thread the viewer may read, with file attached (NULL = none); a locked thread
+ * refuses it. */
+lerr forum_reply(struct db *db, struct arena *a, int64_t thread_id, const char *body, const struct forum_file *file,
+                 int64_t actor_id, unsigned actor_roles, int64_t *post_id_out, struct problem *p);
+
+/* Attachments (forum_attachment.c). The checks of course files (size, and the type from the
+ * bytes matching the name; LE_INVALID/LE_TOOBIG at "file"), before any write; *mime is the type
+ * to serve. */
+lerr forum_file_check(const struct forum_file *f, const char **mime, struct problem *p);
+/* Stores the bytes and attaches them to post_id: inside the post's transaction. */
+lerr forum_file_attach(struct db *db, int64_t post_id, const struct forum_file *f, const char *mime,
+                       struct problem *p);
+struct forum_attachment {
+    char sha256[65];
+    const char *file_name, *mime;
+    int64_t size;
+};
+/* An attachment for someone who may see its post (LE_FORBIDDEN outside the forum, LE_NOTFOUND
+ * for none or a hidden post they may not see). */
+lerr forum_attachment_find(struct db *db, struct arena *a, int64_t id, int64_t viewer_id, unsigned viewer_roles,
+                           struct forum_attachment *out, struct problem *p);
 /* The author's edit within the window (LE_FORBIDDEN after it, or for anyone else). *thread_out
  * receives the post's thread. */
 lerr forum_post_edit(struct db *db, struct arena *a, int64_t post_id, const char *body, int64_t actor_id,
@@ -213,5 +239,11 @@ lerr forum_mark_read(struct db *db, const struct forum_access *fa, struct proble
  * when the page shows something new to the viewer. LE_NOTFOUND for a page past the end. */
 lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int page, int64_t viewer_id,
                        unsigned viewer_roles, json_t **out, struct problem *p);
+/* The same, with "quote": the Markdown of post quote_id quoted for a reply, when that post is
+ * on the page and the viewer may see it (no query more: the page's posts carry their text). */
+lerr forum_thread_page(struct db *db, struct arena *a, int64_t thread_id, int page, int64_t viewer_id,
+                       unsigned viewer_roles, int64_t quote_id, json_t **out, struct problem *p);
+/* A post's Markdown as a quotation: "> **Author** wrote:" and each line of it after "> ". */
+const char *forum_quote_markdown(struct arena *a, const char *author, const char *body);
 
 #endif

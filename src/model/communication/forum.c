@@ -119,10 +119,13 @@ static lerr forum_ensure(struct db *db, int64_t course_id, int64_t now, int64_t 
 }
 
 lerr forum_thread_create(struct db *db, struct arena *a, const struct forum_access *fa, const char *title,
-                         const char *body, int64_t actor_id, int64_t *thread_id_out, struct problem *p)
+                         const char *body, const struct forum_file *file, int64_t actor_id, int64_t *thread_id_out,
+                         struct problem *p)
 {
     int64_t now = time_now(), forum_id = 0, thread_id = 0, post_id = 0;
+    const char *mime = NULL;
     lerr e = forum_check_text(title, true, body, p);
+    if (!e && file) e = forum_file_check(file, &mime, p);
     if (e) return e;
     if (db_tx_begin(db)) return model_db_problem(p);
     struct db_stmt *st = NULL;
@@ -138,21 +141,24 @@ lerr forum_thread_create(struct db *db, struct arena *a, const struct forum_acce
         if (bulk_step_id(st, &thread_id) || insert_post(db, a, thread_id, body, actor_id, now, &post_id) ||
             db_run(db, "UPDATE forum_threads SET last_post_id = ?2 WHERE id = ?1", "ii", thread_id, post_id))
             e = model_db_problem(p);
+        if (!e && file) e = forum_file_attach(db, post_id, file, mime, p);
     }
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && thread_id_out) *thread_id_out = thread_id;
     return e;
 }
 
-lerr forum_reply(struct db *db, struct arena *a, int64_t thread_id, const char *body, int64_t actor_id,
-                 unsigned actor_roles, int64_t *post_id_out, struct problem *p)
+lerr forum_reply(struct db *db, struct arena *a, int64_t thread_id, const char *body, const struct forum_file *file,
+                 int64_t actor_id, unsigned actor_roles, int64_t *post_id_out, struct problem *p)
 {
     struct forum_access fa;
     bool locked = false;
     int64_t now = time_now(), id = 0;
+    const char *mime = NULL;
     lerr e = forum_open_thread(db, a, thread_id, actor_id, actor_roles, &fa, &locked, p);
     if (!e) e = forum_check_text(NULL, false, body, p);
     if (!e) e = forum_check_open(locked, p);
+    if (!e && file) e = forum_file_check(file, &mime, p);
     if (e) return e;
     if (db_tx_begin(db)) return model_db_problem(p);
     /* Locked again inside the transaction: a lock that lands between the check and the write
@@ -165,6 +171,7 @@ lerr forum_reply(struct db *db, struct arena *a, int64_t thread_id, const char *
                db_run(db, "UPDATE forum_threads SET last_post_at = ?2, last_post_id = ?3 WHERE id = ?1", "iii", thread_id,
                       now, id)))
         e = model_db_problem(p);
+    if (!e && file) e = forum_file_attach(db, id, file, mime, p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && post_id_out) *post_id_out = id;
     return e;

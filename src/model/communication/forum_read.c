@@ -2,6 +2,7 @@
  * a thread's posts, hidden ones for moderators only. A thread's page is three queries whatever
  * its length: who the viewer is in the forum, the thread, and one page of posts with the
  * thread's total counted alongside. */
+#include <string.h>
 #include "internal.h"
 
 static const char *author_name(struct arena *a, struct db_stmt *st, int first_col)
@@ -105,11 +106,42 @@ static json_t *post_json(struct arena *a, struct db_stmt *st, const struct forum
     /* The Markdown as written, for the author's edit form only. */
     if (editable) json_object_set_new(x, "body", json_string(db_col_text(st, 8)));
     json_object_set_new(x, "unread", json_boolean(db_col_int(st, 0) > fa->last_read_post_id));
+    if (!db_col_is_null(st, 10)) {
+        int64_t id = db_col_int(st, 10);
+        json_object_set_new(x, "attachment",
+                            json_pack("{s:I, s:s, s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "name", db_col_text(st, 11),
+                                      "size", (json_int_t)db_col_int(st, 12), "kib",
+                                      (json_int_t)((db_col_int(st, 12) + 1023) / 1024), "mime", db_col_text(st, 13),
+                                      "href", arena_sprintf(a, "/attachments/%lld", (long long)id)));
+    }
     return x;
+}
+
+const char *forum_quote_markdown(struct arena *a, const char *author, const char *body)
+{
+    struct buf b;
+    buf_init(&b, (size_t)FORUM_BODY_MAX * 2);
+    buf_addf(&b, "> **%s** wrote:\n>\n", author);
+    for (const char *line = body; *line;) {
+        size_t n = strcspn(line, "\n");
+        size_t text = n && line[n - 1] == '\r' ? n - 1 : n; /* a textarea sends CRLF */
+        buf_addf(&b, text ? "> %.*s\n" : ">\n", (int)text, line);
+        line += n + (line[n] == '\n');
+    }
+    buf_addc(&b, '\n');
+    const char *out = arena_strdup(a, b.data ? b.data : "");
+    buf_release(&b);
+    return out;
 }
 
 lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int page, int64_t viewer_id,
                        unsigned viewer_roles, json_t **out, struct problem *p)
+{
+    return forum_thread_page(db, a, thread_id, page, viewer_id, viewer_roles, 0, out, p);
+}
+
+lerr forum_thread_page(struct db *db, struct arena *a, int64_t thread_id, int page, int64_t viewer_id,
+                       unsigned viewer_roles, int64_t quote_id, json_t **out, struct problem *p)
 {
     struct forum_access fa;
     json_t *head = NULL;
@@ -124,16 +156,19 @@ lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int pa
     struct db_stmt *st = db_query(
         db,
         "SELECT p.id, p.author_id, u.first_name, u.last_name, p.body_html, p.created_at, p.edited_at, p.hidden, "
-        "p.body, COUNT(*) OVER () FROM forum_posts p JOIN users u ON u.id = p.author_id WHERE p.thread_id = ?1 AND "
-        "(p.hidden = 0 OR ?2 = 1) ORDER BY p.id LIMIT ?3 OFFSET ?4",
+        "p.body, COUNT(*) OVER (), x.id, x.file_name, x.size, x.mime FROM forum_posts p JOIN users u ON u.id = "
+        "p.author_id LEFT JOIN forum_attachments x ON x.post_id = p.id WHERE p.thread_id = ?1 AND (p.hidden = 0 OR "
+        "?2 = 1) ORDER BY p.id LIMIT ?3 OFFSET ?4",
         "iiii", thread_id, (int64_t)fa.moderator, (int64_t)FORUM_PAGE_POSTS, (int64_t)(page - 1) * FORUM_PAGE_POSTS);
     json_t *posts = json_array();
     int64_t total = 0, now = time_now(), newest = 0;
     bool marked = false;
+    const char *quote = NULL;
     while (st && db_step(st) == DB_ROW) {
         total = db_col_int(st, 9);
         newest = db_col_int(st, 0);
         json_t *post = post_json(a, st, &fa, now);
+        if (newest == quote_id) quote = forum_quote_markdown(a, author_name(a, st, 2), db_col_text(st, 8));
         /* The anchor a link to the first unread post lands on. */
         if (!marked && newest > fa.last_read_post_id) json_object_set_new(post, "first_unread", json_true()), marked = true;
         json_array_append_new(posts, post);
@@ -142,11 +177,12 @@ lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int pa
     *out = json_pack("{s:o, s:o, s:i, s:i, s:I, s:i}", "thread", head, "posts", posts, "page", page, "per_page",
                      FORUM_PAGE_POSTS, "total", (json_int_t)total, "first_unread_page",
                      forum_first_unread_page(&fa, total));
+    if (quote) json_object_set_new(*out, "quote", json_string(quote));
     if (page > 1 && !json_array_size(posts)) {
         json_decref(*out);
         *out = NULL;
         /* Everything read, and the read posts fill whole pages: the last of them. */
-        if (to_unread) return forum_thread_json(db, a, thread_id, page - 1, viewer_id, viewer_roles, out, p);
+        if (to_unread) return forum_thread_page(db, a, thread_id, page - 1, viewer_id, viewer_roles, quote_id, out, p);
         return problem_set(p, LE_NOTFOUND, "page", "The thread has no page %d.", page);
     }
     record_read(db, &fa, thread_id, newest);

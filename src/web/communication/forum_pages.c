@@ -9,6 +9,16 @@ static lerr open_forum(struct request *req, struct forum_access *fa, struct prob
     return forum_open(req->db, req->arena, req_param(req, "course"), req->user->id, req->user->roles, fa, p);
 }
 
+/* The file sent with a post (the form's "file"), or NULL when none was chosen. */
+static const struct forum_file *posted_file(struct request *req)
+{
+    const struct uploaded_file *f = req_file(req, "file");
+    if (!f || (!f->len && (!f->filename || !*f->filename))) return NULL; /* the empty file input */
+    struct forum_file *out = arena_alloc(req->arena, sizeof *out);
+    *out = (struct forum_file){web_app.data_dir, f->filename, f->content_type, f->data, f->len};
+    return out;
+}
+
 static const char *thread_path(struct request *req, int64_t id)
 {
     return arena_sprintf(req->arena, "/threads/%lld", (long long)id);
@@ -55,8 +65,8 @@ void h_forum_thread_create(struct request *req, struct response *res)
     int64_t id = 0;
     json_t *thread = NULL;
     if (open_forum(req, &fa, &p) ||
-        forum_thread_create(req->db, req->arena, &fa, req_param(req, "title"), req_param(req, "body"), req->user->id,
-                            &id, &p) ||
+        forum_thread_create(req->db, req->arena, &fa, req_param(req, "title"), req_param(req, "body"),
+                            posted_file(req), req->user->id, &id, &p) ||
         forum_thread_json(req->db, req->arena, id, 1, req->user->id, req->user->roles, &thread, &p)) {
         web_fail(res, &p);
         return;
@@ -89,14 +99,16 @@ void h_thread_show(struct request *req, struct response *res)
     json_t *m = NULL;
     /* A page without ?page= opens where the viewer stopped reading; the API starts at page 1. */
     int page = (int)req_param_int(req, "page", req->is_api ? 1 : 0);
-    if (forum_thread_json(req->db, req->arena, id, page, req->user->id,
-                          req->user->roles, &m, &p)) {
+    if (forum_thread_page(req->db, req->arena, id, page, req->user->id, req->user->roles,
+                          req_param_int(req, "quote", 0), &m, &p)) {
         web_fail(res, &p);
         return;
     }
     if (!req->is_api) {
         add_pager(req, m, id);
-        json_object_set_new(m, "form", json_object());
+        /* ?quote=POST fills the reply box with that post quoted, so Quote works without scripts. */
+        json_t *quote = json_object_get(m, "quote");
+        json_object_set_new(m, "form", quote ? json_pack("{s:O}", "body", quote) : json_object());
     }
     res->title = json_string_value(json_object_get(json_object_get(m, "thread"), "title"));
     res->model = m;
@@ -127,7 +139,8 @@ void h_thread_reply(struct request *req, struct response *res)
 {
     struct problem p = {0};
     int64_t id = req_param_int(req, "id", 0), post_id = 0;
-    if (forum_reply(req->db, req->arena, id, req_param(req, "body"), req->user->id, req->user->roles, &post_id, &p)) {
+    if (forum_reply(req->db, req->arena, id, req_param(req, "body"), posted_file(req), req->user->id, req->user->roles,
+                    &post_id, &p)) {
         web_fail(res, &p);
         return;
     }

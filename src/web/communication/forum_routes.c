@@ -5,6 +5,8 @@
 #include "internal.h"
 
 #define COURSE_PARAM {"course", P_STR, PARAM_REQUIRED, 1, 100}
+/* An attachment: the cap of course files (content_file_max checks it again). */
+#define FILE_PARAM {"file", P_FILE, 0, 0, 64 * 1024 * 1024}
 static const struct param_spec p_site[] = {
     PARAMS_END,
 };
@@ -15,18 +17,20 @@ static const struct param_spec p_course[] = {
 static const struct param_spec p_site_thread[] = {
     {"title", P_STR, 0, 0, FORUM_TITLE_MAX},
     {"body", P_TEXT, 0, 0, FORUM_BODY_MAX},
+    FILE_PARAM,
     PARAMS_END,
 };
 static const struct param_spec p_course_thread[] = {
     COURSE_PARAM,
     {"title", P_STR, 0, 0, FORUM_TITLE_MAX},
     {"body", P_TEXT, 0, 0, FORUM_BODY_MAX},
+    FILE_PARAM,
     PARAMS_END,
 };
-#undef COURSE_PARAM
 static const struct param_spec p_thread[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     {"page", P_INT, 0, 1, 1000000},
+    {"quote", P_INT, 0, 1, 0},
     PARAMS_END,
 };
 static const struct param_spec p_body[] = {
@@ -34,6 +38,18 @@ static const struct param_spec p_body[] = {
     {"body", P_TEXT, 0, 0, FORUM_BODY_MAX},
     PARAMS_END,
 };
+static const struct param_spec p_reply[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"body", P_TEXT, 0, 0, FORUM_BODY_MAX},
+    FILE_PARAM,
+    PARAMS_END,
+};
+static const struct param_spec p_id[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    PARAMS_END,
+};
+#undef COURSE_PARAM
+#undef FILE_PARAM
 static const struct param_spec p_moderate[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     {"action", P_STR, 0, 0, 20},
@@ -53,7 +69,8 @@ static const struct route routes[] = {
     {"POST", "/courses/{course:str}/forum/read", h_forum_mark_read, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/courses/{course:str}/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_course_thread, 0},
     {"GET", "/threads/{id:int}", h_thread_show, CAP_SIGNED_IN, p_thread, 0},
-    {"POST", "/threads/{id:int}/posts", h_thread_reply, CAP_SIGNED_IN, p_body, 0},
+    {"POST", "/threads/{id:int}/posts", h_thread_reply, CAP_SIGNED_IN, p_reply, 0},
+    {"GET", "/attachments/{id:int}", h_attachment_download, CAP_SIGNED_IN, p_id, 0},
     {"POST", "/threads/{id:int}/moderate", h_thread_moderate, CAP_SIGNED_IN, p_moderate, 0},
     {"POST", "/posts/{id:int}/edit", h_post_edit, CAP_SIGNED_IN, p_body, 0},
     {"POST", "/posts/{id:int}/hide", h_post_hide, CAP_SIGNED_IN, p_hide, 0},
@@ -64,7 +81,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/courses/{course:str}/forum/read", h_forum_mark_read, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/api/v1/courses/{course:str}/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_course_thread, 0},
     {"GET", "/api/v1/threads/{id:int}", h_thread_show, CAP_SIGNED_IN, p_thread, 0},
-    {"POST", "/api/v1/threads/{id:int}/posts", h_thread_reply, CAP_SIGNED_IN, p_body, 0},
+    {"POST", "/api/v1/threads/{id:int}/posts", h_thread_reply, CAP_SIGNED_IN, p_reply, 0},
+    {"GET", "/api/v1/attachments/{id:int}", h_attachment_download, CAP_SIGNED_IN, p_id, 0},
     {"POST", "/api/v1/threads/{id:int}/moderate", h_thread_moderate, CAP_SIGNED_IN, p_moderate, 0},
     {"PATCH", "/api/v1/posts/{id:int}", h_post_edit, CAP_SIGNED_IN, p_body, 0},
     {"POST", "/api/v1/posts/{id:int}/hide", h_post_hide, CAP_SIGNED_IN, p_hide, 0},

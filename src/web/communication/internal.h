@@ -24,5 +24,7 @@ void h_thread_reply(struct request *req, struct response *res);
 void h_thread_moderate(struct request *req, struct response *res);
 void h_post_hide(struct request *req, struct response *res);
 void h_post_edit(struct request *req, struct response *res);
+/* forum_files.c */
+void h_attachment_download(struct request *req, struct response *res);
 
 #endif

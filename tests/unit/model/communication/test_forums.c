@@ -92,17 +92,17 @@ static void test_course_forum(void **state)
     assert_int_equal(fa.forum_id, 0); /* made on first use */
 
     int64_t thread = 0, reply = 0;
-    assert_int_equal(forum_thread_create(f->db, f->a, &fa, "Brakes", "How *often*?", who.lea, &thread, &p), LE_OK);
+    assert_int_equal(forum_thread_create(f->db, f->a, &fa, "Brakes", "How *often*?", NULL, who.lea, &thread, &p), LE_OK);
     assert_int_equal(forum_open(f->db, f->a, "FO-1", who.ivy, ROLE_INSTRUCTOR, &fa, &p), LE_OK);
     assert_true(fa.moderator);
     assert_true(fa.forum_id > 0);
-    assert_int_equal(forum_reply(f->db, f->a, thread, "Weekly.", who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
-    assert_int_equal(forum_reply(f->db, f->a, thread, "Me too", who.out, ROLE_LEARNER, &reply, &p), LE_FORBIDDEN);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Weekly.", NULL, who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Me too", NULL, who.out, ROLE_LEARNER, &reply, &p), LE_FORBIDDEN);
 
     /* A learner cannot moderate; the instructor locks, and then nobody can post. */
     assert_int_equal(forum_thread_moderate(f->db, f->a, thread, "lock", who.lea, ROLE_LEARNER, &p), LE_FORBIDDEN);
     assert_int_equal(forum_thread_moderate(f->db, f->a, thread, "lock", who.ivy, ROLE_INSTRUCTOR, &p), LE_OK);
-    assert_int_equal(forum_reply(f->db, f->a, thread, "Thanks", who.lea, ROLE_LEARNER, &reply, &p), LE_CONFLICT);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Thanks", NULL, who.lea, ROLE_LEARNER, &reply, &p), LE_CONFLICT);
     assert_string_equal(p.field, "body");
     int64_t n = 0;
     assert_int_equal(db_query_int(f->db, &n, "SELECT COUNT(*) FROM forum_posts", ""), LE_OK);
@@ -120,8 +120,8 @@ static void test_edit_window_and_hiding(void **state)
     struct forum_access fa;
     int64_t thread = 0, reply = 0, back = 0;
     assert_int_equal(forum_open(f->db, f->a, "FO-1", who.lea, ROLE_LEARNER, &fa, &p), LE_OK);
-    assert_int_equal(forum_thread_create(f->db, f->a, &fa, "Gloves", "Which size?", who.lea, &thread, &p), LE_OK);
-    assert_int_equal(forum_reply(f->db, f->a, thread, "Rude words", who.lea, ROLE_LEARNER, &reply, &p), LE_OK);
+    assert_int_equal(forum_thread_create(f->db, f->a, &fa, "Gloves", "Which size?", NULL, who.lea, &thread, &p), LE_OK);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Rude words", NULL, who.lea, ROLE_LEARNER, &reply, &p), LE_OK);
 
     time_set_fake(T0 + FORUM_EDIT_SECONDS - 60);
     assert_int_equal(forum_post_edit(f->db, f->a, reply, "Kind words", who.lea, ROLE_LEARNER, &back, &p), LE_OK);
@@ -185,20 +185,29 @@ static void test_unread(void **state)
     struct forum_access fa;
     int64_t thread = 0, reply = 0;
     assert_int_equal(forum_open(f->db, f->a, "FO-1", who.lea, ROLE_LEARNER, &fa, &p), LE_OK);
-    assert_int_equal(forum_thread_create(f->db, f->a, &fa, "Boots", "Steel caps?", who.lea, &thread, &p), LE_OK);
-    assert_int_equal(forum_reply(f->db, f->a, thread, "Yes.", who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
-    assert_int_equal(forum_reply(f->db, f->a, thread, "Spam", who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
+    assert_int_equal(forum_thread_create(f->db, f->a, &fa, "Boots", "Steel caps?", NULL, who.lea, &thread, &p), LE_OK);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Yes.", NULL, who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Spam", NULL, who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
     assert_int_equal(forum_post_hide(f->db, f->a, reply, true, who.ivy, ROLE_INSTRUCTOR, NULL, &p), LE_OK);
     assert_int_equal(unread_of(f, who.lea, ROLE_LEARNER), 2); /* never opened; the hidden one not counted */
     assert_int_equal(unread_of(f, who.ivy, ROLE_INSTRUCTOR), 3);
     json_decref(page_of(f, thread, who.lea, ROLE_LEARNER));
     assert_int_equal(unread_of(f, who.lea, ROLE_LEARNER), 0);
-    assert_int_equal(forum_reply(f->db, f->a, thread, "Also toes.", who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Also toes.", NULL, who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
     assert_int_equal(unread_of(f, who.lea, ROLE_LEARNER), 1);
     assert_int_equal(forum_open(f->db, f->a, "FO-1", who.lea, ROLE_LEARNER, &fa, &p), LE_OK);
     assert_int_equal(forum_mark_read(f->db, &fa, &p), LE_OK);
     assert_int_equal(unread_of(f, who.lea, ROLE_LEARNER), 0);
     assert_int_equal(unread_of(f, who.ivy, ROLE_INSTRUCTOR), 4);
+}
+
+/* A quotation keeps every line, empty ones too, and drops a textarea's carriage returns. */
+static void test_quote(void **state)
+{
+    struct fx *f = *state;
+    assert_string_equal(forum_quote_markdown(f->a, "Ivy Test", "One\r\n\r\n**Two**"),
+                        "> **Ivy Test** wrote:\n>\n> One\n>\n> **Two**\n\n");
+    assert_string_equal(forum_quote_markdown(f->a, "A", "x\n"), "> **A** wrote:\n>\n> x\n\n");
 }
 
 int main(void)
@@ -209,6 +218,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_edit_window_and_hiding, setup_any, teardown),
         cmocka_unit_test(test_first_unread_page),
         cmocka_unit_test_setup_teardown(test_unread, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_quote, setup_any, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
