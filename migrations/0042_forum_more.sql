@@ -19,3 +19,21 @@ CREATE TABLE forum_attachments (
     mime TEXT NOT NULL,
     size BIGINT NOT NULL
 );
+
+-- Moderation: a deleted post keeps its row (emptied, hidden from everyone but moderators, who
+-- see that a post was deleted there); a deleted thread is gone from its forum for everyone.
+ALTER TABLE forum_posts ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1));
+ALTER TABLE forum_threads ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1));
+
+-- A post reported to the forum's moderators by one of its readers, open until a moderator
+-- resolves it (audited).
+CREATE TABLE forum_reports (
+    id INTEGER PRIMARY KEY,
+    post_id BIGINT NOT NULL REFERENCES forum_posts (id),
+    reporter_id BIGINT NOT NULL REFERENCES users (id),
+    reason TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    resolved_at BIGINT,                          -- NULL while open
+    resolved_by BIGINT REFERENCES users (id)
+);
+CREATE INDEX forum_reports_by_post ON forum_reports (post_id, resolved_at);

@@ -258,3 +258,86 @@ test('attachments: checked like course files, shown under the post, downloadable
   const mod = await fetch(`${server.url}/api/v1/attachments/${a}`, { headers: { authorization: `Bearer ${tokens.ivy}` } });
   assert.equal(mod.status, 200, 'moderators still see the hidden post and its file');
 });
+
+test('moderators delete a post (a note for them, gone for others) and a thread; both audited', async () => {
+  const t = (await startThread('lea', { title: 'To tidy', body: 'Opening' })).json.thread.id;
+  const rude = (await replyWithFile('lea', t, 'Rude words', 'dot.png', 'image/png', PNG)).json.post_id;
+  const attachment = (await thread('lea', t)).posts.find((p) => p.id === rude).attachment.id;
+  await call(tokens.leo, 'DELETE', `/api/v1/posts/${rude}`, undefined, 403);
+  await call(tokens.ivy, 'DELETE', `/api/v1/posts/${rude}`, undefined, 200);
+  const asLearner = await thread('leo', t);
+  assert.equal(asLearner.total, 1);
+  assert.ok(!JSON.stringify(asLearner).includes('Rude words'));
+  const asModerator = (await thread('ivy', t)).posts.find((p) => p.id === rude);
+  assert.equal(asModerator.deleted, true);
+  assert.equal(asModerator.body_html, '', 'the text is gone, not only hidden');
+  assert.equal(asModerator.attachment, undefined);
+  await call(tokens.ivy, 'GET', `/api/v1/attachments/${attachment}`, undefined, 404);
+  await call(tokens.lea, 'PATCH', `/api/v1/posts/${rude}`, { body: 'Back' }, 404);
+  await call(tokens.ivy, 'POST', `/api/v1/posts/${rude}/hide`, { hidden: false }, 404);
+  const audit = await call(admin, 'GET', '/api/v1/audit?action=forum.delete', undefined, 200);
+  assert.ok(JSON.stringify(audit.json).includes(`forum_post:${rude}`));
+
+  await call(tokens.lea, 'DELETE', `/api/v1/threads/${t}`, undefined, 403);
+  const gone = await call(tokens.ivy, 'DELETE', `/api/v1/threads/${t}`, undefined, 200);
+  assert.equal(gone.json.forum_path, '/courses/FOR-1/forum');
+  await call(tokens.ivy, 'GET', `/api/v1/threads/${t}`, undefined, 404);
+  const list = (await call(tokens.ivy, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200)).json.threads;
+  assert.ok(!list.some((x) => x.id === t));
+  const audit2 = await call(admin, 'GET', '/api/v1/audit?action=forum.delete_thread', undefined, 200);
+  assert.ok(JSON.stringify(audit2.json).includes(`forum_thread:${t}`));
+});
+
+test('any reader reports a post; the moderators see the count and the list, and resolve it (audited)', async () => {
+  const t = (await startThread('lea', { title: 'Reported', body: 'Buy cheap watches' })).json;
+  const post = t.posts[0].id;
+  const noReason = await call(tokens.leo, 'POST', `/api/v1/posts/${post}/report`, { reason: '' }, 422);
+  assert.equal(noReason.json.error.field, 'reason');
+  await call(tokens.out, 'POST', `/api/v1/posts/${post}/report`, { reason: 'Spam' }, 403);
+  await call(tokens.leo, 'POST', `/api/v1/posts/${post}/report`, { reason: 'Spam' }, 201);
+  const twice = await call(tokens.leo, 'POST', `/api/v1/posts/${post}/report`, { reason: 'Spam!' }, 409);
+  assert.equal(twice.json.error.field, 'reason');
+
+  const forIvy = (await call(tokens.ivy, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200)).json;
+  assert.equal(forIvy.threads.find((x) => x.id === t.thread.id).reports, 1);
+  assert.equal(forIvy.reports, 1);
+  assert.equal((await call(tokens.leo, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200)).json.reports, 0, 'only moderators see reports');
+  await call(tokens.leo, 'GET', '/api/v1/courses/FOR-1/forum/reports', undefined, 403);
+  const reports = (await call(tokens.ivy, 'GET', '/api/v1/courses/FOR-1/forum/reports', undefined, 200)).json.reports;
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0].reason, 'Spam');
+  assert.equal(reports[0].reporter, 'leo Test');
+  assert.equal(reports[0].post_author, 'lea Test');
+  assert.equal(reports[0].href, `/threads/${t.thread.id}?page=1#post-${post}`);
+  await call(tokens.leo, 'POST', `/api/v1/reports/${reports[0].id}/resolve`, {}, 403);
+  await call(tokens.ivy, 'POST', `/api/v1/reports/${reports[0].id}/resolve`, {}, 200);
+  await call(tokens.ivy, 'POST', `/api/v1/reports/${reports[0].id}/resolve`, {}, 404);
+  assert.deepEqual((await call(tokens.ivy, 'GET', '/api/v1/courses/FOR-1/forum/reports', undefined, 200)).json.reports, []);
+  const audit = await call(admin, 'GET', '/api/v1/audit?action=forum.report_resolve', undefined, 200);
+  assert.ok(JSON.stringify(audit.json).includes(`forum_report:${reports[0].id}`));
+  await call(tokens.leo, 'POST', `/api/v1/posts/${post}/report`, { reason: 'Still spam' }, 201);
+});
+
+test('a moderator moves a thread to another forum they moderate; its people there see it', async () => {
+  for (const code of ['FOR-M2', 'FOR-M3']) await call(admin, 'POST', '/api/v1/courses', { code, title: `Course ${code}`, status: 'published' }, 201);
+  await call(admin, 'POST', '/api/v1/courses/FOR-M2/enrolments', { username: 'ivy', role: 'instructor' }, 201);
+  await call(admin, 'POST', '/api/v1/courses/FOR-M2/enrolments', { username: 'leo', role: 'learner' }, 201);
+  const t = (await startThread('lea', { title: 'Wrong place', body: 'Hello' })).json.thread.id;
+  await call(tokens.lea, 'POST', `/api/v1/threads/${t}/move`, { to: 'FOR-M2' }, 403);
+  const notTheirs = await call(tokens.ivy, 'POST', `/api/v1/threads/${t}/move`, { to: 'FOR-M3' }, 403);
+  assert.equal(notTheirs.json.error.field, 'to');
+  await call(tokens.ivy, 'POST', `/api/v1/threads/${t}/move`, { to: 'NOPE' }, 404);
+  await call(tokens.ivy, 'POST', `/api/v1/threads/${t}/move`, { to: 'site' }, 403);
+  const same = await call(tokens.ivy, 'POST', `/api/v1/threads/${t}/move`, { to: 'FOR-1' }, 422);
+  assert.equal(same.json.error.field, 'to');
+  await call(tokens.ivy, 'POST', `/api/v1/threads/${t}/move`, { to: 'FOR-M2' }, 200);
+  const moved = await thread('leo', t);
+  assert.equal(moved.thread.course_code, 'FOR-M2');
+  await call(tokens.lea, 'GET', `/api/v1/threads/${t}`, undefined, 403);
+  const there = (await call(tokens.leo, 'GET', '/api/v1/courses/FOR-M2/forum', undefined, 200)).json.threads;
+  assert.deepEqual(there.map((x) => x.title), ['Wrong place']);
+  await call(admin, 'POST', `/api/v1/threads/${t}/move`, { to: 'site' }, 200);
+  assert.equal((await thread('lea', t)).thread.forum_path, '/forum');
+  const audit = await call(admin, 'GET', '/api/v1/audit?action=forum.move', undefined, 200);
+  assert.ok(JSON.stringify(audit.json).includes(`forum_thread:${t}`));
+});

@@ -159,6 +159,7 @@ struct forum_access {
     /* From a thread (forum_open_thread): the newest post the viewer has been shown (0 = never
      * opened) and how many posts up to it they may see, which places the first unread one. */
     int64_t last_read_post_id, n_read_shown;
+    const char *thread_title;     /* from a thread */
 };
 /* course_code NULL = the site forum (every signed-in person reads and posts; administrators
  * moderate). A course's forum is for its people (a live enrolment) and its moderators; anyone
@@ -221,6 +222,34 @@ lerr forum_thread_moderate(struct db *db, struct arena *a, int64_t thread_id, co
                            unsigned actor_roles, struct problem *p);
 lerr forum_post_hide(struct db *db, struct arena *a, int64_t post_id, bool hidden, int64_t actor_id,
                      unsigned actor_roles, int64_t *thread_out, struct problem *p);
+/* Deleting a post empties it (text and file gone, its open reports settled) and hides it; its
+ * place stays, marked for moderators. Audited (forum.delete). */
+lerr forum_post_delete(struct db *db, struct arena *a, int64_t post_id, int64_t actor_id, unsigned actor_roles,
+                       int64_t *thread_out, struct problem *p);
+/* Deleting a thread takes it out of its forum for everyone (forum.delete_thread); *fa_out says
+ * which forum it was in. */
+lerr forum_thread_delete(struct db *db, struct arena *a, int64_t thread_id, int64_t actor_id, unsigned actor_roles,
+                         struct forum_access *fa_out, struct problem *p);
+/* Moves a thread to the forum of course to_course ("site" or NULL = the site's), which the
+ * actor must moderate too (403/404 at "to"; 422 for the same forum). Audited (forum.move). */
+lerr forum_thread_move(struct db *db, struct arena *a, int64_t thread_id, const char *to_course, int64_t actor_id,
+                       unsigned actor_roles, struct problem *p);
+/* Where the viewer may move threads: [{code, title} | {code: "site", is_site: true}]. One query. */
+json_t *forum_move_targets_json(struct db *db, int64_t viewer_id, unsigned viewer_roles);
+
+/* Reports (forum_report.c). Any reader of a post reports it with a reason (at most
+ * FORUM_REASON_MAX characters; once while their report is open: 409). */
+#define FORUM_REASON_MAX 1000
+lerr forum_post_report(struct db *db, struct arena *a, int64_t post_id, const char *reason, int64_t actor_id,
+                       unsigned actor_roles, int64_t *thread_out, struct problem *p);
+/* The open reports of fa's forum, oldest first, for its moderators (LE_FORBIDDEN otherwise):
+ * [{id, reason, reporter, created_at, post_id, post_author, excerpt, thread_id, thread_title,
+ * href}]. One query. */
+lerr forum_reports_json(struct db *db, struct arena *a, const struct forum_access *fa, json_t **out,
+                        struct problem *p);
+/* Settles a report (forum.report_resolve); *fa_out says which forum it was in. */
+lerr forum_report_resolve(struct db *db, struct arena *a, int64_t report_id, int64_t actor_id, unsigned actor_roles,
+                          struct forum_access *fa_out, struct problem *p);
 
 /* Reading (forum_read.c). The forum's threads, pinned first, then newest activity:
  * [{id, title, pinned, locked, author, created_at, last_post_at, posts, unread}], unread

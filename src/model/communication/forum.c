@@ -71,9 +71,10 @@ lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_
         "SELECT t.forum_id, f.course_id, c.code, c.title, t.locked, (SELECT e.role FROM enrolments e WHERE "
         "e.course_id = f.course_id AND e.user_id = ?2 AND e.unenrolled_at IS NULL), COALESCE(r.last_post_id, 0), "
         "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id AND p.hidden = 0), "
-        "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id) FROM forum_threads t "
+        "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id), t.title FROM "
+        "forum_threads t "
         "JOIN forums f ON f.id = t.forum_id LEFT JOIN courses c ON c.id = f.course_id LEFT JOIN forum_reads r ON "
-        "r.thread_id = t.id AND r.user_id = ?2 WHERE t.id = ?1",
+        "r.thread_id = t.id AND r.user_id = ?2 WHERE t.id = ?1 AND t.deleted = 0",
         "ii", thread_id, viewer_id);
     if (!st) return model_db_problem(p);
     int rc = db_step(st);
@@ -88,6 +89,7 @@ lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_
     const char *role = db_col_is_null(st, 5) ? NULL : model_col_str(a, st, 5);
     out->last_read_post_id = db_col_int(st, 6);
     int64_t read_shown = db_col_int(st, 7), read_all = db_col_int(st, 8);
+    out->thread_title = model_col_str(a, st, 9);
     db_done(st);
     lerr e = viewer_standing(out, role, viewer_roles, p);
     out->n_read_shown = out->moderator ? read_all : read_shown;
@@ -110,7 +112,7 @@ static lerr insert_post(struct db *db, struct arena *a, int64_t thread_id, const
 
 /* The forum's row, made the first time a thread is started in it (two people starting the
  * first thread at once both find the one row). */
-static lerr forum_ensure(struct db *db, int64_t course_id, int64_t now, int64_t *id_out)
+lerr forum_ensure(struct db *db, int64_t course_id, int64_t now, int64_t *id_out)
 {
     if (db_run(db, "INSERT INTO forums (course_id, created_at) VALUES (?1, ?2) ON CONFLICT (course_id) DO NOTHING",
                "ii", course_id, now) == LE_DB)
@@ -181,8 +183,8 @@ lerr forum_post_edit(struct db *db, struct arena *a, int64_t post_id, const char
                      unsigned actor_roles, int64_t *thread_out, struct problem *p)
 {
     int64_t author = 0, created = 0, thread = 0;
-    struct db_stmt *st = db_query(db, "SELECT author_id, created_at, thread_id FROM forum_posts WHERE id = ?1", "i",
-                                  post_id);
+    struct db_stmt *st = db_query(
+        db, "SELECT author_id, created_at, thread_id FROM forum_posts WHERE id = ?1 AND deleted = 0", "i", post_id);
     if (!st) return model_db_problem(p);
     bool found = db_step(st) == DB_ROW;
     if (found) author = db_col_int(st, 0), created = db_col_int(st, 1), thread = db_col_int(st, 2);

@@ -20,19 +20,20 @@ json_t *forum_threads_json(struct db *db, const struct forum_access *fa, int lim
         db,
         "SELECT t.id, t.title, t.pinned, t.locked, u.first_name, u.last_name, t.created_at, t.last_post_at, (SELECT "
         "COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND (p.hidden = 0 OR ?2 = 1)), (SELECT COUNT(*) FROM "
-        "forum_posts p WHERE p.thread_id = t.id AND (p.hidden = 0 OR ?2 = 1) AND p.id > COALESCE(r.last_post_id, 0)) "
-        "FROM forum_threads t JOIN users u ON u.id = t.author_id LEFT JOIN forum_reads r ON r.thread_id = t.id AND "
-        "r.user_id = ?4 WHERE t.forum_id = ?1 ORDER BY t.pinned DESC, t.last_post_at DESC, t.last_post_id DESC "
-        "LIMIT ?3",
+        "forum_posts p WHERE p.thread_id = t.id AND (p.hidden = 0 OR ?2 = 1) AND p.id > COALESCE(r.last_post_id, 0)), "
+        "CASE WHEN ?2 = 1 THEN (SELECT COUNT(*) FROM forum_reports x JOIN forum_posts p ON p.id = x.post_id WHERE "
+        "p.thread_id = t.id AND x.resolved_at IS NULL) ELSE 0 END FROM forum_threads t JOIN users u ON u.id = "
+        "t.author_id LEFT JOIN forum_reads r ON r.thread_id = t.id AND r.user_id = ?4 WHERE t.forum_id = ?1 AND "
+        "t.deleted = 0 ORDER BY t.pinned DESC, t.last_post_at DESC, t.last_post_id DESC LIMIT ?3",
         "iiii", fa->forum_id, (int64_t)fa->moderator, (int64_t)limit, fa->viewer_id);
     while (st && db_step(st) == DB_ROW)
         json_array_append_new(
-            list, json_pack("{s:I, s:s, s:b, s:b, s:s++, s:o, s:o, s:I, s:I}", "id", (json_int_t)db_col_int(st, 0),
+            list, json_pack("{s:I, s:s, s:b, s:b, s:s++, s:o, s:o, s:I, s:I, s:I}", "id", (json_int_t)db_col_int(st, 0),
                             "title", db_col_text(st, 1), "pinned", (int)db_col_int(st, 2), "locked",
                             (int)db_col_int(st, 3), "author", db_col_text(st, 4), " ", db_col_text(st, 5),
                             "created_at", model_json_time(db_col_int(st, 6)), "last_post_at",
                             model_json_time(db_col_int(st, 7)), "posts", (json_int_t)db_col_int(st, 8), "unread",
-                            (json_int_t)db_col_int(st, 9)));
+                            (json_int_t)db_col_int(st, 9), "reports", (json_int_t)db_col_int(st, 10)));
     if (st) db_done(st);
     return list;
 }
@@ -98,7 +99,7 @@ static json_t *post_json(struct arena *a, struct db_stmt *st, const struct forum
 {
     int64_t viewer_id = fa->viewer_id;
     int64_t author = db_col_int(st, 1), created = db_col_int(st, 5);
-    bool editable = forum_may_edit(author, viewer_id, created, now);
+    bool editable = !db_col_int(st, 14) && forum_may_edit(author, viewer_id, created, now);
     json_t *x = json_pack("{s:I, s:s, s:s, s:o, s:o, s:b, s:b}", "id", (json_int_t)db_col_int(st, 0), "author",
                           author_name(a, st, 2), "body_html", db_col_text(st, 4), "created_at",
                           model_json_time(created), "edited_at", model_json_time(db_col_int(st, 6)), "hidden",
@@ -106,6 +107,8 @@ static json_t *post_json(struct arena *a, struct db_stmt *st, const struct forum
     /* The Markdown as written, for the author's edit form only. */
     if (editable) json_object_set_new(x, "body", json_string(db_col_text(st, 8)));
     json_object_set_new(x, "unread", json_boolean(db_col_int(st, 0) > fa->last_read_post_id));
+    json_object_set_new(x, "own", json_boolean(author == viewer_id));
+    if (db_col_int(st, 14)) json_object_set_new(x, "deleted", json_true());
     if (!db_col_is_null(st, 10)) {
         int64_t id = db_col_int(st, 10);
         json_object_set_new(x, "attachment",
@@ -156,7 +159,7 @@ lerr forum_thread_page(struct db *db, struct arena *a, int64_t thread_id, int pa
     struct db_stmt *st = db_query(
         db,
         "SELECT p.id, p.author_id, u.first_name, u.last_name, p.body_html, p.created_at, p.edited_at, p.hidden, "
-        "p.body, COUNT(*) OVER (), x.id, x.file_name, x.size, x.mime FROM forum_posts p JOIN users u ON u.id = "
+        "p.body, COUNT(*) OVER (), x.id, x.file_name, x.size, x.mime, p.deleted FROM forum_posts p JOIN users u ON u.id = "
         "p.author_id LEFT JOIN forum_attachments x ON x.post_id = p.id WHERE p.thread_id = ?1 AND (p.hidden = 0 OR "
         "?2 = 1) ORDER BY p.id LIMIT ?3 OFFSET ?4",
         "iiii", thread_id, (int64_t)fa.moderator, (int64_t)FORUM_PAGE_POSTS, (int64_t)(page - 1) * FORUM_PAGE_POSTS);
@@ -168,7 +171,7 @@ lerr forum_thread_page(struct db *db, struct arena *a, int64_t thread_id, int pa
         total = db_col_int(st, 9);
         newest = db_col_int(st, 0);
         json_t *post = post_json(a, st, &fa, now);
-        if (newest == quote_id) quote = forum_quote_markdown(a, author_name(a, st, 2), db_col_text(st, 8));
+        if (newest == quote_id && !db_col_int(st, 14)) quote = forum_quote_markdown(a, author_name(a, st, 2), db_col_text(st, 8));
         /* The anchor a link to the first unread post lands on. */
         if (!marked && newest > fa.last_read_post_id) json_object_set_new(post, "first_unread", json_true()), marked = true;
         json_array_append_new(posts, post);

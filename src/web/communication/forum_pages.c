@@ -35,12 +35,15 @@ void h_forum_show(struct request *req, struct response *res)
     const char *path = fa.course_code ? arena_sprintf(req->arena, "/courses/%s/forum", fa.course_code) : "/forum";
     const char *title = fa.course_title ? fa.course_title : T(req, "forums.site_title");
     json_t *threads = forum_threads_json(req->db, &fa, FORUM_LIST_MAX), *t;
-    json_int_t unread = 0;
+    json_int_t unread = 0, reports = 0;
     size_t i;
-    json_array_foreach (threads, i, t) unread += json_integer_value(json_object_get(t, "unread"));
-    res->model = json_pack("{s:{s:s, s:s, s:s?, s:b}, s:o, s:I, s:{}}", "forum", "title", title, "path", path,
+    json_array_foreach (threads, i, t) {
+        unread += json_integer_value(json_object_get(t, "unread"));
+        reports += json_integer_value(json_object_get(t, "reports"));
+    }
+    res->model = json_pack("{s:{s:s, s:s, s:s?, s:b}, s:o, s:I, s:I, s:{}}", "forum", "title", title, "path", path,
                            "course_code", fa.course_code, "moderator", fa.moderator, "threads", threads, "unread",
-                           unread, "form");
+                           unread, "reports", reports, "form");
     res->template = "communication/forum";
     res->title = title;
 }
@@ -117,7 +120,7 @@ void h_thread_show(struct request *req, struct response *res)
 
 /* After a change to a thread: the API gets the thread's first page, a page goes back to it
  * (its last page after a reply, so the new post is in view). */
-static void back_to_thread(struct request *req, struct response *res, int64_t id, int64_t post_id, const char *flash)
+void forum_back_to_thread(struct request *req, struct response *res, int64_t id, int64_t post_id, const char *flash)
 {
     struct problem p = {0};
     json_t *m = NULL;
@@ -145,7 +148,7 @@ void h_thread_reply(struct request *req, struct response *res)
         return;
     }
     res->status = 201;
-    back_to_thread(req, res, id, post_id, "flash.reply_posted");
+    forum_back_to_thread(req, res, id, post_id, "flash.reply_posted");
 }
 
 void h_thread_moderate(struct request *req, struct response *res)
@@ -157,7 +160,7 @@ void h_thread_moderate(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
-    back_to_thread(req, res, id, 0, "flash.thread_moderated");
+    forum_back_to_thread(req, res, id, 0, "flash.thread_moderated");
 }
 
 void h_post_hide(struct request *req, struct response *res)
@@ -169,7 +172,7 @@ void h_post_hide(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
-    back_to_thread(req, res, thread, 0, "flash.post_moderated");
+    forum_back_to_thread(req, res, thread, 0, "flash.post_moderated");
 }
 
 void h_post_edit(struct request *req, struct response *res)
@@ -181,5 +184,5 @@ void h_post_edit(struct request *req, struct response *res)
         web_fail(res, &p);
         return;
     }
-    back_to_thread(req, res, thread, 0, "flash.post_edited");
+    forum_back_to_thread(req, res, thread, 0, "flash.post_edited");
 }

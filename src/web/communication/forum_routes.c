@@ -48,6 +48,16 @@ static const struct param_spec p_id[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     PARAMS_END,
 };
+static const struct param_spec p_move[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"to", P_STR, 0, 0, 100},
+    PARAMS_END,
+};
+static const struct param_spec p_report[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"reason", P_TEXT, 0, 0, FORUM_REASON_MAX * 4},
+    PARAMS_END,
+};
 #undef COURSE_PARAM
 #undef FILE_PARAM
 static const struct param_spec p_moderate[] = {
@@ -74,6 +84,14 @@ static const struct route routes[] = {
     {"POST", "/threads/{id:int}/moderate", h_thread_moderate, CAP_SIGNED_IN, p_moderate, 0},
     {"POST", "/posts/{id:int}/edit", h_post_edit, CAP_SIGNED_IN, p_body, 0},
     {"POST", "/posts/{id:int}/hide", h_post_hide, CAP_SIGNED_IN, p_hide, 0},
+    {"POST", "/posts/{id:int}/delete", h_post_delete, CAP_SIGNED_IN, p_id, 0},
+    {"POST", "/threads/{id:int}/delete", h_thread_delete, CAP_SIGNED_IN, p_id, 0},
+    {"GET", "/threads/{id:int}/move", h_thread_move_form, CAP_SIGNED_IN, p_id, 0},
+    {"POST", "/threads/{id:int}/move", h_thread_move, CAP_SIGNED_IN, p_move, 0},
+    {"POST", "/posts/{id:int}/report", h_post_report, CAP_SIGNED_IN, p_report, 0},
+    {"GET", "/forum/reports", h_forum_reports, CAP_SIGNED_IN, p_site, 0},
+    {"GET", "/courses/{course:str}/forum/reports", h_forum_reports, CAP_SIGNED_IN, p_course, 0},
+    {"POST", "/reports/{id:int}/resolve", h_report_resolve, CAP_SIGNED_IN, p_id, 0},
     {"GET", "/api/v1/forum", h_forum_show, CAP_SIGNED_IN, p_site, 0},
     {"POST", "/api/v1/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_site_thread, 0},
     {"POST", "/api/v1/forum/read", h_forum_mark_read, CAP_SIGNED_IN, p_site, 0},
@@ -86,6 +104,13 @@ static const struct route routes[] = {
     {"POST", "/api/v1/threads/{id:int}/moderate", h_thread_moderate, CAP_SIGNED_IN, p_moderate, 0},
     {"PATCH", "/api/v1/posts/{id:int}", h_post_edit, CAP_SIGNED_IN, p_body, 0},
     {"POST", "/api/v1/posts/{id:int}/hide", h_post_hide, CAP_SIGNED_IN, p_hide, 0},
+    {"DELETE", "/api/v1/posts/{id:int}", h_post_delete, CAP_SIGNED_IN, p_id, 0},
+    {"DELETE", "/api/v1/threads/{id:int}", h_thread_delete, CAP_SIGNED_IN, p_id, 0},
+    {"POST", "/api/v1/threads/{id:int}/move", h_thread_move, CAP_SIGNED_IN, p_move, 0},
+    {"POST", "/api/v1/posts/{id:int}/report", h_post_report, CAP_SIGNED_IN, p_report, 0},
+    {"GET", "/api/v1/forum/reports", h_forum_reports, CAP_SIGNED_IN, p_site, 0},
+    {"GET", "/api/v1/courses/{course:str}/forum/reports", h_forum_reports, CAP_SIGNED_IN, p_course, 0},
+    {"POST", "/api/v1/reports/{id:int}/resolve", h_report_resolve, CAP_SIGNED_IN, p_id, 0},
 };
 
 const struct web_domain web_forums = {

@@ -24,6 +24,17 @@ void h_thread_reply(struct request *req, struct response *res);
 void h_thread_moderate(struct request *req, struct response *res);
 void h_post_hide(struct request *req, struct response *res);
 void h_post_edit(struct request *req, struct response *res);
+/* After a change to a thread: the API gets the thread's first page, a page goes back to it
+ * (at post_id when not 0) with the flash message. */
+void forum_back_to_thread(struct request *req, struct response *res, int64_t id, int64_t post_id, const char *flash);
+/* forum_moderation.c */
+void h_post_delete(struct request *req, struct response *res);
+void h_thread_delete(struct request *req, struct response *res);
+void h_thread_move_form(struct request *req, struct response *res);
+void h_thread_move(struct request *req, struct response *res);
+void h_post_report(struct request *req, struct response *res);
+void h_forum_reports(struct request *req, struct response *res);
+void h_report_resolve(struct request *req, struct response *res);
 /* forum_files.c */
 void h_attachment_download(struct request *req, struct response *res);
 

@@ -210,6 +210,60 @@ static void test_quote(void **state)
     assert_string_equal(forum_quote_markdown(f->a, "A", "x\n"), "> **A** wrote:\n>\n> x\n\n");
 }
 
+static int64_t count(struct fx *f, const char *sql)
+{
+    int64_t n = -1;
+    assert_int_equal(db_query_int(f->db, &n, sql, ""), LE_OK);
+    return n;
+}
+
+/* Reports, deleting a reported post (which settles its report) and a thread, and moving a
+ * thread only to a forum the moderator moderates. */
+static void test_moderation(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    struct people who = course_with_people(f);
+    struct forum_access fa;
+    int64_t thread = 0, reply = 0, back = 0;
+    assert_int_equal(forum_open(f->db, f->a, "FO-1", who.lea, ROLE_LEARNER, &fa, &p), LE_OK);
+    assert_int_equal(forum_thread_create(f->db, f->a, &fa, "Spam", "Hello", NULL, who.lea, &thread, &p), LE_OK);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Cheap watches", NULL, who.lea, ROLE_LEARNER, &reply, &p), LE_OK);
+
+    assert_int_equal(forum_post_report(f->db, f->a, reply, "", who.ivy, ROLE_INSTRUCTOR, &back, &p), LE_INVALID);
+    assert_string_equal(p.field, "reason");
+    assert_int_equal(forum_post_report(f->db, f->a, reply, "Spam", who.out, ROLE_LEARNER, &back, &p), LE_FORBIDDEN);
+    assert_int_equal(forum_post_report(f->db, f->a, reply, "Spam", who.ivy, ROLE_INSTRUCTOR, &back, &p), LE_OK);
+    assert_int_equal(forum_post_report(f->db, f->a, reply, "Spam", who.ivy, ROLE_INSTRUCTOR, &back, &p), LE_CONFLICT);
+    json_t *reports = NULL;
+    assert_int_equal(forum_reports_json(f->db, f->a, &fa, &reports, &p), LE_FORBIDDEN); /* lea's view */
+    assert_int_equal(forum_open(f->db, f->a, "FO-1", who.ivy, ROLE_INSTRUCTOR, &fa, &p), LE_OK);
+    assert_int_equal(forum_reports_json(f->db, f->a, &fa, &reports, &p), LE_OK);
+    assert_int_equal(json_array_size(reports), 1);
+    json_decref(reports);
+
+    assert_int_equal(forum_post_delete(f->db, f->a, reply, who.lea, ROLE_LEARNER, &back, &p), LE_FORBIDDEN);
+    assert_int_equal(forum_post_delete(f->db, f->a, reply, who.ivy, ROLE_INSTRUCTOR, &back, &p), LE_OK);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM forum_reports WHERE resolved_at IS NULL"), 0);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM forum_posts WHERE deleted = 1 AND hidden = 1 AND body = ''"), 1);
+    assert_int_equal(forum_post_delete(f->db, f->a, reply, who.ivy, ROLE_INSTRUCTOR, &back, &p), LE_NOTFOUND);
+
+    /* Moving: ivy moderates FO-1 only; an administrator may move it to the site forum. */
+    assert_int_equal(forum_thread_move(f->db, f->a, thread, "site", who.ivy, ROLE_INSTRUCTOR, &p), LE_FORBIDDEN);
+    assert_string_equal(p.field, "to");
+    assert_int_equal(forum_thread_move(f->db, f->a, thread, "FO-1", who.ivy, ROLE_INSTRUCTOR, &p), LE_INVALID);
+    assert_int_equal(forum_thread_move(f->db, f->a, thread, "site", f->admin, ROLE_ADMIN, &p), LE_OK);
+    assert_int_equal(forum_open_thread(f->db, f->a, thread, who.out, ROLE_LEARNER, &fa, NULL, &p), LE_OK);
+    assert_int_equal(fa.course_id, 0);
+
+    assert_int_equal(forum_thread_delete(f->db, f->a, thread, who.out, ROLE_LEARNER, &fa, &p), LE_FORBIDDEN);
+    assert_int_equal(forum_thread_delete(f->db, f->a, thread, f->admin, ROLE_ADMIN, &fa, &p), LE_OK);
+    assert_int_equal(forum_open_thread(f->db, f->a, thread, f->admin, ROLE_ADMIN, &fa, NULL, &p), LE_NOTFOUND);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE action IN ('forum.delete', 'forum.move', "
+                              "'forum.delete_thread')"),
+                     3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_first_unread_page),
         cmocka_unit_test_setup_teardown(test_unread, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_quote, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_moderation, setup_any, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
