@@ -37,3 +37,7 @@ CREATE TABLE forum_reports (
     resolved_by BIGINT REFERENCES users (id)
 );
 CREATE INDEX forum_reports_by_post ON forum_reports (post_id, resolved_at);
+
+-- The kind of forum: a general discussion, or questions and answers, where a learner sees the
+-- others' replies in a thread only once they have posted in it themselves (moderators see all).
+ALTER TABLE forums ADD COLUMN kind TEXT NOT NULL DEFAULT 'general' CHECK (kind IN ('general', 'qa'));

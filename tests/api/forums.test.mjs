@@ -341,3 +341,36 @@ test('a moderator moves a thread to another forum they moderate; its people ther
   const audit = await call(admin, 'GET', '/api/v1/audit?action=forum.move', undefined, 200);
   assert.ok(JSON.stringify(audit.json).includes(`forum_thread:${t}`));
 });
+
+test('a questions-and-answers forum: a learner sees the others\' replies only after posting their own', async () => {
+  await call(admin, 'POST', '/api/v1/courses', { code: 'FOR-QA', title: 'Q and A', status: 'published' }, 201);
+  for (const [username, role] of [['lea', 'learner'], ['leo', 'learner'], ['ivy', 'instructor']])
+    await call(admin, 'POST', '/api/v1/courses/FOR-QA/enrolments', { username, role }, 201);
+  await call(tokens.lea, 'POST', '/api/v1/courses/FOR-QA/forum/settings', { kind: 'qa' }, 403);
+  const bad = await call(tokens.ivy, 'POST', '/api/v1/courses/FOR-QA/forum/settings', { kind: 'chat' }, 422);
+  assert.equal(bad.json.error.field, 'kind');
+  await call(tokens.ivy, 'POST', '/api/v1/courses/FOR-QA/forum/settings', { kind: 'qa' }, 200);
+  const t = (await startThread('ivy', { title: 'Name three hazards', body: 'In the warehouse.' }, 201, 'FOR-QA')).json.thread.id;
+  const leaPost = (await replyWithFile('lea', t, 'Forks, racks, spills', 'dot.png', 'image/png', PNG)).json.post_id;
+
+  let seen = await thread('leo', t);
+  assert.equal(seen.qa_waiting, true);
+  assert.deepEqual(seen.posts.map((p) => p.author), ['ivy Test'], 'only the question');
+  assert.equal(seen.total, 1);
+  const forum = (await call(tokens.leo, 'GET', '/api/v1/courses/FOR-QA/forum', undefined, 200)).json;
+  assert.equal(forum.forum.qa, true);
+  assert.equal(forum.threads[0].posts, 1);
+  assert.equal(forum.threads[0].answer_to_see, true);
+  const attachment = (await thread('ivy', t)).posts.find((p) => p.id === leaPost).attachment.id;
+  await call(tokens.leo, 'GET', `/api/v1/attachments/${attachment}`, undefined, 404);
+  await call(tokens.leo, 'POST', `/api/v1/posts/${leaPost}/report`, { reason: 'x' }, 404);
+
+  await reply('leo', t, 'Noise, dust, traffic');
+  seen = await thread('leo', t);
+  assert.equal(seen.qa_waiting, undefined);
+  assert.deepEqual(seen.posts.map((p) => p.author), ['ivy Test', 'lea Test', 'leo Test']);
+  assert.equal((await call(tokens.leo, 'GET', '/api/v1/courses/FOR-QA/forum', undefined, 200)).json.threads[0].answer_to_see, false);
+  assert.equal((await thread('ivy', t)).posts.length, 3, 'moderators see all');
+  const audit = await call(admin, 'GET', '/api/v1/audit?action=forum.settings', undefined, 200);
+  assert.ok(JSON.stringify(audit.json).includes('"kind":"qa"') || JSON.stringify(audit.json).includes('qa'));
+});

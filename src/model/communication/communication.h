@@ -160,6 +160,9 @@ struct forum_access {
      * opened) and how many posts up to it they may see, which places the first unread one. */
     int64_t last_read_post_id, n_read_shown;
     const char *thread_title;     /* from a thread */
+    bool qa;                      /* a questions-and-answers forum */
+    int64_t first_post_id;        /* from a thread: its opening post */
+    bool has_posted;              /* from a thread: the viewer has a post in it */
 };
 /* course_code NULL = the site forum (every signed-in person reads and posts; administrators
  * moderate). A course's forum is for its people (a live enrolment) and its moderators; anyone
@@ -176,6 +179,16 @@ lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_
 lerr forum_check_open(bool locked, struct problem *p);
 bool forum_may_edit(int64_t author_id, int64_t actor_id, int64_t created_at, int64_t now);
 bool forum_post_shown(bool hidden, bool moderator);
+/* In a questions-and-answers forum a learner who has not posted in the thread yet sees only
+ * its opening post (and nothing of the others' replies); moderators see everything. */
+bool forum_qa_waiting(const struct forum_access *fa);
+/* Whether fa's viewer may see a post of fa's thread: hidden ones for moderators, and the
+ * questions-and-answers rule. */
+bool forum_post_visible(const struct forum_access *fa, int64_t post_id, int64_t author_id, bool hidden);
+/* Makes the forum of fa a general one or a questions-and-answers one (kind "general" or "qa",
+ * else 422 at "kind"), for its moderators; audited (forum.settings). */
+lerr forum_set_kind(struct db *db, struct arena *a, const struct forum_access *fa, const char *kind, int64_t actor_id,
+                    struct problem *p);
 /* A title (threads) and a body: present and within their caps, else the field to fix. */
 lerr forum_check_text(const char *title, bool needs_title, const char *body, struct problem *p);
 

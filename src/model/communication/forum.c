@@ -22,6 +22,17 @@ bool forum_post_shown(bool hidden, bool moderator)
     return !hidden || moderator;
 }
 
+bool forum_qa_waiting(const struct forum_access *fa)
+{
+    return fa->qa && !fa->moderator && !fa->has_posted;
+}
+
+bool forum_post_visible(const struct forum_access *fa, int64_t post_id, int64_t author_id, bool hidden)
+{
+    if (!forum_post_shown(hidden, fa->moderator)) return false;
+    return !forum_qa_waiting(fa) || post_id == fa->first_post_id || author_id == fa->viewer_id;
+}
+
 lerr forum_check_text(const char *title, bool needs_title, const char *body, struct problem *p)
 {
     if (needs_title && (!title || !*title)) return problem_set(p, LE_INVALID, "title", "Give the thread a title.");
@@ -55,8 +66,12 @@ lerr forum_open(struct db *db, struct arena *a, const char *course_code, int64_t
         out->course_id = c.id, out->course_code = c.code, out->course_title = c.title;
         role = c.my_role;
     }
-    lerr e = db_query_int(db, &out->forum_id, "SELECT id FROM forums WHERE course_id = ?1", "i", out->course_id);
-    if (e == LE_DB) return model_db_problem(p);
+    struct db_stmt *st = db_query(db, "SELECT id, kind FROM forums WHERE course_id = ?1", "i", out->course_id);
+    if (!st) return model_db_problem(p);
+    int rc = db_step(st);
+    if (rc == DB_ROW) out->forum_id = db_col_int(st, 0), out->qa = str_eq(db_col_text(st, 1), "qa");
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return model_db_problem(p);
     return viewer_standing(out, role, viewer_roles, p);
 }
 
@@ -71,8 +86,9 @@ lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_
         "SELECT t.forum_id, f.course_id, c.code, c.title, t.locked, (SELECT e.role FROM enrolments e WHERE "
         "e.course_id = f.course_id AND e.user_id = ?2 AND e.unenrolled_at IS NULL), COALESCE(r.last_post_id, 0), "
         "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id AND p.hidden = 0), "
-        "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id), t.title FROM "
-        "forum_threads t "
+        "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id), t.title, f.kind, "
+        "(SELECT MIN(p.id) FROM forum_posts p WHERE p.thread_id = t.id), EXISTS (SELECT 1 FROM forum_posts p WHERE "
+        "p.thread_id = t.id AND p.author_id = ?2 AND p.deleted = 0) FROM forum_threads t "
         "JOIN forums f ON f.id = t.forum_id LEFT JOIN courses c ON c.id = f.course_id LEFT JOIN forum_reads r ON "
         "r.thread_id = t.id AND r.user_id = ?2 WHERE t.id = ?1 AND t.deleted = 0",
         "ii", thread_id, viewer_id);
@@ -90,6 +106,9 @@ lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_
     out->last_read_post_id = db_col_int(st, 6);
     int64_t read_shown = db_col_int(st, 7), read_all = db_col_int(st, 8);
     out->thread_title = model_col_str(a, st, 9);
+    out->qa = str_eq(db_col_text(st, 10), "qa");
+    out->first_post_id = db_col_int(st, 11);
+    out->has_posted = db_col_int(st, 12) != 0;
     db_done(st);
     lerr e = viewer_standing(out, role, viewer_roles, p);
     out->n_read_shown = out->moderator ? read_all : read_shown;

@@ -29,9 +29,10 @@ lerr forum_file_attach(struct db *db, int64_t post_id, const struct forum_file *
 lerr forum_attachment_find(struct db *db, struct arena *a, int64_t id, int64_t viewer_id, unsigned viewer_roles,
                            struct forum_attachment *out, struct problem *p)
 {
-    int64_t thread = 0, hidden = 0;
+    int64_t thread = 0, hidden = 0, post = 0, author = 0;
     struct db_stmt *st = db_query(db,
-                                  "SELECT x.sha256, x.file_name, x.mime, x.size, p.thread_id, p.hidden FROM "
+                                  "SELECT x.sha256, x.file_name, x.mime, x.size, p.thread_id, p.hidden, p.id, "
+                                  "p.author_id FROM "
                                   "forum_attachments x JOIN forum_posts p ON p.id = x.post_id WHERE x.id = ?1",
                                   "i", id);
     if (!st) return model_db_problem(p);
@@ -41,13 +42,13 @@ lerr forum_attachment_find(struct db *db, struct arena *a, int64_t id, int64_t v
         out->file_name = model_col_str(a, st, 1);
         out->mime = model_col_str(a, st, 2);
         out->size = db_col_int(st, 3);
-        thread = db_col_int(st, 4), hidden = db_col_int(st, 5);
+        thread = db_col_int(st, 4), hidden = db_col_int(st, 5), post = db_col_int(st, 6), author = db_col_int(st, 7);
     }
     db_done(st);
     if (!found) return problem_set(p, LE_NOTFOUND, "id", "There is no such attachment.");
     struct forum_access fa;
     lerr e = forum_open_thread(db, a, thread, viewer_id, viewer_roles, &fa, NULL, p);
-    if (!e && !forum_post_shown(hidden != 0, fa.moderator))
+    if (!e && !forum_post_visible(&fa, post, author, hidden != 0))
         e = problem_set(p, LE_NOTFOUND, "id", "There is no such attachment.");
     return e;
 }

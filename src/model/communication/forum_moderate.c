@@ -172,3 +172,20 @@ json_t *forum_move_targets_json(struct db *db, int64_t viewer_id, unsigned viewe
     if (st) db_done(st);
     return list;
 }
+
+lerr forum_set_kind(struct db *db, struct arena *a, const struct forum_access *fa, const char *kind, int64_t actor_id,
+                    struct problem *p)
+{
+    if (!fa->moderator)
+        return problem_set(p, LE_FORBIDDEN, "kind", "Only the forum's moderators choose what kind of forum it is.");
+    if (!str_eq(kind, "general") && !str_eq(kind, "qa"))
+        return problem_set(p, LE_INVALID, "kind", "Choose a general discussion or questions and answers.");
+    int64_t forum_id = 0;
+    lerr e = LE_OK;
+    if (db_tx_begin(db)) return model_db_problem(p);
+    if (forum_ensure(db, fa->course_id, time_now(), &forum_id) ||
+        db_run(db, "UPDATE forums SET kind = ?2 WHERE id = ?1", "is", forum_id, kind))
+        e = model_db_problem(p);
+    return end_audited(db, e, actor_id, "forum.settings", arena_sprintf(a, "forum:%lld", (long long)forum_id),
+                       json_pack("{s:s}", "kind", kind), p);
+}

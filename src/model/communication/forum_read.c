@@ -15,25 +15,35 @@ json_t *forum_threads_json(struct db *db, const struct forum_access *fa, int lim
     json_t *list = json_array();
     if (!fa->forum_id) return list; /* no thread started yet: nothing to ask */
     /* Both counts read the posts index (thread_id, id); the unread ones start after the
-     * viewer's row in forum_reads, or at the first post of a thread they never opened. */
+     * viewer's row in forum_reads, or at the first post of a thread they never opened. In a
+     * questions-and-answers forum (?5) a learner counts only what they may see. */
+#define OWN_POST "EXISTS (SELECT 1 FROM forum_posts o WHERE o.thread_id = t.id AND o.author_id = ?4 AND o.deleted = 0)"
+#define VISIBLE                                                                                                     \
+    "(p.hidden = 0 OR ?2 = 1) AND (?5 = 0 OR p.id = (SELECT MIN(q.id) FROM forum_posts q WHERE q.thread_id = t.id) " \
+    "OR " OWN_POST ")"
     struct db_stmt *st = db_query(
         db,
         "SELECT t.id, t.title, t.pinned, t.locked, u.first_name, u.last_name, t.created_at, t.last_post_at, (SELECT "
-        "COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND (p.hidden = 0 OR ?2 = 1)), (SELECT COUNT(*) FROM "
-        "forum_posts p WHERE p.thread_id = t.id AND (p.hidden = 0 OR ?2 = 1) AND p.id > COALESCE(r.last_post_id, 0)), "
+        "COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND " VISIBLE "), (SELECT COUNT(*) FROM "
+        "forum_posts p WHERE p.thread_id = t.id AND " VISIBLE " AND p.id > COALESCE(r.last_post_id, 0)), "
         "CASE WHEN ?2 = 1 THEN (SELECT COUNT(*) FROM forum_reports x JOIN forum_posts p ON p.id = x.post_id WHERE "
-        "p.thread_id = t.id AND x.resolved_at IS NULL) ELSE 0 END FROM forum_threads t JOIN users u ON u.id = "
+        "p.thread_id = t.id AND x.resolved_at IS NULL) ELSE 0 END, CASE WHEN ?5 = 1 AND NOT " OWN_POST " THEN 1 ELSE 0 "
+        "END FROM forum_threads t JOIN users u ON u.id = "
         "t.author_id LEFT JOIN forum_reads r ON r.thread_id = t.id AND r.user_id = ?4 WHERE t.forum_id = ?1 AND "
         "t.deleted = 0 ORDER BY t.pinned DESC, t.last_post_at DESC, t.last_post_id DESC LIMIT ?3",
-        "iiii", fa->forum_id, (int64_t)fa->moderator, (int64_t)limit, fa->viewer_id);
+        "iiiii", fa->forum_id, (int64_t)fa->moderator, (int64_t)limit, fa->viewer_id,
+        (int64_t)(fa->qa && !fa->moderator));
+#undef VISIBLE
+#undef OWN_POST
     while (st && db_step(st) == DB_ROW)
         json_array_append_new(
-            list, json_pack("{s:I, s:s, s:b, s:b, s:s++, s:o, s:o, s:I, s:I, s:I}", "id", (json_int_t)db_col_int(st, 0),
+            list, json_pack("{s:I, s:s, s:b, s:b, s:s++, s:o, s:o, s:I, s:I, s:I, s:b}", "id", (json_int_t)db_col_int(st, 0),
                             "title", db_col_text(st, 1), "pinned", (int)db_col_int(st, 2), "locked",
                             (int)db_col_int(st, 3), "author", db_col_text(st, 4), " ", db_col_text(st, 5),
                             "created_at", model_json_time(db_col_int(st, 6)), "last_post_at",
                             model_json_time(db_col_int(st, 7)), "posts", (json_int_t)db_col_int(st, 8), "unread",
-                            (json_int_t)db_col_int(st, 9), "reports", (json_int_t)db_col_int(st, 10)));
+                            (json_int_t)db_col_int(st, 9), "reports", (json_int_t)db_col_int(st, 10), "answer_to_see",
+                            (int)db_col_int(st, 11)));
     if (st) db_done(st);
     return list;
 }
@@ -161,8 +171,9 @@ lerr forum_thread_page(struct db *db, struct arena *a, int64_t thread_id, int pa
         "SELECT p.id, p.author_id, u.first_name, u.last_name, p.body_html, p.created_at, p.edited_at, p.hidden, "
         "p.body, COUNT(*) OVER (), x.id, x.file_name, x.size, x.mime, p.deleted FROM forum_posts p JOIN users u ON u.id = "
         "p.author_id LEFT JOIN forum_attachments x ON x.post_id = p.id WHERE p.thread_id = ?1 AND (p.hidden = 0 OR "
-        "?2 = 1) ORDER BY p.id LIMIT ?3 OFFSET ?4",
-        "iiii", thread_id, (int64_t)fa.moderator, (int64_t)FORUM_PAGE_POSTS, (int64_t)(page - 1) * FORUM_PAGE_POSTS);
+        "?2 = 1) AND (?5 = 0 OR p.id = ?6) ORDER BY p.id LIMIT ?3 OFFSET ?4",
+        "iiiiii", thread_id, (int64_t)fa.moderator, (int64_t)FORUM_PAGE_POSTS, (int64_t)(page - 1) * FORUM_PAGE_POSTS,
+        (int64_t)forum_qa_waiting(&fa), fa.first_post_id);
     json_t *posts = json_array();
     int64_t total = 0, now = time_now(), newest = 0;
     bool marked = false;
@@ -181,6 +192,8 @@ lerr forum_thread_page(struct db *db, struct arena *a, int64_t thread_id, int pa
                      FORUM_PAGE_POSTS, "total", (json_int_t)total, "first_unread_page",
                      forum_first_unread_page(&fa, total));
     if (quote) json_object_set_new(*out, "quote", json_string(quote));
+    json_object_set_new(*out, "qa", json_boolean(fa.qa));
+    if (forum_qa_waiting(&fa)) json_object_set_new(*out, "qa_waiting", json_true());
     if (page > 1 && !json_array_size(posts)) {
         json_decref(*out);
         *out = NULL;

@@ -5,12 +5,14 @@
 #include "internal.h"
 
 /* The post's thread and whether it is deleted or hidden, or LE_NOTFOUND. */
-static lerr post_place(struct db *db, int64_t post_id, int64_t *thread, bool *shown_to_all, struct problem *p)
+static lerr post_place(struct db *db, int64_t post_id, int64_t *thread, bool *shown_to_all, int64_t *author,
+                       struct problem *p)
 {
-    struct db_stmt *st = db_query(db, "SELECT thread_id, hidden, deleted FROM forum_posts WHERE id = ?1", "i", post_id);
+    struct db_stmt *st =
+        db_query(db, "SELECT thread_id, hidden, deleted, author_id FROM forum_posts WHERE id = ?1", "i", post_id);
     if (!st) return model_db_problem(p);
     bool found = db_step(st) == DB_ROW;
-    if (found) *thread = db_col_int(st, 0), *shown_to_all = !db_col_int(st, 1);
+    if (found) *thread = db_col_int(st, 0), *shown_to_all = !db_col_int(st, 1), *author = db_col_int(st, 3);
     bool deleted = found && db_col_int(st, 2);
     db_done(st);
     return found && !deleted ? LE_OK : problem_set(p, LE_NOTFOUND, "id", "There is no such post.");
@@ -19,13 +21,13 @@ static lerr post_place(struct db *db, int64_t post_id, int64_t *thread, bool *sh
 lerr forum_post_report(struct db *db, struct arena *a, int64_t post_id, const char *reason, int64_t actor_id,
                        unsigned actor_roles, int64_t *thread_out, struct problem *p)
 {
-    int64_t thread = 0, open = 0;
+    int64_t thread = 0, open = 0, author = 0;
     bool shown = false;
     struct forum_access fa;
-    lerr e = post_place(db, post_id, &thread, &shown, p);
+    lerr e = post_place(db, post_id, &thread, &shown, &author, p);
     if (!e) e = forum_open_thread(db, a, thread, actor_id, actor_roles, &fa, NULL, p);
     if (e) return e;
-    if (!forum_post_shown(!shown, fa.moderator)) return problem_set(p, LE_NOTFOUND, "id", "There is no such post.");
+    if (!forum_post_visible(&fa, post_id, author, !shown)) return problem_set(p, LE_NOTFOUND, "id", "There is no such post.");
     if (!reason || !*reason) return problem_set(p, LE_INVALID, "reason", "Say what is wrong with the post.");
     if (strlen(reason) > FORUM_REASON_MAX)
         return problem_set(p, LE_INVALID, "reason", "Keep the reason to %d characters.", FORUM_REASON_MAX);

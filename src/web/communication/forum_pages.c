@@ -41,9 +41,10 @@ void h_forum_show(struct request *req, struct response *res)
         unread += json_integer_value(json_object_get(t, "unread"));
         reports += json_integer_value(json_object_get(t, "reports"));
     }
-    res->model = json_pack("{s:{s:s, s:s, s:s?, s:b}, s:o, s:I, s:I, s:{}}", "forum", "title", title, "path", path,
-                           "course_code", fa.course_code, "moderator", fa.moderator, "threads", threads, "unread",
-                           unread, "reports", reports, "form");
+    res->model = json_pack("{s:{s:s, s:s, s:s?, s:b, s:s, s:b}, s:o, s:I, s:I, s:{}}", "forum", "title", title, "path",
+                           path, "course_code", fa.course_code, "moderator", fa.moderator, "kind",
+                           fa.qa ? "qa" : "general", "qa", fa.qa, "threads", threads, "unread", unread, "reports",
+                           reports, "form");
     res->template = "communication/forum";
     res->title = title;
 }
@@ -58,6 +59,20 @@ void h_forum_mark_read(struct request *req, struct response *res)
     }
     res->model = json_pack("{s:b}", "read", 1);
     web_flash(req, res, "flash.forum_read");
+    res->redirect = fa.course_code ? arena_sprintf(req->arena, "/courses/%s/forum", fa.course_code) : "/forum";
+}
+
+void h_forum_settings(struct request *req, struct response *res)
+{
+    struct forum_access fa;
+    struct problem p = {0};
+    const char *kind = req_param(req, "kind");
+    if (open_forum(req, &fa, &p) || forum_set_kind(req->db, req->arena, &fa, kind, req->user->id, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:s}", "kind", kind);
+    web_flash(req, res, "flash.forum_settings");
     res->redirect = fa.course_code ? arena_sprintf(req->arena, "/courses/%s/forum", fa.course_code) : "/forum";
 }
 

@@ -48,6 +48,15 @@ static const struct param_spec p_id[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     PARAMS_END,
 };
+static const struct param_spec p_site_settings[] = {
+    {"kind", P_STR, 0, 0, 20},
+    PARAMS_END,
+};
+static const struct param_spec p_course_settings[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"kind", P_STR, 0, 0, 20},
+    PARAMS_END,
+};
 static const struct param_spec p_move[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     {"to", P_STR, 0, 0, 100},
@@ -75,6 +84,8 @@ static const struct route routes[] = {
     {"GET", "/forum", h_forum_show, CAP_SIGNED_IN, p_site, 0},
     {"POST", "/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_site_thread, 0},
     {"POST", "/forum/read", h_forum_mark_read, CAP_SIGNED_IN, p_site, 0},
+    {"POST", "/forum/settings", h_forum_settings, CAP_SIGNED_IN, p_site_settings, 0},
+    {"POST", "/courses/{course:str}/forum/settings", h_forum_settings, CAP_SIGNED_IN, p_course_settings, 0},
     {"GET", "/courses/{course:str}/forum", h_forum_show, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/courses/{course:str}/forum/read", h_forum_mark_read, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/courses/{course:str}/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_course_thread, 0},
@@ -95,6 +106,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/forum", h_forum_show, CAP_SIGNED_IN, p_site, 0},
     {"POST", "/api/v1/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_site_thread, 0},
     {"POST", "/api/v1/forum/read", h_forum_mark_read, CAP_SIGNED_IN, p_site, 0},
+    {"POST", "/api/v1/forum/settings", h_forum_settings, CAP_SIGNED_IN, p_site_settings, 0},
+    {"POST", "/api/v1/courses/{course:str}/forum/settings", h_forum_settings, CAP_SIGNED_IN, p_course_settings, 0},
     {"GET", "/api/v1/courses/{course:str}/forum", h_forum_show, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/api/v1/courses/{course:str}/forum/read", h_forum_mark_read, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/api/v1/courses/{course:str}/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_course_thread, 0},

@@ -19,6 +19,7 @@ void web_announcements_init(void);
 void h_forum_show(struct request *req, struct response *res);
 void h_forum_thread_create(struct request *req, struct response *res);
 void h_forum_mark_read(struct request *req, struct response *res);
+void h_forum_settings(struct request *req, struct response *res);
 void h_thread_show(struct request *req, struct response *res);
 void h_thread_reply(struct request *req, struct response *res);
 void h_thread_moderate(struct request *req, struct response *res);

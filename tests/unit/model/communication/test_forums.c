@@ -164,6 +164,27 @@ static void test_first_unread_page(void **state)
     assert_int_equal(forum_first_unread_page(&fa, 100), 2); /* all read, whole pages: the last */
 }
 
+/* The questions-and-answers rule: a learner who has not posted sees the opening post and their
+ * own; hidden posts stay for moderators. */
+static void test_qa_visibility(void **state)
+{
+    (void)state;
+    struct forum_access fa = {.qa = true, .viewer_id = 5, .first_post_id = 10};
+    assert_true(forum_qa_waiting(&fa));
+    assert_true(forum_post_visible(&fa, 10, 9, false));
+    assert_false(forum_post_visible(&fa, 11, 9, false));
+    assert_true(forum_post_visible(&fa, 12, 5, false));
+    assert_false(forum_post_visible(&fa, 10, 9, true));
+    fa.has_posted = true;
+    assert_false(forum_qa_waiting(&fa));
+    assert_true(forum_post_visible(&fa, 11, 9, false));
+    fa.has_posted = false, fa.moderator = true;
+    assert_false(forum_qa_waiting(&fa));
+    assert_true(forum_post_visible(&fa, 11, 9, true));
+    fa.moderator = false, fa.qa = false;
+    assert_true(forum_post_visible(&fa, 11, 9, false));
+}
+
 static int64_t unread_of(struct fx *f, int64_t viewer, unsigned roles)
 {
     struct problem p = {0};
@@ -271,6 +292,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_course_forum, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_edit_window_and_hiding, setup_any, teardown),
         cmocka_unit_test(test_first_unread_page),
+        cmocka_unit_test(test_qa_visibility),
         cmocka_unit_test_setup_teardown(test_unread, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_quote, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_moderation, setup_any, teardown),
