@@ -41,3 +41,31 @@ CREATE INDEX forum_reports_by_post ON forum_reports (post_id, resolved_at);
 -- The kind of forum: a general discussion, or questions and answers, where a learner sees the
 -- others' replies in a thread only once they have posted in it themselves (moderators see all).
 ALTER TABLE forums ADD COLUMN kind TEXT NOT NULL DEFAULT 'general' CHECK (kind IN ('general', 'qa'));
+
+-- Full-text search of the forums: posts' text and threads' titles, each in an FTS5 index kept
+-- in sync by triggers (migrations/postgres/0042_forum_more.sql has generated tsvector columns
+-- with GIN indexes instead; keep the two in step). Existing rows are indexed here.
+CREATE VIRTUAL TABLE forum_posts_fts USING fts5(body, content='forum_posts', content_rowid='id');
+INSERT INTO forum_posts_fts (rowid, body) SELECT id, body FROM forum_posts;
+CREATE TRIGGER forum_posts_fts_insert AFTER INSERT ON forum_posts BEGIN
+    INSERT INTO forum_posts_fts (rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER forum_posts_fts_delete AFTER DELETE ON forum_posts BEGIN
+    INSERT INTO forum_posts_fts (forum_posts_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER forum_posts_fts_update AFTER UPDATE OF body ON forum_posts BEGIN
+    INSERT INTO forum_posts_fts (forum_posts_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    INSERT INTO forum_posts_fts (rowid, body) VALUES (new.id, new.body);
+END;
+CREATE VIRTUAL TABLE forum_threads_fts USING fts5(title, content='forum_threads', content_rowid='id');
+INSERT INTO forum_threads_fts (rowid, title) SELECT id, title FROM forum_threads;
+CREATE TRIGGER forum_threads_fts_insert AFTER INSERT ON forum_threads BEGIN
+    INSERT INTO forum_threads_fts (rowid, title) VALUES (new.id, new.title);
+END;
+CREATE TRIGGER forum_threads_fts_delete AFTER DELETE ON forum_threads BEGIN
+    INSERT INTO forum_threads_fts (forum_threads_fts, rowid, title) VALUES ('delete', old.id, old.title);
+END;
+CREATE TRIGGER forum_threads_fts_update AFTER UPDATE OF title ON forum_threads BEGIN
+    INSERT INTO forum_threads_fts (forum_threads_fts, rowid, title) VALUES ('delete', old.id, old.title);
+    INSERT INTO forum_threads_fts (rowid, title) VALUES (new.id, new.title);
+END;

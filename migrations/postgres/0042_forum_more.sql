@@ -41,3 +41,13 @@ CREATE INDEX forum_reports_by_post ON forum_reports (post_id, resolved_at);
 -- The kind of forum: a general discussion, or questions and answers, where a learner sees the
 -- others' replies in a thread only once they have posted in it themselves (moderators see all).
 ALTER TABLE forums ADD COLUMN kind TEXT NOT NULL DEFAULT 'general' CHECK (kind IN ('general', 'qa'));
+
+-- Full-text search of the forums: posts' text and threads' titles as generated tsvector columns
+-- with GIN indexes (migrations/0042_forum_more.sql has FTS5 indexes instead; keep the two in
+-- step). Punctuation inside words (-_./) splits them, as the course search does.
+ALTER TABLE forum_posts ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS
+    (to_tsvector('simple', translate(body, '-_./', '    '))) STORED;
+CREATE INDEX forum_posts_search_tsv ON forum_posts USING GIN (search_tsv);
+ALTER TABLE forum_threads ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS
+    (to_tsvector('simple', translate(title, '-_./', '    '))) STORED;
+CREATE INDEX forum_threads_search_tsv ON forum_threads USING GIN (search_tsv);

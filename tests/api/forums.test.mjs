@@ -374,3 +374,42 @@ test('a questions-and-answers forum: a learner sees the others\' replies only af
   const audit = await call(admin, 'GET', '/api/v1/audit?action=forum.settings', undefined, 200);
   assert.ok(JSON.stringify(audit.json).includes('"kind":"qa"') || JSON.stringify(audit.json).includes('qa'));
 });
+
+test('search: words as prefixes in titles and texts of the forums a person may read; hidden posts only for moderators; paged', async () => {
+  await call(admin, 'POST', '/api/v1/courses', { code: 'FOR-S', title: 'Searchable', status: 'published' }, 201);
+  for (const [username, role] of [['lea', 'learner'], ['ivy', 'instructor']])
+    await call(admin, 'POST', '/api/v1/courses/FOR-S/enrolments', { username, role }, 201);
+  const t = (await startThread('lea', { title: 'Zeppelin mooring', body: 'Where do we tie it?' }, 201, 'FOR-S')).json.thread.id;
+  const hiddenPost = (await reply('ivy', t, 'Zeppelins need a mast')).json.post_id;
+  await call(tokens.ivy, 'POST', `/api/v1/posts/${hiddenPost}/hide`, { hidden: true }, 200);
+  await call(tokens.out, 'POST', '/api/v1/forum/threads', { title: 'Site talk', body: 'A zeppelin flew over the car park' }, 201);
+  const search = async (who, q, where = '', page = 1) =>
+    (await call(tokens[who] ?? who, 'GET', `/api/v1/forum/search?q=${encodeURIComponent(q)}&in=${where}&page=${page}`, undefined, 200)).json;
+
+  const lea = await search('lea', 'zeppel');
+  assert.deepEqual(lea.results.map((r) => r.thread_title).sort(), ['Site talk', 'Zeppelin mooring'], 'the title finds the opening post; the hidden reply is not found');
+  assert.ok(lea.results.every((r) => !r.hidden));
+  const mine = lea.results.find((r) => r.course_code === 'FOR-S');
+  assert.match(mine.href, new RegExp(`^/threads/${t}\\?page=1#post-\\d+$`));
+  assert.equal((await search('ivy', 'zeppelins mast', 'FOR-S')).results[0].hidden, true, 'moderators find hidden posts');
+  assert.equal((await search('out', 'zeppel')).results.length, 1, 'not a course they are not in');
+  assert.equal((await search('lea', 'zeppel', 'site')).total, 1);
+  assert.equal((await search('lea', 'zeppel mooring tie')).total, 0, 'every word must match');
+  const none = await call(tokens.lea, 'GET', '/api/v1/forum/search?q=%20!', undefined, 422);
+  assert.equal(none.json.error.field, 'q');
+
+  for (let i = 0; i < 22; i++) await reply('lea', t, `Quokka note ${i}`);
+  const p1 = await search('lea', 'quokka', 'FOR-S');
+  assert.equal(p1.total, 22);
+  assert.equal(p1.results.length, 20);
+  assert.equal((await search('lea', 'quokka', 'FOR-S', 2)).results.length, 2);
+  const r = await call(tokens.lea, 'GET', '/api/v1/forum/search?q=quokka', undefined, 200);
+  assert.ok(Number(r.headers['x-lectern-queries']) <= 5, r.headers['x-lectern-queries']);
+  // An edited post is found by its new words; a deleted one no more.
+  const edited = (await reply('lea', t, 'Wombat')).json.post_id;
+  await call(tokens.lea, 'PATCH', `/api/v1/posts/${edited}`, { body: 'Platypus' }, 200);
+  assert.equal((await search('lea', 'wombat')).total, 0);
+  assert.equal((await search('lea', 'platypus')).total, 1);
+  await call(tokens.ivy, 'DELETE', `/api/v1/posts/${edited}`, undefined, 200);
+  assert.equal((await search('ivy', 'platypus')).total, 0);
+});

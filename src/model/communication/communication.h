@@ -250,6 +250,15 @@ lerr forum_thread_move(struct db *db, struct arena *a, int64_t thread_id, const 
 /* Where the viewer may move threads: [{code, title} | {code: "site", is_site: true}]. One query. */
 json_t *forum_move_targets_json(struct db *db, int64_t viewer_id, unsigned viewer_roles);
 
+/* Search (forum_search.c): posts matching q (every word, as a prefix; a thread's title finds
+ * its opening post) in the forums the viewer may read, where "" (all of them), "site" or a
+ * course code; newest first, FORUM_SEARCH_PAGE a page: {q, where, results: [{post_id,
+ * thread_id, thread_title, author, created_at, excerpt, hidden, course_code, course_title,
+ * href}], page, per_page, total}. 422 at "q" without a word. One query. */
+#define FORUM_SEARCH_PAGE 20
+lerr forum_search(struct db *db, struct arena *a, const char *q, const char *where, int page, int64_t viewer_id,
+                  unsigned viewer_roles, json_t **out, struct problem *p);
+
 /* Reports (forum_report.c). Any reader of a post reports it with a reason (at most
  * FORUM_REASON_MAX characters; once while their report is open: 409). */
 #define FORUM_REASON_MAX 1000

@@ -45,6 +45,9 @@ void h_forum_show(struct request *req, struct response *res)
                            path, "course_code", fa.course_code, "moderator", fa.moderator, "kind",
                            fa.qa ? "qa" : "general", "qa", fa.qa, "threads", threads, "unread", unread, "reports",
                            reports, "form");
+    if (!req->is_api) /* the search box: this forum unless the person asks for every one */
+        json_object_update_new(res->model, json_pack("{s:s, s:b}", "search_here",
+                                                     fa.course_code ? fa.course_code : "site", "here_selected", 1));
     res->template = "communication/forum";
     res->title = title;
 }

@@ -57,6 +57,12 @@ static const struct param_spec p_course_settings[] = {
     {"kind", P_STR, 0, 0, 20},
     PARAMS_END,
 };
+static const struct param_spec p_search[] = {
+    {"q", P_STR, 0, 0, 200},
+    {"in", P_STR, 0, 0, 100},
+    {"page", P_INT, 0, 1, 10000},
+    PARAMS_END,
+};
 static const struct param_spec p_move[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     {"to", P_STR, 0, 0, 100},
@@ -101,6 +107,7 @@ static const struct route routes[] = {
     {"POST", "/threads/{id:int}/move", h_thread_move, CAP_SIGNED_IN, p_move, 0},
     {"POST", "/posts/{id:int}/report", h_post_report, CAP_SIGNED_IN, p_report, 0},
     {"GET", "/forum/reports", h_forum_reports, CAP_SIGNED_IN, p_site, 0},
+    {"GET", "/forum/search", h_forum_search, CAP_SIGNED_IN, p_search, 0},
     {"GET", "/courses/{course:str}/forum/reports", h_forum_reports, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/reports/{id:int}/resolve", h_report_resolve, CAP_SIGNED_IN, p_id, 0},
     {"GET", "/api/v1/forum", h_forum_show, CAP_SIGNED_IN, p_site, 0},
@@ -122,6 +129,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/threads/{id:int}/move", h_thread_move, CAP_SIGNED_IN, p_move, 0},
     {"POST", "/api/v1/posts/{id:int}/report", h_post_report, CAP_SIGNED_IN, p_report, 0},
     {"GET", "/api/v1/forum/reports", h_forum_reports, CAP_SIGNED_IN, p_site, 0},
+    {"GET", "/api/v1/forum/search", h_forum_search, CAP_SIGNED_IN, p_search, 0},
     {"GET", "/api/v1/courses/{course:str}/forum/reports", h_forum_reports, CAP_SIGNED_IN, p_course, 0},
     {"POST", "/api/v1/reports/{id:int}/resolve", h_report_resolve, CAP_SIGNED_IN, p_id, 0},
 };

@@ -36,6 +36,8 @@ void h_thread_move(struct request *req, struct response *res);
 void h_post_report(struct request *req, struct response *res);
 void h_forum_reports(struct request *req, struct response *res);
 void h_report_resolve(struct request *req, struct response *res);
+/* forum_search_page.c */
+void h_forum_search(struct request *req, struct response *res);
 /* forum_files.c */
 void h_attachment_download(struct request *req, struct response *res);
 

@@ -285,6 +285,42 @@ static void test_moderation(void **state)
                      3);
 }
 
+static int64_t search_total(struct fx *f, const char *q, const char *where, int64_t viewer, unsigned roles)
+{
+    struct problem p = {0};
+    json_t *m = NULL;
+    assert_int_equal(forum_search(f->db, f->a, q, where, 1, viewer, roles, &m, &p), LE_OK);
+    int64_t n = json_integer_value(json_object_get(m, "total"));
+    json_decref(m);
+    return n;
+}
+
+/* Search on the engine's own full-text index: prefixes, every word, titles finding the opening
+ * post, only forums the person reads, hidden posts for moderators. */
+static void test_search(void **state)
+{
+    struct fx *f = *state;
+    struct problem p = {0};
+    struct people who = course_with_people(f);
+    struct forum_access fa;
+    int64_t thread = 0, reply = 0;
+    assert_int_equal(forum_open(f->db, f->a, "FO-1", who.lea, ROLE_LEARNER, &fa, &p), LE_OK);
+    assert_int_equal(forum_thread_create(f->db, f->a, &fa, "Pallet jacks", "Check the wheels", NULL, who.lea, &thread, &p),
+                     LE_OK);
+    assert_int_equal(forum_reply(f->db, f->a, thread, "Wheel-chocks too", NULL, who.ivy, ROLE_INSTRUCTOR, &reply, &p), LE_OK);
+    assert_int_equal(search_total(f, "pallet", "", who.lea, ROLE_LEARNER), 1);
+    assert_int_equal(search_total(f, "whee", "", who.lea, ROLE_LEARNER), 2);
+    assert_int_equal(search_total(f, "wheel chocks", "FO-1", who.lea, ROLE_LEARNER), 1);
+    assert_int_equal(search_total(f, "whee", "site", who.lea, ROLE_LEARNER), 0);
+    assert_int_equal(search_total(f, "whee", "", who.out, ROLE_LEARNER), 0);
+    assert_int_equal(forum_post_hide(f->db, f->a, reply, true, who.ivy, ROLE_INSTRUCTOR, NULL, &p), LE_OK);
+    assert_int_equal(search_total(f, "chocks", "", who.lea, ROLE_LEARNER), 0);
+    assert_int_equal(search_total(f, "chocks", "", who.ivy, ROLE_INSTRUCTOR), 1);
+    json_t *m = NULL;
+    assert_int_equal(forum_search(f->db, f->a, "!!", "", 1, who.lea, ROLE_LEARNER, &m, &p), LE_INVALID);
+    assert_string_equal(p.field, "q");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +332,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unread, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_quote, setup_any, teardown),
         cmocka_unit_test_setup_teardown(test_moderation, setup_any, teardown),
+        cmocka_unit_test_setup_teardown(test_search, setup_any, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
