@@ -159,7 +159,10 @@ struct forum_access {
     /* From a thread (forum_open_thread): the newest post the viewer has been shown (0 = never
      * opened) and how many posts up to it they may see, which places the first unread one. */
     int64_t last_read_post_id, n_read_shown;
-    const char *thread_title;     /* from a thread */
+    /* From a thread: its own fields, read with the viewer's standing in the one query. */
+    const char *thread_title, *thread_author;
+    bool thread_pinned, thread_locked;
+    int64_t thread_created_at;
     bool qa;                      /* a questions-and-answers forum */
     int64_t first_post_id;        /* from a thread: its opening post */
     bool has_posted;              /* from a thread: the viewer has a post in it */
@@ -286,7 +289,7 @@ lerr forum_mark_read(struct db *db, const struct forum_access *fa, struct proble
  * pinned, locked, author, forum_path}, posts: [{id, author, body_html, created_at, edited_at,
  * hidden, editable, unread, body?}], page, per_page, total, first_unread_page}. Hidden posts only
  * for moderators (marked hidden); body (the Markdown) only in the viewer's own posts they may
- * still edit. Records the newest post shown as read for the viewer. Three queries, and a fourth
+ * still edit. Records the newest post shown as read for the viewer. Two queries, and a third
  * when the page shows something new to the viewer. LE_NOTFOUND for a page past the end. */
 lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int page, int64_t viewer_id,
                        unsigned viewer_roles, json_t **out, struct problem *p);

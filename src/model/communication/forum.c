@@ -88,8 +88,9 @@ lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_
         "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id AND p.hidden = 0), "
         "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id), t.title, f.kind, "
         "(SELECT MIN(p.id) FROM forum_posts p WHERE p.thread_id = t.id), EXISTS (SELECT 1 FROM forum_posts p WHERE "
-        "p.thread_id = t.id AND p.author_id = ?2 AND p.deleted = 0) FROM forum_threads t "
-        "JOIN forums f ON f.id = t.forum_id LEFT JOIN courses c ON c.id = f.course_id LEFT JOIN forum_reads r ON "
+        "p.thread_id = t.id AND p.author_id = ?2 AND p.deleted = 0), t.pinned, ua.first_name, ua.last_name, "
+        "t.created_at FROM forum_threads t JOIN users ua ON ua.id = t.author_id JOIN forums f ON f.id = t.forum_id "
+        "LEFT JOIN courses c ON c.id = f.course_id LEFT JOIN forum_reads r ON "
         "r.thread_id = t.id AND r.user_id = ?2 WHERE t.id = ?1 AND t.deleted = 0",
         "ii", thread_id, viewer_id);
     if (!st) return model_db_problem(p);
@@ -109,6 +110,10 @@ lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_
     out->qa = str_eq(db_col_text(st, 10), "qa");
     out->first_post_id = db_col_int(st, 11);
     out->has_posted = db_col_int(st, 12) != 0;
+    out->thread_locked = db_col_int(st, 4) != 0;
+    out->thread_pinned = db_col_int(st, 13) != 0;
+    out->thread_author = arena_sprintf(a, "%s %s", model_col_str(a, st, 14), model_col_str(a, st, 15));
+    out->thread_created_at = db_col_int(st, 16);
     db_done(st);
     lerr e = viewer_standing(out, role, viewer_roles, p);
     out->n_read_shown = out->moderator ? read_all : read_shown;

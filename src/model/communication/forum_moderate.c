@@ -99,7 +99,9 @@ lerr forum_post_delete(struct db *db, struct arena *a, int64_t post_id, int64_t 
     if (db_run(db, "UPDATE forum_posts SET deleted = 1, hidden = 1, body = '', body_html = '' WHERE id = ?1", "i",
                post_id) ||
         db_run(db, "DELETE FROM forum_attachments WHERE post_id = ?1", "i", post_id) ||
-        db_run(db, "UPDATE forum_reports SET resolved_at = ?2, resolved_by = ?3 WHERE post_id = ?1 AND resolved_at IS NULL",
+        db_run(db,
+               "UPDATE forum_reports SET resolved_at = ?2, resolved_by = ?3 WHERE post_id = ?1 AND resolved_at IS "
+               "NULL",
                "iii", post_id, time_now(), actor_id))
         e = model_db_problem(p);
     e = end_audited(db, e, actor_id, "forum.delete", arena_sprintf(a, "forum_post:%lld", (long long)post_id),

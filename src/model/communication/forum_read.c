@@ -1,13 +1,25 @@
 /* Reading discussions: a forum's threads (pinned first, then the newest activity) and a page of
- * a thread's posts, hidden ones for moderators only. A thread's page is three queries whatever
- * its length: who the viewer is in the forum, the thread, and one page of posts with the
- * thread's total counted alongside. */
+ * a thread's posts, hidden ones for moderators only. A thread's page is two queries whatever
+ * its length: the thread with who the viewer is in its forum and what they have read, and one
+ * page of posts with the thread's total counted alongside; a third writes the viewer's unread
+ * marker when the page shows something new to them. */
 #include <string.h>
 #include "internal.h"
 
 static const char *author_name(struct arena *a, struct db_stmt *st, int first_col)
 {
     return arena_sprintf(a, "%s %s", model_col_str(a, st, first_col), model_col_str(a, st, first_col + 1));
+}
+
+/* A row of the forum's list (the query of forum_threads_json). */
+static json_t *thread_row_json(struct db_stmt *st)
+{
+    return json_pack("{s:I, s:s, s:b, s:b, s:s++, s:o, s:o, s:I, s:I, s:I, s:b}", "id", (json_int_t)db_col_int(st, 0),
+                     "title", db_col_text(st, 1), "pinned", (int)db_col_int(st, 2), "locked", (int)db_col_int(st, 3),
+                     "author", db_col_text(st, 4), " ", db_col_text(st, 5), "created_at",
+                     model_json_time(db_col_int(st, 6)), "last_post_at", model_json_time(db_col_int(st, 7)), "posts",
+                     (json_int_t)db_col_int(st, 8), "unread", (json_int_t)db_col_int(st, 9), "reports",
+                     (json_int_t)db_col_int(st, 10), "answer_to_see", (int)db_col_int(st, 11));
 }
 
 json_t *forum_threads_json(struct db *db, const struct forum_access *fa, int limit)
@@ -35,15 +47,7 @@ json_t *forum_threads_json(struct db *db, const struct forum_access *fa, int lim
         (int64_t)(fa->qa && !fa->moderator));
 #undef VISIBLE
 #undef OWN_POST
-    while (st && db_step(st) == DB_ROW)
-        json_array_append_new(
-            list, json_pack("{s:I, s:s, s:b, s:b, s:s++, s:o, s:o, s:I, s:I, s:I, s:b}", "id", (json_int_t)db_col_int(st, 0),
-                            "title", db_col_text(st, 1), "pinned", (int)db_col_int(st, 2), "locked",
-                            (int)db_col_int(st, 3), "author", db_col_text(st, 4), " ", db_col_text(st, 5),
-                            "created_at", model_json_time(db_col_int(st, 6)), "last_post_at",
-                            model_json_time(db_col_int(st, 7)), "posts", (json_int_t)db_col_int(st, 8), "unread",
-                            (json_int_t)db_col_int(st, 9), "reports", (json_int_t)db_col_int(st, 10), "answer_to_see",
-                            (int)db_col_int(st, 11)));
+    while (st && db_step(st) == DB_ROW) json_array_append_new(list, thread_row_json(st));
     if (st) db_done(st);
     return list;
 }
@@ -85,24 +89,14 @@ static void record_read(struct db *db, const struct forum_access *fa, int64_t th
 }
 
 /* The thread's own fields, with where its forum is. */
-static lerr thread_head(struct db *db, struct arena *a, int64_t thread_id, const struct forum_access *fa,
-                        json_t **out, struct problem *p)
+/* The thread's own fields, with where its forum is (read by forum_open_thread). */
+static json_t *thread_head(struct arena *a, int64_t thread_id, const struct forum_access *fa)
 {
-    struct db_stmt *st = db_query(db,
-                                  "SELECT t.title, t.pinned, t.locked, u.first_name, u.last_name, t.created_at FROM "
-                                  "forum_threads t JOIN users u ON u.id = t.author_id WHERE t.id = ?1",
-                                  "i", thread_id);
-    if (!st || db_step(st) != DB_ROW) {
-        if (st) db_done(st);
-        return model_db_problem(p);
-    }
-    *out = json_pack("{s:I, s:s, s:b, s:b, s:s, s:o, s:s, s:s?, s:s?, s:b}", "id", (json_int_t)thread_id, "title",
-                     db_col_text(st, 0), "pinned", (int)db_col_int(st, 1), "locked", (int)db_col_int(st, 2), "author",
-                     author_name(a, st, 3), "created_at", model_json_time(db_col_int(st, 5)), "forum_path",
+    return json_pack("{s:I, s:s, s:b, s:b, s:s, s:o, s:s, s:s?, s:s?, s:b}", "id", (json_int_t)thread_id, "title",
+                     fa->thread_title, "pinned", fa->thread_pinned, "locked", fa->thread_locked, "author",
+                     fa->thread_author, "created_at", model_json_time(fa->thread_created_at), "forum_path",
                      fa->course_code ? arena_sprintf(a, "/courses/%s/forum", fa->course_code) : "/forum",
                      "course_code", fa->course_code, "course_title", fa->course_title, "moderator", fa->moderator);
-    db_done(st);
-    return LE_OK;
 }
 
 static json_t *post_json(struct arena *a, struct db_stmt *st, const struct forum_access *fa, int64_t now)
@@ -122,8 +116,8 @@ static json_t *post_json(struct arena *a, struct db_stmt *st, const struct forum
     if (!db_col_is_null(st, 10)) {
         int64_t id = db_col_int(st, 10);
         json_object_set_new(x, "attachment",
-                            json_pack("{s:I, s:s, s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "name", db_col_text(st, 11),
-                                      "size", (json_int_t)db_col_int(st, 12), "kib",
+                            json_pack("{s:I, s:s, s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "name",
+                                      db_col_text(st, 11), "size", (json_int_t)db_col_int(st, 12), "kib",
                                       (json_int_t)((db_col_int(st, 12) + 1023) / 1024), "mime", db_col_text(st, 13),
                                       "href", arena_sprintf(a, "/attachments/%lld", (long long)id)));
     }
@@ -157,11 +151,11 @@ lerr forum_thread_page(struct db *db, struct arena *a, int64_t thread_id, int pa
                        unsigned viewer_roles, int64_t quote_id, json_t **out, struct problem *p)
 {
     struct forum_access fa;
-    json_t *head = NULL;
+    json_t *head;
     if (page < 0) return problem_set(p, LE_INVALID, "page", "Pages are numbered from 1.");
     lerr e = forum_open_thread(db, a, thread_id, viewer_id, viewer_roles, &fa, NULL, p);
-    if (!e) e = thread_head(db, a, thread_id, &fa, &head, p);
     if (e) return e;
+    head = thread_head(a, thread_id, &fa);
     /* Without a page, the one holding the first unread post: the count of what was read says
      * where it is, so no extra query finds it. */
     bool to_unread = page == 0;
@@ -169,9 +163,9 @@ lerr forum_thread_page(struct db *db, struct arena *a, int64_t thread_id, int pa
     struct db_stmt *st = db_query(
         db,
         "SELECT p.id, p.author_id, u.first_name, u.last_name, p.body_html, p.created_at, p.edited_at, p.hidden, "
-        "p.body, COUNT(*) OVER (), x.id, x.file_name, x.size, x.mime, p.deleted FROM forum_posts p JOIN users u ON u.id = "
-        "p.author_id LEFT JOIN forum_attachments x ON x.post_id = p.id WHERE p.thread_id = ?1 AND (p.hidden = 0 OR "
-        "?2 = 1) AND (?5 = 0 OR p.id = ?6) ORDER BY p.id LIMIT ?3 OFFSET ?4",
+        "p.body, COUNT(*) OVER (), x.id, x.file_name, x.size, x.mime, p.deleted FROM forum_posts p JOIN users u ON "
+        "u.id = p.author_id LEFT JOIN forum_attachments x ON x.post_id = p.id WHERE p.thread_id = ?1 AND (p.hidden = "
+        "0 OR ?2 = 1) AND (?5 = 0 OR p.id = ?6) ORDER BY p.id LIMIT ?3 OFFSET ?4",
         "iiiiii", thread_id, (int64_t)fa.moderator, (int64_t)FORUM_PAGE_POSTS, (int64_t)(page - 1) * FORUM_PAGE_POSTS,
         (int64_t)forum_qa_waiting(&fa), fa.first_post_id);
     json_t *posts = json_array();
@@ -182,9 +176,13 @@ lerr forum_thread_page(struct db *db, struct arena *a, int64_t thread_id, int pa
         total = db_col_int(st, 9);
         newest = db_col_int(st, 0);
         json_t *post = post_json(a, st, &fa, now);
-        if (newest == quote_id && !db_col_int(st, 14)) quote = forum_quote_markdown(a, author_name(a, st, 2), db_col_text(st, 8));
+        if (newest == quote_id && !db_col_int(st, 14))
+            quote = forum_quote_markdown(a, author_name(a, st, 2), db_col_text(st, 8));
         /* The anchor a link to the first unread post lands on. */
-        if (!marked && newest > fa.last_read_post_id) json_object_set_new(post, "first_unread", json_true()), marked = true;
+        if (!marked && newest > fa.last_read_post_id) {
+            json_object_set_new(post, "first_unread", json_true());
+            marked = true;
+        }
         json_array_append_new(posts, post);
     }
     if (st) db_done(st);

@@ -27,12 +27,14 @@ lerr forum_post_report(struct db *db, struct arena *a, int64_t post_id, const ch
     lerr e = post_place(db, post_id, &thread, &shown, &author, p);
     if (!e) e = forum_open_thread(db, a, thread, actor_id, actor_roles, &fa, NULL, p);
     if (e) return e;
-    if (!forum_post_visible(&fa, post_id, author, !shown)) return problem_set(p, LE_NOTFOUND, "id", "There is no such post.");
+    if (!forum_post_visible(&fa, post_id, author, !shown))
+        return problem_set(p, LE_NOTFOUND, "id", "There is no such post.");
     if (!reason || !*reason) return problem_set(p, LE_INVALID, "reason", "Say what is wrong with the post.");
     if (strlen(reason) > FORUM_REASON_MAX)
         return problem_set(p, LE_INVALID, "reason", "Keep the reason to %d characters.", FORUM_REASON_MAX);
     if (db_query_int(db, &open,
-                     "SELECT COUNT(*) FROM forum_reports WHERE post_id = ?1 AND reporter_id = ?2 AND resolved_at IS NULL",
+                     "SELECT COUNT(*) FROM forum_reports WHERE post_id = ?1 AND reporter_id = ?2 AND resolved_at IS "
+                     "NULL",
                      "ii", post_id, actor_id))
         return model_db_problem(p);
     if (open)

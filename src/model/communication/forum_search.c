@@ -10,18 +10,18 @@
 /* ?1 viewer, ?2 the words, ?3 administrator, ?4 where ("" every forum, "site", or a course
  * code), ?5 limit, ?6 offset. "readable" is every forum the viewer may read, with whether they
  * moderate it. */
-#define SEARCH_SQL                                                                                                  \
-    "WITH readable AS (SELECT f.id, f.course_id, f.kind, CASE WHEN ?3 = 1 OR e.role = 'instructor' THEN 1 ELSE 0 "  \
-    "END AS moderator FROM forums f LEFT JOIN enrolments e ON e.course_id = f.course_id AND f.course_id <> 0 AND "   \
-    "e.user_id = ?1 AND e.unenrolled_at IS NULL WHERE f.course_id = 0 OR ?3 = 1 OR e.id IS NOT NULL) SELECT p.id, " \
-    "t.id, t.title, u.first_name, u.last_name, p.created_at, p.body, p.hidden, c.code, c.title, COUNT(*) OVER (), " \
-    "(SELECT COUNT(*) FROM forum_posts q WHERE q.thread_id = t.id AND q.id <= p.id AND (q.hidden = 0 OR "           \
-    "m.moderator = 1)) FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id JOIN readable m ON m.id = t.forum_id LEFT JOIN " \
-    "courses c ON c.id = m.course_id JOIN users u ON u.id = p.author_id WHERE t.deleted = 0 AND p.deleted = 0 AND " \
-    "(p.hidden = 0 OR m.moderator = 1) AND (?4 = '' OR (?4 = 'site' AND m.course_id = 0) OR c.code = ?4) AND "      \
-    "(m.kind <> 'qa' OR m.moderator = 1 OR p.id = (SELECT MIN(q.id) FROM forum_posts q WHERE q.thread_id = t.id) " \
-    "OR EXISTS (SELECT 1 FROM forum_posts o WHERE o.thread_id = t.id AND o.author_id = ?1 AND o.deleted = 0)) AND " \
-    "(%s) ORDER BY p.id DESC LIMIT ?5 OFFSET ?6"
+#define SEARCH_SQL \
+    "WITH readable AS (SELECT f.id, f.course_id, f.kind, CASE WHEN ?3 = 1 OR e.role = 'instructor' THEN 1 ELSE " \
+    "0 END AS moderator FROM forums f LEFT JOIN enrolments e ON e.course_id = f.course_id AND f.course_id <> 0 " \
+    "AND e.user_id = ?1 AND e.unenrolled_at IS NULL WHERE f.course_id = 0 OR ?3 = 1 OR e.id IS NOT NULL) SELECT " \
+    "p.id, t.id, t.title, u.first_name, u.last_name, p.created_at, p.body, p.hidden, c.code, c.title, COUNT(*) " \
+    "OVER (), (SELECT COUNT(*) FROM forum_posts q WHERE q.thread_id = t.id AND q.id <= p.id AND (q.hidden = 0 " \
+    "OR m.moderator = 1)) FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id JOIN readable m ON m.id " \
+    "= t.forum_id LEFT JOIN courses c ON c.id = m.course_id JOIN users u ON u.id = p.author_id WHERE t.deleted " \
+    "= 0 AND p.deleted = 0 AND (p.hidden = 0 OR m.moderator = 1) AND (?4 = '' OR (?4 = 'site' AND m.course_id = " \
+    "0) OR c.code = ?4) AND (m.kind <> 'qa' OR m.moderator = 1 OR p.id = (SELECT MIN(q.id) FROM forum_posts q " \
+    "WHERE q.thread_id = t.id) OR EXISTS (SELECT 1 FROM forum_posts o WHERE o.thread_id = t.id AND o.author_id " \
+    "= ?1 AND o.deleted = 0)) AND (%s) ORDER BY p.id DESC LIMIT ?5 OFFSET ?6"
 
 static const char *match_sql(bool pg)
 {
