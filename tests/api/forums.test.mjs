@@ -328,6 +328,8 @@ test('a moderator moves a thread to another forum they moderate; its people ther
   assert.equal(notTheirs.json.error.field, 'to');
   await call(tokens.ivy, 'POST', `/api/v1/threads/${t}/move`, { to: 'NOPE' }, 404);
   await call(tokens.ivy, 'POST', `/api/v1/threads/${t}/move`, { to: 'site' }, 403);
+  const none = await call(tokens.ivy, 'POST', `/api/v1/threads/${t}/move`, {}, 422);
+  assert.equal(none.json.error.field, 'to');
   const same = await call(tokens.ivy, 'POST', `/api/v1/threads/${t}/move`, { to: 'FOR-1' }, 422);
   assert.equal(same.json.error.field, 'to');
   await call(tokens.ivy, 'POST', `/api/v1/threads/${t}/move`, { to: 'FOR-M2' }, 200);

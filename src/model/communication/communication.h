@@ -246,8 +246,8 @@ lerr forum_post_delete(struct db *db, struct arena *a, int64_t post_id, int64_t 
  * which forum it was in. */
 lerr forum_thread_delete(struct db *db, struct arena *a, int64_t thread_id, int64_t actor_id, unsigned actor_roles,
                          struct forum_access *fa_out, struct problem *p);
-/* Moves a thread to the forum of course to_course ("site" or NULL = the site's), which the
- * actor must moderate too (403/404 at "to"; 422 for the same forum). Audited (forum.move). */
+/* Moves a thread to the forum of course to_course ("site" = the site's), which the actor must
+ * moderate too (403/404 at "to"; 422 for none or the same forum). Audited (forum.move). */
 lerr forum_thread_move(struct db *db, struct arena *a, int64_t thread_id, const char *to_course, int64_t actor_id,
                        unsigned actor_roles, struct problem *p);
 /* Where the viewer may move threads: [{code, title} | {code: "site", is_site: true}]. One query. */

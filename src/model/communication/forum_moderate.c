@@ -137,7 +137,8 @@ lerr forum_thread_move(struct db *db, struct arena *a, int64_t thread_id, const 
     if (!e && !from.moderator)
         e = problem_set(p, LE_FORBIDDEN, "id", "Only the course's instructors and administrators moderate its forum.");
     if (e) return e;
-    bool site = !to_course || !*to_course || str_eq(to_course, "site");
+    if (!to_course || !*to_course) return problem_set(p, LE_INVALID, "to", "Choose the forum to move the thread to.");
+    bool site = str_eq(to_course, "site");
     e = forum_open(db, a, site ? NULL : to_course, actor_id, actor_roles, &to, p);
     if (e == LE_NOTFOUND || e == LE_FORBIDDEN || (!e && !to.moderator))
         return problem_set(p, e == LE_NOTFOUND ? LE_NOTFOUND : LE_FORBIDDEN, "to",
