@@ -3,7 +3,10 @@
 // time within five queries a page; Markdown through the safe renderer with size caps; the
 // author's 30-minute edit window (on the test clock); a locked thread refuses posts; hidden
 // posts vanish for learners but stay, marked, for moderators; moderation is audited; the
-// site-wide forum is for everyone signed in. Runs on either engine (LECTERN_TEST_PG).
+// site-wide forum is for everyone signed in; unread counts and mark all read; quoting;
+// attachments checked like course files and served only to people who see the post; deleting,
+// moving and reporting; questions-and-answers forums; search. Runs on either engine
+// (LECTERN_TEST_PG).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, show, signIn, adminToken, createUser } from '../lib/server.mjs';
@@ -37,7 +40,7 @@ before(async () => {
     await call(admin, 'POST', '/api/v1/courses/FOR-1/enrolments', { username, role }, 201);
   await signInAll();
 });
-after(async () => { if (server) { if (process.env.SHOW_STDERR) console.log(server.stderr().slice(-4000)); await server.stop(); } });
+after(async () => { if (server) await server.stop(); });
 
 test('the course forum is for its people; a thread starts with its first post, Markdown made safe', async () => {
   const empty = await call(tokens.lea, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200);

@@ -2,7 +2,9 @@
  * locked thread refuses posts, the author's 30 minutes to edit, hidden posts for moderators
  * only) and on a database: who may read a course's forum, a lock refusing a reply, editing
  * after the window refused, a hidden post gone for learners and marked for moderators, and
- * every moderation audited. On SQLite, or with LECTERN_TEST_PG on PostgreSQL (fixture.h). */
+ * every moderation audited; unread markers, quoting, the questions-and-answers rule, reports,
+ * deleting and moving, and search on the engine's full-text index. On SQLite, or with
+ * LECTERN_TEST_PG on PostgreSQL (fixture.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
