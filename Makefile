@@ -165,7 +165,8 @@ UNIT_PG_BIN = build/test/test_pg build/test/test_question_bank build/test/test_q
               build/test/test_planning_approval build/test/test_ical build/test/test_conflict \
               build/test/test_event_import build/test/test_schedules build/test/test_announcements \
               build/test/test_reminders build/test/test_certification build/test/test_notifications \
-              build/test/test_requests build/test/test_docs
+              build/test/test_requests build/test/test_docs \
+              build/test/test_forums
 
 test-pg: build/test/lectern $(UNIT_PG_BIN)
 	@scripts/pg-test-cluster.sh $(MAKE) --no-print-directory -k unit-pg cli-pg api browser multinode

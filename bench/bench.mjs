@@ -40,6 +40,7 @@ import { readSignupData, signupBurst, signupSummary } from './signup_burst.mjs';
 import { liveAnnouncements, announcementFanout } from './announcements.mjs';
 import { openRequests } from './requests.mjs';
 import { docPages } from './docs.mjs';
+import { benchForum, forumPaths } from './forum.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -387,7 +388,13 @@ function signupRow(s, r) {
 // requests: `pathsFromPairs` (the distinct paths of a pairs file, for another pool of people)
 // and `feeds` (each person of a token pool makes their calendar feed through the API, and the
 // feed addresses are the paths).
-async function preparePaths(active, { base, dataDir, pairsFile, check }) {
+async function preparePaths(active, { base, dataDir, pairsFile, check, admin }) {
+  const forumRows = active.filter((x) => x.forum);
+  if (forumRows.length) {
+    const thread = await benchForum({ base, admin });
+    for (const s of forumRows) s.paths = forumPaths(s.forum, thread);
+    check(true, `forum: the site forum holds the bench threads (the long one is ${thread})`);
+  }
   for (const s of active.filter((x) => x.pathsFromPairs)) {
     const codes = fs.readFileSync(pairsFile({ pairsFile: s.pathsFromPairs }), 'utf8').split('\n').filter(Boolean)
       .map((l) => l.split(' ')[1]);
@@ -523,7 +530,7 @@ async function main() {
       lectern2 = second.proc;
       signupBases.push(second.base);
     }
-    await preparePaths(active, { base, dataDir, pairsFile, check });
+    await preparePaths(active, { base, dataDir, pairsFile, check, admin: firstToken('admin') });
     for (const s of active.filter((x) => !x.driver)) {
       const headers = {};
       let t = s.tokens ? firstToken(s.tokens) : null;

@@ -27,6 +27,9 @@
 //                  each run (ended after it); 'requests' fills the administrators' queue to 100
 //                  open requests and 'docs' writes the process documents the row reads, both
 //                  once before the first request (kept for every round)
+//   forum          'thread', 'list' or 'move': bench/forum.mjs fills the site forum before the
+//                  rounds (30 threads and one of 200 posts) and the row's paths are that
+//                  thread's four pages, the forum's page, or the thread's move page
 //   pending        text shown instead of numbers (not built yet)
 //   driver         instead of wrk: 'quiz-burst' runs bench/quiz_burst.mjs once per round (the
 //                  learners of the burst course start one quiz within spreadS seconds, and each
@@ -259,6 +262,30 @@ export const scenarios = [
     id: 'doc-revisions', name: "process document's revisions, random learners (GET /docs/SLUG/revisions)",
     path: '/docs/bench-checklist/revisions', tokens: 'learner', auth: 'cookie',
     route: ['GET', '/docs/{slug:str}/revisions'], around: 'docs',
+    id: 'thread', name: 'discussion thread of 200 posts, its four pages of 50, random learners (GET /threads/ID?page=N)',
+    forum: 'thread', tokens: 'learner', auth: 'cookie', route: ['GET', '/threads/{id:int}'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'forum', name: 'site forum of 31 threads with unread counts, random learners (GET /forum)',
+    forum: 'list', tokens: 'learner', auth: 'cookie', route: ['GET', '/forum'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'forum-search', name: 'discussions search, random learners (GET /forum/search?q=...)',
+    paths: ['/forum/search?q=forks', '/forum/search?q=bench%20question', '/forum/search?q=chains&page=2',
+      '/forum/search?q=guide&in=site', '/forum/search?q=kubernetes'],
+    tokens: 'learner', auth: 'cookie', route: ['GET', '/forum/search'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'forum-reports', name: "administrator: the site forum's reported posts (GET /forum/reports)",
+    path: '/forum/reports', tokens: 'admin', auth: 'cookie', route: ['GET', '/forum/reports'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'thread-move', name: "administrator: moving a thread, the forums to choose from (GET /threads/ID/move)",
+    forum: 'move', tokens: 'admin', auth: 'cookie', route: ['GET', '/threads/{id:int}/move'],
     target: { maxQueries: 5 },
   },
   {

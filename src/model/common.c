@@ -1,4 +1,5 @@
 /* Helpers shared by the model's files (internal.h). */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -72,4 +73,25 @@ struct db_stmt *sql_where_query(struct db *db, const char *sql, const struct sql
             db_bind_int(st, i + 1, w->v[i].i);
     }
     return st;
+}
+
+const char *model_search_terms(struct arena *a, const char *q, bool pg)
+{
+    struct buf b;
+    buf_init(&b, 2048);
+    int words = 0;
+    for (const unsigned char *s = (const unsigned char *)(q ? q : ""); *s && words < 8;) {
+        while (*s && !(isalnum(*s) || *s >= 0x80)) s++;
+        const unsigned char *start = s;
+        while (*s && (isalnum(*s) || *s >= 0x80)) s++;
+        if (s == start) continue;
+        char *w = arena_strndup(a, (const char *)start, (size_t)(s - start));
+        for (char *c = w; *c; c++) *c = (char)tolower((unsigned char)*c);
+        if (!utf8_valid(w, strlen(w))) continue;
+        if (words++) buf_adds(&b, pg ? " & " : " ");
+        buf_addf(&b, pg ? "%s:*" : "\"%s\"*", w);
+    }
+    const char *out = arena_strdup(a, b.data ? b.data : "");
+    buf_release(&b);
+    return out;
 }

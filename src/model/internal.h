@@ -14,6 +14,10 @@ lerr model_db_problem(struct problem *p);
 json_t *model_json_time(int64_t t);
 /* A text column copied into the arena; "" for NULL. */
 const char *model_col_str(struct arena *a, struct db_stmt *st, int col);
+/* Search text as the engine's full-text query language (common.c): words of letters and
+ * digits (at most 8), each a prefix, all required. FTS5: "fire"* "101"*; PostgreSQL (pg):
+ * fire:* & 101:*. "" when no word. The course catalogue and the forums search with it. */
+const char *model_search_terms(struct arena *a, const char *q, bool pg);
 
 /* ---- Multi-row inserts (batch_insert.c): the bench-data loaders and an attempt's answers ---- */
 /* Binds rows[r]'s values to placeholders first, first + 1, ... of a multi-row INSERT. */

@@ -26,7 +26,7 @@
 static const struct web_domain *const domains[] = {
     &web_home, &web_platform, &web_people, &web_courses, &web_assessments, &web_planning, &web_schedules,
     &web_maintenance,
-    &web_announcements, &web_notifications, &web_requests, &web_docs, &web_records,
+    &web_announcements, &web_forums, &web_notifications, &web_requests, &web_docs, &web_records,
 };
 
 const struct route *web_routes;

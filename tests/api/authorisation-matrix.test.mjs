@@ -75,6 +75,10 @@ before(async () => {
   const attempt = (await call(zed, 'POST', `/api/v1/courses/MX-OTHER/quizzes/${ids.quiz}/attempts`)).attempt;
   ids.attempt = attempt.id;
   await call(zed, 'POST', `/api/v1/attempts/${ids.attempt}/submit`, { answers: { 1: { text: ZED_ANSWER } } }, 200);
+  // zed's thread in the other course's forum, and its first post.
+  const thread = await call(zed, 'POST', '/api/v1/courses/MX-OTHER/forum/threads', { title: 'Zed asks', body: 'A question.' });
+  ids.thread = thread.thread.id;
+  ids.post = thread.posts[0].id;
   for (const [who, username] of [['learner', 'lea'], ['instructor', 'ivy'], ['manager', 'max']]) tokens[who] = await signIn(server, username, PW);
 });
 after(async () => { if (server) await server.stop(); });
@@ -87,7 +91,7 @@ function pathFor(pattern) {
     if (name === 'course') return `${prefix}MX-OTHER`;
     if (name === 'slot') return `${prefix}1`;
     if (type === 'str') return `${prefix}missing-import`;
-    const byKind = { attempts: ids.attempt, quizzes: ids.quiz, activities: ids.quiz, sections: ids.section, questions: ids.question };
+    const byKind = { attempts: ids.attempt, quizzes: ids.quiz, activities: ids.quiz, sections: ids.section, questions: ids.question, threads: ids.thread, posts: ids.post };
     return `${prefix}${byKind[before] ?? 999999}`;
   });
 }

@@ -283,5 +283,164 @@ lerr doc_detach(struct db *db, struct arena *a, const char *slug, int64_t id, in
 json_t *doc_attachments_json(struct db *db, struct arena *a, int64_t page_id);
 /* The owners the form offers: administrators, managers and instructors [{username, name}]. */
 json_t *doc_owner_choices(struct db *db, struct arena *a);
+/* ---- Discussions (forum.c, forum_read.c, forum_moderate.c) ----
+ * A forum per course (made when its first thread is started) and one for the site; threads
+ * of posts, the first post opening the thread and the rest replying to it (one level). */
+#define FORUM_TITLE_MAX 200
+#define FORUM_BODY_MAX 20000
+#define FORUM_EDIT_SECONDS 1800   /* an author may edit a post for 30 minutes */
+#define FORUM_PAGE_POSTS 50       /* posts on a page of a thread */
+#define FORUM_LIST_MAX 200        /* threads on a forum's page */
+
+/* Where a viewer stands in a forum. */
+struct forum_access {
+    int64_t forum_id;             /* 0 while no thread has been started in it */
+    int64_t course_id;            /* 0 = the site forum */
+    const char *course_code, *course_title; /* NULL for the site forum */
+    bool moderator;               /* the course's instructors and administrators */
+    int64_t viewer_id;
+    /* From a thread (forum_open_thread): the newest post the viewer has been shown (0 = never
+     * opened) and how many posts up to it they may see, which places the first unread one. */
+    int64_t last_read_post_id, n_read_shown;
+    /* From a thread: its own fields, read with the viewer's standing in the one query. */
+    const char *thread_title, *thread_author;
+    bool thread_pinned, thread_locked;
+    int64_t thread_created_at;
+    bool qa;                      /* a questions-and-answers forum */
+    int64_t first_post_id;        /* from a thread: its opening post */
+    bool has_posted;              /* from a thread: the viewer has a post in it */
+};
+/* course_code NULL = the site forum (every signed-in person reads and posts; administrators
+ * moderate). A course's forum is for its people (a live enrolment) and its moderators; anyone
+ * else gets LE_FORBIDDEN, an unknown course LE_NOTFOUND. */
+lerr forum_open(struct db *db, struct arena *a, const char *course_code, int64_t viewer_id, unsigned viewer_roles,
+                struct forum_access *out, struct problem *p);
+/* The same from a thread: also whether it is locked. LE_NOTFOUND for no such thread. */
+lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_t viewer_id, unsigned viewer_roles,
+                       struct forum_access *out, bool *locked, struct problem *p);
+
+/* The posting rules, without the database. A locked thread refuses every post (LE_CONFLICT,
+ * field "body"); an author may edit their own post until FORUM_EDIT_SECONDS after writing it;
+ * a hidden post is shown to moderators only. */
+lerr forum_check_open(bool locked, struct problem *p);
+bool forum_may_edit(int64_t author_id, int64_t actor_id, int64_t created_at, int64_t now);
+bool forum_post_shown(bool hidden, bool moderator);
+/* In a questions-and-answers forum a learner who has not posted in the thread yet sees only
+ * its opening post (and nothing of the others' replies); moderators see everything. */
+bool forum_qa_waiting(const struct forum_access *fa);
+/* Whether fa's viewer may see a post of fa's thread: hidden ones for moderators, and the
+ * questions-and-answers rule. */
+bool forum_post_visible(const struct forum_access *fa, int64_t post_id, int64_t author_id, bool hidden);
+/* Makes the forum of fa a general one or a questions-and-answers one (kind "general" or "qa",
+ * else 422 at "kind"), for its moderators; audited (forum.settings). */
+lerr forum_set_kind(struct db *db, struct arena *a, const struct forum_access *fa, const char *kind, int64_t actor_id,
+                    struct problem *p);
+/* A title (threads) and a body: present and within their caps, else the field to fix. */
+lerr forum_check_text(const char *title, bool needs_title, const char *body, struct problem *p);
+
+/* A file to attach to a post, as uploaded; stored under data_dir/files. */
+struct forum_file {
+    const char *data_dir, *name, *mime;
+    const unsigned char *data;
+    size_t len;
+};
+/* Starts a thread with its first post in the forum of fa (making the forum on first use),
+ * with file attached to it (NULL = none). */
+lerr forum_thread_create(struct db *db, struct arena *a, const struct forum_access *fa, const char *title,
+                         const char *body, const struct forum_file *file, int64_t actor_id, int64_t *thread_id_out,
+                         struct problem *p);
+/* Replies in a thread the viewer may read, with file attached (NULL = none); a locked thread
+ * refuses it. */
+lerr forum_reply(struct db *db, struct arena *a, int64_t thread_id, const char *body, const struct forum_file *file,
+                 int64_t actor_id, unsigned actor_roles, int64_t *post_id_out, struct problem *p);
+
+/* Attachments (forum_attachment.c). The checks of course files (size, and the type from the
+ * bytes matching the name; LE_INVALID/LE_TOOBIG at "file"), before any write; *mime is the type
+ * to serve. */
+lerr forum_file_check(const struct forum_file *f, const char **mime, struct problem *p);
+/* Stores the bytes and attaches them to post_id: inside the post's transaction. */
+lerr forum_file_attach(struct db *db, int64_t post_id, const struct forum_file *f, const char *mime,
+                       struct problem *p);
+struct forum_attachment {
+    char sha256[65];
+    const char *file_name, *mime;
+    int64_t size;
+};
+/* An attachment for someone who may see its post (LE_FORBIDDEN outside the forum, LE_NOTFOUND
+ * for none or a hidden post they may not see). */
+lerr forum_attachment_find(struct db *db, struct arena *a, int64_t id, int64_t viewer_id, unsigned viewer_roles,
+                           struct forum_attachment *out, struct problem *p);
+/* The author's edit within the window (LE_FORBIDDEN after it, or for anyone else). *thread_out
+ * receives the post's thread. */
+lerr forum_post_edit(struct db *db, struct arena *a, int64_t post_id, const char *body, int64_t actor_id,
+                     unsigned actor_roles, int64_t *thread_out, struct problem *p);
+
+/* Moderation (forum_moderate.c), for the course's instructors and administrators, audited:
+ * action "pin", "unpin", "lock" or "unlock" on a thread; hiding or showing a post. */
+lerr forum_thread_moderate(struct db *db, struct arena *a, int64_t thread_id, const char *action, int64_t actor_id,
+                           unsigned actor_roles, struct problem *p);
+lerr forum_post_hide(struct db *db, struct arena *a, int64_t post_id, bool hidden, int64_t actor_id,
+                     unsigned actor_roles, int64_t *thread_out, struct problem *p);
+/* Deleting a post empties it (text and file gone, its open reports settled) and hides it; its
+ * place stays, marked for moderators. Audited (forum.delete). */
+lerr forum_post_delete(struct db *db, struct arena *a, int64_t post_id, int64_t actor_id, unsigned actor_roles,
+                       int64_t *thread_out, struct problem *p);
+/* Deleting a thread takes it out of its forum for everyone (forum.delete_thread); *fa_out says
+ * which forum it was in. */
+lerr forum_thread_delete(struct db *db, struct arena *a, int64_t thread_id, int64_t actor_id, unsigned actor_roles,
+                         struct forum_access *fa_out, struct problem *p);
+/* Moves a thread to the forum of course to_course ("site" = the site's), which the actor must
+ * moderate too (403/404 at "to"; 422 for none or the same forum). Audited (forum.move). */
+lerr forum_thread_move(struct db *db, struct arena *a, int64_t thread_id, const char *to_course, int64_t actor_id,
+                       unsigned actor_roles, struct problem *p);
+/* Where the viewer may move threads: [{code, title} | {code: "site", is_site: true}]. One query. */
+json_t *forum_move_targets_json(struct db *db, int64_t viewer_id, unsigned viewer_roles);
+
+/* Search (forum_search.c): posts matching q (every word, as a prefix; a thread's title finds
+ * its opening post) in the forums the viewer may read, where "" (all of them), "site" or a
+ * course code; newest first, FORUM_SEARCH_PAGE a page: {q, where, results: [{post_id,
+ * thread_id, thread_title, author, created_at, excerpt, hidden, course_code, course_title,
+ * href}], page, per_page, total}. 422 at "q" without a word. One query. */
+#define FORUM_SEARCH_PAGE 20
+lerr forum_search(struct db *db, struct arena *a, const char *q, const char *where, int page, int64_t viewer_id,
+                  unsigned viewer_roles, json_t **out, struct problem *p);
+
+/* Reports (forum_report.c). Any reader of a post reports it with a reason (at most
+ * FORUM_REASON_MAX characters; once while their report is open: 409). */
+#define FORUM_REASON_MAX 1000
+lerr forum_post_report(struct db *db, struct arena *a, int64_t post_id, const char *reason, int64_t actor_id,
+                       unsigned actor_roles, int64_t *thread_out, struct problem *p);
+/* The open reports of fa's forum, oldest first, for its moderators (LE_FORBIDDEN otherwise):
+ * [{id, reason, reporter, created_at, post_id, post_author, excerpt, thread_id, thread_title,
+ * href}]. One query. */
+lerr forum_reports_json(struct db *db, struct arena *a, const struct forum_access *fa, json_t **out,
+                        struct problem *p);
+/* Settles a report (forum.report_resolve); *fa_out says which forum it was in. */
+lerr forum_report_resolve(struct db *db, struct arena *a, int64_t report_id, int64_t actor_id, unsigned actor_roles,
+                          struct forum_access *fa_out, struct problem *p);
+
+/* Reading (forum_read.c). The forum's threads, pinned first, then newest activity:
+ * [{id, title, pinned, locked, author, created_at, last_post_at, posts, unread}], unread
+ * counting the posts after the newest one the viewer was shown. One query. */
+json_t *forum_threads_json(struct db *db, const struct forum_access *fa, int limit);
+/* The page (from 1) holding the first post the viewer has not been shown; page 1 when the
+ * thread is new to them, the last page when everything is read. */
+int forum_first_unread_page(const struct forum_access *fa, int64_t total);
+/* Marks every thread of the forum read up to its newest post, for fa's viewer. */
+lerr forum_mark_read(struct db *db, const struct forum_access *fa, struct problem *p);
+/* A page (from 1; 0 = the page of the first unread post) of a thread: {thread: {id, title,
+ * pinned, locked, author, forum_path}, posts: [{id, author, body_html, created_at, edited_at,
+ * hidden, editable, unread, body?}], page, per_page, total, first_unread_page}. Hidden posts only
+ * for moderators (marked hidden); body (the Markdown) only in the viewer's own posts they may
+ * still edit. Records the newest post shown as read for the viewer. Two queries, and a third
+ * when the page shows something new to the viewer. LE_NOTFOUND for a page past the end. */
+lerr forum_thread_json(struct db *db, struct arena *a, int64_t thread_id, int page, int64_t viewer_id,
+                       unsigned viewer_roles, json_t **out, struct problem *p);
+/* The same, with "quote": the Markdown of post quote_id quoted for a reply, when that post is
+ * on the page and the viewer may see it (no query more: the page's posts carry their text). */
+lerr forum_thread_page(struct db *db, struct arena *a, int64_t thread_id, int page, int64_t viewer_id,
+                       unsigned viewer_roles, int64_t quote_id, json_t **out, struct problem *p);
+/* A post's Markdown as a quotation: "> **Author** wrote:" and each line of it after "> ". */
+const char *forum_quote_markdown(struct arena *a, const char *author, const char *body);
 
 #endif

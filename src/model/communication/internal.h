@@ -25,4 +25,7 @@
 /* Whether user_id is in the announcement's reach (one row from ANNOUNCEMENT_REACH). */
 lerr announcement_reaches(struct db *db, int64_t id, int64_t user_id, bool *out);
 
+/* The forum's row for a course (0 = the site), made on first use (forum.c). */
+lerr forum_ensure(struct db *db, int64_t course_id, int64_t now, int64_t *id_out);
+
 #endif

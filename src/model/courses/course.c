@@ -613,34 +613,11 @@ lerr course_archive(struct db *db, struct arena *a, int64_t id, int64_t actor_id
     return e;
 }
 
-/* The search text as the engine's query language: words of letters and digits, each a prefix,
- * all required. FTS5: "fire"* "101"*; PostgreSQL: fire:* & 101:*. "" when no word. */
-static const char *search_terms(struct arena *a, const char *q, bool pg)
-{
-    struct buf b;
-    buf_init(&b, 2048);
-    int words = 0;
-    for (const unsigned char *s = (const unsigned char *)(q ? q : ""); *s && words < 8;) {
-        while (*s && !(isalnum(*s) || *s >= 0x80)) s++;
-        const unsigned char *start = s;
-        while (*s && (isalnum(*s) || *s >= 0x80)) s++;
-        if (s == start) continue;
-        char *w = arena_strndup(a, (const char *)start, (size_t)(s - start));
-        for (char *c = w; *c; c++) *c = (char)tolower((unsigned char)*c);
-        if (!utf8_valid(w, strlen(w))) continue;
-        if (words++) buf_adds(&b, pg ? " & " : " ");
-        buf_addf(&b, pg ? "%s:*" : "\"%s\"*", w);
-    }
-    const char *out = arena_strdup(a, b.data ? b.data : "");
-    buf_release(&b);
-    return out;
-}
-
 lerr course_search(struct db *db, struct arena *a, const struct course_query *q, struct course **out, int *n_out,
                    int *total_out)
 {
     bool pg = is_pg(db);
-    const char *terms = search_terms(a, q->q, pg);
+    const char *terms = model_search_terms(a, q->q, pg);
     int per_page = q->per_page > 0 ? q->per_page : 25, page = q->page > 0 ? q->page : 1;
     /* The one engine-specific fragment: how a course matches the search terms. Without terms
      * it is only "?2 = ''", so that the planner drives a search from the full-text index

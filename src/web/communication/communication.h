@@ -23,4 +23,8 @@ extern const struct web_domain web_notifications;
 /* The person's unread notifications, from memory while nothing changed (notification_bell.c). */
 int64_t web_notifications_unread(struct request *req);
 
+/* Discussions: a forum per course and the site's, threads, replies and moderation
+ * (forum_routes.c). */
+extern const struct web_domain web_forums;
+
 #endif

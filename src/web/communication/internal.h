@@ -43,5 +43,30 @@ void h_doc_restore(struct request *req, struct response *res);
 void h_doc_attach(struct request *req, struct response *res);
 void h_doc_file(struct request *req, struct response *res);
 void h_doc_detach(struct request *req, struct response *res);
+/* ---- Discussions (forum_pages.c) ---- */
+void h_forum_show(struct request *req, struct response *res);
+void h_forum_thread_create(struct request *req, struct response *res);
+void h_forum_mark_read(struct request *req, struct response *res);
+void h_forum_settings(struct request *req, struct response *res);
+void h_thread_show(struct request *req, struct response *res);
+void h_thread_reply(struct request *req, struct response *res);
+void h_thread_moderate(struct request *req, struct response *res);
+void h_post_hide(struct request *req, struct response *res);
+void h_post_edit(struct request *req, struct response *res);
+/* After a change to a thread: the API gets the thread's first page, a page goes back to it
+ * (at post_id when not 0) with the flash message. */
+void forum_back_to_thread(struct request *req, struct response *res, int64_t id, int64_t post_id, const char *flash);
+/* forum_moderation.c */
+void h_post_delete(struct request *req, struct response *res);
+void h_thread_delete(struct request *req, struct response *res);
+void h_thread_move_form(struct request *req, struct response *res);
+void h_thread_move(struct request *req, struct response *res);
+void h_post_report(struct request *req, struct response *res);
+void h_forum_reports(struct request *req, struct response *res);
+void h_report_resolve(struct request *req, struct response *res);
+/* forum_search_page.c */
+void h_forum_search(struct request *req, struct response *res);
+/* forum_files.c */
+void h_attachment_download(struct request *req, struct response *res);
 
 #endif
