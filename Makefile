@@ -1,6 +1,6 @@
 # Lectern: one C binary. `make` builds build/lectern; `make run` serves; `make test` tests.
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm libxml-2.0 libical
+PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm libxml-2.0 libical cairo pangocairo libqrencode
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CSTD    := -std=c11 -D_GNU_SOURCE -DLECTERN_VERSION='"$(shell cat VERSION)"'
 OPT     ?= -O2 -g

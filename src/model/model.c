@@ -6,6 +6,7 @@
 #include "assessments/assessments.h"
 #include "planning/planning.h"
 #include "schedules/schedules.h"
+#include "records/records.h"
 
 void model_init(void)
 {
@@ -16,4 +17,5 @@ void model_init(void)
     assessments_init();
     planning_init();
     schedules_init();
+    records_init();
 }
