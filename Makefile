@@ -163,7 +163,8 @@ test: deps-test
 # database) and the two-node tests.
 UNIT_PG_BIN = build/test/test_pg build/test/test_question_bank build/test/test_quiz build/test/test_planning \
               build/test/test_planning_approval build/test/test_ical build/test/test_conflict \
-              build/test/test_event_import build/test/test_schedules build/test/test_announcements
+              build/test/test_event_import build/test/test_schedules build/test/test_announcements \
+              build/test/test_certificate
 
 test-pg: build/test/lectern $(UNIT_PG_BIN)
 	@scripts/pg-test-cluster.sh $(MAKE) --no-print-directory -k unit-pg cli-pg api browser multinode

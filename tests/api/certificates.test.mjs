@@ -159,5 +159,7 @@ test('reissuing gives a new code for the same completion and keeps the old one r
   const list = await certificates(tokens.layla);
   assert.deepEqual(list.map((c) => c.status).sort(), ['revoked', 'valid']);
   const audit = (await call(admin, 'GET', '/api/v1/audit?action=record.certificate_reissue')).json;
-  assert.ok(JSON.stringify(audit).includes('record.certificate_reissue'), JSON.stringify(audit).slice(0, 400));
+  assert.equal(audit.items.length, 1, JSON.stringify(audit).slice(0, 400));
+  assert.equal(audit.items[0].target_user, 'layla');
+  assert.equal(audit.items[0].details.new_code, fresh.code);
 });

@@ -175,7 +175,7 @@ json_t *course_certificates_json(struct db *db, struct arena *a, int64_t course_
 static lerr cert_audit(struct db *db, struct arena *a, int64_t actor_id, const char *action,
                        const struct certificate *c, json_t *d, struct problem *p)
 {
-    lerr e = audit_append(db, actor_id, action, arena_sprintf(a, "user:%s", c->username), d) ? model_db_problem(p)
+    lerr e = audit_append(db, actor_id, action, arena_sprintf(a, "user:%lld", (long long)c->user_id), d) ? model_db_problem(p)
                                                                                            : LE_OK;
     json_decref(d);
     return e;
