@@ -180,6 +180,24 @@ export const scenarios = [
     target: { maxQueries: 5 },
   },
   {
+    id: 'certificate-template', name: "administrator: a course's certificate template and certificates (GET /courses/CODE/certificate)",
+    pathsFromPairs: 'certificate.course', pattern: '/courses/%s/certificate', tokens: 'admin', auth: 'cookie',
+    route: ['GET', '/courses/{course:str}/certificate'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'verify', name: 'public certificate verification (GET /verify/CODE)',
+    pathsFromPairs: 'certificates.codes', pattern: '/verify/%s', tokens: 'admin', auth: 'cookie',
+    route: ['GET', '/verify/{code:str}'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'certificate-pdf', name: 'certificate PDF drawn on request, administrator (GET /certificates/CODE/pdf)',
+    pathsFromPairs: 'certificates.codes', pattern: '/certificates/%s/pdf', tokens: 'admin', auth: 'cookie',
+    route: ['GET', '/certificates/{code:str}/pdf'],
+    target: { maxQueries: 5 },
+  },
+  {
     id: 'quiz-burst', name: 'quiz burst: the learners of BURST start one quiz within 10 s, 16 answers each',
     driver: 'quiz-burst', spreadS: 10, smokeSpreadS: 2, smokeLearners: 50,
     probe: ['POST', '/api/v1/courses/%s/quizzes/%d/attempts'],

@@ -107,8 +107,10 @@ static void draw_page(cairo_t *cr, const struct certificate_page *c, const char 
     cairo_set_line_width(cr, 3);
     cairo_rectangle(cr, MARGIN / 2, MARGIN / 2, w - MARGIN, h - MARGIN);
     cairo_stroke(cr);
+    /* The text starts a fifth down the page, below the logo when there is one. */
     double y = MARGIN + 12;
     y += draw_logo(cr, c->logo_path, w, y);
+    if (y < h / 5) y = h / 5;
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     y += draw_text(cr, title, "Serif Bold 30", MARGIN, y, w - 2 * MARGIN) + 24;
     draw_text(cr, body, "Serif 16", MARGIN * 2, y, w - 4 * MARGIN);

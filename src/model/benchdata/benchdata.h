@@ -164,4 +164,9 @@ lerr bulk_learner_enrolments(struct db *db, struct bulk_enrolment_row **out, siz
 lerr bulk_course_learners(struct db *db, const char *code, const char *kind, int64_t *activity_id_out,
                           int64_t **ids_out, size_t *n_out);
 
+/* Certificates (bulk_certificates.c): a template on the course of the first completed
+ * enrolment and a certificate for up to n (at most 256) of its completions; their codes
+ * (16 letters) into codes, *n_out how many, and the course's code into course_code. */
+lerr bulk_certificates(struct db *db, int64_t now, size_t n, char (*codes)[17], size_t *n_out, char course_code[101]);
+
 #endif
