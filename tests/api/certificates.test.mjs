@@ -163,3 +163,29 @@ test('reissuing gives a new code for the same completion and keeps the old one r
   assert.equal(audit.items[0].target_user, 'layla');
   assert.equal(audit.items[0].details.new_code, fresh.code);
 });
+
+test("a programme's template issues its certificate when the course that completes it is completed", async () => {
+  await call(admin, 'POST', '/api/v1/courses', { code: 'CERT-2', title: 'Ladders', status: 'published' }, 201);
+  const section = (await call(admin, 'POST', '/api/v1/courses/CERT-2/sections', { title: 'Part one' }, 201)).json.id;
+  const page = (await call(admin, 'POST', '/api/v1/courses/CERT-2/activities', { section_id: section, kind: 'page', title: 'Read me', body: 'Text' }, 201)).json.activity.id;
+  await call(admin, 'POST', '/api/v1/programmes', { code: 'HEIGHTS', title: 'Working at height', sets: [{ courses: ['CERT-2'], require: 'all' }] }, 201);
+  const bad = await call(admin, 'PUT', '/api/v1/programmes/HEIGHTS/certificate', { title: 'Certificate', body: '{{nom}}' });
+  assert.equal(bad.json.error.field, 'body', show(bad));
+  assert.equal((await call(admin, 'PUT', '/api/v1/programmes/NOPE/certificate', { title: 'T', body: 'B' })).status, 404);
+  await call(admin, 'PUT', '/api/v1/programmes/HEIGHTS/certificate', { title: 'Certificate', body: '{{name}} completed {{course}} on {{date}}.' }, 200);
+  await createUser(server, { username: 'pia', first_name: 'Pia', last_name: 'Pole', roles: ['learner'], password: PW }, admin);
+  tokens.pia = await signIn(server, 'pia', PW);
+  await call(admin, 'POST', '/api/v1/programmes/HEIGHTS/assignments', { username: 'pia' }, 201);
+  assert.deepEqual(await certificates(tokens.pia), []);
+  await call(tokens.pia, 'GET', `/api/v1/courses/CERT-2/activities/${page}`, undefined, 200);
+  const list = await certificates(tokens.pia);
+  assert.equal(list.length, 1, JSON.stringify(list));
+  assert.equal(list[0].detail, 'programme');
+  assert.equal(list[0].title, 'Working at height');
+  const v = (await call(undefined, 'GET', `/api/v1/verify/${list[0].code}`, undefined, 200)).json.verification;
+  assert.equal(v.title, 'Working at height');
+  assert.match(pdfText((await pdf(tokens.pia, `/certificates/${list[0].code}/pdf`)).body), /Pia Pole completed Working at height/);
+  const listed = (await call(admin, 'GET', '/api/v1/programmes/HEIGHTS/certificate', undefined, 200)).json;
+  assert.equal(listed.certificates.length, 1);
+  assert.equal(listed.template.title, 'Certificate');
+});

@@ -27,6 +27,7 @@ before(async () => {
   await call(admin, 'POST', '/api/v1/courses', { code: 'LIFT-1', title: 'Safe lifting', status: 'published' });
   const section = (await call(admin, 'POST', '/api/v1/courses/LIFT-1/sections', { title: 'Part one' })).id;
   await call(admin, 'POST', '/api/v1/courses/LIFT-1/activities', { section_id: section, kind: 'page', title: 'Read me', body: 'Bend your knees.' });
+  await call(admin, 'POST', '/api/v1/programmes', { code: 'HEIGHTS', title: 'Working at height', sets: [{ courses: ['LIFT-1'], require: 'all' }] });
   await createUser(server, { username: 'zoe', first_name: 'Ζωή', last_name: 'Παπαδάκη', roles: ['learner'], password: PW }, admin);
   await call(admin, 'POST', '/api/v1/courses/LIFT-1/enrolments', { username: 'zoe', role: 'learner' });
   browser = await launchBrowser();
@@ -43,7 +44,7 @@ test('an administrator sets a certificate; the learner downloads hers and it ver
   await submit(root, () => root.getByRole('link', { name: 'Manage course', exact: true }).click());
   await submit(root, () => root.getByRole('link', { name: 'Certificate', exact: true }).click());
   assert.equal(pathOf(root), '/courses/LIFT-1/certificate');
-  await root.getByText('No certificate is issued for this course yet').waitFor();
+  await root.getByText('No certificate is issued yet').waitFor();
   await expectClean(root);
 
   await root.getByLabel('Portrait').check();
@@ -95,4 +96,21 @@ test('an administrator sets a certificate; the learner downloads hers and it ver
   await zoe.reload();
   await zoe.getByText('This certificate is not valid: the code is unknown or the certificate was revoked.').waitFor();
   assert.doesNotMatch(await zoe.locator('main').innerText(), /Ζωή/, 'nothing about the person once revoked');
+});
+
+test("an administrator sets a programme's certificate from the programme's page", { timeout: 120000 }, async () => {
+  const root = await newPage(browser, server);
+  await signInUI(root, 'admin', ADMIN_PASSWORD);
+  await root.goto(`${server.url}/admin/programmes`);
+  await submit(root, () => root.getByRole('link', { name: 'Working at height' }).click());
+  await submit(root, () => root.getByRole('link', { name: 'Certificate', exact: true }).click());
+  assert.equal(pathOf(root), '/admin/programmes/HEIGHTS/certificate');
+  assert.equal(await root.getByLabel('Valid for (days)').count(), 0, 'a programme expires with its certification');
+  await root.getByLabel('Title').fill('Certified: {{course}}');
+  await submit(root, () => root.getByRole('button', { name: 'Save template' }).click());
+  await root.getByText('Certificate template saved.').waitFor();
+  assert.equal(await root.getByLabel('Title').inputValue(), 'Certified: {{course}}');
+  const preview = await root.request.get(await root.getByRole('link', { name: 'Preview PDF' }).getAttribute('href'));
+  assert.match(execFileSync('pdftotext', ['-', '-'], { input: await preview.body() }).toString(), /Certified: Working at height/);
+  await expectClean(root);
 });

@@ -151,11 +151,13 @@ json_t *certificate_json(const struct certificate *c, int64_t now)
     return j;
 }
 
-json_t *course_certificates_json(struct db *db, struct arena *a, int64_t course_id, int limit)
+json_t *owner_certificates_json(struct db *db, struct arena *a, struct cert_owner o, int limit)
 {
-    struct db_stmt *st = db_query(db, CERT_SELECT "WHERE k.course_id = ?1 ORDER BY k.issued_at DESC, k.id DESC "
-                                                  "LIMIT ?2",
-                                  "ii", course_id, (int64_t)limit);
+    struct db_stmt *st = db_query(db,
+                                  CERT_SELECT "WHERE k.course_id = ?1 OR k.programme_id = ?2 ORDER BY k.issued_at "
+                                              "DESC, k.id DESC LIMIT ?3",
+                                  "iii", o.course_id ? o.course_id : -1, o.programme_id ? o.programme_id : -1,
+                                  (int64_t)limit);
     json_t *list = json_array();
     int64_t now = time_now();
     int rc;

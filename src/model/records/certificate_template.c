@@ -69,6 +69,18 @@ static lerr check_input(struct arena *a, const struct cert_template_input *in, s
     return LE_OK;
 }
 
+lerr cert_programme_by_code(struct db *db, struct arena *a, const char *code, struct cert_owner *o,
+                            const char **title, struct problem *p)
+{
+    struct db_stmt *st = db_query(db, "SELECT id, title FROM programmes WHERE code = ?1", "s", code ? code : "");
+    int rc = db_step(st);
+    if (rc == DB_ROW) *o = (struct cert_owner){.programme_id = db_col_int(st, 0)}, *title = model_col_str(a, st, 1);
+    db_done(st);
+    if (rc == DB_ROW) return LE_OK;
+    if (rc == DB_DONE) return problem_set(p, LE_NOTFOUND, "code", "There is no programme '%s'.", code ? code : "");
+    return model_db_problem(p);
+}
+
 #define TEMPLATE_COLUMNS "id, valid_days, updated_at, layout, title, body, COALESCE(logo_sha256, '') "
 
 lerr cert_template_get(struct db *db, struct arena *a, struct cert_owner o, struct cert_template *out,

@@ -101,6 +101,9 @@ struct cert_template_input {
     size_t logo_len;
     bool remove_logo;
 };
+/* The programme with this code (programme_id set) and its title, or LE_NOTFOUND. */
+lerr cert_programme_by_code(struct db *db, struct arena *a, const char *code, struct cert_owner *o,
+                            const char **title, struct problem *p);
 /* The template, or LE_NOTFOUND. */
 lerr cert_template_get(struct db *db, struct arena *a, struct cert_owner o, struct cert_template *out,
                        struct problem *p);
@@ -134,8 +137,8 @@ lerr certificate_by_code(struct db *db, struct arena *a, const char *code, struc
 /* {code, state, name, course | programme, title, completed_at, issued_at, expires_at, revoked_at,
  * revoke_reason, username, generation}. */
 json_t *certificate_json(const struct certificate *c, int64_t now);
-/* The course's certificates, newest first, at most limit: [certificate_json]. */
-json_t *course_certificates_json(struct db *db, struct arena *a, int64_t course_id, int limit);
+/* The course's or programme's certificates, newest first, at most limit: [certificate_json]. */
+json_t *owner_certificates_json(struct db *db, struct arena *a, struct cert_owner o, int limit);
 /* Revokes a certificate with a reason people see on no page but the audit log; LE_CONFLICT
  * when it was revoked already. Audited (record.certificate_revoke). */
 lerr certificate_revoke(struct db *db, struct arena *a, const char *code, const char *reason, int64_t actor_id,

@@ -1,5 +1,5 @@
-/* Certificates on the web (docs/records.md): a course's template page with a preview PDF and the
- * course's certificates (revoke, reissue), the PDF for the person and those who may read their
+/* Certificates on the web (docs/records.md): a course's or programme's template page with a
+ * preview PDF and the certificates issued from it (revoke, reissue), the PDF for the person and those who may read their
  * record, and the public verification page /verify/CODE with its JSON twin. */
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "../courses/courses.h"
 #include "internal.h"
 
-#define COURSE_CERTIFICATES_SHOWN 200
+#define CERTIFICATES_SHOWN 200
 
 static const char *day_text(struct arena *a, int64_t t)
 {
@@ -56,72 +56,103 @@ static void send_pdf(struct request *req, struct response *res, const struct cer
     res->content_type = "application/pdf";
 }
 
-/* ---- A course's template ---- */
+/* ---- A course's or programme's template ---- */
 
-/* The course the path names; the routes are administrators' (CAP_COURSES_MANAGE). */
-static bool template_course(struct request *req, struct response *res, struct course *c)
+/* The course or programme whose template a page is about. */
+struct owner_page {
+    struct cert_owner o;
+    struct course course;         /* a course's: its management tabs */
+    const char *code, *title;
+    bool programme;
+};
+
+/* The course ("course" parameter) or programme ("code") the path names. The routes are
+ * administrators' (CAP_COURSES_MANAGE, CAP_PROGRAMMES_MANAGE). */
+static bool find_owner(struct request *req, struct response *res, bool programme, struct owner_page *w)
 {
     struct problem p = {0};
-    if (course_get(req->db, req->arena, req_param(req, "course"), req->user->id, c, &p) == LE_OK) return true;
+    *w = (struct owner_page){.programme = programme};
+    if (programme) {
+        w->code = req_param(req, "code");
+        if (cert_programme_by_code(req->db, req->arena, w->code, &w->o, &w->title, &p) == LE_OK) return true;
+    } else if (course_get(req->db, req->arena, req_param(req, "course"), req->user->id, &w->course, &p) == LE_OK) {
+        w->o.course_id = w->course.id, w->code = w->course.code, w->title = w->course.title;
+        return true;
+    }
     web_fail(res, &p);
     return false;
 }
 
+static const char *owner_href(struct request *req, const struct owner_page *w)
+{
+    return arena_sprintf(req->arena, w->programme ? "/admin/programmes/%s/certificate" : "/courses/%s/certificate",
+                         w->code);
+}
+
 /* The template there is, or the words a first one starts from (id 0). */
-static lerr template_or_default(struct request *req, const struct course *c, struct cert_template *t)
+static lerr template_or_default(struct request *req, const struct owner_page *w, struct cert_template *t)
 {
     struct problem p = {0};
-    lerr e = cert_template_get(req->db, req->arena, (struct cert_owner){.course_id = c->id}, t, &p);
+    lerr e = cert_template_get(req->db, req->arena, w->o, t, &p);
     if (e != LE_NOTFOUND) return e;
     *t = (struct cert_template){.layout = "landscape", .title = T(req, "certificates.default_title"),
                                 .body = T(req, "certificates.default_body"), .logo_sha256 = ""};
     return LE_OK;
 }
 
-static void template_page(struct request *req, struct response *res, const struct course *c)
+/* The issued list's words and links for the page. */
+static void list_labels(struct request *req, json_t *list)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(list, i, row)
+    {
+        const char *state = json_string_value(json_object_get(row, "state"));
+        /* words: records.status_{valid,expired,revoked} */
+        jset_str(row, "status_label", T(req, arena_sprintf(req->arena, "records.status_%s", state)));
+        jset_bool(row, "is_revoked", str_eq(state, "revoked"));
+        jset_str(row, "back", "owner");
+        jset_str(row, "record_href", arena_sprintf(req->arena, "/users/%s/record",
+                                                   json_string_value(json_object_get(row, "username"))));
+    }
+}
+
+static void template_page(struct request *req, struct response *res, const struct owner_page *w)
 {
     struct cert_template t;
     json_t *list = NULL;
-    if (template_or_default(req, c, &t) ||
-        !(list = course_certificates_json(req->db, req->arena, c->id, COURSE_CERTIFICATES_SHOWN))) {
-        res_error(res, LE_DB, NULL, "The course's certificates could not be read; try again.");
+    if (template_or_default(req, w, &t) ||
+        !(list = owner_certificates_json(req->db, req->arena, w->o, CERTIFICATES_SHOWN))) {
+        res_error(res, LE_DB, NULL, "The certificates could not be read; try again.");
         return;
     }
-    json_t *m = web_manage_model(req, c, "certificate");
+    json_t *m = w->programme ? json_pack("{s:{s:s, s:s}}", "programme", "code", w->code, "title", w->title)
+                             : web_manage_model(req, &w->course, "certificate");
     jset(m, "template", t.id ? cert_template_json(&t) : json_null());
     jset(m, "certificates", list);
     if (!req->is_api) {
         json_t *form = cert_template_json(&t);
         jset_bool(form, "portrait", str_eq(t.layout, "portrait"));
         jset(m, "form", form);
-        size_t i;
-        json_t *row;
-        json_array_foreach(list, i, row)
-        {
-            const char *state = json_string_value(json_object_get(row, "state"));
-            /* words: records.status_{valid,expired,revoked} */
-            jset_str(row, "status_label", T(req, arena_sprintf(req->arena, "records.status_%s", state)));
-            jset_bool(row, "is_revoked", str_eq(state, "revoked"));
-            jset_str(row, "back", "course");
-            jset_str(row, "record_href", arena_sprintf(req->arena, "/users/%s/record",
-                                                       json_string_value(json_object_get(row, "username"))));
-        }
+        jset_bool(m, "is_programme", w->programme);
+        jset_str(m, "action", owner_href(req, w));
+        list_labels(req, list);
     }
     res->model = m;
     res->template = "records/certificate_template";
-    res->title = arena_sprintf(req->arena, "%s: %s", T(req, "certificates.title"), c->title);
+    res->title = arena_sprintf(req->arena, "%s: %s", T(req, "certificates.title"), w->title);
 }
 
-void h_cert_template_page(struct request *req, struct response *res)
+static void template_show(struct request *req, struct response *res, bool programme)
 {
-    struct course c;
-    if (template_course(req, res, &c)) template_page(req, res, &c);
+    struct owner_page w;
+    if (find_owner(req, res, programme, &w)) template_page(req, res, &w);
 }
 
-void h_cert_template_save(struct request *req, struct response *res)
+static void template_save(struct request *req, struct response *res, bool programme)
 {
-    struct course c;
-    if (!template_course(req, res, &c)) return;
+    struct owner_page w;
+    if (!find_owner(req, res, programme, &w)) return;
     const struct uploaded_file *f = req_file(req, "logo");
     struct cert_template_input in = {
         .layout = req_param(req, "layout"), .title = req_param(req, "title"), .body = req_param(req, "body"),
@@ -129,47 +160,79 @@ void h_cert_template_save(struct request *req, struct response *res)
         .logo_mime = f ? f->content_type : NULL, .logo_data = f ? f->data : NULL, .logo_len = f ? f->len : 0,
         .remove_logo = str_eq(req_param(req, "remove_logo"), "1")};
     struct problem p = {0};
-    if (cert_template_set(req->db, req->arena, web_app.data_dir, (struct cert_owner){.course_id = c.id}, &in,
-                          req->user->id, &p)) {
-        template_page(req, res, &c);
+    lerr e = cert_template_set(req->db, req->arena, web_app.data_dir, w.o, &in, req->user->id, &p);
+    template_page(req, res, &w);
+    if (e) {
         web_fail(res, &p);
         return;
     }
-    template_page(req, res, &c);
     web_flash(req, res, "flash.certificate_template_saved");
-    res->redirect = arena_sprintf(req->arena, "/courses/%s/certificate", c.code);
+    res->redirect = owner_href(req, &w);
 }
 
-void h_cert_template_delete(struct request *req, struct response *res)
+static void template_delete(struct request *req, struct response *res, bool programme)
 {
-    struct course c;
-    if (!template_course(req, res, &c)) return;
+    struct owner_page w;
+    if (!find_owner(req, res, programme, &w)) return;
     struct problem p = {0};
-    if (cert_template_delete(req->db, req->arena, (struct cert_owner){.course_id = c.id}, req->user->id, &p)) {
+    if (cert_template_delete(req->db, req->arena, w.o, req->user->id, &p)) {
         web_fail(res, &p);
         return;
     }
     res->status = 204;
     web_flash(req, res, "flash.certificate_template_deleted");
-    res->redirect = arena_sprintf(req->arena, "/courses/%s/certificate", c.code);
+    res->redirect = owner_href(req, &w);
 }
 
 /* A sample certificate from the saved template (or the first one's words): the viewer's name. */
-void h_cert_template_preview(struct request *req, struct response *res)
+static void template_preview(struct request *req, struct response *res, bool programme)
 {
-    struct course c;
+    struct owner_page w;
     struct cert_template t;
-    if (!template_course(req, res, &c)) return;
-    if (template_or_default(req, &c, &t)) {
+    if (!find_owner(req, res, programme, &w)) return;
+    if (template_or_default(req, &w, &t)) {
         res_error(res, LE_DB, NULL, "The certificate template could not be read; try again.");
         return;
     }
     const char *code = "SAMPLE0000000000";
-    const char *today = day_text(req->arena, time_now());
-    json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", req->user->username, "course", c.title, "date",
-                             today, "expires", t.valid_days ? day_text(req->arena, time_now() + t.valid_days * 86400) : "",
-                             "code", code);
+    int64_t now = time_now();
+    json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", req->user->username, "course", w.title, "date",
+                             day_text(req->arena, now), "expires",
+                             t.valid_days ? day_text(req->arena, now + t.valid_days * 86400) : "", "code", code);
     send_pdf(req, res, &t, vars, code, false);
+}
+
+void h_cert_template_page(struct request *req, struct response *res)
+{
+    template_show(req, res, false);
+}
+void h_cert_template_save(struct request *req, struct response *res)
+{
+    template_save(req, res, false);
+}
+void h_cert_template_delete(struct request *req, struct response *res)
+{
+    template_delete(req, res, false);
+}
+void h_cert_template_preview(struct request *req, struct response *res)
+{
+    template_preview(req, res, false);
+}
+void h_cert_programme_page(struct request *req, struct response *res)
+{
+    template_show(req, res, true);
+}
+void h_cert_programme_save(struct request *req, struct response *res)
+{
+    template_save(req, res, true);
+}
+void h_cert_programme_delete(struct request *req, struct response *res)
+{
+    template_delete(req, res, true);
+}
+void h_cert_programme_preview(struct request *req, struct response *res)
+{
+    template_preview(req, res, true);
 }
 
 /* ---- Issued certificates ---- */
@@ -210,9 +273,9 @@ static void changed(struct request *req, struct response *res, const char *code,
     }
     res->model = json_pack("{s:o}", "certificate", certificate_json(&c, time_now()));
     web_flash(req, res, flash);
-    res->redirect = str_eq(req_param(req, "back"), "record") || !c.course_id
-                        ? arena_sprintf(req->arena, "/users/%s/record", c.username)
-                        : arena_sprintf(req->arena, "/courses/%s/certificate", c.what_code);
+    const char *owner = c.course_id ? "/courses/%s/certificate" : "/admin/programmes/%s/certificate";
+    res->redirect = str_eq(req_param(req, "back"), "owner") ? arena_sprintf(req->arena, owner, c.what_code)
+                                                            : arena_sprintf(req->arena, "/users/%s/record", c.username);
 }
 
 void h_cert_revoke(struct request *req, struct response *res)

@@ -48,6 +48,20 @@ static const struct param_spec p_template[] = {
     {"logo", P_FILE, 0, 0, 0},
     PARAMS_END,
 };
+static const struct param_spec p_programme[] = {
+    {"code", P_STR, PARAM_REQUIRED, 1, 100},
+    PARAMS_END,
+};
+static const struct param_spec p_programme_template[] = {
+    {"code", P_STR, PARAM_REQUIRED, 1, 100},
+    {"layout", P_STR, 0, 0, 20},
+    {"title", P_TEXT, 0, 0, CERT_TITLE_MAX * 4},
+    {"body", P_TEXT, 0, 0, CERT_BODY_MAX * 4},
+    {"valid_days", P_STR, 0, 0, 20},
+    {"remove_logo", P_STR, 0, 0, 1},
+    {"logo", P_FILE, 0, 0, 0},
+    PARAMS_END,
+};
 static const struct param_spec p_code[] = {
     {"code", P_STR, PARAM_REQUIRED, 1, 64},
     PARAMS_END,
@@ -72,6 +86,13 @@ static const struct route routes[] = {
     {"POST", "/courses/{course:str}/certificate", h_cert_template_save, CAP_COURSES_MANAGE, p_template, 0},
     {"POST", "/courses/{course:str}/certificate/delete", h_cert_template_delete, CAP_COURSES_MANAGE, p_course, 0},
     {"GET", "/courses/{course:str}/certificate/preview", h_cert_template_preview, CAP_COURSES_MANAGE, p_course, 0},
+    {"GET", "/admin/programmes/{code:str}/certificate", h_cert_programme_page, CAP_PROGRAMMES_MANAGE, p_programme, 0},
+    {"POST", "/admin/programmes/{code:str}/certificate", h_cert_programme_save, CAP_PROGRAMMES_MANAGE,
+     p_programme_template, 0},
+    {"POST", "/admin/programmes/{code:str}/certificate/delete", h_cert_programme_delete, CAP_PROGRAMMES_MANAGE,
+     p_programme, 0},
+    {"GET", "/admin/programmes/{code:str}/certificate/preview", h_cert_programme_preview, CAP_PROGRAMMES_MANAGE,
+     p_programme, 0},
     {"GET", "/certificates/{code:str}/pdf", h_cert_pdf, CAP_SIGNED_IN, p_code, 0},
     {"POST", "/certificates/{code:str}/revoke", h_cert_revoke, CAP_COURSES_MANAGE, p_cert_change, 0},
     {"POST", "/certificates/{code:str}/reissue", h_cert_reissue, CAP_COURSES_MANAGE, p_cert_change, 0},
@@ -88,6 +109,13 @@ static const struct route routes[] = {
     {"DELETE", "/api/v1/courses/{course:str}/certificate", h_cert_template_delete, CAP_COURSES_MANAGE, p_course, 0},
     {"GET", "/api/v1/courses/{course:str}/certificate/preview", h_cert_template_preview, CAP_COURSES_MANAGE, p_course,
      0},
+    {"GET", "/api/v1/programmes/{code:str}/certificate", h_cert_programme_page, CAP_PROGRAMMES_MANAGE, p_programme, 0},
+    {"PUT", "/api/v1/programmes/{code:str}/certificate", h_cert_programme_save, CAP_PROGRAMMES_MANAGE,
+     p_programme_template, 0},
+    {"DELETE", "/api/v1/programmes/{code:str}/certificate", h_cert_programme_delete, CAP_PROGRAMMES_MANAGE,
+     p_programme, 0},
+    {"GET", "/api/v1/programmes/{code:str}/certificate/preview", h_cert_programme_preview, CAP_PROGRAMMES_MANAGE,
+     p_programme, 0},
     {"GET", "/api/v1/certificates/{code:str}/pdf", h_cert_pdf, CAP_SIGNED_IN, p_code, 0},
     {"POST", "/api/v1/certificates/{code:str}/revoke", h_cert_revoke, CAP_COURSES_MANAGE, p_cert_change, 0},
     {"POST", "/api/v1/certificates/{code:str}/reissue", h_cert_reissue, CAP_COURSES_MANAGE, p_cert_change, 0},
