@@ -1,12 +1,14 @@
 // Certificates through the API: a course's template (bad input refused at its field), a
-// certificate issued once when a learner completes the course, the PDF with the person's name
+// certificate issued once when a learner completes the course (and a programme's when the
+// course completing it is completed), the PDF with the person's name
 // in Greek, Arabic or Chinese read back with pdftotext, the public verification answer (valid;
-// unknown and revoked the same 404), revoking and reissuing by an administrator, and who may
-// download a certificate.
+// unknown and revoked the same 404), revoking and reissuing by an administrator, who may
+// download a certificate, and expiry.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, api, show, signIn, adminToken, createUser, rawRequest } from '../lib/server.mjs';
+import { advanceClock } from '../lib/clock.mjs';
 
 const PW = 'Copper-Lantern-Orchard-47';
 let server;
@@ -188,4 +190,20 @@ test("a programme's template issues its certificate when the course that complet
   const listed = (await call(admin, 'GET', '/api/v1/programmes/HEIGHTS/certificate', undefined, 200)).json;
   assert.equal(listed.certificates.length, 1);
   assert.equal(listed.template.title, 'Certificate');
+  // Stopping: no template, and what was issued stays valid.
+  await call(admin, 'DELETE', '/api/v1/programmes/HEIGHTS/certificate', undefined, 204);
+  assert.equal((await call(admin, 'GET', '/api/v1/programmes/HEIGHTS/certificate', undefined, 200)).json.template, null);
+  assert.equal((await call(admin, 'DELETE', '/api/v1/programmes/HEIGHTS/certificate')).status, 404);
+  assert.equal((await call(undefined, 'GET', `/api/v1/verify/${list[0].code}`, undefined, 200)).json.verification.state, 'valid');
+  assert.equal((await pdf(tokens.pia, `/certificates/${list[0].code}/pdf`)).status, 200, 'drawn with the first words');
+});
+
+test('a certificate past its days of validity verifies as expired, with its dates', async () => {
+  const code = (await certificates(tokens.ming))[0].code;
+  await advanceClock(server, '366d');
+  const v = (await call(undefined, 'GET', `/api/v1/verify/${code}`, undefined, 200)).json.verification;
+  assert.equal(v.state, 'expired');
+  assert.ok(v.expires_on);
+  const page = (await rawRequest(`${server.url}/verify/${code}`)).body.toString('utf8');
+  assert.match(page, /This certificate has expired\./);
 });
