@@ -1,6 +1,6 @@
 // In a browser: an administrator opens a course's management pages, sets its certificate
 // template on the Certificate tab (first with a placeholder the form refuses at the field,
-// keeping what was typed) and previews it; a learner completes the course, downloads her
+// keeping what was typed, then a logo that is no PNG) and previews it; a learner completes the course, downloads her
 // certificate from My record (a PDF carrying her name in Greek and the code) and follows its
 // code to /verify, which says it is valid; the administrator revokes it from the course's list
 // of certificates and /verify says it is not valid. The course and the learner are set up
@@ -13,6 +13,8 @@ import { startServer, api, show, adminToken, createUser, ADMIN_PASSWORD } from '
 import { launchBrowser, newPage, submit, pathOf, signInUI, mainNav, expectClean } from '../lib/browser.mjs';
 
 const PW = 'Copper-Lantern-Field-31';
+// A 1×1 PNG, the smallest logo there is.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 let server;
 let browser;
 
@@ -56,8 +58,14 @@ test('an administrator sets a certificate; the learner downloads hers and it ver
   assert.equal(await root.getByLabel('Title').inputValue(), 'Certificate: {{course}}', 'what was typed is kept');
   assert.equal(await root.getByLabel('Valid for (days)').inputValue(), '365');
   await root.getByLabel('Text', { exact: true }).fill('{{name}} completed {{course}} on {{date}}. Code {{code}}.');
+  await root.getByLabel('Logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
+  await submit(root, () => root.getByRole('button', { name: 'Save template' }).click());
+  await root.locator('#logo-error', { hasText: 'The logo must be a PNG image.' }).waitFor();
+  assert.match(await root.getByLabel('Text', { exact: true }).inputValue(), /Code \{\{code\}\}/, 'the text is kept');
+  await root.getByLabel('Logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
   await submit(root, () => root.getByRole('button', { name: 'Save template' }).click());
   await root.getByText('Certificate template saved.').waitFor();
+  assert.equal(await root.getByLabel('Remove the logo').count(), 1, 'a logo is kept');
   assert.equal(await root.getByLabel('Portrait').isChecked(), true);
   const preview = await root.request.get(await root.getByRole('link', { name: 'Preview PDF' }).getAttribute('href'));
   assert.equal(preview.status(), 200);
