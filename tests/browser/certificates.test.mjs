@@ -3,8 +3,10 @@
 // keeping what was typed, then a logo that is no PNG) and previews it; a learner completes the course, downloads her
 // certificate from My record (a PDF carrying her name in Greek and the code) and follows its
 // code to /verify, which says it is valid; the administrator revokes it from the course's list
-// of certificates and /verify says it is not valid. The course and the learner are set up
-// through the API: they are other tests' subject.
+// of certificates and /verify says it is not valid; the administrator reissues it from her
+// training record and the new code verifies. A programme's template is set from the
+// programme's page. The course, the programme and the learner are set up through the API: they
+// are other tests' subject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -104,6 +106,20 @@ test('an administrator sets a certificate; the learner downloads hers and it ver
   await zoe.reload();
   await zoe.getByText('This certificate is not valid: the code is unknown or the certificate was revoked.').waitFor();
   assert.doesNotMatch(await zoe.locator('main').innerText(), /Ζωή/, 'nothing about the person once revoked');
+
+  // The administrator reissues it from her training record: a new code that verifies.
+  await root.goto(`${server.url}/admin/users/zoe`);
+  await submit(root, () => root.getByRole('link', { name: 'Training record' }).click());
+  assert.equal(pathOf(root), '/users/zoe/record');
+  await submit(root, () => root.locator('#record-certificates tbody tr', { hasText: code }).getByRole('button', { name: 'Reissue' }).click());
+  await root.getByText('Certificate reissued with a new code.').waitFor();
+  assert.equal(pathOf(root), '/users/zoe/record');
+  const fresh = root.locator('#record-certificates tbody tr', { hasText: 'Valid' });
+  const freshCode = (await fresh.locator('code').innerText()).trim();
+  assert.notEqual(freshCode, code);
+  await expectClean(root);
+  await submit(root, () => fresh.getByRole('link', { name: freshCode }).click());
+  await root.getByText('This certificate is valid.').waitFor();
 });
 
 test("an administrator sets a programme's certificate from the programme's page", { timeout: 120000 }, async () => {
