@@ -1,6 +1,7 @@
 /* Certificates on the web (docs/records.md): a course's or programme's template page with a
- * preview PDF and the certificates issued from it (revoke, reissue), the PDF for the person and those who may read their
- * record, and the public verification page /verify/CODE with its JSON twin. */
+ * preview PDF and the certificates issued from it (revoke, reissue), the PDF for the person and
+ * those who may read their record, and the public verification page /verify/CODE with its JSON
+ * twin. */
 #include <stdio.h>
 #include <string.h>
 #include "../../core/json_set.h"
@@ -9,6 +10,7 @@
 
 #define CERTIFICATES_SHOWN 200
 
+/* A day as the certificate and the verification page show it: "2026-12-07" (UTC), "" for 0. */
 static const char *day_text(struct arena *a, int64_t t)
 {
     if (!t) return "";
@@ -17,6 +19,8 @@ static const char *day_text(struct arena *a, int64_t t)
     return arena_strndup(a, iso, 10);
 }
 
+/* The address in the QR code: under the site address (Settings, or the one `lectern serve` was
+ * given); the request's own host only when neither is set, as on a bare test server. */
 static const char *verify_url(struct request *req, const char *code)
 {
     const char *base = mail_base_url(req->db, req->arena);
