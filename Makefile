@@ -1,6 +1,6 @@
 # Lectern: one C binary. `make` builds build/lectern; `make run` serves; `make test` tests.
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm libxml-2.0 libical
+PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm libxml-2.0 libical cairo pangocairo libqrencode
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CSTD    := -std=c11 -D_GNU_SOURCE -DLECTERN_VERSION='"$(shell cat VERSION)"'
 OPT     ?= -O2 -g
@@ -166,7 +166,8 @@ UNIT_PG_BIN = build/test/test_pg build/test/test_question_bank build/test/test_q
               build/test/test_event_import build/test/test_schedules build/test/test_announcements \
               build/test/test_reminders build/test/test_certification build/test/test_notifications \
               build/test/test_requests build/test/test_docs \
-              build/test/test_forums
+              build/test/test_forums \
+              build/test/test_certificate
 
 test-pg: build/test/lectern $(UNIT_PG_BIN)
 	@scripts/pg-test-cluster.sh $(MAKE) --no-print-directory -k unit-pg cli-pg api browser multinode

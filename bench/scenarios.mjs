@@ -286,6 +286,21 @@ export const scenarios = [
   {
     id: 'thread-move', name: "administrator: moving a thread, the forums to choose from (GET /threads/ID/move)",
     forum: 'move', tokens: 'admin', auth: 'cookie', route: ['GET', '/threads/{id:int}/move'],
+    id: 'certificate-template', name: "administrator: a course's certificate template and certificates (GET /courses/CODE/certificate)",
+    pathsFromPairs: 'certificate.course', pattern: '/courses/%s/certificate', tokens: 'admin', auth: 'cookie',
+    route: ['GET', '/courses/{course:str}/certificate'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'verify', name: 'public certificate verification (GET /verify/CODE)',
+    pathsFromPairs: 'certificates.codes', pattern: '/verify/%s', tokens: 'admin', auth: 'cookie',
+    route: ['GET', '/verify/{code:str}'],
+    target: { maxQueries: 5 },
+  },
+  {
+    id: 'certificate-pdf', name: 'certificate PDF drawn on request, administrator (GET /certificates/CODE/pdf)',
+    pathsFromPairs: 'certificates.codes', pattern: '/certificates/%s/pdf', tokens: 'admin', auth: 'cookie',
+    route: ['GET', '/certificates/{code:str}/pdf'],
     target: { maxQueries: 5 },
   },
   {

@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev
             libsodium-dev libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-            libcsv-dev libcurl4-openssl-dev libxml2-dev libical-dev)
-test_pkgs=(libcmocka-dev chromium sqlite3 curl postgresql python3-aiosmtpd
+            libcsv-dev libcurl4-openssl-dev libxml2-dev libical-dev
+            libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-core fonts-noto-cjk)
+test_pkgs=(libcmocka-dev chromium sqlite3 curl postgresql python3-aiosmtpd poppler-utils
            clang libclang-rt-14-dev llvm)
 bench_pkgs=(nginx wrk)
 

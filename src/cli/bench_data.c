@@ -27,10 +27,10 @@
 #include "../model/benchdata/benchdata.h"
 
 /* Bump when the generated data changes: cached datasets of another format are refused. */
-#define DATASET_FORMAT 6        /* 2: courses, enrolments and progress (issue 5); 3: quizzes,
+#define DATASET_FORMAT 7        /* 2: courses, enrolments and progress (issue 5); 3: quizzes,
                                  * attempts and the burst course (issue 6); 4: rooms, sessions,
                                  * events and the sign-up course; 5: the calendar course; 6:
-                                 * programmes and certifications (issue 18) */
+                                 * programmes and certifications (issue 18); 7: certificates */
 #define DATASET_KEY "bench.dataset"
 #define TX_ROWS 10000            /* rows per transaction */
 #define BASE_TIME 1767225600     /* 2026-01-01T00:00:00Z: generated times are relative to it */
@@ -1386,6 +1386,25 @@ static lerr gen_schedules(struct gen *g, struct problem *p)
     return LE_OK;
 }
 
+/* Certificates of one course's completions, their codes to DIR/certificates.codes ("- CODE"
+ * lines, the pairs format the verification and PDF scenarios read their paths from), and the
+ * course to DIR/certificate.course for its template page. */
+static lerr gen_certificates(struct gen *g, struct problem *p)
+{
+    char codes[200][17], lines[200][65], course[101], course_line[1][65];
+    size_t n = 0;
+    if (db_tx_begin(g->db)) return problem_set(p, LE_DB, "", "%s", db_errmsg(g->db));
+    lerr e = bulk_certificates(g->db, g->now, 200, codes, &n, course);
+    if (e) problem_set(p, e, "", "inserting certificates failed: %s", db_errmsg(g->db));
+    if (db_tx_end(g->db, e) && !e) e = problem_set(p, LE_DB, "", "%s", db_errmsg(g->db));
+    for (size_t i = 0; i < n; i++) snprintf(lines[i], sizeof lines[i], "- %s", codes[i]);
+    if (!e) e = write_tokens(g->out_dir, "certificates.codes", (const char(*)[65])lines, n, p);
+    snprintf(course_line[0], sizeof course_line[0], "- %.60s", course);
+    if (!e) e = write_tokens(g->out_dir, "certificate.course", (const char(*)[65])course_line, *course ? 1 : 0, p);
+    if (!e) printf("  certificates: %zu\n", n);
+    return e;
+}
+
 static lerr step_users(struct gen *g, struct problem *p)
 {
     return gen_users(g, p);
@@ -1410,6 +1429,7 @@ static const struct gen_step {
     {"programmes and certifications", "programme_rules", gen_schedules},
     {"quizzes and attempts", "quiz_attempts", gen_quizzes},
     {"rooms, sessions and events", "events", gen_planning},
+    {"certificates", "certificates", gen_certificates},
     {"sessions", NULL, step_sessions},
 };
 

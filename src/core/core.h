@@ -167,6 +167,8 @@ int64_t tz_to_utc(const struct tz *z, int64_t wall);
 lerr core_init(void);              /* sodium_init(); call once at start */
 /* nbytes random bytes as lowercase hex into out (2*nbytes+1). */
 void random_hex(char *out, size_t nbytes);
+/* n random letters of alphabet (at most 2^32 letters long) and a NUL into out (n+1). */
+void random_code(char *out, size_t n, const char *alphabet);
 /* SHA-256 of data as lowercase hex into out[65]. */
 void sha256_hex(const void *data, size_t n, char out[static 65]);
 

@@ -68,6 +68,14 @@ void random_hex(char *out, size_t nbytes)
     sodium_bin2hex(out, nbytes * 2 + 1, raw, nbytes);
 }
 
+void random_code(char *out, size_t n, const char *alphabet)
+{
+    /* randombytes_uniform has no modulo bias, so every letter is as likely as any other. */
+    size_t k = strlen(alphabet);
+    for (size_t i = 0; i < n; i++) out[i] = alphabet[randombytes_uniform((uint32_t)k)];
+    out[n] = '\0';
+}
+
 void sha256_hex(const void *data, size_t n, char out[static 65])
 {
     unsigned char h[crypto_hash_sha256_BYTES];

@@ -7,6 +7,7 @@
 #include "planning/planning.h"
 #include "schedules/schedules.h"
 #include "communication/communication.h"
+#include "records/records.h"
 
 void model_init(void)
 {
@@ -17,4 +18,5 @@ void model_init(void)
     assessments_init();
     planning_init();
     schedules_init();
+    records_init();
 }

@@ -65,4 +65,20 @@ void notification_render(struct arena *a, const char *line_src, const char *link
  * is wrong. */
 lerr notification_line_check(const char *src, struct problem *p);
 
+/* ---- Certificates (certificate_pdf.c) ---- */
+/* tpl (Mustache whose tags are the placeholders) rendered against vars as pango markup: tpl's
+ * own text escaped, the values escaped by the engine; NUL-terminated in out. */
+lerr certificate_text(const char *tpl, json_t *vars, struct buf *out, struct problem *p);
+struct certificate_page {
+    bool portrait;
+    const char *title, *body;        /* Mustache with the placeholders */
+    json_t *vars;                    /* {name, course, date, expires, code} as people read them */
+    const char *vars_title;          /* the PDF's title in its metadata */
+    const char *verify_url;          /* in the QR code and under it */
+    const char *verify_caption;      /* the words before the address: "Check it at" */
+    const char *logo_path;           /* a PNG file, NULL = none */
+};
+/* The certificate as a one-page A4 PDF into out (initialised here; the caller releases it). */
+lerr certificate_pdf(const struct certificate_page *c, struct buf *out, struct problem *p);
+
 #endif

@@ -175,5 +175,9 @@ struct bulk_programme {
  * certified (expiring 35 days to a year ahead), one in five of a plain programme's complete;
  * the others enrolled in its courses. *n_assigned grows by the people assigned. */
 lerr bulk_insert_programme(struct db *db, const struct bulk_programme *bp, int k, int64_t now, int64_t *n_assigned);
+/* Certificates (bulk_certificates.c): a template on the course of the first completed
+ * enrolment and a certificate for up to n (at most 256) of its completions; their codes
+ * (16 letters) into codes, *n_out how many, and the course's code into course_code. */
+lerr bulk_certificates(struct db *db, int64_t now, size_t n, char (*codes)[17], size_t *n_out, char course_code[101]);
 
 #endif

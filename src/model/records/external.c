@@ -171,7 +171,7 @@ lerr external_decide(struct db *db, struct arena *a, int64_t id, bool approve, c
     if (!err) {
         json_t *d = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", e.title, "reason", why);
         if (audit_append(db, actor_id, approve ? "record.external_approve" : "record.external_decline",
-                         arena_sprintf(a, "user:%s", e.username), d))
+                         arena_sprintf(a, "user:%lld", (long long)e.user_id), d))
             err = model_db_problem(p);
         json_decref(d);
     }

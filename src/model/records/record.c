@@ -59,11 +59,19 @@ static const struct {
      "t.title, CASE WHEN t.evidence_sha256 IS NULL THEN '' ELSE t.evidence_name END, t.state, NULL, NULL, "
      "t.done_on, NULL, NULL, NULL, CAST(t.hours AS REAL), t.id, t.provider FROM external_training t WHERE "
      "t.user_id = ?1"},
+    /* Certificates issued (certificate.c): code is the verification code, detail what it is for. */
+    {"certificates",
+     "COALESCE(c.title, p.title), k.code, CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked' WHEN k.expires_at IS "
+     "NOT NULL AND k.expires_at <= ?2 THEN 'expired' ELSE 'valid' END, NULL, k.issued_at, k.completed_at, NULL, "
+     "k.expires_at, NULL, NULL, k.id, CASE WHEN k.course_id IS NULL THEN 'programme' ELSE 'course' END FROM "
+     "certificates k LEFT JOIN courses c ON c.id = k.course_id LEFT JOIN programmes p ON p.id = k.programme_id "
+     "WHERE k.user_id = ?1"},
 };
 #define N_SOURCES (sizeof sources / sizeof sources[0])
 
 /* The sections in the order the record lists them. */
-static const char *const sections[] = {"courses", "quizzes", "classroom", "history", "policies", "external"};
+static const char *const sections[] = {"courses",  "quizzes",  "classroom",
+                                       "history",  "policies", "external", "certificates"};
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 /* The one query: a first branch that names and types the columns (and selects nothing), then

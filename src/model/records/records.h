@@ -107,5 +107,88 @@ struct report_ready {
 };
 const struct report_ready *report_ready_find(const char *id);
 json_t *report_ready_json(void);
+/* ---- Certificates (certificate_template.c, certificate.c) ----
+ * A course or programme may have a certificate template; completing it issues a certificate
+ * with a public verification code, in the transaction that records the completion. */
+#define CERT_TITLE_MAX 200
+#define CERT_BODY_MAX 2000
+#define CERT_VALID_DAYS_MAX 36500
+#define CERT_LOGO_MAX (1024 * 1024)
+/* Codes: 16 letters of an alphabet without look-alikes (0/O, 1/I/L): 80 random bits. */
+#define CERT_CODE_LEN 16
+#define CERT_CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+/* The placeholders a template's title and body may use, and nothing else. */
+extern const char *const cert_placeholders[];
+
+/* A course's (course_id) or programme's (programme_id) template; exactly one of them is set. */
+struct cert_owner {
+    int64_t course_id, programme_id;
+};
+struct cert_template {
+    int64_t id, valid_days, updated_at;
+    const char *layout;           /* "landscape" or "portrait" */
+    const char *title, *body;     /* Mustache text with the placeholders */
+    const char *logo_sha256;      /* "" = no logo */
+};
+struct cert_template_input {
+    const char *layout, *title, *body;
+    const char *valid_days;       /* whole days a course's certificate is valid, "" or "0" = always */
+    /* A new logo (a PNG of at most CERT_LOGO_MAX bytes), NULL data = keep the one there is. */
+    const char *logo_name, *logo_mime;
+    const unsigned char *logo_data;
+    size_t logo_len;
+    bool remove_logo;
+};
+/* The programme with this code (programme_id set) and its title, or LE_NOTFOUND. */
+lerr cert_programme_by_code(struct db *db, struct arena *a, const char *code, struct cert_owner *o,
+                            const char **title, struct problem *p);
+/* The template, or LE_NOTFOUND. */
+lerr cert_template_get(struct db *db, struct arena *a, struct cert_owner o, struct cert_template *out,
+                       struct problem *p);
+/* Creates or replaces the template; bad fields are refused at their field and nothing is
+ * written. Audited (record.certificate_template). */
+lerr cert_template_set(struct db *db, struct arena *a, const char *data_dir, struct cert_owner o,
+                       const struct cert_template_input *in, int64_t actor_id, struct problem *p);
+/* Stops issuing certificates for the owner; those issued stay valid. Audited. */
+lerr cert_template_delete(struct db *db, struct arena *a, struct cert_owner o, int64_t actor_id, struct problem *p);
+/* LE_INVALID naming field when text uses anything but {{placeholder}} of cert_placeholders. */
+lerr cert_text_check(const char *text, const char *field, struct problem *p);
+json_t *cert_template_json(const struct cert_template *t);
+
+struct certificate {
+    int64_t id, user_id, course_id, programme_id, generation;
+    int64_t completed_at, issued_at, expires_at, revoked_at;   /* 0 = never / not revoked */
+    const char *code, *username, *name;    /* name: first and last, else the username */
+    const char *what_code, *what_title;    /* the course's or programme's */
+    const char *revoke_reason;
+    /* The owner's template now ("" title when it was deleted: the PDF then uses the defaults). */
+    const char *layout, *title, *body, *logo_sha256;
+};
+/* "valid", "expired" (expires_at passed) or "revoked". */
+const char *cert_state(int64_t expires_at, int64_t revoked_at, int64_t now);
+/* Whether s could be a code (CERT_CODE_LEN letters of the alphabet, any case). */
+bool cert_code_ok(const char *s);
+void cert_code_new(char out[CERT_CODE_LEN + 1]);
+/* The certificate with the code (upper-cased first), or LE_NOTFOUND; one query. */
+lerr certificate_by_code(struct db *db, struct arena *a, const char *code, struct certificate *out,
+                         struct problem *p);
+/* {code, state, name, course | programme, title, completed_at, issued_at, expires_at, revoked_at,
+ * revoke_reason, username, generation}. */
+json_t *certificate_json(const struct certificate *c, int64_t now);
+/* The course's or programme's certificates, newest first, at most limit: [certificate_json]. */
+json_t *owner_certificates_json(struct db *db, struct arena *a, struct cert_owner o, int limit);
+/* Revokes a certificate with a reason people see on no page but the audit log; LE_CONFLICT
+ * when it was revoked already. Audited (record.certificate_revoke). */
+lerr certificate_revoke(struct db *db, struct arena *a, const char *code, const char *reason, int64_t actor_id,
+                        struct problem *p);
+/* Issues the next generation of the same completion with a new code (same dates), revoking the
+ * old one if it was not yet; *code_out the new code. Audited (record.certificate_reissue). */
+lerr certificate_reissue(struct db *db, struct arena *a, const char *code, int64_t actor_id, const char **code_out,
+                         struct problem *p);
+/* The completion hook (course_on_complete): issues the course's certificate and those of the
+ * person's programmes this completion completed, each once per completion. */
+lerr certificates_on_course_complete(struct db *db, int64_t course_id, int64_t user_id, struct problem *p);
+/* Registers the records domain's hooks; model_init calls it after schedules_init. */
+void records_init(void);
 
 #endif

@@ -28,6 +28,7 @@ static void row_labels(struct request *req, const char *section, json_t *row)
     /* words: records.status_{complete,withdrawn,overdue,in_progress,not_started,grading,passed,failed} */
     /* words: records.status_{booked,waitlisted,awaiting_approval,cancelled,attended,partly,no_show,excused} */
     /* words: records.status_{archived,imported,acknowledged,pending,approved,declined} */
+    /* words: records.status_{valid,expired,revoked} */
     const char *status = json_string_value(json_object_get(row, "status"));
     json_object_set_new(row, "status_label", json_string(T(req, arena_sprintf(a, "records.status_%s", status))));
     json_t *score = json_object_get(row, "score"), *hours = json_object_get(row, "hours");
@@ -41,7 +42,13 @@ static void row_labels(struct request *req, const char *section, json_t *row)
         json_object_set_new(row, "href", json_string(arena_sprintf(a, "/courses/%s/sessions/%lld", code, (long long)id)));
     else if (str_eq(section, "quizzes"))
         json_object_set_new(row, "href", json_string(arena_sprintf(a, "/courses/%s/quizzes/%lld", code, (long long)id)));
-    else if (str_eq(section, "external") && code && *code)
+    else if (str_eq(section, "certificates")) {
+        json_object_set_new(row, "download_href", json_string(arena_sprintf(a, "/certificates/%s/pdf", code)));
+        json_object_set_new(row, "verify_href", json_string(arena_sprintf(a, "/verify/%s", code)));
+        json_object_set_new(row, "is_revoked", json_boolean(str_eq(status, "revoked")));
+        json_object_set_new(row, "can_revoke", json_boolean(role_has_cap(req->user->roles, CAP_COURSES_MANAGE)));
+        json_object_set_new(row, "back", json_string("record"));
+    } else if (str_eq(section, "external") && code && *code)
         json_object_set_new(row, "evidence_href", json_string(arena_sprintf(a, "/external-training/%lld/evidence", (long long)id)));
     else if (!str_eq(section, "external") && !str_eq(json_string_value(json_object_get(row, "detail")), "programme"))
         json_object_set_new(row, "href", json_string(arena_sprintf(a, "/courses/%s", code)));
@@ -50,7 +57,8 @@ static void row_labels(struct request *req, const char *section, json_t *row)
 
 static void record_labels(struct request *req, json_t *rec)
 {
-    static const char *const sections[] = {"courses", "quizzes", "classroom", "history", "policies", "external"};
+    static const char *const sections[] = {"courses",  "quizzes",  "classroom",   "history",
+                                           "policies", "external", "certificates"};
     for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
         size_t i;
         json_t *row;

@@ -1,5 +1,5 @@
 /* The records domain's routes: the training record (record.c) and external training
- * (external.c); docs/records.md. Who may read a record and decide an entry the model says:
+ * (external.c), certificates and their verification (certificate.c); docs/records.md. Who may read a record and decide an entry the model says:
  * the person, their managers up the line and administrators. */
 #include "internal.h"
 
@@ -57,6 +57,44 @@ static const struct param_spec p_id[] = {
     {"id", P_INT, PARAM_REQUIRED, 1, 0},
     PARAMS_END,
 };
+static const struct param_spec p_course[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    PARAMS_END,
+};
+static const struct param_spec p_template[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"layout", P_STR, 0, 0, 20},
+    {"title", P_TEXT, 0, 0, CERT_TITLE_MAX * 4},
+    {"body", P_TEXT, 0, 0, CERT_BODY_MAX * 4},
+    {"valid_days", P_STR, 0, 0, 20},
+    {"remove_logo", P_STR, 0, 0, 1},
+    {"logo", P_FILE, 0, 0, 0},
+    PARAMS_END,
+};
+static const struct param_spec p_programme[] = {
+    {"code", P_STR, PARAM_REQUIRED, 1, 100},
+    PARAMS_END,
+};
+static const struct param_spec p_programme_template[] = {
+    {"code", P_STR, PARAM_REQUIRED, 1, 100},
+    {"layout", P_STR, 0, 0, 20},
+    {"title", P_TEXT, 0, 0, CERT_TITLE_MAX * 4},
+    {"body", P_TEXT, 0, 0, CERT_BODY_MAX * 4},
+    {"valid_days", P_STR, 0, 0, 20},
+    {"remove_logo", P_STR, 0, 0, 1},
+    {"logo", P_FILE, 0, 0, 0},
+    PARAMS_END,
+};
+static const struct param_spec p_code[] = {
+    {"code", P_STR, PARAM_REQUIRED, 1, 64},
+    PARAMS_END,
+};
+static const struct param_spec p_cert_change[] = {
+    {"code", P_STR, PARAM_REQUIRED, 1, 64},
+    {"reason", P_TEXT, 0, 0, 4000},
+    {"back", P_STR, 0, 0, 20},
+    PARAMS_END,
+};
 
 static const struct route routes[] = {
     {"GET", "/record", h_my_record, CAP_SIGNED_IN, p_none, 0},
@@ -74,6 +112,21 @@ static const struct route routes[] = {
     {"GET", "/api/v1/reports/sources", h_report_sources, CAP_REPORTS_VIEW, p_none, 0},
     {"POST", "/api/v1/reports/run", h_report_run, CAP_REPORTS_VIEW, p_run, 0},
     {"GET", "/api/v1/reports/{id:str}/export", h_report_export, CAP_REPORTS_VIEW, p_export, 0},
+    {"GET", "/courses/{course:str}/certificate", h_cert_template_page, CAP_COURSES_MANAGE, p_course, 0},
+    {"POST", "/courses/{course:str}/certificate", h_cert_template_save, CAP_COURSES_MANAGE, p_template, 0},
+    {"POST", "/courses/{course:str}/certificate/delete", h_cert_template_delete, CAP_COURSES_MANAGE, p_course, 0},
+    {"GET", "/courses/{course:str}/certificate/preview", h_cert_template_preview, CAP_COURSES_MANAGE, p_course, 0},
+    {"GET", "/admin/programmes/{code:str}/certificate", h_cert_programme_page, CAP_PROGRAMMES_MANAGE, p_programme, 0},
+    {"POST", "/admin/programmes/{code:str}/certificate", h_cert_programme_save, CAP_PROGRAMMES_MANAGE,
+     p_programme_template, 0},
+    {"POST", "/admin/programmes/{code:str}/certificate/delete", h_cert_programme_delete, CAP_PROGRAMMES_MANAGE,
+     p_programme, 0},
+    {"GET", "/admin/programmes/{code:str}/certificate/preview", h_cert_programme_preview, CAP_PROGRAMMES_MANAGE,
+     p_programme, 0},
+    {"GET", "/certificates/{code:str}/pdf", h_cert_pdf, CAP_SIGNED_IN, p_code, 0},
+    {"POST", "/certificates/{code:str}/revoke", h_cert_revoke, CAP_COURSES_MANAGE, p_cert_change, 0},
+    {"POST", "/certificates/{code:str}/reissue", h_cert_reissue, CAP_COURSES_MANAGE, p_cert_change, 0},
+    {"GET", "/verify/{code:str}", h_verify, CAP_PUBLIC, p_code, 0},
     {"GET", "/api/v1/me/record", h_my_record, CAP_SIGNED_IN, p_none, 0},
     {"GET", "/api/v1/users/{username:name}/record", h_record, CAP_SIGNED_IN, p_person, 0},
     {"POST", "/api/v1/users/{username:name}/record/external", h_external_add, CAP_SIGNED_IN, p_external, 0},
@@ -81,6 +134,22 @@ static const struct route routes[] = {
     {"GET", "/api/v1/external-training", h_external_pending, CAP_SIGNED_IN, p_none, 0},
     {"POST", "/api/v1/external-training/{id:int}/approve", h_external_approve, CAP_SIGNED_IN, p_decide, 0},
     {"POST", "/api/v1/external-training/{id:int}/decline", h_external_decline, CAP_SIGNED_IN, p_decide, 0},
+    {"GET", "/api/v1/courses/{course:str}/certificate", h_cert_template_page, CAP_COURSES_MANAGE, p_course, 0},
+    {"PUT", "/api/v1/courses/{course:str}/certificate", h_cert_template_save, CAP_COURSES_MANAGE, p_template, 0},
+    {"DELETE", "/api/v1/courses/{course:str}/certificate", h_cert_template_delete, CAP_COURSES_MANAGE, p_course, 0},
+    {"GET", "/api/v1/courses/{course:str}/certificate/preview", h_cert_template_preview, CAP_COURSES_MANAGE, p_course,
+     0},
+    {"GET", "/api/v1/programmes/{code:str}/certificate", h_cert_programme_page, CAP_PROGRAMMES_MANAGE, p_programme, 0},
+    {"PUT", "/api/v1/programmes/{code:str}/certificate", h_cert_programme_save, CAP_PROGRAMMES_MANAGE,
+     p_programme_template, 0},
+    {"DELETE", "/api/v1/programmes/{code:str}/certificate", h_cert_programme_delete, CAP_PROGRAMMES_MANAGE,
+     p_programme, 0},
+    {"GET", "/api/v1/programmes/{code:str}/certificate/preview", h_cert_programme_preview, CAP_PROGRAMMES_MANAGE,
+     p_programme, 0},
+    {"GET", "/api/v1/certificates/{code:str}/pdf", h_cert_pdf, CAP_SIGNED_IN, p_code, 0},
+    {"POST", "/api/v1/certificates/{code:str}/revoke", h_cert_revoke, CAP_COURSES_MANAGE, p_cert_change, 0},
+    {"POST", "/api/v1/certificates/{code:str}/reissue", h_cert_reissue, CAP_COURSES_MANAGE, p_cert_change, 0},
+    {"GET", "/api/v1/verify/{code:str}", h_verify, CAP_PUBLIC, p_code, 0},
 };
 
 const struct web_domain web_records = {
