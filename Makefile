@@ -28,7 +28,7 @@ REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
 TEST_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC))
 UNIT_BIN := $(patsubst %.c,build/test/%,$(notdir $(UNIT_SRC)))
 
-.PHONY: all run deps deps-test test test-pg unit unit-pg cli cli-pg api browser words multinode clean format
+.PHONY: all run deps deps-test test test-pg unit unit-pg cli cli-pg api browser browser-pg browser-pg-core words multinode clean format
 .PHONY: fuzz fuzz-smoke fuzz-build
 all: build/lectern
 
@@ -170,7 +170,22 @@ UNIT_PG_BIN = build/test/test_pg build/test/test_question_bank build/test/test_q
               build/test/test_certificate
 
 test-pg: build/test/lectern $(UNIT_PG_BIN)
-	@scripts/pg-test-cluster.sh $(MAKE) --no-print-directory -k unit-pg cli-pg api browser multinode
+	@scripts/pg-test-cluster.sh $(MAKE) --no-print-directory -k unit-pg cli-pg api browser-pg-core multinode
+
+# The browser suite on PostgreSQL: make test runs the journeys and the features whose pages
+# lean most on the engine (reports, records, planning, schedules, discussions' search); the
+# whole suite there is a slow check of its own (about nine minutes).
+BROWSER_PG_CORE = tests/browser/journey_admin.test.mjs tests/browser/journey_instructor.test.mjs \
+                  tests/browser/journey_learner.test.mjs tests/browser/journey_manager.test.mjs \
+                  tests/browser/planning.test.mjs tests/browser/schedules_admin.test.mjs \
+                  tests/browser/records.test.mjs tests/browser/reports.test.mjs tests/browser/forums_search.test.mjs \
+                  tests/browser/certificates.test.mjs
+browser-pg-core: build/test/lectern
+	@echo "== $@ $$(date -u +%T)"
+	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 $(BROWSER_PG_CORE)
+
+browser-pg: build/test/lectern
+	@scripts/pg-test-cluster.sh $(MAKE) --no-print-directory browser
 
 unit-pg: $(UNIT_PG_BIN)
 	@status=0; for t in $(UNIT_PG_BIN); do echo "== $$t"; $$t || status=1; done; exit $$status
@@ -185,12 +200,21 @@ unit: $(UNIT_BIN)
 	@status=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || status=1; done; exit $$status
 
 cli: build/test/lectern
+	@echo "== $@ $$(date -u +%T)"
 	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/cli/
 
+# Two API test files at a time (each has its own server and database); the ones that measure
+# behaviour under load or kill the server run alone afterwards.
+API_ALONE = tests/api/connections.test.mjs tests/api/import_locks.test.mjs tests/api/crash.test.mjs \
+            tests/api/sigterm.test.mjs
+API_SHARED = $(filter-out $(API_ALONE),$(wildcard tests/api/*.test.mjs))
 api: build/test/lectern
-	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/api/
+	@echo "== $@ $$(date -u +%T)"
+	LECTERN_BIN=build/test/lectern node --test --test-concurrency=2 $(API_SHARED)
+	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 $(API_ALONE)
 
 browser: build/test/lectern
+	@echo "== $@ $$(date -u +%T)"
 	LECTERN_BIN=build/test/lectern node --test --test-concurrency=1 tests/browser/
 
 # Every translation key the templates and handlers use is in locale/en.json, and every key
@@ -214,6 +238,7 @@ bench: build/lectern deps-bench
 # Run by `make test`: the same scripts at size S for a few seconds on the sanitizer build, in a
 # fresh dataset; checks only that every scenario answered 200 and the table was written.
 bench-smoke: build/test/lectern deps-bench
+	@echo "== $@ $$(date -u +%T)"
 	LECTERN_BIN=build/test/lectern node bench/bench.mjs --smoke --size S
 
 # ---- the README's commands on a clean Debian 12 (docs/deploy.md) ----
