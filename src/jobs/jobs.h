@@ -118,6 +118,8 @@ lerr job_user_import_commit(struct job_run *r, json_t *payload, json_t **result,
 
 /* announcements.c: emails one batch of an announcement's audience, {"announcement_id": N},
  * and queues the next batch while people remain. */
+/* forum.notify (forums.c): one batch of a new post's followers told, the next queued. */
+lerr job_forum_notify(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 lerr job_announcement_email(struct job_run *r, json_t *payload, json_t **result, struct problem *p);
 /* The progress of a commit running on this node, kept in memory because the row cannot show
  * it while the writing transaction is open. false when this node is not committing it. */

@@ -58,6 +58,9 @@ const struct job_kind job_kinds[] = {
      "sends yesterday's daily digests of notifications, each person's once (src/jobs/digest.c)"},
     {"announcement.email", job_announcement_email,
      "emails a batch of an announcement's audience, once each, and queues the next (src/jobs/announcements.c)"},
+    {"forum.notify", job_forum_notify,
+     "tells a batch of a thread's and its forum's followers of a new post, once each, and queues the next "
+     "(src/jobs/forums.c)"},
 };
 const size_t job_n_kinds = sizeof job_kinds / sizeof job_kinds[0];
 

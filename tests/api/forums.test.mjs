@@ -418,3 +418,35 @@ test('search: words as prefixes in titles and texts of the forums a person may r
   await call(tokens.ivy, 'DELETE', `/api/v1/posts/${edited}`, undefined, 200);
   assert.equal((await search('ivy', 'platypus')).total, 0);
 });
+
+test("followers are told of a new post once, as they chose; not its author, nor someone who stopped following", async () => {
+  let t;
+  // Earlier tests' posts may still be being told: count this thread's only.
+  const told = async (who, n) => {
+    for (let i = 0; i < 200; i++) {
+      const list = (await call(tokens[who], 'GET', '/api/v1/me/notifications', undefined, 200)).json.notifications
+        .filter((x) => x.type === 'forum_post' && x.link.startsWith(`/threads/${t}#`));
+      if (list.length >= n) return list;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`${who} was not told of ${n} posts`);
+  };
+  for (const who of ['lea', 'leo', 'ivy']) await call(tokens[who], 'PUT', '/api/v1/me/notifications/preferences', { forum_post: 'inapp' }, 200);
+  await call(tokens.lea, 'POST', '/api/v1/courses/FOR-1/forum/follow', { follow: true }, 200);
+  assert.equal((await call(tokens.lea, 'GET', '/api/v1/courses/FOR-1/forum', undefined, 200)).json.forum.following, true);
+  t = (await startThread('leo', { title: 'Pallet heights', body: 'What is the limit?' })).json.thread.id;
+  assert.equal((await thread('leo', t)).thread.following, true, 'starting a thread follows it');
+  await told('lea', 1);
+  await reply('ivy', t, 'Two metres.');
+  const leo = await told('leo', 1);
+  assert.match(leo[0].line, /Pallet heights/);
+  assert.match(leo[0].link, new RegExp(`^/threads/${t}#post-`));
+  await told('lea', 2);
+  // Replying followed the thread for ivy; leo stops following it.
+  await call(tokens.leo, 'POST', `/api/v1/threads/${t}/follow`, { follow: false }, 200);
+  await reply('lea', t, 'Thanks!');
+  await told('ivy', 1);
+  const leoNow = await told('leo', 1);
+  assert.equal(leoNow.length, 1, 'leo stopped following: nothing more ' + JSON.stringify(leoNow));
+  assert.equal((await told('lea', 2)).length, 2, 'not told of her own post');
+});

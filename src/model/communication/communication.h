@@ -309,6 +309,7 @@ struct forum_access {
     bool qa;                      /* a questions-and-answers forum */
     int64_t first_post_id;        /* from a thread: its opening post */
     bool has_posted;              /* from a thread: the viewer has a post in it */
+    bool following;               /* the viewer follows the forum (forum_open) or the thread */
 };
 /* course_code NULL = the site forum (every signed-in person reads and posts; administrators
  * moderate). A course's forum is for its people (a live enrolment) and its moderators; anyone
@@ -354,6 +355,16 @@ lerr forum_thread_create(struct db *db, struct arena *a, const struct forum_acce
 lerr forum_reply(struct db *db, struct arena *a, int64_t thread_id, const char *body, const struct forum_file *file,
                  int64_t actor_id, unsigned actor_roles, int64_t *post_id_out, struct problem *p);
 
+/* Following (forum_follow.c): the viewer of fa follows its forum (thread_id 0) or one of its
+ * threads, or stops (on false). Writing a post follows its thread and queues the job that tells
+ * the followers (forum_post_written, inside the post's transaction); forum_notify_batch tells
+ * up to batch of them who may read the post and were not told yet, each once per post, through
+ * the notification type forum_post; *more when others remain. */
+#define FORUM_NOTIFY_BATCH 200
+lerr forum_follow(struct db *db, const struct forum_access *fa, int64_t thread_id, bool on, struct problem *p);
+lerr forum_post_written(struct db *db, int64_t thread_id, int64_t post_id, int64_t author_id, struct problem *p);
+lerr forum_notify_batch(struct db *db, struct arena *a, int64_t post_id, int batch, int *told_out, bool *more,
+                        struct problem *p);
 /* Attachments (forum_attachment.c). The checks of course files (size, and the type from the
  * bytes matching the name; LE_INVALID/LE_TOOBIG at "file"), before any write; *mime is the type
  * to serve. */

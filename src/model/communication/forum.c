@@ -66,10 +66,14 @@ lerr forum_open(struct db *db, struct arena *a, const char *course_code, int64_t
         out->course_id = c.id, out->course_code = c.code, out->course_title = c.title;
         role = c.my_role;
     }
-    struct db_stmt *st = db_query(db, "SELECT id, kind FROM forums WHERE course_id = ?1", "i", out->course_id);
+    struct db_stmt *st = db_query(db,
+                                  "SELECT f.id, f.kind, EXISTS (SELECT 1 FROM forum_subscriptions s WHERE s.forum_id = "
+                                  "f.id AND s.user_id = ?2) FROM forums f WHERE f.course_id = ?1",
+                                  "ii", out->course_id, viewer_id);
     if (!st) return model_db_problem(p);
     int rc = db_step(st);
-    if (rc == DB_ROW) out->forum_id = db_col_int(st, 0), out->qa = str_eq(db_col_text(st, 1), "qa");
+    if (rc == DB_ROW)
+        out->forum_id = db_col_int(st, 0), out->qa = str_eq(db_col_text(st, 1), "qa"), out->following = db_col_int(st, 2);
     db_done(st);
     if (rc != DB_ROW && rc != DB_DONE) return model_db_problem(p);
     return viewer_standing(out, role, viewer_roles, p);
@@ -89,7 +93,8 @@ lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_
         "(SELECT COUNT(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.id <= r.last_post_id), t.title, f.kind, "
         "(SELECT MIN(p.id) FROM forum_posts p WHERE p.thread_id = t.id), EXISTS (SELECT 1 FROM forum_posts p WHERE "
         "p.thread_id = t.id AND p.author_id = ?2 AND p.deleted = 0), t.pinned, ua.first_name, ua.last_name, "
-        "t.created_at FROM forum_threads t JOIN users ua ON ua.id = t.author_id JOIN forums f ON f.id = t.forum_id "
+        "t.created_at, EXISTS (SELECT 1 FROM forum_subscriptions s WHERE s.thread_id = t.id AND s.user_id = ?2) "
+        "FROM forum_threads t JOIN users ua ON ua.id = t.author_id JOIN forums f ON f.id = t.forum_id "
         "LEFT JOIN courses c ON c.id = f.course_id LEFT JOIN forum_reads r ON "
         "r.thread_id = t.id AND r.user_id = ?2 WHERE t.id = ?1 AND t.deleted = 0",
         "ii", thread_id, viewer_id);
@@ -114,6 +119,7 @@ lerr forum_open_thread(struct db *db, struct arena *a, int64_t thread_id, int64_
     out->thread_pinned = db_col_int(st, 13) != 0;
     out->thread_author = arena_sprintf(a, "%s %s", model_col_str(a, st, 14), model_col_str(a, st, 15));
     out->thread_created_at = db_col_int(st, 16);
+    out->following = db_col_int(st, 17) != 0;
     db_done(st);
     lerr e = viewer_standing(out, role, viewer_roles, p);
     out->n_read_shown = out->moderator ? read_all : read_shown;
@@ -168,6 +174,7 @@ lerr forum_thread_create(struct db *db, struct arena *a, const struct forum_acce
             db_run(db, "UPDATE forum_threads SET last_post_id = ?2 WHERE id = ?1", "ii", thread_id, post_id))
             e = model_db_problem(p);
         if (!e && file) e = forum_file_attach(db, post_id, file, mime, p);
+        if (!e) e = forum_post_written(db, thread_id, post_id, actor_id, p);
     }
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && thread_id_out) *thread_id_out = thread_id;
@@ -198,6 +205,7 @@ lerr forum_reply(struct db *db, struct arena *a, int64_t thread_id, const char *
                       now, id)))
         e = model_db_problem(p);
     if (!e && file) e = forum_file_attach(db, id, file, mime, p);
+    if (!e) e = forum_post_written(db, thread_id, id, actor_id, p);
     if (db_tx_end(db, e) && !e) e = model_db_problem(p);
     if (!e && post_id_out) *post_id_out = id;
     return e;

@@ -92,11 +92,12 @@ static void record_read(struct db *db, const struct forum_access *fa, int64_t th
 /* The thread's own fields, with where its forum is (read by forum_open_thread). */
 static json_t *thread_head(struct arena *a, int64_t thread_id, const struct forum_access *fa)
 {
-    return json_pack("{s:I, s:s, s:b, s:b, s:s, s:o, s:s, s:s?, s:s?, s:b}", "id", (json_int_t)thread_id, "title",
+    return json_pack("{s:I, s:s, s:b, s:b, s:s, s:o, s:s, s:s?, s:s?, s:b, s:b}", "id", (json_int_t)thread_id, "title",
                      fa->thread_title, "pinned", fa->thread_pinned, "locked", fa->thread_locked, "author",
                      fa->thread_author, "created_at", model_json_time(fa->thread_created_at), "forum_path",
                      fa->course_code ? arena_sprintf(a, "/courses/%s/forum", fa->course_code) : "/forum",
-                     "course_code", fa->course_code, "course_title", fa->course_title, "moderator", fa->moderator);
+                     "course_code", fa->course_code, "course_title", fa->course_title, "moderator", fa->moderator,
+                     "following", fa->following);
 }
 
 static json_t *post_json(struct arena *a, struct db_stmt *st, const struct forum_access *fa, int64_t now)

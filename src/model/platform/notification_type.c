@@ -34,7 +34,7 @@
  * words: notify.type_event_{approval_request,approval_reminder,reminder,reminder_trainer,no_show}
  * words: notify.to_{person,manager,trainer,audience,active,owner}
  * words: messages.programme_{due_soon,overdue,escalation,expiring}
- * words: mail_msg.{admin_request_line,doc_review_line} */
+ * words: mail_msg.{admin_request_line,doc_review_line,forum_post_line}, notify.{type_forum_post,to_followers} */
 static const struct notification_type TYPES[] = {
     {"password_reset", "notify.type_password_reset", "notify.to_person", NOTIFY_EMAIL,
      "{{{t.mail_msg.reset_subject}}}", "/", LINK_SAMPLE},
@@ -83,6 +83,13 @@ static const struct notification_type TYPES[] = {
      "{{{t.mail_msg.maintenance_subject}}}: {{{message}}}", "/",
      "{\"username\": \"sam.sample\", \"first_name\": \"Sam\", \"message\": \"Upgrade to the new version\", "
      "\"affected\": \"Everything\", \"starts_at\": \"2027-01-31T18:00:00Z\", \"ends_at\": \"2027-01-31T20:00:00Z\"}"},
+    /* A new post in a followed forum or thread (communication's forum_follow.c). */
+    {"forum_post", "notify.type_forum_post", "notify.to_followers", ALL_CHANNELS,
+     "{{{t.mail_msg.forum_post_line}}} {{{author}}}: {{{thread_title}}}", "/threads/{{{thread_id}}}#post-{{{post_id}}}",
+     "{\"username\": \"sam.sample\", \"first_name\": \"Sam\", \"thread_title\": \"Where is the first aid room?\", "
+     "\"body\": \"It moved to the ground floor, next to reception.\", \"author\": \"Ivy Instructor\", \"forum\": "
+     "\"First aid\", \"thread_id\": 7, \"post_id\": 42, \"link\": \"https://lectern.example.org/threads/7#post-42\", "
+     "\"is_reply\": true}"},
     /* Requests to the administrators (communication's request_state.c), to their sender at each step. */
     {"admin_request", "messages.admin_request", "notify.to_person", ALL_CHANNELS,
      "{{{t.mail_msg.admin_request_line}}} {{{what}}}", "/requests/{{{id}}}",

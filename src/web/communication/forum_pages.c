@@ -41,10 +41,10 @@ void h_forum_show(struct request *req, struct response *res)
         unread += json_integer_value(json_object_get(t, "unread"));
         reports += json_integer_value(json_object_get(t, "reports"));
     }
-    res->model = json_pack("{s:{s:s, s:s, s:s?, s:b, s:s, s:b}, s:o, s:I, s:I, s:{}}", "forum", "title", title, "path",
-                           path, "course_code", fa.course_code, "moderator", fa.moderator, "kind",
-                           fa.qa ? "qa" : "general", "qa", fa.qa, "threads", threads, "unread", unread, "reports",
-                           reports, "form");
+    res->model = json_pack("{s:{s:s, s:s, s:s?, s:b, s:s, s:b, s:b}, s:o, s:I, s:I, s:{}}", "forum", "title", title,
+                           "path", path, "course_code", fa.course_code, "moderator", fa.moderator, "kind",
+                           fa.qa ? "qa" : "general", "qa", fa.qa, "following", fa.following, "threads", threads,
+                           "unread", unread, "reports", reports, "form");
     if (!req->is_api) /* the search box: this forum unless the person asks for every one */
         json_object_update_new(res->model, json_pack("{s:s, s:b}", "search_here",
                                                      fa.course_code ? fa.course_code : "site", "here_selected", 1));
@@ -203,4 +203,36 @@ void h_post_edit(struct request *req, struct response *res)
         return;
     }
     forum_back_to_thread(req, res, thread, 0, "flash.post_edited");
+}
+
+/* Following a forum, or stopping: the form's "follow" (true or false). */
+void h_forum_follow(struct request *req, struct response *res)
+{
+    struct forum_access fa;
+    struct problem p = {0};
+    bool on = req_param_bool(req, "follow");
+    if (open_forum(req, &fa, &p) || forum_follow(req->db, &fa, 0, on, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:b}", "following", on);
+    web_flash(req, res, on ? "flash.forum_followed" : "flash.forum_unfollowed");
+    res->redirect = fa.course_code ? arena_sprintf(req->arena, "/courses/%s/forum", fa.course_code) : "/forum";
+}
+
+/* Following a thread, or stopping. */
+void h_thread_follow(struct request *req, struct response *res)
+{
+    struct forum_access fa;
+    struct problem p = {0};
+    int64_t id = req_param_int(req, "id", 0);
+    bool on = req_param_bool(req, "follow");
+    if (forum_open_thread(req->db, req->arena, id, req->user->id, req->user->roles, &fa, NULL, &p) ||
+        forum_follow(req->db, &fa, id, on, &p)) {
+        web_fail(res, &p);
+        return;
+    }
+    res->model = json_pack("{s:b}", "following", on);
+    web_flash(req, res, on ? "flash.forum_followed" : "flash.forum_unfollowed");
+    res->redirect = thread_path(req, id);
 }

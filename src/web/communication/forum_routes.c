@@ -57,6 +57,20 @@ static const struct param_spec p_course_settings[] = {
     {"kind", P_STR, 0, 0, 20},
     PARAMS_END,
 };
+static const struct param_spec p_site_follow[] = {
+    {"follow", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
+static const struct param_spec p_course_follow[] = {
+    {"course", P_STR, PARAM_REQUIRED, 1, 100},
+    {"follow", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
+static const struct param_spec p_thread_follow[] = {
+    {"id", P_INT, PARAM_REQUIRED, 1, 0},
+    {"follow", P_BOOL, 0, 0, 0},
+    PARAMS_END,
+};
 static const struct param_spec p_search[] = {
     {"q", P_STR, 0, 0, 200},
     {"in", P_STR, 0, 0, 100},
@@ -90,6 +104,12 @@ static const struct route routes[] = {
     {"GET", "/forum", h_forum_show, CAP_SIGNED_IN, p_site, 0},
     {"POST", "/forum/threads", h_forum_thread_create, CAP_SIGNED_IN, p_site_thread, 0},
     {"POST", "/forum/read", h_forum_mark_read, CAP_SIGNED_IN, p_site, 0},
+    {"POST", "/forum/follow", h_forum_follow, CAP_SIGNED_IN, p_site_follow, 0},
+    {"POST", "/courses/{course:str}/forum/follow", h_forum_follow, CAP_SIGNED_IN, p_course_follow, 0},
+    {"POST", "/threads/{id:int}/follow", h_thread_follow, CAP_SIGNED_IN, p_thread_follow, 0},
+    {"POST", "/api/v1/forum/follow", h_forum_follow, CAP_SIGNED_IN, p_site_follow, 0},
+    {"POST", "/api/v1/courses/{course:str}/forum/follow", h_forum_follow, CAP_SIGNED_IN, p_course_follow, 0},
+    {"POST", "/api/v1/threads/{id:int}/follow", h_thread_follow, CAP_SIGNED_IN, p_thread_follow, 0},
     {"POST", "/forum/settings", h_forum_settings, CAP_SIGNED_IN, p_site_settings, 0},
     {"POST", "/courses/{course:str}/forum/settings", h_forum_settings, CAP_SIGNED_IN, p_course_settings, 0},
     {"GET", "/courses/{course:str}/forum", h_forum_show, CAP_SIGNED_IN, p_course, 0},

@@ -47,6 +47,8 @@ void h_doc_detach(struct request *req, struct response *res);
 void h_forum_show(struct request *req, struct response *res);
 void h_forum_thread_create(struct request *req, struct response *res);
 void h_forum_mark_read(struct request *req, struct response *res);
+void h_forum_follow(struct request *req, struct response *res);
+void h_thread_follow(struct request *req, struct response *res);
 void h_forum_settings(struct request *req, struct response *res);
 void h_thread_show(struct request *req, struct response *res);
 void h_thread_reply(struct request *req, struct response *res);
