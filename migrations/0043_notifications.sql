@@ -1,7 +1,7 @@
 -- 0043_notifications: the notification centre (docs/notifications.md). Every message Lectern
 -- sends is a type in platform's declared table (src/model/platform/notification_type.c); each
--- person chooses per type how it reaches them, and what is not emailed at once is kept here
--- for the bell, the list page and the daily digest. Times are epoch seconds UTC.
+-- person chooses per type how it reaches them, and everything not turned off is kept here
+-- for the bell and the list page (e-mails too), and for the daily digest. Times are epoch seconds UTC.
 
 -- What a person chose for a type; no row = the type's default channel.
 CREATE TABLE notification_preferences (
@@ -12,13 +12,13 @@ CREATE TABLE notification_preferences (
 );
 
 -- A notification shown in Lectern: its type and the data its line and link are rendered from
--- (JSON, as the mail would have had it); channel 'digest' ones are also gathered into the
--- person's daily digest. read_at NULL = unread.
+-- (JSON, as the mail has it) and the channel it went by; channel 'digest' ones are also
+-- gathered into the person's daily digest. read_at NULL = unread.
 CREATE TABLE notifications (
     id INTEGER PRIMARY KEY,
     user_id BIGINT NOT NULL REFERENCES users (id),
     type TEXT NOT NULL,
-    channel TEXT NOT NULL CHECK (channel IN ('inapp', 'digest')),
+    channel TEXT NOT NULL CHECK (channel IN ('email', 'inapp', 'digest')),
     data TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     read_at BIGINT

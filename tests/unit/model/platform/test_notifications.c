@@ -32,7 +32,9 @@ static void test_type_table(void **state)
     }
     assert_int_equal(notification_type_find("password_reset")->channels, NOTIFY_EMAIL);
     assert_int_equal(notification_type_find("signin_link")->channels, NOTIFY_EMAIL);
-    assert_null(notification_type_find("forum_post"));
+    assert_int_equal(notification_type_find("forum_post")->channels,
+                     NOTIFY_EMAIL | NOTIFY_INAPP | NOTIFY_DIGEST | NOTIFY_OFF);
+    assert_null(notification_type_find("no_such_type"));
 }
 
 static void test_resolution(void **state)
@@ -92,21 +94,24 @@ static void test_send_as_chosen(void **state)
     struct problem p = {0};
     int64_t ann = person(f, "ann");
     send(f, "announcement", ann);
-    assert_int_equal(count(f, OUTBOX, ann), 1); /* the default: e-mail */
+    /* The default, e-mail: the message, and its line in Lectern for the bell. */
+    assert_int_equal(count(f, OUTBOX, ann), 1);
+    assert_int_equal(count(f, KEPT, ann), 1);
     choose(f, ann, "announcement", "inapp", LE_OK);
     send(f, "announcement", ann);
     assert_int_equal(count(f, OUTBOX, ann), 1);
-    assert_int_equal(count(f, KEPT, ann), 1);
+    assert_int_equal(count(f, KEPT, ann), 2);
     /* Without an address: kept in Lectern all the same; by e-mail, nothing and no error. */
     json_t *none = json_object();
     assert_int_equal(notify_send(f->db, "announcement", ann, "", none, NULL, NULL, &p), LE_OK);
-    assert_int_equal(count(f, KEPT, ann), 2);
+    assert_int_equal(count(f, KEPT, ann), 3);
     assert_int_equal(notify_send(f->db, "event_booked", ann, "", none, NULL, NULL, &p), LE_OK);
     assert_int_equal(count(f, OUTBOX, ann), 1);
+    assert_int_equal(count(f, KEPT, ann), 4);
     json_decref(none);
     choose(f, ann, "announcement", "off", LE_OK);
     send(f, "announcement", ann);
-    assert_int_equal(count(f, OUTBOX, ann) + count(f, KEPT, ann), 3);
+    assert_int_equal(count(f, OUTBOX, ann) + count(f, KEPT, ann), 5);
 
     /* A sign-in message cannot be turned off, nor kept in Lectern: refused, nothing saved. */
     const char *types[] = {"event_booked", "password_reset"}, *channels[] = {"inapp", "off"};
@@ -118,6 +123,7 @@ static void test_send_as_chosen(void **state)
                      LE_OK);
     send(f, "password_reset", ann);
     assert_int_equal(count(f, OUTBOX, ann), 2);
+    assert_int_equal(count(f, KEPT, ann), 4); /* a sign-in message is not kept in Lectern */
     choose(f, ann, "no_such_type", "email", LE_INVALID);
     json_t *d = json_object();
     assert_int_equal(notify_send(f->db, "no_such_type", ann, "x@example.org", d, NULL, NULL, &p), LE_INVALID);
