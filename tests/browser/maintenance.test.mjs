@@ -1,8 +1,8 @@
 // In a browser: the administrator schedules maintenance on the maintenance page (first checking
 // what the window overlaps: a quiz that closes during it), the window's page lists it again;
 // a learner sees the banner on every page; with read-only mode on (`lectern maintenance on
-// --until` a few seconds ahead) the learner's profile change meets the maintenance page with
-// nothing saved, and once the mode has ended by itself the same change is saved. A quiz's
+// --until` a few seconds ahead) the learner's post in her course's forum meets the maintenance
+// page with nothing written, and once the mode has ended by itself the same post is made. A quiz's
 // autosave refused by read-only mode keeps the answer in the page, says it will be saved when
 // the site is back, and saves it then.
 import { test, before, after } from 'node:test';
@@ -52,7 +52,7 @@ async function expectClean(page) {
   assert.deepEqual(page.consoleErrors, [], `console errors on ${page.url()}`);
 }
 
-test('maintenance scheduled on its page shows a banner; read-only mode refuses a learner and ends by itself', { timeout: 120000 }, async () => {
+test("maintenance scheduled on its page shows a banner; read-only mode refuses a learner's forum post and ends by itself", { timeout: 120000 }, async () => {
   const admin = await newPage(browser, server);
   await signInUI(admin, 'admin', ADMIN_PASSWORD);
   await submit(admin, () => mainNav(admin).getByRole('link', { name: 'Maintenance', exact: true }).click());
@@ -82,14 +82,20 @@ test('maintenance scheduled on its page shows a banner; read-only mode refuses a
   assert.match(await banner.innerText(), /Moving to a new server/);
   await expectClean(lena);
 
-  // Read-only mode for a few seconds: the learner's change is refused with the maintenance page.
+  // Read-only mode for a few seconds: the learner's post in her course's forum is refused with
+  // the maintenance page.
   const until = new Date(Date.now() + 6000).toISOString().replace(/\.\d+Z$/, 'Z');
   onServer(server)(['maintenance', 'on', '--until', until, '--message', 'Copying the database'], 0);
   await poll(async () => (await api(server, 'GET', '/api/v1/status')).json.status === 'read_only', { what: 'read-only mode' });
-  await lena.getByLabel('First name').fill('Helena');
+  await lena.goto(`/courses/${CODE}/forum`);
+  const writePost = async () => {
+    await lena.getByLabel('Title', { exact: true }).fill('Fire doors');
+    await lena.getByLabel('Text', { exact: true }).fill('Are the fire doors on the second floor alarmed?');
+  };
+  await writePost();
   const [refused] = await Promise.all([
     lena.waitForNavigation({ waitUntil: 'load' }),
-    lena.getByRole('button', { name: 'Save' }).first().click(),
+    lena.getByRole('button', { name: 'Start the thread' }).click(),
   ]);
   assert.equal(refused.status(), 503);
   assert.equal(await lena.getByRole('heading', { level: 1 }).innerText(), 'The site is in read-only mode');
@@ -97,13 +103,14 @@ test('maintenance scheduled on its page shows a banner; read-only mode refuses a
   assert.match(await lena.locator('#maintenance-banner').innerText(), /read-only/);
   await expectClean(lena);
 
-  // It ends by itself; the same change is then saved.
+  // It ends by itself; nothing was half-written, and the same post is then made.
   await poll(async () => (await api(server, 'GET', '/api/v1/status')).json.status === 'ok', { timeoutMs: 20000, what: 'read-only mode to end' });
-  await lena.goto('/profile');
-  assert.equal(await lena.getByLabel('First name').inputValue(), 'Lena');
-  await lena.getByLabel('First name').fill('Helena');
-  await submit(lena, () => lena.getByRole('button', { name: 'Save' }).first().click());
-  assert.equal(await lena.getByLabel('First name').inputValue(), 'Helena');
+  await lena.goto(`/courses/${CODE}/forum`);
+  assert.equal(await lena.locator('#no-threads').count(), 1, 'the refused post left nothing behind');
+  await writePost();
+  await submit(lena, () => lena.getByRole('button', { name: 'Start the thread' }).click());
+  assert.match(pathOf(lena), /^\/threads\/\d+$/);
+  await lena.locator('article', { hasText: 'second floor alarmed' }).waitFor();
 });
 
 test('a quiz answer refused by read-only mode stays in the page and is saved when the site is back', { timeout: 120000 }, async () => {
