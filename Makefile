@@ -151,8 +151,12 @@ run: build/lectern
 # ---- tests: unit (cmocka), CLI, API (node:test against a real server), browser (Chromium) ----
 # `make test` runs everything on SQLite, then again on PostgreSQL (test-pg). It builds the
 # release binary too: -O2 finds warnings (uninitialised values) that the test build's -O1 misses.
+# The builds first, on every core (the suites after them run one at a time).
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
 	@status=0; \
+	$(MAKE) --no-print-directory -k -j$(NPROC) build/lectern build/test/lectern $(UNIT_BIN) $(UNIT_PG_BIN) fuzz-build \
+	  || status=1; \
 	$(MAKE) --no-print-directory -k build/lectern words unit fuzz-smoke cli api browser bench-smoke || status=1; \
 	$(MAKE) --no-print-directory test-pg || status=1; \
 	exit $$status

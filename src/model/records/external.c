@@ -61,8 +61,8 @@ lerr external_add(struct db *db, struct arena *a, const char *data_dir, int64_t 
     if (actor_id != user_id && !admin)
         return problem_set(p, LE_FORBIDDEN, "", "Only the person themself or an administrator records their training.");
     const char *title, *provider, *mime;
-    int64_t done_on;
-    double hours;
+    int64_t done_on = 0;
+    double hours = 0;
     char sha[65];
     lerr e = check_text(a, in->title, "title", EXTERNAL_TITLE_MAX, true, &title, p);
     if (!e) e = check_text(a, in->provider, "provider", EXTERNAL_PROVIDER_MAX, false, &provider, p);
