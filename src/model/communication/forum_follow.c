@@ -34,7 +34,7 @@ lerr forum_post_written(struct db *db, int64_t thread_id, int64_t post_id, int64
 
 /* The post as followers are told of it; false when it is gone or hidden (nothing to tell). */
 struct post_notice {
-    int64_t author_id, thread_id, forum_id, course_id;
+    int64_t author_id, thread_id, forum_id, course_id, written_at;
     bool qa, opening;
     json_t *data;                 /* the message's fields, without the person's */
 };
@@ -45,7 +45,7 @@ static bool notice_read(struct db *db, struct arena *a, int64_t post_id, struct 
         db,
         "SELECT p.author_id, p.thread_id, t.forum_id, f.course_id, f.kind, p.id = (SELECT MIN(x.id) FROM "
         "forum_posts x WHERE x.thread_id = t.id), t.title, p.body, TRIM(ua.first_name || ' ' || ua.last_name), "
-        "ua.username, COALESCE(c.title, '') FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id JOIN "
+        "ua.username, COALESCE(c.title, ''), p.created_at FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id JOIN "
         "forums f ON f.id = t.forum_id JOIN users ua ON ua.id = p.author_id LEFT JOIN courses c ON c.id = "
         "f.course_id WHERE p.id = ?1 AND p.hidden = 0 AND p.deleted = 0 AND t.deleted = 0",
         "i", post_id);
@@ -53,7 +53,8 @@ static bool notice_read(struct db *db, struct arena *a, int64_t post_id, struct 
     if (found) {
         *n = (struct post_notice){.author_id = db_col_int(st, 0), .thread_id = db_col_int(st, 1),
                                   .forum_id = db_col_int(st, 2), .course_id = db_col_int(st, 3),
-                                  .qa = str_eq(db_col_text(st, 4), "qa"), .opening = db_col_int(st, 5) != 0};
+                                  .qa = str_eq(db_col_text(st, 4), "qa"), .opening = db_col_int(st, 5) != 0,
+                                  .written_at = db_col_int(st, 11)};
         const char *author = model_col_str(a, st, 8), *base = mail_base_url(db, a);
         const char *body = model_col_str(a, st, 7);
         n->data = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:b}", "thread_title", model_col_str(a, st, 6),
@@ -68,14 +69,16 @@ static bool notice_read(struct db *db, struct arena *a, int64_t post_id, struct 
     return found;
 }
 
-/* Followers of the thread or its forum who may read the post and were not told yet: active,
+/* Followers of the thread or its forum (from before the post was written) who may read the
+ * post and were not told yet: active,
  * not its author, the course's people (or administrators) for a course's forum, and in a
  * questions-and-answers forum, for a reply, only those who have posted in the thread or
  * moderate. */
 #define FOLLOWERS                                                                                                  \
     "SELECT u.id, u.email, u.username, u.first_name FROM users u WHERE u.status = 'active' AND u.deleted_at IS "   \
-    "NULL AND u.id <> ?2 AND (u.id IN (SELECT s.user_id FROM forum_subscriptions s WHERE s.thread_id = ?3) OR "    \
-    "u.id IN (SELECT s.user_id FROM forum_subscriptions s WHERE s.forum_id = ?4)) AND (?5 = 0 OR (u.roles & ?7) " \
+    "NULL AND u.id <> ?2 AND (u.id IN (SELECT s.user_id FROM forum_subscriptions s WHERE s.thread_id = ?3 AND "   \
+    "s.created_at <= ?9) OR u.id IN (SELECT s.user_id FROM forum_subscriptions s WHERE s.forum_id = ?4 AND "      \
+    "s.created_at <= ?9)) AND (?5 = 0 OR (u.roles & ?7) " \
     "<> 0 OR EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = ?5 AND e.user_id = u.id AND e.unenrolled_at " \
     "IS NULL)) AND (?6 = 0 OR (u.roles & ?7) <> 0 OR EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = ?5 "   \
     "AND e.user_id = u.id AND e.unenrolled_at IS NULL AND e.role = 'instructor') OR EXISTS (SELECT 1 FROM "        \
@@ -92,8 +95,9 @@ lerr forum_notify_batch(struct db *db, struct arena *a, int64_t post_id, int bat
         json_decref(n.data);
         return model_db_problem(p);
     }
-    struct db_stmt *st = db_query(db, FOLLOWERS, "iiiiiiii", post_id, n.author_id, n.thread_id, n.forum_id,
-                                  n.course_id, (int64_t)(n.qa && !n.opening), (int64_t)ROLE_ADMIN, (int64_t)batch + 1);
+    struct db_stmt *st = db_query(db, FOLLOWERS, "iiiiiiiii", post_id, n.author_id, n.thread_id, n.forum_id,
+                                  n.course_id, (int64_t)(n.qa && !n.opening), (int64_t)ROLE_ADMIN, (int64_t)batch + 1,
+                                  n.written_at);
     lerr e = st ? LE_OK : model_db_problem(p);
     int rc = DB_DONE, seen = 0;
     /* Rows are read to the end before the inserts: a statement is not stepped across writes. */

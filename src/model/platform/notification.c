@@ -1,8 +1,8 @@
 /* The notification centre's sending and in-app side (docs/notifications.md): notify_send, the
  * one way every domain sends a person a message, applies the person's choice for the type
- * (notification_preferences, else e-mail); everything but what is off is a row of
- * notifications, shown by the bell and the list page (an e-mail too, unless the type is e-mail
- * only), and gathered into the daily digest (notification_digest.c) when that is the choice. Migration 0043's triggers change
+ * (notification_preferences, else e-mail); what is not e-mailed at once is a row of
+ * notifications (an e-mail too for types marked NOTIFY_LISTED), shown by the bell and the list
+ * page, and gathered into the daily digest (notification_digest.c) when that is the choice. Migration 0043's triggers change
  * auth_version.notify_version with every change to notifications, so the bell's counts kept
  * in memory know when to ask again. */
 #include <string.h>
@@ -54,9 +54,8 @@ static lerr send_by(struct db *db, const struct notification_type *t, unsigned c
     case NOTIFY_DIGEST:
         return keep(db, t, user_id, channel, data, p);
     default: {
-        /* An e-mail is listed in Lectern too (the bell counts it), for every type a person may
-         * read there; sign-in messages are e-mail only. */
-        lerr e = user_id && (t->channels & NOTIFY_INAPP) ? keep(db, t, user_id, channel, data, p) : LE_OK;
+        /* A type marked NOTIFY_LISTED is listed in Lectern too (the bell counts its e-mail). */
+        lerr e = user_id && (t->channels & NOTIFY_LISTED) ? keep(db, t, user_id, channel, data, p) : LE_OK;
         if (e || !email || !*email) return e; /* no address: nothing to send by e-mail */
         if (att) return mail_enqueue_attached(db, email, t->key, data, user_id, att, p);
         return mail_enqueue(db, email, t->key, data, user_id, true, outbox_id, p);

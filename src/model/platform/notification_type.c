@@ -84,7 +84,7 @@ static const struct notification_type TYPES[] = {
      "{\"username\": \"sam.sample\", \"first_name\": \"Sam\", \"message\": \"Upgrade to the new version\", "
      "\"affected\": \"Everything\", \"starts_at\": \"2027-01-31T18:00:00Z\", \"ends_at\": \"2027-01-31T20:00:00Z\"}"},
     /* A new post in a followed forum or thread (communication's forum_follow.c). */
-    {"forum_post", "notify.type_forum_post", "notify.to_followers", ALL_CHANNELS,
+    {"forum_post", "notify.type_forum_post", "notify.to_followers", ALL_CHANNELS | NOTIFY_LISTED,
      "{{{t.mail_msg.forum_post_line}}} {{{author}}}: {{{thread_title}}}", "/threads/{{{thread_id}}}#post-{{{post_id}}}",
      "{\"username\": \"sam.sample\", \"first_name\": \"Sam\", \"thread_title\": \"Where is the first aid room?\", "
      "\"body\": \"It moved to the ground floor, next to reception.\", \"author\": \"Ivy Instructor\", \"forum\": "

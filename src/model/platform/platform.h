@@ -278,6 +278,10 @@ json_t *mail_to_json(const struct mail_message *m);   /* never the data (it may 
  * nothing). Notifications in Lectern live in notification.c, the digest in
  * notification_digest.c. */
 enum notify_channel { NOTIFY_EMAIL = 1, NOTIFY_INAPP = 2, NOTIFY_DIGEST = 4, NOTIFY_OFF = 8 };
+/* Not a channel but a mark in a type's channels: its e-mail is listed in Lectern too, so the
+ * bell counts it (a reply in a followed discussion). Other types' e-mails are not: each row
+ * listed makes every person's next page read their count again. */
+#define NOTIFY_LISTED 16u
 struct notification_type {
     const char *key;              /* also its mail template: templates/mail/KEY.txt.mustache */
     const char *label;            /* translation key of its name */
