@@ -385,11 +385,12 @@ static char *describe(struct db *db, const char *sql)
     while (db_step(s) == DB_ROW) {
         const char *table = db_col_text(s, 0), *col = db_col_text(s, 1), *type = db_col_text(s, 2);
         bool notnull = db_col_int(s, 3) != 0;
-        /* Full-text search is the one planned difference (0005_courses, 0012_user_search):
-         * SQLite's FTS5 tables and their shadow tables, PostgreSQL's tsvector column and its
-         * GIN index, and its trigram index on users. */
-        if ((table && strstr(table, "_fts")) || str_eq(col, "search_tsv") || str_eq(col, "courses_search_tsv") ||
-            str_eq(col, "users_search_trgm"))
+        /* Full-text search is the one planned difference (0005_courses, 0012_user_search,
+         * 0042_forum_more): SQLite's FTS5 tables and their shadow tables, PostgreSQL's tsvector
+         * columns and their GIN indexes (TABLE_search_tsv), and its trigram index on users. */
+        size_t n = col ? strlen(col) : 0;
+        bool tsv_index = n > 11 && !strcmp(col + n - 11, "_search_tsv");
+        if ((table && strstr(table, "_fts")) || str_eq(col, "search_tsv") || tsv_index || str_eq(col, "users_search_trgm"))
             continue;
         char family[16] = "other";
         char t[64];
