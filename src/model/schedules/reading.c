@@ -33,8 +33,11 @@
     " ORDER BY CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at, p.code, u.username, a.id, s.position, "     \
     "sc.position"
 
-/* Two statements, so that a person's own plan (the dashboard) never walks the reporting lines. */
+/* Three statements, so that a person's own plan (the dashboard) never walks the reporting lines
+ * and finds their assignments through programme_assignments_by_user: behind the filter's
+ * "?2 = 0 OR" the planner cannot use that index, and would read every assignment. */
 static const char *const assignments_sql = ASSIGNMENTS_SELECT "AND ?3 = 0" ASSIGNMENTS_ORDER;
+static const char *const user_assignments_sql = ASSIGNMENTS_SELECT "AND a.user_id = ?2 AND ?3 = 0" ASSIGNMENTS_ORDER;
 static const char *const line_assignments_sql =
     REPORTING_LINE ASSIGNMENTS_SELECT "AND a.user_id IN (SELECT id FROM line)" ASSIGNMENTS_ORDER;
 
@@ -106,7 +109,8 @@ static void assignment_start(struct arena *a, struct assignment_view *v, struct 
 lerr assignments_read(struct db *db, struct arena *a, const struct assignment_filter *f, struct assignment_view **out,
                       int *n_out)
 {
-    struct db_stmt *st = db_query(db, f->manager_id ? line_assignments_sql : assignments_sql, "iiiii", f->programme_id, f->user_id, f->manager_id,
+    const char *sql = f->manager_id ? line_assignments_sql : f->user_id ? user_assignments_sql : assignments_sql;
+    struct db_stmt *st = db_query(db, sql, "iiiii", f->programme_id, f->user_id, f->manager_id,
                                   (int64_t)f->active_only, (int64_t)f->with_ended);
     struct assignment_view *views = NULL, *v = NULL;
     int n = 0, cap = 0, course_cap = 0, rc;
